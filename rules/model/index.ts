@@ -1,0 +1,312 @@
+/**
+ * The language-neutral vocabulary of Schema Review.
+ *
+ * Front-ends (server/src/languages/*) turn source text into these facts; rules (rules/*) judge them.
+ * Every fact carries the file and exact range it came from. Positions are 0-based (LSP style);
+ * the CLI converts to 1-based at its edge.
+ */
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based UTF-16 column. */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Where a fact lives: an absolute file path (forward slashes) and a range in it. */
+export interface Loc {
+  file: string;
+  range: Range;
+}
+
+export type Language = 'prisma' | 'drizzle' | 'sql' | 'code';
+
+export type Dialect = 'postgresql' | 'mysql' | 'sqlite' | 'sqlserver' | 'cockroachdb' | 'mongodb' | 'unknown';
+
+/** Referential actions, normalised across languages (Prisma `SetNull`, SQL `SET NULL`, Drizzle `set null`). */
+export type ReferentialAction = 'Cascade' | 'Restrict' | 'NoAction' | 'SetNull' | 'SetDefault';
+
+/**
+ * A coarse, language-neutral column type. `rawType` keeps what the user wrote
+ * (`String @db.Text`, `varchar(255)`, `text("x")`).
+ */
+export type ColumnType =
+  | 'string'
+  | 'int'
+  | 'bigint'
+  | 'float'
+  | 'decimal'
+  | 'boolean'
+  | 'datetime'
+  | 'date'
+  | 'time'
+  | 'json'
+  | 'uuid'
+  | 'bytes'
+  | 'enum'
+  | 'array'
+  | 'other';
+
+export interface Column {
+  name: string;
+  /** The database column name when it differs (Prisma `@map`, Drizzle `text("user_id")`). */
+  dbName?: string;
+  type: ColumnType;
+  rawType: string;
+  nullable: boolean;
+  /** Default expression as written, if any. */
+  default?: string;
+  /** Doc or trailing comment text, if any (used e.g. to find documented enum values). */
+  comment?: string;
+  /** The whole field / column definition. */
+  loc: Loc;
+  /** Just the type token(s), where a type change is written. */
+  typeLoc?: Loc;
+}
+
+export interface Index {
+  name?: string;
+  columns: string[];
+  unique: boolean;
+  /** `primary` = primary key, `unique` = unique constraint/index, `index` = plain index. */
+  kind: 'primary' | 'unique' | 'index';
+  /** SQL only: written with CONCURRENTLY. */
+  concurrently?: boolean;
+  /** Partial index (`WHERE …`): it covers only some rows, so it never counts as covering a foreign key. */
+  partial?: boolean;
+  loc: Loc;
+  /** SQL only: the migration that created it (see `Migration`). */
+  migration?: MigrationRef;
+}
+
+export interface ForeignKey {
+  name?: string;
+  /** Local columns, in order. */
+  columns: string[];
+  references: { table: string; columns: string[] };
+  /** As written; undefined when the user wrote nothing. */
+  onDelete?: ReferentialAction;
+  onUpdate?: ReferentialAction;
+  /** What the database will do on delete when nothing is written (computed by the front-end). */
+  defaultOnDelete: ReferentialAction;
+  /** Where the user must act: the relation field, `.references(...)` call or `REFERENCES`/constraint clause. */
+  loc: Loc;
+  /** Prisma: the relation field's name (`event` in `event Event @relation(...)`). */
+  relationField?: string;
+  /** SQL: added with NOT VALID. */
+  notValid?: boolean;
+  /** SQL only: the migration that created it. */
+  migration?: MigrationRef;
+  /**
+   * False when the relation exists only in the ORM and no constraint is in the database
+   * (Prisma `relationMode = "prisma"`, Drizzle `relations()` without `references`).
+   */
+  enforced: boolean;
+}
+
+export interface Table {
+  name: string;
+  /** The database table name when it differs (Prisma `@@map`). */
+  dbName?: string;
+  columns: Column[];
+  primaryKey?: Index;
+  /** Plain and unique indexes and unique constraints (not the primary key). */
+  indexes: Index[];
+  foreignKeys: ForeignKey[];
+  comment?: string;
+  /** The whole table definition. */
+  loc: Loc;
+  /** The table's name token, where table-level findings are shown. */
+  nameLoc: Loc;
+  /** SQL only: the migration that created it. */
+  migration?: MigrationRef;
+  /** Prisma only: names of relation fields pointing at other models that have no scalar FK side here. */
+  isView?: boolean;
+}
+
+export interface EnumType {
+  name: string;
+  values: string[];
+  loc: Loc;
+}
+
+/** One migration file in a replayed history. */
+export interface MigrationRef {
+  /** Absolute path of the migration file. */
+  file: string;
+  /** Position in the replay order, 0-based. */
+  order: number;
+  /** True when the runner wraps the whole file in one transaction (Prisma migrate, an explicit BEGIN…). */
+  transactional: boolean;
+  /** True when the migration is already applied (every migration but a not-yet-applied draft). */
+  applied: boolean;
+}
+
+/** A statement in a SQL migration, for migration-safety rules. */
+export interface MigrationStatement {
+  kind:
+    | 'createIndex'
+    | 'addForeignKey'
+    | 'createTable'
+    | 'other';
+  /** The exact statement range (without the trailing `;`). */
+  loc: Loc;
+  migration: MigrationRef;
+  /** createIndex / addForeignKey: the target table. */
+  table?: string;
+  /** createIndex: written with CONCURRENTLY. */
+  concurrently?: boolean;
+  /** createIndex / addForeignKey: the table was created earlier in the same migration file. */
+  tableCreatedInSameMigration?: boolean;
+  /** addForeignKey: written with NOT VALID. */
+  notValid?: boolean;
+  /** True when the statement sits inside an explicit BEGIN … COMMIT block. */
+  inExplicitTransaction?: boolean;
+  /** createIndex / addForeignKey: the columns. */
+  columns?: string[];
+}
+
+/** One database: one Prisma schema (file or folder), one Drizzle schema set, one migrations folder or dump. */
+export interface Database {
+  /** Stable id: the language plus the schema file or folder path. */
+  id: string;
+  language: Exclude<Language, 'code'>;
+  dialect: Dialect;
+  /** `prisma` = Prisma emulates relations; no foreign keys exist in the database. */
+  relationMode: 'foreignKeys' | 'prisma';
+  tables: Table[];
+  enums: EnumType[];
+  /** Files this database was built from. */
+  files: string[];
+  /** SQL only: the statements of the migration history, in replay order. */
+  statements?: MigrationStatement[];
+  /** Prisma: the major version of Prisma the project uses, if known. */
+  prismaMajor?: number;
+  /** The referential actions this provider/relation mode allows (Prisma's `referential_actions`); all when undefined. */
+  referentialActions?: ReferentialAction[];
+  /** Where the provider/dialect is declared (Prisma datasource block), for database-wide findings. */
+  loc?: Loc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code facts (TypeScript/JavaScript that calls Prisma or Drizzle)
+// ---------------------------------------------------------------------------------------------
+
+export type Orm = 'prisma' | 'drizzle';
+
+export interface TransactionScope {
+  orm: Orm;
+  /** The outer client expression text (`prisma`, `db`, `this.prisma`). */
+  client: string;
+  /** The callback's parameter name (`tx`), undefined for the array form. */
+  callbackParam?: string;
+  form: 'callback' | 'array';
+  range: Loc;
+  /** The whole `await prisma.$transaction(...)` call. */
+  callLoc: Loc;
+}
+
+export interface DbCall {
+  orm: Orm;
+  /** The client expression as written (`prisma`, `tx`, `db`, `this.prisma`). */
+  client: string;
+  /** Prisma model accessor (`user`) or Drizzle table variable (`users`). */
+  model?: string;
+  /** `findMany`, `create`, `insert`, `update`, `select`, `$executeRaw`, … */
+  operation: string;
+  kind: 'read' | 'write';
+  /** The call expression (`prisma.user.create({...})`, including a Drizzle builder chain). */
+  loc: Loc;
+  /** The whole statement containing the call. */
+  statementLoc: Loc;
+  awaited: boolean;
+  /** Name of the enclosing function, `<module>` at top level. */
+  enclosingFunction: string;
+  /** Range of the enclosing function's body (or the file for top-level code). */
+  functionLoc: Loc;
+  /** The innermost loop the call runs in, within its function. */
+  loop?: { kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map'; loc: Loc; variable?: string };
+  /** The transaction the call runs in, if any. */
+  transaction?: TransactionScope;
+  /** True when the call goes through the transaction's parameter (`tx.user.create`). */
+  viaTransactionClient?: boolean;
+  /** Object-literal argument keys at the top level (`where`, `take`, `data`, …), Prisma only. */
+  argKeys?: string[];
+  /** Columns filtered (`where`) and ordered by (`orderBy`), when written literally. */
+  filterColumns?: string[];
+  orderColumns?: string[];
+  /** Drizzle builder chain method names after the root (`from`, `where`, `limit`, …). */
+  chain?: string[];
+  /** The `try` block the call is in and its catch clause, if any. */
+  catch?: CatchClause;
+  /** The enclosing `if`/`else` branch (for writes in exclusive branches). */
+  branch?: Loc;
+  /**
+   * Every `if`/`else` (or `switch` case) arm around the call within its function, outermost first
+   * (added for multi-write-without-transaction: two writes are exclusive when they sit in different arms
+   * of the same statement, or one sits in an arm that always exits and the other after that statement).
+   */
+  branchPath?: BranchStep[];
+  /**
+   * Loop lookups only: the one `where` column whose value comes from the loop variable
+   * (`where: { id: item.userId }` → `id`), when the lookup has no other filter (for query-in-loop's batch fix).
+   */
+  loopKey?: string;
+  /** Places where the call's result is filtered in JavaScript (`rows.filter((r) => r.status === …)`), with the fields read. */
+  resultFilteredInMemory?: { loc: Loc; fields: string[] }[];
+}
+
+/** One arm of an `if`/`else` (or a `switch` case, or a `?:` branch) around a call. */
+export interface BranchStep {
+  /** The whole `if` / `switch` / conditional expression. */
+  statement: Loc;
+  /** The arm the call is in (then-block, else-block, case clause). */
+  arm: Loc;
+  /** The arm always leaves the function (its last statement is `return` or `throw`). */
+  exits?: boolean;
+}
+
+export interface CatchClause {
+  loc: Loc;
+  /** The catch body only logs (console.*, logger.*) and does not rethrow, return an error, or set state. */
+  onlyLogs: boolean;
+}
+
+/** A call of a workspace function that itself writes (one level deep). */
+export interface WritingCall {
+  /** Name of the called function. */
+  callee: string;
+  loc: Loc;
+  statementLoc: Loc;
+  awaited: boolean;
+  enclosingFunction: string;
+  functionLoc: Loc;
+  transaction?: TransactionScope;
+  /** Same meaning as on DbCall (optional). */
+  loop?: DbCall['loop'];
+  branchPath?: BranchStep[];
+  /** The write goes through the transaction client passed as an argument (`createAudit(tx, …)`). */
+  viaTransactionClient?: boolean;
+}
+
+/** An `await` of something that is not a database call (HTTP, email, hashing), for transaction fix titles. */
+export interface OtherAwait {
+  /** The awaited expression, shortened for display (`sendWelcomeEmail(…)`). */
+  expression: string;
+  loc: Loc;
+  functionLoc: Loc;
+}
+
+export interface CodeFile {
+  file: string;
+  calls: DbCall[];
+  transactions: TransactionScope[];
+  writingCalls: WritingCall[];
+  /** Awaits of non-database expressions (optional; used to warn that a transaction would stay open across them). */
+  otherAwaits?: OtherAwait[];
+}

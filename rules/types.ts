@@ -1,0 +1,136 @@
+/**
+ * The rule API. A rule is pure judgement: it reads the model, reports findings, and for each fix
+ * states an *intent* (never text). The language front-end that owns the file writes the text.
+ */
+import type {
+  CodeFile,
+  Column,
+  Database,
+  DbCall,
+  ForeignKey,
+  Index,
+  Language,
+  Loc,
+  MigrationStatement,
+  ReferentialAction,
+  Table,
+  TransactionScope,
+} from './model';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Category = 'relations' | 'indexes' | 'migrations' | 'data-types' | 'transactions' | 'queries';
+
+/**
+ * safe: keeps meaning (applied by fix-all); unsafe: may change behaviour (needs opt-in);
+ * display-only: advice shown in the lightbulb but never applied automatically.
+ */
+export type FixSafety = 'safe' | 'unsafe' | 'display-only';
+
+/** What a fix should do. The owning language turns it into edits. */
+export type FixIntent =
+  | { kind: 'setOnDelete'; database: Database; table: Table; foreignKey: ForeignKey; action: ReferentialAction }
+  | { kind: 'addIndex'; database: Database; table: Table; columns: string[] }
+  | { kind: 'dropIndex'; database: Database; table: Table; index: Index }
+  | { kind: 'changeColumnType'; database: Database; table: Table; column: Column; to: 'json' | 'decimal' }
+  | { kind: 'makeNullable'; database: Database; table: Table; column: Column }
+  | {
+      kind: 'addForeignKey';
+      database: Database;
+      table: Table;
+      columns: string[];
+      references: { table: string; columns: string[] };
+    }
+  | { kind: 'createEnum'; database: Database; table: Table; column: Column; values: string[] }
+  | { kind: 'addConcurrently'; database: Database; statement: MigrationStatement }
+  | { kind: 'addNotValid'; database: Database; statement: MigrationStatement }
+  | { kind: 'moveToOwnMigration'; database: Database; statement: MigrationStatement }
+  | { kind: 'wrapInTransaction'; file: CodeFile; calls: DbCall[]; transactionClient: string }
+  | { kind: 'useTransactionClient'; file: CodeFile; call: DbCall; transaction: TransactionScope }
+  | { kind: 'batchQueryInLoop'; file: CodeFile; call: DbCall }
+  | { kind: 'addLimit'; file: CodeFile; call: DbCall; limit: number };
+
+export interface FixProposal {
+  /** What the fix does, e.g. "Add @@index([eventId])"; languages may refine it. */
+  title: string;
+  safety: FixSafety;
+  intent: FixIntent;
+  /** Preferred among the fixes of one finding (shown first, chosen by "fix" in the lightbulb). */
+  preferred?: boolean;
+}
+
+export interface ReportInput {
+  /** Message id from `meta.messages`, or a literal message. */
+  message: string;
+  /** Where the user must act. */
+  loc: Loc;
+  fixes?: FixProposal[];
+  /** Other places that matter (query sites, the referenced table, …). */
+  related?: { loc: Loc; message: string }[];
+}
+
+export interface RuleMeta {
+  id: string;
+  category: Category;
+  defaultSeverity: Severity;
+  /** Which languages the rule reviews. */
+  languages: Language[];
+  /** One line: what the rule finds. */
+  description: string;
+  /** The fix safety of the rule's best fix, or undefined when there is no fix. */
+  fix?: FixSafety;
+}
+
+export interface RuleContext {
+  databases: readonly Database[];
+  codeFiles: readonly CodeFile[];
+  /** The database a code file's calls go to (by ORM), if the workspace has one. */
+  databaseFor(orm: 'prisma' | 'drizzle'): Database | undefined;
+  report(finding: ReportInput): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers rules share (pure functions over the model)
+// ---------------------------------------------------------------------------------------------
+
+/** Every index-like structure of a table, primary key first. */
+export function indexesOf(table: Table): Index[] {
+  return table.primaryKey ? [table.primaryKey, ...table.indexes] : [...table.indexes];
+}
+
+/**
+ * "Covered by an index" as Postgres and splinter define it: the columns are the leading columns
+ * (in any order among themselves) of a non-partial index, unique constraint or primary key.
+ */
+export function isCovered(table: Table, columns: readonly string[]): boolean {
+  return indexesOf(table).some((index) => coversLeading(index, columns));
+}
+
+export function coversLeading(index: Index, columns: readonly string[]): boolean {
+  if (index.partial) return false;
+  if (index.columns.length < columns.length) return false;
+  const leading = new Set(index.columns.slice(0, columns.length));
+  return columns.every((c) => leading.has(c));
+}
+
+export function columnOf(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name || c.dbName === name);
+}
+
+export function tableOf(database: Database, name: string): Table | undefined {
+  return database.tables.find((t) => t.name === name || t.dbName === name);
+}
+
+/** True when every foreign-key column is nullable (so SET NULL is possible). */
+export function foreignKeyIsOptional(table: Table, fk: ForeignKey): boolean {
+  return fk.columns.every((c) => columnOf(table, c)?.nullable ?? false);
+}
+
+/** Does this dialect create an index for foreign-key columns by itself? */
+export function dialectIndexesForeignKeys(database: Database): boolean {
+  return database.dialect === 'mysql' && database.relationMode === 'foreignKeys';
+}

@@ -1,0 +1,77 @@
+/**
+ * Applying fixes: choosing one fix per finding for "fix all" (safe only unless unsafe fixes are allowed),
+ * keeping edits that do not overlap, and applying text edits.
+ */
+import type { Position, Range } from '../../rules/model';
+import type { Finding, ResolvedFix } from './engine';
+import type { FileEdit, TextEdit } from './languages/types';
+
+/** The fix "fix all" applies for a finding: its preferred safe fix, or with `unsafe` its first fix. */
+export function fixForFixAll(finding: Finding, unsafe: boolean): ResolvedFix | undefined {
+  const allowed = finding.fixes.filter((f) => f.safety === 'safe' || (unsafe && f.safety === 'unsafe'));
+  return allowed.find((f) => f.preferred) ?? allowed[0];
+}
+
+/**
+ * One fix per finding, skipping any fix whose edits overlap an already chosen one (the next run picks
+ * it up, as ESLint does) and, for new files, any second fix creating the same file.
+ */
+export function collectFixAll(findings: readonly Finding[], unsafe: boolean, onlyFile?: string): FileEdit[] {
+  const byFile = new Map<string, FileEdit>();
+  for (const finding of findings) {
+    if (onlyFile && finding.file !== onlyFile) continue;
+    const fix = fixForFixAll(finding, unsafe);
+    if (!fix) continue;
+    if (onlyFile && fix.edits.some((e) => e.file !== onlyFile)) continue;
+    const conflicts = fix.edits.some((e) => {
+      const existing = byFile.get(e.file);
+      if (!existing) return false;
+      if (e.create || existing.create) return true;
+      return e.edits.some((a) => existing.edits.some((b) => overlaps(a.range, b.range)));
+    });
+    if (conflicts) continue;
+    for (const e of fix.edits) {
+      const existing = byFile.get(e.file);
+      if (existing) existing.edits.push(...e.edits);
+      else byFile.set(e.file, { file: e.file, create: e.create, edits: [...e.edits] });
+    }
+  }
+  return [...byFile.values()];
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Ranges overlap when they share any character; two insertions at the same point also conflict. */
+export function overlaps(a: Range, b: Range): boolean {
+  const emptyA = a.start.line === a.end.line && a.start.character === a.end.character;
+  const emptyB = b.start.line === b.end.line && b.start.character === b.end.character;
+  if (emptyA && emptyB) return a.start.line === b.start.line && a.start.character === b.start.character;
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+/** Offset of a 0-based line/character position in `text` (clamped). */
+export function offsetAt(text: string, pos: Position): number {
+  let line = 0;
+  let i = 0;
+  while (line < pos.line) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return text.length;
+    i = nl + 1;
+    line++;
+  }
+  const lineEnd = text.indexOf('\n', i);
+  const max = lineEnd < 0 ? text.length : lineEnd;
+  return Math.min(i + pos.character, max);
+}
+
+/** Applies non-overlapping edits (any order) to `text`. */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const withOffsets = edits
+    .map((e, index) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, index }))
+    .sort((a, b) => b.start - a.start || b.end - a.end || b.index - a.index);
+  let out = text;
+  for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * What every language front-end provides. A front-end knows syntax: it parses text into model facts
+ * with exact ranges, and writes text edits for a rule's fix intent. It never judges.
+ */
+import type { CodeFile, Database, Dialect, Language, Loc, Range } from '../../../rules/model';
+import type { FixIntent } from '../../../rules/types';
+
+/** Reads files: the LSP overlays open documents on the disk, the CLI reads the disk. Never throws. */
+export interface SourceReader {
+  /** The text of a file, or undefined when it does not exist, is unreadable, binary or too large. */
+  read(path: string): string | undefined;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Edits to one file; `create: true` means the file is new and `edits` hold its whole text at 0:0. */
+export interface FileEdit {
+  file: string;
+  edits: TextEdit[];
+  create?: boolean;
+}
+
+/** A problem found while reading a file (syntax error, Prisma validation error, unparsable statement). */
+export interface SourceDiagnostic {
+  file: string;
+  range: Range;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** `prisma` for Prisma's own validation, `schema-review` for ours. */
+  source: string;
+  code?: string;
+}
+
+/** A `schema-review-ignore` comment. */
+export interface Suppression {
+  loc: Loc;
+  /** `next-line`: the line after the comment (or the comment's own line for a trailing comment); `file`: whole file. */
+  scope: 'next-line' | 'file';
+  /** 0-based line the suppression applies to (for `next-line`). */
+  targetLine: number;
+  rules: string[];
+}
+
+/** A group of files that make one database (or, for code, a set of code files). */
+export interface Unit {
+  language: Language;
+  /** Stable id (language + main path). */
+  id: string;
+  /** The files of the unit, in order (migration replay order for SQL). */
+  files: string[];
+  /** Language-specific facts found at discovery (e.g. the Prisma major, the SQL dialect). */
+  hints?: Record<string, unknown>;
+}
+
+export interface AnalyzeOptions {
+  /** Show the language's own validation errors (Prisma's). */
+  validation: boolean;
+  /** A dialect forced by configuration. */
+  dialect?: Dialect;
+  /** Databases of the workspace built so far (code front-end uses the Prisma models). */
+  databases?: readonly Database[];
+}
+
+export interface Analysis {
+  databases: Database[];
+  codeFiles: CodeFile[];
+  diagnostics: SourceDiagnostic[];
+  suppressions: Suppression[];
+}
+
+export interface LanguageFrontEnd {
+  language: Language;
+  /** File extensions (with dot) this front-end may want; discovery filters further. */
+  extensions: string[];
+  /** Group candidate files (absolute paths, sorted) into units. Must not read more than it needs. */
+  discover(files: readonly string[], reader: SourceReader): Unit[];
+  /** Parse a unit into facts. Never throws on bad input: reports a diagnostic instead. */
+  analyze(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis;
+  /** Turn a fix intent about a fact this front-end produced into edits, or undefined if it cannot. */
+  writeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined;
+}

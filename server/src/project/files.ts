@@ -1,0 +1,181 @@
+/**
+ * Finding the files of a workspace and reading them safely: skips dependency and build folders, files
+ * over a size limit and binary files (each with a log line), survives symlink loops, and decodes text as
+ * UTF-8 (a UTF-16 BOM is honoured; anything else undecodable counts as binary).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SourceReader } from '../languages/types';
+
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Folders never worth reviewing. */
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.vercel',
+  '.cache',
+  'coverage',
+  '.output',
+  '.e2e',
+  'bower_components',
+  'vendor',
+]);
+
+export const REVIEWED_EXTENSIONS = new Set(['.prisma', '.sql', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
+/** Files that are not reviewed themselves but that discovery reads (configs). */
+const CONFIG_FILES = new Set(['package.json', 'migration_lock.toml', 'schema-review.json', 'tsconfig.json', '_journal.json']);
+
+export interface ListOptions {
+  /** Extra folder or file globs to skip (simple `*`/`**` globs relative to the root). */
+  exclude?: readonly string[];
+  /** When non-empty, only paths matching one of these globs are kept. */
+  include?: readonly string[];
+  log?(message: string): void;
+  /** Stop early when this returns true (cancellation). */
+  isCancelled?(): boolean;
+}
+
+/** Lists candidate files under `root` (absolute, `/`-separated, sorted). */
+export function listWorkspaceFiles(root: string, options: ListOptions = {}): string[] {
+  const out: string[] = [];
+  const seenDirs = new Set<string>();
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  const include = (options.include ?? []).map(globToRegExp);
+  const walk = (dir: string): void => {
+    if (options.isCancelled?.()) return;
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seenDirs.has(real)) {
+      options.log?.(`skipped ${dir}: already visited (symlink loop or duplicate link)`);
+      return;
+    }
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      options.log?.(`skipped ${dir}: ${(error as Error).message}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = toPosix(path.join(dir, entry.name));
+      const rel = toPosix(path.relative(root, full));
+      if (exclude.some((re) => re.test(rel))) continue;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(full);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // dangling link
+        }
+      }
+      if (isDir) {
+        if (SKIPPED_DIRS.has(entry.name)) continue;
+        walk(full);
+      } else if (isFile) {
+        const ext = path.extname(entry.name).toLowerCase();
+        if (entry.name.endsWith('.d.ts')) continue;
+        if (!REVIEWED_EXTENSIONS.has(ext) && !CONFIG_FILES.has(entry.name) && !/^drizzle\.config\./.test(entry.name) && entry.name !== 'prisma.config.ts') continue;
+        if (include.length && !include.some((re) => re.test(rel)) && !CONFIG_FILES.has(entry.name)) continue;
+        out.push(full);
+      }
+    }
+  };
+  walk(toPosix(path.resolve(root)));
+  return out.sort();
+}
+
+/** Reads files from disk with the size limit and binary detection. Results are cached by mtime. */
+export class DiskReader implements SourceReader {
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string | undefined }>();
+  constructor(
+    private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  read(file: string): string | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      return undefined;
+    }
+    if (!st.isFile()) return undefined;
+    const cached = this.cache.get(file);
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.text;
+    let text: string | undefined;
+    if (st.size > this.maxBytes) {
+      this.log(`skipped ${file}: ${st.size} bytes is over the ${this.maxBytes}-byte limit`);
+    } else {
+      try {
+        text = decodeText(fs.readFileSync(file));
+        if (text === undefined) this.log(`skipped ${file}: binary or not UTF-8/UTF-16 text`);
+      } catch (error) {
+        this.log(`skipped ${file}: ${(error as Error).message}`);
+      }
+    }
+    this.cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, text });
+    return text;
+  }
+
+  /** Forget a file (after it changed on disk or was written by a fix). */
+  invalidate(file?: string): void {
+    if (file) this.cache.delete(file);
+    else this.cache.clear();
+  }
+}
+
+/** UTF-8 (with or without BOM) or UTF-16 with a BOM; undefined for binary data. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const sample = bytes.subarray(0, Math.min(bytes.length, 8192));
+  if (sample.includes(0)) return undefined;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** A small glob: `**` any folders, `*` any name part, `?` one character; matched against the relative path. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  const g = glob.replace(/^\.\//, '');
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*') {
+      if (g[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (g[i + 1] === '/') i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A glob naming a folder also matches everything under it.
+  return new RegExp(`^${re}(?:/.*)?$`);
+}

@@ -1,0 +1,158 @@
+/**
+ * The project layer: groups a workspace's files into databases (one Prisma schema, one Drizzle schema set,
+ * one migrations folder) and code files, through each language's discover/analyze, with a per-unit cache
+ * keyed by the texts of the unit's files, so that an edit re-analyzes only the unit it touches.
+ */
+import type { CodeFile, Database, Dialect, Language } from '../../../rules/model';
+import type { FixIntent } from '../../../rules/types';
+import type { Analysis, FileEdit, LanguageFrontEnd, SourceDiagnostic, SourceReader, Suppression, Unit } from '../languages/types';
+
+export interface ProjectAnalysis {
+  units: Unit[];
+  databases: Database[];
+  codeFiles: CodeFile[];
+  diagnostics: SourceDiagnostic[];
+  suppressions: Suppression[];
+  /** Every file that belongs to a unit, with its language. */
+  fileLanguages: Map<string, Language>;
+}
+
+export interface ProjectOptions {
+  validation: boolean;
+  dialect?: Dialect;
+  log?(message: string): void;
+  isCancelled?(): boolean;
+  /** Called after each unit is analyzed (progress). */
+  onUnit?(unit: Unit, done: number, total: number): void;
+}
+
+interface CacheEntry {
+  texts: (string | undefined)[];
+  validation: boolean;
+  dialect?: Dialect;
+  /** Databases this unit's analysis depended on (code units depend on the schemas). */
+  dependsOn: readonly Database[] | undefined;
+  analysis: Analysis;
+}
+
+/** Front-ends in the order they must run: schemas first, code last (code links to the schemas). */
+export class Project {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(readonly frontEnds: readonly LanguageFrontEnd[]) {}
+
+  /** Groups files into units. */
+  discover(files: readonly string[], reader: SourceReader): Unit[] {
+    const units: Unit[] = [];
+    for (const fe of this.frontEnds) {
+      const candidates = files.filter((f) => fe.extensions.some((ext) => f.endsWith(ext)) || isConfigFile(f));
+      try {
+        units.push(...fe.discover(candidates, reader));
+      } catch (error) {
+        throw new Error(`discovering ${fe.language} files failed: ${(error as Error).message}`);
+      }
+    }
+    return units;
+  }
+
+  analyze(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): ProjectAnalysis {
+    const result: ProjectAnalysis = {
+      units: [...units],
+      databases: [],
+      codeFiles: [],
+      diagnostics: [],
+      suppressions: [],
+      fileLanguages: new Map(),
+    };
+    const live = new Set<string>();
+    let done = 0;
+    for (const fe of this.frontEnds) {
+      for (const unit of units) {
+        if (unit.language !== fe.language) continue;
+        if (options.isCancelled?.()) return result;
+        live.add(unit.id);
+        const analysis = this.analyzeUnit(fe, unit, reader, options, fe.language === 'code' ? result.databases : undefined);
+        result.databases.push(...analysis.databases);
+        result.codeFiles.push(...analysis.codeFiles);
+        result.diagnostics.push(...analysis.diagnostics);
+        result.suppressions.push(...analysis.suppressions);
+        for (const f of unit.files) if (!result.fileLanguages.has(f)) result.fileLanguages.set(f, unit.language);
+        options.onUnit?.(unit, ++done, units.length);
+      }
+    }
+    for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);
+    return result;
+  }
+
+  private analyzeUnit(
+    fe: LanguageFrontEnd,
+    unit: Unit,
+    reader: SourceReader,
+    options: ProjectOptions,
+    databases: Database[] | undefined,
+  ): Analysis {
+    const texts = unit.files.map((f) => reader.read(f));
+    const cached = this.cache.get(unit.id);
+    if (
+      cached &&
+      cached.validation === options.validation &&
+      cached.dialect === options.dialect &&
+      sameTexts(cached.texts, texts) &&
+      sameDatabases(cached.dependsOn, databases)
+    ) {
+      return cached.analysis;
+    }
+    let analysis: Analysis;
+    try {
+      analysis = fe.analyze(unit, reader, { validation: options.validation, dialect: options.dialect, databases });
+    } catch (error) {
+      // A front-end must not throw; if one does, the unit is skipped with a clear diagnostic and a log line.
+      options.log?.(`analyzing ${unit.id} failed: ${(error as Error).stack ?? error}`);
+      analysis = {
+        databases: [],
+        codeFiles: [],
+        suppressions: [],
+        diagnostics: [
+          {
+            file: unit.files[0],
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: 'error',
+            source: 'schema-review',
+            code: 'internal-error',
+            message: `Schema Review could not analyze this ${unit.language} file; see the Schema Review log. (${(error as Error).message})`,
+          },
+        ],
+      };
+    }
+    this.cache.set(unit.id, { texts, validation: options.validation, dialect: options.dialect, dependsOn: databases && [...databases], analysis });
+    return analysis;
+  }
+
+  /** Asks the front-end that owns the intent's facts to write it. */
+  writeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+    const language: Language = 'database' in intent ? intent.database.language : 'code';
+    const fe = this.frontEnds.find((f) => f.language === language);
+    return fe?.writeFix(intent, reader);
+  }
+}
+
+function sameTexts(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function sameDatabases(a: readonly Database[] | undefined, b: readonly Database[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function isConfigFile(file: string): boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return (
+    name === 'package.json' ||
+    name === 'migration_lock.toml' ||
+    name === 'tsconfig.json' ||
+    name === '_journal.json' ||
+    name === 'prisma.config.ts' ||
+    name.startsWith('drizzle.config.')
+  );
+}

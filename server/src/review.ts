@@ -1,0 +1,140 @@
+/**
+ * One review of one workspace root: discover → analyze (cached per unit) → rules → findings.
+ * Shared by the CLI, the audit and the language server.
+ */
+import * as path from 'node:path';
+import type { Language } from '../../rules/model';
+import { rules as allRules } from '../../rules';
+import type { Rule } from '../../rules/types';
+import { runRules, type Finding } from './engine';
+import { frontEnds } from './languages';
+import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
+import { Project, type ProjectAnalysis } from './project';
+import { listWorkspaceFiles, toPosix } from './project/files';
+import { defaultSettings, mergeSettings, parseConfigFile, type ConfigFile, type Settings } from './settings';
+
+export const CONFIG_FILE_NAME = 'schema-review.json';
+
+export interface ReviewResult {
+  root: string;
+  files: { path: string; language: Language }[];
+  findings: Finding[];
+  /** Problems that are not rule findings: syntax/validation errors, config errors, unused ignores. */
+  diagnostics: SourceDiagnostic[];
+  analysis: ProjectAnalysis;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+export interface ReviewOptions {
+  settings?: Settings;
+  /** Whether Prisma's own validation errors are shown (resolved from `prisma.validation`). */
+  validation?: boolean;
+  /** A config file to use instead of `<root>/schema-review.json`. */
+  configFile?: string;
+  /** Restrict the review to these files/folders (absolute). Units touching them are reviewed whole. */
+  only?: string[];
+  log?(message: string): void;
+  isCancelled?(): boolean;
+  onProgress?(done: number, total: number, unit: Unit): void;
+  rules?: readonly Rule[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: { message: string; line: number; character: number }[],
+  ) {
+    super(problems.map((p) => `${file}:${p.line + 1}:${p.character + 1}: ${p.message}`).join('\n'));
+  }
+}
+
+export const knownRuleIds: ReadonlySet<string> = new Set(allRules.map((r) => r.meta.id));
+
+/** Loads `schema-review.json` (or the given file); throws ConfigError when it is invalid. */
+export function loadConfig(file: string, reader: SourceReader): ConfigFile | undefined {
+  const text = reader.read(file);
+  if (text === undefined) return undefined;
+  const { config, problems } = parseConfigFile(text, knownRuleIds);
+  if (problems.length) throw new ConfigError(file, problems);
+  return config;
+}
+
+/**
+ * A workspace reviewer that keeps its per-unit caches between reviews (the language server keeps one per
+ * workspace folder; the CLI makes one).
+ */
+export class Reviewer {
+  readonly project = new Project(frontEnds);
+  private units: Unit[] | undefined;
+  private fileList: string[] | undefined;
+
+  constructor(
+    readonly root: string,
+    readonly reader: SourceReader,
+  ) {}
+
+  /** Forget the file list (a file was created or deleted). */
+  invalidateFiles(): void {
+    this.units = undefined;
+    this.fileList = undefined;
+  }
+
+  files(settings: Settings, log?: (m: string) => void, isCancelled?: () => boolean): string[] {
+    this.fileList ??= listWorkspaceFiles(this.root, {
+      include: settings.auditInclude,
+      exclude: settings.auditExclude,
+      log,
+      isCancelled,
+    });
+    return this.fileList;
+  }
+
+  review(options: ReviewOptions = {}): ReviewResult {
+    const started = performance.now();
+    const settings = options.settings ?? defaultSettings;
+    const files = this.files(settings, options.log, options.isCancelled);
+    this.units ??= this.project.discover(files, this.reader);
+    let units = this.units;
+    if (options.only?.length) {
+      const only = options.only.map((p) => toPosix(path.resolve(p)));
+      const touches = (f: string) => only.some((o) => f === o || f.startsWith(o.endsWith('/') ? o : `${o}/`));
+      units = units.filter((u) => u.files.some(touches));
+    }
+    const analysis = this.project.analyze(units, this.reader, {
+      validation: options.validation ?? settings.prismaValidation === 'on',
+      dialect: settings.dialect,
+      log: options.log,
+      isCancelled: options.isCancelled,
+      onUnit: (unit, done, total) => options.onProgress?.(done, total, unit),
+    });
+    const cancelled = options.isCancelled?.() ?? false;
+    const engine = runRules(
+      { databases: analysis.databases, codeFiles: analysis.codeFiles, suppressions: analysis.suppressions },
+      {
+        rules: options.rules ?? allRules,
+        severities: settings.rules,
+        writeFix: (intent) => this.project.writeFix(intent, this.reader),
+        onError: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? error}`),
+      },
+    );
+    const reviewed = [...analysis.fileLanguages.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([file, language]) => ({ path: file, language }));
+    return {
+      root: this.root,
+      files: reviewed,
+      findings: engine.findings,
+      diagnostics: [...analysis.diagnostics, ...engine.diagnostics],
+      analysis,
+      durationMs: performance.now() - started,
+      cancelled,
+    };
+  }
+}
+
+/** Settings for a root: editor settings merged with the root's config file. Throws ConfigError. */
+export function settingsForRoot(root: string, reader: SourceReader, base: Settings = defaultSettings, configFile?: string): Settings {
+  const file = configFile ?? toPosix(path.join(root, CONFIG_FILE_NAME));
+  return mergeSettings(base, loadConfig(file, reader));
+}

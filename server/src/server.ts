@@ -1,0 +1,120 @@
+/**
+ * The Schema Review language server: capabilities and handler wiring only; the logic lives in
+ * session.ts (reviews, publishing, audit), codeActions.ts and hover.ts.
+ */
+import * as path from 'node:path';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  type CancellationToken,
+  type InitializeParams,
+  type WorkDoneProgressReporter,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FIX_ALL_KIND, handleCodeActions } from './codeActions';
+import { uriToPath } from './documents';
+import { handleHover } from './hover';
+import { AuditRequest, type AuditParams, type AuditResult } from './protocol';
+import { Session } from './session';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let session: Session | undefined;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const init = (params.initializationOptions ?? {}) as { prismaExtensionInstalled?: boolean };
+  session = new Session(connection, documents, {
+    extensionRoot: path.resolve(__dirname, '..'),
+    prismaExtensionInstalled: init.prismaExtensionInstalled === true,
+    configurationSupported: params.capabilities.workspace?.configuration === true,
+    relatedInformationSupported: params.capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false,
+  });
+  const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
+  if (!folders.length && params.rootUri) {
+    const root = uriToPath(params.rootUri);
+    if (root) folders.push(root);
+  }
+  session.setFolders(folders);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'schema-review', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (!session) return;
+  void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const current = new Set<string>();
+    void connection.workspace.getWorkspaceFolders().then((all) => {
+      for (const f of all ?? []) {
+        const p = uriToPath(f.uri);
+        if (p) current.add(p);
+      }
+      session?.setFolders([...current]);
+      for (const added of e.added) {
+        const p = uriToPath(added.uri);
+        if (p) session?.schedule(p);
+      }
+    });
+  });
+  session.setStatus({ state: 'ready' });
+});
+
+documents.onDidOpen((e) => session?.onDocumentChanged(e.document.uri));
+documents.onDidChangeContent((e) => session?.onDocumentChanged(e.document.uri));
+documents.onDidClose((e) => session?.onDocumentClosed(e.document.uri));
+connection.onDidChangeWatchedFiles((e) => session?.onWatchedFilesChanged(e.changes));
+connection.onDidChangeConfiguration(() => session?.onConfigurationChanged());
+
+connection.onCodeAction((params) => {
+  const file = uriToPath(params.textDocument.uri);
+  const doc = documents.get(params.textDocument.uri);
+  if (!session || !file || !doc) return [];
+  return handleCodeActions({
+    file,
+    language: session.languageOf(file),
+    text: doc.getText(),
+    range: params.range,
+    diagnostics: params.context.diagnostics,
+    only: params.context.only,
+    findings: session.findingsOf(file),
+    unsafeFixes: session.unsafeFixes(file),
+    versionOf: (f) => session!.reader.versionOf(f),
+    docUri: session.docUri,
+  });
+});
+
+connection.onHover((params) => {
+  const file = uriToPath(params.textDocument.uri);
+  if (!session || !file) return undefined;
+  return handleHover(session.findingsOf(file), params.position, session.docUri);
+});
+
+connection.onRequest(AuditRequest.method, async (params: AuditParams, token: CancellationToken, workDone?: WorkDoneProgressReporter): Promise<AuditResult> => {
+  if (!session) throw new Error('server not initialized');
+  const progress = workDone ?? (await connection.window.createWorkDoneProgress());
+  progress.begin('Auditing workspace database', 0, 'finding files…', true);
+  try {
+    return await session.audit(params.folders, token, progress);
+  } finally {
+    progress.done();
+  }
+});
+
+process.on('uncaughtException', (error) => {
+  connection.console.error(`uncaught: ${error.stack ?? error}`);
+});
+
+documents.listen(connection);
+connection.listen();

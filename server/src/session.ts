@@ -1,0 +1,296 @@
+/**
+ * The language server's state: one Reviewer per workspace root, settings per root, the last findings per
+ * file, debounced reviews after edits, and publishing diagnostics for open (and audited) files.
+ */
+import * as path from 'node:path';
+import {
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type TextDocuments,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Language } from '../../rules/model';
+import { findingToDiagnostic, sourceDiagnosticToDiagnostic } from './diagnostics';
+import { OverlayReader, pathToUri, uriToPath } from './documents';
+import type { Finding } from './engine';
+import type { SourceDiagnostic } from './languages/types';
+import { toPosix } from './project/files';
+import { StatusNotification, type AuditResult, type ServerStatus } from './protocol';
+import { buildJsonReport, mergeJsonReports } from './report/model';
+import { formatMarkdown } from './report/markdown';
+import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
+import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
+import { defaultSettings, settingsFromEditor, type Settings } from './settings';
+
+export interface SessionOptions {
+  /** The extension's folder (parent of dist/), where rule docs are shipped. */
+  extensionRoot: string;
+  prismaExtensionInstalled: boolean;
+  configurationSupported: boolean;
+  relatedInformationSupported: boolean;
+  debounceMs?: number;
+}
+
+interface RootState {
+  root: string;
+  reviewer: Reviewer;
+  settings?: Settings;
+  configProblems: SourceDiagnostic[];
+  timer?: NodeJS.Timeout;
+  last?: ReviewResult;
+}
+
+export class Session {
+  private readonly roots = new Map<string, RootState>();
+  private folders: string[] = [];
+  readonly reader: OverlayReader;
+  /** Findings per file from the last review of its root. */
+  private findingsByFile = new Map<string, Finding[]>();
+  private languageByFile = new Map<string, Language>();
+  /** URIs we published non-empty diagnostics for. */
+  private published = new Set<string>();
+  /** Files whose diagnostics stay visible when closed (after an audit). */
+  private audited = new Set<string>();
+  private status: ServerStatus = { state: 'starting', filesReviewed: 0 };
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly options: SessionOptions,
+  ) {
+    this.reader = new OverlayReader(documents, (m) => this.log(m));
+  }
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  setFolders(folders: string[]): void {
+    this.folders = folders.map((f) => toPosix(f)).sort((a, b) => b.length - a.length);
+    for (const root of [...this.roots.keys()]) if (!this.folders.includes(root) && !this.isLooseRoot(root)) this.roots.delete(root);
+  }
+
+  private isLooseRoot(root: string): boolean {
+    return !this.folders.some((f) => root === f || root.startsWith(`${f}/`));
+  }
+
+  /** The root a file belongs to: its workspace folder, or its own folder when it is outside every folder. */
+  rootOf(file: string): string {
+    return this.folders.find((f) => file === f || file.startsWith(`${f}/`)) ?? toPosix(path.dirname(file));
+  }
+
+  private state(root: string): RootState {
+    let s = this.roots.get(root);
+    if (!s) {
+      s = { root, reviewer: new Reviewer(root, this.reader), configProblems: [] };
+      this.roots.set(root, s);
+    }
+    return s;
+  }
+
+  docUri = (rule: string): string | undefined => localRuleDocUri(rule, this.options.extensionRoot) ?? ruleDocUrl(rule);
+
+  findingsOf(file: string): readonly Finding[] {
+    return this.findingsByFile.get(file) ?? [];
+  }
+
+  languageOf(file: string): Language | undefined {
+    return this.languageByFile.get(file);
+  }
+
+  unsafeFixes(file: string): boolean {
+    return this.roots.get(this.rootOf(file))?.settings?.fixesUnsafe ?? false;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  onDocumentChanged(uri: string): void {
+    const file = uriToPath(uri);
+    if (!file) return;
+    const root = this.rootOf(file);
+    if (path.basename(file) === CONFIG_FILE_NAME) {
+      const s = this.roots.get(root);
+      if (s) s.settings = undefined;
+    }
+    this.schedule(root);
+  }
+
+  onDocumentClosed(uri: string): void {
+    const file = uriToPath(uri);
+    if (!file) return;
+    // The disk may differ from the closed buffer: review again so the state follows the disk.
+    this.schedule(this.rootOf(file));
+  }
+
+  onWatchedFilesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): void {
+    const roots = new Set<string>();
+    for (const c of changes) {
+      const file = uriToPath(c.uri);
+      if (!file) continue;
+      this.reader.disk.invalidate(file);
+      const root = this.rootOf(file);
+      const s = this.roots.get(root);
+      if (!s) continue;
+      if (c.type !== 2) s.reviewer.invalidateFiles();
+      if (path.basename(file) === CONFIG_FILE_NAME || path.basename(file) === 'package.json') {
+        s.settings = undefined;
+        s.reviewer.invalidateFiles();
+      }
+      roots.add(root);
+    }
+    for (const r of roots) this.schedule(r);
+  }
+
+  onConfigurationChanged(): void {
+    for (const s of this.roots.values()) {
+      s.settings = undefined;
+      this.schedule(s.root);
+    }
+  }
+
+  schedule(root: string): void {
+    const s = this.state(root);
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      void this.reviewRoot(root).catch((error) => this.fail(error));
+    }, this.options.debounceMs ?? 120);
+  }
+
+  private fail(error: unknown): void {
+    this.log(`review failed: ${(error as Error)?.stack ?? error}`);
+    this.setStatus({ state: 'error', message: (error as Error)?.message ?? String(error) });
+  }
+
+  // ------------------------------------------------------------------ reviewing
+
+  private async settingsFor(s: RootState): Promise<Settings> {
+    if (s.settings) return s.settings;
+    let base = defaultSettings;
+    if (this.options.configurationSupported) {
+      try {
+        const section = await this.connection.workspace.getConfiguration({ scopeUri: pathToUri(s.root), section: 'schemaReview' });
+        base = settingsFromEditor(section);
+      } catch (error) {
+        this.log(`could not read settings: ${(error as Error).message}`);
+      }
+    }
+    s.configProblems = [];
+    try {
+      s.settings = settingsForRoot(s.root, this.reader, base);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      s.configProblems = error.problems.map((p) => ({
+        file: error.file,
+        range: { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.character + 1 } },
+        severity: 'error' as const,
+        source: 'schema-review',
+        code: 'invalid-config',
+        message: `${p.message}. The editor settings are used until it is fixed.`,
+      }));
+      s.settings = base;
+    }
+    return s.settings;
+  }
+
+  private validationFor(settings: Settings): boolean {
+    if (settings.prismaValidation === 'on') return true;
+    if (settings.prismaValidation === 'off') return false;
+    return !this.options.prismaExtensionInstalled;
+  }
+
+  async reviewRoot(root: string, opts: { token?: CancellationToken; progress?: WorkDoneProgressReporter; audit?: boolean } = {}): Promise<ReviewResult | undefined> {
+    const s = this.state(root);
+    const settings = await this.settingsFor(s);
+    if (!settings.enable) {
+      this.applyResult(s, undefined);
+      return undefined;
+    }
+    this.setStatus({ state: 'busy', message: `reviewing ${path.basename(root)}` });
+    const result = s.reviewer.review({
+      settings,
+      validation: this.validationFor(settings),
+      log: (m) => this.log(m),
+      isCancelled: () => opts.token?.isCancellationRequested ?? false,
+      onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),
+    });
+    s.last = result;
+    if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
+    this.applyResult(s, result);
+    const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
+    this.setStatus({ state: 'ready', filesReviewed, message: undefined });
+    return result;
+  }
+
+  private applyResult(s: RootState, result: ReviewResult | undefined): void {
+    // Drop this root's old findings.
+    for (const file of [...this.findingsByFile.keys()]) if (this.rootOf(file) === s.root) this.findingsByFile.delete(file);
+    const byFile = new Map<string, Diagnostic[]>();
+    const push = (file: string, d: Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    if (result) {
+      for (const f of result.findings) {
+        this.findingsByFile.set(f.file, [...(this.findingsByFile.get(f.file) ?? []), f]);
+        push(f.file, findingToDiagnostic(f, this.docUri, this.options.relatedInformationSupported));
+      }
+      for (const d of result.diagnostics) push(d.file, sourceDiagnosticToDiagnostic(d));
+      for (const [file, language] of result.analysis.fileLanguages) this.languageByFile.set(file, language);
+    }
+    for (const d of s.configProblems) push(d.file, sourceDiagnosticToDiagnostic(d));
+    // Publish for open or audited files of this root; clear what is gone.
+    const configFiles = new Set(s.configProblems.map((d) => d.file));
+    const visible = (file: string) => configFiles.has(file) || this.documents.get(pathToUri(file)) !== undefined || this.audited.has(file);
+    const now = new Set<string>();
+    for (const [file, diagnostics] of byFile) {
+      if (!visible(file)) continue;
+      const uri = pathToUri(file);
+      now.add(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of [...this.published]) {
+      const file = uriToPath(uri);
+      if (!file || this.rootOf(file) !== s.root || now.has(uri)) continue;
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.published.delete(uri);
+    }
+    for (const uri of now) this.published.add(uri);
+  }
+
+  // ------------------------------------------------------------------ audit
+
+  async audit(folders: string[] | undefined, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<AuditResult> {
+    const started = performance.now();
+    const roots = (folders?.length ? folders.map((f) => toPosix(f)) : this.folders.length ? [...this.folders] : []).sort();
+    const reports = [];
+    let cancelled = false;
+    for (const root of roots) {
+      const s = this.state(root);
+      s.reviewer.invalidateFiles();
+      const result = await this.reviewRoot(root, { token, progress, audit: true });
+      if (!result) continue;
+      reports.push(buildJsonReport(result));
+      if (result.cancelled || token.isCancellationRequested) {
+        cancelled = true;
+        break;
+      }
+    }
+    const report = reports.length === 1 ? reports[0] : mergeJsonReports(roots[0] ?? '/', reports);
+    const durationMs = Math.round(performance.now() - started);
+    const markdown = formatMarkdown(report, {
+      title: `Database audit — ${roots.map((r) => path.basename(r)).join(', ') || 'workspace'}`,
+      link: (file, line) => `${pathToUri(path.join(report.root, file))}#L${line}`,
+    });
+    this.setStatus({
+      lastAudit: { finishedAt: new Date().toISOString(), findings: report.findings.length, files: report.files.length, durationMs },
+    });
+    return { report, markdown, findings: report.findings.length, files: report.files.length, durationMs, cancelled };
+  }
+
+  // ------------------------------------------------------------------ status
+
+  setStatus(patch: Partial<ServerStatus>): void {
+    this.status = { ...this.status, ...patch };
+    void this.connection.sendNotification(StatusNotification.type, this.status);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * A real LSP client over stdio (vscode-languageserver-protocol), talking to the server started from
+ * source through tsx. Waits on events (diagnostics published), never on fixed sleeps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface TestServer {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  diagnostics: Map<string, Diagnostic[]>;
+  notifications: { method: string; params: unknown }[];
+  /** Resolves with the next diagnostics for `uri` that satisfy `predicate`. */
+  waitForDiagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  stop(): Promise<void>;
+}
+
+export function uriOf(file: string): string {
+  return URI.file(file).toString();
+}
+
+export async function startServer(options: {
+  folder: string;
+  settings?: Record<string, unknown>;
+  initializationOptions?: Record<string, unknown>;
+}): Promise<TestServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'server.ts'), '--stdio'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const notifications: { method: string; params: unknown }[] = [];
+  const waiters: { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    diagnostics.set(params.uri, params.diagnostics);
+    for (const w of [...waiters]) {
+      if (w.uri === params.uri && w.predicate(params.diagnostics)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(params.diagnostics);
+      }
+    }
+  });
+  connection.onNotification((method: string, params: unknown) => notifications.push({ method, params }));
+  connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+    params.items.map(() => options.settings ?? {}),
+  );
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onNotification('window/logMessage', () => undefined);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uriOf(options.folder),
+    workspaceFolders: [{ uri: uriOf(options.folder), name: path.basename(options.folder) }],
+    capabilities: {
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } },
+      textDocument: {
+        publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+        hover: { contentFormat: ['markdown'] },
+      },
+      window: { workDoneProgress: true },
+    },
+    initializationOptions: options.initializationOptions ?? { prismaExtensionInstalled: false },
+  });
+  await connection.sendNotification('initialized', {});
+  return {
+    connection,
+    process: child,
+    diagnostics,
+    notifications,
+    waitForDiagnostics(uri, predicate = () => true, timeoutMs = 30_000) {
+      const current = diagnostics.get(uri);
+      if (current && predicate(current)) return Promise.resolve(current);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(diagnostics.get(uri))}\nserver stderr: ${stderr}`)), timeoutMs);
+        waiters.push({ uri, predicate, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+      });
+    },
+    async stop() {
+      try {
+        await connection.sendRequest('shutdown');
+        await connection.sendNotification('exit');
+      } catch {
+        // already gone
+      }
+      connection.dispose();
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
+          child.once('exit', () => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+  };
+}

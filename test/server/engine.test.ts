@@ -1,0 +1,86 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Database, Loc } from '../../rules/model';
+import type { Rule } from '../../rules/types';
+import { runRules } from '../../server/src/engine';
+import { parseIgnoreComment } from '../../server/src/suppressions';
+
+const FILE = '/ws/prisma/schema.prisma';
+const loc = (line: number, from = 2, to = 20): Loc => ({ file: FILE, range: { start: { line, character: from }, end: { line, character: to } } });
+const db: Database = { id: 'prisma:/ws', language: 'prisma', dialect: 'postgresql', relationMode: 'foreignKeys', tables: [], enums: [], files: [FILE] };
+
+function rule(id: string, lines: number[], opts: { throws?: boolean; fix?: boolean } = {}): Rule {
+  return {
+    meta: { id, category: 'indexes', defaultSeverity: 'warning', languages: ['prisma'], description: `${id} finds things` },
+    check(ctx) {
+      if (opts.throws) throw new Error('boom');
+      for (const line of lines) {
+        ctx.report({
+          message: `${id} at ${line}`,
+          loc: loc(line),
+          fixes: opts.fix
+            ? [
+                { title: 'unsafe one', safety: 'unsafe', intent: { kind: 'addIndex', database: db, table: { name: 'T' } as any, columns: ['a'] } },
+                { title: 'safe one', safety: 'safe', intent: { kind: 'addIndex', database: db, table: { name: 'T' } as any, columns: ['b'] } },
+                { title: 'unwritable', safety: 'safe', intent: { kind: 'addIndex', database: db, table: { name: 'T' } as any, columns: ['x'] } },
+              ]
+            : [],
+        });
+      }
+    },
+  };
+}
+
+const writeFix = (intent: any) =>
+  intent.columns[0] === 'x' ? undefined : [{ file: FILE, edits: [{ range: loc(0).range, newText: intent.columns[0] }] }];
+
+describe('engine', () => {
+  it('isolates a rule that throws and still runs the others', () => {
+    const errors: string[] = [];
+    const res = runRules(
+      { databases: [db], codeFiles: [], suppressions: [] },
+      { rules: [rule('bad-rule', [], { throws: true }), rule('good-rule', [3])], writeFix, onError: (m) => errors.push(m) },
+    );
+    assert.deepEqual(res.findings.map((f) => f.rule), ['good-rule']);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /bad-rule/);
+  });
+
+  it('applies severity settings and "off"', () => {
+    const res = runRules(
+      { databases: [db], codeFiles: [], suppressions: [] },
+      { rules: [rule('a-rule', [1]), rule('b-rule', [2])], severities: { 'a-rule': 'off', 'b-rule': 'error' }, writeFix },
+    );
+    assert.deepEqual(res.findings.map((f) => [f.rule, f.severity]), [['b-rule', 'error']]);
+  });
+
+  it('drops fixes the language cannot write and prefers only one safe fix', () => {
+    const res = runRules({ databases: [db], codeFiles: [], suppressions: [] }, { rules: [rule('a-rule', [1], { fix: true })], writeFix });
+    const fixes = res.findings[0].fixes;
+    assert.deepEqual(fixes.map((f) => f.title), ['unsafe one', 'safe one']);
+    assert.deepEqual(fixes.map((f) => f.preferred), [false, true]);
+  });
+
+  it('suppresses by next-line and file comments and reports unused and unknown ones', () => {
+    const s1 = parseIgnoreComment('// schema-review-ignore a-rule', loc(4))!;
+    const s2 = parseIgnoreComment('-- schema-review-ignore-file b-rule', loc(0))!;
+    const s3 = parseIgnoreComment('// schema-review-ignore a-rule', loc(9))!;
+    const s4 = parseIgnoreComment('// schema-review-ignore no-such-rule', loc(11))!;
+    assert.equal(s1.scope, 'next-line');
+    assert.equal(s1.targetLine, 5);
+    assert.equal(s2.scope, 'file');
+    const res = runRules(
+      { databases: [db], codeFiles: [], suppressions: [s1, s2, s3, s4] },
+      { rules: [rule('a-rule', [5, 7]), rule('b-rule', [5, 8])], writeFix },
+    );
+    assert.deepEqual(res.findings.map((f) => `${f.rule}@${f.range.start.line}`), ['a-rule@7']);
+    assert.deepEqual(res.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unknown-rule@11', 'unused-ignore@9']);
+  });
+
+  it('parses rule lists with commas and trailing comments', () => {
+    const s = parseIgnoreComment('// schema-review-ignore a-rule, b-rule -- reason', loc(2), true)!;
+    assert.deepEqual(s.rules, ['a-rule', 'b-rule', 'reason']);
+    assert.equal(s.targetLine, 2, 'a trailing comment applies to its own line');
+    assert.equal(parseIgnoreComment('// just a comment', loc(1)), undefined);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiskReader, decodeText, globToRegExp, listWorkspaceFiles } from '../../server/src/project/files';
+import { writeFiles } from '../helpers/workspace';
+
+describe('workspace files', () => {
+  it('lists reviewable files, skipping node_modules, build output and symlink loops', () => {
+    const dir = writeFiles({
+      'prisma/schema.prisma': 'model A { id Int @id }',
+      'src/a.ts': 'export {}',
+      'node_modules/x/index.ts': 'export {}',
+      'dist/out.js': '',
+      'README.md': '# x',
+      'db/migrations/001_init.sql': 'create table a (id int);',
+    });
+    fs.symlinkSync(dir, path.join(dir, 'src', 'loop'));
+    const files = listWorkspaceFiles(dir).map((f) => path.relative(dir, f));
+    assert.deepEqual(files, ['db/migrations/001_init.sql', 'prisma/schema.prisma', 'src/a.ts']);
+  });
+
+  it('applies include and exclude globs', () => {
+    const dir = writeFiles({ 'a/x.sql': '', 'b/y.sql': '', 'b/z.ts': '' });
+    assert.deepEqual(listWorkspaceFiles(dir, { exclude: ['b/**/*.ts'] }).map((f) => path.relative(dir, f)), ['a/x.sql', 'b/y.sql']);
+    assert.deepEqual(listWorkspaceFiles(dir, { include: ['b'] }).map((f) => path.relative(dir, f)), ['b/y.sql', 'b/z.ts']);
+    assert.ok(globToRegExp('**/*.sql').test('deep/er/x.sql'));
+  });
+
+  it('skips binary and oversized files with a log line and decodes UTF-16', () => {
+    const dir = writeFiles({});
+    fs.writeFileSync(path.join(dir, 'bin.sql'), Buffer.from([0x00, 0x01, 0x02, 0xff]));
+    fs.writeFileSync(path.join(dir, 'big.sql'), 'x'.repeat(2000));
+    fs.writeFileSync(path.join(dir, 'u16.sql'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('select 1;', 'utf16le')]));
+    const logs: string[] = [];
+    const reader = new DiskReader(1000, (m) => logs.push(m));
+    assert.equal(reader.read(path.join(dir, 'bin.sql')), undefined);
+    assert.equal(reader.read(path.join(dir, 'big.sql')), undefined);
+    assert.equal(reader.read(path.join(dir, 'u16.sql')), 'select 1;');
+    assert.equal(logs.length, 2);
+    assert.match(logs.join('\n'), /binary/);
+    assert.match(logs.join('\n'), /over the 1000-byte limit/);
+    assert.equal(decodeText(Buffer.from([0xc3, 0x28])), undefined, 'invalid UTF-8 counts as binary');
+  });
+});
