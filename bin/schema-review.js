@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Launches the CLI: the built bundle when present (`npm run build`), else the TypeScript sources through tsx.
+// Launches the CLI: the built bundle when present (`npm run build`), else (or with SCHEMA_REVIEW_FROM_SOURCE=1)
+// the TypeScript sources through tsx.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
 const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
-if (fs.existsSync(bundle)) {
+if (fs.existsSync(bundle) && !process.env.SCHEMA_REVIEW_FROM_SOURCE) {
   const { runCli } = require(bundle);
   run(runCli);
 } else {

@@ -24,6 +24,12 @@ import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewRe
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 
+/** Pause after the last keystroke before a review; `SCHEMA_REVIEW_DEBOUNCE_MS` overrides it (benchmarks use 0). */
+const DEFAULT_DEBOUNCE_MS = (() => {
+  const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== '' && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== undefined ? fromEnv : 120;
+})();
+
 export interface SessionOptions {
   /** The extension's folder (parent of dist/), where rule docs are shipped. */
   extensionRoot: string;
@@ -156,7 +162,7 @@ export class Session {
     s.timer = setTimeout(() => {
       s.timer = undefined;
       void this.reviewRoot(root).catch((error) => this.fail(error));
-    }, this.options.debounceMs ?? 120);
+    }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   }
 
   private fail(error: unknown): void {

@@ -1,0 +1,151 @@
+/**
+ * The CLI on fixture workspaces: formats (text, JSON contract v1, SARIF 2.1.0, Markdown), exit codes,
+ * --fail-on, --fix (safe) and --fix=unsafe, --config, and clear messages for bad input.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from '../../server/src/cli';
+import { copyFixture, REPO, writeFiles } from '../helpers/workspace';
+
+function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
+  return { code, stdout, stderr };
+}
+
+describe('schema-review audit (CLI)', () => {
+  it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const warn = cli(['audit', '.', '--fail-on', 'warning'], dir);
+    assert.equal(warn.code, 1, warn.stderr);
+    assert.match(warn.stdout, /prisma\/schema\.prisma\n/);
+    assert.match(warn.stdout, /\d+:\d+\s+warning\s+.*missing-on-delete/);
+    assert.match(warn.stdout, /✖ \d+ problems/);
+    assert.match(warn.stdout, /fixable with --fix/);
+  });
+
+  it('writes JSON exactly in the contract shape (version 1)', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const { code, stdout } = cli(['audit', '.', '--format', 'json', '--fail-on', 'error'], dir);
+    assert.ok(code === 0 || code === 1);
+    const report = JSON.parse(stdout);
+    assert.equal(report.tool, 'schema-review');
+    assert.equal(report.version, '0.1.0');
+    assert.equal(report.root, dir);
+    assert.ok(report.files.some((f: any) => f.path === 'prisma/schema.prisma' && f.language === 'prisma'));
+    assert.ok(report.files.some((f: any) => f.language === 'code'));
+    const f = report.findings.find((x: any) => x.rule === 'missing-on-delete');
+    assert.deepEqual(Object.keys(f).sort(), ['category', 'file', 'fixes', 'message', 'range', 'rule', 'severity']);
+    assert.equal(f.category, 'relations');
+    assert.equal(f.file, 'prisma/schema.prisma');
+    assert.ok(f.range.start.line >= 1 && f.range.start.column >= 1, '1-based');
+    const text = fs.readFileSync(path.join(dir, f.file), 'utf8').split('\n');
+    assert.match(text[f.range.start.line - 1], /@relation/);
+    assert.ok(f.fixes.every((x: any) => typeof x.title === 'string' && ['safe', 'unsafe', 'display-only'].includes(x.safety)));
+    assert.equal(report.summary.findings, report.findings.length);
+    assert.equal(report.summary.files, report.files.length);
+    assert.equal(typeof report.summary.durationMs, 'number');
+    const bySeverity = Object.values(report.summary.bySeverity as Record<string, number>).reduce((a, b) => a + b, 0);
+    assert.equal(bySeverity, report.findings.length);
+  });
+
+  it('writes SARIF 2.1.0 with stable rule ids, help URIs and fingerprints', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const sarif = JSON.parse(cli(['audit', '.', '--format', 'sarif'], dir).stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.equal(run.tool.driver.name, 'schema-review');
+    const ids = run.tool.driver.rules.map((r: any) => r.id);
+    assert.ok(ids.includes('missing-on-delete'));
+    for (const r of run.tool.driver.rules) assert.match(r.helpUri, /^https:\/\/.+\.md$/);
+    const result = run.results[0];
+    assert.equal(ids[result.ruleIndex], result.ruleId);
+    assert.ok(result.partialFingerprints['schemaReview/v1']);
+    assert.ok(result.locations[0].physicalLocation.region.startLine >= 1);
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uriBaseId, 'ROOT');
+  });
+
+  it('writes a Markdown audit', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const md = cli(['audit', '.', '--format', 'markdown'], dir).stdout;
+    assert.match(md, /^# Database audit/);
+    assert.match(md, /## Summary/);
+    assert.match(md, /## Status by area/);
+    assert.match(md, /## Issues by priority/);
+    assert.match(md, /\[`prisma\/schema\.prisma:\d+`\]/);
+    assert.match(md, /## Recommendations/);
+  });
+
+  it('--fix applies safe fixes only; the schema still validates and those findings are gone', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const before = JSON.parse(cli(['audit', '.', '--format', 'json'], dir).stdout);
+    const schemaBefore = fs.readFileSync(path.join(dir, 'prisma/schema.prisma'), 'utf8');
+    const res = cli(['audit', '.', '--fix', '--format', 'json'], dir);
+    const after = JSON.parse(res.stdout);
+    const schemaAfter = fs.readFileSync(path.join(dir, 'prisma/schema.prisma'), 'utf8');
+    assert.notEqual(schemaAfter, schemaBefore);
+    assert.equal(after.findings.filter((f: any) => f.rule === 'unindexed-foreign-key').length, 0);
+    assert.equal(
+      after.findings.filter((f: any) => f.rule === 'missing-on-delete').length,
+      before.findings.filter((f: any) => f.rule === 'missing-on-delete').length,
+      'unsafe fixes are not applied by --fix',
+    );
+    assert.equal(after.problems.filter((p: any) => p.source === 'prisma').length, 0, 'the fixed schema validates');
+    assert.match(res.stderr, /applied fixes to 1 file/);
+  });
+
+  it('--fix=unsafe also writes referential actions', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const after = JSON.parse(cli(['audit', '.', '--fix=unsafe', '--format', 'json'], dir).stdout);
+    assert.equal(after.findings.filter((f: any) => f.rule === 'missing-on-delete').length, 0);
+    assert.equal(after.problems.filter((p: any) => p.source === 'prisma').length, 0, 'the fixed schema validates');
+  });
+
+  it('honours --config and a rule turned off', () => {
+    const dir = copyFixture('examples/learning-platform');
+    fs.writeFileSync(path.join(dir, 'custom.json'), JSON.stringify({ rules: { 'missing-on-delete': 'off' } }));
+    const report = JSON.parse(cli(['audit', '.', '--format', 'json', '--config', 'custom.json'], dir).stdout);
+    assert.equal(report.findings.filter((f: any) => f.rule === 'missing-on-delete').length, 0);
+    assert.ok(report.findings.length > 0);
+  });
+
+  it('exits 2 with a clear message on a bad config, a bad flag or a missing path', () => {
+    const dir = writeFiles({ 'schema-review.json': '{ "rules": { "missing-on-delete": "loud" } }', 'schema.prisma': 'model A { id Int @id }' });
+    const bad = cli(['audit', '.'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /invalid configuration:[\s\S]*schema-review\.json:1:\d+: .*rules\.missing-on-delete/);
+    assert.equal(cli(['audit', '--format', 'xml'], dir).code, 2);
+    assert.match(cli(['audit', '--format', 'xml'], dir).stderr, /--format must be/);
+    const missing = cli(['audit', 'nope'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope: no such file or folder/);
+    assert.equal(cli(['lint'], dir).code, 2);
+  });
+
+  it('exits 0 on a clean workspace and reports invalid Prisma schemas as problems', () => {
+    const clean = writeFiles({
+      'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel A {\n  id Int @id\n}\n',
+    });
+    const ok = cli(['audit', '.'], clean);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /No problems/);
+    const broken = writeFiles({
+      'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel A {\n  id Int @id\n  b  Nope\n}\n',
+    });
+    const res = cli(['audit', '.', '--format', 'json'], broken);
+    const report = JSON.parse(res.stdout);
+    assert.ok(report.problems.some((p: any) => p.source === 'prisma' && p.severity === 'error'), JSON.stringify(report.problems));
+    assert.equal(res.code, 1);
+  });
+
+  it('runs as a real process through bin/schema-review.js', () => {
+    const dir = copyFixture('examples/learning-platform');
+    const res = spawnSync(process.execPath, [path.join(REPO, 'bin', 'schema-review.js'), 'audit', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCHEMA_REVIEW_FROM_SOURCE: '1' } });
+    assert.equal(res.status, 1, res.stderr);
+    assert.ok(JSON.parse(res.stdout).findings.length > 0);
+  });
+});
