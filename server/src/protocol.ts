@@ -27,9 +27,26 @@ export interface AuditParams {
   workDoneToken?: string | number;
 }
 
+export interface AuditAreaSummary {
+  category: 'relations' | 'indexes' | 'migrations' | 'data-types' | 'transactions' | 'queries';
+  title: string;
+  /** 100 − 15 per error − 5 per warning − 1 per info, floored at 0 (`scoreFormula`). */
+  score: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
 export interface AuditResult {
-  /** The CLI JSON contract (version 1), one per audited folder merged into one. */
+  /**
+   * The CLI JSON contract (version 1), one per audited folder merged into one: `root`, `files`,
+   * `findings` (1-based ranges, paths relative to `root`), `problems`, `summary`.
+   */
   report: unknown;
+  /** Score and counts per area, in display order. */
+  areas: AuditAreaSummary[];
+  /** How the score is computed, in words, for the report view. */
+  scoreFormula: string;
   /** The audit as Markdown, ready to open. */
   markdown: string;
   findings: number;
@@ -46,4 +63,37 @@ export interface AuditResult {
 export namespace AuditRequest {
   export const method = 'schemaReview/audit';
   export const type = new RequestType<AuditParams, AuditResult, void>(method);
+}
+
+export interface FixAllWorkspaceParams {
+  /** Also apply unsafe fixes (the user confirmed). Defaults to the `schemaReview.fixes.unsafe` setting. */
+  unsafe?: boolean;
+}
+
+export interface FixAllWorkspaceResult {
+  /** An LSP WorkspaceEdit (documentChanges, with file creations for new migrations). */
+  edit: unknown;
+  /** How many findings the edit fixes. */
+  fixes: number;
+  files: number;
+}
+
+/**
+ * Sent from the client to the server when the user presses "Fix all safe problems" in the report view.
+ * The server answers with one workspace edit for the findings of the last review of every root; the
+ * client applies it (so it lands in the editor's undo history) and the server re-reviews on the changes.
+ */
+export namespace FixAllWorkspaceRequest {
+  export const method = 'schemaReview/fixAllWorkspace';
+  export const type = new RequestType<FixAllWorkspaceParams, FixAllWorkspaceResult, void>(method);
+}
+
+export interface ExportReportParams {
+  format: 'markdown' | 'sarif' | 'json';
+}
+
+/** Sent from the client to the server when the user exports the last audit; the answer is the file's text. */
+export namespace ExportReportRequest {
+  export const method = 'schemaReview/exportReport';
+  export const type = new RequestType<ExportReportParams, { text: string; suggestedName: string }, void>(method);
 }

@@ -19,7 +19,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIX_ALL_KIND, handleCodeActions } from './codeActions';
 import { uriToPath } from './documents';
 import { handleHover } from './hover';
-import { AuditRequest, type AuditParams, type AuditResult } from './protocol';
+import {
+  AuditRequest,
+  ExportReportRequest,
+  FixAllWorkspaceRequest,
+  type AuditParams,
+  type AuditResult,
+  type ExportReportParams,
+  type FixAllWorkspaceParams,
+} from './protocol';
 import { Session } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -110,6 +118,16 @@ connection.onRequest(AuditRequest.method, async (params: AuditParams, token: Can
   } finally {
     progress.done();
   }
+});
+
+connection.onRequest(FixAllWorkspaceRequest.method, (params: FixAllWorkspaceParams) => {
+  if (!session) throw new Error('server not initialized');
+  return session.fixAllWorkspace(params?.unsafe);
+});
+
+connection.onRequest(ExportReportRequest.method, (params: ExportReportParams) => {
+  if (!session) throw new Error('server not initialized');
+  return session.exportReport(params.format);
 });
 
 process.on('uncaughtException', (error) => {

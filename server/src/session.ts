@@ -17,9 +17,12 @@ import { OverlayReader, pathToUri, uriToPath } from './documents';
 import type { Finding } from './engine';
 import type { SourceDiagnostic } from './languages/types';
 import { toPosix } from './project/files';
-import { StatusNotification, type AuditResult, type ServerStatus } from './protocol';
+import { StatusNotification, type AuditResult, type FixAllWorkspaceResult, type ServerStatus } from './protocol';
+import { collectFixAll, fixForFixAll } from './fixes';
+import { toWorkspaceEdit } from './codeActions';
+import { formatSarif } from './report/sarif';
 import { buildJsonReport, mergeJsonReports } from './report/model';
-import { formatMarkdown } from './report/markdown';
+import { areaSummaries, formatMarkdown, SCORE_FORMULA } from './report/markdown';
 import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
@@ -290,7 +293,41 @@ export class Session {
     this.setStatus({
       lastAudit: { finishedAt: new Date().toISOString(), findings: report.findings.length, files: report.files.length, durationMs },
     });
-    return { report, markdown, findings: report.findings.length, files: report.files.length, durationMs, cancelled };
+    return {
+      report,
+      areas: areaSummaries(report),
+      scoreFormula: SCORE_FORMULA,
+      markdown,
+      findings: report.findings.length,
+      files: report.files.length,
+      durationMs,
+      cancelled,
+    };
+  }
+
+  /** One workspace edit for every fixable finding of the last review of each root. */
+  fixAllWorkspace(unsafe: boolean | undefined): FixAllWorkspaceResult {
+    const findings: Finding[] = [];
+    let allowUnsafe = false;
+    for (const s of this.roots.values()) {
+      if (!s.last) continue;
+      findings.push(...s.last.findings);
+      allowUnsafe ||= unsafe ?? s.settings?.fixesUnsafe ?? false;
+    }
+    const chosen = findings.filter((f) => fixForFixAll(f, allowUnsafe));
+    const edits = collectFixAll(chosen, allowUnsafe);
+    return { edit: toWorkspaceEdit(edits, (f) => this.reader.versionOf(f)), fixes: chosen.length, files: edits.length };
+  }
+
+  /** The last audit in an export format. */
+  exportReport(format: 'markdown' | 'sarif' | 'json'): { text: string; suggestedName: string } {
+    const reports = [...this.roots.values()].filter((s) => s.last).map((s) => buildJsonReport(s.last!));
+    if (!reports.length) throw new Error('No audit to export yet: run "Audit workspace database" first.');
+    const report = reports.length === 1 ? reports[0] : mergeJsonReports(this.folders[0] ?? reports[0].root, reports);
+    const name = path.basename(report.root) || 'workspace';
+    if (format === 'sarif') return { text: formatSarif(report), suggestedName: `${name}-schema-review.sarif` };
+    if (format === 'json') return { text: JSON.stringify(report, null, 2) + '\n', suggestedName: `${name}-schema-review.json` };
+    return { text: formatMarkdown(report, { title: `Database audit — ${name}` }), suggestedName: `${name}-database-audit.md` };
   }
 
   // ------------------------------------------------------------------ status

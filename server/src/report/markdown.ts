@@ -8,7 +8,7 @@ import type { Category, Severity } from '../../../rules/types';
 import { ruleDocUrl } from '../ruleDocs';
 import { CATEGORY_ORDER, SEVERITY_ORDER, type JsonFinding, type JsonReport } from './model';
 
-const CATEGORY_TITLE: Record<Category, string> = {
+export const CATEGORY_TITLE: Record<Category, string> = {
   relations: 'Relations & referential integrity',
   indexes: 'Indexes',
   migrations: 'Migration safety',
@@ -25,6 +25,23 @@ export const SCORE_WEIGHTS: Record<Severity, number> = { error: 15, warning: 5, 
 /** 100 minus the weighted findings of the category, never below 0. */
 export function categoryScore(findings: readonly JsonFinding[]): number {
   return Math.max(0, 100 - findings.reduce((sum, f) => sum + SCORE_WEIGHTS[f.severity], 0));
+}
+
+export const SCORE_FORMULA = `100 − ${SCORE_WEIGHTS.error} per error − ${SCORE_WEIGHTS.warning} per warning − ${SCORE_WEIGHTS.info} per info, floored at 0`;
+
+/** Score and counts per area, in display order. */
+export function areaSummaries(report: JsonReport) {
+  return CATEGORY_ORDER.map((category) => {
+    const list = report.findings.filter((f) => f.category === category);
+    return {
+      category,
+      title: CATEGORY_TITLE[category],
+      score: categoryScore(list),
+      errors: list.filter((f) => f.severity === 'error').length,
+      warnings: list.filter((f) => f.severity === 'warning').length,
+      infos: list.filter((f) => f.severity === 'info').length,
+    };
+  });
 }
 
 export interface MarkdownOptions {
@@ -80,7 +97,7 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
     const status = count('error', list) ? '🔴 action needed' : count('warning', list) ? '🟡 needs attention' : list.length ? '🟢 minor' : '🟢 clean';
     out.push(`| ${CATEGORY_TITLE[cat]} | ${status} | ${score} | ${count('error', list)} | ${count('warning', list)} | ${count('info', list)} |`);
   }
-  out.push('', `*Score per area: 100 − ${SCORE_WEIGHTS.error} per error − ${SCORE_WEIGHTS.warning} per warning − ${SCORE_WEIGHTS.info} per info, floored at 0.*`, '');
+  out.push('', `*Score per area: ${SCORE_FORMULA}.*`, '');
 
   // Issues by priority
   if (f.length) out.push('## Issues by priority', '');

@@ -1,0 +1,166 @@
+/** Small syntax helpers over the TypeScript AST shared by analysis and fixes. */
+import * as ts from 'typescript';
+import type { Loc } from '../../../../rules/model';
+
+export function scriptKindOf(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.(m|c)?js$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+export function parse(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
+}
+
+export function locOf(sf: ts.SourceFile, start: number, end: number): Loc {
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  return { file: sf.fileName, range: { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } } };
+}
+
+export function nodeLoc(sf: ts.SourceFile, node: ts.Node): Loc {
+  return locOf(sf, node.getStart(sf), node.getEnd());
+}
+
+export function offsetOf(sf: ts.SourceFile, pos: { line: number; character: number }): number {
+  const lines = sf.getLineStarts();
+  if (pos.line >= lines.length) return sf.text.length;
+  return Math.min(lines[pos.line] + pos.character, sf.text.length);
+}
+
+/** Strips parentheses, `as`, `!`, `satisfies` and `<T>x`. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  let n = node;
+  for (;;) {
+    if (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n)) {
+      n = n.expression;
+    } else return n;
+  }
+}
+
+/** Climbs from an expression over wrappers that do not change what it evaluates to. */
+export function climbWrappers(node: ts.Node): ts.Node {
+  let n = node;
+  while (
+    n.parent &&
+    (ts.isParenthesizedExpression(n.parent) ||
+      ts.isAsExpression(n.parent) ||
+      ts.isNonNullExpression(n.parent) ||
+      ts.isSatisfiesExpression(n.parent) ||
+      ts.isTypeAssertionExpression(n.parent))
+  ) {
+    n = n.parent;
+  }
+  return n;
+}
+
+export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return undefined;
+}
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** A function expression passed directly as an argument of a call (`xs.map(async (x) => …)`). */
+export function isInlineCallback(fn: ts.Node): fn is ts.ArrowFunction | ts.FunctionExpression {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const p = climbWrappers(fn).parent;
+  return !!p && ts.isCallExpression(p) && p.arguments.some((a) => unwrap(a) === fn);
+}
+
+/** The call an inline callback is an argument of. */
+export function callOfCallback(fn: ts.Node): ts.CallExpression | undefined {
+  const p = climbWrappers(fn).parent;
+  return p && ts.isCallExpression(p) ? p : undefined;
+}
+
+/** Name of a method called: `xs.forEach` → `forEach`. */
+export function calleeMethodName(call: ts.CallExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return undefined;
+}
+
+/** The name a function is known by: declaration name, variable, property, method; callbacks get `<outer><callback>`. */
+export function functionName(fn: FunctionNode, outerName: () => string): string {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+    return propertyNameText(fn.name) ?? '<method>';
+  }
+  if (ts.isConstructorDeclaration(fn)) return 'constructor';
+  if (ts.isFunctionDeclaration(fn)) return 'default';
+  const holder = climbWrappers(fn).parent;
+  if (holder) {
+    if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    if (ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) return propertyNameText(holder.name) ?? '<function>';
+    if (ts.isExportAssignment(holder)) return 'default';
+    if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = holder.left;
+      if (ts.isIdentifier(left)) return left.text;
+      if (ts.isPropertyAccessExpression(left)) return left.name.text;
+    }
+    if (ts.isCallExpression(holder)) return `${outerName()}<callback>`;
+  }
+  return '<function>';
+}
+
+export function functionBody(fn: FunctionNode): ts.Node | undefined {
+  return fn.body;
+}
+
+export function isStatementNode(node: ts.Node): node is ts.Statement {
+  const p = node.parent;
+  if (!p) return false;
+  if (ts.isBlock(p) || ts.isSourceFile(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) return true;
+  if (ts.isIfStatement(p)) return node === p.thenStatement || node === p.elseStatement;
+  if (ts.isIterationStatement(p, false)) return node === p.statement;
+  if (ts.isLabeledStatement(p)) return node === p.statement;
+  return false;
+}
+
+/** The innermost statement containing a node. */
+export function statementOf(node: ts.Node): ts.Node {
+  let n: ts.Node = node;
+  while (n.parent && !isStatementNode(n)) {
+    if (ts.isSourceFile(n.parent)) break;
+    n = n.parent;
+  }
+  return n;
+}
+
+export function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
+/** Display text of an expression, shortened (`sendWelcomeEmail(…)`). */
+export function shortText(sf: ts.SourceFile, expr: ts.Expression): string {
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e)) {
+    const callee = e.expression.getText(sf).replace(/\s+/g, '');
+    return `${callee.length > 60 ? callee.slice(0, 57) + '…' : callee}(${e.arguments.length ? '…' : ''})`;
+  }
+  const t = e.getText(sf).replace(/\s+/g, ' ');
+  return t.length > 60 ? t.slice(0, 57) + '…' : t;
+}

@@ -1,0 +1,549 @@
+/**
+ * Fix writers for the code intents. Each re-reads and re-parses the file, finds the facts' nodes by
+ * their ranges, writes the smallest edit, and checks that the result parses with no new syntax errors;
+ * when a shape is not one it can rewrite without changing behaviour it returns undefined.
+ */
+import * as ts from 'typescript';
+import type { CodeFile, DbCall, Loc, Orm, WritingCall } from '../../../../rules/model';
+import type { FixIntent } from '../../../../rules/types';
+import type { FileEdit, SourceReader, TextEdit } from '../types';
+import { contains, isFunctionNode, isInlineCallback, offsetOf, parse, propertyNameText, unwrap, type FunctionNode } from './ast';
+
+export function writeCodeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+  switch (intent.kind) {
+    case 'wrapInTransaction':
+      return wrapInTransaction(intent.file, intent.calls, intent.transactionClient, reader);
+    case 'useTransactionClient':
+      return useTransactionClient(intent.file, intent.call, intent.transaction.callbackParam, reader);
+    case 'addLimit':
+      return addLimit(intent.file, intent.call, intent.limit, reader);
+    case 'batchQueryInLoop':
+      return batchQueryInLoop(intent.file, intent.call, reader);
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared
+// ---------------------------------------------------------------------------------------------
+
+interface Source {
+  file: string;
+  text: string;
+  sf: ts.SourceFile;
+}
+
+function load(file: string, reader: SourceReader): Source | undefined {
+  const text = reader.read(file);
+  if (text === undefined) return undefined;
+  return { file, text, sf: parse(file, text) };
+}
+
+function parseErrorCount(sf: ts.SourceFile): number {
+  return ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []).length;
+}
+
+/** Turns offset replacements into a FileEdit, after checking the result parses no worse than before. */
+function finish(src: Source, replacements: { start: number; end: number; text: string }[]): FileEdit[] | undefined {
+  if (!replacements.length) return undefined;
+  const sorted = [...replacements].sort((a, b) => b.start - a.start);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].end > sorted[i - 1].start) return undefined; // overlapping
+  let out = src.text;
+  for (const r of sorted) out = out.slice(0, r.start) + r.text + out.slice(r.end);
+  if (parseErrorCount(parse(src.file, out)) > parseErrorCount(src.sf)) return undefined;
+  const edits: TextEdit[] = sorted.reverse().map((r) => {
+    const s = src.sf.getLineAndCharacterOfPosition(r.start);
+    const e = src.sf.getLineAndCharacterOfPosition(r.end);
+    return { range: { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } }, newText: r.text };
+  });
+  return [{ file: src.file, edits }];
+}
+
+function span(src: Source, loc: Loc): { start: number; end: number } {
+  return { start: offsetOf(src.sf, loc.range.start), end: offsetOf(src.sf, loc.range.end) };
+}
+
+/** The call (or tagged template) exactly at a fact's range. */
+function findCall(src: Source, loc: Loc): ts.CallExpression | ts.TaggedTemplateExpression | undefined {
+  const { start, end } = span(src, loc);
+  let found: ts.CallExpression | ts.TaggedTemplateExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.pos > start || n.end < end) return;
+    if ((ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) && n.getStart(src.sf) === start && n.end === end) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src.sf);
+  return found;
+}
+
+function enclosingFunctionNode(node: ts.Node): FunctionNode | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (isFunctionNode(n)) return n;
+  return undefined;
+}
+
+/** The function a statement really belongs to: inline callbacks (`xs.map(…)`) belong to their caller. */
+function ownerFunction(node: ts.Node): FunctionNode | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (isFunctionNode(n) && !isInlineCallback(n)) return n;
+  }
+  return undefined;
+}
+
+function isAsync(fn: FunctionNode | undefined): boolean {
+  if (!fn) return true; // module level: top-level await in an ES module
+  return (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+function identifiersIn(node: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) names.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}
+
+function freshName(taken: Set<string>, base: string): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+function lineIndent(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
+}
+
+/** The file's indentation unit: a tab, or the smallest non-zero run of leading spaces (2 by default). */
+function indentUnit(text: string): string {
+  let smallest = 0;
+  for (const m of text.matchAll(/\n( +|\t)\S/g)) {
+    if (m[1] === '\t') return '\t';
+    if (!smallest || m[1].length < smallest) smallest = m[1].length;
+    if (smallest === 2) break;
+  }
+  return ' '.repeat(smallest || 2);
+}
+
+/** Offsets of line starts that lie inside template literals (their text must not be re-indented). */
+function templateInteriors(sf: ts.SourceFile, start: number, end: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const visit = (n: ts.Node): void => {
+    if (n.end < start || n.pos > end) return;
+    if (ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) out.push([n.getStart(sf), n.end]);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// wrapInTransaction
+// ---------------------------------------------------------------------------------------------
+
+type CallFact = Pick<DbCall, 'loc' | 'statementLoc'> & { orm?: Orm; client?: string };
+
+interface WrapPlan {
+  src: Source;
+  container: ts.Node & { statements: ts.NodeArray<ts.Statement> };
+  first: number;
+  last: number;
+  /** Names declared in the range and used after it, with the declaration keyword to keep. */
+  exported: string[];
+  keyword: 'const' | 'let' | 'var';
+  /** The wrapped range ends the function and has `return`s: the function returns the transaction's result. */
+  returnsResult: boolean;
+  /** The range was extended to the end of the function to keep its `return`s. */
+  extendedToEnd: boolean;
+  fn: FunctionNode | undefined;
+}
+
+function planWrap(src: Source, calls: readonly CallFact[]): WrapPlan | undefined {
+  if (!calls.length) return undefined;
+  const nodes: ts.Node[] = [];
+  for (const c of calls) {
+    const n = findCall(src, c.loc);
+    if (!n) return undefined;
+    nodes.push(n);
+  }
+  const owner = ownerFunction(nodes[0]);
+  if (nodes.some((n) => ownerFunction(n) !== owner)) return undefined;
+  const lo = Math.min(...nodes.map((n) => n.getStart(src.sf)));
+  const hi = Math.max(...nodes.map((n) => n.end));
+  // The smallest statement list holding every call.
+  let container: WrapPlan['container'] | undefined;
+  for (let n: ts.Node | undefined = nodes[0].parent; n; n = n.parent) {
+    if ((ts.isBlock(n) || ts.isSourceFile(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) || ts.isModuleBlock(n)) && n.pos <= lo && n.end >= hi) {
+      container = n;
+      break;
+    }
+  }
+  if (!container) return undefined;
+  if (owner && !contains(owner, container)) return undefined;
+  const stmts = container.statements;
+  let first = stmts.findIndex((s) => s.end > lo);
+  let last = stmts.findIndex((s) => s.end >= hi);
+  if (first < 0 || last < 0 || last < first) return undefined;
+
+  const fn = enclosingFunctionNode(stmts[first]);
+  if (!isAsync(fn)) return undefined;
+  const isFunctionBody = !!fn && fn.body === container;
+
+  const range = () => stmts.slice(first, last + 1);
+  if (!movable(range())) return undefined;
+  let hasReturn = range().some(containsReturn);
+  let extendedToEnd = false;
+  if (hasReturn && !(isFunctionBody && last === stmts.length - 1)) {
+    if (!isFunctionBody) return undefined;
+    last = stmts.length - 1;
+    extendedToEnd = true;
+    if (!movable(range())) return undefined;
+    hasReturn = true;
+  }
+  const endsFunction = isFunctionBody && last === stmts.length - 1;
+
+  // Declarations that later code reads.
+  const declared = new Map<string, 'const' | 'let' | 'var'>();
+  for (const st of range()) collectDeclarations(st, declared, true);
+  const after: ts.Node[] = [];
+  for (let i = last + 1; i < stmts.length; i++) after.push(stmts[i]);
+  if (fn?.body && !isFunctionBody) {
+    // `var` and function declarations are visible in the whole function.
+    const rangeEnd = stmts[last].end;
+    const rest: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      if (n.pos >= rangeEnd && !contains(container!, n)) rest.push(n);
+      else if (n.end > rangeEnd) ts.forEachChild(n, visit);
+    };
+    visit(fn.body);
+    after.push(...rest);
+  }
+  const used = new Set<string>();
+  for (const n of after) referencedNames(n, declared, used);
+  const exported = [...declared.keys()].filter((k) => used.has(k));
+  if (exported.length && endsFunction) return undefined; // unreachable in practice: nothing follows
+  const kinds = exported.map((k) => declared.get(k)!);
+  const keyword = kinds.includes('var') ? 'var' : kinds.includes('let') ? 'let' : 'const';
+  return { src, container, first, last, exported, keyword, returnsResult: hasReturn && endsFunction, extendedToEnd, fn };
+}
+
+/** No `yield`, and no `break`/`continue` that leaves the range (they cannot cross a callback). */
+function movable(statements: readonly ts.Statement[]): boolean {
+  let ok = true;
+  const visit = (n: ts.Node, loopDepth: number, switchDepth: number, labels: Set<string>): void => {
+    if (!ok) return;
+    if (isFunctionNode(n) || ts.isClassLike(n)) return;
+    if (ts.isYieldExpression(n)) {
+      ok = false;
+      return;
+    }
+    if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
+      if (n.label) {
+        if (!labels.has(n.label.text)) ok = false;
+      } else if (ts.isBreakStatement(n) ? loopDepth + switchDepth === 0 : loopDepth === 0) ok = false;
+      return;
+    }
+    if (ts.isLabeledStatement(n)) {
+      const inner = new Set(labels);
+      inner.add(n.label.text);
+      ts.forEachChild(n, (c) => visit(c, loopDepth, switchDepth, inner));
+      return;
+    }
+    const isLoop = ts.isIterationStatement(n, false);
+    const isSwitch = ts.isSwitchStatement(n);
+    ts.forEachChild(n, (c) => visit(c, loopDepth + (isLoop ? 1 : 0), switchDepth + (isSwitch ? 1 : 0), labels));
+  };
+  for (const st of statements) visit(st, 0, 0, new Set());
+  return ok;
+}
+
+function containsReturn(node: ts.Node): boolean {
+  if (ts.isReturnStatement(node)) return true;
+  if (isFunctionNode(node) || ts.isClassLike(node)) return false;
+  return !!ts.forEachChild(node, (c) => (containsReturn(c) ? true : undefined));
+}
+
+function collectDeclarations(node: ts.Node, out: Map<string, 'const' | 'let' | 'var'>, top: boolean): void {
+  if (ts.isVariableStatement(node)) {
+    const flags = node.declarationList.flags;
+    const kind = flags & ts.NodeFlags.Const ? 'const' : flags & ts.NodeFlags.Let ? 'let' : 'var';
+    if (top || kind === 'var') for (const d of node.declarationList.declarations) bindingNames(d.name, (n) => out.set(n, kind));
+  } else if (top && (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) {
+    out.set(node.name.text, 'const');
+    return;
+  }
+  if (isFunctionNode(node) || ts.isClassLike(node)) return;
+  ts.forEachChild(node, (c) => collectDeclarations(c, out, false));
+}
+
+function bindingNames(name: ts.BindingName, add: (n: string) => void): void {
+  if (ts.isIdentifier(name)) add(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, add);
+}
+
+function referencedNames(node: ts.Node, names: Map<string, unknown>, used: Set<string>): void {
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && names.has(n.text)) {
+      const p = n.parent;
+      const isKey =
+        (ts.isPropertyAccessExpression(p) && p.name === n) ||
+        (ts.isPropertyAssignment(p) && p.name === n) ||
+        (ts.isMethodDeclaration(p) && p.name === n) ||
+        (ts.isPropertyDeclaration(p) && p.name === n);
+      if (!isKey) used.add(n.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+}
+
+function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], client: string, reader: SourceReader): FileEdit[] | undefined {
+  const src = load(file.file, reader);
+  if (!src) return undefined;
+  const plan = planWrap(src, calls);
+  if (!plan) return undefined;
+  const { container, first, last, exported, keyword } = plan;
+  const stmts = container.statements;
+  const start = stmts[first].getStart(src.sf);
+  const end = stmts[last].end;
+  const orm: Orm =
+    calls.find((c) => c.orm)?.orm ?? file.calls.find((c) => c.client === client)?.orm ?? (client.includes('prisma') ? 'prisma' : 'drizzle');
+  const param = freshName(identifiersIn(plan.fn ?? src.sf), 'tx');
+
+  // Every call of the outer client inside the range goes through the transaction.
+  const replacements: { start: number; end: number; text: string }[] = [];
+  for (const c of file.calls) {
+    if (c.client !== client || c.transaction) continue;
+    const s = span(src, c.loc);
+    if (s.start < start || s.end > end) continue;
+    if (src.text.slice(s.start, s.start + client.length) !== client) continue;
+    replacements.push({ start: s.start - start, end: s.start - start + client.length, text: param });
+  }
+  let body = src.text.slice(start, end);
+  for (const r of replacements.sort((a, b) => b.start - a.start)) body = body.slice(0, r.start) + r.text + body.slice(r.end);
+
+  const indent = lineIndent(src.text, start);
+  const unit = indentUnit(src.text);
+  const templates = templateInteriors(src.sf, start, end);
+  // Line i of the body is line i of the original slice (replacements never add newlines).
+  const originalLines = src.text.slice(start, end).split('\n');
+  const frozen = new Set<number>();
+  let lineStart = start;
+  originalLines.forEach((line, i) => {
+    if (i > 0 && templates.some(([a, b]) => lineStart > a && lineStart < b)) frozen.add(i);
+    lineStart += line.length + 1;
+  });
+  const shifted = body.split('\n').map((line, i) => {
+    if (i === 0) return indent + unit + line;
+    if (frozen.has(i) || line.trim() === '') return line;
+    return unit + line;
+  });
+  const open = `${client}.${orm === 'prisma' ? '$transaction' : 'transaction'}(async (${param}) => {`;
+  let head: string;
+  const tail: string[] = [];
+  if (plan.returnsResult) head = `return await ${open}`;
+  else if (exported.length === 1) {
+    head = `${keyword} ${exported[0]} = await ${open}`;
+    tail.push(`${indent}${unit}return ${exported[0]};`);
+  } else if (exported.length > 1) {
+    head = `${keyword} { ${exported.join(', ')} } = await ${open}`;
+    tail.push(`${indent}${unit}return { ${exported.join(', ')} };`);
+  } else head = `await ${open}`;
+  const text = [head, ...shifted, ...tail, `${indent}});`].join('\n');
+  return finish(src, [{ start, end, text }]);
+}
+
+export interface WrapDescription {
+  /** Awaits inside the wrapped range that are not database calls (`fetch(…)`, `sendWelcomeEmail(…)`): they hold the transaction open. */
+  nonDatabaseAwaits: string[];
+  /** Workspace functions called in the range that write through their own client: the wrapper does not make them atomic. */
+  writesOutsideTransaction: string[];
+  /** The range had to grow to the end of the function to keep its `return`s. */
+  extendedToEnd: boolean;
+  /** Variables returned from the callback because later code reads them. */
+  returnedVariables: string[];
+}
+
+/**
+ * What a wrap would enclose, for the fix title. Pure over the model when `reader` is omitted (awaits and
+ * writing calls between the first and last statement); with a reader it also reports the exact plan.
+ */
+export function describeWrap(
+  file: CodeFile,
+  calls: readonly (DbCall | WritingCall)[],
+  reader?: SourceReader,
+): WrapDescription {
+  const before = (a: Loc['range']['start'], b: Loc['range']['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  const starts = calls.map((c) => c.statementLoc.range.start).sort((a, b) => (before(a, b) ? -1 : 1));
+  const ends = calls.map((c) => c.statementLoc.range.end).sort((a, b) => (before(a, b) ? -1 : 1));
+  let from = starts[0];
+  let to = ends[ends.length - 1];
+  const out: WrapDescription = { nonDatabaseAwaits: [], writesOutsideTransaction: [], extendedToEnd: false, returnedVariables: [] };
+  if (!from || !to) return out;
+  if (reader) {
+    const src = load(file.file, reader);
+    const plan = src ? planWrap(src, calls) : undefined;
+    if (src && plan) {
+      const s = plan.container.statements;
+      const a = src.sf.getLineAndCharacterOfPosition(s[plan.first].getStart(src.sf));
+      const b = src.sf.getLineAndCharacterOfPosition(s[plan.last].end);
+      from = { line: a.line, character: a.character };
+      to = { line: b.line, character: b.character };
+      out.extendedToEnd = plan.extendedToEnd;
+      out.returnedVariables = plan.exported;
+    }
+  }
+  const inside = (l: Loc) => before(from, l.range.start) && before(l.range.end, to);
+  for (const a of file.otherAwaits ?? []) if (inside(a.loc)) out.nonDatabaseAwaits.push(a.expression);
+  for (const w of file.writingCalls) if (inside(w.loc) && !w.viaTransactionClient) out.writesOutsideTransaction.push(w.callee);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// useTransactionClient
+// ---------------------------------------------------------------------------------------------
+
+function useTransactionClient(file: CodeFile, call: DbCall, param: string | undefined, reader: SourceReader): FileEdit[] | undefined {
+  if (!param) return undefined;
+  const src = load(file.file, reader);
+  if (!src) return undefined;
+  const s = span(src, call.loc);
+  if (src.text.slice(s.start, s.start + call.client.length) !== call.client) return undefined;
+  return finish(src, [{ start: s.start, end: s.start + call.client.length, text: param }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// addLimit
+// ---------------------------------------------------------------------------------------------
+
+function addLimit(file: CodeFile, call: DbCall, limit: number, reader: SourceReader): FileEdit[] | undefined {
+  const src = load(file.file, reader);
+  if (!src) return undefined;
+  const node = findCall(src, call.loc);
+  if (!node || !ts.isCallExpression(node)) return undefined;
+  const n = Math.max(1, Math.floor(limit));
+  if (call.orm === 'drizzle' && call.operation === 'select') {
+    if (call.chain?.includes('limit')) return undefined;
+    return finish(src, [{ start: node.end, end: node.end, text: `.limit(${n})` }]);
+  }
+  const isPrisma = call.orm === 'prisma' && (call.operation === 'findMany' || call.operation === 'findFirst');
+  const isRelational = call.orm === 'drizzle' && call.operation === 'findMany';
+  if (!isPrisma && !isRelational) return undefined;
+  return addKey(src, node, isPrisma ? 'take' : 'limit', String(n));
+}
+
+/** Adds `key: value` to a call's options object, creating it when there is none. */
+function addKey(src: Source, call: ts.CallExpression, key: string, value: string): FileEdit[] | undefined {
+  const arg = call.arguments[0];
+  if (!arg) {
+    return finish(src, [{ start: call.arguments.pos, end: call.arguments.end, text: `{ ${key}: ${value} }` }]);
+  }
+  const obj = unwrap(arg);
+  if (!ts.isObjectLiteralExpression(obj)) {
+    return finish(src, [{ start: arg.getStart(src.sf), end: arg.end, text: `{ ...${arg.getText(src.sf)}, ${key}: ${value} }` }]);
+  }
+  if (obj.properties.some((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === key)) return undefined;
+  const props = obj.properties;
+  if (!props.length) return finish(src, [{ start: obj.getStart(src.sf), end: obj.end, text: `{ ${key}: ${value} }` }]);
+  const lastProp = props[props.length - 1];
+  const multiline = src.text.slice(obj.getStart(src.sf), obj.end).includes('\n');
+  if (multiline) {
+    const indent = lineIndent(src.text, lastProp.getStart(src.sf));
+    if (props.hasTrailingComma) {
+      const comma = src.text.indexOf(',', lastProp.end);
+      return finish(src, [{ start: comma + 1, end: comma + 1, text: `\n${indent}${key}: ${value},` }]);
+    }
+    return finish(src, [{ start: lastProp.end, end: lastProp.end, text: `,\n${indent}${key}: ${value}` }]);
+  }
+  if (props.hasTrailingComma) {
+    const comma = src.text.indexOf(',', lastProp.end);
+    return finish(src, [{ start: comma + 1, end: comma + 1, text: ` ${key}: ${value},` }]);
+  }
+  return finish(src, [{ start: lastProp.end, end: lastProp.end, text: `, ${key}: ${value}` }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// batchQueryInLoop
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `for (const x of xs) { const y = await prisma.m.findUnique({ where: { k: x.p } }); … }` →
+ * one `findMany({ where: { k: { in: Array.from(xs, (x) => x.p) } } })` before the loop and a Map lookup
+ * inside. Any other shape: undefined.
+ */
+function batchQueryInLoop(file: CodeFile, call: DbCall, reader: SourceReader): FileEdit[] | undefined {
+  if (call.orm !== 'prisma' || (call.operation !== 'findUnique' && call.operation !== 'findFirst') || !call.model) return undefined;
+  const src = load(file.file, reader);
+  if (!src) return undefined;
+  const node = findCall(src, call.loc);
+  if (!node || !ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const args = unwrap(node.arguments[0]);
+  if (!ts.isObjectLiteralExpression(args)) return undefined;
+  let where: ts.ObjectLiteralExpression | undefined;
+  const rest: string[] = [];
+  for (const p of args.properties) {
+    if (!ts.isPropertyAssignment(p)) return undefined;
+    const k = propertyNameText(p.name);
+    const v = unwrap(p.initializer);
+    if (k === 'where' && ts.isObjectLiteralExpression(v)) where = v;
+    else if (k === 'include') rest.push(p.getText(src.sf));
+    else return undefined; // select/orderBy/…: the rows may lack the key, or the order matters
+  }
+  if (!where || where.properties.length !== 1) return undefined;
+  const wp = where.properties[0];
+  if (!ts.isPropertyAssignment(wp)) return undefined;
+  const key = propertyNameText(wp.name);
+  const value = unwrap(wp.initializer);
+  if (!key || !/^[A-Za-z_$][\w$]*$/.test(key)) return undefined;
+
+  // const y = await <call>; directly in the body of `for (const x of xs)`.
+  const awaitExpr = node.parent;
+  if (!awaitExpr || !ts.isAwaitExpression(awaitExpr)) return undefined;
+  const decl = awaitExpr.parent;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.initializer !== awaitExpr) return undefined;
+  const varStmt = decl.parent.parent;
+  const body = varStmt?.parent;
+  const loop = body?.parent;
+  if (!varStmt || !body || !loop || !ts.isBlock(body) || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.statement !== body) return undefined;
+  if (!ts.isVariableDeclarationList(loop.initializer) || loop.initializer.declarations.length !== 1) return undefined;
+  const loopVarNode = loop.initializer.declarations[0].name;
+  if (!ts.isIdentifier(loopVarNode)) return undefined;
+  const loopVar = loopVarNode.text;
+  if (!isPathOf(value, loopVar)) return undefined;
+  const iterable = unwrap(loop.expression);
+  if (!isPathOf(iterable, undefined)) return undefined; // evaluated twice: it must have no side effects
+
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const delegate = callee.expression.getText(src.sf);
+  const fn = enclosingFunctionNode(loop);
+  const taken = identifiersIn(fn ?? src.sf);
+  const y = decl.name.text;
+  const rowsName = freshName(taken, `${y}Rows`);
+  taken.add(rowsName);
+  const mapName = freshName(taken, `${y}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
+  const indent = lineIndent(src.text, loop.getStart(src.sf));
+  const iterText = iterable.getText(src.sf);
+  const valueText = value.getText(src.sf);
+  const options = [`where: { ${key}: { in: Array.from(${iterText}, (${loopVar}) => ${valueText}) } }`, ...rest].join(', ');
+  const before =
+    `const ${rowsName} = await ${delegate}.findMany({ ${options} });\n` +
+    `${indent}const ${mapName} = new Map(${rowsName}.map((row) => [row.${key}, row] as const));\n${indent}`;
+  const loopStart = loop.getStart(src.sf);
+  return finish(src, [
+    { start: loopStart, end: loopStart, text: before },
+    { start: awaitExpr.getStart(src.sf), end: awaitExpr.end, text: `${mapName}.get(${valueText}) ?? null` },
+  ]);
+}
+
+/** `a`, `a.b.c` (rooted at `root` when given); no calls, no element access. */
+function isPathOf(e: ts.Expression, root: string | undefined): boolean {
+  let n = unwrap(e);
+  while (ts.isPropertyAccessExpression(n)) n = unwrap(n.expression);
+  if (n.kind === ts.SyntaxKind.ThisKeyword) return root === undefined;
+  return ts.isIdentifier(n) && (root === undefined || n.text === root);
+}

@@ -1,0 +1,131 @@
+/**
+ * Rough module resolution for workspace imports: relative specifiers and tsconfig `baseUrl`/`paths`
+ * (`@/lib/prisma`). Only files of the unit count; packages are never resolved. Never throws.
+ */
+import * as ts from 'typescript';
+import type { SourceReader } from '../types';
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** Joins and normalises `a/b/../c` (forward slashes, absolute). */
+export function joinPath(base: string, rel: string): string {
+  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return '/' + out.join('/');
+}
+
+interface PathsConfig {
+  /** Directory that `paths` targets are relative to. */
+  base: string;
+  paths: [pattern: string, targets: string[]][];
+}
+
+/** Reads tsconfig.json files (JSON with comments) up the directory tree, cached per directory. */
+export class TsconfigPaths {
+  private readonly byDir = new Map<string, PathsConfig | undefined>();
+
+  constructor(private readonly reader: SourceReader) {}
+
+  /** The nearest tsconfig's path mapping for a file's directory. */
+  forDir(dir: string): PathsConfig | undefined {
+    if (this.byDir.has(dir)) return this.byDir.get(dir);
+    let result = this.read(`${dir}/tsconfig.json`, 0);
+    if (!result) {
+      const parent = dirname(dir);
+      result = parent === dir ? undefined : this.forDir(parent);
+    }
+    this.byDir.set(dir, result);
+    return result;
+  }
+
+  private read(path: string, depth: number): PathsConfig | undefined {
+    if (depth > 3) return undefined;
+    const text = this.reader.read(path);
+    if (text === undefined) return undefined;
+    let json: unknown;
+    try {
+      json = ts.parseConfigFileTextToJson(path, text).config;
+    } catch {
+      return undefined;
+    }
+    if (!json || typeof json !== 'object') return undefined;
+    const config = json as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
+    const dir = dirname(path);
+    let inherited: PathsConfig | undefined;
+    if (typeof config.extends === 'string' && config.extends.startsWith('.')) {
+      const target = joinPath(dir, config.extends);
+      inherited = this.read(target.endsWith('.json') ? target : `${target}.json`, depth + 1);
+    }
+    const options = config.compilerOptions ?? {};
+    const base = typeof options.baseUrl === 'string' ? joinPath(dir, options.baseUrl) : inherited?.base ?? dir;
+    const paths: [string, string[]][] = [];
+    if (options.paths && typeof options.paths === 'object') {
+      for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+        if (Array.isArray(targets)) paths.push([pattern, targets.filter((t): t is string => typeof t === 'string')]);
+      }
+    } else if (inherited) {
+      paths.push(...inherited.paths);
+    }
+    if (!paths.length && typeof options.baseUrl !== 'string' && !inherited) return { base, paths };
+    return { base, paths };
+  }
+}
+
+/** Resolves an import specifier to a file of `files`, or undefined (packages, unknown files). */
+export function resolveImport(
+  fromFile: string,
+  specifier: string,
+  files: ReadonlySet<string>,
+  tsconfig: TsconfigPaths | undefined,
+): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) {
+    return tryFile(joinPath(dirname(fromFile), specifier), files);
+  }
+  const config = tsconfig?.forDir(dirname(fromFile));
+  if (!config) return undefined;
+  for (const [pattern, targets] of config.paths) {
+    const star = pattern.indexOf('*');
+    let captured: string | undefined;
+    if (star < 0) {
+      if (pattern === specifier) captured = '';
+    } else {
+      const prefix = pattern.slice(0, star);
+      const suffix = pattern.slice(star + 1);
+      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+        captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+      }
+    }
+    if (captured === undefined) continue;
+    for (const target of targets) {
+      const found = tryFile(joinPath(config.base, target.replace('*', captured)), files);
+      if (found) return found;
+    }
+  }
+  // baseUrl-relative bare specifiers (`lib/prisma`)
+  return tryFile(joinPath(config.base, specifier), files);
+}
+
+function tryFile(path: string, files: ReadonlySet<string>): string | undefined {
+  if (files.has(path)) return path;
+  // ESM TypeScript writes `./db.js` for `./db.ts`.
+  const jsExt = /\.(m|c)?jsx?$/.exec(path);
+  if (jsExt) {
+    const stem = path.slice(0, jsExt.index);
+    for (const ext of jsExt[1] === 'm' ? ['.mts', '.ts'] : jsExt[1] === 'c' ? ['.cts', '.ts'] : ['.ts', '.tsx']) {
+      if (files.has(stem + ext)) return stem + ext;
+    }
+  }
+  for (const ext of EXTENSIONS) if (files.has(path + ext)) return path + ext;
+  for (const ext of EXTENSIONS) if (files.has(`${path}/index${ext}`)) return `${path}/index${ext}`;
+  return undefined;
+}

@@ -1,0 +1,660 @@
+/**
+ * Drizzle schema files → one Database. A thin walk over the syntax tree: top-level declarations
+ * (scan.ts), then each table's column object and extra-config callback. Never throws: whatever the
+ * parser recovered is reviewed, and syntax errors become one diagnostic per file.
+ */
+import * as ts from 'typescript';
+import type {
+  Column,
+  ColumnType,
+  Database,
+  Dialect,
+  EnumType,
+  ForeignKey,
+  Index,
+  Loc,
+  ReferentialAction,
+  Table,
+} from '../../../../rules/model';
+import { parseIgnoreComment } from '../../suppressions';
+import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
+import {
+  commentBody,
+  coreNameOf,
+  decomposeChain,
+  locOf,
+  nodeLoc,
+  parseCached,
+  parseDiagnosticsOf,
+  propertyName,
+  rangeOf,
+  stringValue,
+  unwrapExpression,
+  type Chain,
+} from './ast';
+import { scanFile, type Declaration, type FileScan } from './scan';
+
+const ACTIONS: Record<string, ReferentialAction> = {
+  cascade: 'Cascade',
+  restrict: 'Restrict',
+  'no action': 'NoAction',
+  'set null': 'SetNull',
+  'set default': 'SetDefault',
+};
+
+export const ACTION_TEXT: Record<ReferentialAction, string> = {
+  Cascade: 'cascade',
+  Restrict: 'restrict',
+  NoAction: 'no action',
+  SetNull: 'set null',
+  SetDefault: 'set default',
+};
+
+const BUILDER_TYPES: Record<string, ColumnType> = {
+  text: 'string', varchar: 'string', char: 'string', citext: 'string', tinytext: 'string', mediumtext: 'string',
+  longtext: 'string',
+  integer: 'int', int: 'int', smallint: 'int', tinyint: 'int', mediumint: 'int', serial: 'int', smallserial: 'int',
+  year: 'int',
+  bigint: 'bigint', bigserial: 'bigint',
+  real: 'float', doublePrecision: 'float', double: 'float', float: 'float',
+  numeric: 'decimal', decimal: 'decimal',
+  boolean: 'boolean',
+  timestamp: 'datetime', datetime: 'datetime',
+  date: 'date', time: 'time',
+  json: 'json', jsonb: 'json',
+  uuid: 'uuid',
+  blob: 'bytes', binary: 'bytes', varbinary: 'bytes', bytea: 'bytes',
+  mysqlEnum: 'enum', singlestoreEnum: 'enum',
+};
+
+const SERIALS = new Set(['serial', 'smallserial', 'bigserial']);
+
+/** Everything the analysis knows about one unit while it walks it. */
+interface UnitContext {
+  scans: FileScan[];
+  byFile: Map<string, FileScan>;
+}
+
+/** Resolves a name used in `scan` to the file and name of its top-level declaration in the unit. */
+function resolveName(ctx: UnitContext, scan: FileScan, local: string): { scan: FileScan; decl: Declaration } | undefined {
+  const own = scan.byName.get(local);
+  if (own) return { scan, decl: own };
+  const imported = scan.imports.other.get(local);
+  const name = imported && imported.imported !== 'default' && imported.imported !== '*' ? imported.imported : local;
+  if (imported) {
+    const target = resolveModule(ctx, scan.file, imported.module);
+    const decl = target?.byName.get(name);
+    if (target && decl) return { scan: target, decl };
+  }
+  for (const other of ctx.scans) {
+    const decl = other.byName.get(name);
+    if (decl) return { scan: other, decl };
+  }
+  return undefined;
+}
+
+export function resolveModule(ctx: { byFile: Map<string, FileScan> }, from: string, spec: string): FileScan | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = normalizePath(dirname(from) + '/' + spec);
+  const stem = base.replace(/\.(m|c)?jsx?$/, '');
+  for (const candidate of [
+    base,
+    stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts', stem + '.js', stem + '.mjs', stem + '.cjs',
+    base + '/index.ts', base + '/index.js',
+  ]) {
+    const hit = ctx.byFile.get(candidate);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
+
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  const drive = /^[A-Za-z]:/.exec(p)?.[0];
+  for (const part of (drive ? p.slice(drive.length) : p).split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return (drive ?? '') + '/' + out.join('/');
+}
+
+/** The drizzle table variable a column reference `x.col` / `ns.x.col` points at, and the column key. */
+function columnRef(expression: ts.Expression | undefined): { owner?: string; column: string } | undefined {
+  if (!expression) return undefined;
+  let e = unwrapExpression(expression);
+  // `t.a.desc()`, `t.a.asc().nullsFirst()`, `t.a.op("text_ops")`
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) e = unwrapExpression(e.expression.expression);
+  if (ts.isPropertyAccessExpression(e)) {
+    const owner = unwrapExpression(e.expression);
+    const ownerName = ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
+    return { owner: ownerName, column: e.name.text };
+  }
+  if (ts.isElementAccessExpression(e)) {
+    const key = stringValue(e.argumentExpression);
+    const owner = unwrapExpression(e.expression);
+    if (key !== undefined) return { owner: ts.isIdentifier(owner) ? owner.text : undefined, column: key };
+  }
+  return undefined;
+}
+
+/** The expression a function returns: an arrow's expression body or a block's first `return`. */
+export function returnedExpression(fn: ts.Node | undefined): ts.Expression | undefined {
+  if (!fn) return undefined;
+  const f = ts.isParenthesizedExpression(fn as ts.Expression) ? unwrapExpression(fn as ts.Expression) : fn;
+  if (!ts.isArrowFunction(f) && !ts.isFunctionExpression(f)) return undefined;
+  if (!f.body) return undefined;
+  if (ts.isBlock(f.body)) {
+    for (const s of f.body.statements) if (ts.isReturnStatement(s) && s.expression) return unwrapExpression(s.expression);
+    return undefined;
+  }
+  return unwrapExpression(f.body);
+}
+
+function leadingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
+  const text = sf.text;
+  const ranges = ts.getLeadingCommentRanges(text, node.pos) ?? [];
+  const parts = ranges
+    .map((r) => commentBody(text.slice(r.pos, r.end)))
+    .filter((c) => c.length > 0 && !c.startsWith('schema-review-ignore') && !c.startsWith('eslint-') && !c.startsWith('@ts-'));
+  return parts.length ? parts.join('\n') : undefined;
+}
+
+function trailingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
+  const text = sf.text;
+  let end = node.end;
+  if (text.charCodeAt(end) === 44 /* , */) end++;
+  const ranges = ts.getTrailingCommentRanges(text, end) ?? [];
+  const parts = ranges
+    .map((r) => commentBody(text.slice(r.pos, r.end)))
+    .filter((c) => c.length > 0 && !c.startsWith('schema-review-ignore'));
+  return parts.length ? parts.join('\n') : undefined;
+}
+
+function joinComments(...parts: (string | undefined)[]): string | undefined {
+  const present = parts.filter((p): p is string => !!p);
+  return present.length ? present.join('\n') : undefined;
+}
+
+function optionsOf(call: ts.CallExpression): ts.ObjectLiteralExpression | undefined {
+  for (const a of call.arguments) {
+    const u = unwrapExpression(a);
+    if (ts.isObjectLiteralExpression(u)) return u;
+  }
+  return undefined;
+}
+
+export function objectProperty(object: ts.ObjectLiteralExpression | undefined, key: string): ts.Expression | undefined {
+  if (!object) return undefined;
+  for (const p of object.properties) {
+    if (ts.isPropertyAssignment(p) && propertyName(p.name) === key) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
+  }
+  return undefined;
+}
+
+function columnType(builder: string, options: ts.ObjectLiteralExpression | undefined, isEnum: boolean): ColumnType {
+  if (isEnum) return 'enum';
+  const mode = stringValue(objectProperty(options, 'mode'));
+  if (builder === 'integer' || builder === 'int') {
+    if (mode === 'timestamp' || mode === 'timestamp_ms') return 'datetime';
+    if (mode === 'boolean') return 'boolean';
+  }
+  if ((builder === 'text' || builder === 'blob') && mode === 'json') return 'json';
+  if (builder === 'blob' && mode === 'bigint') return 'bigint';
+  return BUILDER_TYPES[builder] ?? 'other';
+}
+
+function action(expression: ts.Expression | undefined): ReferentialAction | undefined {
+  const v = stringValue(expression ? unwrapExpression(expression) : undefined);
+  return v === undefined ? undefined : ACTIONS[v.toLowerCase()];
+}
+
+interface TableBuild {
+  table: Table;
+  scan: FileScan;
+  decl: Extract<Declaration, { kind: 'table' }>;
+  dialect?: Dialect;
+}
+
+function tableSqlName(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration, { kind: 'table' }>): string {
+  const raw = stringValue(decl.call.arguments[0]) ?? decl.name;
+  if ('creator' in decl.via) {
+    const creator = resolveName(ctx, scan, decl.via.creator);
+    if (creator?.decl.kind === 'creator' && creator.decl.prefix) return creator.decl.prefix(raw);
+  }
+  return raw;
+}
+
+function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration, { kind: 'table' }>): TableBuild {
+  const { sf, file } = scan;
+  const call = decl.call;
+  const sqlName = tableSqlName(ctx, scan, decl);
+  const name = decl.name === 'default' ? sqlName : decl.name;
+  let dialect = decl.dialect;
+  if ('creator' in decl.via) {
+    const creator = resolveName(ctx, scan, decl.via.creator);
+    if (creator?.decl.kind === 'creator') dialect = creator.decl.dialect;
+  } else if ('schema' in decl.via) {
+    const schema = resolveName(ctx, scan, decl.via.schema);
+    if (schema?.decl.kind === 'schema') dialect = schema.decl.dialect;
+  }
+  const nameNode = call.arguments[0] ?? call.expression;
+  const table: Table = {
+    name,
+    dbName: sqlName !== name ? sqlName : undefined,
+    columns: [],
+    indexes: [],
+    foreignKeys: [],
+    comment: leadingComment(sf, decl.statement),
+    loc: nodeLoc(sf, file, decl.statement),
+    nameLoc: nodeLoc(sf, file, nameNode),
+  };
+  const build: TableBuild = { table, scan, decl, dialect };
+
+  // Columns: an object literal, or `(t) => ({ ... })` (builders passed as a parameter).
+  const columnsArg = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
+  let columnsObject: ts.ObjectLiteralExpression | undefined;
+  if (columnsArg && ts.isObjectLiteralExpression(columnsArg)) columnsObject = columnsArg;
+  else if (columnsArg) {
+    const returned = returnedExpression(columnsArg);
+    if (returned && ts.isObjectLiteralExpression(returned)) columnsObject = returned;
+  }
+  if (columnsObject) addColumns(ctx, build, scan, columnsObject, 0);
+
+  // Extra config: `(t) => [ ... ]`, `(t) => ({ ... })`, or a function returning either.
+  const extra = call.arguments[2];
+  if (extra) {
+    const fn = unwrapExpression(extra);
+    const param =
+      (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name)
+        ? fn.parameters[0].name.text
+        : undefined;
+    const returned = returnedExpression(fn) ?? (ts.isArrayLiteralExpression(fn) ? fn : undefined);
+    if (returned && ts.isArrayLiteralExpression(returned)) {
+      for (const element of returned.elements) addConstraint(ctx, build, element, param);
+    } else if (returned && ts.isObjectLiteralExpression(returned)) {
+      for (const p of returned.properties) if (ts.isPropertyAssignment(p)) addConstraint(ctx, build, p.initializer, param);
+    }
+  }
+  return build;
+}
+
+function addColumns(ctx: UnitContext, build: TableBuild, scan: FileScan, object: ts.ObjectLiteralExpression, depth: number) {
+  for (const p of object.properties) {
+    if (ts.isPropertyAssignment(p)) {
+      const key = propertyName(p.name);
+      if (key !== undefined) addColumn(ctx, build, scan, key, p);
+    } else if (ts.isSpreadAssignment(p) && depth < 3) {
+      // `...timestamps`: a shared column object declared at the top level of this or another file.
+      const e = unwrapExpression(p.expression);
+      if (ts.isIdentifier(e)) {
+        const target = resolveName(ctx, scan, e.text);
+        if (target?.decl.kind === 'object') addColumns(ctx, build, target.scan, target.decl.object, depth + 1);
+      }
+    }
+  }
+}
+
+function builderOf(ctx: UnitContext, scan: FileScan, root: ts.Expression): { builder: string; isEnum: boolean; call?: ts.CallExpression } {
+  if (!ts.isCallExpression(root)) return { builder: '', isEnum: false };
+  const callee = unwrapExpression(root.expression);
+  if (ts.isIdentifier(callee)) {
+    if (!scan.imports.core.has(callee.text)) {
+      const target = resolveName(ctx, scan, callee.text);
+      if (target?.decl.kind === 'enum') return { builder: callee.text, isEnum: true, call: root };
+    }
+    return { builder: scan.imports.core.get(callee.text) ?? callee.text, isEnum: false, call: root };
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const name = callee.name.text;
+    return { builder: name, isEnum: /Enum$/.test(name) && !(name in BUILDER_TYPES), call: root };
+  }
+  return { builder: '', isEnum: false };
+}
+
+function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: string, property: ts.PropertyAssignment) {
+  const { sf, file } = scan;
+  const table = build.table;
+  const chain: Chain = decomposeChain(sf, property.initializer);
+  const { builder, isEnum, call } = builderOf(ctx, scan, chain.root);
+  const options = call ? optionsOf(call) : undefined;
+  const dbName = call ? stringValue(call.arguments[0]) : undefined;
+  let type = columnType(builder, options, isEnum);
+  let notNull = SERIALS.has(builder);
+  let defaultText: string | undefined;
+  const rootNode = call ?? chain.root;
+  const column: Column = {
+    name: key,
+    dbName: dbName !== undefined && dbName !== key ? dbName : undefined,
+    type,
+    rawType: rootNode.getText(sf),
+    nullable: true,
+    loc: nodeLoc(sf, file, property),
+    typeLoc: nodeLoc(sf, file, rootNode),
+  };
+  for (const link of chain.links) {
+    const args = link.call.arguments;
+    const linkLoc = (): Loc => locOf(sf, file, link.dot, link.call.end);
+    switch (link.name) {
+      case 'notNull':
+        notNull = true;
+        break;
+      case 'primaryKey':
+        notNull = true;
+        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: linkLoc() };
+        break;
+      case 'unique':
+        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: linkLoc() });
+        break;
+      case 'default':
+        defaultText = args[0] ? args[0].getText(sf) : undefined;
+        break;
+      case 'defaultNow':
+        defaultText = 'now()';
+        break;
+      case 'defaultRandom':
+        defaultText = 'gen_random_uuid()';
+        break;
+      case '$defaultFn':
+      case '$default':
+        defaultText = `${link.name}(${args.map((a) => a.getText(sf)).join(', ')})`;
+        break;
+      case 'generatedAlwaysAsIdentity':
+      case 'generatedByDefaultAsIdentity':
+        notNull = true;
+        break;
+      case 'array':
+        type = 'array';
+        break;
+      case 'references': {
+        const fk = referenceOf(ctx, build, scan, key, link.call, linkLoc());
+        if (fk) table.foreignKeys.push(fk);
+        break;
+      }
+    }
+  }
+  column.type = type;
+  column.nullable = !notNull;
+  if (defaultText !== undefined) column.default = defaultText;
+  const comment = joinComments(leadingComment(sf, property), trailingComment(sf, property));
+  if (comment) column.comment = comment;
+  table.columns.push(column);
+}
+
+function tableNameFor(ctx: UnitContext, scan: FileScan, local: string | undefined, build: TableBuild, selfParam?: string): string {
+  if (!local) return '?';
+  if (selfParam !== undefined && local === selfParam) return build.table.name;
+  const target = resolveName(ctx, scan, local);
+  if (target?.decl.kind === 'table') return target.decl.name === 'default' ? tableSqlName(ctx, target.scan, target.decl) : target.decl.name;
+  const imported = scan.imports.other.get(local);
+  return imported && imported.imported !== 'default' && imported.imported !== '*' ? imported.imported : local;
+}
+
+function referenceOf(
+  ctx: UnitContext,
+  build: TableBuild,
+  scan: FileScan,
+  key: string,
+  call: ts.CallExpression,
+  loc: Loc,
+): ForeignKey | undefined {
+  const target = columnRef(returnedExpression(call.arguments[0]) ?? (call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined));
+  const options = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
+  const opts = options && ts.isObjectLiteralExpression(options) ? options : undefined;
+  const fk: ForeignKey = {
+    columns: [key],
+    references: { table: tableNameFor(ctx, scan, target?.owner, build), columns: target ? [target.column] : [] },
+    defaultOnDelete: 'NoAction',
+    loc,
+    enforced: true,
+  };
+  const onDelete = action(objectProperty(opts, 'onDelete'));
+  const onUpdate = action(objectProperty(opts, 'onUpdate'));
+  if (onDelete) fk.onDelete = onDelete;
+  if (onUpdate) fk.onUpdate = onUpdate;
+  return fk;
+}
+
+function columnList(expressions: readonly ts.Expression[], sf: ts.SourceFile): string[] {
+  return expressions.map((e) => columnRef(e)?.column ?? `(${e.getText(sf)})`);
+}
+
+function arrayElements(e: ts.Expression | undefined): readonly ts.Expression[] {
+  if (!e) return [];
+  const u = unwrapExpression(e);
+  return ts.isArrayLiteralExpression(u) ? u.elements : [u];
+}
+
+function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expression, param: string | undefined) {
+  const { scan, table } = build;
+  const { sf, file } = scan;
+  const chain = decomposeChain(sf, expression);
+  if (!ts.isCallExpression(chain.root)) return;
+  const root = chain.root;
+  const kind = coreNameOf(scan.imports, root.expression);
+  const loc = nodeLoc(sf, file, expression);
+  const link = (name: string) => chain.links.find((l) => l.name === name);
+  switch (kind) {
+    case 'index':
+    case 'uniqueIndex': {
+      const on = link('on') ?? link('onOnly');
+      const using = link('using');
+      const cols = on ? on.call.arguments : using ? using.call.arguments.slice(1) : [];
+      const index: Index = {
+        name: stringValue(root.arguments[0]),
+        columns: columnList(cols, sf),
+        unique: kind === 'uniqueIndex',
+        kind: kind === 'uniqueIndex' ? 'unique' : 'index',
+        loc,
+      };
+      if (link('where')) index.partial = true;
+      if (link('concurrently')) index.concurrently = true;
+      table.indexes.push(index);
+      break;
+    }
+    case 'unique': {
+      const on = link('on');
+      table.indexes.push({
+        name: stringValue(root.arguments[0]),
+        columns: columnList(on ? on.call.arguments : [], sf),
+        unique: true,
+        kind: 'unique',
+        loc,
+      });
+      break;
+    }
+    case 'primaryKey': {
+      const first = root.arguments[0] ? unwrapExpression(root.arguments[0]) : undefined;
+      const cols =
+        first && ts.isObjectLiteralExpression(first) ? arrayElements(objectProperty(first, 'columns')) : root.arguments;
+      table.primaryKey = {
+        name: first && ts.isObjectLiteralExpression(first) ? stringValue(objectProperty(first, 'name')) : undefined,
+        columns: columnList(cols, sf),
+        unique: true,
+        kind: 'primary',
+        loc,
+      };
+      break;
+    }
+    case 'foreignKey': {
+      const first = root.arguments[0] ? unwrapExpression(root.arguments[0]) : undefined;
+      const config = first && ts.isObjectLiteralExpression(first) ? first : undefined;
+      const foreign = arrayElements(objectProperty(config, 'foreignColumns'));
+      const ref = foreign[0] ? columnRef(foreign[0]) : undefined;
+      const fk: ForeignKey = {
+        name: stringValue(objectProperty(config, 'name')),
+        columns: columnList(arrayElements(objectProperty(config, 'columns')), sf),
+        references: { table: tableNameFor(ctx, scan, ref?.owner, build, param), columns: columnList(foreign, sf) },
+        defaultOnDelete: 'NoAction',
+        loc,
+        enforced: true,
+      };
+      const onDelete = action(link('onDelete')?.call.arguments[0]);
+      const onUpdate = action(link('onUpdate')?.call.arguments[0]);
+      if (onDelete) fk.onDelete = onDelete;
+      if (onUpdate) fk.onUpdate = onUpdate;
+      table.foreignKeys.push(fk);
+      break;
+    }
+  }
+}
+
+/** `relations(users, ({ one }) => ({ org: one(orgs, { fields: [users.orgId], references: [orgs.id] }) }))`. */
+function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration, { kind: 'relations' }>, tables: Map<string, Table>) {
+  const { sf, file } = scan;
+  const returned = returnedExpression(decl.call.arguments[1]);
+  if (!returned || !ts.isObjectLiteralExpression(returned)) return;
+  for (const p of returned.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const call = unwrapExpression(p.initializer);
+    if (!ts.isCallExpression(call) || call.arguments.length < 2) continue;
+    const config = unwrapExpression(call.arguments[1]);
+    if (!ts.isObjectLiteralExpression(config)) continue;
+    const fields = arrayElements(objectProperty(config, 'fields'));
+    const references = arrayElements(objectProperty(config, 'references'));
+    if (!fields.length || !references.length) continue;
+    const source = columnRef(fields[0]);
+    const target = columnRef(references[0]);
+    if (!source?.owner || !target?.owner) continue;
+    const sourceResolved = resolveName(ctx, scan, source.owner);
+    if (sourceResolved?.decl.kind !== 'table') continue;
+    const table = tables.get(sourceResolved.scan.file + '\0' + sourceResolved.decl.name);
+    if (!table) continue;
+    const columns = columnList(fields, sf);
+    if (table.foreignKeys.some((fk) => fk.enforced && fk.columns.join() === columns.join())) continue;
+    const targetResolved = resolveName(ctx, scan, target.owner);
+    table.foreignKeys.push({
+      columns,
+      references: {
+        table: targetResolved?.decl.kind === 'table' ? targetResolved.decl.name : target.owner,
+        columns: columnList(references, sf),
+      },
+      defaultOnDelete: 'NoAction',
+      loc: nodeLoc(sf, file, call),
+      relationField: propertyName(p.name),
+      enforced: false,
+    });
+  }
+}
+
+function enumOf(scan: FileScan, decl: Extract<Declaration, { kind: 'enum' }>): EnumType {
+  const values = arrayElements(decl.call.arguments[1])
+    .map((e) => stringValue(e))
+    .filter((v): v is string => v !== undefined);
+  return { name: stringValue(decl.call.arguments[0]) ?? decl.name, values, loc: nodeLoc(scan.sf, scan.file, decl.statement) };
+}
+
+/** Finds `schema-review-ignore` comments precisely: in the trivia of some token, never inside strings. */
+export function suppressionsOf(file: string, sf: ts.SourceFile): Suppression[] {
+  const text = sf.text;
+  const out: Suppression[] = [];
+  const marker = 'schema-review-ignore';
+  if (!text.includes(marker)) return out;
+  const seen = new Set<number>();
+  const visit = (node: ts.Node) => {
+    // Comments live in the trivia before a token: [pos, start).
+    const start = node.getStart(sf);
+    if (node.pos < start) {
+      const chunk = text.slice(node.pos, start);
+      if (chunk.includes(marker)) {
+        const ranges = [...(ts.getTrailingCommentRanges(text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(text, node.pos) ?? [])];
+        for (const r of ranges) {
+          if (seen.has(r.pos)) continue;
+          seen.add(r.pos);
+          const raw = text.slice(r.pos, r.end);
+          if (!raw.includes(marker)) continue;
+          let ls = r.pos;
+          while (ls > 0 && text[ls - 1] !== '\n') ls--;
+          const trailing = text.slice(ls, r.pos).trim().length > 0;
+          const s = parseIgnoreComment(raw, locOf(sf, file, r.pos, r.end), trailing);
+          if (s) out.push(s);
+        }
+      }
+    }
+    if (text.slice(start, node.end).includes(marker)) {
+      for (const child of node.getChildren(sf)) visit(child);
+    }
+  };
+  visit(sf);
+  return out;
+}
+
+export interface DrizzleUnitModel {
+  database: Database;
+  diagnostics: SourceDiagnostic[];
+  suppressions: Suppression[];
+}
+
+export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Partial<AnalyzeOptions> = {}): Analysis {
+  const diagnostics: SourceDiagnostic[] = [];
+  const suppressions: Suppression[] = [];
+  const scans: FileScan[] = [];
+  for (const file of unit.files) {
+    let text: string | undefined;
+    try {
+      text = reader.read(file);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      diagnostics.push({
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'warning',
+        message: `Schema Review could not read this Drizzle schema file (missing, binary or too large); its tables are not reviewed.`,
+        source: 'schema-review',
+        code: 'drizzle-unreadable',
+      });
+      continue;
+    }
+    const sf = parseCached(file, text);
+    const errors = parseDiagnosticsOf(sf);
+    if (errors.length) {
+      const first = errors[0];
+      diagnostics.push({
+        file,
+        range: rangeOf(sf, first.start, first.start + first.length),
+        severity: 'info',
+        message: `This Drizzle schema has ${errors.length} syntax error${errors.length > 1 ? 's' : ''} (first: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}); Schema Review reviews what the TypeScript parser recovered.`,
+        source: 'schema-review',
+        code: 'drizzle-syntax',
+      });
+    }
+    scans.push(scanFile(file, sf));
+    suppressions.push(...suppressionsOf(file, sf));
+  }
+  const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])) };
+  const builds: TableBuild[] = [];
+  const enums: EnumType[] = [];
+  for (const scan of scans) {
+    for (const decl of scan.declarations) {
+      if (decl.kind === 'table') builds.push(buildTable(ctx, scan, decl));
+      else if (decl.kind === 'enum') enums.push(enumOf(scan, decl));
+    }
+  }
+  const byKey = new Map(builds.map((b) => [b.scan.file + '\0' + b.decl.name, b.table]));
+  for (const scan of scans) {
+    for (const decl of scan.declarations) if (decl.kind === 'relations') addRelations(ctx, scan, decl, byKey);
+  }
+  const hinted = unit.hints?.dialect as Dialect | undefined;
+  const counts = new Map<Dialect, number>();
+  for (const b of builds) if (b.dialect) counts.set(b.dialect, (counts.get(b.dialect) ?? 0) + 1);
+  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const fallback = scans.find((s) => s.imports.coreDialect)?.imports.coreDialect;
+  const database: Database = {
+    id: unit.id,
+    language: 'drizzle',
+    dialect: options.dialect ?? hinted ?? majority ?? fallback ?? 'unknown',
+    relationMode: 'foreignKeys',
+    tables: builds.map((b) => b.table),
+    enums,
+    files: [...unit.files],
+  };
+  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+}

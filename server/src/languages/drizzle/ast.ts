@@ -1,0 +1,268 @@
+/**
+ * Syntax helpers for the Drizzle front-end: parsing (syntax only, never a program or a type checker),
+ * positions, import maps and builder chains.
+ */
+import * as ts from 'typescript';
+import type { Dialect, Loc, Range } from '../../../../rules/model';
+
+export const CORE_MODULES: Record<string, Dialect> = {
+  'drizzle-orm/pg-core': 'postgresql',
+  'drizzle-orm/mysql-core': 'mysql',
+  'drizzle-orm/sqlite-core': 'sqlite',
+  'drizzle-orm/singlestore-core': 'mysql',
+};
+
+export const CORE_MODULE_OF: Partial<Record<Dialect, string>> = {
+  postgresql: 'drizzle-orm/pg-core',
+  mysql: 'drizzle-orm/mysql-core',
+  sqlite: 'drizzle-orm/sqlite-core',
+  cockroachdb: 'drizzle-orm/pg-core',
+};
+
+export const TABLE_FUNCTIONS: Record<string, Dialect> = {
+  pgTable: 'postgresql',
+  mysqlTable: 'mysql',
+  sqliteTable: 'sqlite',
+  singlestoreTable: 'mysql',
+};
+
+export const CREATOR_FUNCTIONS: Record<string, Dialect> = {
+  pgTableCreator: 'postgresql',
+  mysqlTableCreator: 'mysql',
+  sqliteTableCreator: 'sqlite',
+  singlestoreTableCreator: 'mysql',
+};
+
+export const SCHEMA_FUNCTIONS: Record<string, Dialect> = {
+  pgSchema: 'postgresql',
+  mysqlSchema: 'mysql',
+  mysqlDatabase: 'mysql',
+  singlestoreSchema: 'mysql',
+};
+
+function scriptKindOf(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.(m|c)?js$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+/** Syntax-only parse. `ts.createSourceFile` never throws on bad text; parent pointers are not set (faster). */
+export function parseSource(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(file));
+}
+
+/** The parser's syntax errors (an internal but long-stable field of SourceFile). */
+export function parseDiagnosticsOf(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+// A small cache so discovery and analysis of the same unchanged text parse once.
+const CACHE_LIMIT = 256;
+const cache = new Map<string, ts.SourceFile>();
+
+export function parseCached(file: string, text: string): ts.SourceFile {
+  const hit = cache.get(file);
+  if (hit && hit.text === text) return hit;
+  const sf = parseSource(file, text);
+  cache.delete(file);
+  cache.set(file, sf);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  return sf;
+}
+
+export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+export function locOf(sf: ts.SourceFile, file: string, start: number, end: number): Loc {
+  return { file, range: rangeOf(sf, start, end) };
+}
+
+export function nodeLoc(sf: ts.SourceFile, file: string, node: ts.Node): Loc {
+  return locOf(sf, file, node.getStart(sf), node.end);
+}
+
+/** Offset of a 0-based position, or -1 when it is outside the text. */
+export function offsetAt(sf: ts.SourceFile, line: number, character: number): number {
+  const starts = sf.getLineStarts();
+  if (line < 0 || line >= starts.length) return -1;
+  const pos = starts[line] + character;
+  return pos <= sf.text.length ? pos : -1;
+}
+
+export function stringValue(node: ts.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined;
+}
+
+export function propertyName(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) {
+    return name.text;
+  }
+  return undefined;
+}
+
+export function unwrapExpression(node: ts.Expression): ts.Expression {
+  let e = node;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e)) {
+      e = e.expression;
+    } else if (ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+/** One method call of a builder chain (`.notNull()`), with the position of its dot. */
+export interface ChainLink {
+  name: string;
+  call: ts.CallExpression;
+  /** Offset of the `.` before the method name (or of the name when no dot is found). */
+  dot: number;
+}
+
+export interface Chain {
+  /** The innermost expression: normally the builder call `text("x")`. */
+  root: ts.Expression;
+  /** Method calls from the root outwards. */
+  links: ChainLink[];
+}
+
+export function dotBefore(sf: ts.SourceFile, name: ts.Node): number {
+  const start = name.getStart(sf);
+  return sf.text.charCodeAt(start - 1) === 46 /* . */ ? start - 1 : start;
+}
+
+/** `a().b().c()` → root `a()`, links [b, c]. Stops at the first link that is not `x.method(...)`. */
+export function decomposeChain(sf: ts.SourceFile, expression: ts.Expression): Chain {
+  const links: ChainLink[] = [];
+  let e = unwrapExpression(expression);
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+    const target = unwrapExpression(e.expression.expression);
+    // `pg.text("x")` / `t.integer()` / `schema.table(...)`: a namespace or parameter, not a chain link.
+    if (ts.isIdentifier(target) && !ts.isCallExpression(target)) break;
+    links.push({ name: e.expression.name.text, call: e, dot: dotBefore(sf, e.expression.name) });
+    e = target;
+  }
+  links.reverse();
+  return { root: e, links };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports
+// ---------------------------------------------------------------------------------------------
+
+export interface ImportInfo {
+  /** local name → imported name, for named imports from a drizzle core module. */
+  core: Map<string, string>;
+  /** local namespace name (`import * as pg`) → dialect. */
+  coreNamespaces: Map<string, Dialect>;
+  /** The dialect of the first core module imported. */
+  coreDialect?: Dialect;
+  /** The core module declaration (first), for adding imports. */
+  coreImport?: ts.ImportDeclaration;
+  /** local name → imported name, from `drizzle-orm` itself (relations, sql). */
+  orm: Map<string, string>;
+  /** local name → { module, imported } for every other import. */
+  other: Map<string, { module: string; imported: string }>;
+  /** Quote character used by import specifiers. */
+  quote: string;
+  imports: ts.ImportDeclaration[];
+  mentionsDrizzle: boolean;
+}
+
+export function readImports(sf: ts.SourceFile): ImportInfo {
+  const info: ImportInfo = {
+    core: new Map(),
+    coreNamespaces: new Map(),
+    orm: new Map(),
+    other: new Map(),
+    quote: '"',
+    imports: [],
+    mentionsDrizzle: false,
+  };
+  let quoteSet = false;
+  for (const statement of sf.statements) {
+    if (!ts.isImportDeclaration(statement)) continue;
+    info.imports.push(statement);
+    const moduleName = stringValue(statement.moduleSpecifier);
+    if (moduleName === undefined) continue;
+    if (!quoteSet) {
+      info.quote = sf.text.charAt(statement.moduleSpecifier.getStart(sf)) === "'" ? "'" : '"';
+      quoteSet = true;
+    }
+    const dialect = CORE_MODULES[moduleName];
+    if (moduleName.startsWith('drizzle-orm')) info.mentionsDrizzle = true;
+    const clause = statement.importClause;
+    if (!clause) continue;
+    if (dialect && !info.coreDialect) {
+      info.coreDialect = dialect;
+      info.coreImport = statement;
+    }
+    if (clause.name) {
+      if (!dialect && moduleName !== 'drizzle-orm') info.other.set(clause.name.text, { module: moduleName, imported: 'default' });
+    }
+    const bindings = clause.namedBindings;
+    if (!bindings) continue;
+    if (ts.isNamespaceImport(bindings)) {
+      if (dialect) info.coreNamespaces.set(bindings.name.text, dialect);
+      else if (moduleName !== 'drizzle-orm') info.other.set(bindings.name.text, { module: moduleName, imported: '*' });
+      continue;
+    }
+    for (const element of bindings.elements) {
+      const local = element.name.text;
+      const imported = element.propertyName ? propertyName(element.propertyName as ts.PropertyName) ?? local : local;
+      if (dialect) info.core.set(local, imported);
+      else if (moduleName === 'drizzle-orm') info.orm.set(local, imported);
+      else info.other.set(local, { module: moduleName, imported });
+    }
+  }
+  return info;
+}
+
+/** The drizzle name a callee refers to: `pgTable`, `pg.pgTable` (namespace), `t.integer` (builder parameter). */
+export function coreNameOf(imports: ImportInfo, callee: ts.Expression): string | undefined {
+  const e = unwrapExpression(callee);
+  if (ts.isIdentifier(e)) {
+    return imports.core.get(e.text) ?? imports.orm.get(e.text) ?? (imports.other.has(e.text) ? undefined : e.text);
+  }
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}
+
+export function leadingIndent(text: string, pos: number): string {
+  let s = pos;
+  while (s > 0 && text[s - 1] !== '\n') s--;
+  let e = s;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  return text.slice(s, e);
+}
+
+export function lineStartOf(text: string, pos: number): number {
+  let s = pos;
+  while (s > 0 && text[s - 1] !== '\n') s--;
+  return s;
+}
+
+/** Comment text without its markers (`//`, `/*`, leading `*`). */
+export function commentBody(raw: string): string {
+  if (raw.startsWith('//')) return raw.replace(/^\/\/+\s?/, '').trim();
+  return raw
+    .replace(/^\/\*+/, '')
+    .replace(/\*+\/$/, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter((l) => l.length > 0)
+    .join('\n')
+    .trim();
+}

@@ -1,0 +1,212 @@
+/**
+ * Finds Drizzle schema sets: the files named by a `drizzle.config.*` `schema:` entry (read with the
+ * TypeScript parser, never run), otherwise every schema file under the same nearest package root.
+ */
+import * as ts from 'typescript';
+import type { Dialect } from '../../../../rules/model';
+import type { SourceReader, Unit } from '../types';
+import { parseCached, propertyName, stringValue, unwrapExpression } from './ast';
+import { dirname, normalizePath } from './analyze';
+import { scanFile } from './scan';
+
+export const DRIZZLE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+const CONFIG_NAMES = new Set(
+  ['ts', 'js', 'mjs', 'cjs', 'mts', 'cts', 'json'].map((ext) => `drizzle.config.${ext}`),
+);
+
+const DIALECTS: Record<string, Dialect> = {
+  postgresql: 'postgresql',
+  postgres: 'postgresql',
+  pg: 'postgresql',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  singlestore: 'mysql',
+  sqlite: 'sqlite',
+  turso: 'sqlite',
+  'better-sqlite': 'sqlite',
+  libsql: 'sqlite',
+  d1: 'sqlite',
+  'd1-http': 'sqlite',
+  expo: 'sqlite',
+};
+
+export interface DrizzleConfig {
+  file: string;
+  /** Schema entries as written, resolved against the config's folder. */
+  schema: string[];
+  dialect?: Dialect;
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function isCandidate(file: string): boolean {
+  if (file.includes('/node_modules/') || file.endsWith('.d.ts')) return false;
+  return DRIZZLE_EXTENSIONS.some((ext) => file.endsWith(ext));
+}
+
+/** Reads `schema` and `dialect` (or the old `driver`) from a drizzle config, by syntax only. */
+export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
+  const config: DrizzleConfig = { file, schema: [] };
+  const base = dirname(file);
+  const addSchema = (value: string) => config.schema.push(value.startsWith('/') ? normalizePath(value) : normalizePath(base + '/' + value));
+  if (file.endsWith('.json')) {
+    try {
+      const json = JSON.parse(text) as { schema?: unknown; dialect?: unknown; driver?: unknown };
+      const schemas = Array.isArray(json.schema) ? json.schema : [json.schema];
+      for (const s of schemas) if (typeof s === 'string') addSchema(s);
+      const d = typeof json.dialect === 'string' ? json.dialect : typeof json.driver === 'string' ? json.driver : undefined;
+      if (d) config.dialect = DIALECTS[d];
+    } catch {
+      // A bad JSON config names no schema; the package-root fallback applies.
+    }
+    return config;
+  }
+  const sf = parseCached(file, text);
+  let found: ts.ObjectLiteralExpression | undefined;
+  const visit = (node: ts.Node) => {
+    if (found) return;
+    if (ts.isObjectLiteralExpression(node)) {
+      const keys = node.properties.map((p) => propertyName(p.name as ts.PropertyName));
+      if (keys.includes('schema') || keys.includes('dialect')) {
+        found = node;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (!found) return config;
+  for (const p of found.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const key = propertyName(p.name);
+    const value = unwrapExpression(p.initializer);
+    if (key === 'schema') {
+      const items = ts.isArrayLiteralExpression(value) ? value.elements : [value];
+      for (const item of items) {
+        const s = stringValue(item);
+        if (s !== undefined) addSchema(s);
+      }
+    } else if (key === 'dialect' || (key === 'driver' && !config.dialect)) {
+      const d = stringValue(value);
+      if (d !== undefined && DIALECTS[d]) config.dialect = DIALECTS[d];
+    }
+  }
+  return config;
+}
+
+/** A path glob (`*`, `**`, `?`, `{a,b}`) or a folder → a matcher for absolute paths. */
+export function schemaMatcher(pattern: string): (file: string) => boolean {
+  const hasGlob = /[*?{]/.test(pattern);
+  if (!hasGlob) return (file) => file === pattern || file.startsWith(pattern.endsWith('/') ? pattern : pattern + '/');
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        // `**/` matches zero or more folders
+        if (pattern[i + 2] === '/') {
+          re += '(?:.*/)?';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const close = pattern.indexOf('}', i);
+      if (close < 0) re += '\\{';
+      else {
+        re += '(?:' + pattern.slice(i + 1, close).split(',').map(escapeRegExp).join('|') + ')';
+        i = close;
+      }
+    } else re += escapeRegExp(c);
+  }
+  const regex = new RegExp('^' + re + '$');
+  return (file) => regex.test(file);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function discoverDrizzle(files: readonly string[], reader: SourceReader): Unit[] {
+  const candidates = files.filter(isCandidate);
+  const schemaFiles: string[] = [];
+  const configs: DrizzleConfig[] = [];
+  for (const file of candidates) {
+    let text: string | undefined;
+    try {
+      text = reader.read(file);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) continue;
+    if (CONFIG_NAMES.has(basename(file))) {
+      configs.push(readDrizzleConfig(file, text));
+      continue;
+    }
+    // Fast pre-filter on the text, then the syntax tree decides.
+    if (!text.includes('drizzle-orm')) continue;
+    const scan = scanFile(file, parseCached(file, text));
+    if (scan.definesSchema) schemaFiles.push(file);
+  }
+  // drizzle.config.json is not a TS file; accept it when the caller passes it.
+  for (const file of files) {
+    if (basename(file) === 'drizzle.config.json' && !file.includes('/node_modules/')) {
+      const text = reader.read(file);
+      if (text !== undefined) configs.push(readDrizzleConfig(file, text));
+    }
+  }
+
+  const units: Unit[] = [];
+  const claimed = new Set<string>();
+  for (const config of configs) {
+    const matchers = config.schema.map(schemaMatcher);
+    const unitFiles = schemaFiles.filter((f) => matchers.some((m) => m(f)));
+    if (!unitFiles.length) continue;
+    for (const f of unitFiles) claimed.add(f);
+    units.push({
+      language: 'drizzle',
+      id: `drizzle:${config.file}`,
+      files: unitFiles,
+      hints: { config: config.file, ...(config.dialect ? { dialect: config.dialect } : {}) },
+    });
+  }
+
+  // The rest: one unit per nearest package root.
+  const known = new Set(files.filter((f) => basename(f) === 'package.json').map(dirname));
+  const rootCache = new Map<string, string | undefined>();
+  const packageRoot = (dir: string): string | undefined => {
+    if (rootCache.has(dir)) return rootCache.get(dir);
+    let result: string | undefined;
+    if (known.has(dir) || reader.read((dir === '/' ? '' : dir) + '/package.json') !== undefined) result = dir;
+    else if (dir !== '/') result = packageRoot(dirname(dir));
+    rootCache.set(dir, result);
+    return result;
+  };
+  const groups = new Map<string, string[]>();
+  for (const f of schemaFiles) {
+    if (claimed.has(f)) continue;
+    const root = packageRoot(dirname(f)) ?? commonDir(schemaFiles.filter((s) => !claimed.has(s)));
+    const group = groups.get(root) ?? [];
+    group.push(f);
+    groups.set(root, group);
+  }
+  for (const [root, group] of groups) {
+    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: group, hints: { root } });
+  }
+  return units;
+}
+
+function commonDir(files: string[]): string {
+  if (!files.length) return '/';
+  let common = dirname(files[0]);
+  for (const f of files) {
+    while (common !== '/' && !(f === common || f.startsWith(common + '/'))) common = dirname(common);
+  }
+  return common;
+}

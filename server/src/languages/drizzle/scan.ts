@@ -1,0 +1,202 @@
+/**
+ * First pass over one Drizzle file: its imports and its top-level declarations (tables, enums,
+ * table creators, schemas, relations). Cheap: only the top-level statements are visited.
+ */
+import * as ts from 'typescript';
+import type { Dialect } from '../../../../rules/model';
+import {
+  CREATOR_FUNCTIONS,
+  SCHEMA_FUNCTIONS,
+  TABLE_FUNCTIONS,
+  coreNameOf,
+  readImports,
+  stringValue,
+  unwrapExpression,
+  type ImportInfo,
+} from './ast';
+
+export type Declaration =
+  | { kind: 'table'; name: string; call: ts.CallExpression; statement: ts.Statement; dialect?: Dialect; via: TableVia }
+  | { kind: 'enum'; name: string; call: ts.CallExpression; statement: ts.Statement; dialect: Dialect }
+  | { kind: 'creator'; name: string; call: ts.CallExpression; dialect: Dialect; prefix?: (n: string) => string }
+  | { kind: 'schema'; name: string; call: ts.CallExpression; dialect: Dialect; schemaName?: string }
+  | { kind: 'relations'; name: string; call: ts.CallExpression; statement: ts.Statement }
+  | { kind: 'object'; name: string; object: ts.ObjectLiteralExpression };
+
+/** How a table call was recognised: its table function, a creator, or a schema's `.table`. */
+export type TableVia = { fn: string } | { creator: string } | { schema: string };
+
+export interface FileScan {
+  file: string;
+  sf: ts.SourceFile;
+  imports: ImportInfo;
+  declarations: Declaration[];
+  /** Names declared at the top level → declaration. */
+  byName: Map<string, Declaration>;
+  definesSchema: boolean;
+}
+
+/** Classifies a call by its callee: a table function, a creator, a schema, an enum, relations, or a call through a local name. */
+function classifyCall(imports: ImportInfo, call: ts.CallExpression, locals: Map<string, Declaration>) {
+  const callee = unwrapExpression(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+    const owner = callee.expression.text;
+    const method = callee.name.text;
+    const ownerDecl = locals.get(owner);
+    if (ownerDecl?.kind === 'schema' || (!imports.coreNamespaces.has(owner) && (method === 'table' || method === 'enum'))) {
+      if (method === 'table') return { kind: 'schemaTable' as const, owner };
+      if (method === 'enum') return { kind: 'enum' as const, dialect: (ownerDecl?.kind === 'schema' ? ownerDecl.dialect : 'postgresql') as Dialect };
+    }
+  }
+  if (ts.isIdentifier(callee)) {
+    const local = locals.get(callee.text);
+    if (local?.kind === 'creator') return { kind: 'creatorTable' as const, creator: callee.text };
+    // A creator imported from another file of the schema: recognised by shape (string name + columns).
+    if (imports.other.has(callee.text) && looksLikeTableCall(call)) return { kind: 'creatorTable' as const, creator: callee.text };
+  }
+  const name = coreNameOf(imports, callee);
+  if (!name) return undefined;
+  if (name in TABLE_FUNCTIONS) return { kind: 'table' as const, fn: name, dialect: TABLE_FUNCTIONS[name] };
+  if (name in CREATOR_FUNCTIONS) return { kind: 'creator' as const, dialect: CREATOR_FUNCTIONS[name] };
+  if (name in SCHEMA_FUNCTIONS) return { kind: 'schema' as const, dialect: SCHEMA_FUNCTIONS[name] };
+  if (name === 'pgEnum') return { kind: 'enum' as const, dialect: 'postgresql' as Dialect };
+  if (name === 'relations') return { kind: 'relations' as const };
+  return undefined;
+}
+
+function looksLikeTableCall(call: ts.CallExpression): boolean {
+  const [name, columns] = call.arguments;
+  if (!name || !columns || stringValue(name) === undefined) return false;
+  const c = unwrapExpression(columns);
+  return ts.isObjectLiteralExpression(c) || ts.isArrowFunction(c) || ts.isFunctionExpression(c);
+}
+
+/** `(name) => \`prefix_${name}\`` or `(name) => "prefix_" + name` → a function computing the table name. */
+function creatorPrefix(call: ts.CallExpression): ((n: string) => string) | undefined {
+  const fn = call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined;
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const param = fn.parameters[0]?.name;
+  if (!param || !ts.isIdentifier(param)) return undefined;
+  let body: ts.Node = fn.body;
+  if (ts.isBlock(body)) {
+    const ret = body.statements.find(ts.isReturnStatement);
+    if (!ret?.expression) return undefined;
+    body = ret.expression;
+  }
+  body = unwrapExpression(body as ts.Expression);
+  if (ts.isTemplateExpression(body)) {
+    const spans = body.templateSpans;
+    if (spans.length === 1 && ts.isIdentifier(spans[0].expression) && spans[0].expression.text === param.text) {
+      const head = body.head.text;
+      const tail = spans[0].literal.text;
+      return (n) => head + n + tail;
+    }
+    return undefined;
+  }
+  if (ts.isBinaryExpression(body) && body.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = stringValue(body.left);
+    if (left !== undefined && ts.isIdentifier(body.right) && body.right.text === param.text) return (n) => left + n;
+    const right = stringValue(body.right);
+    if (right !== undefined && ts.isIdentifier(body.left) && body.left.text === param.text) return (n) => n + right;
+  }
+  return undefined;
+}
+
+/** Scans the top level of a file. Never throws on whatever the parser recovered. */
+export function scanFile(file: string, sf: ts.SourceFile): FileScan {
+  const imports = readImports(sf);
+  const declarations: Declaration[] = [];
+  const byName = new Map<string, Declaration>();
+  const add = (d: Declaration) => {
+    declarations.push(d);
+    byName.set(d.name, d);
+  };
+  for (const statement of sf.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
+        const name = decl.name.text;
+        const init = unwrapExpression(decl.initializer);
+        if (ts.isObjectLiteralExpression(init)) {
+          add({ kind: 'object', name, object: init });
+          continue;
+        }
+        const call = outerTableCall(init);
+        if (!call) continue;
+        addCall(name, call, statement);
+      }
+    } else if (ts.isExportAssignment(statement)) {
+      const init = unwrapExpression(statement.expression);
+      const call = outerTableCall(init);
+      if (call) addCall('default', call, statement);
+    }
+  }
+
+  function addCall(name: string, call: ts.CallExpression, statement: ts.Statement) {
+    const kind = classifyCall(imports, call, byName);
+    if (!kind) return;
+    switch (kind.kind) {
+      case 'table':
+        add({ kind: 'table', name, call, statement, dialect: kind.dialect, via: { fn: kind.fn } });
+        break;
+      case 'creatorTable': {
+        const creator = byName.get(kind.creator);
+        add({
+          kind: 'table',
+          name,
+          call,
+          statement,
+          dialect: creator?.kind === 'creator' ? creator.dialect : imports.coreDialect,
+          via: { creator: kind.creator },
+        });
+        break;
+      }
+      case 'schemaTable': {
+        const schema = byName.get(kind.owner);
+        add({
+          kind: 'table',
+          name,
+          call,
+          statement,
+          dialect: schema?.kind === 'schema' ? schema.dialect : imports.coreDialect,
+          via: { schema: kind.owner },
+        });
+        break;
+      }
+      case 'creator':
+        add({ kind: 'creator', name, call, dialect: kind.dialect, prefix: creatorPrefix(call) });
+        break;
+      case 'schema':
+        add({ kind: 'schema', name, call, dialect: kind.dialect, schemaName: stringValue(call.arguments[0]) });
+        break;
+      case 'enum':
+        add({ kind: 'enum', name, call, statement, dialect: kind.dialect });
+        break;
+      case 'relations':
+        add({ kind: 'relations', name, call, statement });
+        break;
+    }
+  }
+
+  const definesSchema =
+    (imports.coreDialect !== undefined || imports.coreNamespaces.size > 0 || imports.orm.has('relations')) &&
+    declarations.some((d) => d.kind !== 'object');
+  return { file, sf, imports, declarations, byName, definesSchema };
+}
+
+/**
+ * A table call may carry chained calls (`pgTable(...).enableRLS()`, `pgTable(...).withRLS()`):
+ * return the innermost call of the chain.
+ */
+function outerTableCall(init: ts.Expression): ts.CallExpression | undefined {
+  let e = init;
+  while (ts.isCallExpression(e)) {
+    const callee = unwrapExpression(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && ts.isCallExpression(unwrapExpression(callee.expression))) {
+      e = unwrapExpression(callee.expression);
+      continue;
+    }
+    return e;
+  }
+  return undefined;
+}

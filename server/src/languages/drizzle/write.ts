@@ -1,0 +1,746 @@
+/**
+ * Fix intents → Drizzle text edits. Each writer re-reads the file, finds the node the fact's range
+ * names, and writes the smallest edit that keeps the user's formatting (indentation, quotes,
+ * trailing commas, array or object form of the extra config).
+ */
+import * as ts from 'typescript';
+import type { Column, Database, Table } from '../../../../rules/model';
+import { columnOf, tableOf, type FixIntent } from '../../../../rules/types';
+import type { FileEdit, SourceReader, TextEdit } from '../types';
+import {
+  CORE_MODULE_OF,
+  decomposeChain,
+  dotBefore,
+  leadingIndent,
+  lineStartOf,
+  parseSource,
+  propertyName,
+  rangeOf,
+  readImports,
+  stringValue,
+  unwrapExpression,
+  type ImportInfo,
+} from './ast';
+import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
+import { scanFile } from './scan';
+
+interface Doc {
+  file: string;
+  text: string;
+  sf: ts.SourceFile;
+  imports: ImportInfo;
+  quote: string;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function open(reader: SourceReader, file: string): Doc | undefined {
+  let text: string | undefined;
+  try {
+    text = reader.read(file);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  const sf = parseSource(file, text);
+  const imports = readImports(sf);
+  return { file, text, sf, imports, quote: imports.quote };
+}
+
+function toFileEdit(doc: Doc, edits: Edit[]): FileEdit {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: TextEdit[] = sorted.map((e) => ({ range: rangeOf(doc.sf, e.start, e.end), newText: e.text }));
+  return { file: doc.file, edits: out };
+}
+
+function offsetOf(doc: Doc, line: number, character: number): number {
+  const starts = doc.sf.getLineStarts();
+  if (line < 0 || line >= starts.length) return -1;
+  return starts[line] + character;
+}
+
+function span(doc: Doc, loc: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }) {
+  return {
+    start: offsetOf(doc, loc.range.start.line, loc.range.start.character),
+    end: offsetOf(doc, loc.range.end.line, loc.range.end.character),
+  };
+}
+
+/** The first node (outermost first) containing [start, end] that satisfies `match`. */
+function findNode<T extends ts.Node>(doc: Doc, start: number, end: number, match: (n: ts.Node) => n is T): T | undefined;
+function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => boolean): ts.Node | undefined;
+function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => boolean): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (node.pos > start || node.end < end) return;
+    if (match(node)) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(doc.sf, visit);
+  return found;
+}
+
+function q(doc: Doc, s: string): string {
+  return doc.quote + s.replace(/\\/g, '\\\\').replace(new RegExp(doc.quote, 'g'), '\\' + doc.quote) + doc.quote;
+}
+
+/** Position of the comma right after `pos` (skipping whitespace and comments), or -1. */
+function commaAfter(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
+    else if (text.startsWith('//', i)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (text.startsWith('/*', i)) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else return c === ',' ? i : -1;
+  }
+  return -1;
+}
+
+function lineOf(doc: Doc, pos: number): number {
+  return doc.sf.getLineAndCharacterOfPosition(pos).line;
+}
+
+/** Indentation unit guessed from the file (two spaces unless it uses tabs or four spaces). */
+function indentUnit(doc: Doc): string {
+  const m = /\n([ \t]+)\S/.exec(doc.text);
+  if (!m) return '  ';
+  if (m[1].startsWith('\t')) return '\t';
+  return m[1].length % 4 === 0 && m[1].length >= 4 && !/\n {2}\S/.test(doc.text) ? '    ' : '  ';
+}
+
+/**
+ * Appends an item to a bracketed list (array elements, object properties, import specifiers),
+ * keeping one-line or one-item-per-line layout and the trailing comma style.
+ */
+function appendToList(doc: Doc, container: ts.Node, list: ts.NodeArray<ts.Node>, item: string, brackets: [string, string]): Edit {
+  const text = doc.text;
+  if (list.length === 0) {
+    const start = container.getStart(doc.sf);
+    const pad = brackets[0] === '{' ? ' ' : '';
+    return { start, end: container.end, text: `${brackets[0]}${pad}${item}${pad}${brackets[1]}` };
+  }
+  const last = list[list.length - 1];
+  const multiline = lineOf(doc, last.getStart(doc.sf)) !== lineOf(doc, container.getStart(doc.sf));
+  const comma = commaAfter(text, last.end);
+  const hasTrailingComma = comma >= 0 && comma < container.end - 1;
+  if (multiline) {
+    const indent = leadingIndent(text, last.getStart(doc.sf));
+    if (hasTrailingComma) return { start: comma + 1, end: comma + 1, text: `\n${indent}${item},` };
+    return { start: last.end, end: last.end, text: `,\n${indent}${item}` };
+  }
+  if (hasTrailingComma) return { start: comma + 1, end: comma + 1, text: ` ${item},` };
+  return { start: last.end, end: last.end, text: `, ${item}` };
+}
+
+/** Removes one item of a list with its comma (and its line, when it stands alone on it). */
+function removeFromList(doc: Doc, list: ts.NodeArray<ts.Node>, index: number): Edit {
+  const text = doc.text;
+  const el = list[index];
+  const s = el.getStart(doc.sf);
+  const comma = commaAfter(text, el.end);
+  const e = comma >= 0 ? comma + 1 : el.end;
+  const ls = lineStartOf(text, s);
+  let le = e;
+  while (le < text.length && (text[le] === ' ' || text[le] === '\t')) le++;
+  const aloneBefore = text.slice(ls, s).trim() === '';
+  if (aloneBefore && (text[le] === '\n' || text[le] === '\r' || le >= text.length)) {
+    const next = text.indexOf('\n', le);
+    return { start: ls, end: next < 0 ? text.length : next + 1, text: '' };
+  }
+  if (index < list.length - 1) return { start: s, end: list[index + 1].getStart(doc.sf), text: '' };
+  if (index > 0) return { start: list[index - 1].end, end: el.end, text: '' };
+  return { start: s, end: e, text: '' };
+}
+
+/** Adds or replaces `key: value` in an object literal. */
+function upsertProperty(doc: Doc, object: ts.ObjectLiteralExpression, key: string, value: string): Edit {
+  for (const p of object.properties) {
+    if (ts.isPropertyAssignment(p) && propertyName(p.name) === key) {
+      return { start: p.initializer.getStart(doc.sf), end: p.initializer.end, text: value };
+    }
+  }
+  if (object.properties.length === 0) return { start: object.getStart(doc.sf), end: object.end, text: `{ ${key}: ${value} }` };
+  const first = object.properties[0];
+  const fs = first.getStart(doc.sf);
+  if (lineOf(doc, fs) !== lineOf(doc, object.getStart(doc.sf))) {
+    return { start: fs, end: fs, text: `${key}: ${value},\n${leadingIndent(doc.text, fs)}` };
+  }
+  return { start: fs, end: fs, text: `${key}: ${value}, ` };
+}
+
+/** Identifiers named `name` that are references in the file (not property names, not the import itself). */
+function countReferences(doc: Doc, name: string): number {
+  let count = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) return;
+    if (ts.isPropertyAccessExpression(node)) {
+      visit(node.expression);
+      return;
+    }
+    if (ts.isPropertyAssignment(node)) {
+      visit(node.initializer);
+      return;
+    }
+    if (ts.isIdentifier(node) && node.text === name) count++;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(doc.sf, visit);
+  return count;
+}
+
+interface ImportPlan {
+  /** How to write the name in code (`index`, `pg.index`, an alias). */
+  local: string;
+  edits: Edit[];
+}
+
+function importDeclarationFrom(doc: Doc, module: string, allowTypeOnly = false): ts.ImportDeclaration | undefined {
+  return doc.imports.imports.find(
+    (d) => stringValue(d.moduleSpecifier) === module && (allowTypeOnly || !d.importClause?.isTypeOnly),
+  );
+}
+
+function semicolon(doc: Doc): string {
+  const first = doc.imports.imports[0];
+  if (!first) return ';';
+  return doc.text.charAt(first.end - 1) === ';' ? ';' : '';
+}
+
+/** Makes `name` from `module` usable in the file: reuses an existing import or adds one. */
+function ensureImport(doc: Doc, name: string, module: string, typeOnly = false): ImportPlan {
+  for (const decl of doc.imports.imports) {
+    if (stringValue(decl.moduleSpecifier) !== module) continue;
+    const bindings = decl.importClause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) return { local: `${bindings.name.text}.${name}`, edits: [] };
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const el of bindings.elements) {
+        const imported = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : el.name.text;
+        if (imported === name && (typeOnly || (!decl.importClause?.isTypeOnly && !el.isTypeOnly))) {
+          return { local: el.name.text, edits: [] };
+        }
+      }
+    }
+  }
+  const decl = importDeclarationFrom(doc, module);
+  const bindings = decl?.importClause?.namedBindings;
+  const spec = typeOnly ? `type ${name}` : name;
+  if (decl && bindings && ts.isNamedImports(bindings)) {
+    return { local: name, edits: [appendToList(doc, bindings, bindings.elements, spec, ['{', '}'])] };
+  }
+  const after = doc.imports.imports.length ? doc.imports.imports[doc.imports.imports.length - 1].end : 0;
+  const line = `import { ${spec} } from ${q(doc, module)}${semicolon(doc)}`;
+  return { local: name, edits: [{ start: after, end: after, text: after === 0 ? `${line}\n` : `\n${line}` }] };
+}
+
+function coreModule(database: Database, doc: Doc): string {
+  const written = doc.imports.coreImport ? stringValue(doc.imports.coreImport.moduleSpecifier) : undefined;
+  return CORE_MODULE_OF[database.dialect] ?? written ?? 'drizzle-orm/pg-core';
+}
+
+function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
+  const { start } = span(doc, table.nameLoc);
+  const scan = scanFile(doc.file, doc.sf);
+  for (const d of scan.declarations) {
+    if (d.kind !== 'table') continue;
+    const first = d.call.arguments[0] ?? d.call.expression;
+    if (first.getStart(doc.sf) === start) return d.call;
+  }
+  for (const d of scan.declarations) if (d.kind === 'table' && d.name === table.name) return d.call;
+  return undefined;
+}
+
+function findColumnProperty(doc: Doc, column: Column): ts.PropertyAssignment | undefined {
+  const { start, end } = span(doc, column.loc);
+  if (start < 0) return undefined;
+  return findNode(doc, start, end, (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && n.getStart(doc.sf) === start && n.end === end);
+}
+
+function camel(s: string): string {
+  return s.replace(/[_\-\s]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function pascal(s: string): string {
+  const c = camel(s);
+  return c.charAt(0).toUpperCase() + c.slice(1);
+}
+
+function sqlTableName(table: Table): string {
+  return table.dbName ?? table.name;
+}
+
+function sqlColumnName(column: Column): string {
+  return column.dbName ?? column.name;
+}
+
+/** Which extra-config form the file (or the unit) already uses. */
+function preferredForm(doc: Doc): 'array' | 'object' {
+  const scan = scanFile(doc.file, doc.sf);
+  for (const d of scan.declarations) {
+    if (d.kind !== 'table' || !d.call.arguments[2]) continue;
+    const returned = returnedExpression(unwrapExpression(d.call.arguments[2]));
+    if (returned && ts.isObjectLiteralExpression(returned)) return 'object';
+    if (returned && ts.isArrayLiteralExpression(returned)) return 'array';
+  }
+  return 'array';
+}
+
+/**
+ * Adds one entry to a table's extra config, creating the callback when there is none.
+ * `make(param)` writes the entry given the callback's parameter name.
+ */
+function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, make: (param: string) => string): Edit[] | undefined {
+  const args = call.arguments;
+  if (args.length < 2) return undefined;
+  const extra = args[2];
+  const text = doc.text;
+  if (!extra) {
+    const form = preferredForm(doc);
+    const param = 'table';
+    const entry = make(param);
+    const columns = args[1];
+    const multiline = lineOf(doc, columns.getStart(doc.sf)) !== lineOf(doc, columns.end);
+    const unit = indentUnit(doc);
+    const base = leadingIndent(text, call.getStart(doc.sf));
+    let fn: string;
+    if (multiline) {
+      const argsOnOwnLines = lineOf(doc, args[0].getStart(doc.sf)) !== lineOf(doc, call.getStart(doc.sf));
+      const inner = argsOnOwnLines ? leadingIndent(text, columns.getStart(doc.sf)) : base;
+      fn =
+        form === 'array'
+          ? `(${param}) => [\n${inner}${unit}${entry},\n${inner}]`
+          : `(${param}) => ({\n${inner}${unit}${key}: ${entry},\n${inner}})`;
+      const comma = commaAfter(text, columns.end);
+      if (comma >= 0 && comma < call.end - 1) {
+        return argsOnOwnLines
+          ? [{ start: comma + 1, end: comma + 1, text: `\n${inner}${fn},` }]
+          : [{ start: comma + 1, end: comma + 1, text: ` ${fn},` }];
+      }
+      return [{ start: columns.end, end: columns.end, text: argsOnOwnLines ? `,\n${inner}${fn}` : `, ${fn}` }];
+    }
+    fn = form === 'array' ? `(${param}) => [${entry}]` : `(${param}) => ({ ${key}: ${entry} })`;
+    const comma = commaAfter(text, columns.end);
+    if (comma >= 0 && comma < call.end - 1) return [{ start: comma + 1, end: comma + 1, text: ` ${fn},` }];
+    return [{ start: columns.end, end: columns.end, text: `, ${fn}` }];
+  }
+  const fn = unwrapExpression(extra);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const edits: Edit[] = [];
+  let param: string;
+  const first = fn.parameters[0];
+  if (!first) {
+    param = 'table';
+    edits.push({ start: fn.parameters.pos, end: fn.parameters.pos, text: param });
+  } else if (ts.isIdentifier(first.name)) {
+    param = first.name.text;
+  } else {
+    return undefined;
+  }
+  const returned = returnedExpression(fn);
+  if (!returned) return undefined;
+  const entry = make(param);
+  if (ts.isArrayLiteralExpression(returned)) {
+    edits.push(appendToList(doc, returned, returned.elements, entry, ['[', ']']));
+  } else if (ts.isObjectLiteralExpression(returned)) {
+    const keys = new Set(returned.properties.map((p) => propertyName(p.name as ts.PropertyName)));
+    let k = key;
+    for (let i = 2; keys.has(k); i++) k = `${key}${i}`;
+    edits.push(appendToList(doc, returned, returned.properties, `${k}: ${entry}`, ['{', '}']));
+  } else {
+    return undefined;
+  }
+  return edits;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers
+// ---------------------------------------------------------------------------------------------
+
+function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader: SourceReader): FileEdit[] | undefined {
+  const fk = intent.foreignKey;
+  if (!fk.enforced) return undefined;
+  const doc = open(reader, fk.loc.file);
+  if (!doc) return undefined;
+  const { start, end } = span(doc, fk.loc);
+  if (start < 0 || end < 0) return undefined;
+  const value = q(doc, ACTION_TEXT[intent.action]);
+  // Column form: `.references(() => t.id, { ... })`; the fact's range starts at the dot.
+  const references = findNode(
+    doc,
+    start,
+    end,
+    (n): n is ts.CallExpression =>
+      ts.isCallExpression(n) &&
+      n.end === end &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'references' &&
+      dotBefore(doc.sf, n.expression.name) === start,
+  );
+  if (references) {
+    const args = references.arguments;
+    if (!args.length) return undefined;
+    if (args.length === 1) {
+      return [toFileEdit(doc, [{ start: args[0].end, end: args[0].end, text: `, { onDelete: ${value} }` }])];
+    }
+    const options = unwrapExpression(args[1]);
+    if (!ts.isObjectLiteralExpression(options)) return undefined;
+    return [toFileEdit(doc, [upsertProperty(doc, options, 'onDelete', value)])];
+  }
+  // Table form: `foreignKey({ ... }).onDelete("...")`.
+  const expression = findNode(doc, start, end, (n): n is ts.Expression => n.getStart(doc.sf) === start && n.end === end && ts.isCallExpression(n));
+  if (!expression) return undefined;
+  const chain = decomposeChain(doc.sf, expression);
+  if (!ts.isCallExpression(chain.root)) return undefined;
+  const existing = chain.links.find((l) => l.name === 'onDelete');
+  if (existing) {
+    const arg = existing.call.arguments[0];
+    if (arg) return [toFileEdit(doc, [{ start: arg.getStart(doc.sf), end: arg.end, text: value }])];
+    const open = existing.call.end - 1;
+    return [toFileEdit(doc, [{ start: open, end: open, text: value }])];
+  }
+  return [toFileEdit(doc, [{ start: chain.root.end, end: chain.root.end, text: `.onDelete(${value})` }])];
+}
+
+function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { table, database } = intent;
+  const columns = intent.columns.map((c) => columnOf(table, c));
+  if (!columns.length || columns.some((c) => !c)) return undefined;
+  const cols = columns as Column[];
+  const doc = open(reader, table.loc.file);
+  if (!doc) return undefined;
+  const call = findTableCall(doc, table);
+  if (!call) return undefined;
+  const plan = ensureImport(doc, 'index', coreModule(database, doc));
+  const existing = new Set(table.indexes.map((i) => i.name));
+  let name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx`;
+  for (let i = 2; existing.has(name); i++) name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx${i}`;
+  const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
+  const edits = addExtraConfigEntry(doc, call, key, (p) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => `${p}.${c.name}`).join(', ')})`);
+  if (!edits) return undefined;
+  return [toFileEdit(doc, [...plan.edits, ...edits])];
+}
+
+/** Finds the array element or object property whose value spans [start, end]. */
+function findListItem(doc: Doc, start: number, end: number): { list: ts.NodeArray<ts.Node>; index: number } | undefined {
+  let result: { list: ts.NodeArray<ts.Node>; index: number } | undefined;
+  const visit = (node: ts.Node): void => {
+    if (result || node.pos > start || node.end < end) return;
+    if (ts.isArrayLiteralExpression(node)) {
+      const i = node.elements.findIndex((e) => e.getStart(doc.sf) === start && e.end === end);
+      if (i >= 0) {
+        result = { list: node.elements, index: i };
+        return;
+      }
+    } else if (ts.isObjectLiteralExpression(node)) {
+      const i = node.properties.findIndex(
+        (p) => ts.isPropertyAssignment(p) && p.initializer.getStart(doc.sf) === start && p.initializer.end === end,
+      );
+      if (i >= 0) {
+        result = { list: node.properties, index: i };
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(doc.sf, visit);
+  return result;
+}
+
+function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: SourceReader): FileEdit[] | undefined {
+  const index = intent.index;
+  if (index.kind === 'primary') return undefined;
+  const doc = open(reader, index.loc.file);
+  if (!doc) return undefined;
+  const { start, end } = span(doc, index.loc);
+  if (start < 0 || end < 0) return undefined;
+  // Column form: `.unique()`.
+  if (doc.text[start] === '.') {
+    const call = findNode(
+      doc,
+      start,
+      end,
+      (n): n is ts.CallExpression =>
+        ts.isCallExpression(n) && n.end === end && ts.isPropertyAccessExpression(n.expression) && dotBefore(doc.sf, n.expression.name) === start,
+    );
+    if (!call) return undefined;
+    return [toFileEdit(doc, [{ start, end, text: '' }])];
+  }
+  const item = findListItem(doc, start, end);
+  if (!item) return undefined;
+  const edits = [removeFromList(doc, item.list, item.index)];
+  // Drop the builder's import when nothing else uses it (keeps `noUnusedLocals` projects compiling).
+  const value = item.list[item.index];
+  const expression = ts.isPropertyAssignment(value) ? value.initializer : (value as ts.Expression);
+  const chain = decomposeChain(doc.sf, expression);
+  if (ts.isCallExpression(chain.root) && ts.isIdentifier(chain.root.expression)) {
+    const local = chain.root.expression.text;
+    if (countReferences(doc, local) === 1) edits.push(...removeImport(doc, local));
+  }
+  return [toFileEdit(doc, edits)];
+}
+
+function removeImport(doc: Doc, local: string): Edit[] {
+  for (const decl of doc.imports.imports) {
+    const bindings = decl.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const i = bindings.elements.findIndex((e) => e.name.text === local);
+    if (i < 0) continue;
+    if (bindings.elements.length === 1 && !decl.importClause?.name) {
+      const s = decl.getStart(doc.sf);
+      let e = decl.end;
+      if (doc.text[e] === '\n') e++;
+      return [{ start: s, end: e, text: '' }];
+    }
+    return [removeFromList(doc, bindings.elements, i)];
+  }
+  return [];
+}
+
+function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { column, database } = intent;
+  const doc = open(reader, column.loc.file);
+  if (!doc) return undefined;
+  const property = findColumnProperty(doc, column);
+  if (!property) return undefined;
+  const chain = decomposeChain(doc.sf, property.initializer);
+  const root = chain.root;
+  if (!ts.isCallExpression(root)) return undefined;
+  const callee = unwrapExpression(root.expression);
+  const nameArg = root.arguments[0] && stringValue(root.arguments[0]) !== undefined ? root.arguments[0].getText(doc.sf) : undefined;
+  const dialect = database.dialect;
+  let builder: string;
+  let options: string | undefined;
+  if (intent.to === 'json') {
+    if (dialect === 'postgresql' || dialect === 'cockroachdb') builder = 'jsonb';
+    else if (dialect === 'mysql') builder = 'json';
+    else if (dialect === 'sqlite') {
+      builder = 'text';
+      options = '{ mode: "json" }';
+    } else return undefined;
+  } else {
+    // A float column is a `number` in TypeScript: keep it one (`mode: "number"`) so the code still compiles.
+    const numberMode = column.type === 'float' || column.type === 'int';
+    if (dialect === 'postgresql' || dialect === 'cockroachdb' || dialect === 'mysql') {
+      builder = dialect === 'mysql' ? 'decimal' : 'numeric';
+      options = `{ precision: 20, scale: 8${numberMode ? ', mode: "number"' : ''} }`;
+    } else if (dialect === 'sqlite') {
+      builder = 'numeric';
+      options = numberMode ? '{ mode: "number" }' : undefined;
+    } else return undefined;
+  }
+  if (options) options = options.replace(/"/g, doc.quote);
+  const edits: Edit[] = [];
+  let calleeText: string;
+  if (ts.isPropertyAccessExpression(callee)) {
+    calleeText = `${callee.expression.getText(doc.sf)}.${builder}`;
+  } else if (ts.isIdentifier(callee)) {
+    const oldLocal = callee.text;
+    const module = coreModule(database, doc);
+    const oldImported = doc.imports.core.get(oldLocal);
+    const stillUsed = countReferences(doc, oldLocal) > 1;
+    const plan = ensureImport(doc, builder, module);
+    calleeText = plan.local;
+    if (oldImported === builder) {
+      calleeText = oldLocal;
+    } else if (!stillUsed && oldImported !== undefined && plan.edits.length && !plan.local.includes('.')) {
+      // Rename the now-unused import instead of adding one and leaving the old one unused.
+      const specifier = findImportSpecifier(doc, oldLocal);
+      if (specifier) edits.push({ start: specifier.getStart(doc.sf), end: specifier.end, text: builder });
+      else edits.push(...plan.edits);
+    } else {
+      edits.push(...plan.edits);
+      if (!stillUsed && oldImported !== undefined) edits.push(...removeImport(doc, oldLocal));
+    }
+  } else return undefined;
+  const args = [nameArg, options].filter((a): a is string => !!a).join(', ');
+  edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${calleeText}(${args})` });
+  if (intent.to === 'json') {
+    // `.default("{}")` on a text column becomes `.default({})`: a JSON string default would store the string "{}".
+    const def = chain.links.find((l) => l.name === 'default');
+    const arg = def?.call.arguments[0];
+    const value = stringValue(arg);
+    if (arg && value !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (parsed !== null && typeof parsed === 'object') edits.push({ start: arg.getStart(doc.sf), end: arg.end, text: value });
+      } catch {
+        // Not JSON: keep the default as written.
+      }
+    }
+  }
+  return [toFileEdit(doc, edits)];
+}
+
+function findImportSpecifier(doc: Doc, local: string): ts.ImportSpecifier | undefined {
+  for (const decl of doc.imports.imports) {
+    const bindings = decl.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      const el = bindings.elements.find((e) => e.name.text === local && !e.propertyName);
+      if (el) return el;
+    }
+  }
+  return undefined;
+}
+
+function makeNullable(intent: Extract<FixIntent, { kind: 'makeNullable' }>, reader: SourceReader): FileEdit[] | undefined {
+  const doc = open(reader, intent.column.loc.file);
+  if (!doc) return undefined;
+  const property = findColumnProperty(doc, intent.column);
+  if (!property) return undefined;
+  const chain = decomposeChain(doc.sf, property.initializer);
+  if (chain.links.some((l) => l.name === 'primaryKey')) return undefined;
+  const notNull = chain.links.filter((l) => l.name === 'notNull');
+  if (!notNull.length) return undefined;
+  return [toFileEdit(doc, notNull.map((l) => ({ start: l.dot, end: l.call.end, text: '' })))];
+}
+
+function relativeImport(from: string, to: string, doc: Doc): string {
+  const a = dirname(from).split('/').filter(Boolean);
+  const b = to.split('/').filter(Boolean);
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  const up = a.length - i;
+  let rel = (up ? '../'.repeat(up) : './') + b.slice(i).join('/');
+  const usesJs = doc.imports.imports.some((d) => {
+    const m = stringValue(d.moduleSpecifier);
+    return !!m && m.startsWith('.') && m.endsWith('.js');
+  });
+  rel = rel.replace(/\.(m|c)?tsx?$/, '');
+  return usesJs ? rel + '.js' : rel;
+}
+
+const ANY_COLUMN: Partial<Record<string, string>> = {
+  postgresql: 'AnyPgColumn',
+  cockroachdb: 'AnyPgColumn',
+  mysql: 'AnyMySqlColumn',
+  sqlite: 'AnySQLiteColumn',
+};
+
+function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { table, database } = intent;
+  const target = tableOf(database, intent.references.table);
+  if (!target || intent.columns.length !== intent.references.columns.length || !intent.columns.length) return undefined;
+  const local = intent.columns.map((c) => columnOf(table, c));
+  const foreign = intent.references.columns.map((c) => columnOf(target, c));
+  if (local.some((c) => !c) || foreign.some((c) => !c)) return undefined;
+  const doc = open(reader, table.loc.file);
+  if (!doc) return undefined;
+  const edits: Edit[] = [];
+  // The referenced table's variable, imported when it lives in another file.
+  let targetRef = target.name;
+  if (target.loc.file !== table.loc.file) {
+    const existing = doc.imports.other.get(target.name);
+    if (!existing) {
+      const plan = ensureImport(doc, target.name, relativeImport(table.loc.file, target.loc.file, doc));
+      targetRef = plan.local;
+      edits.push(...plan.edits);
+    }
+  }
+  if (local.length === 1) {
+    const property = findColumnProperty(doc, local[0] as Column);
+    if (!property) return undefined;
+    const self = target === table || (target.name === table.name && target.loc.file === table.loc.file);
+    let arrow = `() => ${targetRef}.${(foreign[0] as Column).name}`;
+    if (self) {
+      const anyColumn = ANY_COLUMN[database.dialect];
+      if (!anyColumn) return undefined;
+      const plan = ensureImport(doc, anyColumn, coreModule(database, doc), true);
+      edits.push(...plan.edits);
+      arrow = `(): ${plan.local} => ${targetRef}.${(foreign[0] as Column).name}`;
+    }
+    edits.push({ start: property.initializer.end, end: property.initializer.end, text: `.references(${arrow})` });
+    return [toFileEdit(doc, edits)];
+  }
+  const call = findTableCall(doc, table);
+  if (!call) return undefined;
+  const plan = ensureImport(doc, 'foreignKey', coreModule(database, doc));
+  const key = camel(local.map((c) => (c as Column).name).join('_')) + 'Fk';
+  const entry = addExtraConfigEntry(
+    doc,
+    call,
+    key,
+    (p) =>
+      `${plan.local}({ columns: [${local.map((c) => `${p}.${(c as Column).name}`).join(', ')}], foreignColumns: [${foreign
+        .map((c) => `${targetRef}.${(c as Column).name}`)
+        .join(', ')}] })`,
+  );
+  if (!entry) return undefined;
+  return [toFileEdit(doc, [...edits, ...plan.edits, ...entry])];
+}
+
+function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { table, column, database, values } = intent;
+  if (!values.length) return undefined;
+  const doc = open(reader, column.loc.file);
+  if (!doc) return undefined;
+  const property = findColumnProperty(doc, column);
+  if (!property) return undefined;
+  const chain = decomposeChain(doc.sf, property.initializer);
+  const root = chain.root;
+  if (!ts.isCallExpression(root) || !ts.isIdentifier(unwrapExpression(root.expression))) return undefined;
+  const nameArg = root.arguments[0] && stringValue(root.arguments[0]) !== undefined ? root.arguments[0].getText(doc.sf) : undefined;
+  const list = `[${values.map((v) => q(doc, v)).join(', ')}]`;
+  const edits: Edit[] = [];
+  const module = coreModule(database, doc);
+  if (database.dialect === 'postgresql' || database.dialect === 'cockroachdb') {
+    const scan = scanFile(doc.file, doc.sf);
+    let variable = `${camel(table.name)}${pascal(column.name)}Enum`;
+    for (let i = 2; scan.byName.has(variable); i++) variable = `${camel(table.name)}${pascal(column.name)}Enum${i}`;
+    const plan = ensureImport(doc, 'pgEnum', module);
+    edits.push(...plan.edits);
+    const statement = scan.declarations.find((d) => d.kind === 'table' && d.call === findTableCall(doc, table));
+    if (!statement || statement.kind !== 'table') return undefined;
+    const at = lineStartOf(doc.text, statement.statement.getStart(doc.sf));
+    const sqlName = `${sqlTableName(table)}_${sqlColumnName(column)}`;
+    edits.push({ start: at, end: at, text: `export const ${variable} = ${plan.local}(${q(doc, sqlName)}, ${list})${semicolon(doc)}\n\n` });
+    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${variable}(${nameArg ?? ''})` });
+  } else if (database.dialect === 'mysql') {
+    const plan = ensureImport(doc, 'mysqlEnum', module);
+    edits.push(...plan.edits);
+    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${plan.local}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
+  } else if (database.dialect === 'sqlite') {
+    if (root.arguments.some((a) => ts.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
+    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
+  } else return undefined;
+  return [toFileEdit(doc, edits)];
+}
+
+/** Turns a fix intent into edits; undefined when the intent is not about Drizzle or cannot be written. */
+export function writeDrizzleFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+  try {
+    if (!('database' in intent) || intent.database.language !== 'drizzle') return undefined;
+    switch (intent.kind) {
+      case 'setOnDelete':
+        return setOnDelete(intent, reader);
+      case 'addIndex':
+        return addIndex(intent, reader);
+      case 'dropIndex':
+        return dropIndex(intent, reader);
+      case 'changeColumnType':
+        return changeColumnType(intent, reader);
+      case 'makeNullable':
+        return makeNullable(intent, reader);
+      case 'addForeignKey':
+        return addForeignKey(intent, reader);
+      case 'createEnum':
+        return createEnum(intent, reader);
+      default:
+        return undefined;
+    }
+  } catch {
+    // A writer that cannot understand the file offers no fix rather than a broken one.
+    return undefined;
+  }
+}

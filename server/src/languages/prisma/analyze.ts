@@ -1,0 +1,331 @@
+/**
+ * Prisma AST → model facts (one Database per unit), suppressions, and Prisma's own validation errors.
+ */
+import type {
+  Column,
+  ColumnType,
+  Database,
+  Dialect,
+  EnumType,
+  ForeignKey,
+  Index,
+  Loc,
+  ReferentialAction,
+  Table,
+} from '../../../../rules/model';
+import { parseIgnoreComment } from '../../suppressions';
+import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
+import { attributeArg, fieldRefs, LineIndex, parsePrisma, stringValue } from './parser';
+import type { Attribute, Block, Expr, Field, PrismaAst, Span } from './parser';
+import * as wasm from './wasm';
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  ast: PrismaAst;
+  lines: LineIndex;
+}
+
+/** Per-text parse cache: the same text is parsed once (LSP re-analyses on every edit of any file). */
+const parseCache = new Map<string, { text: string; parsed: ParsedFile }>();
+
+export function parseFile(path: string, text: string): ParsedFile {
+  const hit = parseCache.get(path);
+  if (hit && hit.text === text) return hit.parsed;
+  const parsed: ParsedFile = { path, text, ast: parsePrisma(text), lines: new LineIndex(text) };
+  if (parseCache.size > 500) parseCache.clear();
+  parseCache.set(path, { text, parsed });
+  return parsed;
+}
+
+const SCALARS: Record<string, ColumnType> = {
+  String: 'string',
+  Int: 'int',
+  BigInt: 'bigint',
+  Float: 'float',
+  Decimal: 'decimal',
+  Boolean: 'boolean',
+  DateTime: 'datetime',
+  Json: 'json',
+  Bytes: 'bytes',
+  Unsupported: 'other',
+};
+
+const ACTIONS = new Set<ReferentialAction>(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
+
+export function dialectOf(provider: string | undefined): Dialect {
+  switch (provider) {
+    case 'postgresql':
+    case 'postgres':
+      return 'postgresql';
+    case 'mysql':
+      return 'mysql';
+    case 'sqlite':
+      return 'sqlite';
+    case 'sqlserver':
+      return 'sqlserver';
+    case 'cockroachdb':
+      return 'cockroachdb';
+    case 'mongodb':
+      return 'mongodb';
+    default:
+      return 'unknown';
+  }
+}
+
+function locOf(file: ParsedFile, s: Span): Loc {
+  return { file: file.path, range: file.lines.range(s) };
+}
+
+function exprText(file: ParsedFile, e: Expr | undefined): string | undefined {
+  return e ? file.text.slice(e.start, e.end) : undefined;
+}
+
+function attr(field: Field, name: string): Attribute | undefined {
+  return field.attributes.find((a) => a.name === name);
+}
+
+function columnTypeOf(typeName: string, dbAttr: string | undefined, isEnum: boolean, list: boolean): ColumnType {
+  if (list) return 'array';
+  if (isEnum) return 'enum';
+  const base = SCALARS[typeName] ?? 'other';
+  if (base === 'string' && dbAttr === 'db.Uuid') return 'uuid';
+  if (base === 'datetime' && dbAttr === 'db.Date') return 'date';
+  if (base === 'datetime' && (dbAttr === 'db.Time' || dbAttr === 'db.Timetz')) return 'time';
+  return base;
+}
+
+/** Field end for `loc`: the field's tokens without the trailing comment. */
+function fieldSpan(field: Field): Span {
+  return { start: field.start, end: field.end };
+}
+
+export interface PrismaUnitModel {
+  files: ParsedFile[];
+  database: Database;
+  suppressions: Suppression[];
+}
+
+/** Builds the Database from parsed files (no wasm except the cached referential actions). */
+export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<AnalyzeOptions, 'dialect'>): PrismaUnitModel {
+  const blocks = files.flatMap((f) => f.ast.blocks.map((b) => ({ file: f, block: b })));
+  const modelNames = new Set(blocks.filter((b) => b.block.kind === 'model' || b.block.kind === 'view').map((b) => b.block.name));
+  const enumNames = new Set(blocks.filter((b) => b.block.kind === 'enum').map((b) => b.block.name));
+  const typeNames = new Set(blocks.filter((b) => b.block.kind === 'type').map((b) => b.block.name));
+
+  const datasource = blocks.find((b) => b.block.kind === 'datasource');
+  const providerProp = datasource?.block.properties.find((p) => p.key === 'provider');
+  const provider = stringValue(providerProp?.value);
+  const relationModeProp = datasource?.block.properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity');
+  const dialect = options?.dialect ?? dialectOf(provider);
+  const writtenMode = stringValue(relationModeProp?.value);
+  const relationMode: 'foreignKeys' | 'prisma' =
+    writtenMode === 'prisma' || (writtenMode === undefined && dialect === 'mongodb') ? 'prisma' : 'foreignKeys';
+  const prismaMajor = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
+
+  const tables: Table[] = [];
+  const enums: EnumType[] = [];
+  for (const { file, block } of blocks) {
+    if (block.kind === 'enum') {
+      enums.push({ name: block.name, values: block.fields.map((f) => f.name), loc: locOf(file, block) });
+      continue;
+    }
+    if (block.kind !== 'model' && block.kind !== 'view') continue;
+    const table: Table = {
+      name: block.name,
+      columns: [],
+      indexes: [],
+      foreignKeys: [],
+      loc: locOf(file, block),
+      nameLoc: locOf(file, block.nameSpan),
+    };
+    if (block.kind === 'view') table.isView = true;
+    if (block.doc) table.comment = block.doc;
+    const mapAttr = block.attributes.find((a) => a.name === 'map');
+    const dbName = stringValue(mapAttr && attributeArg(mapAttr, 'name', 0)?.value);
+    if (dbName) table.dbName = dbName;
+
+    const fieldsByName = new Map<string, Field>();
+    for (const field of block.fields) {
+      fieldsByName.set(field.name, field);
+      const type = field.type;
+      if (!type) continue;
+      if (modelNames.has(type.name) && !SCALARS[type.name]) continue; // relation field, handled below
+      const isEnum = enumNames.has(type.name);
+      const dbAttr = field.attributes.find((a) => a.name.startsWith('db.'));
+      const rawParts = [file.text.slice(type.nameSpan.start, type.args ? type.args.end : type.nameSpan.end) + (type.list ? '[]' : '')];
+      if (dbAttr) rawParts.push(file.text.slice(dbAttr.start, dbAttr.end));
+      const column: Column = {
+        name: field.name,
+        type: typeNames.has(type.name) ? 'other' : columnTypeOf(type.name, dbAttr?.name, isEnum, type.list),
+        rawType: rawParts.join(' '),
+        nullable: type.optional,
+        loc: locOf(file, fieldSpan(field)),
+        typeLoc: locOf(file, type.nameSpan),
+      };
+      const map = attr(field, 'map');
+      const colDbName = stringValue(map && attributeArg(map, 'name', 0)?.value);
+      if (colDbName) column.dbName = colDbName;
+      const def = attr(field, 'default');
+      const defValue = def && attributeArg(def, 'value', 0)?.value;
+      if (defValue) column.default = exprText(file, defValue);
+      const comment = field.doc ?? field.trailingComment?.text.replace(/^\/\/\/?\s?/, '').trim();
+      if (comment) column.comment = comment;
+      table.columns.push(column);
+
+      const id = attr(field, 'id');
+      if (id) {
+        table.primaryKey = { columns: [field.name], unique: true, kind: 'primary', loc: locOf(file, id), ...named(id) };
+      }
+      const unique = attr(field, 'unique');
+      if (unique) {
+        table.indexes.push({ columns: [field.name], unique: true, kind: 'unique', loc: locOf(file, unique), ...named(unique) });
+      }
+    }
+
+    for (const a of block.attributes) {
+      if (a.name !== 'id' && a.name !== 'unique' && a.name !== 'index') continue;
+      const fieldsArg = attributeArg(a, 'fields', 0);
+      const columns = fieldRefs(fieldsArg?.value);
+      const index: Index = {
+        columns,
+        unique: a.name !== 'index',
+        kind: a.name === 'id' ? 'primary' : a.name === 'unique' ? 'unique' : 'index',
+        loc: locOf(file, a),
+        ...named(a),
+      };
+      if (attributeArg(a, 'where')) index.partial = true;
+      if (a.name === 'id') table.primaryKey = index;
+      else table.indexes.push(index);
+    }
+
+    for (const field of block.fields) {
+      const type = field.type;
+      if (!type || !modelNames.has(type.name) || SCALARS[type.name]) continue;
+      const relation = attr(field, 'relation');
+      if (!relation) continue;
+      const fkFields = fieldRefs(attributeArg(relation, 'fields')?.value);
+      if (fkFields.length === 0) continue; // the back-relation side
+      const references = fieldRefs(attributeArg(relation, 'references')?.value);
+      const optional = fkFields.every((name) => fieldsByName.get(name)?.type?.optional ?? false);
+      const fk: ForeignKey = {
+        columns: fkFields,
+        references: { table: type.name, columns: references },
+        defaultOnDelete: optional ? 'SetNull' : dialect === 'sqlserver' ? 'NoAction' : 'Restrict',
+        loc: locOf(file, fieldSpan(field)),
+        relationField: field.name,
+        enforced: relationMode !== 'prisma',
+      };
+      const onDelete = actionOf(attributeArg(relation, 'onDelete')?.value);
+      if (onDelete) fk.onDelete = onDelete;
+      const onUpdate = actionOf(attributeArg(relation, 'onUpdate')?.value);
+      if (onUpdate) fk.onUpdate = onUpdate;
+      const map = stringValue(attributeArg(relation, 'map')?.value);
+      if (map) fk.name = map;
+      table.foreignKeys.push(fk);
+    }
+    tables.push(table);
+  }
+
+  const database: Database = {
+    id: unit.id,
+    language: 'prisma',
+    dialect,
+    relationMode,
+    tables,
+    enums,
+    files: files.map((f) => f.path),
+  };
+  if (prismaMajor !== undefined) database.prismaMajor = prismaMajor;
+  if (providerProp && datasource) database.loc = locOf(datasource.file, providerProp);
+  if (provider && dialectOf(provider) !== 'unknown') database.referentialActions = wasm.referentialActions(provider, relationMode, wasm.wasmMajorFor(prismaMajor));
+
+  const suppressions: Suppression[] = [];
+  for (const file of files) {
+    for (const comment of file.ast.comments) {
+      const s = parseIgnoreComment(comment.text, locOf(file, comment), comment.trailing);
+      if (s) suppressions.push(s);
+    }
+  }
+  return { files, database, suppressions };
+}
+
+function named(a: Attribute): { name?: string } {
+  const n = stringValue(attributeArg(a, 'map')?.value) ?? stringValue(attributeArg(a, 'name')?.value);
+  return n ? { name: n } : {};
+}
+
+function actionOf(e: Expr | undefined): ReferentialAction | undefined {
+  if (!e || e.kind !== 'ident') return undefined;
+  return ACTIONS.has(e.name as ReferentialAction) ? (e.name as ReferentialAction) : undefined;
+}
+
+/** Reads and parses a unit's files; unreadable files become diagnostics. */
+export function readUnit(unit: Unit, reader: SourceReader): { files: ParsedFile[]; diagnostics: SourceDiagnostic[] } {
+  const files: ParsedFile[] = [];
+  const diagnostics: SourceDiagnostic[] = [];
+  for (const path of unit.files) {
+    let text: string | undefined;
+    try {
+      text = reader.read(path);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      diagnostics.push({
+        file: path,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'warning',
+        message: `Schema Review could not read this Prisma file (missing, unreadable, binary or too large); it was skipped.`,
+        source: 'schema-review',
+      });
+      continue;
+    }
+    files.push(parseFile(path, text));
+  }
+  return { files, diagnostics };
+}
+
+/** Prisma's own validation of the unit's files, with exact ranges (the wasm's offsets are UTF-16). */
+export function validationDiagnostics(files: ParsedFile[], prismaMajor: number | undefined): SourceDiagnostic[] {
+  if (files.length === 0) return [];
+  const major = wasm.wasmMajorFor(prismaMajor);
+  const res = wasm.lint(
+    files.map((f) => [f.path, f.text] as const),
+    major,
+  );
+  if (!res.ok) {
+    return [
+      {
+        file: files[0].path,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'warning',
+        message: `Prisma validation could not run: ${res.error}. Schema Review's own checks still ran.`,
+        source: 'schema-review',
+      },
+    ];
+  }
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const out: SourceDiagnostic[] = [];
+  for (const d of res.value) {
+    const file = byPath.get(d.file_name) ?? files[0];
+    out.push({
+      file: file.path,
+      range: file.lines.range({ start: d.start, end: d.end }),
+      severity: d.is_warning ? 'warning' : 'error',
+      message: d.text,
+      source: 'prisma',
+    });
+  }
+  return out;
+}
+
+export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
+  const { files, diagnostics } = readUnit(unit, reader);
+  const { database, suppressions } = buildModel(unit, files, options);
+  if (options.validation) {
+    const major = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
+    diagnostics.push(...validationDiagnostics(files, major));
+  }
+  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+}

@@ -1,0 +1,212 @@
+/**
+ * Groups `.prisma` files into units: one unit per Prisma schema (a file, or a folder of files).
+ *
+ * - A folder schema is one unit: `prisma/schema/` by convention, or the folder named by
+ *   `package.json#prisma.schema` or by `prisma.config.ts` (`schema:`; read syntax-only, never executed).
+ * - Otherwise a `.prisma` file with a datasource or generator is its own unit; other `.prisma` files of
+ *   the same folder belong to it when the folder holds exactly one such file (Prisma's multi-file layout).
+ * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`).
+ */
+import { posix } from 'node:path';
+import * as ts from 'typescript';
+import type { SourceReader, Unit } from '../types';
+import { parseFile } from './analyze';
+
+const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
+
+interface ProjectInfo {
+  dir: string;
+  prismaMajor?: number;
+  /** Absolute schema path from package.json / prisma.config. */
+  schemaPath?: string;
+}
+
+function safeRead(reader: SourceReader, path: string): string | undefined {
+  try {
+    return reader.read(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `^5.22.0` → 5; `latest`, `workspace:*` → undefined. */
+export function majorOf(version: unknown): number | undefined {
+  if (typeof version !== 'string') return undefined;
+  const m = /^\s*(?:npm:[^@]*@)?[\^~>=v\s]*(\d+)/.exec(version);
+  return m ? Number(m[1]) : undefined;
+}
+
+function readPackageJson(text: string): { major?: number; schema?: string } {
+  try {
+    const pkg = JSON.parse(text) as Record<string, unknown>;
+    const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
+    const major = majorOf(deps['prisma']) ?? majorOf(deps['@prisma/client']);
+    const prisma = pkg.prisma as Record<string, unknown> | undefined;
+    const schema = prisma && typeof prisma.schema === 'string' ? prisma.schema : undefined;
+    return { major, schema };
+  } catch {
+    return {};
+  }
+}
+
+/** `schema: "prisma/schema"` or `schema: path.join("prisma", "schema")` in a prisma.config file. */
+export function schemaFromConfig(text: string, fileName = 'prisma.config.ts'): string | undefined {
+  let found: string | undefined;
+  try {
+    const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    const visit = (node: ts.Node): void => {
+      if (found !== undefined) return;
+      if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'schema') {
+        found = staticPath(node.initializer);
+        if (found !== undefined) return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  } catch {
+    return undefined;
+  }
+  return found;
+}
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  return undefined;
+}
+
+function staticPath(e: ts.Expression): string | undefined {
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isCallExpression(e)) {
+    const callee = e.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (name === 'join' || name === 'resolve') {
+      const parts: string[] = [];
+      for (const a of e.arguments) {
+        if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) parts.push(a.text);
+        else if (ts.isIdentifier(a) && (a.text === '__dirname' || a.text === 'process')) continue;
+        else if (ts.isCallExpression(a) && a.getText().startsWith('process.cwd')) continue;
+        else return undefined;
+      }
+      return parts.length ? posix.join(...parts) : undefined;
+    }
+  }
+  return undefined;
+}
+
+function isUnderNodeModules(path: string): boolean {
+  return path.split('/').includes('node_modules');
+}
+
+export function discoverPrisma(files: readonly string[], reader: SourceReader): Unit[] {
+  const prismaFiles = files.filter((f) => f.endsWith('.prisma') && !isUnderNodeModules(f)).sort();
+  if (prismaFiles.length === 0) return [];
+
+  // What each folder says: its package.json (major, prisma.schema) and prisma.config (schema), memoised.
+  const folderInfo = new Map<string, { hasProject: boolean; major?: number; schema?: string }>();
+  const readFolder = (d: string) => {
+    const memo = folderInfo.get(d);
+    if (memo) return memo;
+    const pkgText = safeRead(reader, posix.join(d, 'package.json'));
+    let configSchema: string | undefined;
+    let hasConfig = false;
+    for (const name of CONFIG_NAMES) {
+      const configText = safeRead(reader, posix.join(d, name));
+      if (configText !== undefined) {
+        hasConfig = true;
+        configSchema = schemaFromConfig(configText, name);
+        break;
+      }
+    }
+    const pkg = pkgText !== undefined ? readPackageJson(pkgText) : {};
+    const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, schema: configSchema ?? pkg.schema };
+    folderInfo.set(d, info);
+    return info;
+  };
+  /**
+   * The project of a folder: the nearest folder with a package.json or prisma.config (its schema setting
+   * wins), and the Prisma major of the nearest package.json that depends on Prisma (monorepos often
+   * declare it only at the root).
+   */
+  const projectOf = new Map<string, ProjectInfo | null>();
+  const findProject = (dir: string): ProjectInfo | undefined => {
+    const memo = projectOf.get(dir);
+    if (memo !== undefined) return memo ?? undefined;
+    let project: ProjectInfo | undefined;
+    let major: number | undefined;
+    let d = dir;
+    for (let depth = 0; depth < 64; depth++) {
+      const info = readFolder(d);
+      if (!project && info.hasProject) {
+        project = { dir: d, schemaPath: info.schema ? posix.resolve(d, info.schema) : undefined };
+      }
+      if (major === undefined && info.major !== undefined) major = info.major;
+      if (project && major !== undefined) break;
+      const parent = posix.dirname(d);
+      if (parent === d) break;
+      d = parent;
+    }
+    if (project && major !== undefined) project.prismaMajor = major;
+    if (!project && major !== undefined) project = { dir, prismaMajor: major };
+    projectOf.set(dir, project ?? null);
+    return project;
+  };
+
+  const units: Unit[] = [];
+  const assigned = new Set<string>();
+  const makeUnit = (main: string, members: string[], project: ProjectInfo | undefined): void => {
+    const fresh = members.filter((m) => !assigned.has(m));
+    if (fresh.length === 0) return;
+    fresh.forEach((m) => assigned.add(m));
+    const hints: Record<string, unknown> = { schemaPath: main };
+    if (project?.prismaMajor !== undefined) hints.prismaMajor = project.prismaMajor;
+    units.push({ language: 'prisma', id: `prisma:${main}`, files: fresh, hints });
+  };
+  const under = (folder: string) => prismaFiles.filter((f) => f.startsWith(folder + '/'));
+
+  // 1. Schemas named by configuration.
+  for (const file of prismaFiles) {
+    const project = findProject(posix.dirname(file));
+    const schema = project?.schemaPath;
+    if (!schema || assigned.has(file)) continue;
+    if (schema.endsWith('.prisma')) {
+      if (file === schema) makeUnit(schema, [schema], project);
+    } else if (file.startsWith(schema + '/')) {
+      makeUnit(schema, under(schema), project);
+    }
+  }
+
+  // 2. The conventional folder `prisma/schema/`.
+  for (const file of prismaFiles) {
+    if (assigned.has(file)) continue;
+    const parts = file.split('/');
+    const idx = parts.lastIndexOf('schema', parts.length - 2);
+    if (idx > 0 && parts[idx - 1] === 'prisma') {
+      const folder = parts.slice(0, idx + 1).join('/');
+      makeUnit(folder, under(folder), findProject(posix.dirname(file)));
+    }
+  }
+
+  // 3. Per folder: files with a datasource/generator; strays join a lone schema file.
+  const byFolder = new Map<string, string[]>();
+  for (const file of prismaFiles) {
+    if (assigned.has(file)) continue;
+    const dir = posix.dirname(file);
+    byFolder.set(dir, [...(byFolder.get(dir) ?? []), file]);
+  }
+  for (const [dir, folderFiles] of byFolder) {
+    const roots: string[] = [];
+    const strays: string[] = [];
+    for (const f of folderFiles) {
+      const text = safeRead(reader, f);
+      const isRoot = text !== undefined && parseFile(f, text).ast.blocks.some((b) => b.kind === 'datasource' || b.kind === 'generator');
+      (isRoot ? roots : strays).push(f);
+    }
+    const project = findProject(dir);
+    if (roots.length === 1) {
+      makeUnit(roots[0], [roots[0], ...strays], project);
+    } else {
+      for (const r of roots) makeUnit(r, [r], project);
+    }
+  }
+  return units;
+}

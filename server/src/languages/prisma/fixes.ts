@@ -1,0 +1,387 @@
+/**
+ * Fix intents → minimal Prisma text edits that keep the user's formatting and comments.
+ * Every writer locates its target again in the current text (the facts may be a few edits old) and
+ * returns undefined when it cannot write a valid edit.
+ */
+import type { Database, Table } from '../../../../rules/model';
+import type { FixIntent } from '../../../../rules/types';
+import type { FileEdit, SourceReader, TextEdit } from '../types';
+import { parseFile } from './analyze';
+import type { ParsedFile } from './analyze';
+import { attributeArg, fieldRefs } from './parser';
+import type { Block, Field, Span } from './parser';
+
+interface Located {
+  file: ParsedFile;
+  block: Block;
+}
+
+function read(reader: SourceReader, path: string): ParsedFile | undefined {
+  let text: string | undefined;
+  try {
+    text = reader.read(path);
+  } catch {
+    text = undefined;
+  }
+  return text === undefined ? undefined : parseFile(path, text);
+}
+
+function findModel(reader: SourceReader, paths: readonly string[], name: string): Located | undefined {
+  for (const path of paths) {
+    const file = read(reader, path);
+    const block = file?.ast.blocks.find((b) => (b.kind === 'model' || b.kind === 'view') && b.name === name);
+    if (file && block) return { file, block };
+  }
+  return undefined;
+}
+
+function locateTable(reader: SourceReader, database: Database, table: Table): Located | undefined {
+  const paths = [table.loc.file, ...database.files.filter((f) => f !== table.loc.file)];
+  return findModel(reader, paths, table.name);
+}
+
+function edit(file: ParsedFile, s: Span, newText: string): TextEdit {
+  return { range: file.lines.range(s), newText };
+}
+
+/** The file's own line break, so inserted lines match (CRLF files stay CRLF). */
+function eolOf(file: ParsedFile): string {
+  return file.text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+function insert(file: ParsedFile, offset: number, newText: string): TextEdit {
+  return edit(file, { start: offset, end: offset }, newText);
+}
+
+/** The attribute span plus the whitespace before it (so removing it leaves no double space). */
+function withLeadingSpace(text: string, s: Span): Span {
+  let start = s.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  return { start, end: s.end };
+}
+
+/** The whole line(s) of a span including the line break, for deleting a member line. */
+function wholeLines(file: ParsedFile, s: Span): Span {
+  const first = file.lines.position(s.start).line;
+  const last = file.lines.position(s.end).line;
+  const start = file.lines.lineStart(first);
+  const end = last + 1 < file.lines.lineCount ? file.lines.lineStart(last + 1) : file.text.length;
+  return { start, end };
+}
+
+function indentOf(file: ParsedFile, block: Block): string {
+  const member = [...block.fields, ...block.attributes].sort((a, b) => a.start - b.start)[0];
+  if (!member) return '  ';
+  const lineStart = file.lines.lineStart(file.lines.position(member.start).line);
+  const ws = file.text.slice(lineStart, member.start);
+  return /^[ \t]*$/.test(ws) ? ws : '  ';
+}
+
+function fieldOf(block: Block, column: { name: string }): Field | undefined {
+  return block.fields.find((f) => f.name === column.name);
+}
+
+function fieldNameFor(table: Table, column: string): string {
+  const c = table.columns.find((col) => col.name === column || col.dbName === column);
+  return c ? c.name : column;
+}
+
+/** Where a new member line can go: the end of the last line of a member (after any trailing comment). */
+function lastMemberLineEnd(block: Block, members: Array<{ lineSpan: Span }>): number | undefined {
+  if (members.length === 0) return undefined;
+  const end = Math.max(...members.map((m) => m.lineSpan.end));
+  // A one-line block (`model A { id Int @id }`) has no line to append after.
+  if (block.closeBrace && block.closeBrace.start < end) return undefined;
+  return end;
+}
+
+function sameFile(edits: FileEdit[]): FileEdit[] {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), ...e.edits]);
+  return [...byFile].map(([file, list]) => ({ file, edits: list }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader: SourceReader): FileEdit[] | undefined {
+  const found = locateTable(reader, intent.database, intent.table);
+  if (!found || !intent.foreignKey.relationField) return undefined;
+  const field = found.block.fields.find((f) => f.name === intent.foreignKey.relationField);
+  const relation = field?.attributes.find((a) => a.name === 'relation');
+  if (!relation?.args || !relation.args.closed) return undefined;
+  const existing = attributeArg(relation, 'onDelete');
+  const { file } = found;
+  if (existing?.value) return [{ file: file.path, edits: [edit(file, existing.value, intent.action)] }];
+  const args = relation.args.args;
+  if (args.length === 0) return [{ file: file.path, edits: [insert(file, relation.args.start + 1, `onDelete: ${intent.action}`)] }];
+  const last = args[args.length - 1];
+  return [{ file: file.path, edits: [insert(file, last.end, `, onDelete: ${intent.action}`)] }];
+}
+
+function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: SourceReader): FileEdit[] | undefined {
+  const found = locateTable(reader, intent.database, intent.table);
+  if (!found || intent.columns.length === 0) return undefined;
+  const { file, block } = found;
+  const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
+  if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
+  const indent = indentOf(file, block);
+  const text = `@@index([${columns.join(', ')}])`;
+  const afterAttrs = lastMemberLineEnd(block, block.attributes);
+  if (afterAttrs !== undefined) return [{ file: file.path, edits: [insert(file, afterAttrs, `${eolOf(file)}${indent}${text}`)] }];
+  const afterFields = lastMemberLineEnd(block, block.fields);
+  if (afterFields === undefined) return undefined;
+  return [{ file: file.path, edits: [insert(file, afterFields, `${eolOf(file)}${eolOf(file)}${indent}${text}`)] }];
+}
+
+function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: SourceReader): FileEdit[] | undefined {
+  const found = locateTable(reader, intent.database, intent.table);
+  if (!found || intent.index.kind === 'primary') return undefined;
+  const { file, block } = found;
+  const offset = file.lines.offset(intent.index.loc.range.start);
+  const blockAttr = block.attributes.find((a) => a.start === offset && (a.name === 'index' || a.name === 'unique'));
+  if (blockAttr) {
+    const lines = wholeLines(file, blockAttr.lineSpan);
+    // A line holding only this attribute (and maybe a comment) goes; anything else on it stays.
+    const restEnd = blockAttr.trailingComment ? blockAttr.trailingComment.start : blockAttr.lineSpan.end;
+    if (file.text.slice(lines.start, blockAttr.start).trim() === '' && file.text.slice(blockAttr.end, restEnd).trim() === '') {
+      return [{ file: file.path, edits: [edit(file, lines, '')] }];
+    }
+    return [{ file: file.path, edits: [edit(file, withLeadingSpace(file.text, blockAttr), '')] }];
+  }
+  for (const field of block.fields) {
+    const unique = field.attributes.find((a) => a.start === offset && a.name === 'unique');
+    if (unique) return [{ file: file.path, edits: [edit(file, withLeadingSpace(file.text, unique), '')] }];
+  }
+  return undefined;
+}
+
+function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { database } = intent;
+  if (intent.to === 'json' && (database.dialect === 'sqlserver' || (database.dialect === 'sqlite' && (database.prismaMajor ?? 7) < 6))) {
+    return undefined; // no Json type there
+  }
+  const found = locateTable(reader, database, intent.table);
+  if (!found) return undefined;
+  const { file, block } = found;
+  const field = fieldOf(block, intent.column);
+  if (!field?.type) return undefined;
+  const typeName = intent.to === 'json' ? 'Json' : 'Decimal';
+  const edits: TextEdit[] = [edit(file, field.type.nameSpan, typeName)];
+  if (field.type.args) edits[0] = edit(file, { start: field.type.nameSpan.start, end: field.type.args.end }, typeName);
+  for (const a of field.attributes) {
+    if (a.name.startsWith('db.')) edits.push(edit(file, withLeadingSpace(file.text, a), ''));
+  }
+  const def = field.attributes.find((a) => a.name === 'default');
+  const value = def && attributeArg(def, 'value', 0)?.value;
+  if (def && value) {
+    const keep =
+      intent.to === 'json'
+        ? value.kind === 'string' && isJson(value.value)
+        : value.kind === 'number' || (value.kind === 'string' && /^-?\d+(\.\d+)?$/.test(value.value));
+    if (!keep) edits.push(edit(file, withLeadingSpace(file.text, def), ''));
+  }
+  return [{ file: file.path, edits }];
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isInCompositeId(block: Block, name: string): boolean {
+  return block.attributes.some((a) => a.name === 'id' && fieldRefs(attributeArg(a, 'fields', 0)?.value).includes(name));
+}
+
+function makeNullable(intent: Extract<FixIntent, { kind: 'makeNullable' }>, reader: SourceReader): FileEdit[] | undefined {
+  const found = locateTable(reader, intent.database, intent.table);
+  if (!found) return undefined;
+  const { file, block } = found;
+  const field = fieldOf(block, intent.column);
+  if (!field?.type || field.type.list) return undefined;
+  if (field.type.optional) return [];
+  if (field.attributes.some((a) => a.name === 'id') || isInCompositeId(block, field.name)) return undefined;
+  const edits: TextEdit[] = [insert(file, field.type.end, '?')];
+  // A relation whose scalar fields all become optional must itself be optional (Prisma validation).
+  for (const rel of block.fields) {
+    const relation = rel.attributes.find((a) => a.name === 'relation');
+    const fields = relation ? fieldRefs(attributeArg(relation, 'fields')?.value) : [];
+    if (!rel.type || rel.type.optional || rel.type.list || !fields.includes(field.name)) continue;
+    const allOptional = fields.every((n) => n === field.name || block.fields.find((f) => f.name === n)?.type?.optional);
+    if (allOptional) edits.push(insert(file, rel.type.end, '?'));
+  }
+  return [{ file: file.path, edits }];
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+function upperFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function freeName(base: string, taken: (name: string) => boolean, suffixes: string[]): string {
+  if (!taken(base)) return base;
+  for (const s of suffixes) if (!taken(base + s)) return base + s;
+  for (let i = 2; i < 1000; i++) if (!taken(`${base}${i}`)) return `${base}${i}`;
+  return `${base}_${Date.now()}`;
+}
+
+function relationTargets(block: Block, other: string): Field[] {
+  return block.fields.filter((f) => f.type?.name === other);
+}
+
+function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { database, table } = intent;
+  const found = locateTable(reader, database, table);
+  const refTable = database.tables.find((t) => t.name === intent.references.table || t.dbName === intent.references.table);
+  if (!found || !refTable || intent.columns.length === 0) return undefined;
+  const target = findModel(reader, [refTable.loc.file, ...database.files], refTable.name);
+  if (!target) return undefined;
+  const { file, block } = found;
+  const columns = intent.columns.map((c) => fieldNameFor(table, c));
+  const refColumns = intent.references.columns.map((c) => fieldNameFor(refTable, c));
+  const colFields = columns.map((c) => block.fields.find((f) => f.name === c));
+  if (colFields.some((f) => !f?.type)) return undefined;
+  const optional = colFields.every((f) => f?.type?.optional);
+  const self = block === target.block || (file.path === target.file.path && block.name === target.block.name);
+
+  // Relation field name: `authorId` → `author`, else the model name.
+  const first = columns[0];
+  const stem = columns.length === 1 && /(.+?)(_id|Id|ID)$/.exec(first)?.[1];
+  const taken = (b: Block) => (n: string) => b.fields.some((f) => f.name === n);
+  const relName = freeName(stem || lowerFirst(refTable.name), taken(block), [upperFirst(refTable.name), 'Rel']);
+
+  // One-to-one when the FK columns are exactly a unique constraint / the primary key of the table.
+  const oneToOne = [table.primaryKey, ...table.indexes].some(
+    (ix) => ix && ix.unique && ix.columns.length === columns.length && columns.every((c) => ix.columns.includes(c)),
+  );
+  const backBase = oneToOne ? lowerFirst(table.name) : pluralize(lowerFirst(table.name));
+  const backTaken = (n: string) => taken(target.block)(n) || (self && n === relName);
+  const backName = freeName(backBase, backTaken, [upperFirst(relName), 'Rel']);
+
+  // A second relation between the same two models (or a self relation) needs a relation name.
+  const needsName = self || relationTargets(block, target.block.name).length > 0 || relationTargets(target.block, block.name).length > 0;
+  const relationLabel = needsName ? `"${upperFirst(block.name)}${upperFirst(relName)}", ` : '';
+
+  const afterColumns = Math.max(...colFields.map((f) => f!.lineSpan.end));
+  if (block.closeBrace && block.closeBrace.start < afterColumns) return undefined;
+  const indent = indentOf(file, block);
+  const forward = `${eolOf(file)}${indent}${relName} ${target.block.name}${optional ? '?' : ''} @relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}])`;
+  const backType = oneToOne ? `${block.name}?` : `${block.name}[]`;
+  const backAttr = needsName ? ` @relation("${upperFirst(block.name)}${upperFirst(relName)}")` : '';
+  const edits: FileEdit[] = [{ file: file.path, edits: [insert(file, afterColumns, forward)] }];
+  const targetEnd = lastMemberLineEnd(target.block, target.block.fields);
+  if (targetEnd === undefined) return undefined;
+  const targetIndent = indentOf(target.file, target.block);
+  const back = `${eolOf(target.file)}${targetIndent}${backName} ${backType}${backAttr}`;
+  if (self && targetEnd === afterColumns) {
+    edits[0].edits[0] = insert(file, afterColumns, forward + back);
+  } else {
+    edits.push({ file: target.file.path, edits: [insert(target.file, targetEnd, back)] });
+  }
+  return sameFile(edits);
+}
+
+function pluralize(s: string): string {
+  if (/(s|x|z|ch|sh)$/.test(s)) return s + 'es';
+  if (/[^aeiou]y$/.test(s)) return s.slice(0, -1) + 'ies';
+  return s + 's';
+}
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Enum value identifiers for documented values (`in-progress` → `IN_PROGRESS @map("in-progress")`). */
+export function enumValues(values: readonly string[]): Array<{ ident: string; map?: string; original: string }> {
+  const out: Array<{ ident: string; map?: string; original: string }> = [];
+  const seen = new Set<string>();
+  for (const original of values) {
+    if (original.length === 0) continue;
+    let ident = original;
+    let map: string | undefined;
+    if (!IDENT.test(original)) {
+      ident = original
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/[^A-Za-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '')
+        .toUpperCase();
+      if (!/^[A-Za-z]/.test(ident)) ident = `V_${ident}`;
+      map = original;
+    }
+    if (ident === '' || seen.has(ident)) continue;
+    seen.add(ident);
+    out.push({ ident, map, original });
+  }
+  return out;
+}
+
+function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: SourceReader): FileEdit[] | undefined {
+  const { database } = intent;
+  if (database.dialect === 'sqlserver' || (database.dialect === 'sqlite' && (database.prismaMajor ?? 7) < 6)) return undefined;
+  const found = locateTable(reader, database, intent.table);
+  if (!found) return undefined;
+  const { file, block } = found;
+  const field = fieldOf(block, intent.column);
+  if (!field?.type || !block.closed || !block.closeBrace) return undefined;
+  const values = enumValues(intent.values);
+  if (values.length === 0) return undefined;
+  const existing = new Set<string>();
+  for (const path of new Set([file.path, ...database.files])) {
+    const f = read(reader, path);
+    f?.ast.blocks.forEach((b) => existing.add(b.name));
+  }
+  const name = freeName(upperFirst(block.name) + upperFirst(field.name), (n) => existing.has(n), ['Kind', 'Type', 'Value']);
+  const indent = indentOf(file, block);
+  const edits: TextEdit[] = [];
+  edits.push(
+    field.type.args
+      ? edit(file, { start: field.type.nameSpan.start, end: field.type.args.end }, name)
+      : edit(file, field.type.nameSpan, name),
+  );
+  for (const a of field.attributes) {
+    if (a.name.startsWith('db.')) edits.push(edit(file, withLeadingSpace(file.text, a), ''));
+  }
+  const def = field.attributes.find((a) => a.name === 'default');
+  const value = def && attributeArg(def, 'value', 0)?.value;
+  if (def && value) {
+    const match = value.kind === 'string' ? values.find((v) => v.original === value.value || v.ident === value.value) : undefined;
+    if (match) edits.push(edit(file, value, match.ident));
+    else edits.push(edit(file, withLeadingSpace(file.text, def), ''));
+  }
+  const closeLine = file.lines.position(block.closeBrace.end).line;
+  const lineEnd = closeLine + 1 < file.lines.lineCount ? file.lines.lineStart(closeLine + 1) - 1 : file.text.length;
+  const nl = eolOf(file);
+  const body = values.map((v) => `${indent}${v.ident}${v.map !== undefined ? ` @map(${JSON.stringify(v.map)})` : ''}`).join(nl);
+  const at = file.text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+  edits.push(insert(file, at, `${nl}${nl}enum ${name} {${nl}${body}${nl}}`));
+  return [{ file: file.path, edits }];
+}
+
+export function writePrismaFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+  try {
+    if (!('database' in intent) || intent.database.language !== 'prisma') return undefined;
+    switch (intent.kind) {
+      case 'setOnDelete':
+        return setOnDelete(intent, reader);
+      case 'addIndex':
+        return addIndex(intent, reader);
+      case 'dropIndex':
+        return dropIndex(intent, reader);
+      case 'changeColumnType':
+        return changeColumnType(intent, reader);
+      case 'makeNullable':
+        return makeNullable(intent, reader);
+      case 'addForeignKey':
+        return addForeignKey(intent, reader);
+      case 'createEnum':
+        return createEnum(intent, reader);
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined; // a writer that cannot place its edit offers no fix rather than a broken one
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The Prisma front-end: `.prisma` files → one Database per schema (file or folder), Prisma's own
+ * validation through prisma-schema-wasm, and text edits for fix intents.
+ */
+import type { LanguageFrontEnd } from '../types';
+import { analyzeUnit } from './analyze';
+import { discoverPrisma } from './discover';
+import { writePrismaFix } from './fixes';
+
+export const prismaFrontEnd: LanguageFrontEnd = {
+  language: 'prisma',
+  extensions: ['.prisma'],
+  discover: (files, reader) => discoverPrisma(files, reader),
+  analyze: (unit, reader, options) => analyzeUnit(unit, reader, options),
+  writeFix: (intent, reader) => writePrismaFix(intent, reader),
+};
+
+export { parsePrisma, tokenize, LineIndex } from './parser';
+export type { PrismaAst, Block, Field, Attribute, Span } from './parser';
+export { buildModel, parseFile, dialectOf } from './analyze';
+export { discoverPrisma, schemaFromConfig, majorOf } from './discover';
+export { writePrismaFix, enumValues } from './fixes';
+export { wasmMajorFor } from './wasm';

@@ -1,0 +1,711 @@
+/**
+ * A small tolerant Prisma schema parser: a tokenizer plus recursive descent over the tokens.
+ *
+ * It exists for exact ranges and edit points; Prisma's wasm stays the judge of validity. It parses what it
+ * can of a half-typed file (unterminated blocks, missing types, stray tokens) and never throws: every loop
+ * consumes at least one token, and problems are collected in `errors` instead.
+ */
+
+export interface Span {
+  /** UTF-16 offset of the first character. */
+  start: number;
+  /** UTF-16 offset after the last character. */
+  end: number;
+}
+
+export type TokenKind =
+  | 'ident'
+  | 'string'
+  | 'number'
+  | 'punct'
+  | 'newline'
+  | 'comment'
+  | 'docComment'
+  | 'unknown';
+
+export interface Token extends Span {
+  kind: TokenKind;
+  text: string;
+}
+
+export interface Comment extends Span {
+  /** The whole comment including the slashes. */
+  text: string;
+  doc: boolean;
+  /** Code precedes the comment on its line. */
+  trailing: boolean;
+}
+
+export type Expr =
+  | (Span & { kind: 'string'; value: string })
+  | (Span & { kind: 'number'; value: string })
+  | (Span & { kind: 'ident'; name: string })
+  | (Span & { kind: 'call'; name: string; nameSpan: Span; args: ArgList })
+  | (Span & { kind: 'array'; items: Expr[] })
+  | (Span & { kind: 'invalid'; text: string });
+
+export interface Arg extends Span {
+  /** Named argument (`fields: [...]`); undefined for positional ones. */
+  name?: string;
+  nameSpan?: Span;
+  value?: Expr;
+}
+
+export interface ArgList extends Span {
+  /** Span of `(` … `)` inclusive. */
+  args: Arg[];
+  closed: boolean;
+}
+
+export interface Attribute extends Span {
+  /** `id`, `db.VarChar`, `relation`, `@@index` without the at-signs: `index`. */
+  name: string;
+  nameSpan: Span;
+  block: boolean;
+  args?: ArgList;
+}
+
+export interface FieldType extends Span {
+  name: string;
+  nameSpan: Span;
+  optional: boolean;
+  list: boolean;
+  /** `Unsupported("…")` argument list, if any. */
+  args?: ArgList;
+}
+
+export interface Field extends Span {
+  name: string;
+  nameSpan: Span;
+  type?: FieldType;
+  attributes: Attribute[];
+  /** `///` lines just above. */
+  doc?: string;
+  trailingComment?: Comment;
+  /** Span of the whole line the field is on (from line start to line end, excluding the newline). */
+  lineSpan: Span;
+}
+
+export interface Property extends Span {
+  key: string;
+  keySpan: Span;
+  value?: Expr;
+  lineSpan: Span;
+}
+
+export interface BlockAttribute extends Attribute {
+  lineSpan: Span;
+  trailingComment?: Comment;
+}
+
+export type BlockKind = 'datasource' | 'generator' | 'model' | 'view' | 'enum' | 'type';
+
+export interface Block extends Span {
+  kind: BlockKind;
+  keywordSpan: Span;
+  name: string;
+  nameSpan: Span;
+  /** `{` … `}`; `closed` false when the file ends (or the next block starts) first. */
+  openBrace?: Span;
+  closeBrace?: Span;
+  closed: boolean;
+  doc?: string;
+  fields: Field[];
+  attributes: BlockAttribute[];
+  properties: Property[];
+}
+
+export interface ParseError extends Span {
+  message: string;
+}
+
+export interface PrismaAst {
+  text: string;
+  blocks: Block[];
+  comments: Comment[];
+  errors: ParseError[];
+}
+
+const PUNCT = new Set(['{', '}', '(', ')', '[', ']', ',', ':', '=', '?', '.', '!']);
+const BLOCK_KEYWORDS = new Set<string>(['datasource', 'generator', 'model', 'view', 'enum', 'type']);
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 45; // `-` appears in generator values only; harmless
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const start = i;
+    if (c === 10) {
+      tokens.push({ kind: 'newline', text: '\n', start, end: i + 1 });
+      i++;
+    } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) {
+      i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      let j = i + 2;
+      while (j < n && text.charCodeAt(j) !== 10) j++;
+      let end = j;
+      if (end > i && text.charCodeAt(end - 1) === 13) end--;
+      const doc = text.charCodeAt(i + 2) === 47;
+      tokens.push({ kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end });
+      i = j;
+    } else if (c === 34) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 92 && j + 1 < n && text.charCodeAt(j + 1) !== 10) {
+          j += 2;
+          continue;
+        }
+        if (d === 34) {
+          j++;
+          break;
+        }
+        if (d === 10) break; // unterminated string stops at the line end
+        j++;
+      }
+      tokens.push({ kind: 'string', text: text.slice(i, j), start, end: j });
+      i = j;
+    } else if (c === 64) {
+      const j = text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1;
+      tokens.push({ kind: 'punct', text: text.slice(i, j), start, end: j });
+      i = j;
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      tokens.push({ kind: 'ident', text: text.slice(i, j), start, end: j });
+      i = j;
+    } else if (isDigit(c) || (c === 45 && isDigit(text.charCodeAt(i + 1)))) {
+      let j = i + 1;
+      while (j < n && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      tokens.push({ kind: 'number', text: text.slice(i, j), start, end: j });
+      i = j;
+    } else if (PUNCT.has(text[i])) {
+      tokens.push({ kind: 'punct', text: text[i], start, end: i + 1 });
+      i++;
+    } else {
+      // One code point of anything else (stray byte, emoji, control character).
+      const cp = text.codePointAt(i) ?? c;
+      const len = cp > 0xffff ? 2 : 1;
+      tokens.push({ kind: 'unknown', text: text.slice(i, i + len), start, end: i + len });
+      i += len;
+    }
+  }
+  return tokens;
+}
+
+/** Parses one Prisma schema file. Never throws. */
+export function parsePrisma(text: string): PrismaAst {
+  return new Parser(text).parseFile();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  /** Tokens without comments; comments are kept separately. */
+  private readonly toks: Token[];
+  private pos = 0;
+  readonly comments: Comment[] = [];
+  readonly errors: ParseError[] = [];
+  /** Doc comments by the line they end on (index into `toks` of the next token). */
+  private readonly docBefore = new Map<number, string[]>();
+  private readonly trailingAt = new Map<number, Comment>();
+
+  constructor(private readonly text: string) {
+    this.tokens = tokenize(text);
+    this.toks = [];
+    let codeOnLine = false;
+    let pendingDocs: string[] = [];
+    for (const t of this.tokens) {
+      if (t.kind === 'comment' || t.kind === 'docComment') {
+        const comment: Comment = { start: t.start, end: t.end, text: t.text, doc: t.kind === 'docComment', trailing: codeOnLine };
+        this.comments.push(comment);
+        if (codeOnLine) {
+          // Attach to the newline token that ends this line (index of the next token pushed).
+          this.trailingAt.set(this.toks.length, comment);
+        } else if (comment.doc) {
+          pendingDocs.push(t.text.slice(3).replace(/^ /, ''));
+        }
+        continue;
+      }
+      if (t.kind === 'newline') {
+        codeOnLine = false;
+      } else {
+        if (!codeOnLine && pendingDocs.length) {
+          this.docBefore.set(this.toks.length, pendingDocs);
+          pendingDocs = [];
+        }
+        codeOnLine = true;
+      }
+      // A blank line between doc comments and code detaches them, as Prisma does not: keep them anyway.
+      this.toks.push(t);
+    }
+  }
+
+  private peek(offset = 0): Token | undefined {
+    return this.toks[this.pos + offset];
+  }
+
+  private at(kind: TokenKind, text?: string, offset = 0): boolean {
+    const t = this.toks[this.pos + offset];
+    return !!t && t.kind === kind && (text === undefined || t.text === text);
+  }
+
+  private skipNewlines(): void {
+    while (this.at('newline')) this.pos++;
+  }
+
+  private skipToLineEnd(): void {
+    while (this.pos < this.toks.length && !this.at('newline')) this.pos++;
+  }
+
+  /**
+   * Inside `(…)` or `[…]` that runs past a line end: does the next line look like a new member or block
+   * rather than more arguments? Then the list was left unclosed and must end here.
+   */
+  private nextLineEndsList(): boolean {
+    if (!this.at('newline')) return false;
+    let i = this.pos;
+    while (this.toks[i]?.kind === 'newline') i++;
+    const a = this.toks[i];
+    const b = this.toks[i + 1];
+    if (!a) return true;
+    if (a.kind === 'punct' && (a.text === '}' || a.text === '{' || a.text === '@@')) return true;
+    return a.kind === 'ident' && !!b && (b.kind === 'ident' || (b.kind === 'punct' && b.text === '{'));
+  }
+
+  private error(span: Span, message: string): void {
+    if (this.errors.length < 200) this.errors.push({ start: span.start, end: span.end, message });
+  }
+
+  private lineSpanAt(offset: number, endOffset: number): Span {
+    let s = offset;
+    while (s > 0 && this.text.charCodeAt(s - 1) !== 10) s--;
+    let e = endOffset;
+    while (e < this.text.length && this.text.charCodeAt(e) !== 10) e++;
+    if (e > s && this.text.charCodeAt(e - 1) === 13) e--;
+    return { start: s, end: e };
+  }
+
+  /** The trailing comment on the line of the token before the current position, if any. */
+  private trailingComment(): Comment | undefined {
+    // trailingAt is keyed by the index of the newline token (or end) following the comment.
+    return this.trailingAt.get(this.pos);
+  }
+
+  private isBlockStart(): boolean {
+    const t = this.peek();
+    if (!t || t.kind !== 'ident' || !BLOCK_KEYWORDS.has(t.text)) return false;
+    const name = this.peek(1);
+    return !!name && name.kind === 'ident' && this.at('punct', '{', 2);
+  }
+
+  parseFile(): PrismaAst {
+    const blocks: Block[] = [];
+    while (this.pos < this.toks.length) {
+      this.skipNewlines();
+      const t = this.peek();
+      if (!t) break;
+      if (t.kind === 'ident' && BLOCK_KEYWORDS.has(t.text)) {
+        const block = this.parseBlock();
+        if (block) {
+          blocks.push(block);
+          continue;
+        }
+      }
+      this.error(t, `Unexpected ${JSON.stringify(t.text)}: expected a model, enum, view, type, datasource or generator block.`);
+      this.pos++;
+      this.skipToLineEnd();
+    }
+    return { text: this.text, blocks, comments: this.comments, errors: this.errors };
+  }
+
+  private parseBlock(): Block | undefined {
+    const startIndex = this.pos;
+    const kw = this.toks[this.pos];
+    const nameTok = this.peek(1);
+    if (!nameTok || nameTok.kind !== 'ident') {
+      this.error(kw, `Expected a name after ${kw.text}.`);
+      return undefined;
+    }
+    const docs = this.docBefore.get(startIndex);
+    this.pos += 2;
+    const block: Block = {
+      kind: kw.text as BlockKind,
+      keywordSpan: span(kw),
+      name: nameTok.text,
+      nameSpan: span(nameTok),
+      start: kw.start,
+      end: nameTok.end,
+      closed: false,
+      doc: docs?.join('\n'),
+      fields: [],
+      attributes: [],
+      properties: [],
+    };
+    // Tolerate stray tokens before `{` on the same line.
+    while (this.pos < this.toks.length && !this.at('newline') && !this.at('punct', '{')) this.pos++;
+    if (!this.at('punct', '{')) {
+      this.error(block.nameSpan, `Expected "{" after ${kw.text} ${nameTok.text}.`);
+      return block;
+    }
+    const open = this.toks[this.pos++];
+    block.openBrace = span(open);
+    block.end = open.end;
+    for (;;) {
+      this.skipNewlines();
+      const t = this.peek();
+      if (!t) {
+        this.error(block.nameSpan, `${kw.text} ${block.name} is not closed: "}" is missing.`);
+        break;
+      }
+      if (t.kind === 'punct' && t.text === '}') {
+        block.closeBrace = span(t);
+        block.closed = true;
+        block.end = t.end;
+        this.pos++;
+        break;
+      }
+      if (this.isBlockStart() && this.startsLine()) {
+        // The user is typing: the previous block was left open. End it here.
+        this.error(block.nameSpan, `${kw.text} ${block.name} is not closed: "}" is missing.`);
+        break;
+      }
+      const before = this.pos;
+      this.parseMember(block);
+      block.end = Math.max(block.end, this.toks[this.pos - 1]?.end ?? block.end);
+      if (this.pos === before) this.pos++; // progress guarantee
+    }
+    return block;
+  }
+
+  private startsLine(): boolean {
+    const prev = this.toks[this.pos - 1];
+    return !prev || prev.kind === 'newline';
+  }
+
+  private parseMember(block: Block): void {
+    const t = this.toks[this.pos];
+    const docs = this.docBefore.get(this.pos);
+    if (t.kind === 'punct' && t.text === '@@') {
+      const attr = this.parseAttribute();
+      const lineSpan = this.lineSpanAt(attr.start, attr.end);
+      this.skipStrayUntilLineEnd('block attribute');
+      block.attributes.push({ ...attr, lineSpan, trailingComment: this.trailingComment() });
+      return;
+    }
+    if (t.kind !== 'ident') {
+      this.error(t, `Unexpected ${JSON.stringify(t.text)} in ${block.kind} ${block.name}.`);
+      this.pos++;
+      this.skipToLineEnd();
+      return;
+    }
+    if (block.kind === 'datasource' || block.kind === 'generator') {
+      this.pos++;
+      const prop: Property = { key: t.text, keySpan: span(t), start: t.start, end: t.end, lineSpan: { start: 0, end: 0 } };
+      if (this.at('punct', '=')) {
+        const eq = this.toks[this.pos++];
+        prop.end = eq.end;
+        const value = this.parseExpr();
+        if (value) {
+          prop.value = value;
+          prop.end = value.end;
+        } else {
+          this.error(eq, `Expected a value for ${t.text}.`);
+        }
+      } else {
+        this.error(t, `Expected "=" after ${t.text}.`);
+      }
+      prop.lineSpan = this.lineSpanAt(prop.start, prop.end);
+      this.skipStrayUntilLineEnd('property');
+      block.properties.push(prop);
+      return;
+    }
+    // Field (model/view/type) or enum value.
+    this.pos++;
+    const field: Field = {
+      name: t.text,
+      nameSpan: span(t),
+      start: t.start,
+      end: t.end,
+      attributes: [],
+      doc: docs?.join('\n'),
+      lineSpan: { start: 0, end: 0 },
+    };
+    if (block.kind !== 'enum') {
+      const typeTok = this.peek();
+      if (typeTok && typeTok.kind === 'ident') {
+        this.pos++;
+        const type: FieldType = {
+          name: typeTok.text,
+          nameSpan: span(typeTok),
+          start: typeTok.start,
+          end: typeTok.end,
+          optional: false,
+          list: false,
+        };
+        if (this.at('punct', '(')) {
+          type.args = this.parseArgList();
+          type.end = type.args.end;
+        }
+        if (this.at('punct', '[') && this.at('punct', ']', 1)) {
+          type.list = true;
+          type.end = this.toks[this.pos + 1].end;
+          this.pos += 2;
+        }
+        if (this.at('punct', '?')) {
+          type.optional = true;
+          type.end = this.toks[this.pos].end;
+          this.pos++;
+        }
+        if (this.at('punct', '!')) this.pos++; // legacy required marker
+        field.type = type;
+        field.end = type.end;
+      } else if (!typeTok || typeTok.kind === 'newline' || (typeTok.kind === 'punct' && typeTok.text === '}')) {
+        this.error(field.nameSpan, `Field ${field.name} has no type.`);
+      }
+    }
+    while (this.pos < this.toks.length && !this.at('newline')) {
+      if (this.at('punct', '@')) {
+        const attr = this.parseAttribute();
+        field.attributes.push(attr);
+        field.end = attr.end;
+        continue;
+      }
+      if (this.at('punct', '}')) break; // `model A { id Int @id }` on one line
+      const stray = this.toks[this.pos++];
+      this.error(stray, `Unexpected ${JSON.stringify(stray.text)} after field ${field.name}.`);
+    }
+    field.lineSpan = this.lineSpanAt(field.start, field.end);
+    field.trailingComment = this.trailingComment();
+    block.fields.push(field);
+  }
+
+  private skipStrayUntilLineEnd(what: string): void {
+    while (this.pos < this.toks.length && !this.at('newline')) {
+      if (this.at('punct', '}')) return;
+      const stray = this.toks[this.pos++];
+      this.error(stray, `Unexpected ${JSON.stringify(stray.text)} after ${what}.`);
+    }
+  }
+
+  /** At `@` or `@@`. */
+  private parseAttribute(): Attribute {
+    const at = this.toks[this.pos++];
+    const attr: Attribute = {
+      name: '',
+      nameSpan: { start: at.end, end: at.end },
+      block: at.text === '@@',
+      start: at.start,
+      end: at.end,
+    };
+    // Name: ident ( . ident )*
+    if (this.at('ident')) {
+      const first = this.toks[this.pos++];
+      let name = first.text;
+      let end = first.end;
+      while (this.at('punct', '.') && this.at('ident', undefined, 1) && this.toks[this.pos].start === end) {
+        name += '.' + this.toks[this.pos + 1].text;
+        end = this.toks[this.pos + 1].end;
+        this.pos += 2;
+      }
+      attr.name = name;
+      attr.nameSpan = { start: first.start, end };
+      attr.end = end;
+    } else {
+      this.error(at, `Expected an attribute name after ${at.text}.`);
+      return attr;
+    }
+    if (this.at('punct', '(')) {
+      attr.args = this.parseArgList();
+      attr.end = attr.args.end;
+    }
+    return attr;
+  }
+
+  /** At `(`. Arguments may span lines. */
+  private parseArgList(): ArgList {
+    const open = this.toks[this.pos++];
+    const list: ArgList = { start: open.start, end: open.end, args: [], closed: false };
+    for (;;) {
+      if (this.nextLineEndsList()) break;
+      this.skipNewlines();
+      const t = this.peek();
+      if (!t) break;
+      if (t.kind === 'punct' && t.text === ')') {
+        list.end = t.end;
+        list.closed = true;
+        this.pos++;
+        break;
+      }
+      if (t.kind === 'punct' && (t.text === '}' || t.text === '{' || t.text === '@' || t.text === '@@')) break;
+      if (t.kind === 'punct' && t.text === ',') {
+        this.pos++;
+        continue;
+      }
+      const before = this.pos;
+      const arg: Arg = { start: t.start, end: t.end };
+      if (t.kind === 'ident' && this.at('punct', ':', 1)) {
+        arg.name = t.text;
+        arg.nameSpan = span(t);
+        arg.end = this.toks[this.pos + 1].end;
+        this.pos += 2;
+        this.skipNewlines();
+      }
+      const value = this.parseExpr();
+      if (value) {
+        arg.value = value;
+        arg.end = value.end;
+      }
+      list.args.push(arg);
+      list.end = arg.end;
+      if (this.pos === before) {
+        this.error(t, `Unexpected ${JSON.stringify(t.text)} in arguments.`);
+        this.pos++;
+      }
+    }
+    if (!list.closed) this.error(open, 'Unclosed "(".');
+    return list;
+  }
+
+  private parseExpr(): Expr | undefined {
+    const t = this.peek();
+    if (!t) return undefined;
+    if (t.kind === 'string') {
+      this.pos++;
+      const closed = t.text.length >= 2 && t.text.endsWith('"') && !t.text.endsWith('\\"');
+      return { kind: 'string', value: unquote(t.text, closed), start: t.start, end: t.end };
+    }
+    if (t.kind === 'number') {
+      this.pos++;
+      return { kind: 'number', value: t.text, start: t.start, end: t.end };
+    }
+    if (t.kind === 'ident') {
+      this.pos++;
+      let name = t.text;
+      let end = t.end;
+      while (this.at('punct', '.') && this.at('ident', undefined, 1)) {
+        name += '.' + this.toks[this.pos + 1].text;
+        end = this.toks[this.pos + 1].end;
+        this.pos += 2;
+      }
+      if (this.at('punct', '(')) {
+        const args = this.parseArgList();
+        return { kind: 'call', name, nameSpan: { start: t.start, end }, args, start: t.start, end: args.end };
+      }
+      return { kind: 'ident', name, start: t.start, end };
+    }
+    if (t.kind === 'punct' && t.text === '[') {
+      this.pos++;
+      const items: Expr[] = [];
+      let end = t.end;
+      for (;;) {
+        if (this.nextLineEndsList()) break;
+        this.skipNewlines();
+        const u = this.peek();
+        if (!u) break;
+        if (u.kind === 'punct' && u.text === ']') {
+          end = u.end;
+          this.pos++;
+          break;
+        }
+        if (u.kind === 'punct' && (u.text === ')' || u.text === '}' || u.text === '{' || u.text === '@' || u.text === '@@')) break;
+        if (u.kind === 'punct' && u.text === ',') {
+          this.pos++;
+          continue;
+        }
+        const item = this.parseExpr();
+        if (item) {
+          items.push(item);
+          end = item.end;
+        } else {
+          this.error(u, `Unexpected ${JSON.stringify(u.text)} in a list.`);
+          this.pos++;
+        }
+      }
+      return { kind: 'array', items, start: t.start, end };
+    }
+    return undefined;
+  }
+}
+
+function span(s: Span): Span {
+  return { start: s.start, end: s.end };
+}
+
+function unquote(raw: string, closed: boolean): string {
+  const body = raw.slice(1, closed ? -1 : undefined);
+  return body.replace(/\\(.)/g, (_m, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers over the AST
+// ---------------------------------------------------------------------------------------------
+
+export function attributeArg(attr: Attribute, name: string, positional = -1): Arg | undefined {
+  const args = attr.args?.args ?? [];
+  const named = args.find((a) => a.name === name);
+  if (named) return named;
+  if (positional >= 0) {
+    const unnamed = args.filter((a) => a.name === undefined);
+    return unnamed[positional];
+  }
+  return undefined;
+}
+
+/** Field names of a `[a, b(sort: Desc)]` list. */
+export function fieldRefs(expr: Expr | undefined): string[] {
+  if (!expr) return [];
+  if (expr.kind === 'array') {
+    return expr.items.flatMap((item) => (item.kind === 'ident' ? [item.name] : item.kind === 'call' ? [item.name] : []));
+  }
+  if (expr.kind === 'ident') return [expr.name];
+  return [];
+}
+
+export function stringValue(expr: Expr | undefined): string | undefined {
+  return expr && expr.kind === 'string' ? expr.value : undefined;
+}
+
+/** Offsets → 0-based line/UTF-16 character. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): { line: number; character: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+  range(s: Span): { start: { line: number; character: number }; end: { line: number; character: number } } {
+    return { start: this.position(s.start), end: this.position(s.end) };
+  }
+  offset(pos: { line: number; character: number }): number {
+    if (pos.line < 0) return 0;
+    if (pos.line >= this.starts.length) return this.text.length;
+    const lineEnd = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length;
+    return Math.min(this.starts[pos.line] + Math.max(0, pos.character), lineEnd);
+  }
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Finds SQL units: migration folders (replayed in order) and lone files (a dump, a schema).
+ * Paths are looked at, never parsed as SQL; the only files read here are the small ones that
+ * say what a folder is (Prisma's migration_lock.toml, drizzle-kit's meta/_journal.json).
+ */
+import type { Dialect } from '../../../../rules/model';
+import type { SourceReader, Unit } from '../types';
+
+/** How the runner of a folder names and wraps migrations. */
+export type FolderKind = 'prisma' | 'supabase' | 'drizzle' | 'numbered' | 'timestamped' | 'folders' | 'file';
+
+export interface SqlUnitHints {
+  kind: FolderKind;
+  /** The migrations folder (or the file itself for `file`). */
+  dir: string;
+  dialect?: Dialect;
+  [key: string]: unknown;
+}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function leadingDigits(name: string): string {
+  let i = 0;
+  while (i < name.length && name.charCodeAt(i) >= 48 && name.charCodeAt(i) <= 57) i++;
+  return name.slice(0, i);
+}
+
+/** Flyway `V12__x.sql` → `12`; `001_x.sql` → `001`. */
+function versionPrefix(name: string): string {
+  if ((name[0] === 'V' || name[0] === 'v') && leadingDigits(name.slice(1)).length > 0) return leadingDigits(name.slice(1));
+  return leadingDigits(name);
+}
+
+/** Replay order: numeric prefix first (so 2_x before 10_x), then the name. */
+export function compareMigrationNames(a: string, b: string): number {
+  const pa = versionPrefix(a);
+  const pb = versionPrefix(b);
+  if (pa && pb && pa !== pb) {
+    const x = BigInt(pa);
+    const y = BigInt(pb);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isDown(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'down.sql' || n.endsWith('.down.sql') || n.endsWith('_down.sql');
+}
+
+/** `provider = "postgresql"` from migration_lock.toml (one key of a tiny TOML file). */
+export function providerFromLock(text: string): Dialect | undefined {
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0 || line.slice(0, eq).trim() !== 'provider') continue;
+    const v = line.slice(eq + 1).trim().replace(/^"|"$/g, '');
+    return dialectFromName(v);
+  }
+  return undefined;
+}
+
+export function dialectFromName(v: string): Dialect | undefined {
+  switch (v.toLowerCase()) {
+    case 'postgresql': case 'postgres': case 'pg': case 'supabase': case 'neon': case 'pglite':
+      return 'postgresql';
+    case 'cockroachdb':
+      return 'cockroachdb';
+    case 'mysql': case 'mariadb': case 'planetscale': case 'singlestore':
+      return 'mysql';
+    case 'sqlite': case 'turso': case 'libsql': case 'd1':
+      return 'sqlite';
+    case 'sqlserver': case 'mssql':
+      return 'sqlserver';
+    default:
+      return undefined;
+  }
+}
+
+interface Journal {
+  dialect?: string;
+  entries?: { idx?: number; tag?: string; when?: number }[];
+}
+
+export function readJournal(reader: SourceReader, dir: string): Journal | undefined {
+  const text = reader.read(`${dir}/meta/_journal.json`);
+  if (text === undefined) return undefined;
+  try {
+    const j = JSON.parse(text) as Journal;
+    return j && typeof j === 'object' ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function discoverSql(files: readonly string[], reader: SourceReader): Unit[] {
+  const sql = files.filter((f) => f.toLowerCase().endsWith('.sql'));
+  const units: Unit[] = [];
+  const taken = new Set<string>();
+  const byDir = new Map<string, string[]>();
+  for (const f of sql) {
+    const d = dirname(f);
+    const list = byDir.get(d);
+    if (list) list.push(f);
+    else byDir.set(d, [f]);
+  }
+
+  // 1. Prisma: <dir>/migrations/<ts>_<name>/migration.sql (+ migration_lock.toml)
+  const prisma = new Map<string, string[]>();
+  for (const f of sql) {
+    if (basename(f) !== 'migration.sql') continue;
+    const folder = dirname(f);
+    const dir = dirname(folder);
+    if (!/^\d{4,}/.test(basename(folder))) continue;
+    const list = prisma.get(dir);
+    if (list) list.push(f);
+    else prisma.set(dir, [f]);
+  }
+  for (const [dir, list] of prisma) {
+    const lock = reader.read(`${dir}/migration_lock.toml`);
+    if (lock === undefined && basename(dir) !== 'migrations') continue;
+    list.sort((a, b) => compareMigrationNames(basename(dirname(a)), basename(dirname(b))));
+    const dialect = lock !== undefined ? providerFromLock(lock) : undefined;
+    units.push(unit(dir, list, { kind: 'prisma', dir, ...(dialect ? { dialect } : {}) }));
+    for (const f of list) taken.add(f);
+  }
+
+  // 2. drizzle-kit: <dir>/meta/_journal.json orders <dir>/<tag>.sql
+  for (const [dir, list] of byDir) {
+    if (list.every((f) => taken.has(f))) continue;
+    const journal = readJournal(reader, dir);
+    if (!journal || !Array.isArray(journal.entries)) continue;
+    const ordered: string[] = [];
+    for (const e of journal.entries) {
+      const f = `${dir}/${e.tag}.sql`;
+      if (e.tag && list.includes(f)) ordered.push(f);
+    }
+    // Files not in the journal are drafts drizzle-kit will not apply: keep them last.
+    const extra = list.filter((f) => !ordered.includes(f)).sort((a, b) => compareMigrationNames(basename(a), basename(b)));
+    const dialect = dialectFromName(String(journal.dialect ?? ''));
+    units.push(unit(dir, [...ordered, ...extra], { kind: 'drizzle', dir, ...(dialect ? { dialect } : {}), drafts: extra }));
+    for (const f of list) taken.add(f);
+  }
+
+  // 3. Supabase: supabase/migrations/*.sql
+  for (const [dir, list] of byDir) {
+    if (!dir.endsWith('/supabase/migrations') && dir !== 'supabase/migrations') continue;
+    const rest = list.filter((f) => !taken.has(f) && !isDown(basename(f)));
+    if (!rest.length) continue;
+    rest.sort((a, b) => compareMigrationNames(basename(a), basename(b)));
+    units.push(unit(dir, rest, { kind: 'supabase', dir, dialect: 'postgresql' }));
+    for (const f of list) taken.add(f);
+  }
+
+  // 4. Folders of migrations: <dir>/<version>_<name>/up.sql (golang-migrate/diesel style)
+  const upFolders = new Map<string, string[]>();
+  for (const f of sql) {
+    if (taken.has(f) || basename(f).toLowerCase() !== 'up.sql') continue;
+    const folder = dirname(f);
+    if (!versionPrefix(basename(folder))) continue;
+    const dir = dirname(folder);
+    const list = upFolders.get(dir);
+    if (list) list.push(f);
+    else upFolders.set(dir, [f]);
+  }
+  for (const [dir, list] of upFolders) {
+    list.sort((a, b) => compareMigrationNames(basename(dirname(a)), basename(dirname(b))));
+    units.push(unit(dir, list, { kind: 'folders', dir }));
+    for (const f of list) taken.add(f);
+  }
+
+  // 5. Plain folders of numbered or timestamped files (001_x.sql, 20240101_x.sql, V1__x.sql, db/migrate)
+  for (const [dir, list] of byDir) {
+    const rest = list.filter((f) => !taken.has(f));
+    const versioned = rest.filter((f) => versionPrefix(basename(f)).length > 0 && !isDown(basename(f)));
+    const migrationsDir = /(^|\/)(migrations?|migrate)$/.test(dir);
+    if (versioned.length === 0 || (versioned.length < 2 && !migrationsDir)) continue;
+    versioned.sort((a, b) => compareMigrationNames(basename(a), basename(b)));
+    const width = versionPrefix(basename(versioned[versioned.length - 1])).length;
+    units.push(unit(dir, versioned, { kind: width >= 12 ? 'timestamped' : 'numbered', dir }));
+    for (const f of versioned) taken.add(f);
+    for (const f of rest) if (isDown(basename(f))) taken.add(f);
+  }
+
+  // 6. Everything else: one unit per file (a dump, schema.sql, seed.sql).
+  for (const f of sql) {
+    if (taken.has(f) || isDown(basename(f))) continue;
+    units.push(unit(f, [f], { kind: 'file', dir: f }));
+  }
+  return units;
+}
+
+function unit(main: string, files: string[], hints: SqlUnitHints): Unit {
+  return { language: 'sql', id: `sql:${main}`, files, hints };
+}

@@ -1,0 +1,157 @@
+/**
+ * The SQL front-end: migration folders and dumps → one Database per unit, replayed in order.
+ *
+ * Parsing (parse.ts) is separate from model building (replay.ts) so the bench can compare a
+ * review with the bare libpg-query parse. Call `loadSqlParser()` once at start-up (the wasm
+ * loads asynchronously); `analyze` reports a diagnostic instead of throwing if it has not loaded.
+ */
+import type { Dialect, MigrationRef } from '../../../../rules/model';
+import { parseIgnoreComment } from '../../suppressions';
+import type { Analysis, AnalyzeOptions, LanguageFrontEnd, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
+import { discoverSql, type FolderKind, type SqlUnitHints } from './discover';
+import { sniffDialect, type SqlFlavor } from './lexer';
+import { ignoreComments, loadSqlParser, parseSql, type ParsedFile } from './parse';
+import { replay } from './replay';
+import { SourceText } from './text';
+import { writeSqlFix } from './write';
+
+export { loadSqlParser, sqlParserReady, parseSql, bareParsePostgres } from './parse';
+export { discoverSql } from './discover';
+export { replay } from './replay';
+
+// Start loading the wasm as soon as the module is imported.
+void loadSqlParser().catch(() => undefined);
+
+/** Files above this size are skipped with a diagnostic (a data dump, not a schema). */
+const MAX_FILE_CHARS = 64 * 1024 * 1024;
+
+export function flavorOf(dialect: Dialect): SqlFlavor {
+  return dialect === 'mysql' ? 'mysql' : dialect === 'sqlite' ? 'sqlite' : 'postgresql';
+}
+
+/**
+ * Whether the runner wraps a migration file in one transaction.
+ * - Prisma migrate and the Supabase CLI send a file as one multi-statement script, which Postgres
+ *   runs as one implicit transaction; a file with a single statement is not wrapped (the
+ *   documented way to run CREATE INDEX CONCURRENTLY with Prisma).
+ * - drizzle-kit's migrator runs all pending migrations in one transaction (Postgres, SQLite).
+ * - MySQL commits every DDL statement on its own: never transactional.
+ * - Other runners are unknown: transactional only when the file itself starts with BEGIN.
+ */
+export function runnerWrapsInTransaction(kind: FolderKind, dialect: Dialect, statementCount: number, startsWithBegin: boolean): boolean {
+  if (dialect === 'mysql') return false;
+  if (startsWithBegin) return true;
+  switch (kind) {
+    case 'prisma':
+    case 'supabase':
+      return statementCount > 1;
+    case 'drizzle':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function startsWithBegin(parsed: ParsedFile): boolean {
+  const first = parsed.statements.find((s) => s.ast);
+  if (!first) return false;
+  const ast = first.ast;
+  const k = ast?.TransactionStmt?.kind;
+  if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') return true;
+  const t = String(ast?.type ?? '').toLowerCase();
+  return t === 'transaction' && /begin|start/i.test(String(ast?.expr?.type ?? ast?.expr?.keyword ?? ''));
+}
+
+export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
+  const hints = (unit.hints ?? {}) as Partial<SqlUnitHints>;
+  const kind: FolderKind = hints.kind ?? (unit.files.length > 1 ? 'numbered' : 'file');
+  const diagnostics: SourceDiagnostic[] = [];
+  const suppressions: Suppression[] = [];
+  const texts: { file: string; text: string }[] = [];
+  for (const file of unit.files) {
+    const text = reader.read(file);
+    if (text === undefined) continue;
+    if (text.length > MAX_FILE_CHARS) {
+      diagnostics.push({ file, range: zero(), severity: 'info', source: 'schema-review', code: 'sql-too-large', message: `This file has ${text.length} characters; files over ${MAX_FILE_CHARS} are not reviewed.` });
+      continue;
+    }
+    texts.push({ file, text });
+  }
+  let dialect: Dialect = hints.dialect ?? options.dialect ?? 'unknown';
+  if (dialect === 'unknown') {
+    const sniffed = texts.length ? sniffDialect(texts.map((t) => t.text.slice(0, 50_000)).join('\n;\n')) : undefined;
+    dialect = sniffed ?? 'postgresql';
+  }
+  const flavor = flavorOf(dialect);
+  const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
+  const files = texts.map(({ file, text }, order) => {
+    const parsed = parseSql(file, text, flavor);
+    if (parsed.fatal) diagnostics.push({ file, range: zero(), severity: 'info', source: 'schema-review', code: 'sql-parser-unavailable', message: parsed.fatal });
+    for (const s of parsed.statements) {
+      if (s.error === undefined) continue;
+      diagnostics.push({
+        file,
+        range: parsed.source.range(s.start, s.end),
+        severity: 'error',
+        source: 'schema-review',
+        code: 'sql-syntax',
+        message: `This statement does not parse as ${dialectLabel(dialect)} SQL (${s.error}); it is skipped and the rest of the file is still reviewed.`,
+      });
+    }
+    for (const c of ignoreComments(parsed.source, flavor)) {
+      const s = parseIgnoreComment(c.text, parsed.source.loc(c.start, c.end), c.trailing);
+      if (s) suppressions.push(s);
+    }
+    const ref: MigrationRef = {
+      file,
+      order,
+      transactional: runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed)),
+      applied: kind !== 'file' && !drafts.has(file),
+    };
+    return { parsed, ref };
+  });
+  const database = replay(unit.id, dialect, files);
+  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+}
+
+function dialectLabel(d: Dialect): string {
+  return d === 'mysql' ? 'MySQL' : d === 'sqlite' ? 'SQLite' : 'Postgres';
+}
+
+function zero() {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+export const sqlFrontEnd: LanguageFrontEnd = {
+  language: 'sql',
+  extensions: ['.sql'],
+  discover(files, reader) {
+    try {
+      return discoverSql(files, reader);
+    } catch {
+      return files.filter((f) => f.toLowerCase().endsWith('.sql')).map((f) => ({ language: 'sql' as const, id: `sql:${f}`, files: [f], hints: { kind: 'file', dir: f } }));
+    }
+  },
+  analyze(unit, reader, options) {
+    try {
+      return analyzeSql(unit, reader, options);
+    } catch (e) {
+      const file = unit.files[0] ?? unit.id;
+      return {
+        databases: [],
+        codeFiles: [],
+        suppressions: [],
+        diagnostics: [{ file, range: zero(), severity: 'error', source: 'schema-review', code: 'sql-internal', message: `Schema Review could not read this SQL (${e instanceof Error ? e.message : String(e)}). Please report it with the file.` }],
+      };
+    }
+  },
+  writeFix(intent, reader) {
+    try {
+      return writeSqlFix(intent, reader);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export { SourceText };

@@ -1,0 +1,206 @@
+/**
+ * Parsing only (no model): SQL text → statements with exact ranges and ASTs.
+ * Postgres through libpg-query (the real Postgres parser, wasm); MySQL and SQLite through
+ * node-sql-parser. One statement that does not parse is reported and skipped; the rest stays.
+ * Kept apart from model building so the bench can compare review time with the bare parse.
+ */
+import * as pg from 'libpg-query';
+import { Parser as SqlParser } from 'node-sql-parser';
+import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type SqlFlavor } from './lexer';
+import { SourceText } from './text';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type AstNode = any;
+
+export interface ParsedStatement {
+  /** UTF-16 offsets of the statement, trimmed, without the trailing `;`. */
+  start: number;
+  end: number;
+  /**
+   * Postgres: the statement node (`{ CreateStmt: … }`), locations inside are UTF-8 byte offsets
+   * relative to `byteBase`. MySQL/SQLite: node-sql-parser's AST, locations relative to `start`.
+   */
+  ast?: AstNode;
+  byteBase: number;
+  /** Set when the statement does not parse. */
+  error?: string;
+}
+
+export interface ParsedFile {
+  source: SourceText;
+  dialect: SqlFlavor;
+  statements: ParsedStatement[];
+  /** Set when the parser itself is unusable (wasm not loaded). */
+  fatal?: string;
+}
+
+let pgReady = false;
+let pgLoading: Promise<void> | undefined;
+
+/** Loads the libpg-query wasm once. Await before the first `analyze` of Postgres SQL. */
+export function loadSqlParser(): Promise<void> {
+  if (pgReady) return Promise.resolve();
+  pgLoading ??= pg.loadModule().then(() => {
+    pgReady = true;
+  });
+  return pgLoading;
+}
+
+export function sqlParserReady(): boolean {
+  return pgReady;
+}
+
+const MAX_STATEMENT_ERRORS_BEFORE_GIVING_UP = 5000;
+
+export function parseSql(file: string, text: string, dialect: SqlFlavor): ParsedFile {
+  const source = new SourceText(file, text);
+  if (dialect === 'postgresql') {
+    if (!pgReady) return { source, dialect, statements: [], fatal: 'The Postgres parser (libpg-query) is still loading.' };
+    return { source, dialect, statements: parsePostgres(source) };
+  }
+  return { source, dialect, statements: parseWithNodeSqlParser(source, dialect) };
+}
+
+/** The bare parse the bench compares with: what libpg-query alone costs. */
+export function bareParsePostgres(text: string): unknown {
+  try {
+    return pg.parseSync(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parsePostgres(source: SourceText): ParsedStatement[] {
+  const text = source.text;
+  if (!hasContent(text)) return [];
+  try {
+    const result = pg.parseSync(text);
+    return fromPgStmts(source, result.stmts ?? [], 0, 0, text.length);
+  } catch {
+    // One bad statement fails the whole file: split and parse statement by statement.
+  }
+  const out: ParsedStatement[] = [];
+  let errors = 0;
+  for (const raw of splitStatements(text, 'postgresql')) {
+    const chunk = text.slice(raw.start, raw.end);
+    const byteBase = source.byteAt(raw.start);
+    if (errors > MAX_STATEMENT_ERRORS_BEFORE_GIVING_UP) {
+      out.push({ start: raw.start, end: raw.end, byteBase, error: 'not parsed (too many errors in this file)' });
+      continue;
+    }
+    try {
+      const result = pg.parseSync(chunk);
+      const stmts = result.stmts ?? [];
+      if (stmts.length === 0) continue;
+      // The splitter and the parser agree on statement boundaries; keep the parser's node.
+      out.push({ start: raw.start, end: raw.end, ast: stmts[0].stmt, byteBase });
+      if (stmts.length > 1) out.push(...fromPgStmts(source, stmts.slice(1), raw.start, byteBase, raw.end));
+    } catch (e) {
+      errors++;
+      out.push({ start: raw.start, end: raw.end, byteBase, error: errorMessage(e) });
+    }
+  }
+  return out;
+}
+
+function fromPgStmts(source: SourceText, stmts: AstNode[], charBase: number, byteBase: number, limit: number): ParsedStatement[] {
+  const text = source.text;
+  const out: ParsedStatement[] = [];
+  for (const s of stmts) {
+    const loc: number = s.stmt_location ?? 0;
+    const len: number = s.stmt_len ?? 0;
+    let start = source.charAt(byteBase + loc);
+    let end = len > 0 ? source.charAt(byteBase + loc + len) : limit;
+    if (start < charBase) start = charBase;
+    if (end > limit) end = limit;
+    start = skipTrivia(text, start, end, 'postgresql');
+    end = trimBack(text, start, end, ';');
+    end = trimCommentsBack(text, start, end);
+    out.push({ start, end, ast: s.stmt, byteBase });
+  }
+  return out;
+}
+
+/** The statement's last token may be followed by comments inside stmt_len (`… ) -- note`). */
+function trimCommentsBack(text: string, start: number, end: number): number {
+  const slice = text.slice(start, end);
+  if (!slice.includes('--') && !slice.includes('/*')) return end;
+  const toks = tokenize(text, 'postgresql', start, end);
+  let i = toks.length - 1;
+  while (i > 0 && toks[i].kind === 'comment') i--;
+  return i >= 0 && toks[i].kind !== 'comment' ? trimBack(text, start, toks[i].end, ';') : end;
+}
+
+function hasContent(text: string): boolean {
+  return skipTrivia(text, 0, text.length, 'postgresql') < text.length;
+}
+
+function errorMessage(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > 300 ? m.slice(0, 300) + '…' : m;
+}
+
+let sqlParser: SqlParser | undefined;
+
+function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedStatement[] {
+  sqlParser ??= new SqlParser();
+  const text = source.text;
+  const out: ParsedStatement[] = [];
+  const database = dialect === 'mysql' ? 'mysql' : 'sqlite';
+  for (const raw of splitStatements(text, dialect)) {
+    const chunk = text.slice(raw.start, raw.end);
+    try {
+      const ast = sqlParser.astify(chunk, { database, parseOptions: { includeLocations: true } } as never);
+      const node = Array.isArray(ast) ? ast[0] : ast;
+      out.push({ start: raw.start, end: raw.end, ast: node, byteBase: 0 });
+    } catch (e) {
+      out.push({ start: raw.start, end: raw.end, byteBase: 0, error: errorMessage(e) });
+    }
+  }
+  return out;
+}
+
+export interface FoundComment {
+  start: number;
+  end: number;
+  text: string;
+  /** Code precedes the comment on its line. */
+  trailing: boolean;
+}
+
+/**
+ * The file's `--`/`#`/`/* *\/` comments that mention `schema-review-ignore` (the scanner finds
+ * comments; the text test only decides whether scanning is worth it).
+ */
+export function ignoreComments(source: SourceText, dialect: SqlFlavor): FoundComment[] {
+  const text = source.text;
+  if (!text.includes('schema-review-ignore')) return [];
+  const spans: { start: number; end: number }[] = [];
+  let scanned = false;
+  if (dialect === 'postgresql' && pgReady) {
+    try {
+      for (const t of pg.scanSync(text).tokens) {
+        if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') spans.push({ start: source.charAt(t.start), end: source.charAt(t.end) });
+      }
+      scanned = true;
+    } catch {
+      // The scanner fails on an unterminated string or comment: use our tokenizer.
+    }
+  }
+  if (!scanned) {
+    for (const t of tokenize(text, dialect)) if (t.kind === 'comment') spans.push({ start: t.start, end: t.end });
+  }
+  const out: FoundComment[] = [];
+  for (const s of spans) {
+    const body = text.slice(s.start, s.end);
+    if (!body.includes('schema-review-ignore')) continue;
+    const lineStart = text.lastIndexOf('\n', s.start - 1) + 1;
+    out.push({ start: s.start, end: s.end, text: body, trailing: text.slice(lineStart, s.start).trim().length > 0 });
+  }
+  return out;
+}
+
+/** End of the (qualified) name at `i`, for name ranges. */
+export function nameEnd(text: string, i: number, dialect: SqlFlavor): number {
+  return identifierEnd(text, i, text.length, dialect);
+}

@@ -1,0 +1,100 @@
+/** Offsets → LSP positions. libpg-query reports UTF-8 byte offsets; LSP wants UTF-16 lines/characters. */
+import type { Loc, Position, Range } from '../../../../rules/model';
+
+export class SourceText {
+  readonly ascii: boolean;
+  private lineStarts: number[] | undefined;
+  // Byte → UTF-16 cursor (queries come mostly in increasing order).
+  private cursorByte = 0;
+  private cursorChar = 0;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    this.ascii = isAscii(text);
+  }
+
+  /** UTF-16 offset of a UTF-8 byte offset into the whole text. */
+  charAt(byte: number): number {
+    if (this.ascii) return Math.min(byte, this.text.length);
+    if (byte < this.cursorByte) {
+      this.cursorByte = 0;
+      this.cursorChar = 0;
+    }
+    const text = this.text;
+    let b = this.cursorByte;
+    let c = this.cursorChar;
+    while (b < byte && c < text.length) {
+      const code = text.charCodeAt(c);
+      if (code < 0x80) {
+        b += 1;
+        c += 1;
+      } else if (code < 0x800) {
+        b += 2;
+        c += 1;
+      } else if (code >= 0xd800 && code <= 0xdbff && c + 1 < text.length) {
+        b += 4;
+        c += 2;
+      } else {
+        b += 3;
+        c += 1;
+      }
+    }
+    this.cursorByte = b;
+    this.cursorChar = c;
+    return c;
+  }
+
+  /** UTF-8 byte offset of a UTF-16 offset. */
+  byteAt(char: number): number {
+    if (this.ascii) return char;
+    // Reuse the cursor when possible.
+    if (char >= this.cursorChar) return this.cursorByte + Buffer.byteLength(this.text.slice(this.cursorChar, char));
+    return Buffer.byteLength(this.text.slice(0, char));
+  }
+
+  position(offset: number): Position {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo] };
+  }
+
+  offset(p: Position): number {
+    const starts = this.starts();
+    if (p.line >= starts.length) return this.text.length;
+    return Math.min(this.text.length, starts[Math.max(0, p.line)] + p.character);
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(Math.max(start, end)) };
+  }
+
+  loc(start: number, end: number): Loc {
+    return { file: this.file, range: this.range(start, end) };
+  }
+
+  private starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    const text = this.text;
+    let i = text.indexOf('\n');
+    while (i >= 0) {
+      starts.push(i + 1);
+      i = text.indexOf('\n', i + 1);
+    }
+    this.lineStarts = starts;
+    return starts;
+  }
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}

@@ -1,0 +1,593 @@
+/**
+ * Fix writing: a rule's intent → SQL text. A dump, a lone file or a not-yet-applied migration is
+ * edited in place; for an applied migration history the fix goes into a NEW migration file named
+ * the way that folder names them. Old migrations are never edited (moveToOwnMigration is the one
+ * exception: Postgres refuses that statement, so the migration cannot have been applied).
+ */
+import * as pg from 'libpg-query';
+import type { Column, Database, Dialect, ForeignKey, MigrationStatement, ReferentialAction, Table } from '../../../../rules/model';
+import type { FixIntent } from '../../../../rules/types';
+import type { FileEdit, SourceReader, TextEdit } from '../types';
+import { discoverSql, readJournal, type SqlUnitHints } from './discover';
+import { matchingParen, skipTrivia, tokenize, type SqlFlavor } from './lexer';
+import { sqlParserReady } from './parse';
+import { defaultName } from './replay';
+import { SourceText } from './text';
+
+const ACTION_SQL: Record<ReferentialAction, string> = {
+  Cascade: 'CASCADE',
+  Restrict: 'RESTRICT',
+  NoAction: 'NO ACTION',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
+};
+
+function flavor(d: Dialect): SqlFlavor {
+  return d === 'mysql' ? 'mysql' : d === 'sqlite' ? 'sqlite' : 'postgresql';
+}
+
+const FALLBACK_RESERVED = new Set(['all', 'and', 'any', 'as', 'asc', 'both', 'case', 'check', 'column', 'constraint', 'create', 'default', 'desc', 'distinct', 'do', 'else', 'end', 'false', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'into', 'is', 'join', 'key', 'like', 'limit', 'not', 'null', 'offset', 'on', 'or', 'order', 'primary', 'references', 'select', 'table', 'then', 'to', 'true', 'union', 'unique', 'user', 'using', 'when', 'where', 'with', 'index']);
+
+/** Is `name` a keyword Postgres would not accept as a bare column/table name? Asked of the real scanner. */
+function isKeyword(name: string): boolean {
+  if (sqlParserReady()) {
+    try {
+      const toks = pg.scanSync(name).tokens;
+      return toks.length !== 1 || toks[0].keywordKind > 1;
+    } catch {
+      return true;
+    }
+  }
+  return FALLBACK_RESERVED.has(name.toLowerCase());
+}
+
+/** Quotes an identifier only when needed (`"User"`, `"order"`, `` `key` ``). Qualified names quote per part. */
+export function quoteIdent(name: string, dialect: Dialect): string {
+  const parts = name.includes('.') && !name.startsWith('"') ? name.split('.') : [name];
+  return parts.map((p) => quotePart(p, dialect)).join('.');
+}
+
+function quotePart(p: string, dialect: Dialect): string {
+  const plain = dialect === 'mysql' ? /^[A-Za-z_][A-Za-z0-9_$]*$/.test(p) : /^[a-z_][a-z0-9_$]*$/.test(p);
+  if (plain && !isKeyword(p)) return p;
+  return dialect === 'mysql' ? '`' + p.replace(/`/g, '``') + '`' : '"' + p.replace(/"/g, '""') + '"';
+}
+
+function list(cols: readonly string[], d: Dialect): string {
+  return cols.map((c) => quoteIdent(c, d)).join(', ');
+}
+
+function literal(v: string): string {
+  return "'" + v.replace(/'/g, "''") + "'";
+}
+
+/** A name for a new object/file part: lowercase, [a-z0-9_]. */
+function slug(s: string): string {
+  let out = '';
+  for (const ch of s.toLowerCase()) out += (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_';
+  while (out.includes('__')) out = out.split('__').join('_');
+  return out.replace(/^_+|_+$/g, '').slice(0, 50) || 'fix';
+}
+
+function bare(table: string): string {
+  return table.includes('.') ? table.slice(table.lastIndexOf('.') + 1) : table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the fix goes
+// ---------------------------------------------------------------------------------------------
+
+interface Target {
+  hints: SqlUnitHints;
+  files: string[];
+}
+
+function targetOf(database: Database, reader: SourceReader): Target {
+  const units = discoverSql(database.files, reader);
+  const u = units.find((x) => x.files.includes(database.files[0])) ?? units[0];
+  const hints = (u?.hints ?? { kind: 'file', dir: database.files[0] }) as SqlUnitHints;
+  return { hints, files: u?.files ?? database.files.slice() };
+}
+
+function isHistory(t: Target): boolean {
+  return t.hints.kind !== 'file';
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+function dirname(p: string): string {
+  return p.slice(0, p.lastIndexOf('/'));
+}
+
+function digits(s: string): string {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return s.slice(0, i);
+}
+
+function utcStamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/** A version that sorts after `last`, in its format (a 14-digit timestamp, or a number of the same width). */
+export function nextVersion(last: string, bump: number, now = new Date()): string {
+  if (last.length === 14) {
+    const stamp = utcStamp(now);
+    const base = BigInt(stamp) > BigInt(last) ? BigInt(stamp) : BigInt(last) + 1n;
+    return String(base + BigInt(bump));
+  }
+  const n = (last ? BigInt(last) : 0n) + 1n + BigInt(bump);
+  return String(n).padStart(last.length || 4, '0');
+}
+
+interface NewMigration {
+  file: string;
+  edits: FileEdit[];
+}
+
+/**
+ * The path(s) and extra edits for new migration(s) in a history folder. `bump` makes the n-th
+ * of several new migrations.
+ */
+function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect): NewMigration[] | undefined {
+  const { hints, files } = t;
+  const dir = hints.dir;
+  const applied = files.filter((f) => !(Array.isArray(hints.drafts) && (hints.drafts as string[]).includes(f)));
+  const last = applied[applied.length - 1] ?? files[files.length - 1];
+  const out: NewMigration[] = [];
+  const header = (body: string) => `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
+  switch (hints.kind) {
+    case 'prisma': {
+      const lastVersion = last ? digits(basename(dirname(last))) : '';
+      bodies.forEach((body, i) => {
+        const v = nextVersion(lastVersion.length === 14 ? lastVersion : lastVersion || '00000000000000', i);
+        const file = `${dir}/${v}_${name}/migration.sql`;
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+      });
+      return out;
+    }
+    case 'supabase':
+    case 'timestamped':
+    case 'numbered': {
+      const lastName = last ? basename(last) : '';
+      const flyway = (lastName[0] === 'V' || lastName[0] === 'v') && digits(lastName.slice(1)).length > 0;
+      const lastVersion = flyway ? digits(lastName.slice(1)) : digits(lastName);
+      const afterDigits = lastName.slice((flyway ? 1 : 0) + lastVersion.length);
+      const sep = flyway ? '__' : afterDigits.startsWith('-') ? '-' : '_';
+      bodies.forEach((body, i) => {
+        const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), i);
+        const file = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}.sql`;
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+      });
+      return out;
+    }
+    case 'folders': {
+      const lastVersion = last ? digits(basename(dirname(last))) : '';
+      bodies.forEach((body, i) => {
+        const v = nextVersion(lastVersion, i);
+        const file = `${dir}/${v}_${name}/up.sql`;
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+      });
+      return out;
+    }
+    case 'drizzle': {
+      const journalPath = `${dir}/meta/_journal.json`;
+      const journalText = reader.read(journalPath);
+      const journal = readJournal(reader, dir);
+      if (!journal || journalText === undefined || !Array.isArray(journal.entries)) return undefined;
+      const entries = journal.entries.slice();
+      const lastEntry = entries[entries.length - 1] as Record<string, unknown> | undefined;
+      const body = bodies.join('\n--> statement-breakpoint\n');
+      const idx = entries.length;
+      const tag = `${String(idx).padStart(4, '0')}_${name}`;
+      const file = `${dir}/${tag}.sql`;
+      entries.push({ ...(lastEntry ?? {}), idx, when: Date.now(), tag, breakpoints: true } as never);
+      const newJournal = JSON.stringify({ ...journal, entries }, null, 2) + (journalText.endsWith('\n') ? '\n' : '');
+      const src = new SourceText(journalPath, journalText);
+      out.push({
+        file,
+        edits: [
+          { file, create: true, edits: [insertAt0(`${body}\n`)] },
+          { file: journalPath, edits: [{ range: src.range(0, journalText.length), newText: newJournal }] },
+        ],
+      });
+      void d;
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function insertAt0(text: string): TextEdit {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text };
+}
+
+/** Appends statements at the end of a file. */
+function appendTo(file: string, reader: SourceReader, sql: string): FileEdit | undefined {
+  const text = reader.read(file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(file, text);
+  const pos = src.position(text.length);
+  const sep = text.length === 0 ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  return { file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${sql}\n` }] };
+}
+
+/** Whether the runner would wrap a new multi-statement migration in a transaction. */
+function runnerWraps(t: Target, d: Dialect): boolean {
+  if (d === 'mysql') return false;
+  return t.hints.kind === 'prisma' || t.hints.kind === 'supabase' || t.hints.kind === 'drizzle';
+}
+
+/**
+ * Writes `steps` either as one new migration or, where the runner wraps a file in a transaction
+ * and a later step must run outside it (VALIDATE after NOT VALID, CONCURRENTLY), one per step.
+ */
+function asMigrations(t: Target, name: string, steps: string[], reader: SourceReader, d: Dialect, separate: boolean): FileEdit[] | undefined {
+  const bodies = separate && runnerWraps(t, d) && t.hints.kind !== 'drizzle' ? steps : [steps.join('\n')];
+  const made = newMigrations(t, name, bodies, reader, d);
+  return made?.flatMap((m) => m.edits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intents
+// ---------------------------------------------------------------------------------------------
+
+export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+  if (!('database' in intent) || intent.database.language !== 'sql') return undefined;
+  const db = intent.database;
+  const d = db.dialect;
+  const t = targetOf(db, reader);
+  switch (intent.kind) {
+    case 'setOnDelete':
+      return setOnDelete(db, t, intent.table, intent.foreignKey, intent.action, reader);
+    case 'addIndex':
+      return addIndex(t, intent.table, intent.columns, reader, d);
+    case 'dropIndex':
+      return dropIndex(db, t, intent.table, intent.index, reader);
+    case 'changeColumnType':
+      return changeColumnType(t, intent.table, intent.column, intent.to, reader, d);
+    case 'makeNullable':
+      return makeNullable(t, intent.table, intent.column, reader, d);
+    case 'addForeignKey':
+      return addForeignKey(t, intent.table, intent.columns, intent.references, reader, d);
+    case 'createEnum':
+      return createEnum(t, intent.table, intent.column, intent.values, reader, d);
+    case 'addConcurrently':
+      return addConcurrently(intent.statement, reader, d);
+    case 'addNotValid':
+      return addNotValid(db, intent.statement, reader, d);
+    case 'moveToOwnMigration':
+      return moveToOwnMigration(t, intent.statement, reader, d);
+    default:
+      return undefined;
+  }
+}
+
+function fkName(table: Table, fk: ForeignKey): string {
+  return fk.name ?? defaultName(table.name, fk.columns, 'fkey');
+}
+
+function fkClause(fk: { columns: string[]; references: { table: string; columns: string[] } }, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): string {
+  let s = `FOREIGN KEY (${list(fk.columns, d)}) REFERENCES ${quoteIdent(fk.references.table, d)} (${list(fk.references.columns, d)})`;
+  if (onDelete) s += ` ON DELETE ${ACTION_SQL[onDelete]}`;
+  if (onUpdate) s += ` ON UPDATE ${ACTION_SQL[onUpdate]}`;
+  return s;
+}
+
+function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, action: ReferentialAction, reader: SourceReader): FileEdit[] | undefined {
+  const d = db.dialect;
+  const fkFile = fk.loc.file;
+  const inPlace = !isHistory(t) || fk.migration?.applied === false;
+  if (inPlace) return editActionInPlace(fk, action, reader, d);
+  const name = fkName(table, fk);
+  const tq = quoteIdent(table.name, d);
+  const nq = quoteIdent(name, d);
+  const migrationName = `set_on_delete_${slug(bare(table.name))}_${slug(fk.columns.join('_'))}`;
+  if (d === 'mysql') {
+    return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(fk, d, action, fk.onUpdate)};`], reader, d, false);
+  }
+  if (d === 'sqlite') return undefined; // SQLite cannot alter a constraint: the table must be rebuilt.
+  void fkFile;
+  return asMigrations(
+    t,
+    migrationName,
+    [
+      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(fk, d, action, fk.onUpdate)} NOT VALID;`,
+      `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${nq};`,
+    ],
+    reader,
+    d,
+    true,
+  );
+}
+
+/** Replaces `ON DELETE <action>` in the clause, or inserts it after the referenced columns. */
+function editActionInPlace(fk: ForeignKey, action: ReferentialAction, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const text = reader.read(fk.loc.file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(fk.loc.file, text);
+  const start = src.offset(fk.loc.range.start);
+  const end = src.offset(fk.loc.range.end);
+  const toks = tokenize(text, flavor(d), start, end).filter((x) => x.kind !== 'comment');
+  const word = (i: number) => (toks[i] && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : '');
+  const newText = ACTION_SQL[action];
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (word(i) === 'on' && word(i + 1) === 'delete') {
+      let j = i + 2;
+      const first = word(j);
+      const two = first === 'set' || first === 'no';
+      const actionEnd = toks[two ? j + 1 : j]?.end ?? toks[j].end;
+      j = toks[j].start;
+      return [{ file: fk.loc.file, edits: [{ range: src.range(j, actionEnd), newText }] }];
+    }
+  }
+  // Insert after REFERENCES <table> [(<cols>)]
+  let refIdx = -1;
+  for (let i = 0; i < toks.length; i++) if (word(i) === 'references') refIdx = i;
+  if (refIdx < 0) return undefined;
+  let pos = toks[refIdx + 1]?.end ?? toks[refIdx].end;
+  let k = refIdx + 2;
+  while (k < toks.length && (text[toks[k].start] === '.' || (toks[k - 1] && text[toks[k - 1].start] === '.'))) {
+    pos = toks[k].end;
+    k++;
+  }
+  const afterName = skipTrivia(text, pos, end, flavor(d));
+  if (text[afterName] === '(') pos = matchingParen(text, afterName, end, flavor(d));
+  return [{ file: fk.loc.file, edits: [{ range: src.range(pos, pos), newText: ` ON DELETE ${newText}` }] }];
+}
+
+function indexName(table: string, columns: readonly string[]): string {
+  return `${slug(bare(table))}_${columns.map(slug).join('_')}_idx`.slice(0, 63);
+}
+
+function addIndex(t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const name = quoteIdent(indexName(table.name, columns), d);
+  const on = `${quoteIdent(table.name, d)} (${list(columns, d)})`;
+  if (!isHistory(t) || table.migration?.applied === false) {
+    const file = table.migration?.applied === false ? table.loc.file : t.files[0];
+    const sql = d === 'mysql' ? `CREATE INDEX ${name} ON ${on};` : `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
+    const e = appendTo(file, reader, sql);
+    return e ? [e] : undefined;
+  }
+  const migrationName = `add_index_${slug(bare(table.name))}_${slug(columns.join('_'))}`;
+  let sql: string;
+  if (d === 'mysql') sql = `CREATE INDEX ${name} ON ${on};`;
+  else if (d === 'sqlite' || t.hints.kind === 'drizzle') sql = `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
+  // Alone in its file, so Prisma migrate and the Supabase CLI run it outside a transaction.
+  else sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${on};`;
+  return asMigrations(t, migrationName, [sql], reader, d, false);
+}
+
+function createdByStatement(db: Database, loc: { file: string; range: { start: { line: number; character: number } } }, kind: MigrationStatement['kind']): MigrationStatement | undefined {
+  return db.statements?.find((s) => s.kind === kind && s.loc.file === loc.file && s.loc.range.start.line === loc.range.start.line && s.loc.range.start.character === loc.range.start.character);
+}
+
+function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'][number], reader: SourceReader): FileEdit[] | undefined {
+  const d = db.dialect;
+  const stmt = createdByStatement(db, index.loc, 'createIndex');
+  if (!isHistory(t) || index.migration?.applied === false) {
+    if (!stmt) return undefined;
+    return removeStatement(stmt.loc.file, stmt.loc.range, reader);
+  }
+  if (!index.name) return undefined;
+  const nq = quoteIdent(index.name, d);
+  let sql: string;
+  if (!stmt) {
+    // A UNIQUE constraint, not an index of its own.
+    if (d === 'sqlite') return undefined;
+    sql = d === 'mysql' ? `ALTER TABLE ${quoteIdent(table.name, d)} DROP INDEX ${nq};` : `ALTER TABLE ${quoteIdent(table.name, d)} DROP CONSTRAINT ${nq};`;
+  } else if (d === 'mysql') sql = `DROP INDEX ${nq} ON ${quoteIdent(table.name, d)};`;
+  else if (d === 'sqlite' || t.hints.kind === 'drizzle') sql = `DROP INDEX IF EXISTS ${nq};`;
+  else sql = `DROP INDEX CONCURRENTLY IF EXISTS ${nq};`;
+  return asMigrations(t, `drop_index_${slug(index.name)}`, [sql], reader, d, false);
+}
+
+/** Removes a statement, its `;` and the rest of its line when nothing else is on it. */
+function removeStatement(file: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, reader: SourceReader): FileEdit[] | undefined {
+  const text = reader.read(file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(file, text);
+  const start = src.offset(range.start);
+  let end = src.offset(range.end);
+  let j = end;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+  if (text[j] === ';') end = j + 1;
+  let k = end;
+  while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
+  if (text[k] === '\n') end = k + 1;
+  else if (text[k] === '\r' && text[k + 1] === '\n') end = k + 2;
+  return [{ file, edits: [{ range: src.range(start, end), newText: '' }] }];
+}
+
+function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 'decimal', reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const pgType = to === 'json' ? 'jsonb' : 'numeric';
+  const myType = to === 'json' ? 'JSON' : 'DECIMAL(19,4)';
+  const sqliteType = to === 'json' ? 'TEXT' : 'NUMERIC';
+  const newType = d === 'mysql' ? myType : d === 'sqlite' ? sqliteType : pgType;
+  if (!isHistory(t) || table.migration?.applied === false) {
+    if (!column.typeLoc) return undefined;
+    return [{ file: column.typeLoc.file, edits: [{ range: column.typeLoc.range, newText: newType }] }];
+  }
+  const tq = quoteIdent(table.name, d);
+  const cq = quoteIdent(column.name, d);
+  let sql: string;
+  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${myType}${column.nullable ? ' NULL' : ' NOT NULL'};`;
+  else if (d === 'sqlite') return undefined;
+  else {
+    const parts = [];
+    if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
+    parts.push(`ALTER COLUMN ${cq} TYPE ${pgType} USING ${cq}::${pgType}`);
+    if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::${pgType}`);
+    sql = `ALTER TABLE ${tq} ${parts.join(', ')};`;
+  }
+  return asMigrations(t, `change_${slug(bare(table.name))}_${slug(column.name)}_to_${to}`, [sql], reader, d, false);
+}
+
+function makeNullable(t: Target, table: Table, column: Column, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (!isHistory(t) || table.migration?.applied === false) {
+    const text = reader.read(column.loc.file);
+    if (text === undefined) return undefined;
+    const src = new SourceText(column.loc.file, text);
+    const start = src.offset(column.loc.range.start);
+    const end = src.offset(column.loc.range.end);
+    const toks = tokenize(text, flavor(d), start, end).filter((x) => x.kind !== 'comment');
+    const edits: TextEdit[] = [];
+    for (let i = 0; i + 1 < toks.length; i++) {
+      const a = text.slice(toks[i].start, toks[i].end).toLowerCase();
+      const b = text.slice(toks[i + 1].start, toks[i + 1].end).toLowerCase();
+      if (toks[i].kind === 'word' && a === 'not' && b === 'null') {
+        let s = toks[i].start;
+        while (s > start && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+        edits.push({ range: src.range(s, toks[i + 1].end), newText: '' });
+      }
+    }
+    return edits.length ? [{ file: column.loc.file, edits }] : undefined;
+  }
+  const tq = quoteIdent(table.name, d);
+  const cq = quoteIdent(column.name, d);
+  let sql: string;
+  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NULL;`;
+  else if (d === 'sqlite') return undefined;
+  else sql = `ALTER TABLE ${tq} ALTER COLUMN ${cq} DROP NOT NULL;`;
+  return asMigrations(t, `make_${slug(bare(table.name))}_${slug(column.name)}_nullable`, [sql], reader, d, false);
+}
+
+function addForeignKey(t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const name = quoteIdent(defaultName(table.name, columns, 'fkey'), d);
+  const tq = quoteIdent(table.name, d);
+  const clause = fkClause({ columns, references }, d);
+  if (!isHistory(t) || table.migration?.applied === false) {
+    const file = table.migration?.applied === false ? table.loc.file : t.files[0];
+    if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
+    const e = appendTo(file, reader, `ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`);
+    return e ? [e] : undefined;
+  }
+  const migrationName = `add_foreign_key_${slug(bare(table.name))}_${slug(columns.join('_'))}`;
+  if (d === 'sqlite') return undefined;
+  if (d === 'mysql') return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`], reader, d, false);
+  return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause} NOT VALID;`, `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${name};`], reader, d, true);
+}
+
+/** Adds `, <element>` before the closing parenthesis of a CREATE TABLE. */
+function insertTableElement(table: Table, element: string, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const text = reader.read(table.loc.file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(table.loc.file, text);
+  const start = src.offset(table.loc.range.start);
+  const end = src.offset(table.loc.range.end);
+  const open = text.indexOf('(', src.offset(table.nameLoc.range.end));
+  if (open < 0 || open > end) return undefined;
+  const close = matchingParen(text, open, end, flavor(d)) - 1;
+  if (text[close] !== ')') return undefined;
+  let before = close;
+  while (before > start && /\s/.test(text[before - 1])) before--;
+  return [{ file: table.loc.file, edits: [{ range: src.range(before, before), newText: `,\n  ${element}` }] }];
+}
+
+function createEnum(t: Target, table: Table, column: Column, values: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (d === 'sqlite' || values.length === 0) return undefined;
+  const tq = quoteIdent(table.name, d);
+  const cq = quoteIdent(column.name, d);
+  if (d === 'mysql') {
+    const sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ENUM(${values.map(literal).join(', ')})${column.nullable ? ' NULL' : ' NOT NULL'};`;
+    if (!isHistory(t)) {
+      if (!column.typeLoc) return undefined;
+      return [{ file: column.typeLoc.file, edits: [{ range: column.typeLoc.range, newText: `ENUM(${values.map(literal).join(', ')})` }] }];
+    }
+    return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false);
+  }
+  const typeName = `${slug(bare(table.name))}_${slug(column.name)}`;
+  const eq = quoteIdent(typeName, d);
+  const create = `CREATE TYPE ${eq} AS ENUM (${values.map(literal).join(', ')});`;
+  if (!isHistory(t) || table.migration?.applied === false) {
+    if (!column.typeLoc) return undefined;
+    const text = reader.read(table.loc.file);
+    if (text === undefined) return undefined;
+    const src = new SourceText(table.loc.file, text);
+    const tableStart = src.offset(table.loc.range.start);
+    const edits: TextEdit[] = [
+      { range: src.range(tableStart, tableStart), newText: `${create}\n\n` },
+      { range: column.typeLoc.range, newText: eq },
+    ];
+    if (column.typeLoc.file !== table.loc.file) return undefined;
+    return [{ file: table.loc.file, edits }];
+  }
+  const parts = [];
+  if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
+  parts.push(`ALTER COLUMN ${cq} TYPE ${eq} USING ${cq}::text::${eq}`);
+  if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::text::${eq}`);
+  return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false);
+}
+
+/** In place only: a statement of an applied migration already ran. */
+function addConcurrently(statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
+  if (statement.migration.applied) return undefined;
+  const text = reader.read(statement.loc.file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(statement.loc.file, text);
+  const start = src.offset(statement.loc.range.start);
+  const end = src.offset(statement.loc.range.end);
+  for (const tok of tokenize(text, 'postgresql', start, end)) {
+    if (tok.kind === 'word' && text.slice(tok.start, tok.end).toLowerCase() === 'index') {
+      return [{ file: statement.loc.file, edits: [{ range: src.range(tok.end, tok.end), newText: ' CONCURRENTLY' }] }];
+    }
+  }
+  return undefined;
+}
+
+/** In place only (see addConcurrently): `NOT VALID` on the constraint, then `VALIDATE CONSTRAINT`. */
+function addNotValid(db: Database, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (statement.kind !== 'addForeignKey' || statement.notValid || d !== 'postgresql' || statement.migration.applied) return undefined;
+  const table = db.tables.find((x) => x.name === statement.table);
+  const fk = table?.foreignKeys.find((f) => f.loc.file === statement.loc.file && sameColumns(f.columns, statement.columns ?? []) && inside(f.loc.range, statement.loc.range));
+  if (!table || !fk) return undefined;
+  const text = reader.read(statement.loc.file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(statement.loc.file, text);
+  const fkEnd = src.offset(fk.loc.range.end);
+  const stmtEnd = src.offset(statement.loc.range.end);
+  let after = stmtEnd;
+  const semi = skipTrivia(text, stmtEnd, text.length, 'postgresql');
+  if (text[semi] === ';') after = semi + 1;
+  const name = quoteIdent(fkName(table, fk), d);
+  return [
+    {
+      file: statement.loc.file,
+      edits: [
+        { range: src.range(fkEnd, fkEnd), newText: ' NOT VALID' },
+        { range: src.range(after, after), newText: `${text[semi] === ';' ? '' : ';'}\nALTER TABLE ${quoteIdent(table.name, d)} VALIDATE CONSTRAINT ${name};` },
+      ],
+    },
+  ];
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function inside(inner: { start: { line: number; character: number }; end: { line: number; character: number } }, outer: typeof inner): boolean {
+  const le = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+/**
+ * Moves a statement Postgres refuses inside a transaction (CONCURRENTLY) out of its migration into
+ * a new migration of its own, after the last one.
+ */
+function moveToOwnMigration(t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  // drizzle-kit's migrator runs every pending migration in one transaction: moving does not help.
+  if (!isHistory(t) || t.hints.kind === 'drizzle') return undefined;
+  const text = reader.read(statement.loc.file);
+  if (text === undefined) return undefined;
+  const src = new SourceText(statement.loc.file, text);
+  const body = text.slice(src.offset(statement.loc.range.start), src.offset(statement.loc.range.end));
+  const removal = removeStatement(statement.loc.file, statement.loc.range, reader);
+  const name = `${statement.kind === 'createIndex' ? 'create_index' : 'move'}_${slug(statement.table ?? 'statement')}${statement.columns?.length ? '_' + slug(statement.columns.join('_')) : ''}`;
+  const made = newMigrations(t, name, [`${body};`], reader, d);
+  if (!removal || !made) return undefined;
+  return [...removal, ...made.flatMap((m) => m.edits)];
+}
