@@ -92,6 +92,20 @@ export class Reviewer {
 
   review(options: ReviewOptions = {}): ReviewResult {
     const started = performance.now();
+    const { units, settings } = this.prepare(options);
+    const analysis = this.project.analyze(units, this.reader, this.projectOptions(options, settings));
+    return this.judge(analysis, options, settings, started);
+  }
+
+  /** The same review, yielding to the event loop between units (the language server's audit uses it to honour cancel). */
+  async reviewAsync(options: ReviewOptions = {}): Promise<ReviewResult> {
+    const started = performance.now();
+    const { units, settings } = this.prepare(options);
+    const analysis = await this.project.analyzeAsync(units, this.reader, this.projectOptions(options, settings));
+    return this.judge(analysis, options, settings, started);
+  }
+
+  private prepare(options: ReviewOptions): { units: Unit[]; settings: Settings } {
     const settings = options.settings ?? defaultSettings;
     const files = this.files(settings, options.log, options.isCancelled);
     this.units ??= this.project.discover(files, this.reader);
@@ -101,13 +115,20 @@ export class Reviewer {
       const touches = (f: string) => only.some((o) => f === o || f.startsWith(o.endsWith('/') ? o : `${o}/`));
       units = units.filter((u) => u.files.some(touches));
     }
-    const analysis = this.project.analyze(units, this.reader, {
+    return { units, settings };
+  }
+
+  private projectOptions(options: ReviewOptions, settings: Settings) {
+    return {
       validation: options.validation ?? settings.prismaValidation === 'on',
       dialect: settings.dialect,
       log: options.log,
       isCancelled: options.isCancelled,
-      onUnit: (unit, done, total) => options.onProgress?.(done, total, unit),
-    });
+      onUnit: (unit: Unit, done: number, total: number) => options.onProgress?.(done, total, unit),
+    };
+  }
+
+  private judge(analysis: ProjectAnalysis, options: ReviewOptions, settings: Settings, started: number): ReviewResult {
     const cancelled = options.isCancelled?.() ?? false;
     const engine = runRules(
       { databases: analysis.databases, codeFiles: analysis.codeFiles, suppressions: analysis.suppressions },

@@ -49,6 +49,8 @@ interface RootState {
   configProblems: SourceDiagnostic[];
   timer?: NodeJS.Timeout;
   last?: ReviewResult;
+  /** Incremented for each review; only the latest review's result is published. */
+  sequence: number;
 }
 
 export class Session {
@@ -93,7 +95,7 @@ export class Session {
   private state(root: string): RootState {
     let s = this.roots.get(root);
     if (!s) {
-      s = { root, reviewer: new Reviewer(root, this.reader), configProblems: [] };
+      s = { root, reviewer: new Reviewer(root, this.reader), configProblems: [], sequence: 0 };
       this.roots.set(root, s);
     }
     return s;
@@ -218,13 +220,16 @@ export class Session {
       return undefined;
     }
     this.setStatus({ state: 'busy', message: `reviewing ${path.basename(root)}` });
-    const result = s.reviewer.review({
+    const ticket = ++s.sequence;
+    const result = await s.reviewer.reviewAsync({
       settings,
       validation: this.validationFor(settings),
       log: (m) => this.log(m),
       isCancelled: () => opts.token?.isCancellationRequested ?? false,
       onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),
     });
+    // A newer review started while this one ran: its result wins, this one is dropped.
+    if (ticket !== s.sequence && !opts.audit) return result;
     s.last = result;
     if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
     this.applyResult(s, result);

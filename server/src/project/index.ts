@@ -30,8 +30,8 @@ interface CacheEntry {
   texts: (string | undefined)[];
   validation: boolean;
   dialect?: Dialect;
-  /** Databases this unit's analysis depended on (code units depend on the schemas). */
-  dependsOn: readonly Database[] | undefined;
+  /** What this unit's analysis depended on (code units depend on the schemas' table names). */
+  dependsOn: string | undefined;
   analysis: Analysis;
 }
 
@@ -56,6 +56,25 @@ export class Project {
   }
 
   analyze(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): ProjectAnalysis {
+    const steps = this.analysisSteps(units, reader, options);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /** Like `analyze`, but gives the event loop a turn between units, so cancellation and other requests get through. */
+  async analyzeAsync(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): Promise<ProjectAnalysis> {
+    const steps = this.analysisSteps(units, reader, options);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  /** Analyzes one unit per step. */
+  private *analysisSteps(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): Generator<void, ProjectAnalysis> {
     const result: ProjectAnalysis = {
       units: [...units],
       databases: [],
@@ -78,6 +97,7 @@ export class Project {
         result.suppressions.push(...analysis.suppressions);
         for (const f of unit.files) if (!result.fileLanguages.has(f)) result.fileLanguages.set(f, unit.language);
         options.onUnit?.(unit, ++done, units.length);
+        yield;
       }
     }
     for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);
@@ -98,7 +118,7 @@ export class Project {
       cached.validation === options.validation &&
       cached.dialect === options.dialect &&
       sameTexts(cached.texts, texts) &&
-      sameDatabases(cached.dependsOn, databases)
+      cached.dependsOn === dependencyKey(databases)
     ) {
       return cached.analysis;
     }
@@ -124,7 +144,7 @@ export class Project {
         ],
       };
     }
-    this.cache.set(unit.id, { texts, validation: options.validation, dialect: options.dialect, dependsOn: databases && [...databases], analysis });
+    this.cache.set(unit.id, { texts, validation: options.validation, dialect: options.dialect, dependsOn: dependencyKey(databases), analysis });
     return analysis;
   }
 
@@ -140,9 +160,9 @@ function sameTexts(a: readonly (string | undefined)[], b: readonly (string | und
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
-function sameDatabases(a: readonly Database[] | undefined, b: readonly Database[] | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+/** Code facts depend on which schemas and tables exist, not on their details: edits inside a model keep code cached. */
+function dependencyKey(databases: readonly Database[] | undefined): string | undefined {
+  return databases?.map((d) => `${d.id}:${d.dialect}:${d.tables.map((t) => t.name).join(',')}`).join(';');
 }
 
 function isConfigFile(file: string): boolean {

@@ -9,7 +9,7 @@ import type { Dialect, MigrationRef } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, LanguageFrontEnd, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
 import { discoverSql, type FolderKind, type SqlUnitHints } from './discover';
-import { sniffDialect, type SqlFlavor } from './lexer';
+import { sniffDialect, tokenize, type SqlFlavor } from './lexer';
 import { ignoreComments, loadSqlParser, parseSql, type ParsedFile } from './parse';
 import { replay } from './replay';
 import { SourceText } from './text';
@@ -92,7 +92,7 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
       diagnostics.push({
         file,
         range: parsed.source.range(s.start, s.end),
-        severity: 'error',
+        severity: flavor === 'postgresql' || isDdl(parsed.source.text, s.start, flavor) ? 'error' : 'info',
         source: 'schema-review',
         code: 'sql-syntax',
         message: `This statement does not parse as ${dialectLabel(dialect)} SQL (${s.error}); it is skipped and the rest of the file is still reviewed.`,
@@ -112,6 +112,16 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
   });
   const database = replay(unit.id, dialect, files);
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
+}
+
+/**
+ * node-sql-parser does not know every statement (PRAGMA, LOCK TABLES, triggers): only a schema
+ * statement it cannot read is an error; others are noted.
+ */
+function isDdl(text: string, start: number, flavor: SqlFlavor): boolean {
+  const t = tokenize(text, flavor, start, Math.min(text.length, start + 64))[0];
+  const w = t && t.kind === 'word' ? text.slice(t.start, t.end).toLowerCase() : '';
+  return w === 'create' || w === 'alter' || w === 'drop' || w === 'rename';
 }
 
 function dialectLabel(d: Dialect): string {

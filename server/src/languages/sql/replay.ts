@@ -741,7 +741,7 @@ class Builder {
       table.columns.push(column);
       if (def.primary_key) this.addIndex(table, { columns: [name], unique: true, kind: 'primary', loc, migration: ctx.ref });
       if (def.unique || def.unique_or_primary === 'unique') this.addIndex(table, { columns: [name], unique: true, kind: 'unique', loc, migration: ctx.ref });
-      if (def.reference_definition) this.nspForeignKey(ctx, table, undefined, [name], def.reference_definition, span, altering);
+      if (def.reference_definition) this.nspForeignKey(ctx, table, undefined, [name], def.reference_definition, this.nspInlineReference(ctx, name) ?? span, altering);
       return;
     }
     if (resource === 'constraint' || resource === 'index') {
@@ -761,11 +761,49 @@ class Builder {
       } else if (ctype.startsWith('unique')) {
         this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: true, kind: 'unique', loc, migration: ctx.ref });
       } else if (ctype.startsWith('foreign')) {
-        this.nspForeignKey(ctx, table, def.constraint ?? def.index ?? undefined, cols, def.reference_definition, span, altering);
+        this.nspForeignKey(ctx, table, def.constraint ?? def.index ?? undefined, cols, def.reference_definition, this.nspForeignKeyClause(ctx, cols) ?? span, altering);
       } else if (resource === 'index') {
         this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: false, kind: 'index', loc, migration: ctx.ref });
       }
     }
+  }
+
+  private word(text: string, t: Token | undefined): string {
+    if (!t) return '';
+    const raw = text.slice(t.start, t.end);
+    return t.kind === 'quoted' ? raw.slice(1, -1) : t.kind === 'word' ? raw.toLowerCase() : raw;
+  }
+
+  /** `[CONSTRAINT n] FOREIGN KEY (<cols>) REFERENCES …` in the statement, found by its tokens. */
+  private nspForeignKeyClause(ctx: Ctx, cols: string[]): { start: number; end: number } | undefined {
+    const text = ctx.src.text;
+    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
+    for (let i = 0; i + 3 < toks.length; i++) {
+      if (this.word(text, toks[i]) !== 'foreign' || this.word(text, toks[i + 1]) !== 'key') continue;
+      if (text[toks[i + 2].start] !== '(' || this.word(text, toks[i + 3]).toLowerCase() !== (cols[0] ?? '').toLowerCase()) continue;
+      let start = toks[i].start;
+      if (i >= 2 && this.word(text, toks[i - 2]) === 'constraint') start = toks[i - 2].start;
+      return { start, end: this.clause(text, start, ctx.stmt.end).end };
+    }
+    return undefined;
+  }
+
+  /** `<col> <type> … REFERENCES t (c) …` inside a column definition: the REFERENCES clause. */
+  private nspInlineReference(ctx: Ctx, column: string): { start: number; end: number } | undefined {
+    const text = ctx.src.text;
+    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
+    let depth = 0;
+    for (let i = 0; i < toks.length; i++) {
+      const c = text[toks[i].start];
+      if (toks[i].kind === 'punct' && c === '(') depth++;
+      else if (toks[i].kind === 'punct' && c === ')') depth--;
+      const prev = i > 0 ? text[toks[i - 1].start] : '';
+      if (depth !== 1 || (prev !== '(' && prev !== ',') || this.word(text, toks[i]).toLowerCase() !== column.toLowerCase()) continue;
+      const { end, tokens } = this.clause(text, toks[i].start, ctx.stmt.end);
+      const ref = tokens.find((t) => this.word(text, t) === 'references');
+      return ref ? { start: ref.start, end } : { start: toks[i].start, end };
+    }
+    return undefined;
   }
 
   private nspForeignKey(ctx: Ctx, table: Table, name: string | undefined, columns: string[], ref: AstNode, span: { start: number; end: number } | undefined, altering: boolean): void {
