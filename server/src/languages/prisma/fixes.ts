@@ -124,6 +124,11 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const { file, block } = found;
   const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
   if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
+  // The same plain index again would clash with the existing one's default name (`Model_col_idx`).
+  const same = block.attributes.some(
+    (a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === columns.join(','),
+  );
+  if (same) return undefined;
   const indent = indentOf(file, block);
   const text = `@@index([${columns.join(', ')}])`;
   const afterAttrs = lastMemberLineEnd(block, block.attributes);
@@ -137,6 +142,7 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
   const found = locateTable(reader, intent.database, intent.table);
   if (!found || intent.index.kind === 'primary') return undefined;
   const { file, block } = found;
+  if (intent.index.unique && backsOneToOne(reader, intent.database, block, intent.index.columns)) return undefined;
   const offset = file.lines.offset(intent.index.loc.range.start);
   const blockAttr = block.attributes.find((a) => a.start === offset && (a.name === 'index' || a.name === 'unique'));
   if (blockAttr) {
@@ -155,6 +161,20 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
   return undefined;
 }
 
+/** A unique constraint on exactly a relation's fields is what makes that relation one-to-one: it must stay. */
+function backsOneToOne(reader: SourceReader, database: Database, block: Block, columns: readonly string[]): boolean {
+  const key = [...columns].sort().join(',');
+  for (const f of block.fields) {
+    const relation = f.attributes.find((a) => a.name === 'relation');
+    const fields = relation ? fieldRefs(attributeArg(relation, 'fields')?.value) : [];
+    if (!f.type || fields.length === 0 || [...fields].sort().join(',') !== key) continue;
+    const target = findModel(reader, database.files, f.type.name);
+    const manySide = target?.block.fields.some((g) => g.type?.name === block.name && g.type.list);
+    if (!manySide) return true;
+  }
+  return false;
+}
+
 function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' }>, reader: SourceReader): FileEdit[] | undefined {
   const { database } = intent;
   if (intent.to === 'json' && (database.dialect === 'sqlserver' || (database.dialect === 'sqlite' && (database.prismaMajor ?? 7) < 6))) {
@@ -165,6 +185,8 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   const { file, block } = found;
   const field = fieldOf(block, intent.column);
   if (!field?.type) return undefined;
+  // Json cannot be a key or a relation scalar; a Decimal relation scalar would no longer match its target.
+  if (intent.to === 'json' ? isKeyField(block, field) : isRelationScalar(block, field)) return undefined;
   const typeName = intent.to === 'json' ? 'Json' : 'Decimal';
   const edits: TextEdit[] = [edit(file, field.type.nameSpan, typeName)];
   if (field.type.args) edits[0] = edit(file, { start: field.type.nameSpan.start, end: field.type.args.end }, typeName);
@@ -190,6 +212,21 @@ function isJson(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Used as a key: `@id`/`@unique` on the field, in any `@@id/@@unique/@@index`, or in a relation's `fields`. */
+function isKeyField(block: Block, field: Field): boolean {
+  if (field.attributes.some((a) => a.name === 'id' || a.name === 'unique')) return true;
+  const inBlockAttr = block.attributes.some(
+    (a) => (a.name === 'id' || a.name === 'unique' || a.name === 'index') && fieldRefs(attributeArg(a, 'fields', 0)?.value).includes(field.name),
+  );
+  return inBlockAttr || isRelationScalar(block, field);
+}
+
+function isRelationScalar(block: Block, field: Field): boolean {
+  return block.fields.some((f) =>
+    f.attributes.some((a) => a.name === 'relation' && fieldRefs(attributeArg(a, 'fields')?.value).includes(field.name)),
+  );
 }
 
 function isInCompositeId(block: Block, name: string): boolean {
@@ -326,6 +363,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   const { file, block } = found;
   const field = fieldOf(block, intent.column);
   if (!field?.type || !block.closed || !block.closeBrace) return undefined;
+  if (field.attributes.some((a) => a.name === 'id') || isRelationScalar(block, field)) return undefined;
   const values = enumValues(intent.values);
   if (values.length === 0) return undefined;
   const existing = new Set<string>();

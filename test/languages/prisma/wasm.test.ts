@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as wasm from '../../../server/src/languages/prisma/wasm';
+
+test('wasm build per Prisma major: 5, 6, else the newest', () => {
+  assert.equal(wasm.wasmMajorFor(4), 5);
+  assert.equal(wasm.wasmMajorFor(5), 5);
+  assert.equal(wasm.wasmMajorFor(6), 6);
+  assert.equal(wasm.wasmMajorFor(7), 7);
+  assert.equal(wasm.wasmMajorFor(9), 7);
+  assert.equal(wasm.wasmMajorFor(undefined), 7);
+});
+
+test('referential actions from the wasm agree with the fallback table', () => {
+  for (const major of [5, 6, 7] as const) {
+    for (const provider of ['postgresql', 'postgres', 'mysql', 'sqlite', 'sqlserver', 'cockroachdb', 'mongodb']) {
+      for (const mode of ['foreignKeys', 'prisma'] as const) {
+        if (provider === 'mongodb' && mode === 'foreignKeys') continue;
+        assert.deepEqual(
+          wasm.referentialActions(provider, mode, major),
+          wasm.fallbackReferentialActions(provider, mode),
+          `${provider} ${mode} ${major}`,
+        );
+      }
+    }
+  }
+});
+
+test('a wasm panic comes back as a result with the panic message, and the wasm keeps working', () => {
+  for (const major of [5, 6, 7] as const) {
+    const res = wasm.debugPanicForTests(major);
+    assert.equal(res.ok, false);
+    if (!res.ok) {
+      assert.equal(res.panic, true);
+      assert.match(res.error, /debug_panic|panic/i);
+    }
+    const after = wasm.lint([['/a.prisma', 'model A {\n  id Int @id\n}\n']], major);
+    assert.deepEqual(after, { ok: true, value: [] });
+  }
+});
+
+test('validate and get_datamodel report invalid schemas as data, not exceptions', () => {
+  const bad = [['/a.prisma', 'model A {\n  id Strin @id\n}\n']] as const;
+  const v = wasm.validate(bad, 6);
+  assert.deepEqual(v.ok && v.value.valid, false);
+  assert.ok(v.ok && /Strin/.test(v.value.message ?? ''));
+  assert.equal(wasm.getDatamodel(bad, 6).ok, false);
+  const good = wasm.getDatamodel([['/a.prisma', 'model A {\n  id Int @id\n}\n']], 7);
+  assert.ok(good.ok);
+});
