@@ -1,0 +1,72 @@
+import type { Column } from '../model';
+import type { Rule } from '../types';
+import { words } from '../names';
+import { changeColumnTypeTitle } from '../titles';
+import { dialectHasJson, isTextLike, literalDefault } from './literals';
+
+/** Names that usually hold a JSON document when the column is text-sized. */
+const JSON_NAMES = new Set([
+  'metadata', 'meta', 'json', 'payload', 'settings', 'config', 'configuration', 'attributes', 'attrs', 'extra',
+  'extras', 'preferences', 'prefs', 'properties', 'props', 'params', 'parameters', 'options',
+]);
+
+function looksLikeJsonDocument(value: string): boolean {
+  const text = value.trim();
+  if (!/^(\{[\s\S]*\}|\[[\s\S]*\])$/.test(text)) return false;
+  try {
+    JSON.parse(text.replace(/\\"/g, '"'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why this string column holds JSON, or undefined. */
+export function jsonEvidence(column: Column): string | undefined {
+  if (column.type !== 'string') return undefined;
+  const value = literalDefault(column.default);
+  if (value !== undefined && looksLikeJsonDocument(value)) return `its default is ${value.trim()}`;
+  if (column.comment && /\bjson\b/i.test(column.comment)) return 'its comment says JSON';
+  const ws = words(column.name);
+  if (ws.length > 0 && JSON_NAMES.has(ws[ws.length - 1]) && isTextLike(column)) return `its name and text type say so`;
+  return undefined;
+}
+
+export const jsonInString: Rule = {
+  meta: {
+    id: 'json-in-string',
+    category: 'data-types',
+    defaultSeverity: 'info',
+    languages: ['prisma', 'drizzle', 'sql'],
+    description: 'A string column that holds JSON, where the database has a JSON type.',
+    fix: 'unsafe',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (!jsonInString.meta.languages.includes(database.language) || database.dialect === 'mongodb') continue;
+      const hasJson = dialectHasJson(database);
+      for (const table of database.tables) {
+        if (table.isView) continue;
+        for (const column of table.columns) {
+          const evidence = jsonEvidence(column);
+          if (!evidence) continue;
+          context.report({
+            message:
+              `${table.name}.${column.name} keeps JSON in a string (${evidence}): the database cannot validate it, ` +
+              `query or index its fields (no JSON operators), and every read must parse it.`,
+            loc: column.loc,
+            fixes: hasJson
+              ? [
+                  {
+                    title: changeColumnTypeTitle(database, column, 'json'),
+                    safety: 'unsafe',
+                    intent: { kind: 'changeColumnType', database, table, column, to: 'json' },
+                  },
+                ]
+              : [],
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * Small helpers the data-type rules share: reading a column's default as written, telling a text
+ * column from a short varchar, and which dialects have JSON, enums and exact decimals.
+ */
+import type { Column, Database } from '../model';
+
+/** The literal value of a default as written (`"[]"`, `'{}'::text`, `'open'::character varying`), or undefined. */
+export function literalDefault(written: string | undefined): string | undefined {
+  if (written === undefined) return undefined;
+  let text = written.trim();
+  // A Postgres cast after the literal.
+  text = text.replace(/::[\w\s."]+(\(\d+\))?(\[\])?$/, '').trim();
+  if (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1).trim();
+  const quote = text[0];
+  if ((quote === '"' || quote === "'" || quote === '`') && text.length >= 2 && text.endsWith(quote)) {
+    return text.slice(1, -1);
+  }
+  return undefined;
+}
+
+/** A text-sized string column (`text`, `String`, `longtext`, unbounded `varchar`), not a short `varchar(50)`. */
+export function isTextLike(column: Column): boolean {
+  if (column.type !== 'string') return false;
+  const raw = column.rawType.toLowerCase();
+  const length = /(?:char|varying)\s*\(\s*(\d+)/.exec(raw) ?? /length\s*:\s*(\d+)/.exec(raw);
+  return !length || Number(length[1]) >= 1000;
+}
+
+/** Prisma gained Json and enums on SQLite in 6.2; an unknown version is taken as the newest. */
+function prismaSqliteHasJsonAndEnums(database: Database): boolean {
+  return database.language === 'prisma' && (database.prismaMajor === undefined || database.prismaMajor >= 6);
+}
+
+export function dialectHasJson(database: Database): boolean {
+  switch (database.dialect) {
+    case 'postgresql':
+    case 'cockroachdb':
+    case 'mysql':
+      return true;
+    case 'sqlite':
+      return prismaSqliteHasJsonAndEnums(database);
+    default:
+      return false;
+  }
+}
+
+export function dialectHasEnums(database: Database): boolean {
+  switch (database.dialect) {
+    case 'postgresql':
+    case 'cockroachdb':
+    case 'mysql':
+      return true;
+    case 'mongodb':
+      return database.language === 'prisma';
+    case 'sqlite':
+      return prismaSqliteHasJsonAndEnums(database);
+    default:
+      return false;
+  }
+}
+
+/** Exact decimals that really store exactly (SQLite's DECIMAL affinity stores a REAL). */
+export function dialectHasDecimal(database: Database): boolean {
+  return ['postgresql', 'cockroachdb', 'mysql', 'sqlserver'].includes(database.dialect);
+}

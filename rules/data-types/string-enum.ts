@@ -1,0 +1,152 @@
+import type { Column, Database } from '../model';
+import type { Rule } from '../types';
+import { quoteList, words } from '../names';
+import { createEnumTitle } from '../titles';
+import { dialectHasEnums, literalDefault } from './literals';
+
+/** Last words of a column name that usually name one of a closed set of values. */
+const ENUM_NAMES = new Set([
+  'status', 'state', 'type', 'kind', 'role', 'tier', 'level', 'category', 'mode', 'stage', 'phase', 'priority',
+  'visibility', 'plan', 'severity', 'side', 'direction', 'gender', 'channel', 'frequency', 'interval', 'method',
+  'provider', 'outcome', 'result', 'visibility', 'permission', 'scope',
+]);
+/** The strongest of them: enough, with a bare-word default, to report even without documented values. */
+const STRONG_ENUM_NAMES = new Set(['status', 'state', 'role', 'kind', 'type', 'tier', 'level', 'stage', 'phase', 'priority', 'severity', 'side']);
+
+type Token = { kind: 'word' | 'quoted' | 'sep' | 'punct'; text: string };
+
+/** A tiny tokenizer over comment text: words, quoted strings, list separators (`|` `,` `/` `or`), the rest. */
+export function tokenizeComment(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      const end = text.indexOf(ch, i + 1);
+      if (end < 0) {
+        tokens.push({ kind: 'punct', text: ch });
+        i++;
+      } else {
+        tokens.push({ kind: 'quoted', text: text.slice(i + 1, end) });
+        i = end + 1;
+      }
+    } else if (/[A-Za-z0-9_]/.test(ch)) {
+      let j = i + 1;
+      while (j < text.length && /[A-Za-z0-9_-]/.test(text[j])) j++;
+      const word = text.slice(i, j);
+      tokens.push({ kind: word.toLowerCase() === 'or' ? 'sep' : 'word', text: word });
+      i = j;
+    } else if (ch === '|' || ch === ',' || ch === '/') {
+      tokens.push({ kind: 'sep', text: ch });
+      i++;
+    } else {
+      tokens.push({ kind: 'punct', text: ch });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+/** Words that may introduce a list of values without being part of it ("one of a, b", "either a or b"). */
+const LEAD_INS = new Set(['of', 'either', 'be', 'is', 'are', 'values', 'value', 'eg', 'ie']);
+
+/** The longest run `v (sep v)+` of tokens of `kind`, bounded by non-words on both sides. */
+function longestRun(tokens: Token[], kind: 'word' | 'quoted'): string[] {
+  let best: string[] = [];
+  for (let start = 0; start < tokens.length; start++) {
+    if (tokens[start].kind !== kind) continue;
+    const before = tokens[start - 1];
+    if (kind === 'word' && before && before.kind === 'word' && !LEAD_INS.has(before.text.toLowerCase())) continue;
+    const run = [tokens[start].text];
+    let i = start + 1;
+    while (i + 1 < tokens.length && tokens[i].kind === 'sep' && tokens[i + 1].kind === kind) {
+      run.push(tokens[i + 1].text);
+      i += 2;
+    }
+    const after = tokens[i];
+    // Runs starting inside this one are its suffixes: shorter, same end. Skip them (keeps this linear).
+    const next = i - 1;
+    const bounded = !(kind === 'word' && after && (after.kind === 'word' || after.kind === 'quoted'));
+    if (bounded && run.length > best.length) best = run;
+    start = Math.max(start, next);
+  }
+  return best;
+}
+
+/** The closed set of values a comment documents (`"active" | "paused"`, `pending, completed, failed`), or []. */
+export function documentedValues(comment: string | undefined): string[] {
+  if (!comment) return [];
+  const tokens = tokenizeComment(comment);
+  const quoted = longestRun(tokens, 'quoted').map((v) => v.trim());
+  const run = quoted.length >= 2 ? quoted : longestRun(tokens, 'word');
+  const values = [...new Set(run)];
+  if (values.length < 2 || values.some((v) => !/^[A-Za-z][A-Za-z0-9_ .:-]{0,39}$/.test(v))) return [];
+  return values;
+}
+
+function prismaIdentifiers(values: readonly string[]): boolean {
+  return values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v));
+}
+
+function canCreateEnum(database: Database, values: readonly string[]): boolean {
+  if (!dialectHasEnums(database)) return false;
+  // Prisma enum values must be identifiers; SQL and Drizzle take any string.
+  return database.language !== 'prisma' || prismaIdentifiers(values);
+}
+
+function enumLike(column: Column, names: Set<string>): boolean {
+  const ws = words(column.name);
+  return ws.length > 0 && names.has(ws[ws.length - 1]);
+}
+
+export const stringEnum: Rule = {
+  meta: {
+    id: 'string-enum',
+    category: 'data-types',
+    defaultSeverity: 'info',
+    languages: ['prisma', 'drizzle', 'sql'],
+    description: 'A string column that holds one of a documented, closed set of values: an enum the database does not enforce.',
+    fix: 'unsafe',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (!stringEnum.meta.languages.includes(database.language)) continue;
+      for (const table of database.tables) {
+        if (table.isView) continue;
+        for (const column of table.columns) {
+          if (column.type !== 'string' || !enumLike(column, ENUM_NAMES)) continue;
+          const values = documentedValues(column.comment);
+          if (values.length >= 2) {
+            context.report({
+              message:
+                `${table.name}.${column.name} holds one of ${quoteList(values)} as free text: the database accepts any string, ` +
+                `so a typo or a retired value is stored silently.`,
+              loc: column.loc,
+              fixes: canCreateEnum(database, values)
+                ? [
+                    {
+                      title: createEnumTitle(database, table, column, values),
+                      safety: 'unsafe',
+                      intent: { kind: 'createEnum', database, table, column, values },
+                    },
+                  ]
+                : [],
+            });
+            continue;
+          }
+          const fallback = literalDefault(column.default);
+          if (enumLike(column, STRONG_ENUM_NAMES) && fallback !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(fallback)) {
+            context.report({
+              message:
+                `${table.name}.${column.name} looks like an enum kept as free text (default "${fallback}"): the database accepts any string. ` +
+                `Document the allowed values in a comment (// "a" | "b") to get a fix that creates the enum.`,
+              loc: column.loc,
+            });
+          }
+        }
+      }
+    }
+  },
+};

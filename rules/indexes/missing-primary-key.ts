@@ -1,0 +1,30 @@
+import type { Rule } from '../types';
+import { tablesByNameKey } from '../names';
+import { leftoverOf } from '../migrations/backup-table';
+
+export const missingPrimaryKey: Rule = {
+  meta: {
+    id: 'missing-primary-key',
+    category: 'indexes',
+    defaultSeverity: 'warning',
+    // Prisma refuses a model without @id/@@id/@unique, so only Drizzle and SQL can get here.
+    languages: ['drizzle', 'sql'],
+    description: 'A table without a primary key.',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (!missingPrimaryKey.meta.languages.includes(database.language)) continue;
+      const names = tablesByNameKey(database);
+      for (const table of database.tables) {
+        // A leftover copy (`CREATE TABLE x_backup AS SELECT …`) has no key by nature: backup-table reports it.
+        if (table.isView || table.primaryKey || leftoverOf(database, table, names)) continue;
+        context.report({
+          message:
+            `Table ${table.name} has no primary key: nothing identifies a row, so duplicates slip in, ORMs cannot update or delete one row ` +
+            `reliably, and logical replication cannot replicate its updates and deletes.`,
+          loc: table.nameLoc,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,52 @@
+import type { Rule } from '../types';
+import { dialectIndexesForeignKeys, isCovered, tableOf } from '../types';
+import { aRowOf } from '../names';
+import { addIndexTitle } from '../titles';
+
+export const unindexedForeignKey: Rule = {
+  meta: {
+    id: 'unindexed-foreign-key',
+    category: 'indexes',
+    defaultSeverity: 'warning',
+    languages: ['prisma', 'drizzle', 'sql'],
+    description: 'A foreign key whose columns are not the leading columns of any index, unique constraint or primary key.',
+    fix: 'safe',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (!unindexedForeignKey.meta.languages.includes(database.language)) continue;
+      // MySQL/InnoDB indexes foreign-key columns itself; MongoDB has no joins to speak of here.
+      if (dialectIndexesForeignKeys(database) || database.dialect === 'mongodb') continue;
+      for (const table of database.tables) {
+        if (table.isView) continue;
+        const seen = new Set<string>();
+        for (const fk of table.foreignKeys) {
+          if (fk.columns.length === 0 || isCovered(table, fk.columns)) continue;
+          // Two relations over the same columns need one index and one finding.
+          const key = [...fk.columns].sort().join('\u0000');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const parent = fk.references.table;
+          const cols = fk.columns.join(', ');
+          const deletes = fk.enforced
+            ? `every delete of ${aRowOf(database.language, parent)} scans all of ${table.name} to check for referencing rows`
+            : `every delete of ${aRowOf(database.language, parent)} through the ORM scans all of ${table.name} to emulate the referential action`;
+          const related = tableOf(database, parent);
+          context.report({
+            message: `Foreign key ${table.name} (${cols}) has no index: ${deletes}, and so does every join or filter by ${cols}.`,
+            loc: fk.loc,
+            fixes: [
+              {
+                title: addIndexTitle(database, table, fk.columns),
+                safety: 'safe',
+                preferred: true,
+                intent: { kind: 'addIndex', database, table, columns: [...fk.columns] },
+              },
+            ],
+            related: related ? [{ loc: related.nameLoc, message: `Referenced table ${related.name}` }] : undefined,
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,107 @@
+import type { Database, Table } from '../model';
+import type { Rule } from '../types';
+import { findTableByName, tablesByNameKey, words } from '../names';
+
+/** Suffixes that say "backup" on their own (`chat_messages_backup`, `UserBackup`, `orders_bak`). */
+const STRONG = new Set(['backup', 'bak', 'bkp']);
+/**
+ * Suffixes that say it only when the original table still exists (`users_old`, `orders_copy`, `events_tmp`);
+ * `backups` alone is more often a table *of* backups (`database_backups`).
+ */
+const WEAK_SUFFIX = new Set(['old', 'copy', 'tmp', 'temp', 'backups']);
+/** Prefixes (`backup_users`, `old_orders`) — also names of real tables (`backup_logs`, `tmp_uploads`). */
+const PREFIX = new Set(['backup', 'bak', 'old', 'copy', 'tmp', 'temp']);
+
+interface Leftover {
+  /** What the name says the table is a copy of. */
+  base: string;
+  /** The original table, when it exists. */
+  original?: Table;
+}
+
+/** A trailing date: `_20240115`, `_2024_01_15`, `_2024-01-15` (words: ['20240115'] or ['2024','01','15']). */
+function trailingDateWords(ws: readonly string[]): number {
+  const last = ws[ws.length - 1];
+  if (/^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(last)) return 1;
+  if (ws.length >= 3) {
+    const [y, m, d] = ws.slice(-3);
+    if (/^(19|20)\d{2}$/.test(y) && /^(0[1-9]|1[0-2])$/.test(m) && /^(0[1-9]|[12]\d|3[01])$/.test(d)) return 3;
+  }
+  return 0;
+}
+
+function sharesColumns(copy: Table, original: Table): boolean {
+  const names = new Set(copy.columns.map((c) => (c.dbName ?? c.name).toLowerCase()));
+  // Every table has an `id`: it proves nothing. Ask for a real shape to compare.
+  const wanted = original.columns.map((c) => (c.dbName ?? c.name).toLowerCase()).filter((c) => c !== 'id');
+  if (wanted.length < 2) return false;
+  return wanted.filter((c) => names.has(c)).length / wanted.length >= 0.8;
+}
+
+/** Why `table` looks like a leftover copy, or undefined. */
+export function leftoverOf(database: Database, table: Table, names = tablesByNameKey(database)): Leftover | undefined {
+  const name = table.dbName ?? table.name;
+  const ws = words(name);
+  if (ws.length < 2) return undefined;
+  const join = (parts: string[]) => parts.join('_');
+  const last = ws[ws.length - 1];
+  if (STRONG.has(last)) {
+    const base = join(ws.slice(0, -1));
+    return { base, original: findTableByName(database, base, table, names) };
+  }
+  if (WEAK_SUFFIX.has(last)) {
+    const base = join(ws.slice(0, -1));
+    const original = findTableByName(database, base, table, names);
+    return original ? { base, original } : undefined;
+  }
+  const dateWords = trailingDateWords(ws);
+  if (dateWords > 0 && ws.length > dateWords) {
+    const base = join(ws.slice(0, -dateWords));
+    const original = findTableByName(database, base, table, names);
+    if (!original) return undefined;
+    // Several dated siblings are partitions (`logs_20240115`, `logs_20240116`, …), not a backup.
+    const siblings = database.tables.filter((t) => {
+      const tw = words(t.dbName ?? t.name);
+      const n = trailingDateWords(tw);
+      return n > 0 && join(tw.slice(0, -n)) === base;
+    });
+    return siblings.length < 3 ? { base, original } : undefined;
+  }
+  if (PREFIX.has(ws[0])) {
+    // `backup_logs` is usually a log of backups: only a copy when it mirrors an existing table's columns.
+    const base = join(ws.slice(1));
+    const original = findTableByName(database, base, table, names);
+    return original && sharesColumns(table, original) ? { base, original } : undefined;
+  }
+  return undefined;
+}
+
+export const backupTable: Rule = {
+  meta: {
+    id: 'backup-table',
+    category: 'migrations',
+    defaultSeverity: 'info',
+    languages: ['sql', 'prisma', 'drizzle'],
+    description: 'A table named like a leftover backup or copy (`*_backup`, `*_old`, `backup_*`, a date suffix).',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (!backupTable.meta.languages.includes(database.language)) continue;
+      const names = tablesByNameKey(database);
+      const referenced = new Set(database.tables.flatMap((t) => t.foreignKeys.filter((fk) => fk.references.table !== t.name).map((fk) => fk.references.table)));
+      for (const table of database.tables) {
+        if (table.isView || referenced.has(table.name) || (table.dbName !== undefined && referenced.has(table.dbName))) continue;
+        const leftover = leftoverOf(database, table, names);
+        if (!leftover) continue;
+        const of = leftover.original ? leftover.original.name : leftover.base;
+        context.report({
+          message:
+            `Table ${table.name} looks like a leftover copy of ${of}: it takes disk and backup time, drifts from the real ` +
+            `table's constraints, and invites reads of stale data. Drop it once its data is no longer needed.`,
+          loc: table.nameLoc,
+          related: leftover.original ? [{ loc: leftover.original.nameLoc, message: `Original table ${leftover.original.name}` }] : undefined,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,43 @@
+import type { Rule } from '../types';
+
+export const indexNotConcurrent: Rule = {
+  meta: {
+    id: 'index-not-concurrent',
+    category: 'migrations',
+    defaultSeverity: 'warning',
+    languages: ['sql'],
+    description: 'CREATE INDEX without CONCURRENTLY on a Postgres table that already exists: writes wait until the index is built.',
+    fix: 'safe',
+  },
+  check(context) {
+    for (const database of context.databases) {
+      if (database.language !== 'sql' || database.dialect !== 'postgresql') continue;
+      for (const statement of database.statements ?? []) {
+        if (statement.kind !== 'createIndex' || statement.concurrently || statement.tableCreatedInSameMigration) continue;
+        const inTransaction = statement.migration.transactional || statement.inExplicitTransaction === true;
+        const target = statement.table ?? 'the table';
+        context.report({
+          message:
+            `CREATE INDEX on existing table ${target} without CONCURRENTLY takes a SHARE lock: every insert, update and delete ` +
+            `on ${target} waits until the whole index is built, minutes on a large table.`,
+          loc: statement.loc,
+          fixes: [
+            inTransaction
+              ? {
+                  // CONCURRENTLY cannot run inside a transaction block: the writer puts it in a migration of its own.
+                  title: 'Create the index CONCURRENTLY in a migration of its own (this migration runs in a transaction)',
+                  safety: 'unsafe',
+                  intent: { kind: 'addConcurrently', database, statement },
+                }
+              : {
+                  title: 'Add CONCURRENTLY',
+                  safety: 'safe',
+                  preferred: true,
+                  intent: { kind: 'addConcurrently', database, statement },
+                },
+          ],
+        });
+      }
+    }
+  },
+};

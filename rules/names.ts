@@ -1,0 +1,130 @@
+/**
+ * Name helpers shared by the schema rules: splitting identifiers into words (camelCase, snake_case,
+ * kebab-case), singular/plural tolerance, and display names. Pure functions, no state.
+ */
+import type { Column, Database, Table } from './model';
+
+/** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
+export function words(identifier: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  const kind = (code: number): 0 | 1 | 2 | 3 =>
+    code >= 97 && code <= 122 ? 1 : code >= 65 && code <= 90 ? 2 : code >= 48 && code <= 57 ? 3 : 0; // lower, upper, digit, other
+  for (let i = 0; i <= identifier.length; i++) {
+    const k = i < identifier.length ? kind(identifier.charCodeAt(i)) : 0;
+    if (k === 0) {
+      if (start >= 0) out.push(identifier.slice(start, i).toLowerCase());
+      start = -1;
+      continue;
+    }
+    if (start < 0) {
+      start = i;
+      continue;
+    }
+    const prev = kind(identifier.charCodeAt(i - 1));
+    const next = i + 1 < identifier.length ? kind(identifier.charCodeAt(i + 1)) : 0;
+    const boundary =
+      (k === 2 && (prev === 1 || prev === 3)) || // fooBar, v2Api
+      (k === 2 && prev === 2 && next === 1) || // HTTPServer → HTTP|Server
+      (k === 3 && prev !== 3); // backup2024 → backup|2024
+    if (boundary) {
+      out.push(identifier.slice(start, i).toLowerCase());
+      start = i;
+    }
+  }
+  return out;
+}
+
+/** A crude English singular, good enough for table names (`categories` → `category`, `statuses` → `status`). */
+export function singular(word: string): string {
+  const w = word.toLowerCase();
+  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.length > 4 && /(ss|sh|ch|x|z|us)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us')) return w.slice(0, -1);
+  return w;
+}
+
+/** Canonical key for comparing names: words joined, last word singular (`chat_messages` ≡ `ChatMessage`). */
+export function nameKey(identifier: string): string {
+  const ws = words(identifier);
+  if (ws.length === 0) return '';
+  ws[ws.length - 1] = singular(ws[ws.length - 1]);
+  return ws.join('');
+}
+
+/** Tables by `nameKey` of their name and database name, for repeated lookups. */
+export function tablesByNameKey(database: Database): Map<string, Table[]> {
+  const byKey = new Map<string, Table[]>();
+  for (const t of database.tables) {
+    for (const key of new Set([nameKey(t.name), t.dbName !== undefined ? nameKey(t.dbName) : ''])) {
+      if (!key) continue;
+      const list = byKey.get(key);
+      if (list) list.push(t);
+      else byKey.set(key, [t]);
+    }
+  }
+  return byKey;
+}
+
+/**
+ * The table whose name (or database name) matches `identifier`, singular/plural and case tolerant.
+ * Pass `index` (from `tablesByNameKey`) when looking up many names in one database.
+ */
+export function findTableByName(
+  database: Database,
+  identifier: string,
+  except?: Table,
+  index: Map<string, Table[]> = tablesByNameKey(database),
+): Table | undefined {
+  const key = nameKey(identifier);
+  if (!key) return undefined;
+  return index.get(key)?.find((t) => t !== except);
+}
+
+/** The name a column has in the database (`strategy_id` for a Drizzle `strategyId`). */
+export function sqlColumnName(column: Column | undefined, fallback: string): string {
+  return column?.dbName ?? column?.name ?? fallback;
+}
+
+/** "a Event" → "an Event". */
+export function article(noun: string): string {
+  // Sound, not spelling: "a user", "a unique", "an hour".
+  const an = /^(hour|honest|honou?r|heir)/i.test(noun) || (/^[aeiou]/i.test(noun) && !/^(u[bcdfgklmnprstvz][aeiou]|use|eu|one\b|once)/i.test(noun));
+  return an ? `an ${noun}` : `a ${noun}`;
+}
+
+/** `Question.eventId`. */
+export function qualified(table: Table, column: string): string {
+  return `${table.name}.${column}`;
+}
+
+/** `(eventId)` or `(userId, roleId)`. */
+export function columnList(columns: readonly string[]): string {
+  return `(${columns.join(', ')})`;
+}
+
+/** `PascalCase` from any identifier (`signal_trade` + `status` → `SignalTradeStatus`). */
+export function pascal(...parts: string[]): string {
+  return parts
+    .flatMap(words)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** `snake_case` from any identifier. */
+export function snake(...parts: string[]): string {
+  return parts.flatMap(words).join('_');
+}
+
+/** Quote a name in a message: `"open"`. */
+export function quoteList(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(', ');
+}
+
+/**
+ * One row of a table, in words: Prisma models are singular nouns ("an Event"); SQL and Drizzle
+ * tables are usually plural ("a strategies row").
+ */
+export function aRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
+  return language === 'prisma' ? article(tableName) : `${article(tableName)} row`;
+}

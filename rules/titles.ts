@@ -1,0 +1,139 @@
+/**
+ * Fix titles in the language of the user's database. Rules decide the intent; these tiny pure helpers
+ * only *name* the result the way the user will read it in their file ("Add @@index([eventId])",
+ * "Create index on trades (strategy_id)", "Add index(\"trades_strategy_id_idx\").on(table.strategyId)").
+ * The front-ends write the text; `drizzleIndexName` and `enumTypeName` are exported so that the text
+ * they write can match the title.
+ */
+import type { Column, Database, ForeignKey, Index, ReferentialAction, Table } from './model';
+import { columnOf } from './types';
+import { pascal, snake, sqlColumnName } from './names';
+
+const SQL_ACTION: Record<ReferentialAction, string> = {
+  Cascade: 'CASCADE',
+  Restrict: 'RESTRICT',
+  NoAction: 'NO ACTION',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
+};
+
+const DRIZZLE_ACTION: Record<ReferentialAction, string> = {
+  Cascade: 'cascade',
+  Restrict: 'restrict',
+  NoAction: 'no action',
+  SetNull: 'set null',
+  SetDefault: 'set default',
+};
+
+/** The SQL table name (Prisma `@@map`, Drizzle `pgTable("trades")`). */
+export function sqlTableName(table: Table): string {
+  return table.dbName ?? table.name;
+}
+
+function sqlColumns(table: Table, columns: readonly string[]): string[] {
+  return columns.map((c) => sqlColumnName(columnOf(table, c), c));
+}
+
+/** The name Drizzle fixes give a new index: `<table>_<columns>_idx` in SQL names (`trades_strategy_id_idx`). */
+export function drizzleIndexName(table: Table, columns: readonly string[]): string {
+  return `${sqlTableName(table)}_${sqlColumns(table, columns).join('_')}_idx`;
+}
+
+/** The name an enum created for `table.column` gets: `SignalTradeStatus` (Prisma), `signal_trade_status` (SQL, Drizzle). */
+export function enumTypeName(database: Database, table: Table, column: Column): string {
+  return database.language === 'prisma' ? pascal(table.name, column.name) : snake(sqlTableName(table), sqlColumnName(column, column.name));
+}
+
+export function setOnDeleteTitle(database: Database, table: Table, fk: ForeignKey, action: ReferentialAction): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Set onDelete: ${action}${fk.relationField ? ` on ${fk.relationField}` : ''}`;
+    case 'drizzle':
+      return `Set { onDelete: "${DRIZZLE_ACTION[action]}" }`;
+    case 'sql':
+      return `Recreate the foreign key ${sqlTableName(table)} (${sqlColumns(table, fk.columns).join(', ')}) with ON DELETE ${SQL_ACTION[action]}`;
+  }
+}
+
+export function addIndexTitle(database: Database, table: Table, columns: readonly string[]): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Add @@index([${columns.join(', ')}])`;
+    case 'drizzle':
+      return `Add index("${drizzleIndexName(table, columns)}").on(${columns.map((c) => `table.${c}`).join(', ')})`;
+    case 'sql':
+      return `Create index on ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')})`;
+  }
+}
+
+export function dropIndexTitle(database: Database, table: Table, index: Index): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Remove ${index.unique ? '@@unique' : '@@index'}([${index.columns.join(', ')}])`;
+    case 'drizzle':
+      return index.name ? `Remove ${index.unique ? 'uniqueIndex' : 'index'}("${index.name}")` : `Remove the ${index.unique ? 'unique constraint' : 'index'} on (${index.columns.join(', ')})`;
+    case 'sql':
+      return index.name
+        ? `Drop ${index.unique ? 'unique index' : 'index'} ${index.name}`
+        : `Drop the ${index.unique ? 'unique index' : 'index'} on ${sqlTableName(table)} (${sqlColumns(table, index.columns).join(', ')})`;
+  }
+}
+
+export function changeColumnTypeTitle(database: Database, column: Column, to: 'json' | 'decimal'): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Change ${column.name} to ${to === 'json' ? 'Json' : 'Decimal'}`;
+    case 'drizzle': {
+      const builder = to === 'json' ? (database.dialect === 'mysql' ? 'json' : 'jsonb') : database.dialect === 'mysql' ? 'decimal' : 'numeric';
+      return `Change ${column.name} to ${builder}(…)`;
+    }
+    case 'sql': {
+      const type = to === 'json' ? (database.dialect === 'mysql' ? 'JSON' : 'jsonb') : database.dialect === 'mysql' ? 'DECIMAL' : 'numeric';
+      return `Change column ${sqlColumnName(column, column.name)} to ${type}`;
+    }
+  }
+}
+
+export function makeNullableTitle(database: Database, column: Column): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Make ${column.name} optional`;
+    case 'drizzle':
+      return `Remove .notNull() from ${column.name}`;
+    case 'sql':
+      return `Drop NOT NULL on ${sqlColumnName(column, column.name)}`;
+  }
+}
+
+export function addForeignKeyTitle(
+  database: Database,
+  table: Table,
+  columns: readonly string[],
+  target: Table,
+  targetColumns: readonly string[],
+): string {
+  switch (database.language) {
+    case 'prisma':
+      return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}])`;
+    case 'drizzle':
+      return `Add .references(() => ${target.name}.${targetColumns[0]}) to ${columns[0]}`;
+    case 'sql':
+      return `Add foreign key ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')}) → ${sqlTableName(target)} (${sqlColumns(target, targetColumns).join(', ')})${database.dialect === 'postgresql' ? ' NOT VALID' : ''}`;
+  }
+}
+
+export function createEnumTitle(database: Database, table: Table, column: Column, values: readonly string[]): string {
+  const name = enumTypeName(database, table, column);
+  switch (database.language) {
+    case 'prisma':
+      return `Create enum ${name} { ${values.join(' ')} } for ${column.name}`;
+    case 'drizzle':
+      return database.dialect === 'mysql'
+        ? `Change ${column.name} to mysqlEnum([${values.map((v) => `"${v}"`).join(', ')}])`
+        : `Create pgEnum("${name}", [${values.map((v) => `"${v}"`).join(', ')}]) for ${column.name}`;
+    case 'sql':
+      return database.dialect === 'mysql'
+        ? `Change column ${sqlColumnName(column, column.name)} to ENUM(${values.map((v) => `'${v}'`).join(', ')})`
+        : `Create type ${name} AS ENUM (${values.map((v) => `'${v}'`).join(', ')}) for ${sqlColumnName(column, column.name)}`;
+  }
+}

@@ -1,0 +1,66 @@
+/** The name and title helpers the schema rules share (rules/names.ts, rules/titles.ts). */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { aRowOf, findTableByName, nameKey, singular, words } from '../../rules/names';
+import { addIndexTitle, drizzleIndexName, enumTypeName, setOnDeleteTitle } from '../../rules/titles';
+import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
+
+describe('names', () => {
+  it('splits identifiers into lower-case words', () => {
+    assert.deepEqual(words('chatMessages_backup2024'), ['chat', 'messages', 'backup', '2024']);
+    assert.deepEqual(words('HTTPServer'), ['http', 'server']);
+    assert.deepEqual(words('chatSessionID'), ['chat', 'session', 'id']);
+    assert.deepEqual(words('__'), []);
+  });
+  it('singularises table names', () => {
+    assert.equal(singular('categories'), 'category');
+    assert.equal(singular('statuses'), 'status');
+    assert.equal(singular('status'), 'status');
+    assert.equal(singular('users'), 'user');
+    assert.equal(singular('addresses'), 'address');
+  });
+  it('matches names across case, separators and number', () => {
+    assert.equal(nameKey('chat_messages'), nameKey('ChatMessage'));
+    const db = sqlDb([table('chat_sessions'), table('Person', { dbName: 'people' })]);
+    assert.equal(findTableByName(db, 'chatSession')?.name, 'chat_sessions');
+    assert.equal(findTableByName(db, 'people')?.name, 'Person');
+    assert.equal(findTableByName(db, 'chat'), undefined);
+  });
+  it('names a row the way each language names tables', () => {
+    assert.equal(aRowOf('prisma', 'Event'), 'an Event');
+    assert.equal(aRowOf('sql', 'users'), 'a users row');
+  });
+});
+
+describe('titles', () => {
+  const trades = () =>
+    table('trades', { columns: [column('strategyId', 'int', { dbName: 'strategy_id' })], foreignKeys: [fk(['strategyId'], 'strategies', ['id'], { relationField: 'strategy' })] });
+  it('addIndex in each language', () => {
+    const t = trades();
+    assert.equal(addIndexTitle(prismaDb([t]), t, ['strategyId']), 'Add @@index([strategyId])');
+    assert.equal(addIndexTitle(sqlDb([t]), t, ['strategyId']), 'Create index on trades (strategy_id)');
+    assert.equal(addIndexTitle(drizzleDb([t]), t, ['strategyId']), 'Add index("trades_strategy_id_idx").on(table.strategyId)');
+    assert.equal(drizzleIndexName(t, ['strategyId']), 'trades_strategy_id_idx');
+  });
+  it('setOnDelete in each language', () => {
+    const t = trades();
+    const f = t.foreignKeys[0];
+    assert.equal(setOnDeleteTitle(prismaDb([t]), t, f, 'SetNull'), 'Set onDelete: SetNull on strategy');
+    assert.equal(setOnDeleteTitle(drizzleDb([t]), t, f, 'SetNull'), 'Set { onDelete: "set null" }');
+    assert.equal(setOnDeleteTitle(sqlDb([t]), t, f, 'NoAction'), 'Recreate the foreign key trades (strategy_id) with ON DELETE NO ACTION');
+  });
+  it('enum type names', () => {
+    const t = table('SignalTrade', { columns: [column('status')] });
+    assert.equal(enumTypeName(prismaDb([t]), t, t.columns[1]), 'SignalTradeStatus');
+    assert.equal(enumTypeName(sqlDb([t]), t, t.columns[1]), 'signal_trade_status');
+  });
+});
+
+describe('article', () => {
+  it('goes by sound for the common cases', async () => {
+    const { article } = await import('../../rules/names');
+    assert.deepEqual(['Event', 'User', 'users', 'Order', 'Umbrella', 'unit', 'Hour', 'Post'].map(article), [
+      'an Event', 'a User', 'a users', 'an Order', 'an Umbrella', 'a unit', 'an Hour', 'a Post',
+    ]);
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { unindexedForeignKey } from '../../rules/indexes/unindexed-foreign-key';
+import { column, drizzleDb, fk, index, prismaDb, sqlDb, table, unique } from '../helpers/model';
+import { fixSummary, runRule, single } from '../helpers/run-rule';
+
+const withIndexes = (indexes: ReturnType<typeof index>[], primaryKey?: string[]) =>
+  prismaDb([
+    table('Event'),
+    table('Question', {
+      columns: [column('eventId', 'int'), column('userId', 'int')],
+      foreignKeys: [fk(['eventId'], 'Event')],
+      indexes,
+      primaryKey,
+    }),
+  ]);
+
+describe('unindexed-foreign-key', () => {
+  describe('valid', () => {
+    it('covered by a plain index', () => assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'])])]).length, 0));
+    it('covered by the leading column of a composite unique', () =>
+      assert.equal(runRule(unindexedForeignKey, [withIndexes([unique(['eventId', 'userId'])])]).length, 0));
+    it('covered by a composite primary key', () => assert.equal(runRule(unindexedForeignKey, [withIndexes([], ['eventId', 'userId'])]).length, 0));
+    it('MySQL with foreign keys indexes them itself', () => {
+      const db = prismaDb(withIndexes([]).tables, { dialect: 'mysql' });
+      assert.equal(runRule(unindexedForeignKey, [db]).length, 0);
+    });
+    it('composite key covered in another column order among the leading columns', () => {
+      const db = sqlDb([
+        table('a'),
+        table('b', { columns: [column('x', 'int'), column('y', 'int')], foreignKeys: [fk(['x', 'y'], 'a', ['p', 'q'])], indexes: [index(['y', 'x'])] }),
+      ]);
+      assert.equal(runRule(unindexedForeignKey, [db]).length, 0);
+    });
+  });
+
+  describe('invalid', () => {
+    it('Prisma: reports on the relation with a safe preferred addIndex', () => {
+      const relation = fk(['eventId'], 'Event');
+      const event = table('Event');
+      const question = table('Question', { columns: [column('eventId', 'int')], foreignKeys: [relation] });
+      const db = prismaDb([event, question]);
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.equal(
+        report.message,
+        'Foreign key Question (eventId) has no index: every delete of an Event scans all of Question to check for referencing rows, and so does every join or filter by eventId.',
+      );
+      assert.deepEqual(report.loc, relation.loc);
+      assert.deepEqual(fixSummary(report), [{ title: 'Add @@index([eventId])', safety: 'safe', kind: 'addIndex', preferred: true }]);
+      assert.deepEqual(report.fixes![0].intent, { kind: 'addIndex', database: db, table: question, columns: ['eventId'] });
+      assert.deepEqual(report.related, [{ loc: event.nameLoc, message: 'Referenced table Event' }]);
+    });
+
+    it('the second column of a composite index does not cover', () => {
+      const report = single(runRule(unindexedForeignKey, [withIndexes([index(['userId', 'eventId'])])]));
+      assert.equal(report.fixes![0].title, 'Add @@index([eventId])');
+    });
+
+    it('a partial index does not cover', () => {
+      assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { partial: true })])]).length, 1);
+    });
+
+    it('relationMode = "prisma" on MySQL: no constraint, so no automatic index either', () => {
+      const db = prismaDb(withIndexes([]).tables, { dialect: 'mysql', relationMode: 'prisma' });
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.match(report.message, /through the ORM scans all of Question to emulate the referential action/);
+    });
+
+    it('SQL and Drizzle titles use SQL names', () => {
+      const tables = () => [
+        table('strategies'),
+        table('trades', { columns: [column('strategyId', 'int', { dbName: 'strategy_id' })], foreignKeys: [fk(['strategyId'], 'strategies')] }),
+      ];
+      assert.equal(single(runRule(unindexedForeignKey, [sqlDb(tables())])).fixes![0].title, 'Create index on trades (strategy_id)');
+      assert.equal(
+        single(runRule(unindexedForeignKey, [drizzleDb(tables())])).fixes![0].title,
+        'Add index("trades_strategy_id_idx").on(table.strategyId)',
+      );
+      assert.match(single(runRule(unindexedForeignKey, [sqlDb(tables())])).message, /every delete of a strategies row/);
+    });
+
+    it('two relations over the same columns: one finding', () => {
+      const db = prismaDb([
+        table('User'),
+        table('Post', { columns: [column('authorId', 'int')], foreignKeys: [fk(['authorId'], 'User'), fk(['authorId'], 'User')] }),
+      ]);
+      assert.equal(runRule(unindexedForeignKey, [db]).length, 1);
+    });
+  });
+});
