@@ -1,0 +1,43 @@
+import type { DbCall } from '../model';
+import type { Rule } from '../types';
+import { callLabel, tableForCall } from './support/code';
+
+export const deleteWithoutWhere: Rule = {
+  meta: {
+    id: 'delete-without-where',
+    category: 'queries',
+    defaultSeverity: 'warning',
+    languages: ['code'],
+    description: 'A delete or update of many rows without a where clause: it touches every row of the table.',
+  },
+  check(context) {
+    for (const file of context.codeFiles) {
+      for (const call of file.calls) {
+        const verb = unfiltered(call);
+        if (!verb) continue;
+        const table = tableForCall(context.databaseFor(call.orm), call)?.name ?? call.model ?? 'the table';
+        const cost = verb === 'delete' ? `deletes every row of ${table}` : `updates every row of ${table}`;
+        const how = call.orm === 'prisma' ? 'add a `where`' : 'add `.where(...)`';
+        context.report({
+          message: `\`${callLabel(call)}\` has no where clause: it ${cost}. ${how[0]!.toUpperCase()}${how.slice(1)}, or suppress this line if emptying the table is intended.`,
+          loc: call.loc,
+        });
+      }
+    }
+  },
+};
+
+function unfiltered(call: DbCall): 'delete' | 'update' | undefined {
+  if (call.orm === 'prisma') {
+    // argKeys undefined: the argument is not an object literal, so we cannot tell.
+    if (!call.argKeys || call.argKeys.includes('where')) return undefined;
+    if (call.operation === 'deleteMany') return 'delete';
+    if (call.operation === 'updateMany' || call.operation === 'updateManyAndReturn') return 'update';
+    return undefined;
+  }
+  if (!call.chain || call.chain.includes('where')) return undefined;
+  if (call.operation === 'delete') return 'delete';
+  // An update without `.set(...)` is half-written; it cannot run yet.
+  if (call.operation === 'update' && call.chain.includes('set')) return 'update';
+  return undefined;
+}

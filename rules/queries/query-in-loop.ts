@@ -1,0 +1,94 @@
+import type { DbCall } from '../model';
+import type { FixProposal, Rule } from '../types';
+import { callLabel } from './support/code';
+
+const LOOP_WORDS: Record<NonNullable<DbCall['loop']>['kind'], string> = {
+  for: '`for` loop',
+  'for-of': '`for…of` loop',
+  'for-in': '`for…in` loop',
+  while: '`while` loop',
+  do: '`do…while` loop',
+  forEach: '`.forEach` callback',
+  map: '`.map` callback',
+};
+
+/** Lookups that return one row by a key: the shape batchQueryInLoop rewrites to one `in` query and a map. */
+const PRISMA_LOOKUPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
+const DRIZZLE_LOOKUPS = new Set(['select', 'findFirst']);
+const SIMPLE_SELECT = new Set(['from', 'where', 'limit']);
+const BATCHABLE_LOOPS = new Set(['for-of', 'forEach']);
+
+export const queryInLoop: Rule = {
+  meta: {
+    id: 'query-in-loop',
+    category: 'queries',
+    defaultSeverity: 'warning',
+    languages: ['code'],
+    description: 'A query awaited once per loop iteration (N+1 queries).',
+    fix: 'unsafe',
+  },
+  check(context) {
+    for (const file of context.codeFiles) {
+      for (const call of file.calls) {
+        const loop = call.loop;
+        // Not awaited in the loop: the loop only builds the query list ($transaction([...])). A `.map`
+        // callback feeds Promise.all: the queries run concurrently, not one round trip after another.
+        if (!loop || !call.awaited || loop.kind === 'map') continue;
+        if (call.operation.startsWith('$transaction') || call.operation === 'transaction') continue;
+        if (pagesThroughTable(call)) continue;
+        const per = loop.variable ? `per \`${loop.variable}\`` : 'per iteration';
+        const cost = `one database round trip ${per}, so the time grows with the number of rows`;
+        const batched = batchable(call);
+        const how =
+          call.kind === 'write'
+            ? call.orm === 'prisma'
+              ? 'batch it with createMany/updateMany, or one $transaction([...]) built outside the loop'
+              : 'batch it with one insert(...).values([...]) or update ... where inArray(...)'
+            : call.orm === 'prisma'
+              ? 'load all rows once before the loop with findMany({ where: { key: { in: keys } } }) and look them up in a Map'
+              : 'load all rows once before the loop with inArray(column, keys) and look them up in a Map';
+        const fixes: FixProposal[] = batched
+          ? [
+              {
+                title:
+                  call.orm === 'prisma'
+                    ? `Batch into one findMany({ where: { ${batched}: { in: … } } }) before the loop`
+                    : `Batch into one query with inArray(${call.model ?? 'table'}.${batched}, …) before the loop`,
+                safety: 'unsafe',
+                intent: { kind: 'batchQueryInLoop', file, call },
+              },
+            ]
+          : [];
+        context.report({
+          message: `\`${callLabel(call)}\` runs once ${per} in a ${LOOP_WORDS[loop.kind]}: ${cost}. Instead, ${how}.`,
+          loc: call.loc,
+          fixes,
+          related: [{ loc: loop.loc, message: 'The loop' }],
+        });
+      }
+    }
+  },
+};
+
+/** The lookup column when the call is a simple keyed lookup the front-end can batch, else undefined. */
+function batchable(call: DbCall): string | undefined {
+  if (call.kind !== 'read' || !call.loop || !call.loop.variable || !BATCHABLE_LOOPS.has(call.loop.kind)) return undefined;
+  const lookups = call.orm === 'prisma' ? PRISMA_LOOKUPS : DRIZZLE_LOOKUPS;
+  if (!lookups.has(call.operation)) return undefined;
+  if (call.orm === 'drizzle' && call.operation === 'select' && call.chain?.some((m) => !SIMPLE_SELECT.has(m))) return undefined;
+  // The front-end sets loopKey only when the one `where` column takes its value from the loop variable.
+  if (!call.loopKey) return undefined;
+  if (call.orm === 'prisma' && call.argKeys && !call.argKeys.every((k) => k === 'where' || k === 'select' || k === 'include')) {
+    return undefined;
+  }
+  return call.loopKey;
+}
+
+const PAGING_KEYS = ['take', 'skip', 'cursor', 'limit', 'offset'];
+const COUNTER_LOOPS = new Set(['for', 'while', 'do']);
+
+/** A `while`/`for` loop that reads one page per iteration (take/skip/cursor, limit/offset) is batching on purpose. */
+function pagesThroughTable(call: DbCall): boolean {
+  if (!call.loop || !COUNTER_LOOPS.has(call.loop.kind) || call.loopKey) return false;
+  return PAGING_KEYS.some((k) => call.argKeys?.includes(k) || call.chain?.includes(k));
+}

@@ -1,0 +1,26 @@
+import type { Rule } from '../types';
+import { callLabel } from './support/code';
+
+export const swallowedDbError: Rule = {
+  meta: {
+    id: 'swallowed-db-error',
+    category: 'queries',
+    defaultSeverity: 'warning',
+    languages: ['code'],
+    description: 'A database write inside a try whose catch only logs the error and carries on.',
+  },
+  check(context) {
+    for (const file of context.codeFiles) {
+      for (const call of file.calls) {
+        if (call.kind !== 'write' || !call.catch?.onlyLogs) continue;
+        context.report({
+          message:
+            `If \`${callLabel(call)}\` fails, the catch only logs it and the code carries on as if the write succeeded: ` +
+            'the caller and the user are told it worked while the data was never saved. Rethrow, return an error, or handle the failure.',
+          loc: call.loc,
+          related: [{ loc: call.catch.loc, message: 'This catch only logs' }],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,250 @@
+import type { BranchStep, CodeFile, DbCall, Loc, TransactionScope, WritingCall } from '../model';
+import type { FixProposal, Rule, RuleContext } from '../types';
+import {
+  callLabel,
+  compareLocs,
+  containsLoc,
+  locKey,
+  sameLoc,
+  spanLoc,
+  transactionCallText,
+  transactionKey,
+  writingCallLabel,
+} from '../queries/support/code';
+
+/**
+ * One thing that writes, as the function sees it: a database write outside any transaction, a call of a
+ * workspace function that writes, or a whole transaction (all its writes commit or fail together).
+ */
+type WriteUnit =
+  | { kind: 'call'; call: DbCall; loc: Loc; statementLoc: Loc; path: BranchStep[] }
+  | { kind: 'writingCall'; call: WritingCall; loc: Loc; statementLoc: Loc; path: BranchStep[] }
+  | { kind: 'transaction'; scope: TransactionScope; loc: Loc; statementLoc: Loc; path: BranchStep[] };
+
+interface FunctionWrites {
+  name: string;
+  functionLoc: Loc;
+  calls: DbCall[];
+  writingCalls: WritingCall[];
+}
+
+export const multiWriteWithoutTransaction: Rule = {
+  meta: {
+    id: 'multi-write-without-transaction',
+    category: 'transactions',
+    defaultSeverity: 'warning',
+    languages: ['code'],
+    description: 'Two or more writes in one function that are not inside one transaction.',
+    fix: 'unsafe',
+  },
+  check(context: RuleContext) {
+    for (const file of context.codeFiles) checkFile(context, file);
+  },
+};
+
+function isWrite(call: DbCall): boolean {
+  return call.kind === 'write' && !call.operation.startsWith('$transaction');
+}
+
+function checkFile(context: RuleContext, file: CodeFile): void {
+  const groups = new Map<string, FunctionWrites>();
+  const groupOf = (name: string, functionLoc: Loc): FunctionWrites => {
+    const key = locKey(functionLoc);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { name, functionLoc, calls: [], writingCalls: [] }));
+    return group;
+  };
+  for (const call of file.calls) if (isWrite(call)) groupOf(call.enclosingFunction, call.functionLoc).calls.push(call);
+  for (const call of file.writingCalls) groupOf(call.enclosingFunction, call.functionLoc).writingCalls.push(call);
+
+  // Transactions that hold writes, so a transaction can count as one write of the function that starts it.
+  const writingTransactions = new Map<string, TransactionScope>();
+  for (const c of [...file.calls.filter(isWrite), ...file.writingCalls]) {
+    if (c.transaction) writingTransactions.set(transactionKey(c.transaction), c.transaction);
+  }
+  // A function that only starts transactions has no write of its own: find it among every known function.
+  const known = new Map<string, { name: string; functionLoc: Loc }>();
+  for (const c of [...file.calls, ...file.writingCalls]) known.set(locKey(c.functionLoc), { name: c.enclosingFunction, functionLoc: c.functionLoc });
+  for (const scope of writingTransactions.values()) {
+    const host = innermostHost(scope, [...known.values()]);
+    if (host) groupOf(host.name, host.functionLoc);
+  }
+
+  for (const group of groups.values()) {
+    const units = unitsOf(group, writingTransactions, [...groups.values()]);
+    if (units.length < 2) continue;
+    if (maxTogether(units) < 2) continue;
+    report(context, file, group, units);
+  }
+}
+
+/** The innermost known function that contains the transaction's call but is not its own callback. */
+function hostFunction(scope: TransactionScope, groups: FunctionWrites[]): FunctionWrites | undefined {
+  return innermostHost(scope, groups);
+}
+
+function innermostHost<T extends { functionLoc: Loc }>(scope: TransactionScope, functions: T[]): T | undefined {
+  let best: T | undefined;
+  for (const g of functions) {
+    if (!containsLoc(g.functionLoc, scope.callLoc)) continue;
+    if (containsLoc(scope.range, g.functionLoc)) continue;
+    if (!best || containsLoc(best.functionLoc, g.functionLoc)) best = g;
+  }
+  return best;
+}
+
+function unitsOf(
+  group: FunctionWrites,
+  writingTransactions: Map<string, TransactionScope>,
+  allGroups: FunctionWrites[],
+): WriteUnit[] {
+  const units: WriteUnit[] = [];
+  const seenTransactions = new Set<string>();
+  const ownSteps: BranchStep[] = [];
+  const pathOf = (c: { branchPath?: BranchStep[]; branch?: Loc }): BranchStep[] =>
+    c.branchPath ?? (c.branch ? [{ statement: group.functionLoc, arm: c.branch }] : []);
+
+  const addTransaction = (scope: TransactionScope) => {
+    const key = transactionKey(scope);
+    if (seenTransactions.has(key)) return;
+    seenTransactions.add(key);
+    units.push({ kind: 'transaction', scope, loc: scope.callLoc, statementLoc: scope.callLoc, path: [] });
+  };
+
+  for (const call of group.calls) {
+    ownSteps.push(...pathOf(call));
+    if (call.transaction) addTransaction(call.transaction);
+    else units.push({ kind: 'call', call, loc: call.loc, statementLoc: call.statementLoc, path: pathOf(call) });
+  }
+  for (const call of group.writingCalls) {
+    ownSteps.push(...pathOf(call));
+    if (call.transaction) addTransaction(call.transaction);
+    else units.push({ kind: 'writingCall', call, loc: call.loc, statementLoc: call.statementLoc, path: pathOf(call) });
+  }
+  // Transactions started here whose writes the front-end placed in the callback's own function.
+  for (const scope of writingTransactions.values()) {
+    if (hostFunction(scope, allGroups) === group) addTransaction(scope);
+  }
+  // A transaction's branch path: the known arms of this function that contain its call, outermost first.
+  for (const unit of units) {
+    if (unit.kind !== 'transaction') continue;
+    const steps = new Map<string, BranchStep>();
+    for (const step of ownSteps) if (containsLoc(step.arm, unit.loc)) steps.set(locKey(step.arm), step);
+    unit.path = [...steps.values()].sort((a, b) => (containsLoc(a.arm, b.arm) ? -1 : containsLoc(b.arm, a.arm) ? 1 : 0));
+  }
+  // A write in the catch clause of another write's try runs only when that write failed: it records or
+  // compensates the failure, it does not leave a half-written change with it.
+  const catches = group.calls.flatMap((c) => (c.catch ? [c.catch.loc] : []));
+  const kept = units.filter((u) => !catches.some((loc) => containsLoc(loc, u.loc)));
+  return kept.sort((a, b) => compareLocs(a.loc, b.loc));
+}
+
+/**
+ * The largest number of units that can run in one execution of the function: units in different arms of
+ * one `if` exclude each other, and a unit on a path that returns or throws excludes the units after it.
+ */
+function maxTogether(units: WriteUnit[]): number {
+  const { through, exited } = paths(units, 0);
+  return Math.max(through, exited);
+}
+
+/**
+ * Over the units at one nesting depth, in source order: the most units on a path that falls through to
+ * what follows (`through`) and on a path that has left the function (`exited`); -Infinity when none.
+ */
+function paths(units: WriteUnit[], depth: number): { through: number; exited: number } {
+  type Arm = { exits: boolean; units: WriteUnit[] };
+  type Item = { start: Loc; plain?: WriteUnit; arms?: Map<string, Arm> };
+  const items: Item[] = [];
+  const byStatement = new Map<string, Item>();
+  for (const unit of units) {
+    const step = unit.path[depth];
+    if (!step) {
+      items.push({ start: unit.loc, plain: unit });
+      continue;
+    }
+    const key = locKey(step.statement);
+    let item = byStatement.get(key);
+    if (!item) {
+      item = { start: step.statement, arms: new Map() };
+      byStatement.set(key, item);
+      items.push(item);
+    }
+    const armKey = locKey(step.arm);
+    let arm = item.arms!.get(armKey);
+    if (!arm) item.arms!.set(armKey, (arm = { exits: false, units: [] }));
+    arm.exits ||= !!step.exits;
+    arm.units.push(unit);
+  }
+  items.sort((a, b) => compareLocs(a.start, b.start));
+  let through = 0;
+  let exited = -Infinity;
+  for (const item of items) {
+    if (item.plain) {
+      through += 1;
+      continue;
+    }
+    // Taking no arm (an `if` without `else`, or an arm without writes) keeps `through` as it is.
+    let nextThrough = through;
+    let nextExited = exited;
+    for (const arm of item.arms!.values()) {
+      const inner = paths(arm.units, depth + 1);
+      const armThrough = arm.exits ? -Infinity : inner.through;
+      const armExited = arm.exits ? Math.max(inner.through, inner.exited) : inner.exited;
+      nextThrough = Math.max(nextThrough, through + armThrough);
+      nextExited = Math.max(nextExited, through + armExited);
+    }
+    through = nextThrough;
+    exited = nextExited;
+  }
+  return { through, exited };
+}
+
+function unitLabel(unit: WriteUnit): string {
+  switch (unit.kind) {
+    case 'call':
+      return `${callLabel(unit.call)}${unit.call.loop ? ' (in a loop)' : ''}`;
+    case 'writingCall':
+      return `${writingCallLabel(unit.call)} (writes)`;
+    case 'transaction':
+      return `the ${unit.scope.orm === 'prisma' ? '$transaction' : 'transaction'} at line ${unit.loc.range.start.line + 1}`;
+  }
+}
+
+function report(context: RuleContext, file: CodeFile, group: FunctionWrites, units: WriteUnit[]): void {
+  const first = units[0]!;
+  const last = units[units.length - 1]!;
+  const range = spanLoc(first.statementLoc, last.statementLoc);
+  const where = group.name === '<module>' ? 'at the top level of this module' : `in \`${group.name}\``;
+  const labels = units.map(unitLabel).join(', ');
+  const transactions = units.filter((u) => u.kind === 'transaction');
+  const writingCalls = units.filter((u): u is Extract<WriteUnit, { kind: 'writingCall' }> => u.kind === 'writingCall');
+
+  let advice = '';
+  if (transactions.length) advice = ' Move the other writes into the transaction (through its client).';
+  else if (writingCalls.length) {
+    advice = ` Run them in one transaction and pass its client to ${writingCalls.map((u) => writingCallLabel(u.call)).join(', ')}.`;
+  }
+  const message =
+    `${units.length} writes ${where} are not in one transaction (${labels}): ` +
+    `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
+
+  const related = units.map((u) => ({ loc: u.loc, message: unitLabel(u) }));
+  context.report({ message, loc: range, fixes: wrapFix(file, group, units, range), related });
+}
+
+function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], range: Loc): FixProposal[] {
+  if (!units.every((u) => u.kind === 'call')) return [];
+  const calls = units.map((u) => (u as Extract<WriteUnit, { kind: 'call' }>).call);
+  const { orm, client } = calls[0]!;
+  if (!calls.every((c) => c.orm === orm && c.client === client && !c.viaTransactionClient)) return [];
+  const awaits = (file.otherAwaits ?? []).filter(
+    (a) => sameLoc(a.functionLoc, group.functionLoc) && containsLoc(range, a.loc),
+  );
+  let title = `Wrap these ${calls.length} writes in ${transactionCallText(orm, client)}`;
+  if (awaits.length) {
+    const shown = awaits.slice(0, 2).map((a) => `await ${a.expression}`).join(', ');
+    title += ` (holds the transaction open across ${shown}${awaits.length > 2 ? ', …' : ''})`;
+  }
+  return [{ title, safety: 'unsafe', intent: { kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' } }];
+}

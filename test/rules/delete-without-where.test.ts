@@ -1,0 +1,60 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DbCall } from '../../rules/model';
+import { deleteWithoutWhere as rule } from '../../rules/queries/delete-without-where';
+import { codeFile, drizzle, fn, prisma, runRule, span, analyzeProject, findingsIn, analyzeCuts } from '../helpers/code-model';
+
+const f = fn('resetPositions', 1, 30);
+
+describe('delete-without-where', () => {
+  describe('valid', () => {
+    const cases: Record<string, DbCall[]> = {
+      'deleteMany with where': [prisma('position.deleteMany', { line: 3, fn: f, argKeys: ['where'] })],
+      'updateMany with where': [prisma('position.updateMany', { line: 3, fn: f, argKeys: ['where', 'data'] })],
+      'deleteMany(args): cannot tell': [prisma('position.deleteMany', { line: 3, fn: f })],
+      'delete (one row, needs a unique where anyway)': [prisma('position.delete', { line: 3, fn: f, argKeys: [] })],
+      'Drizzle delete with where': [drizzle('delete', 'positions', { line: 3, fn: f, chain: ['where', 'returning'] })],
+      'Drizzle update with where': [drizzle('update', 'positions', { line: 3, fn: f, chain: ['set', 'where'] })],
+      'Drizzle update still being typed (no set)': [drizzle('update', 'positions', { line: 3, fn: f, chain: [] })],
+      'Drizzle chain unknown': [drizzle('delete', 'positions', { line: 3, fn: f })],
+    };
+    for (const [name, calls] of Object.entries(cases)) {
+      it(name, () => assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls)] }), []));
+    }
+  });
+
+  describe('invalid', () => {
+    const cases: [string, DbCall, RegExp][] = [
+      ['prisma deleteMany()', prisma('position.deleteMany', { line: 4, fn: f, argKeys: [] }), /^`prisma\.position\.deleteMany` has no where clause: it deletes every row of position\. Add a `where`, or suppress this line if emptying the table is intended\.$/],
+      ['prisma updateMany({ data })', prisma('position.updateMany', { line: 4, fn: f, argKeys: ['data'] }), /it updates every row of position/],
+      ['drizzle db.delete(positions)', drizzle('delete', 'positions', { line: 4, fn: f, chain: [] }), /^`db\.delete\(positions\)` has no where clause: it deletes every row of positions\. Add `\.where\(\.\.\.\)`, or suppress/],
+      ['drizzle db.update(positions).set(...)', drizzle('update', 'positions', { line: 4, fn: f, chain: ['set', 'returning'] }), /it updates every row of positions/],
+    ];
+    for (const [name, call, message] of cases) {
+      it(name, () => {
+        const findings = runRule(rule, { codeFiles: [codeFile([call])] });
+        assert.equal(findings.length, 1);
+        assert.match(findings[0]!.message, message);
+        assert.equal(span(findings[0]!.loc), '4:10-4:50');
+        assert.equal(findings[0]!.fixes, undefined);
+      });
+    }
+  });
+
+  describe('on real code (code front-end)', () => {
+    it('learning platform: notification.deleteMany()', () => {
+      const project = analyzeProject('learning');
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [`app/api/notifications/route.ts:${project.lineOf('app/api/notifications/route.ts', 'deleteMany()') + 1}`]);
+      assert.match(found[0]!.finding.message, /deletes every row of Notification/);
+    });
+    it('trading journal: db.delete(positions) without where', () => {
+      const project = analyzeProject('trading');
+      assert.deepEqual(findingsIn(rule, project).map((f) => f.where), [`server/storage.ts:${project.lineOf('server/storage.ts', 'await db.delete(positions);') + 1}`]);
+    });
+  });
+
+  it('never throws on half-typed code (server/storage.ts cut short)', () => {
+    for (const project of analyzeCuts('trading', 'server/storage.ts')) assert.doesNotThrow(() => runRule(rule, project));
+  });
+});

@@ -1,0 +1,310 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { multiWriteWithoutTransaction as rule } from '../../rules/transactions/multi-write-without-transaction';
+import { arm, codeFile, drizzle, fn, loc, prisma, runRule, span, transaction, writingCall, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
+
+const register = fn('registerUser', 1, 20);
+
+describe('multi-write-without-transaction', () => {
+  describe('valid', () => {
+    const cases = {
+      'one write': [prisma('user.create', { line: 3, fn: register })],
+      'writes in different functions': [
+        prisma('user.create', { line: 3, fn: fn('a', 1, 5) }),
+        prisma('account.create', { line: 8, fn: fn('b', 7, 10) }),
+      ],
+      'reads and one write': [
+        prisma('user.findUnique', { line: 2, fn: register }),
+        prisma('user.update', { line: 3, fn: register }),
+      ],
+      'all writes through tx in one callback transaction': (() => {
+        const t = transaction(2, 6);
+        return [
+          prisma('tx.user.create', { line: 3, fn: register, transaction: t }),
+          prisma('tx.account.create', { line: 4, fn: register, transaction: t }),
+        ];
+      })(),
+      'all writes in one array transaction': (() => {
+        const t = transaction(2, 5, { form: 'array', callbackParam: undefined });
+        return [
+          prisma('position.deleteMany', { line: 3, fn: register, transaction: t }),
+          prisma('position.createMany', { line: 4, fn: register, transaction: t }),
+        ];
+      })(),
+      'callback writes in their own function': (() => {
+        const t = transaction(2, 6);
+        const cb = fn('<anonymous>', 2, 6);
+        return [
+          prisma('tx.user.create', { line: 3, fn: cb, transaction: t }),
+          prisma('tx.account.create', { line: 4, fn: cb, transaction: t }),
+        ];
+      })(),
+      'if/else each writing once (branchPath)': [
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 8, 3, 5)] }),
+        prisma('user.create', { line: 7, fn: register, branchPath: [arm(3, 8, 6, 8)] }),
+      ],
+      'if/else each writing once (branch only)': [
+        prisma('user.update', { line: 4, fn: register, branch: loc(3, 10, 3, 5) }),
+        prisma('user.create', { line: 7, fn: register, branch: loc(6, 10, 3, 8) }),
+      ],
+      'if / else if / else, one write each': [
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 12, 3, 5)] }),
+        prisma('user.create', { line: 7, fn: register, branchPath: [arm(3, 12, 6, 12), arm(6, 12, 6, 8)] }),
+        prisma('user.delete', { line: 10, fn: register, branchPath: [arm(3, 12, 6, 12), arm(6, 12, 9, 12)] }),
+      ],
+      'early return then a write (upsert by hand)': [
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 6, 3, 6, true)] }),
+        prisma('user.create', { line: 8, fn: register }),
+      ],
+      'a write in a nested arm that returns, then a write after the outer if': [
+        prisma('user.update', { line: 5, fn: register, branchPath: [arm(3, 8, 3, 8), arm(4, 7, 4, 7, true)] }),
+        prisma('user.create', { line: 10, fn: register }),
+      ],
+      'a write in the catch of another write (records the failure)': [
+        prisma('payment.create', { line: 3, fn: register, catch: { loc: loc(4, 4, 3, 7), onlyLogs: false } }),
+        prisma('job.update', { line: 5, fn: register }),
+      ],
+      'one write in a loop': [prisma('item.create', { line: 5, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 6), variable: 'item' } })],
+    };
+    for (const [name, calls] of Object.entries(cases)) {
+      it(name, () => {
+        const transactions = [...new Map(calls.filter((c) => c.transaction).map((c) => [c.transaction!.callLoc, c.transaction!])).values()];
+        assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls, { transactions })] }), []);
+      });
+    }
+    it('a workspace function that writes, called once', () => {
+      const file = codeFile([], { writingCalls: [writingCall('createAuditLog', { line: 4, fn: register })] });
+      assert.deepEqual(runRule(rule, { codeFiles: [file] }), []);
+    });
+  });
+
+  describe('invalid', () => {
+    it('user + account + session created without a transaction (seed 001)', () => {
+      const calls = [
+        prisma('user.create', { line: 3, fn: register }),
+        prisma('account.create', { line: 4, fn: register }),
+        prisma('session.create', { line: 5, fn: register }),
+      ];
+      const file = codeFile(calls, {
+        otherAwaits: [{ expression: 'sendWelcomeEmail(…)', loc: loc(4, 20, 40), functionLoc: register.functionLoc }],
+      });
+      const [finding, ...rest] = runRule(rule, { codeFiles: [file] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.match(finding.message, /^3 writes in `registerUser` are not in one transaction/);
+      assert.match(finding.message, /prisma\.user\.create, prisma\.account\.create, prisma\.session\.create/);
+      assert.match(finding.message, /earlier ones stay committed/);
+      assert.equal(span(finding.loc), '3:4-5:52');
+      assert.equal(finding.related?.length, 3);
+      const [fix] = finding.fixes ?? [];
+      assert.ok(fix);
+      assert.equal(fix.safety, 'unsafe');
+      assert.equal(fix.title, 'Wrap these 3 writes in prisma.$transaction(async (tx) => …) (holds the transaction open across await sendWelcomeEmail(…))');
+      assert.equal(fix.intent.kind, 'wrapInTransaction');
+      if (fix.intent.kind === 'wrapInTransaction') {
+        assert.deepEqual(fix.intent.calls, calls);
+        assert.equal(fix.intent.transactionClient, 'tx');
+        assert.equal(fix.intent.file, file);
+      }
+    });
+
+    it('delete all positions, then insert (Drizzle)', () => {
+      const f = fn('replacePositions', 10, 20);
+      const calls = [drizzle('delete', 'positions', { line: 12, fn: f, chain: ['where'] }), drizzle('insert', 'positions', { line: 13, fn: f, chain: ['values'] })];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.match(finding.message, /db\.delete\(positions\), db\.insert\(positions\)/);
+      assert.equal(span(finding.loc), '12:4-13:52');
+      assert.equal(finding.fixes?.[0]?.title, 'Wrap these 2 writes in db.transaction(async (tx) => …)');
+    });
+
+    it('two separate ifs that can both run (branchPath)', () => {
+      const calls = [
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 5, 3, 5)] }),
+        prisma('profile.update', { line: 7, fn: register, branchPath: [arm(6, 8, 6, 8)] }),
+      ];
+      assert.equal(runRule(rule, { codeFiles: [codeFile(calls)] }).length, 1);
+    });
+
+    it('a write before an if/else that writes in each arm', () => {
+      const calls = [
+        prisma('order.create', { line: 2, fn: register }),
+        prisma('stock.update', { line: 4, fn: register, branchPath: [arm(3, 8, 3, 5)] }),
+        prisma('backorder.create', { line: 7, fn: register, branchPath: [arm(3, 8, 6, 8)] }),
+      ];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.equal(span(finding.loc), '2:4-7:52');
+    });
+
+    it('an arm that writes twice', () => {
+      const calls = [
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 8, 3, 5)] }),
+        prisma('audit.create', { line: 5, fn: register, branchPath: [arm(3, 8, 3, 5)] }),
+        prisma('user.create', { line: 7, fn: register, branchPath: [arm(3, 8, 6, 8)] }),
+      ];
+      assert.equal(runRule(rule, { codeFiles: [codeFile(calls)] }).length, 1);
+    });
+
+    it('an exiting arm does not exclude the writes before the if', () => {
+      const calls = [
+        prisma('audit.create', { line: 2, fn: register }),
+        prisma('user.update', { line: 4, fn: register, branchPath: [arm(3, 6, 3, 6, true)] }),
+      ];
+      assert.equal(runRule(rule, { codeFiles: [codeFile(calls)] }).length, 1);
+    });
+
+    it('a write before a nested arm that returns', () => {
+      const calls = [
+        prisma('audit.create', { line: 2, fn: register }),
+        prisma('user.update', { line: 5, fn: register, branchPath: [arm(3, 8, 3, 8), arm(4, 7, 4, 7, true)] }),
+      ];
+      assert.equal(runRule(rule, { codeFiles: [codeFile(calls)] }).length, 1);
+    });
+
+    it('a write in a loop and another write', () => {
+      const calls = [
+        prisma('order.create', { line: 2, fn: register }),
+        prisma('orderItem.create', { line: 5, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 6), variable: 'item' } }),
+      ];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.match(finding.message, /prisma\.orderItem\.create \(in a loop\)/);
+    });
+
+    it('a write and a workspace function that writes: no fix, says to pass the client', () => {
+      const file = codeFile([prisma('content.create', { line: 3, fn: register })], {
+        writingCalls: [writingCall('logAudit', { line: 4, fn: register })],
+      });
+      const [finding] = runRule(rule, { codeFiles: [file] });
+      assert.ok(finding);
+      assert.match(finding.message, /prisma\.content\.create, logAudit\(\) \(writes\)/);
+      assert.match(finding.message, /pass its client to logAudit\(\)/);
+      assert.deepEqual(finding.fixes, []);
+    });
+
+    it('a write after a transaction: no fix, says to move it in', () => {
+      const t = transaction(2, 6);
+      const cb = fn('<anonymous>', 2, 6);
+      const calls = [
+        prisma('tx.user.create', { line: 3, fn: cb, transaction: t }),
+        prisma('tx.account.create', { line: 4, fn: cb, transaction: t }),
+        prisma('auditLog.create', { line: 8, fn: register }),
+      ];
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile(calls, { transactions: [t] })] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.match(finding.message, /^2 writes in `registerUser`/);
+      assert.match(finding.message, /the \$transaction at line 3, prisma\.auditLog\.create/);
+      assert.match(finding.message, /Move the other writes into the transaction/);
+      assert.equal(span(finding.loc), '2:8-8:52');
+      assert.deepEqual(finding.fixes, []);
+    });
+
+    it('two transactions in a function that writes nothing else', () => {
+      const t1 = transaction(2, 5);
+      const t2 = transaction(6, 9);
+      const calls = [
+        prisma('user.findUnique', { line: 1, fn: register }),
+        prisma('tx.user.update', { line: 3, fn: fn('<callback>', 2, 5), transaction: t1 }),
+        prisma('tx.audit.create', { line: 7, fn: fn('<callback>', 6, 9), transaction: t2 }),
+      ];
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile(calls, { transactions: [t1, t2] })] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.match(finding.message, /^2 writes in `registerUser` are not in one transaction \(the \$transaction at line 3, the \$transaction at line 7\)/);
+    });
+
+    it('mixed clients: no fix', () => {
+      const calls = [prisma('user.create', { line: 3, fn: register }), prisma('account.create', { line: 4, fn: register, client: 'this.prisma' })];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes, []);
+    });
+
+    it('top-level writes', () => {
+      const top = fn('<module>', 0, 30);
+      const calls = [prisma('user.deleteMany', { line: 3, fn: top, argKeys: [] }), prisma('user.createMany', { line: 4, fn: top })];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.match(finding.message, /^2 writes at the top level of this module/);
+    });
+  });
+
+  describe('on real code (code front-end)', () => {
+    it('learning platform: registration and publish+audit, nothing on transactions, if/else, early return, data-building loops', () => {
+      const project = analyzeProject('learning');
+      const found = findingsIn(rule, project);
+      const actions = 'src/lib/actions/enrollment.ts';
+      assert.deepEqual(found.map((f) => f.where), [
+        `${actions}:${project.lineOf(actions, 'prisma.course.update') + 1}`,
+        `${actions}:${project.lineOf(actions, 'prisma.$transaction', 2) + 1}`,
+        `src/lib/auth-server.ts:${project.lineOf('src/lib/auth-server.ts', 'prisma.user.create') + 1}`,
+      ]);
+      const [publish, enrollAndNotify, register] = found.map((f) => f.finding);
+      assert.match(enrollAndNotify!.message, /^2 writes in `enrollAndNotify`.*\(the \$transaction at line \d+, prisma\.notification\.create\).*Move the other writes into the transaction/);
+      assert.deepEqual(enrollAndNotify!.fixes, []);
+      assert.match(publish!.message, /^2 writes in `publishCourse`.*pass its client to logAudit\(\)/);
+      assert.deepEqual(publish!.fixes, []);
+      assert.match(register!.message, /^3 writes in `registerUser`/);
+      assert.equal(register!.loc.range.end.line, project.lineOf('src/lib/auth-server.ts', 'prisma.session.create'));
+      assert.equal(
+        register!.fixes?.[0]?.title,
+        'Wrap these 3 writes in prisma.$transaction(async (tx) => …) (holds the transaction open across await sendWelcomeEmail(…))',
+      );
+    });
+    it('precision cases: switch, ?:, throw-then-write, else-if, handlers, loops are clean; two ifs, Promise.all, this.prisma are not', () => {
+      const project = analyzeProject('precision');
+      const file = 'src/cases.ts';
+      assert.deepEqual(findingsIn(rule, project).map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'await prisma.content.update({ where: { id }, data: { title } });', 2) + 1}`,
+        `${file}:${project.lineOf(file, 'await Promise.all([') + 1}`,
+        `${file}:${project.lineOf(file, 'await this.prisma.content.update') + 1}`,
+      ]);
+    });
+    it('trading journal (Drizzle): delete all positions, then insert', () => {
+      const project = analyzeProject('trading');
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [`server/storage.ts:${project.lineOf('server/storage.ts', 'await db.delete(positions).where') + 1}`]);
+      assert.equal(found[0]!.finding.fixes?.[0]?.title, 'Wrap these 2 writes in db.transaction(async (tx) => …)');
+    });
+  });
+
+  describe('fix check', () => {
+    it('Prisma: wraps registerUser in prisma.$transaction, uses tx, keeps user/session in scope; the finding is gone', (t) => {
+      const project = analyzeProject('learning');
+      const file = 'src/lib/auth-server.ts';
+      const found = findingsIn(rule, project).find((f) => f.where === `${file}:${project.lineOf(file, 'prisma.user.create') + 1}`);
+      assert.ok(found, 'the finding to fix');
+      const fix = found.finding.fixes?.[0];
+      assert.equal(fix?.intent.kind, 'wrapInTransaction');
+      const applied = applyFix(project, 'learning', fix!.intent);
+      if (!applied) return t.skip('the code front-end writes no text for wrapInTransaction yet');
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      assert.match(text, /await prisma\.\$transaction\(async \(tx\) => \{/);
+      assert.match(text, /await tx\.user\.create\(/);
+      assert.match(text, /await tx\.session\.create\(/);
+      assert.match(text, /return \{ user, session \};\n\}/);
+      const actions = 'src/lib/actions/enrollment.ts';
+      assert.deepEqual(findingsIn(rule, applied.project).map((f) => f.where), [
+        `${actions}:${project.lineOf(actions, 'prisma.course.update') + 1}`,
+        `${actions}:${project.lineOf(actions, 'prisma.$transaction', 2) + 1}`,
+      ]);
+    });
+    it('Drizzle: wraps delete + insert in db.transaction; the finding is gone', (t) => {
+      const project = analyzeProject('trading');
+      const [found] = findingsIn(rule, project);
+      const applied = applyFix(project, 'trading', found!.finding.fixes![0]!.intent);
+      if (!applied) return t.skip('the code front-end writes no text for wrapInTransaction yet');
+      const text = applied.texts[`${project.root}/server/storage.ts`]!;
+      assert.deepEqual(syntaxErrors('storage.ts', text), []);
+      assert.match(text, /await db\.transaction\(async \(tx\) => \{\n\s+await tx\.delete\(positions\)/);
+      assert.deepEqual(findingsIn(rule, applied.project), []);
+    });
+  });
+
+  it('never throws on half-typed code (src/lib/auth-server.ts cut short)', () => {
+    for (const project of analyzeCuts('learning', 'src/lib/auth-server.ts')) assert.doesNotThrow(() => runRule(rule, project));
+  });
+});
