@@ -175,7 +175,7 @@ export function runCli(argv: string[], io: CliIO): number {
     const review = () => reviewer.review({ settings, validation: args.validation && settings.prismaValidation !== 'off', only, log });
     let result: ReviewResult = review();
     if (args.fix !== 'none') {
-      let fixedCount = 0;
+      const fixedFiles = new Set<string>();
       // Like ESLint: apply non-overlapping fixes, re-review, repeat (bounded).
       for (let pass = 0; pass < 10; pass++) {
         const edits = collectFixAll(result.findings, args.fix === 'unsafe');
@@ -186,12 +186,12 @@ export function runCli(argv: string[], io: CliIO): number {
           fs.mkdirSync(path.dirname(fe.file), { recursive: true });
           fs.writeFileSync(fe.file, applyTextEdits(before, fe.edits));
           reader.invalidate(fe.file);
-          fixedCount++;
+          fixedFiles.add(fe.file);
         }
         reviewer.invalidateFiles();
         result = review();
       }
-      if (fixedCount) io.stderr(`schema-review: applied fixes to ${fixedCount} file${fixedCount === 1 ? '' : 's'}\n`);
+      if (fixedFiles.size) io.stderr(`schema-review: applied fixes to ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`);
     }
     reports.push(buildJsonReport(result));
   }

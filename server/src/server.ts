@@ -109,9 +109,13 @@ connection.onHover((params) => {
   return handleHover(session.findingsOf(file), params.position, session.docUri);
 });
 
-connection.onRequest(AuditRequest.method, async (params: AuditParams, token: CancellationToken, workDone?: WorkDoneProgressReporter): Promise<AuditResult> => {
+connection.onRequest(AuditRequest.method, async (params: AuditParams, token: CancellationToken): Promise<AuditResult> => {
   if (!session) throw new Error('server not initialized');
-  const progress = workDone ?? (await connection.window.createWorkDoneProgress());
+  // The client's token when it sent one (its progress notification then shows ours), else a server-created one.
+  const progress: WorkDoneProgressReporter =
+    params?.workDoneToken !== undefined
+      ? connection.window.attachWorkDoneProgress(params.workDoneToken)
+      : await connection.window.createWorkDoneProgress();
   progress.begin('Auditing workspace database', 0, 'finding files…', true);
   try {
     return await session.audit(params.folders, token, progress);

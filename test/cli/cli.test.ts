@@ -128,12 +128,14 @@ describe('schema-review audit (CLI)', () => {
 
   it('exits 0 on a clean workspace and reports invalid Prisma schemas as problems', () => {
     const clean = writeFiles({
+      'package.json': JSON.stringify({ devDependencies: { prisma: '^6.19.0' } }),
       'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel A {\n  id Int @id\n}\n',
     });
     const ok = cli(['audit', '.'], clean);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /No problems/);
     const broken = writeFiles({
+      'package.json': JSON.stringify({ devDependencies: { prisma: '^6.19.0' } }),
       'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel A {\n  id Int @id\n  b  Nope\n}\n',
     });
     const res = cli(['audit', '.', '--format', 'json'], broken);
@@ -144,7 +146,7 @@ describe('schema-review audit (CLI)', () => {
 
   it('runs as a real process through bin/schema-review.js', () => {
     const dir = copyFixture('examples/learning-platform');
-    const res = spawnSync(process.execPath, [path.join(REPO, 'bin', 'schema-review.js'), 'audit', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCHEMA_REVIEW_FROM_SOURCE: '1' } });
+    const res = spawnSync(process.execPath, [path.join(REPO, 'bin', 'schema-review.js'), 'audit', '.', '--format', 'json', '--fail-on', 'warning'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCHEMA_REVIEW_FROM_SOURCE: '1' } });
     assert.equal(res.status, 1, res.stderr);
     assert.ok(JSON.parse(res.stdout).findings.length > 0);
   });
