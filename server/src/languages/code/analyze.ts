@@ -5,7 +5,8 @@
  * that binds one, a transaction callback's parameter, a class member typed/injected as a client, or a
  * parameter typed as one — never a guess from a variable name.
  */
-import * as ts from 'typescript';
+// `import = require` binds the module object itself: no per-access getters from ESM interop on hot paths.
+import ts = require('typescript');
 import type {
   BranchStep,
   CatchClause,
@@ -36,6 +37,26 @@ import {
   statementOf,
   unwrap,
 } from './ast';
+import {
+  alwaysExits,
+  blockOnlyLogs,
+  builderChain,
+  callbackFields,
+  chainCalls,
+  drizzleColumns,
+  drizzleLoopKey,
+  exprOnlyLogs,
+  findFunction,
+  isPromiseCombinator,
+  loopBinding,
+  objectKeys,
+  prismaLoopKey,
+  prismaOrderColumns,
+  prismaWhereColumns,
+  propertyValue,
+  statementsExit,
+  tableName,
+} from './patterns';
 import { resolveImport, TsconfigPaths } from './resolve';
 
 export const PRISMA_READ_OPS = new Set([
@@ -71,12 +92,6 @@ const DRIZZLE_ROOTS: Record<string, 'read' | 'write'> = {
   execute: 'write',
   $count: 'read',
 };
-const DRIZZLE_OPERATORS = new Set([
-  'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'notLike', 'notIlike', 'inArray', 'notInArray',
-  'isNull', 'isNotNull', 'between', 'notBetween', 'arrayContains', 'arrayContained', 'arrayOverlaps',
-]);
-const LOGGER_ROOTS = new Set(['console', 'logger', 'log', 'Logger']);
-const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 
 export interface AnalyzeResult {
   codeFiles: CodeFile[];
@@ -94,7 +109,8 @@ interface ImportBinding {
 
 interface FileInfo {
   file: string;
-  sf: ts.SourceFile;
+  /** Top-level `const db = prisma` / `const db = a ?? b`: the identifiers a name may alias. */
+  aliases: [string, string[]][];
   imports: Map<string, ImportBinding>;
   /** Local names bound to a client (top level). */
   clients: Map<string, Orm>;
@@ -106,19 +122,21 @@ interface FileInfo {
   starExports: string[];
   reExports: Map<string, { file: string; imported: string }>;
   /** Top-level functions by local name (declarations and `const f = () => …`). */
-  functions: Map<string, FunctionNode>;
+  functions: Set<string>;
   /** `export default new PrismaClient()` and friends. */
   defaultClient?: Orm;
   /** Names of local functions that return a new client (`prismaClientSingleton`). */
   factories: Map<string, Orm>;
   /** Imports of `drizzle` (and names from drizzle-orm) — local name → module. */
   drizzleImports: Set<string>;
+  /** Top-level `const storage = new DatabaseStorage()`: local name → class name (local or imported). */
+  instances: Map<string, string>;
 }
 
 interface Candidate {
   node: ts.CallExpression;
   callee: string;
-  kind: 'function' | 'this' | 'namespace';
+  kind: 'function' | 'this' | 'namespace' | 'instance';
   target?: string;
 }
 
@@ -126,62 +144,109 @@ interface Candidate {
 export function analyzeCode(files: readonly string[], reader: SourceReader, databases: readonly Database[] = []): AnalyzeResult {
   const diagnostics: SourceDiagnostic[] = [];
   const suppressions: Suppression[] = [];
-  const infos: FileInfo[] = [];
   const fileSet = new Set(files);
   const tsconfig = new TsconfigPaths(reader);
+  const byFile = new Map<string, FileInfo>();
 
+  // Pass 1 (no ASTs kept): modules that may create or re-export a client, so that every import of a
+  // client resolves in pass 2. Keeping every AST alive at once costs more in GC than parsing twice.
   for (const file of files) {
     const text = reader.read(file);
-    if (text === undefined) continue;
+    if (text === undefined || !mayDefineClient(text)) continue;
     try {
-      const sf = parse(file, text);
-      infos.push(collectModule(sf, fileSet, tsconfig));
-      if (text.includes('schema-review-ignore')) suppressions.push(...collectSuppressions(sf));
+      byFile.set(file, collectModule(parse(file, text, false), fileSet, tsconfig));
     } catch (error) {
       diagnostics.push(failure(file, error));
     }
   }
-  const byFile = new Map(infos.map((i) => [i.file, i]));
-  resolveClients(infos, byFile);
+  resolveClients([...byFile.values()], byFile);
 
+  // Pass 2: one file at a time, facts only.
   const prismaModels = prismaModelAccessors(databases);
-  const codeFiles: CodeFile[] = [];
-  const perFile = new Map<string, { info: FileInfo; walker: FileWalker }>();
-  for (const info of infos) {
+  const facts: FileFacts[] = [];
+  for (const file of files) {
+    const text = reader.read(file);
+    if (text === undefined) continue;
     try {
-      const walker = new FileWalker(info, byFile, prismaModels);
-      walker.walk();
-      perFile.set(info.file, { info, walker });
+      // Parents are set by the walk itself (one traversal instead of two).
+      const sf = parse(file, text, false);
+      let info = byFile.get(file);
+      if (!info) {
+        info = collectModule(sf, fileSet, tsconfig);
+        byFile.set(file, info);
+        resolveClients([info], byFile);
+      }
+      if (text.includes('schema-review-ignore')) suppressions.push(...collectSuppressions(sf));
+      facts.push(new FileWalker(info, sf, byFile, prismaModels).run());
     } catch (error) {
-      diagnostics.push(failure(info.file, error));
+      diagnostics.push(failure(file, error));
     }
   }
 
-  // Functions that write (one level deep), then the calls of them.
-  const writing = new Map<string, Set<string>>(); // file → local function names / `Class.method`
-  for (const { info, walker } of perFile.values()) {
-    const names = new Set<string>();
-    for (const [call, node] of walker.callNodes) {
-      if (call.kind !== 'write') continue;
-      const owner = namedOwner(node);
-      if (owner) names.add(owner);
-    }
-    writing.set(info.file, names);
-  }
-  for (const { info, walker } of perFile.values()) {
-    try {
-      walker.resolveWritingCalls(
-        (name) => isWritingImport(info, name, byFile, writing),
-        (file, name) => exportWrites(file, name, byFile, writing, new Set()),
-        writing.get(info.file) ?? new Set(),
-      );
-      walker.collectOtherAwaits();
-      codeFiles.push(walker.result());
-    } catch (error) {
-      diagnostics.push(failure(info.file, error));
-    }
+  // Functions that write (one level deep), then the calls of them and the awaits next to writes.
+  const writing = new Map<string, Set<string>>(facts.map((f) => [f.file, f.writeOwners]));
+  const codeFiles: CodeFile[] = [];
+  for (const f of facts) {
+    const info = byFile.get(f.file)!;
+    const writes = (p: PendingWritingCall): boolean => {
+      switch (p.kind) {
+        case 'function':
+          return info.functions.has(p.callee) ? f.writeOwners.has(p.callee) : isWritingImport(info, p.callee, byFile, writing);
+        case 'this':
+          return !!p.target && f.writeOwners.has(`${p.target}.${p.callee}`);
+        case 'namespace':
+          return !!p.target && exportWrites(p.target, p.callee, byFile, writing, new Set());
+        case 'instance': {
+          const cls = p.target ? instanceClass(info, p.target, byFile, 0) : undefined;
+          return !!cls && !!writing.get(cls.file)?.has(`${cls.name}.${p.callee}`);
+        }
+      }
+    };
+    const resolved = f.pending.map(writes);
+    const writingCalls = f.pending.filter((_, i) => resolved[i]).map((p) => p.call);
+    const writeFunctions = new Set(f.writeFunctionKeys);
+    for (const w of writingCalls) writeFunctions.add(locKey(w.functionLoc));
+    const otherAwaits = f.awaits
+      .filter((a) => writeFunctions.has(locKey(a.await.functionLoc)) && !a.candidates.some((i) => resolved[i]))
+      .map((a) => a.await);
+    codeFiles.push({ file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
   }
   return { codeFiles, diagnostics, suppressions };
+}
+
+/** Cheap text test for pass 1: files that may create a client or re-export one. */
+function mayDefineClient(text: string): boolean {
+  return (
+    text.includes('PrismaClient') ||
+    text.includes('drizzle') ||
+    text.includes('module.exports') ||
+    /export\s*(\*|\{[^}]*\})\s*from/.test(text) || // re-exports
+    /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*[\w$.]+\s*(?:;|\n|$)/.test(text) || // export const db = prisma
+    /export\s+default\s+[\w$]+\s*(?:;|\n|$)/.test(text) // export default db
+  );
+}
+
+function locKey(l: Loc): string {
+  return `${l.range.start.line}:${l.range.start.character}`;
+}
+
+interface PendingWritingCall {
+  call: WritingCall;
+  kind: Candidate['kind'];
+  callee: string;
+  /** namespace: the module file; instance: the local name; this: the class name. */
+  target?: string;
+}
+
+interface FileFacts {
+  file: string;
+  calls: DbCall[];
+  transactions: TransactionScope[];
+  /** Named functions of this file that contain a write (`f`, `Class.method`). */
+  writeOwners: Set<string>;
+  writeFunctionKeys: string[];
+  pending: PendingWritingCall[];
+  awaits: { await: OtherAwait; candidates: number[] }[];
 }
 
 function failure(file: string, error: unknown): SourceDiagnostic {
@@ -209,16 +274,17 @@ function prismaModelAccessors(databases: readonly Database[]): Set<string> | und
 function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: TsconfigPaths): FileInfo {
   const info: FileInfo = {
     file: sf.fileName,
-    sf,
+    aliases: [],
     imports: new Map(),
     clients: new Map(),
     exports: new Map(),
     clientExports: new Map(),
     starExports: [],
     reExports: new Map(),
-    functions: new Map(),
+    functions: new Set(),
     factories: new Map(),
     drizzleImports: new Set(),
+    instances: new Map(),
   };
   const resolve = (spec: string) => resolveImport(sf.fileName, spec, files, tsconfig);
   const hasExport = (node: ts.Node) =>
@@ -289,8 +355,11 @@ function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: 
           const init = unwrap(d.initializer);
           const req = requireSpecifier(init);
           if (req !== undefined) info.imports.set(name, { file: resolve(req), specifier: req, imported: '*' });
+          if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) info.instances.set(name, init.expression.text);
+          // An object of functions (`export const storage = { … }`) is its own "class": owners are `storage.method`.
+          if (ts.isObjectLiteralExpression(init)) info.instances.set(name, name);
           if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
-            info.functions.set(name, init);
+            info.functions.add(name);
             const orm = factoryOrm(init, info);
             if (orm) info.factories.set(name, orm);
           }
@@ -299,7 +368,7 @@ function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: 
     } else if (ts.isFunctionDeclaration(st)) {
       const name = st.name?.text ?? (hasDefault(st) ? 'default' : undefined);
       if (name) {
-        info.functions.set(name, st);
+        info.functions.add(name);
         if (hasExport(st)) info.exports.set(hasDefault(st) ? 'default' : name, name);
         const orm = factoryOrm(st, info);
         if (orm) info.factories.set(name, orm);
@@ -315,9 +384,31 @@ function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: 
       const left = st.expression.left;
       const right = unwrap(st.expression.right);
       const leftText = left.getText(sf);
-      if (leftText === 'module.exports' && ts.isIdentifier(right)) info.exports.set('default', right.text);
-      else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf)) && ts.isIdentifier(right)) {
-        info.exports.set(left.name.text, right.text);
+      if (leftText === 'module.exports') {
+        if (ts.isIdentifier(right)) info.exports.set('default', right.text);
+        else if (ts.isObjectLiteralExpression(right)) {
+          for (const p of right.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) info.exports.set(p.name.text, p.name.text);
+            else if (ts.isPropertyAssignment(p) && ts.isIdentifier(unwrap(p.initializer))) {
+              const key = propertyNameText(p.name);
+              if (key) info.exports.set(key, (unwrap(p.initializer) as ts.Identifier).text);
+            }
+          }
+        } else {
+          const orm = newClientOrm(right, info);
+          if (orm) info.defaultClient = orm;
+        }
+      } else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf))) {
+        if (ts.isIdentifier(right)) info.exports.set(left.name.text, right.text);
+        else {
+          // exports.prisma = new PrismaClient(): a client with no local name.
+          const orm = newClientOrm(right, info);
+          if (orm) {
+            const local = `#exports.${left.name.text}`;
+            info.exports.set(left.name.text, local);
+            info.clients.set(local, orm);
+          }
+        }
       }
     }
   }
@@ -328,6 +419,10 @@ function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: 
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
       const orm = newClientOrm(d.initializer, info) ?? clientTypeOrm(d.type, info);
       if (orm) info.clients.set(d.name.text, orm);
+      else {
+        const idents = aliasIdents(d.initializer);
+        if (idents.length) info.aliases.push([d.name.text, idents]);
+      }
     }
   }
   return info;
@@ -399,7 +494,7 @@ function clientTypeOrm(type: ts.TypeNode | undefined, info: FileInfo, clients?: 
     const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
     if (PRISMA_TYPES.has(name)) return 'prisma';
     const root = ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
-    if (name.endsWith('Database') && root && info.drizzleImports.has(root)) return 'drizzle';
+    if ((name.endsWith('Database') || name.endsWith('Transaction')) && root && info.drizzleImports.has(root)) return 'drizzle';
     return undefined;
   }
   if (ts.isTypeQueryNode(type) && ts.isIdentifier(type.exprName)) {
@@ -412,6 +507,15 @@ function clientTypeOrm(type: ts.TypeNode | undefined, info: FileInfo, clients?: 
     }
   }
   return undefined;
+}
+
+function isTransactionType(type: ts.TypeNode | undefined, info: FileInfo): boolean {
+  if (!type) return false;
+  if (ts.isUnionTypeNode(type)) return type.types.some((t) => isTransactionType(t, info));
+  if (!ts.isTypeReferenceNode(type)) return false;
+  const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  if (name === 'TransactionClient') return true;
+  return name.endsWith('Transaction') && ts.isIdentifier(type.typeName) && info.drizzleImports.has(name);
 }
 
 /** Propagates client bindings through exports, re-exports, imports and aliases until nothing changes. */
@@ -448,17 +552,13 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           changed = true;
         }
       }
-      // Aliases: const db = prisma; export const db = globalForDb.db ?? drizzle(…) handled above.
-      for (const st of info.sf.statements) {
-        if (!ts.isVariableStatement(st)) continue;
-        for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name) || !d.initializer || info.clients.has(d.name.text)) continue;
-          const e = unwrap(d.initializer);
-          const orm = aliasOrm(e, info.clients);
-          if (orm) {
-            info.clients.set(d.name.text, orm);
-            changed = true;
-          }
+      // Aliases: const db = prisma (globalForDb.db ?? drizzle(…) is handled as a client declaration).
+      for (const [name, idents] of info.aliases) {
+        if (info.clients.has(name)) continue;
+        const orm = idents.map((i) => info.clients.get(i)).find((o) => o);
+        if (orm) {
+          info.clients.set(name, orm);
+          changed = true;
         }
       }
     }
@@ -473,6 +573,15 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
   }
 }
 
+function aliasIdents(e: ts.Expression): string[] {
+  const n = unwrap(e);
+  if (ts.isIdentifier(n)) return [n.text];
+  if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    return [...aliasIdents(n.left), ...aliasIdents(n.right)];
+  }
+  return [];
+}
+
 function aliasOrm(e: ts.Expression, clients: Map<string, Orm>): Orm | undefined {
   const n = unwrap(e);
   if (ts.isIdentifier(n)) return clients.get(n.text);
@@ -480,6 +589,25 @@ function aliasOrm(e: ts.Expression, clients: Map<string, Orm>): Orm | undefined 
     return aliasOrm(n.left, clients) ?? aliasOrm(n.right, clients);
   }
   return undefined;
+}
+
+/** The class a module-level instance was created from: `{ file, name }` of the class declaration. */
+function instanceClass(info: FileInfo, local: string, byFile: Map<string, FileInfo>, depth: number): { file: string; name: string } | undefined {
+  if (depth > 4) return undefined;
+  const cls = info.instances.get(local);
+  if (cls) {
+    const imp = info.imports.get(cls);
+    if (imp?.file && imp.imported !== '*') {
+      const target = byFile.get(imp.file);
+      return { file: imp.file, name: target?.exports.get(imp.imported) ?? imp.imported };
+    }
+    return { file: info.file, name: cls };
+  }
+  const imp = info.imports.get(local);
+  if (!imp?.file || imp.imported === '*') return undefined;
+  const target = byFile.get(imp.file);
+  const exported = target?.exports.get(imp.imported);
+  return target && exported ? instanceClass(target, exported, byFile, depth + 1) : undefined;
 }
 
 function isWritingImport(info: FileInfo, local: string, byFile: Map<string, FileInfo>, writing: Map<string, Set<string>>): boolean {
@@ -507,6 +635,15 @@ function exportWrites(
   return info.starExports.some((s) => exportWrites(s, name, byFile, writing, seen));
 }
 
+/** `const storage = { async createX() {…} }` at the top level: `storage.createX`. */
+function objectOwner(obj: ts.ObjectLiteralExpression, method: string): string | undefined {
+  const holder = climbWrappers(obj).parent;
+  if (holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && ts.isSourceFile(holder.parent.parent.parent)) {
+    return `${holder.name.text}.${method}`;
+  }
+  return undefined;
+}
+
 /** The named function (declaration, variable-bound function, or `Class.method`) a node belongs to, through inline callbacks. */
 function namedOwner(node: ts.Node): string | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
@@ -520,9 +657,14 @@ function namedOwner(node: ts.Node): string | undefined {
       const cls = n.parent;
       const m = propertyNameText(n.name);
       if (m && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls))) return `${cls.name?.text ?? '<class>'}.${m}`;
+      if (m && ts.isObjectLiteralExpression(cls)) return objectOwner(cls, m);
       return undefined;
     }
     const holder = climbWrappers(n).parent;
+    if (holder && ts.isPropertyAssignment(holder) && ts.isObjectLiteralExpression(holder.parent)) {
+      const m = propertyNameText(holder.name);
+      return m ? objectOwner(holder.parent, m) : undefined;
+    }
     if (holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
     if (holder && ts.isPropertyDeclaration(holder)) {
       const cls = holder.parent;
@@ -574,49 +716,79 @@ interface ClientRef {
   /** The client expression node (`prisma`, `this.prisma`, `tx`). */
   node: ts.Expression;
   text: string;
+  /** A parameter typed as a transaction client (`tx: Prisma.TransactionClient`, `tx: PgTransaction<…>`). */
+  transactionClient?: boolean;
 }
 
 class FileWalker {
-  readonly callNodes = new Map<DbCall, ts.Node>();
+  private readonly writeOwners = new Set<string>();
   private readonly calls: DbCall[] = [];
   private readonly transactions: TransactionScope[] = [];
   private readonly txCallbacks = new Map<ts.Node, TransactionScope>();
   private readonly txArrays = new Map<ts.Node, TransactionScope>();
   private readonly txCalls = new Set<ts.Node>();
   private readonly dbNodes = new Set<ts.Node>();
-  private readonly writingCalls: WritingCall[] = [];
-  private readonly writingNodes = new Set<ts.Node>();
-  private readonly otherAwaits: OtherAwait[] = [];
   private readonly candidates: Candidate[] = [];
+  /** The call the walk is handling: client lookups climb from it. */
+  private current: ts.Node | undefined;
+  /** Reads whose result may be filtered in memory later in the function (checked after the walk). */
+  private readonly readsToFollow: [DbCall, ts.Node][] = [];
   private readonly awaits: ts.AwaitExpression[] = [];
   private readonly classClients = new Map<ts.Node, Map<string, Orm>>();
-  private readonly sf: ts.SourceFile;
-
   constructor(
     private readonly info: FileInfo,
+    private readonly sf: ts.SourceFile,
     private readonly byFile: Map<string, FileInfo>,
     private readonly prismaModels: Set<string> | undefined,
-  ) {
-    this.sf = info.sf;
-  }
+  ) {}
 
-  walk(): void {
+  /** Walks the file once and returns plain facts (no AST nodes survive). */
+  run(): FileFacts {
+    // Pre-order walk that sets each child's parent before visiting it: when a node is handled, all its
+    // ancestors have parents; anything that looks at later siblings waits until the walk is done.
+    let parent: ts.Node = this.sf;
+    const visitChild = (child: ts.Node): void => {
+      (child as { parent: ts.Node }).parent = parent;
+      visit(child);
+    };
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) this.onCall(node);
-      else if (ts.isTaggedTemplateExpression(node)) this.onTagged(node);
-      else if (ts.isAwaitExpression(node)) this.awaits.push(node);
-      ts.forEachChild(node, visit);
+      const kind = node.kind;
+      // Types, interfaces, type aliases and imports hold no calls to look at.
+      if (
+        (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) ||
+        kind === ts.SyntaxKind.InterfaceDeclaration ||
+        kind === ts.SyntaxKind.TypeAliasDeclaration ||
+        kind === ts.SyntaxKind.ImportDeclaration
+      ) {
+        return;
+      }
+      if (kind === ts.SyntaxKind.CallExpression) this.onCall(node as ts.CallExpression);
+      else if (kind === ts.SyntaxKind.TaggedTemplateExpression) this.onTagged(node as ts.TaggedTemplateExpression);
+      else if (kind === ts.SyntaxKind.AwaitExpression) this.awaits.push(node as ts.AwaitExpression);
+      const saved = parent;
+      parent = node;
+      ts.forEachChild(node, visitChild);
+      parent = saved;
     };
     visit(this.sf);
-  }
-
-  result(): CodeFile {
+    for (const [call, node] of this.readsToFollow) {
+      const filtered = this.inMemoryFilters(node);
+      if (filtered.length) call.resultFilteredInMemory = filtered;
+    }
+    const pending = this.pendingWritingCalls();
+    const writeFunctionKeys = new Set<string>();
+    for (const c of this.calls) if (c.kind === 'write') writeFunctionKeys.add(locKey(c.functionLoc));
+    // Functions that may write (through a workspace function) are a superset, enough to pick the awaits.
+    const mayWrite = new Set(writeFunctionKeys);
+    for (const p of pending.values()) mayWrite.add(locKey(p.call.functionLoc));
     return {
       file: this.info.file,
       calls: this.calls,
       transactions: this.transactions,
-      writingCalls: this.writingCalls,
-      otherAwaits: this.otherAwaits,
+      writeOwners: this.writeOwners,
+      writeFunctionKeys: [...writeFunctionKeys],
+      pending: [...pending.values()],
+      awaits: this.awaitFacts(pending, mayWrite),
     };
   }
 
@@ -627,15 +799,17 @@ class FileWalker {
     const e = unwrap(expr);
     if (ts.isIdentifier(e)) {
       const name = e.text;
-      // A transaction callback parameter or a parameter typed as a client, innermost first.
-      for (let n: ts.Node | undefined = e.parent; n; n = n.parent) {
+      // A transaction callback parameter or a parameter typed as a client, innermost first. (The walk
+      // climbs from the call being handled: the nodes below it have no parents yet.)
+      for (let n: ts.Node | undefined = this.current; n; n = n.parent) {
         if (!isFunctionNode(n)) continue;
         const scope = this.txCallbacks.get(n);
         if (scope && scope.callbackParam === name) return { orm: scope.orm, node: e, text: name };
         for (const p of n.parameters) {
           if (ts.isIdentifier(p.name) && p.name.text === name) {
             const orm = clientTypeOrm(p.type, this.info);
-            return orm ? { orm, node: e, text: name } : undefined; // a parameter shadows module bindings
+            if (!orm) return undefined; // a parameter shadows module bindings
+            return isTransactionType(p.type, this.info) ? { orm, node: e, text: name, transactionClient: true } : { orm, node: e, text: name };
           }
         }
       }
@@ -646,7 +820,7 @@ class FileWalker {
       const target = unwrap(e.expression);
       const member = e.name.text;
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
-        const cls = this.classOf(e);
+        const cls = this.current ? this.classOf(this.current) : undefined;
         const orm = cls ? this.clientMembers(cls).get(member) : undefined;
         return orm ? { orm, node: e, text: `this.${member}` } : undefined;
       }
@@ -714,6 +888,7 @@ class FileWalker {
   // ---- calls ------------------------------------------------------------------------------
 
   private onCall(call: ts.CallExpression): void {
+    this.current = call;
     const callee = unwrap(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
@@ -766,17 +941,23 @@ class FileWalker {
       }
       // Candidate writing calls: this.method(…), ns.fn(…)
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
-        this.candidates.push({ node: call, callee: method, kind: 'this' });
+        const cls = this.classOf(call);
+        if (cls?.name) this.candidates.push({ node: call, callee: method, kind: 'this', target: cls.name.text });
       } else if (ts.isIdentifier(target)) {
         const imp = this.info.imports.get(target.text);
         if (imp?.imported === '*' && imp.file) this.candidates.push({ node: call, callee: method, kind: 'namespace', target: imp.file });
+        else if (imp?.file || this.info.instances.has(target.text)) {
+          this.candidates.push({ node: call, callee: method, kind: 'instance', target: target.text });
+        }
       }
     } else if (ts.isIdentifier(callee)) {
-      this.candidates.push({ node: call, callee: callee.text, kind: 'function' });
+      const name = callee.text;
+      if (this.info.functions.has(name) || this.info.imports.get(name)?.file) this.candidates.push({ node: call, callee: name, kind: 'function' });
     }
   }
 
   private onTagged(node: ts.TaggedTemplateExpression): void {
+    this.current = node;
     const tag = unwrap(node.tag);
     if (!ts.isPropertyAccessExpression(tag)) return;
     const method = tag.name.text;
@@ -845,6 +1026,9 @@ class FileWalker {
     if (tx) {
       call.transaction = tx;
       call.viaTransactionClient = tx.form === 'callback' && this.isTxParam(client, tx);
+    } else if (client.transactionClient) {
+      // A helper that receives the caller's transaction (`createAudit(tx: Prisma.TransactionClient)`).
+      call.viaTransactionClient = true;
     }
     const catchClause = this.catchOf(outer);
     if (catchClause) call.catch = catchClause;
@@ -874,7 +1058,13 @@ class FileWalker {
         else if (ts.isObjectLiteralExpression(arg)) {
           call.argKeys = objectKeys(arg);
           const where = propertyValue(arg, 'where');
-          if (where) call.filterColumns = drizzleColumns(where);
+          if (where) {
+            call.filterColumns = drizzleColumns(where);
+            if (loop?.variable) {
+              const key = drizzleLoopKey(ts.isArrowFunction(where) && !ts.isBlock(where.body) ? where.body : where, loop.variable);
+              if (key) call.loopKey = key;
+            }
+          }
           const orderBy = propertyValue(arg, 'orderBy');
           if (orderBy) call.orderColumns = drizzleColumns(orderBy);
         }
@@ -898,13 +1088,13 @@ class FileWalker {
         if (orderBy) call.orderColumns = orderBy.arguments.flatMap((a) => drizzleColumns(a));
       }
     }
-    if (kind === 'read') {
-      const filtered = this.inMemoryFilters(outer);
-      if (filtered.length) call.resultFilteredInMemory = filtered;
-    }
+    if (kind === 'read') this.readsToFollow.push([call, outer]);
     this.calls.push(call);
-    this.callNodes.set(call, outer);
     this.dbNodes.add(outer);
+    if (kind === 'write') {
+      const owner = namedOwner(outer);
+      if (owner) this.writeOwners.add(owner);
+    }
   }
 
   private isTxParam(client: ClientRef, tx: TransactionScope): boolean {
@@ -913,16 +1103,22 @@ class FileWalker {
 
   // ---- context ----------------------------------------------------------------------------
 
+  private readonly functionInfo = new Map<ts.Node, { name: string; loc: Loc; node?: FunctionNode }>();
+
   private enclosingFunction(node: ts.Node): { name: string; loc: Loc; node?: FunctionNode } {
-    for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-      if (isFunctionNode(n)) {
+    let n: ts.Node | undefined = node.parent;
+    while (n && !isFunctionNode(n)) n = n.parent;
+    const key = n ?? this.sf;
+    let info = this.functionInfo.get(key);
+    if (!info) {
+      if (n && isFunctionNode(n)) {
         const fn = n;
         const name = functionName(fn, () => this.enclosingFunction(fn).name);
-        const body = fn.body ?? fn;
-        return { name, loc: nodeLoc(this.sf, body), node: fn };
-      }
+        info = { name, loc: nodeLoc(this.sf, fn.body ?? fn), node: fn };
+      } else info = { name: '<module>', loc: locOf(this.sf, 0, this.sf.text.length) };
+      this.functionInfo.set(key, info);
     }
-    return { name: '<module>', loc: locOf(this.sf, 0, this.sf.text.length) };
+    return info;
   }
 
   /** Transaction callbacks are transparent for loops, catches and transactions: they run inline. */
@@ -1090,25 +1286,11 @@ class FileWalker {
 
   // ---- writing calls and other awaits -----------------------------------------------------
 
-  resolveWritingCalls(
-    importWrites: (local: string) => boolean,
-    namespaceWrites: (file: string, name: string) => boolean,
-    localWriting: Set<string>,
-  ): void {
+  /** Every call that may be a call of a workspace function that writes, with its facts; resolved later. */
+  private pendingWritingCalls(): Map<ts.Node, PendingWritingCall> {
+    const out = new Map<ts.Node, PendingWritingCall>();
     for (const cand of this.candidates) {
-      let writes = false;
-      if (cand.kind === 'function') {
-        if (this.info.functions.has(cand.callee)) writes = localWriting.has(cand.callee);
-        else if (this.info.imports.has(cand.callee)) writes = importWrites(cand.callee);
-      } else if (cand.kind === 'this') {
-        const cls = this.classOf(cand.node);
-        if (cls?.name) writes = localWriting.has(`${cls.name.text}.${cand.callee}`);
-      } else if (cand.kind === 'namespace' && cand.target) {
-        writes = namespaceWrites(cand.target, cand.callee);
-      }
-      if (!writes) continue;
       const node = cand.node;
-      // A call of the function from inside itself is recursion, not a second write.
       const fn = this.enclosingFunction(node);
       const wc: WritingCall = {
         callee: cand.callee,
@@ -1127,290 +1309,38 @@ class FileWalker {
       if (tx?.callbackParam && node.arguments.some((a) => ts.isIdentifier(unwrap(a)) && (unwrap(a) as ts.Identifier).text === tx.callbackParam)) {
         wc.viaTransactionClient = true;
       }
-      this.writingCalls.push(wc);
-      this.writingNodes.add(node);
-    }
-  }
-
-  collectOtherAwaits(): void {
-    if (!this.awaits.length) return;
-    const writeFunctions = new Set<string>();
-    const key = (l: Loc) => `${l.range.start.line}:${l.range.start.character}`;
-    for (const c of this.calls) if (c.kind === 'write') writeFunctions.add(key(c.functionLoc));
-    for (const w of this.writingCalls) writeFunctions.add(key(w.functionLoc));
-    if (!writeFunctions.size) return;
-    for (const aw of this.awaits) {
-      const fn = this.enclosingFunction(aw);
-      if (!writeFunctions.has(key(fn.loc))) continue;
-      if (this.containsDatabaseWork(aw.expression)) continue;
-      this.otherAwaits.push({ expression: shortText(this.sf, aw.expression), loc: nodeLoc(this.sf, aw), functionLoc: fn.loc });
-    }
-  }
-
-  private containsDatabaseWork(expr: ts.Node): boolean {
-    let found = false;
-    const visit = (n: ts.Node): void => {
-      if (found) return;
-      if (this.dbNodes.has(n) || this.txCalls.has(n) || this.writingNodes.has(n)) {
-        found = true;
-        return;
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(expr);
-    return found;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pure helpers
-// ---------------------------------------------------------------------------------------------
-
-/** Climbs a Drizzle builder chain from its root call to the outermost call (stopping at then/catch/finally). */
-export function builderChain(root: ts.CallExpression): { outer: ts.CallExpression; chain: string[] } {
-  const chain: string[] = [];
-  let outer = root;
-  for (;;) {
-    const pa = outer.parent;
-    if (!pa || !ts.isPropertyAccessExpression(pa) || pa.expression !== outer) break;
-    const name = pa.name.text;
-    if (name === 'then' || name === 'catch' || name === 'finally') break;
-    const c = pa.parent;
-    if (!c || !ts.isCallExpression(c) || c.expression !== pa) break;
-    chain.push(name);
-    outer = c;
-  }
-  return { outer, chain };
-}
-
-/** The calls of a builder chain by method name (`from`, `where`, `orderBy`, …), last one wins. */
-function chainCalls(outer: ts.Node): Map<string, ts.CallExpression> {
-  const out = new Map<string, ts.CallExpression>();
-  let n: ts.Node = outer;
-  while (ts.isCallExpression(n)) {
-    const callee = n.expression;
-    if (!ts.isPropertyAccessExpression(callee)) break;
-    if (!out.has(callee.name.text)) out.set(callee.name.text, n);
-    n = callee.expression;
-  }
-  return out;
-}
-
-function tableName(arg: ts.Expression): string | undefined {
-  const e = unwrap(arg);
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) return e.name.text;
-  return undefined;
-}
-
-function loopBinding(init: ts.ForInitializer): string | undefined {
-  if (ts.isVariableDeclarationList(init)) {
-    const d = init.declarations[0];
-    return d && ts.isIdentifier(d.name) ? d.name.text : undefined;
-  }
-  return ts.isIdentifier(init) ? init.text : undefined;
-}
-
-function objectKeys(obj: ts.ObjectLiteralExpression): string[] {
-  const keys: string[] = [];
-  for (const p of obj.properties) {
-    if (ts.isSpreadAssignment(p)) keys.push('...');
-    else {
-      const k = propertyNameText(p.name);
-      if (k !== undefined) keys.push(k);
-    }
-  }
-  return keys;
-}
-
-function propertyValue(obj: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
-  for (const p of obj.properties) {
-    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === key) return unwrap(p.initializer);
-    if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
-  }
-  return undefined;
-}
-
-function prismaWhereColumns(where: ts.ObjectLiteralExpression): string[] {
-  const out: string[] = [];
-  const add = (c: string) => {
-    if (!out.includes(c)) out.push(c);
-  };
-  for (const p of where.properties) {
-    if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
-    const key = propertyNameText(p.name);
-    if (!key || key === 'OR' || key === 'NOT') continue;
-    const value = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
-    if (key === 'AND') {
-      const items = value && ts.isArrayLiteralExpression(value) ? value.elements : value ? [value] : [];
-      for (const item of items) {
-        const o = unwrap(item);
-        if (ts.isObjectLiteralExpression(o)) {
-          for (const ip of o.properties) {
-            const k = (ts.isPropertyAssignment(ip) || ts.isShorthandPropertyAssignment(ip)) ? propertyNameText(ip.name) : undefined;
-            if (k && k !== 'AND' && k !== 'OR' && k !== 'NOT') add(k);
-          }
-        }
-      }
-      continue;
-    }
-    // Compound unique input: userId_courseId: { userId, courseId }
-    if (value && ts.isObjectLiteralExpression(value) && key.includes('_')) {
-      const inner = objectKeys(value);
-      if (inner.length > 1 && inner.join('_') === key) {
-        inner.forEach(add);
-        continue;
-      }
-    }
-    add(key);
-  }
-  return out;
-}
-
-function prismaOrderColumns(orderBy: ts.Expression): string[] {
-  const items = ts.isArrayLiteralExpression(orderBy) ? orderBy.elements.map(unwrap) : [orderBy];
-  const out: string[] = [];
-  for (const item of items) {
-    if (ts.isObjectLiteralExpression(item)) for (const k of objectKeys(item)) if (k !== '...') out.push(k);
-  }
-  return out;
-}
-
-function prismaLoopKey(where: ts.ObjectLiteralExpression, variable: string): string | undefined {
-  if (where.properties.length !== 1) return undefined;
-  const p = where.properties[0];
-  if (ts.isShorthandPropertyAssignment(p)) return p.name.text === variable ? p.name.text : undefined;
-  if (!ts.isPropertyAssignment(p)) return undefined;
-  const key = propertyNameText(p.name);
-  return key && usesVariable(unwrap(p.initializer), variable) ? key : undefined;
-}
-
-/** `x` or `x.a` (or `x.a.b`) where x is the loop variable. */
-function usesVariable(e: ts.Expression, variable: string): boolean {
-  let n = unwrap(e);
-  while (ts.isPropertyAccessExpression(n)) n = unwrap(n.expression);
-  return ts.isIdentifier(n) && n.text === variable;
-}
-
-/** Columns named in a Drizzle filter/order expression: `eq(t.col, …)`, `and(…)`, `desc(t.col)`, `t.col`. */
-function drizzleColumns(expr: ts.Expression): string[] {
-  const out: string[] = [];
-  const add = (c: string) => {
-    if (!out.includes(c)) out.push(c);
-  };
-  const visit = (node: ts.Node, depth: number): void => {
-    if (depth > 20) return;
-    const e = ts.isExpression(node) ? unwrap(node) : node;
-    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
-      const fn = e.expression.text;
-      if (DRIZZLE_OPERATORS.has(fn)) {
-        const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
-        if (first && ts.isPropertyAccessExpression(first)) add(first.name.text);
-        return;
-      }
-      if (fn === 'and' || fn === 'asc' || fn === 'desc') {
-        for (const a of e.arguments) visit(a, depth + 1);
-        return;
-      }
-      return;
-    }
-    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
-      visit(e.body, depth + 1);
-      return;
-    }
-    if (ts.isBlock(e)) {
-      for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, depth + 1);
-      return;
-    }
-    if (ts.isArrayLiteralExpression(e)) {
-      for (const el of e.elements) visit(el, depth + 1);
-      return;
-    }
-    if (ts.isPropertyAccessExpression(e) && depth > 0) add(e.name.text);
-  };
-  visit(expr, 0);
-  // A bare column at the top level (`.orderBy(t.createdAt)`).
-  const top = unwrap(expr);
-  if (ts.isPropertyAccessExpression(top)) add(top.name.text);
-  return out;
-}
-
-function drizzleLoopKey(expr: ts.Expression, variable: string): string | undefined {
-  const e = unwrap(expr);
-  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'eq' || e.arguments.length !== 2) return undefined;
-  const col = unwrap(e.arguments[0]);
-  if (!ts.isPropertyAccessExpression(col)) return undefined;
-  return usesVariable(e.arguments[1], variable) ? col.name.text : undefined;
-}
-
-function callbackFields(cb: ts.ArrowFunction | ts.FunctionExpression): string[] {
-  const p = cb.parameters[0];
-  if (!p) return [];
-  const out: string[] = [];
-  if (ts.isObjectBindingPattern(p.name)) {
-    for (const el of p.name.elements) {
-      const k = propertyNameText(el.propertyName ?? el.name);
-      if (k && !out.includes(k)) out.push(k);
+      const p: PendingWritingCall = { call: wc, kind: cand.kind, callee: cand.callee };
+      if (cand.target) p.target = cand.target;
+      out.set(node, p);
     }
     return out;
   }
-  if (!ts.isIdentifier(p.name)) return out;
-  const name = p.name.text;
-  const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) {
-      if (!out.includes(n.name.text)) out.push(n.name.text);
+
+  /** Awaits of non-database work in functions that may write; pending writing calls inside are noted. */
+  private awaitFacts(pending: Map<ts.Node, PendingWritingCall>, writeFunctionKeys: Set<string>): FileFacts['awaits'] {
+    const out: FileFacts['awaits'] = [];
+    if (!writeFunctionKeys.size) return out;
+    const index = new Map<ts.Node, number>();
+    [...pending.keys()].forEach((n, i) => index.set(n, i));
+    for (const aw of this.awaits) {
+      const fn = this.enclosingFunction(aw);
+      if (!writeFunctionKeys.has(locKey(fn.loc))) continue;
+      let database = false;
+      const candidates: number[] = [];
+      const visit = (n: ts.Node): void => {
+        if (database) return;
+        if (this.dbNodes.has(n) || this.txCalls.has(n)) {
+          database = true;
+          return;
+        }
+        const i = index.get(n);
+        if (i !== undefined) candidates.push(i);
+        ts.forEachChild(n, visit);
+      };
+      visit(aw.expression);
+      if (database) continue;
+      out.push({ await: { expression: shortText(this.sf, aw.expression), loc: nodeLoc(this.sf, aw), functionLoc: fn.loc }, candidates });
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(cb.body);
-  return out;
-}
-
-function isPromiseCombinator(call: ts.CallExpression): boolean {
-  const callee = unwrap(call.expression);
-  return (
-    ts.isPropertyAccessExpression(callee) &&
-    ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'Promise' &&
-    PROMISE_COMBINATORS.has(callee.name.text)
-  );
-}
-
-function findFunction(node: ts.Node): FunctionNode | undefined {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (isFunctionNode(n)) return n;
-  return undefined;
-}
-
-function isLoggingCall(e: ts.Expression): boolean {
-  let n = unwrap(e);
-  if (ts.isAwaitExpression(n)) n = unwrap(n.expression);
-  if (!ts.isCallExpression(n)) return false;
-  let callee = unwrap(n.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return false;
-  let root: ts.Expression = callee.expression;
-  // this.logger.error(…)
-  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    return LOGGER_ROOTS.has(root.name.text);
+    return out;
   }
-  root = unwrap(root);
-  callee = callee as ts.PropertyAccessExpression;
-  return ts.isIdentifier(root) && LOGGER_ROOTS.has(root.text);
-}
-
-function blockOnlyLogs(block: ts.Block): boolean {
-  return block.statements.every((st) => ts.isExpressionStatement(st) && isLoggingCall(st.expression));
-}
-
-function exprOnlyLogs(e: ts.ConciseBody): boolean {
-  return ts.isExpression(e) && isLoggingCall(e);
-}
-
-function alwaysExits(st: ts.Node): boolean {
-  if (ts.isBlock(st)) return statementsExit(st.statements);
-  return ts.isReturnStatement(st) || ts.isThrowStatement(st);
-}
-
-function statementsExit(sts: ts.NodeArray<ts.Statement>): boolean {
-  const last = sts[sts.length - 1];
-  return !!last && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
 }

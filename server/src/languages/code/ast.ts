@@ -1,5 +1,6 @@
 /** Small syntax helpers over the TypeScript AST shared by analysis and fixes. */
-import * as ts from 'typescript';
+// `import = require` binds the module object itself: no per-access getters from ESM interop on hot paths.
+import ts = require('typescript');
 import type { Loc } from '../../../../rules/model';
 
 export function scriptKindOf(file: string): ts.ScriptKind {
@@ -9,8 +10,8 @@ export function scriptKindOf(file: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-export function parse(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
+export function parse(file: string, text: string, setParents = true): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, setParents, scriptKindOf(file));
 }
 
 export function locOf(sf: ts.SourceFile, start: number, end: number): Loc {

@@ -15,12 +15,6 @@ export function isCodeFile(path: string): boolean {
   return CODE_EXTENSIONS.some((ext) => path.endsWith(ext));
 }
 
-/** What a file must mention to possibly import `file` (its stem, or its folder for an index file). */
-function importStem(file: string): string {
-  const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
-  return base === 'index' ? dirname(file).slice(dirname(file).lastIndexOf('/') + 1) : base;
-}
-
 export function discoverCode(files: readonly string[], reader: SourceReader): Unit[] {
   const code = files.filter(isCodeFile);
   const all = new Set(code);
@@ -33,34 +27,33 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
     if (KEYWORDS.some((k) => text.includes(k))) {
       included.add(file);
       if (text.includes('new PrismaClient') || text.includes('drizzle(')) clientModules.push(file);
-    } else if (text.includes('import') || text.includes('require')) {
+    } else if (text.includes('import') || text.includes('require') || text.includes('from')) {
       rest.push({ file, text });
     }
   }
-  // Two rounds: files importing a database module, then files importing those (helpers, re-exports).
+  // Two rounds over the import graph: files importing a database module, then files importing those
+  // (helpers, re-exports). Each remaining file is lexed once with ts.preProcessFile (no parse).
   const tsconfig = new TsconfigPaths(reader);
-  let frontier = [...included];
-  for (let round = 0; round < 2 && frontier.length && rest.length; round++) {
-    const stems = [...new Set(frontier.map(importStem))];
-    const next: string[] = [];
-    for (const entry of rest) {
-      if (included.has(entry.file) || !stems.some((s) => entry.text.includes(s))) continue;
-      let imports: ts.FileReference[];
-      try {
-        imports = ts.preProcessFile(entry.text, true, true).importedFiles;
-      } catch {
-        continue;
-      }
-      for (const imp of imports) {
-        const target = resolveImport(entry.file, imp.fileName, all, tsconfig);
-        if (target && included.has(target)) {
-          next.push(entry.file);
-          break;
-        }
-      }
+  const importsOf = new Map<string, string[]>();
+  for (const entry of rest) {
+    let targets: string[] = [];
+    try {
+      targets = ts
+        .preProcessFile(entry.text, true, true)
+        .importedFiles.map((imp) => resolveImport(entry.file, imp.fileName, all, tsconfig))
+        .filter((t): t is string => t !== undefined);
+    } catch {
+      // unreadable imports: the file is not part of the unit
     }
+    if (targets.length) importsOf.set(entry.file, targets);
+  }
+  for (let round = 0; round < 2; round++) {
+    const next: string[] = [];
+    for (const [file, targets] of importsOf) {
+      if (!included.has(file) && targets.some((t) => included.has(t))) next.push(file);
+    }
+    if (!next.length) break;
     for (const f of next) included.add(f);
-    frontier = next;
   }
   if (!included.size) return [];
   const unitFiles = code.filter((f) => included.has(f));

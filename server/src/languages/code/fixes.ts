@@ -60,6 +60,11 @@ function finish(src: Source, replacements: { start: number; end: number; text: s
   return [{ file: src.file, edits }];
 }
 
+function within(src: Source, loc: Loc, start: number, end: number): boolean {
+  const s = span(src, loc);
+  return s.start >= start && s.end <= end;
+}
+
 function span(src: Source, loc: Loc): { start: number; end: number } {
   return { start: offsetOf(src.sf, loc.range.start), end: offsetOf(src.sf, loc.range.end) };
 }
@@ -197,14 +202,19 @@ function planWrap(src: Source, calls: readonly CallFact[]): WrapPlan | undefined
   if (!movable(range())) return undefined;
   let hasReturn = range().some(containsReturn);
   let extendedToEnd = false;
-  if (hasReturn && !(isFunctionBody && last === stmts.length - 1)) {
-    if (!isFunctionBody) return undefined;
+  // `return`s inside the range: the callback returns them and the function returns the transaction's
+  // result. That keeps behaviour only when falling off the range also ends the function, so the range
+  // grows to the end of its block, and the block must be in tail position (function body, or a try/if
+  // block that is the function's last statement).
+  const tail = isFunctionBody || (ts.isBlock(container) && inTailPosition(container));
+  if (hasReturn && last !== stmts.length - 1) {
+    if (!tail) return undefined;
     last = stmts.length - 1;
     extendedToEnd = true;
     if (!movable(range())) return undefined;
-    hasReturn = true;
   }
-  const endsFunction = isFunctionBody && last === stmts.length - 1;
+  if (hasReturn && !tail) return undefined;
+  const endsFunction = tail && last === stmts.length - 1;
 
   // Declarations that later code reads.
   const declared = new Map<string, 'const' | 'let' | 'var'>();
@@ -229,6 +239,32 @@ function planWrap(src: Source, calls: readonly CallFact[]): WrapPlan | undefined
   const kinds = exported.map((k) => declared.get(k)!);
   const keyword = kinds.includes('var') ? 'var' : kinds.includes('let') ? 'let' : 'const';
   return { src, container, first, last, exported, keyword, returnsResult: hasReturn && endsFunction, extendedToEnd, fn };
+}
+
+/**
+ * True when completing `block` normally ends its function: every enclosing statement up to the
+ * function body is the last of its block, through `try` blocks, `catch` blocks and `if` arms.
+ */
+function inTailPosition(block: ts.Block): boolean {
+  let node: ts.Node = block;
+  for (let depth = 0; depth < 50; depth++) {
+    const parent: ts.Node | undefined = node.parent;
+    if (!parent) return false;
+    if (isFunctionNode(parent)) return parent.body === node;
+    if (ts.isTryStatement(parent)) {
+      if (node !== parent.tryBlock) return false; // a finally block runs after a return as well
+      node = parent;
+    } else if (ts.isCatchClause(parent)) {
+      if (parent.parent.finallyBlock) return false;
+      node = parent.parent;
+    } else if (ts.isIfStatement(parent)) {
+      node = parent;
+    } else if (ts.isBlock(parent)) {
+      if (parent.statements[parent.statements.length - 1] !== node) return false;
+      node = parent;
+    } else return false;
+  }
+  return false;
 }
 
 /** No `yield`, and no `break`/`continue` that leaves the range (they cannot cross a callback). */
@@ -301,7 +337,13 @@ function referencedNames(node: ts.Node, names: Map<string, unknown>, used: Set<s
   visit(node);
 }
 
-function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], client: string, reader: SourceReader): FileEdit[] | undefined {
+/**
+ * `transactionClient` is the name to give the callback parameter (`tx`); when it names the calls' own
+ * client instead (`prisma`), `tx` is used. The transaction opens on the calls' client either way.
+ */
+function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transactionClient: string, reader: SourceReader): FileEdit[] | undefined {
+  const client = calls.find((c) => c.client)?.client;
+  if (!client) return undefined;
   const src = load(file.file, reader);
   if (!src) return undefined;
   const plan = planWrap(src, calls);
@@ -310,9 +352,11 @@ function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], client: s
   const stmts = container.statements;
   const start = stmts[first].getStart(src.sf);
   const end = stmts[last].end;
-  const orm: Orm =
-    calls.find((c) => c.orm)?.orm ?? file.calls.find((c) => c.client === client)?.orm ?? (client.includes('prisma') ? 'prisma' : 'drizzle');
-  const param = freshName(identifiersIn(plan.fn ?? src.sf), 'tx');
+  const orm: Orm = calls.find((c) => c.orm)?.orm ?? file.calls.find((c) => c.client === client)?.orm ?? 'prisma';
+  // A transaction already inside the range cannot be nested through an interactive transaction client.
+  if (file.transactions.some((t) => within(src, t.callLoc, start, end))) return undefined;
+  const wanted = transactionClient !== client && /^[A-Za-z_$][\w$]*$/.test(transactionClient) ? transactionClient : 'tx';
+  const param = freshName(identifiersIn(plan.fn ?? src.sf), wanted);
 
   // Every call of the outer client inside the range goes through the transaction.
   const replacements: { start: number; end: number; text: string }[] = [];
@@ -428,6 +472,15 @@ function addLimit(file: CodeFile, call: DbCall, limit: number, reader: SourceRea
   const n = Math.max(1, Math.floor(limit));
   if (call.orm === 'drizzle' && call.operation === 'select') {
     if (call.chain?.includes('limit')) return undefined;
+    // A chain written one call per line gets `.limit()` on a line of its own.
+    const callee = node.expression;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const gap = src.text.slice(callee.expression.end, callee.name.getStart(src.sf));
+      if (gap.includes('\n')) {
+        const dot = callee.expression.end + gap.indexOf('.');
+        return finish(src, [{ start: node.end, end: node.end, text: `\n${lineIndent(src.text, dot)}.limit(${n})` }]);
+      }
+    }
     return finish(src, [{ start: node.end, end: node.end, text: `.limit(${n})` }]);
   }
   const isPrisma = call.orm === 'prisma' && (call.operation === 'findMany' || call.operation === 'findFirst');
@@ -476,11 +529,78 @@ function addKey(src: Source, call: ts.CallExpression, key: string, value: string
  * inside. Any other shape: undefined.
  */
 function batchQueryInLoop(file: CodeFile, call: DbCall, reader: SourceReader): FileEdit[] | undefined {
-  if (call.orm !== 'prisma' || (call.operation !== 'findUnique' && call.operation !== 'findFirst') || !call.model) return undefined;
   const src = load(file.file, reader);
   if (!src) return undefined;
   const node = findCall(src, call.loc);
-  if (!node || !ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  if (!node || !ts.isCallExpression(node)) return undefined;
+  const lookup = call.orm === 'prisma' ? prismaLookup(src, call, node) : drizzleLookup(src, call, node);
+  if (!lookup) return undefined;
+
+  // `const y = await <call>` (or `const [y] = …` for Drizzle) directly in the body of `for (const x of xs)`.
+  const awaitExpr = node.parent;
+  if (!awaitExpr || !ts.isAwaitExpression(awaitExpr)) return undefined;
+  const decl = awaitExpr.parent;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== awaitExpr) return undefined;
+  let y: string;
+  if (call.orm === 'prisma' && ts.isIdentifier(decl.name)) y = decl.name.text;
+  else if (
+    call.orm === 'drizzle' &&
+    ts.isArrayBindingPattern(decl.name) &&
+    decl.name.elements.length === 1 &&
+    ts.isBindingElement(decl.name.elements[0]) &&
+    !decl.name.elements[0].dotDotDotToken &&
+    ts.isIdentifier(decl.name.elements[0].name)
+  ) {
+    y = decl.name.elements[0].name.text;
+  } else return undefined;
+  const varStmt = decl.parent.parent;
+  const body = varStmt?.parent;
+  const loop = body?.parent;
+  if (!varStmt || !body || !loop || !ts.isBlock(body) || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.statement !== body) return undefined;
+  if (!ts.isVariableDeclarationList(loop.initializer) || loop.initializer.declarations.length !== 1) return undefined;
+  const loopVarNode = loop.initializer.declarations[0].name;
+  if (!ts.isIdentifier(loopVarNode)) return undefined;
+  const loopVar = loopVarNode.text;
+  if (!isPathOf(lookup.value, loopVar)) return undefined;
+  const iterable = unwrap(loop.expression);
+  if (!isPathOf(iterable, undefined)) return undefined; // evaluated twice: it must have no side effects
+
+  const fn = enclosingFunctionNode(loop);
+  const taken = identifiersIn(fn ?? src.sf);
+  const rowsName = freshName(taken, `${y}Rows`);
+  taken.add(rowsName);
+  const key = lookup.key;
+  const mapName = freshName(taken, `${y}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
+  const indent = lineIndent(src.text, loop.getStart(src.sf));
+  const valueText = lookup.value.getText(src.sf);
+  const iterText = iterable.getText(src.sf);
+  const keys = ts.isIdentifier(unwrap(lookup.value)) ? `Array.from(${iterText})` : `Array.from(${iterText}, (${loopVar}) => ${valueText})`;
+  const before =
+    `const ${rowsName} = await ${lookup.batched(keys)};\n` +
+    `${indent}const ${mapName} = new Map(${rowsName}.map((row) => [row.${key}, row] as const));\n${indent}`;
+  const loopStart = loop.getStart(src.sf);
+  const replacements = [
+    { start: loopStart, end: loopStart, text: before },
+    call.orm === 'prisma'
+      ? { start: awaitExpr.getStart(src.sf), end: awaitExpr.end, text: `${mapName}.get(${valueText}) ?? null` }
+      : // `const [y] = await …` gave the row type (undefined when missing): keep both with `!`.
+        { start: decl.getStart(src.sf), end: decl.end, text: `${y} = ${mapName}.get(${valueText})!` },
+    ...lookup.extra,
+  ];
+  return finish(src, replacements);
+}
+
+interface Lookup {
+  key: string;
+  value: ts.Expression;
+  /** The batched query text for a keys expression. */
+  batched: (keys: string) => string;
+  extra: { start: number; end: number; text: string }[];
+}
+
+/** `prisma.m.findUnique({ where: { k: <value> } })` (an `include` may stay). */
+function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Lookup | undefined {
+  if ((call.operation !== 'findUnique' && call.operation !== 'findFirst') || node.arguments.length !== 1) return undefined;
   const args = unwrap(node.arguments[0]);
   if (!ts.isObjectLiteralExpression(args)) return undefined;
   let where: ts.ObjectLiteralExpression | undefined;
@@ -497,47 +617,77 @@ function batchQueryInLoop(file: CodeFile, call: DbCall, reader: SourceReader): F
   const wp = where.properties[0];
   if (!ts.isPropertyAssignment(wp)) return undefined;
   const key = propertyNameText(wp.name);
-  const value = unwrap(wp.initializer);
   if (!key || !/^[A-Za-z_$][\w$]*$/.test(key)) return undefined;
-
-  // const y = await <call>; directly in the body of `for (const x of xs)`.
-  const awaitExpr = node.parent;
-  if (!awaitExpr || !ts.isAwaitExpression(awaitExpr)) return undefined;
-  const decl = awaitExpr.parent;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.initializer !== awaitExpr) return undefined;
-  const varStmt = decl.parent.parent;
-  const body = varStmt?.parent;
-  const loop = body?.parent;
-  if (!varStmt || !body || !loop || !ts.isBlock(body) || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.statement !== body) return undefined;
-  if (!ts.isVariableDeclarationList(loop.initializer) || loop.initializer.declarations.length !== 1) return undefined;
-  const loopVarNode = loop.initializer.declarations[0].name;
-  if (!ts.isIdentifier(loopVarNode)) return undefined;
-  const loopVar = loopVarNode.text;
-  if (!isPathOf(value, loopVar)) return undefined;
-  const iterable = unwrap(loop.expression);
-  if (!isPathOf(iterable, undefined)) return undefined; // evaluated twice: it must have no side effects
-
   const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const delegate = callee.expression.getText(src.sf);
-  const fn = enclosingFunctionNode(loop);
-  const taken = identifiersIn(fn ?? src.sf);
-  const y = decl.name.text;
-  const rowsName = freshName(taken, `${y}Rows`);
-  taken.add(rowsName);
-  const mapName = freshName(taken, `${y}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
-  const indent = lineIndent(src.text, loop.getStart(src.sf));
-  const iterText = iterable.getText(src.sf);
-  const valueText = value.getText(src.sf);
-  const options = [`where: { ${key}: { in: Array.from(${iterText}, (${loopVar}) => ${valueText}) } }`, ...rest].join(', ');
-  const before =
-    `const ${rowsName} = await ${delegate}.findMany({ ${options} });\n` +
-    `${indent}const ${mapName} = new Map(${rowsName}.map((row) => [row.${key}, row] as const));\n${indent}`;
-  const loopStart = loop.getStart(src.sf);
-  return finish(src, [
-    { start: loopStart, end: loopStart, text: before },
-    { start: awaitExpr.getStart(src.sf), end: awaitExpr.end, text: `${mapName}.get(${valueText}) ?? null` },
-  ]);
+  return {
+    key,
+    value: unwrap(wp.initializer),
+    batched: (keys) => `${delegate}.findMany({ ${[`where: { ${key}: { in: ${keys} } }`, ...rest].join(', ')} })`,
+    extra: [],
+  };
+}
+
+/** `db.select().from(t).where(eq(t.col, <value>))[.limit(1)]` → `inArray(t.col, keys)`, importing `inArray`. */
+function drizzleLookup(src: Source, call: DbCall, node: ts.CallExpression): Lookup | undefined {
+  if (call.operation !== 'select') return undefined;
+  const parts = new Map<string, ts.CallExpression>();
+  let root: ts.CallExpression | undefined;
+  for (let n: ts.Expression = node; ts.isCallExpression(n); ) {
+    const callee = n.expression;
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.name.text;
+    if (parts.has(name)) return undefined;
+    parts.set(name, n);
+    if (name === 'select') {
+      root = n;
+      break;
+    }
+    n = callee.expression;
+  }
+  if (!root || root.arguments.length) return undefined; // a partial select may lack the key column
+  for (const name of parts.keys()) if (!['select', 'from', 'where', 'limit'].includes(name)) return undefined;
+  const limit = parts.get('limit');
+  if (limit && !(limit.arguments.length === 1 && limit.arguments[0].getText(src.sf) === '1')) return undefined;
+  const from = parts.get('from');
+  const where = parts.get('where');
+  if (!from || !where || from.arguments.length !== 1 || where.arguments.length !== 1) return undefined;
+  const cond = unwrap(where.arguments[0]);
+  if (!ts.isCallExpression(cond) || !ts.isIdentifier(cond.expression) || cond.expression.text !== 'eq' || cond.arguments.length !== 2) return undefined;
+  const col = unwrap(cond.arguments[0]);
+  const table = from.arguments[0].getText(src.sf);
+  if (!ts.isPropertyAccessExpression(col) || col.expression.getText(src.sf) !== table) return undefined;
+  const importEdit = addNamedImport(src, 'drizzle-orm', 'inArray');
+  if (!importEdit) return undefined;
+  const selectText = root.getText(src.sf);
+  return {
+    key: col.name.text,
+    value: unwrap(cond.arguments[1]),
+    batched: (keys) => `${selectText}.from(${table}).where(inArray(${col.getText(src.sf)}, ${keys}))`,
+    extra: importEdit.length ? importEdit : [],
+  };
+}
+
+/** Edits that make `name` imported from `module` ([] when it already is); undefined when it cannot. */
+function addNamedImport(src: Source, module: string, name: string): { start: number; end: number; text: string }[] | undefined {
+  let lastImport: ts.ImportDeclaration | undefined;
+  for (const st of src.sf.statements) {
+    if (!ts.isImportDeclaration(st)) continue;
+    lastImport = st;
+    if (!ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== module || st.importClause?.isTypeOnly) continue;
+    const nb = st.importClause?.namedBindings;
+    if (!nb || !ts.isNamedImports(nb)) continue;
+    if (nb.elements.some((e) => e.name.text === name && !e.propertyName)) return [];
+    if (nb.elements.some((e) => e.name.text === name)) return undefined;
+    const last = nb.elements[nb.elements.length - 1];
+    if (!last) return [{ start: nb.getStart(src.sf), end: nb.end, text: `{ ${name} }` }];
+    return [{ start: last.end, end: last.end, text: `, ${name}` }];
+  }
+  if (identifiersIn(src.sf).has(name)) return undefined;
+  const quote = lastImport && src.text.charAt(lastImport.moduleSpecifier.getStart(src.sf)) === '"' ? '"' : "'";
+  const at = lastImport ? lastImport.end : 0;
+  return [{ start: at, end: at, text: `${lastImport ? '\n' : ''}import { ${name} } from ${quote}${module}${quote};${lastImport ? '' : '\n'}` }];
 }
 
 /** `a`, `a.b.c` (rooted at `root` when given); no calls, no element access. */

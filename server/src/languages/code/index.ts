@@ -1,7 +1,29 @@
 /**
- * The code front-end: TypeScript/JavaScript files that call Prisma or Drizzle. Facts: `CodeFile`
- * (`DbCall`, `TransactionScope`, `WritingCall`, `OtherAwait`); fixes: the code intents
- * (`wrapInTransaction`, `useTransactionClient`, `addLimit`, `batchQueryInLoop`).
+ * The code front-end: TypeScript/JavaScript files that call Prisma or Drizzle.
+ *
+ * Facts (`CodeFile`), as rules should read them:
+ * - `DbCall.loc` is the whole call: for Drizzle the outermost call of the builder chain (`.then/.catch`
+ *   excluded), `chain` its method names after the root. `$transaction`/`transaction`/`batch` are not
+ *   DbCalls: they are `TransactionScope`s (`range` = the callback body or the array literal, `callLoc` =
+ *   the call including its `await`).
+ * - `viaTransactionClient` is true for the callback form when the client is the callback's parameter;
+ *   array-form elements have `transaction.form === 'array'` and `viaTransactionClient: false`. It is also
+ *   true, with no `transaction`, for a parameter typed as a transaction client (`tx:
+ *   Prisma.TransactionClient`, drizzle `PgTransaction`): a helper running inside its caller's transaction.
+ * - `argKeys`: `[]` when the call has no argument, undefined when the argument is not an object literal.
+ *   Also set for Drizzle relational queries (`db.query.t.findMany({ limit })`).
+ * - Calls inside a transaction callback have `enclosingFunction` `<outer><callback>` and `functionLoc` =
+ *   the callback body; transaction callbacks are transparent for `loop` and `catch`.
+ * - `catch` is also set for `promise.catch(cb)` on the call itself; an empty catch block `onlyLogs`.
+ * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
+ *   imports, re-exports, `this.method()`, namespace imports, and module-level instances/objects
+ *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`).
+ * - `otherAwaits`: awaits in functions that write, whose expression holds no database work.
+ *
+ * Fixes: `wrapInTransaction` (its `transactionClient` is the parameter name to use, `tx` by default; the
+ * transaction opens on the calls' own client), `useTransactionClient`, `addLimit` (a literal `take`/
+ * `limit`/`.limit(n)`), `batchQueryInLoop` (Prisma findUnique/findFirst and Drizzle select-by-eq in a
+ * `for…of`). Each returns undefined when the shape cannot be rewritten without changing behaviour.
  */
 import type { LanguageFrontEnd } from '../types';
 import { analyzeCode } from './analyze';
@@ -23,8 +45,15 @@ export const codeFrontEnd: LanguageFrontEnd = {
     }
   },
   analyze: (unit, reader, options) => {
-    const result = analyzeCode(unit.files, reader, options.databases ?? []);
-    return { databases: [], codeFiles: result.codeFiles, diagnostics: result.diagnostics, suppressions: result.suppressions };
+    try {
+      const result = analyzeCode(unit.files, reader, options.databases ?? []);
+      return { databases: [], codeFiles: result.codeFiles, diagnostics: result.diagnostics, suppressions: result.suppressions };
+    } catch (error) {
+      const file = unit.files[0] ?? unit.id;
+      const message = `Schema Review could not analyze the code files: ${error instanceof Error ? error.message : String(error)}`;
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      return { databases: [], codeFiles: [], suppressions: [], diagnostics: [{ file, range, severity: 'warning', message, source: 'schema-review' }] };
+    }
   },
   writeFix: (intent, reader) => {
     try {

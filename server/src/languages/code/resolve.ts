@@ -39,7 +39,7 @@ export class TsconfigPaths {
   /** The nearest tsconfig's path mapping for a file's directory. */
   forDir(dir: string): PathsConfig | undefined {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
-    let result = this.read(`${dir}/tsconfig.json`, 0);
+    let result = this.read(`${dir}/tsconfig.json`, 0) ?? this.read(`${dir}/jsconfig.json`, 0);
     if (!result) {
       const parent = dirname(dir);
       result = parent === dir ? undefined : this.forDir(parent);
@@ -76,7 +76,6 @@ export class TsconfigPaths {
     } else if (inherited) {
       paths.push(...inherited.paths);
     }
-    if (!paths.length && typeof options.baseUrl !== 'string' && !inherited) return { base, paths };
     return { base, paths };
   }
 }

@@ -1,0 +1,262 @@
+/**
+ * Pure syntax patterns the code analysis reads: Drizzle builder chains, Prisma `where`/`orderBy`
+ * columns, Drizzle filter columns, loop keys, in-memory filter fields, logging-only catch bodies.
+ */
+import ts = require('typescript');
+import { type FunctionNode, isFunctionNode, propertyNameText, unwrap } from './ast';
+
+const DRIZZLE_OPERATORS = new Set([
+  'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'notLike', 'notIlike', 'inArray', 'notInArray',
+  'isNull', 'isNotNull', 'between', 'notBetween', 'arrayContains', 'arrayContained', 'arrayOverlaps',
+]);
+const LOGGER_ROOTS = new Set(['console', 'logger', 'log', 'Logger']);
+const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+
+/** Climbs a Drizzle builder chain from its root call to the outermost call (stopping at then/catch/finally). */
+export function builderChain(root: ts.CallExpression): { outer: ts.CallExpression; chain: string[] } {
+  const chain: string[] = [];
+  let outer = root;
+  for (;;) {
+    const pa = outer.parent;
+    if (!pa || !ts.isPropertyAccessExpression(pa) || pa.expression !== outer) break;
+    const name = pa.name.text;
+    if (name === 'then' || name === 'catch' || name === 'finally') break;
+    const c = pa.parent;
+    if (!c || !ts.isCallExpression(c) || c.expression !== pa) break;
+    chain.push(name);
+    outer = c;
+  }
+  return { outer, chain };
+}
+
+/** The calls of a builder chain by method name (`from`, `where`, `orderBy`, …), last one wins. */
+export function chainCalls(outer: ts.Node): Map<string, ts.CallExpression> {
+  const out = new Map<string, ts.CallExpression>();
+  let n: ts.Node = outer;
+  while (ts.isCallExpression(n)) {
+    const callee = n.expression;
+    if (!ts.isPropertyAccessExpression(callee)) break;
+    if (!out.has(callee.name.text)) out.set(callee.name.text, n);
+    n = callee.expression;
+  }
+  return out;
+}
+
+export function tableName(arg: ts.Expression): string | undefined {
+  const e = unwrap(arg);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}
+
+export function loopBinding(init: ts.ForInitializer): string | undefined {
+  if (ts.isVariableDeclarationList(init)) {
+    const d = init.declarations[0];
+    return d && ts.isIdentifier(d.name) ? d.name.text : undefined;
+  }
+  return ts.isIdentifier(init) ? init.text : undefined;
+}
+
+export function objectKeys(obj: ts.ObjectLiteralExpression): string[] {
+  const keys: string[] = [];
+  for (const p of obj.properties) {
+    if (ts.isSpreadAssignment(p)) keys.push('...');
+    else {
+      const k = propertyNameText(p.name);
+      if (k !== undefined) keys.push(k);
+    }
+  }
+  return keys;
+}
+
+export function propertyValue(obj: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === key) return unwrap(p.initializer);
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
+  }
+  return undefined;
+}
+
+export function prismaWhereColumns(where: ts.ObjectLiteralExpression): string[] {
+  const out: string[] = [];
+  const add = (c: string) => {
+    if (!out.includes(c)) out.push(c);
+  };
+  for (const p of where.properties) {
+    if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
+    const key = propertyNameText(p.name);
+    if (!key || key === 'OR' || key === 'NOT') continue;
+    const value = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+    if (key === 'AND') {
+      const items = value && ts.isArrayLiteralExpression(value) ? value.elements : value ? [value] : [];
+      for (const item of items) {
+        const o = unwrap(item);
+        if (ts.isObjectLiteralExpression(o)) {
+          for (const ip of o.properties) {
+            const k = (ts.isPropertyAssignment(ip) || ts.isShorthandPropertyAssignment(ip)) ? propertyNameText(ip.name) : undefined;
+            if (k && k !== 'AND' && k !== 'OR' && k !== 'NOT') add(k);
+          }
+        }
+      }
+      continue;
+    }
+    // Compound unique input: userId_courseId: { userId, courseId }
+    if (value && ts.isObjectLiteralExpression(value) && key.includes('_')) {
+      const inner = objectKeys(value);
+      if (inner.length > 1 && inner.join('_') === key) {
+        inner.forEach(add);
+        continue;
+      }
+    }
+    add(key);
+  }
+  return out;
+}
+
+export function prismaOrderColumns(orderBy: ts.Expression): string[] {
+  const items = ts.isArrayLiteralExpression(orderBy) ? orderBy.elements.map(unwrap) : [orderBy];
+  const out: string[] = [];
+  for (const item of items) {
+    if (ts.isObjectLiteralExpression(item)) for (const k of objectKeys(item)) if (k !== '...') out.push(k);
+  }
+  return out;
+}
+
+export function prismaLoopKey(where: ts.ObjectLiteralExpression, variable: string): string | undefined {
+  if (where.properties.length !== 1) return undefined;
+  const p = where.properties[0];
+  if (ts.isShorthandPropertyAssignment(p)) return p.name.text === variable ? p.name.text : undefined;
+  if (!ts.isPropertyAssignment(p)) return undefined;
+  const key = propertyNameText(p.name);
+  return key && usesVariable(unwrap(p.initializer), variable) ? key : undefined;
+}
+
+/** `x` or `x.a` (or `x.a.b`) where x is the loop variable. */
+export function usesVariable(e: ts.Expression, variable: string): boolean {
+  let n = unwrap(e);
+  while (ts.isPropertyAccessExpression(n)) n = unwrap(n.expression);
+  return ts.isIdentifier(n) && n.text === variable;
+}
+
+/** Columns named in a Drizzle filter/order expression: `eq(t.col, …)`, `and(…)`, `desc(t.col)`, `t.col`. */
+export function drizzleColumns(expr: ts.Expression): string[] {
+  const out: string[] = [];
+  const add = (c: string) => {
+    if (!out.includes(c)) out.push(c);
+  };
+  const visit = (node: ts.Node, depth: number): void => {
+    if (depth > 20) return;
+    const e = ts.isExpression(node) ? unwrap(node) : node;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
+      const fn = e.expression.text;
+      if (DRIZZLE_OPERATORS.has(fn)) {
+        const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+        if (first && ts.isPropertyAccessExpression(first)) add(first.name.text);
+        return;
+      }
+      if (fn === 'and' || fn === 'asc' || fn === 'desc') {
+        for (const a of e.arguments) visit(a, depth + 1);
+        return;
+      }
+      return;
+    }
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+      visit(e.body, depth + 1);
+      return;
+    }
+    if (ts.isBlock(e)) {
+      for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, depth + 1);
+      return;
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      for (const el of e.elements) visit(el, depth + 1);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(e) && depth > 0) add(e.name.text);
+  };
+  visit(expr, 0);
+  // A bare column at the top level (`.orderBy(t.createdAt)`).
+  const top = unwrap(expr);
+  if (ts.isPropertyAccessExpression(top)) add(top.name.text);
+  return out;
+}
+
+export function drizzleLoopKey(expr: ts.Expression, variable: string): string | undefined {
+  const e = unwrap(expr);
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'eq' || e.arguments.length !== 2) return undefined;
+  const col = unwrap(e.arguments[0]);
+  if (!ts.isPropertyAccessExpression(col)) return undefined;
+  return usesVariable(e.arguments[1], variable) ? col.name.text : undefined;
+}
+
+export function callbackFields(cb: ts.ArrowFunction | ts.FunctionExpression): string[] {
+  const p = cb.parameters[0];
+  if (!p) return [];
+  const out: string[] = [];
+  if (ts.isObjectBindingPattern(p.name)) {
+    for (const el of p.name.elements) {
+      const k = propertyNameText(el.propertyName ?? el.name);
+      if (k && !out.includes(k)) out.push(k);
+    }
+    return out;
+  }
+  if (!ts.isIdentifier(p.name)) return out;
+  const name = p.name.text;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) {
+      if (!out.includes(n.name.text)) out.push(n.name.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(cb.body);
+  return out;
+}
+
+export function isPromiseCombinator(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Promise' &&
+    PROMISE_COMBINATORS.has(callee.name.text)
+  );
+}
+
+export function findFunction(node: ts.Node): FunctionNode | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (isFunctionNode(n)) return n;
+  return undefined;
+}
+
+export function isLoggingCall(e: ts.Expression): boolean {
+  let n = unwrap(e);
+  if (ts.isAwaitExpression(n)) n = unwrap(n.expression);
+  if (!ts.isCallExpression(n)) return false;
+  let callee = unwrap(n.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  let root: ts.Expression = callee.expression;
+  // this.logger.error(…)
+  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    return LOGGER_ROOTS.has(root.name.text);
+  }
+  root = unwrap(root);
+  callee = callee as ts.PropertyAccessExpression;
+  return ts.isIdentifier(root) && LOGGER_ROOTS.has(root.text);
+}
+
+export function blockOnlyLogs(block: ts.Block): boolean {
+  return block.statements.every((st) => ts.isExpressionStatement(st) && isLoggingCall(st.expression));
+}
+
+export function exprOnlyLogs(e: ts.ConciseBody): boolean {
+  return ts.isExpression(e) && isLoggingCall(e);
+}
+
+export function alwaysExits(st: ts.Node): boolean {
+  if (ts.isBlock(st)) return statementsExit(st.statements);
+  return ts.isReturnStatement(st) || ts.isThrowStatement(st);
+}
+
+export function statementsExit(sts: ts.NodeArray<ts.Statement>): boolean {
+  const last = sts[sts.length - 1];
+  return !!last && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
