@@ -54,7 +54,7 @@ export async function startServer(options: {
       }
     }
   });
-  connection.onNotification((method: string, params: unknown) => notifications.push({ method, params }));
+  connection.onNotification('schemaReview/status', (params: unknown) => notifications.push({ method: 'schemaReview/status', params }));
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
     params.items.map(() => options.settings ?? {}),
   );
