@@ -18,10 +18,18 @@ if (fs.existsSync(bundle) && !process.env.SCHEMA_REVIEW_FROM_SOURCE) {
   run(require(path.join(__dirname, '..', 'server', 'src', 'cli.ts')).runCli);
 }
 function run(runCli) {
-  process.exitCode = runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-  });
+  Promise.resolve(
+    runCli(process.argv.slice(2), {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      cwd: process.cwd(),
+      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    }),
+  ).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      process.stderr.write(`schema-review: internal error: ${error && error.stack ? error.stack : error}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -16,6 +16,7 @@ import { buildJsonReport, mergeJsonReports, TOOL_VERSION, type JsonReport } from
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
 import { formatMarkdown } from './report/markdown';
+import { initFrontEnds } from './languages';
 import { ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 
 export interface CliIO {
@@ -118,8 +119,8 @@ export function parseArgs(argv: string[]): Args {
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-/** Runs the CLI; returns the exit code. */
-export function runCli(argv: string[], io: CliIO): number {
+/** Runs the CLI; resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -135,6 +136,8 @@ export function runCli(argv: string[], io: CliIO): number {
     io.stdout(`${TOOL_VERSION}\n`);
     return 0;
   }
+
+  await initFrontEnds();
 
   // Each path is a root to review: a folder, or a single file (reviewed with its folder as root).
   const roots: { root: string; only?: string[] }[] = [];
@@ -220,11 +223,10 @@ export function runCli(argv: string[], io: CliIO): number {
 }
 
 if (require.main === module) {
-  const code = runCli(process.argv.slice(2), {
+  void runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-  });
-  process.exitCode = code;
+  }).then((code) => (process.exitCode = code));
 }

@@ -7,7 +7,7 @@ import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
 import type { Rule } from '../../rules/types';
 import { runRules, type Finding } from './engine';
-import { frontEnds } from './languages';
+import { frontEnds, initFrontEnds } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { listWorkspaceFiles, toPosix } from './project/files';
@@ -99,6 +99,7 @@ export class Reviewer {
 
   /** The same review, yielding to the event loop between units (the language server's audit uses it to honour cancel). */
   async reviewAsync(options: ReviewOptions = {}): Promise<ReviewResult> {
+    await initFrontEnds();
     const started = performance.now();
     const { units, settings } = this.prepare(options);
     const analysis = await this.project.analyzeAsync(units, this.reader, this.projectOptions(options, settings));

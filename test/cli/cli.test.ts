@@ -10,17 +10,17 @@ import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
 import { copyFixture, REPO, writeFiles } from '../helpers/workspace';
 
-function cli(args: string[], cwd: string) {
+async function cli(args: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
   return { code, stdout, stderr };
 }
 
 describe('schema-review audit (CLI)', () => {
-  it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', () => {
+  it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const warn = cli(['audit', '.', '--fail-on', 'warning'], dir);
+    const warn = (await cli(['audit', '.', '--fail-on', 'warning'], dir));
     assert.equal(warn.code, 1, warn.stderr);
     assert.match(warn.stdout, /prisma\/schema\.prisma\n/);
     assert.match(warn.stdout, /\d+:\d+\s+warning\s+.*missing-on-delete/);
@@ -28,9 +28,9 @@ describe('schema-review audit (CLI)', () => {
     assert.match(warn.stdout, /fixable with --fix/);
   });
 
-  it('writes JSON exactly in the contract shape (version 1)', () => {
+  it('writes JSON exactly in the contract shape (version 1)', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const { code, stdout } = cli(['audit', '.', '--format', 'json', '--fail-on', 'error'], dir);
+    const { code, stdout } = (await cli(['audit', '.', '--format', 'json', '--fail-on', 'error'], dir));
     assert.ok(code === 0 || code === 1);
     const report = JSON.parse(stdout);
     assert.equal(report.tool, 'schema-review');
@@ -53,9 +53,9 @@ describe('schema-review audit (CLI)', () => {
     assert.equal(bySeverity, report.findings.length);
   });
 
-  it('writes SARIF 2.1.0 with stable rule ids, help URIs and fingerprints', () => {
+  it('writes SARIF 2.1.0 with stable rule ids, help URIs and fingerprints', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const sarif = JSON.parse(cli(['audit', '.', '--format', 'sarif'], dir).stdout);
+    const sarif = JSON.parse((await cli(['audit', '.', '--format', 'sarif'], dir)).stdout);
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
     assert.equal(run.tool.driver.name, 'schema-review');
@@ -69,9 +69,9 @@ describe('schema-review audit (CLI)', () => {
     assert.equal(result.locations[0].physicalLocation.artifactLocation.uriBaseId, 'ROOT');
   });
 
-  it('writes a Markdown audit', () => {
+  it('writes a Markdown audit', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const md = cli(['audit', '.', '--format', 'markdown'], dir).stdout;
+    const md = (await cli(['audit', '.', '--format', 'markdown'], dir)).stdout;
     assert.match(md, /^# Database audit/);
     assert.match(md, /## Summary/);
     assert.match(md, /## Status by area/);
@@ -80,11 +80,11 @@ describe('schema-review audit (CLI)', () => {
     assert.match(md, /## Recommendations/);
   });
 
-  it('--fix applies safe fixes only; the schema still validates and those findings are gone', () => {
+  it('--fix applies safe fixes only; the schema still validates and those findings are gone', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const before = JSON.parse(cli(['audit', '.', '--format', 'json'], dir).stdout);
+    const before = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout);
     const schemaBefore = fs.readFileSync(path.join(dir, 'prisma/schema.prisma'), 'utf8');
-    const res = cli(['audit', '.', '--fix', '--format', 'json'], dir);
+    const res = (await cli(['audit', '.', '--fix', '--format', 'json'], dir));
     const after = JSON.parse(res.stdout);
     const schemaAfter = fs.readFileSync(path.join(dir, 'prisma/schema.prisma'), 'utf8');
     assert.notEqual(schemaAfter, schemaBefore);
@@ -98,53 +98,53 @@ describe('schema-review audit (CLI)', () => {
     assert.match(res.stderr, /applied fixes to 1 file/);
   });
 
-  it('--fix=unsafe also writes referential actions', () => {
+  it('--fix=unsafe also writes referential actions', async () => {
     const dir = copyFixture('examples/learning-platform');
-    const after = JSON.parse(cli(['audit', '.', '--fix=unsafe', '--format', 'json'], dir).stdout);
+    const after = JSON.parse((await cli(['audit', '.', '--fix=unsafe', '--format', 'json'], dir)).stdout);
     assert.equal(after.findings.filter((f: any) => f.rule === 'missing-on-delete').length, 0);
     assert.equal(after.problems.filter((p: any) => p.source === 'prisma').length, 0, 'the fixed schema validates');
   });
 
-  it('honours --config and a rule turned off', () => {
+  it('honours --config and a rule turned off', async () => {
     const dir = copyFixture('examples/learning-platform');
     fs.writeFileSync(path.join(dir, 'custom.json'), JSON.stringify({ rules: { 'missing-on-delete': 'off' } }));
-    const report = JSON.parse(cli(['audit', '.', '--format', 'json', '--config', 'custom.json'], dir).stdout);
+    const report = JSON.parse((await cli(['audit', '.', '--format', 'json', '--config', 'custom.json'], dir)).stdout);
     assert.equal(report.findings.filter((f: any) => f.rule === 'missing-on-delete').length, 0);
     assert.ok(report.findings.length > 0);
   });
 
-  it('exits 2 with a clear message on a bad config, a bad flag or a missing path', () => {
+  it('exits 2 with a clear message on a bad config, a bad flag or a missing path', async () => {
     const dir = writeFiles({ 'schema-review.json': '{ "rules": { "missing-on-delete": "loud" } }', 'schema.prisma': 'model A { id Int @id }' });
-    const bad = cli(['audit', '.'], dir);
+    const bad = (await cli(['audit', '.'], dir));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /invalid configuration:[\s\S]*schema-review\.json:1:\d+: .*rules\.missing-on-delete/);
-    assert.equal(cli(['audit', '--format', 'xml'], dir).code, 2);
-    assert.match(cli(['audit', '--format', 'xml'], dir).stderr, /--format must be/);
-    const missing = cli(['audit', 'nope'], dir);
+    assert.equal((await cli(['audit', '--format', 'xml'], dir)).code, 2);
+    assert.match((await cli(['audit', '--format', 'xml'], dir)).stderr, /--format must be/);
+    const missing = (await cli(['audit', 'nope'], dir));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope: no such file or folder/);
-    assert.equal(cli(['lint'], dir).code, 2);
+    assert.equal((await cli(['lint'], dir)).code, 2);
   });
 
-  it('exits 0 on a clean workspace and reports invalid Prisma schemas as problems', () => {
+  it('exits 0 on a clean workspace and reports invalid Prisma schemas as problems', async () => {
     const clean = writeFiles({
       'package.json': JSON.stringify({ devDependencies: { prisma: '^6.19.0' } }),
       'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel A {\n  id Int @id\n}\n',
     });
-    const ok = cli(['audit', '.'], clean);
+    const ok = (await cli(['audit', '.'], clean));
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /No problems/);
     const broken = writeFiles({
       'package.json': JSON.stringify({ devDependencies: { prisma: '^6.19.0' } }),
       'schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel A {\n  id Int @id\n  b  Nope\n}\n',
     });
-    const res = cli(['audit', '.', '--format', 'json'], broken);
+    const res = (await cli(['audit', '.', '--format', 'json'], broken));
     const report = JSON.parse(res.stdout);
     assert.ok(report.problems.some((p: any) => p.source === 'prisma' && p.severity === 'error'), JSON.stringify(report.problems));
     assert.equal(res.code, 1);
   });
 
-  it('runs as a real process through bin/schema-review.js', () => {
+  it('runs as a real process through bin/schema-review.js', async () => {
     const dir = copyFixture('examples/learning-platform');
     const res = spawnSync(process.execPath, [path.join(REPO, 'bin', 'schema-review.js'), 'audit', '.', '--format', 'json', '--fail-on', 'warning'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCHEMA_REVIEW_FROM_SOURCE: '1' } });
     assert.equal(res.status, 1, res.stderr);

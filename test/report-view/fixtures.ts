@@ -28,10 +28,10 @@ export function resultOf(report: JsonReport, extra: Partial<AuditResult> = {}): 
 }
 
 /** The real engine's JSON report of an example workspace (`schema-review audit <dir> --format json`). */
-export function cliReport(dir = path.join(repoRoot, 'examples/learning-platform')): JsonReport {
+export async function cliReport(dir = path.join(repoRoot, 'examples/learning-platform')): Promise<JsonReport> {
   let out = '';
   let err = '';
-  const code = runCli(['audit', dir, '--format', 'json'], { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repoRoot, color: false });
+  const code = await runCli(['audit', dir, '--format', 'json'], { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repoRoot, color: false });
   if (code === 2) throw new Error(`schema-review failed: ${err}`);
   return JSON.parse(out) as JsonReport;
 }

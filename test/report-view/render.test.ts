@@ -31,8 +31,8 @@ function svg(html: string, id: string): string {
   return html.slice(start, html.indexOf('</svg>', start));
 }
 
-describe('report view: a real audit (CLI engine on examples/learning-platform)', () => {
-  const report = cliReport();
+describe('report view: a real audit (CLI engine on examples/learning-platform)', async () => {
+  const report = await cliReport();
   const result = resultOf(report);
   const html = render(result);
 

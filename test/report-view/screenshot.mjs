@@ -16,19 +16,19 @@ const nonce = 'screenshotNonce';
 const generatedAt = new Date('2026-11-22T01:30:00');
 
 const cases = {
-  real: () => ({ result: resultOf(cliReport()), file: 'report-view.png' }),
+  real: async () => ({ result: resultOf(await cliReport()), file: 'report-view.png' }),
   hand: () => ({ result: resultOf(handMadeReport()), file: 'report-view-hand.png' }),
   empty: () => ({ result: resultOf(emptyReport()), file: 'report-view-empty.png' }),
   cancelled: () => ({ result: resultOf(handMadeReport(), { cancelled: true, files: 2 }), file: 'report-view-cancelled.png' }),
   large: () => ({ result: resultOf(largeReport(10_000)), file: 'report-view-large.png' }),
-  light: () => ({ result: resultOf(cliReport()), file: 'report-view-light.png', theme: 'light' }),
+  light: async () => ({ result: resultOf(await cliReport()), file: 'report-view-light.png', theme: 'light' }),
 };
 const names = which === 'all' ? Object.keys(cases) : [which];
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 try {
   for (const name of names) {
-    const { result, file, theme } = cases[name]();
+    const { result, file, theme } = await cases[name]();
     const page = await browser.newPage({ viewport: { width: Number(process.env.WIDTH ?? 1280), height: 900 }, deviceScaleFactor: 1 });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -6,3 +6,11 @@ import { sqlFrontEnd } from './sql';
 import { codeFrontEnd } from './code';
 
 export const frontEnds: readonly LanguageFrontEnd[] = [prismaFrontEnd, drizzleFrontEnd, sqlFrontEnd, codeFrontEnd];
+
+let ready: Promise<void> | undefined;
+
+/** Loads every front-end's asynchronous parts (once). A front-end whose init fails reports it when it analyzes. */
+export function initFrontEnds(): Promise<void> {
+  ready ??= Promise.all(frontEnds.map((fe) => fe.init?.().catch(() => undefined))).then(() => undefined);
+  return ready;
+}

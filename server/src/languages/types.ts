@@ -73,6 +73,8 @@ export interface Analysis {
 
 export interface LanguageFrontEnd {
   language: Language;
+  /** Loads what the front-end needs asynchronously (a wasm parser); awaited once before the first analysis. */
+  init?(): Promise<void>;
   /** File extensions (with dot) this front-end may want; discovery filters further. */
   extensions: string[];
   /** Group candidate files (absolute paths, sorted) into units. Must not read more than it needs. */

@@ -11,13 +11,13 @@ import type { Analysis, AnalyzeOptions, LanguageFrontEnd, SourceDiagnostic, Sour
 import { discoverSql, type FolderKind, type SqlUnitHints } from './discover';
 import { sniffDialect, tokenize, type SqlFlavor } from './lexer';
 import { ignoreComments, loadSqlParser, parseSql, type ParsedFile } from './parse';
-import { replay } from './replay';
+import { createReplayer } from './replay';
 import { SourceText } from './text';
 import { writeSqlFix } from './write';
 
 export { loadSqlParser, sqlParserReady, parseSql, bareParsePostgres } from './parse';
 export { discoverSql } from './discover';
-export { replay } from './replay';
+export { replay, createReplayer } from './replay';
 
 // Start loading the wasm as soon as the module is imported.
 void loadSqlParser().catch(() => undefined);
@@ -79,12 +79,19 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
   }
   let dialect: Dialect = hints.dialect ?? options.dialect ?? 'unknown';
   if (dialect === 'unknown') {
-    const sniffed = texts.length ? sniffDialect(texts.map((t) => t.text.slice(0, 50_000)).join('\n;\n')) : undefined;
+    // The first 16,000 characters of the history tell as much as all of it.
+    let sample = '';
+    for (const t of texts) {
+      if (sample.length >= 16_000) break;
+      sample += t.text.slice(0, 16_000 - sample.length) + '\n;\n';
+    }
+    const sniffed = sample ? sniffDialect(sample) : undefined;
     dialect = sniffed ?? 'postgresql';
   }
   const flavor = flavorOf(dialect);
   const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
-  const files = texts.map(({ file, text }, order) => {
+  const replayer = createReplayer(unit.id, dialect);
+  texts.forEach(({ file, text }, order) => {
     const parsed = parseSql(file, text, flavor);
     if (parsed.fatal) diagnostics.push({ file, range: zero(), severity: 'info', source: 'schema-review', code: 'sql-parser-unavailable', message: parsed.fatal });
     for (const s of parsed.statements) {
@@ -108,9 +115,9 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
       transactional: runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed)),
       applied: kind !== 'file' && !drafts.has(file),
     };
-    return { parsed, ref };
+    replayer.file({ parsed, ref, releaseAst: true });
   });
-  const database = replay(unit.id, dialect, files);
+  const database = replayer.database();
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
 }
 
@@ -135,6 +142,7 @@ function zero() {
 export const sqlFrontEnd: LanguageFrontEnd = {
   language: 'sql',
   extensions: ['.sql'],
+  init: () => loadSqlParser(),
   discover(files, reader) {
     try {
       return discoverSql(files, reader);

@@ -17,83 +17,82 @@ export interface Token {
   end: number;
 }
 
-const enum C {
-  TAB = 9,
-  LF = 10,
-  CR = 13,
-  SPACE = 32,
-  BANG = 33,
-  DQUOTE = 34,
-  HASH = 35,
-  DOLLAR = 36,
-  QUOTE = 39,
-  STAR = 42,
-  MINUS = 45,
-  DOT = 46,
-  SLASH = 47,
-  D0 = 48,
-  D9 = 57,
-  SEMI = 59,
-  BACKSLASH = 92,
-  LBRACKET = 91,
-  RBRACKET = 93,
-  BACKTICK = 96,
-}
+/* Character codes. */
+const C_TAB = 9;
+const C_LF = 10;
+const C_CR = 13;
+const C_SPACE = 32;
+const C_BANG = 33;
+const C_DQUOTE = 34;
+const C_HASH = 35;
+const C_DOLLAR = 36;
+const C_QUOTE = 39;
+const C_STAR = 42;
+const C_MINUS = 45;
+const C_DOT = 46;
+const C_SLASH = 47;
+const C_D0 = 48;
+const C_D9 = 57;
+const C_SEMI = 59;
+const C_BACKSLASH = 92;
+const C_LBRACKET = 91;
+const C_RBRACKET = 93;
+const C_BACKTICK = 96;
 
 function isWordStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
 }
 function isWordPart(c: number): boolean {
-  return isWordStart(c) || (c >= C.D0 && c <= C.D9) || c === C.DOLLAR;
+  return isWordStart(c) || (c >= C_D0 && c <= C_D9) || c === C_DOLLAR;
 }
 function isSpace(c: number): boolean {
-  return c === C.SPACE || c === C.TAB || c === C.LF || c === C.CR || c === 12 || c === 11;
+  return c === C_SPACE || c === C_TAB || c === C_LF || c === C_CR || c === 12 || c === 11;
 }
 
 /** Reads one token at `i` (which must not be whitespace). Returns its end. */
 function tokenAt(text: string, i: number, end: number, flavor: SqlFlavor): { kind: TokenKind; end: number } {
   const c = text.charCodeAt(i);
   const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
-  if (c === C.MINUS && n === C.MINUS) return { kind: 'comment', end: lineEnd(text, i, end) };
-  if (c === C.HASH && flavor === 'mysql') return { kind: 'comment', end: lineEnd(text, i, end) };
-  if (c === C.SLASH && n === C.STAR) {
+  if (c === C_MINUS && n === C_MINUS) return { kind: 'comment', end: lineEnd(text, i, end) };
+  if (c === C_HASH && flavor === 'mysql') return { kind: 'comment', end: lineEnd(text, i, end) };
+  if (c === C_SLASH && n === C_STAR) {
     // Postgres block comments nest; MySQL/SQLite ones do not.
     let depth = 1;
     let j = i + 2;
     while (j < end && depth > 0) {
       const a = text.charCodeAt(j);
       const b = j + 1 < end ? text.charCodeAt(j + 1) : -1;
-      if (a === C.STAR && b === C.SLASH) {
+      if (a === C_STAR && b === C_SLASH) {
         depth--;
         j += 2;
-      } else if (flavor === 'postgresql' && a === C.SLASH && b === C.STAR) {
+      } else if (flavor === 'postgresql' && a === C_SLASH && b === C_STAR) {
         depth++;
         j += 2;
       } else j++;
     }
     return { kind: 'comment', end: j };
   }
-  if (c === C.QUOTE) {
+  if (c === C_QUOTE) {
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     const backslashes = flavor === 'mysql' || ((prev === 69 || prev === 101) && !(i > 1 && isWordPart(text.charCodeAt(i - 2))));
-    return { kind: 'string', end: quotedEnd(text, i, end, C.QUOTE, backslashes) };
+    return { kind: 'string', end: quotedEnd(text, i, end, C_QUOTE, backslashes) };
   }
-  if (c === C.DQUOTE) return { kind: flavor === 'mysql' ? 'string' : 'quoted', end: quotedEnd(text, i, end, C.DQUOTE, flavor === 'mysql') };
-  if (c === C.BACKTICK) return { kind: 'quoted', end: quotedEnd(text, i, end, C.BACKTICK, false) };
-  if (c === C.LBRACKET && flavor === 'sqlite') {
+  if (c === C_DQUOTE) return { kind: flavor === 'mysql' ? 'string' : 'quoted', end: quotedEnd(text, i, end, C_DQUOTE, flavor === 'mysql') };
+  if (c === C_BACKTICK) return { kind: 'quoted', end: quotedEnd(text, i, end, C_BACKTICK, false) };
+  if (c === C_LBRACKET && flavor === 'sqlite') {
     let j = i + 1;
-    while (j < end && text.charCodeAt(j) !== C.RBRACKET) j++;
+    while (j < end && text.charCodeAt(j) !== C_RBRACKET) j++;
     return { kind: 'quoted', end: Math.min(end, j + 1) };
   }
-  if (c === C.DOLLAR && flavor === 'postgresql') {
+  if (c === C_DOLLAR && flavor === 'postgresql') {
     // $tag$ … $tag$ or a $1 parameter.
     let j = i + 1;
-    if (j < end && text.charCodeAt(j) >= C.D0 && text.charCodeAt(j) <= C.D9) {
-      while (j < end && text.charCodeAt(j) >= C.D0 && text.charCodeAt(j) <= C.D9) j++;
+    if (j < end && text.charCodeAt(j) >= C_D0 && text.charCodeAt(j) <= C_D9) {
+      while (j < end && text.charCodeAt(j) >= C_D0 && text.charCodeAt(j) <= C_D9) j++;
       return { kind: 'param', end: j };
     }
-    while (j < end && isWordPart(text.charCodeAt(j)) && text.charCodeAt(j) !== C.DOLLAR) j++;
-    if (j < end && text.charCodeAt(j) === C.DOLLAR) {
+    while (j < end && isWordPart(text.charCodeAt(j)) && text.charCodeAt(j) !== C_DOLLAR) j++;
+    if (j < end && text.charCodeAt(j) === C_DOLLAR) {
       const tag = text.slice(i, j + 1);
       const close = text.indexOf(tag, j + 1);
       return { kind: 'string', end: close < 0 || close + tag.length > end ? end : close + tag.length };
@@ -105,11 +104,11 @@ function tokenAt(text: string, i: number, end: number, flavor: SqlFlavor): { kin
     while (j < end && isWordPart(text.charCodeAt(j))) j++;
     return { kind: 'word', end: j };
   }
-  if (c >= C.D0 && c <= C.D9) {
+  if (c >= C_D0 && c <= C_D9) {
     let j = i + 1;
     while (j < end) {
       const a = text.charCodeAt(j);
-      if ((a >= C.D0 && a <= C.D9) || a === C.DOT || isWordStart(a)) j++;
+      if ((a >= C_D0 && a <= C_D9) || a === C_DOT || isWordStart(a)) j++;
       else break;
     }
     return { kind: 'number', end: j };
@@ -126,7 +125,7 @@ function quotedEnd(text: string, i: number, end: number, quote: number, backslas
   let j = i + 1;
   while (j < end) {
     const a = text.charCodeAt(j);
-    if (backslashes && a === C.BACKSLASH) {
+    if (backslashes && a === C_BACKSLASH) {
       j += 2;
       continue;
     }
@@ -140,6 +139,14 @@ function quotedEnd(text: string, i: number, end: number, quote: number, backslas
     j++;
   }
   return end;
+}
+
+/** The next token (comments included) at or after `i`, or undefined at `end`. */
+export function nextToken(text: string, i: number, end: number, flavor: SqlFlavor): Token | undefined {
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (i >= end) return undefined;
+  const t = tokenAt(text, i, end, flavor);
+  return { kind: t.kind, start: i, end: t.end > i ? t.end : i + 1 };
 }
 
 /** All tokens (comments included) of text[start, end). */
@@ -168,7 +175,7 @@ export function skipTrivia(text: string, i: number, end: number, flavor: SqlFlav
       continue;
     }
     const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
-    if ((c === C.MINUS && n === C.MINUS) || (c === C.SLASH && n === C.STAR) || (c === C.HASH && flavor === 'mysql')) {
+    if ((c === C_MINUS && n === C_MINUS) || (c === C_SLASH && n === C_STAR) || (c === C_HASH && flavor === 'mysql')) {
       i = tokenAt(text, i, end, flavor).end;
       continue;
     }
@@ -224,11 +231,11 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
       i++;
       continue;
     }
-    if (stmtStart < 0 && c === C.BACKSLASH) {
+    if (stmtStart < 0 && c === C_BACKSLASH) {
       i = lineEnd(text, i, end); // psql meta-command
       continue;
     }
-    if (delimiter !== ';' ? text.startsWith(delimiter, i) : c === C.SEMI) {
+    if (delimiter !== ';' ? text.startsWith(delimiter, i) : c === C_SEMI) {
       i += delimiter.length;
       finish(i);
       continue;
@@ -285,12 +292,12 @@ export function identifierEnd(text: string, i: number, end: number, flavor: SqlF
   for (;;) {
     if (j >= end) return j;
     const c = text.charCodeAt(j);
-    if (c === C.DQUOTE || c === C.BACKTICK || (c === C.LBRACKET && flavor === 'sqlite')) {
+    if (c === C_DQUOTE || c === C_BACKTICK || (c === C_LBRACKET && flavor === 'sqlite')) {
       j = tokenAt(text, j, end, flavor).end;
     } else if (isWordStart(c)) {
       j = tokenAt(text, j, end, flavor).end;
     } else return j;
-    if (j < end && text.charCodeAt(j) === C.DOT) j++;
+    if (j < end && text.charCodeAt(j) === C_DOT) j++;
     else return j;
   }
 }
@@ -308,14 +315,14 @@ export function sniffDialect(text: string): SqlFlavor | undefined {
   let prevColon = false;
   for (const t of tokenize(text, 'postgresql', 0, limit)) {
     const first = text.charCodeAt(t.start);
-    if (first === C.BACKTICK) mysql += 3;
+    if (first === C_BACKTICK) mysql += 3;
     if (t.kind === 'punct') {
       if (first === 58) {
         if (prevColon) pg += 2;
         prevColon = true;
         continue;
       }
-    } else if (t.kind === 'string' && first === C.DOLLAR) pg += 3;
+    } else if (t.kind === 'string' && first === C_DOLLAR) pg += 3;
     else if (t.kind === 'word') {
       const w = text.slice(t.start, t.end).toLowerCase();
       if (w === 'engine' || w === 'auto_increment' || w === 'unsigned' || w === 'tinyint' || w === 'innodb') mysql += 2;

@@ -6,7 +6,7 @@
  */
 import * as pg from 'libpg-query';
 import { Parser as SqlParser } from 'node-sql-parser';
-import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type SqlFlavor } from './lexer';
+import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type RawStatement, type SqlFlavor } from './lexer';
 import { SourceText } from './text';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -50,7 +50,6 @@ export function sqlParserReady(): boolean {
   return pgReady;
 }
 
-const MAX_STATEMENT_ERRORS_BEFORE_GIVING_UP = 5000;
 
 export function parseSql(file: string, text: string, dialect: SqlFlavor): ParsedFile {
   const source = new SourceText(file, text);
@@ -77,30 +76,74 @@ function parsePostgres(source: SourceText): ParsedStatement[] {
     const result = pg.parseSync(text);
     return fromPgStmts(source, result.stmts ?? [], 0, 0, text.length);
   } catch {
-    // One bad statement fails the whole file: split and parse statement by statement.
+    // One bad statement fails the whole file: find it, parse the good runs around it in one go.
   }
+  const raws = splitStatements(text, 'postgresql');
   const out: ParsedStatement[] = [];
   let errors = 0;
-  for (const raw of splitStatements(text, 'postgresql')) {
-    const chunk = text.slice(raw.start, raw.end);
-    const byteBase = source.byteAt(raw.start);
-    if (errors > MAX_STATEMENT_ERRORS_BEFORE_GIVING_UP) {
-      out.push({ start: raw.start, end: raw.end, byteBase, error: 'not parsed (too many errors in this file)' });
-      continue;
+  let pos = 0;
+  while (pos < raws.length) {
+    if (errors >= MAX_ERRORS_BEFORE_STATEMENT_BY_STATEMENT) {
+      for (; pos < raws.length; pos++) out.push(...parseOne(source, raws[pos]));
+      break;
     }
+    const start = raws[pos].start;
+    const end = raws[raws.length - 1].end;
+    const byteBase = source.byteAt(start);
     try {
-      const result = pg.parseSync(chunk);
-      const stmts = result.stmts ?? [];
-      if (stmts.length === 0) continue;
-      // The splitter and the parser agree on statement boundaries; keep the parser's node.
-      out.push({ start: raw.start, end: raw.end, ast: stmts[0].stmt, byteBase });
-      if (stmts.length > 1) out.push(...fromPgStmts(source, stmts.slice(1), raw.start, byteBase, raw.end));
+      const result = pg.parseSync(text.slice(start, end));
+      out.push(...fromPgStmts(source, result.stmts ?? [], start, byteBase, end));
+      break;
     } catch (e) {
       errors++;
-      out.push({ start: raw.start, end: raw.end, byteBase, error: errorMessage(e) });
+      const bad = failingStatement(source, raws, pos, byteBase, e);
+      // The run before the bad statement parsed up to the error: parse it as one chunk.
+      if (bad > pos) {
+        const runStart = raws[pos].start;
+        const runEnd = raws[bad - 1].end;
+        const runBase = source.byteAt(runStart);
+        try {
+          const result = pg.parseSync(text.slice(runStart, runEnd));
+          out.push(...fromPgStmts(source, result.stmts ?? [], runStart, runBase, runEnd));
+        } catch {
+          for (let k = pos; k < bad; k++) out.push(...parseOne(source, raws[k]));
+        }
+      }
+      out.push(...parseOne(source, raws[bad]));
+      pos = bad + 1;
     }
   }
   return out;
+}
+
+const MAX_ERRORS_BEFORE_STATEMENT_BY_STATEMENT = 20;
+
+/** The index of the statement the parser's error cursor (a byte offset into the chunk) falls in. */
+function failingStatement(source: SourceText, raws: RawStatement[], from: number, byteBase: number, e: unknown): number {
+  const cursor = pg.hasSqlDetails(e) ? e.sqlDetails?.cursorPosition : undefined;
+  if (cursor === undefined || cursor < 0) return from;
+  const at = source.charAt(byteBase + cursor);
+  let lo = from;
+  let hi = raws.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    // A statement owns the text up to the next statement's start (its `;` and what follows).
+    if (mid + 1 < raws.length && raws[mid + 1].start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function parseOne(source: SourceText, raw: RawStatement): ParsedStatement[] {
+  const text = source.text;
+  const byteBase = source.byteAt(raw.start);
+  try {
+    const result = pg.parseSync(text.slice(raw.start, raw.end));
+    const stmts = result.stmts ?? [];
+    return fromPgStmts(source, stmts, raw.start, byteBase, raw.end);
+  } catch (e) {
+    return [{ start: raw.start, end: raw.end, byteBase, error: errorMessage(e) }];
+  }
 }
 
 function fromPgStmts(source: SourceText, stmts: AstNode[], charBase: number, byteBase: number, limit: number): ParsedStatement[] {
@@ -123,12 +166,25 @@ function fromPgStmts(source: SourceText, stmts: AstNode[], charBase: number, byt
 
 /** The statement's last token may be followed by comments inside stmt_len (`… ) -- note`). */
 function trimCommentsBack(text: string, start: number, end: number): number {
-  const slice = text.slice(start, end);
-  if (!slice.includes('--') && !slice.includes('/*')) return end;
+  // Only a statement whose last line holds `--`, or which ends with `*/`, can end in a comment.
+  if (end - start < 2) return end;
+  const endsBlock = text.charCodeAt(end - 1) === 47 && text.charCodeAt(end - 2) === 42;
+  if (!endsBlock) {
+    let i = end - 1;
+    let dash = false;
+    while (i > start && text.charCodeAt(i) !== 10) {
+      if (text.charCodeAt(i) === 45 && text.charCodeAt(i - 1) === 45) {
+        dash = true;
+        break;
+      }
+      i--;
+    }
+    if (!dash) return end;
+  }
   const toks = tokenize(text, 'postgresql', start, end);
-  let i = toks.length - 1;
-  while (i > 0 && toks[i].kind === 'comment') i--;
-  return i >= 0 && toks[i].kind !== 'comment' ? trimBack(text, start, toks[i].end, ';') : end;
+  let k = toks.length - 1;
+  while (k > 0 && toks[k].kind === 'comment') k--;
+  return k >= 0 && toks[k].kind !== 'comment' ? trimBack(text, start, toks[k].end, ';') : end;
 }
 
 function hasContent(text: string): boolean {
@@ -158,6 +214,40 @@ function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedS
     }
   }
   return out;
+}
+
+/**
+ * The schema statements inside a PL/pgSQL block body (text[start, end)), as older drizzle-kit
+ * writes foreign keys: `DO $$ BEGIN ALTER TABLE … ; EXCEPTION WHEN duplicate_object THEN null; END $$;`.
+ * Control-flow pieces (BEGIN, EXCEPTION, END, IF) are skipped; only statements that start with a
+ * schema keyword are parsed.
+ */
+export function parseEmbedded(source: SourceText, start: number, end: number): ParsedStatement[] {
+  const text = source.text;
+  const body = text.slice(start, end);
+  const out: ParsedStatement[] = [];
+  for (const raw of splitStatements(body, 'postgresql')) {
+    let s = start + raw.start;
+    const e = start + raw.end;
+    const first = firstWord(text, s, e);
+    if (first === 'begin' || first === 'declare') {
+      s = skipTrivia(text, s + first.length, e, 'postgresql');
+    }
+    const w = firstWord(text, s, e);
+    if (w !== 'alter' && w !== 'create' && w !== 'drop' && w !== 'comment') continue;
+    try {
+      const result = pg.parseSync(text.slice(s, e));
+      out.push(...fromPgStmts(source, result.stmts ?? [], s, source.byteAt(s), e));
+    } catch {
+      // Dynamic SQL or PL/pgSQL syntax: not a schema statement we can replay.
+    }
+  }
+  return out;
+}
+
+function firstWord(text: string, start: number, end: number): string {
+  const t = tokenize(text, 'postgresql', start, Math.min(end, start + 40))[0];
+  return t && t.kind === 'word' ? text.slice(t.start, t.end).toLowerCase() : '';
 }
 
 export interface FoundComment {

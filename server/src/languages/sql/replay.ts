@@ -17,13 +17,15 @@ import type {
   ReferentialAction,
   Table,
 } from '../../../../rules/model';
-import { skipTrivia, tokenize, trimBack, type SqlFlavor, type Token } from './lexer';
-import { nameEnd, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
+import { nextToken, skipTrivia, tokenize, trimBack, type SqlFlavor, type Token } from './lexer';
+import { nameEnd, parseEmbedded, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
 import type { SourceText } from './text';
 
 export interface ReplayFile {
   parsed: ParsedFile;
   ref: MigrationRef;
+  /** Drop each statement's AST once replayed (saves GC work on large dumps). */
+  releaseAst?: boolean;
 }
 
 interface Ctx {
@@ -36,17 +38,35 @@ interface Ctx {
 }
 
 export function replay(id: string, dialect: Dialect, files: readonly ReplayFile[]): Database {
+  const r = createReplayer(id, dialect);
+  for (const f of files) r.file(f);
+  return r.database();
+}
+
+/**
+ * Incremental replay: feed files in order, then take the database. analyze() replays each file
+ * right after parsing it so the file's AST can be collected before the next file is parsed.
+ */
+export function createReplayer(id: string, dialect: Dialect): { file(f: ReplayFile): void; database(): Database } {
   const b = new Builder(dialect === 'mysql' || dialect === 'sqlite' ? dialect : 'postgresql');
-  for (const f of files) b.file(f);
+  const files: string[] = [];
   return {
-    id,
-    language: 'sql',
-    dialect,
-    relationMode: 'foreignKeys',
-    tables: [...b.tables.values()],
-    enums: [...b.enums.values()],
-    files: files.map((f) => f.parsed.source.file),
-    statements: b.statements,
+    file(f) {
+      files.push(f.parsed.source.file);
+      b.file(f);
+    },
+    database() {
+      return {
+        id,
+        language: 'sql',
+        dialect,
+        relationMode: 'foreignKeys',
+        tables: [...b.tables.values()],
+        enums: [...b.enums.values()],
+        files,
+        statements: b.statements,
+      };
+    },
   };
 }
 
@@ -118,6 +138,8 @@ class Builder {
   readonly tables = new Map<string, Table>();
   readonly enums = new Map<string, EnumType>();
   readonly statements: MigrationStatement[] = [];
+  /** Index/constraint name → table, checked on use (drops and renames leave stale entries). */
+  private readonly indexOwner = new Map<string, Table>();
 
   constructor(private readonly flavor: SqlFlavor) {}
 
@@ -135,6 +157,8 @@ class Builder {
         // A shape we did not expect in one statement must not lose the rest of the history.
         this.other(ctx);
       }
+      // Let the garbage collector take the statement's AST now (analyze does not keep it).
+      if (f.releaseAst) stmt.ast = undefined;
     }
   }
 
@@ -142,14 +166,10 @@ class Builder {
   // Shared helpers
   // ------------------------------------------------------------------------------------------
 
-  private other(ctx: Ctx, kind: MigrationStatement['kind'] = 'other', extra: Partial<MigrationStatement> = {}): void {
-    this.statements.push({
-      kind,
-      loc: ctx.stmtLoc,
-      migration: ctx.ref,
-      ...(ctx.inTx ? { inExplicitTransaction: true } : {}),
-      ...extra,
-    });
+  private other(ctx: Ctx, kind: MigrationStatement['kind'] = 'other', extra?: Partial<MigrationStatement>): void {
+    const st: MigrationStatement = extra ? Object.assign({ kind, loc: ctx.stmtLoc, migration: ctx.ref }, extra) : { kind, loc: ctx.stmtLoc, migration: ctx.ref };
+    if (ctx.inTx) st.inExplicitTransaction = true;
+    this.statements.push(st);
   }
 
   private newTable(name: string, ctx: Ctx, nameStart: number): Table {
@@ -172,6 +192,7 @@ class Builder {
   private addIndex(table: Table, index: Index): void {
     if (index.kind === 'primary') table.primaryKey = index;
     else table.indexes.push(index);
+    if (index.name) this.indexOwner.set(index.name, table);
   }
 
   private dropColumn(table: Table, column: string): void {
@@ -216,17 +237,15 @@ class Builder {
 
   private dropIndexNamed(name: string): void {
     const bare = name.startsWith('public.') ? name.slice(7) : name;
-    for (const t of this.tables.values()) {
-      const before = t.indexes.length;
-      t.indexes = t.indexes.filter((i) => i.name !== bare);
-      if (t.indexes.length !== before) return;
-    }
+    const found = this.findIndex(bare);
+    if (found) found.table.indexes = found.table.indexes.filter((i) => i !== found.index);
   }
 
   private findIndex(name: string): { table: Table; index: Index } | undefined {
-    for (const t of this.tables.values()) {
-      const index = t.indexes.find((i) => i.name === name);
-      if (index) return { table: t, index };
+    const owner = this.indexOwner.get(name);
+    if (owner && this.tables.get(owner.name) === owner) {
+      const index = owner.indexes.find((i) => i.name === name);
+      if (index) return { table: owner, index };
     }
     return undefined;
   }
@@ -237,28 +256,71 @@ class Builder {
   }
 
   /**
-   * The end of a clause starting at `start`: the last token before a top-level `,` or an
-   * unmatched `)`, or `limit`. Returns the clause's tokens too.
+   * The end of a clause starting at `start`: the end of the last token before a top-level `,`,
+   * `;` or an unmatched `)`, or `limit`. Walks token by token and stops there (no arrays).
    */
-  private clause(text: string, start: number, limit: number): { end: number; tokens: Token[] } {
-    const all = tokenize(text, this.flavor, start, limit);
+  private clauseEnd(text: string, start: number, limit: number): number {
     let depth = 0;
     let last = start;
-    const tokens: Token[] = [];
-    for (const t of all) {
+    let i = start;
+    for (;;) {
+      const t = nextToken(text, i, limit, this.flavor);
+      if (!t) break;
       if (t.kind === 'punct') {
         const c = text.charCodeAt(t.start);
         if (c === 40) depth++;
         else if (c === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (c === 44 && depth === 0) break;
-        else if (c === 59 && depth === 0) break;
+        } else if ((c === 44 || c === 59) && depth === 0) break;
       }
-      tokens.push(t);
       if (t.kind !== 'comment') last = t.end;
+      i = t.end;
     }
-    return { end: last, tokens };
+    return last;
+  }
+
+  /**
+   * The end of a table element given where the next one starts: back over whitespace and the
+   * separating comma. Falls back to tokenizing when a block comment sits before the comma.
+   */
+  private elementEnd(text: string, start: number, nextStart: number, limit: number): number {
+    const j = trimBack(text, start, nextStart);
+    if (j > start && text.charCodeAt(j - 1) === 44) {
+      const k = trimBack(text, start, j - 1);
+      if (!(k >= 2 && text.charCodeAt(k - 1) === 47 && text.charCodeAt(k - 2) === 42)) return k;
+    }
+    return this.clauseEnd(text, start, limit);
+  }
+
+  /** The clause's end and its tokens (for the short clauses whose words matter: REFERENCES …). */
+  private clause(text: string, start: number, limit: number): { end: number; tokens: Token[] } {
+    const end = this.clauseEnd(text, start, limit);
+    return { end, tokens: tokenize(text, this.flavor, start, end) };
+  }
+
+  /** Like writtenActions, streaming over text[start, end) without building a token array. */
+  private writtenActionsIn(text: string, start: number, end: number): { onDelete: boolean; onUpdate: boolean } {
+    let onDelete = false;
+    let onUpdate = false;
+    let prevOn = false;
+    let i = start;
+    for (;;) {
+      const t = nextToken(text, i, end, this.flavor);
+      if (!t) break;
+      i = t.end;
+      if (t.kind === 'comment') continue;
+      if (t.kind !== 'word') {
+        prevOn = false;
+        continue;
+      }
+      if (prevOn) {
+        if (wordIs(text, t, 'delete')) onDelete = true;
+        else if (wordIs(text, t, 'update')) onUpdate = true;
+      }
+      prevOn = wordIs(text, t, 'on');
+    }
+    return { onDelete, onUpdate };
   }
 
   /** Which actions are written in a clause's tokens (`ON DELETE …`, `ON UPDATE …`). */
@@ -281,7 +343,11 @@ class Builder {
 
   /** Returns whether an explicit transaction is open after the statement. */
   private pgStatement(ctx: Ctx, node: AstNode): boolean {
-    const kind = Object.keys(node)[0];
+    let kind = '';
+    for (const k in node) {
+      kind = k;
+      break;
+    }
     const n = node[kind];
     switch (kind) {
       case 'TransactionStmt': {
@@ -309,6 +375,9 @@ class Builder {
       case 'CommentStmt':
         this.pgComment(ctx, n);
         break;
+      case 'DoStmt':
+        this.pgDo(ctx, n);
+        break;
       case 'CreateEnumStmt': {
         const name = this.pgQualified(n.typeName);
         this.enums.set(name, { name, values: (n.vals ?? []).map((v: AstNode) => v.String?.sval ?? ''), loc: ctx.stmtLoc });
@@ -325,6 +394,31 @@ class Builder {
         this.other(ctx);
     }
     return ctx.inTx;
+  }
+
+  /** `DO $$ BEGIN <schema statements> EXCEPTION … END $$`: replay the statements inside. */
+  private pgDo(ctx: Ctx, n: AstNode): void {
+    this.other(ctx);
+    let body: AstNode;
+    for (const a of n.args ?? []) {
+      const d = a.DefElem;
+      if (d?.defname === 'language' && String(d.arg?.String?.sval ?? 'plpgsql').toLowerCase() !== 'plpgsql') return;
+      if (d?.defname === 'as') body = d;
+    }
+    const sval: string | undefined = body?.arg?.String?.sval;
+    if (sval === undefined) return;
+    const text = ctx.src.text;
+    const quote = this.at(ctx, body.location);
+    if (text.charCodeAt(quote) !== 36) return; // only dollar-quoted bodies keep their offsets
+    const tagEnd = text.indexOf('$', quote + 1);
+    if (tagEnd < 0 || tagEnd > ctx.stmt.end) return;
+    const start = tagEnd + 1;
+    const end = start + sval.length;
+    if (!text.startsWith(text.slice(quote, tagEnd + 1), end)) return;
+    for (const inner of parseEmbedded(ctx.src, start, end)) {
+      if (!inner.ast) continue;
+      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end) }, inner.ast);
+    }
   }
 
   private pgQualified(names: AstNode[] | undefined): string {
@@ -359,30 +453,31 @@ class Builder {
     const table = this.newTable(name, ctx, this.at(ctx, n.relation?.location));
     this.other(ctx, 'createTable', { table: name });
     const text = ctx.src.text;
-    for (const el of n.tableElts ?? []) {
-      if (el.ColumnDef) {
-        const start = this.at(ctx, el.ColumnDef.location);
-        const { end, tokens } = this.clause(text, start, ctx.stmt.end);
-        this.pgColumn(ctx, table, el.ColumnDef, start, end, tokens, false);
-      } else if (el.Constraint) {
-        const start = this.at(ctx, el.Constraint.location);
-        const { end, tokens } = this.clause(text, start, ctx.stmt.end);
-        this.pgTableConstraint(ctx, table, el.Constraint, start, end, tokens, false);
-      }
+    const elts: AstNode[] = n.tableElts ?? [];
+    let start = elts.length ? this.at(ctx, (elts[0].ColumnDef ?? elts[0].Constraint)?.location) : 0;
+    for (let i = 0; i < elts.length; i++) {
+      const el = elts[i];
+      const next = i + 1 < elts.length ? (elts[i + 1].ColumnDef ?? elts[i + 1].Constraint)?.location : undefined;
+      const nextStart = next !== undefined ? this.at(ctx, next) : -1;
+      const end = nextStart > start ? this.elementEnd(text, start, nextStart, ctx.stmt.end) : this.clauseEnd(text, start, ctx.stmt.end);
+      if (el.ColumnDef) this.pgColumn(ctx, table, el.ColumnDef, start, end, false);
+      else if (el.Constraint) this.pgTableConstraint(ctx, table, el.Constraint, start, end, false);
+      start = nextStart > start ? nextStart : start;
     }
   }
 
-  private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, tokens: Token[], altering: boolean): void {
+  private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, altering: boolean): void {
     const text = ctx.src.text;
     const tn = cd.typeName ?? {};
     const typeNames = this.strings(tn.names);
     const baseType = typeNames[typeNames.length - 1] ?? '';
-    const constraints: AstNode[] = (cd.constraints ?? []).map((c: AstNode) => c.Constraint).filter(Boolean);
+    const constraints: AstNode[] = [];
+    for (const c of cd.constraints ?? []) if (c.Constraint) constraints.push(c.Constraint);
     const typeStart = this.at(ctx, tn.location);
     const firstConstraint = constraints.length ? this.at(ctx, constraints[0].location) : end;
     const typeEnd = trimBack(text, typeStart, Math.min(end, firstConstraint > typeStart ? firstConstraint : end));
     const rawType = text.slice(typeStart, typeEnd);
-    const serial = /serial/i.test(baseType);
+    const serial = baseType.includes('serial');
     const column: Column = {
       name: cd.colname ?? '',
       type: columnTypeOf(baseType, Array.isArray(tn.arrayBounds) && tn.arrayBounds.length > 0, this.enums),
@@ -393,7 +488,8 @@ class Builder {
     };
     if (column.type === 'other' && this.enums.has(this.pgQualified(tn.names))) column.type = 'enum';
     table.columns.push(column);
-    constraints.forEach((c, i) => {
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i];
       const cStart = this.at(ctx, c.location);
       const next = i + 1 < constraints.length ? this.at(ctx, constraints[i + 1].location) : end;
       const cEnd = trimBack(text, cStart, next > cStart ? Math.min(next, end) : end);
@@ -408,8 +504,9 @@ class Builder {
           column.nullable = false;
           break;
         case 'CONSTR_DEFAULT': {
-          const toks = tokenize(text, 'postgresql', cStart, cEnd);
-          if (toks.length > 1) column.default = text.slice(toks[1].start, cEnd);
+          // The location is the DEFAULT keyword; the expression follows it.
+          const exprStart = skipTrivia(text, cStart + 7, cEnd, 'postgresql');
+          if (exprStart < cEnd) column.default = text.slice(exprStart, cEnd);
           break;
         }
         case 'CONSTR_PRIMARY':
@@ -419,16 +516,14 @@ class Builder {
         case 'CONSTR_UNIQUE':
           this.addIndex(table, { name: c.conname ?? defaultName(table.name, [column.name], 'key'), columns: [column.name], unique: true, kind: 'unique', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
           break;
-        case 'CONSTR_FOREIGN': {
-          const clauseTokens = tokens.filter((t) => t.start >= cStart && t.end <= cEnd);
-          this.pgForeignKey(ctx, table, c, [column.name], cStart, cEnd, clauseTokens, altering);
+        case 'CONSTR_FOREIGN':
+          this.pgForeignKey(ctx, table, c, [column.name], cStart, cEnd, altering);
           break;
-        }
       }
-    });
+    }
   }
 
-  private pgTableConstraint(ctx: Ctx, table: Table, c: AstNode, start: number, end: number, tokens: Token[], altering: boolean): void {
+  private pgTableConstraint(ctx: Ctx, table: Table, c: AstNode, start: number, end: number, altering: boolean): void {
     const loc = ctx.src.loc(start, end);
     const keys = this.strings(c.keys);
     switch (c.contype) {
@@ -443,15 +538,16 @@ class Builder {
         this.addIndex(table, { name: c.conname ?? defaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', loc, migration: ctx.ref });
         break;
       case 'CONSTR_FOREIGN':
-        this.pgForeignKey(ctx, table, c, this.strings(c.fk_attrs), start, end, tokens, altering);
+        this.pgForeignKey(ctx, table, c, this.strings(c.fk_attrs), start, end, altering);
         break;
     }
   }
 
-  private pgForeignKey(ctx: Ctx, table: Table, c: AstNode, columns: string[], start: number, end: number, tokens: Token[], altering: boolean): void {
+  private pgForeignKey(ctx: Ctx, table: Table, c: AstNode, columns: string[], start: number, end: number, altering: boolean): void {
     const target = this.pgName(c.pktable);
     const refColumns = c.pk_attrs?.length ? this.strings(c.pk_attrs) : this.pkOf(target);
-    const written = this.writtenActions(ctx.src.text, tokens);
+    // libpg-query reports NO ACTION both when written and when not: the tokens tell.
+    const written = this.writtenActionsIn(ctx.src.text, start, end);
     const notValid = c.skip_validation === true;
     const fk: ForeignKey = {
       name: c.conname ?? defaultName(table.name, columns, 'fkey'),
@@ -492,16 +588,14 @@ class Builder {
             if (!cd) break;
             if (cmd.missing_ok && table.columns.some((c) => c.name === cd.colname)) break;
             const start = this.at(ctx, cd.location);
-            const { end, tokens } = this.clause(text, start, ctx.stmt.end);
-            this.pgColumn(ctx, table, cd, start, end, tokens, true);
+            this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true);
             break;
           }
           case 'AT_AddConstraint': {
             const c = cmd.def?.Constraint;
             if (!c) break;
             const start = this.at(ctx, c.location);
-            const { end, tokens } = this.clause(text, start, ctx.stmt.end);
-            this.pgTableConstraint(ctx, table, c, start, end, tokens, true);
+            this.pgTableConstraint(ctx, table, c, start, this.clauseEnd(text, start, ctx.stmt.end), true);
             break;
           }
           case 'AT_DropColumn':
@@ -536,12 +630,24 @@ class Builder {
               if (!cmd.def) delete col.default;
               else {
                 const s = this.at(ctx, firstLocation(cmd.def));
-                col.default = text.slice(s, this.clause(text, s, ctx.stmt.end).end);
+                col.default = text.slice(s, this.clauseEnd(text, s, ctx.stmt.end));
               }
             }
             break;
           }
         }
+      }
+    }
+    if (!table) {
+      // A table this history does not create (a fix script run against a live database): the
+      // statement still matters to migration-safety rules, though no fact can be attached.
+      const name = this.pgName(n.relation);
+      for (const wrapped of n.cmds ?? []) {
+        const cmd = wrapped.AlterTableCmd;
+        const fks: AstNode[] = [];
+        if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') fks.push(cmd.def.Constraint);
+        if (cmd?.subtype === 'AT_AddColumn') for (const c of cmd.def?.ColumnDef?.constraints ?? []) if (c.Constraint?.contype === 'CONSTR_FOREIGN') fks.push({ ...c.Constraint, fk_attrs: [{ String: { sval: cmd.def.ColumnDef.colname } }] });
+        for (const c of fks) this.other(ctx, 'addForeignKey', { table: name, columns: this.strings(c.fk_attrs), notValid: c.skip_validation === true, tableCreatedInSameMigration: false });
       }
     }
     emitted = this.statements.length > before;
@@ -615,14 +721,20 @@ class Builder {
       }
       case 'OBJECT_INDEX': {
         const found = this.findIndex(n.relation?.relname ?? '');
-        if (found && n.newname) found.index.name = n.newname;
+        if (found && n.newname) {
+          found.index.name = n.newname;
+          this.indexOwner.set(n.newname, found.table);
+        }
         break;
       }
       case 'OBJECT_TABCONSTRAINT': {
         const t = this.tables.get(name);
         if (!t || !n.subname || !n.newname) break;
         for (const f of t.foreignKeys) if (f.name === n.subname) f.name = n.newname;
-        for (const i of t.indexes) if (i.name === n.subname) i.name = n.newname;
+        for (const i of t.indexes) if (i.name === n.subname) {
+          i.name = n.newname;
+          this.indexOwner.set(n.newname, t);
+        }
         if (t.primaryKey && t.primaryKey.name === n.subname) t.primaryKey.name = n.newname;
         break;
       }
@@ -724,8 +836,10 @@ class Builder {
     const resource = def?.resource;
     if (resource === 'column') {
       const name = this.nspColumnName(def.column);
-      const span = this.nspLoc(ctx, def.column);
-      const loc = span ? ctx.src.loc(span.start, span.end) : ctx.stmtLoc;
+      const nameSpan = this.nspLoc(ctx, def.column) ?? this.nspColumnToken(ctx, name);
+      const def_ = nameSpan ? this.nspColumnDefinition(ctx, nameSpan) : undefined;
+      const span = nameSpan;
+      const loc = def_ ? ctx.src.loc(nameSpan!.start, def_.end) : ctx.stmtLoc;
       const dataType = String(def.definition?.dataType ?? '');
       const rawType = dataType + (def.definition?.length !== undefined ? `(${def.definition.length}${def.definition.scale !== undefined ? `,${def.definition.scale}` : ''})` : '');
       const column: Column = {
@@ -734,7 +848,9 @@ class Builder {
         rawType,
         nullable: def.nullable?.type !== 'not null' && !def.primary_key,
         loc,
+        ...(def_ ? { typeLoc: ctx.src.loc(def_.typeStart, def_.typeEnd) } : {}),
       };
+      if (def_) column.rawType = ctx.src.text.slice(def_.typeStart, def_.typeEnd);
       const dv = def.default_val?.value;
       if (dv !== undefined) column.default = dv?.value !== undefined && dv?.value !== null ? String(dv.value) : dv?.type === 'null' ? 'NULL' : JSON.stringify(dv);
       if (def.comment?.value?.value) column.comment = String(def.comment.value.value);
@@ -786,6 +902,49 @@ class Builder {
       return { start, end: this.clause(text, start, ctx.stmt.end).end };
     }
     return undefined;
+  }
+
+  /** The column's name token in a CREATE TABLE / ALTER TABLE (at depth 1 after `(` or `,`, or after ADD [COLUMN]). */
+  private nspColumnToken(ctx: Ctx, column: string): { start: number; end: number } | undefined {
+    const text = ctx.src.text;
+    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
+    let depth = 0;
+    for (let i = 0; i < toks.length; i++) {
+      const c = text[toks[i].start];
+      if (toks[i].kind === 'punct' && c === '(') depth++;
+      else if (toks[i].kind === 'punct' && c === ')') depth--;
+      const prev = i > 0 ? this.word(text, toks[i - 1]) : '';
+      const atElement = (depth === 1 && (prev === '(' || prev === ',')) || (depth === 0 && (prev === 'add' || prev === 'column'));
+      if (atElement && (toks[i].kind === 'word' || toks[i].kind === 'quoted') && this.word(text, toks[i]).toLowerCase() === column.toLowerCase()) return { start: toks[i].start, end: toks[i].end };
+    }
+    return undefined;
+  }
+
+  /** From a column's name: its type (`varchar(255)`, `double`, `int unsigned`) and the definition's end. */
+  private nspColumnDefinition(ctx: Ctx, name: { start: number; end: number }): { typeStart: number; typeEnd: number; end: number } | undefined {
+    const text = ctx.src.text;
+    const { end, tokens } = this.clause(text, name.start, ctx.stmt.end);
+    const rest = tokens.filter((t) => t.kind !== 'comment' && t.start >= name.end);
+    if (!rest.length || rest[0].kind !== 'word') return undefined;
+    let typeEnd = rest[0].end;
+    let i = 1;
+    while (i < rest.length) {
+      const w = this.word(text, rest[i]);
+      if (w === '(') {
+        let depth = 0;
+        for (; i < rest.length; i++) {
+          const c = text[rest[i].start];
+          if (rest[i].kind === 'punct' && c === '(') depth++;
+          else if (rest[i].kind === 'punct' && c === ')' && --depth === 0) break;
+        }
+        typeEnd = rest[Math.min(i, rest.length - 1)].end;
+        i++;
+      } else if (w === 'unsigned' || w === 'precision' || w === 'varying' || w === 'zerofill') {
+        typeEnd = rest[i].end;
+        i++;
+      } else break;
+    }
+    return { typeStart: rest[0].start, typeEnd, end };
   }
 
   /** `<col> <type> … REFERENCES t (c) …` inside a column definition: the REFERENCES clause. */
@@ -885,6 +1044,15 @@ class Builder {
     }
     if (this.statements.length === before) this.other(ctx, 'other', table ? { table: table.name } : {});
   }
+}
+
+/** Case-insensitive comparison of a word token with a lowercase keyword, without slicing. */
+function wordIs(text: string, t: Token, lower: string): boolean {
+  if (t.end - t.start !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    if ((text.charCodeAt(t.start + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 function firstLocation(node: AstNode): number | undefined {

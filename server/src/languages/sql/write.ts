@@ -339,8 +339,9 @@ function editActionInPlace(fk: ForeignKey, action: ReferentialAction, reader: So
   return [{ file: fk.loc.file, edits: [{ range: src.range(pos, pos), newText: ` ON DELETE ${newText}` }] }];
 }
 
+/** `<table>_<columns>_idx`, keeping the names' case (Prisma's `Post_authorId_idx`), within 63 bytes. */
 function indexName(table: string, columns: readonly string[]): string {
-  return `${slug(bare(table))}_${columns.map(slug).join('_')}_idx`.slice(0, 63);
+  return `${bare(table)}_${columns.join('_')}_idx`.slice(0, 63);
 }
 
 function addIndex(t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
@@ -409,7 +410,17 @@ function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 
   const newType = d === 'mysql' ? myType : d === 'sqlite' ? sqliteType : pgType;
   if (!isHistory(t) || table.migration?.applied === false) {
     if (!column.typeLoc) return undefined;
-    return [{ file: column.typeLoc.file, edits: [{ range: column.typeLoc.range, newText: newType }] }];
+    const edits: TextEdit[] = [{ range: column.typeLoc.range, newText: newType }];
+    if (column.default !== undefined && d === 'postgresql' && column.default.includes('::')) {
+      // `'{}'::text` would stay text: cast the default to the new type.
+      const text = reader.read(column.loc.file);
+      if (text === undefined) return undefined;
+      const src = new SourceText(column.loc.file, text);
+      const at = text.indexOf(column.default, src.offset(column.typeLoc.range.end));
+      if (at < 0 || at + column.default.length > src.offset(column.loc.range.end)) return undefined;
+      edits.push({ range: src.range(at, at + column.default.length), newText: `(${column.default})::${newType}` });
+    }
+    return [{ file: column.typeLoc.file, edits }];
   }
   const tq = quoteIdent(table.name, d);
   const cq = quoteIdent(column.name, d);
@@ -513,6 +524,14 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
       { range: column.typeLoc.range, newText: eq },
     ];
     if (column.typeLoc.file !== table.loc.file) return undefined;
+    if (column.default !== undefined) {
+      // A text default (`'member'::text`) does not convert to the enum by itself: cast it.
+      const from = src.offset(column.typeLoc.range.end);
+      const to = src.offset(column.loc.range.end);
+      const at = text.indexOf(column.default, from);
+      if (at < 0 || at + column.default.length > to) return undefined;
+      edits.push({ range: src.range(at, at + column.default.length), newText: `(${column.default})::text::${eq}` });
+    }
     return [{ file: table.loc.file, edits }];
   }
   const parts = [];
