@@ -3,7 +3,7 @@
  * (scan.ts), then each table's column object and extra-config callback. Never throws: whatever the
  * parser recovered is reviewed, and syntax errors become one diagnostic per file.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
 import type {
   Column,
   ColumnType,
@@ -19,8 +19,11 @@ import type {
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
 import {
+  T,
   commentBody,
   coreNameOf,
+  dotBefore,
+  isUnparsable,
   decomposeChain,
   locOf,
   nodeLoc,
@@ -129,16 +132,16 @@ function columnRef(expression: ts.Expression | undefined): { owner?: string; col
   if (!expression) return undefined;
   let e = unwrapExpression(expression);
   // `t.a.desc()`, `t.a.asc().nullsFirst()`, `t.a.op("text_ops")`
-  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) e = unwrapExpression(e.expression.expression);
-  if (ts.isPropertyAccessExpression(e)) {
+  while (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression)) e = unwrapExpression(e.expression.expression);
+  if (T.isPropertyAccessExpression(e)) {
     const owner = unwrapExpression(e.expression);
-    const ownerName = ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
+    const ownerName = T.isIdentifier(owner) ? owner.text : T.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
     return { owner: ownerName, column: e.name.text };
   }
-  if (ts.isElementAccessExpression(e)) {
+  if (T.isElementAccessExpression(e)) {
     const key = stringValue(e.argumentExpression);
     const owner = unwrapExpression(e.expression);
-    if (key !== undefined) return { owner: ts.isIdentifier(owner) ? owner.text : undefined, column: key };
+    if (key !== undefined) return { owner: T.isIdentifier(owner) ? owner.text : undefined, column: key };
   }
   return undefined;
 }
@@ -146,11 +149,11 @@ function columnRef(expression: ts.Expression | undefined): { owner?: string; col
 /** The expression a function returns: an arrow's expression body or a block's first `return`. */
 export function returnedExpression(fn: ts.Node | undefined): ts.Expression | undefined {
   if (!fn) return undefined;
-  const f = ts.isParenthesizedExpression(fn as ts.Expression) ? unwrapExpression(fn as ts.Expression) : fn;
-  if (!ts.isArrowFunction(f) && !ts.isFunctionExpression(f)) return undefined;
+  const f = T.isParenthesizedExpression(fn as ts.Expression) ? unwrapExpression(fn as ts.Expression) : fn;
+  if (!T.isArrowFunction(f) && !T.isFunctionExpression(f)) return undefined;
   if (!f.body) return undefined;
-  if (ts.isBlock(f.body)) {
-    for (const s of f.body.statements) if (ts.isReturnStatement(s) && s.expression) return unwrapExpression(s.expression);
+  if (T.isBlock(f.body)) {
+    for (const s of f.body.statements) if (T.isReturnStatement(s) && s.expression) return unwrapExpression(s.expression);
     return undefined;
   }
   return unwrapExpression(f.body);
@@ -158,7 +161,8 @@ export function returnedExpression(fn: ts.Node | undefined): ts.Expression | und
 
 function leadingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
   const text = sf.text;
-  const ranges = ts.getLeadingCommentRanges(text, node.pos) ?? [];
+  const ranges = T.getLeadingCommentRanges(text, node.pos);
+  if (!ranges) return undefined;
   const parts = ranges
     .map((r) => commentBody(text.slice(r.pos, r.end)))
     .filter((c) => c.length > 0 && !c.startsWith('schema-review-ignore') && !c.startsWith('eslint-') && !c.startsWith('@ts-'));
@@ -169,22 +173,18 @@ function trailingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
   const text = sf.text;
   let end = node.end;
   if (text.charCodeAt(end) === 44 /* , */) end++;
-  const ranges = ts.getTrailingCommentRanges(text, end) ?? [];
+  const ranges = T.getTrailingCommentRanges(text, end);
+  if (!ranges) return undefined;
   const parts = ranges
     .map((r) => commentBody(text.slice(r.pos, r.end)))
     .filter((c) => c.length > 0 && !c.startsWith('schema-review-ignore'));
   return parts.length ? parts.join('\n') : undefined;
 }
 
-function joinComments(...parts: (string | undefined)[]): string | undefined {
-  const present = parts.filter((p): p is string => !!p);
-  return present.length ? present.join('\n') : undefined;
-}
-
 function optionsOf(call: ts.CallExpression): ts.ObjectLiteralExpression | undefined {
   for (const a of call.arguments) {
     const u = unwrapExpression(a);
-    if (ts.isObjectLiteralExpression(u)) return u;
+    if (T.isObjectLiteralExpression(u)) return u;
   }
   return undefined;
 }
@@ -192,8 +192,8 @@ function optionsOf(call: ts.CallExpression): ts.ObjectLiteralExpression | undefi
 export function objectProperty(object: ts.ObjectLiteralExpression | undefined, key: string): ts.Expression | undefined {
   if (!object) return undefined;
   for (const p of object.properties) {
-    if (ts.isPropertyAssignment(p) && propertyName(p.name) === key) return p.initializer;
-    if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
+    if (T.isPropertyAssignment(p) && propertyName(p.name) === key) return p.initializer;
+    if (T.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
   }
   return undefined;
 }
@@ -260,10 +260,10 @@ function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration,
   // Columns: an object literal, or `(t) => ({ ... })` (builders passed as a parameter).
   const columnsArg = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
   let columnsObject: ts.ObjectLiteralExpression | undefined;
-  if (columnsArg && ts.isObjectLiteralExpression(columnsArg)) columnsObject = columnsArg;
+  if (columnsArg && T.isObjectLiteralExpression(columnsArg)) columnsObject = columnsArg;
   else if (columnsArg) {
     const returned = returnedExpression(columnsArg);
-    if (returned && ts.isObjectLiteralExpression(returned)) columnsObject = returned;
+    if (returned && T.isObjectLiteralExpression(returned)) columnsObject = returned;
   }
   if (columnsObject) addColumns(ctx, build, scan, columnsObject, 0);
 
@@ -272,14 +272,14 @@ function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration,
   if (extra) {
     const fn = unwrapExpression(extra);
     const param =
-      (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name)
+      (T.isArrowFunction(fn) || T.isFunctionExpression(fn)) && fn.parameters[0] && T.isIdentifier(fn.parameters[0].name)
         ? fn.parameters[0].name.text
         : undefined;
-    const returned = returnedExpression(fn) ?? (ts.isArrayLiteralExpression(fn) ? fn : undefined);
-    if (returned && ts.isArrayLiteralExpression(returned)) {
+    const returned = returnedExpression(fn) ?? (T.isArrayLiteralExpression(fn) ? fn : undefined);
+    if (returned && T.isArrayLiteralExpression(returned)) {
       for (const element of returned.elements) addConstraint(ctx, build, element, param);
-    } else if (returned && ts.isObjectLiteralExpression(returned)) {
-      for (const p of returned.properties) if (ts.isPropertyAssignment(p)) addConstraint(ctx, build, p.initializer, param);
+    } else if (returned && T.isObjectLiteralExpression(returned)) {
+      for (const p of returned.properties) if (T.isPropertyAssignment(p)) addConstraint(ctx, build, p.initializer, param);
     }
   }
   return build;
@@ -287,13 +287,13 @@ function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration,
 
 function addColumns(ctx: UnitContext, build: TableBuild, scan: FileScan, object: ts.ObjectLiteralExpression, depth: number) {
   for (const p of object.properties) {
-    if (ts.isPropertyAssignment(p)) {
+    if (T.isPropertyAssignment(p)) {
       const key = propertyName(p.name);
       if (key !== undefined) addColumn(ctx, build, scan, key, p);
-    } else if (ts.isSpreadAssignment(p) && depth < 3) {
+    } else if (T.isSpreadAssignment(p) && depth < 3) {
       // `...timestamps`: a shared column object declared at the top level of this or another file.
       const e = unwrapExpression(p.expression);
-      if (ts.isIdentifier(e)) {
+      if (T.isIdentifier(e)) {
         const target = resolveName(ctx, scan, e.text);
         if (target?.decl.kind === 'object') addColumns(ctx, build, target.scan, target.decl.object, depth + 1);
       }
@@ -302,16 +302,16 @@ function addColumns(ctx: UnitContext, build: TableBuild, scan: FileScan, object:
 }
 
 function builderOf(ctx: UnitContext, scan: FileScan, root: ts.Expression): { builder: string; isEnum: boolean; call?: ts.CallExpression } {
-  if (!ts.isCallExpression(root)) return { builder: '', isEnum: false };
+  if (!T.isCallExpression(root)) return { builder: '', isEnum: false };
   const callee = unwrapExpression(root.expression);
-  if (ts.isIdentifier(callee)) {
+  if (T.isIdentifier(callee)) {
     if (!scan.imports.core.has(callee.text)) {
       const target = resolveName(ctx, scan, callee.text);
       if (target?.decl.kind === 'enum') return { builder: callee.text, isEnum: true, call: root };
     }
     return { builder: scan.imports.core.get(callee.text) ?? callee.text, isEnum: false, call: root };
   }
-  if (ts.isPropertyAccessExpression(callee)) {
+  if (T.isPropertyAccessExpression(callee)) {
     const name = callee.name.text;
     return { builder: name, isEnum: /Enum$/.test(name) && !(name in BUILDER_TYPES), call: root };
   }
@@ -329,28 +329,28 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
   let notNull = SERIALS.has(builder);
   let defaultText: string | undefined;
   const rootNode = call ?? chain.root;
+  const rootStart = rootNode.getStart(sf);
   const column: Column = {
     name: key,
     dbName: dbName !== undefined && dbName !== key ? dbName : undefined,
     type,
-    rawType: rootNode.getText(sf),
+    rawType: sf.text.slice(rootStart, rootNode.end),
     nullable: true,
     loc: nodeLoc(sf, file, property),
-    typeLoc: nodeLoc(sf, file, rootNode),
+    typeLoc: locOf(sf, file, rootStart, rootNode.end),
   };
   for (const link of chain.links) {
     const args = link.call.arguments;
-    const linkLoc = (): Loc => locOf(sf, file, link.dot, link.call.end);
     switch (link.name) {
       case 'notNull':
         notNull = true;
         break;
       case 'primaryKey':
         notNull = true;
-        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: linkLoc() };
+        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end) };
         break;
       case 'unique':
-        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: linkLoc() });
+        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end) });
         break;
       case 'default':
         defaultText = args[0] ? args[0].getText(sf) : undefined;
@@ -373,7 +373,7 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
         type = 'array';
         break;
       case 'references': {
-        const fk = referenceOf(ctx, build, scan, key, link.call, linkLoc());
+        const fk = referenceOf(ctx, build, scan, key, link.call, locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end));
         if (fk) table.foreignKeys.push(fk);
         break;
       }
@@ -382,7 +382,9 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
   column.type = type;
   column.nullable = !notNull;
   if (defaultText !== undefined) column.default = defaultText;
-  const comment = joinComments(leadingComment(sf, property), trailingComment(sf, property));
+  const leading = leadingComment(sf, property);
+  const trailing = trailingComment(sf, property);
+  const comment = leading && trailing ? `${leading}\n${trailing}` : leading ?? trailing;
   if (comment) column.comment = comment;
   table.columns.push(column);
 }
@@ -406,7 +408,7 @@ function referenceOf(
 ): ForeignKey | undefined {
   const target = columnRef(returnedExpression(call.arguments[0]) ?? (call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined));
   const options = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
-  const opts = options && ts.isObjectLiteralExpression(options) ? options : undefined;
+  const opts = options && T.isObjectLiteralExpression(options) ? options : undefined;
   const fk: ForeignKey = {
     columns: [key],
     references: { table: tableNameFor(ctx, scan, target?.owner, build), columns: target ? [target.column] : [] },
@@ -428,14 +430,14 @@ function columnList(expressions: readonly ts.Expression[], sf: ts.SourceFile): s
 function arrayElements(e: ts.Expression | undefined): readonly ts.Expression[] {
   if (!e) return [];
   const u = unwrapExpression(e);
-  return ts.isArrayLiteralExpression(u) ? u.elements : [u];
+  return T.isArrayLiteralExpression(u) ? u.elements : [u];
 }
 
 function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expression, param: string | undefined) {
   const { scan, table } = build;
   const { sf, file } = scan;
   const chain = decomposeChain(sf, expression);
-  if (!ts.isCallExpression(chain.root)) return;
+  if (!T.isCallExpression(chain.root)) return;
   const root = chain.root;
   const kind = coreNameOf(scan.imports, root.expression);
   const loc = nodeLoc(sf, file, expression);
@@ -472,9 +474,9 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
     case 'primaryKey': {
       const first = root.arguments[0] ? unwrapExpression(root.arguments[0]) : undefined;
       const cols =
-        first && ts.isObjectLiteralExpression(first) ? arrayElements(objectProperty(first, 'columns')) : root.arguments;
+        first && T.isObjectLiteralExpression(first) ? arrayElements(objectProperty(first, 'columns')) : root.arguments;
       table.primaryKey = {
-        name: first && ts.isObjectLiteralExpression(first) ? stringValue(objectProperty(first, 'name')) : undefined,
+        name: first && T.isObjectLiteralExpression(first) ? stringValue(objectProperty(first, 'name')) : undefined,
         columns: columnList(cols, sf),
         unique: true,
         kind: 'primary',
@@ -484,7 +486,7 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
     }
     case 'foreignKey': {
       const first = root.arguments[0] ? unwrapExpression(root.arguments[0]) : undefined;
-      const config = first && ts.isObjectLiteralExpression(first) ? first : undefined;
+      const config = first && T.isObjectLiteralExpression(first) ? first : undefined;
       const foreign = arrayElements(objectProperty(config, 'foreignColumns'));
       const ref = foreign[0] ? columnRef(foreign[0]) : undefined;
       const fk: ForeignKey = {
@@ -509,13 +511,13 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
 function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration, { kind: 'relations' }>, tables: Map<string, Table>) {
   const { sf, file } = scan;
   const returned = returnedExpression(decl.call.arguments[1]);
-  if (!returned || !ts.isObjectLiteralExpression(returned)) return;
+  if (!returned || !T.isObjectLiteralExpression(returned)) return;
   for (const p of returned.properties) {
-    if (!ts.isPropertyAssignment(p)) continue;
+    if (!T.isPropertyAssignment(p)) continue;
     const call = unwrapExpression(p.initializer);
-    if (!ts.isCallExpression(call) || call.arguments.length < 2) continue;
+    if (!T.isCallExpression(call) || call.arguments.length < 2) continue;
     const config = unwrapExpression(call.arguments[1]);
-    if (!ts.isObjectLiteralExpression(config)) continue;
+    if (!T.isObjectLiteralExpression(config)) continue;
     const fields = arrayElements(objectProperty(config, 'fields'));
     const references = arrayElements(objectProperty(config, 'references'));
     if (!fields.length || !references.length) continue;
@@ -563,7 +565,7 @@ export function suppressionsOf(file: string, sf: ts.SourceFile): Suppression[] {
     if (node.pos < start) {
       const chunk = text.slice(node.pos, start);
       if (chunk.includes(marker)) {
-        const ranges = [...(ts.getTrailingCommentRanges(text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(text, node.pos) ?? [])];
+        const ranges = [...(T.getTrailingCommentRanges(text, node.pos) ?? []), ...(T.getLeadingCommentRanges(text, node.pos) ?? [])];
         for (const r of ranges) {
           if (seen.has(r.pos)) continue;
           seen.add(r.pos);
@@ -583,12 +585,6 @@ export function suppressionsOf(file: string, sf: ts.SourceFile): Suppression[] {
   };
   visit(sf);
   return out;
-}
-
-export interface DrizzleUnitModel {
-  database: Database;
-  diagnostics: SourceDiagnostic[];
-  suppressions: Suppression[];
 }
 
 export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Partial<AnalyzeOptions> = {}): Analysis {
@@ -614,6 +610,17 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
       continue;
     }
     const sf = parseCached(file, text);
+    if (isUnparsable(sf)) {
+      diagnostics.push({
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'warning',
+        message: 'The TypeScript parser cannot read this file (its expressions nest too deeply); its Drizzle tables are not reviewed.',
+        source: 'schema-review',
+        code: 'drizzle-unparsable',
+      });
+      continue;
+    }
     const errors = parseDiagnosticsOf(sf);
     if (errors.length) {
       const first = errors[0];
@@ -621,7 +628,7 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
         file,
         range: rangeOf(sf, first.start, first.start + first.length),
         severity: 'info',
-        message: `This Drizzle schema has ${errors.length} syntax error${errors.length > 1 ? 's' : ''} (first: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}); Schema Review reviews what the TypeScript parser recovered.`,
+        message: `This Drizzle schema has ${errors.length} syntax error${errors.length > 1 ? 's' : ''} (first: ${T.flattenDiagnosticMessageText(first.messageText, ' ')}); Schema Review reviews what the TypeScript parser recovered.`,
         source: 'schema-review',
         code: 'drizzle-syntax',
       });

@@ -3,6 +3,12 @@
  * positions, import maps and builder chains.
  */
 import * as ts from 'typescript';
+
+/**
+ * A plain copy of the TypeScript namespace for runtime calls (`T.isCallExpression`). Bundlers turn
+ * `import * as ts` into an object of per-property getters, which cost ~15% of this walk.
+ */
+export const T: typeof ts = Object.assign({}, ts);
 import type { Dialect, Loc, Range } from '../../../../rules/model';
 
 export const CORE_MODULES: Record<string, Dialect> = {
@@ -41,15 +47,32 @@ export const SCHEMA_FUNCTIONS: Record<string, Dialect> = {
 };
 
 function scriptKindOf(file: string): ts.ScriptKind {
-  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  if (/\.(m|c)?js$/.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
+  if (file.endsWith('.tsx')) return T.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return T.ScriptKind.JSX;
+  if (/\.(m|c)?js$/.test(file)) return T.ScriptKind.JS;
+  return T.ScriptKind.TS;
 }
 
-/** Syntax-only parse. `ts.createSourceFile` never throws on bad text; parent pointers are not set (faster). */
+/** Files whose text the parser could not handle (it overflows the stack on pathological nesting). */
+const unparsable = new WeakSet<ts.SourceFile>();
+
+/**
+ * Syntax-only parse; parent pointers are not set (faster). `T.createSourceFile` recovers from any
+ * syntax error but can overflow the stack on absurd nesting: then an empty file stands in and
+ * `isUnparsable` says so.
+ */
 export function parseSource(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(file));
+  try {
+    return T.createSourceFile(file, text, T.ScriptTarget.Latest, false, scriptKindOf(file));
+  } catch {
+    const empty = T.createSourceFile(file, '', T.ScriptTarget.Latest, false, scriptKindOf(file));
+    unparsable.add(empty);
+    return empty;
+  }
+}
+
+export function isUnparsable(sf: ts.SourceFile): boolean {
+  return unparsable.has(sf);
 }
 
 /** The parser's syntax errors (an internal but long-stable field of SourceFile). */
@@ -59,14 +82,14 @@ export function parseDiagnosticsOf(sf: ts.SourceFile): readonly ts.DiagnosticWit
 
 // A small cache so discovery and analysis of the same unchanged text parse once.
 const CACHE_LIMIT = 256;
-const cache = new Map<string, ts.SourceFile>();
+const cache = new Map<string, { text: string; sf: ts.SourceFile }>();
 
 export function parseCached(file: string, text: string): ts.SourceFile {
   const hit = cache.get(file);
-  if (hit && hit.text === text) return hit;
+  if (hit && hit.text === text) return hit.sf;
   const sf = parseSource(file, text);
   cache.delete(file);
-  cache.set(file, sf);
+  cache.set(file, { text, sf });
   if (cache.size > CACHE_LIMIT) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);
@@ -74,10 +97,23 @@ export function parseCached(file: string, text: string): ts.SourceFile {
   return sf;
 }
 
+/** 0-based line of an offset: a binary search over the parser's line starts (no allocation). */
+function lineAt(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
-  const s = sf.getLineAndCharacterOfPosition(start);
-  const e = sf.getLineAndCharacterOfPosition(end);
-  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+  const starts = sf.getLineStarts();
+  const sl = lineAt(starts, start);
+  const el = end === start ? sl : lineAt(starts, end);
+  return { start: { line: sl, character: start - starts[sl] }, end: { line: el, character: end - starts[el] } };
 }
 
 export function locOf(sf: ts.SourceFile, file: string, start: number, end: number): Loc {
@@ -98,13 +134,13 @@ export function offsetAt(sf: ts.SourceFile, line: number, character: number): nu
 
 export function stringValue(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (T.isStringLiteral(node) || T.isNoSubstitutionTemplateLiteral(node)) return node.text;
   return undefined;
 }
 
 export function propertyName(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) {
+  if (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name)) {
     return name.text;
   }
   return undefined;
@@ -113,9 +149,9 @@ export function propertyName(name: ts.PropertyName | undefined): string | undefi
 export function unwrapExpression(node: ts.Expression): ts.Expression {
   let e = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e)) {
+    if (T.isParenthesizedExpression(e) || T.isAsExpression(e) || T.isSatisfiesExpression(e) || T.isNonNullExpression(e)) {
       e = e.expression;
-    } else if (ts.isTypeAssertionExpression(e)) {
+    } else if (T.isTypeAssertionExpression(e)) {
       e = e.expression;
     } else {
       return e;
@@ -123,12 +159,12 @@ export function unwrapExpression(node: ts.Expression): ts.Expression {
   }
 }
 
-/** One method call of a builder chain (`.notNull()`), with the position of its dot. */
+/** One method call of a builder chain (`.notNull()`). */
 export interface ChainLink {
   name: string;
   call: ts.CallExpression;
-  /** Offset of the `.` before the method name (or of the name when no dot is found). */
-  dot: number;
+  /** The method name node; `dotBefore(sf, link.nameNode)` is where `.notNull()` starts. */
+  nameNode: ts.Node;
 }
 
 export interface Chain {
@@ -144,14 +180,14 @@ export function dotBefore(sf: ts.SourceFile, name: ts.Node): number {
 }
 
 /** `a().b().c()` → root `a()`, links [b, c]. Stops at the first link that is not `x.method(...)`. */
-export function decomposeChain(sf: ts.SourceFile, expression: ts.Expression): Chain {
+export function decomposeChain(_sf: ts.SourceFile, expression: ts.Expression): Chain {
   const links: ChainLink[] = [];
   let e = unwrapExpression(expression);
-  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+  while (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression)) {
     const target = unwrapExpression(e.expression.expression);
     // `pg.text("x")` / `t.integer()` / `schema.table(...)`: a namespace or parameter, not a chain link.
-    if (ts.isIdentifier(target) && !ts.isCallExpression(target)) break;
-    links.push({ name: e.expression.name.text, call: e, dot: dotBefore(sf, e.expression.name) });
+    if (T.isIdentifier(target) && !T.isCallExpression(target)) break;
+    links.push({ name: e.expression.name.text, call: e, nameNode: e.expression.name });
     e = target;
   }
   links.reverse();
@@ -193,7 +229,7 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
   };
   let quoteSet = false;
   for (const statement of sf.statements) {
-    if (!ts.isImportDeclaration(statement)) continue;
+    if (!T.isImportDeclaration(statement)) continue;
     info.imports.push(statement);
     const moduleName = stringValue(statement.moduleSpecifier);
     if (moduleName === undefined) continue;
@@ -214,7 +250,7 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
     }
     const bindings = clause.namedBindings;
     if (!bindings) continue;
-    if (ts.isNamespaceImport(bindings)) {
+    if (T.isNamespaceImport(bindings)) {
       if (dialect) info.coreNamespaces.set(bindings.name.text, dialect);
       else if (moduleName !== 'drizzle-orm') info.other.set(bindings.name.text, { module: moduleName, imported: '*' });
       continue;
@@ -233,10 +269,10 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
 /** The drizzle name a callee refers to: `pgTable`, `pg.pgTable` (namespace), `t.integer` (builder parameter). */
 export function coreNameOf(imports: ImportInfo, callee: ts.Expression): string | undefined {
   const e = unwrapExpression(callee);
-  if (ts.isIdentifier(e)) {
+  if (T.isIdentifier(e)) {
     return imports.core.get(e.text) ?? imports.orm.get(e.text) ?? (imports.other.has(e.text) ? undefined : e.text);
   }
-  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  if (T.isPropertyAccessExpression(e)) return e.name.text;
   return undefined;
 }
 

@@ -2,10 +2,10 @@
  * Finds Drizzle schema sets: the files named by a `drizzle.config.*` `schema:` entry (read with the
  * TypeScript parser, never run), otherwise every schema file under the same nearest package root.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
 import type { SourceReader, Unit } from '../types';
-import { parseCached, propertyName, stringValue, unwrapExpression } from './ast';
+import { T, parseCached, propertyName, stringValue, unwrapExpression } from './ast';
 import { dirname, normalizePath } from './analyze';
 import { scanFile } from './scan';
 
@@ -68,23 +68,23 @@ export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
   let found: ts.ObjectLiteralExpression | undefined;
   const visit = (node: ts.Node) => {
     if (found) return;
-    if (ts.isObjectLiteralExpression(node)) {
+    if (T.isObjectLiteralExpression(node)) {
       const keys = node.properties.map((p) => propertyName(p.name as ts.PropertyName));
       if (keys.includes('schema') || keys.includes('dialect')) {
         found = node;
         return;
       }
     }
-    ts.forEachChild(node, visit);
+    T.forEachChild(node, visit);
   };
   visit(sf);
   if (!found) return config;
   for (const p of found.properties) {
-    if (!ts.isPropertyAssignment(p)) continue;
+    if (!T.isPropertyAssignment(p)) continue;
     const key = propertyName(p.name);
     const value = unwrapExpression(p.initializer);
     if (key === 'schema') {
-      const items = ts.isArrayLiteralExpression(value) ? value.elements : [value];
+      const items = T.isArrayLiteralExpression(value) ? value.elements : [value];
       for (const item of items) {
         const s = stringValue(item);
         if (s !== undefined) addSchema(s);

@@ -2,9 +2,10 @@
  * First pass over one Drizzle file: its imports and its top-level declarations (tables, enums,
  * table creators, schemas, relations). Cheap: only the top-level statements are visited.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
 import {
+  T,
   CREATOR_FUNCTIONS,
   SCHEMA_FUNCTIONS,
   TABLE_FUNCTIONS,
@@ -39,7 +40,7 @@ export interface FileScan {
 /** Classifies a call by its callee: a table function, a creator, a schema, an enum, relations, or a call through a local name. */
 function classifyCall(imports: ImportInfo, call: ts.CallExpression, locals: Map<string, Declaration>) {
   const callee = unwrapExpression(call.expression);
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+  if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
     const owner = callee.expression.text;
     const method = callee.name.text;
     const ownerDecl = locals.get(owner);
@@ -48,7 +49,7 @@ function classifyCall(imports: ImportInfo, call: ts.CallExpression, locals: Map<
       if (method === 'enum') return { kind: 'enum' as const, dialect: (ownerDecl?.kind === 'schema' ? ownerDecl.dialect : 'postgresql') as Dialect };
     }
   }
-  if (ts.isIdentifier(callee)) {
+  if (T.isIdentifier(callee)) {
     const local = locals.get(callee.text);
     if (local?.kind === 'creator') return { kind: 'creatorTable' as const, creator: callee.text };
     // A creator imported from another file of the schema: recognised by shape (string name + columns).
@@ -68,42 +69,52 @@ function looksLikeTableCall(call: ts.CallExpression): boolean {
   const [name, columns] = call.arguments;
   if (!name || !columns || stringValue(name) === undefined) return false;
   const c = unwrapExpression(columns);
-  return ts.isObjectLiteralExpression(c) || ts.isArrowFunction(c) || ts.isFunctionExpression(c);
+  return T.isObjectLiteralExpression(c) || T.isArrowFunction(c) || T.isFunctionExpression(c);
 }
 
 /** `(name) => \`prefix_${name}\`` or `(name) => "prefix_" + name` → a function computing the table name. */
 function creatorPrefix(call: ts.CallExpression): ((n: string) => string) | undefined {
   const fn = call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined;
-  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  if (!fn || !(T.isArrowFunction(fn) || T.isFunctionExpression(fn))) return undefined;
   const param = fn.parameters[0]?.name;
-  if (!param || !ts.isIdentifier(param)) return undefined;
+  if (!param || !T.isIdentifier(param)) return undefined;
   let body: ts.Node = fn.body;
-  if (ts.isBlock(body)) {
-    const ret = body.statements.find(ts.isReturnStatement);
+  if (T.isBlock(body)) {
+    const ret = body.statements.find(T.isReturnStatement);
     if (!ret?.expression) return undefined;
     body = ret.expression;
   }
   body = unwrapExpression(body as ts.Expression);
-  if (ts.isTemplateExpression(body)) {
+  if (T.isTemplateExpression(body)) {
     const spans = body.templateSpans;
-    if (spans.length === 1 && ts.isIdentifier(spans[0].expression) && spans[0].expression.text === param.text) {
+    if (spans.length === 1 && T.isIdentifier(spans[0].expression) && spans[0].expression.text === param.text) {
       const head = body.head.text;
       const tail = spans[0].literal.text;
       return (n) => head + n + tail;
     }
     return undefined;
   }
-  if (ts.isBinaryExpression(body) && body.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+  if (T.isBinaryExpression(body) && body.operatorToken.kind === T.SyntaxKind.PlusToken) {
     const left = stringValue(body.left);
-    if (left !== undefined && ts.isIdentifier(body.right) && body.right.text === param.text) return (n) => left + n;
+    if (left !== undefined && T.isIdentifier(body.right) && body.right.text === param.text) return (n) => left + n;
     const right = stringValue(body.right);
-    if (right !== undefined && ts.isIdentifier(body.left) && body.left.text === param.text) return (n) => n + right;
+    if (right !== undefined && T.isIdentifier(body.left) && body.left.text === param.text) return (n) => n + right;
   }
   return undefined;
 }
 
-/** Scans the top level of a file. Never throws on whatever the parser recovered. */
+const scans = new WeakMap<ts.SourceFile, FileScan>();
+
+/** Scans the top level of a file (once per parsed file). Never throws on whatever the parser recovered. */
 export function scanFile(file: string, sf: ts.SourceFile): FileScan {
+  const cached = scans.get(sf);
+  if (cached && cached.file === file) return cached;
+  const scan = scanTopLevel(file, sf);
+  scans.set(sf, scan);
+  return scan;
+}
+
+function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
   const imports = readImports(sf);
   const declarations: Declaration[] = [];
   const byName = new Map<string, Declaration>();
@@ -112,12 +123,12 @@ export function scanFile(file: string, sf: ts.SourceFile): FileScan {
     byName.set(d.name, d);
   };
   for (const statement of sf.statements) {
-    if (ts.isVariableStatement(statement)) {
+    if (T.isVariableStatement(statement)) {
       for (const decl of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
+        if (!T.isIdentifier(decl.name) || !decl.initializer) continue;
         const name = decl.name.text;
         const init = unwrapExpression(decl.initializer);
-        if (ts.isObjectLiteralExpression(init)) {
+        if (T.isObjectLiteralExpression(init)) {
           add({ kind: 'object', name, object: init });
           continue;
         }
@@ -125,7 +136,7 @@ export function scanFile(file: string, sf: ts.SourceFile): FileScan {
         if (!call) continue;
         addCall(name, call, statement);
       }
-    } else if (ts.isExportAssignment(statement)) {
+    } else if (T.isExportAssignment(statement)) {
       const init = unwrapExpression(statement.expression);
       const call = outerTableCall(init);
       if (call) addCall('default', call, statement);
@@ -190,9 +201,9 @@ export function scanFile(file: string, sf: ts.SourceFile): FileScan {
  */
 function outerTableCall(init: ts.Expression): ts.CallExpression | undefined {
   let e = init;
-  while (ts.isCallExpression(e)) {
+  while (T.isCallExpression(e)) {
     const callee = unwrapExpression(e.expression);
-    if (ts.isPropertyAccessExpression(callee) && ts.isCallExpression(unwrapExpression(callee.expression))) {
+    if (T.isPropertyAccessExpression(callee) && T.isCallExpression(unwrapExpression(callee.expression))) {
       e = unwrapExpression(callee.expression);
       continue;
     }

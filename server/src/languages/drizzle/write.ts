@@ -3,14 +3,16 @@
  * names, and writes the smallest edit that keeps the user's formatting (indentation, quotes,
  * trailing commas, array or object form of the extra config).
  */
-import * as ts from 'typescript';
-import type { Column, Database, Table } from '../../../../rules/model';
+import type * as ts from 'typescript';
+import type { Column, Database, ReferentialAction, Table } from '../../../../rules/model';
 import { columnOf, tableOf, type FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import {
+  T,
   CORE_MODULE_OF,
   decomposeChain,
   dotBefore,
+  isUnparsable,
   leadingIndent,
   lineStartOf,
   parseSource,
@@ -47,6 +49,7 @@ function open(reader: SourceReader, file: string): Doc | undefined {
   }
   if (text === undefined) return undefined;
   const sf = parseSource(file, text);
+  if (isUnparsable(sf)) return undefined;
   const imports = readImports(sf);
   return { file, text, sf, imports, quote: imports.quote };
 }
@@ -82,9 +85,9 @@ function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => b
       found = node;
       return;
     }
-    ts.forEachChild(node, visit);
+    T.forEachChild(node, visit);
   };
-  ts.forEachChild(doc.sf, visit);
+  T.forEachChild(doc.sf, visit);
   return found;
 }
 
@@ -168,7 +171,7 @@ function removeFromList(doc: Doc, list: ts.NodeArray<ts.Node>, index: number): E
 /** Adds or replaces `key: value` in an object literal. */
 function upsertProperty(doc: Doc, object: ts.ObjectLiteralExpression, key: string, value: string): Edit {
   for (const p of object.properties) {
-    if (ts.isPropertyAssignment(p) && propertyName(p.name) === key) {
+    if (T.isPropertyAssignment(p) && propertyName(p.name) === key) {
       return { start: p.initializer.getStart(doc.sf), end: p.initializer.end, text: value };
     }
   }
@@ -185,19 +188,19 @@ function upsertProperty(doc: Doc, object: ts.ObjectLiteralExpression, key: strin
 function countReferences(doc: Doc, name: string): number {
   let count = 0;
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) return;
-    if (ts.isPropertyAccessExpression(node)) {
+    if (T.isImportDeclaration(node)) return;
+    if (T.isPropertyAccessExpression(node)) {
       visit(node.expression);
       return;
     }
-    if (ts.isPropertyAssignment(node)) {
+    if (T.isPropertyAssignment(node)) {
       visit(node.initializer);
       return;
     }
-    if (ts.isIdentifier(node) && node.text === name) count++;
-    ts.forEachChild(node, visit);
+    if (T.isIdentifier(node) && node.text === name) count++;
+    T.forEachChild(node, visit);
   };
-  ts.forEachChild(doc.sf, visit);
+  T.forEachChild(doc.sf, visit);
   return count;
 }
 
@@ -224,8 +227,8 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
   for (const decl of doc.imports.imports) {
     if (stringValue(decl.moduleSpecifier) !== module) continue;
     const bindings = decl.importClause?.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) return { local: `${bindings.name.text}.${name}`, edits: [] };
-    if (bindings && ts.isNamedImports(bindings)) {
+    if (bindings && T.isNamespaceImport(bindings)) return { local: `${bindings.name.text}.${name}`, edits: [] };
+    if (bindings && T.isNamedImports(bindings)) {
       for (const el of bindings.elements) {
         const imported = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : el.name.text;
         if (imported === name && (typeOnly || (!decl.importClause?.isTypeOnly && !el.isTypeOnly))) {
@@ -237,7 +240,7 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
   const decl = importDeclarationFrom(doc, module);
   const bindings = decl?.importClause?.namedBindings;
   const spec = typeOnly ? `type ${name}` : name;
-  if (decl && bindings && ts.isNamedImports(bindings)) {
+  if (decl && bindings && T.isNamedImports(bindings)) {
     return { local: name, edits: [appendToList(doc, bindings, bindings.elements, spec, ['{', '}'])] };
   }
   const after = doc.imports.imports.length ? doc.imports.imports[doc.imports.imports.length - 1].end : 0;
@@ -265,7 +268,7 @@ function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
 function findColumnProperty(doc: Doc, column: Column): ts.PropertyAssignment | undefined {
   const { start, end } = span(doc, column.loc);
   if (start < 0) return undefined;
-  return findNode(doc, start, end, (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && n.getStart(doc.sf) === start && n.end === end);
+  return findNode(doc, start, end, (n): n is ts.PropertyAssignment => T.isPropertyAssignment(n) && n.getStart(doc.sf) === start && n.end === end);
 }
 
 function camel(s: string): string {
@@ -291,8 +294,8 @@ function preferredForm(doc: Doc): 'array' | 'object' {
   for (const d of scan.declarations) {
     if (d.kind !== 'table' || !d.call.arguments[2]) continue;
     const returned = returnedExpression(unwrapExpression(d.call.arguments[2]));
-    if (returned && ts.isObjectLiteralExpression(returned)) return 'object';
-    if (returned && ts.isArrayLiteralExpression(returned)) return 'array';
+    if (returned && T.isObjectLiteralExpression(returned)) return 'object';
+    if (returned && T.isArrayLiteralExpression(returned)) return 'array';
   }
   return 'array';
 }
@@ -336,14 +339,14 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
     return [{ start: columns.end, end: columns.end, text: `, ${fn}` }];
   }
   const fn = unwrapExpression(extra);
-  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return undefined;
   const edits: Edit[] = [];
   let param: string;
   const first = fn.parameters[0];
   if (!first) {
     param = 'table';
     edits.push({ start: fn.parameters.pos, end: fn.parameters.pos, text: param });
-  } else if (ts.isIdentifier(first.name)) {
+  } else if (T.isIdentifier(first.name)) {
     param = first.name.text;
   } else {
     return undefined;
@@ -351,9 +354,9 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
   const returned = returnedExpression(fn);
   if (!returned) return undefined;
   const entry = make(param);
-  if (ts.isArrayLiteralExpression(returned)) {
+  if (T.isArrayLiteralExpression(returned)) {
     edits.push(appendToList(doc, returned, returned.elements, entry, ['[', ']']));
-  } else if (ts.isObjectLiteralExpression(returned)) {
+  } else if (T.isObjectLiteralExpression(returned)) {
     const keys = new Set(returned.properties.map((p) => propertyName(p.name as ts.PropertyName)));
     let k = key;
     for (let i = 2; keys.has(k); i++) k = `${key}${i}`;
@@ -370,7 +373,10 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
 
 function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader: SourceReader): FileEdit[] | undefined {
   const fk = intent.foreignKey;
-  if (!fk.enforced) return undefined;
+  if (!fk.enforced) {
+    // A relations()-only link: choosing its action means creating the real foreign key with it.
+    return writeForeignKey(intent.database, intent.table, fk.columns, fk.references, reader, intent.action);
+  }
   const doc = open(reader, fk.loc.file);
   if (!doc) return undefined;
   const { start, end } = span(doc, fk.loc);
@@ -382,9 +388,9 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
     start,
     end,
     (n): n is ts.CallExpression =>
-      ts.isCallExpression(n) &&
+      T.isCallExpression(n) &&
       n.end === end &&
-      ts.isPropertyAccessExpression(n.expression) &&
+      T.isPropertyAccessExpression(n.expression) &&
       n.expression.name.text === 'references' &&
       dotBefore(doc.sf, n.expression.name) === start,
   );
@@ -395,14 +401,14 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
       return [toFileEdit(doc, [{ start: args[0].end, end: args[0].end, text: `, { onDelete: ${value} }` }])];
     }
     const options = unwrapExpression(args[1]);
-    if (!ts.isObjectLiteralExpression(options)) return undefined;
+    if (!T.isObjectLiteralExpression(options)) return undefined;
     return [toFileEdit(doc, [upsertProperty(doc, options, 'onDelete', value)])];
   }
   // Table form: `foreignKey({ ... }).onDelete("...")`.
-  const expression = findNode(doc, start, end, (n): n is ts.Expression => n.getStart(doc.sf) === start && n.end === end && ts.isCallExpression(n));
+  const expression = findNode(doc, start, end, (n): n is ts.Expression => n.getStart(doc.sf) === start && n.end === end && T.isCallExpression(n));
   if (!expression) return undefined;
   const chain = decomposeChain(doc.sf, expression);
-  if (!ts.isCallExpression(chain.root)) return undefined;
+  if (!T.isCallExpression(chain.root)) return undefined;
   const existing = chain.links.find((l) => l.name === 'onDelete');
   if (existing) {
     const arg = existing.call.arguments[0];
@@ -437,24 +443,24 @@ function findListItem(doc: Doc, start: number, end: number): { list: ts.NodeArra
   let result: { list: ts.NodeArray<ts.Node>; index: number } | undefined;
   const visit = (node: ts.Node): void => {
     if (result || node.pos > start || node.end < end) return;
-    if (ts.isArrayLiteralExpression(node)) {
+    if (T.isArrayLiteralExpression(node)) {
       const i = node.elements.findIndex((e) => e.getStart(doc.sf) === start && e.end === end);
       if (i >= 0) {
         result = { list: node.elements, index: i };
         return;
       }
-    } else if (ts.isObjectLiteralExpression(node)) {
+    } else if (T.isObjectLiteralExpression(node)) {
       const i = node.properties.findIndex(
-        (p) => ts.isPropertyAssignment(p) && p.initializer.getStart(doc.sf) === start && p.initializer.end === end,
+        (p) => T.isPropertyAssignment(p) && p.initializer.getStart(doc.sf) === start && p.initializer.end === end,
       );
       if (i >= 0) {
         result = { list: node.properties, index: i };
         return;
       }
     }
-    ts.forEachChild(node, visit);
+    T.forEachChild(node, visit);
   };
-  ts.forEachChild(doc.sf, visit);
+  T.forEachChild(doc.sf, visit);
   return result;
 }
 
@@ -472,7 +478,7 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
       start,
       end,
       (n): n is ts.CallExpression =>
-        ts.isCallExpression(n) && n.end === end && ts.isPropertyAccessExpression(n.expression) && dotBefore(doc.sf, n.expression.name) === start,
+        T.isCallExpression(n) && n.end === end && T.isPropertyAccessExpression(n.expression) && dotBefore(doc.sf, n.expression.name) === start,
     );
     if (!call) return undefined;
     return [toFileEdit(doc, [{ start, end, text: '' }])];
@@ -482,9 +488,9 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
   const edits = [removeFromList(doc, item.list, item.index)];
   // Drop the builder's import when nothing else uses it (keeps `noUnusedLocals` projects compiling).
   const value = item.list[item.index];
-  const expression = ts.isPropertyAssignment(value) ? value.initializer : (value as ts.Expression);
+  const expression = T.isPropertyAssignment(value) ? value.initializer : (value as ts.Expression);
   const chain = decomposeChain(doc.sf, expression);
-  if (ts.isCallExpression(chain.root) && ts.isIdentifier(chain.root.expression)) {
+  if (T.isCallExpression(chain.root) && T.isIdentifier(chain.root.expression)) {
     const local = chain.root.expression.text;
     if (countReferences(doc, local) === 1) edits.push(...removeImport(doc, local));
   }
@@ -494,7 +500,7 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
 function removeImport(doc: Doc, local: string): Edit[] {
   for (const decl of doc.imports.imports) {
     const bindings = decl.importClause?.namedBindings;
-    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    if (!bindings || !T.isNamedImports(bindings)) continue;
     const i = bindings.elements.findIndex((e) => e.name.text === local);
     if (i < 0) continue;
     if (bindings.elements.length === 1 && !decl.importClause?.name) {
@@ -516,7 +522,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   if (!property) return undefined;
   const chain = decomposeChain(doc.sf, property.initializer);
   const root = chain.root;
-  if (!ts.isCallExpression(root)) return undefined;
+  if (!T.isCallExpression(root)) return undefined;
   const callee = unwrapExpression(root.expression);
   const nameArg = root.arguments[0] && stringValue(root.arguments[0]) !== undefined ? root.arguments[0].getText(doc.sf) : undefined;
   const dialect = database.dialect;
@@ -543,9 +549,9 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   if (options) options = options.replace(/"/g, doc.quote);
   const edits: Edit[] = [];
   let calleeText: string;
-  if (ts.isPropertyAccessExpression(callee)) {
+  if (T.isPropertyAccessExpression(callee)) {
     calleeText = `${callee.expression.getText(doc.sf)}.${builder}`;
-  } else if (ts.isIdentifier(callee)) {
+  } else if (T.isIdentifier(callee)) {
     const oldLocal = callee.text;
     const module = coreModule(database, doc);
     const oldImported = doc.imports.core.get(oldLocal);
@@ -586,7 +592,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
 function findImportSpecifier(doc: Doc, local: string): ts.ImportSpecifier | undefined {
   for (const decl of doc.imports.imports) {
     const bindings = decl.importClause?.namedBindings;
-    if (bindings && ts.isNamedImports(bindings)) {
+    if (bindings && T.isNamedImports(bindings)) {
       const el = bindings.elements.find((e) => e.name.text === local && !e.propertyName);
       if (el) return el;
     }
@@ -603,7 +609,7 @@ function makeNullable(intent: Extract<FixIntent, { kind: 'makeNullable' }>, read
   if (chain.links.some((l) => l.name === 'primaryKey')) return undefined;
   const notNull = chain.links.filter((l) => l.name === 'notNull');
   if (!notNull.length) return undefined;
-  return [toFileEdit(doc, notNull.map((l) => ({ start: l.dot, end: l.call.end, text: '' })))];
+  return [toFileEdit(doc, notNull.map((l) => ({ start: dotBefore(doc.sf, l.nameNode), end: l.call.end, text: '' })))];
 }
 
 function relativeImport(from: string, to: string, doc: Doc): string {
@@ -629,11 +635,21 @@ const ANY_COLUMN: Partial<Record<string, string>> = {
 };
 
 function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, reader: SourceReader): FileEdit[] | undefined {
-  const { table, database } = intent;
-  const target = tableOf(database, intent.references.table);
-  if (!target || intent.columns.length !== intent.references.columns.length || !intent.columns.length) return undefined;
-  const local = intent.columns.map((c) => columnOf(table, c));
-  const foreign = intent.references.columns.map((c) => columnOf(target, c));
+  return writeForeignKey(intent.database, intent.table, intent.columns, intent.references, reader);
+}
+
+function writeForeignKey(
+  database: Database,
+  table: Table,
+  columns: string[],
+  references: { table: string; columns: string[] },
+  reader: SourceReader,
+  onDelete?: ReferentialAction,
+): FileEdit[] | undefined {
+  const target = tableOf(database, references.table);
+  if (!target || columns.length !== references.columns.length || !columns.length) return undefined;
+  const local = columns.map((c) => columnOf(table, c));
+  const foreign = references.columns.map((c) => columnOf(target, c));
   if (local.some((c) => !c) || foreign.some((c) => !c)) return undefined;
   const doc = open(reader, table.loc.file);
   if (!doc) return undefined;
@@ -660,7 +676,8 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
       edits.push(...plan.edits);
       arrow = `(): ${plan.local} => ${targetRef}.${(foreign[0] as Column).name}`;
     }
-    edits.push({ start: property.initializer.end, end: property.initializer.end, text: `.references(${arrow})` });
+    const options = onDelete ? `, { onDelete: ${q(doc, ACTION_TEXT[onDelete])} }` : '';
+    edits.push({ start: property.initializer.end, end: property.initializer.end, text: `.references(${arrow}${options})` });
     return [toFileEdit(doc, edits)];
   }
   const call = findTableCall(doc, table);
@@ -674,7 +691,7 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
     (p) =>
       `${plan.local}({ columns: [${local.map((c) => `${p}.${(c as Column).name}`).join(', ')}], foreignColumns: [${foreign
         .map((c) => `${targetRef}.${(c as Column).name}`)
-        .join(', ')}] })`,
+        .join(', ')}] })${onDelete ? `.onDelete(${q(doc, ACTION_TEXT[onDelete])})` : ''}`,
   );
   if (!entry) return undefined;
   return [toFileEdit(doc, [...edits, ...plan.edits, ...entry])];
@@ -689,7 +706,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   if (!property) return undefined;
   const chain = decomposeChain(doc.sf, property.initializer);
   const root = chain.root;
-  if (!ts.isCallExpression(root) || !ts.isIdentifier(unwrapExpression(root.expression))) return undefined;
+  if (!T.isCallExpression(root) || !T.isIdentifier(unwrapExpression(root.expression))) return undefined;
   const nameArg = root.arguments[0] && stringValue(root.arguments[0]) !== undefined ? root.arguments[0].getText(doc.sf) : undefined;
   const list = `[${values.map((v) => q(doc, v)).join(', ')}]`;
   const edits: Edit[] = [];
@@ -711,7 +728,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     edits.push(...plan.edits);
     edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${plan.local}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
   } else if (database.dialect === 'sqlite') {
-    if (root.arguments.some((a) => ts.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
+    if (root.arguments.some((a) => T.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
     edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
   } else return undefined;
   return [toFileEdit(doc, edits)];
@@ -720,6 +737,16 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
 /** Turns a fix intent into edits; undefined when the intent is not about Drizzle or cannot be written. */
 export function writeDrizzleFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   try {
+    return writeDrizzleFixOrThrow(intent, reader);
+  } catch {
+    // A writer that cannot understand the file offers no fix rather than a broken one.
+    return undefined;
+  }
+}
+
+/** The writers without the safety net (tests use it to prove they do not throw on their own). */
+export function writeDrizzleFixOrThrow(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
+  {
     if (!('database' in intent) || intent.database.language !== 'drizzle') return undefined;
     switch (intent.kind) {
       case 'setOnDelete':
@@ -739,8 +766,5 @@ export function writeDrizzleFix(intent: FixIntent, reader: SourceReader): FileEd
       default:
         return undefined;
     }
-  } catch {
-    // A writer that cannot understand the file offers no fix rather than a broken one.
-    return undefined;
   }
 }

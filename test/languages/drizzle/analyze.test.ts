@@ -1,0 +1,308 @@
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeText, fixture, onlyDatabase, rangeOfText, sliceRange, table } from './helpers';
+
+const BOT = fixture('trading-bot');
+const BOT_SCHEMA = fixture('trading-bot/shared/schema.ts');
+const FOLDER = fixture('schema-folder');
+
+describe('drizzle analyze: trading bot (seed 002 shape)', () => {
+  const { db, analysis } = onlyDatabase(BOT);
+  const text = readFileSync(BOT_SCHEMA, 'utf8');
+
+  it('is one postgresql database of every table', () => {
+    assert.equal(db.language, 'drizzle');
+    assert.equal(db.dialect, 'postgresql');
+    assert.equal(db.relationMode, 'foreignKeys');
+    assert.equal(db.tables.length, 19);
+    assert.deepEqual(analysis.diagnostics, []);
+  });
+
+  it('finds every foreign key, 26 of them without onDelete', () => {
+    const fks = db.tables.flatMap((t) => t.foreignKeys);
+    assert.equal(fks.filter((f) => f.enforced).length, 27);
+    assert.equal(fks.filter((f) => f.enforced && f.onDelete === undefined).length, 26);
+    assert.ok(fks.every((f) => f.defaultOnDelete === 'NoAction'));
+    // the relations() one() on apiKeys.userId duplicates a real FK: not recorded again
+    assert.equal(fks.filter((f) => !f.enforced).length, 0);
+  });
+
+  it('gives the exact range of `.references(...)`', () => {
+    const trades = table(db, 'trades');
+    const fk = trades.foreignKeys.find((f) => f.columns[0] === 'orderId')!;
+    assert.deepEqual(fk.loc.range, rangeOfText(text, '.references(() => orders.id)', 0, 'orderId: varchar("order_id").references'));
+    assert.equal(fk.loc.file, BOT_SCHEMA);
+    assert.deepEqual(fk.references, { table: 'orders', columns: ['id'] });
+    for (const t of db.tables) {
+      for (const f of t.foreignKeys) {
+        const s = sliceRange(text, f.loc.range);
+        assert.ok(s.startsWith('.references(') || s.startsWith('foreignKey('), s);
+        assert.ok(s.endsWith(')'), s);
+      }
+    }
+  });
+
+  it('reads options: onUpdate only, onDelete cascade', () => {
+    const signal = table(db, 'signals').foreignKeys.find((f) => f.columns[0] === 'strategyId')!;
+    assert.equal(signal.onDelete, undefined);
+    assert.equal(signal.onUpdate, 'Cascade');
+    const n = table(db, 'notifications').foreignKeys[0];
+    assert.equal(n.onDelete, 'Cascade');
+  });
+
+  it('resolves self references and forward references', () => {
+    const parent = table(db, 'strategies').foreignKeys.find((f) => f.columns[0] === 'parentId')!;
+    assert.deepEqual(parent.references, { table: 'strategies', columns: ['id'] });
+    const executed = table(db, 'aiDecisions').foreignKeys.find((f) => f.columns[0] === 'executedTradeId')!;
+    assert.deepEqual(executed.references, { table: 'trades', columns: ['id'] });
+  });
+
+  it('reads a composite foreignKey() and a composite primaryKey()', () => {
+    const bots = table(db, 'bots');
+    const composite = bots.foreignKeys.find((f) => f.columns.length === 2)!;
+    assert.equal(composite.name, 'bots_strategy_version_fk');
+    assert.deepEqual(composite.columns, ['strategyId', 'strategyVersion']);
+    assert.deepEqual(composite.references, { table: 'strategyVersions', columns: ['strategyId', 'version'] });
+    assert.ok(sliceRange(text, composite.loc.range).startsWith('foreignKey({'));
+    const versions = table(db, 'strategyVersions');
+    assert.deepEqual(versions.primaryKey?.columns, ['strategyId', 'version']);
+    assert.equal(versions.primaryKey?.kind, 'primary');
+  });
+
+  it('reads indexes in the array and the object form, unique constraints and partial indexes', () => {
+    assert.deepEqual(
+      table(db, 'apiKeys').indexes.map((i) => [i.kind, i.name, i.columns]),
+      [['index', 'api_keys_user_id_idx', ['userId']]],
+    );
+    assert.deepEqual(
+      table(db, 'orders').indexes.map((i) => [i.kind, i.name, i.columns]),
+      [
+        ['index', 'orders_bot_id_idx', ['botId']],
+        ['index', 'orders_symbol_idx', ['symbol']],
+      ],
+    );
+    const orderIdx = table(db, 'orders').indexes[0];
+    assert.equal(sliceRange(text, orderIdx.loc.range), 'index("orders_bot_id_idx").on(t.botId)');
+    const balances = table(db, 'balances').indexes[0];
+    assert.deepEqual([balances.kind, balances.unique, balances.columns], ['unique', true, ['userId', 'exchangeId', 'asset']]);
+    const partial = table(db, 'backtestTradeEvents').indexes[0];
+    assert.equal(partial.partial, true);
+    const username = table(db, 'users').indexes[0];
+    assert.deepEqual([username.kind, username.columns], ['unique', ['username']]);
+    assert.equal(sliceRange(text, username.loc.range), '.unique()');
+    assert.equal(sliceRange(text, table(db, 'users').primaryKey!.loc.range), '.primaryKey()');
+  });
+
+  it('reads columns: names, types, nullability, defaults, comments', () => {
+    const trades = table(db, 'trades');
+    const price = trades.columns.find((c) => c.name === 'price')!;
+    assert.deepEqual([price.type, price.rawType, price.nullable, price.comment], ['float', 'real("price")', false, 'Fill price in the quote currency.']);
+    assert.equal(sliceRange(text, price.loc.range), 'price: real("price").notNull()');
+    assert.equal(sliceRange(text, price.typeLoc!.range), 'real("price")');
+    const metadata = trades.columns.find((c) => c.name === 'metadata')!;
+    assert.deepEqual([metadata.type, metadata.default, metadata.nullable], ['string', '"{}"', true]);
+    const strategyId = trades.columns.find((c) => c.name === 'strategyId')!;
+    assert.equal(strategyId.dbName, 'strategy_id');
+    const status = table(db, 'orders').columns.find((c) => c.name === 'status')!;
+    assert.equal(status.comment, 'new | filled | partially_filled | canceled | rejected');
+    const botStatus = table(db, 'bots').columns.find((c) => c.name === 'status')!;
+    assert.match(botStatus.comment ?? '', /"idle", "running", "paused", "stopped", "error"/);
+    const id = table(db, 'users').columns[0];
+    assert.deepEqual([id.nullable, id.default], [false, 'sql`gen_random_uuid()`']);
+    assert.equal(table(db, 'signals').columns.find((c) => c.name === 'payload')!.type, 'json');
+    assert.equal(table(db, 'users').columns.find((c) => c.name === 'createdAt')!.type, 'datetime');
+    assert.equal(table(db, 'strategies').columns.find((c) => c.name === 'isActive')!.type, 'boolean');
+  });
+
+  it('names tables by variable, with the SQL name as dbName and nameLoc on it', () => {
+    const apiKeys = table(db, 'apiKeys');
+    assert.equal(apiKeys.dbName, 'api_keys');
+    assert.equal(sliceRange(text, apiKeys.nameLoc.range), '"api_keys"');
+    assert.ok(sliceRange(text, apiKeys.loc.range).startsWith('export const apiKeys = pgTable('));
+    assert.equal(table(db, 'users').dbName, undefined);
+  });
+
+  it('reads the ignore comment through parseIgnoreComment', () => {
+    assert.equal(analysis.suppressions.length, 1);
+    const s = analysis.suppressions[0];
+    assert.deepEqual(s.rules, ['missing-on-delete']);
+    assert.equal(s.scope, 'next-line');
+    const fk = table(db, 'auditLogs').foreignKeys[0];
+    assert.equal(s.targetLine, fk.loc.range.start.line);
+  });
+});
+
+describe('drizzle analyze: a schema folder with drizzle.config.ts', () => {
+  const { db } = onlyDatabase(FOLDER);
+
+  it('is the files the config names (creator file included, queries excluded)', () => {
+    assert.equal(db.id, `drizzle:${fixture('schema-folder/drizzle.config.ts')}`);
+    assert.deepEqual(
+      db.files.map((f) => f.slice(f.lastIndexOf('/') + 1)),
+      ['enums.ts', 'exchanges.ts', 'orders.ts', 'relations.ts', 'table.ts', 'users.ts'],
+    );
+    assert.equal(db.dialect, 'postgresql');
+  });
+
+  it('applies table creators and pgSchema().table', () => {
+    assert.equal(table(db, 'orders').dbName, 'app_orders');
+    assert.equal(table(db, 'wallets').dbName, 'app_wallets');
+    assert.equal(table(db, 'accounts').dbName, undefined);
+    assert.deepEqual(table(db, 'accounts').indexes.map((i) => [i.kind, i.columns]), [['unique', ['email']]]);
+  });
+
+  it('resolves references across files, through aliases', () => {
+    const orders = table(db, 'orders');
+    const owner = orders.foreignKeys.find((f) => f.columns[0] === 'ownerId')!;
+    assert.deepEqual(owner.references, { table: 'accounts', columns: ['id'] });
+    assert.ok(owner.loc.file.endsWith('/orders.ts'));
+    const wallet = orders.foreignKeys.find((f) => f.columns[0] === 'walletId')!;
+    assert.deepEqual([wallet.references.table, wallet.onUpdate, wallet.onDelete, wallet.name], ['wallets', 'Cascade', undefined, 'orders_wallet_fk']);
+    const account = table(db, 'wallets').foreignKeys.find((f) => f.columns[0] === 'accountId')!;
+    assert.deepEqual(account.references, { table: 'accounts', columns: ['id'] });
+  });
+
+  it('reads the object-form extra config with .desc() columns', () => {
+    assert.deepEqual(table(db, 'orders').indexes.map((i) => [i.name, i.columns]), [['orders_placed_at_idx', ['placedAt']]]);
+  });
+
+  it('records relations() without references as unenforced foreign keys', () => {
+    const notes = table(db, 'notes');
+    assert.equal(notes.foreignKeys.length, 1);
+    assert.deepEqual(
+      [notes.foreignKeys[0].enforced, notes.foreignKeys[0].references.table, notes.foreignKeys[0].relationField],
+      [false, 'accounts', 'account'],
+    );
+  });
+
+  it('reads pgEnum declarations and enum columns from another file', () => {
+    assert.deepEqual(db.enums.map((e) => [e.name, e.values]), [
+      ['order_side', ['buy', 'sell']],
+      ['order_status', ['new', 'filled', 'canceled']],
+    ]);
+    const side = table(db, 'orders').columns.find((c) => c.name === 'side')!;
+    assert.equal(side.type, 'enum');
+  });
+});
+
+describe('drizzle analyze: mysql and sqlite', () => {
+  it('mysql: dialect, namespace imports, mysqlEnum, decimal and double', () => {
+    const { db } = onlyDatabase(fixture('mysql-shop'));
+    assert.equal(db.dialect, 'mysql');
+    const items = table(db, 'cartItems');
+    assert.equal(items.dbName, 'cart_items');
+    assert.deepEqual(items.foreignKeys.map((f) => [f.columns[0], f.references.table, f.onDelete]), [
+      ['cartId', 'carts', undefined],
+      ['productId', 'products', 'Restrict'],
+    ]);
+    assert.equal(table(db, 'carts').columns.find((c) => c.name === 'state')!.type, 'enum');
+    const products = table(db, 'products');
+    assert.deepEqual(products.columns.map((c) => c.type), ['int', 'string', 'float', 'decimal']);
+  });
+
+  it('sqlite: dialect from the config and integer/text modes', () => {
+    const { db } = onlyDatabase(fixture('sqlite-notes'));
+    assert.equal(db.dialect, 'sqlite');
+    const authors = table(db, 'authors');
+    assert.deepEqual(authors.columns.map((c) => c.type), ['int', 'string', 'json', 'boolean']);
+    assert.equal(table(db, 'notes').columns.find((c) => c.name === 'createdAt')!.type, 'datetime');
+    assert.equal(table(db, 'tags').primaryKey, undefined);
+  });
+});
+
+describe('drizzle analyze: forms', () => {
+  const file = '/w/src/schema.ts';
+
+  it('column builders passed as a callback parameter, and aliased imports', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable as table, index as idx } from "drizzle-orm/pg-core";
+export const posts = table("posts", (t) => ({
+  id: t.integer().primaryKey().generatedAlwaysAsIdentity(),
+  authorId: t.integer("author_id").references(() => posts.id),
+  tags: t.text().array(),
+}), (p) => [idx("posts_author_idx").on(p.authorId)]);
+`,
+    );
+    const posts = table(db, 'posts');
+    assert.deepEqual(posts.columns.map((c) => [c.name, c.type, c.nullable]), [
+      ['id', 'int', false],
+      ['authorId', 'int', true],
+      ['tags', 'array', true],
+    ]);
+    assert.deepEqual(posts.indexes.map((i) => i.columns), [['authorId']]);
+    assert.equal(posts.foreignKeys.length, 1);
+  });
+
+  it('spread column groups and a block-bodied extra config', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, timestamp, text, uniqueIndex } from "drizzle-orm/pg-core";
+const timestamps = { createdAt: timestamp("created_at").defaultNow().notNull() };
+export const tags = pgTable("tags", { name: text("name").notNull(), ...timestamps }, function (t) {
+  return { nameIdx: uniqueIndex("tags_name_idx").on(t.name) };
+});
+`,
+    );
+    const tags = table(db, 'tags');
+    assert.deepEqual(tags.columns.map((c) => c.name), ['name', 'createdAt']);
+    assert.deepEqual(tags.indexes.map((i) => [i.kind, i.unique]), [['unique', true]]);
+  });
+
+  it('primaryKey with the positional form and unique() without a name', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, integer, primaryKey, unique } from "drizzle-orm/pg-core";
+export const a = pgTable("a", { x: integer("x"), y: integer("y") }, (t) => ({ pk: primaryKey(t.x, t.y), u: unique().on(t.y, t.x) }));
+`,
+    );
+    const a = table(db, 'a');
+    assert.deepEqual(a.primaryKey?.columns, ['x', 'y']);
+    assert.deepEqual(a.indexes.map((i) => [i.kind, i.columns, i.name]), [['unique', ['y', 'x'], undefined]]);
+  });
+
+  it('$type<>() passes through; trailing and file-wide ignore comments', () => {
+    const src = `// schema-review-ignore-file string-enum
+import { pgTable, text, integer } from "drizzle-orm/pg-core";
+export const a = pgTable("a", {
+  id: integer("id").primaryKey(),
+  kind: text("kind").$type<"x" | "y">().notNull(), // schema-review-ignore json-in-string, string-enum
+  note: text("note"), /* "schema-review-ignore" in a string would not count */
+  label: text("schema-review-ignore missing-on-delete"),
+});
+`;
+    const { db, analysis } = analyzeText(file, src);
+    const kind = table(db, 'a').columns[1];
+    assert.deepEqual([kind.type, kind.nullable, kind.comment], ['string', false, undefined]);
+    assert.deepEqual(
+      analysis.suppressions.map((s) => [s.scope, s.targetLine, s.rules]),
+      [
+        ['file', 1, ['string-enum']],
+        ['next-line', 4, ['json-in-string', 'string-enum']],
+      ],
+    );
+    assert.equal(table(db, 'a').columns[2].comment, '"schema-review-ignore" in a string would not count');
+  });
+
+  it('a file that only queries with drizzle-orm is not a schema', () => {
+    const { analysis } = analyzeText(file, `import { eq } from "drizzle-orm";\nexport const q = eq;\n`);
+    assert.equal(analysis.databases[0].tables.length, 0);
+  });
+
+  it('a half-typed file gives what the parser recovered and one syntax diagnostic', () => {
+    const { db, analysis } = analyzeText(
+      file,
+      `import { pgTable, text, integer } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: integer("id").primaryKey(), name: text("name").notNull() });
+export const posts = pgTable("posts", {
+  id: integer("id").primaryKey(),
+  userId: integer("user_id").references(() => users.id, { onDelete: 
+`,
+    );
+    assert.deepEqual(db.tables.map((t) => t.name), ['users', 'posts']);
+    assert.equal(table(db, 'posts').foreignKeys[0].references.table, 'users');
+    assert.equal(analysis.diagnostics.length, 1);
+    assert.equal(analysis.diagnostics[0].code, 'drizzle-syntax');
+  });
+});

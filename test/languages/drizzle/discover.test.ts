@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
+import { readDrizzleConfig, schemaMatcher } from '../../../server/src/languages/drizzle/discover';
+import type { SourceReader } from '../../../server/src/languages/types';
+import { fixture, listFiles, memoryReader, overlayReader } from './helpers';
+
+const TABLE = (name: string) =>
+  `import { pgTable, serial } from "drizzle-orm/pg-core";\nexport const ${name} = pgTable("${name}", { id: serial("id").primaryKey() });\n`;
+
+function countingReader(files: Record<string, string>): SourceReader & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    read(p) {
+      reads.push(p);
+      return files[p];
+    },
+  };
+}
+
+describe('drizzle discover: drizzle.config', () => {
+  it('reads defineConfig({ schema, dialect }) without running it', () => {
+    const c = readDrizzleConfig(
+      '/p/drizzle.config.ts',
+      `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ schema: "./src/db/schema.ts", dialect: "mysql", out: "./drizzle" });\n`,
+    );
+    assert.deepEqual(c, { file: '/p/drizzle.config.ts', schema: ['/p/src/db/schema.ts'], dialect: 'mysql' });
+  });
+
+  it('reads arrays, globs, satisfies, module.exports and the old driver key', () => {
+    assert.deepEqual(
+      readDrizzleConfig('/p/drizzle.config.ts', `export default { schema: ["./a.ts", "../shared/*.ts"], dialect: "sqlite" } satisfies Config;`).schema,
+      ['/p/a.ts', '/shared/*.ts'],
+    );
+    const cjs = readDrizzleConfig('/p/drizzle.config.cjs', `module.exports = { schema: "./db", driver: "pg" };`);
+    assert.deepEqual([cjs.schema, cjs.dialect], [['/p/db'], 'postgresql']);
+    const json = readDrizzleConfig('/p/drizzle.config.json', `{ "schema": "./s.ts", "dialect": "turso" }`);
+    assert.deepEqual([json.schema, json.dialect], [['/p/s.ts'], 'sqlite']);
+    const broken = readDrizzleConfig('/p/drizzle.config.ts', `export default defineConfig({ schema: `);
+    assert.deepEqual(broken.schema, []);
+  });
+
+  it('matches files, folders and globs', () => {
+    assert.ok(schemaMatcher('/p/db')('/p/db/users.ts'));
+    assert.ok(!schemaMatcher('/p/db')('/p/dbx/users.ts'));
+    assert.ok(schemaMatcher('/p/db/*.ts')('/p/db/users.ts'));
+    assert.ok(!schemaMatcher('/p/db/*.ts')('/p/db/sub/users.ts'));
+    assert.ok(schemaMatcher('/p/db/**/*.ts')('/p/db/users.ts'));
+    assert.ok(schemaMatcher('/p/db/**/*.ts')('/p/db/a/b/users.ts'));
+    assert.ok(schemaMatcher('/p/db/{users,posts}.ts')('/p/db/posts.ts'));
+    assert.ok(!schemaMatcher('/p/db/{users,posts}.ts')('/p/db/tags.ts'));
+  });
+
+  it('makes one unit per config from the files it names, with its dialect', () => {
+    const files: Record<string, string> = {
+      '/p/drizzle.config.ts': `export default { schema: "./src/schema/*", dialect: "postgresql" };`,
+      '/p/src/schema/a.ts': TABLE('a'),
+      '/p/src/schema/b.ts': TABLE('b'),
+      '/p/src/other/c.ts': TABLE('c'),
+      '/p/src/query.ts': `import { eq } from "drizzle-orm";\nimport { a } from "./schema/a";\nexport const q = eq(a.id, 1);\n`,
+      '/p/package.json': '{}',
+    };
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
+    assert.deepEqual(
+      units.map((u) => [u.id, u.files, u.hints?.dialect]),
+      [
+        ['drizzle:/p/drizzle.config.ts', ['/p/src/schema/a.ts', '/p/src/schema/b.ts'], 'postgresql'],
+        ['drizzle:/p', ['/p/src/other/c.ts'], undefined],
+      ],
+    );
+  });
+});
+
+describe('drizzle discover: without a config', () => {
+  it('groups schema files by their nearest package root', () => {
+    const files: Record<string, string> = {
+      '/repo/apps/web/package.json': '{}',
+      '/repo/apps/web/db/schema.ts': TABLE('users'),
+      '/repo/packages/db/package.json': '{}',
+      '/repo/packages/db/src/users.ts': TABLE('users'),
+      '/repo/packages/db/src/posts.ts': TABLE('posts'),
+    };
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
+    assert.deepEqual(
+      units.map((u) => [u.id, u.files]),
+      [
+        ['drizzle:/repo/apps/web', ['/repo/apps/web/db/schema.ts']],
+        ['drizzle:/repo/packages/db', ['/repo/packages/db/src/posts.ts', '/repo/packages/db/src/users.ts']],
+      ],
+    );
+  });
+
+  it('reads only files that mention drizzle-orm past the text check, and skips node_modules and .d.ts', () => {
+    const files: Record<string, string> = {
+      '/p/package.json': '{}',
+      '/p/a.ts': TABLE('a'),
+      '/p/b.ts': `export const b = 1; // pgTable("x", {})\n`,
+      '/p/c.ts': `// drizzle-orm/pg-core\nexport const pgTable = (n: string, c: object) => ({ n, c });\nexport const t = pgTable("t", {});\n`,
+      '/p/node_modules/x/index.ts': TABLE('x'),
+      '/p/types.d.ts': TABLE('y'),
+    };
+    const reader = countingReader(files);
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), reader);
+    assert.deepEqual(units.map((u) => u.files), [['/p/a.ts']]);
+    assert.ok(!reader.reads.includes('/p/node_modules/x/index.ts'));
+    assert.ok(!reader.reads.includes('/p/types.d.ts'));
+  });
+
+  it('finds the fixtures: one unit each', () => {
+    for (const [dir, dialect] of [
+      ['trading-bot', 'postgresql'],
+      ['schema-folder', 'postgresql'],
+      ['mysql-shop', undefined],
+      ['sqlite-notes', 'sqlite'],
+    ] as const) {
+      const units = drizzleFrontEnd.discover(listFiles(fixture(dir)), overlayReader());
+      assert.equal(units.length, 1, dir);
+      assert.equal(units[0].hints?.dialect, dialect, dir);
+    }
+  });
+});

@@ -1,0 +1,351 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Database, ReferentialAction } from '../../../rules/model';
+import type { FixIntent } from '../../../rules/types';
+import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
+import type { Unit } from '../../../server/src/languages/types';
+import { applyTextEdits, memoryReader, syntaxErrors, table } from './helpers';
+
+const FILE = '/w/db/schema.ts';
+
+function analyzeFiles(files: Record<string, string>): Database {
+  const reader = memoryReader(files);
+  const names = Object.keys(files).sort();
+  const units = drizzleFrontEnd.discover(names, reader);
+  const unit: Unit = units[0] ?? { language: 'drizzle', id: 'drizzle:/w', files: names };
+  return drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0];
+}
+
+/** Writes the fix, checks it re-parses without new syntax errors, and returns the new texts. */
+function fix(files: Record<string, string>, make: (db: Database) => FixIntent): Record<string, string> {
+  const db = analyzeFiles(files);
+  const edits = drizzleFrontEnd.writeFix(make(db), memoryReader(files));
+  assert.ok(edits, 'the writer gave edits');
+  const out = { ...files };
+  for (const fe of edits) {
+    out[fe.file] = applyTextEdits(files[fe.file], fe.edits);
+    assert.deepEqual(syntaxErrors(fe.file, out[fe.file]), syntaxErrors(fe.file, files[fe.file]), 'no new syntax errors');
+  }
+  return out;
+}
+
+function fixOne(text: string, make: (db: Database) => FixIntent): { text: string; db: Database } {
+  const out = fix({ [FILE]: text }, make)[FILE];
+  return { text: out, db: analyzeFiles({ [FILE]: out }) };
+}
+
+const setOnDelete = (tableName: string, column: string, action: ReferentialAction = 'Cascade') => (db: Database): FixIntent => {
+  const t = table(db, tableName);
+  const fk = t.foreignKeys.find((f) => f.columns.includes(column));
+  assert.ok(fk, `fk on ${tableName}.${column}`);
+  return { kind: 'setOnDelete', database: db, table: t, foreignKey: fk, action };
+};
+
+const HEAD = `import { pgTable, text, integer, varchar, real } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: varchar("id").primaryKey() });
+`;
+
+describe('drizzle writeFix: setOnDelete', () => {
+  it('adds the options object as the second argument', () => {
+    const src = HEAD + `export const posts = pgTable("posts", {
+  userId: varchar("user_id").references(() => users.id),
+});
+`;
+    const { text, db } = fixOne(src, setOnDelete('posts', 'userId'));
+    assert.equal(text, src.replace('references(() => users.id)', 'references(() => users.id, { onDelete: "cascade" })'));
+    assert.equal(table(db, 'posts').foreignKeys[0].onDelete, 'Cascade');
+  });
+
+  it('adds the key to an existing options object, keeping its layout', () => {
+    const src = HEAD + `export const posts = pgTable("posts", {
+  userId: varchar("user_id").notNull().references(() => users.id, {
+    onUpdate: "cascade",
+  }),
+});
+`;
+    const { text, db } = fixOne(src, setOnDelete('posts', 'userId', 'Restrict'));
+    assert.equal(text, src.replace('{\n    onUpdate', '{\n    onDelete: "restrict",\n    onUpdate'));
+    assert.deepEqual([table(db, 'posts').foreignKeys[0].onDelete, table(db, 'posts').foreignKeys[0].onUpdate], ['Restrict', 'Cascade']);
+  });
+
+  it('replaces an existing onDelete value, with the file\'s quotes', () => {
+    const src = HEAD.replace(/"/g, "'") + `export const posts = pgTable('posts', { userId: varchar('user_id').references(() => users.id, { onDelete: 'no action' }) });
+`;
+    const { text, db } = fixOne(src, setOnDelete('posts', 'userId', 'SetNull'));
+    assert.equal(text, src.replace("onDelete: 'no action'", "onDelete: 'set null'"));
+    assert.equal(table(db, 'posts').foreignKeys[0].onDelete, 'SetNull');
+  });
+
+  it('chains .onDelete() on foreignKey(...), keeping .onUpdate()', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, foreignKey,') + `export const posts = pgTable("posts", {
+  userId: varchar("user_id"),
+}, (t) => [
+  foreignKey({ columns: [t.userId], foreignColumns: [users.id] }).onUpdate("cascade"),
+]);
+`;
+    const { text, db } = fixOne(src, setOnDelete('posts', 'userId'));
+    assert.equal(text, src.replace('foreignColumns: [users.id] })', 'foreignColumns: [users.id] }).onDelete("cascade")'));
+    assert.equal(table(db, 'posts').foreignKeys[0].onDelete, 'Cascade');
+  });
+
+  it('replaces the action of an existing .onDelete()', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, foreignKey,') + `export const posts = pgTable("posts", { userId: varchar("user_id") }, (t) => ({
+  fk: foreignKey({ columns: [t.userId], foreignColumns: [users.id] }).onDelete("no action"),
+}));
+`;
+    const { db } = fixOne(src, setOnDelete('posts', 'userId', 'Restrict'));
+    assert.equal(table(db, 'posts').foreignKeys[0].onDelete, 'Restrict');
+  });
+
+  it('on a relations()-only link, writes the real foreign key with the action', () => {
+    const src = `import { relations } from "drizzle-orm";
+import { pgTable, integer } from "drizzle-orm/pg-core";
+export const a = pgTable("a", { id: integer("id").primaryKey() });
+export const b = pgTable("b", { aId: integer("a_id") });
+export const bRelations = relations(b, ({ one }) => ({ a: one(a, { fields: [b.aId], references: [a.id] }) }));
+`;
+    const before = analyzeFiles({ [FILE]: src });
+    assert.equal(table(before, 'b').foreignKeys[0].enforced, false);
+    const { text, db } = fixOne(src, setOnDelete('b', 'aId', 'SetNull'));
+    assert.equal(text, src.replace('aId: integer("a_id")', 'aId: integer("a_id").references(() => a.id, { onDelete: "set null" })'));
+    assert.deepEqual(table(db, 'b').foreignKeys.map((f) => [f.enforced, f.onDelete]), [[true, 'SetNull']]);
+  });
+});
+
+const addIndex = (tableName: string, columns: string[]) => (db: Database): FixIntent => ({
+  kind: 'addIndex',
+  database: db,
+  table: table(db, tableName),
+  columns,
+});
+
+describe('drizzle writeFix: addIndex', () => {
+  it('creates the callback (array form) and the import', () => {
+    const src = HEAD + `export const trades = pgTable("trades", {
+  strategyId: varchar("strategy_id").references(() => users.id),
+  price: real("price"),
+});
+`;
+    const { text, db } = fixOne(src, addIndex('trades', ['strategyId']));
+    assert.equal(
+      text,
+      src
+        .replace('varchar, real }', 'varchar, real, index }')
+        .replace(
+          '  price: real("price"),\n});',
+          '  price: real("price"),\n}, (table) => [\n  index("trades_strategy_id_idx").on(table.strategyId),\n]);',
+        ),
+    );
+    assert.deepEqual(table(db, 'trades').indexes.map((i) => [i.name, i.columns]), [['trades_strategy_id_idx', ['strategyId']]]);
+  });
+
+  it('uses the object form when the file does', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, index,') + `export const a = pgTable("a", { x: integer("x") }, (t) => ({ xIdx: index("a_x_idx").on(t.x) }));
+export const b = pgTable("b", { userId: varchar("user_id") });
+`;
+    const { text, db } = fixOne(src, addIndex('b', ['userId']));
+    assert.ok(text.includes('export const b = pgTable("b", { userId: varchar("user_id") }, (table) => ({ userIdIdx: index("b_user_id_idx").on(table.userId) }));'), text);
+    assert.deepEqual(table(db, 'b').indexes.map((i) => i.columns), [['userId']]);
+  });
+
+  it('appends to an array, using the callback parameter name and the trailing comma style', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, index,') + `export const t1 = pgTable("t1", {
+  a: integer("a"),
+  b: integer("b"),
+}, (self) => [
+  index("t1_a_idx").on(self.a),
+]);
+`;
+    const { text, db } = fixOne(src, addIndex('t1', ['b', 'a']));
+    assert.ok(text.includes('  index("t1_a_idx").on(self.a),\n  index("t1_b_a_idx").on(self.b, self.a),\n]);'), text);
+    assert.deepEqual(table(db, 't1').indexes.map((i) => i.columns), [['a'], ['b', 'a']]);
+  });
+
+  it('appends to an old-style object, without a trailing comma', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, index,') + `export const t1 = pgTable("t1", {
+  a: integer("a"),
+  b: integer("b"),
+}, (t) => ({
+  aIdx: index("t1_a_idx").on(t.a)
+}));
+`;
+    const { text, db } = fixOne(src, addIndex('t1', ['b']));
+    assert.ok(text.includes('  aIdx: index("t1_a_idx").on(t.a),\n  bIdx: index("t1_b_idx").on(t.b)\n}));'), text);
+    assert.equal(table(db, 't1').indexes.length, 2);
+  });
+
+  it('prettier layout: arguments on their own lines with a trailing comma, through a creator', () => {
+    const src = `import { integer, pgTableCreator } from "drizzle-orm/pg-core";
+const createTable = pgTableCreator((name) => \`app_\${name}\`);
+export const wallets = createTable(
+  "wallets",
+  {
+    accountId: integer("account_id").notNull(),
+  },
+);
+`;
+    const { text, db } = fixOne(src, addIndex('wallets', ['accountId']));
+    assert.equal(
+      text,
+      src
+        .replace('{ integer, pgTableCreator }', '{ integer, pgTableCreator, index }')
+        .replace('  },\n);', '  },\n  (table) => [\n    index("app_wallets_account_id_idx").on(table.accountId),\n  ],\n);'),
+    );
+    assert.deepEqual(table(db, 'wallets').indexes.map((i) => i.columns), [['accountId']]);
+  });
+
+  it('adds to a multi-line import list, and reuses an aliased or namespace import', () => {
+    const multi = `import {
+  pgTable,
+  integer,
+} from "drizzle-orm/pg-core";
+export const a = pgTable("a", { x: integer("x") });
+`;
+    const m = fixOne(multi, addIndex('a', ['x']));
+    assert.ok(m.text.startsWith('import {\n  pgTable,\n  integer,\n  index,\n} from "drizzle-orm/pg-core";'), m.text);
+    const aliased = `import { pgTable, integer, index as idx } from "drizzle-orm/pg-core";
+export const a = pgTable("a", { x: integer("x") });
+`;
+    assert.ok(fixOne(aliased, addIndex('a', ['x'])).text.includes('(table) => [idx("a_x_idx").on(table.x)]'));
+    const ns = `import * as p from "drizzle-orm/pg-core";
+export const a = p.pgTable("a", { x: p.integer("x") });
+`;
+    const n = fixOne(ns, addIndex('a', ['x']));
+    assert.ok(n.text.includes('(table) => [p.index("a_x_idx").on(table.x)]'), n.text);
+    assert.deepEqual(table(n.db, 'a').indexes.map((i) => i.columns), [['x']]);
+  });
+
+  it('adds a parameter to a callback that has none', () => {
+    const src = HEAD.replace('pgTable,', 'pgTable, check,').replace('"drizzle-orm/pg-core";', '"drizzle-orm/pg-core";\nimport { sql } from "drizzle-orm";') + `export const a = pgTable("a", { x: integer("x") }, () => [check("x_pos", sql\`x > 0\`)]);
+`;
+    const { text, db } = fixOne(src, addIndex('a', ['x']));
+    assert.ok(text.includes('(table) => [check("x_pos", sql`x > 0`), index("a_x_idx").on(table.x)]'), text);
+    assert.equal(table(db, 'a').indexes.length, 1);
+  });
+});
+
+describe('drizzle writeFix: other intents', () => {
+  it('dropIndex removes an array element and its now-unused import', () => {
+    const src = `import { pgTable, integer, index, uniqueIndex } from "drizzle-orm/pg-core";
+export const a = pgTable("a", {
+  x: integer("x"),
+}, (t) => [
+  uniqueIndex("a_x_key").on(t.x),
+  index("a_x_idx").on(t.x),
+]);
+`;
+    const { text, db } = fixOne(src, (db) => ({ kind: 'dropIndex', database: db, table: table(db, 'a'), index: table(db, 'a').indexes[1] }));
+    assert.equal(text, src.replace('  index("a_x_idx").on(t.x),\n', '').replace(' index,', ''));
+    assert.deepEqual(table(db, 'a').indexes.map((i) => i.name), ['a_x_key']);
+  });
+
+  it('dropIndex removes a column .unique() and an object-form property', () => {
+    const src = `import { pgTable, integer, index } from "drizzle-orm/pg-core";
+export const a = pgTable("a", { x: integer("x").unique(), y: integer("y") }, (t) => ({ a: index("a_y_idx").on(t.y), b: index("a_y2_idx").on(t.y) }));
+`;
+    const one = fixOne(src, (db) => ({ kind: 'dropIndex', database: db, table: table(db, 'a'), index: table(db, 'a').indexes[0] }));
+    assert.ok(one.text.includes('x: integer("x"), y'));
+    const two = fixOne(src, (db) => ({ kind: 'dropIndex', database: db, table: table(db, 'a'), index: table(db, 'a').indexes[2] }));
+    assert.ok(two.text.includes('(t) => ({ a: index("a_y_idx").on(t.y) }))'), two.text);
+  });
+
+  it('changeColumnType to json: jsonb, the default becomes an object, the import is renamed', () => {
+    const src = `import { pgTable, varchar, text } from "drizzle-orm/pg-core";
+export const t = pgTable("t", {
+  id: varchar("id").primaryKey(),
+  metadata: text("metadata").default("{}"),
+});
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'changeColumnType',
+      database: db,
+      table: table(db, 't'),
+      column: table(db, 't').columns[1],
+      to: 'json',
+    }));
+    assert.equal(text, src.replace('varchar, text }', 'varchar, jsonb }').replace('text("metadata").default("{}")', 'jsonb("metadata").default({})'));
+    assert.equal(table(db, 't').columns[1].type, 'json');
+  });
+
+  it('changeColumnType to decimal keeps a number in TypeScript and the old import when still used', () => {
+    const src = `import { pgTable, real } from "drizzle-orm/pg-core";
+export const t = pgTable("t", { price: real("price").notNull(), rate: real("rate") });
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'changeColumnType',
+      database: db,
+      table: table(db, 't'),
+      column: table(db, 't').columns[0],
+      to: 'decimal',
+    }));
+    assert.ok(text.includes('price: numeric("price", { precision: 20, scale: 8, mode: "number" }).notNull()'), text);
+    assert.ok(text.startsWith('import { pgTable, real, numeric }'), text);
+    assert.equal(table(db, 't').columns[0].type, 'decimal');
+  });
+
+  it('makeNullable removes .notNull()', () => {
+    const src = HEAD + `export const p = pgTable("p", { userId: varchar("user_id")\n    .notNull()\n    .references(() => users.id) });\n`;
+    const { db } = fixOne(src, (db) => ({ kind: 'makeNullable', database: db, table: table(db, 'p'), column: table(db, 'p').columns[0] }));
+    assert.equal(table(db, 'p').columns[0].nullable, true);
+    assert.equal(table(db, 'p').foreignKeys.length, 1);
+  });
+
+  it('addForeignKey across files adds .references() and the import', () => {
+    const files = {
+      '/w/db/users.ts': `import { pgTable, serial } from "drizzle-orm/pg-core";\nexport const users = pgTable("users", { id: serial("id").primaryKey() });\n`,
+      '/w/db/posts.ts': `import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const posts = pgTable("posts", { authorId: integer("author_id").notNull() });\n`,
+    };
+    const out = fix(files, (db) => ({
+      kind: 'addForeignKey',
+      database: db,
+      table: table(db, 'posts'),
+      columns: ['authorId'],
+      references: { table: 'users', columns: ['id'] },
+    }));
+    assert.equal(
+      out['/w/db/posts.ts'],
+      `import { pgTable, integer } from "drizzle-orm/pg-core";\nimport { users } from "./users";\nexport const posts = pgTable("posts", { authorId: integer("author_id").notNull().references(() => users.id) });\n`,
+    );
+    const db = analyzeFiles(out);
+    assert.deepEqual(table(db, 'posts').foreignKeys[0].references, { table: 'users', columns: ['id'] });
+  });
+
+  it('addForeignKey on a self reference types the callback', () => {
+    const src = `import { pgTable, integer, serial } from "drizzle-orm/pg-core";\nexport const nodes = pgTable("nodes", { id: serial("id").primaryKey(), parentId: integer("parent_id") });\n`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'addForeignKey',
+      database: db,
+      table: table(db, 'nodes'),
+      columns: ['parentId'],
+      references: { table: 'nodes', columns: ['id'] },
+    }));
+    assert.ok(text.includes('{ pgTable, integer, serial, type AnyPgColumn }'), text);
+    assert.ok(text.includes('integer("parent_id").references((): AnyPgColumn => nodes.id)'), text);
+    assert.equal(table(db, 'nodes').foreignKeys.length, 1);
+  });
+
+  it('createEnum declares a pgEnum before the table and uses it', () => {
+    const src = `import { pgTable, text } from "drizzle-orm/pg-core";\n\nexport const bots = pgTable("bots", {\n  status: text("status").notNull().default("idle"),\n});\n`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'createEnum',
+      database: db,
+      table: table(db, 'bots'),
+      column: table(db, 'bots').columns[0],
+      values: ['idle', 'running'],
+    }));
+    assert.equal(
+      text,
+      `import { pgTable, text, pgEnum } from "drizzle-orm/pg-core";\n\nexport const botsStatusEnum = pgEnum("bots_status", ["idle", "running"]);\n\nexport const bots = pgTable("bots", {\n  status: botsStatusEnum("status").notNull().default("idle"),\n});\n`,
+    );
+    assert.equal(table(db, 'bots').columns[0].type, 'enum');
+    assert.deepEqual(db.enums.map((e) => e.values), [['idle', 'running']]);
+  });
+
+  it('gives no edit for intents of other languages or stale ranges', () => {
+    const src = HEAD + `export const p = pgTable("p", { userId: varchar("user_id").references(() => users.id) });\n`;
+    const db = analyzeFiles({ [FILE]: src });
+    const intent = setOnDelete('p', 'userId')(db) as Extract<FixIntent, { kind: 'setOnDelete' }>;
+    assert.equal(drizzleFrontEnd.writeFix({ ...intent, database: { ...db, language: 'prisma' } }, memoryReader({ [FILE]: src })), undefined);
+    assert.equal(drizzleFrontEnd.writeFix(intent, memoryReader({ [FILE]: 'export {};\n' })), undefined);
+  });
+});
