@@ -25,7 +25,10 @@ const prismaWasmPlugin = {
       const pkg = prismaWasmPackages.find((p) => args.path.includes(`${p}/src/`) || args.path.includes(`node_modules/${p}/`));
       if (!pkg) return undefined;
       const source = readFileSync(args.path, 'utf8');
-      const rewritten = source.replace('/prisma_schema_build_bg.wasm`', `/${wasmName(pkg)}\``);
+      // Prisma 6+ glue: `${__dirname}/prisma_schema_build_bg.wasm`; Prisma 5 glue: join(__dirname, 'prisma_schema_build_bg.wasm').
+      const rewritten = source
+        .replace('/prisma_schema_build_bg.wasm`', `/${wasmName(pkg)}\``)
+        .replace("__dirname, 'prisma_schema_build_bg.wasm')", `__dirname, '${wasmName(pkg)}')`);
       if (rewritten === source) throw new Error(`prisma-wasm plugin: could not find the wasm path in ${args.path}`);
       return { contents: rewritten, loader: 'js' };
     });
