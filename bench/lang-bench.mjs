@@ -1,0 +1,176 @@
+// Per-language review time against the bare parse of the same files, in one process, from the TypeScript sources.
+//   node --import tsx bench/lang-bench.mjs <workspace dir> [reps] [sql,prisma,drizzle,code]
+// Texts are read once into memory first, so both sides exclude disk I/O. For each language, each repetition
+// runs discover → analyze → the language's rules (with fix texts) on fresh front-end calls, and the bare parse
+// (libpg-query `parseSync` for SQL, `ts.createSourceFile` for Drizzle and code) of the same files.
+// Prints one JSON object.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+
+const dir = process.argv[2];
+const reps = Number(process.argv[3] ?? 5);
+/** Optional comma-separated subset: sql,prisma,drizzle,code (for profiling one language with --cpu-prof). */
+const only = process.argv[4]?.split(',');
+const wanted = (name) => !only || only.includes(name);
+const r1 = (x) => Math.round(x * 10) / 10;
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+
+const out = { reps, languages: {}, errors: [] };
+const load = async (p) => {
+  try {
+    return await import(p);
+  } catch (error) {
+    out.errors.push(`${p}: ${error.message.split('\n')[0]}`);
+    return undefined;
+  }
+};
+
+const files = await load('../server/src/project/files.ts');
+const sql = await load('../server/src/languages/sql/index.ts');
+const drizzle = await load('../server/src/languages/drizzle/index.ts');
+const code = await load('../server/src/languages/code/index.ts');
+const prisma = await load('../server/src/languages/prisma/index.ts');
+const engine = await load('../server/src/engine.ts');
+const rulesMod = await load('../rules/index.ts');
+if (!files || !engine || !rulesMod) {
+  process.stdout.write(JSON.stringify(out) + '\n');
+  process.exit(0);
+}
+const allRules = rulesMod.rules ?? rulesMod.default ?? [];
+const rulesFor = (lang) => allRules.filter((r) => r.meta.languages.includes(lang));
+
+const list = files.listWorkspaceFiles(dir, {});
+const texts = new Map();
+const disk = new files.DiskReader();
+for (const f of list) texts.set(f, disk.read(f));
+const reader = { read: (p) => texts.get(p) ?? disk.read(p) };
+const analyzeOptions = { validation: false };
+const kindOf = (f) => (f.endsWith('.tsx') ? ts.ScriptKind.TSX : f.endsWith('.jsx') ? ts.ScriptKind.JSX : /\.(c|m)?js$/.test(f) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+const candidates = (fe) => list.filter((f) => fe.extensions.some((e) => f.endsWith(e)) || /(package\.json|migration_lock\.toml|tsconfig\.json|_journal\.json|schema-review\.json)$/.test(f) || /\/drizzle\.config\./.test(f));
+
+function review(fe, lang, dbs = []) {
+  const t0 = performance.now();
+  const units = fe.discover(candidates(fe), reader);
+  const t1 = performance.now();
+  const analyses = units.map((u) => fe.analyze(u, reader, { ...analyzeOptions, databases: dbs }));
+  const t2 = performance.now();
+  const databases = analyses.flatMap((a) => a.databases);
+  const codeFiles = analyses.flatMap((a) => a.codeFiles);
+  const result = engine.runRules(
+    { databases: lang === 'code' ? dbs : databases, codeFiles, suppressions: analyses.flatMap((a) => a.suppressions) },
+    { rules: rulesFor(lang), severities: {}, writeFix: (intent) => fe.writeFix(intent, reader), onError: (m) => out.errors.push(m) },
+  );
+  const t3 = performance.now();
+  return {
+    units,
+    databases,
+    discoverMs: t1 - t0,
+    analyzeMs: t2 - t1,
+    rulesMs: t3 - t2,
+    totalMs: t3 - t0,
+    findings: result.findings.length,
+    diagnostics: analyses.reduce((n, a) => n + a.diagnostics.length, 0),
+    unitFiles: units.reduce((n, u) => n + u.files.length, 0),
+  };
+}
+
+function measure(name, fe, lang, bare, dbs) {
+  if (!fe || !wanted(name)) return;
+  const runs = [];
+  const bares = [];
+  let last;
+  // One warm-up of each, then alternate review and bare parse.
+  try {
+    last = review(fe, lang, dbs());
+    bare(last);
+    for (let i = 0; i < reps; i++) {
+      last = review(fe, lang, dbs());
+      runs.push(last);
+      const t = performance.now();
+      const n = bare(last);
+      bares.push({ ms: performance.now() - t, files: n });
+    }
+  } catch (error) {
+    out.errors.push(`${name}: ${error.stack}`);
+    return;
+  }
+  const m = (k) => r1(median(runs.map((x) => x[k])));
+  const bareMs = r1(median(bares.map((b) => b.ms)));
+  out.languages[name] = {
+    units: last.units.length,
+    files: last.unitFiles,
+    bareFiles: bares[0]?.files,
+    findings: last.findings,
+    diagnostics: last.diagnostics,
+    discoverMs: m('discoverMs'),
+    analyzeMs: m('analyzeMs'),
+    rulesMs: m('rulesMs'),
+    reviewMs: m('totalMs'),
+    bareMs: bares[0]?.files ? bareMs : null,
+    ratio: !bares[0]?.files ? null : Math.round((median(runs.map((x) => x.totalMs)) / Math.max(0.001, median(bares.map((b) => b.ms)))) * 100) / 100,
+    // Without the rules (and the fix texts they ask for): what parsing into the model costs over the bare parse.
+    modelRatio: !bares[0]?.files ? null : Math.round(((median(runs.map((x) => x.discoverMs + x.analyzeMs))) / Math.max(0.001, median(bares.map((b) => b.ms)))) * 100) / 100,
+    spread: { reviewMin: r1(Math.min(...runs.map((x) => x.totalMs))), reviewMax: r1(Math.max(...runs.map((x) => x.totalMs))), bareMin: r1(Math.min(...bares.map((b) => b.ms))), bareMax: r1(Math.max(...bares.map((b) => b.ms))) },
+  };
+  return last;
+}
+
+if (sql) {
+  await sql.loadSqlParser();
+  const pg = require('libpg-query');
+  await pg.loadModule();
+  measure('sql', sql.sqlFrontEnd, 'sql', (last) => {
+    let n = 0;
+    for (const u of last.units)
+      for (const f of u.files) {
+        if (!f.endsWith('.sql')) continue;
+        try {
+          pg.parseSync(texts.get(f));
+        } catch {
+          /* counted as parsed */
+        }
+        n++;
+      }
+    return n;
+  }, () => []);
+}
+const parseTs = (fs) => {
+  let n = 0;
+  for (const f of fs) {
+    if (!/\.(c|m)?(t|j)sx?$/.test(f)) continue;
+    ts.createSourceFile(f, texts.get(f) ?? '', ts.ScriptTarget.Latest, false, kindOf(f));
+    n++;
+  }
+  return n;
+};
+let schemaDbs = [];
+if (prisma) {
+  const p = measure('prisma', prisma.prismaFrontEnd, 'prisma', () => 0, () => []);
+  if (p) schemaDbs.push(...p.databases);
+}
+if (drizzle) {
+  const d = measure('drizzle', drizzle.drizzleFrontEnd, 'drizzle', (last) => parseTs(last.units.flatMap((u) => u.files)), () => []);
+  if (d) schemaDbs.push(...d.databases);
+}
+if (code) {
+  const allCode = list.filter((f) => code.codeFrontEnd.extensions.some((e) => f.endsWith(e)) && !f.endsWith('.d.ts'));
+  // Against every code file of the workspace (what a review must at least look at), and against the files it analyzed.
+  const c = measure('code', code.codeFrontEnd, 'code', () => parseTs(allCode), () => schemaDbs);
+  if (c) {
+    const t = [];
+    for (let i = 0; i < reps; i++) {
+      const s = performance.now();
+      parseTs(c.units.flatMap((u) => u.files));
+      t.push(performance.now() - s);
+    }
+    out.languages.code.bareUnitFilesMs = r1(median(t));
+    out.languages.code.ratioToUnitFiles = Math.round((out.languages.code.reviewMs / Math.max(0.001, median(t))) * 100) / 100;
+  }
+}
+process.stdout.write(JSON.stringify(out) + '\n');

@@ -1,0 +1,256 @@
+// LSP benchmark: our server against @prisma/language-server over stdio, on generated Prisma schemas.
+//
+//   node bench/lsp-bench.mjs [--quick] [--sizes small,calcom] [--servers prisma,ours-off,…] [--runs N] [--edits N]
+//
+// For each server × schema size, N fresh server processes: open → first diagnostics (publishDiagnostics for the
+// document) and one-character edits → next diagnostics (median of the edits of a process). Figures are medians
+// over processes with their spread (p25–p75). Prints a table; `runLspBench` returns the results for run.mjs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyEdit, generatePrismaSchema, SIZES } from './generate-prisma.mjs';
+import { prepareBundles, fileUri, fmtMs, fmtRatio, fmtSpread, LspClient, median, OUT_DIR, ourServerCommand, prismaServerCommand, procMemory, round, sleep, summarize } from './lib.mjs';
+
+/** The debounce our server ships with (server/src/session.ts); reported as the share of edit latency that is waiting. */
+export const SHIPPED_DEBOUNCE_MS = 120;
+
+/**
+ * Processes and edits per size in a full run (flags override them). The big schemas take seconds per review, so
+ * they get fewer processes; at 5,000 models the shipped-debounce rows are left out (120 ms in a multi-second edit)
+ * unless --servers names them.
+ */
+export const SIZE_PLAN = {
+  small: { runs: 5, edits: 10 },
+  calcom: { runs: 5, edits: 10 },
+  '1k-models': { runs: 3, edits: 6 },
+  '5k-models': { runs: 2, edits: 4, servers: ['prisma', 'ours-off-d0', 'ours-on-d0'] },
+};
+
+export const SERVERS = {
+  prisma: { label: "Prisma's server", kind: 'prisma' },
+  'ours-off': { label: 'ours, validation off', kind: 'ours', validation: 'off' },
+  'ours-on': { label: 'ours, validation on', kind: 'ours', validation: 'on' },
+  'ours-off-d0': { label: 'ours, off, debounce 0', kind: 'ours', validation: 'off', debounce: 0 },
+  'ours-on-d0': { label: 'ours, on, debounce 0', kind: 'ours', validation: 'on', debounce: 0 },
+};
+
+/** `--cpu-prof` for our server's processes (set by runLspBench's `profile` option): profiles go to bench/.out/prof/. */
+let profileOurs = false;
+
+function serverOptions(name) {
+  const s = SERVERS[name];
+  if (s.kind === 'prisma') return { ...prismaServerCommand(), settings: { prisma: {} }, init: undefined };
+  const cmd = ourServerCommand();
+  if (profileOurs) cmd.args = ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'prof')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, ...cmd.args];
+  return {
+    ...cmd,
+    env: s.debounce !== undefined ? { SCHEMA_REVIEW_DEBOUNCE_MS: String(s.debounce) } : {},
+    settings: { schemaReview: { prisma: { validation: s.validation } } },
+    init: { prismaExtensionInstalled: false },
+  };
+}
+
+/** Edit points spread over the file, alternating comment and field-name edits; each is typed then deleted. */
+function pickEditPoints(points, edits) {
+  const comments = points.filter((p) => p.kind === 'comment');
+  const fields = points.filter((p) => p.kind === 'field');
+  const pairs = Math.max(1, Math.ceil(edits / 2));
+  const chosen = [];
+  for (let i = 0; i < pairs; i++) {
+    const list = i % 2 === 0 && comments.length ? comments : fields.length ? fields : comments;
+    chosen.push(list[Math.floor(((i + 0.5) / pairs) * list.length)]);
+  }
+  return chosen;
+}
+
+/** One fresh server process: initialize, open, edits. Returns the timings of that process. */
+async function runProcess(name, schema, file, editsWanted) {
+  let edits = editsWanted;
+  const opts = serverOptions(name);
+  const uri = fileUri(file);
+  const t0 = performance.now();
+  const client = new LspClient({ command: opts.command, args: opts.args, env: opts.env, settings: opts.settings });
+  try {
+    await client.initialize(resolve(file, '..'), opts.init);
+    const initMs = performance.now() - t0;
+    // Our server: a publish for the file, or (if it had nothing to say about it) the status going back to
+    // `ready` after a review. Prisma's: a publish for the file.
+    const firstResult = () => {
+      const diag = client.nextDiagnostics(uri, { timeoutMs: 180000 });
+      if (SERVERS[name].kind !== 'ours') return diag.then((d) => ({ at: d.at, via: 'publish', count: d.params.diagnostics.length }));
+      let off;
+      const reviewed = new Promise((res) => {
+        let busy = false;
+        off = client.onStatus((s, at) => {
+          if (s.state === 'busy') busy = true;
+          else if (busy && s.state === 'ready') res({ at: at, via: 'status', count: 0 });
+        });
+      });
+      return Promise.race([diag.then((d) => ({ at: d.at, via: 'publish', count: d.params.diagnostics.length })), reviewed]).finally(() => off());
+    };
+    let text = schema.text;
+    let version = 1;
+    const waitOpen = firstResult();
+    const tOpen = performance.now();
+    client.open(uri, 'prisma', text, version);
+    const opened = await waitOpen;
+    const openMs = opened.at - tOpen;
+    await sleep(300);
+    const editMs = [];
+    // A slow server on a big schema gets fewer edits (at least 4) so the whole run stays within its budget.
+    if (openMs > 3000) edits = Math.min(edits, 4);
+    const points = pickEditPoints(schema.editPoints, edits);
+    for (let k = 0; k < edits; k++) {
+      const p = points[Math.floor(k / 2) % points.length];
+      const insert = k % 2 === 0;
+      const change = insert
+        ? { range: { start: p, end: p }, text: 'x' }
+        : { range: { start: p, end: { line: p.line, character: p.character + 1 } }, text: '' };
+      text = applyEdit(text, p, insert);
+      const wait = firstResult();
+      const t = performance.now();
+      client.change(uri, ++version, [change]);
+      const r = await wait;
+      editMs.push(r.at - t);
+      await sleep(40);
+    }
+    const mem = procMemory(client.pid);
+    return { initMs, openMs, openVia: opened.via, openCount: opened.count, editMs, hwm: mem?.hwm, rss: mem?.rss };
+  } catch (error) {
+    return { error: `${error.message}${client.stderr ? ` — stderr: ${client.stderr.slice(0, 500)}` : ''}` };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * @param {{ sizes?: string[], servers?: string[], runs?: number, edits?: number, log?: (s: string) => void }} options
+ */
+export async function runLspBench(options = {}) {
+  const log = options.log ?? console.log;
+  const sizes = options.sizes ?? Object.keys(SIZES);
+  const allServers = options.servers ?? Object.keys(SERVERS);
+  const servers = allServers;
+  const runs = options.runs ?? 5;
+  const edits = options.edits ?? 10;
+  // Per server and size: stop starting new processes after this long (at least `minRuns` processes).
+  const budgetMs = options.budgetMs ?? 60000;
+  const minRunsWanted = options.minRuns ?? 2;
+  profileOurs = options.profile === true;
+  const results = { sizes: {}, servers: Object.fromEntries(servers.map((s) => [s, SERVERS[s].label])), runs, edits, shippedDebounceMs: SHIPPED_DEBOUNCE_MS };
+  if (servers.some((s) => SERVERS[s]?.kind === 'ours')) results.build = await prepareBundles({ log, profile: options.profile === true });
+  // Warm-up: one unmeasured process per server (file cache, wasm compile paths).
+  const warm = generatePrismaSchema('small');
+  const warmFile = join(OUT_DIR, 'lsp', 'warmup', 'schema.prisma');
+  mkdirSync(join(OUT_DIR, 'lsp', 'warmup'), { recursive: true });
+  writeFileSync(warmFile, warm.text);
+  for (const s of servers) await runProcess(s, warm, warmFile, 2);
+
+  for (const size of sizes) {
+    const plan = SIZE_PLAN[size] ?? {};
+    const runs = options.runs ?? plan.runs ?? 5;
+    const edits = options.edits ?? plan.edits ?? 10;
+    const servers = options.servers ?? plan.servers ?? allServers;
+    const schema = generatePrismaSchema(size);
+    const dir = join(OUT_DIR, 'lsp', size);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'schema.prisma');
+    writeFileSync(file, schema.text);
+    log(`\n[lsp] ${size}: ${schema.models} models, ${schema.lines} lines — ${runs} processes × ${edits} edits per server`);
+    const perServer = Object.fromEntries(servers.map((s) => [s, []]));
+    const spent = Object.fromEntries(servers.map((s) => [s, 0]));
+    // Interleave servers so that machine noise spreads over all of them.
+    for (let r = 0; r < runs; r++) {
+      for (const s of servers) {
+        if (r >= Math.min(runs, minRunsWanted) && spent[s] > budgetMs) continue;
+        const t = performance.now();
+        const res = await runProcess(s, schema, file, edits);
+        spent[s] += performance.now() - t;
+        perServer[s].push(res);
+        if (res.error) log(`  ${s} run ${r + 1}: ERROR ${res.error}`);
+      }
+    }
+    const entry = { models: schema.models, lines: schema.lines, bytes: schema.bytes, runs, edits, servers: {} };
+    for (const s of servers) {
+      const ok = perServer[s].filter((x) => !x.error);
+      entry.servers[s] = {
+        open: summarize(ok.map((x) => x.openMs)),
+        edit: summarize(ok.map((x) => median(x.editMs))),
+        editAll: summarize(ok.flatMap((x) => x.editMs)),
+        init: summarize(ok.map((x) => x.initMs)),
+        hwmMB: round(median(ok.map((x) => x.hwm / 1048576)), 0),
+        processes: ok.length,
+        editsPerProcess: median(ok.map((x) => x.editMs.length)),
+        openVia: [...new Set(ok.map((x) => x.openVia))].join(','),
+        diagnosticsOnOpen: median(ok.map((x) => x.openCount)),
+        errors: perServer[s].filter((x) => x.error).map((x) => x.error),
+      };
+      const e = entry.servers[s];
+      log(`  ${SERVERS[s].label.padEnd(24)} open ${fmtSpread(e.open).padEnd(28)} edit ${fmtSpread(e.edit).padEnd(28)} (${e.diagnosticsOnOpen ?? '?'} diagnostics, HWM ${e.hwmMB} MB)`);
+    }
+    entry.ratios = ratiosFor(entry.servers);
+    results.sizes[size] = entry;
+  }
+  results.targets = lspTargets(results);
+  return results;
+}
+
+function ratiosFor(s) {
+  const r = {};
+  const p = s.prisma;
+  if (!p) return r;
+  for (const [name, v] of Object.entries(s)) {
+    if (name === 'prisma') continue;
+    r[name] = { open: round(v.open.median / p.open.median, 3), edit: round(v.edit.median / p.edit.median, 3) };
+  }
+  return r;
+}
+
+/** The targets of issue 2 item 9, per size. */
+function lspTargets(results) {
+  const out = [];
+  for (const [size, e] of Object.entries(results.sizes)) {
+    const r = e.ratios;
+    const check = (id, text, ratio, limit) => ratio !== undefined && out.push({ id, size, text, value: ratio, limit, met: ratio !== null && ratio <= limit });
+    check('edit-off', 'ours (validation off, debounce as shipped) edit→diagnostics ≤ 1/5 of Prisma', r['ours-off']?.edit, 0.2);
+    check('edit-off-d0', 'ours (validation off, debounce 0: engine only) edit→diagnostics ≤ 1/5 of Prisma', r['ours-off-d0']?.edit, 0.2);
+    check('edit-on', 'ours (validation on, debounce as shipped) edit→diagnostics ≤ Prisma', r['ours-on']?.edit, 1);
+    check('edit-on-d0', 'ours (validation on, debounce 0: engine only) edit→diagnostics ≤ Prisma', r['ours-on-d0']?.edit, 1);
+    check('open-on', 'ours (validation on) open→first diagnostics ≤ 1/2 of Prisma', r['ours-on']?.open, 0.5);
+    check('open-off', 'ours (validation off) open→first diagnostics ≤ 1/2 of Prisma', r['ours-off']?.open, 0.5);
+  }
+  return out;
+}
+
+export function lspMarkdown(results) {
+  const lines = [];
+  lines.push(`### LSP: open → first diagnostics and edit → diagnostics`, '');
+  lines.push(`Fresh server processes per server and size (small, calcom: ${SIZE_PLAN.small.runs} × ${SIZE_PLAN.small.edits} edits; fewer on the big schemas, shown as processes×edits), one-character edits (a comment or a field name, typed then deleted). Median over processes (p25–p75). Our server debounces ${results.shippedDebounceMs} ms after a change as shipped; the “debounce 0” rows set \`SCHEMA_REVIEW_DEBOUNCE_MS=0\` (engine only).`, '');
+  lines.push(`| size | server | open → diagnostics | edit → diagnostics | open ratio | edit ratio | HWM |`, `|---|---|---|---|---|---|---|`);
+  for (const [size, e] of Object.entries(results.sizes)) {
+    for (const s of Object.keys(e.servers)) {
+      const v = e.servers[s];
+      const r = e.ratios[s];
+      lines.push(`| ${size} (${e.models} models, ${e.lines} lines) | ${results.servers[s]}${` (${v.processes}×${v.editsPerProcess})`} | ${fmtSpread(v.open)} | ${fmtSpread(v.edit)} | ${r ? fmtRatio(r.open) : '1'} | ${r ? fmtRatio(r.edit) : '1'} | ${v.hwmMB ?? '—'} MB |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const quick = args.includes('--quick');
+  const results = await runLspBench({
+    sizes: opt('--sizes')?.split(',') ?? (quick ? ['small', 'calcom'] : undefined),
+    servers: opt('--servers')?.split(','),
+    profile: args.includes('--profile'),
+    runs: opt('--runs') ? Number(opt('--runs')) : quick ? 2 : undefined,
+    edits: opt('--edits') ? Number(opt('--edits')) : quick ? 4 : undefined,
+  });
+  console.log(`\n${lspMarkdown(results)}`);
+  for (const t of results.targets) console.log(`${t.met ? 'MET ' : 'MISS'} ${t.size}: ${t.text}: ${fmtRatio(t.value)} (limit ${t.limit})`);
+}
