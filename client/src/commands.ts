@@ -5,7 +5,9 @@
 import * as vscode from 'vscode';
 import { ResponseError, LSPErrorCodes, WorkDoneProgress, type WorkDoneProgressReport } from 'vscode-languageclient/node';
 import type { AuditParams, AuditResult } from '../../server/src/protocol';
+import type * as lsp from 'vscode-languageclient/node';
 import { describe, Methods, type ServerConnection } from './client';
+import { AuditReportPanel } from './report/reportView';
 
 export const Commands = {
   auditWorkspace: 'schemaReview.auditWorkspace',
@@ -33,7 +35,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
 /**
  * "Audit workspace database": asks the server to review the whole workspace (it fills the Problems panel),
- * shows progress with a cancel button, opens the Markdown report and its preview. Resolves to the result
+ * shows progress with a cancel button, opens the report view (Markdown on request). Resolves to the result
  * (undefined when the server is down or the audit failed), which is what tests and other extensions read.
  */
 export function auditWorkspace(ctx: CommandContext) {
@@ -79,15 +81,24 @@ export function auditWorkspace(ctx: CommandContext) {
       void showServerDown(ctx, `Schema Review: the audit failed: ${describe(error)}`);
       return undefined;
     }
-    if (result.cancelled) {
-      void vscode.window.showInformationMessage('Schema Review: audit cancelled; the Problems panel shows what was reviewed.');
-      return result;
-    }
-    await openMarkdownReport(result.markdown);
+    // The report view shows partial results of a cancelled audit too (marked as such).
+    AuditReportPanel.show(ctx.extensionContext, result, {
+      sendRequest: <R,>(method: string, p: unknown) => client.sendRequest<R>(method, p),
+      rerun: () => vscode.commands.executeCommand(Commands.auditWorkspace),
+      convertWorkspaceEdit: (edit) => client.protocol2CodeConverter.asWorkspaceEdit(edit as lsp.WorkspaceEdit),
+    });
     // Not awaited: the promise of a message settles only when the user dismisses it.
     void vscode.window
-      .showInformationMessage(summarize(result), 'Show Problems')
-      .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
+      .showInformationMessage(
+        result.cancelled ? 'Schema Review: audit cancelled; the report and the Problems panel show what was reviewed.' : summarize(result),
+        'Show Problems',
+        'Open as Markdown',
+      )
+      .then((choice) => {
+        if (choice === 'Show Problems') return vscode.commands.executeCommand('workbench.actions.view.problems');
+        if (choice === 'Open as Markdown') return openMarkdownReport(result.markdown);
+        return undefined;
+      });
     return result;
   };
 }

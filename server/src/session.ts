@@ -27,10 +27,10 @@ import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewRe
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 
-/** Pause after the last keystroke before a review; `SCHEMA_REVIEW_DEBOUNCE_MS` overrides it (benchmarks use 0). */
+/** Extra pause before a review starts (none by default: reviews coalesce while one runs). */
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
-  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== '' && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== undefined ? fromEnv : 120;
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== '' && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== undefined ? fromEnv : 0;
 })();
 
 export interface SessionOptions {
@@ -47,7 +47,10 @@ interface RootState {
   reviewer: Reviewer;
   settings?: Settings;
   configProblems: SourceDiagnostic[];
-  timer?: NodeJS.Timeout;
+  timer?: NodeJS.Timeout | NodeJS.Immediate;
+  /** A review of this root is running; `dirty` asks for one more when it ends. */
+  running?: boolean;
+  dirty?: boolean;
   last?: ReviewResult;
   /** Incremented for each review; only the latest review's result is published. */
   sequence: number;
@@ -161,13 +164,31 @@ export class Session {
     }
   }
 
+  /**
+   * Reviews a root as soon as the server is idle: the first change starts a review at once (after the
+   * current batch of messages), changes that arrive while it runs are coalesced into one more review.
+   * `SCHEMA_REVIEW_DEBOUNCE_MS` adds a pause before starting, for clients that flood changes.
+   */
   schedule(root: string): void {
     const s = this.state(root);
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => {
+    if (s.running) {
+      s.dirty = true;
+      return;
+    }
+    if (s.timer) return;
+    const start = () => {
       s.timer = undefined;
-      void this.reviewRoot(root).catch((error) => this.fail(error));
-    }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      s.running = true;
+      s.dirty = false;
+      void this.reviewRoot(root)
+        .catch((error) => this.fail(error))
+        .finally(() => {
+          s.running = false;
+          if (s.dirty) this.schedule(root);
+        });
+    };
+    const pause = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    s.timer = pause > 0 ? setTimeout(start, pause) : setImmediate(start);
   }
 
   private fail(error: unknown): void {
@@ -242,10 +263,16 @@ export class Session {
     // Drop this root's old findings.
     for (const file of [...this.findingsByFile.keys()]) if (this.rootOf(file) === s.root) this.findingsByFile.delete(file);
     const byFile = new Map<string, Diagnostic[]>();
-    const push = (file: string, d: Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    const push = (file: string, d: Diagnostic) => {
+      const list = byFile.get(file);
+      if (list) list.push(d);
+      else byFile.set(file, [d]);
+    };
     if (result) {
       for (const f of result.findings) {
-        this.findingsByFile.set(f.file, [...(this.findingsByFile.get(f.file) ?? []), f]);
+        const list = this.findingsByFile.get(f.file);
+        if (list) list.push(f);
+        else this.findingsByFile.set(f.file, [f]);
         push(f.file, findingToDiagnostic(f, this.docUri, this.options.relatedInformationSupported));
       }
       for (const d of result.diagnostics) push(d.file, sourceDiagnosticToDiagnostic(d));
@@ -256,6 +283,11 @@ export class Session {
     const configFiles = new Set(s.configProblems.map((d) => d.file));
     const visible = (file: string) => configFiles.has(file) || this.documents.get(pathToUri(file)) !== undefined || this.audited.has(file);
     const now = new Set<string>();
+    // Every open document of this root gets its diagnostics, an empty list included: the client then knows it was reviewed.
+    for (const doc of this.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && this.rootOf(file) === s.root && !byFile.has(file) && result?.analysis.fileLanguages.has(file)) byFile.set(file, []);
+    }
     for (const [file, diagnostics] of byFile) {
       if (!visible(file)) continue;
       const uri = pathToUri(file);
@@ -268,7 +300,7 @@ export class Session {
       void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       this.published.delete(uri);
     }
-    for (const uri of now) this.published.add(uri);
+    for (const uri of now) if (byFile.get(uriToPath(uri) ?? '')?.length) this.published.add(uri);
   }
 
   // ------------------------------------------------------------------ audit

@@ -150,8 +150,15 @@ async function main() {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Audit Workspace Database' }).first().waitFor();
       await page.keyboard.press('Enter');
       await page.locator('.notifications-toasts', { hasText: /Schema Review: \d+ findings? in \d+ files?/ }).waitFor();
-      await page.locator('.tab', { hasText: /Preview/ }).first().waitFor();
+      await page.locator('.tab', { hasText: 'Database audit' }).first().waitFor();
+      // The report view is a webview: an iframe holding the page's own iframe.
+      const view = page.frameLocator('iframe.webview').first().frameLocator('iframe').first();
+      await view.locator('section.totals').waitFor();
+      await view.locator('svg.chart-svg').first().waitFor();
       await shot('5-audit');
+      await view.locator('a.loc-link', { hasText: /schema\.prisma:\d+/ }).first().click();
+      await page.locator('.tab.active', { hasText: 'schema.prisma' }).waitFor();
+      await shot('6-finding-opened');
     });
     return 0;
   } catch (error) {

@@ -253,7 +253,7 @@ export function prismaTests(define: (title: string, body: TestBody) => void, sta
     assert.match(error.message, /Txt/, `the error names the unknown type: ${error.message}`);
   });
 
-  define('"Audit workspace database" returns a report and opens it as Markdown', async function () {
+  define('"Audit workspace database" opens the report view; a finding in it opens its file at the line', async function () {
     const s = state();
     await openFixture(s);
     const result = await vscode.commands.executeCommand<AuditResult | undefined>('schemaReview.auditWorkspace');
@@ -263,8 +263,20 @@ export function prismaTests(define: (title: string, body: TestBody) => void, sta
     assert.ok(result.findings >= 4, `findings: ${result.findings}`);
     assert.match(result.markdown, /missing-on-delete/);
     assert.match(result.markdown, /unindexed-foreign-key/);
-    const report = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'markdown' && d.getText() === result.markdown);
-    assert.ok(report, 'the report is open as an untitled Markdown document');
+    assert.equal(result.areas.length, 6, 'a score for every area');
+    const api = vscode.extensions.all.find((e) => e.packageJSON?.name === 'schema-review')?.exports as
+      | { reportPanel(): { totals: { findings: number }; handleMessage(m: unknown): Promise<void> } | undefined }
+      | undefined;
+    const panel = api?.reportPanel();
+    assert.ok(panel, 'the report view is open');
+    assert.equal(panel.totals.findings, result.findings, 'the view shows every finding');
+    const report = result.report as { root: string; findings: { rule: string; file: string; range: { start: { line: number; column: number } } }[] };
+    const target = report.findings.find((f) => f.rule === 'missing-on-delete')!;
+    await panel.handleMessage({ type: 'open', file: target.file, line: target.range.start.line, column: target.range.start.column });
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is active');
+    assert.ok(editor.document.uri.fsPath.endsWith(target.file.split('/').join(require('node:path').sep)), editor.document.uri.fsPath);
+    assert.equal(editor.selection.active.line, target.range.start.line - 1, 'the cursor is on the finding');
   });
 
   define('"Show rule documentation" opens the rule\'s Markdown and refuses an unknown rule', async function () {
