@@ -2,7 +2,9 @@
 // What a user sees: code-server with the packaged .vsix installed, the fixture workspace open in headless
 // Chromium. Quick Open schema.prisma → a warning squiggle → the Problems panel lists a schema-review finding →
 // on the flagged line Ctrl+. offers "Add @@index([eventId])" → applying it changes the text and the finding
-// goes away. Screenshots go to test-results/. Every wait is on a locator, never a fixed sleep.
+// goes away → F1 audit opens the report → a second audit is cancelled from its notification (accepted: cancelled,
+// or finished before the click) → a third audit completes (the server is healthy). Screenshots go to
+// test-results/. Every wait is on a locator or an in-page condition, never a fixed sleep.
 //   node test/e2e/playwright/user-sees-fix.mjs [path/to.vsix]      (default dist/schema-review.vsix)
 import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
@@ -48,11 +50,32 @@ async function step(name, fn) {
   }
 }
 
+/**
+ * Clean filler for this run's copy of the workspace: 24 Supabase folders of 40 migrations (no findings, so the
+ * Problems panel is unchanged). The server caches what it reviewed, so a warm audit of it takes ~0.1 s; `round`
+ * rewrites every file (a new first comment line) so that the next audit reviews them all again, long enough
+ * that a click on Cancel in its notification usually lands while it runs. The step accepts either outcome.
+ */
+function writeAuditLoad(workspace, round) {
+  const table = (name) =>
+    `create table public.${name} (\n  id bigint generated always as identity primary key,\n  name text not null,\n  created_at timestamptz not null default now()\n);\n\n`;
+  for (let service = 0; service < 24; service++) {
+    const folder = join(workspace, 'services', `service-${service}`, 'supabase', 'migrations');
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 40; i++) {
+      let text = `-- filler for the audit-cancel step, round ${round}\n`;
+      for (let t = 0; t < 8; t++) text += table(`t${i}_${t}`);
+      writeFileSync(join(folder, `${20230101000000 + i * 100}_m${i}.sql`), text);
+    }
+  }
+}
+
 async function main() {
   assertInstalled();
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first.`);
   mkdirSync(results, { recursive: true });
   const { dir, workspace } = makeRunDir('ui');
+  writeAuditLoad(workspace, 0);
   const env = isolatedEnv(dir);
   const common = ['--user-data-dir', join(dir, 'data'), '--extensions-dir', join(dir, 'ext')];
   mkdirSync(join(dir, 'data', 'User'), { recursive: true });
@@ -87,6 +110,16 @@ async function main() {
     const eventIdFinding = () =>
       page.locator('.markers-panel .monaco-list-row', { hasText: 'unindexed-foreign-key' }).filter({ hasText: 'eventId' }).first();
     const shot = (name) => page.screenshot({ path: join(results, `user-${name}.png`) });
+    /** F1, type the command's label, wait for its row, Enter. */
+    const runCommand = async (label, rowText) => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`>${label}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    };
 
     await step('open the workspace', async () => {
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
@@ -159,6 +192,60 @@ async function main() {
       await view.locator('a.loc-link', { hasText: /schema\.prisma:\d+/ }).first().click();
       await page.locator('.tab.active', { hasText: 'schema.prisma' }).waitFor();
       await shot('6-finding-opened');
+    });
+
+    // Cancelling from the progress notification. On this small workspace the audit may finish before the
+    // click lands, so either outcome is accepted; what must hold is that the server answers the cancel (a
+    // "cancelled" message or the finished summary, never an error) and that it audits again afterwards.
+    await step('cancelling a running audit from its notification: cancelled (or already finished), never an error', async () => {
+      await runCommand('Notifications: Clear All Notifications', 'Clear All Notifications');
+      await page.waitForFunction(() => !document.querySelector('.notifications-toasts .notification-toast'));
+      writeAuditLoad(workspace, 1);
+      await runCommand('Schema Review: Audit Workspace Database', 'Audit Workspace Database');
+      // One in-page poll does both: click the progress toast's Cancel once it shows, and stop at the first outcome
+      // (a Playwright click left pending could otherwise cancel the next audit).
+      const outcome = await page.waitForFunction(() => {
+        const toasts = [...document.querySelectorAll('.notifications-toasts .notification-toast')];
+        const text = toasts.map((t) => t.textContent ?? '').filter((t) => t.includes('Schema Review')).join('\n');
+        if (/failed|not running/i.test(text)) return `error: ${text}`;
+        // With the partial result (the server answered with what it reviewed) or without (the request was cancelled).
+        if (/Schema Review: audit cancelled; the report/.test(text)) return 'cancelled, partial report';
+        if (/Schema Review: audit cancelled/.test(text)) return 'cancelled';
+        if (/Schema Review: \d+ findings? in \d+ files?/.test(text)) return 'finished';
+        for (const toast of toasts) {
+          if (!/auditing workspace/.test(toast.textContent ?? '')) continue;
+          const cancel = [...toast.querySelectorAll('.monaco-button')].find((b) => (b.textContent ?? '').trim() === 'Cancel');
+          if (cancel && !window.__schemaReviewCancelClicked) {
+            window.__schemaReviewCancelClicked = true;
+            cancel.click();
+          }
+        }
+        return false;
+      }, undefined, { polling: 20 }).then((handle) => handle.jsonValue());
+      const clicked = await page.evaluate(() => window.__schemaReviewCancelClicked === true);
+      console.log(`  cancel: clicked=${clicked}, outcome=${outcome}`);
+      if (String(outcome).startsWith('error')) throw new Error(`the cancelled audit failed: ${outcome}`);
+      if (String(outcome).startsWith('cancelled') && !clicked) throw new Error('"audit cancelled" without a click on Cancel');
+      if (outcome === 'cancelled, partial report') {
+        // The partial result is shown, marked as such.
+        await page.locator('.tab', { hasText: 'Database audit (partial)' }).first().waitFor();
+        const view = page.frameLocator('iframe.webview').first().frameLocator('iframe').first();
+        await view.getByText('Partial results.').first().waitFor();
+      }
+      await shot('7-audit-cancel');
+    });
+
+    await step('after the cancel the server is healthy: a second audit completes and opens the report', async () => {
+      await runCommand('Notifications: Clear All Notifications', 'Clear All Notifications');
+      await page.waitForFunction(() => !document.querySelector('.notifications-toasts .notification-toast'));
+      await runCommand('Schema Review: Audit Workspace Database', 'Audit Workspace Database');
+      await page.locator('.notifications-toasts', { hasText: /Schema Review: \d+ findings? in \d+ files?/ }).waitFor();
+      await page.locator('.tab', { hasText: 'Database audit' }).first().waitFor();
+      const view = page.frameLocator('iframe.webview').first().frameLocator('iframe').first();
+      await view.locator('section.totals').waitFor();
+      await view.locator('a.loc-link', { hasText: /auth-server\.ts:\d+/ }).first().waitFor();
+      await view.locator('a.loc-link', { hasText: /20240201000000_indexes\.sql:\d+/ }).first().waitFor();
+      await shot('8-audit-again');
     });
     return 0;
   } catch (error) {

@@ -5,8 +5,10 @@
  */
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
+import { codeTests, type CodeSuiteState } from './code.e2e';
 import { drizzleTests, type DrizzleSuiteState } from './drizzle.e2e';
 import { prismaTests, type PrismaSuiteState } from './prisma.e2e';
+import { sqlTests, type SqlSuiteState } from './sql.e2e';
 
 const { EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
@@ -51,6 +53,20 @@ export async function run(): Promise<void> {
   };
   const drizzle = Mocha.Suite.create(mocha.suite, 'Drizzle schema review');
   drizzleTests((title, body) => drizzle.addTest(new Mocha.Test(title, body)), () => drizzleState);
+
+  const read = async (uri: vscode.Uri) => ({ uri, original: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });
+  const migrations = vscode.Uri.joinPath(folder.uri, 'supabase', 'migrations');
+  const sqlState: SqlSuiteState = {
+    folder: migrations,
+    init: await read(vscode.Uri.joinPath(migrations, '20240101000000_init.sql')),
+    indexes: await read(vscode.Uri.joinPath(migrations, '20240201000000_indexes.sql')),
+  };
+  const sql = Mocha.Suite.create(mocha.suite, 'SQL migrations review');
+  sqlTests((title, body) => sql.addTest(new Mocha.Test(title, body)), () => sqlState);
+
+  const codeState: CodeSuiteState = await read(vscode.Uri.joinPath(folder.uri, 'src', 'lib', 'auth-server.ts'));
+  const code = Mocha.Suite.create(mocha.suite, 'Code review (Prisma calls)');
+  codeTests((title, body) => code.addTest(new Mocha.Test(title, body)), () => codeState);
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test(s) failed.`);

@@ -270,7 +270,28 @@ export function prismaTests(define: (title: string, body: TestBody) => void, sta
     const panel = api?.reportPanel();
     assert.ok(panel, 'the report view is open');
     assert.equal(panel.totals.findings, result.findings, 'the view shows every finding');
-    const report = result.report as { root: string; findings: { rule: string; file: string; range: { start: { line: number; column: number } } }[] };
+    const report = result.report as {
+      root: string;
+      files: { path: string; language: string }[];
+      findings: { rule: string; file: string; range: { start: { line: number; column: number } } }[];
+    };
+    // The audit covers every language of the workspace, each finding in its own file.
+    const where = new Set(report.findings.map((f) => `${f.rule} ${f.file}`));
+    for (const expected of [
+      'missing-on-delete prisma/schema.prisma',
+      'unindexed-foreign-key prisma/schema.prisma',
+      'missing-on-delete bot/src/schema.ts',
+      'unindexed-foreign-key supabase/migrations/20240101000000_init.sql',
+      'index-not-concurrent supabase/migrations/20240201000000_indexes.sql',
+      'multi-write-without-transaction src/lib/auth-server.ts',
+    ]) {
+      assert.ok(where.has(expected), `the report has no ${expected}; it has:\n  ${[...where].sort().join('\n  ')}`);
+    }
+    const languages = new Set(report.files.map((f) => f.language));
+    for (const language of ['prisma', 'drizzle', 'sql', 'code']) assert.ok(languages.has(language), `no ${language} file reviewed: ${[...languages].join(', ')}`);
+    assert.equal(result.findings, report.findings.length, 'the count is the number of findings in the report');
+    assert.match(result.markdown, /index-not-concurrent/);
+    assert.match(result.markdown, /multi-write-without-transaction/);
     const target = report.findings.find((f) => f.rule === 'missing-on-delete')!;
     await panel.handleMessage({ type: 'open', file: target.file, line: target.range.start.line, column: target.range.start.column });
     const editor = vscode.window.activeTextEditor;
