@@ -15,7 +15,7 @@ import {
   isUnparsable,
   leadingIndent,
   lineStartOf,
-  parseSource,
+  parseCached,
   propertyName,
   rangeOf,
   readImports,
@@ -32,6 +32,8 @@ interface Doc {
   sf: ts.SourceFile;
   imports: ImportInfo;
   quote: string;
+  /** indentUnit's answer, computed once per text. */
+  indent?: string;
 }
 
 interface Edit {
@@ -48,11 +50,20 @@ function open(reader: SourceReader, file: string): Doc | undefined {
     return undefined;
   }
   if (text === undefined) return undefined;
-  const sf = parseSource(file, text);
+  // The tree analysis already built for this exact text (parseCached), and the Doc built on it by an
+  // earlier fix: a review writes many fixes per file and must not re-parse the file for each.
+  const sf = parseCached(file, text);
   if (isUnparsable(sf)) return undefined;
+  const hit = docs.get(sf);
+  if (hit && hit.file === file && hit.text === text) return hit;
   const imports = readImports(sf);
-  return { file, text, sf, imports, quote: imports.quote };
+  const doc: Doc = { file, text, sf, imports, quote: imports.quote };
+  docs.set(sf, doc);
+  return doc;
 }
+
+/** Docs by syntax tree: they live as long as parseCached keeps the tree (one per file). */
+const docs = new WeakMap<ts.SourceFile, Doc>();
 
 function toFileEdit(doc: Doc, edits: Edit[]): FileEdit {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
@@ -118,6 +129,11 @@ function lineOf(doc: Doc, pos: number): number {
 
 /** Indentation unit guessed from the file (two spaces unless it uses tabs or four spaces). */
 function indentUnit(doc: Doc): string {
+  if (doc.indent === undefined) doc.indent = guessIndentUnit(doc);
+  return doc.indent;
+}
+
+function guessIndentUnit(doc: Doc): string {
   const m = /\n([ \t]+)\S/.exec(doc.text);
   if (!m) return '  ';
   if (m[1].startsWith('\t')) return '\t';

@@ -26,13 +26,60 @@ function read(reader: SourceReader, path: string): ParsedFile | undefined {
   return text === undefined ? undefined : parseFile(path, text);
 }
 
+/**
+ * What the writers look up in a parsed file, built once per parsed text: a review writes thousands of
+ * fixes into the same schema, so each lookup must be O(1), not a scan of every block or of the text.
+ * Keyed by the ParsedFile (parseFile returns the same object while the text is unchanged), so it
+ * lives exactly as long as the parse cache keeps that text.
+ */
+interface FileIndex {
+  /** The first model or view of each name (what a scan in source order would find). */
+  models: Map<string, Block>;
+  /** Every block name (models, views, enums, types, datasources, generators). */
+  names: Set<string>;
+  /** The file's own line break. */
+  eol: string;
+}
+
+const indexes = new WeakMap<ParsedFile, FileIndex>();
+
+function fileIndexOf(file: ParsedFile): FileIndex {
+  let index = indexes.get(file);
+  if (index) return index;
+  const models = new Map<string, Block>();
+  const names = new Set<string>();
+  for (const b of file.ast.blocks) {
+    names.add(b.name);
+    if ((b.kind === 'model' || b.kind === 'view') && !models.has(b.name)) models.set(b.name, b);
+  }
+  index = { models, names, eol: file.text.includes('\r\n') ? '\r\n' : '\n' };
+  indexes.set(file, index);
+  return index;
+}
+
 function findModel(reader: SourceReader, paths: readonly string[], name: string): Located | undefined {
   for (const path of paths) {
     const file = read(reader, path);
-    const block = file?.ast.blocks.find((b) => (b.kind === 'model' || b.kind === 'view') && b.name === name);
+    const block = file && fileIndexOf(file).models.get(name);
     if (file && block) return { file, block };
   }
   return undefined;
+}
+
+/** Tables by name and by database name (the first table either names, as a scan in order would find). */
+const tableNames = new WeakMap<Database, Map<string, Table>>();
+
+function tableNamed(database: Database, name: string): Table | undefined {
+  let byName = tableNames.get(database);
+  if (!byName) {
+    byName = new Map();
+    for (const t of database.tables) {
+      if (!byName.has(t.name)) byName.set(t.name, t);
+      if (t.dbName !== undefined && !byName.has(t.dbName)) byName.set(t.dbName, t);
+    }
+    tableNames.set(database, byName);
+  }
+  return byName.get(name);
 }
 
 function locateTable(reader: SourceReader, database: Database, table: Table): Located | undefined {
@@ -46,7 +93,7 @@ function edit(file: ParsedFile, s: Span, newText: string): TextEdit {
 
 /** The file's own line break, so inserted lines match (CRLF files stay CRLF). */
 function eolOf(file: ParsedFile): string {
-  return file.text.includes('\r\n') ? '\r\n' : '\n';
+  return fileIndexOf(file).eol;
 }
 
 function insert(file: ParsedFile, offset: number, newText: string): TextEdit {
@@ -274,7 +321,7 @@ function relationTargets(block: Block, other: string): Field[] {
 function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, reader: SourceReader): FileEdit[] | undefined {
   const { database, table } = intent;
   const found = locateTable(reader, database, table);
-  const refTable = database.tables.find((t) => t.name === intent.references.table || t.dbName === intent.references.table);
+  const refTable = tableNamed(database, intent.references.table);
   if (!found || !refTable || intent.columns.length === 0) return undefined;
   const target = findModel(reader, [refTable.loc.file, ...database.files], refTable.name);
   if (!target) return undefined;
@@ -369,7 +416,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   const existing = new Set<string>();
   for (const path of new Set([file.path, ...database.files])) {
     const f = read(reader, path);
-    f?.ast.blocks.forEach((b) => existing.add(b.name));
+    if (f) for (const n of fileIndexOf(f).names) existing.add(n);
   }
   const name = freeName(upperFirst(block.name) + upperFirst(field.name), (n) => existing.has(n), ['Kind', 'Type', 'Value']);
   const indent = indentOf(file, block);

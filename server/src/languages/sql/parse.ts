@@ -7,7 +7,7 @@
 import * as pg from 'libpg-query';
 import { Parser as SqlParser } from 'node-sql-parser';
 import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type RawStatement, type SqlFlavor } from './lexer';
-import { SourceText } from './text';
+import { SourceText, sourceTextFor } from './text';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type AstNode = any;
@@ -52,7 +52,7 @@ export function sqlParserReady(): boolean {
 
 
 export function parseSql(file: string, text: string, dialect: SqlFlavor): ParsedFile {
-  const source = new SourceText(file, text);
+  const source = sourceTextFor(file, text);
   if (dialect === 'postgresql') {
     if (!pgReady) return { source, dialect, statements: [], fatal: 'The Postgres parser (libpg-query) is still loading.' };
     return { source, dialect, statements: parsePostgres(source) };

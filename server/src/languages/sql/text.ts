@@ -94,6 +94,25 @@ export class SourceText {
   }
 }
 
+/**
+ * The latest SourceText of each file, keyed by path and checked against the exact text (a reader returns
+ * the same string instance while a file is unchanged, so the check is one `===` in the common case).
+ * Analysis and the fix writers share it, so a 2 MB dump's line table is built once per text, not per fix.
+ * Bounded: one entry per path, the oldest paths dropped past MAX_CACHED.
+ */
+const cache = new Map<string, SourceText>();
+const MAX_CACHED = 512;
+
+export function sourceTextFor(file: string, text: string): SourceText {
+  const hit = cache.get(file);
+  if (hit && hit.text === text) return hit;
+  const src = new SourceText(file, text);
+  if (hit) cache.delete(file);
+  else if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  cache.set(file, src);
+  return src;
+}
+
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
   return true;

@@ -12,7 +12,7 @@ import { discoverSql, readJournal, type SqlUnitHints } from './discover';
 import { matchingParen, skipTrivia, tokenize, type SqlFlavor } from './lexer';
 import { sqlParserReady } from './parse';
 import { defaultName } from './replay';
-import { SourceText } from './text';
+import { sourceTextFor } from './text';
 
 const ACTION_SQL: Record<ReferentialAction, string> = {
   Cascade: 'CASCADE',
@@ -31,15 +31,24 @@ const FALLBACK_RESERVED = new Set(['all', 'and', 'any', 'as', 'asc', 'both', 'ca
 /** Is `name` a keyword Postgres would not accept as a bare column/table name? Asked of the real scanner. */
 function isKeyword(name: string): boolean {
   if (sqlParserReady()) {
+    const known = keywords.get(name);
+    if (known !== undefined) return known;
+    let answer: boolean;
     try {
       const toks = pg.scanSync(name).tokens;
-      return toks.length !== 1 || toks[0].keywordKind > 1;
+      answer = toks.length !== 1 || toks[0].keywordKind > 1;
     } catch {
-      return true;
+      answer = true;
     }
+    if (keywords.size >= 10_000) keywords.clear();
+    keywords.set(name, answer);
+    return answer;
   }
   return FALLBACK_RESERVED.has(name.toLowerCase());
 }
+
+/** The scanner's answers (a fix quotes the same table and column names again and again). */
+const keywords = new Map<string, boolean>();
 
 /** Quotes an identifier only when needed (`"User"`, `"order"`, `` `key` ``). Qualified names quote per part. */
 export function quoteIdent(name: string, dialect: Dialect): string {
@@ -80,9 +89,34 @@ function bare(table: string): string {
 interface Target {
   hints: SqlUnitHints;
   files: string[];
+  /** The last applied migration (newMigrations' anchor), computed once per target. */
+  last?: { file: string | undefined };
 }
 
+/**
+ * The target of the last fix per database: every fix of a review asks for it, and discovery only
+ * depends on the database's files and the few files it reads (lock file, journal), which must still
+ * read as the very same text for the cached target to be used.
+ */
+const targets = new WeakMap<Database, { reads: Map<string, string | undefined>; target: Target }>();
+
 function targetOf(database: Database, reader: SourceReader): Target {
+  const hit = targets.get(database);
+  if (hit && [...hit.reads].every(([path, text]) => reader.read(path) === text)) return hit.target;
+  const reads = new Map<string, string | undefined>();
+  const recording: SourceReader = {
+    read(path) {
+      const text = reader.read(path);
+      reads.set(path, text);
+      return text;
+    },
+  };
+  const target = discoverTarget(database, recording);
+  targets.set(database, { reads, target });
+  return target;
+}
+
+function discoverTarget(database: Database, reader: SourceReader): Target {
   const units = discoverSql(database.files, reader);
   const u = units.find((x) => x.files.includes(database.files[0])) ?? units[0];
   const hints = (u?.hints ?? { kind: 'file', dir: database.files[0] }) as SqlUnitHints;
@@ -134,8 +168,12 @@ interface NewMigration {
 function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect): NewMigration[] | undefined {
   const { hints, files } = t;
   const dir = hints.dir;
-  const applied = files.filter((f) => !(Array.isArray(hints.drafts) && (hints.drafts as string[]).includes(f)));
-  const last = applied[applied.length - 1] ?? files[files.length - 1];
+  if (!t.last) {
+    const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
+    const applied = files.filter((f) => !drafts.has(f));
+    t.last = { file: applied[applied.length - 1] ?? files[files.length - 1] };
+  }
+  const last = t.last.file;
   const out: NewMigration[] = [];
   const header = (body: string) => `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
   switch (hints.kind) {
@@ -185,7 +223,7 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const file = `${dir}/${tag}.sql`;
       entries.push({ ...(lastEntry ?? {}), idx, when: Date.now(), tag, breakpoints: true } as never);
       const newJournal = JSON.stringify({ ...journal, entries }, null, 2) + (journalText.endsWith('\n') ? '\n' : '');
-      const src = new SourceText(journalPath, journalText);
+      const src = sourceTextFor(journalPath, journalText);
       out.push({
         file,
         edits: [
@@ -209,7 +247,7 @@ function insertAt0(text: string): TextEdit {
 function appendTo(file: string, reader: SourceReader, sql: string): FileEdit | undefined {
   const text = reader.read(file);
   if (text === undefined) return undefined;
-  const src = new SourceText(file, text);
+  const src = sourceTextFor(file, text);
   const pos = src.position(text.length);
   const sep = text.length === 0 ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return { file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${sql}\n` }] };
@@ -308,7 +346,7 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
 function editActionInPlace(fk: ForeignKey, action: ReferentialAction, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const text = reader.read(fk.loc.file);
   if (text === undefined) return undefined;
-  const src = new SourceText(fk.loc.file, text);
+  const src = sourceTextFor(fk.loc.file, text);
   const start = src.offset(fk.loc.range.start);
   const end = src.offset(fk.loc.range.end);
   const toks = tokenize(text, flavor(d), start, end).filter((x) => x.kind !== 'comment');
@@ -390,7 +428,7 @@ function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'
 function removeStatement(file: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, reader: SourceReader): FileEdit[] | undefined {
   const text = reader.read(file);
   if (text === undefined) return undefined;
-  const src = new SourceText(file, text);
+  const src = sourceTextFor(file, text);
   const start = src.offset(range.start);
   let end = src.offset(range.end);
   let j = end;
@@ -415,7 +453,7 @@ function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 
       // `'{}'::text` would stay text: cast the default to the new type.
       const text = reader.read(column.loc.file);
       if (text === undefined) return undefined;
-      const src = new SourceText(column.loc.file, text);
+      const src = sourceTextFor(column.loc.file, text);
       const at = text.indexOf(column.default, src.offset(column.typeLoc.range.end));
       if (at < 0 || at + column.default.length > src.offset(column.loc.range.end)) return undefined;
       edits.push({ range: src.range(at, at + column.default.length), newText: `(${column.default})::${newType}` });
@@ -441,7 +479,7 @@ function makeNullable(t: Target, table: Table, column: Column, reader: SourceRea
   if (!isHistory(t) || table.migration?.applied === false) {
     const text = reader.read(column.loc.file);
     if (text === undefined) return undefined;
-    const src = new SourceText(column.loc.file, text);
+    const src = sourceTextFor(column.loc.file, text);
     const start = src.offset(column.loc.range.start);
     const end = src.offset(column.loc.range.end);
     const toks = tokenize(text, flavor(d), start, end).filter((x) => x.kind !== 'comment');
@@ -486,7 +524,7 @@ function addForeignKey(t: Target, table: Table, columns: string[], references: {
 function insertTableElement(table: Table, element: string, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const text = reader.read(table.loc.file);
   if (text === undefined) return undefined;
-  const src = new SourceText(table.loc.file, text);
+  const src = sourceTextFor(table.loc.file, text);
   const start = src.offset(table.loc.range.start);
   const end = src.offset(table.loc.range.end);
   const open = text.indexOf('(', src.offset(table.nameLoc.range.end));
@@ -517,7 +555,7 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
     if (!column.typeLoc) return undefined;
     const text = reader.read(table.loc.file);
     if (text === undefined) return undefined;
-    const src = new SourceText(table.loc.file, text);
+    const src = sourceTextFor(table.loc.file, text);
     const tableStart = src.offset(table.loc.range.start);
     const edits: TextEdit[] = [
       { range: src.range(tableStart, tableStart), newText: `${create}\n\n` },
@@ -547,7 +585,7 @@ function addConcurrently(statement: MigrationStatement, reader: SourceReader, d:
   if (statement.migration.applied) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
-  const src = new SourceText(statement.loc.file, text);
+  const src = sourceTextFor(statement.loc.file, text);
   const start = src.offset(statement.loc.range.start);
   const end = src.offset(statement.loc.range.end);
   for (const tok of tokenize(text, 'postgresql', start, end)) {
@@ -566,7 +604,7 @@ function addNotValid(db: Database, statement: MigrationStatement, reader: Source
   if (!table || !fk) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
-  const src = new SourceText(statement.loc.file, text);
+  const src = sourceTextFor(statement.loc.file, text);
   const fkEnd = src.offset(fk.loc.range.end);
   const stmtEnd = src.offset(statement.loc.range.end);
   let after = stmtEnd;
@@ -602,7 +640,7 @@ function moveToOwnMigration(t: Target, statement: MigrationStatement, reader: So
   if (!isHistory(t) || t.hints.kind === 'drizzle') return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
-  const src = new SourceText(statement.loc.file, text);
+  const src = sourceTextFor(statement.loc.file, text);
   const body = text.slice(src.offset(statement.loc.range.start), src.offset(statement.loc.range.end));
   const removal = removeStatement(statement.loc.file, statement.loc.range, reader);
   const name = `${statement.kind === 'createIndex' ? 'create_index' : 'move'}_${slug(statement.table ?? 'statement')}${statement.columns?.length ? '_' + slug(statement.columns.join('_')) : ''}`;
