@@ -251,6 +251,11 @@ export class Session {
     });
     // A newer review started while this one ran: its result wins, this one is dropped.
     if (ticket !== s.sequence && !opts.audit) return result;
+    // A cancelled audit reached only some units: keep what the Problems panel showed before.
+    if (result.cancelled) {
+      this.setStatus({ state: 'ready', message: undefined });
+      return result;
+    }
     s.last = result;
     if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
     this.applyResult(s, result);
