@@ -121,8 +121,23 @@ export function columnOf(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name || c.dbName === name);
 }
 
+/**
+ * Tables by name and by database name, first match in table order (the same answer as a linear search),
+ * memoized per database: rules look a table up for every foreign key. Databases are not mutated after analysis.
+ */
+const tablesByName = new WeakMap<Database, Map<string, Table>>();
+
 export function tableOf(database: Database, name: string): Table | undefined {
-  return database.tables.find((t) => t.name === name || t.dbName === name);
+  let index = tablesByName.get(database);
+  if (!index) {
+    index = new Map();
+    for (const t of database.tables) {
+      if (!index.has(t.name)) index.set(t.name, t);
+      if (t.dbName !== undefined && !index.has(t.dbName)) index.set(t.dbName, t);
+    }
+    tablesByName.set(database, index);
+  }
+  return index.get(name);
 }
 
 /** True when every foreign-key column is nullable (so SET NULL is possible). */
