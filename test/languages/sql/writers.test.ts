@@ -195,6 +195,9 @@ describe('sql writers: helpers', () => {
     assert.equal(nextVersion('20230101000000', 0, now), '20240101000000');
     assert.equal(nextVersion('20230101000000', 1, now), '20240101000001');
     assert.equal(nextVersion('009', 0), '010');
+    // Timestamps advance as dates: the second after …59 is the next minute.
+    assert.equal(nextVersion('20250101000059', 0, now), '20250101000100');
+    assert.equal(nextVersion('20250101235959', 1, now), '20250102000001');
     assert.equal(nextVersion('0001', 2), '0004');
   });
 });

@@ -91,6 +91,11 @@ interface Target {
   files: string[];
   /** The last applied migration (newMigrations' anchor), computed once per target. */
   last?: { file: string | undefined };
+  /**
+   * New migrations already handed out for this database (one review): each fix gets its own version, so
+   * applying several fixes at once never creates two migrations with the same version.
+   */
+  allocated?: number;
 }
 
 /**
@@ -145,12 +150,22 @@ function utcStamp(d: Date): string {
   return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
+/** The UTC date of a yyyymmddhhmmss stamp, or undefined when it is not a real date. */
+function stampDate(stamp: string): Date | undefined {
+  const n = (a: number, b: number) => Number(stamp.slice(a, b));
+  const d = new Date(Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)));
+  return Number.isNaN(d.getTime()) || utcStamp(d) !== stamp ? undefined : d;
+}
+
 /** A version that sorts after `last`, in its format (a 14-digit timestamp, or a number of the same width). */
 export function nextVersion(last: string, bump: number, now = new Date()): string {
   if (last.length === 14) {
-    const stamp = utcStamp(now);
-    const base = BigInt(stamp) > BigInt(last) ? BigInt(stamp) : BigInt(last) + 1n;
-    return String(base + BigInt(bump));
+    // Timestamps advance by whole seconds as dates (…59 is followed by the next minute, not …60).
+    const lastDate = stampDate(last);
+    const base = lastDate && lastDate.getTime() >= now.getTime() ? new Date(lastDate.getTime() + 1000) : now;
+    const next = utcStamp(new Date(base.getTime() + bump * 1000));
+    // A `last` that is not a real date (e.g. 00000000000000, 99999999999999) still must sort before the result.
+    return BigInt(next) > BigInt(last) ? next : String(BigInt(last) + 1n + BigInt(bump));
   }
   const n = (last ? BigInt(last) : 0n) + 1n + BigInt(bump);
   return String(n).padStart(last.length || 4, '0');
@@ -174,13 +189,15 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
     t.last = { file: applied[applied.length - 1] ?? files[files.length - 1] };
   }
   const last = t.last.file;
+  const base = t.allocated ?? 0;
+  t.allocated = base + bodies.length;
   const out: NewMigration[] = [];
   const header = (body: string) => `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
   switch (hints.kind) {
     case 'prisma': {
       const lastVersion = last ? digits(basename(dirname(last))) : '';
       bodies.forEach((body, i) => {
-        const v = nextVersion(lastVersion.length === 14 ? lastVersion : lastVersion || '00000000000000', i);
+        const v = nextVersion(lastVersion.length === 14 ? lastVersion : lastVersion || '00000000000000', base + i);
         const file = `${dir}/${v}_${name}/migration.sql`;
         out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
       });
@@ -195,7 +212,7 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const afterDigits = lastName.slice((flyway ? 1 : 0) + lastVersion.length);
       const sep = flyway ? '__' : afterDigits.startsWith('-') ? '-' : '_';
       bodies.forEach((body, i) => {
-        const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), i);
+        const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), base + i);
         const file = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}.sql`;
         out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
       });
@@ -204,7 +221,7 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
     case 'folders': {
       const lastVersion = last ? digits(basename(dirname(last))) : '';
       bodies.forEach((body, i) => {
-        const v = nextVersion(lastVersion, i);
+        const v = nextVersion(lastVersion, base + i);
         const file = `${dir}/${v}_${name}/up.sql`;
         out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
       });
