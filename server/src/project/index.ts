@@ -1,7 +1,10 @@
 /**
  * The project layer: groups a workspace's files into databases (one Prisma schema, one Drizzle schema set,
  * one migrations folder) and code files, through each language's discover/analyze, with a per-unit cache
- * keyed by the texts of the unit's files, so that an edit re-analyzes only the unit it touches.
+ * keyed by the texts of the unit's files, so that an edit re-analyzes only the unit it touches. Given the
+ * paths changed since the previous analysis (`ProjectOptions.changed`), units without changes are reused
+ * without reading their files. Front-ends may keep finer caches of their own (the code front-end keeps
+ * per-file results, so a changed code unit re-parses only its changed files).
  */
 import type { CodeFile, Database, Dialect, Language } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
@@ -24,10 +27,21 @@ export interface ProjectOptions {
   isCancelled?(): boolean;
   /** Called after each unit is analyzed (progress). */
   onUnit?(unit: Unit, done: number, total: number): void;
+  /**
+   * The paths created, changed or deleted since the previous `analyze`/`analyzeAsync` call of this project
+   * (completed or not): editor changes, watched-file events, files written by fixes. When given, a cached
+   * unit none of whose files is in it is reused without reading its files, and a unit that is analyzed
+   * again gets its unchanged files' texts from the cache. When undefined, every file of every unit is read
+   * and compared (always correct, costs a read per file).
+   */
+  changed?: Iterable<string>;
 }
 
 interface CacheEntry {
+  files: readonly string[];
   texts: (string | undefined)[];
+  /** Files of the unit reported changed since this entry was made (`ProjectOptions.changed`). */
+  dirty: Set<string>;
   validation: boolean;
   dialect?: Dialect;
   /** What this unit's analysis depended on (code units depend on the schemas' table names). */
@@ -85,6 +99,12 @@ export class Project {
     };
     const live = new Set<string>();
     let done = 0;
+    if (options.changed) {
+      const changed = new Set(options.changed);
+      if (changed.size) {
+        for (const entry of this.cache.values()) for (const f of entry.files) if (changed.has(f)) entry.dirty.add(f);
+      }
+    }
     for (const fe of this.frontEnds) {
       for (const unit of units) {
         if (unit.language !== fe.language) continue;
@@ -111,20 +131,22 @@ export class Project {
     options: ProjectOptions,
     databases: Database[] | undefined,
   ): Analysis {
-    const texts = unit.files.map((f) => reader.read(f));
     const cached = this.cache.get(unit.id);
-    if (
-      cached &&
-      cached.validation === options.validation &&
-      cached.dialect === options.dialect &&
-      sameTexts(cached.texts, texts) &&
-      cached.dependsOn === dependencyKey(databases)
-    ) {
+    const dependsOn = dependencyKey(databases);
+    const sameInputs = !!cached && cached.validation === options.validation && cached.dialect === options.dialect && cached.dependsOn === dependsOn;
+    // With a change set, the cache's texts of the files not reported changed are the files' texts.
+    if (options.changed && cached && sameInputs && !cached.dirty.size && sameFiles(cached.files, unit.files)) return cached.analysis;
+    const known = options.changed && cached ? knownTexts(cached) : undefined;
+    const read = known ? (f: string) => (known.has(f) ? known.get(f) : reader.read(f)) : (f: string) => reader.read(f);
+    const texts = unit.files.map(read);
+    if (cached && sameInputs && sameTexts(cached.texts, texts)) {
+      cached.dirty.clear();
       return cached.analysis;
     }
+    const unitReader: SourceReader = known ? { read } : reader;
     let analysis: Analysis;
     try {
-      analysis = fe.analyze(unit, reader, { validation: options.validation, dialect: options.dialect, databases });
+      analysis = fe.analyze(unit, unitReader, { validation: options.validation, dialect: options.dialect, databases });
     } catch (error) {
       // A front-end must not throw; if one does, the unit is skipped with a clear diagnostic and a log line.
       options.log?.(`analyzing ${unit.id} failed: ${(error as Error).stack ?? error}`);
@@ -144,7 +166,15 @@ export class Project {
         ],
       };
     }
-    this.cache.set(unit.id, { texts, validation: options.validation, dialect: options.dialect, dependsOn: dependencyKey(databases), analysis });
+    this.cache.set(unit.id, {
+      files: unit.files,
+      texts,
+      dirty: new Set(),
+      validation: options.validation,
+      dialect: options.dialect,
+      dependsOn,
+      analysis,
+    });
     return analysis;
   }
 
@@ -154,6 +184,19 @@ export class Project {
     const fe = this.frontEnds.find((f) => f.language === language);
     return fe?.writeFix(intent, reader);
   }
+}
+
+/** The cached texts of a unit's files that were not reported changed since. */
+function knownTexts(entry: CacheEntry): Map<string, string | undefined> {
+  const known = new Map<string, string | undefined>();
+  entry.files.forEach((f, i) => {
+    if (!entry.dirty.has(f)) known.set(f, entry.texts[i]);
+  });
+  return known;
+}
+
+function sameFiles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
 }
 
 function sameTexts(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {

@@ -57,7 +57,7 @@ import {
   statementsExit,
   tableName,
 } from './patterns';
-import { resolveImport, TsconfigPaths } from './resolve';
+import { importResolver, TsconfigPaths } from './resolve';
 
 export const PRISMA_READ_OPS = new Set([
   'findMany',
@@ -131,6 +131,8 @@ interface FileInfo {
   drizzleImports: Set<string>;
   /** Top-level `const storage = new DatabaseStorage()`: local name → class name (local or imported). */
   instances: Map<string, string>;
+  /** Every specifier the module resolved, with its result (to tell whether a kept module still holds). */
+  resolutions: [specifier: string, file: string | undefined][];
 }
 
 interface Candidate {
@@ -142,76 +144,198 @@ interface Candidate {
 
 /** Analyzes a set of code files into facts. Never throws: a file that cannot be analyzed becomes a diagnostic. */
 export function analyzeCode(files: readonly string[], reader: SourceReader, databases: readonly Database[] = []): AnalyzeResult {
-  const diagnostics: SourceDiagnostic[] = [];
-  const suppressions: Suppression[] = [];
-  const fileSet = new Set(files);
-  const tsconfig = new TsconfigPaths(reader);
-  const byFile = new Map<string, FileInfo>();
+  return new CodeAnalyzer().analyze(files, reader, databases);
+}
 
-  // Pass 1 (no ASTs kept): modules that may create or re-export a client, so that every import of a
-  // client resolves in pass 2. Keeping every AST alive at once costs more in GC than parsing twice.
-  for (const file of files) {
-    const text = reader.read(file);
-    if (text === undefined || !mayDefineClient(text)) continue;
-    try {
-      byFile.set(file, collectModule(parse(file, text, false), fileSet, tsconfig));
-    } catch (error) {
-      diagnostics.push(failure(file, error));
-    }
-  }
-  resolveClients([...byFile.values()], byFile);
+/** What one file's analysis produced, with what it depended on. */
+interface FileEntry {
+  text: string;
+  /** The module's bindings as collected from its text, before cross-file resolution (never mutated). */
+  base?: FileInfo;
+  /** Whether the file takes part in pass 1 (may create or re-export a client). */
+  definesClient: boolean;
+  /** The inputs of the walk besides the text: resolved client bindings, namespace targets' client exports, models. */
+  factsKey?: string;
+  facts?: FileFacts;
+  suppressions: Suppression[];
+  failure?: SourceDiagnostic;
+}
 
-  // Pass 2: one file at a time, facts only.
-  const prismaModels = prismaModelAccessors(databases);
-  const facts: FileFacts[] = [];
-  for (const file of files) {
-    const text = reader.read(file);
-    if (text === undefined) continue;
-    try {
-      // Parents are set by the walk itself (one traversal instead of two).
-      const sf = parse(file, text, false);
-      let info = byFile.get(file);
-      if (!info) {
-        info = collectModule(sf, fileSet, tsconfig);
-        byFile.set(file, info);
-        resolveClients([info], byFile);
+/**
+ * Code analysis that keeps per-file results between runs. A file is parsed again only when its text
+ * changed (compared with `===`: readers return the same string for an unchanged file), when one of its
+ * imports resolves elsewhere (a file was added or removed, a tsconfig changed), or — for the walk only —
+ * when the client bindings it sees changed (a client module it imports changed its exports). Cross-file
+ * facts (writing calls, other awaits) are recomputed from the kept per-file facts on every run; they need
+ * no parse. The result equals `analyzeCode` on the same files.
+ */
+export class CodeAnalyzer {
+  private entries = new Map<string, FileEntry>();
+  /** The file list of the last run. */
+  private lastFiles: readonly string[] = [];
+  /** The tsconfig/jsconfig texts the kept import resolutions read (undefined: the file did not exist). */
+  private configReads = new Map<string, string | undefined>();
+  /** Files parsed (pass 1 or the walk) by the last `analyze`: for tests and the log. */
+  parsedFiles: string[] = [];
+
+  analyze(files: readonly string[], reader: SourceReader, databases: readonly Database[] = []): AnalyzeResult {
+    const diagnostics: SourceDiagnostic[] = [];
+    const suppressions: Suppression[] = [];
+    const fileSet = new Set(files);
+    // Kept resolutions hold without re-resolving when the file list and the configs they read are the same.
+    const trustResolutions = sameList(files, this.lastFiles) && [...this.configReads].every(([p, t]) => reader.read(p) === t);
+    if (!trustResolutions) this.configReads = new Map();
+    const configReads = this.configReads;
+    const tsconfig = new TsconfigPaths({
+      read: (p) => {
+        const t = reader.read(p);
+        configReads.set(p, t);
+        return t;
+      },
+    });
+    const resolve = importResolver(fileSet, tsconfig);
+    const byFile = new Map<string, FileInfo>();
+    const next = new Map<string, FileEntry>();
+    const parsed = new Set<string>();
+    this.parsedFiles = [];
+    const parseFile = (file: string, text: string): ts.SourceFile => {
+      if (!parsed.has(file)) {
+        parsed.add(file);
+        this.parsedFiles.push(file);
       }
-      if (text.includes('schema-review-ignore')) suppressions.push(...collectSuppressions(sf));
-      facts.push(new FileWalker(info, sf, byFile, prismaModels).run());
-    } catch (error) {
-      diagnostics.push(failure(file, error));
-    }
-  }
+      return parse(file, text, false);
+    };
 
-  // Functions that write (one level deep), then the calls of them and the awaits next to writes.
-  const writing = new Map<string, Set<string>>(facts.map((f) => [f.file, f.writeOwners]));
-  const codeFiles: CodeFile[] = [];
-  for (const f of facts) {
-    const info = byFile.get(f.file)!;
-    const writes = (p: PendingWritingCall): boolean => {
-      switch (p.kind) {
-        case 'function':
-          return info.functions.has(p.callee) ? f.writeOwners.has(p.callee) : isWritingImport(info, p.callee, byFile, writing);
-        case 'this':
-          return !!p.target && f.writeOwners.has(`${p.target}.${p.callee}`);
-        case 'namespace':
-          return !!p.target && exportWrites(p.target, p.callee, byFile, writing, new Set());
-        case 'instance': {
-          const cls = p.target ? instanceClass(info, p.target, byFile, 0) : undefined;
-          return !!cls && !!writing.get(cls.file)?.has(`${cls.name}.${p.callee}`);
+    // Which kept entries still hold: same text, and every import resolves to the same file.
+    for (const file of files) {
+      const text = reader.read(file);
+      if (text === undefined) continue;
+      const old = this.entries.get(file);
+      if (old && old.text === text && (!old.base || trustResolutions || resolutionsHold(old.base, resolve))) next.set(file, old);
+      else next.set(file, { text, definesClient: mayDefineClient(text), suppressions: [] });
+    }
+
+    // Pass 1 (no ASTs kept): modules that may create or re-export a client, so that every import of a
+    // client resolves in pass 2. Keeping every AST alive at once costs more in GC than parsing twice.
+    for (const file of files) {
+      const entry = next.get(file);
+      if (!entry?.definesClient) continue;
+      if (!entry.base && !entry.failure) {
+        try {
+          entry.base = collectModule(parseFile(file, entry.text), resolve);
+        } catch (error) {
+          entry.failure = failure(file, error);
         }
       }
-    };
-    const resolved = f.pending.map(writes);
-    const writingCalls = f.pending.filter((_, i) => resolved[i]).map((p) => p.call);
-    const writeFunctions = new Set(f.writeFunctionKeys);
-    for (const w of writingCalls) writeFunctions.add(locKey(w.functionLoc));
-    const otherAwaits = f.awaits
-      .filter((a) => writeFunctions.has(locKey(a.await.functionLoc)) && !a.candidates.some((i) => resolved[i]))
-      .map((a) => a.await);
-    codeFiles.push({ file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
+      if (entry.base) byFile.set(file, resolvable(entry.base));
+    }
+    resolveClients([...byFile.values()], byFile);
+
+    // Pass 2: one file at a time, facts only; a file's kept facts hold when its walk inputs are the same.
+    const prismaModels = prismaModelAccessors(databases);
+    const modelsKey = prismaModels ? [...prismaModels].join(',') : '*';
+    const facts: FileFacts[] = [];
+    for (const file of files) {
+      const entry = next.get(file);
+      if (!entry) continue;
+      try {
+        if (entry.failure && entry.definesClient && !entry.base) throw entry.failure;
+        let sf: ts.SourceFile | undefined;
+        let info = byFile.get(file);
+        if (!info) {
+          if (!entry.base) {
+            sf = parseFile(file, entry.text);
+            entry.base = collectModule(sf, resolve);
+          }
+          info = resolvable(entry.base);
+          byFile.set(file, info);
+          resolveClients([info], byFile);
+        }
+        const key = `${modelsKey}|${walkKey(info, byFile)}`;
+        if (!entry.facts || entry.factsKey !== key) {
+          entry.facts = undefined;
+          entry.factsKey = undefined;
+          // Parents are set by the walk itself (one traversal instead of two).
+          sf ??= parseFile(file, entry.text);
+          entry.suppressions = entry.text.includes('schema-review-ignore') ? collectSuppressions(sf) : [];
+          suppressions.push(...entry.suppressions);
+          entry.facts = new FileWalker(info, sf, byFile, prismaModels).run();
+          entry.factsKey = key;
+        } else suppressions.push(...entry.suppressions);
+        facts.push(entry.facts);
+      } catch (error) {
+        const diagnostic = error === entry.failure && entry.failure ? entry.failure : failure(file, error);
+        entry.failure = diagnostic;
+        entry.facts = undefined;
+        entry.factsKey = undefined;
+        diagnostics.push(diagnostic);
+      }
+    }
+    this.entries = next;
+    this.lastFiles = [...files];
+
+    // Functions that write (one level deep), then the calls of them and the awaits next to writes.
+    const writing = new Map<string, Set<string>>(facts.map((f) => [f.file, f.writeOwners]));
+    const codeFiles: CodeFile[] = [];
+    for (const f of facts) {
+      const info = byFile.get(f.file)!;
+      const writes = (p: PendingWritingCall): boolean => {
+        switch (p.kind) {
+          case 'function':
+            return info.functions.has(p.callee) ? f.writeOwners.has(p.callee) : isWritingImport(info, p.callee, byFile, writing);
+          case 'this':
+            return !!p.target && f.writeOwners.has(`${p.target}.${p.callee}`);
+          case 'namespace':
+            return !!p.target && exportWrites(p.target, p.callee, byFile, writing, new Set());
+          case 'instance': {
+            const cls = p.target ? instanceClass(info, p.target, byFile, 0) : undefined;
+            return !!cls && !!writing.get(cls.file)?.has(`${cls.name}.${p.callee}`);
+          }
+        }
+      };
+      const resolved = f.pending.map(writes);
+      const writingCalls = f.pending.filter((_, i) => resolved[i]).map((p) => p.call);
+      const writeFunctions = new Set(f.writeFunctionKeys);
+      for (const w of writingCalls) writeFunctions.add(locKey(w.functionLoc));
+      const otherAwaits = f.awaits
+        .filter((a) => writeFunctions.has(locKey(a.await.functionLoc)) && !a.candidates.some((i) => resolved[i]))
+        .map((a) => a.await);
+      codeFiles.push({ file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
+    }
+    return { codeFiles, diagnostics, suppressions };
   }
-  return { codeFiles, diagnostics, suppressions };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A copy of a collected module whose client maps the cross-file resolution may fill. */
+function resolvable(base: FileInfo): FileInfo {
+  return { ...base, clients: new Map(base.clients), clientExports: new Map() };
+}
+
+/** Every import specifier the module resolved still resolves to the same file. */
+function resolutionsHold(info: FileInfo, resolve: Resolve): boolean {
+  for (const [spec, target] of info.resolutions) {
+    if (resolve(info.file, spec) !== target) return false;
+  }
+  return true;
+}
+
+/** What the walk of a file reads besides its own text: its resolved client bindings and the client exports of namespace imports. */
+function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string {
+  let key = '';
+  for (const [name, orm] of info.clients) key += `${name}=${orm};`;
+  for (const [local, imp] of info.imports) {
+    if (imp.imported !== '*' || !imp.file) continue;
+    key += `|${local}:`;
+    const target = byFile.get(imp.file);
+    if (target) for (const [name, orm] of target.clientExports) key += `${name}=${orm};`;
+  }
+  return key;
 }
 
 /** Cheap text test for pass 1: files that may create a client or re-export one. */
@@ -271,7 +395,9 @@ function prismaModelAccessors(databases: readonly Database[]): Set<string> | und
 // Module level: imports, exports, client bindings
 // ---------------------------------------------------------------------------------------------
 
-function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: TsconfigPaths): FileInfo {
+type Resolve = (fromFile: string, specifier: string) => string | undefined;
+
+function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
   const info: FileInfo = {
     file: sf.fileName,
     aliases: [],
@@ -285,8 +411,13 @@ function collectModule(sf: ts.SourceFile, files: ReadonlySet<string>, tsconfig: 
     factories: new Map(),
     drizzleImports: new Set(),
     instances: new Map(),
+    resolutions: [],
   };
-  const resolve = (spec: string) => resolveImport(sf.fileName, spec, files, tsconfig);
+  const resolve = (spec: string) => {
+    const file = resolveFrom(sf.fileName, spec);
+    info.resolutions.push([spec, file]);
+    return file;
+  };
   const hasExport = (node: ts.Node) =>
     ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const hasDefault = (node: ts.Node) =>

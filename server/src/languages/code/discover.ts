@@ -5,7 +5,7 @@
  */
 import * as ts from 'typescript';
 import type { SourceReader, Unit } from '../types';
-import { dirname, resolveImport, TsconfigPaths } from './resolve';
+import { dirname, importResolver, TsconfigPaths } from './resolve';
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 const KEYWORDS = ['@prisma/client', 'PrismaClient', 'drizzle-orm'];
@@ -15,38 +15,69 @@ export function isCodeFile(path: string): boolean {
   return CODE_EXTENSIONS.some((ext) => path.endsWith(ext));
 }
 
+/** What discovery learnt from one file's text (kept between calls: a file is lexed again only when its text changed). */
+interface Scan {
+  text: string;
+  /** Mentions a database package or client. */
+  keyword: boolean;
+  /** May create a client (`new PrismaClient`, `drizzle(`). */
+  client: boolean;
+  /** Import specifiers, for files without a keyword (undefined when the file imports nothing). */
+  specifiers?: string[];
+}
+
+/** The scans of the last call's files; replaced by each call (files gone from the workspace drop out). */
+let lastScans = new Map<string, Scan>();
+
+/** Drops the kept scans (benchmarks measuring a cold discovery). */
+export function forgetDiscoveryScans(): void {
+  lastScans = new Map();
+}
+
+function scan(text: string): Scan {
+  if (KEYWORDS.some((k) => text.includes(k))) {
+    return { text, keyword: true, client: text.includes('new PrismaClient') || text.includes('drizzle(') };
+  }
+  const result: Scan = { text, keyword: false, client: false };
+  if (text.includes('import') || text.includes('require') || text.includes('from')) {
+    try {
+      result.specifiers = ts.preProcessFile(text, true, true).importedFiles.map((imp) => imp.fileName);
+    } catch {
+      // unreadable imports: the file is not part of the unit
+    }
+  }
+  return result;
+}
+
 export function discoverCode(files: readonly string[], reader: SourceReader): Unit[] {
   const code = files.filter(isCodeFile);
   const all = new Set(code);
   const included = new Set<string>();
   const clientModules: string[] = [];
-  const rest: { file: string; text: string }[] = [];
+  const scans = new Map<string, Scan>();
+  // Two rounds over the import graph: files importing a database module, then files importing those
+  // (helpers, re-exports). Each remaining file is lexed once with ts.preProcessFile (no parse).
+  const resolve = importResolver(all, new TsconfigPaths(reader));
+  const importsOf = new Map<string, string[]>();
   for (const file of code) {
     const text = reader.read(file);
     if (text === undefined) continue;
-    if (KEYWORDS.some((k) => text.includes(k))) {
+    const kept = lastScans.get(file);
+    const s = kept && kept.text === text ? kept : scan(text);
+    scans.set(file, s);
+    if (s.keyword) {
       included.add(file);
-      if (text.includes('new PrismaClient') || text.includes('drizzle(')) clientModules.push(file);
-    } else if (text.includes('import') || text.includes('require') || text.includes('from')) {
-      rest.push({ file, text });
+      if (s.client) clientModules.push(file);
+    } else if (s.specifiers?.length) {
+      const targets: string[] = [];
+      for (const spec of s.specifiers) {
+        const t = resolve(file, spec);
+        if (t !== undefined) targets.push(t);
+      }
+      if (targets.length) importsOf.set(file, targets);
     }
   }
-  // Two rounds over the import graph: files importing a database module, then files importing those
-  // (helpers, re-exports). Each remaining file is lexed once with ts.preProcessFile (no parse).
-  const tsconfig = new TsconfigPaths(reader);
-  const importsOf = new Map<string, string[]>();
-  for (const entry of rest) {
-    let targets: string[] = [];
-    try {
-      targets = ts
-        .preProcessFile(entry.text, true, true)
-        .importedFiles.map((imp) => resolveImport(entry.file, imp.fileName, all, tsconfig))
-        .filter((t): t is string => t !== undefined);
-    } catch {
-      // unreadable imports: the file is not part of the unit
-    }
-    if (targets.length) importsOf.set(entry.file, targets);
-  }
+  lastScans = scans;
   for (let round = 0; round < 2; round++) {
     const next: string[] = [];
     for (const [file, targets] of importsOf) {

@@ -26,14 +26,31 @@
  * `for…of`). Each returns undefined when the shape cannot be rewritten without changing behaviour.
  */
 import type { LanguageFrontEnd } from '../types';
-import { analyzeCode } from './analyze';
+import { CodeAnalyzer } from './analyze';
 import { CODE_EXTENSIONS, discoverCode } from './discover';
 import { writeCodeFix } from './fixes';
 
-export { analyzeCode } from './analyze';
+export { analyzeCode, CodeAnalyzer } from './analyze';
 export { discoverCode } from './discover';
 export { describeWrap, type WrapDescription } from './fixes';
 
+/** Per-unit analyzers (their per-file results), most recently used last; a few units at most. */
+const analyzers = new Map<string, CodeAnalyzer>();
+const MAX_KEPT_UNITS = 4;
+
+function analyzerFor(unitId: string): CodeAnalyzer {
+  let analyzer = analyzers.get(unitId);
+  if (analyzer) analyzers.delete(unitId);
+  else analyzer = new CodeAnalyzer();
+  analyzers.set(unitId, analyzer);
+  while (analyzers.size > MAX_KEPT_UNITS) analyzers.delete(analyzers.keys().next().value!);
+  return analyzer;
+}
+
+/**
+ * The code front-end. `analyze` keeps per-file results per unit id between calls and re-parses only the
+ * files whose text changed and the files whose client bindings depend on them (see `CodeAnalyzer`).
+ */
 export const codeFrontEnd: LanguageFrontEnd = {
   language: 'code',
   extensions: CODE_EXTENSIONS,
@@ -46,9 +63,10 @@ export const codeFrontEnd: LanguageFrontEnd = {
   },
   analyze: (unit, reader, options) => {
     try {
-      const result = analyzeCode(unit.files, reader, options.databases ?? []);
+      const result = analyzerFor(unit.id).analyze(unit.files, reader, options.databases ?? []);
       return { databases: [], codeFiles: result.codeFiles, diagnostics: result.diagnostics, suppressions: result.suppressions };
     } catch (error) {
+      analyzers.delete(unit.id);
       const file = unit.files[0] ?? unit.id;
       const message = `Schema Review could not analyze the code files: ${error instanceof Error ? error.message : String(error)}`;
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -128,3 +128,15 @@ function tryFile(path: string, files: ReadonlySet<string>): string | undefined {
   for (const ext of EXTENSIONS) if (files.has(`${path}/index${ext}`)) return `${path}/index${ext}`;
   return undefined;
 }
+
+/** `resolveImport` over one file set, remembering each (directory, specifier) answer: files of a folder share their imports. */
+export function importResolver(files: ReadonlySet<string>, tsconfig: TsconfigPaths | undefined): (fromFile: string, specifier: string) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  return (fromFile, specifier) => {
+    const key = `${dirname(fromFile)}\0${specifier}`;
+    if (memo.has(key)) return memo.get(key);
+    const result = resolveImport(fromFile, specifier, files, tsconfig);
+    memo.set(key, result);
+    return result;
+  };
+}
