@@ -198,7 +198,11 @@ describe('scripts/generate.ts', () => {
   it('regenerates README.md and package.json in a temporary copy; --check reports nothing afterwards', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schema-review-generate-'));
     try {
-      copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      // The project's package.json without its generated per-rule settings: generate must put them back.
+      const original = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      const props = original.contributes.configuration.properties as Record<string, unknown>;
+      for (const key of Object.keys(props)) if (key.startsWith('schemaReview.rules.')) delete props[key];
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(original, null, 2) + '\n');
       writeFileSync(join(dir, 'README.md'), `# R\n\n${README_START}\n${README_END}\n`);
       const first = generate(dir, metas);
       assert.deepEqual(first.changed.map((p) => basename(p)).sort(), ['README.md', 'package.json']);

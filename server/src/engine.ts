@@ -41,6 +41,20 @@ export interface EngineOptions {
   writeFix(intent: FixIntent): FileEdit[] | undefined;
   /** Called when a rule or a writer throws; the review goes on without it. */
   onError?(message: string, error: unknown): void;
+  /** Results of an earlier run, reused for a rule whose inputs (the same objects) and severity did not change. */
+  cache?: RuleCache;
+}
+
+/** Per rule: the inputs it judged (by identity), its severity, and its findings before suppression. */
+export type RuleCache = Map<string, { inputs: readonly unknown[]; severity: SeveritySetting; findings: Finding[] }>;
+
+/** What a rule reads: schema rules read the databases; code rules also read the code facts. */
+function inputsOf(rule: Rule, input: EngineInput): readonly unknown[] {
+  return rule.meta.languages.includes('code') ? [...input.databases, ...input.codeFiles] : [...input.databases];
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export interface EngineResult {
@@ -61,6 +75,13 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   for (const rule of options.rules) {
     const severity = severityOf(rule, options.severities);
     if (severity === 'off') continue;
+    const inputs = options.cache ? inputsOf(rule, input) : [];
+    const cached = options.cache?.get(rule.meta.id);
+    if (cached && cached.severity === severity && sameInputs(cached.inputs, inputs)) {
+      findings.push(...cached.findings);
+      continue;
+    }
+    const before = findings.length;
     const reports: ReportInput[] = [];
     const context: RuleContext = {
       databases: input.databases,
@@ -86,6 +107,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         related: report.related ?? [],
       });
     }
+    options.cache?.set(rule.meta.id, { inputs, severity, findings: findings.slice(before) });
   }
 
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
 import type { Rule } from '../../rules/types';
-import { runRules, type Finding } from './engine';
+import { runRules, type Finding, type RuleCache } from './engine';
 import { frontEnds, initFrontEnds } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
@@ -68,11 +68,35 @@ export class Reviewer {
   readonly project = new Project(frontEnds);
   private units: Unit[] | undefined;
   private fileList: string[] | undefined;
+  /** Paths changed since the last analysis, when the owner reports every change (the server); else undefined. */
+  private changed: Set<string> | undefined;
+  /** Rule results of the last review, reused while a rule's inputs are the same objects. */
+  private readonly ruleCache: RuleCache = new Map();
 
   constructor(
     readonly root: string,
     readonly reader: SourceReader,
   ) {}
+
+  /**
+   * From now on the owner reports every changed path (`noteChanged`), so unchanged units are reused without
+   * reading their files. Only for owners that see every change (the server: edits and watched files).
+   */
+  trackChanges(): void {
+    this.changed ??= new Set();
+  }
+
+  noteChanged(files: Iterable<string>): void {
+    if (!this.changed) return;
+    for (const f of files) this.changed.add(f);
+  }
+
+  private takeChanged(): string[] | undefined {
+    if (!this.changed) return undefined;
+    const list = [...this.changed];
+    this.changed.clear();
+    return list;
+  }
 
   /** Forget the file list (a file was created or deleted). */
   invalidateFiles(): void {
@@ -126,6 +150,7 @@ export class Reviewer {
       log: options.log,
       isCancelled: options.isCancelled,
       onUnit: (unit: Unit, done: number, total: number) => options.onProgress?.(done, total, unit),
+      changed: this.takeChanged(),
     };
   }
 
@@ -138,6 +163,7 @@ export class Reviewer {
         severities: settings.rules,
         writeFix: (intent) => this.project.writeFix(intent, this.reader),
         onError: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? error}`),
+        cache: this.ruleCache,
       },
     );
     const reviewed = [...analysis.fileLanguages.entries()]

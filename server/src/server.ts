@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -33,6 +34,7 @@ import { Session } from './session';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
+let watchRegistration = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as { prismaExtensionInstalled?: boolean };
@@ -41,7 +43,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     prismaExtensionInstalled: init.prismaExtensionInstalled === true,
     configurationSupported: params.capabilities.workspace?.configuration === true,
     relatedInformationSupported: params.capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false,
+    watchesFiles: params.capabilities.workspace?.didChangeWatchedFiles !== undefined,
   });
+  watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
   if (!folders.length && params.rootUri) {
     const root = uriToPath(params.rootUri);
@@ -62,6 +66,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 connection.onInitialized(() => {
   if (!session) return;
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  if (watchRegistration) {
+    // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: ['**/*.prisma', '**/*.sql', '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', '**/schema-review.json', '**/migration_lock.toml', '**/_journal.json', '**/package.json', '**/tsconfig.json'].map((globPattern) => ({ globPattern })),
+      })
+      .catch(() => undefined);
+  }
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const current = new Set<string>();
     void connection.workspace.getWorkspaceFolders().then((all) => {

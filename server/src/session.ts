@@ -39,6 +39,8 @@ export interface SessionOptions {
   prismaExtensionInstalled: boolean;
   configurationSupported: boolean;
   relatedInformationSupported: boolean;
+  /** The client sends `workspace/didChangeWatchedFiles` (so the server hears of files changed on disk). */
+  watchesFiles: boolean;
   debounceMs?: number;
 }
 
@@ -99,6 +101,8 @@ export class Session {
     let s = this.roots.get(root);
     if (!s) {
       s = { root, reviewer: new Reviewer(root, this.reader), configProblems: [], sequence: 0 };
+      // The server hears of every edit and, with file watching, every change on disk.
+      if (this.options.watchesFiles) s.reviewer.trackChanges();
       this.roots.set(root, s);
     }
     return s;
@@ -124,6 +128,7 @@ export class Session {
     const file = uriToPath(uri);
     if (!file) return;
     const root = this.rootOf(file);
+    this.roots.get(root)?.reviewer.noteChanged([file]);
     if (path.basename(file) === CONFIG_FILE_NAME) {
       const s = this.roots.get(root);
       if (s) s.settings = undefined;
@@ -134,6 +139,7 @@ export class Session {
   onDocumentClosed(uri: string): void {
     const file = uriToPath(uri);
     if (!file) return;
+    this.roots.get(this.rootOf(file))?.reviewer.noteChanged([file]);
     // The disk may differ from the closed buffer: review again so the state follows the disk.
     this.schedule(this.rootOf(file));
   }
@@ -147,6 +153,7 @@ export class Session {
       const root = this.rootOf(file);
       const s = this.roots.get(root);
       if (!s) continue;
+      s.reviewer.noteChanged([file]);
       if (c.type !== 2) s.reviewer.invalidateFiles();
       if (path.basename(file) === CONFIG_FILE_NAME || path.basename(file) === 'package.json') {
         s.settings = undefined;
@@ -160,6 +167,7 @@ export class Session {
   onConfigurationChanged(): void {
     for (const s of this.roots.values()) {
       s.settings = undefined;
+      s.reviewer.invalidateFiles(); // audit include/exclude may have changed
       this.schedule(s.root);
     }
   }
@@ -317,7 +325,8 @@ export class Session {
     let cancelled = false;
     for (const root of roots) {
       const s = this.state(root);
-      s.reviewer.invalidateFiles();
+      // Without file watching the server cannot know what was created or deleted: look again.
+      if (!this.options.watchesFiles) s.reviewer.invalidateFiles();
       const result = await this.reviewRoot(root, { token, progress, audit: true });
       if (!result) continue;
       reports.push(buildJsonReport(result));
