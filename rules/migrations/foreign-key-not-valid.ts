@@ -34,12 +34,19 @@ export const foreignKeyNotValid: Rule = {
             `${parent ?? 'the referenced table'} and scans all of ${target} to validate it: writes to both wait meanwhile.`,
           loc: statement.loc,
           fixes: [
-            {
-              title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement',
-              safety: 'safe',
-              preferred: true,
-              intent: { kind: 'addNotValid', database, statement },
-            },
+            statement.migration.applied
+              ? {
+                  // The newest migration of a history: rewriting it is right only if it has not been deployed.
+                  title: 'Add NOT VALID, then VALIDATE CONSTRAINT, to this migration (only if it has not been deployed yet)',
+                  safety: 'unsafe',
+                  intent: { kind: 'addNotValid', database, statement },
+                }
+              : {
+                  title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement',
+                  safety: 'safe',
+                  preferred: true,
+                  intent: { kind: 'addNotValid', database, statement },
+                },
           ],
         });
       }

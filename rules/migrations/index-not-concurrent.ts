@@ -29,12 +29,19 @@ export const indexNotConcurrent: Rule = {
                   safety: 'unsafe',
                   intent: { kind: 'addConcurrently', database, statement },
                 }
-              : {
-                  title: 'Add CONCURRENTLY',
-                  safety: 'safe',
-                  preferred: true,
-                  intent: { kind: 'addConcurrently', database, statement },
-                },
+              : statement.migration.applied
+                ? {
+                    // The newest migration of a history: rewriting it is right only if it has not been deployed.
+                    title: 'Add CONCURRENTLY to this migration (only if it has not been deployed yet)',
+                    safety: 'unsafe',
+                    intent: { kind: 'addConcurrently', database, statement },
+                  }
+                : {
+                    title: 'Add CONCURRENTLY',
+                    safety: 'safe',
+                    preferred: true,
+                    intent: { kind: 'addConcurrently', database, statement },
+                  },
           ],
         });
       }

@@ -145,6 +145,11 @@ export interface MigrationRef {
   transactional: boolean;
   /** True when the migration is already applied (every migration but a not-yet-applied draft). */
   applied: boolean;
+  /**
+   * The newest migration of its history folder: usually the one being written, possibly not deployed yet.
+   * Fixes may rewrite it in place, saying so in their title.
+   */
+  latest?: boolean;
 }
 
 /** A statement in a SQL migration, for migration-safety rules. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { foreignKeyNotValid } from '../../rules/migrations/foreign-key-not-valid';
-import { column, fk, sqlDb, statement, table } from '../helpers/model';
+import { column, fk, migration, sqlDb, statement, table } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
 
 describe('foreign-key-not-valid', () => {
@@ -21,8 +21,16 @@ describe('foreign-key-not-valid', () => {
   });
 
   describe('invalid', () => {
+    it('in the newest applied migration: offered as unsafe, "only if it has not been deployed yet"', () => {
+      const s = statement('addForeignKey', { table: 'trades', columns: ['strategy_id'], migration: migration({ applied: true, latest: true }) });
+      const db = sqlDb([table('strategies'), table('trades', { columns: [column('strategy_id', 'int')], foreignKeys: [fk(['strategy_id'], 'strategies')] })], { statements: [s] });
+      assert.deepEqual(fixSummary(single(runRule(foreignKeyNotValid, [db]))), [
+        { title: 'Add NOT VALID, then VALIDATE CONSTRAINT, to this migration (only if it has not been deployed yet)', safety: 'unsafe', kind: 'addNotValid', preferred: false },
+      ]);
+    });
+
     it('names both locked tables, safe preferred addNotValid', () => {
-      const s = statement('addForeignKey', { table: 'trades', columns: ['strategy_id'] });
+      const s = statement('addForeignKey', { table: 'trades', columns: ['strategy_id'], migration: migration({ applied: false }) });
       const db = sqlDb(
         [table('strategies'), table('trades', { columns: [column('strategy_id', 'int')], foreignKeys: [fk(['strategy_id'], 'strategies')] })],
         { statements: [s] },

@@ -18,8 +18,16 @@ describe('index-not-concurrent', () => {
   });
 
   describe('invalid', () => {
-    it('outside a transaction: safe, preferred "Add CONCURRENTLY"', () => {
-      const s = statement('createIndex', { table: 'trades', columns: ['strategy_id'], migration: migration({ transactional: false }) });
+    it('in the newest applied migration: offered as unsafe, "only if it has not been deployed yet"', () => {
+      const s = statement('createIndex', { table: 'trades', migration: migration({ transactional: false, applied: true, latest: true }) });
+      const report = single(runRule(indexNotConcurrent, [dbWith([s])]));
+      assert.deepEqual(fixSummary(report), [
+        { title: 'Add CONCURRENTLY to this migration (only if it has not been deployed yet)', safety: 'unsafe', kind: 'addConcurrently', preferred: false },
+      ]);
+    });
+
+    it('outside a transaction, not applied yet: safe, preferred "Add CONCURRENTLY"', () => {
+      const s = statement('createIndex', { table: 'trades', columns: ['strategy_id'], migration: migration({ transactional: false, applied: false }) });
       const db = dbWith([s]);
       const report = single(runRule(indexNotConcurrent, [db]));
       assert.equal(

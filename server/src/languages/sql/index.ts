@@ -114,6 +114,7 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
       order,
       transactional: runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed)),
       applied: kind !== 'file' && !drafts.has(file),
+      latest: kind !== 'file' && order === texts.length - 1,
     };
     replayer.file({ parsed, ref, releaseAst: true });
   });

@@ -596,10 +596,15 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
   return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false);
 }
 
-/** In place only: a statement of an applied migration already ran. */
+/**
+ * In place only: a statement of an applied migration already ran, except in the newest migration of a folder
+ * (the fix title says to use it only if that migration has not been deployed). Never inside a transaction:
+ * Postgres refuses CONCURRENTLY there, so no fix beats a fix that fails at deploy time.
+ */
 function addConcurrently(statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
-  if (statement.migration.applied) return undefined;
+  if (statement.migration.applied && !statement.migration.latest) return undefined;
+  if (statement.migration.transactional || statement.inExplicitTransaction) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
@@ -615,7 +620,8 @@ function addConcurrently(statement: MigrationStatement, reader: SourceReader, d:
 
 /** In place only (see addConcurrently): `NOT VALID` on the constraint, then `VALIDATE CONSTRAINT`. */
 function addNotValid(db: Database, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
-  if (statement.kind !== 'addForeignKey' || statement.notValid || d !== 'postgresql' || statement.migration.applied) return undefined;
+  if (statement.kind !== 'addForeignKey' || statement.notValid || d !== 'postgresql') return undefined;
+  if (statement.migration.applied && !statement.migration.latest) return undefined;
   const table = db.tables.find((x) => x.name === statement.table);
   const fk = table?.foreignKeys.find((f) => f.loc.file === statement.loc.file && sameColumns(f.columns, statement.columns ?? []) && inside(f.loc.range, statement.loc.range));
   if (!table || !fk) return undefined;
