@@ -107,7 +107,7 @@ export class Reviewer {
   files(settings: Settings, log?: (m: string) => void, isCancelled?: () => boolean): string[] {
     this.fileList ??= listWorkspaceFiles(this.root, {
       include: settings.auditInclude,
-      exclude: settings.auditExclude,
+      exclude: [...settings.auditExclude, ...settings.filesExclude],
       log,
       isCancelled,
     });

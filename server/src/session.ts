@@ -211,8 +211,11 @@ export class Session {
     let base = defaultSettings;
     if (this.options.configurationSupported) {
       try {
-        const section = await this.connection.workspace.getConfiguration({ scopeUri: pathToUri(s.root), section: 'schemaReview' });
-        base = settingsFromEditor(section);
+        const [section, files] = await this.connection.workspace.getConfiguration([
+          { scopeUri: pathToUri(s.root), section: 'schemaReview' },
+          { scopeUri: pathToUri(s.root), section: 'files' },
+        ]);
+        base = settingsFromEditor(section, (files as { exclude?: unknown } | null)?.exclude);
       } catch (error) {
         this.log(`could not read settings: ${(error as Error).message}`);
       }

@@ -37,6 +37,8 @@ export interface Settings {
   prismaValidation: 'auto' | 'on' | 'off';
   auditInclude: string[];
   auditExclude: string[];
+  /** The editor's `files.exclude` globs that are on (the editor hides these files; so does the review). */
+  filesExclude: string[];
   dialect?: Dialect;
 }
 
@@ -47,6 +49,7 @@ export const defaultSettings: Settings = {
   prismaValidation: 'auto',
   auditInclude: [],
   auditExclude: [],
+  filesExclude: [],
 };
 
 export interface ConfigProblem {
@@ -95,12 +98,21 @@ export function mergeSettings(base: Settings, config: ConfigFile | undefined): S
     prismaValidation: config.prisma?.validation ?? base.prismaValidation,
     auditInclude: config.audit?.include ?? base.auditInclude,
     auditExclude: config.audit?.exclude ?? base.auditExclude,
+    filesExclude: base.filesExclude,
     dialect: config.dialect ?? base.dialect,
   };
 }
 
+/** The globs of a `files.exclude` setting that are switched on (those whose value is `true`). */
+export function enabledGlobs(filesExclude: unknown): string[] {
+  if (typeof filesExclude !== 'object' || filesExclude === null) return [];
+  return Object.entries(filesExclude as Record<string, unknown>)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+}
+
 /** Reads the editor's `schemaReview` configuration section (shape as contributed in package.json). */
-export function settingsFromEditor(section: unknown): Settings {
+export function settingsFromEditor(section: unknown, filesExclude: unknown = undefined): Settings {
   const s = (section ?? {}) as Record<string, unknown>;
   const fixes = (s.fixes ?? {}) as Record<string, unknown>;
   const prisma = (s.prisma ?? {}) as Record<string, unknown>;
@@ -119,6 +131,7 @@ export function settingsFromEditor(section: unknown): Settings {
     prismaValidation: validation.success ? validation.data : 'auto',
     auditInclude: strings(audit.include),
     auditExclude: strings(audit.exclude),
+    filesExclude: enabledGlobs(filesExclude),
   };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiskReader, decodeText, globToRegExp, listWorkspaceFiles } from '../../server/src/project/files';
+import { enabledGlobs } from '../../server/src/settings';
 import { writeFiles } from '../helpers/workspace';
 
 describe('workspace files', () => {
@@ -25,6 +26,31 @@ describe('workspace files', () => {
     assert.deepEqual(listWorkspaceFiles(dir, { exclude: ['b/**/*.ts'] }).map((f) => path.relative(dir, f)), ['a/x.sql', 'b/y.sql']);
     assert.deepEqual(listWorkspaceFiles(dir, { include: ['b'] }).map((f) => path.relative(dir, f)), ['b/y.sql', 'b/z.ts']);
     assert.ok(globToRegExp('**/*.sql').test('deep/er/x.sql'));
+  });
+
+  it('honours .gitignore files at any depth, with negation, anchoring and folder-only patterns', () => {
+    const dir = writeFiles({
+      '.gitignore': '# generated\n/build-sql\n*.gen.ts\n!keep.gen.ts\nlogs/\n',
+      'build-sql/a.sql': '',
+      'src/build-sql/b.sql': '',
+      'src/x.gen.ts': '',
+      'src/keep.gen.ts': '',
+      'src/logs/c.sql': '',
+      'pkg/.gitignore': 'legacy.sql\n',
+      'pkg/legacy.sql': '',
+      'pkg/current.sql': '',
+      'legacy.sql': '',
+    });
+    const files = listWorkspaceFiles(dir).map((f) => path.relative(dir, f));
+    assert.deepEqual(files, ['legacy.sql', 'pkg/current.sql', 'src/build-sql/b.sql', 'src/keep.gen.ts']);
+    assert.ok(listWorkspaceFiles(dir, { gitignore: false }).length > files.length);
+  });
+
+  it("skips the editor's files.exclude globs that are on, with brace alternatives", () => {
+    const dir = writeFiles({ 'a/x.sql': '', 'tmp/y.sql': '', 'old/z.sql': '', 'keep/w.sql': '' });
+    const exclude = enabledGlobs({ '**/{tmp,old}': true, 'keep': false, 'a/*.sql': true });
+    assert.deepEqual(exclude, ['**/{tmp,old}', 'a/*.sql']);
+    assert.deepEqual(listWorkspaceFiles(dir, { exclude }).map((f) => path.relative(dir, f)), ['keep/w.sql']);
   });
 
   it('skips binary and oversized files with a log line and decodes UTF-16', () => {

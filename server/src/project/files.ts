@@ -36,8 +36,10 @@ export const REVIEWED_EXTENSIONS = new Set(['.prisma', '.sql', '.ts', '.tsx', '.
 const CONFIG_FILES = new Set(['package.json', 'migration_lock.toml', 'schema-review.json', 'tsconfig.json', '_journal.json']);
 
 export interface ListOptions {
-  /** Extra folder or file globs to skip (simple `*`/`**` globs relative to the root). */
+  /** Extra folder or file globs to skip (simple `*`/`**`/`{a,b}` globs relative to the root). */
   exclude?: readonly string[];
+  /** Honour `.gitignore` files (default true). */
+  gitignore?: boolean;
   /** When non-empty, only paths matching one of these globs are kept. */
   include?: readonly string[];
   log?(message: string): void;
@@ -49,9 +51,10 @@ export interface ListOptions {
 export function listWorkspaceFiles(root: string, options: ListOptions = {}): string[] {
   const out: string[] = [];
   const seenDirs = new Set<string>();
-  const exclude = (options.exclude ?? []).map(globToRegExp);
-  const include = (options.include ?? []).map(globToRegExp);
-  const walk = (dir: string): void => {
+  const exclude = (options.exclude ?? []).map((g) => globToRegExp(g));
+  const include = (options.include ?? []).map((g) => globToRegExp(g));
+  const useGitignore = options.gitignore !== false;
+  const walk = (dir: string, ignores: readonly GitignoreRule[]): void => {
     if (options.isCancelled?.()) return;
     let real: string;
     try {
@@ -72,6 +75,14 @@ export function listWorkspaceFiles(root: string, options: ListOptions = {}): str
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let rules = ignores;
+    if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        rules = [...ignores, ...parseGitignore(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), toPosix(dir))];
+      } catch (error) {
+        options.log?.(`could not read ${dir}/.gitignore: ${(error as Error).message}`);
+      }
+    }
     for (const entry of entries) {
       const full = toPosix(path.join(dir, entry.name));
       const rel = toPosix(path.relative(root, full));
@@ -87,9 +98,10 @@ export function listWorkspaceFiles(root: string, options: ListOptions = {}): str
           continue; // dangling link
         }
       }
+      if (rules.length && isIgnored(rules, full, isDir)) continue;
       if (isDir) {
         if (SKIPPED_DIRS.has(entry.name)) continue;
-        walk(full);
+        walk(full, rules);
       } else if (isFile) {
         const ext = path.extname(entry.name).toLowerCase();
         if (entry.name.endsWith('.d.ts')) continue;
@@ -99,8 +111,52 @@ export function listWorkspaceFiles(root: string, options: ListOptions = {}): str
       }
     }
   };
-  walk(toPosix(path.resolve(root)));
+  walk(toPosix(path.resolve(root)), []);
   return out.sort();
+}
+
+/** One `.gitignore` line, compiled. */
+export interface GitignoreRule {
+  /** Folder of the `.gitignore` (absolute, `/`-separated). */
+  base: string;
+  negate: boolean;
+  dirOnly: boolean;
+  /** Matched against the path relative to `base` (anchored) or against the name at any depth. */
+  re: RegExp;
+  anchored: boolean;
+}
+
+/** Parses a `.gitignore` the way git reads one (blank lines, `#` comments, `!`, trailing `/`, `/`-anchoring, `**`). */
+export function parseGitignore(text: string, base: string): GitignoreRule[] {
+  const rules: GitignoreRule[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (!line || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1);
+    if (line.startsWith('\\')) line = line.slice(1);
+    const dirOnly = line.endsWith('/');
+    if (dirOnly) line = line.replace(/\/+$/, '');
+    // A slash at the start or in the middle anchors the pattern to the .gitignore's folder.
+    const anchored = line.includes('/');
+    if (line.startsWith('/')) line = line.slice(1);
+    if (!line) continue;
+    rules.push({ base, negate, dirOnly, anchored, re: globToRegExp(line, false) });
+  }
+  return rules;
+}
+
+/** Last matching rule wins; a path inside an ignored folder never reaches here (the walk skips the folder). */
+export function isIgnored(rules: readonly GitignoreRule[], file: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const r of rules) {
+    if (r.dirOnly && !isDir) continue;
+    if (!file.startsWith(`${r.base}/`)) continue;
+    const rel = file.slice(r.base.length + 1);
+    const subject = r.anchored ? rel : rel.slice(rel.lastIndexOf('/') + 1);
+    if (r.re.test(subject)) ignored = !r.negate;
+  }
+  return ignored;
 }
 
 /** Reads files from disk with the size limit and binary detection. Results are cached by mtime. */
@@ -161,21 +217,33 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** A small glob: `**` any folders, `*` any name part, `?` one character; matched against the relative path. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * A small glob: `**` any folders, `*` any name part, `?` one character, `{a,b}` alternatives; matched against
+ * the relative path. With `folderMatchesContents`, a glob naming a folder also matches everything under it.
+ */
+export function globToRegExp(glob: string, folderMatchesContents = true): RegExp {
   let re = '';
+  let braces = 0;
   const g = glob.replace(/^\.\//, '');
   for (let i = 0; i < g.length; i++) {
     const c = g[i];
     if (c === '*') {
       if (g[i + 1] === '*') {
-        re += '.*';
         i++;
-        if (g[i + 1] === '/') i++;
+        if (g[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
       } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  // A glob naming a folder also matches everything under it.
-  return new RegExp(`^${re}(?:/.*)?$`);
+  return new RegExp(`^${re}${folderMatchesContents ? '(?:/.*)?' : ''}$`);
 }
