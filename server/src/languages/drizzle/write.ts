@@ -7,6 +7,7 @@ import type * as ts from 'typescript';
 import type { Column, Database, ReferentialAction, Table } from '../../../../rules/model';
 import { columnOf, tableOf, type FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
+import { writeSchemaFix, type SchemaWriters } from '../writers';
 import {
   T,
   CORE_MODULE_OF,
@@ -760,27 +761,10 @@ export function writeDrizzleFix(intent: FixIntent, reader: SourceReader): FileEd
   }
 }
 
+/** The intents this language writes. */
+const WRITERS: SchemaWriters = { setOnDelete, addIndex, dropIndex, changeColumnType, makeNullable, addForeignKey, createEnum };
+
 /** The writers without the safety net (tests use it to prove they do not throw on their own). */
 export function writeDrizzleFixOrThrow(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
-  {
-    if (!('database' in intent) || intent.database.language !== 'drizzle') return undefined;
-    switch (intent.kind) {
-      case 'setOnDelete':
-        return setOnDelete(intent, reader);
-      case 'addIndex':
-        return addIndex(intent, reader);
-      case 'dropIndex':
-        return dropIndex(intent, reader);
-      case 'changeColumnType':
-        return changeColumnType(intent, reader);
-      case 'makeNullable':
-        return makeNullable(intent, reader);
-      case 'addForeignKey':
-        return addForeignKey(intent, reader);
-      case 'createEnum':
-        return createEnum(intent, reader);
-      default:
-        return undefined;
-    }
-  }
+  return writeSchemaFix('drizzle', WRITERS, intent, reader);
 }

@@ -6,6 +6,7 @@
 import type { Database, Table } from '../../../../rules/model';
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
+import { writeSchemaFix, type SchemaWriters } from '../writers';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs } from './parser';
@@ -445,27 +446,12 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   return [{ file: file.path, edits }];
 }
 
+/** The intents this language writes. */
+const WRITERS: SchemaWriters = { setOnDelete, addIndex, dropIndex, changeColumnType, makeNullable, addForeignKey, createEnum };
+
 export function writePrismaFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   try {
-    if (!('database' in intent) || intent.database.language !== 'prisma') return undefined;
-    switch (intent.kind) {
-      case 'setOnDelete':
-        return setOnDelete(intent, reader);
-      case 'addIndex':
-        return addIndex(intent, reader);
-      case 'dropIndex':
-        return dropIndex(intent, reader);
-      case 'changeColumnType':
-        return changeColumnType(intent, reader);
-      case 'makeNullable':
-        return makeNullable(intent, reader);
-      case 'addForeignKey':
-        return addForeignKey(intent, reader);
-      case 'createEnum':
-        return createEnum(intent, reader);
-      default:
-        return undefined;
-    }
+    return writeSchemaFix('prisma', WRITERS, intent, reader);
   } catch {
     return undefined; // a writer that cannot place its edit offers no fix rather than a broken one
   }
