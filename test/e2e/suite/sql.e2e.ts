@@ -74,7 +74,7 @@ function touched(action: vscode.CodeAction): string[] {
 }
 
 export function sqlTests(define: (title: string, body: TestBody) => void, state: () => SqlSuiteState): void {
-  define('index-not-concurrent is reported on the CREATE INDEX of an applied Supabase migration', async function () {
+  define('index-not-concurrent is reported on the CREATE INDEX of the newest Supabase migration, with a titled in-place fix', async function () {
     const s = state();
     await restore(s);
     const document = await open(s.indexes.uri);
@@ -86,10 +86,13 @@ export function sqlTests(define: (title: string, body: TestBody) => void, state:
     assert.match(document.getText(finding!.range), /^create index members_email_idx on public\.members \(email\)/, `range text: "${document.getText(finding!.range)}"`);
     assert.equal(ours(s.indexes.uri).length, 1, `nothing else in this file:\n${describeDiagnostics(ours(s.indexes.uri))}`);
 
-    // The migration is applied (a Supabase history): its statement already ran, so no fix rewrites it in place.
+    // It is the newest migration of the folder: the only fix that rewrites it says so and is never preferred.
     const actions = await codeActions(s.indexes.uri, finding!.range);
-    for (const action of actions.filter((a) => /CONCURRENTLY/i.test(a.title))) {
-      assert.ok(!touched(action).includes(s.indexes.uri.toString()), `"${action.title}" edits the applied migration`);
+    const inPlace = actions.filter((a) => /CONCURRENTLY/i.test(a.title) && touched(a).includes(s.indexes.uri.toString()));
+    assert.ok(inPlace.length > 0, `an in-place fix for the newest migration: ${actions.map((a) => a.title).join(' | ')}`);
+    for (const action of inPlace) {
+      assert.match(action.title, /only if it has not been deployed yet/, `"${action.title}" says when it is right`);
+      assert.notEqual(action.isPreferred, true, `"${action.title}" is not preferred`);
     }
   });
 
