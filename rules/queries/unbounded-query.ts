@@ -62,7 +62,8 @@ function unbounded(call: DbCall): 'take' | 'limit' | undefined {
 }
 
 function limitTitle(call: DbCall): string {
-  if (call.orm === 'prisma') return `Add take: ${DEFAULT_LIMIT} (default cap — set your page size)`;
-  if (call.operation.startsWith('select')) return `Add .limit(${DEFAULT_LIMIT}) (default cap — set your page size)`;
-  return `Add limit: ${DEFAULT_LIMIT} (default cap — set your page size)`;
+  const cap = `const MAX_ROWS = ${DEFAULT_LIMIT}, a default cap: set your page size`;
+  if (call.orm === 'prisma') return `Add take: MAX_ROWS (${cap})`;
+  if (call.operation.startsWith('select')) return `Add .limit(MAX_ROWS) (${cap})`;
+  return `Add limit: MAX_ROWS (${cap})`;
 }

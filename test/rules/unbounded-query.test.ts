@@ -45,7 +45,7 @@ describe('unbounded-query', () => {
       assert.equal(span(finding.loc), '6:10-6:50');
       const [fix] = finding.fixes ?? [];
       assert.ok(fix);
-      assert.equal(fix.title, 'Add take: 100 (default cap — set your page size)');
+      assert.equal(fix.title, 'Add take: MAX_ROWS (const MAX_ROWS = 100, a default cap: set your page size)');
       assert.equal(fix.safety, 'unsafe');
       assert.deepEqual(fix.intent, { kind: 'addLimit', file, call, limit: DEFAULT_LIMIT });
     });
@@ -64,14 +64,14 @@ describe('unbounded-query', () => {
       const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] });
       assert.ok(finding);
       assert.match(finding.message, /^`db\.select\(\)\.from\(trades\)` has no `limit`: it loads every row of trades/);
-      assert.equal(finding.fixes?.[0]?.title, 'Add .limit(100) (default cap — set your page size)');
+      assert.equal(finding.fixes?.[0]?.title, 'Add .limit(MAX_ROWS) (const MAX_ROWS = 100, a default cap: set your page size)');
     });
     it('Drizzle relational findMany without limit', () => {
       const call = drizzle('findMany', 'trades', { line: 4, fn: f, argKeys: ['with'] });
       const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] });
       assert.ok(finding);
       assert.match(finding.message, /^`db\.query\.trades\.findMany` has no `limit`/);
-      assert.equal(finding.fixes?.[0]?.title, 'Add limit: 100 (default cap — set your page size)');
+      assert.equal(finding.fixes?.[0]?.title, 'Add limit: MAX_ROWS (const MAX_ROWS = 100, a default cap: set your page size)');
     });
     it('without a schema it still reports', () => {
       const call = prisma('signalTrade.findMany', { line: 6, fn: f, argKeys: ['select'] });

@@ -259,27 +259,29 @@ describe('addLimit', () => {
     const f = codeFile(prisma.analysis.codeFiles, 'signals/performance/route.ts');
     const call = callAt(f, 4, 'findMany');
     const after = checkFix(PRISMA_APP, f.file, codeFrontEnd.writeFix({ kind: 'addLimit', file: f, call, limit: 500 }, prisma.reader));
-    assert.ok(after.includes("  const allTrades = await prisma.signalTrade.findMany({\n    orderBy: { entryTime: 'asc' },\n    take: 500,\n  });"), after);
+    assert.ok(after.includes("  const allTrades = await prisma.signalTrade.findMany({\n    orderBy: { entryTime: 'asc' },\n    take: MAX_ROWS,\n  });"), after);
+    assert.ok(after.includes('\n/** The most rows one query loads: set your page size. */\nconst MAX_ROWS = 500;\n'), after);
   });
 
   it('Drizzle: appends .limit() to a select chain, and limit to a relational query', () => {
     const f = codeFile(drizzle.analysis.codeFiles, 'server/storage.ts');
     const sel = callAt(f, 65, 'select');
     const after = checkFix(DRIZZLE_APP, f.file, codeFrontEnd.writeFix({ kind: 'addLimit', file: f, call: sel, limit: 100 }, drizzle.reader));
-    assert.ok(after.includes('      .orderBy(desc(aiDecisions.createdAt))\n      .limit(100);'), after);
+    assert.ok(after.includes('      .orderBy(desc(aiDecisions.createdAt))\n      .limit(MAX_ROWS);'), after);
+    assert.ok(after.includes('const MAX_ROWS = 100;'), after);
     const rel = callAt(f, 97, 'findMany');
     const after2 = checkFix(DRIZZLE_APP, f.file, codeFrontEnd.writeFix({ kind: 'addLimit', file: f, call: rel, limit: 100 }, drizzle.reader));
-    assert.ok(after2.includes('findMany({ orderBy: (s, { asc }) => [asc(s.name)], limit: 100 })'), after2);
+    assert.ok(after2.includes('findMany({ orderBy: (s, { asc }) => [asc(s.name)], limit: MAX_ROWS })'), after2);
   });
 
   it('every argument shape', () => {
     const head = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nconst where = { a: 1 };\n";
     const cases: [string, string | undefined][] = [
-      ['prisma.user.findMany()', 'prisma.user.findMany({ take: 50 })'],
-      ['prisma.user.findMany({})', 'prisma.user.findMany({ take: 50 })'],
-      ['prisma.user.findMany({ where })', 'prisma.user.findMany({ where, take: 50 })'],
-      ['prisma.user.findMany({ where, })', 'prisma.user.findMany({ where, take: 50, })'],
-      ['prisma.user.findMany(args)', 'prisma.user.findMany({ ...args, take: 50 })'],
+      ['prisma.user.findMany()', 'prisma.user.findMany({ take: MAX_ROWS })'],
+      ['prisma.user.findMany({})', 'prisma.user.findMany({ take: MAX_ROWS })'],
+      ['prisma.user.findMany({ where })', 'prisma.user.findMany({ where, take: MAX_ROWS })'],
+      ['prisma.user.findMany({ where, })', 'prisma.user.findMany({ where, take: MAX_ROWS, })'],
+      ['prisma.user.findMany(args)', 'prisma.user.findMany({ ...args, take: MAX_ROWS })'],
       ['prisma.user.findMany({ take: 10 })', undefined],
       ['prisma.user.create({ data: {} })', undefined],
     ];
@@ -290,9 +292,21 @@ describe('addLimit', () => {
       if (expected === undefined) assert.equal(edits, undefined, call);
       else {
         assert.ok(edits, call);
-        assert.equal(applyEdits(text, edits[0].edits), `${head}export const q = (args: object) => ${expected};\n`);
+        const declared = head.replace("from '@prisma/client';\n", "from '@prisma/client';\n\n/** The most rows one query loads: set your page size. */\nconst MAX_ROWS = 50;\n");
+        assert.equal(applyEdits(text, edits[0].edits), `${declared}export const q = (args: object) => ${expected};\n`);
       }
     }
+  });
+
+  it('reuses a MAX_ROWS the file already declares, and declines when the name means something else', () => {
+    const head = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n";
+    const reuse = `${head}const MAX_ROWS = 20;\nexport const q = () => prisma.user.findMany();\n`;
+    const a = analyzeText(reuse);
+    const edits = codeFrontEnd.writeFix({ kind: 'addLimit', file: a.file, call: a.file.calls[0], limit: 50 }, a.reader)!;
+    assert.equal(applyEdits(reuse, edits[0].edits), `${head}const MAX_ROWS = 20;\nexport const q = () => prisma.user.findMany({ take: MAX_ROWS });\n`);
+    const taken = `${head}export const q = (MAX_ROWS: number) => prisma.user.findMany();\n`;
+    const b = analyzeText(taken);
+    assert.equal(codeFrontEnd.writeFix({ kind: 'addLimit', file: b.file, call: b.file.calls[0], limit: 50 }, b.reader), undefined);
   });
 });
 

@@ -464,12 +464,43 @@ function useTransactionClient(file: CodeFile, call: DbCall, param: string | unde
 // addLimit
 // ---------------------------------------------------------------------------------------------
 
+/** The named cap the limit fixes write, declared once per file (after its imports). */
+export const LIMIT_CONSTANT = 'MAX_ROWS';
+
+type Replacement = { start: number; end: number; text: string };
+
+/**
+ * `MAX_ROWS`, and the declaration to add when the file has none. Undefined when the name is already taken by
+ * something else (an import, a parameter): a second meaning would be a bug, so no fix is better.
+ */
+function limitConstant(src: Source, n: number): { name: string; declare: Replacement[] } | undefined {
+  const declared = src.sf.statements.some(
+    (st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === LIMIT_CONSTANT),
+  );
+  if (declared) return { name: LIMIT_CONSTANT, declare: [] };
+  if (src.text.includes(LIMIT_CONSTANT)) return undefined;
+  // After the last top-level import; else after a directive prologue ('use server'); else at the top.
+  let at = -1;
+  for (const st of src.sf.statements) if (ts.isImportDeclaration(st) || ts.isImportEqualsDeclaration(st)) at = st.end;
+  if (at < 0) {
+    for (const st of src.sf.statements) {
+      if (ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)) at = st.end;
+      else break;
+    }
+  }
+  const declaration = `/** The most rows one query loads: set your page size. */\nconst ${LIMIT_CONSTANT} = ${n};`;
+  const text = at < 0 ? `${declaration}\n\n` : `\n\n${declaration}`;
+  return { name: LIMIT_CONSTANT, declare: [{ start: Math.max(0, at), end: Math.max(0, at), text }] };
+}
+
 function addLimit(file: CodeFile, call: DbCall, limit: number, reader: SourceReader): FileEdit[] | undefined {
   const src = load(file.file, reader);
   if (!src) return undefined;
   const node = findCall(src, call.loc);
   if (!node || !ts.isCallExpression(node)) return undefined;
   const n = Math.max(1, Math.floor(limit));
+  const constant = limitConstant(src, n);
+  if (!constant) return undefined;
   if (call.orm === 'drizzle' && call.operation === 'select') {
     if (call.chain?.includes('limit')) return undefined;
     // A chain written one call per line gets `.limit()` on a line of its own.
@@ -478,45 +509,45 @@ function addLimit(file: CodeFile, call: DbCall, limit: number, reader: SourceRea
       const gap = src.text.slice(callee.expression.end, callee.name.getStart(src.sf));
       if (gap.includes('\n')) {
         const dot = callee.expression.end + gap.indexOf('.');
-        return finish(src, [{ start: node.end, end: node.end, text: `\n${lineIndent(src.text, dot)}.limit(${n})` }]);
+        return finish(src, [...constant.declare, { start: node.end, end: node.end, text: `\n${lineIndent(src.text, dot)}.limit(${constant.name})` }]);
       }
     }
-    return finish(src, [{ start: node.end, end: node.end, text: `.limit(${n})` }]);
+    return finish(src, [...constant.declare, { start: node.end, end: node.end, text: `.limit(${constant.name})` }]);
   }
   const isPrisma = call.orm === 'prisma' && (call.operation === 'findMany' || call.operation === 'findFirst');
   const isRelational = call.orm === 'drizzle' && call.operation === 'findMany';
   if (!isPrisma && !isRelational) return undefined;
-  return addKey(src, node, isPrisma ? 'take' : 'limit', String(n));
+  return addKey(src, node, isPrisma ? 'take' : 'limit', constant.name, constant.declare);
 }
 
 /** Adds `key: value` to a call's options object, creating it when there is none. */
-function addKey(src: Source, call: ts.CallExpression, key: string, value: string): FileEdit[] | undefined {
+function addKey(src: Source, call: ts.CallExpression, key: string, value: string, extra: Replacement[] = []): FileEdit[] | undefined {
   const arg = call.arguments[0];
   if (!arg) {
-    return finish(src, [{ start: call.arguments.pos, end: call.arguments.end, text: `{ ${key}: ${value} }` }]);
+    return finish(src, [...extra, { start: call.arguments.pos, end: call.arguments.end, text: `{ ${key}: ${value} }` }]);
   }
   const obj = unwrap(arg);
   if (!ts.isObjectLiteralExpression(obj)) {
-    return finish(src, [{ start: arg.getStart(src.sf), end: arg.end, text: `{ ...${arg.getText(src.sf)}, ${key}: ${value} }` }]);
+    return finish(src, [...extra, { start: arg.getStart(src.sf), end: arg.end, text: `{ ...${arg.getText(src.sf)}, ${key}: ${value} }` }]);
   }
   if (obj.properties.some((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === key)) return undefined;
   const props = obj.properties;
-  if (!props.length) return finish(src, [{ start: obj.getStart(src.sf), end: obj.end, text: `{ ${key}: ${value} }` }]);
+  if (!props.length) return finish(src, [...extra, { start: obj.getStart(src.sf), end: obj.end, text: `{ ${key}: ${value} }` }]);
   const lastProp = props[props.length - 1];
   const multiline = src.text.slice(obj.getStart(src.sf), obj.end).includes('\n');
   if (multiline) {
     const indent = lineIndent(src.text, lastProp.getStart(src.sf));
     if (props.hasTrailingComma) {
       const comma = src.text.indexOf(',', lastProp.end);
-      return finish(src, [{ start: comma + 1, end: comma + 1, text: `\n${indent}${key}: ${value},` }]);
+      return finish(src, [...extra, { start: comma + 1, end: comma + 1, text: `\n${indent}${key}: ${value},` }]);
     }
-    return finish(src, [{ start: lastProp.end, end: lastProp.end, text: `,\n${indent}${key}: ${value}` }]);
+    return finish(src, [...extra, { start: lastProp.end, end: lastProp.end, text: `,\n${indent}${key}: ${value}` }]);
   }
   if (props.hasTrailingComma) {
     const comma = src.text.indexOf(',', lastProp.end);
-    return finish(src, [{ start: comma + 1, end: comma + 1, text: ` ${key}: ${value},` }]);
+    return finish(src, [...extra, { start: comma + 1, end: comma + 1, text: ` ${key}: ${value},` }]);
   }
-  return finish(src, [{ start: lastProp.end, end: lastProp.end, text: `, ${key}: ${value}` }]);
+  return finish(src, [...extra, { start: lastProp.end, end: lastProp.end, text: `, ${key}: ${value}` }]);
 }
 
 // ---------------------------------------------------------------------------------------------
