@@ -78,6 +78,11 @@ export interface RuleMeta {
   description: string;
   /** The fix safety of the rule's best fix, or undefined when there is no fix. */
   fix?: FixSafety;
+  /**
+   * `file`: the rule judges each code file on its own (its findings for a file depend only on that file's facts
+   * and the databases), so the engine may run it file by file and reuse the results of unchanged files.
+   */
+  scope?: 'file';
 }
 
 export interface RuleContext {

@@ -8,6 +8,8 @@ export const deleteWithoutWhere: Rule = {
     category: 'queries',
     defaultSeverity: 'warning',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'A delete or update of many rows without a where clause: it touches every row of the table.',
   },
   check(context) {

@@ -7,6 +7,8 @@ export const filterInMemory: Rule = {
     category: 'queries',
     defaultSeverity: 'info',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: "A query's result filtered in JavaScript on columns the query itself could filter.",
   },
   check(context) {

@@ -24,6 +24,8 @@ export const queryInLoop: Rule = {
     category: 'queries',
     defaultSeverity: 'warning',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'A query awaited once per loop iteration (N+1 queries).',
     fix: 'unsafe',
   },

@@ -7,6 +7,8 @@ export const swallowedDbError: Rule = {
     category: 'queries',
     defaultSeverity: 'warning',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'A database write inside a try whose catch only logs the error and carries on.',
   },
   check(context) {

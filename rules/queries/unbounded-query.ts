@@ -14,6 +14,8 @@ export const unboundedQuery: Rule = {
     category: 'queries',
     defaultSeverity: 'info',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'A query that can return every row of a table (findMany without take, select without limit).',
     fix: 'unsafe',
   },

@@ -7,6 +7,8 @@ export const clientOutsideTransaction: Rule = {
     category: 'transactions',
     defaultSeverity: 'error',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'A query inside a transaction callback that uses the outer client instead of the transaction client.',
     fix: 'safe',
   },

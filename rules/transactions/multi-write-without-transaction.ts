@@ -34,6 +34,8 @@ export const multiWriteWithoutTransaction: Rule = {
     category: 'transactions',
     defaultSeverity: 'warning',
     languages: ['code'],
+    // Judges each code file on its own: the engine reuses its findings for unchanged files.
+    scope: 'file',
     description: 'Two or more writes in one function that are not inside one transaction.',
     fix: 'unsafe',
   },

@@ -45,8 +45,17 @@ export interface EngineOptions {
   cache?: RuleCache;
 }
 
-/** Per rule: the inputs it judged (by identity), its severity, and its findings before suppression. */
-export type RuleCache = Map<string, { inputs: readonly unknown[]; severity: SeveritySetting; findings: Finding[] }>;
+interface CachedRun {
+  inputs: readonly unknown[];
+  severity: SeveritySetting;
+  findings: Finding[];
+}
+
+/**
+ * Per rule: the inputs it judged (by identity), its severity, and its findings before suppression; for a
+ * file-scoped rule, the same per code file.
+ */
+export type RuleCache = Map<string, CachedRun>;
 
 /** What a rule reads: schema rules read the databases; code rules also read the code facts. */
 function inputsOf(rule: Rule, input: EngineInput): readonly unknown[] {
@@ -72,20 +81,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   const databaseFor = (orm: 'prisma' | 'drizzle'): Database | undefined =>
     input.databases.find((d) => d.language === orm) ?? input.databases.find((d) => d.language === 'sql');
 
-  for (const rule of options.rules) {
-    const severity = severityOf(rule, options.severities);
-    if (severity === 'off') continue;
-    const inputs = options.cache ? inputsOf(rule, input) : [];
-    const cached = options.cache?.get(rule.meta.id);
-    if (cached && cached.severity === severity && sameInputs(cached.inputs, inputs)) {
-      findings.push(...cached.findings);
-      continue;
-    }
-    const before = findings.length;
+  const check = (rule: Rule, severity: SeveritySetting, codeFiles: readonly CodeFile[]): Finding[] => {
     const reports: ReportInput[] = [];
     const context: RuleContext = {
       databases: input.databases,
-      codeFiles: input.codeFiles,
+      codeFiles,
       databaseFor,
       report: (r) => reports.push(r),
     };
@@ -93,21 +93,40 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       rule.check(context);
     } catch (error) {
       options.onError?.(`rule ${rule.meta.id} failed; its findings are skipped`, error);
-      continue;
+      return [];
     }
-    for (const report of reports) {
-      findings.push({
-        rule: rule.meta.id,
-        category: rule.meta.category,
-        severity,
-        file: report.loc.file,
-        range: report.loc.range,
-        message: report.message,
-        fixes: resolveFixes(rule, report, options),
-        related: report.related ?? [],
-      });
+    return reports.map((report) => ({
+      rule: rule.meta.id,
+      category: rule.meta.category,
+      severity: severity as Severity,
+      file: report.loc.file,
+      range: report.loc.range,
+      message: report.message,
+      fixes: resolveFixes(rule, report, options),
+      related: report.related ?? [],
+    }));
+  };
+  /** Runs a rule, or reuses its cached findings when the same input objects were judged at the same severity. */
+  const cached = (key: string, inputs: readonly unknown[], severity: SeveritySetting, run: () => Finding[]): Finding[] => {
+    const hit = options.cache?.get(key);
+    if (hit && hit.severity === severity && sameInputs(hit.inputs, inputs)) return hit.findings;
+    const result = run();
+    options.cache?.set(key, { inputs, severity, findings: result });
+    return result;
+  };
+
+  for (const rule of options.rules) {
+    const severity = severityOf(rule, options.severities);
+    if (severity === 'off') continue;
+    if (!options.cache) {
+      findings.push(...check(rule, severity, input.codeFiles));
+    } else if (rule.meta.scope === 'file') {
+      for (const file of input.codeFiles) {
+        findings.push(...cached(`${rule.meta.id}\0${file.file}`, [...input.databases, file], severity, () => check(rule, severity, [file])));
+      }
+    } else {
+      findings.push(...cached(rule.meta.id, inputsOf(rule, input), severity, () => check(rule, severity, input.codeFiles)));
     }
-    options.cache?.set(rule.meta.id, { inputs, severity, findings: findings.slice(before) });
   }
 
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));

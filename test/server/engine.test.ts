@@ -83,4 +83,29 @@ describe('engine', () => {
     assert.equal(s.targetLine, 2, 'a trailing comment applies to its own line');
     assert.equal(parseIgnoreComment('// just a comment', loc(1)), undefined);
   });
+
+  it('reuses a file-scoped rule\'s findings for code files that did not change, and re-judges the changed one', () => {
+    const seen: string[] = [];
+    const perFile: Rule = {
+      meta: { id: 'per-file-rule', category: 'queries', defaultSeverity: 'info', languages: ['code'], description: 'd', scope: 'file' },
+      check(ctx) {
+        for (const f of ctx.codeFiles) {
+          seen.push(f.file);
+          ctx.report({ message: `calls: ${f.calls.length}`, loc: { file: f.file, range: loc(0).range } });
+        }
+      },
+    };
+    const a = { file: '/ws/a.ts', calls: [], transactions: [], writingCalls: [] };
+    const b = { file: '/ws/b.ts', calls: [], transactions: [], writingCalls: [] };
+    const cache = new Map();
+    const first = runRules({ databases: [db], codeFiles: [a, b], suppressions: [] }, { rules: [perFile], writeFix, cache });
+    assert.deepEqual(seen, ['/ws/a.ts', '/ws/b.ts']);
+    const b2 = { ...b, calls: [{} as any] };
+    const second = runRules({ databases: [db], codeFiles: [a, b2], suppressions: [] }, { rules: [perFile], writeFix, cache });
+    assert.deepEqual(seen, ['/ws/a.ts', '/ws/b.ts', '/ws/b.ts'], 'only the changed file is judged again');
+    assert.deepEqual(first.findings.map((f) => f.message), ['calls: 0', 'calls: 0']);
+    assert.deepEqual(second.findings.map((f) => f.message), ['calls: 0', 'calls: 1']);
+    runRules({ databases: [db], codeFiles: [a, b2], suppressions: [] }, { rules: [perFile], writeFix, cache, severities: { 'per-file-rule': 'error' } });
+    assert.equal(seen.length, 5, 'a new severity re-judges every file');
+  });
 });

@@ -171,6 +171,8 @@ interface FileEntry {
  */
 export class CodeAnalyzer {
   private entries = new Map<string, FileEntry>();
+  /** The CodeFile objects of the last run, reused when their facts are the same objects. */
+  private lastCodeFiles = new Map<string, CodeFile>();
   /** The file list of the last run. */
   private lastFiles: readonly string[] = [];
   /** The tsconfig/jsconfig texts the kept import resolutions read (undefined: the file did not exist). */
@@ -300,10 +302,23 @@ export class CodeAnalyzer {
       const otherAwaits = f.awaits
         .filter((a) => writeFunctions.has(locKey(a.await.functionLoc)) && !a.candidates.some((i) => resolved[i]))
         .map((a) => a.await);
-      codeFiles.push({ file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
+      // The same CodeFile object as last time when nothing in it changed: rules cache their results per file by identity.
+      const prev = this.lastCodeFiles.get(f.file);
+      const unchanged =
+        prev !== undefined &&
+        prev.calls === f.calls &&
+        prev.transactions === f.transactions &&
+        sameItems(prev.writingCalls, writingCalls) &&
+        sameItems(prev.otherAwaits ?? [], otherAwaits);
+      codeFiles.push(unchanged ? prev : { file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
     }
+    this.lastCodeFiles = new Map(codeFiles.map((c) => [c.file, c]));
     return { codeFiles, diagnostics, suppressions };
   }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
