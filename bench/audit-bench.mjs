@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFil
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
-import { BENCH_DIR, bundleDir, fmtMB, fmtMs, fmtRatio, fmtSpread, LspClient, median, OUT_DIR, ourServerCommand, prepareBundles, procMemory, REPO, round, sleep, summarize } from './lib.mjs';
+import { BENCH_DIR, bundleDir, fmtMB, fmtMs, fmtRatio, fmtSpread, LspClient, median, OUT_DIR, ourServerCommand, prepareBundles, procMemory, REPO, optionOf, round, sleep, summarize } from './lib.mjs';
 
 /** Runs a process to completion; resolves with wall time, stdout, stderr, exit code. */
 function run(command, args, { env = {}, timeoutMs = 600000 } = {}) {
@@ -275,10 +275,7 @@ export function auditMarkdown(r) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const opt = (name) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const opt = (name) => optionOf(args, name);
   const quick = args.includes('--quick');
   const r = await runAuditBench({
     preset: quick ? 'quick' : 'full',

@@ -305,3 +305,9 @@ export function prismaServerCommand() {
 export function ourServerCommand() {
   return { command: process.execPath, args: [join(bundleDir, 'server.js'), '--stdio'] };
 }
+
+/** `--name value` from a command line, or undefined. */
+export function optionOf(args, name) {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}

@@ -9,14 +9,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyEdit, generatePrismaSchema, SIZES } from './generate-prisma.mjs';
-import { prepareBundles, fileUri, fmtMs, fmtRatio, fmtSpread, LspClient, median, OUT_DIR, ourServerCommand, prismaServerCommand, procMemory, round, sleep, summarize } from './lib.mjs';
+import { prepareBundles, fileUri, fmtMs, fmtRatio, fmtSpread, LspClient, median, OUT_DIR, ourServerCommand, prismaServerCommand, procMemory, optionOf, round, sleep, summarize } from './lib.mjs';
 
-/** The debounce our server ships with (server/src/session.ts); reported as the share of edit latency that is waiting. */
-export const SHIPPED_DEBOUNCE_MS = 120;
+/**
+ * The debounce our server ships with (server/src/session.ts): none, it starts a review as soon as it is idle and
+ * coalesces changes while one runs.
+ */
+export const SHIPPED_DEBOUNCE_MS = 0;
 
 /**
  * Processes and edits per size in a full run (flags override them). The big schemas take seconds per review, so
- * they get fewer processes; at 5,000 models the shipped-debounce rows are left out (120 ms in a multi-second edit)
+ * they get fewer processes; at 5,000 models the shipped rows are left out (the same as debounce 0 since reviews start when idle)
  * unless --servers names them.
  */
 export const SIZE_PLAN = {
@@ -225,7 +228,7 @@ function lspTargets(results) {
 export function lspMarkdown(results) {
   const lines = [];
   lines.push(`### LSP: open → first diagnostics and edit → diagnostics`, '');
-  lines.push(`Fresh server processes per server and size (small, calcom: ${SIZE_PLAN.small.runs} × ${SIZE_PLAN.small.edits} edits; fewer on the big schemas, shown as processes×edits), one-character edits (a comment or a field name, typed then deleted). Median over processes (p25–p75). Our server debounces ${results.shippedDebounceMs} ms after a change as shipped; the “debounce 0” rows set \`SCHEMA_REVIEW_DEBOUNCE_MS=0\` (engine only).`, '');
+  lines.push(`Fresh server processes per server and size (small, calcom: ${SIZE_PLAN.small.runs} × ${SIZE_PLAN.small.edits} edits; fewer on the big schemas, shown as processes×edits), one-character edits (a comment or a field name, typed then deleted). Median over processes (p25–p75). Our server starts a review as soon as it is idle (shipped debounce: ${results.shippedDebounceMs} ms); the “debounce 0” rows set \`SCHEMA_REVIEW_DEBOUNCE_MS=0\` explicitly.`, '');
   lines.push(`| size | server | open → diagnostics | edit → diagnostics | open ratio | edit ratio | HWM |`, `|---|---|---|---|---|---|---|`);
   for (const [size, e] of Object.entries(results.sizes)) {
     for (const s of Object.keys(e.servers)) {
@@ -239,10 +242,7 @@ export function lspMarkdown(results) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const opt = (name) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const opt = (name) => optionOf(args, name);
   const quick = args.includes('--quick');
   const results = await runLspBench({
     sizes: opt('--sizes')?.split(',') ?? (quick ? ['small', 'calcom'] : undefined),

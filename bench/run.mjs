@@ -13,14 +13,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { auditMarkdown, auditTargets, runAuditBench } from './audit-bench.mjs';
-import { fmtMs, fmtRatio, OUT_DIR, REPO } from './lib.mjs';
+import { fmtMs, fmtRatio, optionOf, OUT_DIR, REPO } from './lib.mjs';
 import { lspMarkdown, runLspBench } from './lsp-bench.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const opt = (name) => optionOf(args, name);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(readHelp());
   process.exit(0);

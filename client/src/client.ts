@@ -13,18 +13,15 @@ import {
   TransportKind,
   type DocumentSelector,
 } from 'vscode-languageclient/node';
-import type { ServerStatus } from '../../server/src/protocol';
+import { AuditRequest, StatusNotification, type ServerStatus } from '../../server/src/protocol';
 
 /** The settings section the server pulls with `workspace/configuration`; also the prefix of `trace.server`. */
 export const configurationSection = 'schemaReview';
 
-/**
- * Method names of server/src/protocol.ts, repeated here (with type-only imports) so that the client bundle
- * does not pull the protocol module's runtime and its second copy of vscode-languageserver-protocol.
- */
+/** The custom messages (server/src/protocol.ts, which shares vscode-languageclient's protocol package). */
 export const Methods = {
-  status: 'schemaReview/status',
-  audit: 'schemaReview/audit',
+  status: StatusNotification.method,
+  audit: AuditRequest.method,
 } as const;
 
 /** Languages the server reviews. TS/JS are reviewed only for their Prisma/Drizzle calls. */

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Severity } from '../../rules/types';
 import { collectFixAll, applyTextEdits } from './fixes';
 import { DiskReader, toPosix } from './project/files';
-import { buildJsonReport, mergeJsonReports, TOOL_VERSION, type JsonReport } from './report/model';
+import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
 import { formatMarkdown } from './report/markdown';
@@ -199,7 +199,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     reports.push(buildJsonReport(result));
   }
 
-  const report = reports.length === 1 ? reports[0] : mergeJsonReports(toPosix(io.cwd), reports);
+  const report = combineReports(toPosix(io.cwd), reports);
   let text: string;
   switch (args.format) {
     case 'json':

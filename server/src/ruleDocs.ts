@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleById } from '../../rules';
+import { ruleDocPath as docPathOf } from '../../rules/docs';
 
 /** Public location of the sources (package.json `repository`). */
 export const DOCS_BASE = 'https://github.com/schema-review/schema-review/blob/main/';
@@ -13,7 +14,7 @@ export const DOCS_BASE = 'https://github.com/schema-review/schema-review/blob/ma
 /** Repository-relative path of a rule's doc, e.g. `rules/indexes/unindexed-foreign-key.md`. */
 export function ruleDocPath(ruleId: string): string | undefined {
   const rule = ruleById(ruleId);
-  return rule ? `rules/${rule.meta.category}/${rule.meta.id}.md` : undefined;
+  return rule ? docPathOf(rule.meta) : undefined;
 }
 
 /** The public URL of a rule's doc (or of the docs index when `ruleId` is undefined). */

@@ -21,7 +21,7 @@ import { StatusNotification, type AuditResult, type FixAllWorkspaceResult, type 
 import { collectFixAll, fixForFixAll } from './fixes';
 import { toWorkspaceEdit } from './codeActions';
 import { formatSarif } from './report/sarif';
-import { buildJsonReport, mergeJsonReports } from './report/model';
+import { buildJsonReport, combineReports } from './report/model';
 import { areaSummaries, formatMarkdown, SCORE_FORMULA } from './report/markdown';
 import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
@@ -108,7 +108,13 @@ export class Session {
     return s;
   }
 
-  docUri = (rule: string): string | undefined => localRuleDocUri(rule, this.options.extensionRoot) ?? ruleDocUrl(rule);
+  /** Rule doc links, computed once per rule: every review of every keystroke links each finding. */
+  private readonly docUris = new Map<string, string | undefined>();
+
+  docUri = (rule: string): string | undefined => {
+    if (!this.docUris.has(rule)) this.docUris.set(rule, localRuleDocUri(rule, this.options.extensionRoot) ?? ruleDocUrl(rule));
+    return this.docUris.get(rule);
+  };
 
   findingsOf(file: string): readonly Finding[] {
     return this.findingsByFile.get(file) ?? [];
@@ -338,7 +344,7 @@ export class Session {
         break;
       }
     }
-    const report = reports.length === 1 ? reports[0] : mergeJsonReports(roots[0] ?? '/', reports);
+    const report = combineReports(roots[0] ?? '/', reports);
     const durationMs = Math.round(performance.now() - started);
     const markdown = formatMarkdown(report, {
       title: `Database audit — ${roots.map((r) => path.basename(r)).join(', ') || 'workspace'}`,
@@ -377,7 +383,7 @@ export class Session {
   exportReport(format: 'markdown' | 'sarif' | 'json'): { text: string; suggestedName: string } {
     const reports = [...this.roots.values()].filter((s) => s.last).map((s) => buildJsonReport(s.last!));
     if (!reports.length) throw new Error('No audit to export yet: run "Audit workspace database" first.');
-    const report = reports.length === 1 ? reports[0] : mergeJsonReports(this.folders[0] ?? reports[0].root, reports);
+    const report = combineReports(this.folders[0] ?? reports[0].root, reports);
     const name = path.basename(report.root) || 'workspace';
     if (format === 'sarif') return { text: formatSarif(report), suggestedName: `${name}-schema-review.sarif` };
     if (format === 'json') return { text: JSON.stringify(report, null, 2) + '\n', suggestedName: `${name}-schema-review.json` };

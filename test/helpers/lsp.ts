@@ -8,11 +8,15 @@ import {
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
+  type CodeAction,
   type Diagnostic,
   type ProtocolConnection,
+  type TextDocumentEdit,
+  type TextEdit,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { applyTextEdits } from '../../server/src/fixes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,6 +28,13 @@ export interface TestServer {
   /** Resolves with the next diagnostics for `uri` that satisfy `predicate`. */
   waitForDiagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   stop(): Promise<void>;
+}
+
+/** Applies the edits a code action makes to one document; `touched` says whether it edits that document at all. */
+export function applyActionEdits(action: CodeAction, uri: string, text: string): { text: string; touched: boolean } {
+  const changes = (action.edit?.documentChanges ?? []) as TextDocumentEdit[];
+  const mine = changes.filter((c) => 'textDocument' in c && c.textDocument.uri === uri);
+  return { text: applyTextEdits(text, mine.flatMap((c) => c.edits as TextEdit[])), touched: mine.length > 0 };
 }
 
 export function uriOf(file: string): string {

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, CreateFile, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
-import { applyTextEdits } from '../../server/src/fixes';
-import { startServer, uriOf, type TestServer } from '../helpers/lsp';
+import { applyActionEdits, startServer, uriOf, type TestServer } from '../helpers/lsp';
 import { copyFixture, lineOf } from '../helpers/workspace';
 
 const ours = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'schema-review');
@@ -29,9 +28,7 @@ async function actionsFor(server: TestServer, file: string, d: Diagnostic): Prom
 }
 
 function edited(action: CodeAction, file: string, text: string): string {
-  const changes = (action.edit?.documentChanges ?? []) as TextDocumentEdit[];
-  const mine = changes.filter((c) => 'textDocument' in c && c.textDocument.uri === uriOf(file));
-  return applyTextEdits(text, mine.flatMap((c) => c.edits as { range: any; newText: string }[]));
+  return applyActionEdits(action, uriOf(file), text).text;
 }
 
 describe('language server over stdio: Drizzle schema and code', () => {

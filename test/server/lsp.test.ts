@@ -7,18 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkDoneProgress, type CodeAction, type Diagnostic, type Hover, type TextDocumentEdit } from 'vscode-languageserver-protocol';
-import { applyTextEdits } from '../../server/src/fixes';
-import { startServer, uriOf, type TestServer } from '../helpers/lsp';
+import { WorkDoneProgress, type CodeAction, type Diagnostic, type Hover } from 'vscode-languageserver-protocol';
+import { applyActionEdits, startServer, uriOf, type TestServer } from '../helpers/lsp';
 import { copyFixture, lineOf } from '../helpers/workspace';
 
 const ours = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'schema-review');
 
 function editedText(action: CodeAction, uri: string, text: string): string {
-  const changes = (action.edit?.documentChanges ?? []) as TextDocumentEdit[];
-  const mine = changes.filter((c) => 'textDocument' in c && c.textDocument.uri === uri);
-  assert.ok(mine.length > 0, `action "${action.title}" edits ${uri}`);
-  return applyTextEdits(text, mine.flatMap((c) => c.edits as { range: any; newText: string }[]));
+  const result = applyActionEdits(action, uri, text);
+  assert.ok(result.touched, `action "${action.title}" edits ${uri}`);
+  return result.text;
 }
 
 describe('language server over stdio', () => {

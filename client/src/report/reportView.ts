@@ -6,7 +6,14 @@
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { AuditResult, ExportReportParams, FixAllWorkspaceParams, FixAllWorkspaceResult } from '../../../server/src/protocol';
+import {
+  ExportReportRequest,
+  FixAllWorkspaceRequest,
+  type AuditResult,
+  type ExportReportParams,
+  type FixAllWorkspaceParams,
+  type FixAllWorkspaceResult,
+} from '../../../server/src/protocol';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from './messages';
 import { renderReport, reportOf, reportTotals, type ReportTotals } from './render';
 
@@ -21,8 +28,8 @@ export interface ReportDeps {
 }
 
 // Method names of server/src/protocol.ts, repeated so the client bundle does not pull the protocol's runtime.
-const FIX_ALL_WORKSPACE = 'schemaReview/fixAllWorkspace';
-const EXPORT_REPORT = 'schemaReview/exportReport';
+const FIX_ALL_WORKSPACE = FixAllWorkspaceRequest.method;
+const EXPORT_REPORT = ExportReportRequest.method;
 const SHOW_RULE_DOC = 'schemaReview.showRuleDoc';
 
 export class AuditReportPanel {

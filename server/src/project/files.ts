@@ -33,7 +33,17 @@ const SKIPPED_DIRS = new Set([
 
 export const REVIEWED_EXTENSIONS = new Set(['.prisma', '.sql', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** Files that are not reviewed themselves but that discovery reads (configs). */
-const CONFIG_FILES = new Set(['package.json', 'migration_lock.toml', 'schema-review.json', 'tsconfig.json', '_journal.json']);
+const PROJECT_CONFIG_FILES = new Set(['package.json', 'migration_lock.toml', 'tsconfig.json', '_journal.json', 'prisma.config.ts']);
+
+/** A file the front-ends read to group and understand a project (by its name): versions, dialects, schema paths. */
+export function isProjectConfig(name: string): boolean {
+  return PROJECT_CONFIG_FILES.has(name) || name.startsWith('drizzle.config.');
+}
+
+/** Files listed although not reviewed: the project configs and our own config file. */
+function isListedConfig(name: string): boolean {
+  return isProjectConfig(name) || name === 'schema-review.json';
+}
 
 export interface ListOptions {
   /** Extra folder or file globs to skip (simple `*`/`**`/`{a,b}` globs relative to the root). */
@@ -105,8 +115,9 @@ export function listWorkspaceFiles(root: string, options: ListOptions = {}): str
       } else if (isFile) {
         const ext = path.extname(entry.name).toLowerCase();
         if (entry.name.endsWith('.d.ts')) continue;
-        if (!REVIEWED_EXTENSIONS.has(ext) && !CONFIG_FILES.has(entry.name) && !/^drizzle\.config\./.test(entry.name) && entry.name !== 'prisma.config.ts') continue;
-        if (include.length && !include.some((re) => re.test(rel)) && !CONFIG_FILES.has(entry.name)) continue;
+        const config = isListedConfig(entry.name);
+        if (!REVIEWED_EXTENSIONS.has(ext) && !config) continue;
+        if (include.length && !include.some((re) => re.test(rel)) && !config) continue;
         out.push(full);
       }
     }

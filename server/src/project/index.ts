@@ -8,6 +8,7 @@
  */
 import type { CodeFile, Database, Dialect, Language } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
+import { isProjectConfig } from './files';
 import type { Analysis, FileEdit, LanguageFrontEnd, SourceDiagnostic, SourceReader, Suppression, Unit } from '../languages/types';
 
 export interface ProjectAnalysis {
@@ -59,7 +60,7 @@ export class Project {
   discover(files: readonly string[], reader: SourceReader): Unit[] {
     const units: Unit[] = [];
     for (const fe of this.frontEnds) {
-      const candidates = files.filter((f) => fe.extensions.some((ext) => f.endsWith(ext)) || isConfigFile(f));
+      const candidates = files.filter((f) => fe.extensions.some((ext) => f.endsWith(ext)) || isProjectConfig(f.slice(f.lastIndexOf('/') + 1)));
       try {
         units.push(...fe.discover(candidates, reader));
       } catch (error) {
@@ -206,16 +207,4 @@ function sameTexts(a: readonly (string | undefined)[], b: readonly (string | und
 /** Code facts depend on which schemas and tables exist, not on their details: edits inside a model keep code cached. */
 function dependencyKey(databases: readonly Database[] | undefined): string | undefined {
   return databases?.map((d) => `${d.id}:${d.dialect}:${d.tables.map((t) => t.name).join(',')}`).join(';');
-}
-
-function isConfigFile(file: string): boolean {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  return (
-    name === 'package.json' ||
-    name === 'migration_lock.toml' ||
-    name === 'tsconfig.json' ||
-    name === '_journal.json' ||
-    name === 'prisma.config.ts' ||
-    name.startsWith('drizzle.config.')
-  );
 }

@@ -108,6 +108,11 @@ export function buildJsonReport(result: ReviewResult): JsonReport {
   };
 }
 
+/** The report of one root as it is, or the reports of several merged under `root`. */
+export function combineReports(root: string, reports: JsonReport[]): JsonReport {
+  return reports.length === 1 ? reports[0] : mergeJsonReports(root, reports);
+}
+
 /** Merges the reports of several roots into one (paths made relative to `root`). */
 export function mergeJsonReports(root: string, reports: JsonReport[]): JsonReport {
   const rebase = (r: JsonReport, p: string) => relativePath(root, path.join(r.root, p));
