@@ -28,6 +28,9 @@ import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 
 /** Extra pause before a review starts (none by default: reviews coalesce while one runs). */
+/** How long a review runs before the status item says "busy". */
+const BUSY_STATUS_DELAY_MS = 250;
+
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
   return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== '' && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== undefined ? fromEnv : 0;
@@ -70,6 +73,7 @@ export class Session {
   /** Files whose diagnostics stay visible when closed (after an audit). */
   private audited = new Set<string>();
   private status: ServerStatus = { state: 'starting', filesReviewed: 0 };
+  private statusSent = false;
 
   constructor(
     private readonly connection: Connection,
@@ -257,7 +261,15 @@ export class Session {
       this.applyResult(s, undefined);
       return undefined;
     }
-    this.setStatus({ state: 'busy', message: `reviewing ${path.basename(root)}` });
+    // The status shows "busy" only for a review that takes a noticeable time (an audit, a big workspace): a
+    // review after a keystroke ends in a few milliseconds, and flashing the status on each one is noise.
+    const busyMessage = `reviewing ${path.basename(root)}`;
+    let busyTimer: NodeJS.Timeout | undefined;
+    if (opts.audit) this.setStatus({ state: 'busy', message: busyMessage });
+    else {
+      busyTimer = setTimeout(() => this.setStatus({ state: 'busy', message: busyMessage }), BUSY_STATUS_DELAY_MS);
+      busyTimer.unref?.();
+    }
     const ticket = ++s.sequence;
     const result = await s.reviewer.reviewAsync({
       settings,
@@ -266,6 +278,7 @@ export class Session {
       isCancelled: () => opts.token?.isCancellationRequested ?? false,
       onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),
     });
+    clearTimeout(busyTimer);
     // A newer review started while this one ran: its result wins, this one is dropped.
     if (ticket !== s.sequence && !opts.audit) return result;
     // A cancelled audit reached only some units: keep what the Problems panel showed before.
@@ -392,8 +405,13 @@ export class Session {
 
   // ------------------------------------------------------------------ status
 
+  /** Sends the status when it changed (a quick review that never showed "busy" sends nothing). */
   setStatus(patch: Partial<ServerStatus>): void {
-    this.status = { ...this.status, ...patch };
+    const next = { ...this.status, ...patch };
+    const keys = new Set([...Object.keys(this.status), ...Object.keys(next)]) as Set<keyof ServerStatus>;
+    if (this.statusSent && [...keys].every((k) => this.status[k] === next[k])) return;
+    this.status = next;
+    this.statusSent = true;
     void this.connection.sendNotification(StatusNotification.type, this.status);
   }
 }
