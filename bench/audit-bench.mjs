@@ -257,6 +257,11 @@ export function auditMarkdown(r) {
       L.push(`| ${name} | ${l.units} / ${l.files} | ${fmtMs(l.reviewMs)} | ${fmtMs(l.discoverMs)} | ${fmtMs(l.analyzeMs)} | ${fmtMs(l.rulesMs)} | ${l.bareMs === null ? '—' : `${fmtMs(l.bareMs)} (${l.bareFiles} files)`} | ${fmtRatio(l.ratio)}${l.ratioToUnitFiles ? ` (${fmtRatio(l.ratioToUnitFiles)} vs the ${l.files} analyzed files)` : ''} | ${fmtRatio(l.modelRatio)} | ${target[name] ?? ''} |`);
     }
     L.push('');
+    L.push('Every repetition reads fresh, distinct texts (cold: no cache keyed on a text answers), fix texts included.');
+    for (const [name, l] of Object.entries(r.lang.languages)) {
+      if (l.scoped) L.push(`- ${name}: measured on its own ${l.poolFiles} files (its units' files and the project configs discovery reads); finding them in the whole workspace took ${fmtMs(l.workspaceDiscoverMs)} (cold, once). ${l.findings} findings, ${l.fixes} fixes.`);
+    }
+    L.push('');
     for (const e of r.lang.errors ?? []) L.push(`- error: ${e.split('\n')[0]}`);
   }
   if (r.server) {
