@@ -179,13 +179,15 @@ export class DiskReader implements SourceReader {
   ) {}
 
   read(file: string): string | undefined {
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(file);
+      // A missing file is a common answer (a lock file or journal that says what a folder is): without
+      // the exception it costs a plain stat (~1 µs), not a thrown error (~5-10 µs).
+      st = fs.statSync(file, { throwIfNoEntry: false });
     } catch {
       return undefined;
     }
-    if (!st.isFile()) return undefined;
+    if (!st || !st.isFile()) return undefined;
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.text;
     let text: string | undefined;

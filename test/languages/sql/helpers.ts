@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import * as pg from 'libpg-query';
 import type { Database } from '../../../rules/model';
 import type { Analysis, FileEdit, SourceReader, Unit } from '../../../server/src/languages/types';
 import { loadSqlParser, sqlFrontEnd } from '../../../server/src/languages/sql';
@@ -34,7 +35,8 @@ export function memoryReader(overlay: Map<string, string> = new Map()): SourceRe
 }
 
 export async function ready(): Promise<void> {
-  await loadSqlParser();
+  // The front-end has its own binding to the parser's wasm; tests also check SQL with the package's parseSync.
+  await Promise.all([loadSqlParser(), pg.loadModule()]);
 }
 
 export function unitsOf(fixture: string, reader = memoryReader()): Unit[] {

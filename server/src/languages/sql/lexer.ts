@@ -49,12 +49,15 @@ function isSpace(c: number): boolean {
   return c === C_SPACE || c === C_TAB || c === C_LF || c === C_CR || c === 12 || c === 11;
 }
 
-/** Reads one token at `i` (which must not be whitespace). Returns its end. */
-function tokenAt(text: string, i: number, end: number, flavor: SqlFlavor): { kind: TokenKind; end: number } {
+/** The kind of the token `scanAt` read last (scanning allocates nothing per token). */
+let scanned: TokenKind = 'punct';
+
+/** Reads one token at `i` (which must not be whitespace): returns its end and sets `scanned` to its kind. */
+function scanAt(text: string, i: number, end: number, flavor: SqlFlavor): number {
   const c = text.charCodeAt(i);
   const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
-  if (c === C_MINUS && n === C_MINUS) return { kind: 'comment', end: lineEnd(text, i, end) };
-  if (c === C_HASH && flavor === 'mysql') return { kind: 'comment', end: lineEnd(text, i, end) };
+  if (c === C_MINUS && n === C_MINUS) return scan('comment', lineEnd(text, i, end));
+  if (c === C_HASH && flavor === 'mysql') return scan('comment', lineEnd(text, i, end));
   if (c === C_SLASH && n === C_STAR) {
     // Postgres block comments nest; MySQL/SQLite ones do not.
     let depth = 1;
@@ -70,39 +73,39 @@ function tokenAt(text: string, i: number, end: number, flavor: SqlFlavor): { kin
         j += 2;
       } else j++;
     }
-    return { kind: 'comment', end: j };
+    return scan('comment', j);
   }
   if (c === C_QUOTE) {
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     const backslashes = flavor === 'mysql' || ((prev === 69 || prev === 101) && !(i > 1 && isWordPart(text.charCodeAt(i - 2))));
-    return { kind: 'string', end: quotedEnd(text, i, end, C_QUOTE, backslashes) };
+    return scan('string', quotedEnd(text, i, end, C_QUOTE, backslashes));
   }
-  if (c === C_DQUOTE) return { kind: flavor === 'mysql' ? 'string' : 'quoted', end: quotedEnd(text, i, end, C_DQUOTE, flavor === 'mysql') };
-  if (c === C_BACKTICK) return { kind: 'quoted', end: quotedEnd(text, i, end, C_BACKTICK, false) };
+  if (c === C_DQUOTE) return scan(flavor === 'mysql' ? 'string' : 'quoted', quotedEnd(text, i, end, C_DQUOTE, flavor === 'mysql'));
+  if (c === C_BACKTICK) return scan('quoted', quotedEnd(text, i, end, C_BACKTICK, false));
   if (c === C_LBRACKET && flavor === 'sqlite') {
     let j = i + 1;
     while (j < end && text.charCodeAt(j) !== C_RBRACKET) j++;
-    return { kind: 'quoted', end: Math.min(end, j + 1) };
+    return scan('quoted', Math.min(end, j + 1));
   }
   if (c === C_DOLLAR && flavor === 'postgresql') {
     // $tag$ … $tag$ or a $1 parameter.
     let j = i + 1;
     if (j < end && text.charCodeAt(j) >= C_D0 && text.charCodeAt(j) <= C_D9) {
       while (j < end && text.charCodeAt(j) >= C_D0 && text.charCodeAt(j) <= C_D9) j++;
-      return { kind: 'param', end: j };
+      return scan('param', j);
     }
     while (j < end && isWordPart(text.charCodeAt(j)) && text.charCodeAt(j) !== C_DOLLAR) j++;
     if (j < end && text.charCodeAt(j) === C_DOLLAR) {
       const tag = text.slice(i, j + 1);
       const close = text.indexOf(tag, j + 1);
-      return { kind: 'string', end: close < 0 || close + tag.length > end ? end : close + tag.length };
+      return scan('string', close < 0 || close + tag.length > end ? end : close + tag.length);
     }
-    return { kind: 'punct', end: i + 1 };
+    return scan('punct', i + 1);
   }
   if (isWordStart(c)) {
     let j = i + 1;
     while (j < end && isWordPart(text.charCodeAt(j))) j++;
-    return { kind: 'word', end: j };
+    return scan('word', j);
   }
   if (c >= C_D0 && c <= C_D9) {
     let j = i + 1;
@@ -111,9 +114,14 @@ function tokenAt(text: string, i: number, end: number, flavor: SqlFlavor): { kin
       if ((a >= C_D0 && a <= C_D9) || a === C_DOT || isWordStart(a)) j++;
       else break;
     }
-    return { kind: 'number', end: j };
+    return scan('number', j);
   }
-  return { kind: 'punct', end: i + 1 };
+  return scan('punct', i + 1);
+}
+
+function scan(kind: TokenKind, end: number): number {
+  scanned = kind;
+  return end;
 }
 
 function lineEnd(text: string, i: number, end: number): number {
@@ -145,8 +153,90 @@ function quotedEnd(text: string, i: number, end: number, quote: number, backslas
 export function nextToken(text: string, i: number, end: number, flavor: SqlFlavor): Token | undefined {
   while (i < end && isSpace(text.charCodeAt(i))) i++;
   if (i >= end) return undefined;
-  const t = tokenAt(text, i, end, flavor);
-  return { kind: t.kind, start: i, end: t.end > i ? t.end : i + 1 };
+  const e = scanAt(text, i, end, flavor);
+  return { kind: scanned, start: i, end: e > i ? e : i + 1 };
+}
+
+/**
+ * The token `advance` read last: one shared object, overwritten by each call, for walks that look at each
+ * token once (no Token per token).
+ */
+export const cursor: Token = { kind: 'punct', start: 0, end: 0 };
+
+/** Reads the next token (comments included) at or after `i` into `cursor`; false at `end`. Like nextToken. */
+export function advance(text: string, i: number, end: number, flavor: SqlFlavor): boolean {
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (i >= end) return false;
+  const e = scanAt(text, i, end, flavor);
+  cursor.kind = scanned;
+  cursor.start = i;
+  cursor.end = e > i ? e : i + 1;
+  return true;
+}
+
+/**
+ * The end of a clause starting at `start`: the end of the last token before a top-level `,`, `;` or an
+ * unmatched `)`, or `limit`. Walks token by token and stops there (no token objects).
+ */
+export function clauseEnd(text: string, start: number, limit: number, flavor: SqlFlavor): number {
+  let depth = 0;
+  let last = start;
+  let i = start;
+  for (;;) {
+    while (i < limit && isSpace(text.charCodeAt(i))) i++;
+    if (i >= limit) break;
+    let e = scanAt(text, i, limit, flavor);
+    if (e <= i) e = i + 1;
+    const kind = scanned;
+    if (kind === 'punct') {
+      const c = text.charCodeAt(i);
+      if (c === 40) depth++;
+      else if (c === 41) {
+        if (depth === 0) break;
+        depth--;
+      } else if ((c === 44 || c === C_SEMI) && depth === 0) break;
+    }
+    if (kind !== 'comment') last = e;
+    i = e;
+  }
+  return last;
+}
+
+/** Which referential actions text[start, end) writes (`ON DELETE …`, `ON UPDATE …`), streaming over its tokens. */
+export function writtenActionsIn(text: string, start: number, end: number, flavor: SqlFlavor): { onDelete: boolean; onUpdate: boolean } {
+  let onDelete = false;
+  let onUpdate = false;
+  let prevOn = false;
+  let i = start;
+  for (;;) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    let e = scanAt(text, i, end, flavor);
+    if (e <= i) e = i + 1;
+    const kind = scanned;
+    const s = i;
+    i = e;
+    if (kind === 'comment') continue;
+    if (kind !== 'word') {
+      prevOn = false;
+      continue;
+    }
+    if (prevOn) {
+      if (wordIs(text, s, e, 'delete')) onDelete = true;
+      else if (wordIs(text, s, e, 'update')) onUpdate = true;
+    }
+    prevOn = wordIs(text, s, e, 'on');
+  }
+  return { onDelete, onUpdate };
+}
+
+/** Case-insensitive comparison of text[start, end) with a lowercase keyword, without slicing. */
+export function wordIs(text: string, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    if ((text.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** All tokens (comments included) of text[start, end). */
@@ -159,9 +249,9 @@ export function tokenize(text: string, flavor: SqlFlavor, start = 0, end = text.
       i++;
       continue;
     }
-    const t = tokenAt(text, i, end, flavor);
-    out.push({ kind: t.kind, start: i, end: t.end });
-    i = t.end > i ? t.end : i + 1;
+    const e = scanAt(text, i, end, flavor);
+    out.push({ kind: scanned, start: i, end: e });
+    i = e > i ? e : i + 1;
   }
   return out;
 }
@@ -176,7 +266,7 @@ export function skipTrivia(text: string, i: number, end: number, flavor: SqlFlav
     }
     const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
     if ((c === C_MINUS && n === C_MINUS) || (c === C_SLASH && n === C_STAR) || (c === C_HASH && flavor === 'mysql')) {
-      i = tokenAt(text, i, end, flavor).end;
+      i = scanAt(text, i, end, flavor);
       continue;
     }
     return i;
@@ -240,12 +330,13 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
       finish(i);
       continue;
     }
-    const t = tokenAt(text, i, end, flavor);
-    const tEnd = t.end > i ? t.end : i + 1;
-    if (t.kind !== 'comment') {
+    const e = scanAt(text, i, end, flavor);
+    const kind = scanned;
+    const tEnd = e > i ? e : i + 1;
+    if (kind !== 'comment') {
       if (stmtStart < 0) stmtStart = i;
       lastEnd = tEnd;
-      if (t.kind === 'word' && firstWords.length < 12) firstWords.push(text.slice(i, tEnd).toLowerCase());
+      if (kind === 'word' && firstWords.length < 12) firstWords.push(text.slice(i, tEnd).toLowerCase());
       if (flavor === 'mysql' && firstWords.length === 1 && firstWords[0] === 'delimiter' && stmtStart === i) {
         const le = lineEnd(text, tEnd, end);
         const d = text.slice(tEnd, le).trim();
@@ -273,15 +364,15 @@ export function matchingParen(text: string, open: number, end: number, flavor: S
       i++;
       continue;
     }
-    const t = tokenAt(text, i, end, flavor);
-    if (t.kind === 'punct') {
+    const e = scanAt(text, i, end, flavor);
+    if (scanned === 'punct') {
       if (c === 40) depth++;
       else if (c === 41) {
         depth--;
         if (depth === 0) return i + 1;
       }
     }
-    i = t.end > i ? t.end : i + 1;
+    i = e > i ? e : i + 1;
   }
   return end;
 }
@@ -293,9 +384,9 @@ export function identifierEnd(text: string, i: number, end: number, flavor: SqlF
     if (j >= end) return j;
     const c = text.charCodeAt(j);
     if (c === C_DQUOTE || c === C_BACKTICK || (c === C_LBRACKET && flavor === 'sqlite')) {
-      j = tokenAt(text, j, end, flavor).end;
+      j = scanAt(text, j, end, flavor);
     } else if (isWordStart(c)) {
-      j = tokenAt(text, j, end, flavor).end;
+      j = scanAt(text, j, end, flavor);
     } else return j;
     if (j < end && text.charCodeAt(j) === C_DOT) j++;
     else return j;

@@ -4,9 +4,9 @@
  * node-sql-parser. One statement that does not parse is reported and skipped; the rest stays.
  * Kept apart from model building so the bench can compare review time with the bare parse.
  */
-import * as pg from 'libpg-query';
 import { Parser as SqlParser } from 'node-sql-parser';
 import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type RawStatement, type SqlFlavor } from './lexer';
+import { loadPgWasm, PgParseError, pgParse, pgScan, type PgRawStmt } from './pgwasm';
 import { SourceText, sourceTextFor } from './text';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -21,9 +21,44 @@ export interface ParsedStatement {
    * relative to `byteBase`. MySQL/SQLite: node-sql-parser's AST, locations relative to `start`.
    */
   ast?: AstNode;
+  /** Postgres: the node type (`CreateStmt`), known without building `ast`. */
+  kind?: string;
   byteBase: number;
   /** Set when the statement does not parse. */
   error?: string;
+}
+
+/**
+ * A parsed Postgres statement whose `ast` is built from its JSON on first access (see pgwasm.ts):
+ * the replay reads the node types it models and skips the rest without building them.
+ */
+class PgStatement implements ParsedStatement {
+  readonly kind: string;
+  private tree: AstNode;
+  private raw: PgRawStmt | undefined;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly byteBase: number,
+    raw: PgRawStmt,
+  ) {
+    this.raw = raw;
+    this.kind = raw.kind;
+  }
+
+  get ast(): AstNode {
+    if (this.tree === undefined && this.raw) {
+      this.tree = this.raw.node();
+      this.raw = undefined;
+    }
+    return this.tree;
+  }
+
+  set ast(v: AstNode) {
+    this.tree = v;
+    this.raw?.release?.();
+    this.raw = undefined;
+  }
 }
 
 export interface ParsedFile {
@@ -40,7 +75,7 @@ let pgLoading: Promise<void> | undefined;
 /** Loads the libpg-query wasm once. Await before the first `analyze` of Postgres SQL. */
 export function loadSqlParser(): Promise<void> {
   if (pgReady) return Promise.resolve();
-  pgLoading ??= pg.loadModule().then(() => {
+  pgLoading ??= loadPgWasm().then(() => {
     pgReady = true;
   });
   return pgLoading;
@@ -60,10 +95,11 @@ export function parseSql(file: string, text: string, dialect: SqlFlavor): Parsed
   return { source, dialect, statements: parseWithNodeSqlParser(source, dialect) };
 }
 
-/** The bare parse the bench compares with: what libpg-query alone costs. */
+/** The bare parse the bench compares with: what libpg-query's own parseSync costs (after its loadModule()). */
 export function bareParsePostgres(text: string): unknown {
   try {
-    return pg.parseSync(text);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('libpg-query') as typeof import('libpg-query')).parseSync(text);
   } catch {
     return undefined;
   }
@@ -73,8 +109,7 @@ function parsePostgres(source: SourceText): ParsedStatement[] {
   const text = source.text;
   if (!hasContent(text)) return [];
   try {
-    const result = pg.parseSync(text);
-    return fromPgStmts(source, result.stmts ?? [], 0, 0, text.length);
+    return fromPgStmts(source, pgParse(text), 0, 0, text.length);
   } catch {
     // One bad statement fails the whole file: find it, parse the good runs around it in one go.
   }
@@ -91,8 +126,7 @@ function parsePostgres(source: SourceText): ParsedStatement[] {
     const end = raws[raws.length - 1].end;
     const byteBase = source.byteAt(start);
     try {
-      const result = pg.parseSync(text.slice(start, end));
-      out.push(...fromPgStmts(source, result.stmts ?? [], start, byteBase, end));
+      out.push(...fromPgStmts(source, pgParse(text.slice(start, end)), start, byteBase, end));
       break;
     } catch (e) {
       errors++;
@@ -103,8 +137,7 @@ function parsePostgres(source: SourceText): ParsedStatement[] {
         const runEnd = raws[bad - 1].end;
         const runBase = source.byteAt(runStart);
         try {
-          const result = pg.parseSync(text.slice(runStart, runEnd));
-          out.push(...fromPgStmts(source, result.stmts ?? [], runStart, runBase, runEnd));
+          out.push(...fromPgStmts(source, pgParse(text.slice(runStart, runEnd)), runStart, runBase, runEnd));
         } catch {
           for (let k = pos; k < bad; k++) out.push(...parseOne(source, raws[k]));
         }
@@ -120,7 +153,7 @@ const MAX_ERRORS_BEFORE_STATEMENT_BY_STATEMENT = 20;
 
 /** The index of the statement the parser's error cursor (a byte offset into the chunk) falls in. */
 function failingStatement(source: SourceText, raws: RawStatement[], from: number, byteBase: number, e: unknown): number {
-  const cursor = pg.hasSqlDetails(e) ? e.sqlDetails?.cursorPosition : undefined;
+  const cursor = e instanceof PgParseError ? e.cursorPosition : undefined;
   if (cursor === undefined || cursor < 0) return from;
   const at = source.charAt(byteBase + cursor);
   let lo = from;
@@ -138,20 +171,18 @@ function parseOne(source: SourceText, raw: RawStatement): ParsedStatement[] {
   const text = source.text;
   const byteBase = source.byteAt(raw.start);
   try {
-    const result = pg.parseSync(text.slice(raw.start, raw.end));
-    const stmts = result.stmts ?? [];
-    return fromPgStmts(source, stmts, raw.start, byteBase, raw.end);
+    return fromPgStmts(source, pgParse(text.slice(raw.start, raw.end)), raw.start, byteBase, raw.end);
   } catch (e) {
     return [{ start: raw.start, end: raw.end, byteBase, error: errorMessage(e) }];
   }
 }
 
-function fromPgStmts(source: SourceText, stmts: AstNode[], charBase: number, byteBase: number, limit: number): ParsedStatement[] {
+function fromPgStmts(source: SourceText, stmts: PgRawStmt[], charBase: number, byteBase: number, limit: number): ParsedStatement[] {
   const text = source.text;
   const out: ParsedStatement[] = [];
   for (const s of stmts) {
-    const loc: number = s.stmt_location ?? 0;
-    const len: number = s.stmt_len ?? 0;
+    const loc = s.stmt_location;
+    const len = s.stmt_len;
     let start = source.charAt(byteBase + loc);
     let end = len > 0 ? source.charAt(byteBase + loc + len) : limit;
     if (start < charBase) start = charBase;
@@ -159,7 +190,7 @@ function fromPgStmts(source: SourceText, stmts: AstNode[], charBase: number, byt
     start = skipTrivia(text, start, end, 'postgresql');
     end = trimBack(text, start, end, ';');
     end = trimCommentsBack(text, start, end);
-    out.push({ start, end, ast: s.stmt, byteBase });
+    out.push(new PgStatement(start, end, byteBase, s));
   }
   return out;
 }
@@ -236,8 +267,7 @@ export function parseEmbedded(source: SourceText, start: number, end: number): P
     const w = firstWord(text, s, e);
     if (w !== 'alter' && w !== 'create' && w !== 'drop' && w !== 'comment') continue;
     try {
-      const result = pg.parseSync(text.slice(s, e));
-      out.push(...fromPgStmts(source, result.stmts ?? [], s, source.byteAt(s), e));
+      out.push(...fromPgStmts(source, pgParse(text.slice(s, e)), s, source.byteAt(s), e));
     } catch {
       // Dynamic SQL or PL/pgSQL syntax: not a schema statement we can replay.
     }
@@ -269,7 +299,7 @@ export function ignoreComments(source: SourceText, dialect: SqlFlavor): FoundCom
   let scanned = false;
   if (dialect === 'postgresql' && pgReady) {
     try {
-      for (const t of pg.scanSync(text).tokens) {
+      for (const t of pgScan(text).tokens) {
         if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') spans.push({ start: source.charAt(t.start), end: source.charAt(t.end) });
       }
       scanned = true;

@@ -17,7 +17,7 @@ import type {
   ReferentialAction,
   Table,
 } from '../../../../rules/model';
-import { nextToken, skipTrivia, tokenize, trimBack, type SqlFlavor, type Token } from './lexer';
+import { clauseEnd, skipTrivia, tokenize, trimBack, writtenActionsIn, type SqlFlavor, type Token } from './lexer';
 import { nameEnd, parseEmbedded, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
 import type { SourceText } from './text';
 
@@ -70,6 +70,9 @@ export function createReplayer(id: string, dialect: Dialect): { file(f: ReplayFi
   };
 }
 
+/** The Postgres statement types pgStatement reads (every other type is an `other` statement). */
+const PG_MODELLED = new Set(['TransactionStmt', 'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'DoStmt', 'CreateEnumStmt', 'AlterEnumStmt']);
+
 const PG_ACTIONS: Record<string, ReferentialAction> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
 
 function normAction(text: string | undefined): ReferentialAction | undefined {
@@ -89,43 +92,33 @@ function normAction(text: string | undefined): ReferentialAction | undefined {
   }
 }
 
-/** A coarse type from the type's last name (`int4`, `varchar`, `timestamptz`, `jsonb`, …). */
+/** Coarse types by lower-case type name (`int4`, `varchar`, `timestamptz`, `jsonb`, …). */
+const COLUMN_TYPES = new Map<string, ColumnType>();
+for (const [type, names] of [
+  ['string', ['text', 'varchar', 'bpchar', 'char', 'character', 'citext', 'name', 'character varying', 'nvarchar', 'nchar', 'tinytext', 'mediumtext', 'longtext', 'clob', 'string', 'set']],
+  ['int', ['int2', 'int4', 'int', 'integer', 'smallint', 'serial', 'serial4', 'smallserial', 'serial2', 'tinyint', 'mediumint']],
+  ['bigint', ['int8', 'bigint', 'bigserial', 'serial8']],
+  ['float', ['float4', 'float8', 'real', 'double', 'double precision', 'float']],
+  ['decimal', ['numeric', 'decimal', 'money', 'dec']],
+  ['boolean', ['bool', 'boolean']],
+  ['datetime', ['timestamp', 'timestamptz', 'datetime']],
+  ['date', ['date']],
+  ['time', ['time', 'timetz']],
+  ['json', ['json', 'jsonb']],
+  ['uuid', ['uuid']],
+  ['bytes', ['bytea', 'blob', 'binary', 'varbinary', 'longblob', 'mediumblob', 'tinyblob']],
+  ['enum', ['enum']],
+] as [ColumnType, string[]][]) {
+  for (const n of names) COLUMN_TYPES.set(n, type);
+}
+
+/** A coarse type from the type's last name (`int4`, `varchar`, `timestamptz`, `jsonb`, …): one map lookup per column. */
 export function columnTypeOf(name: string, isArray: boolean, enums: ReadonlyMap<string, EnumType>): ColumnType {
   if (isArray) return 'array';
   const n = name.toLowerCase();
-  switch (n) {
-    case 'text': case 'varchar': case 'bpchar': case 'char': case 'character': case 'citext': case 'name':
-    case 'character varying': case 'nvarchar': case 'nchar': case 'tinytext': case 'mediumtext': case 'longtext':
-    case 'clob': case 'string': case 'set':
-      return 'string';
-    case 'int2': case 'int4': case 'int': case 'integer': case 'smallint': case 'serial': case 'serial4':
-    case 'smallserial': case 'serial2': case 'tinyint': case 'mediumint':
-      return 'int';
-    case 'int8': case 'bigint': case 'bigserial': case 'serial8':
-      return 'bigint';
-    case 'float4': case 'float8': case 'real': case 'double': case 'double precision': case 'float':
-      return 'float';
-    case 'numeric': case 'decimal': case 'money': case 'dec':
-      return 'decimal';
-    case 'bool': case 'boolean':
-      return 'boolean';
-    case 'timestamp': case 'timestamptz': case 'datetime':
-      return 'datetime';
-    case 'date':
-      return 'date';
-    case 'time': case 'timetz':
-      return 'time';
-    case 'json': case 'jsonb':
-      return 'json';
-    case 'uuid':
-      return 'uuid';
-    case 'bytea': case 'blob': case 'binary': case 'varbinary': case 'longblob': case 'mediumblob': case 'tinyblob':
-      return 'bytes';
-    case 'enum':
-      return 'enum';
-    default:
-      return enums.has(n) || enums.has(name) ? 'enum' : 'other';
-  }
+  const known = COLUMN_TYPES.get(n);
+  if (known !== undefined) return known;
+  return enums.has(n) || enums.has(name) ? 'enum' : 'other';
 }
 
 /** Postgres's default constraint/index names (ChooseConstraintName, without the 63-byte cut). */
@@ -147,7 +140,14 @@ class Builder {
     const src = f.parsed.source;
     const createdHere = new Set<string>();
     let inTx = false;
+    const pgFlavor = this.flavor === 'postgresql';
     for (const stmt of f.parsed.statements) {
+      // A Postgres statement of a type the model does not read is only recorded: its tree is never built.
+      if (pgFlavor && stmt.kind !== undefined && !PG_MODELLED.has(stmt.kind)) {
+        this.other({ src, stmt, ref: f.ref, inTx, createdHere, stmtLoc: src.loc(stmt.start, stmt.end) });
+        if (f.releaseAst) stmt.ast = undefined;
+        continue;
+      }
       if (!stmt.ast) continue;
       const ctx: Ctx = { src, stmt, ref: f.ref, inTx, createdHere, stmtLoc: src.loc(stmt.start, stmt.end) };
       try {
@@ -255,29 +255,9 @@ class Builder {
     return this.tables.get(table)?.primaryKey?.columns.slice() ?? ['id'];
   }
 
-  /**
-   * The end of a clause starting at `start`: the end of the last token before a top-level `,`,
-   * `;` or an unmatched `)`, or `limit`. Walks token by token and stops there (no arrays).
-   */
+  /** The end of a clause starting at `start` (see lexer.ts clauseEnd). */
   private clauseEnd(text: string, start: number, limit: number): number {
-    let depth = 0;
-    let last = start;
-    let i = start;
-    for (;;) {
-      const t = nextToken(text, i, limit, this.flavor);
-      if (!t) break;
-      if (t.kind === 'punct') {
-        const c = text.charCodeAt(t.start);
-        if (c === 40) depth++;
-        else if (c === 41) {
-          if (depth === 0) break;
-          depth--;
-        } else if ((c === 44 || c === 59) && depth === 0) break;
-      }
-      if (t.kind !== 'comment') last = t.end;
-      i = t.end;
-    }
-    return last;
+    return clauseEnd(text, start, limit, this.flavor);
   }
 
   /**
@@ -297,30 +277,6 @@ class Builder {
   private clause(text: string, start: number, limit: number): { end: number; tokens: Token[] } {
     const end = this.clauseEnd(text, start, limit);
     return { end, tokens: tokenize(text, this.flavor, start, end) };
-  }
-
-  /** Like writtenActions, streaming over text[start, end) without building a token array. */
-  private writtenActionsIn(text: string, start: number, end: number): { onDelete: boolean; onUpdate: boolean } {
-    let onDelete = false;
-    let onUpdate = false;
-    let prevOn = false;
-    let i = start;
-    for (;;) {
-      const t = nextToken(text, i, end, this.flavor);
-      if (!t) break;
-      i = t.end;
-      if (t.kind === 'comment') continue;
-      if (t.kind !== 'word') {
-        prevOn = false;
-        continue;
-      }
-      if (prevOn) {
-        if (wordIs(text, t, 'delete')) onDelete = true;
-        else if (wordIs(text, t, 'update')) onUpdate = true;
-      }
-      prevOn = wordIs(text, t, 'on');
-    }
-    return { onDelete, onUpdate };
   }
 
   /** Which actions are written in a clause's tokens (`ON DELETE …`, `ON UPDATE …`). */
@@ -547,7 +503,7 @@ class Builder {
     const target = this.pgName(c.pktable);
     const refColumns = c.pk_attrs?.length ? this.strings(c.pk_attrs) : this.pkOf(target);
     // libpg-query reports NO ACTION both when written and when not: the tokens tell.
-    const written = this.writtenActionsIn(ctx.src.text, start, end);
+    const written = writtenActionsIn(ctx.src.text, start, end, this.flavor);
     const notValid = c.skip_validation === true;
     const fk: ForeignKey = {
       name: c.conname ?? defaultName(table.name, columns, 'fkey'),
@@ -1046,29 +1002,22 @@ class Builder {
   }
 }
 
-/** Case-insensitive comparison of a word token with a lowercase keyword, without slicing. */
-function wordIs(text: string, t: Token, lower: string): boolean {
-  if (t.end - t.start !== lower.length) return false;
-  for (let k = 0; k < lower.length; k++) {
-    if ((text.charCodeAt(t.start + k) | 0x20) !== lower.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
 function firstLocation(node: AstNode): number | undefined {
   if (!node || typeof node !== 'object') return undefined;
-  let best: number | undefined;
-  const visit = (x: AstNode): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-      return;
-    }
-    for (const [k, v] of Object.entries(x)) {
-      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
-      else if (v && typeof v === 'object') visit(v);
-    }
-  };
-  visit(node);
+  const best = minLocation(node, -1);
+  return best < 0 ? undefined : best;
+}
+
+/** The smallest `location` (≥ 0) in a tree, or `best`; a plain walk (no entry arrays per node). */
+function minLocation(x: AstNode, best: number): number {
+  if (Array.isArray(x)) {
+    for (const y of x) if (y && typeof y === 'object') best = minLocation(y, best);
+    return best;
+  }
+  for (const k in x) {
+    const v = x[k];
+    if (k === 'location' && typeof v === 'number' && v >= 0) best = best < 0 ? v : Math.min(best, v);
+    else if (v && typeof v === 'object') best = minLocation(v, best);
+  }
   return best;
 }

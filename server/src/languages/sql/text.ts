@@ -4,6 +4,8 @@ import type { Loc, Position, Range } from '../../../../rules/model';
 export class SourceText {
   readonly ascii: boolean;
   private lineStarts: number[] | undefined;
+  /** The line of the last `lineOf` answer. */
+  private lastLine = 0;
   // Byte → UTF-16 cursor (queries come mostly in increasing order).
   private cursorByte = 0;
   private cursorChar = 0;
@@ -55,15 +57,8 @@ export class SourceText {
   }
 
   position(offset: number): Position {
-    const starts = this.starts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
+    const line = this.lineOf(offset);
+    return { line, character: offset - this.starts()[line] };
   }
 
   offset(p: Position): number {
@@ -73,11 +68,40 @@ export class SourceText {
   }
 
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(Math.max(start, end)) };
+    const e = Math.max(start, end);
+    const a = this.lineOf(start);
+    const b = this.lineOf(e);
+    const starts = this.starts();
+    return { start: { line: a, character: start - starts[a] }, end: { line: b, character: e - starts[b] } };
   }
 
+  /** One nested literal for the loc, its range and positions: V8 allocates (and pretenures) them together; a dump's model holds ~50k. */
   loc(start: number, end: number): Loc {
-    return { file: this.file, range: this.range(start, end) };
+    const e = Math.max(start, end);
+    const a = this.lineOf(start);
+    const b = this.lineOf(e);
+    const starts = this.starts();
+    return { file: this.file, range: { start: { line: a, character: start - starts[a] }, end: { line: b, character: e - starts[b] } } };
+  }
+
+  /** The 0-based line of an offset. */
+  private lineOf(offset: number): number {
+    const starts = this.starts();
+    // Replay and fixes ask mostly in text order, often on the line of the previous answer or the next one:
+    // check those two lines before the binary search.
+    let lo = this.lastLine;
+    const n = starts.length;
+    if (starts[lo] <= offset && (lo + 1 >= n || offset < starts[lo + 1])) return lo;
+    if (lo + 1 < n && starts[lo + 1] <= offset && (lo + 2 >= n || offset < starts[lo + 2])) return (this.lastLine = lo + 1);
+    lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    this.lastLine = lo;
+    return lo;
   }
 
   private starts(): number[] {
@@ -113,7 +137,7 @@ export function sourceTextFor(file: string, text: string): SourceText {
   return src;
 }
 
+/** Only ASCII: every other code unit takes 2 or more UTF-8 bytes (a lone surrogate 3), so the native count tells. */
 function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
-  return true;
+  return Buffer.byteLength(text, 'utf8') === text.length;
 }

@@ -4,15 +4,15 @@
  * the way that folder names them. Old migrations are never edited (moveToOwnMigration is the one
  * exception: Postgres refuses that statement, so the migration cannot have been applied).
  */
-import * as pg from 'libpg-query';
-import type { Column, Database, Dialect, ForeignKey, MigrationStatement, ReferentialAction, Table } from '../../../../rules/model';
+import type { Column, Database, Dialect, ForeignKey, MigrationStatement, Range, ReferentialAction, Table } from '../../../../rules/model';
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
-import { matchingParen, skipTrivia, tokenize, type SqlFlavor } from './lexer';
+import { advance, cursor, matchingParen, skipTrivia, tokenize, wordIs, type SqlFlavor } from './lexer';
 import { sqlParserReady } from './parse';
+import { pgScan } from './pgwasm';
 import { defaultName } from './replay';
-import { sourceTextFor } from './text';
+import { sourceTextFor, type SourceText } from './text';
 
 const ACTION_SQL: Record<ReferentialAction, string> = {
   Cascade: 'CASCADE',
@@ -35,7 +35,7 @@ function isKeyword(name: string): boolean {
     if (known !== undefined) return known;
     let answer: boolean;
     try {
-      const toks = pg.scanSync(name).tokens;
+      const toks = pgScan(name).tokens;
       answer = toks.length !== 1 || toks[0].keywordKind > 1;
     } catch {
       answer = true;
@@ -52,9 +52,20 @@ const keywords = new Map<string, boolean>();
 
 /** Quotes an identifier only when needed (`"User"`, `"order"`, `` `key` ``). Qualified names quote per part. */
 export function quoteIdent(name: string, dialect: Dialect): string {
+  // Fixes quote the same table and column names again and again: answers are kept once the scanner is loaded.
+  const cache = sqlParserReady() ? (quoted[dialect] ??= new Map()) : undefined;
+  const known = cache?.get(name);
+  if (known !== undefined) return known;
   const parts = name.includes('.') && !name.startsWith('"') ? name.split('.') : [name];
-  return parts.map((p) => quotePart(p, dialect)).join('.');
+  const answer = parts.map((p) => quotePart(p, dialect)).join('.');
+  if (cache) {
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(name, answer);
+  }
+  return answer;
 }
+
+const quoted: Partial<Record<Dialect, Map<string, string>>> = {};
 
 function quotePart(p: string, dialect: Dialect): string {
   const plain = dialect === 'mysql' ? /^[A-Za-z_][A-Za-z0-9_$]*$/.test(p) : /^[a-z_][a-z0-9_$]*$/.test(p);
@@ -103,11 +114,11 @@ interface Target {
  * depends on the database's files and the few files it reads (lock file, journal), which must still
  * read as the very same text for the cached target to be used.
  */
-const targets = new WeakMap<Database, { reads: Map<string, string | undefined>; target: Target }>();
+const targets = new WeakMap<Database, { reads: [string, string | undefined][]; target: Target }>();
 
 function targetOf(database: Database, reader: SourceReader): Target {
   const hit = targets.get(database);
-  if (hit && [...hit.reads].every(([path, text]) => reader.read(path) === text)) return hit.target;
+  if (hit && sameReads(hit.reads, reader)) return hit.target;
   const reads = new Map<string, string | undefined>();
   const recording: SourceReader = {
     read(path) {
@@ -117,8 +128,14 @@ function targetOf(database: Database, reader: SourceReader): Target {
     },
   };
   const target = discoverTarget(database, recording);
-  targets.set(database, { reads, target });
+  targets.set(database, { reads: [...reads], target });
   return target;
+}
+
+/** Every fix checks its target's reads again: a plain loop over pairs (no iterator or entry per check). */
+function sameReads(reads: readonly [string, string | undefined][], reader: SourceReader): boolean {
+  for (let i = 0; i < reads.length; i++) if (reader.read(reads[i][0]) !== reads[i][1]) return false;
+  return true;
 }
 
 function discoverTarget(database: Database, reader: SourceReader): Target {
@@ -145,15 +162,24 @@ function digits(s: string): string {
   return s.slice(0, i);
 }
 
+// Helpers are module functions, not closures made per call: a fix is written thousands of times per
+// review, and with keepNames (tsx, esbuild) every such closure is also renamed when made.
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
 function utcStamp(d: Date): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+function stampPart(stamp: string, a: number, b: number): number {
+  return Number(stamp.slice(a, b));
 }
 
 /** The UTC date of a yyyymmddhhmmss stamp, or undefined when it is not a real date. */
 function stampDate(stamp: string): Date | undefined {
-  const n = (a: number, b: number) => Number(stamp.slice(a, b));
-  const d = new Date(Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)));
+  const p = stampPart;
+  const d = new Date(Date.UTC(p(stamp, 0, 4), p(stamp, 4, 6) - 1, p(stamp, 6, 8), p(stamp, 8, 10), p(stamp, 10, 12), p(stamp, 12, 14)));
   return Number.isNaN(d.getTime()) || utcStamp(d) !== stamp ? undefined : d;
 }
 
@@ -192,14 +218,13 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
   const base = t.allocated ?? 0;
   t.allocated = base + bodies.length;
   const out: NewMigration[] = [];
-  const header = (body: string) => `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
   switch (hints.kind) {
     case 'prisma': {
       const lastVersion = last ? digits(basename(dirname(last))) : '';
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion.length === 14 ? lastVersion : lastVersion || '00000000000000', base + i);
         const file = `${dir}/${v}_${name}/migration.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
       });
       return out;
     }
@@ -214,7 +239,7 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), base + i);
         const file = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
       });
       return out;
     }
@@ -223,7 +248,7 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion, base + i);
         const file = `${dir}/${v}_${name}/up.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(body))] }] });
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
       });
       return out;
     }
@@ -254,6 +279,10 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
     default:
       return undefined;
   }
+}
+
+function header(name: string, body: string): string {
+  return `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
 }
 
 function insertAt0(text: string): TextEdit {
@@ -363,35 +392,81 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
 function editActionInPlace(fk: ForeignKey, action: ReferentialAction, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const text = reader.read(fk.loc.file);
   if (text === undefined) return undefined;
+  // A finding offers two or three actions for the same foreign key: where the action goes is found once per
+  // text (plans hang off the file's SourceText, so they go with it when the text changes).
   const src = sourceTextFor(fk.loc.file, text);
+  let plans = actionPlans.get(src);
+  if (!plans) actionPlans.set(src, (plans = new WeakMap()));
+  let hit = plans.get(fk);
+  if (!hit || hit.d !== d) {
+    hit = { d, plan: actionPlan(fk, src, d) };
+    plans.set(fk, hit);
+  }
+  const plan = hit.plan;
+  if (!plan) return undefined;
+  const range = { start: { ...plan.range.start }, end: { ...plan.range.end } };
+  return [{ file: fk.loc.file, edits: [{ range, newText: plan.insert ? ` ON DELETE ${ACTION_SQL[action]}` : ACTION_SQL[action] }] }];
+}
+
+interface ActionPlan {
+  range: Range;
+  /** Insert `ON DELETE …` (no action written), or replace the written action. */
+  insert: boolean;
+}
+
+const actionPlans = new WeakMap<SourceText, WeakMap<ForeignKey, { d: Dialect; plan: ActionPlan | undefined }>>();
+
+/**
+ * Where the action of a foreign key clause goes: its first `ON DELETE <action>` (replaced), else after the last
+ * `REFERENCES <table> [(<cols>)]` (inserted). One walk over the clause's tokens, comments skipped, no token array.
+ */
+function actionPlan(fk: ForeignKey, src: SourceText, d: Dialect): ActionPlan | undefined {
+  const text = src.text;
+  const fl = flavor(d);
   const start = src.offset(fk.loc.range.start);
   const end = src.offset(fk.loc.range.end);
-  const toks = tokenize(text, flavor(d), start, end).filter((x) => x.kind !== 'comment');
-  const word = (i: number) => (toks[i] && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : '');
-  const newText = ACTION_SQL[action];
-  for (let i = 0; i + 2 < toks.length; i++) {
-    if (word(i) === 'on' && word(i + 1) === 'delete') {
-      let j = i + 2;
-      const first = word(j);
-      const two = first === 'set' || first === 'no';
-      const actionEnd = toks[two ? j + 1 : j]?.end ?? toks[j].end;
-      j = toks[j].start;
-      return [{ file: fk.loc.file, edits: [{ range: src.range(j, actionEnd), newText }] }];
+  const t = cursor;
+  let prevOn = false; // the previous token is ON
+  let afterOnDelete = false; // the two previous tokens are ON DELETE
+  // `ON DELETE SET|NO`: the action's first token, waiting for its second.
+  let twoStart = -1;
+  let twoEnd = -1;
+  // After the last REFERENCES: 0 none, 1 expecting the name, 2 in the name (`a.b`), 3 past it.
+  let ref = 0;
+  let pos = -1;
+  let lastDot = false;
+  let i = start;
+  while (advance(text, i, end, fl)) {
+    i = t.end;
+    if (t.kind === 'comment') continue;
+    if (twoStart >= 0) return { range: src.range(twoStart, t.end), insert: false };
+    const word = t.kind === 'word';
+    if (afterOnDelete) {
+      if (!(word && (wordIs(text, t.start, t.end, 'set') || wordIs(text, t.start, t.end, 'no')))) return { range: src.range(t.start, t.end), insert: false };
+      twoStart = t.start;
+      twoEnd = t.end;
+      continue;
     }
+    const dot = text.charCodeAt(t.start) === 46;
+    if (word && wordIs(text, t.start, t.end, 'references')) {
+      ref = 1;
+      pos = t.end;
+    } else if (ref === 1) {
+      ref = 2;
+      pos = t.end;
+    } else if (ref === 2) {
+      if (dot || lastDot) pos = t.end;
+      else ref = 3;
+    }
+    lastDot = dot;
+    afterOnDelete = prevOn && word && wordIs(text, t.start, t.end, 'delete');
+    prevOn = word && wordIs(text, t.start, t.end, 'on');
   }
-  // Insert after REFERENCES <table> [(<cols>)]
-  let refIdx = -1;
-  for (let i = 0; i < toks.length; i++) if (word(i) === 'references') refIdx = i;
-  if (refIdx < 0) return undefined;
-  let pos = toks[refIdx + 1]?.end ?? toks[refIdx].end;
-  let k = refIdx + 2;
-  while (k < toks.length && (text[toks[k].start] === '.' || (toks[k - 1] && text[toks[k - 1].start] === '.'))) {
-    pos = toks[k].end;
-    k++;
-  }
-  const afterName = skipTrivia(text, pos, end, flavor(d));
-  if (text[afterName] === '(') pos = matchingParen(text, afterName, end, flavor(d));
-  return [{ file: fk.loc.file, edits: [{ range: src.range(pos, pos), newText: ` ON DELETE ${newText}` }] }];
+  if (twoStart >= 0) return { range: src.range(twoStart, twoEnd), insert: false };
+  if (ref === 0) return undefined;
+  const afterName = skipTrivia(text, pos, end, fl);
+  if (text[afterName] === '(') pos = matchingParen(text, afterName, end, fl);
+  return { range: src.range(pos, pos), insert: true };
 }
 
 /** `<table>_<columns>_idx`, keeping the names' case (Prisma's `Post_authorId_idx`), within 63 bytes. */
@@ -650,8 +725,11 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function inside(inner: { start: { line: number; character: number }; end: { line: number; character: number } }, outer: typeof inner): boolean {
-  const le = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
   return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+function le(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
+  return p.line < q.line || (p.line === q.line && p.character <= q.character);
 }
 
 /**
