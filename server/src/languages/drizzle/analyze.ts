@@ -18,7 +18,15 @@ import type {
 } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
-import {
+import * as ast from './ast';
+import type { Chain } from './ast';
+import { scanFile, type Declaration, type FileScan } from './scan';
+
+/**
+ * Module-local copies of the syntax helpers the walk calls for every column. Run from source (tsx), these
+ * modules are CommonJS, where each use of an imported binding is a call to two getters.
+ */
+const {
   T,
   commentBody,
   coreNameOf,
@@ -30,12 +38,11 @@ import {
   parseCached,
   parseDiagnosticsOf,
   propertyName,
+  rangeIn,
   rangeOf,
   stringValue,
   unwrapExpression,
-  type Chain,
-} from './ast';
-import { scanFile, type Declaration, type FileScan } from './scan';
+} = ast;
 
 const ACTIONS: Record<string, ReferentialAction> = {
   cascade: 'Cascade',
@@ -76,6 +83,8 @@ const SERIALS = new Set(['serial', 'smallserial', 'bigserial']);
 interface UnitContext {
   scans: FileScan[];
   byFile: Map<string, FileScan>;
+  /** resolveModule's answers. */
+  modules: Map<string, FileScan | undefined>;
 }
 
 /** Resolves a name used in `scan` to the file and name of its top-level declaration in the unit. */
@@ -96,19 +105,31 @@ function resolveName(ctx: UnitContext, scan: FileScan, local: string): { scan: F
   return undefined;
 }
 
-export function resolveModule(ctx: { byFile: Map<string, FileScan> }, from: string, spec: string): FileScan | undefined {
+export function resolveModule(
+  ctx: { byFile: Map<string, FileScan>; modules?: Map<string, FileScan | undefined> },
+  from: string,
+  spec: string,
+): FileScan | undefined {
   if (!spec.startsWith('.')) return undefined;
+  // Asked once per reference to a table of another file: the answer is kept per folder and specifier.
+  const key = ctx.modules ? dirname(from) + '\0' + spec : undefined;
+  if (key !== undefined && ctx.modules!.has(key)) return ctx.modules!.get(key);
   const base = normalizePath(dirname(from) + '/' + spec);
   const stem = base.replace(/\.(m|c)?jsx?$/, '');
+  let found: FileScan | undefined;
   for (const candidate of [
     base,
     stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts', stem + '.js', stem + '.mjs', stem + '.cjs',
     base + '/index.ts', base + '/index.js',
   ]) {
     const hit = ctx.byFile.get(candidate);
-    if (hit) return hit;
+    if (hit) {
+      found = hit;
+      break;
+    }
   }
-  return undefined;
+  if (key !== undefined) ctx.modules!.set(key, found);
+  return found;
 }
 
 export function dirname(p: string): string {
@@ -198,16 +219,23 @@ export function objectProperty(object: ts.ObjectLiteralExpression | undefined, k
   return undefined;
 }
 
-function columnType(builder: string, options: ts.ObjectLiteralExpression | undefined, isEnum: boolean): ColumnType {
+function columnType(builder: string, call: ts.CallExpression | undefined, isEnum: boolean): ColumnType {
   if (isEnum) return 'enum';
-  const mode = stringValue(objectProperty(options, 'mode'));
+  // Only these builders have a `mode` that changes the type: the others skip looking for their options.
   if (builder === 'integer' || builder === 'int') {
+    const mode = modeOf(call);
     if (mode === 'timestamp' || mode === 'timestamp_ms') return 'datetime';
     if (mode === 'boolean') return 'boolean';
+  } else if (builder === 'text' || builder === 'blob') {
+    const mode = modeOf(call);
+    if (mode === 'json') return 'json';
+    if (builder === 'blob' && mode === 'bigint') return 'bigint';
   }
-  if ((builder === 'text' || builder === 'blob') && mode === 'json') return 'json';
-  if (builder === 'blob' && mode === 'bigint') return 'bigint';
   return BUILDER_TYPES[builder] ?? 'other';
+}
+
+function modeOf(call: ts.CallExpression | undefined): string | undefined {
+  return call ? stringValue(objectProperty(optionsOf(call), 'mode')) : undefined;
 }
 
 function action(expression: ts.Expression | undefined): ReferentialAction | undefined {
@@ -285,6 +313,54 @@ function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration,
   return build;
 }
 
+/**
+ * A column whose locations are computed when first read. Rules read `loc` only for the columns they report,
+ * writers for the columns they fix, and nobody reads `typeLoc`: built eagerly they are eight objects per
+ * column, most of the model. The offsets are kept with the file's line starts, never the syntax tree,
+ * which the model must not keep alive.
+ */
+class DrizzleColumn implements Column {
+  declare default?: string;
+  declare comment?: string;
+  readonly #file: string;
+  readonly #lines: readonly number[];
+  readonly #start: number;
+  readonly #end: number;
+  readonly #typeStart: number;
+  readonly #typeEnd: number;
+  #loc?: Loc;
+  #typeLoc?: Loc;
+
+  constructor(
+    public name: string,
+    public dbName: string | undefined,
+    public type: ColumnType,
+    public rawType: string,
+    public nullable: boolean,
+    file: string,
+    lines: readonly number[],
+    start: number,
+    end: number,
+    typeStart: number,
+    typeEnd: number,
+  ) {
+    this.#file = file;
+    this.#lines = lines;
+    this.#start = start;
+    this.#end = end;
+    this.#typeStart = typeStart;
+    this.#typeEnd = typeEnd;
+  }
+
+  get loc(): Loc {
+    return (this.#loc ??= { file: this.#file, range: rangeIn(this.#lines, this.#start, this.#end) });
+  }
+
+  get typeLoc(): Loc {
+    return (this.#typeLoc ??= { file: this.#file, range: rangeIn(this.#lines, this.#typeStart, this.#typeEnd) });
+  }
+}
+
 function addColumns(ctx: UnitContext, build: TableBuild, scan: FileScan, object: ts.ObjectLiteralExpression, depth: number) {
   for (const p of object.properties) {
     if (T.isPropertyAssignment(p)) {
@@ -301,59 +377,87 @@ function addColumns(ctx: UnitContext, build: TableBuild, scan: FileScan, object:
   }
 }
 
-function builderOf(ctx: UnitContext, scan: FileScan, root: ts.Expression): { builder: string; isEnum: boolean; call?: ts.CallExpression } {
-  if (!T.isCallExpression(root)) return { builder: '', isEnum: false };
-  const callee = unwrapExpression(root.expression);
+/** The builder a column's root call names (`text`, an enum variable, `pg.integer`), or '' when the root is no call. */
+function builderOf(ctx: UnitContext, scan: FileScan, call: ts.CallExpression | undefined): string {
+  builderIsEnum = false;
+  if (!call) return '';
+  const callee = unwrapExpression(call.expression);
   if (T.isIdentifier(callee)) {
     if (!scan.imports.core.has(callee.text)) {
       const target = resolveName(ctx, scan, callee.text);
-      if (target?.decl.kind === 'enum') return { builder: callee.text, isEnum: true, call: root };
+      if (target?.decl.kind === 'enum') {
+        builderIsEnum = true;
+        return callee.text;
+      }
     }
-    return { builder: scan.imports.core.get(callee.text) ?? callee.text, isEnum: false, call: root };
+    return scan.imports.core.get(callee.text) ?? callee.text;
   }
   if (T.isPropertyAccessExpression(callee)) {
     const name = callee.name.text;
-    return { builder: name, isEnum: /Enum$/.test(name) && !(name in BUILDER_TYPES), call: root };
+    builderIsEnum = /Enum$/.test(name) && !(name in BUILDER_TYPES);
+    return name;
   }
-  return { builder: '', isEnum: false };
+  return '';
+}
+
+/** builderOf's second answer, set by each call: whether the builder makes an enum column (no object per column). */
+let builderIsEnum = false;
+
+/**
+ * The link calls of the column being read, outermost first, and how many there are: one array for every
+ * column, since a column reads its chain once (`decomposeChain` would allocate a chain and an object per link).
+ */
+const columnLinks: ts.CallExpression[] = [];
+let columnLinkCount = 0;
+
+/** The root of `expression`'s builder chain, its links into `columnLinks` (outermost first); as `decomposeChain`. */
+function chainInto(expression: ts.Expression): ts.Expression {
+  columnLinkCount = 0;
+  let e = unwrapExpression(expression);
+  while (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression)) {
+    const target = unwrapExpression(e.expression.expression);
+    // `pg.text("x")` / `t.integer()` / `schema.table(...)`: a namespace or parameter, not a chain link.
+    if (T.isIdentifier(target)) break;
+    columnLinks[columnLinkCount++] = e;
+    e = target;
+  }
+  return e;
 }
 
 function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: string, property: ts.PropertyAssignment) {
   const { sf, file } = scan;
   const table = build.table;
-  const chain: Chain = decomposeChain(sf, property.initializer);
-  const { builder, isEnum, call } = builderOf(ctx, scan, chain.root);
-  const options = call ? optionsOf(call) : undefined;
+  const root = chainInto(property.initializer);
+  const links = columnLinks;
+  const linkCount = columnLinkCount;
+  const call = T.isCallExpression(root) ? root : undefined;
+  const builder = builderOf(ctx, scan, call);
+  const isEnum = builderIsEnum;
   const dbName = call ? stringValue(call.arguments[0]) : undefined;
-  let type = columnType(builder, options, isEnum);
+  let type = columnType(builder, call, isEnum);
   let notNull = SERIALS.has(builder);
   let defaultText: string | undefined;
-  const rootNode = call ?? chain.root;
+  const rootNode = call ?? root;
   const rootStart = rootNode.getStart(sf);
-  const column: Column = {
-    name: key,
-    dbName: dbName !== undefined && dbName !== key ? dbName : undefined,
-    type,
-    rawType: sf.text.slice(rootStart, rootNode.end),
-    nullable: true,
-    loc: nodeLoc(sf, file, property),
-    typeLoc: locOf(sf, file, rootStart, rootNode.end),
-  };
-  for (const link of chain.links) {
-    const args = link.call.arguments;
-    switch (link.name) {
+  const text = sf.text;
+  // From the root outwards, as written.
+  for (let i = linkCount - 1; i >= 0; i--) {
+    const link = links[i];
+    const nameNode = (link.expression as ts.PropertyAccessExpression).name;
+    const args = link.arguments;
+    switch (nameNode.text) {
       case 'notNull':
         notNull = true;
         break;
       case 'primaryKey':
         notNull = true;
-        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end) };
+        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: locOf(sf, file, dotBefore(sf, nameNode), link.end) };
         break;
       case 'unique':
-        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end) });
+        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: locOf(sf, file, dotBefore(sf, nameNode), link.end) });
         break;
       case 'default':
-        defaultText = args[0] ? args[0].getText(sf) : undefined;
+        defaultText = args[0] ? text.slice(args[0].getStart(sf), args[0].end) : undefined;
         break;
       case 'defaultNow':
         defaultText = 'now()';
@@ -363,7 +467,7 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
         break;
       case '$defaultFn':
       case '$default':
-        defaultText = `${link.name}(${args.map((a) => a.getText(sf)).join(', ')})`;
+        defaultText = `${nameNode.text}(${args.map((a) => a.getText(sf)).join(', ')})`;
         break;
       case 'generatedAlwaysAsIdentity':
       case 'generatedByDefaultAsIdentity':
@@ -373,14 +477,25 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
         type = 'array';
         break;
       case 'references': {
-        const fk = referenceOf(ctx, build, scan, key, link.call, locOf(sf, file, dotBefore(sf, link.nameNode), link.call.end));
+        const fk = referenceOf(ctx, build, scan, key, link, locOf(sf, file, dotBefore(sf, nameNode), link.end));
         if (fk) table.foreignKeys.push(fk);
         break;
       }
     }
   }
-  column.type = type;
-  column.nullable = !notNull;
+  const column = new DrizzleColumn(
+    key,
+    dbName !== undefined && dbName !== key ? dbName : undefined,
+    type,
+    text.slice(rootStart, rootNode.end),
+    !notNull,
+    file,
+    sf.getLineStarts(),
+    property.getStart(sf),
+    property.end,
+    rootStart,
+    rootNode.end,
+  );
   if (defaultText !== undefined) column.default = defaultText;
   const leading = leadingComment(sf, property);
   const trailing = trailingComment(sf, property);
@@ -433,6 +548,12 @@ function arrayElements(e: ts.Expression | undefined): readonly ts.Expression[] {
   return T.isArrayLiteralExpression(u) ? u.elements : [u];
 }
 
+/** The first link of `chain` named `name`. */
+function findLink(chain: Chain, name: string): ast.ChainLink | undefined {
+  for (const l of chain.links) if (l.name === name) return l;
+  return undefined;
+}
+
 function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expression, param: string | undefined) {
   const { scan, table } = build;
   const { sf, file } = scan;
@@ -441,12 +562,11 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
   const root = chain.root;
   const kind = coreNameOf(scan.imports, root.expression);
   const loc = nodeLoc(sf, file, expression);
-  const link = (name: string) => chain.links.find((l) => l.name === name);
   switch (kind) {
     case 'index':
     case 'uniqueIndex': {
-      const on = link('on') ?? link('onOnly');
-      const using = link('using');
+      const on = findLink(chain, 'on') ?? findLink(chain, 'onOnly');
+      const using = findLink(chain, 'using');
       const cols = on ? on.call.arguments : using ? using.call.arguments.slice(1) : [];
       const index: Index = {
         name: stringValue(root.arguments[0]),
@@ -455,13 +575,13 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
         kind: kind === 'uniqueIndex' ? 'unique' : 'index',
         loc,
       };
-      if (link('where')) index.partial = true;
-      if (link('concurrently')) index.concurrently = true;
+      if (findLink(chain, 'where')) index.partial = true;
+      if (findLink(chain, 'concurrently')) index.concurrently = true;
       table.indexes.push(index);
       break;
     }
     case 'unique': {
-      const on = link('on');
+      const on = findLink(chain, 'on');
       table.indexes.push({
         name: stringValue(root.arguments[0]),
         columns: columnList(on ? on.call.arguments : [], sf),
@@ -497,8 +617,8 @@ function addConstraint(ctx: UnitContext, build: TableBuild, expression: ts.Expre
         loc,
         enforced: true,
       };
-      const onDelete = action(link('onDelete')?.call.arguments[0]);
-      const onUpdate = action(link('onUpdate')?.call.arguments[0]);
+      const onDelete = action(findLink(chain, 'onDelete')?.call.arguments[0]);
+      const onUpdate = action(findLink(chain, 'onUpdate')?.call.arguments[0]);
       if (onDelete) fk.onDelete = onDelete;
       if (onUpdate) fk.onUpdate = onUpdate;
       table.foreignKeys.push(fk);
@@ -636,7 +756,7 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
     scans.push(scanFile(file, sf));
     suppressions.push(...suppressionsOf(file, sf));
   }
-  const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])) };
+  const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])), modules: new Map() };
   const builds: TableBuild[] = [];
   const enums: EnumType[] = [];
   for (const scan of scans) {

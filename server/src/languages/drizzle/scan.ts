@@ -4,7 +4,11 @@
  */
 import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
-import {
+import * as ast from './ast';
+import type { ImportInfo } from './ast';
+
+/** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
+const {
   T,
   CREATOR_FUNCTIONS,
   SCHEMA_FUNCTIONS,
@@ -13,8 +17,7 @@ import {
   readImports,
   stringValue,
   unwrapExpression,
-  type ImportInfo,
-} from './ast';
+} = ast;
 
 export type Declaration =
   | { kind: 'table'; name: string; call: ts.CallExpression; statement: ts.Statement; dialect?: Dialect; via: TableVia }

@@ -8,24 +8,27 @@ import type { Column, Database, ReferentialAction, Table } from '../../../../rul
 import { columnOf, tableOf, type FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
-import {
+import * as ast from './ast';
+import type { ImportInfo } from './ast';
+import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
+import { scanFile } from './scan';
+
+/** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
+const {
   T,
   CORE_MODULE_OF,
   decomposeChain,
   dotBefore,
   isUnparsable,
   leadingIndent,
+  lineAt,
   lineStartOf,
   parseCached,
   propertyName,
   rangeOf,
-  readImports,
   stringValue,
   unwrapExpression,
-  type ImportInfo,
-} from './ast';
-import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
-import { scanFile } from './scan';
+} = ast;
 
 interface Doc {
   file: string;
@@ -35,6 +38,10 @@ interface Doc {
   quote: string;
   /** indentUnit's answer, computed once per text. */
   indent?: string;
+  /** countReferences' answers for this text, by name. */
+  references?: Map<string, number>;
+  /** Table calls by where their name argument starts (findTableCall). */
+  tableCalls?: Map<number, ts.CallExpression>;
 }
 
 interface Edit {
@@ -57,7 +64,8 @@ function open(reader: SourceReader, file: string): Doc | undefined {
   if (isUnparsable(sf)) return undefined;
   const hit = docs.get(sf);
   if (hit && hit.file === file && hit.text === text) return hit;
-  const imports = readImports(sf);
+  // The imports the scan read (the same readImports), not a second pass over the statements.
+  const imports = scanFile(file, sf).imports;
   const doc: Doc = { file, text, sf, imports, quote: imports.quote };
   docs.set(sf, doc);
   return doc;
@@ -89,6 +97,16 @@ function span(doc: Doc, loc: { range: { start: { line: number; character: number
 function findNode<T extends ts.Node>(doc: Doc, start: number, end: number, match: (n: ts.Node) => n is T): T | undefined;
 function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => boolean): ts.Node | undefined;
 function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => boolean): ts.Node | undefined {
+  if (start < end) {
+    // Siblings' [pos, end] overlap at most in a point, so one child at most contains a non-empty range:
+    // the depth-first search below only ever follows one path. Walk down it directly.
+    wantedStart = start;
+    wantedEnd = end;
+    for (let node = T.forEachChild(doc.sf, containsWanted); node; node = T.forEachChild(node, containsWanted)) {
+      if (match(node)) return node;
+    }
+    return undefined;
+  }
   let found: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
     if (found) return;
@@ -103,8 +121,20 @@ function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => b
   return found;
 }
 
+/** The range findNode and isReferenceAt walk down to, for `containsWanted` (a plain function: no closure per step). */
+let wantedStart = 0;
+let wantedEnd = 0;
+
+function containsWanted(node: ts.Node): ts.Node | undefined {
+  return node.pos <= wantedStart && node.end >= wantedEnd ? node : undefined;
+}
+
+/** The quote characters a file may use (`readImports`), as global regexes compiled once, not per fix. */
+const QUOTES: Record<string, RegExp> = { "'": /'/g, '"': /"/g };
+
 function q(doc: Doc, s: string): string {
-  return doc.quote + s.replace(/\\/g, '\\\\').replace(new RegExp(doc.quote, 'g'), '\\' + doc.quote) + doc.quote;
+  const quote = QUOTES[doc.quote] ?? new RegExp(doc.quote, 'g');
+  return doc.quote + s.replace(/\\/g, '\\\\').replace(quote, '\\' + doc.quote) + doc.quote;
 }
 
 /** Position of the comma right after `pos` (skipping whitespace and comments), or -1. */
@@ -125,7 +155,8 @@ function commaAfter(text: string, pos: number): number {
 }
 
 function lineOf(doc: Doc, pos: number): number {
-  return doc.sf.getLineAndCharacterOfPosition(pos).line;
+  // The line table's binary search without the { line, character } object (positions here are never negative).
+  return lineAt(doc.sf.getLineStarts(), pos);
 }
 
 /** Indentation unit guessed from the file (two spaces unless it uses tabs or four spaces). */
@@ -203,6 +234,57 @@ function upsertProperty(doc: Doc, object: ts.ObjectLiteralExpression, key: strin
 
 /** Identifiers named `name` that are references in the file (not property names, not the import itself). */
 function countReferences(doc: Doc, name: string): number {
+  const counts = (doc.references ??= new Map());
+  let count = counts.get(name);
+  if (count !== undefined) return count;
+  count = name.length > 0 && !doc.text.includes('\\u') ? countByOccurrences(doc, name) : undefined;
+  // An identifier may spell its name with unicode escapes, and a short name may occur too often: the full walk.
+  if (count === undefined) count = walkReferences(doc, name);
+  counts.set(name, count);
+  return count;
+}
+
+/**
+ * Each occurrence of the name in the text, confirmed by the tree: one path down per occurrence
+ * instead of a walk over the whole file. Undefined when there are too many to be cheaper.
+ */
+function countByOccurrences(doc: Doc, name: string): number | undefined {
+  const text = doc.text;
+  let count = 0;
+  let checked = 0;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    // An identifier token never stops before an ASCII identifier character: a longer name, not this one.
+    if (isAsciiIdentifierPart(text.charCodeAt(at + name.length))) continue;
+    if (++checked > 128) return undefined;
+    if (isReferenceAt(doc.sf, at, name)) count++;
+  }
+  return count;
+}
+
+function isAsciiIdentifierPart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 /* _ */ || c === 36 /* $ */;
+}
+
+/** Whether the token at `at` is an identifier `name` that `walkReferences` counts (same exclusions). */
+function isReferenceAt(sf: ts.SourceFile, at: number, name: string): boolean {
+  // The nodes containing the character at `at`.
+  wantedStart = at;
+  wantedEnd = at + 1;
+  let node: ts.Node = sf;
+  for (;;) {
+    let next: ts.Node | undefined;
+    if (T.isImportDeclaration(node)) return false;
+    if (T.isIdentifier(node)) return node.text === name && node.end === at + name.length;
+    if (T.isPropertyAccessExpression(node)) next = containsWanted(node.expression);
+    else if (T.isPropertyAssignment(node)) next = containsWanted(node.initializer);
+    else next = T.forEachChild(node, containsWanted);
+    if (!next) return false;
+    node = next;
+  }
+}
+
+/** The whole-file count: identifiers outside imports, property-access names and property keys. */
+function walkReferences(doc: Doc, name: string): number {
   let count = 0;
   const visit = (node: ts.Node): void => {
     if (T.isImportDeclaration(node)) return;
@@ -273,11 +355,17 @@ function coreModule(database: Database, doc: Doc): string {
 function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
   const { start } = span(doc, table.nameLoc);
   const scan = scanFile(doc.file, doc.sf);
-  for (const d of scan.declarations) {
-    if (d.kind !== 'table') continue;
-    const first = d.call.arguments[0] ?? d.call.expression;
-    if (first.getStart(doc.sf) === start) return d.call;
+  if (!doc.tableCalls) {
+    // Where each table's name starts, first table first: one pass per file, not one per fix.
+    doc.tableCalls = new Map();
+    for (const d of scan.declarations) {
+      if (d.kind !== 'table') continue;
+      const at = (d.call.arguments[0] ?? d.call.expression).getStart(doc.sf);
+      if (!doc.tableCalls.has(at)) doc.tableCalls.set(at, d.call);
+    }
   }
+  const call = doc.tableCalls.get(start);
+  if (call) return call;
   for (const d of scan.declarations) if (d.kind === 'table' && d.name === table.name) return d.call;
   return undefined;
 }
@@ -446,9 +534,8 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const call = findTableCall(doc, table);
   if (!call) return undefined;
   const plan = ensureImport(doc, 'index', coreModule(database, doc));
-  const existing = new Set(table.indexes.map((i) => i.name));
   let name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx`;
-  for (let i = 2; existing.has(name); i++) name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx${i}`;
+  for (let i = 2; table.indexes.some((x) => x.name === name); i++) name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx${i}`;
   const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
   const edits = addExtraConfigEntry(doc, call, key, (p) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => `${p}.${c.name}`).join(', ')})`);
   if (!edits) return undefined;
