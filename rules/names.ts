@@ -1,19 +1,33 @@
 /**
  * Name helpers shared by the schema rules: splitting identifiers into words (camelCase, snake_case,
- * kebab-case), singular/plural tolerance, and display names. Pure functions, no state.
+ * kebab-case), singular/plural tolerance, and display names. Pure functions (tablesByNameKey is memoized).
  */
 import type { Column, Database, Table } from './model';
 
-/** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
-export function words(identifier: string): string[] {
-  const out: string[] = [];
+/** Lower, upper, digit, other. Module-level, not a closure per `words` call (with keepNames each one is also renamed). */
+function kind(code: number): 0 | 1 | 2 | 3 {
+  return code >= 97 && code <= 122 ? 1 : code >= 65 && code <= 90 ? 2 : code >= 48 && code <= 57 ? 3 : 0;
+}
+
+/** Where the last word `splitWords` found starts and ends (-1 when there was none). */
+let lastFrom = -1;
+let lastTo = -1;
+
+/**
+ * Splits `identifier` into words (as `words` describes), pushing them lower-cased to `out` when given, and
+ * leaves the last word's bounds in `lastFrom`/`lastTo`. No closure per call: rules split every column's name.
+ */
+function splitWords(identifier: string, out: string[] | undefined): void {
+  lastFrom = lastTo = -1;
   let start = -1;
-  const kind = (code: number): 0 | 1 | 2 | 3 =>
-    code >= 97 && code <= 122 ? 1 : code >= 65 && code <= 90 ? 2 : code >= 48 && code <= 57 ? 3 : 0; // lower, upper, digit, other
   for (let i = 0; i <= identifier.length; i++) {
     const k = i < identifier.length ? kind(identifier.charCodeAt(i)) : 0;
     if (k === 0) {
-      if (start >= 0) out.push(identifier.slice(start, i).toLowerCase());
+      if (start >= 0) {
+        out?.push(identifier.slice(start, i).toLowerCase());
+        lastFrom = start;
+        lastTo = i;
+      }
       start = -1;
       continue;
     }
@@ -28,18 +42,32 @@ export function words(identifier: string): string[] {
       (k === 2 && prev === 2 && next === 1) || // HTTPServer → HTTP|Server
       (k === 3 && prev !== 3); // backup2024 → backup|2024
     if (boundary) {
-      out.push(identifier.slice(start, i).toLowerCase());
+      out?.push(identifier.slice(start, i).toLowerCase());
+      lastFrom = start;
+      lastTo = i;
       start = i;
     }
   }
+}
+
+/** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
+export function words(identifier: string): string[] {
+  const out: string[] = [];
+  splitWords(identifier, out);
   return out;
+}
+
+/** The last of `words(identifier)`, or undefined when there is none (without building the list). */
+export function lastWord(identifier: string): string | undefined {
+  splitWords(identifier, undefined);
+  return lastFrom < 0 ? undefined : identifier.slice(lastFrom, lastTo).toLowerCase();
 }
 
 /** A crude English singular, good enough for table names (`categories` → `category`, `statuses` → `status`). */
 export function singular(word: string): string {
   const w = word.toLowerCase();
   if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
-  if (w.length > 4 && /(ss|sh|ch|x|z|us)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 4 && w.endsWith('es') && /(ss|sh|ch|x|z|us)es$/.test(w)) return w.slice(0, -2);
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us')) return w.slice(0, -1);
   return w;
 }
@@ -52,19 +80,34 @@ export function nameKey(identifier: string): string {
   return ws.join('');
 }
 
-/** Tables by `nameKey` of their name and database name, for repeated lookups. */
+/**
+ * Tables by `nameKey` of their name and database name, for repeated lookups. Memoized per database (three
+ * rules ask for it; databases are not mutated after analysis): treat the map as read-only.
+ */
 export function tablesByNameKey(database: Database): Map<string, Table[]> {
+  const known = byNameKey.get(database);
+  if (known) return known;
   const byKey = new Map<string, Table[]>();
+  byNameKey.set(database, byKey);
+  const add = (key: string, t: Table) => {
+    if (!key) return;
+    const list = byKey.get(key);
+    if (list) list.push(t);
+    else byKey.set(key, [t]);
+  };
   for (const t of database.tables) {
-    for (const key of new Set([nameKey(t.name), t.dbName !== undefined ? nameKey(t.dbName) : ''])) {
-      if (!key) continue;
-      const list = byKey.get(key);
-      if (list) list.push(t);
-      else byKey.set(key, [t]);
+    // The name's key, then the database name's when it is another one (no Set per table).
+    const key = nameKey(t.name);
+    add(key, t);
+    if (t.dbName !== undefined) {
+      const dbKey = nameKey(t.dbName);
+      if (dbKey !== key) add(dbKey, t);
     }
   }
   return byKey;
 }
+
+const byNameKey = new WeakMap<Database, Map<string, Table[]>>();
 
 /**
  * The table whose name (or database name) matches `identifier`, singular/plural and case tolerant.

@@ -112,14 +112,28 @@ export function indexesOf(table: Table): Index[] {
  * (in any order among themselves) of a non-partial index, unique constraint or primary key.
  */
 export function isCovered(table: Table, columns: readonly string[]): boolean {
-  return indexesOf(table).some((index) => coversLeading(index, columns));
+  // No copy of the index list: this runs for every foreign key of every table.
+  if (table.primaryKey && coversLeading(table.primaryKey, columns)) return true;
+  for (const index of table.indexes) if (coversLeading(index, columns)) return true;
+  return false;
 }
 
 export function coversLeading(index: Index, columns: readonly string[]): boolean {
   if (index.partial) return false;
-  if (index.columns.length < columns.length) return false;
-  const leading = new Set(index.columns.slice(0, columns.length));
-  return columns.every((c) => leading.has(c));
+  const n = columns.length;
+  if (index.columns.length < n) return false;
+  // The leading n columns, in any order: n is 1–3 in practice, so a nested scan beats building a Set.
+  for (let i = 0; i < n; i++) {
+    let found = false;
+    for (let j = 0; j < n; j++) {
+      if (index.columns[j] === columns[i]) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 export function columnOf(table: Table, name: string): Column | undefined {

@@ -1,6 +1,6 @@
 import type { Column } from '../model';
 import type { Rule } from '../types';
-import { words } from '../names';
+import { lastWord } from '../names';
 import { changeColumnTypeTitle } from '../titles';
 import { dialectHasJson, isTextLike, literalDefault } from './literals';
 
@@ -27,8 +27,8 @@ export function jsonEvidence(column: Column): string | undefined {
   const value = literalDefault(column.default);
   if (value !== undefined && looksLikeJsonDocument(value)) return `its default is ${value.trim()}`;
   if (column.comment && /\bjson\b/i.test(column.comment)) return 'its comment says JSON';
-  const ws = words(column.name);
-  if (ws.length > 0 && JSON_NAMES.has(ws[ws.length - 1]) && isTextLike(column)) return `its name and text type say so`;
+  const last = lastWord(column.name);
+  if (last !== undefined && JSON_NAMES.has(last) && isTextLike(column)) return `its name and text type say so`;
   return undefined;
 }
 

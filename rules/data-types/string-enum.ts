@@ -1,6 +1,6 @@
 import type { Column, Database } from '../model';
 import type { Rule } from '../types';
-import { quoteList, words } from '../names';
+import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
 import { dialectHasEnums, literalDefault } from './literals';
 
@@ -97,8 +97,8 @@ function canCreateEnum(database: Database, values: readonly string[]): boolean {
 }
 
 function enumLike(column: Column, names: Set<string>): boolean {
-  const ws = words(column.name);
-  return ws.length > 0 && names.has(ws[ws.length - 1]);
+  const last = lastWord(column.name);
+  return last !== undefined && names.has(last);
 }
 
 export const stringEnum: Rule = {

@@ -38,12 +38,16 @@ function sharesColumns(copy: Table, original: Table): boolean {
   return wanted.filter((c) => names.has(c)).length / wanted.length >= 0.8;
 }
 
+/** Module-level, not a closure per `leftoverOf` call (with keepNames each one is also renamed). */
+function join(parts: string[]): string {
+  return parts.join('_');
+}
+
 /** Why `table` looks like a leftover copy, or undefined. */
 export function leftoverOf(database: Database, table: Table, names = tablesByNameKey(database)): Leftover | undefined {
   const name = table.dbName ?? table.name;
   const ws = words(name);
   if (ws.length < 2) return undefined;
-  const join = (parts: string[]) => parts.join('_');
   const last = ws[ws.length - 1];
   if (STRONG.has(last)) {
     const base = join(ws.slice(0, -1));

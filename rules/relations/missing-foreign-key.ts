@@ -7,6 +7,9 @@ import { addForeignKeyTitle } from '../titles';
 
 /** `eventId`, `event_id`, `eventID`, `EventId` → `event`; anything else → undefined. */
 export function referencedName(columnName: string): string | undefined {
+  // Every column is asked: only a name ending in d/D can match (the regex's lazy prefix is not free).
+  const last = columnName.charCodeAt(columnName.length - 1);
+  if (last !== 100 && last !== 68) return undefined;
   const m = /^(.+?)(?:_id|Id|ID|_ID)$/.exec(columnName);
   if (!m) return undefined;
   const stem = m[1].replace(/_+$/, '');

@@ -11,7 +11,13 @@ const KEEP_RECORDS = new Set([
 ]);
 
 export function looksLikeRecordTable(table: Table): boolean {
-  return [table.name, table.dbName ?? ''].some((n) => words(n).some((w) => KEEP_RECORDS.has(singular(w))));
+  // Asked for every table: no array and no closures per call.
+  return namesRecords(table.name) || namesRecords(table.dbName ?? '');
+}
+
+function namesRecords(name: string): boolean {
+  for (const w of words(name)) if (KEEP_RECORDS.has(singular(w))) return true;
+  return false;
 }
 
 function allowed(database: Database, action: ReferentialAction): boolean {
