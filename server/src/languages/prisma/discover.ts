@@ -49,6 +49,18 @@ function readPackageJson(text: string): { major?: number; schema?: string } {
   }
 }
 
+/**
+ * Whether a workspace folder is a Prisma project, and its Prisma major, from a few cheap checks (its
+ * package.json, the usual schema places): the server loads the matching wasm while it starts, as Prisma's own
+ * server does, instead of on the first review of an opened schema.
+ */
+export function prismaProjectAt(folder: string, exists: (p: string) => boolean, read: (p: string) => string | undefined): { prisma: boolean; major?: number } {
+  const pkgText = read(posix.join(folder, 'package.json'));
+  const pkg = pkgText !== undefined ? readPackageJson(pkgText) : {};
+  const hasSchema = ['schema.prisma', 'prisma/schema.prisma', 'prisma/schema', 'prisma.config.ts'].some((p) => exists(posix.join(folder, p)));
+  return { prisma: pkg.major !== undefined || pkg.schema !== undefined || hasSchema, major: pkg.major };
+}
+
 /** `schema: "prisma/schema"` or `schema: path.join("prisma", "schema")` in a prisma.config file. */
 export function schemaFromConfig(text: string, fileName = 'prisma.config.ts'): string | undefined {
   let found: string | undefined;

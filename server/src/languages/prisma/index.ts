@@ -18,6 +18,6 @@ export const prismaFrontEnd: LanguageFrontEnd = {
 export { parsePrisma, tokenize, LineIndex } from './parser';
 export type { PrismaAst, Block, Field, Attribute, Span } from './parser';
 export { buildModel, parseFile, dialectOf } from './analyze';
-export { discoverPrisma, schemaFromConfig, majorOf } from './discover';
+export { discoverPrisma, schemaFromConfig, majorOf, prismaProjectAt } from './discover';
 export { writePrismaFix, enumValues } from './fixes';
-export { wasmMajorFor } from './wasm';
+export { wasmMajorFor, preload as preloadPrismaWasm } from './wasm';

@@ -90,6 +90,11 @@ function load(major: WasmMajor): PrismaSchemaWasm | Error {
   return loaded;
 }
 
+/** Loads (compiles) a major's wasm now, so the first review does not pay for it. Errors surface on first use. */
+export function preload(major: WasmMajor): void {
+  load(major);
+}
+
 /** The one error path: every call goes through here. */
 function call<T>(major: WasmMajor, entry: string, run: (wasm: PrismaSchemaWasm) => T): WasmResult<T> {
   const wasm = load(major);
