@@ -33,6 +33,7 @@ const {
   dotBefore,
   isUnparsable,
   decomposeChain,
+  lineStartsOf,
   locOf,
   nodeLoc,
   parseCached,
@@ -180,8 +181,19 @@ export function returnedExpression(fn: ts.Node | undefined): ts.Expression | und
   return unwrapExpression(f.body);
 }
 
-function leadingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
+/**
+ * Whether `text` has a `/` in [from, to). Most members have no comment: a look at the few characters of
+ * their trivia spares the comment scanner (its loop, its callback, its array) for each of them.
+ */
+function hasSlash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 47 /* / */) return true;
+  return false;
+}
+
+/** `start` is `node.getStart(sf)`: the trivia [node.pos, start) holds the leading comments, if any. */
+function leadingComment(sf: ts.SourceFile, node: ts.Node, start: number): string | undefined {
   const text = sf.text;
+  if (!hasSlash(text, node.pos, start)) return undefined;
   const ranges = T.getLeadingCommentRanges(text, node.pos);
   if (!ranges) return undefined;
   const parts = ranges
@@ -194,6 +206,12 @@ function trailingComment(sf: ts.SourceFile, node: ts.Node): string | undefined {
   const text = sf.text;
   let end = node.end;
   if (text.charCodeAt(end) === 44 /* , */) end++;
+  // Trailing comments follow on the same line after spaces and tabs (the scanner also skips \v, \f and
+  // non-ASCII spaces: those take the scanner's path). Anything else first means none.
+  let i = end;
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 9) c = text.charCodeAt(++i);
+  if (c !== 47 /* / */ && c < 127 && c !== 11 && c !== 12) return undefined;
   const ranges = T.getTrailingCommentRanges(text, end);
   if (!ranges) return undefined;
   const parts = ranges
@@ -279,7 +297,7 @@ function buildTable(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration,
     columns: [],
     indexes: [],
     foreignKeys: [],
-    comment: leadingComment(sf, decl.statement),
+    comment: leadingComment(sf, decl.statement, decl.statement.getStart(sf)),
     loc: nodeLoc(sf, file, decl.statement),
     nameLoc: nodeLoc(sf, file, nameNode),
   };
@@ -483,6 +501,7 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
       }
     }
   }
+  const start = property.getStart(sf);
   const column = new DrizzleColumn(
     key,
     dbName !== undefined && dbName !== key ? dbName : undefined,
@@ -490,14 +509,14 @@ function addColumn(ctx: UnitContext, build: TableBuild, scan: FileScan, key: str
     text.slice(rootStart, rootNode.end),
     !notNull,
     file,
-    sf.getLineStarts(),
-    property.getStart(sf),
+    lineStartsOf(sf),
+    start,
     property.end,
     rootStart,
     rootNode.end,
   );
   if (defaultText !== undefined) column.default = defaultText;
-  const leading = leadingComment(sf, property);
+  const leading = leadingComment(sf, property, start);
   const trailing = trailingComment(sf, property);
   const comment = leading && trailing ? `${leading}\n${trailing}` : leading ?? trailing;
   if (comment) column.comment = comment;

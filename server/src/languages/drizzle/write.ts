@@ -23,6 +23,7 @@ const {
   leadingIndent,
   lineAt,
   lineStartOf,
+  lineStartsOf,
   parseCached,
   propertyName,
   rangeOf,
@@ -81,7 +82,7 @@ function toFileEdit(doc: Doc, edits: Edit[]): FileEdit {
 }
 
 function offsetOf(doc: Doc, line: number, character: number): number {
-  const starts = doc.sf.getLineStarts();
+  const starts = lineStartsOf(doc.sf);
   if (line < 0 || line >= starts.length) return -1;
   return starts[line] + character;
 }
@@ -102,7 +103,7 @@ function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => b
     // the depth-first search below only ever follows one path. Walk down it directly.
     wantedStart = start;
     wantedEnd = end;
-    for (let node = T.forEachChild(doc.sf, containsWanted); node; node = T.forEachChild(node, containsWanted)) {
+    for (let node = topLevelContaining(doc.sf); node; node = T.forEachChild(node, containsWanted)) {
       if (match(node)) return node;
     }
     return undefined;
@@ -127,6 +128,30 @@ let wantedEnd = 0;
 
 function containsWanted(node: ts.Node): ts.Node | undefined {
   return node.pos <= wantedStart && node.end >= wantedEnd ? node : undefined;
+}
+
+/**
+ * `T.forEachChild(sf, containsWanted)` by a binary search over the statements (in text order): a schema
+ * file has hundreds of them, and a linear search touches each one's (cold) node for every fix.
+ */
+function topLevelContaining(sf: ts.SourceFile): ts.Node | undefined {
+  const statements = sf.statements;
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = statements[mid];
+    if (s.end < wantedEnd) lo = mid + 1;
+    else if (s.pos > wantedStart) hi = mid - 1;
+    else {
+      // Statements touch at their ends: the first one that contains the range, as the linear search finds.
+      let i = mid;
+      while (i > 0 && containsWanted(statements[i - 1])) i--;
+      return statements[i];
+    }
+  }
+  // Not within a statement: whatever else the file holds (its end-of-file token).
+  return T.forEachChild(sf, containsWanted);
 }
 
 /** The quote characters a file may use (`readImports`), as global regexes compiled once, not per fix. */
@@ -156,7 +181,7 @@ function commaAfter(text: string, pos: number): number {
 
 function lineOf(doc: Doc, pos: number): number {
   // The line table's binary search without the { line, character } object (positions here are never negative).
-  return lineAt(doc.sf.getLineStarts(), pos);
+  return lineAt(lineStartsOf(doc.sf), pos);
 }
 
 /** Indentation unit guessed from the file (two spaces unless it uses tabs or four spaces). */
@@ -270,7 +295,9 @@ function isReferenceAt(sf: ts.SourceFile, at: number, name: string): boolean {
   // The nodes containing the character at `at`.
   wantedStart = at;
   wantedEnd = at + 1;
-  let node: ts.Node = sf;
+  const top = topLevelContaining(sf);
+  if (!top) return false;
+  let node: ts.Node = top;
   for (;;) {
     let next: ts.Node | undefined;
     if (T.isImportDeclaration(node)) return false;
