@@ -11,18 +11,8 @@ import { discoverDrizzle } from '../../../server/src/languages/drizzle/discover'
 import { writeDrizzleFixOrThrow } from '../../../server/src/languages/drizzle/write';
 import type { Unit } from '../../../server/src/languages/types';
 import { fixture, listFiles, memoryReader } from './helpers';
+import { mulberry32 as prng } from '../../helpers/prng';
 
-/** A small deterministic PRNG (mulberry32) so a failure is reproducible from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SOURCES = ['trading-bot', 'schema-folder', 'mysql-shop', 'sqlite-notes']
   .flatMap((d) => listFiles(fixture(d)))

@@ -5,20 +5,10 @@ import { isCovered } from '../../../rules/types';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { splitStatements, sniffDialect, tokenize } from '../../../server/src/languages/sql/lexer';
 import { FIXTURES, listFiles, memoryReader, ready } from './helpers';
+import { mulberry32 as rng } from '../../helpers/prng';
 
 before(ready);
 
-/** A small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOISE = ["'", '"', '`', '$$', '/*', '--', '(', ')', ';', '\\', '\u0000', '🚀', 'é', '\r\n', 'BEGIN;', 'COPY x FROM stdin;', 'DELIMITER //', 'references', ','];
 

@@ -51,6 +51,7 @@ export const T = {
   isVariableStatement: ts.isVariableStatement,
 };
 import type { Dialect, Loc, Range } from '../../../../rules/model';
+import { lineOfOffset } from '../lines';
 
 export const CORE_MODULES: Record<string, Dialect> = {
   'drizzle-orm/pg-core': 'postgresql',
@@ -142,29 +143,11 @@ export function parseCached(file: string, text: string): ts.SourceFile {
 let hintStarts: readonly number[] | undefined;
 let hintLine = 0;
 
-/**
- * 0-based line of an offset: a binary search over the parser's line starts (no allocation). The walks ask
- * in text order, mostly about the line of the previous answer or the next: those are tried first.
- */
+/** 0-based line of an offset in the parser's line starts, the previous answer tried first (see lineOfOffset). */
 export function lineAt(starts: readonly number[], pos: number): number {
-  const n = starts.length;
-  if (hintStarts === starts) {
-    const h = hintLine;
-    if (starts[h] <= pos) {
-      if (h + 1 >= n || pos < starts[h + 1]) return h;
-      if (h + 2 >= n || pos < starts[h + 2]) return (hintLine = h + 1);
-    }
-  }
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= pos) lo = mid;
-    else hi = mid - 1;
-  }
+  hintLine = lineOfOffset(starts, pos, hintStarts === starts ? hintLine : 0);
   hintStarts = starts;
-  hintLine = lo;
-  return lo;
+  return hintLine;
 }
 
 /**

@@ -6,6 +6,8 @@
  * consumes at least one token, and problems are collected in `errors` instead.
  */
 
+import { lineOfOffset } from '../lines';
+
 export interface Span {
   /** UTF-16 offset of the first character. */
   start: number;
@@ -684,14 +686,8 @@ export class LineIndex {
   }
   position(offset: number): { line: number; character: number } {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - this.starts[lo] };
+    const line = lineOfOffset(this.starts, o);
+    return { line, character: o - this.starts[line] };
   }
   range(s: Span): { start: { line: number; character: number }; end: { line: number; character: number } } {
     return { start: this.position(s.start), end: this.position(s.end) };

@@ -133,6 +133,8 @@ class Builder {
   readonly statements: MigrationStatement[] = [];
   /** Index/constraint name → table, checked on use (drops and renames leave stale entries). */
   private readonly indexOwner = new Map<string, Table>();
+  /** The last statement's tokens (statementTokens). */
+  private tokensFor: { stmt: ParsedStatement; toks: Token[] } | undefined;
 
   constructor(private readonly flavor: SqlFlavor) {}
 
@@ -849,7 +851,7 @@ class Builder {
   /** `[CONSTRAINT n] FOREIGN KEY (<cols>) REFERENCES …` in the statement, found by its tokens. */
   private nspForeignKeyClause(ctx: Ctx, cols: string[]): { start: number; end: number } | undefined {
     const text = ctx.src.text;
-    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
+    const toks = this.statementTokens(ctx);
     for (let i = 0; i + 3 < toks.length; i++) {
       if (this.word(text, toks[i]) !== 'foreign' || this.word(text, toks[i + 1]) !== 'key') continue;
       if (text[toks[i + 2].start] !== '(' || this.word(text, toks[i + 3]).toLowerCase() !== (cols[0] ?? '').toLowerCase()) continue;
@@ -862,18 +864,34 @@ class Builder {
 
   /** The column's name token in a CREATE TABLE / ALTER TABLE (at depth 1 after `(` or `,`, or after ADD [COLUMN]). */
   private nspColumnToken(ctx: Ctx, column: string): { start: number; end: number } | undefined {
-    const text = ctx.src.text;
-    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
+    const toks = this.statementTokens(ctx);
+    const i = this.nspColumnNameAt(ctx.src.text, toks, column, true);
+    return i >= 0 ? { start: toks[i].start, end: toks[i].end } : undefined;
+  }
+
+  /** The statement's tokens without comments, once per statement: a column's name, type and REFERENCES clause are each looked up in them. */
+  private statementTokens(ctx: Ctx): Token[] {
+    if (this.tokensFor?.stmt !== ctx.stmt) this.tokensFor = { stmt: ctx.stmt, toks: tokenize(ctx.src.text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment') };
+    return this.tokensFor.toks;
+  }
+
+  /**
+   * Index of the token naming `column` as an element of the statement's column list (depth 1, after `(` or
+   * `,`) or, with `afterAdd`, after ADD [COLUMN] at depth 0; -1 when there is none.
+   */
+  private nspColumnNameAt(text: string, toks: Token[], column: string, afterAdd: boolean): number {
+    const wanted = column.toLowerCase();
     let depth = 0;
     for (let i = 0; i < toks.length; i++) {
       const c = text[toks[i].start];
       if (toks[i].kind === 'punct' && c === '(') depth++;
       else if (toks[i].kind === 'punct' && c === ')') depth--;
+      if (toks[i].kind !== 'word' && toks[i].kind !== 'quoted') continue;
       const prev = i > 0 ? this.word(text, toks[i - 1]) : '';
-      const atElement = (depth === 1 && (prev === '(' || prev === ',')) || (depth === 0 && (prev === 'add' || prev === 'column'));
-      if (atElement && (toks[i].kind === 'word' || toks[i].kind === 'quoted') && this.word(text, toks[i]).toLowerCase() === column.toLowerCase()) return { start: toks[i].start, end: toks[i].end };
+      const atElement = (depth === 1 && (prev === '(' || prev === ',')) || (afterAdd && depth === 0 && (prev === 'add' || prev === 'column'));
+      if (atElement && this.word(text, toks[i]).toLowerCase() === wanted) return i;
     }
-    return undefined;
+    return -1;
   }
 
   /** From a column's name: its type (`varchar(255)`, `double`, `int unsigned`) and the definition's end. */
@@ -906,19 +924,12 @@ class Builder {
   /** `<col> <type> … REFERENCES t (c) …` inside a column definition: the REFERENCES clause. */
   private nspInlineReference(ctx: Ctx, column: string): { start: number; end: number } | undefined {
     const text = ctx.src.text;
-    const toks = tokenize(text, this.flavor, ctx.stmt.start, ctx.stmt.end).filter((t) => t.kind !== 'comment');
-    let depth = 0;
-    for (let i = 0; i < toks.length; i++) {
-      const c = text[toks[i].start];
-      if (toks[i].kind === 'punct' && c === '(') depth++;
-      else if (toks[i].kind === 'punct' && c === ')') depth--;
-      const prev = i > 0 ? text[toks[i - 1].start] : '';
-      if (depth !== 1 || (prev !== '(' && prev !== ',') || this.word(text, toks[i]).toLowerCase() !== column.toLowerCase()) continue;
-      const { end, tokens } = this.clause(text, toks[i].start, ctx.stmt.end);
-      const ref = tokens.find((t) => this.word(text, t) === 'references');
-      return ref ? { start: ref.start, end } : { start: toks[i].start, end };
-    }
-    return undefined;
+    const toks = this.statementTokens(ctx);
+    const i = this.nspColumnNameAt(text, toks, column, false);
+    if (i < 0) return undefined;
+    const { end, tokens } = this.clause(text, toks[i].start, ctx.stmt.end);
+    const ref = tokens.find((t) => this.word(text, t) === 'references');
+    return ref ? { start: ref.start, end } : { start: toks[i].start, end };
   }
 
   private nspForeignKey(ctx: Ctx, table: Table, name: string | undefined, columns: string[], ref: AstNode, span: { start: number; end: number } | undefined, altering: boolean): void {

@@ -1,5 +1,6 @@
 /** Offsets → LSP positions. libpg-query reports UTF-8 byte offsets; LSP wants UTF-16 lines/characters. */
 import type { Loc, Position, Range } from '../../../../rules/model';
+import { lineOfOffset } from '../lines';
 
 export class SourceText {
   readonly ascii: boolean;
@@ -84,24 +85,9 @@ export class SourceText {
     return { file: this.file, range: { start: { line: a, character: start - starts[a] }, end: { line: b, character: e - starts[b] } } };
   }
 
-  /** The 0-based line of an offset. */
+  /** The 0-based line of an offset. Replay and fixes ask mostly in text order: the last answer is tried first. */
   private lineOf(offset: number): number {
-    const starts = this.starts();
-    // Replay and fixes ask mostly in text order, often on the line of the previous answer or the next one:
-    // check those two lines before the binary search.
-    let lo = this.lastLine;
-    const n = starts.length;
-    if (starts[lo] <= offset && (lo + 1 >= n || offset < starts[lo + 1])) return lo;
-    if (lo + 1 < n && starts[lo + 1] <= offset && (lo + 2 >= n || offset < starts[lo + 2])) return (this.lastLine = lo + 1);
-    lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    this.lastLine = lo;
-    return lo;
+    return (this.lastLine = lineOfOffset(this.starts(), offset, this.lastLine));
   }
 
   private starts(): number[] {
