@@ -15,7 +15,7 @@ import { createReplayer } from './replay';
 import { SourceText } from './text';
 import { writeSqlFix } from './write';
 
-export { loadSqlParser, sqlParserReady, parseSql, bareParsePostgres } from './parse';
+export { loadSqlParser, sqlParserReady, parseSql } from './parse';
 export { discoverSql } from './discover';
 export { replay, createReplayer } from './replay';
 

@@ -95,16 +95,6 @@ export function parseSql(file: string, text: string, dialect: SqlFlavor): Parsed
   return { source, dialect, statements: parseWithNodeSqlParser(source, dialect) };
 }
 
-/** The bare parse the bench compares with: what libpg-query's own parseSync costs (after its loadModule()). */
-export function bareParsePostgres(text: string): unknown {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('libpg-query') as typeof import('libpg-query')).parseSync(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function parsePostgres(source: SourceText): ParsedStatement[] {
   const text = source.text;
   if (!hasContent(text)) return [];
