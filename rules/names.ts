@@ -3,6 +3,7 @@
  * kebab-case), singular/plural tolerance, and display names. Pure functions (tablesByNameKey is memoized).
  */
 import type { Column, Database, Table } from './model';
+import { wholeDatabase } from './types';
 
 /** Lower, upper, digit, other. Module-level, not a closure per `words` call (with keepNames each one is also renamed). */
 function kind(code: number): 0 | 1 | 2 | 3 {
@@ -85,6 +86,7 @@ export function nameKey(identifier: string): string {
  * rules ask for it; databases are not mutated after analysis): treat the map as read-only.
  */
 export function tablesByNameKey(database: Database): Map<string, Table[]> {
+  database = wholeDatabase(database);
   const known = byNameKey.get(database);
   if (known) return known;
   const byKey = new Map<string, Table[]>();

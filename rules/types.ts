@@ -83,6 +83,14 @@ export interface RuleMeta {
    * and the databases), so the engine may run it file by file and reuse the results of unchanged files.
    */
   scope?: 'file';
+  /**
+   * `table`: the rule reports only inside its loop over `database.tables`, and what it reads of *other* tables is
+   * their shape (name, database name, view or not, name location, primary key and its column types, the tables
+   * their foreign keys reference), looked up through `tableOf`/`findTableByName`/`wholeDatabase`, or a table it
+   * names with `readsTable`. The language server may then run it table by table on a view of the database
+   * (`tableView`) and reuse the findings of tables that did not change.
+   */
+  partition?: 'table';
 }
 
 export interface RuleContext {
@@ -140,6 +148,45 @@ export function columnOf(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name || c.dbName === name);
 }
 
+/** The database a per-table view (`tableView`) was made from. */
+const viewParents = new WeakMap<Database, Database>();
+
+/**
+ * A view of `database` whose `tables` is only `table`; everything else (dialect, lookups through `tableOf`,
+ * `wholeDatabase`) is the whole database's. The engine runs `partition: 'table'` rules on views.
+ */
+export function tableView(database: Database, table: Table): Database {
+  const view = Object.create(database) as Database;
+  view.tables = [table];
+  viewParents.set(view, database);
+  return view;
+}
+
+/** The whole database behind a per-table view (the database itself otherwise). */
+export function wholeDatabase(database: Database): Database {
+  return viewParents.get(database) ?? database;
+}
+
+/** Records the tables a per-table rule run reads beyond their shape (set by the engine while it runs one). */
+let tableReads: ((table: Table) => void) | undefined;
+
+/** Reports that the rule reads more of `table` than its shape (its columns, say), so its findings depend on it. */
+export function readsTable(table: Table): void {
+  tableReads?.(table);
+}
+
+/** Runs `run` while collecting the tables it declares with `readsTable`. */
+export function collectTableReads<T>(run: () => T): { result: T; reads: Table[] } {
+  const reads: Table[] = [];
+  const outer = tableReads;
+  tableReads = (t) => reads.push(t);
+  try {
+    return { result: run(), reads };
+  } finally {
+    tableReads = outer;
+  }
+}
+
 /**
  * Tables by name and by database name, first match in table order (the same answer as a linear search),
  * memoized per database: rules look a table up for every foreign key. Databases are not mutated after analysis.
@@ -147,6 +194,7 @@ export function columnOf(table: Table, name: string): Column | undefined {
 const tablesByName = new WeakMap<Database, Map<string, Table>>();
 
 export function tableOf(database: Database, name: string): Table | undefined {
+  database = wholeDatabase(database);
   let index = tablesByName.get(database);
   if (!index) {
     index = new Map();

@@ -31,6 +31,7 @@ export const floatForMoney: Rule = {
     defaultSeverity: 'warning',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A floating-point column whose name says it holds money.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

@@ -39,6 +39,7 @@ export const jsonInString: Rule = {
     defaultSeverity: 'info',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A string column that holds JSON, where the database has a JSON type.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

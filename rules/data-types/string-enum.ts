@@ -108,6 +108,7 @@ export const stringEnum: Rule = {
     defaultSeverity: 'info',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A string column that holds one of a documented, closed set of values: an enum the database does not enforce.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

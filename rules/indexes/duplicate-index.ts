@@ -54,6 +54,7 @@ export const duplicateIndex: Rule = {
     defaultSeverity: 'warning',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'An index whose columns equal, or are a leading prefix of, another index of the same table.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

@@ -10,6 +10,7 @@ export const missingPrimaryKey: Rule = {
     // Prisma refuses a model without @id/@@id/@unique, so only Drizzle and SQL can get here.
     languages: ['drizzle', 'sql'],
     description: 'A table without a primary key.',
+    partition: 'table',
   },
   check(context) {
     for (const database of context.databases) {

@@ -10,6 +10,7 @@ export const unindexedForeignKey: Rule = {
     defaultSeverity: 'warning',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A foreign key whose columns are not the leading columns of any index, unique constraint or primary key.',
+    partition: 'table',
     fix: 'safe',
   },
   check(context) {

@@ -1,5 +1,5 @@
 import type { Database, Table } from '../model';
-import type { Rule } from '../types';
+import { readsTable, wholeDatabase, type Rule } from '../types';
 import { findTableByName, tablesByNameKey, words } from '../names';
 
 /** Suffixes that say "backup" on their own (`chat_messages_backup`, `UserBackup`, `orders_bak`). */
@@ -31,6 +31,7 @@ function trailingDateWords(ws: readonly string[]): number {
 }
 
 function sharesColumns(copy: Table, original: Table): boolean {
+  readsTable(original);
   const names = new Set(copy.columns.map((c) => (c.dbName ?? c.name).toLowerCase()));
   // Every table has an `id`: it proves nothing. Ask for a real shape to compare.
   const wanted = original.columns.map((c) => (c.dbName ?? c.name).toLowerCase()).filter((c) => c !== 'id');
@@ -64,7 +65,7 @@ export function leftoverOf(database: Database, table: Table, names = tablesByNam
     const original = findTableByName(database, base, table, names);
     if (!original) return undefined;
     // Several dated siblings are partitions (`logs_20240115`, `logs_20240116`, …), not a backup.
-    const siblings = database.tables.filter((t) => {
+    const siblings = wholeDatabase(database).tables.filter((t) => {
       const tw = words(t.dbName ?? t.name);
       const n = trailingDateWords(tw);
       return n > 0 && join(tw.slice(0, -n)) === base;
@@ -80,6 +81,20 @@ export function leftoverOf(database: Database, table: Table, names = tablesByNam
   return undefined;
 }
 
+/** Names of the tables other tables' foreign keys reference, memoized per (whole) database. */
+const referencedByDatabase = new WeakMap<Database, Set<string>>();
+
+function referencedTables(database: Database): Set<string> {
+  const whole = wholeDatabase(database);
+  let names = referencedByDatabase.get(whole);
+  if (!names) {
+    names = new Set();
+    for (const t of whole.tables) for (const fk of t.foreignKeys) if (fk.references.table !== t.name) names.add(fk.references.table);
+    referencedByDatabase.set(whole, names);
+  }
+  return names;
+}
+
 export const backupTable: Rule = {
   meta: {
     id: 'backup-table',
@@ -87,12 +102,13 @@ export const backupTable: Rule = {
     defaultSeverity: 'info',
     languages: ['sql', 'prisma', 'drizzle'],
     description: 'A table named like a leftover backup or copy (`*_backup`, `*_old`, `backup_*`, a date suffix).',
+    partition: 'table',
   },
   check(context) {
     for (const database of context.databases) {
       if (!backupTable.meta.languages.includes(database.language)) continue;
       const names = tablesByNameKey(database);
-      const referenced = new Set(database.tables.flatMap((t) => t.foreignKeys.filter((fk) => fk.references.table !== t.name).map((fk) => fk.references.table)));
+      const referenced = referencedTables(database);
       for (const table of database.tables) {
         if (table.isView || referenced.has(table.name) || (table.dbName !== undefined && referenced.has(table.dbName))) continue;
         const leftover = leftoverOf(database, table, names);

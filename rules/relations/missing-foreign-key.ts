@@ -38,6 +38,7 @@ export const missingForeignKey: Rule = {
     defaultSeverity: 'info',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A column named like a reference to another table (`eventId`, `event_id`) without a foreign key.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

@@ -60,6 +60,7 @@ export const missingOnDelete: Rule = {
     defaultSeverity: 'warning',
     languages: ['prisma', 'drizzle', 'sql'],
     description: 'A foreign key or relation says nothing about what happens to its rows when the referenced row is deleted.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

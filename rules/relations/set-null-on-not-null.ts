@@ -12,6 +12,7 @@ export const setNullOnNotNull: Rule = {
     // Prisma's own validation already rejects SetNull on a required relation.
     languages: ['drizzle', 'sql'],
     description: 'ON DELETE SET NULL on a foreign key whose column is NOT NULL: the first delete of a referenced row fails.',
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {

@@ -3,7 +3,8 @@
  * settings and suppression comments, and turns each fix intent into edits through the language that owns
  * the file ("rules decide, languages write").
  */
-import type { CodeFile, Database, Loc, Range } from '../../rules/model';
+import type { CodeFile, Database, Loc, Range, Table } from '../../rules/model';
+import { collectTableReads, tableView, wholeDatabase } from '../../rules/types';
 import type { Category, FixIntent, FixSafety, ReportInput, Rule, RuleContext, Severity } from '../../rules/types';
 import type { FileEdit, SourceDiagnostic, Suppression } from './languages/types';
 
@@ -43,7 +44,104 @@ export interface EngineOptions {
   onError?(message: string, error: unknown): void;
   /** Results of an earlier run, reused for a rule whose inputs (the same objects) and severity did not change. */
   cache?: RuleCache;
+  /**
+   * Per-table results of `partition: 'table'` rules, reused for tables that are the same objects in a database of
+   * the same shape (the language server passes one; a one-shot review does not need it).
+   */
+  tableCache?: TableCache;
 }
+
+interface TableEntry {
+  shape: object;
+  severity: SeveritySetting;
+  findings: Finding[];
+  /** Tables read beyond their shape (`readsTable`): the entry holds while they are the same objects. */
+  reads: Table[];
+}
+
+/**
+ * The per-table results of partitioned rules, and the shape of each database they were judged in. A table's
+ * findings are reused while the table is the same object (front-ends keep the objects of unchanged tables),
+ * the database's shape is equal (what such rules may read of other tables), the severity is the same, and the
+ * tables it read more of are unchanged. Findings whose fix edits or related places reach outside the table are
+ * never reused: those places may have moved.
+ */
+export class TableCache {
+  readonly byRule = new Map<string, WeakMap<Table, TableEntry>>();
+  /** Last shape per database id: its per-table keys and a token that stands for it. */
+  readonly shapes = new Map<string, { keys: string[]; token: object }>();
+}
+
+/** What a partitioned rule may read of a table other than the one it judges (see RuleMeta.partition). */
+const shapeKeys = new WeakMap<Table, string>();
+
+function shapeKeyOf(table: Table): string {
+  let key = shapeKeys.get(table);
+  if (key === undefined) {
+    const pk = table.primaryKey?.columns.map((c) => `${c}:${table.columns.find((x) => x.name === c || x.dbName === c)?.type ?? ''}`).join(',') ?? '';
+    const targets = table.foreignKeys.map((fk) => fk.references.table).join(',');
+    const at = table.nameLoc;
+    key = [
+      table.name,
+      table.dbName ?? '',
+      table.isView ? 'v' : '',
+      `${at.file}:${at.range.start.line}:${at.range.start.character}:${at.range.end.line}:${at.range.end.character}`,
+      pk,
+      targets,
+    ].join('\u0001');
+    shapeKeys.set(table, key);
+  }
+  return key;
+}
+
+function databaseKey(d: Database): string {
+  return [d.id, d.language, d.dialect, d.relationMode ?? '', d.prismaMajor ?? '', d.referentialActions?.join(',') ?? '*'].join('\u0001');
+}
+
+/** The token of a database's shape: the previous one while the shape is equal. */
+function shapeToken(cache: TableCache, database: Database): object {
+  const keys = [databaseKey(database)];
+  for (const t of database.tables) keys.push(shapeKeyOf(t));
+  const last = cache.shapes.get(database.id);
+  if (last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i])) return last.token;
+  const token = {};
+  cache.shapes.set(database.id, { keys, token });
+  return token;
+}
+
+function within(inner: Range, outer: Range): boolean {
+  const a = inner.start;
+  const b = inner.end;
+  return (
+    (a.line > outer.start.line || (a.line === outer.start.line && a.character >= outer.start.character)) &&
+    (b.line < outer.end.line || (b.line === outer.end.line && b.character <= outer.end.character))
+  );
+}
+
+/** Every fix edit and related place of the findings lies inside the table's own text. */
+function staysInTable(findings: readonly Finding[], table: Table, tableNames: () => ReadonlySet<string>): boolean {
+  const file = table.loc.file;
+  const range = table.loc.range;
+  for (const f of findings) {
+    if (f.file !== file || !within(f.range, range)) return false;
+    for (const r of f.related) if (r.loc.file !== file || !within(r.loc.range, range)) {
+      // A related place elsewhere is part of the shape only when it is a table's name.
+      if (!tableNames().has(locKey(r.loc))) return false;
+    }
+    for (const fix of f.fixes) {
+      for (const fe of fix.edits) {
+        if (fe.create || fe.file !== file) return false;
+        for (const e of fe.edits) if (!within(e.range, range)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+function locKey(loc: Loc): string {
+  return `${loc.file}:${loc.range.start.line}:${loc.range.start.character}:${loc.range.end.line}:${loc.range.end.character}`;
+}
+
 
 interface CachedRun {
   inputs: readonly unknown[];
@@ -81,10 +179,10 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   const databaseFor = (orm: 'prisma' | 'drizzle'): Database | undefined =>
     input.databases.find((d) => d.language === orm) ?? input.databases.find((d) => d.language === 'sql');
 
-  const check = (rule: Rule, severity: SeveritySetting, codeFiles: readonly CodeFile[]): Finding[] => {
+  const check = (rule: Rule, severity: SeveritySetting, codeFiles: readonly CodeFile[], databases: readonly Database[] = input.databases): Finding[] => {
     const reports: ReportInput[] = [];
     const context: RuleContext = {
-      databases: input.databases,
+      databases,
       codeFiles,
       databaseFor,
       report: (r) => reports.push(r),
@@ -115,10 +213,47 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     return result;
   };
 
+  /** Partitioned rules, table by table, reusing the findings of tables that did not change. */
+  const shapes = new Map<Database, object>();
+  // Built only when needed: the tables of this run (for entries that read other tables), their name places.
+  let currentTables: Set<Table> | undefined;
+  let nameLocs: Set<string> | undefined;
+  const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
+  const nameLocsNow = () => (nameLocs ??= new Set(input.databases.flatMap((d) => d.tables.map((t) => locKey(t.nameLoc)))));
+  const byTable = (rule: Rule, severity: SeveritySetting, cache: TableCache): Finding[] => {
+    let entries = cache.byRule.get(rule.meta.id);
+    if (!entries) cache.byRule.set(rule.meta.id, (entries = new WeakMap()));
+    const out: Finding[] = [];
+    for (const database of input.databases) {
+      if (!rule.meta.languages.includes(database.language)) continue;
+      let shape = shapes.get(database);
+      if (!shape) {
+        shape = shapeToken(cache, database);
+        shapes.set(database, shape);
+      }
+      for (const table of database.tables) {
+        const hit = entries.get(table);
+        if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
+          for (const f of hit.findings) out.push(f);
+          continue;
+        }
+        const view = tableView(database, table);
+        const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [view]));
+        for (const f of result) out.push(f);
+        if (staysInTable(result, table, nameLocsNow)) entries.set(table, { shape, severity, findings: result, reads });
+        else entries.delete(table);
+      }
+    }
+    return out;
+  };
+
   for (const rule of options.rules) {
     const severity = severityOf(rule, options.severities);
     if (severity === 'off') continue;
-    if (!options.cache) {
+    if (rule.meta.partition === 'table' && options.tableCache) {
+      const tableCache = options.tableCache;
+      findings.push(...cached(rule.meta.id, inputsOf(rule, input), severity, () => byTable(rule, severity, tableCache)));
+    } else if (!options.cache) {
       findings.push(...check(rule, severity, input.codeFiles));
     } else if (rule.meta.scope === 'file') {
       for (const file of input.codeFiles) {
@@ -138,6 +273,8 @@ function resolveFixes(rule: Rule, report: ReportInput, options: EngineOptions): 
   const fixes: ResolvedFix[] = [];
   for (const proposal of report.fixes ?? []) {
     let edits: FileEdit[] | undefined;
+    // A rule run on a per-table view states its intents on the view: writers get the whole database.
+    if ('database' in proposal.intent) proposal.intent.database = wholeDatabase(proposal.intent.database);
     try {
       edits = options.writeFix(proposal.intent);
     } catch (error) {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
 import type { Rule } from '../../rules/types';
-import { runRules, type Finding, type RuleCache } from './engine';
+import { runRules, TableCache, type Finding, type RuleCache } from './engine';
 import { frontEnds, initFrontEnds } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
@@ -72,6 +72,8 @@ export class Reviewer {
   private changed: Set<string> | undefined;
   /** Rule results of the last review, reused while a rule's inputs are the same objects. */
   private readonly ruleCache: RuleCache = new Map();
+  /** Per-table rule results, kept by owners that review again after small changes (the language server). */
+  private tableCache: TableCache | undefined;
 
   constructor(
     readonly root: string,
@@ -84,6 +86,7 @@ export class Reviewer {
    */
   trackChanges(): void {
     this.changed ??= new Set();
+    this.tableCache ??= new TableCache();
   }
 
   noteChanged(files: Iterable<string>): void {
@@ -164,6 +167,7 @@ export class Reviewer {
         writeFix: (intent) => this.project.writeFix(intent, this.reader),
         onError: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? error}`),
         cache: this.ruleCache,
+        tableCache: this.tableCache,
       },
     );
     const reviewed = [...analysis.fileLanguages.entries()]

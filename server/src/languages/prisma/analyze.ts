@@ -15,7 +15,7 @@ import type {
 } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
-import { attributeArg, fieldRefs, LineIndex, parsePrisma, stringValue } from './parser';
+import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, stringValue, textChange } from './parser';
 import type { Attribute, Block, Expr, Field, PrismaAst, Span } from './parser';
 import * as wasm from './wasm';
 
@@ -27,12 +27,31 @@ export interface ParsedFile {
 }
 
 /** Per-text parse cache: the same text is parsed once (LSP re-analyses on every edit of any file). */
-const parseCache = new Map<string, { text: string; parsed: ParsedFile }>();
+let parseCache = new Map<string, { text: string; parsed: ParsedFile }>();
+
+/** Runs `run` with an empty parse cache, restored afterwards (tests compare incremental reviews with fresh ones). */
+export function withFreshParses<T>(run: () => T): T {
+  const saved = parseCache;
+  parseCache = new Map();
+  try {
+    return run();
+  } finally {
+    parseCache = saved;
+  }
+}
 
 export function parseFile(path: string, text: string): ParsedFile {
   const hit = parseCache.get(path);
   if (hit && hit.text === text) return hit.parsed;
-  const parsed: ParsedFile = { path, text, ast: parsePrisma(text), lines: new LineIndex(text) };
+  let parsed: ParsedFile | undefined;
+  if (hit) {
+    // An edit of the file parsed last: parse only the block it touched (the old parse is given up).
+    const change = textChange(hit.text, text);
+    const ast = reparsePrisma(hit.parsed.ast, text, change);
+    if (ast) parsed = { path, text, ast, lines: hit.parsed.lines.edited(text, change) };
+    parseCache.delete(path);
+  }
+  parsed ??= { path, text, ast: parsePrisma(text), lines: new LineIndex(text) };
   if (parseCache.size > 500) parseCache.clear();
   parseCache.set(path, { text, parsed });
   return parsed;
@@ -100,6 +119,20 @@ function fieldSpan(field: Field): Span {
   return { start: field.start, end: field.end };
 }
 
+/** Tables built from a block, with what they were built in (see buildModel). */
+const tableMemo = new WeakMap<Block, { context: object; file: string; line: number; character: number; table: Table }>();
+
+/** One token per unit while what a table's meaning depends on beyond its block (names of models, enums, types; dialect) is the same. */
+const contexts = new Map<string, { key: string; token: object }>();
+
+function contextToken(unit: string, key: string): object {
+  const last = contexts.get(unit);
+  if (last && last.key === key) return last.token;
+  const token = {};
+  contexts.set(unit, { key, token });
+  return token;
+}
+
 export interface PrismaUnitModel {
   files: ParsedFile[];
   database: Database;
@@ -123,6 +156,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     writtenMode === 'prisma' || (writtenMode === undefined && dialect === 'mongodb') ? 'prisma' : 'foreignKeys';
   const prismaMajor = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
 
+  const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(',')].join('\u0001'));
   const tables: Table[] = [];
   const enums: EnumType[] = [];
   for (const { file, block } of blocks) {
@@ -131,6 +165,14 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       continue;
     }
     if (block.kind !== 'model' && block.kind !== 'view') continue;
+    // The same block (unchanged text, kept by the incremental parse) at the same place, in the same context,
+    // makes the same table: keep the object, so rules can reuse what they found in it.
+    const at = file.lines.position(block.start);
+    const kept = tableMemo.get(block);
+    if (kept && kept.context === context && kept.file === file.path && kept.line === at.line && kept.character === at.character) {
+      tables.push(kept.table);
+      continue;
+    }
     const table: Table = {
       name: block.name,
       columns: [],
@@ -225,6 +267,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       table.foreignKeys.push(fk);
     }
     tables.push(table);
+    tableMemo.set(block, { context, file: file.path, line: at.line, character: at.character, table });
   }
 
   const database: Database = {

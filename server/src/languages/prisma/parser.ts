@@ -141,10 +141,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export function tokenize(text: string): Token[] {
+/** Tokens of `text`, or of its part from `from` to `to` (offsets stay those of the whole text). */
+export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const tokens: Token[] = [];
-  const n = text.length;
-  let i = 0;
+  const n = to;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     const start = i;
@@ -211,6 +212,145 @@ export function parsePrisma(text: string): PrismaAst {
   return new Parser(text).parseFile();
 }
 
+/** Where two texts differ: offsets in the old text [start, oldEnd) became [start, newEnd) in the new one. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** The smallest change that turns `before` into `after` (common prefix and suffix, compared in native chunks). */
+export function textChange(before: string, after: string): TextChange {
+  const max = Math.min(before.length, after.length);
+  const CHUNK = 1024;
+  let p = 0;
+  while (p + CHUNK <= max && before.slice(p, p + CHUNK) === after.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  const room = max - p;
+  while (s + CHUNK <= room && before.slice(before.length - s - CHUNK, before.length - s) === after.slice(after.length - s - CHUNK, after.length - s)) s += CHUNK;
+  while (s < room && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  return { start: p, oldEnd: before.length - s, newEnd: after.length - s };
+}
+
+/**
+ * Parses `text` reusing `previous` (the parse of the text before one edit): when the change lies inside one
+ * closed block, only that block is parsed again; the blocks after it are moved in place by the length change.
+ * `previous` must not be used afterwards. Undefined when the change is not that simple: parse the whole text.
+ */
+export function reparsePrisma(previous: PrismaAst, text: string, change: TextChange = textChange(previous.text, text)): PrismaAst | undefined {
+  const { start, oldEnd, newEnd } = change;
+  const blocks = previous.blocks;
+  // The last block that starts before the change.
+  let lo = 0;
+  let hi = blocks.length - 1;
+  let index = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (blocks[mid].start < start) {
+      index = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (index < 0) return undefined;
+  const old = blocks[index];
+  if (!old.closed || !old.openBrace || !old.closeBrace || start < old.openBrace.end || oldEnd > old.closeBrace.start) return undefined;
+  const delta = newEnd - oldEnd;
+  const parser = new Parser(text, old.start, old.end + delta);
+  const part = parser.parseFile();
+  const block = part.blocks[0];
+  if (part.blocks.length !== 1 || !block.closed || block.start !== old.start || block.end !== old.end + delta || block.name !== old.name || block.kind !== old.kind) return undefined;
+  if (part.errors.some((e) => e.start < block.start || e.end > block.end)) return undefined;
+  block.doc = old.doc;
+  const after = blocks.slice(index + 1);
+  for (const b of after) shiftBlock(b, delta);
+  const comments: Comment[] = [];
+  const later: Comment[] = [];
+  for (const c of previous.comments) {
+    if (c.end <= old.start) comments.push(c);
+    else if (c.start >= old.end) {
+      c.start += delta;
+      c.end += delta;
+      later.push(c);
+    }
+  }
+  for (const c of part.comments) comments.push(c);
+  for (const c of later) comments.push(c);
+  const errors: ParseError[] = [];
+  for (const e of previous.errors) if (e.end <= old.start) errors.push(e);
+  errors.push(...part.errors);
+  for (const e of previous.errors) {
+    if (e.start >= old.end) {
+      e.start += delta;
+      e.end += delta;
+      errors.push(e);
+    }
+  }
+  return { text, blocks: [...blocks.slice(0, index), block, ...after], comments, errors: errors.slice(0, 200) };
+}
+
+function shiftSpan(s: Span | undefined, d: number): void {
+  if (!s) return;
+  s.start += d;
+  s.end += d;
+}
+
+function shiftArgs(list: ArgList | undefined, d: number): void {
+  if (!list) return;
+  shiftSpan(list, d);
+  for (const a of list.args) {
+    shiftSpan(a, d);
+    shiftSpan(a.nameSpan, d);
+    shiftExpr(a.value, d);
+  }
+}
+
+function shiftExpr(e: Expr | undefined, d: number): void {
+  if (!e) return;
+  shiftSpan(e, d);
+  if (e.kind === 'call') {
+    shiftSpan(e.nameSpan, d);
+    shiftArgs(e.args, d);
+  } else if (e.kind === 'array') for (const item of e.items) shiftExpr(item, d);
+}
+
+function shiftAttribute(a: Attribute, d: number): void {
+  shiftSpan(a, d);
+  shiftSpan(a.nameSpan, d);
+  shiftArgs(a.args, d);
+}
+
+/** Moves a block by `d` characters (its comments are moved with the file's comment list, which holds them). */
+function shiftBlock(b: Block, d: number): void {
+  if (d === 0) return;
+  shiftSpan(b, d);
+  shiftSpan(b.keywordSpan, d);
+  shiftSpan(b.nameSpan, d);
+  shiftSpan(b.openBrace, d);
+  shiftSpan(b.closeBrace, d);
+  for (const f of b.fields) {
+    shiftSpan(f, d);
+    shiftSpan(f.nameSpan, d);
+    shiftSpan(f.lineSpan, d);
+    if (f.type) {
+      shiftSpan(f.type, d);
+      shiftSpan(f.type.nameSpan, d);
+      shiftArgs(f.type.args, d);
+    }
+    for (const a of f.attributes) shiftAttribute(a, d);
+  }
+  for (const a of b.attributes) {
+    shiftAttribute(a, d);
+    shiftSpan(a.lineSpan, d);
+  }
+  for (const p of b.properties) {
+    shiftSpan(p, d);
+    shiftSpan(p.keySpan, d);
+    shiftSpan(p.lineSpan, d);
+    shiftExpr(p.value, d);
+  }
+}
+
 class Parser {
   private readonly tokens: Token[];
   /** Tokens without comments; comments are kept separately. */
@@ -222,8 +362,13 @@ class Parser {
   private readonly docBefore = new Map<number, string[]>();
   private readonly trailingAt = new Map<number, Comment>();
 
-  constructor(private readonly text: string) {
-    this.tokens = tokenize(text);
+  /** Parses `text`, or only its part from `from` to `to` (one block, for `reparsePrisma`). */
+  constructor(
+    private readonly text: string,
+    from = 0,
+    to = text.length,
+  ) {
+    this.tokens = tokenize(text, from, to);
     this.toks = [];
     let codeOnLine = false;
     let pendingDocs: string[] = [];
@@ -680,9 +825,29 @@ export function stringValue(expr: Expr | undefined): string | undefined {
 
 /** Offsets → 0-based line/UTF-16 character. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  private readonly starts: number[];
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) this.starts = starts;
+    else {
+      this.starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    }
+  }
+
+  /** The index of `text`, made from this one (the index of the text before `change`). */
+  edited(text: string, change: TextChange): LineIndex {
+    const { start, oldEnd, newEnd } = change;
+    const delta = newEnd - oldEnd;
+    const starts: number[] = [];
+    const old = this.starts;
+    let i = 0;
+    for (; i < old.length && old[i] <= start; i++) starts.push(old[i]);
+    for (let j = text.indexOf('\n', start); j !== -1 && j < newEnd; j = text.indexOf('\n', j + 1)) starts.push(j + 1);
+    for (; i < old.length; i++) if (old[i] > oldEnd) starts.push(old[i] + delta);
+    return new LineIndex(text, starts);
   }
   position(offset: number): { line: number; character: number } {
     const o = Math.max(0, Math.min(offset, this.text.length));
