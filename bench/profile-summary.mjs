@@ -1,14 +1,22 @@
 // Summarizes a V8 .cpuprofile (from `--cpu-prof`): self time per function and per file, top N.
-//   node bench/profile-summary.mjs <file.cpuprofile> [N]
+//   node bench/profile-summary.mjs <file.cpuprofile> [N] [--skip MS]   (--skip: leave out the first MS of the run, e.g. start-up)
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function summarizeProfile(file, top = 15) {
+export function summarizeProfile(file, top = 15, skipMs = 0) {
   const p = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map();
-  const dt = p.timeDeltas;
+  const dt = [...p.timeDeltas];
+  if (skipMs > 0) {
+    // Zero the samples of the first skipMs: they stay on the stacks but weigh nothing.
+    let at = 0;
+    for (let i = 0; i < dt.length; i++) {
+      at += p.timeDeltas[i];
+      if (at < skipMs * 1000) dt[i] = 0;
+    }
+  }
   for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (dt[i] ?? 0));
   const fn = new Map();
   const files = new Map();
@@ -42,7 +50,10 @@ export function summarizeProfile(file, top = 15) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const s = summarizeProfile(process.argv[2], Number(process.argv[3] ?? 15));
+  const args = process.argv.slice(2);
+  const skip = args.indexOf('--skip');
+  const skipMs = skip >= 0 ? Number(args.splice(skip, 2)[1]) : 0;
+  const s = summarizeProfile(args[0], Number(args[1] ?? 15), skipMs);
   console.log(`total sampled ${s.totalMs} ms\n-- self time by function`);
   for (const f of s.functions) console.log(`${String(f.ms).padStart(9)} ms ${String(f.pct).padStart(5)}%  ${f.what}`);
   console.log('-- inclusive time by function');

@@ -64,10 +64,11 @@ export function createLanguageClient(
 ): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    // stdio, as other editors run it: the server's stream writer serializes each published diagnostic once.
+    run: { module, transport: TransportKind.stdio },
     debug: {
       module,
-      transport: TransportKind.ipc,
+      transport: TransportKind.stdio,
       options: { execArgv: ['--nolazy', '--inspect=6011'] },
     },
   };

@@ -13,7 +13,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { Language, Range } from '../../rules/model';
-import { isDiagnosticData, SOURCE } from './diagnostics';
+import { decodeFixes, isDiagnosticData, SOURCE } from './diagnostics';
 import { pathToUri } from './documents';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll } from './fixes';
@@ -55,8 +55,8 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
   const seenRules = new Set<string>();
   for (const diagnostic of ours) {
     const rule = String(diagnostic.code);
-    const data = isDiagnosticData(diagnostic.data) ? diagnostic.data : undefined;
-    for (const fix of data?.fixes ?? []) {
+    const fixes = isDiagnosticData(diagnostic.data) ? decodeFixes(diagnostic.data, input.file) : [];
+    for (const fix of fixes) {
       actions.push({
         title: fix.safety === 'unsafe' ? `${fix.title}` : fix.title,
         kind: CodeActionKind.QuickFix,

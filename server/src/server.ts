@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   createConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -31,10 +33,34 @@ import {
   type FixAllWorkspaceParams,
 } from './protocol';
 import { Session } from './session';
+import { jsonEncoder } from './wire';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
 
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * Over stdio (VS Code's client and other editors' start the server with `--stdio`) the messages are written with
+ * our encoder, which serializes each published diagnostic once; other transports use the library's own.
+ */
+const stdio = process.argv.includes('--stdio');
+const connection = stdio
+  ? createConnection(
+      ProposedFeatures.all,
+      new StreamMessageReader(process.stdin),
+      new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: jsonEncoder }),
+    )
+  : createConnection(ProposedFeatures.all);
+if (stdio) {
+  // The client went away (its end of stdin closed): nothing can reach us any more.
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
+  // stdout carries the protocol: whatever a dependency prints goes to the client's log instead.
+  const toLog = (...args: unknown[]) => connection.console.log(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  console.log = toLog;
+  console.info = toLog;
+  console.debug = toLog;
+  console.warn = (...args: unknown[]) => connection.console.warn(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  console.error = (...args: unknown[]) => connection.console.error(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+}
 const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;

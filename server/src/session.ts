@@ -31,6 +31,9 @@ import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 /** How long a review runs before the status item says "busy". */
 const BUSY_STATUS_DELAY_MS = 250;
 
+/** `SCHEMA_REVIEW_TRACE=1` logs the time from a change to its diagnostics being written, step by step. */
+const TRACE = process.env.SCHEMA_REVIEW_TRACE === '1';
+
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
   return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== '' && process.env.SCHEMA_REVIEW_DEBOUNCE_MS !== undefined ? fromEnv : 0;
@@ -65,6 +68,11 @@ export class Session {
   private readonly roots = new Map<string, RootState>();
   private folders: string[] = [];
   readonly reader: OverlayReader;
+  /**
+   * The diagnostic of each finding: a review after a keystroke keeps the finding objects of what did not change,
+   * and publishing the same Diagnostic objects lets the stdio writer reuse their JSON (wire.ts).
+   */
+  private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   /** Findings per file from the last review of its root. */
   private findingsByFile = new Map<string, Finding[]>();
   private languageByFile = new Map<string, Language>();
@@ -73,6 +81,8 @@ export class Session {
   /** Files whose diagnostics stay visible when closed (after an audit). */
   private audited = new Set<string>();
   private status: ServerStatus = { state: 'starting', filesReviewed: 0 };
+  /** With SCHEMA_REVIEW_TRACE=1: when the last change arrived and the steps since, logged when published. */
+  private trace: { changed: number; marks: (readonly [string, number])[] } | undefined;
   private statusSent = false;
 
   constructor(
@@ -135,6 +145,7 @@ export class Session {
   // ------------------------------------------------------------------ events
 
   onDocumentChanged(uri: string): void {
+    if (TRACE) this.trace = { changed: performance.now(), marks: [] };
     const file = uriToPath(uri);
     if (!file) return;
     const root = this.rootOf(file);
@@ -270,6 +281,7 @@ export class Session {
       busyTimer = setTimeout(() => this.setStatus({ state: 'busy', message: busyMessage }), BUSY_STATUS_DELAY_MS);
       busyTimer.unref?.();
     }
+    this.trace?.marks.push(['review', performance.now()]);
     const ticket = ++s.sequence;
     const result = await s.reviewer.reviewAsync({
       settings,
@@ -279,6 +291,7 @@ export class Session {
       onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),
     });
     clearTimeout(busyTimer);
+    this.trace?.marks.push(['reviewed', performance.now()]);
     // A newer review started while this one ran: its result wins, this one is dropped.
     if (ticket !== s.sequence && !opts.audit) return result;
     // A cancelled audit reached only some units: keep what the Problems panel showed before.
@@ -308,7 +321,12 @@ export class Session {
         const list = this.findingsByFile.get(f.file);
         if (list) list.push(f);
         else this.findingsByFile.set(f.file, [f]);
-        push(f.file, findingToDiagnostic(f, this.docUri, this.options.relatedInformationSupported));
+        let diagnostic = this.diagnosticOf.get(f);
+        if (!diagnostic) {
+          diagnostic = findingToDiagnostic(f, this.docUri, this.options.relatedInformationSupported);
+          this.diagnosticOf.set(f, diagnostic);
+        }
+        push(f.file, diagnostic);
       }
       for (const d of result.diagnostics) push(d.file, sourceDiagnosticToDiagnostic(d));
       for (const [file, language] of result.analysis.fileLanguages) this.languageByFile.set(file, language);
@@ -327,7 +345,13 @@ export class Session {
       if (!visible(file)) continue;
       const uri = pathToUri(file);
       now.add(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics });
+      const trace = this.trace;
+      void this.connection.sendDiagnostics({ uri, diagnostics }).then(() => {
+        if (!trace || this.trace !== trace) return;
+        this.trace = undefined;
+        const marks = [...trace.marks, ['written', performance.now()] as const];
+        this.log(`timing: ${marks.map(([what, at]) => `${what} +${(at - trace.changed).toFixed(2)} ms`).join(', ')} (${diagnostics.length} diagnostics)`);
+      });
     }
     for (const uri of [...this.published]) {
       const file = uriToPath(uri);

@@ -1,0 +1,66 @@
+/**
+ * The stdio encoder must write exactly what JSON.stringify writes, reusing a diagnostic's JSON only for the
+ * same object; the compact fix data must decode to the fixes the engine resolved.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeMessage as encodeBytes } from '../../server/src/wire';
+
+const encodeMessage = (m: never) => encodeBytes(m).toString('utf-8');
+import { decodeFixes, encodeFixes, isDiagnosticData, type DiagnosticData } from '../../server/src/diagnostics';
+import type { ResolvedFix } from '../../server/src/engine';
+
+const diag = (line: number, message: string) => ({
+  range: { start: { line, character: 2 }, end: { line, character: 9 } },
+  severity: 2,
+  source: 'schema-review',
+  code: 'missing-on-delete',
+  message,
+  data: { rule: 'missing-on-delete', fixes: [] },
+});
+
+test('publishDiagnostics is encoded as JSON.stringify encodes it, also with odd strings and reused objects', () => {
+  const a = diag(1, 'He said "diagnostics":[] and left \\ \n');
+  const b = diag(2, 'é ✓ \u2028');
+  const msg = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x/"diagnostics":[]/a.prisma', version: 3, diagnostics: [a, b] } };
+  assert.equal(encodeMessage(msg as never), JSON.stringify(msg));
+  // Again with the same objects (from the cache) plus a new one.
+  const c = diag(3, 'new');
+  const again = { ...msg, params: { ...msg.params, diagnostics: [b, c, a] } };
+  assert.equal(encodeMessage(again as never), JSON.stringify(again));
+  const empty = { ...msg, params: { uri: msg.params.uri, diagnostics: [] } };
+  assert.equal(encodeMessage(empty as never), JSON.stringify(empty));
+  const other = { jsonrpc: '2.0', id: 4, result: { diagnostics: [a] } };
+  assert.equal(encodeMessage(other as never), JSON.stringify(other));
+});
+
+test('fixes travel compact in data and decode to the resolved fixes', () => {
+  const file = '/w/prisma/schema.prisma';
+  const fixes: ResolvedFix[] = [
+    {
+      title: 'Set onDelete: Cascade on user',
+      safety: 'unsafe',
+      preferred: false,
+      edits: [{ file, edits: [{ range: { start: { line: 4, character: 30 }, end: { line: 4, character: 30 } }, newText: ', onDelete: Cascade' }] }],
+    },
+    {
+      title: 'Add a migration',
+      safety: 'safe',
+      preferred: true,
+      edits: [
+        { file: '/w/migrations/2/migration.sql', create: true, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'CREATE INDEX …;\n' }] },
+        { file, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 5 } }, newText: '' }] },
+      ],
+    },
+  ];
+  const data: DiagnosticData = { rule: 'x', fixes: encodeFixes(fixes, file) };
+  const wire = JSON.parse(JSON.stringify(data));
+  assert.ok(isDiagnosticData(wire));
+  assert.deepEqual(decodeFixes(wire, file), fixes);
+  // The document's own path is not repeated on the wire.
+  assert.equal(JSON.stringify(data).split(file).length - 1, 0);
+  assert.ok(JSON.stringify(data).length < JSON.stringify(fixes).length * 0.7);
+  // What a client sends back is checked before it is read.
+  assert.equal(isDiagnosticData({ rule: 'x', fixes: [{ title: 't', edits: [{ edits: [[1, 2]] }] }] }), false);
+  assert.equal(isDiagnosticData({ rule: 'x', fixes: 'no' }), false);
+});
