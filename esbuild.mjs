@@ -1,4 +1,5 @@
-// Builds three bundles into dist/: client.js (VS Code extension), server.js (language server), cli.js (CLI).
+// Builds the bundles into dist/: client.js (VS Code extension), server.js (language server) with its Prisma validation
+// worker prisma-lint-worker.js, cli.js (CLI).
 // Copies every Prisma schema wasm next to the server bundle under a per-package name, and libpg-query's wasm.
 //   node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
@@ -62,6 +63,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: `${out}/client.js` },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: `${out}/server.js` },
+  // Prisma's validation runs in this worker, next to server.js.
+  { ...common, entryPoints: ['server/src/languages/prisma/lintWorker.ts'], outfile: `${out}/prisma-lint-worker.js` },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: `${out}/cli.js` },
 ].filter((b) => existsSync(b.entryPoints[0]));
 

@@ -139,6 +139,7 @@ async function bundleHere(out) {
     absWorkingDir: REPO,
   };
   await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') });
+  await esbuild.build({ ...common, entryPoints: ['server/src/languages/prisma/lintWorker.ts'], outfile: join(out, 'prisma-lint-worker.js') });
   await esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: join(out, 'cli.js') });
   return out;
 }

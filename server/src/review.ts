@@ -11,6 +11,7 @@ import { frontEnds, initFrontEnds } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { listWorkspaceFiles, toPosix } from './project/files';
+import type { LintRunner } from './languages/prisma/lintRunner';
 import { defaultSettings, mergeSettings, parseConfigFile, type ConfigFile, type Settings } from './settings';
 
 export const CONFIG_FILE_NAME = 'schema-review.json';
@@ -38,6 +39,8 @@ export interface ReviewOptions {
   isCancelled?(): boolean;
   onProgress?(done: number, total: number, unit: Unit): void;
   rules?: readonly Rule[];
+  /** `reviewAsync` only: Prisma's validation runs there while the rules run (the language server's worker). */
+  lintAsync?: LintRunner;
 }
 
 export class ConfigError extends Error {
@@ -129,8 +132,14 @@ export class Reviewer {
     await initFrontEnds();
     const started = performance.now();
     const { units, settings } = this.prepare(options);
-    const analysis = await this.project.analyzeAsync(units, this.reader, this.projectOptions(options, settings));
-    return this.judge(analysis, options, settings, started);
+    const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync: options.lintAsync });
+    const result = this.judge(analysis, options, settings, started);
+    // Validation ran alongside the rules; its diagnostics join the result when both are done.
+    if (analysis.pending.length) {
+      for (const diagnostics of await Promise.all(analysis.pending)) result.diagnostics.push(...diagnostics);
+      result.durationMs = performance.now() - started;
+    }
+    return result;
   }
 
   private prepare(options: ReviewOptions): { units: Unit[]; settings: Settings } {

@@ -34,6 +34,7 @@ import {
 } from './protocol';
 import { Session } from './session';
 import { jsonEncoder } from './wire';
+import { workerLintRunner } from './languages/prisma/lintRunner';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
 
@@ -65,9 +66,13 @@ const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
 
+/** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread. */
+const linter = workerLintRunner(path.join(__dirname, 'prisma-lint-worker.js'), (m) => connection.console.log(m));
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as { prismaExtensionInstalled?: boolean };
   session = new Session(connection, documents, {
+    lintAsync: linter?.run,
     extensionRoot: path.resolve(__dirname, '..'),
     prismaExtensionInstalled: init.prismaExtensionInstalled === true,
     configurationSupported: params.capabilities.workspace?.configuration === true,
@@ -81,7 +86,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
-  preloadPrisma(folders);
+  preloadPrisma(folders, init.prismaExtensionInstalled !== true);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -98,7 +103,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
  * server does when it loads, rather than during the first review of an opened schema. Other workspaces
  * never load it.
  */
-function preloadPrisma(folders: string[]): void {
+function preloadPrisma(folders: string[], validationLikely: boolean): void {
   const read = (p: string): string | undefined => {
     try {
       return fs.readFileSync(p, 'utf8');
@@ -111,7 +116,11 @@ function preloadPrisma(folders: string[]): void {
     const project = prismaProjectAt(folder.split(path.sep).join('/'), (p) => fs.existsSync(p), read);
     if (project.prisma) majors.add(wasmMajorFor(project.major));
   }
-  for (const major of majors) preloadPrismaWasm(major);
+  for (const major of majors) {
+    preloadPrismaWasm(major);
+    // Validation is on by default when Prisma's extension is not installed: have the worker ready too.
+    if (validationLikely) linter?.preload(major);
+  }
 }
 
 connection.onInitialized(() => {

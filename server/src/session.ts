@@ -26,6 +26,7 @@ import { areaSummaries, formatMarkdown, SCORE_FORMULA } from './report/markdown'
 import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
+import type { LintRunner } from './languages/prisma/lintRunner';
 
 /** Extra pause before a review starts (none by default: reviews coalesce while one runs). */
 /** How long a review runs before the status item says "busy". */
@@ -48,6 +49,8 @@ export interface SessionOptions {
   /** The client sends `workspace/didChangeWatchedFiles` (so the server hears of files changed on disk). */
   watchesFiles: boolean;
   debounceMs?: number;
+  /** Runs Prisma's validation off the main thread, alongside the review (server.ts's worker). */
+  lintAsync?: LintRunner;
 }
 
 interface RootState {
@@ -286,6 +289,7 @@ export class Session {
     const result = await s.reviewer.reviewAsync({
       settings,
       validation: this.validationFor(settings),
+      lintAsync: this.options.lintAsync,
       log: (m) => this.log(m),
       isCancelled: () => opts.token?.isCancellationRequested ?? false,
       onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),

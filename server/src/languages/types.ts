@@ -1,3 +1,4 @@
+import type { LintRunner } from './prisma/lintRunner';
 /**
  * What every language front-end provides. A front-end knows syntax: it parses text into model facts
  * with exact ranges, and writes text edits for a rule's fix intent. It never judges.
@@ -58,6 +59,11 @@ export interface Unit {
 export interface AnalyzeOptions {
   /** Show the language's own validation errors (Prisma's). */
   validation: boolean;
+  /**
+   * Runs Prisma's validation elsewhere (a worker): the analysis then carries it as `pending` instead of waiting
+   * for it, and the review adds it once its own rules have run.
+   */
+  lintAsync?: LintRunner;
   /** A dialect forced by configuration. */
   dialect?: Dialect;
   /** Databases of the workspace built so far (code front-end uses the Prisma models). */
@@ -69,6 +75,8 @@ export interface Analysis {
   codeFiles: CodeFile[];
   diagnostics: SourceDiagnostic[];
   suppressions: Suppression[];
+  /** Diagnostics still being computed (Prisma's validation in a worker, see `AnalyzeOptions.lintAsync`). */
+  pending?: Promise<SourceDiagnostic[]>;
 }
 
 export interface LanguageFrontEnd {

@@ -6,6 +6,7 @@
  * without reading their files. Front-ends may keep finer caches of their own (the code front-end keeps
  * per-file results, so a changed code unit re-parses only its changed files).
  */
+import type { LintRunner } from '../languages/prisma/lintRunner';
 import type { CodeFile, Database, Dialect, Language } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
 import { isProjectConfig } from './files';
@@ -19,11 +20,15 @@ export interface ProjectAnalysis {
   suppressions: Suppression[];
   /** Every file that belongs to a unit, with its language. */
   fileLanguages: Map<string, Language>;
+  /** Diagnostics of units still being computed elsewhere (Prisma's validation in a worker). */
+  pending: Promise<SourceDiagnostic[]>[];
 }
 
 export interface ProjectOptions {
   validation: boolean;
   dialect?: Dialect;
+  /** Runs Prisma's validation off the thread (the language server's worker); see AnalyzeOptions.lintAsync. */
+  lintAsync?: LintRunner;
   log?(message: string): void;
   isCancelled?(): boolean;
   /** Called after each unit is analyzed (progress). */
@@ -97,6 +102,7 @@ export class Project {
       diagnostics: [],
       suppressions: [],
       fileLanguages: new Map(),
+      pending: [],
     };
     const live = new Set<string>();
     let done = 0;
@@ -116,6 +122,7 @@ export class Project {
         result.codeFiles.push(...analysis.codeFiles);
         result.diagnostics.push(...analysis.diagnostics);
         result.suppressions.push(...analysis.suppressions);
+        if (analysis.pending) result.pending.push(analysis.pending);
         for (const f of unit.files) if (!result.fileLanguages.has(f)) result.fileLanguages.set(f, unit.language);
         options.onUnit?.(unit, ++done, units.length);
         yield;
@@ -147,7 +154,7 @@ export class Project {
     const unitReader: SourceReader = known ? { read } : reader;
     let analysis: Analysis;
     try {
-      analysis = fe.analyze(unit, unitReader, { validation: options.validation, dialect: options.dialect, databases });
+      analysis = fe.analyze(unit, unitReader, { validation: options.validation, dialect: options.dialect, databases, lintAsync: options.lintAsync });
     } catch (error) {
       // A front-end must not throw; if one does, the unit is skipped with a clear diagnostic and a log line.
       options.log?.(`analyzing ${unit.id} failed: ${(error as Error).stack ?? error}`);

@@ -329,14 +329,12 @@ export function readUnit(unit: Unit, reader: SourceReader): { files: ParsedFile[
   return { files, diagnostics };
 }
 
-/** Prisma's own validation of the unit's files, with exact ranges (the wasm's offsets are UTF-16). */
-export function validationDiagnostics(files: ParsedFile[], prismaMajor: number | undefined): SourceDiagnostic[] {
-  if (files.length === 0) return [];
-  const major = wasm.wasmMajorFor(prismaMajor);
-  const res = wasm.lint(
-    files.map((f) => [f.path, f.text] as const),
-    major,
-  );
+function schemaFiles(files: ParsedFile[]): wasm.SchemaFiles {
+  return files.map((f) => [f.path, f.text] as const);
+}
+
+/** Prisma's own validation answer (wasm `lint`) as diagnostics with exact ranges (the wasm's offsets are UTF-16). */
+function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLintDiagnostic[]>): SourceDiagnostic[] {
   if (!res.ok) {
     return [
       {
@@ -366,9 +364,11 @@ export function validationDiagnostics(files: ParsedFile[], prismaMajor: number |
 export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
   const { files, diagnostics } = readUnit(unit, reader);
   const { database, suppressions } = buildModel(unit, files, options);
-  if (options.validation) {
-    const major = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
-    diagnostics.push(...validationDiagnostics(files, major));
+  const analysis: Analysis = { databases: [database], codeFiles: [], diagnostics, suppressions };
+  if (options.validation && files.length > 0) {
+    const major = wasm.wasmMajorFor(typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined);
+    if (options.lintAsync) analysis.pending = options.lintAsync(schemaFiles(files), major).then((res) => lintDiagnostics(files, res));
+    else diagnostics.push(...lintDiagnostics(files, wasm.lint(schemaFiles(files), major)));
   }
-  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+  return analysis;
 }

@@ -1,0 +1,67 @@
+/**
+ * Prisma's validation in a worker thread answers exactly what `wasm.lint` answers on the calling thread, and a
+ * worker that dies hands its pending and later requests back to the calling thread.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { workerLintRunner } from '../../../server/src/languages/prisma/lintRunner';
+import { lint, type SchemaFiles } from '../../../server/src/languages/prisma/wasm';
+import { FIXTURES, listFiles } from './helpers';
+
+// Inside the repository, so the bundle's external wasm packages resolve from node_modules.
+const cache = join(__dirname, '../../../node_modules/.cache');
+mkdirSync(cache, { recursive: true });
+const out = mkdtempSync(join(cache, 'lint-worker-'));
+const script = join(out, 'prisma-lint-worker.js');
+
+test('the worker lints every fixture as the main thread does, requests in flight together', async () => {
+  // The worker as the server ships it: bundled, wasm packages from node_modules.
+  await esbuild.build({
+    entryPoints: [join(__dirname, '../../../server/src/languages/prisma/lintWorker.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'error',
+    external: ['@prisma/prisma-schema-wasm', 'prisma-schema-wasm-5', 'prisma-schema-wasm-6'],
+  });
+  const logs: string[] = [];
+  const runner = workerLintRunner(script, (m) => logs.push(m));
+  assert.ok(runner);
+  try {
+    const schemas = listFiles(FIXTURES).filter((f) => f.endsWith('.prisma'));
+    const broken = 'model A {\n  id Int @id\n  b B\n}\n';
+    const requests: SchemaFiles[] = [...schemas.map((f) => [[f, readFileSync(f, 'utf8')] as const]), [['/x/broken.prisma', broken] as const]];
+    for (const major of [5, 6, 7] as const) {
+      const answers = await Promise.all(requests.map((files) => runner.run(files, major)));
+      answers.forEach((answer, i) => assert.deepEqual(answer, lint(requests[i], major), `${requests[i][0][0]} on Prisma ${major}`));
+    }
+    const last = await runner.run(requests[requests.length - 1], 7);
+    assert.ok(last.ok && last.value.length > 0, 'the broken schema has validation errors');
+    assert.deepEqual(logs, []);
+  } finally {
+    runner.dispose();
+  }
+});
+
+test('when the worker dies, validation goes on on the calling thread and says so once', async () => {
+  const dying = join(out, 'dying-worker.js');
+  writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
+  const logs: string[] = [];
+  const runner = workerLintRunner(dying, (m) => logs.push(m));
+  assert.ok(runner);
+  const files: SchemaFiles = [['/x/a.prisma', 'model A {\n  id Int @id\n  b B\n}\n']];
+  const [a, b] = await Promise.all([runner.run(files, 7), runner.run(files, 7)]);
+  const c = await runner.run(files, 7);
+  for (const answer of [a, b, c]) assert.deepEqual(answer, lint(files, 7));
+  assert.equal(logs.length, 1);
+  assert.match(logs[0], /main thread.*exited \(code 3\)/);
+  runner.dispose();
+});
+
+test('without a worker script there is no runner (validation stays on the calling thread)', () => {
+  assert.equal(workerLintRunner(join(out, 'missing.js'), () => undefined), undefined);
+});
