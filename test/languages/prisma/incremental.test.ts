@@ -68,17 +68,28 @@ test('an incremental parse equals a full parse after every random keystroke', ()
     }
   }
   // Most keystrokes land inside a model and must take the incremental path.
-  assert.ok(incremental > total / 3, `${incremental} of ${total} edits were incremental`);
+  assert.ok(incremental > total * 0.8, `${incremental} of ${total} edits were incremental`);
 });
 
-test('an edit outside any block, or one that opens a block, falls back to a full parse', () => {
-  const text = 'model A {\n  id Int @id\n}\n\nmodel B {\n  id Int @id\n}\n';
-  const ast = parsePrisma(text);
-  assert.equal(reparsePrisma(ast, text.replace('\n\nmodel B', '\nx\nmodel B')), undefined);
-  assert.equal(reparsePrisma(parsePrisma(text), text.replace('id Int @id\n}\n\nmodel B', 'id Int @id\n\n\nmodel B')), undefined);
-  const inside = text.replace('  id Int @id\n}\n\nmodel B', '  id Int @id\n  name String\n}\n\nmodel B');
-  const re = reparsePrisma(parsePrisma(text), inside);
-  assert.ok(re);
-  assert.deepEqual(re.blocks.map((b) => b.fields.map((f) => f.name)), [['id', 'name'], ['id']]);
-  assert.equal(inside.slice(re.blocks[1].nameSpan.start, re.blocks[1].nameSpan.end), 'B');
+test('edits between blocks, on a block line, or across blocks parse the blocks around them again', () => {
+  const text = '/// First.\nmodel A {\n  id Int @id\n}\n\n/// Second.\nmodel B {\n  id Int @id\n}\n\nmodel C {\n  id Int @id\n}\n';
+  const cases = [
+    text.replace('\n\n/// Second.', '\nx\n/// Second.'), // a stray word between blocks
+    text.replace('/// Second.', '/// Second, edited.'), // B's doc comment
+    text.replace('model B {\n  id Int @id\n}\n\n', ''), // a whole block deleted
+    text.replace('\n\nmodel C', '\n\nmodel D {\n  id Int @id\n}\n\nmodel C'), // a block typed
+    text.replace('}\n\n/// Second.\nmodel B {', '\n\n/// Second.\nmodel B {'), // A's brace deleted: A now runs into B
+    text.replace('model C {', 'model C'), // C's brace deleted
+    text + 'model', // a block started at the end
+  ];
+  for (const next of cases) {
+    const re = reparsePrisma(parsePrisma(text), next);
+    assert.ok(re, JSON.stringify(next));
+    assert.deepEqual(JSON.parse(JSON.stringify(re)), JSON.parse(JSON.stringify(parsePrisma(next))), JSON.stringify(next));
+  }
+  const edited = reparsePrisma(parsePrisma(text), cases[1]);
+  assert.equal(edited?.blocks[1].doc, 'Second, edited.');
+  // After an unclosed block, a block that stops being one may belong to it: parse the whole text.
+  const open = 'model A {\n  id Int @id\n\nmodel B {\n  id Int @id\n}\n\nmodel C {\n  id Int @id\n}\n';
+  assert.equal(reparsePrisma(parsePrisma(open), open.replace('model B {', 'modl B {')), undefined);
 });

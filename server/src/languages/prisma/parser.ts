@@ -234,13 +234,16 @@ export function textChange(before: string, after: string): TextChange {
 }
 
 /**
- * Parses `text` reusing `previous` (the parse of the text before one edit): when the change lies inside one
- * closed block, only that block is parsed again; the blocks after it are moved in place by the length change.
- * `previous` must not be used afterwards. Undefined when the change is not that simple: parse the whole text.
+ * Parses `text` reusing `previous` (the parse of the text before one edit). When the change lies inside one
+ * closed block, only that block is parsed again; otherwise the blocks around the change are (from the block
+ * before it to the first block after it, so doc comments and unclosed blocks come out as a full parse gives
+ * them). The blocks after are moved in place by the length change. `previous` must not be used afterwards.
+ * Undefined when a part cannot be parsed on its own: parse the whole text.
  */
 export function reparsePrisma(previous: PrismaAst, text: string, change: TextChange = textChange(previous.text, text)): PrismaAst | undefined {
   const { start, oldEnd, newEnd } = change;
   const blocks = previous.blocks;
+  const delta = newEnd - oldEnd;
   // The last block that starts before the change.
   let lo = 0;
   let hi = blocks.length - 1;
@@ -252,23 +255,61 @@ export function reparsePrisma(previous: PrismaAst, text: string, change: TextCha
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  if (index < 0) return undefined;
-  const old = blocks[index];
-  if (!old.closed || !old.openBrace || !old.closeBrace || start < old.openBrace.end || oldEnd > old.closeBrace.start) return undefined;
-  const delta = newEnd - oldEnd;
-  const parser = new Parser(text, old.start, old.end + delta);
-  const part = parser.parseFile();
-  const block = part.blocks[0];
-  if (part.blocks.length !== 1 || !block.closed || block.start !== old.start || block.end !== old.end + delta || block.name !== old.name || block.kind !== old.kind) return undefined;
-  if (part.errors.some((e) => e.start < block.start || e.end > block.end)) return undefined;
-  block.doc = old.doc;
-  const after = blocks.slice(index + 1);
+  const old = index >= 0 ? blocks[index] : undefined;
+  if (old?.closed && old.openBrace && old.closeBrace && start >= old.openBrace.end && oldEnd <= old.closeBrace.start) {
+    // Inside one block: that block alone.
+    return splice(previous, text, delta, index, index + 1, old.start, old.end, true);
+  }
+  // Around the change: from the last block that starts before it (whose predecessor must be closed, or it
+  // could swallow what follows) to the first block that starts at or after its end.
+  let from = index;
+  if (from > 0 && !blocks[from - 1].closed) return undefined;
+  let to = index + 1;
+  while (to < blocks.length && blocks[to].start < oldEnd) to++;
+  const last = to < blocks.length ? blocks[to] : undefined;
+  if (last && !last.closed) return undefined;
+  if (from < 0) from = 0;
+  const regionStart = index >= 0 ? blocks[index].start : 0;
+  const regionEnd = last ? last.end : previous.text.length;
+  return splice(previous, text, delta, from, last ? to + 1 : blocks.length, regionStart, regionEnd, false);
+}
+
+/**
+ * Replaces old blocks [from, to), which cover the old text [regionStart, regionEnd), with a parse of that region
+ * of the new text; checks the parse ends where the old region ended (moved by `delta`).
+ */
+function splice(
+  previous: PrismaAst,
+  text: string,
+  delta: number,
+  from: number,
+  to: number,
+  regionStart: number,
+  regionEnd: number,
+  single: boolean,
+): PrismaAst | undefined {
+  const blocks = previous.blocks;
+  const newEnd = regionEnd + delta;
+  const part = new Parser(text, regionStart, newEnd).parseFile();
+  const first = part.blocks[0];
+  const final = part.blocks[part.blocks.length - 1];
+  if (single) {
+    const old = blocks[from];
+    if (part.blocks.length !== 1 || !first.closed || first.start !== old.start || first.end !== newEnd || first.name !== old.name || first.kind !== old.kind) return undefined;
+    if (part.errors.some((e) => e.start < first.start || e.end > first.end)) return undefined;
+  } else if (to <= blocks.length - 1 || (to === blocks.length && regionEnd !== previous.text.length)) {
+    // The region ends at a closed block: the parse must end with it, closed, at the same place.
+    if (!final || !final.closed || final.end !== newEnd) return undefined;
+  }
+  // The first block's doc comments lie before the region: unchanged, and the part's parser did not see them.
+  if (from < blocks.length && first && first.start === regionStart && blocks[from].start === regionStart && regionStart > 0) first.doc = blocks[from].doc;
+  const after = blocks.slice(to);
   for (const b of after) shiftBlock(b, delta);
   const comments: Comment[] = [];
   const later: Comment[] = [];
   for (const c of previous.comments) {
-    if (c.end <= old.start) comments.push(c);
-    else if (c.start >= old.end) {
+    if (c.end <= regionStart) comments.push(c);
+    else if (c.start >= regionEnd) {
       c.start += delta;
       c.end += delta;
       later.push(c);
@@ -277,16 +318,18 @@ export function reparsePrisma(previous: PrismaAst, text: string, change: TextCha
   for (const c of part.comments) comments.push(c);
   for (const c of later) comments.push(c);
   const errors: ParseError[] = [];
-  for (const e of previous.errors) if (e.end <= old.start) errors.push(e);
-  errors.push(...part.errors);
+  for (const e of previous.errors) if (e.end <= regionStart) errors.push(e);
+  for (const e of part.errors) errors.push(e);
   for (const e of previous.errors) {
-    if (e.start >= old.end) {
+    if (e.start >= regionEnd) {
       e.start += delta;
       e.end += delta;
       errors.push(e);
     }
   }
-  return { text, blocks: [...blocks.slice(0, index), block, ...after], comments, errors: errors.slice(0, 200) };
+  // The parser keeps at most 200 errors: past that, which ones a full parse keeps depends on the whole file.
+  if (errors.length >= 200) return undefined;
+  return { text, blocks: [...blocks.slice(0, from), ...part.blocks, ...after], comments, errors };
 }
 
 function shiftSpan(s: Span | undefined, d: number): void {
