@@ -6,13 +6,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LineIndex, parsePrisma, reparsePrisma, textChange } from '../../../server/src/languages/prisma/parser';
+import { LineIndex, parsePrisma, reparsePrisma, settle, textChange, type PrismaAst } from '../../../server/src/languages/prisma/parser';
 import { mulberry32 } from '../../helpers/prng';
 import { FIXTURES, listFiles } from './helpers';
 
 const schemas = listFiles(FIXTURES)
   .filter((f) => f.endsWith('.prisma'))
   .map((f) => readFileSync(f, 'utf8'));
+
+/** The AST as plain data, every block settled (blocks behind an edit move their insides lazily). */
+const plain = (ast: PrismaAst) => {
+  for (const b of ast.blocks) settle(b);
+  return JSON.parse(JSON.stringify(ast));
+};
 
 const KEYS = ['x', 'Id', ' ', '\n', '{', '}', '(', ')', '"', '//', '///', '@', '@@', '?', '[]', ',', 'é', '\r\n', 'model M {', '\t'];
 
@@ -57,7 +63,9 @@ test('an incremental parse equals a full parse after every random keystroke', ()
         total++;
         if (re) {
           incremental++;
-          assert.deepEqual(JSON.parse(JSON.stringify(re)), JSON.parse(JSON.stringify(full)), `schema ${i}, run ${run}, edit ${k}`);
+          // Compared (which settles every block) every fourth edit, so moves pending inside blocks add up in between.
+          if (k % 4 === 3) assert.deepEqual(plain(re), plain(full), `schema ${i}, run ${run}, edit ${k}`);
+          else assert.deepEqual(re.blocks.map((b) => [b.kind, b.name, b.start, b.end]), full.blocks.map((b) => [b.kind, b.name, b.start, b.end]));
         }
         assert.equal(relines.lineCount, fullLines.lineCount);
         for (let o = 0; o <= next.length; o += 37) assert.deepEqual(relines.position(o), fullLines.position(o));
@@ -85,7 +93,7 @@ test('edits between blocks, on a block line, or across blocks parse the blocks a
   for (const next of cases) {
     const re = reparsePrisma(parsePrisma(text), next);
     assert.ok(re, JSON.stringify(next));
-    assert.deepEqual(JSON.parse(JSON.stringify(re)), JSON.parse(JSON.stringify(parsePrisma(next))), JSON.stringify(next));
+    assert.deepEqual(plain(re), plain(parsePrisma(next)), JSON.stringify(next));
   }
   const edited = reparsePrisma(parsePrisma(text), cases[1]);
   assert.equal(edited?.blocks[1].doc, 'Second, edited.');

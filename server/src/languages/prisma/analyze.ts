@@ -15,7 +15,7 @@ import type {
 } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
-import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, stringValue, textChange } from './parser';
+import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
 import type { Attribute, Block, Expr, Field, PrismaAst, Span } from './parser';
 import * as wasm from './wasm';
 
@@ -147,6 +147,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   const typeNames = new Set(blocks.filter((b) => b.block.kind === 'type').map((b) => b.block.name));
 
   const datasource = blocks.find((b) => b.block.kind === 'datasource');
+  if (datasource) settle(datasource.block);
   const providerProp = datasource?.block.properties.find((p) => p.key === 'provider');
   const provider = stringValue(providerProp?.value);
   const relationModeProp = datasource?.block.properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity');
@@ -173,6 +174,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       tables.push(kept.table);
       continue;
     }
+    settle(block);
     const table: Table = {
       name: block.name,
       columns: [],

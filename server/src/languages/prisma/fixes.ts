@@ -9,7 +9,7 @@ import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
-import { attributeArg, fieldRefs } from './parser';
+import { attributeArg, fieldRefs, settle } from './parser';
 import type { Block, Field, Span } from './parser';
 
 interface Located {
@@ -62,7 +62,8 @@ function findModel(reader: SourceReader, paths: readonly string[], name: string)
   for (const path of paths) {
     const file = read(reader, path);
     const block = file && fileIndexOf(file).models.get(name);
-    if (file && block) return { file, block };
+    // Writers read the spans inside the block: have them at their place after an incremental parse.
+    if (file && block) return { file, block: settle(block) };
   }
   return undefined;
 }

@@ -255,7 +255,7 @@ export function reparsePrisma(previous: PrismaAst, text: string, change: TextCha
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  const old = index >= 0 ? blocks[index] : undefined;
+  const old = index >= 0 ? settle(blocks[index]) : undefined;
   if (old?.closed && old.openBrace && old.closeBrace && start >= old.openBrace.end && oldEnd <= old.closeBrace.start) {
     // Inside one block: that block alone.
     return splice(previous, text, delta, index, index + 1, old.start, old.end, true);
@@ -304,7 +304,14 @@ function splice(
   // The first block's doc comments lie before the region: unchanged, and the part's parser did not see them.
   if (from < blocks.length && first && first.start === regionStart && blocks[from].start === regionStart && regionStart > 0) first.doc = blocks[from].doc;
   const after = blocks.slice(to);
-  for (const b of after) shiftBlock(b, delta);
+  if (delta !== 0) {
+    // Blocks after the change move: their own start and end now, what is inside when someone looks (settle).
+    for (const b of after) {
+      b.start += delta;
+      b.end += delta;
+      pendingShift.set(b, (pendingShift.get(b) ?? 0) + delta);
+    }
+  }
   const comments: Comment[] = [];
   const later: Comment[] = [];
   for (const c of previous.comments) {
@@ -363,10 +370,26 @@ function shiftAttribute(a: Attribute, d: number): void {
   shiftArgs(a.args, d);
 }
 
-/** Moves a block by `d` characters (its comments are moved with the file's comment list, which holds them). */
-function shiftBlock(b: Block, d: number): void {
+/** How far the inside of a block still has to move (its start and end have moved already). */
+const pendingShift = new WeakMap<Block, number>();
+
+/**
+ * The block with every span inside it at its place in the current text. After an incremental parse, the blocks
+ * behind the change have moved only their own start and end; whoever reads the spans inside a block (its
+ * fields, attributes, names, braces) gets it through here first.
+ */
+export function settle(block: Block): Block {
+  const d = pendingShift.get(block);
+  if (d !== undefined) {
+    pendingShift.delete(block);
+    shiftInside(block, d);
+  }
+  return block;
+}
+
+/** Moves what is inside a block by `d` characters (its comments move with the file's comment list, which holds them). */
+function shiftInside(b: Block, d: number): void {
   if (d === 0) return;
-  shiftSpan(b, d);
   shiftSpan(b.keywordSpan, d);
   shiftSpan(b.nameSpan, d);
   shiftSpan(b.openBrace, d);
