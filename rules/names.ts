@@ -75,11 +75,19 @@ export function singular(word: string): string {
 
 /** Canonical key for comparing names: words joined, last word singular (`chat_messages` ≡ `ChatMessage`). */
 export function nameKey(identifier: string): string {
-  const ws = words(identifier);
-  if (ws.length === 0) return '';
-  ws[ws.length - 1] = singular(ws[ws.length - 1]);
-  return ws.join('');
+  let key = nameKeys.get(identifier);
+  if (key === undefined) {
+    const ws = words(identifier);
+    if (ws.length > 0) ws[ws.length - 1] = singular(ws[ws.length - 1]);
+    key = ws.join('');
+    // Table and column names repeat from one review to the next (every keystroke): keep their keys.
+    if (nameKeys.size > 100_000) nameKeys.clear();
+    nameKeys.set(identifier, key);
+  }
+  return key;
 }
+
+const nameKeys = new Map<string, string>();
 
 /**
  * Tables by `nameKey` of their name and database name, for repeated lookups. Memoized per database (three

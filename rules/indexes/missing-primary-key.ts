@@ -1,5 +1,4 @@
 import type { Rule } from '../types';
-import { tablesByNameKey } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 
 export const missingPrimaryKey: Rule = {
@@ -15,10 +14,9 @@ export const missingPrimaryKey: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!missingPrimaryKey.meta.languages.includes(database.language)) continue;
-      const names = tablesByNameKey(database);
       for (const table of database.tables) {
         // A leftover copy (`CREATE TABLE x_backup AS SELECT …`) has no key by nature: backup-table reports it.
-        if (table.isView || table.primaryKey || leftoverOf(database, table, names)) continue;
+        if (table.isView || table.primaryKey || leftoverOf(database, table)) continue;
         context.report({
           message:
             `Table ${table.name} has no primary key: nothing identifies a row, so duplicates slip in, ORMs cannot update or delete one row ` +

@@ -45,24 +45,26 @@ function join(parts: string[]): string {
 }
 
 /** Why `table` looks like a leftover copy, or undefined. */
-export function leftoverOf(database: Database, table: Table, names = tablesByNameKey(database)): Leftover | undefined {
+export function leftoverOf(database: Database, table: Table, index?: Map<string, Table[]>): Leftover | undefined {
+  // The index of names is built only for a name that looks like a copy.
+  const names = () => (index ??= tablesByNameKey(database));
   const name = table.dbName ?? table.name;
   const ws = words(name);
   if (ws.length < 2) return undefined;
   const last = ws[ws.length - 1];
   if (STRONG.has(last)) {
     const base = join(ws.slice(0, -1));
-    return { base, original: findTableByName(database, base, table, names) };
+    return { base, original: findTableByName(database, base, table, names()) };
   }
   if (WEAK_SUFFIX.has(last)) {
     const base = join(ws.slice(0, -1));
-    const original = findTableByName(database, base, table, names);
+    const original = findTableByName(database, base, table, names());
     return original ? { base, original } : undefined;
   }
   const dateWords = trailingDateWords(ws);
   if (dateWords > 0 && ws.length > dateWords) {
     const base = join(ws.slice(0, -dateWords));
-    const original = findTableByName(database, base, table, names);
+    const original = findTableByName(database, base, table, names());
     if (!original) return undefined;
     // Several dated siblings are partitions (`logs_20240115`, `logs_20240116`, …), not a backup.
     const siblings = wholeDatabase(database).tables.filter((t) => {
@@ -75,7 +77,7 @@ export function leftoverOf(database: Database, table: Table, names = tablesByNam
   if (PREFIX.has(ws[0])) {
     // `backup_logs` is usually a log of backups: only a copy when it mirrors an existing table's columns.
     const base = join(ws.slice(1));
-    const original = findTableByName(database, base, table, names);
+    const original = findTableByName(database, base, table, names());
     return original && sharesColumns(table, original) ? { base, original } : undefined;
   }
   return undefined;
@@ -107,12 +109,13 @@ export const backupTable: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!backupTable.meta.languages.includes(database.language)) continue;
-      const names = tablesByNameKey(database);
-      const referenced = referencedTables(database);
       for (const table of database.tables) {
-        if (table.isView || referenced.has(table.name) || (table.dbName !== undefined && referenced.has(table.dbName))) continue;
-        const leftover = leftoverOf(database, table, names);
+        if (table.isView) continue;
+        const leftover = leftoverOf(database, table);
         if (!leftover) continue;
+        // A table other tables reference is in use, whatever its name says.
+        const referenced = referencedTables(database);
+        if (referenced.has(table.name) || (table.dbName !== undefined && referenced.has(table.dbName))) continue;
         const of = leftover.original ? leftover.original.name : leftover.base;
         context.report({
           message:

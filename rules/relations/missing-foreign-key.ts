@@ -44,15 +44,17 @@ export const missingForeignKey: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!missingForeignKey.meta.languages.includes(database.language)) continue;
-      const names = tablesByNameKey(database);
+      // Built on the first name that looks like a reference (most tables have none outside their foreign keys).
+      let index: Map<string, Table[]> | undefined;
+      const names = () => (index ??= tablesByNameKey(database));
       for (const table of database.tables) {
         // Leftover copies (`payments_backup`) lack constraints on purpose: backup-table reports them.
-        if (table.isView || leftoverOf(database, table, names)) continue;
+        if (table.isView || leftoverOf(database, table, index)) continue;
         for (const column of table.columns) {
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
           if (!stem) continue;
-          const target = findTableByName(database, stem, undefined, names);
+          const target = findTableByName(database, stem, undefined, names());
           // `Event.eventId` is an outside id (a provider's event id), not a reference to itself.
           if (!target || target === table || target.isView) continue;
           const key = target.primaryKey?.columns;

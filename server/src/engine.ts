@@ -67,7 +67,15 @@ interface TableEntry {
  * never reused: those places may have moved.
  */
 export class TableCache {
-  readonly byRule = new Map<string, WeakMap<Table, TableEntry>>();
+  /** Per table, its entry for each partitioned rule (by the rule's slot). */
+  readonly tables = new WeakMap<Table, (TableEntry | undefined)[]>();
+  private readonly slots = new Map<string, number>();
+  /** A rule's place in a table's entries. */
+  slot(ruleId: string): number {
+    let slot = this.slots.get(ruleId);
+    if (slot === undefined) this.slots.set(ruleId, (slot = this.slots.size));
+    return slot;
+  }
   /** Last shape per database id: its per-table keys and a token that stands for it. */
   readonly shapes = new Map<string, { keys: string[]; token: object }>();
 }
@@ -213,46 +221,46 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     return result;
   };
 
-  /** Partitioned rules, table by table, reusing the findings of tables that did not change. */
-  const shapes = new Map<Database, object>();
-  // Built only when needed: the tables of this run (for entries that read other tables), their name places.
-  let currentTables: Set<Table> | undefined;
-  let nameLocs: Set<string> | undefined;
-  const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
-  const nameLocsNow = () => (nameLocs ??= new Set(input.databases.flatMap((d) => d.tables.map((t) => locKey(t.nameLoc)))));
-  const byTable = (rule: Rule, severity: SeveritySetting, cache: TableCache): Finding[] => {
-    let entries = cache.byRule.get(rule.meta.id);
-    if (!entries) cache.byRule.set(rule.meta.id, (entries = new WeakMap()));
+  /**
+   * Partitioned rules, table by table, reusing the findings of tables that did not change: one lookup per table
+   * gives every rule's entry for it.
+   */
+  const byTable = (rules: readonly { rule: Rule; severity: SeveritySetting; index: number }[], cache: TableCache): Finding[] => {
+    // Built only when needed: the tables of this run (for entries that read other tables), their name places.
+    let currentTables: Set<Table> | undefined;
+    let nameLocs: Set<string> | undefined;
+    const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
+    const nameLocsNow = () => (nameLocs ??= new Set(input.databases.flatMap((d) => d.tables.map((t) => locKey(t.nameLoc)))));
     const out: Finding[] = [];
     for (const database of input.databases) {
-      if (!rule.meta.languages.includes(database.language)) continue;
-      let shape = shapes.get(database);
-      if (!shape) {
-        shape = shapeToken(cache, database);
-        shapes.set(database, shape);
-      }
+      const applicable = rules.filter((r) => r.rule.meta.languages.includes(database.language));
+      if (applicable.length === 0) continue;
+      const shape = shapeToken(cache, database);
       for (const table of database.tables) {
-        const hit = entries.get(table);
-        if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
-          for (const f of hit.findings) out.push(f);
-          continue;
+        let entries = cache.tables.get(table);
+        if (!entries) cache.tables.set(table, (entries = []));
+        for (const { rule, severity, index } of applicable) {
+          const hit = entries[index];
+          if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
+            for (const f of hit.findings) out.push(f);
+            continue;
+          }
+          const view = tableView(database, table);
+          const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [view]));
+          for (const f of result) out.push(f);
+          entries[index] = staysInTable(result, table, nameLocsNow) ? { shape, severity, findings: result, reads } : undefined;
         }
-        const view = tableView(database, table);
-        const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [view]));
-        for (const f of result) out.push(f);
-        if (staysInTable(result, table, nameLocsNow)) entries.set(table, { shape, severity, findings: result, reads });
-        else entries.delete(table);
       }
     }
     return out;
   };
 
+  const partitioned: { rule: Rule; severity: SeveritySetting; index: number }[] = [];
   for (const rule of options.rules) {
     const severity = severityOf(rule, options.severities);
     if (severity === 'off') continue;
     if (rule.meta.partition === 'table' && options.tableCache) {
-      const tableCache = options.tableCache;
-      findings.push(...cached(rule.meta.id, inputsOf(rule, input), severity, () => byTable(rule, severity, tableCache)));
+      partitioned.push({ rule, severity, index: options.tableCache.slot(rule.meta.id) });
     } else if (!options.cache) {
       findings.push(...check(rule, severity, input.codeFiles));
     } else if (rule.meta.scope === 'file') {
@@ -264,6 +272,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     }
   }
 
+  if (partitioned.length && options.tableCache) {
+    const tableCache = options.tableCache;
+    const key = partitioned.map((p) => `${p.rule.meta.id}:${p.severity}`).join(',');
+    findings.push(...cached(`\0tables\0${key}`, input.databases, 'warning', () => byTable(partitioned, tableCache)));
+  }
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));
   kept.sort(compareFindings);
   return { findings: kept, diagnostics };
