@@ -239,14 +239,17 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       for (const table of database.tables) {
         let entries = cache.tables.get(table);
         if (!entries) cache.tables.set(table, (entries = []));
+        // One view per table, shared by its rules (rules do not change what they read).
+        let view: Database | undefined;
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
           if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
             for (const f of hit.findings) out.push(f);
             continue;
           }
-          const view = tableView(database, table);
-          const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [view]));
+          view ??= tableView(database, table);
+          const views = [view];
+          const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
           for (const f of result) out.push(f);
           entries[index] = staysInTable(result, table, nameLocsNow) ? { shape, severity, findings: result, reads } : undefined;
         }
