@@ -69,6 +69,8 @@ interface TableEntry {
 export class TableCache {
   /** Per table, its entry for each partitioned rule (by the rule's slot). */
   readonly tables = new WeakMap<Table, (TableEntry | undefined)[]>();
+  /** Per table, every rule's findings together, while all of them may be reused (`key`: the rules and severities). */
+  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[] }>();
   private readonly slots = new Map<string, number>();
   /** A rule's place in a table's entries. */
   slot(ruleId: string): number {
@@ -236,23 +238,40 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       const applicable = rules.filter((r) => r.rule.meta.languages.includes(database.language));
       if (applicable.length === 0) continue;
       const shape = shapeToken(cache, database);
+      const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
       for (const table of database.tables) {
         let entries = cache.tables.get(table);
         if (!entries) cache.tables.set(table, (entries = []));
+        // Every rule's findings for an unchanged table at once.
+        const whole = cache.wholeTables.get(table);
+        if (whole && whole.shape === shape && whole.key === key && (whole.reads.length === 0 || whole.reads.every((t) => tablesNow().has(t)))) {
+          for (const f of whole.findings) out.push(f);
+          continue;
+        }
+        const all: Finding[] = [];
+        const allReads: Table[] = [];
+        let complete = true;
         // One view per table, shared by its rules (rules do not change what they read).
         let view: Database | undefined;
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
           if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
-            for (const f of hit.findings) out.push(f);
+            for (const f of hit.findings) all.push(f);
+            for (const t of hit.reads) allReads.push(t);
             continue;
           }
           view ??= tableView(database, table);
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
-          for (const f of result) out.push(f);
-          entries[index] = staysInTable(result, table, nameLocsNow) ? { shape, severity, findings: result, reads } : undefined;
+          for (const f of result) all.push(f);
+          for (const t of reads) allReads.push(t);
+          const kept = staysInTable(result, table, nameLocsNow);
+          entries[index] = kept ? { shape, severity, findings: result, reads } : undefined;
+          complete &&= kept;
         }
+        for (const f of all) out.push(f);
+        if (complete) cache.wholeTables.set(table, { shape, key, findings: all, reads: allReads });
+        else cache.wholeTables.delete(table);
       }
     }
     return out;

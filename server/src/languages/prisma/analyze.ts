@@ -288,6 +288,8 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   const suppressions: Suppression[] = [];
   for (const file of files) {
     for (const comment of file.ast.comments) {
+      // Most comments are not directives: skip them before working out where they are.
+      if (!comment.text.includes('schema-review-ignore')) continue;
       const s = parseIgnoreComment(comment.text, locOf(file, comment), comment.trailing);
       if (s) suppressions.push(s);
     }
