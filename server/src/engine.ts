@@ -108,15 +108,44 @@ function databaseKey(d: Database): string {
   return [d.id, d.language, d.dialect, d.relationMode ?? '', d.prismaMajor ?? '', d.referentialActions?.join(',') ?? '*'].join('\u0001');
 }
 
-/** The token of a database's shape: the previous one while the shape is equal. */
-function shapeToken(cache: TableCache, database: Database): object {
+/** The token of a database's shape: the previous one while the shape is equal; `fresh` when it is a new one. */
+function shapeToken(cache: TableCache, database: Database): { token: object; fresh: boolean } {
   const keys = [databaseKey(database)];
   for (const t of database.tables) keys.push(shapeKeyOf(t));
   const last = cache.shapes.get(database.id);
-  if (last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i])) return last.token;
+  if (last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i])) return { token: last.token, fresh: false };
   const token = {};
   cache.shapes.set(database.id, { keys, token });
-  return token;
+  return { token, fresh: true };
+}
+
+/** Finds the table whose text holds a place: tables of each file by where they start. */
+function tableFinder(tables: readonly Table[]): (loc: Loc) => Table | undefined {
+  const byFile = new Map<string, Table[]>();
+  for (const t of tables) {
+    const list = byFile.get(t.loc.file);
+    if (list) list.push(t);
+    else byFile.set(t.loc.file, [t]);
+  }
+  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  for (const list of byFile.values()) list.sort((a, b) => (before(a.loc.range.start, b.loc.range.start) ? -1 : before(b.loc.range.start, a.loc.range.start) ? 1 : 0));
+  return (loc) => {
+    const list = byFile.get(loc.file);
+    if (!list) return undefined;
+    // The last table starting at or before the place.
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (!before(loc.range.start, list[mid].loc.range.start)) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const t = found >= 0 ? list[found] : undefined;
+    return t && within(loc.range, t.loc.range) ? t : undefined;
+  };
 }
 
 function within(inner: Range, outer: Range): boolean {
@@ -237,8 +266,47 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     for (const database of input.databases) {
       const applicable = rules.filter((r) => r.rule.meta.languages.includes(database.language));
       if (applicable.length === 0) continue;
-      const shape = shapeToken(cache, database);
+      const { token: shape, fresh } = shapeToken(cache, database);
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
+      if (fresh) {
+        // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
+        // the whole database, as without a cache, and its findings are filed under the tables that hold them.
+        const tableOfLoc = tableFinder(database.tables);
+        const perTable = new Map<Table, Finding[][]>();
+        for (const { rule, severity, index } of applicable) {
+          const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [database]));
+          for (const f of result) out.push(f);
+          const filed = new Map<Table, Finding[]>();
+          let all = true;
+          for (const f of result) {
+            const t = tableOfLoc({ file: f.file, range: f.range });
+            if (!t) {
+              all = false;
+              break;
+            }
+            const list = filed.get(t);
+            if (list) list.push(f);
+            else filed.set(t, [f]);
+          }
+          for (const table of database.tables) {
+            let entries = cache.tables.get(table);
+            if (!entries) cache.tables.set(table, (entries = []));
+            const findings = filed.get(table) ?? [];
+            // Reads were not told apart by table here: every table depends on all of them.
+            entries[index] = all && staysInTable(findings, table, nameLocsNow) ? { shape, severity, findings, reads } : undefined;
+            let lists = perTable.get(table);
+            if (!lists) perTable.set(table, (lists = []));
+            lists.push(findings);
+          }
+        }
+        for (const table of database.tables) {
+          const entries = cache.tables.get(table)!;
+          if (applicable.every((r) => entries[r.index] !== undefined)) {
+            cache.wholeTables.set(table, { shape, key, findings: perTable.get(table)!.flat(), reads: applicable.flatMap((r) => entries[r.index]!.reads) });
+          } else cache.wholeTables.delete(table);
+        }
+        continue;
+      }
       for (const table of database.tables) {
         let entries = cache.tables.get(table);
         if (!entries) cache.tables.set(table, (entries = []));

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database, Loc } from '../../rules/model';
 import type { Rule } from '../../rules/types';
-import { runRules } from '../../server/src/engine';
+import { runRules, TableCache } from '../../server/src/engine';
 import { parseIgnoreComment } from '../../server/src/suppressions';
 
 const FILE = '/ws/prisma/schema.prisma';
@@ -107,5 +107,47 @@ describe('engine', () => {
     assert.deepEqual(second.findings.map((f) => f.message), ['calls: 0', 'calls: 1']);
     runRules({ databases: [db], codeFiles: [a, b2], suppressions: [] }, { rules: [perFile], writeFix, cache, severities: { 'per-file-rule': 'error' } });
     assert.equal(seen.length, 5, 'a new severity re-judges every file');
+  });
+});
+
+describe('per-table results (the language server)', () => {
+  const tableAt = (name: string, from: number, to: number) =>
+    ({ name, columns: [], indexes: [], foreignKeys: [], loc: { file: FILE, range: { start: { line: from, character: 0 }, end: { line: to, character: 1 } } }, nameLoc: loc(from, 6, 6 + name.length) }) as Database['tables'][number];
+  const a = tableAt('A', 1, 5);
+  const b = tableAt('B', 7, 12);
+  const database: Database = { ...db, tables: [a, b] };
+  /** Reports per table: one finding inside it, and for B one more at a place outside every table (line 20). */
+  const counted: string[] = [];
+  const partitioned: Rule = {
+    meta: { id: 'per-table', category: 'indexes', defaultSeverity: 'warning', languages: ['prisma'], description: 'x', partition: 'table' },
+    check(ctx) {
+      for (const d of ctx.databases) {
+        for (const t of d.tables) {
+          counted.push(t.name);
+          ctx.report({ message: `in ${t.name}`, loc: { file: FILE, range: { start: { line: t.loc.range.start.line + 1, character: 2 }, end: { line: t.loc.range.start.line + 1, character: 9 } } } });
+          if (t.name === 'B') ctx.report({ message: 'elsewhere', loc: loc(20) });
+        }
+      }
+    },
+  };
+
+  it('reuses the findings of unchanged tables and keeps those it cannot file under a table', () => {
+    const tableCache = new TableCache();
+    const run = (dbs: Database[]) => runRules({ databases: dbs, codeFiles: [], suppressions: [] }, { rules: [partitioned], writeFix, tableCache }).findings.map((f) => f.message);
+    assert.deepEqual(run([database]).sort(), ['elsewhere', 'in A', 'in B']);
+    counted.length = 0;
+    // The same tables in a new database object (an edit elsewhere), nothing is lost. The first run went over the
+    // whole database and could not file B's finding at line 20 under a table: nothing of it was kept.
+    assert.deepEqual(run([{ ...database }]).sort(), ['elsewhere', 'in A', 'in B']);
+    assert.deepEqual(counted.sort(), ['A', 'B']);
+    counted.length = 0;
+    // Now table by table: A's findings are kept, B's (one lies outside B) never are.
+    assert.deepEqual(run([{ ...database }]).sort(), ['elsewhere', 'in A', 'in B']);
+    assert.deepEqual(counted, ['B']);
+    counted.length = 0;
+    // A changed (a new object): A runs again, and B again (its finding outside it is never reused).
+    const a2 = { ...a };
+    assert.deepEqual(run([{ ...database, tables: [a2, b] }]).sort(), ['elsewhere', 'in A', 'in B']);
+    assert.deepEqual(counted.sort(), ['A', 'B']);
   });
 });
