@@ -86,7 +86,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
-  preloadPrisma(folders, init.prismaExtensionInstalled !== true);
+  prismaFolders = preloadPrisma(folders);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -103,7 +103,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
  * server does when it loads, rather than during the first review of an opened schema. Other workspaces
  * never load it.
  */
-function preloadPrisma(folders: string[], validationLikely: boolean): void {
+function preloadPrisma(folders: string[]): { folder: string; major: WasmMajor }[] {
   const read = (p: string): string | undefined => {
     try {
       return fs.readFileSync(p, 'utf8');
@@ -111,20 +111,26 @@ function preloadPrisma(folders: string[], validationLikely: boolean): void {
       return undefined;
     }
   };
-  const majors = new Set<WasmMajor>();
+  const found: { folder: string; major: WasmMajor }[] = [];
   for (const folder of folders) {
     const project = prismaProjectAt(folder.split(path.sep).join('/'), (p) => fs.existsSync(p), read);
-    if (project.prisma) majors.add(wasmMajorFor(project.major));
+    if (project.prisma) found.push({ folder, major: wasmMajorFor(project.major) });
   }
-  for (const major of majors) {
-    preloadPrismaWasm(major);
-    // Validation is on by default when Prisma's extension is not installed: have the worker ready too.
-    if (validationLikely) linter?.preload(major);
-  }
+  for (const major of new Set(found.map((f) => f.major))) preloadPrismaWasm(major);
+  return found;
 }
+
+/** Prisma workspace folders found at start, with their Prisma major. */
+let prismaFolders: { folder: string; major: WasmMajor }[] = [];
 
 connection.onInitialized(() => {
   if (!session) return;
+  // Once the settings are known: where Prisma's validation is on, the worker compiles its wasm now, not at the first review.
+  for (const { folder, major } of prismaFolders) {
+    void session.validationOn(folder).then((on) => {
+      if (on) linter?.preload(major);
+    });
+  }
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   if (watchRegistration) {
     // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.

@@ -175,7 +175,7 @@ test('SQL migrations and Drizzle schemas too: after every edit the server-side r
       if (args.length === 0) super(fixed);
       else super(...(args as [number]));
     }
-    static now() {
+    static override now() {
       return fixed;
     }
   }
