@@ -309,7 +309,13 @@ function actionOf(e: Expr | undefined): ReferentialAction | undefined {
 
 /** Reads and parses a unit's files; unreadable files become diagnostics. */
 export function readUnit(unit: Unit, reader: SourceReader): { files: ParsedFile[]; diagnostics: SourceDiagnostic[] } {
-  const files: ParsedFile[] = [];
+  const { texts, diagnostics } = readTexts(unit, reader);
+  return { files: texts.map(([path, text]) => parseFile(path, text)), diagnostics };
+}
+
+/** The texts of a unit's files; unreadable files become diagnostics. */
+function readTexts(unit: Unit, reader: SourceReader): { texts: [path: string, text: string][]; diagnostics: SourceDiagnostic[] } {
+  const texts: [string, string][] = [];
   const diagnostics: SourceDiagnostic[] = [];
   for (const path of unit.files) {
     let text: string | undefined;
@@ -328,9 +334,9 @@ export function readUnit(unit: Unit, reader: SourceReader): { files: ParsedFile[
       });
       continue;
     }
-    files.push(parseFile(path, text));
+    texts.push([path, text]);
   }
-  return { files, diagnostics };
+  return { texts, diagnostics };
 }
 
 function schemaFiles(files: ParsedFile[]): wasm.SchemaFiles {
@@ -366,13 +372,15 @@ function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLint
 }
 
 export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
-  const { files, diagnostics } = readUnit(unit, reader);
+  const { texts, diagnostics } = readTexts(unit, reader);
+  const validate = options.validation && texts.length > 0;
+  const major = wasm.wasmMajorFor(typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined);
+  // Off the thread, Prisma's validation starts first and runs while this thread parses and judges.
+  const linted = validate && options.lintAsync ? options.lintAsync(texts, major) : undefined;
+  const files = texts.map(([path, text]) => parseFile(path, text));
   const { database, suppressions } = buildModel(unit, files, options);
   const analysis: Analysis = { databases: [database], codeFiles: [], diagnostics, suppressions };
-  if (options.validation && files.length > 0) {
-    const major = wasm.wasmMajorFor(typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined);
-    if (options.lintAsync) analysis.pending = options.lintAsync(schemaFiles(files), major).then((res) => lintDiagnostics(files, res));
-    else diagnostics.push(...lintDiagnostics(files, wasm.lint(schemaFiles(files), major)));
-  }
+  if (linted) analysis.pending = linted.then((res) => lintDiagnostics(files, res));
+  else if (validate) diagnostics.push(...lintDiagnostics(files, wasm.lint(schemaFiles(files), major)));
   return analysis;
 }
