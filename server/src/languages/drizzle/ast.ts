@@ -184,7 +184,38 @@ export function locOf(sf: ts.SourceFile, file: string, start: number, end: numbe
 }
 
 export function nodeLoc(sf: ts.SourceFile, file: string, node: ts.Node): Loc {
-  return locOf(sf, file, node.getStart(sf), node.end);
+  return locOf(sf, file, startOf(sf, node), node.end);
+}
+
+/**
+ * `node.getStart(sf)`, reading only the node's `pos` and `end` and the text when the trivia before the
+ * token is plain spaces, tabs and line breaks (the common case). TypeScript's `getTokenPosOfNode` reads
+ * several more fields of the node and calls four functions to get there. Anything its `skipTrivia` treats
+ * specially (a comment, a conflict marker, a shebang, other whitespace) and a missing node take its path.
+ */
+export function startOf(sf: ts.SourceFile, node: ts.Node): number {
+  return tokenStart(sf, node, node.pos, node.end);
+}
+
+/** `startOf` with the node's `pos` and `end` read by the caller, at its own site (see IDENTIFIER). */
+export function tokenStart(sf: ts.SourceFile, node: ts.Node, pos: number, end: number): number {
+  if (pos === end) return node.getStart(sf);
+  const text = sf.text;
+  for (;;) {
+    const c = text.charCodeAt(pos);
+    if (c === 32 || c === 10 || c === 9 || c === 13) pos++;
+    else if (c === 47 || c === 60 || c === 61 || c === 62 || c === 124 || c === 35 || c === 11 || c === 12 || c > 127) return node.getStart(sf);
+    else return pos;
+  }
+}
+
+/**
+ * An identifier's text: `escapedText` itself unless it starts with two underscores (TypeScript escapes
+ * a leading `__` by one more `_`; `.text` unescapes it), without the getter and the two calls behind `.text`.
+ */
+export function idText(id: ts.Identifier | ts.PrivateIdentifier): string {
+  const t = id.escapedText as string;
+  return t.charCodeAt(0) === 95 && t.charCodeAt(1) === 95 ? id.text : t;
 }
 
 /** Offset of a 0-based position, or -1 when it is outside the text. */
@@ -195,17 +226,38 @@ export function offsetAt(sf: ts.SourceFile, line: number, character: number): nu
   return pos <= sf.text.length ? pos : -1;
 }
 
+/*
+ * Kinds for the hot paths to compare `node.kind` with. `T.isCallExpression(node)` inlined into our code brings
+ * the type feedback of TypeScript's own `node.kind` read, which the parser has made megamorphic (every kind
+ * of node passes there); a `node.kind` read written at our site keeps the feedback of the few shapes that reach it.
+ */
+export const {
+  Identifier: IDENTIFIER,
+  PrivateIdentifier: PRIVATE_IDENTIFIER,
+  StringLiteral: STRING,
+  NoSubstitutionTemplateLiteral: TEMPLATE,
+  NumericLiteral: NUMERIC,
+  CallExpression: CALL,
+  PropertyAccessExpression: ACCESS,
+  ObjectLiteralExpression: OBJECT,
+  ArrayLiteralExpression: ARRAY,
+  PropertyAssignment: PROPERTY,
+  ShorthandPropertyAssignment: SHORTHAND,
+  SpreadAssignment: SPREAD,
+} = T.SyntaxKind;
+
 export function stringValue(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
-  if (T.isStringLiteral(node) || T.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  const k = node.kind;
+  if (k === STRING || k === TEMPLATE) return (node as ts.StringLiteral).text;
   return undefined;
 }
 
 export function propertyName(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
-  if (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name)) {
-    return name.text;
-  }
+  const k = name.kind;
+  if (k === IDENTIFIER || k === PRIVATE_IDENTIFIER) return idText(name as ts.Identifier);
+  if (k === STRING || k === NUMERIC) return (name as ts.StringLiteral).text;
   return undefined;
 }
 
@@ -215,6 +267,11 @@ const AS = T.SyntaxKind.AsExpression;
 const SATISFIES = T.SyntaxKind.SatisfiesExpression;
 const NON_NULL = T.SyntaxKind.NonNullExpression;
 const TYPE_ASSERTION = T.SyntaxKind.TypeAssertionExpression;
+
+/** Whether `unwrapExpression` looks through a node of kind `k`: hot paths read `kind` at their own site and call it only then. */
+export function isWrapperKind(k: ts.SyntaxKind): boolean {
+  return k === PARENTHESIZED || k === AS || k === SATISFIES || k === NON_NULL || k === TYPE_ASSERTION;
+}
 
 export function unwrapExpression(node: ts.Expression): ts.Expression {
   let e = node;
@@ -246,7 +303,7 @@ export interface Chain {
 }
 
 export function dotBefore(sf: ts.SourceFile, name: ts.Node): number {
-  const start = name.getStart(sf);
+  const start = tokenStart(sf, name, name.pos, name.end);
   return sf.text.charCodeAt(start - 1) === 46 /* . */ ? start - 1 : start;
 }
 

@@ -6,7 +6,7 @@ import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
 import type { SourceReader, Unit } from '../types';
 import { T, parseCached, propertyName, stringValue, unwrapExpression } from './ast';
-import { dirname, normalizePath } from './analyze';
+import { dirname, normalizePath, prepareTables } from './analyze';
 import { scanFile } from './scan';
 
 export const DRIZZLE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -152,7 +152,11 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     // Fast pre-filter on the text, then the syntax tree decides.
     if (!text.includes('drizzle-orm')) continue;
     const scan = scanFile(file, parseCached(file, text));
-    if (scan.definesSchema) schemaFiles.push(file);
+    if (scan.definesSchema) {
+      schemaFiles.push(file);
+      // Its tables now, while the tree just built is in the processor's caches (see prepareTables).
+      prepareTables(scan);
+    }
   }
   // drizzle.config.json is not a TS file; accept it when the caller passes it.
   for (const file of files) {

@@ -38,6 +38,16 @@ export interface FileScan {
   /** Names declared at the top level → declaration. */
   byName: Map<string, Declaration>;
   definesSchema: boolean;
+  /**
+   * The `.references(...)` calls of this tree's columns by where their `.` is (the start of their
+   * foreign key's range), recorded as the tables are read, so that a fix of one finds its call without a walk.
+   */
+  referenceCalls?: Map<number, ts.CallExpression>;
+  /** Whether the text mentions `schema-review-ignore` (read here, while the text is in the caches, for suppressionsOf). */
+  mentionsIgnore: boolean;
+  /** Whether discovery read this tree's tables (analyze.ts `prepareTables`), and what it read, until the analysis takes it. */
+  prepared?: boolean;
+  preps?: unknown[];
 }
 
 /** Classifies a call by its callee: a table function, a creator, a schema, an enum, relations, or a call through a local name. */
@@ -195,7 +205,19 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
   const definesSchema =
     (imports.coreDialect !== undefined || imports.coreNamespaces.size > 0 || imports.orm.has('relations')) &&
     declarations.some((d) => d.kind !== 'object');
-  return { file, sf, imports, declarations, byName, definesSchema };
+  return {
+    file,
+    sf,
+    imports,
+    declarations,
+    byName,
+    definesSchema,
+    mentionsIgnore: sf.text.includes('schema-review-ignore'),
+    // Set later (analyze.ts), present from the start: every scan keeps one shape.
+    referenceCalls: undefined,
+    prepared: false,
+    preps: undefined,
+  };
 }
 
 /**

@@ -16,7 +16,10 @@ import { scanFile } from './scan';
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
 const {
   T,
+  ARRAY,
+  CALL,
   CORE_MODULE_OF,
+  OBJECT,
   decomposeChain,
   dotBefore,
   isUnparsable,
@@ -27,6 +30,7 @@ const {
   parseCached,
   propertyName,
   rangeOf,
+  startOf,
   stringValue,
   unwrapExpression,
 } = ast;
@@ -76,7 +80,7 @@ function open(reader: SourceReader, file: string): Doc | undefined {
 const docs = new WeakMap<ts.SourceFile, Doc>();
 
 function toFileEdit(doc: Doc, edits: Edit[]): FileEdit {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = edits.length < 2 ? edits : [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   const out: TextEdit[] = sorted.map((e) => ({ range: rangeOf(doc.sf, e.start, e.end), newText: e.text }));
   return { file: doc.file, edits: out };
 }
@@ -103,7 +107,7 @@ function findNode(doc: Doc, start: number, end: number, match: (n: ts.Node) => b
     // the depth-first search below only ever follows one path. Walk down it directly.
     wantedStart = start;
     wantedEnd = end;
-    for (let node = topLevelContaining(doc.sf); node; node = T.forEachChild(node, containsWanted)) {
+    for (let node = topLevelContaining(doc.sf); node; node = childContaining(node)) {
       if (match(node)) return node;
     }
     return undefined;
@@ -128,6 +132,36 @@ let wantedEnd = 0;
 
 function containsWanted(node: ts.Node): ts.Node | undefined {
   return node.pos <= wantedStart && node.end >= wantedEnd ? node : undefined;
+}
+
+/**
+ * `T.forEachChild(node, containsWanted)` for a non-empty wanted range, where one child at most contains it: the
+ * lists of object and array literals and of call arguments searched by halves (they are in text order), the
+ * other kinds child by child.
+ */
+function childContaining(node: ts.Node): ts.Node | undefined {
+  const k = node.kind;
+  if (k === OBJECT) return itemContaining((node as ts.ObjectLiteralExpression).properties);
+  if (k === ARRAY) return itemContaining((node as ts.ArrayLiteralExpression).elements);
+  if (k === CALL) {
+    const call = node as ts.CallExpression;
+    if (call.questionDotToken || call.typeArguments) return T.forEachChild(node, containsWanted);
+    return containsWanted(call.expression) ?? itemContaining(call.arguments);
+  }
+  return T.forEachChild(node, containsWanted);
+}
+
+function itemContaining(list: ts.NodeArray<ts.Node>): ts.Node | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const item = list[mid];
+    if (item.end < wantedEnd) lo = mid + 1;
+    else if (item.pos > wantedStart) hi = mid - 1;
+    else return item;
+  }
+  return undefined;
 }
 
 /**
@@ -158,6 +192,8 @@ function topLevelContaining(sf: ts.SourceFile): ts.Node | undefined {
 const QUOTES: Record<string, RegExp> = { "'": /'/g, '"': /"/g };
 
 function q(doc: Doc, s: string): string {
+  // Most strings hold neither a backslash nor the quote: nothing to escape.
+  if (!s.includes('\\') && !s.includes(doc.quote)) return doc.quote + s + doc.quote;
   const quote = QUOTES[doc.quote] ?? new RegExp(doc.quote, 'g');
   return doc.quote + s.replace(/\\/g, '\\\\').replace(quote, '\\' + doc.quote) + doc.quote;
 }
@@ -204,16 +240,16 @@ function guessIndentUnit(doc: Doc): string {
 function appendToList(doc: Doc, container: ts.Node, list: ts.NodeArray<ts.Node>, item: string, brackets: [string, string]): Edit {
   const text = doc.text;
   if (list.length === 0) {
-    const start = container.getStart(doc.sf);
+    const start = startOf(doc.sf, container);
     const pad = brackets[0] === '{' ? ' ' : '';
     return { start, end: container.end, text: `${brackets[0]}${pad}${item}${pad}${brackets[1]}` };
   }
   const last = list[list.length - 1];
-  const multiline = lineOf(doc, last.getStart(doc.sf)) !== lineOf(doc, container.getStart(doc.sf));
+  const multiline = lineOf(doc, startOf(doc.sf, last)) !== lineOf(doc, startOf(doc.sf, container));
   const comma = commaAfter(text, last.end);
   const hasTrailingComma = comma >= 0 && comma < container.end - 1;
   if (multiline) {
-    const indent = leadingIndent(text, last.getStart(doc.sf));
+    const indent = leadingIndent(text, startOf(doc.sf, last));
     if (hasTrailingComma) return { start: comma + 1, end: comma + 1, text: `\n${indent}${item},` };
     return { start: last.end, end: last.end, text: `,\n${indent}${item}` };
   }
@@ -225,7 +261,7 @@ function appendToList(doc: Doc, container: ts.Node, list: ts.NodeArray<ts.Node>,
 function removeFromList(doc: Doc, list: ts.NodeArray<ts.Node>, index: number): Edit {
   const text = doc.text;
   const el = list[index];
-  const s = el.getStart(doc.sf);
+  const s = startOf(doc.sf, el);
   const comma = commaAfter(text, el.end);
   const e = comma >= 0 ? comma + 1 : el.end;
   const ls = lineStartOf(text, s);
@@ -236,7 +272,7 @@ function removeFromList(doc: Doc, list: ts.NodeArray<ts.Node>, index: number): E
     const next = text.indexOf('\n', le);
     return { start: ls, end: next < 0 ? text.length : next + 1, text: '' };
   }
-  if (index < list.length - 1) return { start: s, end: list[index + 1].getStart(doc.sf), text: '' };
+  if (index < list.length - 1) return { start: s, end: startOf(doc.sf, list[index + 1]), text: '' };
   if (index > 0) return { start: list[index - 1].end, end: el.end, text: '' };
   return { start: s, end: e, text: '' };
 }
@@ -245,13 +281,13 @@ function removeFromList(doc: Doc, list: ts.NodeArray<ts.Node>, index: number): E
 function upsertProperty(doc: Doc, object: ts.ObjectLiteralExpression, key: string, value: string): Edit {
   for (const p of object.properties) {
     if (T.isPropertyAssignment(p) && propertyName(p.name) === key) {
-      return { start: p.initializer.getStart(doc.sf), end: p.initializer.end, text: value };
+      return { start: startOf(doc.sf, p.initializer), end: p.initializer.end, text: value };
     }
   }
-  if (object.properties.length === 0) return { start: object.getStart(doc.sf), end: object.end, text: `{ ${key}: ${value} }` };
+  if (object.properties.length === 0) return { start: startOf(doc.sf, object), end: object.end, text: `{ ${key}: ${value} }` };
   const first = object.properties[0];
-  const fs = first.getStart(doc.sf);
-  if (lineOf(doc, fs) !== lineOf(doc, object.getStart(doc.sf))) {
+  const fs = startOf(doc.sf, first);
+  if (lineOf(doc, fs) !== lineOf(doc, startOf(doc.sf, object))) {
     return { start: fs, end: fs, text: `${key}: ${value},\n${leadingIndent(doc.text, fs)}` };
   }
   return { start: fs, end: fs, text: `${key}: ${value}, ` };
@@ -304,7 +340,7 @@ function isReferenceAt(sf: ts.SourceFile, at: number, name: string): boolean {
     if (T.isIdentifier(node)) return node.text === name && node.end === at + name.length;
     if (T.isPropertyAccessExpression(node)) next = containsWanted(node.expression);
     else if (T.isPropertyAssignment(node)) next = containsWanted(node.initializer);
-    else next = T.forEachChild(node, containsWanted);
+    else next = childContaining(node);
     if (!next) return false;
     node = next;
   }
@@ -387,7 +423,7 @@ function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
     doc.tableCalls = new Map();
     for (const d of scan.declarations) {
       if (d.kind !== 'table') continue;
-      const at = (d.call.arguments[0] ?? d.call.expression).getStart(doc.sf);
+      const at = startOf(doc.sf, d.call.arguments[0] ?? d.call.expression);
       if (!doc.tableCalls.has(at)) doc.tableCalls.set(at, d.call);
     }
   }
@@ -400,7 +436,7 @@ function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
 function findColumnProperty(doc: Doc, column: Column): ts.PropertyAssignment | undefined {
   const { start, end } = span(doc, column.loc);
   if (start < 0) return undefined;
-  return findNode(doc, start, end, (n): n is ts.PropertyAssignment => T.isPropertyAssignment(n) && n.getStart(doc.sf) === start && n.end === end);
+  return findNode(doc, start, end, (n): n is ts.PropertyAssignment => T.isPropertyAssignment(n) && startOf(doc.sf, n) === start && n.end === end);
 }
 
 function camel(s: string): string {
@@ -446,13 +482,13 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
     const param = 'table';
     const entry = make(param);
     const columns = args[1];
-    const multiline = lineOf(doc, columns.getStart(doc.sf)) !== lineOf(doc, columns.end);
+    const multiline = lineOf(doc, startOf(doc.sf, columns)) !== lineOf(doc, columns.end);
     const unit = indentUnit(doc);
-    const base = leadingIndent(text, call.getStart(doc.sf));
+    const base = leadingIndent(text, startOf(doc.sf, call));
     let fn: string;
     if (multiline) {
-      const argsOnOwnLines = lineOf(doc, args[0].getStart(doc.sf)) !== lineOf(doc, call.getStart(doc.sf));
-      const inner = argsOnOwnLines ? leadingIndent(text, columns.getStart(doc.sf)) : base;
+      const argsOnOwnLines = lineOf(doc, startOf(doc.sf, args[0])) !== lineOf(doc, startOf(doc.sf, call));
+      const inner = argsOnOwnLines ? leadingIndent(text, startOf(doc.sf, columns)) : base;
       fn =
         form === 'array'
           ? `(${param}) => [\n${inner}${unit}${entry},\n${inner}]`
@@ -514,8 +550,11 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
   const { start, end } = span(doc, fk.loc);
   if (start < 0 || end < 0) return undefined;
   const value = q(doc, ACTION_TEXT[intent.action]);
-  // Column form: `.references(() => t.id, { ... })`; the fact's range starts at the dot.
-  const references = findNode(
+  // Column form: `.references(() => t.id, { ... })`; the fact's range starts at the dot. The analysis of this
+  // tree recorded the call there: the one node the search below would find (a call is named by its name
+  // token, whose place the dot gives), found without a walk.
+  const recorded = scanFile(doc.file, doc.sf).referenceCalls?.get(start);
+  const references = recorded && recorded.end === end ? recorded : findNode(
     doc,
     start,
     end,
@@ -537,14 +576,14 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
     return [toFileEdit(doc, [upsertProperty(doc, options, 'onDelete', value)])];
   }
   // Table form: `foreignKey({ ... }).onDelete("...")`.
-  const expression = findNode(doc, start, end, (n): n is ts.Expression => n.getStart(doc.sf) === start && n.end === end && T.isCallExpression(n));
+  const expression = findNode(doc, start, end, (n): n is ts.Expression => startOf(doc.sf, n) === start && n.end === end && T.isCallExpression(n));
   if (!expression) return undefined;
   const chain = decomposeChain(doc.sf, expression);
   if (!T.isCallExpression(chain.root)) return undefined;
   const existing = chain.links.find((l) => l.name === 'onDelete');
   if (existing) {
     const arg = existing.call.arguments[0];
-    if (arg) return [toFileEdit(doc, [{ start: arg.getStart(doc.sf), end: arg.end, text: value }])];
+    if (arg) return [toFileEdit(doc, [{ start: startOf(doc.sf, arg), end: arg.end, text: value }])];
     const open = existing.call.end - 1;
     return [toFileEdit(doc, [{ start: open, end: open, text: value }])];
   }
@@ -575,14 +614,14 @@ function findListItem(doc: Doc, start: number, end: number): { list: ts.NodeArra
   const visit = (node: ts.Node): void => {
     if (result || node.pos > start || node.end < end) return;
     if (T.isArrayLiteralExpression(node)) {
-      const i = node.elements.findIndex((e) => e.getStart(doc.sf) === start && e.end === end);
+      const i = node.elements.findIndex((e) => startOf(doc.sf, e) === start && e.end === end);
       if (i >= 0) {
         result = { list: node.elements, index: i };
         return;
       }
     } else if (T.isObjectLiteralExpression(node)) {
       const i = node.properties.findIndex(
-        (p) => T.isPropertyAssignment(p) && p.initializer.getStart(doc.sf) === start && p.initializer.end === end,
+        (p) => T.isPropertyAssignment(p) && startOf(doc.sf, p.initializer) === start && p.initializer.end === end,
       );
       if (i >= 0) {
         result = { list: node.properties, index: i };
@@ -635,7 +674,7 @@ function removeImport(doc: Doc, local: string): Edit[] {
     const i = bindings.elements.findIndex((e) => e.name.text === local);
     if (i < 0) continue;
     if (bindings.elements.length === 1 && !decl.importClause?.name) {
-      const s = decl.getStart(doc.sf);
+      const s = startOf(doc.sf, decl);
       let e = decl.end;
       if (doc.text[e] === '\n') e++;
       return [{ start: s, end: e, text: '' }];
@@ -694,7 +733,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
     } else if (!stillUsed && oldImported !== undefined && plan.edits.length && !plan.local.includes('.')) {
       // Rename the now-unused import instead of adding one and leaving the old one unused.
       const specifier = findImportSpecifier(doc, oldLocal);
-      if (specifier) edits.push({ start: specifier.getStart(doc.sf), end: specifier.end, text: builder });
+      if (specifier) edits.push({ start: startOf(doc.sf, specifier), end: specifier.end, text: builder });
       else edits.push(...plan.edits);
     } else {
       edits.push(...plan.edits);
@@ -702,7 +741,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
     }
   } else return undefined;
   const args = [nameArg, options].filter((a): a is string => !!a).join(', ');
-  edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${calleeText}(${args})` });
+  edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${calleeText}(${args})` });
   if (intent.to === 'json') {
     // `.default("{}")` on a text column becomes `.default({})`: a JSON string default would store the string "{}".
     const def = chain.links.find((l) => l.name === 'default');
@@ -711,7 +750,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
     if (arg && value !== undefined) {
       try {
         const parsed: unknown = JSON.parse(value);
-        if (parsed !== null && typeof parsed === 'object') edits.push({ start: arg.getStart(doc.sf), end: arg.end, text: value });
+        if (parsed !== null && typeof parsed === 'object') edits.push({ start: startOf(doc.sf, arg), end: arg.end, text: value });
       } catch {
         // Not JSON: keep the default as written.
       }
@@ -850,17 +889,17 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     edits.push(...plan.edits);
     const statement = scan.declarations.find((d) => d.kind === 'table' && d.call === findTableCall(doc, table));
     if (!statement || statement.kind !== 'table') return undefined;
-    const at = lineStartOf(doc.text, statement.statement.getStart(doc.sf));
+    const at = lineStartOf(doc.text, startOf(doc.sf, statement.statement));
     const sqlName = `${sqlTableName(table)}_${sqlColumnName(column)}`;
     edits.push({ start: at, end: at, text: `export const ${variable} = ${plan.local}(${q(doc, sqlName)}, ${list})${semicolon(doc)}\n\n` });
-    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${variable}(${nameArg ?? ''})` });
+    edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${variable}(${nameArg ?? ''})` });
   } else if (database.dialect === 'mysql') {
     const plan = ensureImport(doc, 'mysqlEnum', module);
     edits.push(...plan.edits);
-    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${plan.local}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
+    edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${plan.local}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
   } else if (database.dialect === 'sqlite') {
     if (root.arguments.some((a) => T.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
-    edits.push({ start: root.getStart(doc.sf), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
+    edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
   } else return undefined;
   return [toFileEdit(doc, edits)];
 }
