@@ -35,6 +35,8 @@ test('the worker lints every fixture as the main thread does, requests in flight
     const schemas = listFiles(FIXTURES).filter((f) => f.endsWith('.prisma'));
     const broken = 'model A {\n  id Int @id\n  b B\n}\n';
     const requests: SchemaFiles[] = [...schemas.map((f) => [[f, readFileSync(f, 'utf8')] as const]), [['/x/broken.prisma', broken] as const]];
+    // Before the worker has loaded a major, requests are answered on this thread; after, by the worker.
+    for (const major of [5, 6, 7] as const) assert.equal(await runner.whenReady(major), true);
     for (const major of [5, 6, 7] as const) {
       const answers = await Promise.all(requests.map((files) => runner.run(files, major)));
       answers.forEach((answer, i) => assert.deepEqual(answer, lint(requests[i], major), `${requests[i][0][0]} on Prisma ${major}`));
@@ -49,11 +51,16 @@ test('the worker lints every fixture as the main thread does, requests in flight
 
 test('when the worker dies, validation goes on on the calling thread and says so once', async () => {
   const dying = join(out, 'dying-worker.js');
-  writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
+  // Says it is ready, then dies on the first request.
+  writeFileSync(
+    dying,
+    "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (m) => (m.preload !== undefined ? parentPort.postMessage({ ready: m.preload }) : process.exit(3)));\n",
+  );
   const logs: string[] = [];
   const runner = workerLintRunner(dying, (m) => logs.push(m));
   assert.ok(runner);
   const files: SchemaFiles = [['/x/a.prisma', 'model A {\n  id Int @id\n  b B\n}\n']];
+  assert.equal(await runner.whenReady(7), true);
   const [a, b] = await Promise.all([runner.run(files, 7), runner.run(files, 7)]);
   const c = await runner.run(files, 7);
   for (const answer of [a, b, c]) assert.deepEqual(answer, lint(files, 7));

@@ -1,7 +1,8 @@
 /**
- * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. When the
- * worker cannot start or dies, the pending and later requests are linted on the calling thread instead, and
- * the reason is logged once: validation never silently stops.
+ * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Until the worker
+ * has loaded a major's wasm, requests for it are linted on the calling thread (which loaded it at start): a schema
+ * opened right after start does not wait for a thread to come up. When the worker cannot start or dies, the pending
+ * and later requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -16,18 +17,40 @@ interface Request {
 }
 
 /** A runner backed by the worker script at `script`, or undefined when there is no such script (tests from sources). */
-export function workerLintRunner(script: string, log: (message: string) => void): { run: LintRunner; preload(major: WasmMajor): void; dispose(): void } | undefined {
+export interface WorkerLintRunner {
+  run: LintRunner;
+  /** Has the worker load a major's wasm (and compile `lint`) now. */
+  preload(major: WasmMajor): void;
+  /** Resolves when the worker has loaded the major (true), or has failed (false). */
+  whenReady(major: WasmMajor): Promise<boolean>;
+  dispose(): void;
+}
+
+export function workerLintRunner(script: string, log: (message: string) => void): WorkerLintRunner | undefined {
   if (!existsSync(script)) return undefined;
   let worker: Worker | undefined;
   let broken = false;
   let next = 1;
   const waiting = new Map<number, Request>();
   const preloaded = new Set<WasmMajor>();
+  /** Majors whose wasm the worker has loaded (it says so after a preload). */
+  const ready = new Set<WasmMajor>();
+  const readyWaiters: { major: WasmMajor; resolve(ok: boolean): void }[] = [];
+  const settleWaiters = () => {
+    for (let i = readyWaiters.length - 1; i >= 0; i--) {
+      const w = readyWaiters[i];
+      if (broken || ready.has(w.major)) {
+        readyWaiters.splice(i, 1);
+        w.resolve(!broken);
+      }
+    }
+  };
 
   const fallBack = (why: string) => {
     if (!broken) log(`Prisma validation runs on the main thread from now on: ${why}`);
     broken = true;
     worker = undefined;
+    settleWaiters();
     const pending = [...waiting.values()];
     waiting.clear();
     for (const r of pending) r.resolve(lint(r.files, r.major));
@@ -39,7 +62,12 @@ export function workerLintRunner(script: string, log: (message: string) => void)
     try {
       const w = new Worker(script);
       w.unref();
-      w.on('message', (m: { id: number; result: WasmResult<WasmLintDiagnostic[]> }) => {
+      w.on('message', (m: { id: number; result: WasmResult<WasmLintDiagnostic[]> } | { ready: WasmMajor }) => {
+        if ('ready' in m) {
+          ready.add(m.ready);
+          settleWaiters();
+          return;
+        }
         const r = waiting.get(m.id);
         if (!r) return;
         waiting.delete(m.id);
@@ -64,7 +92,11 @@ export function workerLintRunner(script: string, log: (message: string) => void)
     run: (files, major) =>
       new Promise((resolve) => {
         const w = start();
-        if (!w) {
+        if (!w || !ready.has(major)) {
+          if (w && !preloaded.has(major)) {
+            preloaded.add(major);
+            w.postMessage({ preload: major });
+          }
           resolve(lint(files, major));
           return;
         }
@@ -74,8 +106,16 @@ export function workerLintRunner(script: string, log: (message: string) => void)
         w.postMessage({ id, files, major });
       }),
     preload(major) {
+      if (preloaded.has(major)) return;
       preloaded.add(major);
       start()?.postMessage({ preload: major });
+    },
+    whenReady(major) {
+      this.preload(major);
+      return new Promise((resolve) => {
+        readyWaiters.push({ major, resolve });
+        settleWaiters();
+      });
     },
     dispose() {
       const w = worker;
