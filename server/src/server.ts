@@ -86,7 +86,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
-  prismaFolders = preloadPrisma(folders);
+  preloadPrisma(folders);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -103,7 +103,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
  * server does when it loads, rather than during the first review of an opened schema. Other workspaces
  * never load it.
  */
-function preloadPrisma(folders: string[]): { folder: string; major: WasmMajor }[] {
+function preloadPrisma(folders: string[]): void {
   const read = (p: string): string | undefined => {
     try {
       return fs.readFileSync(p, 'utf8');
@@ -111,26 +111,17 @@ function preloadPrisma(folders: string[]): { folder: string; major: WasmMajor }[
       return undefined;
     }
   };
-  const found: { folder: string; major: WasmMajor }[] = [];
+  const majors = new Set<WasmMajor>();
   for (const folder of folders) {
     const project = prismaProjectAt(folder.split(path.sep).join('/'), (p) => fs.existsSync(p), read);
-    if (project.prisma) found.push({ folder, major: wasmMajorFor(project.major) });
+    if (project.prisma) majors.add(wasmMajorFor(project.major));
   }
-  for (const major of new Set(found.map((f) => f.major))) preloadPrismaWasm(major);
-  return found;
+  for (const major of majors) preloadPrismaWasm(major);
 }
-
-/** Prisma workspace folders found at start, with their Prisma major. */
-let prismaFolders: { folder: string; major: WasmMajor }[] = [];
 
 connection.onInitialized(() => {
   if (!session) return;
-  // Once the settings are known: where Prisma's validation is on, the worker compiles its wasm now, not at the first review.
-  for (const { folder, major } of prismaFolders) {
-    void session.validationOn(folder).then((on) => {
-      if (on) linter?.preload(major);
-    });
-  }
+
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   if (watchRegistration) {
     // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.

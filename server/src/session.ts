@@ -262,12 +262,6 @@ export class Session {
     return s.settings;
   }
 
-  /** Whether Prisma's validation is on for a folder (reads its settings, which the first review then reuses). */
-  async validationOn(folder: string): Promise<boolean> {
-    const settings = await this.settingsFor(this.state(this.rootOf(toPosix(folder))));
-    return settings.enable && this.validationFor(settings);
-  }
-
   private validationFor(settings: Settings): boolean {
     if (settings.prismaValidation === 'on') return true;
     if (settings.prismaValidation === 'off') return false;

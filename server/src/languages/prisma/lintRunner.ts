@@ -1,7 +1,8 @@
 /**
  * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Until the worker
- * has loaded a major's wasm, requests for it are linted on the calling thread (which loaded it at start): a schema
- * opened right after start does not wait for a thread to come up. When the worker cannot start or dies, the pending
+ * has loaded a major's wasm, requests for it are linted on the calling thread (which loaded it at start), and the
+ * worker starts loading it right after the first such answer: the first review neither waits for a thread to come
+ * up nor shares the processor with the worker's compilation. When the worker cannot start or dies, the pending
  * and later requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
  */
 import { existsSync } from 'node:fs';
@@ -88,15 +89,17 @@ export function workerLintRunner(script: string, log: (message: string) => void)
     }
   };
 
-  return {
+  const api: WorkerLintRunner = {
     run: (files, major) =>
       new Promise((resolve) => {
+        if (broken || !ready.has(major)) {
+          resolve(lint(files, major));
+          // The worker loads this major once this answer is out, not while the first review waits for it.
+          if (!broken && !preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
+          return;
+        }
         const w = start();
-        if (!w || !ready.has(major)) {
-          if (w && !preloaded.has(major)) {
-            preloaded.add(major);
-            w.postMessage({ preload: major });
-          }
+        if (!w) {
           resolve(lint(files, major));
           return;
         }
@@ -111,7 +114,7 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       start()?.postMessage({ preload: major });
     },
     whenReady(major) {
-      this.preload(major);
+      api.preload(major);
       return new Promise((resolve) => {
         readyWaiters.push({ major, resolve });
         settleWaiters();
@@ -124,4 +127,5 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       void w?.terminate();
     },
   };
+  return api;
 }
