@@ -52,11 +52,19 @@ function splitWords(identifier: string, out: string[] | undefined): void {
 }
 
 /** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
-export function words(identifier: string): string[] {
-  const out: string[] = [];
-  splitWords(identifier, out);
+export function words(identifier: string): readonly string[] {
+  // Every rule splits the same table and column names: one list per name, shared (hence read-only).
+  let out = wordLists.get(identifier);
+  if (!out) {
+    const list: string[] = [];
+    splitWords(identifier, list);
+    if (wordLists.size > 100_000) wordLists.clear();
+    wordLists.set(identifier, (out = list));
+  }
   return out;
 }
+
+const wordLists = new Map<string, readonly string[]>();
 
 /** The last of `words(identifier)`, or undefined when there is none (without building the list). */
 export function lastWord(identifier: string): string | undefined {
@@ -77,7 +85,7 @@ export function singular(word: string): string {
 export function nameKey(identifier: string): string {
   let key = nameKeys.get(identifier);
   if (key === undefined) {
-    const ws = words(identifier);
+    const ws = [...words(identifier)];
     if (ws.length > 0) ws[ws.length - 1] = singular(ws[ws.length - 1]);
     key = ws.join('');
     // Table and column names repeat from one review to the next (every keystroke): keep their keys.

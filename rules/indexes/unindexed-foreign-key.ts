@@ -24,7 +24,7 @@ export const unindexedForeignKey: Rule = {
         for (const fk of table.foreignKeys) {
           if (fk.columns.length === 0 || isCovered(table, fk.columns)) continue;
           // Two relations over the same columns need one index and one finding.
-          const key = [...fk.columns].sort().join('\u0000');
+          const key = fk.columns.length === 1 ? fk.columns[0] : [...fk.columns].sort().join('\u0000');
           if (seen.has(key)) continue;
           seen.add(key);
           const parent = fk.references.table;

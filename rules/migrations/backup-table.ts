@@ -22,6 +22,9 @@ interface Leftover {
 /** A trailing date: `_20240115`, `_2024_01_15`, `_2024-01-15` (words: ['20240115'] or ['2024','01','15']). */
 function trailingDateWords(ws: readonly string[]): number {
   const last = ws[ws.length - 1];
+  // Both forms end in digits: most names stop here, before any pattern is tried.
+  const c = last === undefined ? NaN : last.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return 0;
   if (/^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(last)) return 1;
   if (ws.length >= 3) {
     const [y, m, d] = ws.slice(-3);

@@ -16,9 +16,20 @@ export function looksLikeRecordTable(table: Table): boolean {
 }
 
 function namesRecords(name: string): boolean {
-  for (const w of words(name)) if (KEEP_RECORDS.has(singular(w))) return true;
-  return false;
+  let answer = recordNames.get(name);
+  if (answer === undefined) {
+    answer = words(name).some((w) => KEEP_RECORDS.has(singular(w)));
+    recordNames.set(name, answer);
+  }
+  return answer;
 }
+
+/** Asked for every table name by every review: remembered. */
+const recordNames = new Map<string, boolean>();
+
+/** The fixes' order: for records to keep, the actions that keep them first. */
+const KEEP_ORDER: readonly ReferentialAction[] = ['Restrict', 'SetNull', 'Cascade'];
+const CASCADE_ORDER: readonly ReferentialAction[] = ['Cascade', 'SetNull', 'Restrict'];
 
 function allowed(database: Database, action: ReferentialAction): boolean {
   return database.referentialActions === undefined || database.referentialActions.includes(action);
@@ -74,7 +85,7 @@ export const missingOnDelete: Rule = {
           // Drizzle relations() without references cannot carry an action: missing-foreign-key's business.
           const canWriteAction = fk.enforced || database.language === 'prisma';
           const optional = foreignKeyIsOptional(table, fk);
-          const order: ReferentialAction[] = keepRecords ? ['Restrict', 'SetNull', 'Cascade'] : ['Cascade', 'SetNull', 'Restrict'];
+          const order = keepRecords ? KEEP_ORDER : CASCADE_ORDER;
           const fixes: FixProposal[] = canWriteAction
             ? order
                 .filter((action) => action !== 'SetNull' || optional)
