@@ -65,6 +65,7 @@ if (stdio) {
 const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
+let initialFolders: string[] = [];
 
 /** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread. */
 const linter = workerLintRunner(path.join(__dirname, 'prisma-lint-worker.js'), (m) => connection.console.log(m));
@@ -86,6 +87,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
+  initialFolders = folders;
   preloadPrisma(folders);
   return {
     capabilities: {
@@ -121,6 +123,8 @@ function preloadPrisma(folders: string[]): void {
 
 connection.onInitialized(() => {
   if (!session) return;
+  // The first schema usually opens right now: have its settings on the way already.
+  session.prefetchSettings(initialFolders);
 
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   if (watchRegistration) {

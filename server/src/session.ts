@@ -57,6 +57,8 @@ interface RootState {
   root: string;
   reviewer: Reviewer;
   settings?: Settings;
+  /** The editor's part of the settings (workspace/configuration), while it is current. */
+  editor?: Promise<Settings>;
   configProblems: SourceDiagnostic[];
   timer?: NodeJS.Timeout | NodeJS.Immediate;
   /** A review of this root is running; `dirty` asks for one more when it ends. */
@@ -191,6 +193,7 @@ export class Session {
   onConfigurationChanged(): void {
     for (const s of this.roots.values()) {
       s.settings = undefined;
+      s.editor = undefined;
       s.reviewer.invalidateFiles(); // audit include/exclude may have changed
       this.schedule(s.root);
     }
@@ -230,20 +233,33 @@ export class Session {
 
   // ------------------------------------------------------------------ reviewing
 
-  private async settingsFor(s: RootState): Promise<Settings> {
-    if (s.settings) return s.settings;
-    let base = defaultSettings;
-    if (this.options.configurationSupported) {
+  /** The editor's settings for a root, asked once (again after a configuration change). */
+  private editorSettings(s: RootState): Promise<Settings> {
+    s.editor ??= (async () => {
+      if (!this.options.configurationSupported) return defaultSettings;
       try {
         const [section, files] = await this.connection.workspace.getConfiguration([
           { scopeUri: pathToUri(s.root), section: 'schemaReview' },
           { scopeUri: pathToUri(s.root), section: 'files' },
         ]);
-        base = settingsFromEditor(section, (files as { exclude?: unknown } | null)?.exclude);
+        return settingsFromEditor(section, (files as { exclude?: unknown } | null)?.exclude);
       } catch (error) {
         this.log(`could not read settings: ${(error as Error).message}`);
+        return defaultSettings;
       }
-    }
+    })();
+    return s.editor;
+  }
+
+  /** Asks the editor for the settings of these folders now, so the first review does not wait for them. */
+  prefetchSettings(folders: readonly string[]): void {
+    for (const folder of folders) void this.editorSettings(this.state(this.rootOf(toPosix(folder))));
+  }
+
+  private async settingsFor(s: RootState): Promise<Settings> {
+    if (s.settings) return s.settings;
+    const base = await this.editorSettings(s);
+    if (s.settings) return s.settings;
     s.configProblems = [];
     try {
       s.settings = settingsForRoot(s.root, this.reader, base);
