@@ -19,6 +19,7 @@ function namesRecords(name: string): boolean {
   let answer = recordNames.get(name);
   if (answer === undefined) {
     answer = words(name).some((w) => KEEP_RECORDS.has(singular(w)));
+    if (recordNames.size > 100_000) recordNames.clear();
     recordNames.set(name, answer);
   }
   return answer;
