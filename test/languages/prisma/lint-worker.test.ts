@@ -35,7 +35,9 @@ test('the worker lints every fixture as the main thread does, requests in flight
     const schemas = listFiles(FIXTURES).filter((f) => f.endsWith('.prisma'));
     const broken = 'model A {\n  id Int @id\n  b B\n}\n';
     const requests: SchemaFiles[] = [...schemas.map((f) => [[f, readFileSync(f, 'utf8')] as const]), [['/x/broken.prisma', broken] as const]];
-    // Before the worker has loaded a major, requests are answered on this thread; after, by the worker.
+    // Before the worker has loaded a major, requests are answered on this thread (and the worker validates the same
+    // files once when it is ready, unasked); after, by the worker.
+    assert.deepEqual(await runner.run(requests[0], 7), lint(requests[0], 7));
     for (const major of [5, 6, 7] as const) assert.equal(await runner.whenReady(major), true);
     for (const major of [5, 6, 7] as const) {
       const answers = await Promise.all(requests.map((files) => runner.run(files, major)));

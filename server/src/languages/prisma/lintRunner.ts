@@ -34,6 +34,8 @@ export function workerLintRunner(script: string, log: (message: string) => void)
   let next = 1;
   const waiting = new Map<number, Request>();
   const preloaded = new Set<WasmMajor>();
+  /** Files the calling thread validated while the worker was not ready: the worker validates them once, unasked. */
+  const warmUp = new Map<WasmMajor, SchemaFiles>();
   /** Majors whose wasm the worker has loaded (it says so after a preload). */
   const ready = new Set<WasmMajor>();
   const readyWaiters: { major: WasmMajor; resolve(ok: boolean): void }[] = [];
@@ -67,10 +69,13 @@ export function workerLintRunner(script: string, log: (message: string) => void)
         if ('ready' in m) {
           ready.add(m.ready);
           settleWaiters();
+          const files = warmUp.get(m.ready);
+          warmUp.delete(m.ready);
+          if (files) w.postMessage({ id: 0, files, major: m.ready });
           return;
         }
         const r = waiting.get(m.id);
-        if (!r) return;
+        if (!r) return; // id 0: a warm-up nobody waits for
         waiting.delete(m.id);
         // An idle worker does not keep the process alive; one with requests in flight does.
         if (waiting.size === 0) w.unref();
@@ -94,7 +99,10 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       new Promise((resolve) => {
         if (broken || !ready.has(major)) {
           resolve(lint(files, major));
-          // The worker loads this major once this answer is out, not while the first review waits for it.
+          // The worker loads this major once this answer is out, not while the first review waits for it, and then
+          // validates these files once in the background, as this thread just did: its first answer to an edit
+          // then runs compiled code.
+          if (!broken) warmUp.set(major, files);
           if (!broken && !preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
           return;
         }
