@@ -63,6 +63,20 @@ function nextText(text: string, random: () => number, fixes: { newText: string; 
   return text.slice(0, at) + ' // typed' + text.slice(at);
 }
 
+/** A workspace whose `file` the test edits in memory, and a reviewer that hears of every edit (as the server does). */
+function editedWorkspace(root: string, file: string) {
+  let text = readFileSync(file, 'utf8');
+  const disk = diskReader();
+  const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
+  const server = new Reviewer(root, reader);
+  server.trackChanges();
+  const edit = (next: string) => {
+    text = next;
+    server.noteChanged([file]);
+  };
+  return { reader, server, edit };
+}
+
 const view = (r: ReturnType<Reviewer['review']>) => JSON.stringify({ findings: r.findings, diagnostics: r.diagnostics });
 
 test('after every edit, the server-side incremental review equals a fresh review', async () => {
@@ -71,11 +85,8 @@ test('after every edit, the server-side incremental review equals a fresh review
   for (const [i, { root, file }] of WORKSPACES.entries()) {
     for (let run = 0; run < 3; run++) {
       const random = mulberry32(7919 * i + run);
+      const { reader, server, edit } = editedWorkspace(root, file);
       let text = readFileSync(file, 'utf8');
-      const disk = diskReader();
-      const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
-      const server = new Reviewer(root, reader);
-      server.trackChanges();
       let result = server.review({});
       for (let k = 0; k < 40; k++) {
         const fixes = result.findings
@@ -85,7 +96,7 @@ test('after every edit, the server-side incremental review equals a fresh review
           .map((fix) => ({ newText: fix.title, apply: (t: string) => applyEdits(t, fix.edits.flatMap((e) => e.edits)) }));
         const before = new Set(result.findings);
         text = nextText(text, random, fixes);
-        server.noteChanged([file]);
+        edit(text);
         result = server.review({});
         reused += result.findings.filter((f) => before.has(f)).length;
         // A fresh parse: new blocks, so new tables, judged by a reviewer without per-table results.
@@ -188,16 +199,13 @@ test('SQL migrations and Drizzle schemas too: after every edit the server-side r
     ];
     for (const [i, { root, file }] of cases.entries()) {
       const random = mulberry32(4243 + i);
+      const { reader, server, edit } = editedWorkspace(root, file);
       let text = readFileSync(file, 'utf8');
-      const disk = diskReader();
-      const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
-      const server = new Reviewer(root, reader);
-      server.trackChanges();
       let result = server.review({});
       assert.ok(result.findings.length > 5, `${file}: ${result.findings.length} findings`);
       for (let k = 0; k < 25; k++) {
         text = nextText(text, random, []);
-        server.noteChanged([file]);
+        edit(text);
         result = server.review({});
         const fresh = new Reviewer(root, reader).review({});
         // A fix that adds a migration takes the next free version in the order fixes are written, which differs
