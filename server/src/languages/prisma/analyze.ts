@@ -307,12 +307,6 @@ function actionOf(e: Expr | undefined): ReferentialAction | undefined {
   return ACTIONS.has(e.name as ReferentialAction) ? (e.name as ReferentialAction) : undefined;
 }
 
-/** Reads and parses a unit's files; unreadable files become diagnostics. */
-export function readUnit(unit: Unit, reader: SourceReader): { files: ParsedFile[]; diagnostics: SourceDiagnostic[] } {
-  const { texts, diagnostics } = readTexts(unit, reader);
-  return { files: texts.map(([path, text]) => parseFile(path, text)), diagnostics };
-}
-
 /** The texts of a unit's files; unreadable files become diagnostics. */
 function readTexts(unit: Unit, reader: SourceReader): { texts: [path: string, text: string][]; diagnostics: SourceDiagnostic[] } {
   const texts: [string, string][] = [];
