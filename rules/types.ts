@@ -156,8 +156,8 @@ const viewParents = new WeakMap<Database, Database>();
  * `wholeDatabase`) is the whole database's. The engine runs `partition: 'table'` rules on views.
  */
 export function tableView(database: Database, table: Table): Database {
-  const view = Object.create(database) as Database;
-  view.tables = [table];
+  // A copy with the database's own shape (not a prototype child): rules see the same kind of object either way.
+  const view: Database = { ...database, tables: [table] };
   viewParents.set(view, database);
   return view;
 }
