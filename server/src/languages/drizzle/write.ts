@@ -152,6 +152,12 @@ function childContaining(node: ts.Node): ts.Node | undefined {
 }
 
 function itemContaining(list: ts.NodeArray<ts.Node>): ts.Node | undefined {
+  const i = indexContaining(list);
+  return i < 0 ? undefined : list[i];
+}
+
+/** By halves over a list in text order: the index of a node whose extent holds the wanted range, or -1. */
+function indexContaining(list: readonly ts.Node[]): number {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {
@@ -159,9 +165,9 @@ function itemContaining(list: ts.NodeArray<ts.Node>): ts.Node | undefined {
     const item = list[mid];
     if (item.end < wantedEnd) lo = mid + 1;
     else if (item.pos > wantedStart) hi = mid - 1;
-    else return item;
+    else return mid;
   }
-  return undefined;
+  return -1;
 }
 
 /**
@@ -170,22 +176,12 @@ function itemContaining(list: ts.NodeArray<ts.Node>): ts.Node | undefined {
  */
 function topLevelContaining(sf: ts.SourceFile): ts.Node | undefined {
   const statements = sf.statements;
-  let lo = 0;
-  let hi = statements.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = statements[mid];
-    if (s.end < wantedEnd) lo = mid + 1;
-    else if (s.pos > wantedStart) hi = mid - 1;
-    else {
-      // Statements touch at their ends: the first one that contains the range, as the linear search finds.
-      let i = mid;
-      while (i > 0 && containsWanted(statements[i - 1])) i--;
-      return statements[i];
-    }
-  }
+  let i = indexContaining(statements);
   // Not within a statement: whatever else the file holds (its end-of-file token).
-  return T.forEachChild(sf, containsWanted);
+  if (i < 0) return T.forEachChild(sf, containsWanted);
+  // Statements touch at their ends: the first one that contains the range, as the linear search finds.
+  while (i > 0 && containsWanted(statements[i - 1])) i--;
+  return statements[i];
 }
 
 /** The quote characters a file may use (`readImports`), as global regexes compiled once, not per fix. */

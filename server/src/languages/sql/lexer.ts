@@ -182,22 +182,17 @@ export function clauseEnd(text: string, start: number, limit: number, flavor: Sq
   let depth = 0;
   let last = start;
   let i = start;
-  for (;;) {
-    while (i < limit && isSpace(text.charCodeAt(i))) i++;
-    if (i >= limit) break;
-    let e = scanAt(text, i, limit, flavor);
-    if (e <= i) e = i + 1;
-    const kind = scanned;
-    if (kind === 'punct') {
-      const c = text.charCodeAt(i);
+  while (advance(text, i, limit, flavor)) {
+    i = cursor.end;
+    if (cursor.kind === 'punct') {
+      const c = text.charCodeAt(cursor.start);
       if (c === 40) depth++;
       else if (c === 41) {
         if (depth === 0) break;
         depth--;
       } else if ((c === 44 || c === C_SEMI) && depth === 0) break;
     }
-    if (kind !== 'comment') last = e;
-    i = e;
+    if (cursor.kind !== 'comment') last = cursor.end;
   }
   return last;
 }
@@ -208,19 +203,14 @@ export function writtenActionsIn(text: string, start: number, end: number, flavo
   let onUpdate = false;
   let prevOn = false;
   let i = start;
-  for (;;) {
-    while (i < end && isSpace(text.charCodeAt(i))) i++;
-    if (i >= end) break;
-    let e = scanAt(text, i, end, flavor);
-    if (e <= i) e = i + 1;
-    const kind = scanned;
-    const s = i;
-    i = e;
-    if (kind === 'comment') continue;
-    if (kind !== 'word') {
+  while (advance(text, i, end, flavor)) {
+    i = cursor.end;
+    if (cursor.kind === 'comment') continue;
+    if (cursor.kind !== 'word') {
       prevOn = false;
       continue;
     }
+    const { start: s, end: e } = cursor;
     if (prevOn) {
       if (wordIs(text, s, e, 'delete')) onDelete = true;
       else if (wordIs(text, s, e, 'update')) onUpdate = true;
