@@ -4,7 +4,7 @@
  * the file ("rules decide, languages write").
  */
 import type { CodeFile, Database, Loc, Range, Table } from '../../rules/model';
-import { collectTableReads, tableView, wholeDatabase } from '../../rules/types';
+import { collectTableReads, columnOf, tableView, wholeDatabase } from '../../rules/types';
 import type { Category, FixIntent, FixSafety, ReportInput, Rule, RuleContext, Severity } from '../../rules/types';
 import type { FileEdit, SourceDiagnostic, Suppression } from './languages/types';
 
@@ -72,6 +72,12 @@ export class TableCache {
   /** Per table, every rule's findings together, while all of them may be reused (`key`: the rules and severities). */
   readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[] }>();
   private readonly slots = new Map<string, number>();
+  /** A table's entries, one per partitioned rule's slot. */
+  entriesOf(table: Table): (TableEntry | undefined)[] {
+    let entries = this.tables.get(table);
+    if (!entries) this.tables.set(table, (entries = []));
+    return entries;
+  }
   /** A rule's place in a table's entries. */
   slot(ruleId: string): number {
     let slot = this.slots.get(ruleId);
@@ -88,17 +94,9 @@ const shapeKeys = new WeakMap<Table, string>();
 function shapeKeyOf(table: Table): string {
   let key = shapeKeys.get(table);
   if (key === undefined) {
-    const pk = table.primaryKey?.columns.map((c) => `${c}:${table.columns.find((x) => x.name === c || x.dbName === c)?.type ?? ''}`).join(',') ?? '';
+    const pk = table.primaryKey?.columns.map((c) => `${c}:${columnOf(table, c)?.type ?? ''}`).join(',') ?? '';
     const targets = table.foreignKeys.map((fk) => fk.references.table).join(',');
-    const at = table.nameLoc;
-    key = [
-      table.name,
-      table.dbName ?? '',
-      table.isView ? 'v' : '',
-      `${at.file}:${at.range.start.line}:${at.range.start.character}:${at.range.end.line}:${at.range.end.character}`,
-      pk,
-      targets,
-    ].join('\u0001');
+    key = [table.name, table.dbName ?? '', table.isView ? 'v' : '', locKey(table.nameLoc), pk, targets].join('\u0001');
     shapeKeys.set(table, key);
   }
   return key;
@@ -180,7 +178,6 @@ function staysInTable(findings: readonly Finding[], table: Table, tableNames: ()
 function locKey(loc: Loc): string {
   return `${loc.file}:${loc.range.start.line}:${loc.range.start.character}:${loc.range.end.line}:${loc.range.end.character}`;
 }
-
 
 interface CachedRun {
   inputs: readonly unknown[];
@@ -268,11 +265,21 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       if (applicable.length === 0) continue;
       const { token: shape, fresh } = shapeToken(cache, database);
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
+      /** An entry judged in this shape whose deeper reads are the same tables. */
+      const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || e.reads.every((t) => tablesNow().has(t)));
+      /** Every rule's entry of a table, together, when all of them may be reused. */
+      const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
+        if (!applicable.every((r) => entries[r.index] !== undefined)) {
+          cache.wholeTables.delete(table);
+          return;
+        }
+        const kept = applicable.map((r) => entries[r.index]!);
+        cache.wholeTables.set(table, { shape, key, findings: kept.flatMap((e) => e.findings), reads: kept.flatMap((e) => e.reads) });
+      };
       if (fresh) {
         // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
         // the whole database, as without a cache, and its findings are filed under the tables that hold them.
         const tableOfLoc = tableFinder(database.tables);
-        const perTable = new Map<Table, Finding[][]>();
         for (const { rule, severity, index } of applicable) {
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [database]));
           for (const f of result) out.push(f);
@@ -289,57 +296,37 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
             else filed.set(t, [f]);
           }
           for (const table of database.tables) {
-            let entries = cache.tables.get(table);
-            if (!entries) cache.tables.set(table, (entries = []));
             const findings = filed.get(table) ?? [];
             // Reads were not told apart by table here: every table depends on all of them.
-            entries[index] = all && staysInTable(findings, table, nameLocsNow) ? { shape, severity, findings, reads } : undefined;
-            let lists = perTable.get(table);
-            if (!lists) perTable.set(table, (lists = []));
-            lists.push(findings);
+            cache.entriesOf(table)[index] = all && staysInTable(findings, table, nameLocsNow) ? { shape, severity, findings, reads } : undefined;
           }
         }
-        for (const table of database.tables) {
-          const entries = cache.tables.get(table)!;
-          if (applicable.every((r) => entries[r.index] !== undefined)) {
-            cache.wholeTables.set(table, { shape, key, findings: perTable.get(table)!.flat(), reads: applicable.flatMap((r) => entries[r.index]!.reads) });
-          } else cache.wholeTables.delete(table);
-        }
+        for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
         continue;
       }
       for (const table of database.tables) {
-        let entries = cache.tables.get(table);
-        if (!entries) cache.tables.set(table, (entries = []));
         // Every rule's findings for an unchanged table at once.
         const whole = cache.wholeTables.get(table);
-        if (whole && whole.shape === shape && whole.key === key && (whole.reads.length === 0 || whole.reads.every((t) => tablesNow().has(t)))) {
+        if (whole && whole.key === key && holds(whole)) {
           for (const f of whole.findings) out.push(f);
           continue;
         }
-        const all: Finding[] = [];
-        const allReads: Table[] = [];
-        let complete = true;
+        const entries = cache.entriesOf(table);
         // One view per table, shared by its rules (rules do not change what they read).
         let view: Database | undefined;
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
-          if (hit && hit.shape === shape && hit.severity === severity && (hit.reads.length === 0 || hit.reads.every((t) => tablesNow().has(t)))) {
-            for (const f of hit.findings) all.push(f);
-            for (const t of hit.reads) allReads.push(t);
+          if (hit && hit.severity === severity && holds(hit)) {
+            for (const f of hit.findings) out.push(f);
             continue;
           }
           view ??= tableView(database, table);
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
-          for (const f of result) all.push(f);
-          for (const t of reads) allReads.push(t);
-          const kept = staysInTable(result, table, nameLocsNow);
-          entries[index] = kept ? { shape, severity, findings: result, reads } : undefined;
-          complete &&= kept;
+          for (const f of result) out.push(f);
+          entries[index] = staysInTable(result, table, nameLocsNow) ? { shape, severity, findings: result, reads } : undefined;
         }
-        for (const f of all) out.push(f);
-        if (complete) cache.wholeTables.set(table, { shape, key, findings: all, reads: allReads });
-        else cache.wholeTables.delete(table);
+        recordWhole(table, entries);
       }
     }
     return out;
