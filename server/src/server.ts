@@ -55,17 +55,14 @@ if (stdio) {
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('close', () => process.exit(0));
   // stdout carries the protocol: whatever a dependency prints goes to the client's log instead.
-  const toLog = (...args: unknown[]) => connection.console.log(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-  console.log = toLog;
-  console.info = toLog;
-  console.debug = toLog;
-  console.warn = (...args: unknown[]) => connection.console.warn(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-  console.error = (...args: unknown[]) => connection.console.error(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(text(args));
+  console.warn = (...args: unknown[]) => connection.console.warn(text(args));
+  console.error = (...args: unknown[]) => connection.console.error(text(args));
 }
 const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
-let initialFolders: string[] = [];
 
 /** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread. */
 const linter = workerLintRunner(path.join(__dirname, 'prisma-lint-worker.js'), (m) => connection.console.log(m));
@@ -87,7 +84,6 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
-  initialFolders = folders;
   preloadPrisma(folders);
   return {
     capabilities: {
@@ -124,7 +120,7 @@ function preloadPrisma(folders: string[]): void {
 connection.onInitialized(() => {
   if (!session) return;
   // The first schema usually opens right now: have its settings on the way already.
-  session.prefetchSettings(initialFolders);
+  session.prefetchSettings();
 
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   if (watchRegistration) {

@@ -251,9 +251,9 @@ export class Session {
     return s.editor;
   }
 
-  /** Asks the editor for the settings of these folders now, so the first review does not wait for them. */
-  prefetchSettings(folders: readonly string[]): void {
-    for (const folder of folders) void this.editorSettings(this.state(this.rootOf(toPosix(folder))));
+  /** Asks the editor for the settings of the workspace folders now, so the first review does not wait for them. */
+  prefetchSettings(): void {
+    for (const folder of this.folders) void this.editorSettings(this.state(folder));
   }
 
   private async settingsFor(s: RootState): Promise<Settings> {

@@ -3,6 +3,13 @@
  * (`starts[0] === 0`, ascending), without allocation.
  */
 
+/** The offsets where lines start (after each `\n`), found with native `indexOf`. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
 /**
  * The line holding `offset`. Walks over a file ask mostly in text order, about the line of the previous
  * answer or the next one: `hint` (the previous answer) and the line after it are tried before the binary

@@ -51,7 +51,7 @@ export const T = {
   isVariableStatement: ts.isVariableStatement,
 };
 import type { Dialect, Loc, Range } from '../../../../rules/model';
-import { lineOfOffset } from '../lines';
+import { lineOfOffset, lineStarts } from '../lines';
 
 export const CORE_MODULES: Record<string, Dialect> = {
   'drizzle-orm/pg-core': 'postgresql',
@@ -161,10 +161,7 @@ export function lineStartsOf(sf: ts.SourceFile): readonly number[] {
   if (held.lineMap) return held.lineMap;
   const text = sf.text;
   if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return sf.getLineStarts();
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-  held.lineMap = starts;
-  return starts;
+  return (held.lineMap = lineStarts(text));
 }
 
 export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {

@@ -333,10 +333,6 @@ function readTexts(unit: Unit, reader: SourceReader): { texts: [path: string, te
   return { texts, diagnostics };
 }
 
-function schemaFiles(files: ParsedFile[]): wasm.SchemaFiles {
-  return files.map((f) => [f.path, f.text] as const);
-}
-
 /** Prisma's own validation answer (wasm `lint`) as diagnostics with exact ranges (the wasm's offsets are UTF-16). */
 function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLintDiagnostic[]>): SourceDiagnostic[] {
   if (!res.ok) {
@@ -375,6 +371,6 @@ export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOp
   const { database, suppressions } = buildModel(unit, files, options);
   const analysis: Analysis = { databases: [database], codeFiles: [], diagnostics, suppressions };
   if (linted) analysis.pending = linted.then((res) => lintDiagnostics(files, res));
-  else if (validate) diagnostics.push(...lintDiagnostics(files, wasm.lint(schemaFiles(files), major)));
+  else if (validate) diagnostics.push(...lintDiagnostics(files, wasm.lint(texts, major)));
   return analysis;
 }

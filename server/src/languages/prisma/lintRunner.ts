@@ -102,8 +102,10 @@ export function workerLintRunner(script: string, log: (message: string) => void)
           // The worker loads this major once this answer is out, not while the first review waits for it, and then
           // validates these files once in the background, as this thread just did: its first answer to an edit
           // then runs compiled code.
-          if (!broken) warmUp.set(major, files);
-          if (!broken && !preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
+          if (!broken) {
+            warmUp.set(major, files);
+            if (!preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
+          }
           return;
         }
         const w = start();

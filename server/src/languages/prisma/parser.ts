@@ -6,7 +6,7 @@
  * consumes at least one token, and problems are collected in `errors` instead.
  */
 
-import { lineOfOffset } from '../lines';
+import { lineOfOffset, lineStarts } from '../lines';
 
 export interface Span {
   /** UTF-16 offset of the first character. */
@@ -896,11 +896,7 @@ export class LineIndex {
     readonly text: string,
     starts?: number[],
   ) {
-    if (starts) this.starts = starts;
-    else {
-      this.starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    }
+    this.starts = starts ?? lineStarts(text);
   }
 
   /** The index of `text`, made from this one (the index of the text before `change`). */

@@ -1,6 +1,6 @@
 /** Offsets → LSP positions. libpg-query reports UTF-8 byte offsets; LSP wants UTF-16 lines/characters. */
 import type { Loc, Position, Range } from '../../../../rules/model';
-import { lineOfOffset } from '../lines';
+import { lineOfOffset, lineStarts } from '../lines';
 
 export class SourceText {
   readonly ascii: boolean;
@@ -91,16 +91,7 @@ export class SourceText {
   }
 
   private starts(): number[] {
-    if (this.lineStarts) return this.lineStarts;
-    const starts = [0];
-    const text = this.text;
-    let i = text.indexOf('\n');
-    while (i >= 0) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
-    }
-    this.lineStarts = starts;
-    return starts;
+    return (this.lineStarts ??= lineStarts(this.text));
   }
 }
 
