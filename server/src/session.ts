@@ -3,6 +3,7 @@
  * file, debounced reviews after edits, and publishing diagnostics for open (and audited) files.
  */
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   type CancellationToken,
   type Connection,
@@ -28,12 +29,19 @@ import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 import type { LintRunner } from './languages/prisma/lintRunner';
 
-/** Extra pause before a review starts (none by default: reviews coalesce while one runs). */
 /** How long a review runs before the status item says "busy". */
 const BUSY_STATUS_DELAY_MS = 250;
 
 /** `SCHEMA_REVIEW_TRACE=1` logs the time from a change to its diagnostics being written, step by step. */
 const TRACE = process.env.SCHEMA_REVIEW_TRACE === '1';
+/** With tracing: garbage-collection pauses as [end time, duration] (ms), to tell GC from work in a step. */
+const gcPauses: [number, number][] = [];
+if (TRACE) {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push([e.startTime + e.duration, e.duration]);
+    if (gcPauses.length > 1000) gcPauses.splice(0, 500);
+  }).observe({ entryTypes: ['gc'] });
+}
 
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
@@ -286,6 +294,7 @@ export class Session {
 
   async reviewRoot(root: string, opts: { token?: CancellationToken; progress?: WorkDoneProgressReporter; audit?: boolean } = {}): Promise<ReviewResult | undefined> {
     const s = this.state(root);
+    this.trace?.marks.push(['start', performance.now()]);
     const settings = await this.settingsFor(s);
     if (!settings.enable) {
       this.applyResult(s, undefined);
@@ -370,7 +379,12 @@ export class Session {
         if (!trace || this.trace !== trace) return;
         this.trace = undefined;
         const marks = [...trace.marks, ['written', performance.now()] as const];
-        this.log(`timing: ${marks.map(([what, at]) => `${what} +${(at - trace.changed).toFixed(2)} ms`).join(', ')} (${diagnostics.length} diagnostics)`);
+        // GC entries arrive a little later than the pauses; read them once they are in.
+        setTimeout(() => {
+          const end = marks[marks.length - 1][1];
+          const gc = gcPauses.filter(([at]) => at > trace.changed && at <= end).reduce((sum, [, ms]) => sum + ms, 0);
+          this.log(`timing: ${marks.map(([what, at]) => `${what} +${(at - trace.changed).toFixed(2)} ms`).join(', ')}; gc ${gc.toFixed(2)} ms (${diagnostics.length} diagnostics)`);
+        }, 5);
       });
     }
     for (const uri of [...this.published]) {
