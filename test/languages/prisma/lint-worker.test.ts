@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { workerLintRunner } from '../../../server/src/languages/prisma/lintRunner';
+import { WAIT_FOR_WORKER_CHARS, workerLintRunner } from '../../../server/src/languages/prisma/lintRunner';
 import { lint, type SchemaFiles } from '../../../server/src/languages/prisma/wasm';
 import { FIXTURES, listFiles } from './helpers';
 
@@ -69,6 +69,38 @@ test('when the worker dies, validation goes on on the calling thread and says so
   assert.equal(logs.length, 1);
   assert.match(logs[0], /main thread.*exited \(code 3\)/);
   runner.dispose();
+});
+
+test('a big schema waits for the worker to come up; a small one is validated at once on the calling thread', async () => {
+  // Answers every request with a marker, so the test can tell who answered; ready a little after the preload.
+  const marking = join(out, 'marking-worker.js');
+  writeFileSync(
+    marking,
+    "const { parentPort } = require('node:worker_threads');\n" +
+      "parentPort.on('message', (m) => m.preload !== undefined ? setTimeout(() => parentPort.postMessage({ ready: m.preload }), 50) : m.id && parentPort.postMessage({ id: m.id, result: { ok: true, value: [{ message: 'from the worker' }] } }));\n",
+  );
+  const small: SchemaFiles = [['/x/small.prisma', 'model A {\n  id Int @id\n  b B\n}\n']];
+  const model = (i: number) => `model Model${i} {\n  id    Int    @id @default(autoincrement())\n  title String\n  body  String?\n}\n\n`;
+  const big: SchemaFiles = [['/x/big.prisma', Array.from({ length: 600 }, (_, i) => model(i)).join('')]];
+  assert.ok(big[0][1].length >= WAIT_FOR_WORKER_CHARS && small[0][1].length < WAIT_FOR_WORKER_CHARS);
+
+  const first = workerLintRunner(marking, () => undefined)!;
+  assert.deepEqual(await first.run(small, 7), lint(small, 7), 'small: the calling thread answers while the worker is not up');
+  first.dispose();
+
+  const second = workerLintRunner(marking, () => undefined)!;
+  const [a, b] = await Promise.all([second.run(big, 7), second.run(big, 7)]);
+  for (const answer of [a, b]) assert.deepEqual(answer, { ok: true, value: [{ message: 'from the worker' }] }, 'big: the worker answers, even the first time');
+  second.dispose();
+
+  // A worker that dies before it is ready hands the waiting request back to the calling thread.
+  const dead = join(out, 'dead-worker.js');
+  writeFileSync(dead, 'process.exit(4);\n');
+  const logs: string[] = [];
+  const third = workerLintRunner(dead, (m) => logs.push(m))!;
+  assert.deepEqual(await third.run(big, 7), lint(big, 7));
+  assert.match(logs.join('\n'), /exited \(code 4\)/);
+  third.dispose();
 });
 
 test('without a worker script there is no runner (validation stays on the calling thread)', () => {

@@ -1,15 +1,31 @@
 /**
  * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Until the worker
- * has loaded a major's wasm, requests for it are linted on the calling thread (which loaded it at start), and the
- * worker starts loading it right after the first such answer: the first review neither waits for a thread to come
- * up nor shares the processor with the worker's compilation. When the worker cannot start or dies, the pending
- * and later requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
+ * has loaded a major's wasm, requests for small schemas are linted on the calling thread (which loaded it at start),
+ * and the worker starts loading it right after the first such answer: the first review neither waits for a thread
+ * to come up nor shares the processor with the worker's compilation. A big schema instead starts the worker and
+ * waits for it: its first validation is slow on any thread (the wasm runs unoptimized at first), and in the worker
+ * it runs alongside the review rather than after it. When the worker cannot start or dies, the pending and later
+ * requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { lint, type SchemaFiles, type WasmLintDiagnostic, type WasmMajor, type WasmResult } from './wasm';
 
 export type LintRunner = (files: SchemaFiles, major: WasmMajor) => Promise<WasmResult<WasmLintDiagnostic[]>>;
+
+/**
+ * Schemas of at least this many characters (all files together) wait for the worker to come up rather than being
+ * validated on the calling thread. The worker needs about 50 ms to start and load the wasm; a first validation on
+ * the calling thread takes about as long at 30,000 characters and grows with the schema (about 100 ms more on the
+ * first review of a 2,000-line schema), and nothing else runs meanwhile.
+ */
+export const WAIT_FOR_WORKER_CHARS = 30_000;
+
+function sizeOf(files: SchemaFiles): number {
+  let n = 0;
+  for (const [, text] of files) n += text.length;
+  return n;
+}
 
 interface Request {
   files: SchemaFiles;
@@ -38,6 +54,8 @@ export function workerLintRunner(script: string, log: (message: string) => void)
   const warmUp = new Map<WasmMajor, SchemaFiles>();
   /** Majors whose wasm the worker has loaded (it says so after a preload). */
   const ready = new Set<WasmMajor>();
+  /** Requests waiting for the worker to load their major. */
+  const queued: Request[] = [];
   const readyWaiters: { major: WasmMajor; resolve(ok: boolean): void }[] = [];
   const settleWaiters = () => {
     for (let i = readyWaiters.length - 1; i >= 0; i--) {
@@ -48,15 +66,27 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       }
     }
   };
+  /** An idle worker does not keep the process alive; one that someone waits for does. */
+  const holdWhileAwaited = () => {
+    if (!worker) return;
+    if (waiting.size > 0 || queued.length > 0 || readyWaiters.length > 0) worker.ref();
+    else worker.unref();
+  };
 
   const fallBack = (why: string) => {
     if (!broken) log(`Prisma validation runs on the main thread from now on: ${why}`);
     broken = true;
     worker = undefined;
     settleWaiters();
-    const pending = [...waiting.values()];
+    const pending = [...waiting.values(), ...queued.splice(0)];
     waiting.clear();
     for (const r of pending) r.resolve(lint(r.files, r.major));
+  };
+
+  const send = (w: Worker, r: Request) => {
+    const id = next++;
+    waiting.set(id, r);
+    w.postMessage({ id, files: r.files, major: r.major });
   };
 
   const start = (): Worker | undefined => {
@@ -71,14 +101,18 @@ export function workerLintRunner(script: string, log: (message: string) => void)
           settleWaiters();
           const files = warmUp.get(m.ready);
           warmUp.delete(m.ready);
-          if (files) w.postMessage({ id: 0, files, major: m.ready });
+          const mine = queued.filter((r) => r.major === m.ready);
+          for (const r of mine) queued.splice(queued.indexOf(r), 1);
+          // A request that waited is the warm-up itself.
+          if (files && mine.length === 0) w.postMessage({ id: 0, files, major: m.ready });
+          for (const r of mine) send(w, r);
+          holdWhileAwaited();
           return;
         }
         const r = waiting.get(m.id);
         if (!r) return; // id 0: a warm-up nobody waits for
         waiting.delete(m.id);
-        // An idle worker does not keep the process alive; one with requests in flight does.
-        if (waiting.size === 0) w.unref();
+        holdWhileAwaited();
         r.resolve(m.result);
       });
       w.on('error', (error) => fallBack(`the validation worker failed (${error.message})`));
@@ -97,6 +131,14 @@ export function workerLintRunner(script: string, log: (message: string) => void)
   const api: WorkerLintRunner = {
     run: (files, major) =>
       new Promise((resolve) => {
+        if (!broken && !ready.has(major) && sizeOf(files) >= WAIT_FOR_WORKER_CHARS) {
+          api.preload(major);
+          if (start()) {
+            queued.push({ files, major, resolve });
+            holdWhileAwaited();
+            return;
+          }
+        }
         if (broken || !ready.has(major)) {
           resolve(lint(files, major));
           // The worker loads this major once this answer is out, not while the first review waits for it, and then
@@ -113,10 +155,8 @@ export function workerLintRunner(script: string, log: (message: string) => void)
           resolve(lint(files, major));
           return;
         }
-        const id = next++;
-        if (waiting.size === 0) w.ref();
-        waiting.set(id, { files, major, resolve });
-        w.postMessage({ id, files, major });
+        send(w, { files, major, resolve });
+        holdWhileAwaited();
       }),
     preload(major) {
       if (preloaded.has(major)) return;
@@ -128,6 +168,7 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       return new Promise((resolve) => {
         readyWaiters.push({ major, resolve });
         settleWaiters();
+        holdWhileAwaited();
       });
     },
     dispose() {
