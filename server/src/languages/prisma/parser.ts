@@ -141,69 +141,93 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * The tokens of `text`, or of its part from `from` to `to` (offsets stay those of the whole text), one at a time:
+ * the parser asks for them as it goes, so a big schema's tokens never all exist at once.
+ */
+export class Lexer {
+  private i: number;
+  constructor(
+    private readonly text: string,
+    from = 0,
+    private readonly to = text.length,
+  ) {
+    this.i = from;
+  }
+
+  /** The next token, or undefined at the end. */
+  next(): Token | undefined {
+    const text = this.text;
+    const n = this.to;
+    while (this.i < n) {
+      const i = this.i;
+        const c = text.charCodeAt(i);
+        const start = i;
+        if (c === 10) {
+          this.i++;
+          return { kind: 'newline', text: '\n', start, end: i + 1 };
+        } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) {
+          this.i++;
+        } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+          let j = i + 2;
+          while (j < n && text.charCodeAt(j) !== 10) j++;
+          let end = j;
+          if (end > i && text.charCodeAt(end - 1) === 13) end--;
+          const doc = text.charCodeAt(i + 2) === 47;
+          this.i = j;
+          return { kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end };
+        } else if (c === 34) {
+          let j = i + 1;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === 92 && j + 1 < n && text.charCodeAt(j + 1) !== 10) {
+              j += 2;
+              continue;
+            }
+            if (d === 34) {
+              j++;
+              break;
+            }
+            if (d === 10) break; // unterminated string stops at the line end
+            j++;
+          }
+          this.i = j;
+          return { kind: 'string', text: text.slice(i, j), start, end: j };
+        } else if (c === 64) {
+          const j = text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1;
+          this.i = j;
+          return { kind: 'punct', text: text.slice(i, j), start, end: j };
+        } else if (isIdentStart(c)) {
+          let j = i + 1;
+          while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+          this.i = j;
+          return { kind: 'ident', text: text.slice(i, j), start, end: j };
+        } else if (isDigit(c) || (c === 45 && isDigit(text.charCodeAt(i + 1)))) {
+          let j = i + 1;
+          while (j < n && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+          this.i = j;
+          return { kind: 'number', text: text.slice(i, j), start, end: j };
+        } else if (PUNCT.has(text[i])) {
+          this.i++;
+          return { kind: 'punct', text: text[i], start, end: i + 1 };
+        } else {
+          // One code point of anything else (stray byte, emoji, control character).
+          const cp = text.codePointAt(i) ?? c;
+          const len = cp > 0xffff ? 2 : 1;
+          this.i += len;
+          return { kind: 'unknown', text: text.slice(i, i + len), start, end: i + len };
+        }
+  
+    }
+    return undefined;
+  }
+}
+
 /** Tokens of `text`, or of its part from `from` to `to` (offsets stay those of the whole text). */
 export function tokenize(text: string, from = 0, to = text.length): Token[] {
+  const lexer = new Lexer(text, from, to);
   const tokens: Token[] = [];
-  const n = to;
-  let i = from;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    const start = i;
-    if (c === 10) {
-      tokens.push({ kind: 'newline', text: '\n', start, end: i + 1 });
-      i++;
-    } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) {
-      i++;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== 10) j++;
-      let end = j;
-      if (end > i && text.charCodeAt(end - 1) === 13) end--;
-      const doc = text.charCodeAt(i + 2) === 47;
-      tokens.push({ kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end });
-      i = j;
-    } else if (c === 34) {
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 92 && j + 1 < n && text.charCodeAt(j + 1) !== 10) {
-          j += 2;
-          continue;
-        }
-        if (d === 34) {
-          j++;
-          break;
-        }
-        if (d === 10) break; // unterminated string stops at the line end
-        j++;
-      }
-      tokens.push({ kind: 'string', text: text.slice(i, j), start, end: j });
-      i = j;
-    } else if (c === 64) {
-      const j = text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1;
-      tokens.push({ kind: 'punct', text: text.slice(i, j), start, end: j });
-      i = j;
-    } else if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      tokens.push({ kind: 'ident', text: text.slice(i, j), start, end: j });
-      i = j;
-    } else if (isDigit(c) || (c === 45 && isDigit(text.charCodeAt(i + 1)))) {
-      let j = i + 1;
-      while (j < n && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-      tokens.push({ kind: 'number', text: text.slice(i, j), start, end: j });
-      i = j;
-    } else if (PUNCT.has(text[i])) {
-      tokens.push({ kind: 'punct', text: text[i], start, end: i + 1 });
-      i++;
-    } else {
-      // One code point of anything else (stray byte, emoji, control character).
-      const cp = text.codePointAt(i) ?? c;
-      const len = cp > 0xffff ? 2 : 1;
-      tokens.push({ kind: 'unknown', text: text.slice(i, i + len), start, end: i + len });
-      i += len;
-    }
-  }
+  for (let t = lexer.next(); t; t = lexer.next()) tokens.push(t);
   return tokens;
 }
 
@@ -418,15 +442,24 @@ function shiftInside(b: Block, d: number): void {
 }
 
 class Parser {
-  private readonly tokens: Token[];
-  /** Tokens without comments; comments are kept separately. */
-  private readonly toks: Token[];
+  private readonly lexer: Lexer;
+  /**
+   * The tokens read so far and not yet dropped, comments left out (they are kept in `comments`): `buf[k]` is the
+   * token at index `base + k`. The parser reads them through `tok`, which lexes on demand, and drops those before
+   * each block it starts (`drop`), so they die young instead of being copied by every collection during the parse.
+   */
+  private buf: Token[] = [];
+  private base = 0;
   private pos = 0;
   readonly comments: Comment[] = [];
   readonly errors: ParseError[] = [];
-  /** Doc comments by the line they end on (index into `toks` of the next token). */
+  /** Doc comments by the index of the token they precede. */
   private readonly docBefore = new Map<number, string[]>();
+  /** Trailing comments by the index of the newline token (or end) that ends their line. */
   private readonly trailingAt = new Map<number, Comment>();
+  /** The lexer's place: code seen on the current line, doc comments waiting for their token. */
+  private codeOnLine = false;
+  private pendingDocs: string[] = [];
 
   /** Parses `text`, or only its part from `from` to `to` (one block, for `reparsePrisma`). */
   constructor(
@@ -434,42 +467,61 @@ class Parser {
     from = 0,
     to = text.length,
   ) {
-    this.tokens = tokenize(text, from, to);
-    this.toks = [];
-    let codeOnLine = false;
-    let pendingDocs: string[] = [];
-    for (const t of this.tokens) {
+    this.lexer = new Lexer(text, from, to);
+  }
+
+  /** The token at index `i` (undefined past the end), lexing up to it if needed. */
+  private tok(i: number): Token {
+    const k = i - this.base;
+    while (k >= this.buf.length && this.lexOne());
+    return this.buf[k];
+  }
+
+  /** Lexes up to the next token that is not a comment and appends it; false at the end. */
+  private lexOne(): boolean {
+    for (let t = this.lexer.next(); t; t = this.lexer.next()) {
+      const index = this.base + this.buf.length;
       if (t.kind === 'comment' || t.kind === 'docComment') {
-        const comment: Comment = { start: t.start, end: t.end, text: t.text, doc: t.kind === 'docComment', trailing: codeOnLine };
+        const comment: Comment = { start: t.start, end: t.end, text: t.text, doc: t.kind === 'docComment', trailing: this.codeOnLine };
         this.comments.push(comment);
-        if (codeOnLine) {
-          // Attach to the newline token that ends this line (index of the next token pushed).
-          this.trailingAt.set(this.toks.length, comment);
+        if (this.codeOnLine) {
+          // Attach to the newline token that ends this line (the index of the next token appended).
+          this.trailingAt.set(index, comment);
         } else if (comment.doc) {
-          pendingDocs.push(t.text.slice(3).replace(/^ /, ''));
+          this.pendingDocs.push(t.text.slice(3).replace(/^ /, ''));
         }
         continue;
       }
       if (t.kind === 'newline') {
-        codeOnLine = false;
+        this.codeOnLine = false;
       } else {
-        if (!codeOnLine && pendingDocs.length) {
-          this.docBefore.set(this.toks.length, pendingDocs);
-          pendingDocs = [];
+        if (!this.codeOnLine && this.pendingDocs.length) {
+          this.docBefore.set(index, this.pendingDocs);
+          this.pendingDocs = [];
         }
-        codeOnLine = true;
+        this.codeOnLine = true;
       }
       // A blank line between doc comments and code detaches them, as Prisma does not: keep them anyway.
-      this.toks.push(t);
+      this.buf.push(t);
+      return true;
     }
+    return false;
+  }
+
+  /** Forgets the tokens before the previous one (the parser looks back one token at most). */
+  private drop(): void {
+    const k = this.pos - 1 - this.base;
+    if (k <= 0) return;
+    this.buf = this.buf.slice(k);
+    this.base += k;
   }
 
   private peek(offset = 0): Token | undefined {
-    return this.toks[this.pos + offset];
+    return this.tok(this.pos + offset);
   }
 
   private at(kind: TokenKind, text?: string, offset = 0): boolean {
-    const t = this.toks[this.pos + offset];
+    const t = this.tok(this.pos + offset);
     return !!t && t.kind === kind && (text === undefined || t.text === text);
   }
 
@@ -478,7 +530,7 @@ class Parser {
   }
 
   private skipToLineEnd(): void {
-    while (this.pos < this.toks.length && !this.at('newline')) this.pos++;
+    while (this.tok(this.pos) !== undefined && !this.at('newline')) this.pos++;
   }
 
   /**
@@ -488,9 +540,9 @@ class Parser {
   private nextLineEndsList(): boolean {
     if (!this.at('newline')) return false;
     let i = this.pos;
-    while (this.toks[i]?.kind === 'newline') i++;
-    const a = this.toks[i];
-    const b = this.toks[i + 1];
+    while (this.tok(i)?.kind === 'newline') i++;
+    const a = this.tok(i);
+    const b = this.tok(i + 1);
     if (!a) return true;
     if (a.kind === 'punct' && (a.text === '}' || a.text === '{' || a.text === '@@')) return true;
     return a.kind === 'ident' && !!b && (b.kind === 'ident' || (b.kind === 'punct' && b.text === '{'));
@@ -524,7 +576,8 @@ class Parser {
 
   parseFile(): PrismaAst {
     const blocks: Block[] = [];
-    while (this.pos < this.toks.length) {
+    while (this.tok(this.pos) !== undefined) {
+      this.drop();
       this.skipNewlines();
       const t = this.peek();
       if (!t) break;
@@ -544,7 +597,7 @@ class Parser {
 
   private parseBlock(): Block | undefined {
     const startIndex = this.pos;
-    const kw = this.toks[this.pos];
+    const kw = this.tok(this.pos);
     const nameTok = this.peek(1);
     if (!nameTok || nameTok.kind !== 'ident') {
       this.error(kw, `Expected a name after ${kw.text}.`);
@@ -566,12 +619,12 @@ class Parser {
       properties: [],
     };
     // Tolerate stray tokens before `{` on the same line.
-    while (this.pos < this.toks.length && !this.at('newline') && !this.at('punct', '{')) this.pos++;
+    while (this.tok(this.pos) !== undefined && !this.at('newline') && !this.at('punct', '{')) this.pos++;
     if (!this.at('punct', '{')) {
       this.error(block.nameSpan, `Expected "{" after ${kw.text} ${nameTok.text}.`);
       return block;
     }
-    const open = this.toks[this.pos++];
+    const open = this.tok(this.pos++);
     block.openBrace = span(open);
     block.end = open.end;
     for (;;) {
@@ -595,19 +648,19 @@ class Parser {
       }
       const before = this.pos;
       this.parseMember(block);
-      block.end = Math.max(block.end, this.toks[this.pos - 1]?.end ?? block.end);
+      block.end = Math.max(block.end, this.tok(this.pos - 1)?.end ?? block.end);
       if (this.pos === before) this.pos++; // progress guarantee
     }
     return block;
   }
 
   private startsLine(): boolean {
-    const prev = this.toks[this.pos - 1];
+    const prev = this.tok(this.pos - 1);
     return !prev || prev.kind === 'newline';
   }
 
   private parseMember(block: Block): void {
-    const t = this.toks[this.pos];
+    const t = this.tok(this.pos);
     const docs = this.docBefore.get(this.pos);
     if (t.kind === 'punct' && t.text === '@@') {
       const attr = this.parseAttribute();
@@ -626,7 +679,7 @@ class Parser {
       this.pos++;
       const prop: Property = { key: t.text, keySpan: span(t), start: t.start, end: t.end, lineSpan: { start: 0, end: 0 } };
       if (this.at('punct', '=')) {
-        const eq = this.toks[this.pos++];
+        const eq = this.tok(this.pos++);
         prop.end = eq.end;
         const value = this.parseExpr();
         if (value) {
@@ -672,12 +725,12 @@ class Parser {
         }
         if (this.at('punct', '[') && this.at('punct', ']', 1)) {
           type.list = true;
-          type.end = this.toks[this.pos + 1].end;
+          type.end = this.tok(this.pos + 1).end;
           this.pos += 2;
         }
         if (this.at('punct', '?')) {
           type.optional = true;
-          type.end = this.toks[this.pos].end;
+          type.end = this.tok(this.pos).end;
           this.pos++;
         }
         if (this.at('punct', '!')) this.pos++; // legacy required marker
@@ -687,7 +740,7 @@ class Parser {
         this.error(field.nameSpan, `Field ${field.name} has no type.`);
       }
     }
-    while (this.pos < this.toks.length && !this.at('newline')) {
+    while (this.tok(this.pos) !== undefined && !this.at('newline')) {
       if (this.at('punct', '@')) {
         const attr = this.parseAttribute();
         field.attributes.push(attr);
@@ -695,7 +748,7 @@ class Parser {
         continue;
       }
       if (this.at('punct', '}')) break; // `model A { id Int @id }` on one line
-      const stray = this.toks[this.pos++];
+      const stray = this.tok(this.pos++);
       this.error(stray, `Unexpected ${JSON.stringify(stray.text)} after field ${field.name}.`);
     }
     field.lineSpan = this.lineSpanAt(field.start, field.end);
@@ -704,16 +757,16 @@ class Parser {
   }
 
   private skipStrayUntilLineEnd(what: string): void {
-    while (this.pos < this.toks.length && !this.at('newline')) {
+    while (this.tok(this.pos) !== undefined && !this.at('newline')) {
       if (this.at('punct', '}')) return;
-      const stray = this.toks[this.pos++];
+      const stray = this.tok(this.pos++);
       this.error(stray, `Unexpected ${JSON.stringify(stray.text)} after ${what}.`);
     }
   }
 
   /** At `@` or `@@`. */
   private parseAttribute(): Attribute {
-    const at = this.toks[this.pos++];
+    const at = this.tok(this.pos++);
     const attr: Attribute = {
       name: '',
       nameSpan: { start: at.end, end: at.end },
@@ -723,12 +776,12 @@ class Parser {
     };
     // Name: ident ( . ident )*
     if (this.at('ident')) {
-      const first = this.toks[this.pos++];
+      const first = this.tok(this.pos++);
       let name = first.text;
       let end = first.end;
-      while (this.at('punct', '.') && this.at('ident', undefined, 1) && this.toks[this.pos].start === end) {
-        name += '.' + this.toks[this.pos + 1].text;
-        end = this.toks[this.pos + 1].end;
+      while (this.at('punct', '.') && this.at('ident', undefined, 1) && this.tok(this.pos).start === end) {
+        name += '.' + this.tok(this.pos + 1).text;
+        end = this.tok(this.pos + 1).end;
         this.pos += 2;
       }
       attr.name = name;
@@ -747,7 +800,7 @@ class Parser {
 
   /** At `(`. Arguments may span lines. */
   private parseArgList(): ArgList {
-    const open = this.toks[this.pos++];
+    const open = this.tok(this.pos++);
     const list: ArgList = { start: open.start, end: open.end, args: [], closed: false };
     for (;;) {
       if (this.nextLineEndsList()) break;
@@ -770,7 +823,7 @@ class Parser {
       if (t.kind === 'ident' && this.at('punct', ':', 1)) {
         arg.name = t.text;
         arg.nameSpan = span(t);
-        arg.end = this.toks[this.pos + 1].end;
+        arg.end = this.tok(this.pos + 1).end;
         this.pos += 2;
         this.skipNewlines();
       }
@@ -807,8 +860,8 @@ class Parser {
       let name = t.text;
       let end = t.end;
       while (this.at('punct', '.') && this.at('ident', undefined, 1)) {
-        name += '.' + this.toks[this.pos + 1].text;
-        end = this.toks[this.pos + 1].end;
+        name += '.' + this.tok(this.pos + 1).text;
+        end = this.tok(this.pos + 1).end;
         this.pos += 2;
       }
       if (this.at('punct', '(')) {
