@@ -16,7 +16,7 @@ import type {
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
 import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
-import type { Attribute, Block, Expr, Field, PrismaAst, Span } from './parser';
+import type { Attribute, Block, Comment, Expr, Field, PrismaAst, Span, TextChange } from './parser';
 import * as wasm from './wasm';
 
 export interface ParsedFile {
@@ -32,12 +32,81 @@ let parseCache = new Map<string, { text: string; parsed: ParsedFile }>();
 /** Runs `run` with an empty parse cache, restored afterwards (tests compare incremental reviews with fresh ones). */
 export function withFreshParses<T>(run: () => T): T {
   const saved = parseCache;
+  const savedLint = lintMemo;
   parseCache = new Map();
+  lintMemo = new Map();
   try {
     return run();
   } finally {
     parseCache = saved;
+    lintMemo = savedLint;
   }
+}
+
+/**
+ * Prisma's last validation of a unit (its files' texts and what Prisma said), kept to answer for the next texts
+ * when they differ from these only inside comments: what a comment says means nothing to Prisma, and an edit
+ * within one comment line moves nothing Prisma reports on other lines. Typing in a comment or a doc comment of a
+ * big schema then costs no validation run.
+ */
+interface LintMemo {
+  texts: readonly (readonly [path: string, text: string])[];
+  diagnostics: readonly SourceDiagnostic[];
+}
+let lintMemo = new Map<string, LintMemo>();
+
+function lintKey(texts: readonly (readonly [string, string])[], major: wasm.WasmMajor): string {
+  return `${major}\u0000${texts.map(([path]) => path).join('\u0000')}`;
+}
+
+function rememberLint(key: string, texts: readonly (readonly [string, string])[], diagnostics: readonly SourceDiagnostic[]): void {
+  if (lintMemo.size > 50) lintMemo.clear();
+  lintMemo.set(key, { texts, diagnostics });
+}
+
+/** Is the change strictly inside the text of one comment (its slashes untouched), with no line break typed? */
+function insideOneComment(comments: readonly Comment[], after: string, change: TextChange): boolean {
+  let lo = 0;
+  let hi = comments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid].start <= change.start) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return false;
+  const c = comments[found];
+  if (change.start < c.start + (c.doc ? 3 : 2) || change.oldEnd > c.end) return false;
+  for (let i = change.start; i < change.newEnd; i++) {
+    const ch = after.charCodeAt(i);
+    if (ch === 10 || ch === 13 || ch === 0x2028 || ch === 0x2029) return false;
+  }
+  return true;
+}
+
+/**
+ * What Prisma said of the previous texts, when it holds for `texts` (see LintMemo): every file is unchanged, or
+ * changed inside one comment on a line Prisma said nothing about. Read before the new texts are parsed (the
+ * previous parses say where the comments were).
+ */
+function lintStillValid(key: string, texts: readonly (readonly [string, string])[]): SourceDiagnostic[] | undefined {
+  const memo = lintMemo.get(key);
+  if (!memo || memo.texts.length !== texts.length) return undefined;
+  for (let i = 0; i < texts.length; i++) {
+    const [path, text] = texts[i];
+    const [oldPath, oldText] = memo.texts[i];
+    if (path !== oldPath) return undefined;
+    if (text === oldText) continue;
+    const previous = parseCache.get(path);
+    if (!previous || previous.text !== oldText) return undefined;
+    const change = textChange(oldText, text);
+    if (!insideOneComment(previous.parsed.ast.comments, text, change)) return undefined;
+    const line = previous.parsed.lines.position(change.start).line;
+    if (memo.diagnostics.some((d) => d.file === path && d.range.start.line <= line && d.range.end.line >= line)) return undefined;
+  }
+  return memo.diagnostics.slice();
 }
 
 export function parseFile(path: string, text: string): ParsedFile {
@@ -358,19 +427,33 @@ function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLint
       source: 'prisma',
     });
   }
-  return out;
+  // In the order of the text (Prisma's own order can change when nothing but a comment did).
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
 }
 
 export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
   const { texts, diagnostics } = readTexts(unit, reader);
   const validate = options.validation && texts.length > 0;
   const major = wasm.wasmMajorFor(typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined);
+  const key = lintKey(texts, major);
+  const known = validate ? lintStillValid(key, texts) : undefined;
   // Off the thread, Prisma's validation starts first and runs while this thread parses and judges.
-  const linted = validate && options.lintAsync ? options.lintAsync(texts, major) : undefined;
+  const linted = validate && !known && options.lintAsync ? options.lintAsync(texts, major) : undefined;
   const files = texts.map(([path, text]) => parseFile(path, text));
   const { database, suppressions } = buildModel(unit, files, options);
   const analysis: Analysis = { databases: [database], codeFiles: [], diagnostics, suppressions };
-  if (linted) analysis.pending = linted.then((res) => lintDiagnostics(files, res));
-  else if (validate) diagnostics.push(...lintDiagnostics(files, wasm.lint(texts, major)));
+  const judged = (res: wasm.WasmResult<wasm.WasmLintDiagnostic[]>) => {
+    const found = lintDiagnostics(files, res);
+    if (res.ok) rememberLint(key, texts, found);
+    else lintMemo.delete(key);
+    return found;
+  };
+  if (known) {
+    // Still what Prisma says, now of these texts.
+    rememberLint(key, texts, known);
+    diagnostics.push(...known);
+  }
+  else if (linted) analysis.pending = linted.then(judged);
+  else if (validate) diagnostics.push(...judged(wasm.lint(texts, major)));
   return analysis;
 }
