@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Reviewer } from '../../server/src/review';
+import { diskReader } from '../languages/prisma/helpers';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
@@ -25,4 +27,21 @@ export function lineOf(text: string, needle: string): number {
   const i = text.indexOf(needle);
   if (i < 0) throw new Error(`"${needle}" not found`);
   return text.slice(0, i).split('\n').length - 1;
+}
+
+/**
+ * A workspace whose `file` a test edits in memory (the rest is read from disk), and a reviewer that hears of every
+ * edit, as the language server's does.
+ */
+export function editedWorkspace(root: string, file: string) {
+  let text = fs.readFileSync(file, 'utf8');
+  const disk = diskReader();
+  const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
+  const server = new Reviewer(root, reader);
+  server.trackChanges();
+  const edit = (next: string) => {
+    text = next;
+    server.noteChanged([file]);
+  };
+  return { reader, server, edit, text: () => text };
 }

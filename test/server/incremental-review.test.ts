@@ -13,7 +13,8 @@ import { Reviewer } from '../../server/src/review';
 import { initFrontEnds } from '../../server/src/languages';
 import { withFreshParses } from '../../server/src/languages/prisma/analyze';
 import { mulberry32 } from '../helpers/prng';
-import { applyEdits, diskReader, FIXTURES } from '../languages/prisma/helpers';
+import { applyEdits, FIXTURES } from '../languages/prisma/helpers';
+import { editedWorkspace } from '../helpers/workspace';
 
 const WORKSPACES: { root: string; file: string }[] = [
   { root: `${FIXTURES}/event-qa`, file: `${FIXTURES}/event-qa/prisma/schema.prisma` },
@@ -61,20 +62,6 @@ function nextText(text: string, random: () => number, fixes: { newText: string; 
     return lineEnd < 0 ? text.slice(0, lineStart) : text.slice(0, lineStart) + text.slice(lineEnd + 1);
   }
   return text.slice(0, at) + ' // typed' + text.slice(at);
-}
-
-/** A workspace whose `file` the test edits in memory, and a reviewer that hears of every edit (as the server does). */
-function editedWorkspace(root: string, file: string) {
-  let text = readFileSync(file, 'utf8');
-  const disk = diskReader();
-  const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
-  const server = new Reviewer(root, reader);
-  server.trackChanges();
-  const edit = (next: string) => {
-    text = next;
-    server.noteChanged([file]);
-  };
-  return { reader, server, edit };
 }
 
 const view = (r: ReturnType<Reviewer['review']>) => JSON.stringify({ findings: r.findings, diagnostics: r.diagnostics });

@@ -5,15 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Reviewer } from '../../server/src/review';
 import { initFrontEnds } from '../../server/src/languages';
 import { withFreshParses } from '../../server/src/languages/prisma/analyze';
 import { parsePrisma } from '../../server/src/languages/prisma/parser';
 import { lint, type SchemaFiles, type WasmMajor } from '../../server/src/languages/prisma/wasm';
-import { diskReader, FIXTURES } from '../languages/prisma/helpers';
+import { FIXTURES } from '../languages/prisma/helpers';
+import { editedWorkspace, writeFiles } from '../helpers/workspace';
 
 /** A schema Prisma has things to say about (an unknown type, a relation without its back side), with comments around. */
 const BROKEN = `// Orders and their lines.
@@ -38,22 +37,9 @@ model OrderLine {
 }
 `;
 
-function workspace(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'lint-reuse-')).replace(/\\/g, '/');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
-
-/** A reviewer that hears of every edit of `file`, validating through a runner that counts its calls. */
-function editedWorkspace(root: string, file: string) {
-  let text = readFileSync(file, 'utf8');
-  const disk = diskReader();
-  const reader = { read: (p: string) => (p === file ? text : disk.read(p)) };
-  const server = new Reviewer(root, reader);
-  server.trackChanges();
+/** The edited workspace of `editedWorkspace`, validating through a runner that counts its calls. */
+function validatedWorkspace(root: string, file: string) {
+  const { reader, edit, text, server } = editedWorkspace(root, file);
   let lints = 0;
   const lintAsync = async (files: SchemaFiles, major: WasmMajor) => {
     lints++;
@@ -63,11 +49,8 @@ function editedWorkspace(root: string, file: string) {
     get lints(): number {
       return lints;
     },
-    text: () => text,
-    edit(next: string) {
-      text = next;
-      server.noteChanged([file]);
-    },
+    text,
+    edit,
     review: () => server.reviewAsync({ validation: true, lintAsync }),
     fresh: () => withFreshParses(() => new Reviewer(root, reader).review({ validation: true })),
   };
@@ -76,14 +59,14 @@ function editedWorkspace(root: string, file: string) {
 const view = (r: { findings: unknown; diagnostics: unknown }) => JSON.stringify({ findings: r.findings, diagnostics: r.diagnostics });
 
 const CASES = [
-  { name: 'a schema with validation errors', root: () => workspace({ 'prisma/schema.prisma': BROKEN }), file: 'prisma/schema.prisma' },
+  { name: 'a schema with validation errors', root: () => writeFiles({ 'prisma/schema.prisma': BROKEN }), file: 'prisma/schema.prisma' },
   { name: 'event-qa', root: () => `${FIXTURES}/event-qa`, file: 'prisma/schema.prisma' },
   { name: 'learning-platform', root: () => `${FIXTURES}/learning-platform`, file: 'prisma/schema.prisma' },
   {
     // A schema in several files, commented here: the other files are unchanged and stay validated with it.
     name: 'multi-file',
     root: () =>
-      workspace(
+      writeFiles(
         Object.fromEntries(
           ['schema.prisma', 'user.prisma', 'post.prisma'].map((f) => {
             const text = readFileSync(`${FIXTURES}/multi-file/prisma/schema/${f}`, 'utf8');
@@ -101,7 +84,7 @@ test('an edit inside a comment keeps what Prisma said, and it equals a fresh val
   let reused = 0;
   for (const c of CASES) {
     const root = c.root();
-    const w = editedWorkspace(root, `${root}/${c.file}`);
+    const w = validatedWorkspace(root, `${root}/${c.file}`);
     const first = await w.review();
     assert.equal(w.lints, 1, `${c.name}: the first review validates`);
     assert.ok(first.files.length >= 1, `${c.name}: the schema was reviewed`);
@@ -137,8 +120,8 @@ test('an edit inside a comment keeps what Prisma said, and it equals a fresh val
 
 test('every other edit is validated again: a line break or slash typed in a comment, code, a comment made or removed', async () => {
   await initFrontEnds();
-  const root = workspace({ 'prisma/schema.prisma': BROKEN });
-  const w = editedWorkspace(root, `${root}/prisma/schema.prisma`);
+  const root = writeFiles({ 'prisma/schema.prisma': BROKEN });
+  const w = validatedWorkspace(root, `${root}/prisma/schema.prisma`);
   await w.review();
   const at = (needle: string, offset = 0) => w.text().indexOf(needle) + offset;
   const edits: [string, (t: string) => string][] = [
