@@ -101,12 +101,19 @@ function lintStillValid(key: string, texts: readonly (readonly [string, string])
     if (text === oldText) continue;
     const previous = parseCache.get(path);
     if (!previous || previous.text !== oldText) return undefined;
-    const change = textChange(oldText, text);
+    const change = changeBetween(oldText, text);
     if (!insideOneComment(previous.parsed.ast.comments, text, change)) return undefined;
     const line = previous.parsed.lines.position(change.start).line;
     if (memo.diagnostics.some((d) => d.file === path && d.range.start.line <= line && d.range.end.line >= line)) return undefined;
   }
   return memo.diagnostics.slice();
+}
+
+/** `textChange`, remembered for the last pair of texts: the validation check and the parse of a keystroke both ask. */
+let lastChange: { before: string; after: string; change: TextChange } | undefined;
+function changeBetween(before: string, after: string): TextChange {
+  if (lastChange?.before !== before || lastChange.after !== after) lastChange = { before, after, change: textChange(before, after) };
+  return lastChange.change;
 }
 
 export function parseFile(path: string, text: string): ParsedFile {
@@ -115,7 +122,7 @@ export function parseFile(path: string, text: string): ParsedFile {
   let parsed: ParsedFile | undefined;
   if (hit) {
     // An edit of the file parsed last: parse only the block it touched (the old parse is given up).
-    const change = textChange(hit.text, text);
+    const change = changeBetween(hit.text, text);
     const ast = reparsePrisma(hit.parsed.ast, text, change);
     if (ast) parsed = { path, text, ast, lines: hit.parsed.lines.edited(text, change) };
     parseCache.delete(path);
