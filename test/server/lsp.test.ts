@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { WorkDoneProgress, type CodeAction, type Diagnostic, type Hover } from 'vscode-languageserver-protocol';
 import { applyActionEdits, startServer, uriOf, type TestServer } from '../helpers/lsp';
 import { copyFixture, lineOf } from '../helpers/workspace';
+import { isDiagnosticData } from '../../server/src/diagnostics';
 
 const ours = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'schema-review');
 
@@ -51,7 +52,7 @@ describe('language server over stdio', () => {
     assert.ok(unindexed.some((d) => d.range.start.line === eventLine), 'Question.eventId is not indexed');
     for (const d of ds) {
       assert.ok(d.codeDescription?.href, `${d.code} links its documentation`);
-      assert.ok((d.data as { rule: string }).rule === d.code);
+      assert.ok(isDiagnosticData(d.data), `${d.code} carries its fixes in data`);
     }
     assert.ok(ds.some((d) => d.code === 'float-for-money'), 'Course.price / Payment.amount are Float money');
     assert.ok(ds.some((d) => d.code === 'backup-table'), 'CourseBackup looks like a leftover table');

@@ -16,7 +16,7 @@ const diag = (line: number, message: string) => ({
   source: 'schema-review',
   code: 'missing-on-delete',
   message,
-  data: { rule: 'missing-on-delete', fixes: [] },
+  data: { fixes: [] },
 });
 
 test('publishDiagnostics is encoded as JSON.stringify encodes it, also with odd strings and reused objects', () => {
@@ -53,14 +53,24 @@ test('fixes travel compact in data and decode to the resolved fixes', () => {
       ],
     },
   ];
-  const data: DiagnosticData = { rule: 'x', fixes: encodeFixes(fixes, file) };
+  const data: DiagnosticData = { fixes: encodeFixes(fixes, file) };
   const wire = JSON.parse(JSON.stringify(data));
   assert.ok(isDiagnosticData(wire));
   assert.deepEqual(decodeFixes(wire, file), fixes);
-  // The document's own path is not repeated on the wire.
+  // The document's own path is not repeated on the wire, nor are property names of the common case.
   assert.equal(JSON.stringify(data).split(file).length - 1, 0);
-  assert.ok(JSON.stringify(data).length < JSON.stringify(fixes).length * 0.7);
+  assert.equal(
+    JSON.stringify(data.fixes[0]),
+    JSON.stringify(['Set onDelete: Cascade on user', 1, [4, 30, 4, 30, ', onDelete: Cascade']]),
+  );
+  assert.ok(JSON.stringify(data).length < JSON.stringify(fixes).length * 0.5);
+  // Own-file edits on both sides of another file's keep their order.
+  const around: ResolvedFix[] = [{ ...fixes[1], edits: [fixes[1].edits[1], fixes[1].edits[0], { file, edits: [fixes[0].edits[0].edits[0]] }] }];
+  assert.deepEqual(decodeFixes(JSON.parse(JSON.stringify({ fixes: encodeFixes(around, file) })), file), around);
   // What a client sends back is checked before it is read.
-  assert.equal(isDiagnosticData({ rule: 'x', fixes: [{ title: 't', edits: [{ edits: [[1, 2]] }] }] }), false);
-  assert.equal(isDiagnosticData({ rule: 'x', fixes: 'no' }), false);
+  assert.equal(isDiagnosticData({ fixes: [['t', 0, [1, 2]]] }), false);
+  assert.equal(isDiagnosticData({ fixes: [['t', 0, { file: 1, edits: [] }]] }), false);
+  assert.equal(isDiagnosticData({ fixes: [{ title: 't', safety: 'safe', edits: [] }] }), false);
+  assert.equal(isDiagnosticData({ fixes: 'no' }), false);
+  assert.equal(isDiagnosticData({ fixes: [['t', 3, { file: '/w/b.sql', create: true, edits: [[0, 0, 0, 0, 'x']] }]] }), true);
 });
