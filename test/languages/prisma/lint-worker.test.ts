@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { WAIT_FOR_WORKER_CHARS, workerLintRunner } from '../../../server/src/languages/prisma/lintRunner';
+import { WAIT_FOR_WORKER_CHARS, WORKER_START_TIMEOUT_MS, workerLintRunner } from '../../../server/src/languages/prisma/lintRunner';
 import { lint, type SchemaFiles } from '../../../server/src/languages/prisma/wasm';
 import { FIXTURES, listFiles } from './helpers';
 
@@ -92,6 +92,17 @@ test('a big schema waits for the worker to come up; a small one is validated at 
   const [a, b] = await Promise.all([second.run(big, 7), second.run(big, 7)]);
   for (const answer of [a, b]) assert.deepEqual(answer, { ok: true, value: [{ message: 'from the worker' }] }, 'big: the worker answers, even the first time');
   second.dispose();
+
+  // A worker that comes up too late: the calling thread has validated by then (the marker never arrives).
+  const late = join(out, 'late-worker.js');
+  writeFileSync(
+    late,
+    "const { parentPort } = require('node:worker_threads');\n" +
+      `parentPort.on('message', (m) => m.preload !== undefined ? setTimeout(() => parentPort.postMessage({ ready: m.preload }), ${WORKER_START_TIMEOUT_MS + 1000}) : m.id && parentPort.postMessage({ id: m.id, result: { ok: true, value: [{ message: 'from the worker' }] } }));\n`,
+  );
+  const fourth = workerLintRunner(late, () => undefined)!;
+  assert.deepEqual(await fourth.run(big, 7), lint(big, 7));
+  fourth.dispose();
 
   // A worker that dies before it is ready hands the waiting request back to the calling thread.
   const dead = join(out, 'dead-worker.js');

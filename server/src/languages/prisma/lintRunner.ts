@@ -21,6 +21,9 @@ export type LintRunner = (files: SchemaFiles, major: WasmMajor) => Promise<WasmR
  */
 export const WAIT_FOR_WORKER_CHARS = 30_000;
 
+/** How long such a schema waits for the worker to come up before it is validated on the calling thread anyway. */
+export const WORKER_START_TIMEOUT_MS = 3000;
+
 function sizeOf(files: SchemaFiles): number {
   let n = 0;
   for (const [, text] of files) n += text.length;
@@ -134,8 +137,17 @@ export function workerLintRunner(script: string, log: (message: string) => void)
         if (!broken && !ready.has(major) && sizeOf(files) >= WAIT_FOR_WORKER_CHARS) {
           api.preload(major);
           if (start()) {
-            queued.push({ files, major, resolve });
+            const request: Request = { files, major, resolve };
+            queued.push(request);
             holdWhileAwaited();
+            // A worker that never comes up must not hold the diagnostics back.
+            setTimeout(() => {
+              const i = queued.indexOf(request);
+              if (i < 0) return;
+              queued.splice(i, 1);
+              holdWhileAwaited();
+              resolve(lint(files, major));
+            }, WORKER_START_TIMEOUT_MS).unref();
             return;
           }
         }
