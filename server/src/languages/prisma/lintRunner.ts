@@ -1,10 +1,10 @@
 /**
- * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Only a big schema
- * starts the worker: its validation takes tens of milliseconds or more, and in the worker it runs alongside the
- * review instead of after it, with the main thread free for hovers and code actions. A small schema is validated on
- * the calling thread (which loaded the wasm at start) in a few milliseconds, and a worker (a second JavaScript heap
- * and a second copy of the wasm, about 60 MB) would cost more than it saves. Once the worker has loaded a major's
- * wasm, every request for that major goes to it. When the worker cannot start or dies, the pending and later
+ * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Until the worker
+ * has loaded a major's wasm, requests for small schemas are linted on the calling thread (which loaded it at start),
+ * and the worker starts loading it right after the first such answer: the first review neither waits for a thread
+ * to come up nor shares the processor with the worker's compilation. A big schema instead starts the worker and
+ * waits for it: its first validation is slow on any thread (the wasm runs unoptimized at first), and in the worker
+ * it runs alongside the review rather than after it. When the worker cannot start or dies, the pending and later
  * requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
  */
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { lint, type SchemaFiles, type WasmLintDiagnostic, type WasmMajor, type W
 export type LintRunner = (files: SchemaFiles, major: WasmMajor) => Promise<WasmResult<WasmLintDiagnostic[]>>;
 
 /**
- * Schemas of at least this many characters (all files together) start the worker and wait for it rather than being
+ * Schemas of at least this many characters (all files together) wait for the worker to come up rather than being
  * validated on the calling thread. The worker needs about 50 ms to start and load the wasm; a first validation on
  * the calling thread takes about as long at 30,000 characters and grows with the schema (about 100 ms more on the
  * first review of a 2,000-line schema), and nothing else runs meanwhile.
@@ -53,6 +53,8 @@ export function workerLintRunner(script: string, log: (message: string) => void)
   let next = 1;
   const waiting = new Map<number, Request>();
   const preloaded = new Set<WasmMajor>();
+  /** Files the calling thread validated while the worker was not ready: the worker validates them once, unasked. */
+  const warmUp = new Map<WasmMajor, SchemaFiles>();
   /** Majors whose wasm the worker has loaded (it says so after a preload). */
   const ready = new Set<WasmMajor>();
   /** Requests waiting for the worker to load their major. */
@@ -100,8 +102,12 @@ export function workerLintRunner(script: string, log: (message: string) => void)
         if ('ready' in m) {
           ready.add(m.ready);
           settleWaiters();
+          const files = warmUp.get(m.ready);
+          warmUp.delete(m.ready);
           const mine = queued.filter((r) => r.major === m.ready);
           for (const r of mine) queued.splice(queued.indexOf(r), 1);
+          // A request that waited is the warm-up itself.
+          if (files && mine.length === 0) w.postMessage({ id: 0, files, major: m.ready });
           for (const r of mine) send(w, r);
           holdWhileAwaited();
           return;
@@ -147,6 +153,13 @@ export function workerLintRunner(script: string, log: (message: string) => void)
         }
         if (broken || !ready.has(major)) {
           resolve(lint(files, major));
+          // The worker loads this major once this answer is out, not while the first review waits for it, and then
+          // validates these files once in the background, as this thread just did: its first answer to an edit
+          // then runs compiled code.
+          if (!broken) {
+            warmUp.set(major, files);
+            if (!preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
+          }
           return;
         }
         const w = start();
