@@ -106,9 +106,10 @@ export function workerLintRunner(script: string, log: (message: string) => void)
           warmUp.delete(m.ready);
           const mine = queued.filter((r) => r.major === m.ready);
           for (const r of mine) queued.splice(queued.indexOf(r), 1);
-          // A request that waited is the warm-up itself.
-          if (files && mine.length === 0) w.postMessage({ id: 0, files, major: m.ready });
           for (const r of mine) send(w, r);
+          // Once more in the background (after the answers), so that the first edit's validation runs optimized code.
+          const again = files ?? mine[0]?.files;
+          if (again) w.postMessage({ id: 0, files: again, major: m.ready });
           holdWhileAwaited();
           return;
         }
