@@ -1,11 +1,8 @@
-/** A small deterministic PRNG (mulberry32) for fuzz tests, so a failure can be replayed from its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * The deterministic PRNG (mulberry32) the bench's generators use, for fuzz tests too, so a failure can be replayed
+ * from its seed. One implementation: bench/generate-prisma.mjs (plain JavaScript, hence the typed re-export).
+ */
+// @ts-expect-error a JavaScript module without type declarations
+import { mulberry32 as generatorPrng } from '../../bench/generate-prisma.mjs';
+
+export const mulberry32: (seed: number) => () => number = generatorPrng;

@@ -459,8 +459,7 @@ export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOp
     // Still what Prisma says, now of these texts.
     rememberLint(key, texts, known);
     diagnostics.push(...known);
-  }
-  else if (linted) analysis.pending = linted.then(judged);
+  } else if (linted) analysis.pending = linted.then(judged);
   else if (validate) diagnostics.push(...judged(wasm.lint(texts, major)));
   return analysis;
 }

@@ -137,7 +137,7 @@ export function workerLintRunner(script: string, log: (message: string) => void)
       new Promise((resolve) => {
         if (!broken && !ready.has(major) && sizeOf(files) >= WAIT_FOR_WORKER_CHARS) {
           api.preload(major);
-          if (start()) {
+          if (worker) {
             const request: Request = { files, major, resolve };
             queued.push(request);
             holdWhileAwaited();
@@ -174,7 +174,9 @@ export function workerLintRunner(script: string, log: (message: string) => void)
     preload(major) {
       if (preloaded.has(major)) return;
       preloaded.add(major);
-      start()?.postMessage({ preload: major });
+      // A worker that starts now is told of every preloaded major by start(); a running one hears of this one.
+      if (worker) worker.postMessage({ preload: major });
+      else start();
     },
     whenReady(major) {
       api.preload(major);
