@@ -1,5 +1,6 @@
-// Builds the bundles into dist/: client.js (VS Code extension), server.js (language server) with its Prisma validation
-// worker prisma-lint-worker.js, cli.js (CLI).
+// Builds the bundles into dist/: client.js (VS Code extension), server-core.js (language server) with its Prisma
+// validation worker prisma-lint-worker.js, cli-core.js (CLI); server.js and cli.js are the small entries that load
+// the two cores through a V8 code cache (server/src/boot/codeCache.ts).
 // Copies every Prisma schema wasm next to the server bundle under a per-package name, and libpg-query's wasm.
 //   node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
@@ -62,10 +63,12 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: `${out}/client.js` },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: `${out}/server.js` },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: `${out}/server-core.js` },
+  { ...common, entryPoints: ['server/src/boot/serverEntry.ts'], outfile: `${out}/server.js` },
   // Prisma's validation runs in this worker, next to server.js.
   { ...common, entryPoints: ['server/src/languages/prisma/lintWorker.ts'], outfile: `${out}/prisma-lint-worker.js` },
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: `${out}/cli.js` },
+  { ...common, entryPoints: ['server/src/cli.ts'], outfile: `${out}/cli-core.js` },
+  { ...common, entryPoints: ['server/src/boot/cliEntry.ts'], outfile: `${out}/cli.js` },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 copyAssets();

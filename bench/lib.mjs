@@ -74,6 +74,8 @@ export function procMemory(pid) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The bundles holding the code (server.js and cli.js are the small entries that load them). */
+const CORES = ['server-core.js', 'cli-core.js'];
 const isRealBundle = (f) => existsSync(f) && statSync(f).size > 1024;
 const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : 0);
 
@@ -99,8 +101,8 @@ function newestSource() {
 }
 
 /**
- * Makes sure the server and CLI bundles exist and are current: `node esbuild.mjs` when dist/server.js or
- * dist/cli.js is missing or a stub. When dist/ is older than a source under server/src or rules, bundles the current
+ * Makes sure the server and CLI bundles exist and are current: `node esbuild.mjs` when dist/server-core.js or
+ * dist/cli-core.js is missing or a stub. When dist/ is older than a source under server/src or rules, bundles the current
  * sources into bench/.out/dist/ instead of touching dist/ (BENCH_NO_BUILD=1 uses the stale dist/ as it is). If that build fails, bundles server and CLI into bench/.out/dist/ with the same esbuild options
  * but the wasm packages left external (loaded from node_modules), and says so. Returns where the bundles are.
  */
@@ -108,8 +110,8 @@ export async function ensureBuilt({ force = false, log = console.log, profile = 
   const dist = join(REPO, 'dist');
   // Profiles need readable function names: a separate unminified bundle.
   if (profile) return { dist: await bundleHere(join(OUT_DIR, 'dist-prof')), built: true, fallback: false, profile: true };
-  const present = isRealBundle(join(dist, 'server.js')) && isRealBundle(join(dist, 'cli.js'));
-  const stale = present && newestSource() > Math.min(mtime(join(dist, 'server.js')), mtime(join(dist, 'cli.js')));
+  const present = CORES.every((f) => isRealBundle(join(dist, f)));
+  const stale = present && newestSource() > Math.min(...CORES.map((f) => mtime(join(dist, f))));
   if (!force && present && (!stale || process.env.BENCH_NO_BUILD)) return { dist, built: false, fallback: false, stale };
   if (!force && stale) {
     // Others may be mid-build in dist/: leave it alone and bundle the current sources here.
@@ -118,7 +120,7 @@ export async function ensureBuilt({ force = false, log = console.log, profile = 
   }
   log('building dist/ (node esbuild.mjs)…');
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status === 0 && isRealBundle(join(dist, 'server.js')) && isRealBundle(join(dist, 'cli.js'))) return { dist, built: true, fallback: false };
+  if (r.status === 0 && CORES.every((f) => isRealBundle(join(dist, f)))) return { dist, built: true, fallback: false };
   const reason = `${r.stderr || r.stdout}`.split('\n').find((l) => /error/i.test(l)) ?? `exit ${r.status}`;
   log(`node esbuild.mjs failed (${reason.trim()}); bundling into bench/.out/dist/ with the wasm packages external`);
   return { dist: await bundleHere(join(OUT_DIR, 'dist')), built: true, fallback: true, reason: `\`node esbuild.mjs\` failed: ${reason.trim()}` };
@@ -138,9 +140,11 @@ async function bundleHere(out) {
     external: ['vscode', 'bufferutil', 'utf-8-validate', '@prisma/prisma-schema-wasm', 'prisma-schema-wasm-5', 'prisma-schema-wasm-6', 'libpg-query'],
     absWorkingDir: REPO,
   };
-  await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') });
+  await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server-core.js') });
+  await esbuild.build({ ...common, entryPoints: ['server/src/boot/serverEntry.ts'], outfile: join(out, 'server.js') });
   await esbuild.build({ ...common, entryPoints: ['server/src/languages/prisma/lintWorker.ts'], outfile: join(out, 'prisma-lint-worker.js') });
-  await esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: join(out, 'cli.js') });
+  await esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: join(out, 'cli-core.js') });
+  await esbuild.build({ ...common, entryPoints: ['server/src/boot/cliEntry.ts'], outfile: join(out, 'cli.js') });
   return out;
 }
 

@@ -5,7 +5,7 @@
 // For each server × schema size, N fresh server processes: open → first diagnostics (publishDiagnostics for the
 // document) and one-character edits → next diagnostics (median of the edits of a process). Figures are medians
 // over processes with their spread (p25–p75). Prints a table; `runLspBench` returns the results for run.mjs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyEdit, generatePrismaSchema, SIZES } from './generate-prisma.mjs';
@@ -29,13 +29,24 @@ export const SIZE_PLAN = {
   '5k-models': { runs: 2, edits: 4, servers: ['prisma', 'ours-off-d0', 'ours-on-d0'] },
 };
 
+/** Sizes where the bench also runs our server without its code cache, to show what the cache does. */
+const NO_CACHE_SIZES = ['small', 'calcom'];
+
 export const SERVERS = {
   prisma: { label: "Prisma's server", kind: 'prisma' },
   'ours-off': { label: 'ours, validation off', kind: 'ours', validation: 'off' },
   'ours-on': { label: 'ours, validation on', kind: 'ours', validation: 'on' },
   'ours-off-d0': { label: 'ours, off, debounce 0', kind: 'ours', validation: 'off', debounce: 0 },
   'ours-on-d0': { label: 'ours, on, debounce 0', kind: 'ours', validation: 'on', debounce: 0 },
+  'ours-off-nocache': { label: 'ours, off, no code cache', kind: 'ours', validation: 'off', codeCache: false },
 };
+
+/**
+ * Our server's V8 code cache (server/src/boot/codeCache.ts) lives here during the bench: emptied at the start, then
+ * written by the unmeasured warm-up process, as a user's first session writes it. Measured processes then start as
+ * they do for a user who has run the extension before; the "no code cache" rows start as on the very first run.
+ */
+const CODE_CACHE_DIR = join(OUT_DIR, 'code-cache');
 
 /** `--cpu-prof` for our server's processes (set by runLspBench's `profile` option): profiles go to bench/.out/prof/. */
 let profileOurs = false;
@@ -47,7 +58,10 @@ function serverOptions(name) {
   if (profileOurs) cmd.args = ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'prof')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, ...cmd.args];
   return {
     ...cmd,
-    env: s.debounce !== undefined ? { SCHEMA_REVIEW_DEBOUNCE_MS: String(s.debounce) } : {},
+    env: {
+      ...(s.debounce !== undefined ? { SCHEMA_REVIEW_DEBOUNCE_MS: String(s.debounce) } : {}),
+      SCHEMA_REVIEW_CODE_CACHE: s.codeCache === false ? 'off' : CODE_CACHE_DIR,
+    },
     settings: { schemaReview: { prisma: { validation: s.validation } } },
     init: { prismaExtensionInstalled: false },
   };
@@ -66,8 +80,11 @@ function pickEditPoints(points, edits) {
   return chosen;
 }
 
-/** One fresh server process: initialize, open, edits. Returns the timings of that process. */
-async function runProcess(name, schema, file, editsWanted) {
+/**
+ * One fresh server process: initialize, open, edits. Returns the timings of that process. `lingerMs`: how long
+ * it stays up after its edits (the warm-up stays long enough for our server to write its code cache).
+ */
+async function runProcess(name, schema, file, editsWanted, lingerMs = 0) {
   let edits = editsWanted;
   const opts = serverOptions(name);
   const uri = fileUri(file);
@@ -120,6 +137,7 @@ async function runProcess(name, schema, file, editsWanted) {
       await sleep(40);
     }
     const mem = procMemory(client.pid);
+    if (lingerMs) await sleep(lingerMs);
     return { initMs, openMs, openVia: opened.via, openCount: opened.count, editMs, editKinds, hwm: mem?.hwm, rss: mem?.rss };
   } catch (error) {
     return { error: `${error.message}${client.stderr ? ` — stderr: ${client.stderr.slice(0, 500)}` : ''}` };
@@ -149,13 +167,16 @@ export async function runLspBench(options = {}) {
   const warmFile = join(OUT_DIR, 'lsp', 'warmup', 'schema.prisma');
   mkdirSync(join(OUT_DIR, 'lsp', 'warmup'), { recursive: true });
   writeFileSync(warmFile, warm.text);
-  for (const s of servers) await runProcess(s, warm, warmFile, 2);
+  rmSync(CODE_CACHE_DIR, { recursive: true, force: true });
+  // Our server writes its code cache 3 s after its first review (session.ts CODE_CACHE_DELAY_MS).
+  const writer = servers.find((s) => SERVERS[s].kind === 'ours' && SERVERS[s].codeCache !== false);
+  for (const s of servers) await runProcess(s, warm, warmFile, 2, s === writer ? 3500 : 0);
 
   for (const size of sizes) {
     const plan = SIZE_PLAN[size] ?? {};
     const runs = options.runs ?? plan.runs ?? 5;
     const edits = options.edits ?? plan.edits ?? 10;
-    const servers = options.servers ?? plan.servers ?? allServers;
+    const servers = (options.servers ?? plan.servers ?? allServers).filter((s) => s !== 'ours-off-nocache' || options.servers || NO_CACHE_SIZES.includes(size));
     const schema = generatePrismaSchema(size);
     const dir = join(OUT_DIR, 'lsp', size);
     mkdirSync(dir, { recursive: true });
@@ -198,7 +219,7 @@ export async function runLspBench(options = {}) {
         errors: perServer[s].filter((x) => x.error).map((x) => x.error),
       };
       const e = entry.servers[s];
-      log(`  ${SERVERS[s].label.padEnd(24)} open ${fmtSpread(e.open).padEnd(28)} edit ${fmtSpread(e.edit).padEnd(28)} (${e.diagnosticsOnOpen ?? '?'} diagnostics, HWM ${e.hwmMB} MB)`);
+      log(`  ${SERVERS[s].label.padEnd(24)} start ${fmtMs(e.init.median).padEnd(9)} open ${fmtSpread(e.open).padEnd(28)} edit ${fmtSpread(e.edit).padEnd(28)} (${e.diagnosticsOnOpen ?? '?'} diagnostics, HWM ${e.hwmMB} MB)`);
     }
     entry.ratios = ratiosFor(entry.servers);
     results.sizes[size] = entry;
@@ -237,13 +258,13 @@ function lspTargets(results) {
 export function lspMarkdown(results) {
   const lines = [];
   lines.push(`### LSP: open → first diagnostics and edit → diagnostics`, '');
-  lines.push(`Fresh server processes per server and size (small, calcom: ${SIZE_PLAN.small.runs} × ${SIZE_PLAN.small.edits} edits; fewer on the big schemas, shown as processes×edits), one-character edits (a comment or a field name, typed then deleted). Median over processes (p25–p75). Our server starts a review as soon as it is idle (shipped debounce: ${results.shippedDebounceMs} ms); the “debounce 0” rows set \`SCHEMA_REVIEW_DEBOUNCE_MS=0\` explicitly.`, '');
-  lines.push(`| size | server | open → diagnostics | edit → diagnostics | open ratio | edit ratio | HWM |`, `|---|---|---|---|---|---|---|`);
+  lines.push(`Fresh server processes per server and size (small, calcom: ${SIZE_PLAN.small.runs} × ${SIZE_PLAN.small.edits} edits; fewer on the big schemas, shown as processes×edits), one-character edits (a comment or a field name, typed then deleted). Median over processes (p25–p75). Our server starts a review as soon as it is idle (shipped debounce: ${results.shippedDebounceMs} ms); the “debounce 0” rows set \`SCHEMA_REVIEW_DEBOUNCE_MS=0\` explicitly. Our server loads its code through a V8 code cache, written by an unmeasured warm-up process as a user's first session writes it; the “no code cache” rows run without it, as on the very first start. “Start → initialized”: from spawning the process to the answer to \`initialize\`.`, '');
+  lines.push(`| size | server | start → initialized | open → diagnostics | edit → diagnostics | open ratio | edit ratio | HWM |`, `|---|---|---|---|---|---|---|---|`);
   for (const [size, e] of Object.entries(results.sizes)) {
     for (const s of Object.keys(e.servers)) {
       const v = e.servers[s];
       const r = e.ratios[s];
-      lines.push(`| ${size} (${e.models} models, ${e.lines} lines) | ${results.servers[s]}${` (${v.processes}×${v.editsPerProcess})`} | ${fmtSpread(v.open)} | ${fmtSpread(v.edit)} | ${r ? fmtRatio(r.open) : '1'} | ${r ? fmtRatio(r.edit) : '1'} | ${v.hwmMB ?? '—'} MB |`);
+      lines.push(`| ${size} (${e.models} models, ${e.lines} lines) | ${results.servers[s]}${` (${v.processes}×${v.editsPerProcess})`} | ${fmtMs(v.init.median)} | ${fmtSpread(v.open)} | ${fmtSpread(v.edit)} | ${r ? fmtRatio(r.open) : '1'} | ${r ? fmtRatio(r.edit) : '1'} | ${v.hwmMB ?? '—'} MB |`);
     }
   }
   // Half the edits are in comments, where our server does not run Prisma's validation again (its answer cannot

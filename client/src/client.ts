@@ -63,13 +63,16 @@ export function createLanguageClient(
   fileWatchers: vscode.FileSystemWatcher[],
 ): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  // The server's V8 code cache (server/src/boot/codeCache.ts) goes to the extension's own storage, unless the
+  // environment names a folder (or `off`).
+  const env = { SCHEMA_REVIEW_CODE_CACHE: process.env.SCHEMA_REVIEW_CODE_CACHE ?? vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath };
   const serverOptions: ServerOptions = {
     // stdio, as other editors run it: the server's stream writer serializes each published diagnostic once.
-    run: { module, transport: TransportKind.stdio },
+    run: { module, transport: TransportKind.stdio, options: { env } },
     debug: {
       module,
       transport: TransportKind.stdio,
-      options: { execArgv: ['--nolazy', '--inspect=6011'] },
+      options: { execArgv: ['--nolazy', '--inspect=6011'], env },
     },
   };
   const initializationOptions: InitializationOptions = {

@@ -28,6 +28,7 @@ import { CONFIG_FILE_NAME, ConfigError, Reviewer, settingsForRoot, type ReviewRe
 import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 import type { LintRunner } from './languages/prisma/lintRunner';
+import { markWarm } from './boot/codeCache';
 
 /** How long a review runs before the status item says "busy". */
 const BUSY_STATUS_DELAY_MS = 250;
@@ -42,6 +43,9 @@ if (TRACE) {
     if (gcPauses.length > 1000) gcPauses.splice(0, 500);
   }).observe({ entryTypes: ['gc'] });
 }
+
+/** How long after the first review the code cache is written (one synchronous write of a few MB, once per build). */
+const CODE_CACHE_DELAY_MS = 3000;
 
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
@@ -329,11 +333,24 @@ export class Session {
       return result;
     }
     s.last = result;
+    this.noteFirstReview();
     if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
     this.applyResult(s, result);
     const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
     this.setStatus({ state: 'ready', filesReviewed, message: undefined });
     return result;
+  }
+
+  private warm = false;
+
+  /**
+   * After the first review, the code a user needs has been compiled: a few seconds later (the first edits usually
+   * follow at once), the loader may write the code cache that lets the next start skip compiling (codeCache.ts).
+   */
+  private noteFirstReview(): void {
+    if (this.warm) return;
+    this.warm = true;
+    setTimeout(markWarm, CODE_CACHE_DELAY_MS).unref();
   }
 
   private applyResult(s: RootState, result: ReviewResult | undefined): void {
