@@ -32,19 +32,27 @@ function run(command, args, { env = {}, timeoutMs = 600000 } = {}) {
   });
 }
 
+/**
+ * The CLI's V8 code cache (server/src/boot/codeCache.ts) during the bench: emptied first, written by the unmeasured
+ * warm-up audit, as a user's first audit writes it. Each run also times one audit without it (as the very first).
+ */
+const CLI_CODE_CACHE_DIR = join(OUT_DIR, 'code-cache-cli');
+
 /** The CLI command: bin/schema-review.js over dist/, or the runner over the bench's fallback bundle. */
 function cliCommand(dir) {
   const rss = join(OUT_DIR, `cli-rss-${process.pid}.txt`);
   const hook = ['--require', join(BENCH_DIR, 'rss-hook.cjs')];
   const args = bundleDir === join(REPO, 'dist') ? [...hook, join(REPO, 'bin', 'schema-review.js')] : [...hook, join(BENCH_DIR, 'cli-runner.cjs'), join(bundleDir, 'cli.js')];
-  return { args: [...args, 'audit', dir, '--format', 'json'], env: { BENCH_RSS_FILE: rss }, rss };
+  return { args: [...args, 'audit', dir, '--format', 'json'], env: { BENCH_RSS_FILE: rss, SCHEMA_REVIEW_CODE_CACHE: CLI_CODE_CACHE_DIR }, rss };
 }
 
 async function cliVsFloor(dir, runs, log) {
   const floors = [];
   const clis = [];
+  const uncached = [];
   const cmd = cliCommand(dir);
-  // Warm-up (file cache), not measured.
+  rmSync(CLI_CODE_CACHE_DIR, { recursive: true, force: true });
+  // Warm-up (file cache, the CLI's code cache), not measured.
   await run(process.execPath, [join(BENCH_DIR, 'floor.mjs'), dir]);
   await run(process.execPath, cmd.args, { env: cmd.env });
   for (let i = 0; i < runs; i++) {
@@ -79,10 +87,13 @@ async function cliVsFloor(dir, runs, log) {
         exit: c.code,
       });
     }
-    log(`  run ${i + 1}: floor ${fmtMs(floors.at(-1)?.wallMs)}, CLI ${fmtMs(clis.at(-1)?.wallMs)}`);
+    const u = await run(process.execPath, cmd.args, { env: { ...cmd.env, SCHEMA_REVIEW_CODE_CACHE: 'off' } });
+    if (u.code === 0 || u.code === 1) uncached.push(u.wallMs);
+    log(`  run ${i + 1}: floor ${fmtMs(floors.at(-1)?.wallMs)}, CLI ${fmtMs(clis.at(-1)?.wallMs)}, CLI without code cache ${fmtMs(u.wallMs)}`);
   }
   const floor = summarize(floors.map((f) => f.wallMs));
   const cli = summarize(clis.map((c) => c.wallMs));
+  const cliUncached = summarize(uncached);
   const last = clis.at(-1) ?? {};
   const f0 = floors.at(-1) ?? {};
   const floorTs = summarize(floors.map((f) => f.loadMs + f.listMs + f.readMs + f.tsParseMs));
@@ -96,6 +107,8 @@ async function cliVsFloor(dir, runs, log) {
     cliMaxRssMB: round(median(clis.map((c) => c.maxRss / 1048576)), 0),
     cliReport: { files: last.files, byLanguage: last.byLanguage, findings: last.findings, problems: last.problems, sqlParserUnavailable: last.sqlParserUnavailable, exit: last.exit },
     ratio: round(cli.median / floor.median, 3),
+    cliUncached,
+    ratioUncached: round(cliUncached.median / floor.median, 3),
     ratioToReadTsFloor: round(cli.median / (floorTs.median + median(floors.map((f) => f.sqlParseMs))), 3),
   };
 }
@@ -124,7 +137,8 @@ function firstService(dir) {
 /** The server: audit over LSP, RSS, second audit after one change, repeated audits. */
 async function serverAudit(dir, repeats, budgetMs, log) {
   const { command, args } = ourServerCommand();
-  const client = new LspClient({ command, args, settings: { schemaReview: { prisma: { validation: 'auto' } } } });
+  // The server's code cache as in the LSP bench (written there, or by this process after its first review).
+  const client = new LspClient({ command, args, env: { SCHEMA_REVIEW_CODE_CACHE: process.env.BENCH_SERVER_CODE_CACHE ?? join(OUT_DIR, 'code-cache') }, settings: { schemaReview: { prisma: { validation: 'auto' } } } });
   const out = { audits: [] };
   let restore = () => undefined;
   try {
@@ -199,7 +213,7 @@ export async function runAuditBench(options = {}) {
     log('[audit] CLI audit vs floor (list + read + ts.createSourceFile + libpg-query), alternating fresh processes');
     results.cli = await cliVsFloor(ws.dir, options.runs ?? 3, log);
     const c = results.cli;
-    log(`  floor ${fmtSpread(c.floor)}  CLI ${fmtSpread(c.cli)}  ratio ${fmtRatio(c.ratio)}  (CLI peak RSS ${c.cliMaxRssMB} MB)`);
+    log(`  floor ${fmtSpread(c.floor)}  CLI ${fmtSpread(c.cli)}  ratio ${fmtRatio(c.ratio)}  (CLI peak RSS ${c.cliMaxRssMB} MB); without its code cache ${fmtSpread(c.cliUncached)}, ${fmtRatio(c.ratioUncached)}`);
     if (c.cliReport.sqlParserUnavailable) log(`  WARNING: the CLI skipped ${c.cliReport.sqlParserUnavailable} SQL files ("libpg-query is still loading"): its time leaves out the SQL review`);
   }
   if (parts.includes('lang')) {
@@ -246,7 +260,8 @@ export function auditMarkdown(r) {
     L.push('| | median (p25–p75) | notes |', '|---|---|---|');
     L.push(`| floor: list + read + \`ts.createSourceFile\` + libpg-query (own process) | ${fmtSpread(c.floor)} | load ${fmtMs(c.floorParts.loadMs)}, list ${fmtMs(c.floorParts.listMs)}, read ${fmtMs(c.floorParts.readMs)}, TS parse ${fmtMs(c.floorParts.tsParseMs)}, SQL parse ${fmtMs(c.floorParts.sqlParseMs)}; ${c.floorFiles.files} files; peak RSS ${c.floorParts.maxRssMB} MB |`);
     L.push(`| CLI \`audit --format json\` (own process) | ${fmtSpread(c.cli)} | review ${fmtMs(c.cliReviewMs.median)} inside; ${c.cliReport.files} files reviewed ${JSON.stringify(c.cliReport.byLanguage)}, ${c.cliReport.findings} findings, ${c.cliReport.problems} problems; peak RSS ${c.cliMaxRssMB} MB |`);
-    L.push(`| **ratio CLI / floor** | **${fmtRatio(c.ratio)}** | target ≤ 1.5× |`, '');
+    L.push(`| **ratio CLI / floor** | **${fmtRatio(c.ratio)}** | target ≤ 1.5× |`);
+    L.push(`| CLI without its code cache (a first run) | ${fmtSpread(c.cliUncached)} | ${fmtRatio(c.ratioUncached)} |`, '');
     if (c.cliReport.sqlParserUnavailable) L.push(`**Warning:** the CLI reported ${c.cliReport.sqlParserUnavailable} SQL files as "libpg-query is still loading": the CLI does not wait for the SQL parser, so its time leaves out the SQL review.`, '');
   }
   if (r.lang?.languages) {

@@ -308,7 +308,8 @@ export function prismaServerCommand() {
 }
 
 export function ourServerCommand() {
-  return { command: process.execPath, args: [join(bundleDir, 'server.js'), '--stdio'] };
+  // BENCH_SERVER_JS: another build of the server (an A/B run against an older commit's dist/server.js).
+  return { command: process.execPath, args: [process.env.BENCH_SERVER_JS ?? join(bundleDir, 'server.js'), '--stdio'] };
 }
 
 /** `--name value` from a command line, or undefined. */
