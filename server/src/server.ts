@@ -71,6 +71,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as { prismaExtensionInstalled?: boolean };
   session = new Session(connection, documents, {
     lintAsync: linter?.run,
+    prepareValidation: (root) => preloadPrisma([root]),
     extensionRoot: path.resolve(__dirname, '..'),
     prismaExtensionInstalled: init.prismaExtensionInstalled === true,
     configurationSupported: params.capabilities.workspace?.configuration === true,
@@ -84,7 +85,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (root) folders.push(root);
   }
   session.setFolders(folders);
-  preloadPrisma(folders);
+  // Validation is on by default when Prisma's extension is missing (`auto`): compile its wasm while we start, before
+  // the first schema opens. Otherwise (or if the settings say otherwise) the settings decide (prepareValidation).
+  if (!init.prismaExtensionInstalled) preloadPrisma(folders);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -97,9 +100,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 /**
- * Compiles the Prisma wasm a Prisma workspace will need while the server starts (~20 ms), as Prisma's own
- * server does when it loads, rather than during the first review of an opened schema. Other workspaces
- * never load it.
+ * Compiles the Prisma wasm the Prisma projects of these folders validate with (~20 ms), rather than during the first
+ * review of an opened schema: at start when validation is on by default, else once the settings turn it on. Where
+ * it stays off (Prisma's extension installed), no wasm is loaded at all: our own review needs none.
  */
 function preloadPrisma(folders: string[]): void {
   const read = (p: string): string | undefined => {
@@ -114,7 +117,11 @@ function preloadPrisma(folders: string[]): void {
     const project = prismaProjectAt(folder.split(path.sep).join('/'), (p) => fs.existsSync(p), read);
     if (project.prisma) majors.add(wasmMajorFor(project.major));
   }
-  for (const major of majors) preloadPrismaWasm(major);
+  for (const major of majors) {
+    const started = performance.now();
+    if (!preloadPrismaWasm(major)) continue;
+    connection.console.log(`Prisma ${major === 7 ? '7+' : major} schema wasm compiled for validation (${Math.round(performance.now() - started)} ms)`);
+  }
 }
 
 connection.onInitialized(() => {

@@ -61,6 +61,11 @@ export interface SessionOptions {
   /** The client sends `workspace/didChangeWatchedFiles` (so the server hears of files changed on disk). */
   watchesFiles: boolean;
   debounceMs?: number;
+  /**
+   * Called once per root whose settings turn Prisma's validation on, as soon as they are known (server.ts compiles
+   * the wasm its Prisma projects need). With validation off no wasm is loaded at all.
+   */
+  prepareValidation?: (root: string) => void;
   /** Runs Prisma's validation off the main thread, alongside the review (server.ts's worker). */
   lintAsync?: LintRunner;
 }
@@ -79,6 +84,8 @@ interface RootState {
   last?: ReviewResult;
   /** Incremented for each review; only the latest review's result is published. */
   sequence: number;
+  /** `prepareValidation` was called for this root. */
+  validationPrepared?: boolean;
 }
 
 export class Session {
@@ -263,15 +270,27 @@ export class Session {
     return s.editor;
   }
 
-  /** Asks the editor for the settings of the workspace folders now, so the first review does not wait for them. */
+  /**
+   * Asks the editor for the settings of the workspace folders now, so the first review does not wait for them, and
+   * so that Prisma's validation is made ready (its wasm compiled) where the settings turn it on.
+   */
   prefetchSettings(): void {
-    for (const folder of this.folders) void this.editorSettings(this.state(folder));
+    for (const folder of this.folders) void this.settingsFor(this.state(folder)).catch((error) => this.log(`could not read settings: ${(error as Error)?.message ?? error}`));
   }
 
   private async settingsFor(s: RootState): Promise<Settings> {
     if (s.settings) return s.settings;
     const base = await this.editorSettings(s);
     if (s.settings) return s.settings;
+    const settings = this.readSettings(s, base);
+    if (!s.validationPrepared && this.validationFor(settings)) {
+      s.validationPrepared = true;
+      this.options.prepareValidation?.(s.root);
+    }
+    return settings;
+  }
+
+  private readSettings(s: RootState, base: Settings): Settings {
     s.configProblems = [];
     try {
       s.settings = settingsForRoot(s.root, this.reader, base);

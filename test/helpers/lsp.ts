@@ -71,7 +71,7 @@ export async function startServer(options: {
   );
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
-  connection.onNotification('window/logMessage', () => undefined);
+  connection.onNotification('window/logMessage', (params: unknown) => notifications.push({ method: 'window/logMessage', params }));
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,

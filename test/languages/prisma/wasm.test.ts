@@ -11,8 +11,21 @@ test('wasm build per Prisma major: 5, 6, else the newest', () => {
   assert.equal(wasm.wasmMajorFor(undefined), 7);
 });
 
-test('referential actions from the wasm agree with the fallback table', () => {
+test('without a loaded wasm, the recorded referential actions answer and nothing is loaded', () => {
+  // First in this file (its own process): no wasm has been loaded yet.
   for (const major of [5, 6, 7] as const) {
+    assert.equal(wasm.isLoaded(major), false);
+    assert.deepEqual(wasm.referentialActions('postgresql', 'foreignKeys', major), ['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
+    assert.deepEqual(wasm.referentialActions('sqlserver', 'foreignKeys', major), ['Cascade', 'NoAction', 'SetNull', 'SetDefault']);
+    assert.equal(wasm.isLoaded(major), false, `major ${major} stays unloaded`);
+  }
+});
+
+test('referential actions from the wasm agree with the recorded table', () => {
+  for (const major of [5, 6, 7] as const) {
+    // Asked of the wasm itself, not of the table it is compared with.
+    wasm.preload(major);
+    assert.equal(wasm.isLoaded(major), true);
     for (const provider of ['postgresql', 'postgres', 'mysql', 'sqlite', 'sqlserver', 'cockroachdb', 'mongodb']) {
       for (const mode of ['foreignKeys', 'prisma'] as const) {
         if (provider === 'mongodb' && mode === 'foreignKeys') continue;

@@ -90,9 +90,14 @@ function load(major: WasmMajor): PrismaSchemaWasm | Error {
   return loaded;
 }
 
-/** Loads (compiles) a major's wasm now, so the first review does not pay for it. Errors surface on first use. */
-export function preload(major: WasmMajor): void {
+/**
+ * Loads (compiles) a major's wasm now, so the first review does not pay for it; false when it was already loaded.
+ * Errors surface on first use.
+ */
+export function preload(major: WasmMajor): boolean {
+  if (modules.has(major)) return false;
   load(major);
+  return true;
 }
 
 /** The one error path: every call goes through here. */
@@ -141,7 +146,10 @@ export function getDmmfForTests(files: SchemaFiles, major: WasmMajor): WasmResul
 
 const ALL_ACTIONS: ReferentialAction[] = ['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault'];
 
-/** What the wasm answered on 5.22, 6.19 and 7+ (identical); used when the wasm cannot answer. */
+/**
+ * What the wasm answers on 5.22, 6.19 and 7+ (identical; wasm.test.ts checks every provider and mode against each
+ * build); used while the wasm is not loaded and when it cannot answer.
+ */
 export function fallbackReferentialActions(provider: string, relationMode: 'foreignKeys' | 'prisma'): ReferentialAction[] {
   const p = normalizeProvider(provider);
   if (p === 'mongodb') return ['Cascade', 'Restrict', 'NoAction', 'SetNull'];
@@ -160,12 +168,20 @@ function normalizeProvider(provider: string): string {
 
 const actionsCache = new Map<string, ReferentialAction[]>();
 
-/** The referential actions a provider/relation mode allows, from the wasm (cached), or the fallback table. */
+/** Providers whose answers `fallbackReferentialActions` records for every shipped major (wasm.test.ts keeps them equal). */
+const RECORDED_PROVIDERS = new Set(['postgresql', 'postgres', 'mysql', 'sqlite', 'sqlserver', 'cockroachdb', 'mongodb']);
+
+/**
+ * The referential actions a provider/relation mode allows: the wasm's answer (cached). While a major's wasm is not
+ * loaded (validation off needs no wasm at all), the recorded table answers for the providers it records; it is the
+ * wasm's own answer for every shipped build, so loading 3 MB of wasm only to ask it would change nothing.
+ */
 export function referentialActions(
   provider: string,
   relationMode: 'foreignKeys' | 'prisma',
   major: WasmMajor,
 ): ReferentialAction[] {
+  if (!modules.has(major) && RECORDED_PROVIDERS.has(provider)) return fallbackReferentialActions(provider, relationMode);
   const key = `${provider}|${relationMode}|${major}`;
   const hit = actionsCache.get(key);
   if (hit) return [...hit];
@@ -183,6 +199,11 @@ export function referentialActions(
   }
   actionsCache.set(key, actions);
   return [...actions];
+}
+
+/** Whether a major's wasm has been loaded (or failed to load) in this process. */
+export function isLoaded(major: WasmMajor): boolean {
+  return modules.has(major);
 }
 
 /** `{"error_code":"P1012","message":"…"}` → the message without ANSI colours. */
