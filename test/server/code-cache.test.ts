@@ -49,7 +49,8 @@ interface Run {
 }
 
 function start(env: Record<string, string>, save = true): Run {
-  const r = spawnSync(process.execPath, [runner, save ? 'save' : ''], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  // CI is set where these tests run in CI; each test says what it wants.
+  const r = spawnSync(process.execPath, [runner, save ? 'save' : ''], { env: { ...process.env, CI: '', ...env }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Run;
 }
@@ -124,6 +125,19 @@ test('the default folder in the temporary folder is used only when nobody else c
   assert.equal(shared.status, 'off');
   assert.equal(shared.result, 55);
   rmSync(folder, { recursive: true, force: true });
+});
+
+test('on CI (CI set) the temporary folder is not used; a folder named in SCHEMA_REVIEW_CODE_CACHE still is', () => {
+  const tmp = join(root, 'tmp-ci');
+  mkdirSync(tmp);
+  const onCi = start({ TMPDIR: tmp, SCHEMA_REVIEW_CODE_CACHE: '', CI: 'true' });
+  assert.equal(onCi.status, 'off');
+  assert.equal(onCi.result, 55);
+  assert.deepEqual(readdirSync(tmp), []);
+  assert.equal(start({ TMPDIR: tmp, SCHEMA_REVIEW_CODE_CACHE: '', CI: 'false' }).status, 'missing');
+  const named = join(root, 'cache-ci');
+  assert.equal(start({ SCHEMA_REVIEW_CODE_CACHE: named, CI: 'true' }).status, 'missing');
+  assert.equal(start({ SCHEMA_REVIEW_CODE_CACHE: named, CI: 'true' }).status, 'accepted');
 });
 
 test('a folder that cannot be made: a plain require', () => {

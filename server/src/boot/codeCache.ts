@@ -12,7 +12,8 @@
  *   the cache is written again. The file name also carries the Node version, the architecture, the flags and the
  *   bundle file's identity (`codeCacheFile`), so a new build never meets an old cache.
  * - Where: `SCHEMA_REVIEW_CODE_CACHE` (a folder, or `off`); VS Code's client sets the extension's storage folder.
- *   Otherwise a folder of the user's own in the temporary folder, used only if nobody else can write to it.
+ *   Otherwise a folder of the user's own in the temporary folder, used only if nobody else can write to it, and not
+ *   on CI machines (`CI` set), whose temporary folder goes with the job.
  * - Nothing here may stop the bundle from loading: any problem with the cache means a plain `require`.
  */
 import { createHash } from 'node:crypto';
@@ -35,7 +36,10 @@ export interface CachedLoad {
   save(): boolean;
 }
 
-/** The cache folder: the setting, else `<tmp>/schema-review-code-cache-<uid>`; undefined when off or unsafe. */
+/**
+ * The cache folder: the setting, else `<tmp>/schema-review-code-cache-<uid>` (not on CI, where `CI` is set);
+ * undefined when off or unsafe.
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const setting = env.SCHEMA_REVIEW_CODE_CACHE?.trim();
   if (setting === 'off' || setting === '0' || setting === 'false') return undefined;
@@ -47,6 +51,9 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
       return undefined;
     }
   }
+  // On CI machines the temporary folder rarely outlives the job: writing a cache there would only cost time.
+  const ci = env.CI?.trim().toLowerCase();
+  if (ci && ci !== 'false' && ci !== '0') return undefined;
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   const dir = path.join(os.tmpdir(), `schema-review-code-cache${uid === undefined ? '' : `-${uid}`}`);
   try {
