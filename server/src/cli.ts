@@ -16,7 +16,6 @@ import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from '
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
 import { formatMarkdown } from './report/markdown';
-import { initFrontEnds } from './languages';
 import { ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 
 export interface CliIO {
@@ -137,7 +136,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  await initFrontEnds();
 
   // Each path is a root to review: a folder, or a single file (reviewed with its folder as root).
   const roots: { root: string; only?: string[] }[] = [];
@@ -175,8 +173,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       throw error;
     }
     const reviewer = new Reviewer(root, reader);
-    const review = () => reviewer.review({ settings, validation: args.validation && settings.prismaValidation !== 'off', only, log });
-    let result: ReviewResult = review();
+    const options = { settings, validation: args.validation && settings.prismaValidation !== 'off', only, log };
+    const review = async () => {
+      await reviewer.loadFrontEnds(options);
+      return reviewer.review(options);
+    };
+    let result: ReviewResult = await review();
     if (args.fix !== 'none') {
       const fixedFiles = new Set<string>();
       // Like ESLint: apply non-overlapping fixes, re-review, repeat (bounded).
@@ -192,7 +194,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           fixedFiles.add(fe.file);
         }
         reviewer.invalidateFiles();
-        result = review();
+        result = await review();
       }
       if (fixedFiles.size) io.stderr(`schema-review: applied fixes to ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`);
     }

@@ -7,7 +7,7 @@ import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
 import type { Rule } from '../../rules/types';
 import { runRules, TableCache, type Finding, type RuleCache } from './engine';
-import { frontEnds, initFrontEnds } from './languages';
+import { frontEndReady, frontEnds, initFrontEnds } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { listWorkspaceFiles, toPosix } from './project/files';
@@ -129,10 +129,10 @@ export class Reviewer {
 
   /** The same review, yielding to the event loop between units (the language server's audit uses it to honour cancel). */
   async reviewAsync(options: ReviewOptions = {}): Promise<ReviewResult> {
-    await initFrontEnds();
     const started = performance.now();
     const { units, settings } = this.prepare(options);
-    const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync: options.lintAsync });
+    // The front-ends this root needs are loading (discovery started them, see prepare); a unit waits only for its own.
+    const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync: options.lintAsync, frontEndReady });
     const result = this.judge(analysis, options, settings, started);
     // Validation ran alongside the rules; its diagnostics join the result when both are done.
     if (analysis.pending.length) {
@@ -142,10 +142,16 @@ export class Reviewer {
     return result;
   }
 
+  /** Loads what the front-ends of this root's languages load asynchronously (the Postgres parser), before `review`. */
+  async loadFrontEnds(options: ReviewOptions = {}): Promise<void> {
+    await initFrontEnds(this.prepare(options).units.map((u) => u.language));
+  }
+
   private prepare(options: ReviewOptions): { units: Unit[]; settings: Settings } {
     const settings = options.settings ?? defaultSettings;
     const files = this.files(settings, options.log, options.isCancelled);
-    this.units ??= this.project.discover(files, this.reader);
+    // A language's front-end starts loading (the Postgres parser's wasm) as soon as its units are found.
+    this.units ??= this.project.discover(files, this.reader, (language) => void initFrontEnds([language]));
     let units = this.units;
     if (options.only?.length) {
       const only = options.only.map((p) => toPosix(path.resolve(p)));

@@ -29,6 +29,7 @@ import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { markWarm } from './boot/codeCache';
+import { collectStartupGarbage } from './memory';
 
 /** How long a review runs before the status item says "busy". */
 const BUSY_STATUS_DELAY_MS = 250;
@@ -44,7 +45,10 @@ if (TRACE) {
   }).observe({ entryTypes: ['gc'] });
 }
 
-/** How long after the first review the code cache is written (one synchronous write of a few MB, once per build). */
+/**
+ * How long after the first review the code cache is written (one synchronous write of a few MB, once per build) and
+ * start-up's garbage collected.
+ */
 const CODE_CACHE_DELAY_MS = 3000;
 
 const DEFAULT_DEBOUNCE_MS = (() => {
@@ -364,12 +368,16 @@ export class Session {
 
   /**
    * After the first review, the code a user needs has been compiled: a few seconds later (the first edits usually
-   * follow at once), the loader may write the code cache that lets the next start skip compiling (codeCache.ts).
+   * follow at once), the loader may write the code cache that lets the next start skip compiling (codeCache.ts),
+   * and start-up's garbage is collected (memory.ts).
    */
   private noteFirstReview(): void {
     if (this.warm) return;
     this.warm = true;
-    setTimeout(markWarm, CODE_CACHE_DELAY_MS).unref();
+    setTimeout(() => {
+      markWarm();
+      collectStartupGarbage();
+    }, CODE_CACHE_DELAY_MS).unref();
   }
 
   private applyResult(s: RootState, result: ReviewResult | undefined): void {

@@ -61,16 +61,22 @@ export class Project {
 
   constructor(readonly frontEnds: readonly LanguageFrontEnd[]) {}
 
-  /** Groups files into units. */
-  discover(files: readonly string[], reader: SourceReader): Unit[] {
+  /**
+   * Groups files into units. `onLanguage` hears of each language as soon as its units are found, before the later
+   * front-ends discover theirs (the reviewer starts loading that front-end meanwhile).
+   */
+  discover(files: readonly string[], reader: SourceReader, onLanguage?: (language: string) => void): Unit[] {
     const units: Unit[] = [];
     for (const fe of this.frontEnds) {
       const candidates = files.filter((f) => fe.extensions.some((ext) => f.endsWith(ext)) || isProjectConfig(f.slice(f.lastIndexOf('/') + 1)));
+      let found: Unit[];
       try {
-        units.push(...fe.discover(candidates, reader));
+        found = fe.discover(candidates, reader);
       } catch (error) {
         throw new Error(`discovering ${fe.language} files failed: ${(error as Error).message}`);
       }
+      units.push(...found);
+      if (found.length) onLanguage?.(fe.language);
     }
     return units;
   }
@@ -82,19 +88,31 @@ export class Project {
     return step.value;
   }
 
-  /** Like `analyze`, but gives the event loop a turn between units, so cancellation and other requests get through. */
-  async analyzeAsync(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): Promise<ProjectAnalysis> {
+  /**
+   * Like `analyze`, but gives the event loop a turn between units, so cancellation and other requests get through,
+   * and waits before a unit whose front-end is still loading (`frontEndReady`): the units before it are analyzed
+   * meanwhile.
+   */
+  async analyzeAsync(
+    units: readonly Unit[],
+    reader: SourceReader,
+    options: ProjectOptions & { frontEndReady?: (language: string) => Promise<void> | undefined },
+  ): Promise<ProjectAnalysis> {
     const steps = this.analysisSteps(units, reader, options);
     let step = steps.next();
+    let first = true;
     while (!step.done) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      const loading = options.frontEndReady?.(step.value.language);
+      if (loading) await loading;
+      else if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
+      first = false;
       step = steps.next();
     }
     return step.value;
   }
 
-  /** Analyzes one unit per step. */
-  private *analysisSteps(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): Generator<void, ProjectAnalysis> {
+  /** Analyzes one unit per step; yields each unit before analyzing it. */
+  private *analysisSteps(units: readonly Unit[], reader: SourceReader, options: ProjectOptions): Generator<Unit, ProjectAnalysis> {
     const result: ProjectAnalysis = {
       units: [...units],
       databases: [],
@@ -115,6 +133,7 @@ export class Project {
     for (const fe of this.frontEnds) {
       for (const unit of units) {
         if (unit.language !== fe.language) continue;
+        yield unit;
         if (options.isCancelled?.()) return result;
         live.add(unit.id);
         const analysis = this.analyzeUnit(fe, unit, reader, options, fe.language === 'code' ? result.databases : undefined);
@@ -125,7 +144,6 @@ export class Project {
         if (analysis.pending) result.pending.push(analysis.pending);
         for (const f of unit.files) if (!result.fileLanguages.has(f)) result.fileLanguages.set(f, unit.language);
         options.onUnit?.(unit, ++done, units.length);
-        yield;
       }
     }
     for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);

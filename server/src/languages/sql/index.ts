@@ -2,8 +2,8 @@
  * The SQL front-end: migration folders and dumps → one Database per unit, replayed in order.
  *
  * Parsing (parse.ts) is separate from model building (replay.ts) so the bench can compare a
- * review with the bare libpg-query parse. Call `loadSqlParser()` once at start-up (the wasm
- * loads asynchronously); `analyze` reports a diagnostic instead of throwing if it has not loaded.
+ * review with the bare libpg-query parse. `loadSqlParser()` (the front-end's `init`, awaited by reviews of
+ * workspaces that have SQL) loads the wasm; `analyze` reports a diagnostic instead of throwing if it has not loaded.
  */
 import type { Dialect, MigrationRef } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
@@ -15,12 +15,9 @@ import { createReplayer } from './replay';
 import { SourceText } from './text';
 import { writeSqlFix } from './write';
 
-export { loadSqlParser, sqlParserReady, parseSql } from './parse';
+export { loadSqlParser, sqlParserReady, sqlParserRequested, parseSql } from './parse';
 export { discoverSql } from './discover';
 export { replay, createReplayer } from './replay';
-
-// Start loading the wasm as soon as the module is imported.
-void loadSqlParser().catch(() => undefined);
 
 /** Files above this size are skipped with a diagnostic (a data dump, not a schema). */
 const MAX_FILE_CHARS = 64 * 1024 * 1024;

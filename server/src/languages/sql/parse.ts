@@ -85,6 +85,11 @@ export function sqlParserReady(): boolean {
   return pgReady;
 }
 
+/** Whether anything asked for the Postgres parser in this process (its wasm is loaded or loading). */
+export function sqlParserRequested(): boolean {
+  return pgLoading !== undefined || pgReady;
+}
+
 
 export function parseSql(file: string, text: string, dialect: SqlFlavor): ParsedFile {
   const source = sourceTextFor(file, text);
