@@ -136,7 +136,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-
   // Each path is a root to review: a folder, or a single file (reviewed with its folder as root).
   const roots: { root: string; only?: string[] }[] = [];
   for (const p of args.paths) {
@@ -222,13 +221,4 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const failing = report.findings.some((f) => RANK[f.severity] >= RANK[args.failOn]) ||
     report.problems.some((p) => p.severity === 'error' && RANK.error >= RANK[args.failOn]);
   return failing ? 1 : 0;
-}
-
-if (require.main === module) {
-  void runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-  }).then((code) => (process.exitCode = code));
 }
