@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | null | undefined;
 
-function collect(): void {
+function collect(): boolean {
   const own = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined && typeof own === 'function') gc = own; // started with --expose-gc
   if (gc === undefined) {
@@ -29,18 +29,23 @@ function collect(): void {
       setFlagsFromString('--no-expose-gc');
     }
   }
+  if (!gc) return false;
   try {
-    gc?.();
+    gc();
+    return true;
   } catch {
-    // Only memory is at stake.
+    return false; // only memory is at stake
   }
 }
 
 let collected = false;
 
-/** Once, when idle after the first review (session.ts). */
-export function collectStartupGarbage(): void {
-  if (collected) return;
+/** Once, when idle after the first review (session.ts): what it freed and how long it took, or undefined. */
+export function collectStartupGarbage(): { freedBytes: number; ms: number } | undefined {
+  if (collected) return undefined;
   collected = true;
-  collect();
+  const before = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  if (!collect()) return undefined;
+  return { freedBytes: Math.max(0, before - process.memoryUsage().heapUsed), ms: performance.now() - started };
 }

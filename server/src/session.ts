@@ -45,11 +45,14 @@ if (TRACE) {
   }).observe({ entryTypes: ['gc'] });
 }
 
-/**
- * How long after the first review the code cache is written (one synchronous write of a few MB, once per build) and
- * start-up's garbage collected.
- */
+/** How long after the first review the code cache is written (one synchronous write of a few MB, once per build). */
 const CODE_CACHE_DELAY_MS = 3000;
+
+/**
+ * How long the server must have been quiet (no review running or asked for) before start-up's garbage is collected,
+ * once. Shorter than a pause to read what the first review found, longer than the gap between two keystrokes.
+ */
+const QUIET_MS = 200;
 
 const DEFAULT_DEBOUNCE_MS = (() => {
   const fromEnv = Number(process.env.SCHEMA_REVIEW_DEBOUNCE_MS);
@@ -228,6 +231,7 @@ export class Session {
    * `SCHEMA_REVIEW_DEBOUNCE_MS` adds a pause before starting, for clients that flood changes.
    */
   schedule(root: string): void {
+    clearTimeout(this.quietTimer);
     const s = this.state(root);
     if (s.running) {
       s.dirty = true;
@@ -357,6 +361,7 @@ export class Session {
     }
     s.last = result;
     this.noteFirstReview();
+    this.whenQuiet();
     if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
     this.applyResult(s, result);
     const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
@@ -365,19 +370,33 @@ export class Session {
   }
 
   private warm = false;
+  private collected = false;
+  private quietTimer: NodeJS.Timeout | undefined;
 
   /**
    * After the first review, the code a user needs has been compiled: a few seconds later (the first edits usually
-   * follow at once), the loader may write the code cache that lets the next start skip compiling (codeCache.ts),
-   * and start-up's garbage is collected (memory.ts).
+   * follow at once), the loader may write the code cache that lets the next start skip compiling (codeCache.ts).
    */
   private noteFirstReview(): void {
     if (this.warm) return;
     this.warm = true;
-    setTimeout(() => {
-      markWarm();
-      collectStartupGarbage();
-    }, CODE_CACHE_DELAY_MS).unref();
+    setTimeout(markWarm, CODE_CACHE_DELAY_MS).unref();
+  }
+
+  /**
+   * Until start-up's garbage has been collected (memory.ts): after each review, collect it once the server has been
+   * quiet for QUIET_MS, so V8's own major collection does not fall into a keystroke's review instead.
+   */
+  private whenQuiet(): void {
+    clearTimeout(this.quietTimer);
+    if (this.collected) return;
+    this.quietTimer = setTimeout(() => {
+      if ([...this.roots.values()].some((r) => r.running || r.timer)) return this.whenQuiet();
+      this.collected = true;
+      const done = collectStartupGarbage();
+      if (done) this.log(`idle: start-up's garbage collected, ${Math.round(done.freedBytes / 1048576)} MB freed in ${Math.round(done.ms)} ms`);
+    }, QUIET_MS);
+    this.quietTimer.unref();
   }
 
   private applyResult(s: RootState, result: ReviewResult | undefined): void {
