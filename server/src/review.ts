@@ -7,7 +7,7 @@ import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
 import type { Rule } from '../../rules/types';
 import { runRules, TableCache, type Finding, type RuleCache } from './engine';
-import { frontEndReady, frontEnds, initFrontEnds } from './languages';
+import { frontEndReady, frontEnds, initFrontEnds, initFrontEndsFor } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { listWorkspaceFiles, toPosix } from './project/files';
@@ -131,7 +131,7 @@ export class Reviewer {
   async reviewAsync(options: ReviewOptions = {}): Promise<ReviewResult> {
     const started = performance.now();
     const { units, settings } = this.prepare(options);
-    // The front-ends this root needs are loading (discovery started them, see prepare); a unit waits only for its own.
+    // The front-ends this root needs are loading (see prepare); a unit waits only for its own.
     const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync: options.lintAsync, frontEndReady });
     const result = this.judge(analysis, options, settings, started);
     // Validation ran alongside the rules; its diagnostics join the result when both are done.
@@ -150,8 +150,10 @@ export class Reviewer {
   private prepare(options: ReviewOptions): { units: Unit[]; settings: Settings } {
     const settings = options.settings ?? defaultSettings;
     const files = this.files(settings, options.log, options.isCancelled);
-    // A language's front-end starts loading (the Postgres parser's wasm) as soon as its units are found.
-    this.units ??= this.project.discover(files, this.reader, (language) => void initFrontEnds([language]));
+    if (!this.units) {
+      initFrontEndsFor(files);
+      this.units = this.project.discover(files, this.reader);
+    }
     let units = this.units;
     if (options.only?.length) {
       const only = options.only.map((p) => toPosix(path.resolve(p)));

@@ -29,6 +29,7 @@ import { localRuleDocUri, ruleDocUrl } from './ruleDocs';
 import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { markWarm } from './boot/codeCache';
+import { initFrontEndsFor } from './languages';
 import { collectStartupGarbage } from './memory';
 
 /** How long a review runs before the status item says "busy". */
@@ -295,6 +296,9 @@ export class Session {
       s.validationPrepared = true;
       this.options.prepareValidation?.(s.root);
     }
+    // The root's files, listed now that the settings say which (the first review needs them anyway): the front-ends
+    // that read some of them start loading at once (a workspace with `.sql` files: the Postgres parser's wasm).
+    initFrontEndsFor(s.reviewer.files(settings, (m) => this.log(m)));
     return settings;
   }
 

@@ -41,3 +41,12 @@ export function frontEndReady(language: string): Promise<void> | undefined {
   if (!fe?.init) return undefined;
   return initFrontEnds([language]);
 }
+
+/**
+ * Starts loading the front-ends that read some of these files (a workspace with `.sql` files loads the Postgres
+ * parser's wasm), as soon as the files are listed: the wasm compiles while the languages are discovered.
+ */
+export function initFrontEndsFor(files: readonly string[]): void {
+  const languages = frontEnds.filter((fe) => fe.init && files.some((f) => fe.extensions.some((ext) => f.endsWith(ext)))).map((fe) => fe.language);
+  if (languages.length) void initFrontEnds(languages);
+}

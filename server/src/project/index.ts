@@ -61,22 +61,16 @@ export class Project {
 
   constructor(readonly frontEnds: readonly LanguageFrontEnd[]) {}
 
-  /**
-   * Groups files into units. `onLanguage` hears of each language as soon as its units are found, before the later
-   * front-ends discover theirs (the reviewer starts loading that front-end meanwhile).
-   */
-  discover(files: readonly string[], reader: SourceReader, onLanguage?: (language: string) => void): Unit[] {
+  /** Groups files into units. */
+  discover(files: readonly string[], reader: SourceReader): Unit[] {
     const units: Unit[] = [];
     for (const fe of this.frontEnds) {
       const candidates = files.filter((f) => fe.extensions.some((ext) => f.endsWith(ext)) || isProjectConfig(f.slice(f.lastIndexOf('/') + 1)));
-      let found: Unit[];
       try {
-        found = fe.discover(candidates, reader);
+        units.push(...fe.discover(candidates, reader));
       } catch (error) {
         throw new Error(`discovering ${fe.language} files failed: ${(error as Error).message}`);
       }
-      units.push(...found);
-      if (found.length) onLanguage?.(fe.language);
     }
     return units;
   }
