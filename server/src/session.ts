@@ -280,8 +280,9 @@ export class Session {
   }
 
   /**
-   * Asks the editor for the settings of the workspace folders now, so the first review does not wait for them, and
-   * so that Prisma's validation is made ready (its wasm compiled) where the settings turn it on.
+   * Asks the editor for the settings of the workspace folders now, so the first review does not wait for them. Once
+   * they are in, Prisma's validation is made ready where they turn it on, and the folders' files are listed (see
+   * settingsFor).
    */
   prefetchSettings(): void {
     for (const folder of this.folders) void this.settingsFor(this.state(folder)).catch((error) => this.log(`could not read settings: ${(error as Error)?.message ?? error}`));

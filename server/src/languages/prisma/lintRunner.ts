@@ -1,11 +1,12 @@
 /**
  * Runs Prisma's validation in the worker of lintWorker.ts, with the same results as `wasm.lint`. Until the worker
- * has loaded a major's wasm, requests for small schemas are linted on the calling thread (which loaded it at start),
- * and the worker starts loading it right after the first such answer: the first review neither waits for a thread
- * to come up nor shares the processor with the worker's compilation. A big schema instead starts the worker and
- * waits for it: its first validation is slow on any thread (the wasm runs unoptimized at first), and in the worker
- * it runs alongside the review rather than after it. When the worker cannot start or dies, the pending and later
- * requests are linted on the calling thread, and the reason is logged once: validation never silently stops.
+ * has loaded a major's wasm, requests for small schemas are linted on the calling thread (which compiled it when
+ * validation turned on), and the worker starts loading it right after the first such answer: the first review
+ * neither waits for a thread to come up nor shares the processor with the worker's compilation. A big schema instead
+ * starts the worker and waits for it: its first validation is slow on any thread (the wasm runs unoptimized at
+ * first), and in the worker it runs alongside the review rather than after it. When the worker cannot start or dies,
+ * the pending and later requests are linted on the calling thread, and the reason is logged once: validation never
+ * silently stops.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';

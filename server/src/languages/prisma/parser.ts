@@ -161,63 +161,69 @@ export class Lexer {
     const n = this.to;
     while (this.i < n) {
       const i = this.i;
-        const c = text.charCodeAt(i);
-        const start = i;
-        if (c === 10) {
-          this.i++;
-          return { kind: 'newline', text: '\n', start, end: i + 1 };
-        } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) {
-          this.i++;
-        } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-          let j = i + 2;
-          while (j < n && text.charCodeAt(j) !== 10) j++;
-          let end = j;
-          if (end > i && text.charCodeAt(end - 1) === 13) end--;
-          const doc = text.charCodeAt(i + 2) === 47;
-          this.i = j;
-          return { kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end };
-        } else if (c === 34) {
-          let j = i + 1;
-          while (j < n) {
-            const d = text.charCodeAt(j);
-            if (d === 92 && j + 1 < n && text.charCodeAt(j + 1) !== 10) {
-              j += 2;
-              continue;
-            }
-            if (d === 34) {
-              j++;
-              break;
-            }
-            if (d === 10) break; // unterminated string stops at the line end
-            j++;
+      const c = text.charCodeAt(i);
+      const start = i;
+      if (c === 10) {
+        this.i++;
+        return { kind: 'newline', text: '\n', start, end: i + 1 };
+      }
+      if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) {
+        this.i++;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) {
+        let j = i + 2;
+        while (j < n && text.charCodeAt(j) !== 10) j++;
+        let end = j;
+        if (end > i && text.charCodeAt(end - 1) === 13) end--;
+        const doc = text.charCodeAt(i + 2) === 47;
+        this.i = j;
+        return { kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end };
+      }
+      if (c === 34) {
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === 92 && j + 1 < n && text.charCodeAt(j + 1) !== 10) {
+            j += 2;
+            continue;
           }
-          this.i = j;
-          return { kind: 'string', text: text.slice(i, j), start, end: j };
-        } else if (c === 64) {
-          const j = text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1;
-          this.i = j;
-          return { kind: 'punct', text: text.slice(i, j), start, end: j };
-        } else if (isIdentStart(c)) {
-          let j = i + 1;
-          while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-          this.i = j;
-          return { kind: 'ident', text: text.slice(i, j), start, end: j };
-        } else if (isDigit(c) || (c === 45 && isDigit(text.charCodeAt(i + 1)))) {
-          let j = i + 1;
-          while (j < n && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-          this.i = j;
-          return { kind: 'number', text: text.slice(i, j), start, end: j };
-        } else if (PUNCT.has(text[i])) {
-          this.i++;
-          return { kind: 'punct', text: text[i], start, end: i + 1 };
-        } else {
-          // One code point of anything else (stray byte, emoji, control character).
-          const cp = text.codePointAt(i) ?? c;
-          const len = cp > 0xffff ? 2 : 1;
-          this.i += len;
-          return { kind: 'unknown', text: text.slice(i, i + len), start, end: i + len };
+          if (d === 34) {
+            j++;
+            break;
+          }
+          if (d === 10) break; // unterminated string stops at the line end
+          j++;
         }
-  
+        this.i = j;
+        return { kind: 'string', text: text.slice(i, j), start, end: j };
+      }
+      if (c === 64) {
+        const j = text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1;
+        this.i = j;
+        return { kind: 'punct', text: text.slice(i, j), start, end: j };
+      }
+      if (isIdentStart(c)) {
+        let j = i + 1;
+        while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+        this.i = j;
+        return { kind: 'ident', text: text.slice(i, j), start, end: j };
+      }
+      if (isDigit(c) || (c === 45 && isDigit(text.charCodeAt(i + 1)))) {
+        let j = i + 1;
+        while (j < n && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+        this.i = j;
+        return { kind: 'number', text: text.slice(i, j), start, end: j };
+      }
+      if (PUNCT.has(text[i])) {
+        this.i++;
+        return { kind: 'punct', text: text[i], start, end: i + 1 };
+      }
+      // One code point of anything else (stray byte, emoji, control character).
+      const cp = text.codePointAt(i) ?? c;
+      const len = cp > 0xffff ? 2 : 1;
+      this.i += len;
+      return { kind: 'unknown', text: text.slice(i, i + len), start, end: i + len };
     }
     return undefined;
   }
