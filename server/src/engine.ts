@@ -84,8 +84,19 @@ export class TableCache {
     if (slot === undefined) this.slots.set(ruleId, (slot = this.slots.size));
     return slot;
   }
-  /** Last shape per database id: its per-table keys and a token that stands for it. */
-  readonly shapes = new Map<string, { keys: string[]; token: object }>();
+  /**
+   * Last shape per database id: the database's key, its tables (the objects whose keys are `keys`), their keys, a
+   * token that stands for the shape, and the places of the tables' names (made when first asked).
+   */
+  readonly shapes = new Map<string, Shape>();
+}
+
+interface Shape {
+  databaseKey: string;
+  tables: Table[];
+  keys: string[];
+  token: object;
+  nameLocs?: Set<string>;
 }
 
 /** What a partitioned rule may read of a table other than the one it judges (see RuleMeta.partition). */
@@ -106,15 +117,31 @@ function databaseKey(d: Database): string {
   return [d.id, d.language, d.dialect, d.relationMode ?? '', d.prismaMajor ?? '', d.referentialActions?.join(',') ?? '*'].join('\u0001');
 }
 
-/** The token of a database's shape: the previous one while the shape is equal; `fresh` when it is a new one. */
-function shapeToken(cache: TableCache, database: Database): { token: object; fresh: boolean } {
-  const keys = [databaseKey(database)];
-  for (const t of database.tables) keys.push(shapeKeyOf(t));
+/**
+ * A database's shape: the previous one while it is equal (`fresh` false), else a new one. A table that is the same
+ * object as last time has the same key, so after a keystroke only the tables the edit made are keyed.
+ */
+function shapeOf(cache: TableCache, database: Database): { shape: Shape; fresh: boolean } {
+  const dbKey = databaseKey(database);
+  const tables = database.tables;
   const last = cache.shapes.get(database.id);
-  if (last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i])) return { token: last.token, fresh: false };
-  const token = {};
-  cache.shapes.set(database.id, { keys, token });
-  return { token, fresh: true };
+  if (last && last.databaseKey === dbKey && last.tables.length === tables.length) {
+    let same = true;
+    for (let i = 0; i < tables.length && same; i++) same = tables[i] === last.tables[i] || shapeKeyOf(tables[i]) === last.keys[i];
+    if (same) {
+      // The new objects stand where the old ones stood, with the same keys.
+      for (let i = 0; i < tables.length; i++) last.tables[i] = tables[i];
+      return { shape: last, fresh: false };
+    }
+  }
+  const shape: Shape = { databaseKey: dbKey, tables: tables.slice(), keys: tables.map(shapeKeyOf), token: {} };
+  cache.shapes.set(database.id, shape);
+  return { shape, fresh: true };
+}
+
+/** The places of a shape's table names (part of the shape, so made once per shape). */
+function nameLocsOf(shape: Shape): Set<string> {
+  return (shape.nameLocs ??= new Set(shape.tables.map((t) => locKey(t.nameLoc))));
 }
 
 /** Finds the table whose text holds a place: tables of each file by where they start. */
@@ -156,14 +183,14 @@ function within(inner: Range, outer: Range): boolean {
 }
 
 /** Every fix edit and related place of the findings lies inside the table's own text. */
-function staysInTable(findings: readonly Finding[], table: Table, tableNames: () => ReadonlySet<string>): boolean {
+function staysInTable(findings: readonly Finding[], table: Table, isTableName: (key: string) => boolean): boolean {
   const file = table.loc.file;
   const range = table.loc.range;
   for (const f of findings) {
     if (f.file !== file || !within(f.range, range)) return false;
     for (const r of f.related) if (r.loc.file !== file || !within(r.loc.range, range)) {
       // A related place elsewhere is part of the shape only when it is a table's name.
-      if (!tableNames().has(locKey(r.loc))) return false;
+      if (!isTableName(locKey(r.loc))) return false;
     }
     for (const fix of f.fixes) {
       for (const fe of fix.edits) {
@@ -254,16 +281,19 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
    * gives every rule's entry for it.
    */
   const byTable = (rules: readonly { rule: Rule; severity: SeveritySetting; index: number }[], cache: TableCache): Finding[] => {
-    // Built only when needed: the tables of this run (for entries that read other tables), their name places.
+    // Built only when needed: the tables of this run (for entries that read other tables).
     let currentTables: Set<Table> | undefined;
-    let nameLocs: Set<string> | undefined;
     const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
-    const nameLocsNow = () => (nameLocs ??= new Set(input.databases.flatMap((d) => d.tables.map((t) => locKey(t.nameLoc)))));
+    const shapes = input.databases.map((d) => shapeOf(cache, d));
+    /** Is this the place of a table's name, in any database of the run? */
+    const isTableName = (key: string) => shapes.some(({ shape }) => nameLocsOf(shape).has(key));
     const out: Finding[] = [];
-    for (const database of input.databases) {
+    for (let d = 0; d < input.databases.length; d++) {
+      const database = input.databases[d];
       const applicable = rules.filter((r) => r.rule.meta.languages.includes(database.language));
       if (applicable.length === 0) continue;
-      const { token: shape, fresh } = shapeToken(cache, database);
+      const shape = shapes[d].shape.token;
+      const fresh = shapes[d].fresh;
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
       /** An entry judged in this shape whose deeper reads are the same tables. */
       const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || e.reads.every((t) => tablesNow().has(t)));
@@ -298,7 +328,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           for (const table of database.tables) {
             const findings = filed.get(table) ?? [];
             // Reads were not told apart by table here: every table depends on all of them.
-            cache.entriesOf(table)[index] = all && staysInTable(findings, table, nameLocsNow) ? { shape, severity, findings, reads } : undefined;
+            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads } : undefined;
           }
         }
         for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
@@ -324,7 +354,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
           for (const f of result) out.push(f);
-          entries[index] = staysInTable(result, table, nameLocsNow) ? { shape, severity, findings: result, reads } : undefined;
+          entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads } : undefined;
         }
         recordWhole(table, entries);
       }
@@ -440,10 +470,11 @@ function applySuppressions(
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.range.start.line - b.range.start.line ||
-    a.range.start.character - b.range.start.character ||
-    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
-  );
+  // Most pairs share their file (often the very same string): settle that with one comparison.
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  const s = a.range.start;
+  const t = b.range.start;
+  if (s.line !== t.line) return s.line - t.line;
+  if (s.character !== t.character) return s.character - t.character;
+  return a.rule === b.rule ? 0 : a.rule < b.rule ? -1 : 1;
 }

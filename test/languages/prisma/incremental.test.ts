@@ -44,6 +44,23 @@ test('textChange finds the common prefix and suffix, across chunk boundaries', (
   assert.equal('hello world'.slice(0, d.start) + 'hello'.slice(d.start, d.newEnd) + 'hello world'.slice(d.oldEnd), 'hello');
 });
 
+test('textChange gives the longest common prefix and suffix at every chunk size, up to big texts', () => {
+  const random = mulberry32(77);
+  for (const size of [0, 1, 15, 16, 17, 255, 4097, 65535, 65536, 70000, 300000]) {
+    const base = Array.from({ length: size }, () => 'ab\n'[Math.floor(random() * 3)]).join('');
+    for (let k = 0; k < 8; k++) {
+      const at = Math.floor(random() * (size + 1));
+      const cut = Math.min(size, at + Math.floor(random() * 5));
+      const after = base.slice(0, at) + ['', 'x', 'yz', '\n'][k % 4] + base.slice(cut);
+      const c = textChange(base, after);
+      assert.equal(base.slice(0, c.start) + after.slice(c.start, c.newEnd) + base.slice(c.oldEnd), after, `size ${size}, edit ${k}`);
+      // Longest: the prefix and suffix cannot grow by one more character.
+      assert.ok(c.start === Math.min(c.oldEnd, c.newEnd) || base[c.start] !== after[c.start], `prefix at size ${size}`);
+      assert.ok(c.oldEnd === c.start || c.newEnd === c.start || base[c.oldEnd - 1] !== after[c.newEnd - 1], `suffix at size ${size}`);
+    }
+  }
+});
+
 test('an incremental parse equals a full parse after every random keystroke', () => {
   let incremental = 0;
   let total = 0;

@@ -217,12 +217,21 @@ export interface PrismaUnitModel {
 
 /** Builds the Database from parsed files (no wasm except the cached referential actions). */
 export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<AnalyzeOptions, 'dialect'>): PrismaUnitModel {
-  const blocks = files.flatMap((f) => f.ast.blocks.map((b) => ({ file: f, block: b })));
-  const modelNames = new Set(blocks.filter((b) => b.block.kind === 'model' || b.block.kind === 'view').map((b) => b.block.name));
-  const enumNames = new Set(blocks.filter((b) => b.block.kind === 'enum').map((b) => b.block.name));
-  const typeNames = new Set(blocks.filter((b) => b.block.kind === 'type').map((b) => b.block.name));
-
-  const datasource = blocks.find((b) => b.block.kind === 'datasource');
+  // One pass over the blocks (after a keystroke in a big schema this is most of what is left to do).
+  const modelNames = new Set<string>();
+  const enumNames = new Set<string>();
+  const typeNames = new Set<string>();
+  let datasource: { file: ParsedFile; block: Block } | undefined;
+  const blocks: { file: ParsedFile; block: Block }[] = [];
+  for (const file of files) {
+    for (const block of file.ast.blocks) {
+      blocks.push({ file, block });
+      if (block.kind === 'model' || block.kind === 'view') modelNames.add(block.name);
+      else if (block.kind === 'enum') enumNames.add(block.name);
+      else if (block.kind === 'type') typeNames.add(block.name);
+      else if (block.kind === 'datasource' && !datasource) datasource = { file, block };
+    }
+  }
   if (datasource) settle(datasource.block);
   const providerProp = datasource?.block.properties.find((p) => p.key === 'provider');
   const provider = stringValue(providerProp?.value);

@@ -249,18 +249,26 @@ export interface TextChange {
   newEnd: number;
 }
 
-/** The smallest change that turns `before` into `after` (common prefix and suffix, compared in native chunks). */
+/**
+ * The smallest change that turns `before` into `after`: the common prefix and suffix, compared in native chunks of
+ * 64 Ki characters, then 4 Ki, 256 and 16 (at most 15 of each after the first size), then character by character.
+ */
 export function textChange(before: string, after: string): TextChange {
   const max = Math.min(before.length, after.length);
-  const CHUNK = 1024;
   let p = 0;
-  while (p + CHUNK <= max && before.slice(p, p + CHUNK) === after.slice(p, p + CHUNK)) p += CHUNK;
+  for (let chunk = 65536; chunk >= 16; chunk >>= 4) {
+    while (p + chunk <= max && before.slice(p, p + chunk) === after.slice(p, p + chunk)) p += chunk;
+  }
   while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
   let s = 0;
   const room = max - p;
-  while (s + CHUNK <= room && before.slice(before.length - s - CHUNK, before.length - s) === after.slice(after.length - s - CHUNK, after.length - s)) s += CHUNK;
-  while (s < room && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
-  return { start: p, oldEnd: before.length - s, newEnd: after.length - s };
+  const b = before.length;
+  const a = after.length;
+  for (let chunk = 65536; chunk >= 16; chunk >>= 4) {
+    while (s + chunk <= room && before.slice(b - s - chunk, b - s) === after.slice(a - s - chunk, a - s)) s += chunk;
+  }
+  while (s < room && before.charCodeAt(b - 1 - s) === after.charCodeAt(a - 1 - s)) s++;
+  return { start: p, oldEnd: b - s, newEnd: a - s };
 }
 
 /**
