@@ -147,10 +147,10 @@ export function getDmmfForTests(files: SchemaFiles, major: WasmMajor): WasmResul
 const ALL_ACTIONS: ReferentialAction[] = ['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault'];
 
 /**
- * What the wasm answers on 5.22, 6.19 and 7+ (identical; wasm.test.ts checks every provider and mode against each
- * build); used while the wasm is not loaded and when it cannot answer.
+ * What the wasm answers on 5.22, 6.19 and 7+ for the providers it records (identical; wasm.test.ts asks every shipped
+ * build for every provider and mode and requires this table); also the answer when the wasm cannot give one.
  */
-export function fallbackReferentialActions(provider: string, relationMode: 'foreignKeys' | 'prisma'): ReferentialAction[] {
+export function recordedReferentialActions(provider: string, relationMode: 'foreignKeys' | 'prisma'): ReferentialAction[] {
   const p = normalizeProvider(provider);
   if (p === 'mongodb') return ['Cascade', 'Restrict', 'NoAction', 'SetNull'];
   if (relationMode === 'prisma') {
@@ -168,20 +168,26 @@ function normalizeProvider(provider: string): string {
 
 const actionsCache = new Map<string, ReferentialAction[]>();
 
-/** Providers whose answers `fallbackReferentialActions` records for every shipped major (wasm.test.ts keeps them equal). */
+/** Providers whose answers `recordedReferentialActions` records for every shipped major (wasm.test.ts keeps them equal). */
 const RECORDED_PROVIDERS = new Set(['postgresql', 'postgres', 'mysql', 'sqlite', 'sqlserver', 'cockroachdb', 'mongodb']);
 
 /**
- * The referential actions a provider/relation mode allows: the wasm's answer (cached). While a major's wasm is not
- * loaded (validation off needs no wasm at all), the recorded table answers for the providers it records; it is the
- * wasm's own answer for every shipped build, so loading 3 MB of wasm only to ask it would change nothing.
+ * The referential actions a provider/relation mode allows. For the providers the table records, the table answers:
+ * it is the wasm's own answer for every shipped build (checked in the tests), so neither loading 3 MB of wasm nor a
+ * first call into it (about 6 ms of compiling on Prisma 7's build) would change anything. Other providers are asked
+ * of the wasm (`wasmReferentialActions`).
  */
 export function referentialActions(
   provider: string,
   relationMode: 'foreignKeys' | 'prisma',
   major: WasmMajor,
 ): ReferentialAction[] {
-  if (!modules.has(major) && RECORDED_PROVIDERS.has(provider)) return fallbackReferentialActions(provider, relationMode);
+  if (RECORDED_PROVIDERS.has(provider)) return recordedReferentialActions(provider, relationMode);
+  return wasmReferentialActions(provider, relationMode, major);
+}
+
+/** The wasm's answer (cached), or the recorded table's when the wasm cannot answer. */
+export function wasmReferentialActions(provider: string, relationMode: 'foreignKeys' | 'prisma', major: WasmMajor): ReferentialAction[] {
   const key = `${provider}|${relationMode}|${major}`;
   const hit = actionsCache.get(key);
   if (hit) return [...hit];
@@ -195,7 +201,7 @@ export function referentialActions(
   if (res.ok && Array.isArray(res.value) && res.value.length > 0) {
     actions = res.value.filter((a): a is ReferentialAction => ALL_ACTIONS.includes(a as ReferentialAction));
   } else {
-    actions = fallbackReferentialActions(provider, relationMode);
+    actions = recordedReferentialActions(provider, relationMode);
   }
   actionsCache.set(key, actions);
   return [...actions];
