@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import {
   createConnection,
   StreamMessageReader,
-  StreamMessageWriter,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -33,21 +32,22 @@ import {
   type FixAllWorkspaceParams,
 } from './protocol';
 import { Session } from './session';
-import { jsonEncoder } from './wire';
+import { FramedMessageWriter } from './wire';
 import { workerLintRunner } from './languages/prisma/lintRunner';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
 
 /**
- * Over stdio (VS Code's client and other editors' start the server with `--stdio`) the messages are written with
- * our encoder, which serializes each published diagnostic once; other transports use the library's own.
+ * Over stdio (VS Code's client and other editors' start the server with `--stdio`) the messages are written by our
+ * writer: one write per message, each published diagnostic serialized once (wire.ts); other transports use the
+ * library's own.
  */
 const stdio = process.argv.includes('--stdio');
 const connection = stdio
   ? createConnection(
       ProposedFeatures.all,
       new StreamMessageReader(process.stdin),
-      new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: jsonEncoder }),
+      new FramedMessageWriter(process.stdout),
     )
   : createConnection(ProposedFeatures.all);
 if (stdio) {

@@ -1,10 +1,13 @@
 /**
  * The stdio encoder must write exactly what JSON.stringify writes, reusing a diagnostic's JSON only for the
- * same object; the compact fix data must decode to the fixes the engine resolved.
+ * same object, and frame each message in one write; the compact fix data must decode to the fixes the engine
+ * resolved.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeMessage as encodeBytes } from '../../server/src/wire';
+import { PassThrough, Writable } from 'node:stream';
+import { StreamMessageReader } from 'vscode-languageserver/node';
+import { encodeMessage as encodeBytes, FramedMessageWriter } from '../../server/src/wire';
 
 const encodeMessage = (m: never) => encodeBytes(m).toString('utf-8');
 import { decodeFixes, encodeFixes, isDiagnosticData, type DiagnosticData } from '../../server/src/diagnostics';
@@ -32,6 +35,41 @@ test('publishDiagnostics is encoded as JSON.stringify encodes it, also with odd 
   assert.equal(encodeMessage(empty as never), JSON.stringify(empty));
   const other = { jsonrpc: '2.0', id: 4, result: { diagnostics: [a] } };
   assert.equal(encodeMessage(other as never), JSON.stringify(other));
+});
+
+test('the stdio writer sends each message in one write, header included, and a reader gets them intact and in order', async () => {
+  const writes: Buffer[] = [];
+  const wire = new PassThrough();
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writes.push(chunk);
+      wire.write(chunk, done);
+    },
+  });
+  const writer = new FramedMessageWriter(sink);
+  const reader = new StreamMessageReader(wire);
+  const received: unknown[] = [];
+  const all = new Promise<void>((resolve) => {
+    reader.listen((m) => {
+      received.push(m);
+      if (received.length === 3) resolve();
+    });
+  });
+  const messages = [
+    { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x/a.prisma', diagnostics: [diag(1, 'é ✓'), diag(2, 'two')] } },
+    { jsonrpc: '2.0', id: 7, result: null },
+    { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'ü'.repeat(70000) } },
+  ];
+  await Promise.all(messages.map((m) => writer.write(m as never)));
+  await all;
+  assert.deepEqual(received, messages);
+  assert.equal(writes.length, 3, 'one write per message');
+  for (const [i, w] of writes.entries()) {
+    const text = w.toString('utf-8');
+    const body = JSON.stringify(messages[i]);
+    assert.equal(text, `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  reader.dispose();
 });
 
 test('fixes travel compact in data and decode to the resolved fixes', () => {
