@@ -7,17 +7,36 @@ import { URI } from 'vscode-uri';
 import type { SourceReader } from './languages/types';
 import { DiskReader, toPosix } from './project/files';
 
+/**
+ * Conversions remembered both ways: every keystroke converts the same few URIs and paths several times (the change,
+ * the reads, the publish), and parsing or printing a URI costs microseconds each time.
+ */
+const pathOfUri = new Map<string, string | undefined>();
+const uriOfPath = new Map<string, string>();
+const REMEMBERED = 10_000;
+
 export function uriToPath(uri: string): string | undefined {
+  if (pathOfUri.has(uri)) return pathOfUri.get(uri);
+  let file: string | undefined;
   try {
     const u = URI.parse(uri);
-    return u.scheme === 'file' ? toPosix(u.fsPath) : undefined;
+    file = u.scheme === 'file' ? toPosix(u.fsPath) : undefined;
   } catch {
-    return undefined;
+    file = undefined;
   }
+  if (pathOfUri.size >= REMEMBERED) pathOfUri.clear();
+  pathOfUri.set(uri, file);
+  return file;
 }
 
 export function pathToUri(file: string): string {
-  return URI.file(file).toString();
+  let uri = uriOfPath.get(file);
+  if (uri === undefined) {
+    uri = URI.file(file).toString();
+    if (uriOfPath.size >= REMEMBERED) uriOfPath.clear();
+    uriOfPath.set(file, uri);
+  }
+  return uri;
 }
 
 /** Open documents win over the disk; the disk reader applies the size and binary checks. */
