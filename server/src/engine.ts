@@ -304,7 +304,9 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           return;
         }
         const kept = applicable.map((r) => entries[r.index]!);
-        cache.wholeTables.set(table, { shape, key, findings: kept.flatMap((e) => e.findings), reads: kept.flatMap((e) => e.reads) });
+        // In the final order already: the run's findings are then mostly sorted runs, which the final sort merges.
+        const findings = kept.flatMap((e) => e.findings).sort(compareFindings);
+        cache.wholeTables.set(table, { shape, key, findings, reads: kept.flatMap((e) => e.reads) });
       };
       if (fresh) {
         // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
@@ -382,7 +384,8 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   if (partitioned.length && options.tableCache) {
     const tableCache = options.tableCache;
     const key = partitioned.map((p) => `${p.rule.meta.id}:${p.severity}`).join(',');
-    findings.push(...cached(`\0tables\0${key}`, input.databases, 'warning', () => byTable(partitioned, tableCache)));
+    // A loop, not a spread: the list holds every finding of a big schema.
+    for (const f of cached(`\0tables\0${key}`, input.databases, 'warning', () => byTable(partitioned, tableCache))) findings.push(f);
   }
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));
   kept.sort(compareFindings);
