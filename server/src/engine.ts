@@ -292,8 +292,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       const database = input.databases[d];
       const applicable = rules.filter((r) => r.rule.meta.languages.includes(database.language));
       if (applicable.length === 0) continue;
-      const shape = shapes[d].shape.token;
-      const fresh = shapes[d].fresh;
+      // Entries hold the token of the shape they were judged in.
+      const {
+        shape: { token: shape },
+        fresh,
+      } = shapes[d];
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
       /** An entry judged in this shape whose deeper reads are the same tables. */
       const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || e.reads.every((t) => tablesNow().has(t)));

@@ -13,12 +13,10 @@ const diagnosticBytes = new WeakMap<object, Buffer>();
 const LIST = '"diagnostics":[]';
 const COMMA = Buffer.from(',');
 
-/** The message as UTF-8 JSON, the same bytes `JSON.stringify` would give. */
-export function encodeMessage(message: Message): Buffer {
-  return Buffer.concat(bodyChunks(message));
-}
-
-/** The message's JSON as byte chunks: a publish's diagnostics each as the bytes kept for it. */
+/**
+ * The message's JSON, the same bytes `JSON.stringify` would give, as byte chunks: a publish's diagnostics each as the
+ * bytes kept for it.
+ */
 function bodyChunks(message: Message): Buffer[] {
   const msg = message as Message & { method?: string; params?: { diagnostics?: unknown } };
   const list = msg.method === 'textDocument/publishDiagnostics' ? msg.params?.diagnostics : undefined;

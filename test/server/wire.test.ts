@@ -7,9 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { StreamMessageReader } from 'vscode-languageserver/node';
-import { encodeMessage as encodeBytes, FramedMessageWriter } from '../../server/src/wire';
+import { FramedMessageWriter, frameMessage } from '../../server/src/wire';
 
-const encodeMessage = (m: never) => encodeBytes(m).toString('utf-8');
+/** The content of a framed message (after its header). */
+const encodeMessage = (m: never) => {
+  const framed = frameMessage(m).toString('utf-8');
+  return framed.slice(framed.indexOf('\r\n\r\n') + 4);
+};
 import { decodeFixes, encodeFixes, isDiagnosticData, type DiagnosticData } from '../../server/src/diagnostics';
 import type { ResolvedFix } from '../../server/src/engine';
 

@@ -217,7 +217,7 @@ export interface PrismaUnitModel {
 
 /** Builds the Database from parsed files (no wasm except the cached referential actions). */
 export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<AnalyzeOptions, 'dialect'>): PrismaUnitModel {
-  // One pass over the blocks (after a keystroke in a big schema this is most of what is left to do).
+  // One pass over the blocks: this runs after every keystroke, over every block of a big schema.
   const modelNames = new Set<string>();
   const enumNames = new Set<string>();
   const typeNames = new Set<string>();
