@@ -12,6 +12,7 @@ import type {
   Language,
   Loc,
   MigrationStatement,
+  Position,
   ReferentialAction,
   Table,
   TransactionScope,
@@ -109,6 +110,23 @@ export interface Rule {
 // ---------------------------------------------------------------------------------------------
 // Helpers rules share (pure functions over the model)
 // ---------------------------------------------------------------------------------------------
+
+/** A place as a string key (file and both ends of the range). */
+export function locKey(loc: Loc): string {
+  const { start, end } = loc.range;
+  return `${loc.file}:${start.line}:${start.character}:${end.line}:${end.character}`;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Places in reading order: by file, then where they start. */
+export function compareLocs(a: Loc, b: Loc): number {
+  // Most pairs share their file (often the very same string): settle that with one comparison.
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return comparePositions(a.range.start, b.range.start);
+}
 
 /** Every index-like structure of a table, primary key first. */
 export function indexesOf(table: Table): Index[] {

@@ -1,9 +1,8 @@
 /** Findings and source problems as LSP diagnostics. Fix edits travel in `data`, so code actions need no cache. */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import type { FixSafety, Severity } from '../../rules/types';
+import type { Severity } from '../../rules/types';
 import type { Finding, ResolvedFix } from './engine';
-import type { TextEdit } from './languages/types';
-import type { SourceDiagnostic } from './languages/types';
+import type { SourceDiagnostic, TextEdit } from './languages/types';
 import { pathToUri } from './documents';
 
 export const SOURCE = 'schema-review';
@@ -103,11 +102,8 @@ export function isDiagnosticData(x: unknown): x is DiagnosticData {
   if (typeof x !== 'object' || x === null || !Array.isArray((x as DiagnosticData).fixes)) return false;
   // What a client sends back is not ours to trust: check the shape decodeFixes reads.
   const isEdit = (e: unknown) => Array.isArray(e) && e.length === 5 && e.slice(0, 4).every((n) => typeof n === 'number') && typeof e[4] === 'string';
+  const isFileEdit = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as WireFileEdit).file === 'string' && Array.isArray((e as WireFileEdit).edits) && (e as WireFileEdit).edits.every(isEdit);
   return (x as DiagnosticData).fixes.every(
-    (fix) =>
-      Array.isArray(fix) &&
-      typeof fix[0] === 'string' &&
-      typeof fix[1] === 'number' &&
-      fix.slice(2).every((e) => isEdit(e) || (typeof e === 'object' && e !== null && typeof (e as WireFileEdit).file === 'string' && Array.isArray((e as WireFileEdit).edits) && (e as WireFileEdit).edits.every(isEdit))),
+    (fix) => Array.isArray(fix) && typeof fix[0] === 'string' && typeof fix[1] === 'number' && fix.slice(2).every((e) => isEdit(e) || isFileEdit(e)),
   );
 }

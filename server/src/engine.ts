@@ -4,7 +4,7 @@
  * the file ("rules decide, languages write").
  */
 import type { CodeFile, Database, Loc, Range, Table } from '../../rules/model';
-import { collectTableReads, columnOf, tableView, wholeDatabase } from '../../rules/types';
+import { collectTableReads, columnOf, compareLocs, locKey, tableView, wholeDatabase } from '../../rules/types';
 import type { Category, FixIntent, FixSafety, ReportInput, Rule, RuleContext, Severity } from '../../rules/types';
 import type { FileEdit, SourceDiagnostic, Suppression } from './languages/types';
 
@@ -200,10 +200,6 @@ function staysInTable(findings: readonly Finding[], table: Table, isTableName: (
     }
   }
   return true;
-}
-
-function locKey(loc: Loc): string {
-  return `${loc.file}:${loc.range.start.line}:${loc.range.start.character}:${loc.range.end.line}:${loc.range.end.character}`;
 }
 
 interface CachedRun {
@@ -476,11 +472,5 @@ function applySuppressions(
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  // Most pairs share their file (often the very same string): settle that with one comparison.
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  const s = a.range.start;
-  const t = b.range.start;
-  if (s.line !== t.line) return s.line - t.line;
-  if (s.character !== t.character) return s.character - t.character;
-  return a.rule === b.rule ? 0 : a.rule < b.rule ? -1 : 1;
+  return compareLocs(a, b) || (a.rule === b.rule ? 0 : a.rule < b.rule ? -1 : 1);
 }

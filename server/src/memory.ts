@@ -38,12 +38,8 @@ function collect(): boolean {
   }
 }
 
-let collected = false;
-
-/** Once, when idle after the first review (session.ts): what it freed and how long it took, or undefined. */
+/** Called once, when idle after the first review (session.ts): what it freed and how long it took, or undefined. */
 export function collectStartupGarbage(): { freedBytes: number; ms: number } | undefined {
-  if (collected) return undefined;
-  collected = true;
   const before = process.memoryUsage().heapUsed;
   const started = performance.now();
   if (!collect()) return undefined;

@@ -2,20 +2,13 @@
  * Small pure helpers the code rules share (transactions/*, queries/*, indexes/unindexed-query-filter):
  * comparing locations, naming calls for messages, and finding the schema table a call goes to.
  */
-import type { Database, DbCall, Loc, Position, Table, TransactionScope, WritingCall } from '../../model';
-import { tableOf } from '../../types';
+import type { Database, DbCall, Loc, Table, TransactionScope, WritingCall } from '../../model';
+import { comparePositions, compareLocs, locKey, tableOf } from '../../types';
 
-export function locKey(loc: Loc): string {
-  const { start, end } = loc.range;
-  return `${loc.file}:${start.line}:${start.character}:${end.line}:${end.character}`;
-}
+export { comparePositions, compareLocs, locKey };
 
 export function sameLoc(a: Loc, b: Loc): boolean {
   return locKey(a) === locKey(b);
-}
-
-export function comparePositions(a: Position, b: Position): number {
-  return a.line - b.line || a.character - b.character;
 }
 
 /** True when `inner` lies within `outer` (same file, inclusive bounds). */
@@ -25,10 +18,6 @@ export function containsLoc(outer: Loc, inner: Loc): boolean {
     comparePositions(outer.range.start, inner.range.start) <= 0 &&
     comparePositions(inner.range.end, outer.range.end) <= 0
   );
-}
-
-export function compareLocs(a: Loc, b: Loc): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start);
 }
 
 /** A Loc from the start of `first` to the end of `last`. */

@@ -13,6 +13,7 @@ import type {
   ReferentialAction,
   Table,
 } from '../../../../rules/model';
+import { compareLocs } from '../../../../rules/types';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
 import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
@@ -444,7 +445,7 @@ function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLint
     });
   }
   // In the order of the text (Prisma's own order can change when nothing but a comment did).
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+  return out.sort(compareLocs);
 }
 
 export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
