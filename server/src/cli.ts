@@ -10,8 +10,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Severity } from '../../rules/types';
+import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, applyTextEdits } from './fixes';
-import { DiskReader, toPosix } from './project/files';
+import { DiskReader, encodeText, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
@@ -119,6 +120,82 @@ export function parseArgs(argv: string[]): Args {
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** Runs the CLI; resolves to the exit code. */
+/**
+ * Like ESLint: apply the non-overlapping fixes, review again, repeat (at most 10 passes). A fix must leave its file
+ * as valid as it was: a file the pass left with more syntax or validation errors than before is written back as it
+ * was and left alone from then on. A file whose fixes come back unchanged (the finding survived its fix) is not
+ * fixed again, and a file that is not valid UTF-8 is never written (its bytes could not be kept).
+ */
+export async function fixAll(
+  mode: 'safe' | 'unsafe',
+  reader: DiskReader,
+  reviewer: Pick<Reviewer, 'invalidateFiles'>,
+  review: () => Promise<ReviewResult>,
+  first: ReviewResult,
+  io: CliIO,
+): Promise<ReviewResult> {
+  let result = first;
+  /** Writes a file in the encoding it was read in (a BOM kept, UTF-16 kept); a new file as UTF-8. */
+  const writeBack = (file: string, text: string) => {
+    const encoding = reader.encodingOf(file);
+    fs.writeFileSync(file, encodeText(text, encoding === 'lossy' ? undefined : encoding));
+  };
+  const fixedFiles = new Set<string>();
+  const leftAlone = new Map<string, string>();
+  /** The fixes of the last pass, by file, rule, message and title: one asked for again did not remove its finding. */
+  let previous = new Set<string>();
+  for (let pass = 0; pass < 10; pass++) {
+    const chosen: { finding: Finding; fix: ResolvedFix }[] = [];
+    const edits = collectFixAll(result.findings, mode === 'unsafe', undefined, chosen).filter((fe) => !leftAlone.has(fe.file));
+    const keyOf = ({ finding, fix }: (typeof chosen)[number]) => `${finding.file}\0${finding.rule}\0${finding.message}\0${fix.title}`;
+    const keys = new Set(chosen.map(keyOf));
+    for (const { finding, fix } of chosen) {
+      if (!previous.has(keyOf({ finding, fix }))) continue;
+      for (const e of fix.edits) if (!leftAlone.has(e.file)) leftAlone.set(e.file, `a fix ("${fix.title}") did not remove its finding`);
+    }
+    previous = keys;
+    const written: { file: string; before: string | undefined; errors: number }[] = [];
+    for (const fe of edits) {
+      if (leftAlone.has(fe.file)) continue;
+      if (!fe.create && reader.encodingOf(fe.file) === 'lossy') {
+        leftAlone.set(fe.file, 'it is not valid UTF-8 text, so its bytes could not be kept');
+        continue;
+      }
+      const before = fe.create ? undefined : reader.read(fe.file);
+      if (!fe.create && before === undefined) continue;
+      fs.mkdirSync(path.dirname(fe.file), { recursive: true });
+      writeBack(fe.file, applyTextEdits(before ?? '', fe.edits));
+      written.push({ file: fe.file, before, errors: errorsIn(result, fe.file) });
+      reader.invalidate(fe.file);
+    }
+    if (written.length === 0) break;
+    reviewer.invalidateFiles();
+    result = await review();
+    const broken = written.filter((w) => errorsIn(result, w.file) > w.errors);
+    for (const w of written) if (!broken.includes(w)) fixedFiles.add(w.file);
+    if (broken.length === 0) continue;
+    for (const w of broken) {
+      if (w.before === undefined) fs.rmSync(w.file, { force: true });
+      else writeBack(w.file, w.before);
+      reader.invalidate(w.file);
+      leftAlone.set(w.file, 'a fix left it with errors, so it was put back as it was (please report this)');
+    }
+    reviewer.invalidateFiles();
+    result = await review();
+  }
+  const relative = (f: string) => toPosix(path.relative(io.cwd, f)) || f;
+  for (const [file, why] of leftAlone) io.stderr(`schema-review: did not fix ${relative(file)}: ${why}\n`);
+  if (fixedFiles.size) io.stderr(`schema-review: applied fixes to ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`);
+  return result;
+}
+
+/** Syntax and validation errors the review reports in a file (not rule findings). */
+function errorsIn(result: ReviewResult, file: string): number {
+  let n = 0;
+  for (const d of result.diagnostics) if (d.file === file && d.code !== 'unused-ignore' && (d.severity === 'error' || /syntax|unparsable/.test(d.code ?? ''))) n++;
+  return n;
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let args: Args;
   try {
@@ -178,25 +255,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return reviewer.review(options);
     };
     let result: ReviewResult = await review();
-    if (args.fix !== 'none') {
-      const fixedFiles = new Set<string>();
-      // Like ESLint: apply non-overlapping fixes, re-review, repeat (bounded).
-      for (let pass = 0; pass < 10; pass++) {
-        const edits = collectFixAll(result.findings, args.fix === 'unsafe');
-        if (edits.length === 0) break;
-        for (const fe of edits) {
-          const before = fe.create ? '' : reader.read(fe.file);
-          if (before === undefined) continue;
-          fs.mkdirSync(path.dirname(fe.file), { recursive: true });
-          fs.writeFileSync(fe.file, applyTextEdits(before, fe.edits));
-          reader.invalidate(fe.file);
-          fixedFiles.add(fe.file);
-        }
-        reviewer.invalidateFiles();
-        result = await review();
-      }
-      if (fixedFiles.size) io.stderr(`schema-review: applied fixes to ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`);
-    }
+    if (args.fix !== 'none') result = await fixAll(args.fix, reader, reviewer, review, result, io);
     reports.push(buildJsonReport(result));
   }
 

@@ -55,6 +55,10 @@ export class OverlayReader implements SourceReader {
     return this.disk.read(file);
   }
 
+  skippedFiles(): ReadonlyMap<string, string> {
+    return this.disk.skippedFiles();
+  }
+
   /** The open document's version, or null when the file is not open (for versioned workspace edits). */
   versionOf(file: string): number | null {
     return this.documents.get(pathToUri(file))?.version ?? null;

@@ -14,9 +14,15 @@ export function fixForFixAll(finding: Finding, unsafe: boolean): ResolvedFix | u
 
 /**
  * One fix per finding, skipping any fix whose edits overlap an already chosen one (the next run picks
- * it up, as ESLint does) and, for new files, any second fix creating the same file.
+ * it up, as ESLint does) and, for new files, any second fix creating the same file. `chosen` receives the
+ * fixes taken, with their findings.
  */
-export function collectFixAll(findings: readonly Finding[], unsafe: boolean, onlyFile?: string): FileEdit[] {
+export function collectFixAll(
+  findings: readonly Finding[],
+  unsafe: boolean,
+  onlyFile?: string,
+  chosen?: { finding: Finding; fix: ResolvedFix }[],
+): FileEdit[] {
   const byFile = new Map<string, FileEdit>();
   for (const finding of findings) {
     if (onlyFile && finding.file !== onlyFile) continue;
@@ -27,27 +33,41 @@ export function collectFixAll(findings: readonly Finding[], unsafe: boolean, onl
       const existing = byFile.get(e.file);
       if (!existing) return false;
       if (e.create || existing.create) return true;
-      return e.edits.some((a) => existing.edits.some((b) => overlaps(a.range, b.range)));
+      return e.edits.some((a) => existing.edits.some((b) => overlaps(a.range, b.range) && !sameEdit(a, b)));
     });
     if (conflicts) continue;
+    chosen?.push({ finding, fix });
     for (const e of fix.edits) {
       const existing = byFile.get(e.file);
-      if (existing) existing.edits.push(...e.edits);
-      else byFile.set(e.file, { file: e.file, create: e.create, edits: [...e.edits] });
+      // An edit another fix already makes (the same import added, an import both rely on) is made once.
+      if (!existing) byFile.set(e.file, { file: e.file, create: e.create, edits: [...e.edits] });
+      else for (const a of e.edits) if (!existing.edits.some((b) => sameEdit(a, b))) existing.edits.push(a);
     }
   }
   return [...byFile.values()];
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.newText === b.newText && samePosition(a.range.start, b.range.start) && samePosition(a.range.end, b.range.end);
 }
 
 function before(a: Position, b: Position): boolean {
   return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
-/** Ranges overlap when they share any character; two insertions at the same point also conflict. */
+/**
+ * Ranges overlap when they share any character. Two insertions at one point conflict, and so does an insertion at
+ * either end of a replaced range: the insertion was written against the text next to it (`, item` after a list's
+ * last item), which the other edit changes.
+ */
 export function overlaps(a: Range, b: Range): boolean {
   const emptyA = a.start.line === a.end.line && a.start.character === a.end.character;
   const emptyB = b.start.line === b.end.line && b.start.character === b.end.character;
-  if (emptyA && emptyB) return a.start.line === b.start.line && a.start.character === b.start.character;
+  if (emptyA || emptyB) return !before(a.start, b.start) ? !before(b.end, a.start) : !before(a.end, b.start);
   return before(a.start, b.end) && before(b.start, a.end);
 }
 

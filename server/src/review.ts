@@ -174,6 +174,30 @@ export class Reviewer {
     };
   }
 
+  /**
+   * The schema and migration files (and any file named in `only`) that exist but could not be read: too large,
+   * binary, unreadable. A review that silently left out a schema would pass CI without having looked at it.
+   */
+  private skippedFiles(options: ReviewOptions): SourceDiagnostic[] {
+    const skipped = this.reader.skippedFiles?.();
+    if (!skipped?.size) return [];
+    const named = new Set((options.only ?? []).map((p) => toPosix(path.resolve(p))));
+    const out: SourceDiagnostic[] = [];
+    for (const [file, why] of skipped) {
+      const isNamed = named.has(file);
+      if (!isNamed && !(file.startsWith(`${this.root}/`) && (file.endsWith('.prisma') || file.endsWith('.sql')))) continue;
+      out.push({
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: isNamed ? 'error' : 'warning',
+        message: `Not reviewed: ${why}.`,
+        source: 'schema-review',
+        code: 'file-skipped',
+      });
+    }
+    return out;
+  }
+
   private judge(analysis: ProjectAnalysis, options: ReviewOptions, settings: Settings, started: number): ReviewResult {
     const cancelled = options.isCancelled?.() ?? false;
     const engine = runRules(
@@ -194,7 +218,7 @@ export class Reviewer {
       root: this.root,
       files: reviewed,
       findings: engine.findings,
-      diagnostics: [...analysis.diagnostics, ...engine.diagnostics],
+      diagnostics: [...analysis.diagnostics, ...engine.diagnostics, ...this.skippedFiles(options)],
       analysis,
       durationMs: performance.now() - started,
       cancelled,

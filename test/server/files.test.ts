@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DiskReader, decodeText, globToRegExp, listWorkspaceFiles } from '../../server/src/project/files';
+import { DiskReader, decodeText, decodeTextWithEncoding, encodeText, globToRegExp, listWorkspaceFiles } from '../../server/src/project/files';
 import { enabledGlobs } from '../../server/src/settings';
 import { writeFiles } from '../helpers/workspace';
 
@@ -65,7 +65,28 @@ describe('workspace files', () => {
     assert.equal(reader.read(path.join(dir, 'u16.sql')), 'select 1;');
     assert.equal(logs.length, 2);
     assert.match(logs.join('\n'), /binary/);
-    assert.match(logs.join('\n'), /over the 1000-byte limit/);
-    assert.equal(decodeText(Buffer.from([0xc3, 0x28])), undefined, 'invalid UTF-8 counts as binary');
+    assert.match(logs.join('\n'), /2000 bytes is over the 1000 bytes limit/);
+    assert.equal(reader.read(path.join(dir, 'missing.sql')), undefined);
+    const skipped = reader.skippedFiles();
+    assert.match(skipped.get(path.join(dir, 'bin.sql')) ?? '', /binary/);
+    assert.match(skipped.get(path.join(dir, 'big.sql')) ?? '', /over the 1000 bytes limit/);
+    assert.deepEqual([...skipped.keys()].sort(), [path.join(dir, 'big.sql'), path.join(dir, 'bin.sql')], 'a missing file was not skipped');
+    assert.equal(reader.encodingOf(path.join(dir, 'u16.sql')), 'utf16le');
+  });
+
+  it('reads text that is not UTF-8 with replacement characters, and says so', () => {
+    // A Windows-1252 comment: Prisma and TypeScript read such a file, so must we.
+    assert.deepEqual(decodeTextWithEncoding(Buffer.from('// caf\xe9\nmodel A {}\n', 'latin1')), { text: '// caf\ufffd\nmodel A {}\n', encoding: 'lossy' });
+    assert.equal(decodeText(Buffer.from([0x61, 0x00, 0x62])), undefined, 'a NUL byte: binary');
+    assert.deepEqual(decodeTextWithEncoding(Buffer.from([0xef, 0xbb, 0xbf, 0x61])), { text: 'a', encoding: 'utf8-bom' });
+  });
+
+  it('writes text back in the encoding it was read in', () => {
+    for (const encoding of ['utf8', 'utf8-bom', 'utf16le', 'utf16be'] as const) {
+      const text = 'model Café {\r\n  id Int @id\r\n}\r\n';
+      const bytes = encodeText(text, encoding);
+      assert.deepEqual(decodeTextWithEncoding(bytes), { text, encoding }, encoding);
+    }
+    assert.deepEqual([...encodeText('a', 'utf16be')], [0xfe, 0xff, 0x00, 0x61]);
   });
 });

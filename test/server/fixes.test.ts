@@ -24,6 +24,21 @@ describe('fixes', () => {
     assert.equal(overlaps(r(1, 0, 1, 5), r(1, 4, 1, 8)), true);
     assert.equal(overlaps(r(1, 0, 1, 4), r(1, 4, 1, 8)), false);
     assert.equal(overlaps(r(2, 0, 2, 0), r(2, 0, 2, 0)), true);
+    assert.equal(overlaps(r(2, 0, 2, 0), r(2, 1, 2, 1)), false);
+  });
+
+  it('an insertion at either end of a replaced range conflicts with it (it was written against that text)', () => {
+    // `[index('x_id').on(t.id)]`: one fix deletes the only item, another appends `, index(…)` after it.
+    assert.equal(overlaps(r(3, 10, 3, 30), r(3, 30, 3, 30)), true);
+    assert.equal(overlaps(r(3, 30, 3, 30), r(3, 10, 3, 30)), true);
+    assert.equal(overlaps(r(3, 10, 3, 10), r(3, 10, 3, 30)), true);
+    assert.equal(overlaps(r(3, 10, 3, 30), r(3, 31, 3, 31)), false);
+    assert.equal(overlaps(r(3, 9, 3, 9), r(3, 10, 3, 30)), false);
+    const text = 'x = [a, b];\n';
+    const drop = { title: 'drop', safety: 'unsafe' as const, preferred: false, edits: [{ file: '/a', edits: [{ range: r(0, 5, 0, 9), newText: '' }] }] };
+    const add = { title: 'add', safety: 'safe' as const, preferred: true, edits: [{ file: '/a', edits: [{ range: r(0, 9, 0, 9), newText: ', c' }] }] };
+    const edits = collectFixAll([finding('dup', [drop]), finding('fk', [add])], true);
+    assert.equal(applyTextEdits(text, edits[0].edits), 'x = [];\n', 'the insertion waits for the next pass');
   });
 
   it('fix-all takes safe fixes only unless unsafe is allowed, one per finding, no overlaps', () => {

@@ -10,6 +10,8 @@ import type { FixIntent } from '../../../rules/types';
 export interface SourceReader {
   /** The text of a file, or undefined when it does not exist, is unreadable, binary or too large. */
   read(path: string): string | undefined;
+  /** The files read so far that exist but gave no text (too large, binary, unreadable), with the reason. */
+  skippedFiles?(): ReadonlyMap<string, string>;
 }
 
 export interface TextEdit {

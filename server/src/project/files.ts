@@ -170,15 +170,36 @@ export function isIgnored(rules: readonly GitignoreRule[], file: string, isDir: 
   return ignored;
 }
 
-/** Reads files from disk with the size limit and binary detection. Results are cached by mtime. */
+/** How a file's text was stored: what a fix must write back (`lossy`: not valid UTF-8, read with replacements). */
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'lossy';
+
+/**
+ * Reads files from disk with the size limit and binary detection. Results are cached by mtime. Remembers why a file
+ * that exists was not read (`skipped`) and how each file was encoded (`encodingOf`), so that the review can say
+ * which files it could not read and a fix writes a file back as it was stored.
+ */
 export class DiskReader implements SourceReader {
-  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string | undefined }>();
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string | undefined; encoding?: TextEncoding; skipped?: string }>();
+  private readonly skips = new Map<string, string>();
   constructor(
     private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
     private readonly log: (message: string) => void = () => {},
   ) {}
 
   read(file: string): string | undefined {
+    return this.entry(file)?.text;
+  }
+
+  /** The files read so far that exist but gave no text, with the reason (`SourceReader.skippedFiles`). */
+  skippedFiles(): ReadonlyMap<string, string> {
+    return this.skips;
+  }
+
+  encodingOf(file: string): TextEncoding | undefined {
+    return this.entry(file)?.encoding;
+  }
+
+  private entry(file: string) {
     let st: fs.Stats | undefined;
     try {
       // A missing file is a common answer (a lock file or journal that says what a folder is): without
@@ -189,40 +210,88 @@ export class DiskReader implements SourceReader {
     }
     if (!st || !st.isFile()) return undefined;
     const cached = this.cache.get(file);
-    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.text;
-    let text: string | undefined;
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
+    let decoded: DecodedText | undefined;
+    let skipped: string | undefined;
     if (st.size > this.maxBytes) {
-      this.log(`skipped ${file}: ${st.size} bytes is over the ${this.maxBytes}-byte limit`);
+      skipped = `${sizeText(st.size)} is over the ${sizeText(this.maxBytes)} limit for one file`;
     } else {
       try {
-        text = decodeText(fs.readFileSync(file));
-        if (text === undefined) this.log(`skipped ${file}: binary or not UTF-8/UTF-16 text`);
+        decoded = decodeTextWithEncoding(fs.readFileSync(file));
+        if (!decoded) skipped = 'binary data, not text';
       } catch (error) {
-        this.log(`skipped ${file}: ${(error as Error).message}`);
+        skipped = (error as Error).message;
       }
     }
-    this.cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, text });
-    return text;
+    if (skipped) {
+      this.log(`skipped ${file}: ${skipped}`);
+      this.skips.set(file, skipped);
+    } else this.skips.delete(file);
+    if (decoded?.encoding === 'lossy') this.log(`${file} is not valid UTF-8: read with replacement characters, and fixes leave it alone`);
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, text: decoded?.text, encoding: decoded?.encoding, skipped };
+    this.cache.set(file, entry);
+    return entry;
   }
 
   /** Forget a file (after it changed on disk or was written by a fix). */
   invalidate(file?: string): void {
-    if (file) this.cache.delete(file);
-    else this.cache.clear();
+    if (file) {
+      this.cache.delete(file);
+      this.skips.delete(file);
+    } else {
+      this.cache.clear();
+      this.skips.clear();
+    }
   }
 }
 
-/** UTF-8 (with or without BOM) or UTF-16 with a BOM; undefined for binary data. */
-export function decodeText(bytes: Uint8Array): string | undefined {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+function sizeText(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${bytes} bytes`;
+}
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncoding;
+}
+
+/**
+ * UTF-8 (with or without BOM) or UTF-16 with a BOM; undefined for binary data (a NUL byte early on). Text that is
+ * not valid UTF-8 (a Windows-1252 comment) is read as Prisma, TypeScript and psql's UTF-8 clients read it: each
+ * invalid byte becomes U+FFFD, and the encoding says `lossy` so that nothing writes the replacements back.
+ */
+export function decodeTextWithEncoding(bytes: Uint8Array): DecodedText | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le' };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be' };
   const sample = bytes.subarray(0, Math.min(bytes.length, 8192));
   if (sample.includes(0)) return undefined;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: bom ? 'utf8-bom' : 'utf8' };
   } catch {
-    return undefined;
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(body), encoding: 'lossy' };
+  }
+}
+
+/** The text of a file's bytes (see decodeTextWithEncoding), without the BOM; undefined for binary data. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  return decodeTextWithEncoding(bytes)?.text;
+}
+
+/** `text` as bytes in `encoding` (a BOM where the file had one). Not for `lossy` files: their bytes are unknown. */
+export function encodeText(text: string, encoding: Exclude<TextEncoding, 'lossy'> = 'utf8'): Buffer {
+  switch (encoding) {
+    case 'utf8-bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be': {
+      const le = Buffer.from(text, 'utf16le');
+      for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]];
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), le]);
+    }
+    default:
+      return Buffer.from(text, 'utf8');
   }
 }
 

@@ -27,6 +27,7 @@ const {
   lineAt,
   lineStartOf,
   lineStartsOf,
+  parseDiagnosticsOf,
   parseCached,
   propertyName,
   rangeOf,
@@ -66,7 +67,9 @@ function open(reader: SourceReader, file: string): Doc | undefined {
   // The tree analysis already built for this exact text (parseCached), and the Doc built on it by an
   // earlier fix: a review writes many fixes per file and must not re-parse the file for each.
   const sf = parseCached(file, text);
-  if (isUnparsable(sf)) return undefined;
+  // No fixes in a file with syntax errors (a half-typed line): the tree around them is the parser's guess, and an
+  // edit placed by it can land inside the unfinished code and add errors of its own.
+  if (isUnparsable(sf) || parseDiagnosticsOf(sf).length > 0) return undefined;
   const hit = docs.get(sf);
   if (hit && hit.file === file && hit.text === text) return hit;
   // The imports the scan read (the same readImports), not a second pass over the statements.
@@ -390,7 +393,10 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
       for (const el of bindings.elements) {
         const imported = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : el.name.text;
         if (imported === name && (typeOnly || (!decl.importClause?.isTypeOnly && !el.isTypeOnly))) {
-          return { local: el.name.text, edits: [] };
+          // The fix relies on this import: an edit that leaves it as it is, so that a fix removing it in the same
+          // fix-all pass (a dropped index taking its builder's import along) conflicts with this one and waits.
+          const at = startOf(doc.sf, el);
+          return { local: el.name.text, edits: [{ start: at, end: el.end, text: doc.text.slice(at, el.end) }] };
         }
       }
     }

@@ -1,0 +1,93 @@
+/**
+ * The CLI on files that are not plain UTF-8 or cannot be read: nothing is skipped silently, a fix keeps the file's
+ * encoding, and a file whose bytes could not be kept is never written. Each case was found by exploratory testing.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from '../../server/src/cli';
+import { writeFiles } from '../helpers/workspace';
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
+  return { code, stdout, stderr };
+}
+
+const SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+// café
+model User {
+  id    Int    @id
+  posts Post[]
+}
+
+model Post {
+  id       Int  @id
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id])
+}
+`;
+
+const rulesOf = (stdout: string) => (JSON.parse(stdout).findings as { rule: string }[]).map((f) => f.rule).sort();
+
+describe('files the CLI reads and writes', () => {
+  it('reviews a schema with a byte that is not UTF-8 (a Windows-1252 comment), and never writes it', async () => {
+    const bytes = Buffer.from(SCHEMA.replace('café', 'caf\xe9'), 'latin1');
+    const dir = writeFiles({});
+    fs.mkdirSync(path.join(dir, 'prisma'));
+    fs.writeFileSync(path.join(dir, 'prisma/schema.prisma'), bytes);
+    const res = await cli(['audit', '.', '--format', 'json', '--no-prisma-validation'], dir);
+    assert.deepEqual(rulesOf(res.stdout), ['missing-on-delete', 'unindexed-foreign-key']);
+    const fixed = await cli(['audit', '.', '--fix', '--no-prisma-validation'], dir);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'prisma/schema.prisma')), bytes, 'the file is untouched');
+    assert.match(fixed.stderr, /did not fix prisma\/schema\.prisma: it is not valid UTF-8/);
+  });
+
+  it('keeps a UTF-8 BOM and UTF-16 when it fixes a file', async () => {
+    for (const [name, encode] of [
+      ['bom', (t: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')])],
+      ['utf16', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])],
+    ] as const) {
+      const dir = writeFiles({});
+      fs.mkdirSync(path.join(dir, 'prisma'));
+      const file = path.join(dir, 'prisma/schema.prisma');
+      fs.writeFileSync(file, encode(SCHEMA.replace(/\n/g, '\r\n')));
+      await cli(['audit', '.', '--fix', '--no-prisma-validation'], dir);
+      const after = fs.readFileSync(file);
+      const text = SCHEMA.replace(/\n/g, '\r\n');
+      assert.notDeepEqual(after, encode(text), `${name}: a fix was applied`);
+      const decoded = name === 'bom' ? after.subarray(3).toString('utf8') : after.subarray(2).toString('utf16le');
+      assert.deepEqual(after.subarray(0, name === 'bom' ? 3 : 2), encode('').subarray(0, name === 'bom' ? 3 : 2), `${name}: same byte-order mark`);
+      assert.match(decoded, /@@index\(\[authorId\]\)/, name);
+      assert.match(decoded, /\/\/ café\r\n/, `${name}: the rest as it was`);
+    }
+  });
+
+  it('says which schema and migration files it could not read, and fails when one was named', async () => {
+    const dir = writeFiles({ 'prisma/schema.prisma': SCHEMA });
+    fs.writeFileSync(path.join(dir, 'prisma/huge.sql'), Buffer.alloc(5 * 1024 * 1024, 0x2d));
+    fs.writeFileSync(path.join(dir, 'prisma/blob.prisma'), Buffer.from([0x00, 0x01, 0x02, 0x03]));
+    const res = await cli(['audit', '.', '--format', 'json', '--no-prisma-validation'], dir);
+    const problems = JSON.parse(res.stdout).problems as { file: string; message: string; severity: string }[];
+    const skipped = problems.filter((p) => /Not reviewed/.test(p.message));
+    assert.deepEqual(skipped.map((p) => [p.file, p.severity]).sort(), [['prisma/blob.prisma', 'warning'], ['prisma/huge.sql', 'warning']]);
+    assert.match(skipped.find((p) => p.file === 'prisma/huge.sql')!.message, /5 MB is over the 4 MB limit/);
+    const named = await cli(['audit', 'prisma/huge.sql'], dir);
+    assert.equal(named.code, 1, 'a file named on the command line that cannot be read fails the run');
+    assert.match(named.stdout, /Not reviewed/);
+  });
+
+  it('reviews the conventional prisma/schema.prisma even when its datasource is misspelled', async () => {
+    const dir = writeFiles({ 'prisma/schema.prisma': SCHEMA.replace('datasource db', 'datasourse db') });
+    const res = await cli(['audit', '.', '--format', 'json'], dir);
+    const report = JSON.parse(res.stdout);
+    assert.deepEqual(rulesOf(res.stdout), ['missing-on-delete', 'unindexed-foreign-key']);
+    assert.ok(report.problems.some((p: { severity: string; source?: string }) => p.severity === 'error'), 'and Prisma says what is wrong');
+  });
+});
