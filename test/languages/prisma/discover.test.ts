@@ -33,6 +33,8 @@ test('conventional prisma/schema folder, strays, node_modules, files without dat
     '/w/two/a.prisma': ds,
     '/w/two/b.prisma': 'generator client {\n  provider = "prisma-client-js"\n}\n',
     '/w/lonely/models.prisma': 'model Y {\n  id Int @id\n}\n',
+    // The conventional schema with its datasource misspelled: still the project's schema.
+    '/w/app/prisma/schema.prisma': 'datasourse db {\n  provider = "postgresql"\n}\nmodel Z {\n  id Int @id\n}\n',
     '/w/node_modules/.prisma/client/schema.prisma': ds,
   };
   const units = prismaFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
@@ -40,6 +42,7 @@ test('conventional prisma/schema folder, strays, node_modules, files without dat
     units.map((u) => [u.id, u.files, u.hints?.prismaMajor]),
     [
       ['prisma:/w/prisma/schema', ['/w/prisma/schema/main.prisma', '/w/prisma/schema/models/user.prisma'], 6],
+      ['prisma:/w/app/prisma/schema.prisma', ['/w/app/prisma/schema.prisma'], 6],
       ['prisma:/w/other/a.prisma', ['/w/other/a.prisma', '/w/other/extra.prisma'], 6],
       ['prisma:/w/two/a.prisma', ['/w/two/a.prisma'], 6],
       ['prisma:/w/two/b.prisma', ['/w/two/b.prisma'], 6],

@@ -198,7 +198,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     }
   }
 
-  // 3. Per folder: files with a datasource/generator; strays join a lone schema file.
+  // 3. Per folder: files with a datasource/generator; strays join a lone schema file, or are one schema without one.
   const byFolder = new Map<string, string[]>();
   for (const file of prismaFiles) {
     if (assigned.has(file)) continue;
@@ -216,6 +216,13 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     const project = findProject(dir);
     if (roots.length === 1) {
       makeUnit(roots[0], [roots[0], ...strays], project);
+    } else if (roots.length === 0 && (posix.basename(dir) === 'prisma' || strays.some((f) => posix.basename(f) === 'schema.prisma'))) {
+      // The conventional place of a schema, with no datasource or generator (misspelled, half-typed, not written
+      // yet): still the project's schema, reviewed with what it says, and Prisma's validation says what is wrong.
+      // Elsewhere a file of models alone may be part of a schema configured some other way: left out.
+      const readable = strays.filter((f) => safeRead(reader, f) !== undefined);
+      const main = readable.find((f) => posix.basename(f) === 'schema.prisma') ?? readable[0];
+      if (main) makeUnit(main, readable, project);
     } else {
       for (const r of roots) makeUnit(r, [r], project);
     }
