@@ -69,6 +69,34 @@ describe('files the CLI reads and writes', () => {
     }
   });
 
+  it('writes CRLF into a file whose lines end in CRLF (no mixed line endings)', async () => {
+    const schema = [
+      "import { pgTable, serial, integer, text, index } from 'drizzle-orm/pg-core';",
+      '',
+      "export const users = pgTable('users', {",
+      "  id: serial('id').primaryKey(),",
+      '});',
+      '',
+      "export const posts = pgTable('posts', {",
+      "  id: serial('id').primaryKey(),",
+      "  authorId: integer('author_id').notNull().references(() => users.id),",
+      "  title: text('title'),",
+      "}, (t) => [index('posts_title_idx').on(t.title)]);",
+      "export const tags = pgTable('tags', {",
+      "  id: serial('id').primaryKey(),",
+      "  postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),",
+      '});',
+      '',
+    ].join('\r\n');
+    const dir = writeFiles({ 'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts' };\r\n", 'schema.ts': schema });
+    await cli(['audit', '.', '--fix=unsafe'], dir);
+    const fixed = fs.readFileSync(path.join(dir, 'schema.ts'), 'utf8');
+    assert.notEqual(fixed, schema);
+    assert.match(fixed, /posts_author_id_idx/);
+    assert.match(fixed, /tags_post_id_idx/, 'a third argument was created');
+    assert.equal(fixed.split('\n').filter((l) => l.length > 0 && !l.endsWith('\r')).length, 0, fixed);
+  });
+
   it('says which schema and migration files it could not read, and fails when one was named', async () => {
     const dir = writeFiles({ 'prisma/schema.prisma': SCHEMA });
     fs.writeFileSync(path.join(dir, 'prisma/huge.sql'), Buffer.alloc(5 * 1024 * 1024, 0x2d));

@@ -198,12 +198,30 @@ export class Project {
     return analysis;
   }
 
-  /** Asks the front-end that owns the intent's facts to write it. */
+  /** Asks the front-end that owns the intent's facts to write it; new lines as the file writes them. */
   writeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
     const language: Language = 'database' in intent ? intent.database.language : 'code';
     const fe = this.frontEnds.find((f) => f.language === language);
-    return fe?.writeFix(intent, reader);
+    const edits = fe?.writeFix(intent, reader);
+    if (edits) for (const e of edits) if (!e.create) matchLineEndings(e, reader);
+    return edits;
   }
+}
+
+/**
+ * Writers put `\n` in the text they insert: in a file whose lines end in CRLF (its first line says), each of those
+ * becomes `\r\n`, so that a fix does not leave the file with mixed line endings.
+ */
+function matchLineEndings(edit: FileEdit, reader: SourceReader): void {
+  let text: string | undefined;
+  try {
+    text = reader.read(edit.file);
+  } catch {
+    return;
+  }
+  const nl = text?.indexOf('\n') ?? -1;
+  if (nl <= 0 || text!.charCodeAt(nl - 1) !== 13 /* \r */) return;
+  for (const e of edit.edits) if (e.newText.includes('\n')) e.newText = e.newText.replace(/\r?\n/g, '\r\n');
 }
 
 /** The cached texts of a unit's files that were not reported changed since. */
