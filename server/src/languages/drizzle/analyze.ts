@@ -416,6 +416,21 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
  * column, most of the model. The offsets are kept with the file's line starts, never the syntax tree,
  * which the model must not keep alive.
  */
+/** The words of a key, as drizzle-orm's casing splits them (`authorID2fa` → author, ID, 2fa). */
+function casingWords(key: string): string[] {
+  return key.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [];
+}
+
+/** drizzle-orm's `casing: "snake_case"` name of a column key. */
+export function toSnakeCase(key: string): string {
+  return casingWords(key).map((w) => w.toLowerCase()).join('_');
+}
+
+/** drizzle-orm's `casing: "camelCase"` name of a column key. */
+export function toCamelCase(key: string): string {
+  return casingWords(key).reduce((acc, w, i) => acc + (i === 0 ? w.toLowerCase() : `${w[0].toUpperCase()}${w.slice(1)}`), '');
+}
+
 class DrizzleColumn implements Column {
   declare default?: string;
   declare comment?: string;
@@ -431,6 +446,8 @@ class DrizzleColumn implements Column {
   constructor(
     public name: string,
     public dbName: string | undefined,
+    /** Whether the builder names the SQL column (`text("author_id")`); without a name, `casing` decides it. */
+    readonly named: boolean,
     public type: ColumnType,
     public rawType: string,
     public nullable: boolean,
@@ -632,6 +649,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
   const column = new DrizzleColumn(
     key,
     dbName !== undefined && dbName !== key ? dbName : undefined,
+    dbName !== undefined,
     type,
     text.slice(rootStart, rootEnd),
     !notNull,
@@ -964,6 +982,17 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
   const byKey = new Map<Declaration, Table>(builds.map((b) => [b.decl, b.table]));
   for (const scan of scans) {
     for (const decl of scan.declarations) if (decl.kind === 'relations') addRelations(ctx, scan, decl, byKey);
+  }
+  const casing = unit.hints?.casing;
+  if (casing === 'snake_case' || casing === 'camelCase') {
+    const convert = casing === 'snake_case' ? toSnakeCase : toCamelCase;
+    for (const b of builds) {
+      for (const c of b.table.columns) {
+        if (!(c instanceof DrizzleColumn) || c.named) continue;
+        const sql = convert(c.name);
+        c.dbName = sql !== c.name ? sql : undefined;
+      }
+    }
   }
   const hinted = unit.hints?.dialect as Dialect | undefined;
   const counts = new Map<Dialect, number>();

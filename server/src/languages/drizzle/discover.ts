@@ -36,6 +36,8 @@ export interface DrizzleConfig {
   /** Schema entries as written, resolved against the config's folder. */
   schema: string[];
   dialect?: Dialect;
+  /** `casing`: how drizzle-kit names the columns that give no SQL name of their own. */
+  casing?: 'snake_case' | 'camelCase';
 }
 
 function basename(p: string): string {
@@ -54,11 +56,12 @@ export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
   const addSchema = (value: string) => config.schema.push(value.startsWith('/') ? normalizePath(value) : normalizePath(base + '/' + value));
   if (file.endsWith('.json')) {
     try {
-      const json = JSON.parse(text) as { schema?: unknown; dialect?: unknown; driver?: unknown };
+      const json = JSON.parse(text) as { schema?: unknown; dialect?: unknown; driver?: unknown; casing?: unknown };
       const schemas = Array.isArray(json.schema) ? json.schema : [json.schema];
       for (const s of schemas) if (typeof s === 'string') addSchema(s);
       const d = typeof json.dialect === 'string' ? json.dialect : typeof json.driver === 'string' ? json.driver : undefined;
       if (d) config.dialect = DIALECTS[d];
+      if (json.casing === 'snake_case' || json.casing === 'camelCase') config.casing = json.casing;
     } catch {
       // A bad JSON config names no schema; the package-root fallback applies.
     }
@@ -89,6 +92,9 @@ export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
         const s = stringValue(item);
         if (s !== undefined) addSchema(s);
       }
+    } else if (key === 'casing') {
+      const c = stringValue(value);
+      if (c === 'snake_case' || c === 'camelCase') config.casing = c;
     } else if (key === 'dialect' || (key === 'driver' && !config.dialect)) {
       const d = stringValue(value);
       if (d !== undefined && DIALECTS[d]) config.dialect = DIALECTS[d];
@@ -177,7 +183,7 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
       language: 'drizzle',
       id: `drizzle:${config.file}`,
       files: unitFiles,
-      hints: { config: config.file, ...(config.dialect ? { dialect: config.dialect } : {}) },
+      hints: { config: config.file, ...(config.dialect ? { dialect: config.dialect } : {}), ...(config.casing ? { casing: config.casing } : {}) },
     });
   }
 
