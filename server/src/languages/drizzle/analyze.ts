@@ -113,21 +113,54 @@ function resolveName(ctx: UnitContext, scan: FileScan, local: string): { scan: F
   const imported = scan.imports.other.get(local);
   const name = imported && imported.imported !== 'default' && imported.imported !== '*' ? imported.imported : local;
   if (imported) {
-    let answers = ctx.imported.get(scan);
-    if (!answers) ctx.imported.set(scan, (answers = new Map()));
-    let target = answers.get(imported.module);
-    if (target === undefined && !answers.has(imported.module)) {
-      target = resolveModule(ctx, scan.file, imported.module);
-      answers.set(imported.module, target);
-    }
-    const decl = target?.byName.get(name);
-    if (target && decl) return { scan: target, decl };
+    const target = moduleOf(ctx, scan, imported.module);
+    const found = target && exportedFrom(ctx, target, name, 0);
+    if (found) return found;
   }
   for (const other of ctx.scans) {
     const decl = other.byName.get(name);
     if (decl) return { scan: other, decl };
   }
+  // Known under another name (`export { user as people } from './auth'`) in a file of the unit.
+  for (const other of ctx.scans) {
+    if (!other.reExports?.has(name)) continue;
+    const found = exportedFrom(ctx, other, name, 0);
+    if (found) return found;
+  }
   return undefined;
+}
+
+/** The file a module specifier used in `scan` names, remembered per file and specifier. */
+function moduleOf(ctx: UnitContext, scan: FileScan, spec: string): FileScan | undefined {
+  let answers = ctx.imported.get(scan);
+  if (!answers) ctx.imported.set(scan, (answers = new Map()));
+  let target = answers.get(spec);
+  if (target === undefined && !answers.has(spec)) {
+    target = resolveModule(ctx, scan.file, spec);
+    answers.set(spec, target);
+  }
+  return target;
+}
+
+/** The declaration `scan` exports as `name`: its own, or one it re-exports, possibly under another name. */
+function exportedFrom(ctx: UnitContext, scan: FileScan, name: string, depth: number): { scan: FileScan; decl: Declaration } | undefined {
+  const decl = scan.byName.get(name);
+  if (decl) return { scan, decl };
+  const re = scan.reExports?.get(name);
+  if (!re || depth > 8) return undefined;
+  let module = re.module;
+  let original = re.name;
+  if (module === undefined) {
+    // `export { user as people }`: declared here, or imported here.
+    const local = scan.byName.get(original);
+    if (local) return { scan, decl: local };
+    const imported = scan.imports.other.get(original);
+    if (!imported || imported.imported === 'default' || imported.imported === '*') return undefined;
+    module = imported.module;
+    original = imported.imported;
+  }
+  const target = moduleOf(ctx, scan, module);
+  return target ? exportedFrom(ctx, target, original, depth + 1) : undefined;
 }
 
 export function resolveModule(

@@ -141,35 +141,38 @@ function escapeRegExp(s: string): string {
 
 export function discoverDrizzle(files: readonly string[], reader: SourceReader): Unit[] {
   const candidates = files.filter(isCandidate);
-  const schemaFiles: string[] = [];
-  const configs: DrizzleConfig[] = [];
-  for (const file of candidates) {
-    let text: string | undefined;
+  const read = (file: string): string | undefined => {
     try {
-      text = reader.read(file);
+      return reader.read(file);
     } catch {
-      text = undefined;
+      return undefined;
     }
+  };
+  const configs: DrizzleConfig[] = [];
+  for (const file of files) {
+    const name = basename(file);
+    if (!CONFIG_NAMES.has(name) || file.includes('/node_modules/') || !(isCandidate(file) || name === 'drizzle.config.json')) continue;
+    const text = read(file);
+    if (text !== undefined) configs.push(readDrizzleConfig(file, text));
+  }
+  const configured = configs.flatMap((c) => c.schema.map(schemaMatcher));
+  const schemaFiles: string[] = [];
+  /** Files of a configured schema that define no table but name some under another name (`export { a as b } from`). */
+  const barrels: string[] = [];
+  for (const file of candidates) {
+    if (CONFIG_NAMES.has(basename(file))) continue;
+    const text = read(file);
     if (text === undefined) continue;
-    if (CONFIG_NAMES.has(basename(file))) {
-      configs.push(readDrizzleConfig(file, text));
-      continue;
-    }
-    // Fast pre-filter on the text, then the syntax tree decides.
-    if (!text.includes('drizzle-orm')) continue;
+    // Fast pre-filter on the text, then the syntax tree decides. drizzle-kit loads every file a config's schema
+    // names, so those are read even without an import of drizzle-orm (a barrel re-exporting tables).
+    const inConfigured = !text.includes('drizzle-orm') && text.includes('export') && configured.some((m) => m(file));
+    if (!inConfigured && !text.includes('drizzle-orm')) continue;
     const scan = scanFile(file, parseCached(file, text));
     if (scan.definesSchema) {
       schemaFiles.push(file);
       // Its tables now, while the tree just built is in the processor's caches (see prepareTables).
       prepareTables(scan);
-    }
-  }
-  // drizzle.config.json is not a TS file; accept it when the caller passes it.
-  for (const file of files) {
-    if (basename(file) === 'drizzle.config.json' && !file.includes('/node_modules/')) {
-      const text = reader.read(file);
-      if (text !== undefined) configs.push(readDrizzleConfig(file, text));
-    }
+    } else if (scan.reExports && configured.some((m) => m(file))) barrels.push(file);
   }
 
   const units: Unit[] = [];
@@ -178,6 +181,7 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     const matchers = config.schema.map(schemaMatcher);
     const unitFiles = schemaFiles.filter((f) => matchers.some((m) => m(f)));
     if (!unitFiles.length) continue;
+    unitFiles.push(...barrels.filter((f) => matchers.some((m) => m(f))));
     for (const f of unitFiles) claimed.add(f);
     units.push({
       language: 'drizzle',

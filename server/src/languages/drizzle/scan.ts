@@ -14,6 +14,7 @@ const {
   SCHEMA_FUNCTIONS,
   TABLE_FUNCTIONS,
   coreNameOf,
+  propertyName,
   readImports,
   stringValue,
   unwrapExpression,
@@ -43,6 +44,11 @@ export interface FileScan {
    * foreign key's range), recorded as the tables are read, so that a fix of one finds its call without a walk.
    */
   referenceCalls?: Map<number, ts.CallExpression>;
+  /**
+   * Names this file exports under another name or from another module (`export { user as people } from './auth'`,
+   * `export { user as people }`): exported name → the module (undefined: this file) and the name there.
+   */
+  reExports: Map<string, { module?: string; name: string }> | undefined;
   /** Whether the text mentions `schema-review-ignore` (read here, while the text is in the caches, for suppressionsOf). */
   mentionsIgnore: boolean;
   /** Whether discovery read this tree's tables (analyze.ts `prepareTables`), and what it read, until the analysis takes it. */
@@ -131,6 +137,7 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
   const imports = readImports(sf);
   const declarations: Declaration[] = [];
   const byName = new Map<string, Declaration>();
+  let reExports: FileScan['reExports'];
   const add = (d: Declaration) => {
     declarations.push(d);
     byName.set(d.name, d);
@@ -153,6 +160,13 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
       const init = unwrapExpression(statement.expression);
       const call = outerTableCall(init);
       if (call) addCall('default', call, statement);
+    } else if (T.isExportDeclaration(statement) && statement.exportClause && T.isNamedExports(statement.exportClause)) {
+      const module = statement.moduleSpecifier ? stringValue(statement.moduleSpecifier) : undefined;
+      for (const el of statement.exportClause.elements) {
+        const name = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : el.name.text;
+        if (name === undefined || (module === undefined && name === el.name.text)) continue;
+        (reExports ??= new Map()).set(el.name.text, { module, name });
+      }
     }
   }
 
@@ -212,6 +226,7 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
     declarations,
     byName,
     definesSchema,
+    reExports,
     mentionsIgnore: sf.text.includes('schema-review-ignore'),
     // Set later (analyze.ts), present from the start: every scan keeps one shape.
     referenceCalls: undefined,
