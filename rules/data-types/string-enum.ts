@@ -1,4 +1,4 @@
-import type { Column, Database } from '../model';
+import type { Column, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
@@ -75,6 +75,14 @@ function longestRun(tokens: Token[], kind: 'word' | 'quoted'): string[] {
   return best;
 }
 
+/** Where this language's review reads a column's documented values from, as the user would write it. */
+function howToDocument(database: Database, table: Table, column: Column): string {
+  if (database.language === 'sql') {
+    return `in a column comment (COMMENT ON COLUMN ${table.dbName ?? table.name}.${column.dbName ?? column.name} IS 'one of: a, b')`;
+  }
+  return 'in a comment on the column (// "a" | "b")';
+}
+
 /** The closed set of values a comment documents (`"active" | "paused"`, `pending, completed, failed`), or []. */
 export function documentedValues(comment: string | undefined): string[] {
   if (!comment) return [];
@@ -142,7 +150,7 @@ export const stringEnum: Rule = {
             context.report({
               message:
                 `${table.name}.${column.name} looks like an enum kept as free text (default "${fallback}"): the database accepts any string. ` +
-                `Document the allowed values in a comment (// "a" | "b") to get a fix that creates the enum.`,
+                `Document the allowed values ${howToDocument(database, table, column)} to get a fix that creates the enum.`,
               loc: column.loc,
             });
           }
