@@ -69,12 +69,40 @@ export interface Column {
   typeLoc?: Loc;
 }
 
+/** How one key column of an index is stored, where it differs from the plain default. */
+export interface IndexColumnOptions {
+  /** Operator class as written (`gin_trgm_ops`, `text_pattern_ops`, Prisma `JsonbPathOps`). */
+  ops?: string;
+  /** Prefix length (MySQL `length: 10`, `title(10)`): only the first n characters are indexed. */
+  length?: number;
+  /** Collation as written (Postgres `COLLATE "C"`): the key compares, and so serves, differently. */
+  collation?: string;
+  /** Descending order (`sort: Desc`, `DESC`, `.desc()`). */
+  desc?: boolean;
+  /** `NULLS FIRST` / `NULLS LAST` as written (Postgres, Drizzle); undefined = the order's default. */
+  nulls?: 'first' | 'last';
+}
+
 export interface Index {
   name?: string;
   columns: string[];
   unique: boolean;
   /** `primary` = primary key, `unique` = unique constraint/index, `index` = plain index. */
   kind: 'primary' | 'unique' | 'index';
+  /**
+   * Access method, lower case: `hash`, `gin`, `gist`, `spgist`, `brin` (Postgres `USING`, Prisma `type:`),
+   * `fulltext`, `spatial` (MySQL). Undefined (or `btree`) = the default B-tree.
+   */
+  method?: string;
+  /** Per key column options, parallel to `columns`; undefined (or an undefined entry) = the defaults. */
+  columnOptions?: (IndexColumnOptions | undefined)[];
+  /** Columns stored in the index but not searched by it (Postgres `INCLUDE (…)`). */
+  include?: string[];
+  /**
+   * The index as written, where a fix title should quote it to be unambiguous (Prisma: the attribute,
+   * `@@index([title(ops: raw("gin_trgm_ops"))], type: Gin)` or `@unique(map: "x")`, whitespace collapsed).
+   */
+  written?: string;
   /** SQL only: written with CONCURRENTLY. */
   concurrently?: boolean;
   /** Partial index (`WHERE …`): it covers only some rows, so it never counts as covering a foreign key. */
@@ -170,8 +198,13 @@ export interface MigrationStatement {
   tableCreatedInSameMigration?: boolean;
   /** addForeignKey: written with NOT VALID. */
   notValid?: boolean;
-  /** True when the statement sits inside an explicit BEGIN … COMMIT block. */
+  /** True when the statement sits inside an explicit BEGIN … COMMIT block (or a `DO` block, see `doBlock`). */
   inExplicitTransaction?: boolean;
+  /**
+   * Postgres: the `DO` block the statement runs in (its range). The block is one statement: what it holds runs in
+   * one transaction with the rest of it, and CONCURRENTLY cannot run there.
+   */
+  doBlock?: Loc;
   /** createIndex / addForeignKey: the columns. */
   columns?: string[];
 }
@@ -210,7 +243,13 @@ export interface TransactionScope {
   client: string;
   /** The callback's parameter name (`tx`), undefined for the array form. */
   callbackParam?: string;
+  /**
+   * `array`: a batch (`prisma.$transaction([...])`, Drizzle `db.batch([...])`), also when the list is a
+   * variable (`$transaction(ops)`) or holds variables (`db.batch([q1, q2])`): the writes kept in those
+   * variables (`const q1 = db.delete(…)`, `ops.push(prisma.user.update(…))`) belong to it.
+   */
   form: 'callback' | 'array';
+  /** The callback body, or the batch's argument (the array literal or the list variable). */
   range: Loc;
   /** The whole `await prisma.$transaction(...)` call. */
   callLoc: Loc;
@@ -230,6 +269,11 @@ export interface DbCall {
   /** The whole statement containing the call. */
   statementLoc: Loc;
   awaited: boolean;
+  /**
+   * Not awaited, but returned by the function it is made in (`return prisma.user.update(…)`, an arrow's
+   * body; not an inline callback's): its promise is the function's result, settled by the caller.
+   */
+  returned?: boolean;
   /** Name of the enclosing function, `<module>` at top level. */
   enclosingFunction: string;
   /** Range of the enclosing function's body (or the file for top-level code). */
@@ -242,6 +286,19 @@ export interface DbCall {
   viaTransactionClient?: boolean;
   /** Object-literal argument keys at the top level (`where`, `take`, `data`, …), Prisma only. */
   argKeys?: string[];
+  /** Prisma: the `where` is an empty object literal (`where: {}`), which matches every row. */
+  emptyWhere?: boolean;
+  /**
+   * Drizzle: the module the client's `drizzle(…)` (or its type, `NeonHttpDatabase`) was imported from
+   * (`drizzle-orm/neon-http`, `drizzle-orm/d1`), when the front-end can see it. Some drivers have no
+   * interactive transactions.
+   */
+  driver?: string;
+  /**
+   * Drizzle select: every selected field is an aggregate (`{ n: count() }`, `{ n: sql\`count(*)\` }`), so
+   * without `groupBy` the query returns one row.
+   */
+  aggregate?: boolean;
   /** Columns filtered (`where`) and ordered by (`orderBy`), when written literally. */
   filterColumns?: string[];
   orderColumns?: string[];
@@ -280,6 +337,8 @@ export interface CatchClause {
   loc: Loc;
   /** The catch body only logs (console.*, logger.*) and does not rethrow, return an error, or set state. */
   onlyLogs: boolean;
+  /** The catch body is empty (`catch {}`, `.catch(() => {})`): the error is ignored, not even logged (`onlyLogs` is true too). */
+  empty?: boolean;
 }
 
 /** A call of a workspace function that itself writes (one level deep). */

@@ -19,9 +19,10 @@ export const deleteWithoutWhere: Rule = {
         if (!verb) continue;
         const table = tableForCall(context.databaseFor(call.orm), call)?.name ?? call.model ?? 'the table';
         const cost = verb === 'delete' ? `deletes every row of ${table}` : `updates every row of ${table}`;
-        const how = call.orm === 'prisma' ? 'add a `where`' : 'add `.where(...)`';
+        const what = call.emptyWhere ? 'has an empty `where` (`where: {}`)' : 'has no where clause';
+        const how = call.emptyWhere ? 'Put the filter in the `where`' : call.orm === 'prisma' ? 'Add a `where`' : 'Add `.where(...)`';
         context.report({
-          message: `\`${callLabel(call)}\` has no where clause: it ${cost}. ${how[0]!.toUpperCase()}${how.slice(1)}, or suppress this line if emptying the table is intended.`,
+          message: `\`${callLabel(call)}\` ${what}: it ${cost}. ${how}, or suppress this line if emptying the table is intended.`,
           loc: call.loc,
         });
       }
@@ -32,7 +33,8 @@ export const deleteWithoutWhere: Rule = {
 function unfiltered(call: DbCall): 'delete' | 'update' | undefined {
   if (call.orm === 'prisma') {
     // argKeys undefined: the argument is not an object literal, so we cannot tell.
-    if (!call.argKeys || call.argKeys.includes('where')) return undefined;
+    // `where: {}` matches every row, like no `where` at all.
+    if (!call.argKeys || (call.argKeys.includes('where') && !call.emptyWhere)) return undefined;
     if (call.operation === 'deleteMany') return 'delete';
     if (call.operation === 'updateMany' || call.operation === 'updateManyAndReturn') return 'update';
     return undefined;

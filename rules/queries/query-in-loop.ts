@@ -83,6 +83,8 @@ function batchable(call: DbCall): string | undefined {
   if (call.orm === 'prisma' && call.argKeys && !call.argKeys.every((k) => k === 'where' || k === 'select' || k === 'include')) {
     return undefined;
   }
+  // Drizzle findFirst: `columns` may drop the key, `orderBy`/`offset` pick another row than the batch would.
+  if (call.orm === 'drizzle' && call.operation === 'findFirst' && !call.argKeys?.every((k) => k === 'where' || k === 'with')) return undefined;
   return call.loopKey;
 }
 

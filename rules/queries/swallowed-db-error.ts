@@ -15,12 +15,13 @@ export const swallowedDbError: Rule = {
     for (const file of context.codeFiles) {
       for (const call of file.calls) {
         if (call.kind !== 'write' || !call.catch?.onlyLogs) continue;
+        const swallows = call.catch.empty ? 'ignores the error' : 'only logs it';
         context.report({
           message:
-            `If \`${callLabel(call)}\` fails, the catch only logs it and the code carries on as if the write succeeded: ` +
+            `If \`${callLabel(call)}\` fails, the catch ${swallows} and the code carries on as if the write succeeded: ` +
             'the caller and the user are told it worked while the data was never saved. Rethrow, return an error, or handle the failure.',
           loc: call.loc,
-          related: [{ loc: call.catch.loc, message: 'This catch only logs' }],
+          related: [{ loc: call.catch.loc, message: call.catch.empty ? 'This catch ignores the error' : 'This catch only logs' }],
         });
       }
     }

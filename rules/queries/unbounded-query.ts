@@ -57,6 +57,8 @@ function unbounded(call: DbCall): 'take' | 'limit' | undefined {
   }
   if (call.operation === 'select' || call.operation === 'selectDistinct' || call.operation === 'selectDistinctOn') {
     if (!call.chain || !call.chain.includes('from')) return undefined;
+    // Aggregates without groupBy (`select({ n: count() })`) return one row.
+    if (call.aggregate && !call.chain.includes('groupBy')) return undefined;
     return call.chain.some((m) => BOUNDED_CHAIN.has(m)) ? undefined : 'limit';
   }
   if (call.operation === 'findMany') return call.argKeys?.includes('limit') ? undefined : 'limit';

@@ -21,6 +21,16 @@ type WriteUnit =
   | { kind: 'writingCall'; call: WritingCall; loc: Loc; statementLoc: Loc; path: BranchStep[] }
   | { kind: 'transaction'; scope: TransactionScope; loc: Loc; statementLoc: Loc; path: BranchStep[] };
 
+/**
+ * Drizzle drivers without interactive transactions: `db.transaction(async (tx) => …)` throws (neon-http,
+ * xata-http) or fails on `BEGIN` (D1). The wrapper fix would break every call; `batch` says what to use.
+ */
+const NO_INTERACTIVE_TRANSACTIONS: Record<string, { name: string; batch: boolean; why: (client: string) => string }> = {
+  'drizzle-orm/neon-http': { name: 'drizzle-orm/neon-http', batch: true, why: (c) => `\`${c}.transaction()\` throws` },
+  'drizzle-orm/xata-http': { name: 'drizzle-orm/xata-http', batch: false, why: (c) => `\`${c}.transaction()\` throws` },
+  'drizzle-orm/d1': { name: 'D1 (drizzle-orm/d1)', batch: true, why: (c) => `D1 rejects \`BEGIN\`, so \`${c}.transaction()\` fails` },
+};
+
 interface FunctionWrites {
   name: string;
   functionLoc: Loc;
@@ -222,8 +232,16 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
   const transactions = units.filter((u) => u.kind === 'transaction');
   const writingCalls = units.filter((u): u is Extract<WriteUnit, { kind: 'writingCall' }> => u.kind === 'writingCall');
 
+  const driver = noInteractiveTransactions(units);
   let advice = '';
-  if (transactions.length) advice = ' Move the other writes into the transaction (through its client).';
+  if (driver) {
+    const client = units.find((u): u is Extract<WriteUnit, { kind: 'call' }> => u.kind === 'call')!.call.client;
+    advice =
+      ` ${driver.name} has no interactive transactions (${driver.why(client)})` +
+      (driver.batch
+        ? `: run the writes in one \`${client}.batch([...])\`, which commits them together, when no write needs an earlier one's result.`
+        : ` and no \`${client}.batch\` either: make the writes safe to repeat, or run them through a driver that has transactions.`);
+  } else if (transactions.length) advice = ' Move the other writes into the transaction (through its client).';
   else if (writingCalls.length) {
     advice = ` Run them in one transaction and pass its client to ${writingCalls.map((u) => writingCallLabel(u.call)).join(', ')}.`;
   }
@@ -232,7 +250,15 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
     `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
 
   const related = units.map((u) => ({ loc: u.loc, message: unitLabel(u) }));
-  context.report({ message, loc: range, fixes: wrapFix(file, group, units, range), related });
+  context.report({ message, loc: range, fixes: driver ? [] : wrapFix(file, group, units, range), related });
+}
+
+/** The driver of the writes' client when it has no interactive transactions. */
+function noInteractiveTransactions(units: WriteUnit[]): (typeof NO_INTERACTIVE_TRANSACTIONS)[string] | undefined {
+  for (const u of units) {
+    if (u.kind === 'call' && u.call.driver && Object.hasOwn(NO_INTERACTIVE_TRANSACTIONS, u.call.driver)) return NO_INTERACTIVE_TRANSACTIONS[u.call.driver];
+  }
+  return undefined;
 }
 
 function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], range: Loc): FixProposal[] {
@@ -240,6 +266,9 @@ function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], rang
   const calls = units.map((u) => (u as Extract<WriteUnit, { kind: 'call' }>).call);
   const { orm, client } = calls[0]!;
   if (!calls.every((c) => c.orm === orm && c.client === client && !c.viaTransactionClient)) return [];
+  // A write kept in a variable and awaited later (`const r = db.delete(…)` … `await Promise.all([r, …])`):
+  // wrapped, its lazy promise would be returned out of the callback and run after the commit.
+  if (!calls.every((c) => c.awaited || c.returned)) return [];
   const awaits = (file.otherAwaits ?? []).filter(
     (a) => sameLoc(a.functionLoc, group.functionLoc) && containsLoc(range, a.loc),
   );

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clientOutsideTransaction as rule } from '../../rules/transactions/client-outside-transaction';
 import { codeFile, drizzle, fn, prisma, runRule, span, transaction, writingCall, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
+import { analyzeText } from '../languages/code/helpers';
+import { codeFrontEnd } from '../../server/src/languages/code';
 
 const f = fn('submitQuiz', 1, 20);
 
@@ -91,6 +93,86 @@ describe('client-outside-transaction', () => {
       const project = analyzeProject('trading');
       const found = findingsIn(rule, project);
       assert.deepEqual(found.map((f) => f.where), [`server/storage.ts:${project.lineOf('server/storage.ts', 'await db.insert(positions).values({') + 1}`]);
+    });
+  });
+
+  describe('functions declared in the callback (exploratory test, bug 6)', () => {
+    it('shop (Prisma): the outer client in a helper arrow declared and called in the callback', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/orders.ts';
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [`${file}:${project.lineOf(file, 'await prisma.order.deleteMany({ where: { userId } })') + 1}`]);
+      assert.match(found[0]!.finding.message, /^`prisma\.order\.deleteMany` runs outside the transaction: it uses `prisma`, not the transaction client `tx`/);
+      assert.equal(found[0]!.finding.fixes?.[0]?.intent.kind, 'useTransactionClient');
+    });
+    it('blog (Drizzle): the same, and the tx fix applies', () => {
+      const project = analyzeProject('blog');
+      const file = 'src/services/posts.ts';
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [`${file}:${project.lineOf(file, 'await db.delete(likes).where(eq(likes.postId, postId))') + 1}`]);
+      const applied = applyFix(project, 'blog', found[0]!.finding.fixes![0]!.intent);
+      assert.ok(applied);
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      assert.match(text, /const removeLikes = async \(\) => \{\n\s+await tx\.delete\(likes\)/);
+      assert.deepEqual(findingsIn(rule, applied.project), []);
+    });
+    it('not for a function declared in the callback but never called there, nor one that takes its own client', () => {
+      const text = [
+        "import { drizzle } from 'drizzle-orm/node-postgres';",
+        "import { likes, posts } from './schema';",
+        'const db = drizzle(process.env.DATABASE_URL!);',
+        'export async function a(id: number) {',
+        '  let later: () => Promise<unknown> = async () => undefined;',
+        '  await db.transaction(async (tx) => {',
+        '    later = async () => db.delete(likes);',
+        '    await tx.delete(posts);',
+        '  });',
+        '  await later();',
+        '}',
+        'export async function b(id: number) {',
+        '  await db.transaction(async (tx) => {',
+        '    function inner() {',
+        '      return db.delete(likes);',
+        '    }',
+        '    await tx.delete(posts);',
+        '    await inner();',
+        '  });',
+        '}',
+        'export async function c(id: number) {',
+        '  await db.transaction(async (tx) => {',
+        '    const inner = async (client: typeof db) => {',
+        '      await client.delete(likes);',
+        '    };',
+        '    await inner(tx);',
+        '  });',
+        '}',
+        '',
+      ].join('\n');
+      const { file } = analyzeText(text);
+      const found = runRule(rule, { codeFiles: [file] });
+      assert.deepEqual(found.map((f) => f.loc.range.start.line + 1), [15]);
+    });
+    it('no tx fix when the helper binds the name `tx` itself', () => {
+      const text = [
+        "import { drizzle } from 'drizzle-orm/node-postgres';",
+        "import { likes, posts } from './schema';",
+        'const db = drizzle(process.env.DATABASE_URL!);',
+        'export async function a(id: number) {',
+        '  await db.transaction(async (tx) => {',
+        '    const inner = async (tx: number) => {',
+        '      await db.delete(likes);',
+        '    };',
+        '    await tx.delete(posts);',
+        '    await inner(id);',
+        '  });',
+        '}',
+        '',
+      ].join('\n');
+      const { file, reader } = analyzeText(text);
+      const [finding] = runRule(rule, { codeFiles: [file] });
+      assert.equal(finding?.loc.range.start.line, 6);
+      assert.equal(codeFrontEnd.writeFix(finding!.fixes![0]!.intent, reader), undefined);
     });
   });
 

@@ -29,6 +29,8 @@ describe('delete-without-where', () => {
       ['prisma updateMany({ data })', prisma('position.updateMany', { line: 4, fn: f, argKeys: ['data'] }), /it updates every row of position/],
       ['drizzle db.delete(positions)', drizzle('delete', 'positions', { line: 4, fn: f, chain: [] }), /^`db\.delete\(positions\)` has no where clause: it deletes every row of positions\. Add `\.where\(\.\.\.\)`, or suppress/],
       ['drizzle db.update(positions).set(...)', drizzle('update', 'positions', { line: 4, fn: f, chain: ['set', 'returning'] }), /it updates every row of positions/],
+      ['prisma deleteMany({ where: {} })', prisma('position.deleteMany', { line: 4, fn: f, argKeys: ['where'], emptyWhere: true }), /^`prisma\.position\.deleteMany` has an empty `where` \(`where: \{\}`\): it deletes every row of position\. Put the filter in the `where`, or suppress/],
+      ['prisma updateMany({ where: {}, data })', prisma('position.updateMany', { line: 4, fn: f, argKeys: ['where', 'data'], emptyWhere: true }), /has an empty `where`.*it updates every row of position/],
     ];
     for (const [name, call, message] of cases) {
       it(name, () => {
@@ -47,6 +49,18 @@ describe('delete-without-where', () => {
       const found = findingsIn(rule, project);
       assert.deepEqual(found.map((f) => f.where), [`app/api/notifications/route.ts:${project.lineOf('app/api/notifications/route.ts', 'deleteMany()') + 1}`]);
       assert.match(found[0]!.finding.message, /deletes every row of Notification/);
+    });
+    it('shop: deleteMany({ where: {} }) and updateMany({ where: {}, data }) (exploratory test, bug 9)', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/orders.ts';
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'deleteMany({ where: {} })') + 1}`,
+        `${file}:${project.lineOf(file, 'updateMany({ where: {},') + 1}`,
+      ]);
+      assert.match(found[0]!.finding.message, /^`prisma\.order\.deleteMany` has an empty `where` \(`where: \{\}`\): it deletes every row of Order\./);
+      const facts = project.codeFile(file).calls.filter((c) => c.emptyWhere);
+      assert.deepEqual(facts.map((c) => c.operation), ['deleteMany', 'updateMany']);
     });
     it('trading journal: db.delete(positions) without where', () => {
       const project = analyzeProject('trading');

@@ -270,7 +270,119 @@ describe('multi-write-without-transaction', () => {
     });
   });
 
+  describe('batches and drivers (exploratory test, bugs 4 and 5)', () => {
+    it('Prisma: writes collected in a list (literal, pushed in a loop, a variable in the array) and run by $transaction(ops) are one transaction', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/batches.ts';
+      const found = findingsIn(rule, project).filter((f) => f.where.startsWith(file));
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'const cancelled = prisma.order.updateMany') + 1}`,
+        `${file}:${project.lineOf(file, 'await prisma.order.update({ where: { id: orderId }, data: { userId } })') + 1}`,
+        `${file}:${project.lineOf(file, "await prisma.order.update({ where: { id: orderId }, data: { status: 'open' } })") + 1}`,
+      ]);
+      const facts = project.codeFile(file);
+      const batched = facts.calls.filter((c) => c.enclosingFunction === 'placeOrder' || c.enclosingFunction === 'closeAccounts' || c.enclosingFunction === 'renameAndLog');
+      assert.equal(batched.length, 6);
+      for (const c of batched) assert.equal(c.transaction?.form, 'array', `${c.enclosingFunction}: ${c.model}.${c.operation}`);
+    });
+
+    it('writes kept in variables and awaited later (Promise.all): still reported, but no wrapper that would return lazy promises out of the transaction', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/batches.ts';
+      const [cancel, reassign, reopen] = findingsIn(rule, project).filter((f) => f.where.startsWith(file)).map((f) => f.finding);
+      assert.match(cancel!.message, /^2 writes in `cancelOrders` are not in one transaction/);
+      assert.deepEqual(cancel!.fixes, []);
+      assert.equal(reassign!.fixes?.[0]?.title, 'Wrap these 2 writes in prisma.$transaction(async (tx) => …)');
+      assert.equal(reopen!.fixes?.[0]?.title, 'Wrap these 2 writes in prisma.$transaction(async (tx) => …)', 'a returned write is settled inside the callback');
+      const blog = analyzeProject('blog');
+      const [concurrent, ...rest] = findingsIn(rule, blog);
+      assert.equal(rest.length, 0);
+      assert.equal(concurrent!.where, `src/services/posts.ts:${blog.lineOf('src/services/posts.ts', 'const removeLikes = db.delete(likes)') + 1}`);
+      assert.deepEqual(concurrent!.finding.fixes, []);
+    });
+
+    it('writes not awaited where they are made get no wrapper (table test)', () => {
+      const f = fn('cancelOrders', 1, 6);
+      const calls = [prisma('order.updateMany', { line: 2, fn: f, awaited: false }), prisma('user.update', { line: 3, fn: f, awaited: false })];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes, []);
+    });
+
+    it('Drizzle neon-http: builders kept in variables and run by db.batch([q1, q2]) (or with a spread list) are one transaction', () => {
+      const project = analyzeProject('edge-blog');
+      const file = 'src/services/posts.ts';
+      assert.deepEqual(findingsIn(rule, project).map((f) => f.where), [`${file}:${project.lineOf(file, 'await db.delete(likes).where(eq(likes.postId, id));') + 1}`]);
+      const facts = project.codeFile(file);
+      for (const c of facts.calls.filter((x) => x.enclosingFunction.startsWith('removePostInOneBatch') || x.enclosingFunction.startsWith('removePostsInOneBatch'))) {
+        assert.equal(c.transaction?.form, 'array', `${c.enclosingFunction}: ${c.operation}(${c.model})`);
+      }
+    });
+
+    it('Drizzle neon-http client: no db.transaction wrapper (it throws); the message points to db.batch', () => {
+      const project = analyzeProject('edge-blog');
+      const [found] = findingsIn(rule, project);
+      assert.ok(found);
+      assert.match(found.finding.message, /^2 writes in `removePost` are not in one transaction/);
+      assert.match(found.finding.message, /drizzle-orm\/neon-http has no interactive transactions \(`db\.transaction\(\)` throws\)/);
+      assert.match(found.finding.message, /`db\.batch\(\[\.\.\.\]\)`/);
+      assert.deepEqual(found.finding.fixes, []);
+      assert.equal(project.codeFile('src/services/posts.ts').calls[0]!.driver, 'drizzle-orm/neon-http');
+    });
+
+    it('Drizzle D1 (a parameter typed DrizzleD1Database): no wrapper; D1 rejects BEGIN, use db.batch', () => {
+      const project = analyzeProject('worker');
+      const [found, ...rest] = findingsIn(rule, project);
+      assert.equal(rest.length, 0);
+      assert.ok(found);
+      assert.match(found.finding.message, /^2 writes in `closeAccount`/);
+      assert.match(found.finding.message, /D1 \(drizzle-orm\/d1\) has no interactive transactions/);
+      assert.match(found.finding.message, /`db\.batch\(\[\.\.\.\]\)`/);
+      assert.deepEqual(found.finding.fixes, []);
+    });
+
+    it('every driver without interactive transactions (table test); other drivers keep the wrapper', () => {
+      const f = fn('removePost', 1, 6);
+      const twoWrites = (driver: string | undefined) => [
+        drizzle('delete', 'likes', { line: 2, fn: f, chain: ['where'], ...(driver ? { driver } : {}) }),
+        drizzle('delete', 'posts', { line: 3, fn: f, chain: ['where'], ...(driver ? { driver } : {}) }),
+      ];
+      for (const driver of ['drizzle-orm/neon-http', 'drizzle-orm/xata-http', 'drizzle-orm/d1']) {
+        const [finding] = runRule(rule, { codeFiles: [codeFile(twoWrites(driver))] });
+        assert.ok(finding, driver);
+        assert.deepEqual(finding.fixes, [], driver);
+        assert.match(finding.message, /has no interactive transactions/, driver);
+      }
+      const [xata] = runRule(rule, { codeFiles: [codeFile(twoWrites('drizzle-orm/xata-http'))] });
+      assert.match(xata!.message, /no `db\.batch` either/);
+      for (const driver of [undefined, 'drizzle-orm/node-postgres', 'drizzle-orm/neon-serverless', 'drizzle-orm/libsql']) {
+        const [finding] = runRule(rule, { codeFiles: [codeFile(twoWrites(driver))] });
+        assert.equal(finding?.fixes?.[0]?.title, 'Wrap these 2 writes in db.transaction(async (tx) => …)', String(driver));
+        assert.doesNotMatch(finding!.message, /interactive/);
+      }
+    });
+  });
+
   describe('fix check', () => {
+    it('Prisma: a function that returns its last write becomes `return await prisma.$transaction(…)`; the finding is gone', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/batches.ts';
+      const found = findingsIn(rule, project).find((f) => f.finding.message.includes('`reopen`'));
+      const applied = applyFix(project, 'shop', found!.finding.fixes![0]!.intent);
+      assert.ok(applied);
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      assert.match(text, /return await prisma\.\$transaction\(async \(tx\) => \{\n\s+await tx\.order\.update\([^\n]+\n\s+return tx\.user\.update\(/);
+      assert.ok(!findingsIn(rule, applied.project).some((f) => f.finding.message.includes('`reopen`')));
+    });
+    it('the writer refuses writes kept in variables (their lazy promises would leave the transaction)', () => {
+      const project = analyzeProject('shop');
+      const facts = project.codeFile('src/services/batches.ts');
+      const calls = facts.calls.filter((c) => c.enclosingFunction === 'cancelOrders');
+      assert.equal(calls.length, 2);
+      assert.ok(calls.every((c) => !c.awaited && !c.returned));
+      assert.equal(applyFix(project, 'shop', { kind: 'wrapInTransaction', file: facts, calls, transactionClient: 'tx' }), undefined);
+    });
     it('Prisma: wraps registerUser in prisma.$transaction, uses tx, keeps user/session in scope; the finding is gone', (t) => {
       const project = analyzeProject('learning');
       const file = 'src/lib/auth-server.ts';

@@ -141,6 +141,94 @@ describe('query-in-loop', () => {
     });
   });
 
+  describe('batch fix for the shapes the doc promises (exploratory test, bug 11)', () => {
+    const fixed = (name: string, file: string, snippet: string, nth = 0) => {
+      const project = analyzeProject(name);
+      const found = findingsIn(rule, project).find((f) => f.where === `${file}:${project.lineOf(file, snippet, nth) + 1}`);
+      assert.ok(found, 'the finding to fix');
+      const fix = found.finding.fixes?.[0];
+      assert.equal(fix?.intent.kind, 'batchQueryInLoop');
+      const applied = applyFix(project, name, fix!.intent);
+      assert.ok(applied, 'the front-end writes the fix');
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      return { text, after: findingsIn(rule, applied.project).map((f) => f.where), before: findingsIn(rule, project).map((f) => f.where) };
+    };
+
+    it('Prisma findUnique({ where: { id } }) keyed by the loop variable itself (shorthand)', () => {
+      const { text, before, after } = fixed('shop', 'src/services/orders.ts', 'const user = await prisma.user.findUnique({ where: { id } });');
+      assert.ok(
+        text.includes(
+          [
+            '  const userRows = await prisma.user.findMany({ where: { id: { in: Array.from(ids) } } });',
+            '  const userById = new Map(userRows.map((row) => [row.id, row] as const));',
+            '  for (const id of ids) {',
+            '    const user = userById.get(id) ?? null;',
+          ].join('\n'),
+        ),
+        text,
+      );
+      assert.equal(after.length, before.length - 1);
+    });
+
+    it('Prisma findUnique in an async .forEach callback', () => {
+      const { text, before, after } = fixed('shop', 'src/services/orders.ts', 'const buyer = await prisma.user.findUnique');
+      assert.ok(
+        text.includes(
+          [
+            '  const buyerRows = await prisma.user.findMany({ where: { id: { in: Array.from(orders.values(), (order) => order.userId) } } });',
+            '  const buyerById = new Map(buyerRows.map((row) => [row.id, row] as const));',
+            '  orders.forEach(async (order) => {',
+            '    const buyer = buyerById.get(order.userId) ?? null;',
+          ].join('\n'),
+        ),
+        text,
+      );
+      assert.equal(after.length, before.length - 1);
+    });
+
+    it('Drizzle db.query.posts.findFirst({ where: eq(posts.id, like.postId) })', () => {
+      const { text, before, after } = fixed('blog', 'src/services/posts.ts', 'const post = await db.query.posts.findFirst({ where: eq(posts.id, like.postId) });');
+      assert.ok(
+        text.includes(
+          [
+            '  const postRows = await db.query.posts.findMany({ where: inArray(posts.id, Array.from(likeRows, (like) => like.postId)) });',
+            '  const postById = new Map(postRows.map((row) => [row.id, row] as const));',
+            '  for (const like of likeRows) {',
+            '    const post = postById.get(like.postId);',
+          ].join('\n'),
+        ),
+        text,
+      );
+      assert.match(text, /^import \{ eq, sql, inArray \} from 'drizzle-orm';/);
+      assert.equal(after.length, before.length - 1);
+    });
+
+    it('Drizzle findFirst with the callback form of where, keeping `with`', () => {
+      const { text, before, after } = fixed('blog', 'src/services/posts.ts', 'const post = await db.query.posts.findFirst({', 1);
+      assert.ok(
+        text.includes(
+          [
+            '  const postRows = await db.query.posts.findMany({ where: (p, { inArray }) => inArray(p.id, Array.from(likeRows, (like) => like.postId)), with: { author: true } });',
+            '  const postById = new Map(postRows.map((row) => [row.id, row] as const));',
+            '  for (const like of likeRows) {',
+            '    const post = postById.get(like.postId);',
+          ].join('\n'),
+        ),
+        text,
+      );
+      assert.equal(after.length, before.length - 1);
+    });
+
+    it('no fix offered for a Drizzle findFirst whose options may drop the key (`columns`) or change the row (`orderBy`)', () => {
+      for (const argKeys of [['where', 'columns'], ['where', 'orderBy']]) {
+        const call = drizzle('findFirst', 'posts', { line: 5, fn: f, loop: forOf('like'), argKeys, filterColumns: ['id'], loopKey: 'id' });
+        const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
+        assert.deepEqual(finding!.fixes, [], argKeys.join());
+      }
+    });
+  });
+
   it('never throws on half-typed code (app/api/learning/analytics/route.ts cut short)', () => {
     for (const project of analyzeCuts('learning', 'app/api/learning/analytics/route.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { swallowedDbError as rule } from '../../rules/queries/swallowed-db-error';
 import { codeFile, fn, loc, prisma, runRule, span, analyzeProject, findingsIn, analyzeCuts } from '../helpers/code-model';
+import { analyzeText } from '../languages/code/helpers';
 
 const f = fn('recordView', 1, 30);
 const logsOnly = { loc: loc(6, 4, 5, 8), onlyLogs: true };
@@ -33,6 +34,51 @@ describe('swallowed-db-error', () => {
   it('invalid: each write in the try is reported', () => {
     const calls = [prisma('video.update', { line: 3, fn: f, catch: logsOnly }), prisma('videoView.create', { line: 4, fn: f, catch: logsOnly })];
     assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls)] }).map((x) => x.loc.range.start.line), [3, 4]);
+  });
+
+  it('invalid: an empty catch says the error is ignored, not logged', () => {
+    const call = prisma('video.update', { line: 4, fn: f, catch: { ...logsOnly, empty: true } });
+    const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
+    assert.equal(
+      finding!.message,
+      'If `prisma.video.update` fails, the catch ignores the error and the code carries on as if the write succeeded: the caller and the user are told it worked while the data was never saved. Rethrow, return an error, or handle the failure.',
+    );
+    assert.equal(finding!.related?.[0]?.message, 'This catch ignores the error');
+  });
+
+  describe('.catch(console.error), .then(…).catch(…), empty catch (exploratory test, bug 7)', () => {
+    for (const [name, file, functions] of [
+      ['shop (Prisma)', 'src/services/orders.ts', ['cancel', 'remove', 'touch']],
+      ['blog (Drizzle)', 'src/services/posts.ts', ['unlike', 'unpublish', 'countView']],
+    ] as const) {
+      it(name, () => {
+        const project = analyzeProject(name.split(' ')[0]!);
+        const found = findingsIn(rule, project);
+        const facts = project.codeFile(file).calls;
+        const fnOf = (line: number) => facts.find((c) => c.loc.range.start.line + 1 === line)?.enclosingFunction;
+        assert.deepEqual(found.map((x) => fnOf(Number(x.where.split(':')[1]))), functions);
+        const [byRef, thenCatch, empty] = found.map((x) => x.finding);
+        assert.match(byRef!.message, /the catch only logs it/);
+        assert.match(thenCatch!.message, /the catch only logs it/);
+        assert.match(empty!.message, /the catch ignores the error/);
+        assert.doesNotMatch(empty!.message, /only logs/);
+      });
+    }
+    it('a .catch with a handler that is not a logger, or that rethrows, is not reported', () => {
+      const text = [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'declare function handleError(e: unknown): never;',
+        'export async function a(id: number) {',
+        '  await prisma.order.delete({ where: { id } }).catch(handleError);',
+        '  await prisma.order.delete({ where: { id } }).then(() => 1).catch((e) => { console.error(e); throw e; });',
+        '  await prisma.order.delete({ where: { id } }).then(() => 1, console.warn);',
+        '}',
+        '',
+      ].join('\n');
+      const { file } = analyzeText(text);
+      assert.deepEqual(runRule(rule, { codeFiles: [file] }).map((x) => x.loc.range.start.line), [6]);
+    });
   });
 
   describe('on real code (code front-end)', () => {

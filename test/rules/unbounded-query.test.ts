@@ -25,6 +25,7 @@ describe('unbounded-query', () => {
       'Drizzle relational findMany with limit': [drizzle('findMany', 'trades', { line: 3, fn: f, argKeys: ['where', 'limit'] })],
       'Drizzle select by primary key': [drizzle('select', 'trades', { line: 3, fn: f, chain: ['from', 'where'], filterColumns: ['id'] })],
       'a write': [prisma('signalTrade.updateMany', { line: 3, fn: f, argKeys: ['where', 'data'] })],
+      'Drizzle select of aggregates only, no groupBy (one row)': [drizzle('select', 'trades', { line: 3, fn: f, chain: ['from'], aggregate: true })],
     };
     for (const [name, calls] of Object.entries(cases)) {
       it(name, () => assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls)], databases: [prismaDb, drizzleDb] }), []));
@@ -73,6 +74,10 @@ describe('unbounded-query', () => {
       assert.match(finding.message, /^`db\.query\.trades\.findMany` has no `limit`/);
       assert.equal(finding.fixes?.[0]?.title, 'Add limit: MAX_ROWS (const MAX_ROWS = 100, a default cap: set your page size)');
     });
+    it('Drizzle select of aggregates grouped by a column (one row per group)', () => {
+      const call = drizzle('select', 'trades', { line: 4, fn: f, chain: ['from', 'groupBy'], aggregate: true });
+      assert.equal(runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] }).length, 1);
+    });
     it('without a schema it still reports', () => {
       const call = prisma('signalTrade.findMany', { line: 6, fn: f, argKeys: ['select'] });
       const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
@@ -93,6 +98,25 @@ describe('unbounded-query', () => {
       assert.deepEqual(findingsIn(rule, project).map((f) => f.where), [
         `server/storage.ts:${project.lineOf('server/storage.ts', 'db.select().from(trades);') + 1}`,
         `server/storage.ts:${project.lineOf('server/storage.ts', 'db.query.strategies.findMany({ orderBy') + 1}`,
+      ]);
+    });
+  });
+
+  describe('aggregates (exploratory test, bug 8)', () => {
+    it('blog: count(), sum() and sql`count(*)` selects are one row; a groupBy or a window count are not', () => {
+      const project = analyzeProject('blog');
+      const file = 'src/services/stats.ts';
+      assert.deepEqual(findingsIn(rule, project).filter((f) => f.where.startsWith(file)).map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'db.select({ authorId: posts.authorId, n: count() })') + 1}`,
+        `${file}:${project.lineOf(file, 'count(*) over ()') + 1}`,
+      ]);
+      const calls = project.codeFile(file).calls;
+      assert.deepEqual(calls.map((c) => [c.enclosingFunction, c.aggregate]), [
+        ['postCount', true],
+        ['postCountRaw', true],
+        ['totalViews', true],
+        ['postsPerAuthor', undefined],
+        ['viewsPerPost', undefined],
       ]);
     });
   });

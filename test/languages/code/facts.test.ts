@@ -515,3 +515,139 @@ describe('code front-end: more writing-call and loop-key shapes', () => {
     ]);
   });
 });
+
+describe('code front-end: Drizzle driver modules and batches (exploratory test, bugs 4 and 5)', () => {
+  it('records the driver module of a client: module binding, import through a barrel, alias, factory, typed parameter, class member, namespace import', () => {
+    const texts: Record<string, string> = {
+      '/d/db/index.ts':
+        "import { neon } from '@neondatabase/serverless';\nimport { drizzle } from 'drizzle-orm/neon-http';\nconst sql = neon(process.env.DATABASE_URL!);\nexport const db = globalThis.db ?? drizzle(sql);\nexport const database = db;\n",
+      '/d/db/xata.ts': "import { drizzle } from 'drizzle-orm/xata-http';\nimport { getXataClient } from './xata-client';\nconst createDb = () => drizzle(getXataClient());\nexport const xdb = createDb();\n",
+      '/d/db/pg.ts': "import { drizzle } from 'drizzle-orm/node-postgres';\nexport default drizzle(process.env.DATABASE_URL!);\n",
+      '/d/lib.ts': "export * from './db/index';\n",
+      '/d/use.ts': [
+        "import { database, db } from './lib';",
+        "import { xdb } from './db/xata';",
+        "import pg from './db/pg';",
+        "import * as neonDb from './db/index';",
+        "import type { DrizzleD1Database } from 'drizzle-orm/d1';",
+        "import { users } from './schema';",
+        'export async function a() { await db.delete(users); }',
+        'export async function b() { await database.delete(users); }',
+        'export async function c() { await xdb.delete(users); }',
+        'export async function d() { await pg.delete(users); }',
+        'export async function e(d1: DrizzleD1Database) { await d1.delete(users); }',
+        'export async function f() { await neonDb.db.delete(users); }',
+        'export class Repo {',
+        '  constructor(private readonly conn: typeof db) {}',
+        '  async g() { await this.conn.delete(users); }',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const r = { read: (p: string) => texts[p] };
+    const units = codeFrontEnd.discover(Object.keys(texts).sort(), r);
+    const result = codeFrontEnd.analyze(units[0], r, { validation: false });
+    const use = result.codeFiles.find((f) => f.file === '/d/use.ts')!;
+    assert.deepEqual(use.calls.map((c) => [c.enclosingFunction, c.client, c.driver]), [
+      ['a', 'db', 'drizzle-orm/neon-http'],
+      ['b', 'database', 'drizzle-orm/neon-http'],
+      ['c', 'xdb', 'drizzle-orm/xata-http'],
+      ['d', 'pg', 'drizzle-orm/node-postgres'],
+      ['e', 'd1', 'drizzle-orm/d1'],
+      ['f', 'neonDb.db', 'drizzle-orm/neon-http'],
+      ['g', 'this.conn', 'drizzle-orm/neon-http'],
+    ]);
+  });
+
+  it('a changed driver in the client module is seen by the files that import it (incremental analysis)', () => {
+    const texts: Record<string, string> = {
+      '/i/db.ts': "import { drizzle } from 'drizzle-orm/node-postgres';\nexport const db = drizzle(process.env.DATABASE_URL!);\n",
+      '/i/use.ts': "import { db } from './db';\nimport { users } from './schema';\nexport async function a() { await db.delete(users); }\n",
+    };
+    const r = { read: (p: string) => texts[p] };
+    const unit = codeFrontEnd.discover(Object.keys(texts).sort(), r)[0];
+    const driverOfUse = () => codeFrontEnd.analyze(unit, r, { validation: false }).codeFiles.find((f) => f.file === '/i/use.ts')!.calls[0]!.driver;
+    assert.equal(driverOfUse(), 'drizzle-orm/node-postgres');
+    texts['/i/db.ts'] = texts['/i/db.ts']!.replace('node-postgres', 'neon-http');
+    assert.equal(driverOfUse(), 'drizzle-orm/neon-http');
+  });
+
+  it('promises kept for a batch belong to its transaction; kept for Promise.all they do not', () => {
+    const text = [
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export async function a(ids: number[]) {',
+      '  const ops = [prisma.user.create({ data: {} })];',
+      '  ids.forEach((id) => ops.push(prisma.user.delete({ where: { id } })));',
+      '  let more;',
+      '  more = prisma.post.deleteMany({ where: { id: { in: ids } } });',
+      '  await prisma.$transaction([...ops, more]);',
+      '}',
+      'export async function b(ids: number[]) {',
+      '  await prisma.$transaction(ids.map((id) => prisma.user.delete({ where: { id } })));',
+      '}',
+      'export async function c() {',
+      '  const one = prisma.user.create({ data: {} });',
+      '  const two = prisma.post.create({ data: {} });',
+      '  await Promise.all([one, two]);',
+      '}',
+      'export async function d() {',
+      '  const ops = [prisma.user.create({ data: {} })];',
+      '  await other(ops);',
+      '}',
+      'declare function other(x: unknown): Promise<void>;',
+      '',
+    ].join('\n');
+    const { file } = analyzeText(text);
+    assert.deepEqual(
+      file.calls.map((c) => [c.enclosingFunction, `${c.model}.${c.operation}`, c.transaction?.form, c.transaction?.callLoc.range.start.line]),
+      [
+        ['a', 'user.create', 'array', 7],
+        ['a<callback>', 'user.delete', 'array', 7],
+        ['a', 'post.deleteMany', 'array', 7],
+        ['b<callback>', 'user.delete', 'array', 10],
+        ['c', 'user.create', undefined, undefined],
+        ['c', 'post.create', undefined, undefined],
+        ['d', 'user.create', undefined, undefined],
+      ],
+    );
+    assert.ok(file.calls.every((c) => c.transaction === undefined || c.viaTransactionClient === false));
+  });
+});
+
+describe('code front-end: Drizzle aggregate selects (exploratory test, bug 8)', () => {
+  it('marks a select whose fields are all aggregates; only drizzle-orm helpers and sql templates that are one aggregate call', () => {
+    const fields = [
+      '{ n: count() }',
+      '{ n: countDistinct(posts.authorId), top: max(posts.views) }',
+      '{ n: sql<number>`count(*)` }',
+      '{ n: sql<number>`COUNT(DISTINCT ${posts.authorId})::int` }',
+      '{ n: sql`cast(count(${posts.id}) as integer)`.mapWith(Number) }',
+      "{ total: sql<string>`coalesce(sum(${posts.views}), 0)` }",
+      '{ n: count().as("n") }',
+      // not one row, or not clearly an aggregate:
+      '{ n: count(), title: posts.title }',
+      '{ n: sql`count(*) over ()` }',
+      "{ n: sql`count(*) filter (where ${posts.views} > 0)` }",
+      '{ n: sql`sum(${posts.views}) + 1` }',
+      '{ n: sql`${posts.views}` }',
+      '{ n: localCount() }',
+      '{}',
+    ];
+    const text = [
+      "import { drizzle } from 'drizzle-orm/node-postgres';",
+      "import { count, countDistinct, max, sql } from 'drizzle-orm';",
+      "import { posts } from './schema';",
+      'const db = drizzle(process.env.DATABASE_URL!);',
+      'declare function localCount(): number;',
+      ...fields.map((f, i) => `export const q${i} = () => db.select(${f}).from(posts);`),
+      'export const all = () => db.select().from(posts);',
+      '',
+    ].join('\n');
+    const { file } = analyzeText(text);
+    assert.deepEqual(
+      file.calls.map((c) => c.aggregate ?? false),
+      [true, true, true, true, true, true, true, false, false, false, false, false, false, false, false],
+    );
+  });
+});

@@ -345,6 +345,46 @@ describe('batchQueryInLoop', () => {
     );
   });
 
+  it('Drizzle query.x.findFirst (operator and callback where) and a select in a .forEach callback: the rewrites type-check', () => {
+    const file = `${DRIZZLE_APP}/server/storage.ts`;
+    const extra = [
+      '',
+      'export async function strategyNames(tradeRows: { strategyId: string }[]) {',
+      '  const names: string[] = [];',
+      '  for (const t of tradeRows) {',
+      '    const s = await db.query.strategies.findFirst({ where: eq(strategies.id, t.strategyId) });',
+      "    names.push(s?.name ?? '');",
+      '  }',
+      '  for (const t of tradeRows) {',
+      '    const s = await db.query.strategies.findFirst({ where: (st, { eq }) => eq(st.id, t.strategyId) });',
+      "    names.push(s?.name ?? '');",
+      '  }',
+      '  tradeRows.forEach(async (t) => {',
+      '    const [s] = await db.select().from(strategies).where(eq(strategies.id, t.strategyId));',
+      '    names.push(s.name);',
+      '  });',
+      '  return names;',
+      '}',
+      '',
+    ].join('\n');
+    let overrides = new Map([[file, readFileSync(file, 'utf8') + extra]]);
+    for (let step = 0; step < 3; step++) {
+      const { analysis, reader } = analyzeFixture(DRIZZLE_APP, [], overrides);
+      const f = codeFile(analysis.codeFiles, 'server/storage.ts');
+      const call = f.calls.find((c) => c.enclosingFunction.startsWith('strategyNames') && c.loop);
+      assert.ok(call, `lookup ${step}`);
+      const edits = codeFrontEnd.writeFix({ kind: 'batchQueryInLoop', file: f, call }, reader);
+      assert.ok(edits, `fix ${step}: ${call.operation} in ${call.loop?.kind}`);
+      overrides = applyFix(edits, overrides);
+      assert.equal(syntaxErrors(file, overrides.get(file)!), 0);
+    }
+    const after = overrides.get(file)!;
+    assert.ok(after.includes('const sRows = await db.query.strategies.findMany({ where: inArray(strategies.id, Array.from(tradeRows, (t) => t.strategyId)) });'), after);
+    assert.ok(after.includes('const sRows2 = await db.query.strategies.findMany({ where: (st, { inArray }) => inArray(st.id, Array.from(tradeRows, (t) => t.strategyId)) });'), after);
+    assert.ok(after.includes('const sRows3 = await db.select().from(strategies).where(inArray(strategies.id, Array.from(tradeRows.values(), (t) => t.strategyId)));'), after);
+    assert.deepEqual(typecheck(DRIZZLE_APP, overrides), []);
+  });
+
   it('returns undefined for other shapes', () => {
     const f = codeFile(prisma.analysis.codeFiles, 'learning/analytics/route.ts');
     assert.equal(codeFrontEnd.writeFix({ kind: 'batchQueryInLoop', file: f, call: callAt(f, 11, 'count') }, prisma.reader), undefined, 'map callback');
@@ -355,6 +395,11 @@ describe('batchQueryInLoop', () => {
       'export async function f(xs: { id: string }[]) {\n  for (const x of xs) {\n    const u = await prisma.user.findUnique({ where: { id: other(x) } });\n  }\n}\n',
       'export async function f(xs: { id: string }[]) {\n  for (const x of load()) {\n    const u = await prisma.user.findUnique({ where: { id: x.id } });\n  }\n}\n',
       'export async function f(xs: { id: string }[]) {\n  for (const x of xs) {\n    if (x) {\n      const u = await prisma.user.findUnique({ where: { id: x.id } });\n    }\n  }\n}\n',
+      // .forEach in a function that is not async (the batched query could not be awaited), or not as a statement
+      'export function f(xs: { id: string }[]) {\n  xs.forEach(async (x) => {\n    const u = await prisma.user.findUnique({ where: { id: x.id } });\n  });\n}\n',
+      'export async function f(xs: { id: string }[]) {\n  return xs.forEach(async (x) => {\n    const u = await prisma.user.findUnique({ where: { id: x.id } });\n  });\n}\n',
+      // a loop that is the body of an `if` without braces
+      'export async function f(xs: { id: string }[]) {\n  if (xs.length) for (const x of xs) {\n    const u = await prisma.user.findUnique({ where: { id: x.id } });\n  }\n}\n',
     ];
     for (const body of shapes) {
       const { file, reader } = analyzeText(head + body);

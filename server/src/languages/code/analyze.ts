@@ -47,6 +47,8 @@ import {
   drizzleLoopKey,
   exprOnlyLogs,
   findFunction,
+  isAggregateSelection,
+  isLoggingFunction,
   isPromiseCombinator,
   loopBinding,
   objectKeys,
@@ -114,10 +116,14 @@ interface FileInfo {
   imports: Map<string, ImportBinding>;
   /** Local names bound to a client (top level). */
   clients: Map<string, Orm>;
+  /** Drizzle clients whose driver module is known: local name → `drizzle-orm/neon-http`, … */
+  drivers: Map<string, string>;
   /** Export name → local name (`default` for the default export). */
   exports: Map<string, string>;
   /** Export name → orm, for exports that are clients (computed). */
   clientExports: Map<string, Orm>;
+  /** Export name → driver module, for client exports whose driver is known (computed). */
+  exportDrivers: Map<string, string>;
   /** `export * from` targets and `export { a as b } from` entries. */
   starExports: string[];
   reExports: Map<string, { file: string; imported: string }>;
@@ -125,8 +131,11 @@ interface FileInfo {
   functions: Set<string>;
   /** `export default new PrismaClient()` and friends. */
   defaultClient?: Orm;
+  defaultDriver?: string;
   /** Names of local functions that return a new client (`prismaClientSingleton`). */
   factories: Map<string, Orm>;
+  /** Factories whose client's driver module is known. */
+  factoryDrivers: Map<string, string>;
   /** Imports of `drizzle` (and names from drizzle-orm) — local name → module. */
   drizzleImports: Set<string>;
   /** Top-level `const storage = new DatabaseStorage()`: local name → class name (local or imported). */
@@ -329,7 +338,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** A copy of a collected module whose client maps the cross-file resolution may fill. */
 function resolvable(base: FileInfo): FileInfo {
-  return { ...base, clients: new Map(base.clients), clientExports: new Map() };
+  return { ...base, clients: new Map(base.clients), drivers: new Map(base.drivers), clientExports: new Map(), exportDrivers: new Map() };
 }
 
 /** Every import specifier the module resolved still resolves to the same file. */
@@ -343,12 +352,12 @@ function resolutionsHold(info: FileInfo, resolve: Resolve): boolean {
 /** What the walk of a file reads besides its own text: its resolved client bindings and the client exports of namespace imports. */
 function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string {
   let key = '';
-  for (const [name, orm] of info.clients) key += `${name}=${orm};`;
+  for (const [name, orm] of info.clients) key += `${name}=${orm}@${info.drivers.get(name) ?? ''};`;
   for (const [local, imp] of info.imports) {
     if (imp.imported !== '*' || !imp.file) continue;
     key += `|${local}:`;
     const target = byFile.get(imp.file);
-    if (target) for (const [name, orm] of target.clientExports) key += `${name}=${orm};`;
+    if (target) for (const [name, orm] of target.clientExports) key += `${name}=${orm}@${target.exportDrivers.get(name) ?? ''};`;
   }
   return key;
 }
@@ -418,12 +427,15 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     aliases: [],
     imports: new Map(),
     clients: new Map(),
+    drivers: new Map(),
     exports: new Map(),
     clientExports: new Map(),
+    exportDrivers: new Map(),
     starExports: [],
     reExports: new Map(),
     functions: new Set(),
     factories: new Map(),
+    factoryDrivers: new Map(),
     drizzleImports: new Set(),
     instances: new Map(),
     resolutions: [],
@@ -476,7 +488,10 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
       if (ts.isIdentifier(e)) info.exports.set('default', e.text);
       else {
         const orm = newClientOrm(e, info);
-        if (orm) info.defaultClient = orm;
+        if (orm) {
+          info.defaultClient = orm;
+          info.defaultDriver = clientDriver(e, info);
+        }
       }
     } else if (ts.isVariableStatement(st)) {
       const exported = hasExport(st);
@@ -508,6 +523,8 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
             info.functions.add(name);
             const orm = factoryOrm(init, info);
             if (orm) info.factories.set(name, orm);
+            const driver = orm && factoryDriver(init, info);
+            if (driver) info.factoryDrivers.set(name, driver);
           }
         }
       }
@@ -518,6 +535,8 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
         if (hasExport(st)) info.exports.set(hasDefault(st) ? 'default' : name, name);
         const orm = factoryOrm(st, info);
         if (orm) info.factories.set(name, orm);
+        const driver = orm && factoryDriver(st, info);
+        if (driver) info.factoryDrivers.set(name, driver);
       }
     } else if (ts.isClassDeclaration(st) && st.name && hasExport(st)) {
       info.exports.set(hasDefault(st) ? 'default' : st.name.text, st.name.text);
@@ -542,7 +561,10 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
           }
         } else {
           const orm = newClientOrm(right, info);
-          if (orm) info.defaultClient = orm;
+          if (orm) {
+            info.defaultClient = orm;
+            info.defaultDriver = clientDriver(right, info);
+          }
         }
       } else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf))) {
         if (ts.isIdentifier(right)) info.exports.set(left.name.text, right.text);
@@ -553,6 +575,8 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
             const local = `#exports.${left.name.text}`;
             info.exports.set(left.name.text, local);
             info.clients.set(local, orm);
+            const driver = clientDriver(right, info);
+            if (driver) info.drivers.set(local, driver);
           }
         }
       }
@@ -564,8 +588,11 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
       const orm = newClientOrm(d.initializer, info) ?? clientTypeOrm(d.type, info);
-      if (orm) info.clients.set(d.name.text, orm);
-      else {
+      if (orm) {
+        info.clients.set(d.name.text, orm);
+        const driver = clientDriver(d.initializer, info) ?? typeDriver(d.type, info);
+        if (driver) info.drivers.set(d.name.text, driver);
+      } else {
         const idents = aliasIdents(d.initializer);
         if (idents.length) info.aliases.push([d.name.text, idents]);
       }
@@ -631,6 +658,62 @@ function factoryOrm(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionE
   return undefined;
 }
 
+/** The Drizzle driver module of a client an expression creates: `drizzle(…)` imported from `drizzle-orm/neon-http`. */
+function clientDriver(expr: ts.Expression, info: FileInfo, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    if (callee.text === 'drizzle' && info.drizzleImports.has('drizzle')) return driverModule(info.imports.get('drizzle')?.specifier);
+    return info.factoryDrivers.get(callee.text);
+  }
+  if (ts.isAwaitExpression(e)) return clientDriver(e.expression, info, depth + 1);
+  if (ts.isBinaryExpression(e)) {
+    const k = e.operatorToken.kind;
+    if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken) {
+      return clientDriver(e.left, info, depth + 1) ?? clientDriver(e.right, info, depth + 1);
+    }
+    return undefined;
+  }
+  if (ts.isConditionalExpression(e)) return clientDriver(e.whenTrue, info, depth + 1) ?? clientDriver(e.whenFalse, info, depth + 1);
+  return undefined;
+}
+
+/** `drizzle-orm/<driver>` specifiers only (not `drizzle-orm` itself, nor the `*-core` schema modules). */
+function driverModule(specifier: string | undefined): string | undefined {
+  return specifier && /^drizzle-orm\/(?!.*-core$)[\w-]+/.test(specifier) ? specifier : undefined;
+}
+
+function factoryDriver(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): string | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return clientDriver(body, info);
+  for (const st of body.statements) {
+    if (ts.isReturnStatement(st) && st.expression) {
+      const driver = clientDriver(st.expression, info);
+      if (driver) return driver;
+    }
+  }
+  return undefined;
+}
+
+/** The driver module a client type names: `NeonHttpDatabase` from `drizzle-orm/neon-http`, `typeof db`. */
+function typeDriver(type: ts.TypeNode | undefined, info: FileInfo, drivers: ReadonlyMap<string, string> = info.drivers): string | undefined {
+  if (!type) return undefined;
+  if (ts.isTypeReferenceNode(type)) {
+    return ts.isIdentifier(type.typeName) ? driverModule(info.imports.get(type.typeName.text)?.specifier) : undefined;
+  }
+  if (ts.isTypeQueryNode(type) && ts.isIdentifier(type.exprName)) return drivers.get(type.exprName.text);
+  if (ts.isUnionTypeNode(type)) {
+    for (const t of type.types) {
+      const driver = typeDriver(t, info, drivers);
+      if (driver) return driver;
+    }
+  }
+  return undefined;
+}
+
 const PRISMA_TYPES = new Set(['PrismaClient', 'PrismaService', 'TransactionClient', 'ExtendedPrismaClient']);
 
 /** The ORM a type annotation names: `PrismaClient`, `PrismaService`, `Prisma.TransactionClient`, a drizzle `…Database`, `typeof db`. */
@@ -666,24 +749,24 @@ function isTransactionType(type: ts.TypeNode | undefined, info: FileInfo): boole
 
 /** Propagates client bindings through exports, re-exports, imports and aliases until nothing changes. */
 function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void {
-  const exportOrm = (file: string | undefined, name: string, seen: Set<string>): Orm | undefined => {
+  const exportClient = (file: string | undefined, name: string, seen: Set<string>): { orm: Orm; driver?: string } | undefined => {
     if (!file) return undefined;
     const key = `${file}#${name}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
     const info = byFile.get(file);
     if (!info) return undefined;
-    if (name === 'default' && info.defaultClient) return info.defaultClient;
+    if (name === 'default' && info.defaultClient) return { orm: info.defaultClient, driver: info.defaultDriver };
     const local = info.exports.get(name);
     if (local) {
       const orm = info.clients.get(local);
-      if (orm) return orm;
+      if (orm) return { orm, driver: info.drivers.get(local) };
     }
     const re = info.reExports.get(name);
-    if (re) return exportOrm(re.file, re.imported, seen);
+    if (re) return exportClient(re.file, re.imported, seen);
     for (const star of info.starExports) {
-      const orm = exportOrm(star, name, seen);
-      if (orm) return orm;
+      const found = exportClient(star, name, seen);
+      if (found) return found;
     }
     return undefined;
   };
@@ -692,18 +775,21 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
     for (const info of infos) {
       for (const [local, imp] of info.imports) {
         if (info.clients.has(local) || imp.imported === '*') continue;
-        const orm = exportOrm(imp.file, imp.imported, new Set());
-        if (orm) {
-          info.clients.set(local, orm);
+        const found = exportClient(imp.file, imp.imported, new Set());
+        if (found) {
+          info.clients.set(local, found.orm);
+          if (found.driver) info.drivers.set(local, found.driver);
           changed = true;
         }
       }
       // Aliases: const db = prisma (globalForDb.db ?? drizzle(…) is handled as a client declaration).
       for (const [name, idents] of info.aliases) {
         if (info.clients.has(name)) continue;
-        const orm = idents.map((i) => info.clients.get(i)).find((o) => o);
-        if (orm) {
-          info.clients.set(name, orm);
+        const ident = idents.find((i) => info.clients.has(i));
+        if (ident) {
+          info.clients.set(name, info.clients.get(ident)!);
+          const driver = info.drivers.get(ident);
+          if (driver) info.drivers.set(name, driver);
           changed = true;
         }
       }
@@ -712,10 +798,16 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
   }
   for (const info of infos) {
     for (const name of info.exports.keys()) {
-      const orm = exportOrm(info.file, name, new Set());
-      if (orm) info.clientExports.set(name, orm);
+      const found = exportClient(info.file, name, new Set());
+      if (found) {
+        info.clientExports.set(name, found.orm);
+        if (found.driver) info.exportDrivers.set(name, found.driver);
+      }
     }
-    if (info.defaultClient) info.clientExports.set('default', info.defaultClient);
+    if (info.defaultClient) {
+      info.clientExports.set('default', info.defaultClient);
+      if (info.defaultDriver) info.exportDrivers.set('default', info.defaultDriver);
+    }
   }
 }
 
@@ -726,6 +818,16 @@ function aliasIdents(e: ts.Expression): string[] {
     return [...aliasIdents(n.left), ...aliasIdents(n.right)];
   }
   return [];
+}
+
+/** The driver of the client an alias expression names (`this.db = db`, `a ?? b`). */
+function aliasDriver(e: ts.Expression, info: FileInfo): string | undefined {
+  const n = unwrap(e);
+  if (ts.isIdentifier(n)) return info.drivers.get(n.text);
+  if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    return aliasDriver(n.left, info) ?? aliasDriver(n.right, info);
+  }
+  return undefined;
 }
 
 function aliasOrm(e: ts.Expression, clients: Map<string, Orm>): Orm | undefined {
@@ -787,6 +889,12 @@ function objectOwner(obj: ts.ObjectLiteralExpression, method: string): string | 
   if (holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && ts.isSourceFile(holder.parent.parent.parent)) {
     return `${holder.name.text}.${method}`;
   }
+  return undefined;
+}
+
+/** The function a node runs in, through inline callbacks (`xs.map(…)`, `forEach`); undefined at module level. */
+function ownerFunction(node: ts.Node): ts.Node | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (isFunctionNode(n) && !isInlineCallback(n)) return n;
   return undefined;
 }
 
@@ -864,6 +972,8 @@ interface ClientRef {
   text: string;
   /** A parameter typed as a transaction client (`tx: Prisma.TransactionClient`, `tx: PgTransaction<…>`). */
   transactionClient?: boolean;
+  /** Drizzle: the driver module, when known (`drizzle-orm/neon-http`). */
+  driver?: string;
 }
 
 class FileWalker {
@@ -873,14 +983,18 @@ class FileWalker {
   private readonly txCallbacks = new Map<ts.Node, TransactionScope>();
   private readonly txArrays = new Map<ts.Node, TransactionScope>();
   private readonly txCalls = new Set<ts.Node>();
+  /** Batches (`$transaction(ops)`, `db.batch([q1, ...qs])`): the variables whose kept promises they run. */
+  private readonly batches = new Map<ts.CallExpression, { scope: TransactionScope; variables: Set<string> }>();
   private readonly dbNodes = new Set<ts.Node>();
+  /** Each call's outer node, for facts settled after the walk. */
+  private readonly callNodes: [ts.Node, DbCall][] = [];
   private readonly candidates: Candidate[] = [];
   /** The call the walk is handling: client lookups climb from it. */
   private current: ts.Node | undefined;
   /** Reads whose result may be filtered in memory later in the function (checked after the walk). */
   private readonly readsToFollow: [DbCall, ts.Node][] = [];
   private readonly awaits: ts.AwaitExpression[] = [];
-  private readonly classClients = new Map<ts.Node, Map<string, Orm>>();
+  private readonly classClients = new Map<ts.Node, Map<string, { orm: Orm; driver?: string }>>();
   constructor(
     private readonly info: FileInfo,
     private readonly sf: ts.SourceFile,
@@ -917,6 +1031,7 @@ class FileWalker {
       parent = saved;
     };
     visit(this.sf);
+    if (this.batches.size) this.attachKeptWrites();
     for (const [call, node] of this.readsToFollow) {
       const filtered = this.inMemoryFilters(node);
       if (filtered.length) call.resultFilteredInMemory = filtered;
@@ -955,26 +1070,30 @@ class FileWalker {
           if (ts.isIdentifier(p.name) && p.name.text === name) {
             const orm = clientTypeOrm(p.type, this.info);
             if (!orm) return undefined; // a parameter shadows module bindings
-            return isTransactionType(p.type, this.info) ? { orm, node: e, text: name, transactionClient: true } : { orm, node: e, text: name };
+            const driver = orm === 'drizzle' ? typeDriver(p.type, this.info) : undefined;
+            return isTransactionType(p.type, this.info)
+              ? { orm, node: e, text: name, transactionClient: true, driver }
+              : { orm, node: e, text: name, driver };
           }
         }
       }
       const orm = this.info.clients.get(name);
-      return orm ? { orm, node: e, text: name } : undefined;
+      return orm ? { orm, node: e, text: name, driver: this.info.drivers.get(name) } : undefined;
     }
     if (ts.isPropertyAccessExpression(e)) {
       const target = unwrap(e.expression);
       const member = e.name.text;
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
         const cls = this.current ? this.classOf(this.current) : undefined;
-        const orm = cls ? this.clientMembers(cls).get(member) : undefined;
-        return orm ? { orm, node: e, text: `this.${member}` } : undefined;
+        const found = cls ? this.clientMembers(cls).get(member) : undefined;
+        return found ? { orm: found.orm, node: e, text: `this.${member}`, driver: found.driver } : undefined;
       }
       if (ts.isIdentifier(target)) {
         const imp = this.info.imports.get(target.text);
         if (imp?.imported === '*' && imp.file) {
-          const orm = this.byFile.get(imp.file)?.clientExports.get(member);
-          return orm ? { orm, node: e, text: `${target.text}.${member}` } : undefined;
+          const module = this.byFile.get(imp.file);
+          const orm = module?.clientExports.get(member);
+          return orm ? { orm, node: e, text: `${target.text}.${member}`, driver: module?.exportDrivers.get(member) } : undefined;
         }
       }
     }
@@ -989,10 +1108,11 @@ class FileWalker {
     return undefined;
   }
 
-  private clientMembers(cls: ts.ClassLikeDeclaration): Map<string, Orm> {
+  private clientMembers(cls: ts.ClassLikeDeclaration): Map<string, { orm: Orm; driver?: string }> {
     let members = this.classClients.get(cls);
     if (members) return members;
     members = new Map();
+    const member = (orm: Orm, driver: string | undefined) => ({ orm, driver: orm === 'drizzle' ? driver : undefined });
     for (const m of cls.members) {
       if (ts.isPropertyDeclaration(m)) {
         const name = propertyNameText(m.name);
@@ -1000,16 +1120,20 @@ class FileWalker {
         const orm =
           clientTypeOrm(m.type, this.info) ??
           (m.initializer ? newClientOrm(m.initializer, this.info) ?? aliasOrm(m.initializer, this.info.clients) : undefined);
-        if (orm) members.set(name, orm);
+        const driver =
+          typeDriver(m.type, this.info) ??
+          (m.initializer ? clientDriver(m.initializer, this.info) ?? aliasDriver(m.initializer, this.info) : undefined);
+        if (orm) members.set(name, member(orm, driver));
       } else if (ts.isConstructorDeclaration(m)) {
         for (const p of m.parameters) {
           if (!ts.isIdentifier(p.name)) continue;
           const orm = clientTypeOrm(p.type, this.info);
           if (!orm) continue;
+          const found = member(orm, typeDriver(p.type, this.info));
           const isProperty = (ts.getModifiers(p) ?? []).some((mod) =>
             [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.ReadonlyKeyword].includes(mod.kind),
           );
-          if (isProperty) members.set(p.name.text, orm);
+          if (isProperty) members.set(p.name.text, found);
           // this.db = db in the constructor body
           for (const st of m.body?.statements ?? []) {
             if (
@@ -1021,7 +1145,7 @@ class FileWalker {
               ts.isIdentifier(st.expression.right) &&
               st.expression.right.text === p.name.text
             ) {
-              members.set(st.expression.left.name.text, orm);
+              members.set(st.expression.left.name.text, found);
             }
           }
         }
@@ -1132,9 +1256,82 @@ class FileWalker {
     } else if (ts.isArrayLiteralExpression(arg)) {
       scope = { orm: client.orm, client: client.text, form: 'array', range: nodeLoc(this.sf, arg), callLoc: nodeLoc(this.sf, outer) };
       this.txArrays.set(arg, scope);
+      // `db.batch([q1, q2])`, `$transaction([...ops, prisma.x.create()])`: the variables it runs.
+      const variables = new Set<string>();
+      for (const el of arg.elements) {
+        const e = unwrap(ts.isSpreadElement(el) ? el.expression : el);
+        if (ts.isIdentifier(e)) variables.add(e.text);
+      }
+      if (variables.size) this.batches.set(call, { scope, variables });
+    } else if (calleeMethodName(call) !== 'transaction') {
+      // `$transaction(ops)` / `db.batch(queries)`: a list built elsewhere (a variable, `ids.map(…)`).
+      scope = { orm: client.orm, client: client.text, form: 'array', range: nodeLoc(this.sf, arg), callLoc: nodeLoc(this.sf, outer) };
+      this.batches.set(call, { scope, variables: ts.isIdentifier(arg) ? new Set([arg.text]) : new Set() });
     } else return;
     this.txCalls.add(call);
     this.transactions.push(scope);
+  }
+
+  /**
+   * Writes not awaited where they are made, whose promise is kept for a batch of the same function:
+   * `const q1 = db.delete(…)` … `db.batch([q1, q2])`; `ops.push(prisma.user.update(…))` …
+   * `prisma.$transaction(ops)`; `db.batch(ids.map((id) => db.delete(…)))`. They run in that batch's transaction.
+   */
+  private attachKeptWrites(): void {
+    for (const [node, call] of this.callNodes) {
+      if (call.transaction || call.awaited) continue;
+      const flow = this.keptIn(node);
+      if (!flow) continue;
+      let batch = flow.batch ? this.batches.get(flow.batch) : undefined;
+      if (!batch && flow.variable) {
+        const owner = ownerFunction(node);
+        for (const [batchCall, b] of this.batches) {
+          if (b.variables.has(flow.variable) && ownerFunction(batchCall) === owner) {
+            batch = b;
+            break;
+          }
+        }
+      }
+      if (!batch) continue;
+      call.transaction = batch.scope;
+      call.viaTransactionClient = false;
+    }
+  }
+
+  /** Where a promise that is not awaited goes: the batch call it is an argument of, or the variable it is kept in. */
+  private keptIn(node: ts.Node): { batch?: ts.CallExpression; variable?: string } | undefined {
+    let n = climbWrappers(node);
+    for (let depth = 0; depth < 8; depth++) {
+      const p = n.parent;
+      if (!p) return undefined;
+      if (ts.isArrayLiteralExpression(p) || ts.isSpreadElement(p)) {
+        n = climbWrappers(p);
+        continue;
+      }
+      // ids.map((id) => db.delete(…)): the list of promises the map returns.
+      if ((ts.isArrowFunction(p) && p.body === n) || (ts.isReturnStatement(p) && p.expression === n)) {
+        const fn = ts.isArrowFunction(p) ? p : findFunction(p);
+        const holder = fn && isInlineCallback(fn) ? callOfCallback(fn) : undefined;
+        const method = holder ? calleeMethodName(holder) : undefined;
+        if (!holder || (method !== 'map' && method !== 'flatMap')) return undefined;
+        n = climbWrappers(holder);
+        continue;
+      }
+      if (ts.isCallExpression(p) && p.expression !== n) {
+        if (this.batches.has(p)) return { batch: p };
+        const method = calleeMethodName(p);
+        const target = ts.isPropertyAccessExpression(p.expression) ? unwrap(p.expression.expression) : undefined;
+        if ((method === 'push' || method === 'unshift') && target && ts.isIdentifier(target)) return { variable: target.text };
+        return undefined;
+      }
+      if (ts.isVariableDeclaration(p) && p.initializer === n && ts.isIdentifier(p.name)) return { variable: p.name.text };
+      if (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = unwrap(p.left);
+        return ts.isIdentifier(left) ? { variable: left.text } : undefined;
+      }
+      return undefined;
+    }
+    return undefined;
   }
 
   /** The `await` expression directly holding a call (through parentheses), if any. */
@@ -1167,6 +1364,8 @@ class FileWalker {
       functionLoc: fn.loc,
     };
     if (model !== undefined) call.model = model;
+    if (!call.awaited && this.isReturned(outer)) call.returned = true;
+    if (client.driver) call.driver = client.driver;
     const loop = this.loopOf(outer);
     if (loop) call.loop = loop.fact;
     if (tx) {
@@ -1189,7 +1388,10 @@ class FileWalker {
       else if (ts.isObjectLiteralExpression(arg)) {
         call.argKeys = objectKeys(arg);
         const where = propertyValue(arg, 'where');
-        if (where && ts.isObjectLiteralExpression(where)) call.filterColumns = prismaWhereColumns(where);
+        if (where && ts.isObjectLiteralExpression(where)) {
+          call.filterColumns = prismaWhereColumns(where);
+          if (!where.properties.length) call.emptyWhere = true;
+        }
         const orderBy = propertyValue(arg, 'orderBy');
         if (orderBy) call.orderColumns = prismaOrderColumns(orderBy);
         if (loop?.variable && where && ts.isObjectLiteralExpression(where)) {
@@ -1218,7 +1420,11 @@ class FileWalker {
         call.chain = chain ?? [];
         const parts = chainCalls(outer);
         const tableArg = (c: ts.CallExpression | undefined) => (c?.arguments[0] ? tableName(c.arguments[0]) : undefined);
-        if (operation === 'select') call.model = tableArg(parts.get('from'));
+        if (operation === 'select') {
+          call.model = tableArg(parts.get('from'));
+          const fields = ts.isCallExpression(root) && root.arguments[0] ? unwrap(root.arguments[0]) : undefined;
+          if (fields && ts.isObjectLiteralExpression(fields) && isAggregateSelection(fields, this.info.drizzleImports)) call.aggregate = true;
+        }
         else if (operation !== 'execute' && operation !== '$count') call.model = ts.isCallExpression(root) ? tableArg(root) : undefined;
         else if (operation === '$count') call.model = ts.isCallExpression(root) ? tableArg(root) : undefined;
         if (call.model === undefined) delete call.model;
@@ -1236,6 +1442,7 @@ class FileWalker {
     }
     if (kind === 'read') this.readsToFollow.push([call, outer]);
     this.calls.push(call);
+    this.callNodes.push([outer, call]);
     this.dbNodes.add(outer);
     if (kind === 'write') {
       const owner = namedOwner(outer);
@@ -1278,9 +1485,43 @@ class FileWalker {
       if (cb) return cb;
       const arr = this.txArrays.get(n);
       if (arr) return arr;
-      if (isFunctionNode(n) && !isInlineCallback(n)) return undefined;
+      // A helper declared in the enclosing function and called there runs where it is called: keep climbing.
+      if (isFunctionNode(n) && !isInlineCallback(n) && !this.isLocalHelperCalled(n)) return undefined;
     }
     return undefined;
+  }
+
+  private readonly localHelpers = new Map<ts.Node, boolean>();
+
+  /**
+   * `const inner = async () => {…}` / `function inner() {…}` declared in a function (or a transaction
+   * callback) and called by name in that function's body.
+   */
+  private isLocalHelperCalled(fn: FunctionNode): boolean {
+    let known = this.localHelpers.get(fn);
+    if (known !== undefined) return known;
+    known = false;
+    let name: string | undefined;
+    let decl: ts.Node = fn;
+    if (ts.isFunctionDeclaration(fn)) name = fn.name?.text;
+    else if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+      const holder = climbWrappers(fn).parent;
+      if (holder && ts.isVariableDeclaration(holder) && holder.initializer && unwrap(holder.initializer) === fn && ts.isIdentifier(holder.name)) {
+        name = holder.name.text;
+        decl = holder;
+      }
+    }
+    const container = name ? findFunction(decl) : undefined;
+    if (name && container?.body) {
+      const visit = (n: ts.Node): boolean => {
+        if (n === decl) return false;
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) return true;
+        return !!ts.forEachChild(n, (c) => (visit(c) ? true : undefined));
+      };
+      known = visit(container.body);
+    }
+    this.localHelpers.set(fn, known);
+    return known;
   }
 
   private loopOf(node: ts.Node): { fact: NonNullable<DbCall['loop']>; variable?: string } | undefined {
@@ -1319,18 +1560,37 @@ class FileWalker {
     return undefined;
   }
 
-  private catchOf(node: ts.Node): CatchClause | undefined {
-    // promise.catch(cb) on the call itself
-    const up = climbWrappers(node);
-    if (up.parent && ts.isPropertyAccessExpression(up.parent) && up.parent.name.text === 'catch') {
-      const c = up.parent.parent;
-      if (c && ts.isCallExpression(c) && c.expression === up.parent && c.arguments[0]) {
-        const cb = unwrap(c.arguments[0]);
-        if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) {
-          return { loc: nodeLoc(this.sf, c.arguments[0]), onlyLogs: ts.isBlock(cb.body) ? blockOnlyLogs(cb.body) : exprOnlyLogs(cb.body) };
-        }
-      }
+  /** A rejection handler of the call's promise: `.catch(h)` or `.then(ok, h)`, on the call or after `.then/.finally` steps. */
+  private promiseCatchOf(node: ts.Node): CatchClause | undefined {
+    let n = climbWrappers(node);
+    for (let depth = 0; depth < 8; depth++) {
+      const pa = n.parent;
+      if (!pa || !ts.isPropertyAccessExpression(pa) || pa.expression !== n) return undefined;
+      const c = pa.parent;
+      if (!c || !ts.isCallExpression(c) || c.expression !== pa) return undefined;
+      const method = pa.name.text;
+      if (method !== 'then' && method !== 'catch' && method !== 'finally') return undefined;
+      const handler = method === 'catch' ? c.arguments[0] : method === 'then' ? c.arguments[1] : undefined;
+      if (handler) return this.handlerClause(handler);
+      n = climbWrappers(c);
     }
+    return undefined;
+  }
+
+  private handlerClause(handler: ts.Expression): CatchClause {
+    const loc = nodeLoc(this.sf, handler);
+    const h = unwrap(handler);
+    if (ts.isArrowFunction(h) || ts.isFunctionExpression(h)) {
+      if (ts.isBlock(h.body) && !h.body.statements.length) return { loc, onlyLogs: true, empty: true };
+      return { loc, onlyLogs: ts.isBlock(h.body) ? blockOnlyLogs(h.body) : exprOnlyLogs(h.body) };
+    }
+    return { loc, onlyLogs: isLoggingFunction(h) };
+  }
+
+  private catchOf(node: ts.Node): CatchClause | undefined {
+    // promise.catch(cb), also after .then(…) steps
+    const handled = this.promiseCatchOf(node);
+    if (handled) return handled;
     let child: ts.Node = node;
     for (let n: ts.Node | undefined = node.parent; n; child = n, n = n.parent) {
       if (isFunctionNode(n)) {
@@ -1340,7 +1600,10 @@ class FileWalker {
         return undefined;
       }
       if (ts.isTryStatement(n) && child === n.tryBlock && n.catchClause) {
-        return { loc: nodeLoc(this.sf, n.catchClause), onlyLogs: blockOnlyLogs(n.catchClause.block) };
+        const block = n.catchClause.block;
+        return block.statements.length
+          ? { loc: nodeLoc(this.sf, n.catchClause), onlyLogs: blockOnlyLogs(block) }
+          : { loc: nodeLoc(this.sf, n.catchClause), onlyLogs: true, empty: true };
       }
     }
     return undefined;
@@ -1393,6 +1656,20 @@ class FileWalker {
       }
     }
     return false;
+  }
+
+  /** `return <call>` (through `.then/.catch`) or an arrow's body, in a function that is not an inline callback. */
+  private isReturned(node: ts.Node): boolean {
+    let n = climbWrappers(node);
+    while (n.parent && ts.isPropertyAccessExpression(n.parent) && ['then', 'catch', 'finally'].includes(n.parent.name.text)) {
+      const c = n.parent.parent;
+      if (!c || !ts.isCallExpression(c) || c.expression !== n.parent) break;
+      n = climbWrappers(c);
+    }
+    const p = n.parent;
+    if (!p) return false;
+    const fn = ts.isArrowFunction(p) && p.body === n ? p : ts.isReturnStatement(p) && p.expression === n ? findFunction(p) : undefined;
+    return !!fn && !isInlineCallback(fn);
   }
 
   /** `const rows = await q; rows.filter((r) => r.x …)` and `(await q).filter(…)`. */

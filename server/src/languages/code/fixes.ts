@@ -7,7 +7,18 @@ import * as ts from 'typescript';
 import type { CodeFile, DbCall, Loc, Orm, WritingCall } from '../../../../rules/model';
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
-import { contains, isFunctionNode, isInlineCallback, offsetOf, parse, propertyNameText, unwrap, type FunctionNode } from './ast';
+import {
+  callOfCallback,
+  climbWrappers,
+  contains,
+  isFunctionNode,
+  isInlineCallback,
+  offsetOf,
+  parse,
+  propertyNameText,
+  unwrap,
+  type FunctionNode,
+} from './ast';
 
 export function writeCodeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   switch (intent.kind) {
@@ -150,7 +161,7 @@ function templateInteriors(sf: ts.SourceFile, start: number, end: number): Array
 // wrapInTransaction
 // ---------------------------------------------------------------------------------------------
 
-type CallFact = Pick<DbCall, 'loc' | 'statementLoc'> & { orm?: Orm; client?: string };
+type CallFact = Pick<DbCall, 'loc' | 'statementLoc'> & { orm?: Orm; client?: string; awaited?: boolean; returned?: boolean };
 
 interface WrapPlan {
   src: Source;
@@ -344,6 +355,9 @@ function referencedNames(node: ts.Node, names: Map<string, unknown>, used: Set<s
 function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transactionClient: string, reader: SourceReader): FileEdit[] | undefined {
   const client = calls.find((c) => c.client)?.client;
   if (!client) return undefined;
+  // A promise kept in a variable and awaited later would be returned out of the callback, lazy, and run
+  // after the commit (a Prisma one on a closed transaction client).
+  if (calls.some((c) => c.awaited === false && !c.returned)) return undefined;
   const src = load(file.file, reader);
   if (!src) return undefined;
   const plan = planWrap(src, calls);
@@ -457,7 +471,18 @@ function useTransactionClient(file: CodeFile, call: DbCall, param: string | unde
   if (!src) return undefined;
   const s = span(src, call.loc);
   if (src.text.slice(s.start, s.start + call.client.length) !== call.client) return undefined;
+  // A helper declared in the callback may bind the name itself (`async (tx) => …`): `tx` would not be the transaction.
+  const node = findCall(src, call.loc);
+  const callbackBody = call.transaction ? span(src, call.transaction.range).start : s.start;
+  for (let n: ts.Node | undefined = node?.parent; n && n.getStart(src.sf) > callbackBody; n = n.parent) {
+    if (isFunctionNode(n) && n.parameters.some((p) => bindsName(p.name, param))) return undefined;
+  }
   return finish(src, [{ start: s.start, end: s.start + call.client.length, text: param }]);
+}
+
+function bindsName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, wanted));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,25 +582,27 @@ function addKey(src: Source, call: ts.CallExpression, key: string, value: string
 /**
  * `for (const x of xs) { const y = await prisma.m.findUnique({ where: { k: x.p } }); … }` →
  * one `findMany({ where: { k: { in: Array.from(xs, (x) => x.p) } } })` before the loop and a Map lookup
- * inside. Any other shape: undefined.
+ * inside. The same for `xs.forEach(async (x) => { … })` (keys from `xs.values()`), Drizzle
+ * `const [y] = await db.select().from(t).where(eq(t.k, x.p))` and `const y = await db.query.t.findFirst({ where })`.
+ * Any other shape: undefined.
  */
 function batchQueryInLoop(file: CodeFile, call: DbCall, reader: SourceReader): FileEdit[] | undefined {
   const src = load(file.file, reader);
   if (!src) return undefined;
   const node = findCall(src, call.loc);
   if (!node || !ts.isCallExpression(node)) return undefined;
-  const lookup = call.orm === 'prisma' ? prismaLookup(src, call, node) : drizzleLookup(src, call, node);
+  const lookup = call.orm === 'prisma' ? prismaLookup(src, call, node) : call.operation === 'findFirst' ? relationalLookup(src, node) : drizzleLookup(src, call, node);
   if (!lookup) return undefined;
 
-  // `const y = await <call>` (or `const [y] = …` for Drizzle) directly in the body of `for (const x of xs)`.
+  // `const y = await <call>` (or `const [y] = …` for a Drizzle select) directly in the loop's body.
   const awaitExpr = node.parent;
   if (!awaitExpr || !ts.isAwaitExpression(awaitExpr)) return undefined;
   const decl = awaitExpr.parent;
   if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== awaitExpr) return undefined;
   let y: string;
-  if (call.orm === 'prisma' && ts.isIdentifier(decl.name)) y = decl.name.text;
+  if (lookup.result !== 'rows' && ts.isIdentifier(decl.name)) y = decl.name.text;
   else if (
-    call.orm === 'drizzle' &&
+    lookup.result === 'rows' &&
     ts.isArrayBindingPattern(decl.name) &&
     decl.name.elements.length === 1 &&
     ts.isBindingElement(decl.name.elements[0]) &&
@@ -586,39 +613,69 @@ function batchQueryInLoop(file: CodeFile, call: DbCall, reader: SourceReader): F
   } else return undefined;
   const varStmt = decl.parent.parent;
   const body = varStmt?.parent;
-  const loop = body?.parent;
-  if (!varStmt || !body || !loop || !ts.isBlock(body) || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.statement !== body) return undefined;
-  if (!ts.isVariableDeclarationList(loop.initializer) || loop.initializer.declarations.length !== 1) return undefined;
-  const loopVarNode = loop.initializer.declarations[0].name;
-  if (!ts.isIdentifier(loopVarNode)) return undefined;
-  const loopVar = loopVarNode.text;
+  if (!varStmt || !body || !ts.isBlock(body)) return undefined;
+  const loop = loopShape(body);
+  if (!loop) return undefined;
+  const { loopVar, iterable, before: beforeNode } = loop;
   if (!isPathOf(lookup.value, loopVar)) return undefined;
-  const iterable = unwrap(loop.expression);
   if (!isPathOf(iterable, undefined)) return undefined; // evaluated twice: it must have no side effects
 
-  const fn = enclosingFunctionNode(loop);
+  const fn = enclosingFunctionNode(beforeNode);
   const taken = identifiersIn(fn ?? src.sf);
   const rowsName = freshName(taken, `${y}Rows`);
   taken.add(rowsName);
   const key = lookup.key;
   const mapName = freshName(taken, `${y}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
-  const indent = lineIndent(src.text, loop.getStart(src.sf));
+  const indent = lineIndent(src.text, beforeNode.getStart(src.sf));
   const valueText = lookup.value.getText(src.sf);
-  const iterText = iterable.getText(src.sf);
+  // forEach's first parameter is the value for arrays, Sets and Maps alike: so is `.values()`.
+  const iterText = loop.kind === 'forEach' ? `${iterable.getText(src.sf)}.values()` : iterable.getText(src.sf);
   const keys = ts.isIdentifier(unwrap(lookup.value)) ? `Array.from(${iterText})` : `Array.from(${iterText}, (${loopVar}) => ${valueText})`;
   const before =
     `const ${rowsName} = await ${lookup.batched(keys)};\n` +
     `${indent}const ${mapName} = new Map(${rowsName}.map((row) => [row.${key}, row] as const));\n${indent}`;
-  const loopStart = loop.getStart(src.sf);
+  const at = beforeNode.getStart(src.sf);
   const replacements = [
-    { start: loopStart, end: loopStart, text: before },
-    call.orm === 'prisma'
+    { start: at, end: at, text: before },
+    lookup.result === 'nullable'
       ? { start: awaitExpr.getStart(src.sf), end: awaitExpr.end, text: `${mapName}.get(${valueText}) ?? null` }
-      : // `const [y] = await …` gave the row type (undefined when missing): keep both with `!`.
-        { start: decl.getStart(src.sf), end: decl.end, text: `${y} = ${mapName}.get(${valueText})!` },
+      : lookup.result === 'optional'
+        ? { start: awaitExpr.getStart(src.sf), end: awaitExpr.end, text: `${mapName}.get(${valueText})` }
+        : // `const [y] = await …` gave the row type (undefined when missing): keep both with `!`.
+          { start: decl.getStart(src.sf), end: decl.end, text: `${y} = ${mapName}.get(${valueText})!` },
     ...lookup.extra,
   ];
   return finish(src, replacements);
+}
+
+/**
+ * The loop whose body is `body`: `for (const x of xs) { … }`, or `xs.forEach(async (x) => { … })` as a
+ * statement of an async function. `before` is the statement the batched query goes in front of.
+ */
+function loopShape(body: ts.Block): { kind: 'for-of' | 'forEach'; loopVar: string; iterable: ts.Expression; before: ts.Statement } | undefined {
+  const inStatementList = (st: ts.Node) => ts.isBlock(st.parent) || ts.isSourceFile(st.parent) || ts.isCaseClause(st.parent) || ts.isDefaultClause(st.parent);
+  const loop = body.parent;
+  if (ts.isForOfStatement(loop)) {
+    if (loop.awaitModifier || loop.statement !== body || !inStatementList(loop)) return undefined;
+    if (!ts.isVariableDeclarationList(loop.initializer) || loop.initializer.declarations.length !== 1) return undefined;
+    const v = loop.initializer.declarations[0].name;
+    if (!ts.isIdentifier(v)) return undefined;
+    return { kind: 'for-of', loopVar: v.text, iterable: unwrap(loop.expression), before: loop };
+  }
+  if ((ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) && loop.body === body) {
+    const call = isInlineCallback(loop) ? callOfCallback(loop) : undefined;
+    const callee = call ? unwrap(call.expression) : undefined;
+    if (!call || !callee || !ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || call.arguments.length !== 1) return undefined;
+    const v = loop.parameters[0]?.name;
+    if (!v || !ts.isIdentifier(v)) return undefined;
+    const stmt = climbWrappers(call).parent;
+    if (!stmt || !ts.isExpressionStatement(stmt) || !inStatementList(stmt)) return undefined;
+    // The batched query is awaited before the statement: the function around it must be async.
+    const fn = enclosingFunctionNode(stmt);
+    if (!fn || !isAsync(fn)) return undefined;
+    return { kind: 'forEach', loopVar: v.text, iterable: unwrap(callee.expression), before: stmt };
+  }
+  return undefined;
 }
 
 interface Lookup {
@@ -627,9 +684,11 @@ interface Lookup {
   /** The batched query text for a keys expression. */
   batched: (keys: string) => string;
   extra: { start: number; end: number; text: string }[];
+  /** What the lookup returned: a row or null (Prisma), a row or undefined (Drizzle findFirst), a list of rows (Drizzle select). */
+  result: 'nullable' | 'optional' | 'rows';
 }
 
-/** `prisma.m.findUnique({ where: { k: <value> } })` (an `include` may stay). */
+/** `prisma.m.findUnique({ where: { k: <value> } })` or `{ where: { k } }` (an `include` may stay). */
 function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Lookup | undefined {
   if ((call.operation !== 'findUnique' && call.operation !== 'findFirst') || node.arguments.length !== 1) return undefined;
   const args = unwrap(node.arguments[0]);
@@ -646,17 +705,82 @@ function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Looku
   }
   if (!where || where.properties.length !== 1) return undefined;
   const wp = where.properties[0];
-  if (!ts.isPropertyAssignment(wp)) return undefined;
-  const key = propertyNameText(wp.name);
+  let key: string | undefined;
+  let value: ts.Expression;
+  if (ts.isPropertyAssignment(wp)) {
+    key = propertyNameText(wp.name);
+    value = unwrap(wp.initializer);
+  } else if (ts.isShorthandPropertyAssignment(wp) && !wp.objectAssignmentInitializer) {
+    key = wp.name.text;
+    value = wp.name;
+  } else return undefined;
   if (!key || !/^[A-Za-z_$][\w$]*$/.test(key)) return undefined;
   const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const delegate = callee.expression.getText(src.sf);
   return {
     key,
-    value: unwrap(wp.initializer),
+    value,
     batched: (keys) => `${delegate}.findMany({ ${[`where: { ${key}: { in: ${keys} } }`, ...rest].join(', ')} })`,
     extra: [],
+    result: 'nullable',
+  };
+}
+
+/**
+ * `db.query.t.findFirst({ where: eq(t.k, <value>) })`, or `where: (t, { eq }) => eq(t.k, <value>)` (a `with`
+ * may stay) → `findMany` with `inArray`. Other options (`columns`, `orderBy`, …): undefined.
+ */
+function relationalLookup(src: Source, node: ts.CallExpression): Lookup | undefined {
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || node.arguments.length !== 1) return undefined;
+  const args = unwrap(node.arguments[0]);
+  if (!ts.isObjectLiteralExpression(args)) return undefined;
+  let where: ts.Expression | undefined;
+  const rest: string[] = [];
+  for (const p of args.properties) {
+    if (!ts.isPropertyAssignment(p)) return undefined;
+    const k = propertyNameText(p.name);
+    if (k === 'where') where = unwrap(p.initializer);
+    else if (k === 'with') rest.push(p.getText(src.sf));
+    else return undefined;
+  }
+  if (!where) return undefined;
+  const isEq = (e: ts.Expression): e is ts.CallExpression =>
+    ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'eq' && e.arguments.length === 2;
+  let cond: ts.Expression;
+  let colRoot: string | undefined;
+  let batchedWhere: (keys: string, col: string) => string;
+  let extra: Replacement[] = [];
+  if (ts.isArrowFunction(where) || ts.isFunctionExpression(where)) {
+    // (t, { eq }) => eq(t.k, v): `inArray` comes from the same operators object.
+    const [table, ops] = where.parameters;
+    const body = ts.isArrowFunction(where) && !ts.isBlock(where.body) ? unwrap(where.body) : undefined;
+    if (!body || !table || !ts.isIdentifier(table.name) || where.parameters.length !== 2 || !ops) return undefined;
+    if (!ts.isObjectBindingPattern(ops.name) || !ops.name.elements.some((el) => !el.propertyName && ts.isIdentifier(el.name) && el.name.text === 'eq')) return undefined;
+    cond = body;
+    colRoot = table.name.text;
+    const t = colRoot;
+    batchedWhere = (keys, col) => `(${t}, { inArray }) => inArray(${col}, ${keys})`;
+  } else {
+    cond = where;
+    const imports = addNamedImport(src, 'drizzle-orm', 'inArray');
+    if (!imports) return undefined;
+    extra = imports;
+    batchedWhere = (keys, col) => `inArray(${col}, ${keys})`;
+  }
+  if (!isEq(cond)) return undefined;
+  const col = unwrap(cond.arguments[0]);
+  if (!ts.isPropertyAccessExpression(col) || !ts.isIdentifier(col.expression)) return undefined;
+  if (colRoot !== undefined && col.expression.text !== colRoot) return undefined;
+  const colText = col.getText(src.sf);
+  const delegate = callee.expression.getText(src.sf);
+  return {
+    key: col.name.text,
+    value: unwrap(cond.arguments[1]),
+    batched: (keys) => `${delegate}.findMany({ ${[`where: ${batchedWhere(keys, colText)}`, ...rest].join(', ')} })`,
+    extra,
+    result: 'optional',
   };
 }
 
@@ -697,6 +821,7 @@ function drizzleLookup(src: Source, call: DbCall, node: ts.CallExpression): Look
     value: unwrap(cond.arguments[1]),
     batched: (keys) => `${selectText}.from(${table}).where(inArray(${col.getText(src.sf)}, ${keys}))`,
     extra: importEdit.length ? importEdit : [],
+    result: 'rows',
   };
 }
 

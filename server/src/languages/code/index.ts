@@ -14,7 +14,14 @@
  *   Also set for Drizzle relational queries (`db.query.t.findMany({ limit })`).
  * - Calls inside a transaction callback have `enclosingFunction` `<outer><callback>` and `functionLoc` =
  *   the callback body; transaction callbacks are transparent for `loop` and `catch`.
- * - `catch` is also set for `promise.catch(cb)` on the call itself; an empty catch block `onlyLogs`.
+ * - `catch` is also set for a rejection handler on the call's promise (`.catch(cb)`, `.catch(console.error)`,
+ *   `.then(ok, onError)`, also after `.then/.finally` steps); an empty catch block `onlyLogs` and is `empty`.
+ * - Batches: `prisma.$transaction(ops)` / `db.batch([q1, ...qs])` are `array` scopes too, and the calls whose
+ *   promise is kept for them (`const q1 = db.delete(…)`, `ops.push(…)`, `ids.map((id) => …)`, same function)
+ *   get that `transaction`. A helper declared in a transaction callback and called there is in the transaction.
+ * - `driver`: the Drizzle driver module of the call's client (`drizzle-orm/neon-http`), from the import of
+ *   `drizzle` where the client is created or from a parameter's/member's type; `returned` for a call returned
+ *   (not awaited) by its function; `aggregate` for a select of aggregates only; `emptyWhere` for `where: {}`.
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, and module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`).
@@ -22,8 +29,8 @@
  *
  * Fixes: `wrapInTransaction` (its `transactionClient` is the parameter name to use, `tx` by default; the
  * transaction opens on the calls' own client), `useTransactionClient`, `addLimit` (a literal `take`/
- * `limit`/`.limit(n)`), `batchQueryInLoop` (Prisma findUnique/findFirst and Drizzle select-by-eq in a
- * `for…of`). Each returns undefined when the shape cannot be rewritten without changing behaviour.
+ * `limit`/`.limit(n)`), `batchQueryInLoop` (Prisma findUnique/findFirst, Drizzle select-by-eq and
+ * `query.t.findFirst` in a `for…of` or an async `.forEach` callback). Each returns undefined when the shape cannot be rewritten without changing behaviour.
  */
 import type { LanguageFrontEnd } from '../types';
 import { CodeAnalyzer } from './analyze';

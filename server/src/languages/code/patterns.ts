@@ -243,6 +243,16 @@ export function isLoggingCall(e: ts.Expression): boolean {
   return ts.isIdentifier(root) && LOGGER_ROOTS.has(root.text);
 }
 
+/** A logging function passed by reference (`console.error`, `logger.warn`, `this.logger.error`), as in `.catch(console.error)`. */
+export function isLoggingFunction(e: ts.Expression): boolean {
+  const n = unwrap(e);
+  if (!ts.isPropertyAccessExpression(n)) return false;
+  const root = n.expression;
+  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) return LOGGER_ROOTS.has(root.name.text);
+  const r = unwrap(root);
+  return ts.isIdentifier(r) && LOGGER_ROOTS.has(r.text);
+}
+
 export function blockOnlyLogs(block: ts.Block): boolean {
   return block.statements.every((st) => ts.isExpressionStatement(st) && isLoggingCall(st.expression));
 }
@@ -259,4 +269,85 @@ export function alwaysExits(st: ts.Node): boolean {
 export function statementsExit(sts: ts.NodeArray<ts.Statement>): boolean {
   const last = sts[sts.length - 1];
   return !!last && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/** drizzle-orm's aggregate helpers (`count()`, `sum(t.x)`, …): one value over all rows. */
+const DRIZZLE_AGGREGATES = new Set(['count', 'countDistinct', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'min', 'max']);
+const SQL_AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
+
+/**
+ * `db.select({ n: count(), total: sql<number>`sum(${t.x})` })`: every field is an aggregate (a drizzle-orm
+ * aggregate helper, or a `sql` template whose whole text is one aggregate call, possibly cast or
+ * coalesced). `drizzleNames` are the local names imported from drizzle-orm (so a local `count` is not one).
+ */
+export function isAggregateSelection(fields: ts.ObjectLiteralExpression, drizzleNames: ReadonlySet<string>): boolean {
+  if (!fields.properties.length) return false;
+  return fields.properties.every((p) => ts.isPropertyAssignment(p) && isAggregateField(p.initializer, drizzleNames));
+}
+
+function isAggregateField(e: ts.Expression, drizzleNames: ReadonlySet<string>): boolean {
+  let n = unwrap(e);
+  // sql`count(*)`.mapWith(Number), count().as('n')
+  while (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['mapWith', 'as'].includes(n.expression.name.text)) {
+    n = unwrap(n.expression.expression);
+  }
+  if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+    return DRIZZLE_AGGREGATES.has(n.expression.text) && drizzleNames.has(n.expression.text);
+  }
+  if (ts.isTaggedTemplateExpression(n) && ts.isIdentifier(n.tag) && n.tag.text === 'sql' && drizzleNames.has('sql')) {
+    const t = n.template;
+    // Interpolations are columns or values: a placeholder keeps the text's shape.
+    const text = ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text + t.templateSpans.map((s) => `x${s.literal.text}`).join('');
+    return isAggregateSql(text, 0);
+  }
+  return false;
+}
+
+/** `count(*)`, `sum(x)::int`, `cast(count(x) as int)`, `coalesce(sum(x), 0)`: the whole text is one aggregate. */
+export function isAggregateSql(text: string, depth = 0): boolean {
+  if (depth > 4) return false;
+  let s = text.trim();
+  // Trailing casts: count(*)::int, sum(x)::numeric(12, 2)
+  for (let m; (m = /::\s*[a-z_][\w ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?\s*$/i.exec(s)); ) s = s.slice(0, m.index).trim();
+  const call = wholeCall(s);
+  if (!call) return false;
+  const name = call.name.toLowerCase();
+  if (SQL_AGGREGATES.has(name)) return true;
+  if (name === 'cast') {
+    const m = /^([\s\S]*)\s+as\s+[a-z_][\w ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/i.exec(call.inner.trim());
+    return !!m && isAggregateSql(m[1]!, depth + 1);
+  }
+  if (name === 'coalesce' && call.args.length === 2) {
+    return isAggregateSql(call.args[0]!, depth + 1) && /^\s*(-?\d+(\.\d+)?|'[^']*')\s*$/.test(call.args[1]!);
+  }
+  return false;
+}
+
+/** `name(…)` spanning the whole text (its opening parenthesis closes at the end), with its top-level arguments. */
+function wholeCall(s: string): { name: string; inner: string; args: string[] } | undefined {
+  const m = /^([a-z_]\w*)\s*\(/i.exec(s);
+  if (!m || !s.endsWith(')')) return undefined;
+  const open = m[0].length - 1;
+  const args: string[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "'") {
+      const close = s.indexOf("'", i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0) {
+        if (i !== s.length - 1) return undefined; // `count(*) over ()`, `count(*) filter (…)`, `sum(a) + 1`
+        args.push(s.slice(from, i));
+      }
+    } else if (ch === ',' && depth === 1) {
+      args.push(s.slice(from, i));
+      from = i + 1;
+    }
+  }
+  return depth === 0 ? { name: m[1]!, inner: s.slice(open + 1, -1), args } : undefined;
 }
