@@ -644,18 +644,23 @@ function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | und
   return undefined;
 }
 
-/** A function whose returned value is a new client (`const prismaClientSingleton = () => new PrismaClient()`). */
-function factoryOrm(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): Orm | undefined {
+/** The first answer of `read` for what a function returns: its expression body, or its top-level `return`s in order. */
+function firstReturned<T>(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, read: (e: ts.Expression) => T | undefined): T | undefined {
   const body = fn.body;
   if (!body) return undefined;
-  if (!ts.isBlock(body)) return newClientOrm(body, info);
+  if (!ts.isBlock(body)) return read(body);
   for (const st of body.statements) {
     if (ts.isReturnStatement(st) && st.expression) {
-      const orm = newClientOrm(st.expression, info);
-      if (orm) return orm;
+      const found = read(st.expression);
+      if (found !== undefined) return found;
     }
   }
   return undefined;
+}
+
+/** A function whose returned value is a new client (`const prismaClientSingleton = () => new PrismaClient()`). */
+function factoryOrm(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): Orm | undefined {
+  return firstReturned(fn, (e) => newClientOrm(e, info));
 }
 
 /** The Drizzle driver module of a client an expression creates: `drizzle(…)` imported from `drizzle-orm/neon-http`. */
@@ -686,16 +691,7 @@ function driverModule(specifier: string | undefined): string | undefined {
 }
 
 function factoryDriver(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): string | undefined {
-  const body = fn.body;
-  if (!body) return undefined;
-  if (!ts.isBlock(body)) return clientDriver(body, info);
-  for (const st of body.statements) {
-    if (ts.isReturnStatement(st) && st.expression) {
-      const driver = clientDriver(st.expression, info);
-      if (driver) return driver;
-    }
-  }
-  return undefined;
+  return firstReturned(fn, (e) => clientDriver(e, info));
 }
 
 /** The driver module a client type names: `NeonHttpDatabase` from `drizzle-orm/neon-http`, `typeof db`. */
