@@ -35,6 +35,11 @@ export interface CodeActionInput {
   unsafeFixes: boolean;
   /** Version of open documents, or null. */
   versionOf(file: string): number | null;
+  /**
+   * Whether the fixes known for these files were written for their current text: false while an edit has not been
+   * reviewed yet (the fixes' ranges are those of the older text, and the document's version would vouch for them).
+   */
+  current(files: readonly string[]): boolean;
   /** Link to a rule's documentation. */
   docUri(rule: string): string | undefined;
 }
@@ -53,9 +58,12 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
 
   const ours = input.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string');
   const seenRules = new Set<string>();
+  const isCurrent = (edits: readonly FileEdit[]) => input.current(edits.filter((e) => !e.create).map((e) => e.file));
   for (const diagnostic of ours) {
     const rule = String(diagnostic.code);
-    const fixes = isDiagnosticData(diagnostic.data) ? decodeFixes(diagnostic.data, input.file) : [];
+    const decoded = isDiagnosticData(diagnostic.data) ? decodeFixes(diagnostic.data, input.file) : [];
+    // Fixes written for an older text are not offered: the next diagnostics bring them again, up to date.
+    const fixes = decoded.filter((fix) => isCurrent(fix.edits));
     for (const fix of fixes) {
       actions.push({
         title: fix.safety === 'unsafe' ? `${fix.title}` : fix.title,
@@ -70,7 +78,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
     const sameRule = input.findings.filter((f) => f.rule === rule && f.fixes.some((x) => x.safety === 'safe' || (input.unsafeFixes && x.safety === 'unsafe')));
     if (sameRule.length > 1) {
       const edits = collectFixAll(sameRule, input.unsafeFixes, input.file);
-      if (edits.length) {
+      if (edits.length && isCurrent(edits)) {
         actions.push({
           title: `Fix all ${rule} problems in this file`,
           kind: CodeActionKind.QuickFix,
@@ -107,7 +115,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
 
 function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   const edits = collectFixAll(input.findings, input.unsafeFixes, input.file);
-  if (!edits.length) return undefined;
+  if (!edits.length || !input.current(edits.filter((e) => !e.create).map((e) => e.file))) return undefined;
   return {
     title: input.unsafeFixes ? 'Fix all Schema Review problems' : 'Fix all safe Schema Review problems',
     kind: FIX_ALL_KIND,

@@ -161,10 +161,13 @@ documents.onDidClose((e) => session?.onDocumentClosed(e.document.uri));
 connection.onDidChangeWatchedFiles((e) => session?.onWatchedFilesChanged(e.changes));
 connection.onDidChangeConfiguration(() => session?.onConfigurationChanged());
 
-connection.onCodeAction((params) => {
+connection.onCodeAction(async (params) => {
   const file = uriToPath(params.textDocument.uri);
+  if (!session || !file || !documents.get(params.textDocument.uri)) return [];
+  // Fix-all (on save, right after the last keystroke): wait for the review of the current text, as ESLint does.
+  if (params.context.only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`))) await session.whenCurrent(file, FIX_ALL_WAIT_MS);
   const doc = documents.get(params.textDocument.uri);
-  if (!session || !file || !doc) return [];
+  if (!doc) return [];
   return handleCodeActions({
     file,
     language: session.languageOf(file),
@@ -175,9 +178,13 @@ connection.onCodeAction((params) => {
     findings: session.findingsOf(file),
     unsafeFixes: session.unsafeFixes(file),
     versionOf: (f) => session!.reader.versionOf(f),
+    current: (files) => session!.fixesCurrent(files),
     docUri: session.docUri,
   });
 });
+
+/** How long fix-all waits for the review of a just-edited document before it answers without fixes. */
+const FIX_ALL_WAIT_MS = 2000;
 
 connection.onHover((params) => {
   const file = uriToPath(params.textDocument.uri);

@@ -94,6 +94,8 @@ interface RootState {
   sequence: number;
   /** `prepareValidation` was called for this root. */
   validationPrepared?: boolean;
+  /** The versions of the root's open documents when the review whose findings are published started. */
+  reviewedVersions?: Map<string, number>;
 }
 
 export class Session {
@@ -169,6 +171,33 @@ export class Session {
   languageOf(file: string): Language | undefined {
     return this.languageByFile.get(file);
   }
+
+  /**
+   * Whether the published findings' fixes for these files were written for their current text: each open one
+   * still has the version it had when that review started.
+   */
+  fixesCurrent(files: readonly string[]): boolean {
+    for (const file of files) {
+      const doc = this.documents.get(pathToUri(file));
+      if (!doc) continue;
+      if (this.roots.get(this.rootOf(file))?.reviewedVersions?.get(file) !== doc.version) return false;
+    }
+    return true;
+  }
+
+  /** Resolves once the published findings of `file` are those of its current text, or after `timeoutMs`. */
+  whenCurrent(file: string, timeoutMs: number): Promise<boolean> {
+    if (this.fixesCurrent([file])) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { file, resolve: (ok: boolean) => resolve(ok) };
+      this.currentWaiters.add(waiter);
+      setTimeout(() => {
+        if (this.currentWaiters.delete(waiter)) resolve(false);
+      }, timeoutMs).unref?.();
+    });
+  }
+
+  private readonly currentWaiters = new Set<{ file: string; resolve(ok: boolean): void }>();
 
   unsafeFixes(file: string): boolean {
     return this.roots.get(this.rootOf(file))?.settings?.fixesUnsafe ?? false;
@@ -347,6 +376,11 @@ export class Session {
     }
     this.trace?.marks.push(['review', performance.now()]);
     const ticket = ++s.sequence;
+    const versions = new Map<string, number>();
+    for (const doc of this.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && this.rootOf(file) === root) versions.set(file, doc.version);
+    }
     const result = await s.reviewer.reviewAsync({
       settings,
       validation: this.validationFor(settings),
@@ -365,6 +399,7 @@ export class Session {
       return result;
     }
     s.last = result;
+    s.reviewedVersions = versions;
     this.noteFirstReview();
     this.whenQuiet();
     if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
@@ -462,6 +497,11 @@ export class Session {
       this.published.delete(uri);
     }
     for (const uri of now) if (byFile.get(uriToPath(uri) ?? '')?.length) this.published.add(uri);
+    for (const waiter of [...this.currentWaiters]) {
+      if (!this.fixesCurrent([waiter.file])) continue;
+      this.currentWaiters.delete(waiter);
+      waiter.resolve(true);
+    }
   }
 
   // ------------------------------------------------------------------ audit

@@ -118,6 +118,51 @@ describe('language server over stdio', () => {
     assert.equal(afterCount, before, 'no referential action is written by fix-all (unsafe)');
   });
 
+  it('offers no fix written for an older text, and fix-all waits for the review of the current one', async () => {
+    const ds = ours(server.diagnostics.get(schemaUri) ?? []);
+    const target = ds.find((d) => d.code === 'missing-on-delete')!;
+    const published = server.diagnostics.get(schemaUri);
+    // Two lines typed at the top, and at once (before the server publishes again) the lightbulb asks for fixes
+    // of the diagnostic the editor moved down with the text: its fix data holds the old positions.
+    const added = '// a comment\n// another\n';
+    text = added + text;
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: schemaUri, version: ++version },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: added }],
+    });
+    const moved = { ...target, range: { start: { ...target.range.start, line: target.range.start.line + 2 }, end: { ...target.range.end, line: target.range.end.line + 2 } } };
+    const stale = (await server.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: schemaUri },
+      range: moved.range,
+      context: { diagnostics: [moved] },
+    })) as CodeAction[];
+    if (server.diagnostics.get(schemaUri) === published) {
+      assert.deepEqual(stale.filter((a) => a.edit && !a.title.startsWith('Ignore')).map((a) => a.title), [], 'no fix for the old text');
+    }
+    // Fix-all right after another keystroke: answered for the current text, valid where it lands.
+    text = added + text;
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: schemaUri, version: ++version },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: added }],
+    });
+    const [fixAll] = (await server.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: schemaUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.schemaReview'] },
+    })) as CodeAction[];
+    assert.ok(fixAll, 'fix-all after the review of the current text');
+    const change = (fixAll.edit!.documentChanges as { textDocument: { version: number | null } }[])[0];
+    assert.equal(change.textDocument.version, version);
+    const fixed = editedText(fixAll, schemaUri, text);
+    const lines = text.split('\n');
+    for (const c of fixAll.edit!.documentChanges as { edits: { range: { start: { line: number; character: number } } }[] }[]) {
+      for (const e of c.edits) assert.ok(e.range.start.character <= (lines[e.range.start.line] ?? '').length, 'no range past the end of a line');
+    }
+    assert.match(fixed, /^\/\/ a comment\n\/\/ another\n\/\/ a comment/);
+    // The fixed text is valid Prisma: every @@index sits on a line of its own inside a model.
+    assert.doesNotMatch(fixed, /\S[ \t]*@@index/);
+  });
+
   it('explains a finding on hover', async () => {
     const line = lineOf(text, 'event     Event    @relation');
     const hover = (await server.connection.sendRequest('textDocument/hover', {
