@@ -134,10 +134,16 @@ function indentationOf(text: string, line: number): string {
   return l.slice(0, l.length - l.trimStart().length);
 }
 
+/** The file's line break, as its first line ends. */
+function eolOf(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
+}
+
 export function ignoreLineEdit(text: string, line: number, rule: string, language: Language | undefined) {
   return {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    newText: `${indentationOf(text, line)}${commentPrefix(language)} schema-review-ignore ${rule}\n`,
+    newText: `${indentationOf(text, line)}${commentPrefix(language)} schema-review-ignore ${rule}${eolOf(text)}`,
   };
 }
 
@@ -146,7 +152,7 @@ export function ignoreFileEdit(text: string, rule: string, language: Language | 
   const line = text.startsWith('#!') ? 1 : 0;
   return {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    newText: `${commentPrefix(language)} schema-review-ignore-file ${rule}\n`,
+    newText: `${commentPrefix(language)} schema-review-ignore-file ${rule}${eolOf(text)}`,
   };
 }
 

@@ -420,12 +420,36 @@ function resolveFixes(rule: Rule, report: ReportInput, options: EngineOptions): 
   return fixes;
 }
 
+/**
+ * One suppression per comment (a Drizzle schema file is read both as a schema and as code: each reading finds its
+ * comments), and ignore comments stacked on consecutive lines all apply to the line after the last of them.
+ */
+function distinctSuppressions(suppressions: readonly Suppression[]): Suppression[] {
+  const byKey = new Map<string, Suppression>();
+  for (const s of suppressions) {
+    const key = `${locKey(s.loc)}\0${s.scope}`;
+    if (!byKey.has(key)) byKey.set(key, s);
+  }
+  const list = [...byKey.values()];
+  // A next-line comment on a line of its own targets the line below it; when that line holds another such
+  // comment, both target what that one targets.
+  const ownLine = new Map<string, Suppression>();
+  for (const s of list) if (s.scope === 'next-line' && s.targetLine === s.loc.range.start.line + 1) ownLine.set(`${s.loc.file}\0${s.loc.range.start.line}`, s);
+  if (ownLine.size < 2) return list;
+  return list.map((s) => {
+    let target = s.targetLine;
+    for (let next = ownLine.get(`${s.loc.file}\0${target}`), hops = 0; next && s.scope === 'next-line' && hops < 100; next = ownLine.get(`${s.loc.file}\0${target}`), hops++) target = next.targetLine;
+    return target === s.targetLine ? s : { ...s, targetLine: target };
+  });
+}
+
 function applySuppressions(
   findings: Finding[],
-  suppressions: readonly Suppression[],
+  given: readonly Suppression[],
   knownRules: Set<string>,
 ): { kept: Finding[]; diagnostics: SourceDiagnostic[] } {
-  if (suppressions.length === 0) return { kept: findings, diagnostics: [] };
+  if (given.length === 0) return { kept: findings, diagnostics: [] };
+  const suppressions = distinctSuppressions(given);
   const byFile = new Map<string, Suppression[]>();
   for (const s of suppressions) {
     const list = byFile.get(s.loc.file) ?? [];
