@@ -189,6 +189,40 @@ export async function fixAll(
   return result;
 }
 
+/**
+ * The paths to review without reviewing anything twice: a folder inside another given folder, or a file inside one,
+ * is left out; files of one folder are reviewed together.
+ */
+export function withoutOverlaps(roots: readonly { root: string; only?: string[] }[]): { root: string; only?: string[] }[] {
+  const inside = (p: string, folder: string) => p === folder || p.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+  const folders = [...new Set(roots.filter((r) => !r.only).map((r) => r.root))].sort((a, b) => a.length - b.length);
+  const keptFolders: string[] = [];
+  for (const f of folders) if (!keptFolders.some((k) => inside(f, k))) keptFolders.push(f);
+  const files = new Map<string, Set<string>>();
+  for (const r of roots) {
+    for (const file of r.only ?? []) {
+      if (keptFolders.some((k) => inside(file, k))) continue;
+      const set = files.get(r.root) ?? new Set<string>();
+      set.add(file);
+      files.set(r.root, set);
+    }
+  }
+  return [...keptFolders.map((root) => ({ root })), ...[...files].map(([root, set]) => ({ root, only: [...set] }))];
+}
+
+/** The deepest folder holding all of these (the root report paths are relative to). */
+function commonFolder(folders: readonly string[]): string {
+  let common = folders[0] ?? '/';
+  for (const f of folders) {
+    while (!(f === common || f.startsWith(common.endsWith('/') ? common : `${common}/`))) {
+      const parent = toPosix(path.dirname(common));
+      if (parent === common) break;
+      common = parent;
+    }
+  }
+  return common;
+}
+
 /** Syntax and validation errors the review reports in a file (not rule findings). */
 function errorsIn(result: ReviewResult, file: string): number {
   let n = 0;
@@ -227,12 +261,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (st.isDirectory()) roots.push({ root: abs });
     else roots.push({ root: toPosix(path.dirname(abs)), only: [abs] });
   }
+  const distinctRoots = withoutOverlaps(roots);
 
   const log = (m: string) => {
     if (process.env.SCHEMA_REVIEW_DEBUG) io.stderr(`[schema-review] ${m}\n`);
   };
   const reports: JsonReport[] = [];
-  for (const { root, only } of roots) {
+  for (const { root, only } of distinctRoots) {
     const reader = new DiskReader(undefined, log);
     let settings;
     try {
@@ -259,7 +294,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     reports.push(buildJsonReport(result));
   }
 
-  const report = combineReports(toPosix(io.cwd), reports);
+  const report = combineReports(commonFolder(distinctRoots.map((r) => r.root)), reports);
   let text: string;
   switch (args.format) {
     case 'json':
@@ -274,8 +309,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     default:
       text = formatText(report, { color: io.color && !args.output });
   }
-  if (args.output) fs.writeFileSync(path.resolve(io.cwd, args.output), text);
-  else io.stdout(text);
+  if (args.output) {
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, args.output), text);
+    } catch (error) {
+      io.stderr(`schema-review: cannot write the report to ${args.output}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else io.stdout(text);
 
   const failing = report.findings.some((f) => RANK[f.severity] >= RANK[args.failOn]) ||
     report.problems.some((p) => p.severity === 'error' && RANK.error >= RANK[args.failOn]);

@@ -15,11 +15,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Language } from '../../rules/model';
 import { findingToDiagnostic, sourceDiagnosticToDiagnostic } from './diagnostics';
 import { OverlayReader, pathToUri, uriToPath } from './documents';
-import type { Finding } from './engine';
+import type { Finding, ResolvedFix } from './engine';
 import type { SourceDiagnostic } from './languages/types';
 import { toPosix } from './project/files';
 import { StatusNotification, type AuditResult, type FixAllWorkspaceResult, type ServerStatus } from './protocol';
-import { collectFixAll, fixForFixAll } from './fixes';
+import { collectFixAll } from './fixes';
 import { toWorkspaceEdit } from './codeActions';
 import { formatSarif } from './report/sarif';
 import { buildJsonReport, combineReports } from './report/model';
@@ -222,6 +222,11 @@ export class Session {
     const file = uriToPath(uri);
     if (!file) return;
     this.roots.get(this.rootOf(file))?.reviewer.noteChanged([file]);
+    // A config closed without saving: the settings come from the disk again.
+    if (path.basename(file) === CONFIG_FILE_NAME) {
+      const s = this.roots.get(this.rootOf(file));
+      if (s) s.settings = undefined;
+    }
     // The disk may differ from the closed buffer: review again so the state follows the disk.
     this.schedule(this.rootOf(file));
   }
@@ -553,8 +558,9 @@ export class Session {
       findings.push(...s.last.findings);
       allowUnsafe ||= unsafe ?? s.settings?.fixesUnsafe ?? false;
     }
-    const chosen = findings.filter((f) => fixForFixAll(f, allowUnsafe));
-    const edits = collectFixAll(chosen, allowUnsafe);
+    // The fixes collectFixAll takes (overlapping ones wait for the next run), as many as the edit makes.
+    const chosen: { finding: Finding; fix: ResolvedFix }[] = [];
+    const edits = collectFixAll(findings, allowUnsafe, undefined, chosen);
     return { edit: toWorkspaceEdit(edits, (f) => this.reader.versionOf(f)), fixes: chosen.length, files: edits.length };
   }
 

@@ -222,4 +222,29 @@ describe('language server over stdio', () => {
     const schema = await server.waitForDiagnostics(schemaUri, (d) => ours(d).length > 0);
     assert.ok(ours(schema).length > 0, 'the review goes on with the editor settings');
   });
+
+  it('a config edited badly and closed without saving: the settings on disk apply again', async () => {
+    const configPath = path.join(folder, 'schema-review.json');
+    const configUri = uriOf(configPath);
+    fs.writeFileSync(configPath, '{ "rules": { "missing-on-delete": "error" } }\n');
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 2 },
+      contentChanges: [{ text: fs.readFileSync(configPath, 'utf8') }],
+    });
+    await server.waitForDiagnostics(schemaUri, (d) => ours(d).some((x) => x.code === 'missing-on-delete' && x.severity === 1));
+    server.diagnostics.delete(configUri);
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 3 },
+      contentChanges: [{ text: '{ "rules": { "missing-on-delete": "eror" } }\n' }],
+    });
+    await server.waitForDiagnostics(configUri, (d) => d.some((x) => x.code === 'invalid-config'));
+    // From here on, only what the server publishes after the close counts.
+    server.diagnostics.delete(configUri);
+    server.diagnostics.delete(schemaUri);
+    await server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: configUri } });
+    const schema = await server.waitForDiagnostics(schemaUri, (d) => ours(d).length > 0, 10_000);
+    assert.ok(ours(schema).some((x) => x.code === 'missing-on-delete' && x.severity === 1), 'the rule is an error again, as the file on disk says');
+    assert.deepEqual(server.diagnostics.get(configUri) ?? [], [], 'and the closed buffer\'s error is gone');
+  });
 });

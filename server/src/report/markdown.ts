@@ -54,7 +54,7 @@ export interface MarkdownOptions {
 }
 
 export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}): string {
-  const link = options.link ?? ((file: string, line: number) => `${encodeURI(file)}#L${line}`);
+  const link = options.link ?? ((file: string, line: number) => `${encodeURI(file).replace(/\(/g, '%28').replace(/\)/g, '%29')}#L${line}`);
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const out: string[] = [];
   const f = report.findings;
@@ -110,8 +110,8 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
       out.push(`#### ${group.rule} — ${group.findings.length} finding${group.findings.length === 1 ? '' : 's'} · [docs](${ruleDocUrl(group.rule)})`, '');
       if (meta) out.push(`${meta.description}`, '');
       for (const x of group.findings) {
-        const fix = x.fixes.length ? ` *Fix: ${x.fixes[0].title} (${x.fixes[0].safety})${x.fixes.length > 1 ? ` + ${x.fixes.length - 1} more` : ''}.*` : '';
-        out.push(`- [\`${x.file}:${x.range.start.line}\`](${link(x.file, x.range.start.line)}) ${x.message}${fix}`);
+        const fix = x.fixes.length ? ` *Fix: ${inline(x.fixes[0].title)} (${x.fixes[0].safety})${x.fixes.length > 1 ? ` + ${x.fixes.length - 1} more` : ''}.*` : '';
+        out.push(`- [\`${x.file}:${x.range.start.line}\`](${link(x.file, x.range.start.line)}) ${inline(x.message)}${fix}`);
       }
       out.push('');
     }
@@ -136,7 +136,7 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
 
   if (report.problems.length) {
     out.push('## File problems', '');
-    for (const p of report.problems) out.push(`- [\`${p.file}:${p.range.start.line}\`](${link(p.file, p.range.start.line)}) ${p.severity}: ${p.message} (${p.code})`);
+    for (const p of report.problems) out.push(`- [\`${p.file}:${p.range.start.line}\`](${link(p.file, p.range.start.line)}) ${p.severity}: ${inline(p.message)} (${p.code})`);
     out.push('');
   }
   return out.join('\n');
@@ -147,4 +147,15 @@ function worstRules(findings: readonly JsonFinding[]): { rule: string; findings:
   for (const f of findings) groups.set(f.rule, [...(groups.get(f.rule) ?? []), f]);
   const weight = (l: JsonFinding[]) => l.reduce((s, f) => s + SCORE_WEIGHTS[f.severity], 0);
   return [...groups.entries()].map(([rule, list]) => ({ rule, findings: list })).sort((a, b) => weight(b.findings) - weight(a.findings) || (a.rule < b.rule ? -1 : 1));
+}
+
+/**
+ * Text from a finding (names the user chose: `a|b*c_backup`) as Markdown that shows it as written: the characters
+ * Markdown reads as syntax are escaped outside code spans; the code spans messages use (`onDelete`) stay code.
+ */
+export function inline(text: string): string {
+  return text
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]<>|#~]/g, (c) => `\\${c}`)))
+    .join('`');
 }

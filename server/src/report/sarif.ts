@@ -54,8 +54,9 @@ export function formatSarif(report: JsonReport): string {
             },
           ],
           partialFingerprints: {
-            // Stable across line moves: rule + file + message (messages name the table and columns).
-            'schemaReview/v1': createHash('sha256').update(`${f.rule}\0${f.file}\0${f.message}`).digest('hex').slice(0, 32),
+            // Stable across line moves: rule + file + message (messages name the table and columns), without the
+            // line numbers some messages cite ("the $transaction at line 12"), which move with any edit above.
+            'schemaReview/v1': createHash('sha256').update(`${f.rule}\0${f.file}\0${withoutLineNumbers(f.message)}`).digest('hex').slice(0, 32),
           },
           ...(f.fixes.length ? { properties: { fixes: f.fixes } } : {}),
         })),
@@ -63,4 +64,9 @@ export function formatSarif(report: JsonReport): string {
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/** A message with the line numbers it cites left out (`line 12`, `lines 3-5`, `(line 7)`). */
+export function withoutLineNumbers(message: string): string {
+  return message.replace(/\b(lines?) \d+(?:\s*[-–]\s*\d+)?/g, '$1');
 }
