@@ -68,8 +68,12 @@ export function addIndexTitle(database: Database, table: Table, columns: readonl
 
 export function dropIndexTitle(database: Database, table: Table, index: Index): string {
   switch (database.language) {
-    case 'prisma':
-      return `Remove ${index.unique ? '@@unique' : '@@index'}([${index.columns.join(', ')}])`;
+    case 'prisma': {
+      // Quote the attribute as written: `@@index([title])` next to `@@index([title(ops: …)], type: Gin)` must not
+      // read as if the plain one goes.
+      if (index.written && index.written.length <= 160) return index.written.startsWith('@@') ? `Remove ${index.written}` : `Remove ${index.written} from ${index.columns.join(', ')}`;
+      return `Remove ${index.unique ? '@@unique' : '@@index'}([${index.columns.join(', ')}])${index.name ? ` (${index.name})` : ''}`;
+    }
     case 'drizzle':
       return index.name ? `Remove ${index.unique ? 'uniqueIndex' : 'index'}("${index.name}")` : `Remove the ${index.unique ? 'unique constraint' : 'index'} on (${index.columns.join(', ')})`;
     case 'sql':

@@ -133,9 +133,19 @@ export function indexesOf(table: Table): Index[] {
   return table.primaryKey ? [table.primaryKey, ...table.indexes] : [...table.indexes];
 }
 
+/** An index's access method, lower case; `btree` (the default) when none is written. */
+export function indexMethod(index: Index): string {
+  return index.method ?? 'btree';
+}
+
 /**
  * "Covered by an index" as Postgres and splinter define it: the columns are the leading columns
- * (in any order among themselves) of a non-partial index, unique constraint or primary key.
+ * (in any order among themselves) of a non-partial B-tree index, unique constraint or primary key.
+ * A Hash index counts when its one key column is the one column looked up (the lookup is an equality,
+ * `WHERE fk = $1`, which is all a hash index serves). GIN, GiST, SP-GiST and BRIN indexes, MySQL
+ * FULLTEXT and SPATIAL do not: their operator classes serve containment, similarity, ranges of
+ * blocks or text search, not the equality probe a delete of a parent row runs (BRIN only narrows
+ * the scan to block ranges; GIN and GiST need the btree_gin / btree_gist extensions for it at all).
  */
 export function isCovered(table: Table, columns: readonly string[]): boolean {
   // No copy of the index list: this runs for every foreign key of every table.
@@ -148,6 +158,7 @@ export function coversLeading(index: Index, columns: readonly string[]): boolean
   if (index.partial) return false;
   const n = columns.length;
   if (index.columns.length < n) return false;
+  if (index.method !== undefined && index.method !== 'btree' && !(index.method === 'hash' && index.columns.length === n)) return false;
   // The leading n columns, in any order: n is 1–3 in practice, so a nested scan beats building a Set.
   for (let i = 0; i < n; i++) {
     let found = false;

@@ -1,36 +1,112 @@
 import type { Index, Table } from '../model';
 import type { Rule } from '../types';
-import { indexesOf } from '../types';
+import { indexesOf, indexMethod } from '../types';
 import { dropIndexTitle } from '../titles';
 
+const METHOD_LABELS: Record<string, string> = {
+  hash: 'Hash',
+  gin: 'GIN',
+  gist: 'GiST',
+  spgist: 'SP-GiST',
+  brin: 'BRIN',
+  fulltext: 'FULLTEXT',
+  spatial: 'SPATIAL',
+};
+
+/** A key column as the user would write it in SQL: `title(10)`, `title gin_trgm_ops`, `created_at DESC NULLS LAST`. */
+function keyText(index: Index, i: number): string {
+  const o = index.columnOptions?.[i];
+  let text = index.columns[i];
+  if (!o) return text;
+  if (o.length !== undefined) text += `(${o.length})`;
+  if (o.collation) text += ` COLLATE "${o.collation}"`;
+  if (o.ops) text += ` ${o.ops}`;
+  if (o.desc) text += ' DESC';
+  if (o.nulls) text += ` NULLS ${o.nulls.toUpperCase()}`;
+  return text;
+}
+
 function describe(index: Index): string {
-  const what = index.kind === 'primary' ? 'the primary key' : index.kind === 'unique' ? 'the unique index' : 'the index';
-  return `${what}${index.name ? ` ${index.name}` : ''} on (${index.columns.join(', ')})`;
+  const method = indexMethod(index);
+  const label = method === 'btree' ? '' : `${METHOD_LABELS[method] ?? method} `;
+  const what = index.kind === 'primary' ? 'the primary key' : index.kind === 'unique' ? `the unique ${label}index` : `the ${label}index`;
+  const include = index.include?.length ? ` INCLUDE (${index.include.join(', ')})` : '';
+  return `${what}${index.name ? ` ${index.name}` : ''} on (${index.columns.map((_, i) => keyText(index, i)).join(', ')})${include}`;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
-function isLeadingPrefix(short: readonly string[], long: readonly string[]): boolean {
-  return short.length < long.length && short.every((c, i) => c === long[i]);
+/**
+ * The i-th key columns of both indexes hold the same values: the same column (or expression), the same operator
+ * class (`gin_trgm_ops` and `text_pattern_ops` serve other operators than the default), the same collation and the
+ * same prefix length (a MySQL `length:` prefix index holds only the first characters: it is not the full column's index).
+ */
+function sameKey(a: Index, b: Index, i: number): boolean {
+  const oa = a.columnOptions?.[i];
+  const ob = b.columnOptions?.[i];
+  return a.columns[i] === b.columns[i] && (oa?.ops ?? '') === (ob?.ops ?? '') && oa?.length === ob?.length && oa?.collation === ob?.collation;
+}
+
+function direction(index: Index, i: number): { desc: boolean; nullsFirst: boolean } {
+  const o = index.columnOptions?.[i];
+  const desc = o?.desc === true;
+  return { desc, nullsFirst: o?.nulls ? o.nulls === 'first' : desc };
+}
+
+/**
+ * The first n key columns of `a` are ordered as in `b`, or exactly the other way round: a B-tree is read in either
+ * direction, so `(a DESC)` serves what `(a)` serves, but `(a, b DESC)` gives an order `(a, b)` cannot.
+ */
+function sameOrder(a: Index, b: Index, n: number): boolean {
+  let same = true;
+  let reversed = true;
+  for (let i = 0; i < n; i++) {
+    const x = direction(a, i);
+    const y = direction(b, i);
+    if (x.desc !== y.desc || x.nullsFirst !== y.nullsFirst) same = false;
+    if (x.desc === y.desc || x.nullsFirst === y.nullsFirst) reversed = false;
+  }
+  return same || reversed;
+}
+
+function orderDiffers(a: Index, b: Index, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = direction(a, i);
+    const y = direction(b, i);
+    if (x.desc !== y.desc || x.nullsFirst !== y.nullsFirst) return true;
+  }
+  return false;
+}
+
+/** Every column `index` carries in INCLUDE is a key or included column of `other` (index-only scans stay possible). */
+function includedIn(index: Index, other: Index): boolean {
+  return (index.include ?? []).every((c) => other.columns.includes(c) || (other.include?.includes(c) ?? false));
 }
 
 /**
  * The index that makes `index` redundant, if any. `all` is in declaration order, primary key first.
- * A unique index is never redundant to a plain one (it enforces something); of two identical indexes
- * of the same strength, the later one is the redundant one.
+ * Only indexes of the same access method compare (a GIN, GiST, BRIN or Hash index serves other searches than a
+ * B-tree on the same columns); the leading-prefix rule holds for B-trees only. A unique index is never redundant
+ * to a plain one (it enforces something); of two identical indexes of the same strength, the later one is the
+ * redundant one.
  */
 export function coveringIndex(index: Index, all: readonly Index[]): Index | undefined {
   if (index.kind === 'primary' || index.partial) return undefined;
   const position = all.indexOf(index);
+  const method = indexMethod(index);
+  const n = index.columns.length;
   for (const other of all) {
-    if (other === index || other.partial) continue;
-    if (sameColumns(index.columns, other.columns)) {
+    if (other === index || other.partial || other.columns.length < n || indexMethod(other) !== method) continue;
+    let sameKeys = true;
+    for (let i = 0; i < n && sameKeys; i++) sameKeys = sameKey(index, other, i);
+    if (!sameKeys || !sameOrder(index, other, n) || !includedIn(index, other)) continue;
+    if (other.columns.length === n) {
       if (!index.unique && other.unique) return other;
-      if (index.unique === other.unique && all.indexOf(other) < position) return other;
-      if (index.unique && other.kind === 'primary') return other;
-    } else if (!index.unique && isLeadingPrefix(index.columns, other.columns)) {
+      // `other` carries more INCLUDE columns: it serves more, whichever comes first.
+      if (index.unique === other.unique && (!includedIn(other, index) || all.indexOf(other) < position)) return other;
+    } else if (!index.unique && method === 'btree') {
       return other;
     }
   }
@@ -63,10 +139,13 @@ export const duplicateIndex: Rule = {
       for (const table of database.tables) {
         for (const { index, covering } of redundantIndexes(table)) {
           const identical = sameColumns(index.columns, covering.columns);
+          const backwards = orderDiffers(index, covering, index.columns.length)
+            ? ' (a B-tree is read in either direction, so the reversed order changes nothing)'
+            : '';
           context.report({
             message:
               `${describe(index).replace(/^t/, 'T')} of ${table.name} is redundant: ${describe(covering)} ` +
-              `${identical ? 'already enforces and serves the same columns' : 'already serves lookups by these leading columns'}. ` +
+              `${identical ? 'already enforces and serves the same columns' : 'already serves lookups by these leading columns'}${backwards}. ` +
               `Every write pays to maintain both, and the extra index costs disk and cache.`,
             loc: index.loc,
             fixes: [

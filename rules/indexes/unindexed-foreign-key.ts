@@ -1,5 +1,13 @@
 import type { Rule } from '../types';
-import { dialectIndexesForeignKeys, isCovered, tableOf } from '../types';
+import type { Index, Table } from '../model';
+import { coversLeading, dialectIndexesForeignKeys, indexesOf, indexMethod, isCovered, tableOf } from '../types';
+
+const METHOD_NAMES: Record<string, string> = { hash: 'Hash', gin: 'GIN', gist: 'GiST', spgist: 'SP-GiST', brin: 'BRIN', fulltext: 'FULLTEXT', spatial: 'SPATIAL' };
+
+/** An index on these leading columns whose access method cannot serve the key's equality lookups (GIN, BRIN…). */
+function otherMethodIndex(table: Table, columns: readonly string[]): Index | undefined {
+  return indexesOf(table).find((i) => indexMethod(i) !== 'btree' && coversLeading({ ...i, method: undefined }, columns));
+}
 import { aRowOf } from '../names';
 import { addIndexTitle } from '../titles';
 
@@ -29,12 +37,21 @@ export const unindexedForeignKey: Rule = {
           seen.add(key);
           const parent = fk.references.table;
           const cols = fk.columns.join(', ');
+          // Drizzle's relations() declare a link for relational queries only: no constraint, and nothing runs on delete.
+          const queriesOnly = !fk.enforced && database.language === 'drizzle';
           const deletes = fk.enforced
             ? `every delete of ${aRowOf(database.language, parent)} scans all of ${table.name} to check for referencing rows`
             : `every delete of ${aRowOf(database.language, parent)} through the ORM scans all of ${table.name} to emulate the referential action`;
           const related = tableOf(database, parent);
+          const other = otherMethodIndex(table, fk.columns);
+          const method = other ? METHOD_NAMES[indexMethod(other)] ?? indexMethod(other) : '';
+          const what = other
+            ? `has no index that serves its lookups (the ${method} index${other.name ? ` ${other.name}` : ''} on it cannot: it does not serve equality lookups by ${cols})`
+            : 'has no index';
           context.report({
-            message: `Foreign key ${table.name} (${cols}) has no index: ${deletes}, and so does every join or filter by ${cols}.`,
+            message: queriesOnly
+              ? `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: every relational query that joins it and every filter by ${cols} scans all of ${table.name}.`
+              : `Foreign key ${table.name} (${cols}) ${what}: ${deletes}, and so does every join or filter by ${cols}.`,
             loc: fk.loc,
             fixes: [
               {

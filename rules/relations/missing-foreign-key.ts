@@ -1,4 +1,4 @@
-import type { Column, ColumnType, Table } from '../model';
+import type { Column, ColumnType, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { columnOf } from '../types';
 import { aRowOf, findTableByName, tablesByNameKey } from '../names';
@@ -16,10 +16,40 @@ export function referencedName(columnName: string): string | undefined {
   return stem.length > 0 ? stem : undefined;
 }
 
+/** Types whose values can hold each other's (an `int` column holding `bigint` ids): a reference by name is plausible. */
 const FAMILIES: ColumnType[][] = [['int', 'bigint'], ['string', 'uuid']];
 
 export function compatibleTypes(a: ColumnType, b: ColumnType): boolean {
   return a === b || FAMILIES.some((f) => f.includes(a) && f.includes(b));
+}
+
+/** Prisma's native integer/decimal type on MySQL (`@db.UnsignedInt`, `@db.SmallInt`), or the scalar's default. */
+function prismaNative(column: Column): string {
+  return /@db\.(\w+)/.exec(column.rawType)?.[1] ?? column.rawType.split(/[\s(]/)[0];
+}
+
+/**
+ * Can a foreign key join `column` to `key` as they are typed? Prisma wants the same scalar type on both sides (`Int`
+ * is not `BigInt`, `String` is not a `@db.Uuid` id: Postgres refuses text → uuid); Postgres and CockroachDB compare
+ * integers of any width, but not text with uuid; MySQL and SQL Server want the same integer type; SQLite compares
+ * anything.
+ */
+export function foreignKeyTypesMatch(database: Database, column: Column, key: Column): boolean {
+  if (column.type === key.type) {
+    // MySQL wants the same size and sign: Prisma's `@db.SmallInt`/`@db.UnsignedInt` say so.
+    const sized = column.type === 'int' || column.type === 'bigint' || column.type === 'decimal';
+    return !(database.language === 'prisma' && database.dialect === 'mysql' && sized) || prismaNative(column) === prismaNative(key);
+  }
+  if (!compatibleTypes(column.type, key.type) || database.language === 'prisma') return false;
+  switch (database.dialect) {
+    case 'sqlite':
+      return true;
+    case 'postgresql':
+    case 'cockroachdb':
+      return column.type !== 'uuid' && key.type !== 'uuid';
+    default:
+      return false;
+  }
 }
 
 function inForeignKey(table: Table, column: Column): boolean {
@@ -62,18 +92,26 @@ export const missingForeignKey: Rule = {
           const keyColumn = columnOf(target, key[0]);
           if (!keyColumn || !compatibleTypes(column.type, keyColumn.type)) continue;
           const references = { table: target.name, columns: [keyColumn.name] };
+          // A reference by name whose type differs from the key's: no constraint can be added as it is typed.
+          const typesMatch = foreignKeyTypesMatch(database, column, keyColumn);
+          const typeNote = typesMatch
+            ? ''
+            : ` Its type (${column.rawType}) is not ${target.name}.${keyColumn.name}'s (${keyColumn.rawType}), and a foreign key needs matching types: change the column's type first.`;
           context.report({
             message:
               `${table.name}.${column.name} looks like a reference to ${target.name}.${keyColumn.name}, but no foreign key says so: ` +
-              `nothing stops it pointing at a missing ${database.language === 'prisma' ? target.name : `${target.name} row`}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.`,
+              `nothing stops it pointing at a missing ${database.language === 'prisma' ? target.name : `${target.name} row`}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.` +
+              typeNote,
             loc: column.loc,
-            fixes: [
-              {
-                title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name]),
-                safety: 'unsafe',
-                intent: { kind: 'addForeignKey', database, table, columns: [column.name], references },
-              },
-            ],
+            fixes: typesMatch
+              ? [
+                  {
+                    title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name]),
+                    safety: 'unsafe',
+                    intent: { kind: 'addForeignKey', database, table, columns: [column.name], references },
+                  },
+                ]
+              : [],
             related: [{ loc: target.nameLoc, message: `Table ${target.name}` }],
           });
         }

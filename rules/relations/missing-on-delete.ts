@@ -1,6 +1,6 @@
 import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
-import { foreignKeyIsOptional, tableOf } from '../types';
+import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
 import { aRowOf, singular, words } from '../names';
 import { setOnDeleteTitle } from '../titles';
 
@@ -28,12 +28,159 @@ function namesRecords(name: string): boolean {
 /** Asked for every table name by every review: remembered. */
 const recordNames = new Map<string, boolean>();
 
-/** The fixes' order: for records to keep, the actions that keep them first. */
-const KEEP_ORDER: readonly ReferentialAction[] = ['Restrict', 'SetNull', 'Cascade'];
-const CASCADE_ORDER: readonly ReferentialAction[] = ['Cascade', 'SetNull', 'Restrict'];
+/**
+ * The fixes' order: for records to keep, the actions that keep them first. `Keep` is the action that keeps
+ * today's behaviour, explicitly: `Restrict`, or `NoAction` where the provider has no `Restrict` (SQL Server).
+ */
+type FixAction = 'Cascade' | 'SetNull' | 'Keep';
+const KEEP_ORDER: readonly FixAction[] = ['Keep', 'SetNull', 'Cascade'];
+const CASCADE_ORDER: readonly FixAction[] = ['Cascade', 'SetNull', 'Keep'];
 
 function allowed(database: Database, action: ReferentialAction): boolean {
   return database.referentialActions === undefined || database.referentialActions.includes(action);
+}
+
+/** The action that keeps a delete refused: `Restrict`, or `NoAction` where the provider has no `Restrict`. */
+function keepAction(database: Database): ReferentialAction | undefined {
+  return allowed(database, 'Restrict') ? 'Restrict' : allowed(database, 'NoAction') ? 'NoAction' : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cascade paths. SQL Server refuses foreign keys whose actions cascade in a cycle or reach a table along two paths
+// ("may cause cycles or multiple cascade paths"), and Prisma validates a sqlserver schema the same way. With
+// relationMode = "prisma" (any provider) Prisma refuses cycles: one relation in every cycle, a self-relation
+// included, must neither delete nor update (NoAction or Restrict for both). A relation "cascades" here when its
+// onDelete or its onUpdate modifies rows (Cascade, SetNull, SetDefault); Prisma's default onUpdate is Cascade.
+// ---------------------------------------------------------------------------------------------
+
+interface CascadeLimits {
+  /** Two cascading paths from one table to another are refused too (SQL Server with foreign keys). */
+  paths: boolean;
+}
+
+function cascadeLimits(database: Database): CascadeLimits | undefined {
+  const sqlServer = database.dialect === 'sqlserver' && database.relationMode === 'foreignKeys';
+  const emulated = database.language === 'prisma' && database.relationMode === 'prisma';
+  return sqlServer || emulated ? { paths: sqlServer } : undefined;
+}
+
+function modifies(action: ReferentialAction): boolean {
+  return action !== 'NoAction' && action !== 'Restrict';
+}
+
+function updateCascades(database: Database, fk: ForeignKey): boolean {
+  return modifies(fk.onUpdate ?? (database.language === 'prisma' ? 'Cascade' : 'NoAction'));
+}
+
+function cascades(database: Database, fk: ForeignKey): boolean {
+  return modifies(fk.onDelete ?? fk.defaultOnDelete) || updateCascades(database, fk);
+}
+
+interface Edge {
+  to: Table;
+  fk: ForeignKey;
+}
+
+interface CascadeGraph {
+  /** Parent → child over the relations that cascade today. */
+  down: Map<Table, Edge[]>;
+  up: Map<Table, Edge[]>;
+  /** The same plus the relations fix-all would make cascade (no onDelete, nothing cascades yet, Cascade or SetNull first). */
+  downPlus: Map<Table, Edge[]>;
+  upPlus: Map<Table, Edge[]>;
+  /** Parent → the tables with a foreign key to it, cascading or not (whose actions decide the edges above). */
+  children: Map<Table, Set<Table>>;
+}
+
+const graphs = new WeakMap<Database, CascadeGraph>();
+
+function push(map: Map<Table, Edge[]>, from: Table, edge: Edge): void {
+  const list = map.get(from);
+  if (list) list.push(edge);
+  else map.set(from, [edge]);
+}
+
+/** Would fix-all write an action that modifies rows for this relation (its first fix)? */
+function fixAllCascades(database: Database, table: Table, fk: ForeignKey): boolean {
+  if (fk.onDelete !== undefined || (!fk.enforced && database.language !== 'prisma') || looksLikeRecordTable(table)) return false;
+  return allowed(database, 'Cascade') || (allowed(database, 'SetNull') && foreignKeyIsOptional(table, fk));
+}
+
+function cascadeGraph(database: Database): CascadeGraph {
+  const whole = wholeDatabase(database);
+  let graph = graphs.get(whole);
+  if (graph) return graph;
+  graph = { down: new Map(), up: new Map(), downPlus: new Map(), upPlus: new Map(), children: new Map() };
+  for (const child of whole.tables) {
+    if (child.isView) continue;
+    for (const fk of child.foreignKeys) {
+      const parent = tableOf(whole, fk.references.table);
+      if (!parent) continue;
+      const children = graph.children.get(parent);
+      if (children) children.add(child);
+      else graph.children.set(parent, new Set([child]));
+      const now = cascades(whole, fk);
+      if (now) {
+        push(graph.down, parent, { to: child, fk });
+        push(graph.up, child, { to: parent, fk });
+      }
+      if (now || fixAllCascades(whole, child, fk)) {
+        push(graph.downPlus, parent, { to: child, fk });
+        push(graph.upPlus, child, { to: parent, fk });
+      }
+    }
+  }
+  graphs.set(whole, graph);
+  return graph;
+}
+
+/**
+ * Tables reachable from `from` (with `from` itself when `withStart`), not through `skip`. Each table whose edges were
+ * followed is passed to `read`.
+ */
+function reach(edges: Map<Table, Edge[]>, from: readonly Table[], withStart: boolean, skip: ForeignKey, read: (t: Table) => void): Set<Table> {
+  const seen = new Set<Table>(withStart ? from : []);
+  const stack = [...from];
+  while (stack.length > 0) {
+    const at = stack.pop()!;
+    read(at);
+    for (const e of edges.get(at) ?? []) {
+      if (e.fk === skip || seen.has(e.to)) continue;
+      seen.add(e.to);
+      stack.push(e.to);
+    }
+  }
+  return seen;
+}
+
+/**
+ * Would making `fk` (child → parent) cascade close a cycle, or (with `paths`) open a second cascading path between
+ * two tables, given the other relations in `down`/`up`?
+ */
+function breaksLimits(
+  limits: CascadeLimits,
+  graph: CascadeGraph,
+  plus: boolean,
+  parent: Table,
+  child: Table,
+  fk: ForeignKey,
+): boolean {
+  if (parent === child) return true;
+  const down = plus ? graph.downPlus : graph.down;
+  const up = plus ? graph.upPlus : graph.up;
+  // The answer depends on the actions of the foreign keys followed: those of the tables reached going up, and those
+  // of the tables referencing a table reached going down. The engine re-judges when one of them changes.
+  const readDown = (t: Table) => {
+    readsTable(t);
+    for (const c of graph.children.get(t) ?? []) readsTable(c);
+  };
+  const below = reach(down, [child], true, fk, readDown);
+  if (below.has(parent)) return true;
+  if (!limits.paths) return false;
+  const above = reach(up, [parent], true, fk, readsTable);
+  const fromAbove = reach(down, [...above], false, fk, readDown);
+  for (const t of below) if (fromAbove.has(t)) return true;
+  return false;
 }
 
 function consequence(database: Database, table: Table, fk: ForeignKey): string {
@@ -41,6 +188,13 @@ function consequence(database: Database, table: Table, fk: ForeignKey): string {
   const child = fk.references.table === table.name ? `other ${table.name}` : table.name;
   const cols = fk.columns.map((c) => `${table.name}.${c}`).join(', ');
   if (!fk.enforced) {
+    if (database.dialect === 'mongodb') {
+      return (
+        `MongoDB has no foreign keys, so nothing in the database guards ${cols}: Prisma Client emulates the referential action ` +
+        `(here its default, ${fk.defaultOnDelete}) only for the deletes it makes itself; a delete of ${aRowOf(database.language, parent)} by another writer ` +
+        `(another service, a script, the shell) leaves ${child} documents with dangling references.`
+      );
+    }
     if (database.language === 'prisma') {
       return (
         `No foreign key constraint exists for ${cols} (relationMode = "prisma"): Prisma Client emulates its default ` +
@@ -78,6 +232,8 @@ export const missingOnDelete: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!missingOnDelete.meta.languages.includes(database.language)) continue;
+      const limits = cascadeLimits(database);
+      const keep = keepAction(database);
       for (const table of database.tables) {
         if (table.isView) continue;
         const keepRecords = looksLikeRecordTable(table);
@@ -86,26 +242,50 @@ export const missingOnDelete: Rule = {
           // Drizzle relations() without references cannot carry an action: missing-foreign-key's business.
           const canWriteAction = fk.enforced || database.language === 'prisma';
           const optional = foreignKeyIsOptional(table, fk);
-          const order = keepRecords ? KEEP_ORDER : CASCADE_ORDER;
+          const parent = tableOf(database, fk.references.table);
+          let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : CASCADE_ORDER;
+          /** Actions withheld because they would cascade in a cycle or along a second path. */
+          let refused: string | undefined;
+          // When its onUpdate cascades, the relation cascades whatever its onDelete: no onDelete fix changes the paths.
+          if (limits && canWriteAction && parent && !updateCascades(database, fk)) {
+            const graph = cascadeGraph(database);
+            // Cascade or SetNull makes the relation cascade (SetNull, an optional relation's default, already does:
+            // then the schema is invalid today, and only the action that keeps the delete refused repairs it).
+            if (breaksLimits(limits, graph, false, parent, table, fk)) {
+              order = order.filter((a) => a === 'Keep');
+              refused = parent === table
+                ? 'a self-relation that cascades is a cycle'
+                : limits.paths
+                  ? `it would cascade from ${parent.name} to ${table.name} in a cycle or along a second path`
+                  : `it would cascade from ${parent.name} to ${table.name} in a cycle`;
+            } else if (order[0] !== 'Keep' && breaksLimits(limits, graph, true, parent, table, fk)) {
+              // Alone it is fine, but together with another relation's first fix it is not: fix-all writes the
+              // action that keeps today's behaviour; Cascade stays one click away.
+              order = ['Keep', ...order.filter((a) => a !== 'Keep')];
+            }
+          }
           const fixes: FixProposal[] = canWriteAction
             ? order
+                .map((a) => (a === 'Keep' ? keep : a))
+                .filter((action): action is ReferentialAction => action !== undefined)
                 .filter((action) => action !== 'SetNull' || optional)
                 .filter((action) => allowed(database, action))
                 .map((action) => ({
                   title:
                     setOnDeleteTitle(database, table, fk, action) +
                     (action === 'Cascade' && keepRecords ? ` (deletes ${table.name} records with their ${fk.references.table})` : '') +
-                    (action === 'Restrict' && fk.enforced && (fk.defaultOnDelete === 'Restrict' || fk.defaultOnDelete === 'NoAction') ? ' (keep today\'s behaviour, explicitly)' : ''),
+                    (!modifies(action) && fk.enforced && !modifies(fk.defaultOnDelete) ? ' (keep today\'s behaviour, explicitly)' : ''),
                   safety: 'unsafe',
                   intent: { kind: 'setOnDelete', database, table, foreignKey: fk, action },
                 }))
             : [];
           const keepNote = keepRecords
-            ? ` ${table.name} looks like a record to keep (audit, payment, history…): cascading would destroy it, prefer Restrict or SetNull.`
+            ? ` ${table.name} looks like a record to keep (audit, payment, history…): cascading would destroy it, prefer ${keep ?? 'Restrict'} or SetNull.`
             : '';
-          const parent = tableOf(database, fk.references.table);
+          const refuser = limits?.paths ? 'SQL Server' : database.dialect === 'mongodb' ? 'Prisma on MongoDB' : 'Prisma (relationMode = "prisma")';
+          const refusedNote = refused ? ` ${optional ? 'Cascade and SetNull are' : 'Cascade is'} not offered: ${refused}, which ${refuser} refuses.` : '';
           context.report({
-            message: consequence(database, table, fk) + keepNote,
+            message: consequence(database, table, fk) + keepNote + refusedNote,
             loc: fk.loc,
             fixes,
             related: parent ? [{ loc: parent.nameLoc, message: `Referenced table ${parent.name}` }] : undefined,

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { compatibleTypes, missingForeignKey, referencedName } from '../../rules/relations/missing-foreign-key';
 import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
+import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
+import { prismaFrontEnd } from '../../server/src/languages/prisma';
 
 describe('missing-foreign-key', () => {
   it('reads the referenced name from camelCase and snake_case', () => {
@@ -80,13 +82,39 @@ describe('missing-foreign-key', () => {
       assert.match(report.message, /pointing at a missing chat_sessions row, and deleting a chat_sessions row cannot cascade/);
     });
 
-    it('Drizzle: camelCase key with a SQL name, uuid/string compatible', () => {
+    it('Drizzle: camelCase key with a SQL name', () => {
       const db = drizzleDb([
         table('users', { columns: [column('id', 'uuid')] }),
-        table('sessions', { columns: [column('userId', 'string', { dbName: 'user_id' })] }),
+        table('sessions', { columns: [column('userId', 'uuid', { dbName: 'user_id' })] }),
       ]);
       const report = single(runRule(missingForeignKey, [db]));
       assert.equal(report.fixes![0].title, 'Add .references(() => users.id) to userId');
+    });
+
+    it('a key whose type the column cannot reference as it is: the finding says so, no fix', () => {
+      // Postgres refuses text → uuid; Prisma refuses Int → BigInt and String → a @db.Uuid key; MySQL wants the same integer type.
+      const cases = [
+        { db: drizzleDb, col: 'string', key: 'uuid', note: 'Its type (String) is not users.id\'s (String @db.Uuid)' },
+        { db: sqlDb, col: 'string', key: 'uuid' },
+        { db: prismaDb, col: 'int', key: 'bigint', note: 'Its type (Int) is not users.id\'s (BigInt), and a foreign key needs matching types: change the column\'s type first.' },
+        { db: prismaDb, col: 'string', key: 'uuid' },
+        { db: (t: ReturnType<typeof table>[]) => sqlDb(t, { dialect: 'mysql' }), col: 'int', key: 'bigint' },
+        { db: (t: ReturnType<typeof table>[]) => sqlDb(t, { dialect: 'sqlserver' }), col: 'int', key: 'bigint' },
+      ] as const;
+      for (const c of cases) {
+        const db = c.db([table('users', { columns: [column('id', c.key)] }), table('sessions', { columns: [column('user_id', c.col)] })]);
+        const report = single(runRule(missingForeignKey, [db]));
+        assert.deepEqual(report.fixes, [], `${db.language} ${db.dialect} ${c.col} → ${c.key}`);
+        assert.match(report.message, /a foreign key needs matching types: change the column's type first\.$/);
+        if ('note' in c) assert.ok(report.message.includes(c.note), report.message);
+      }
+      // Postgres compares integers of any width, SQLite anything: the constraint can be added there.
+      assert.equal(single(runRule(missingForeignKey, [sqlDb([table('users', { columns: [column('id', 'bigint')] }), table('sessions', { columns: [column('user_id', 'int')] })])])).fixes!.length, 1);
+      assert.equal(single(runRule(missingForeignKey, [sqlDb([table('users', { columns: [column('id', 'uuid')] }), table('sessions', { columns: [column('user_id', 'string')] })], { dialect: 'sqlite' })])).fixes!.length, 1);
+      // Prisma on MySQL: the same scalar but another size or sign (`@db.UnsignedInt`) is refused by MySQL.
+      const unsigned = column('id', 'int', { rawType: 'Int @db.UnsignedInt' });
+      const mysql = prismaDb([table('User', { columns: [unsigned] }), table('Post', { columns: [column('userId', 'int')] })], { dialect: 'mysql' });
+      assert.deepEqual(single(runRule(missingForeignKey, [mysql])).fixes, []);
     });
 
     it('composite primary key of a join table without foreign keys', () => {
@@ -97,6 +125,31 @@ describe('missing-foreign-key', () => {
       ]);
       const reports = runRule(missingForeignKey, [db]);
       assert.deepEqual(reports.map((r) => r.fixes![0].intent.kind === 'addForeignKey' && r.fixes![0].intent.references.table), ['users', 'roles']);
+    });
+  });
+
+  describe('Prisma end to end (prisma-schema-wasm 6)', () => {
+    const schemaText =
+      'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\nmodel Account {\n  id BigInt @id @default(autoincrement())\n}\n' +
+      'model Team {\n  id String @id @default(uuid()) @db.Uuid\n}\nmodel Event {\n  id Int @id\n}\n' +
+      'model Project {\n  id        Int    @id\n  accountId Int\n  teamId    String\n  eventId   Int\n}\n';
+
+    it('Int → BigInt and String → @db.Uuid keys get no relation fix (explore-prisma/mfk); a matching key does, and it validates', () => {
+      const schema = inlinePrisma(schemaText);
+      assert.deepEqual(schema.errors, []);
+      const reports = findings(missingForeignKey, schema);
+      assert.deepEqual(reports.map((r) => [r.message.split(' ')[0], r.fixes!.length]), [['Project.accountId', 0], ['Project.teamId', 0], ['Project.eventId', 1]]);
+      const fixed = applyPrismaFix(schema, reports[2].fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, []);
+    });
+
+    it('the writer itself declines a relation between fields of different types', () => {
+      const schema = inlinePrisma(schemaText);
+      const project = schema.db.tables.find((t) => t.name === 'Project')!;
+      for (const [col, target] of [['accountId', 'Account'], ['teamId', 'Team']]) {
+        const intent = { kind: 'addForeignKey' as const, database: schema.db, table: project, columns: [col], references: { table: target, columns: ['id'] } };
+        assert.equal(prismaFrontEnd.writeFix(intent, schema.reader), undefined, col);
+      }
     });
   });
 });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { missingOnDelete } from '../../rules/relations/missing-on-delete';
 import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
+import { applyPrismaFix, applyPrismaFixes, findings, inlinePrisma, type InlinePrisma } from '../helpers/prisma-inline';
+import type { ReportInput } from '../../rules/types';
 
 function eventAndQuestion(options: { nullable?: boolean; onDelete?: 'Cascade'; child?: string } = {}) {
   const relation = fk(['eventId'], 'Event', ['id'], { relationField: 'event', onDelete: options.onDelete });
@@ -72,6 +74,24 @@ describe('missing-on-delete', () => {
       assert.equal(report.fixes!.length, 2, 'Prisma emulates actions, so they can still be written');
     });
 
+    it('MongoDB: no foreign keys, Prisma emulates the actions, another writer leaves dangling references (no relationMode, no SQL)', () => {
+      const { event, question } = eventAndQuestion();
+      const report = single(runRule(missingOnDelete, [prismaDb([event, question], { dialect: 'mongodb', relationMode: 'prisma' })]));
+      assert.equal(
+        report.message,
+        'MongoDB has no foreign keys, so nothing in the database guards Question.eventId: Prisma Client emulates the referential action (here its default, Restrict) only for the deletes it makes itself; a delete of an Event by another writer (another service, a script, the shell) leaves Question documents with dangling references.',
+      );
+      assert.doesNotMatch(report.message, /relationMode|SQL/);
+      assert.equal(report.fixes!.length, 2);
+      // Prisma refuses cascading cycles on MongoDB too, and says so without naming relationMode.
+      const parent = fk(['parentId'], 'Category', ['id'], { onUpdate: 'NoAction' });
+      const category = table('Category', { columns: [column('parentId', 'string')], foreignKeys: [parent] });
+      const actions = ['Cascade', 'Restrict', 'NoAction', 'SetNull'] as const;
+      const self = single(runRule(missingOnDelete, [prismaDb([category], { dialect: 'mongodb', relationMode: 'prisma', referentialActions: [...actions] })]));
+      assert.deepEqual(self.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Restrict']);
+      assert.match(self.message, /Cascade is not offered: a self-relation that cascades is a cycle, which Prisma on MongoDB refuses\.$/);
+    });
+
     it('Drizzle relation without references: orphans, and no action can be written there', () => {
       const relation = fk(['eventId'], 'events', ['id'], { enforced: false });
       const db = drizzleDb([table('events'), table('questions', { columns: [column('eventId', 'int')], foreignKeys: [relation] })]);
@@ -121,11 +141,12 @@ describe('missing-on-delete', () => {
       }
     });
 
-    it('filters actions by the provider (SQL Server has no Restrict)', () => {
+    it('filters actions by the provider (SQL Server has no Restrict: NoAction keeps the delete refused)', () => {
       const { event, question } = eventAndQuestion({ nullable: true });
       const db = prismaDb([event, question], { dialect: 'sqlserver', referentialActions: ['Cascade', 'NoAction', 'SetNull', 'SetDefault'] });
       const report = single(runRule(missingOnDelete, [db]));
-      assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Cascade', 'SetNull']);
+      assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Cascade', 'SetNull', 'NoAction']);
+      assert.equal(report.fixes![2].title, 'Set onDelete: NoAction on event', 'the optional relation sets NULL today: NoAction changes that');
     });
 
     it('self-reference: says "other" rows', () => {
@@ -143,6 +164,94 @@ describe('missing-on-delete', () => {
       const post = table('Post', { columns: [column('authorId', 'int'), column('editorId', 'int', { nullable: true }), column('eventId', 'int')], foreignKeys: [a, b, c] });
       const reports = runRule(missingOnDelete, [prismaDb([table('User'), table('Event'), post])]);
       assert.deepEqual(reports.map((r) => r.loc), [a.loc, c.loc]);
+    });
+  });
+
+  describe('cascade paths and cycles, checked with prisma-schema-wasm 6', () => {
+    const datasource = (provider: string, mode?: 'prisma') =>
+      `datasource db {\n  provider = "${provider}"\n  url      = env("DATABASE_URL")\n${mode ? '  relationMode = "prisma"\n' : ''}}\n`;
+    const actions = (r: ReportInput) => r.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action);
+
+    /** Every fix offered validates on its own, and so do the first fixes of all findings applied together (fix-all). */
+    function everyFixValidates(schema: InlinePrisma): ReportInput[] {
+      assert.deepEqual(schema.errors, [], 'the schema validates before any fix');
+      const reports = findings(missingOnDelete, schema);
+      for (const r of reports) {
+        for (const f of r.fixes!) {
+          const fixed = applyPrismaFix(schema, f.intent);
+          assert.ok(fixed, `${f.title} is written`);
+          assert.deepEqual(fixed.errors, [], `${f.title}:\n${fixed.text}`);
+        }
+      }
+      const all = applyPrismaFixes(schema, reports.map((r) => r.fixes![0].intent));
+      assert.ok(all);
+      assert.deepEqual(all.errors, [], `fix-all:\n${all.text}`);
+      assert.deepEqual(findings(missingOnDelete, all.fixed), []);
+      return reports;
+    }
+
+    const twoRelations = (provider: string, mode?: 'prisma') =>
+      `${datasource(provider, mode)}model User {\n  id      Int    @id @default(autoincrement())\n  written Post[] @relation("author")\n  edited  Post[] @relation("editor")\n}\n` +
+      `model Post {\n  id       Int  @id @default(autoincrement())\n  authorId Int\n  author   User @relation("author", fields: [authorId], references: [id], onUpdate: NoAction)\n` +
+      `  editorId Int\n  editor   User @relation("editor", fields: [editorId], references: [id], onUpdate: NoAction)\n  @@index([authorId])\n  @@index([editorId])\n}\n`;
+
+    it('SQL Server, two relations to one model (explore-prisma/mssql2): NoAction offered, fix-all does not open two cascade paths', () => {
+      const reports = everyFixValidates(inlinePrisma(twoRelations('sqlserver')));
+      assert.deepEqual(reports.map(actions), [['NoAction', 'Cascade'], ['NoAction', 'Cascade']]);
+      assert.equal(reports[0].fixes![0].title, "Set onDelete: NoAction on author (keep today's behaviour, explicitly)");
+      // Once one relation cascades, Cascade on the other would be a second path: no longer offered.
+      const schema = inlinePrisma(twoRelations('sqlserver'));
+      const first = applyPrismaFix(schema, findings(missingOnDelete, schema)[0].fixes![1].intent)!;
+      const rest = single(everyFixValidates(first.fixed));
+      assert.deepEqual(actions(rest), ['NoAction']);
+      assert.match(rest.message, /Cascade is not offered: it would cascade from User to Post in a cycle or along a second path, which SQL Server refuses\.$/);
+    });
+
+    it('SQL Server, one relation: Cascade first, NoAction keeps today\'s behaviour', () => {
+      const schema = inlinePrisma(
+        `${datasource('sqlserver')}model User {\n  id    Int    @id\n  posts Post[]\n}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n`,
+      );
+      assert.deepEqual(everyFixValidates(schema).map(actions), [['Cascade', 'NoAction']]);
+    });
+
+    it('SQL Server and relationMode = "prisma": a self-relation gets NoAction/Restrict only', () => {
+      const self = (provider: string, mode?: 'prisma', optional = false) =>
+        `${datasource(provider, mode)}model Employee {\n  id        Int  @id\n  managerId Int${optional ? '?' : ''}\n  manager   Employee${optional ? '?' : ''} @relation("reports", fields: [managerId], references: [id], onUpdate: ${provider === 'postgresql' ? 'Restrict' : 'NoAction'})\n  reports   Employee[] @relation("reports")\n}\n`;
+      const ss = single(everyFixValidates(inlinePrisma(self('sqlserver'))));
+      assert.deepEqual(actions(ss), ['NoAction']);
+      assert.match(ss.message, /Cascade is not offered: a self-relation that cascades is a cycle, which SQL Server refuses\.$/);
+      const my = single(everyFixValidates(inlinePrisma(self('mysql', 'prisma'))));
+      assert.deepEqual(actions(my), ['Restrict']);
+      assert.match(my.message, /which Prisma \(relationMode = "prisma"\) refuses\.$/);
+      assert.deepEqual(actions(single(everyFixValidates(inlinePrisma(self('postgresql', 'prisma'))))), ['Restrict']);
+      // Optional: its default (SetNull) already cascades, so Prisma refuses the schema; NoAction repairs it.
+      const broken = inlinePrisma(self('sqlserver', undefined, true));
+      assert.equal(broken.errors.length > 0, true);
+      const report = single(findings(missingOnDelete, broken));
+      assert.deepEqual(actions(report), ['NoAction']);
+      assert.match(report.message, /Cascade and SetNull are not offered: a self-relation that cascades is a cycle, which SQL Server refuses\.$/);
+      assert.deepEqual(applyPrismaFix(broken, report.fixes![0].intent)!.errors, []);
+    });
+
+    it('a cycle through three models and a diamond (SQL Server), and the same under relationMode = "prisma"', () => {
+      const cycle = (provider: string, mode?: 'prisma') =>
+        `${datasource(provider, mode)}model A {\n  id  Int @id\n  cId Int\n  c   C   @relation(fields: [cId], references: [id], onUpdate: NoAction)\n  bs  B[]\n}\n` +
+        `model B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  cs  C[]\n}\n` +
+        `model C {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  as  A[]\n}\n`;
+      assert.deepEqual(everyFixValidates(inlinePrisma(cycle('sqlserver'))).map(actions), [['NoAction']]);
+      assert.deepEqual(everyFixValidates(inlinePrisma(cycle('mysql', 'prisma'))).map(actions), [['Restrict']]);
+      const diamond = (provider: string, mode?: 'prisma') =>
+        `${datasource(provider, mode)}model A {\n  id Int @id\n  bs B[]\n  cs C[]\n}\n` +
+        `model B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  ds  D[]\n}\n` +
+        `model C {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  ds  D[]\n}\n` +
+        `model D {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  cId Int\n  c   C   @relation(fields: [cId], references: [id], onUpdate: NoAction)\n}\n`;
+      assert.deepEqual(everyFixValidates(inlinePrisma(diamond('sqlserver'))).map(actions), [['NoAction']]);
+      // Prisma's emulation refuses cycles only: two paths are fine there.
+      assert.deepEqual(everyFixValidates(inlinePrisma(diamond('mysql', 'prisma'))).map(actions), [['Cascade', 'Restrict']]);
+    });
+
+    it('Postgres with foreign keys has no such limits', () => {
+      assert.deepEqual(everyFixValidates(inlinePrisma(twoRelations('postgresql'))).map(actions), [['Cascade', 'Restrict'], ['Cascade', 'Restrict']]);
     });
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { unindexedForeignKey } from '../../rules/indexes/unindexed-foreign-key';
 import { column, drizzleDb, fk, index, prismaDb, sqlDb, table, unique } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
+import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
 
 const withIndexes = (indexes: ReturnType<typeof index>[], primaryKey?: string[]) =>
   prismaDb([
@@ -24,6 +25,10 @@ describe('unindexed-foreign-key', () => {
     it('MySQL with foreign keys indexes them itself', () => {
       const db = prismaDb(withIndexes([]).tables, { dialect: 'mysql' });
       assert.equal(runRule(unindexedForeignKey, [db]).length, 0);
+    });
+    it('a Hash index on exactly the key column covers it (the lookup is an equality), B-tree options do not matter', () => {
+      assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { method: 'hash' })])]).length, 0);
+      assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { method: 'btree', columnOptions: [{ desc: true }] })])]).length, 0);
     });
     it('composite key covered in another column order among the leading columns', () => {
       const db = sqlDb([
@@ -56,6 +61,17 @@ describe('unindexed-foreign-key', () => {
       assert.equal(report.fixes![0].title, 'Add @@index([eventId])');
     });
 
+    it('GIN, GiST, SP-GiST, BRIN and MySQL FULLTEXT indexes do not cover: they do not serve the equality probe', () => {
+      for (const method of ['gin', 'gist', 'spgist', 'brin', 'fulltext']) {
+        assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { method })])]).length, 1, method);
+        assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId', 'userId'], { method })])]).length, 1, method);
+      }
+      // A Hash index has one key column: one on (eventId, userId) could not serve a lookup by eventId alone.
+      assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId', 'userId'], { method: 'hash' })])]).length, 1);
+      const report = single(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { method: 'brin', name: 'question_event_brin' })])]));
+      assert.match(report.message, /^Foreign key Question \(eventId\) has no index that serves its lookups \(the BRIN index question_event_brin on it cannot: it does not serve equality lookups by eventId\): every delete/);
+    });
+
     it('a partial index does not cover', () => {
       assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { partial: true })])]).length, 1);
     });
@@ -85,6 +101,22 @@ describe('unindexed-foreign-key', () => {
         table('Post', { columns: [column('authorId', 'int')], foreignKeys: [fk(['authorId'], 'User'), fk(['authorId'], 'User')] }),
       ]);
       assert.equal(runRule(unindexedForeignKey, [db]).length, 1);
+    });
+  });
+
+  describe('Prisma fix check (prisma-schema-wasm 6)', () => {
+    it('a key covered only by a BRIN index gets a B-tree index, named apart from the BRIN one, and the schema validates', () => {
+      const schema = inlinePrisma(
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n' +
+          'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)\n  @@index([authorId], type: Brin)\n}\n',
+      );
+      assert.deepEqual(schema.errors, []);
+      const report = single(findings(unindexedForeignKey, schema));
+      const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
+      assert.ok(fixed, 'the Prisma front-end writes the index');
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /  @@index\(\[authorId\], type: Brin\)\n  @@index\(\[authorId\], map: "Post_authorId_btree_idx"\)\n\}/);
+      assert.deepEqual(findings(unindexedForeignKey, fixed.fixed), []);
     });
   });
 });

@@ -164,6 +164,75 @@ model posts_backup {
   }
 });
 
+test('missing-on-delete follows the actions of other models\' relations (SQL Server cascade paths)', async () => {
+  await initFrontEnds();
+  const root = mkdtempSync(join(tmpdir(), 'incremental-')).replace(/\\/g, '/');
+  const file = `${root}/prisma/schema.prisma`;
+  mkdirSync(`${root}/prisma`);
+  let text = `datasource db {
+  provider = "sqlserver"
+  url      = env("DATABASE_URL")
+}
+
+model A {
+  id Int @id
+  bs B[]
+  cs C[]
+}
+
+model B {
+  id  Int @id
+  aId Int
+  a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+  ds  D[]
+}
+
+model C {
+  id  Int @id
+  aId Int
+  a   A   @relation(fields: [aId], references: [id], onUpdate: NoAction)
+  ds  D[]
+}
+
+model D {
+  id  Int @id
+  bId Int
+  b   B   @relation(fields: [bId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+  cId Int
+  c   C   @relation(fields: [cId], references: [id], onUpdate: NoAction)
+}
+`;
+  writeFileSync(file, text);
+  const reader = { read: (p: string) => (p === file ? text : undefined) };
+  const server = new Reviewer(root, reader);
+  server.trackChanges();
+  const actionsOf = (r: ReturnType<Reviewer['review']>) =>
+    r.findings.filter((f) => f.rule === 'missing-on-delete').map((f) => f.fixes.map((x) => x.title.replace(/^Set onDelete: (\w+).*$/, '$1')).join(','));
+  let result = server.review({});
+  // A → B → D cascades. Cascade on C.a or on D.c alone is fine, both would open a second path from A to D: fix-all
+  // keeps NoAction first.
+  assert.deepEqual(actionsOf(result), ['NoAction,Cascade', 'NoAction,Cascade']);
+  const bCascades = 'references: [id], onDelete: Cascade, onUpdate: NoAction)\n  ds  D[]';
+  const bKeeps = 'references: [id], onDelete: NoAction, onUpdate: NoAction)\n  ds  D[]';
+  const edits: [string, string, string[]][] = [
+    // B (another model) no longer cascades from A: C.a and D.c may both cascade.
+    [bCascades, bKeeps, ['Cascade,NoAction', 'Cascade,NoAction']],
+    [bKeeps, bCascades, ['NoAction,Cascade', 'NoAction,Cascade']],
+    // C.a cascades: Cascade on D.c would be a second path from A to D.
+    ['a   A   @relation(fields: [aId], references: [id], onUpdate: NoAction)\n  ds  D[]', 'a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  ds  D[]', ['NoAction']],
+    [bCascades, bKeeps, ['Cascade,NoAction']],
+  ];
+  for (const [from, to, expected] of edits) {
+    assert.ok(text.includes(from), from);
+    text = text.replace(from, to);
+    server.noteChanged([file]);
+    result = server.review({});
+    const fresh = withFreshParses(() => new Reviewer(root, reader).review({}));
+    assert.equal(view(result), view(fresh), `after ${JSON.stringify(to)}`);
+    assert.deepEqual(actionsOf(result), expected, `after ${JSON.stringify(to)}`);
+  }
+});
+
 test('SQL migrations and Drizzle schemas too: after every edit the server-side review equals a fresh one', async () => {
   await initFrontEnds();
   // Fixes that add a migration are named by the clock: the same clock for both reviews.

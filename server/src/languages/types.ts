@@ -66,7 +66,10 @@ export interface AnalyzeOptions {
    * for it, and the review adds it once its own rules have run.
    */
   lintAsync?: LintRunner;
-  /** A dialect forced by configuration. */
+  /**
+   * The dialect configured for the workspace (`schema-review.json`): a fallback only. What the project itself says
+   * wins: a Prisma datasource's provider, a drizzle.config dialect or the table functions, a migration lock.
+   */
   dialect?: Dialect;
   /** Databases of the workspace built so far (code front-end uses the Prisma models). */
   databases?: readonly Database[];

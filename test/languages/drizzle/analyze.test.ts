@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeText, fixture, onlyDatabase, rangeOfText, sliceRange, table } from './helpers';
+import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
+import type { Unit } from '../../../server/src/languages/types';
+import { analyzeText, fixture, memoryReader, onlyDatabase, rangeOfText, sliceRange, table } from './helpers';
 
 const BOT = fixture('trading-bot');
 const BOT_SCHEMA = fixture('trading-bot/shared/schema.ts');
@@ -211,6 +213,26 @@ describe('drizzle analyze: mysql and sqlite', () => {
   });
 });
 
+describe('drizzle analyze: the configured dialect is a fallback', () => {
+  const file = '/w/src/schema.ts';
+  const analyzeWith = (text: string, hints: Record<string, unknown>) => {
+    const reader = memoryReader({ [file]: text });
+    const unit: Unit = { language: 'drizzle', id: `drizzle:${file}`, files: [file], hints };
+    return drizzleFrontEnd.analyze(unit, reader, { validation: false, dialect: 'postgresql' }).databases[0];
+  };
+  const mysql = `import { mysqlTable, int } from "drizzle-orm/mysql-core";\nexport const users = mysqlTable("users", { id: int("id").primaryKey() });\n`;
+
+  it('the table functions and drizzle.config win over schema-review.json', () => {
+    assert.equal(analyzeWith(mysql, {}).dialect, 'mysql');
+    assert.equal(analyzeWith(mysql, { dialect: 'sqlite' }).dialect, 'sqlite');
+  });
+
+  it('a schema that names no dialect takes the configured one', () => {
+    const creatorOnly = `export const users = {};\n`;
+    assert.equal(analyzeWith(creatorOnly, {}).dialect, 'postgresql');
+  });
+});
+
 describe('drizzle analyze: forms', () => {
   const file = '/w/src/schema.ts';
 
@@ -233,6 +255,36 @@ export const posts = table("posts", (t) => ({
     ]);
     assert.deepEqual(posts.indexes.map((i) => i.columns), [['authorId']]);
     assert.equal(posts.foreignKeys.length, 1);
+  });
+
+  it('index access methods, operator classes and orders: .using("gin", t.title.op(...)), .desc().nullsLast()', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, integer, text, index } from "drizzle-orm/pg-core";
+export const posts = pgTable("posts", {
+  id: integer().primaryKey(),
+  title: text().notNull(),
+  authorId: integer("author_id"),
+}, (t) => [
+  index("posts_title_idx").on(t.title),
+  index("posts_title_trgm").using("gin", t.title.op("gin_trgm_ops")),
+  index("posts_author_brin").using("BRIN", t.authorId),
+  index("posts_title_desc").on(t.title.desc().nullsLast()),
+  index("posts_title_btree").using("btree", t.title),
+]);
+`,
+    );
+    const posts = table(db, 'posts');
+    assert.deepEqual(
+      posts.indexes.map((i) => [i.name, i.columns, i.method, i.columnOptions]),
+      [
+        ['posts_title_idx', ['title'], undefined, undefined],
+        ['posts_title_trgm', ['title'], 'gin', [{ ops: 'gin_trgm_ops' }]],
+        ['posts_author_brin', ['authorId'], 'brin', undefined],
+        ['posts_title_desc', ['title'], undefined, [{ desc: true, nulls: 'last' }]],
+        ['posts_title_btree', ['title'], undefined, undefined],
+      ],
+    );
   });
 
   it('spread column groups and a block-bodied extra config', () => {

@@ -84,6 +84,10 @@ describe('drizzle + rules: dialects', () => {
     assert.equal(count(review(fixture('sqlite-notes'), overlayReader()), 'unindexed-foreign-key'), 2);
     const folder = review(fixture('schema-folder'), overlayReader());
     assert.equal(count(folder, 'unindexed-foreign-key'), 6); // 5 foreign keys + the relations()-only notes.accountId
+    const linkOnly = folder.filter((f) => f.rule === 'unindexed-foreign-key' && f.message.includes('declared with relations()'));
+    assert.equal(linkOnly.length, 1);
+    // No constraint, so nothing runs on delete: the index serves the relational queries and filters only.
+    assert.doesNotMatch(linkOnly[0].message, /delete|emulate|Foreign key/);
     assert.ok(folder.some((f) => f.rule === 'missing-on-delete' && f.file.endsWith('/exchanges.ts')));
   });
 });

@@ -155,6 +155,23 @@ test('dialects and defaults: sqlserver NoAction, mongodb emulated, uuid/date typ
   assert.equal(view.dialect, 'unknown');
 });
 
+test('the provider written in the datasource wins over a configured dialect (a fallback only)', () => {
+  const path = '/virtual/prisma/schema.prisma';
+  const unit: Unit = { language: 'prisma', id: `prisma:${path}`, files: [path] };
+  const run = (text: string) => prismaFrontEnd.analyze(unit, memoryReader({ [path]: text }), { validation: false, dialect: 'postgresql' }).databases[0];
+  const relation = 'model User {\n  id Int @id\n  posts Post[]\n}\nmodel Post {\n  id Int @id\n  authorId Int?\n  author User? @relation(fields: [authorId], references: [id])\n}\n';
+  const mysql = run(`datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n${relation}`);
+  assert.deepEqual([mysql.dialect, mysql.relationMode], ['mysql', 'foreignKeys']);
+  const mongo = run(`datasource db {\n  provider = "mongodb"\n  url = env("DATABASE_URL")\n}\n${relation}`);
+  assert.deepEqual([mongo.dialect, mongo.relationMode], ['mongodb', 'prisma']);
+  assert.equal(mongo.tables[1].foreignKeys[0].enforced, false);
+  const sqlserver = run(`datasource db {\n  provider = "sqlserver"\n  url = env("DATABASE_URL")\n}\n${relation.replace(/Int\?/g, 'Int').replace('User?', 'User')}`);
+  assert.equal(sqlserver.tables[1].foreignKeys[0].defaultOnDelete, 'NoAction');
+  // No provider written (a half-typed datasource, or none): the configured dialect fills in.
+  assert.equal(run(relation).dialect, 'postgresql');
+  assert.equal(run(`datasource db {\n  provider = \n}\n${relation}`).dialect, 'postgresql');
+});
+
 test('validation: Prisma errors with exact ranges, per major, only when asked', () => {
   const s = '/// 😀 é\ndatasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel A {\n  id Int @id // 😀\n  x Strin\n}\n';
   const off = inline(s, { prismaMajor: 6 }, false);
@@ -165,9 +182,11 @@ test('validation: Prisma errors with exact ranges, per major, only when asked', 
     [['prisma', 'error', { start: { line: 7, character: 4 }, end: { line: 7, character: 9 } }]],
   );
   // The newest wasm rejects `url = env(...)`, which Prisma 5/6 schemas all have.
-  const on7 = inline(s, {}, true);
+  const on7 = inline(s, { prismaMajor: 7 }, true);
   assert.equal(on7.diagnostics.length, 2);
   assert.ok(on7.diagnostics.some((d) => d.range.start.line === 3 && /url/.test(d.message)));
+  // Version unknown: the URL says the schema was written for Prisma 6 or earlier.
+  assert.equal(inline(s, {}, true).diagnostics.length, 1);
   const on5 = inline(s, { prismaMajor: 5 }, true);
   assert.equal(on5.diagnostics.length, 1);
 });
@@ -239,4 +258,16 @@ test('fuzz: every fixture unit, mutated, analyses and answers fix intents withou
     }
   }
   assert.equal(runs, units.length * 40);
+});
+
+test('a schema of unknown Prisma version that sets connection URLs in its datasource is validated as Prisma 6 (7 rejects them)', () => {
+  const text = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n  directUrl = env("DIRECT_URL")\n}\n\nmodel A {\n  id Int @id\n}\n';
+  const reader = { read: (p: string) => (p === '/old/schema.prisma' ? text : undefined) };
+  const unit = { language: 'prisma' as const, id: 'prisma:/old/schema.prisma', files: ['/old/schema.prisma'], hints: {} };
+  const prismaErrors = () => prismaFrontEnd.analyze(unit, reader, { validation: true }).diagnostics.filter((d) => d.source === 'prisma');
+  assert.deepEqual(prismaErrors(), []);
+  assert.deepEqual(prismaErrors(), [], 'and again on the next review');
+  // A project that says it uses Prisma 7 is told what Prisma 7 says.
+  const seven = prismaFrontEnd.analyze({ ...unit, id: 'prisma:/seven/schema.prisma', hints: { prismaMajor: 7 } }, reader, { validation: true });
+  assert.match(seven.diagnostics.map((d) => d.message).join('\n'), /datasource property `url` is no longer supported/);
 });

@@ -12,6 +12,7 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  IndexColumnOptions,
   Loc,
   ReferentialAction,
   Table,
@@ -741,6 +742,40 @@ function columnList(expressions: readonly ts.Expression[], sf: ts.SourceFile): s
   return expressions.map((e) => columnRef(e)?.column ?? `(${e.getText(sf)})`);
 }
 
+/** `t.a.desc()`, `t.a.asc().nullsLast()`, `t.title.op("gin_trgm_ops")`: the options of each key column (undefined when all default). */
+function keyColumnOptions(expressions: readonly ts.Expression[]): (IndexColumnOptions | undefined)[] | undefined {
+  let any = false;
+  const out = expressions.map((expression) => {
+    const options: IndexColumnOptions = {};
+    let e = unwrapExpression(expression);
+    while (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression)) {
+      switch (e.expression.name.text) {
+        case 'desc':
+          options.desc = true;
+          break;
+        case 'nullsFirst':
+          options.nulls ??= 'first';
+          break;
+        case 'nullsLast':
+          options.nulls ??= 'last';
+          break;
+        case 'op': {
+          const ops = stringValue(e.arguments[0]);
+          if (ops) options.ops ??= ops;
+          break;
+        }
+      }
+      e = unwrapExpression(e.expression.expression);
+    }
+    if (options.desc || options.nulls || options.ops) {
+      any = true;
+      return options;
+    }
+    return undefined;
+  });
+  return any ? out : undefined;
+}
+
 function arrayElements(e: ts.Expression | undefined): readonly ts.Expression[] {
   if (!e) return [];
   const u = unwrapExpression(e);
@@ -774,6 +809,11 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: stri
         kind: kind === 'uniqueIndex' ? 'unique' : 'index',
         loc,
       };
+      // pg-core `.using("gin", t.title.op("gin_trgm_ops"))`, mysql-core `.on(t.a).using("hash")`.
+      const method = using ? stringValue(using.call.arguments[0])?.toLowerCase() : undefined;
+      if (method && method !== 'btree') index.method = method;
+      const options = keyColumnOptions(cols);
+      if (options) index.columnOptions = options;
       if (findLink(chain, 'where')) index.partial = true;
       if (findLink(chain, 'concurrently')) index.concurrently = true;
       table.indexes.push(index);
@@ -1035,7 +1075,8 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
   const database: Database = {
     id: unit.id,
     language: 'drizzle',
-    dialect: options.dialect ?? hinted ?? majority ?? fallback ?? 'unknown',
+    // What the project says (drizzle.config, the table functions, the core module imported) wins over the configured dialect.
+    dialect: hinted ?? majority ?? fallback ?? options.dialect ?? 'unknown',
     relationMode: 'foreignKeys',
     tables: builds.map((b) => b.table),
     enums,

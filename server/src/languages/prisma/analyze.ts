@@ -9,6 +9,7 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  IndexColumnOptions,
   Loc,
   ReferentialAction,
   Table,
@@ -237,7 +238,10 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   const providerProp = datasource?.block.properties.find((p) => p.key === 'provider');
   const provider = stringValue(providerProp?.value);
   const relationModeProp = datasource?.block.properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity');
-  const dialect = options?.dialect ?? dialectOf(provider);
+  // The provider written in the datasource wins; a configured dialect (schema-review.json) only fills in for a
+  // schema that names none (mid-edit, or a datasource in a file that is not part of the unit).
+  const written = dialectOf(provider);
+  const dialect = written !== 'unknown' ? written : options?.dialect ?? 'unknown';
   const writtenMode = stringValue(relationModeProp?.value);
   const relationMode: 'foreignKeys' | 'prisma' =
     writtenMode === 'prisma' || (writtenMode === undefined && dialect === 'mongodb') ? 'prisma' : 'foreignKeys';
@@ -305,11 +309,11 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
 
       const id = attr(field, 'id');
       if (id) {
-        table.primaryKey = { columns: [field.name], unique: true, kind: 'primary', loc: locOf(file, id), ...named(id) };
+        table.primaryKey = { columns: [field.name], unique: true, kind: 'primary', loc: locOf(file, id), ...named(id), ...fieldKeyFacts(file, id) };
       }
       const unique = attr(field, 'unique');
       if (unique) {
-        table.indexes.push({ columns: [field.name], unique: true, kind: 'unique', loc: locOf(file, unique), ...named(unique) });
+        table.indexes.push({ columns: [field.name], unique: true, kind: 'unique', loc: locOf(file, unique), ...named(unique), ...fieldKeyFacts(file, unique) });
       }
     }
 
@@ -323,7 +327,12 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
         kind: a.name === 'id' ? 'primary' : a.name === 'unique' ? 'unique' : 'index',
         loc: locOf(file, a),
         ...named(a),
+        written: writtenText(file, a),
       };
+      const method = methodOf(attributeArg(a, 'type')?.value);
+      if (method) index.method = method;
+      const options = keyOptions(fieldsArg?.value);
+      if (options) index.columnOptions = options;
       if (attributeArg(a, 'where')) index.partial = true;
       if (a.name === 'id') table.primaryKey = index;
       else table.indexes.push(index);
@@ -381,6 +390,57 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     }
   }
   return { files, database, suppressions };
+}
+
+/** The attribute as written, on one line (for fix titles that must say which index they mean). */
+function writtenText(file: ParsedFile, a: Attribute): string {
+  return file.text.slice(a.start, a.end).replace(/\s+/g, ' ');
+}
+
+/** `type: Gin` → `gin`; `BTree` (the default) and nothing → undefined. */
+function methodOf(e: Expr | undefined): string | undefined {
+  if (!e || e.kind !== 'ident') return undefined;
+  const method = e.name.toLowerCase();
+  return method === 'btree' ? undefined : method;
+}
+
+/** `sort:` / `length:` / `ops:` of one key column (`title(sort: Desc)`, or a field's own `@unique(length: 10)`). */
+function columnOptionsOf(args: readonly { name?: string; value?: Expr }[]): IndexColumnOptions | undefined {
+  const options: IndexColumnOptions = {};
+  for (const arg of args) {
+    const v = arg.value;
+    if (!v) continue;
+    if (arg.name === 'sort' && v.kind === 'ident' && v.name === 'Desc') options.desc = true;
+    else if (arg.name === 'length' && v.kind === 'number') options.length = Number(v.value);
+    else if (arg.name === 'ops') {
+      // `raw("gin_trgm_ops")` is the operator class itself; `JsonbPathOps` is Prisma's name for one.
+      const raw = v.kind === 'call' && v.name === 'raw' ? stringValue(v.args.args[0]?.value) : undefined;
+      const ops = raw ?? (v.kind === 'ident' ? v.name : undefined);
+      if (ops) options.ops = ops;
+    }
+  }
+  return options.desc || options.length !== undefined || options.ops ? options : undefined;
+}
+
+/** Per column options of a `[a, b(sort: Desc)]` list; undefined when every column has the defaults. */
+function keyOptions(expr: Expr | undefined): (IndexColumnOptions | undefined)[] | undefined {
+  if (!expr) return undefined;
+  const items = expr.kind === 'array' ? expr.items : [expr];
+  const out: (IndexColumnOptions | undefined)[] = [];
+  let any = false;
+  for (const item of items) {
+    if (item.kind !== 'ident' && item.kind !== 'call') continue; // as fieldRefs: only field names are columns
+    const options = item.kind === 'call' ? columnOptionsOf(item.args.args) : undefined;
+    if (options) any = true;
+    out.push(options);
+  }
+  return any ? out : undefined;
+}
+
+/** A field-level `@id(...)` / `@unique(...)`: its sort and length, and its text. */
+function fieldKeyFacts(file: ParsedFile, a: Attribute): Pick<Index, 'columnOptions' | 'written'> {
+  const options = a.args ? columnOptionsOf(a.args.args) : undefined;
+  return options ? { columnOptions: [options], written: writtenText(file, a) } : { written: writtenText(file, a) };
 }
 
 function named(a: Attribute): { name?: string } {
@@ -448,10 +508,23 @@ function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLint
   return out.sort(compareLocs);
 }
 
+/**
+ * Units of unknown Prisma version (no package.json names it) whose datasource sets a connection URL: a schema of
+ * Prisma 6 or earlier (Prisma 7 moved the URLs to prisma.config.ts and rejects them), validated with Prisma 6.
+ */
+const olderSchemaUnits = new Set<string>();
+
+const URL_PROPERTIES = new Set(['url', 'directUrl', 'shadowDatabaseUrl']);
+
+function setsConnectionUrl(files: readonly ParsedFile[]): boolean {
+  return files.some((f) => f.ast.blocks.some((b) => b.kind === 'datasource' && b.properties.some((p) => URL_PROPERTIES.has(p.key))));
+}
+
 export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOptions): Analysis {
   const { texts, diagnostics } = readTexts(unit, reader);
   const validate = options.validation && texts.length > 0;
-  const major = wasm.wasmMajorFor(typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined);
+  const knownMajor = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
+  const major = wasm.wasmMajorFor(knownMajor ?? (olderSchemaUnits.has(unit.id) ? 6 : undefined));
   const key = lintKey(texts, major);
   const known = validate ? lintStillValid(key, texts) : undefined;
   // Off the thread, Prisma's validation starts first and runs while this thread parses and judges.
@@ -465,7 +538,18 @@ export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOp
     else lintMemo.delete(key);
     return found;
   };
-  if (known) {
+  // The version unknown, Prisma 7 asked first, and the schema written for an older one: validate it with Prisma 6
+  // (now and from now on), rather than reporting each connection URL as an error of the schema.
+  const older = knownMajor === undefined && major === 7 && setsConnectionUrl(files);
+  if (older) olderSchemaUnits.add(unit.id);
+  else if (knownMajor === undefined && major === 6 && !setsConnectionUrl(files)) olderSchemaUnits.delete(unit.id);
+  if (older && validate) {
+    // Once per unit: the lint of Prisma 7 already started is not waited for.
+    const sixKey = lintKey(texts, 6);
+    const found = lintStillValid(sixKey, texts) ?? lintDiagnostics(files, wasm.lint(texts, 6));
+    rememberLint(sixKey, texts, found);
+    diagnostics.push(...found);
+  } else if (known) {
     // Still what Prisma says, now of these texts.
     rememberLint(key, texts, known);
     diagnostics.push(...known);

@@ -10,7 +10,7 @@ import { writeSchemaFix, type SchemaWriters } from '../writers';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs, settle } from './parser';
-import type { Block, Field, Span } from './parser';
+import type { Attribute, Block, Field, Span } from './parser';
 
 interface Located {
   file: ParsedFile;
@@ -173,18 +173,33 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const { file, block } = found;
   const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
   if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
-  // The same plain index again would clash with the existing one's default name (`Model_col_idx`).
-  const same = block.attributes.some(
+  // An index on the same fields: a B-tree one already serves (nothing to add); one of another type (`type: Gin`,
+  // `Brin`) does not, but without a `map:` it holds the default name (`Model_col_idx`) the new one would clash with.
+  const same = block.attributes.filter(
     (a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === columns.join(','),
   );
-  if (same) return undefined;
+  if (same.some((a) => isBtree(a))) return undefined;
+  const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name'));
   const indent = indentOf(file, block);
-  const text = `@@index([${columns.join(', ')}])`;
+  const map = clash ? `, map: ${JSON.stringify(btreeIndexName(intent.table, intent.columns))}` : '';
+  const text = `@@index([${columns.join(', ')}]${map})`;
   const afterAttrs = lastMemberLineEnd(block, block.attributes);
   if (afterAttrs !== undefined) return [{ file: file.path, edits: [insert(file, afterAttrs, `${eolOf(file)}${indent}${text}`)] }];
   const afterFields = lastMemberLineEnd(block, block.fields);
   if (afterFields === undefined) return undefined;
   return [{ file: file.path, edits: [insert(file, afterFields, `${eolOf(file)}${eolOf(file)}${indent}${text}`)] }];
+}
+
+/** An `@@index` without `type:` (or `type: BTree`). */
+function isBtree(a: Attribute): boolean {
+  const type = attributeArg(a, 'type')?.value;
+  return !type || (type.kind === 'ident' && type.name === 'BTree');
+}
+
+/** A database name for a B-tree index next to another type's index that holds the default name. */
+function btreeIndexName(table: Table, columns: readonly string[]): string {
+  const col = (c: string) => table.columns.find((x) => x.name === c || x.dbName === c)?.dbName ?? c;
+  return `${table.dbName ?? table.name}_${columns.map(col).join('_')}_btree_idx`;
 }
 
 function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: SourceReader): FileEdit[] | undefined {
@@ -332,6 +347,15 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const refColumns = intent.references.columns.map((c) => fieldNameFor(refTable, c));
   const colFields = columns.map((c) => block.fields.find((f) => f.name === c));
   if (colFields.some((f) => !f?.type)) return undefined;
+  // Prisma refuses a relation between fields of different scalar types (`Int` → `BigInt`), and Postgres refuses a
+  // foreign key from text to a `@db.Uuid` key: no relation then.
+  const refFields = refColumns.map((c) => target.block.fields.find((f) => f.name === c));
+  const uuid = (f: Field | undefined) => f?.attributes.some((a) => a.name === 'db.Uuid') ?? false;
+  for (let i = 0; i < colFields.length; i++) {
+    const from = colFields[i]!;
+    const to = refFields[i];
+    if (!to?.type || to.type.name !== from.type!.name || uuid(to) !== uuid(from)) return undefined;
+  }
   const optional = colFields.every((f) => f?.type?.optional);
   const self = block === target.block || (file.path === target.file.path && block.name === target.block.name);
 
