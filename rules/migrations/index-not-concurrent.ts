@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import { tableOf } from '../types';
 
 export const indexNotConcurrent: Rule = {
   meta: {
@@ -14,8 +15,12 @@ export const indexNotConcurrent: Rule = {
       if (database.language !== 'sql' || database.dialect !== 'postgresql') continue;
       for (const statement of database.statements ?? []) {
         if (statement.kind !== 'createIndex' || statement.concurrently || statement.tableCreatedInSameMigration) continue;
+        // drizzle-kit migrates every pending migration in one transaction: CONCURRENTLY cannot run there at all.
+        if (statement.migration.allPendingInOneTransaction) continue;
         const inTransaction = statement.migration.transactional || statement.inExplicitTransaction === true;
         const target = statement.table ?? 'the table';
+        // Postgres refuses CONCURRENTLY on a partitioned table (ON ONLY + each partition CONCURRENTLY + ATTACH is the way round; see the doc).
+        if (statement.table !== undefined && tableOf(database, statement.table)?.partitioned) continue;
         context.report({
           message:
             `CREATE INDEX on existing table ${target} without CONCURRENTLY takes a SHARE lock: every insert, update and delete ` +

@@ -155,6 +155,16 @@ export interface Table {
   migration?: MigrationRef;
   /** Prisma only: names of relation fields pointing at other models that have no scalar FK side here. */
   isView?: boolean;
+  /**
+   * SQL (Postgres): a partitioned table (`PARTITION BY`). It holds no rows itself; an index on it is built on every
+   * partition, and Postgres refuses to build it CONCURRENTLY.
+   */
+  partitioned?: boolean;
+  /**
+   * SQL (Postgres): the partitioned table this one is a partition of (`PARTITION OF`, `ATTACH PARTITION`): it has
+   * the parent's primary key, indexes and foreign keys.
+   */
+  partitionOf?: string;
 }
 
 export interface EnumType {
@@ -171,6 +181,11 @@ export interface MigrationRef {
   order: number;
   /** True when the runner wraps the whole file in one transaction (Prisma migrate, an explicit BEGIN…). */
   transactional: boolean;
+  /**
+   * The runner runs every pending migration of the history in one transaction (drizzle-kit's migrator on Postgres):
+   * no statement of it can run outside a transaction, so CONCURRENTLY is impossible there.
+   */
+  allPendingInOneTransaction?: boolean;
   /** True when the migration is already applied (every migration but a not-yet-applied draft). */
   applied: boolean;
   /**
@@ -198,6 +213,12 @@ export interface MigrationStatement {
   tableCreatedInSameMigration?: boolean;
   /** addForeignKey: written with NOT VALID. */
   notValid?: boolean;
+  /**
+   * addForeignKey with NOT VALID: the `VALIDATE CONSTRAINT` of the same constraint when it runs in the same
+   * transaction (the same migration file run as one transaction, the same BEGIN … COMMIT or DO block), where it scans
+   * the table under the locks the ADD took.
+   */
+  validatedBy?: MigrationStatement;
   /** True when the statement sits inside an explicit BEGIN … COMMIT block (or a `DO` block, see `doBlock`). */
   inExplicitTransaction?: boolean;
   /**
@@ -207,6 +228,8 @@ export interface MigrationStatement {
   doBlock?: Loc;
   /** createIndex / addForeignKey: the columns. */
   columns?: string[];
+  /** createIndex: `ON ONLY` (a partitioned table's parent alone, without its partitions). */
+  only?: boolean;
 }
 
 /** One database: one Prisma schema (file or folder), one Drizzle schema set, one migrations folder or dump. */

@@ -437,9 +437,9 @@ function distinctSuppressions(suppressions: readonly Suppression[]): Suppression
   for (const s of list) if (s.scope === 'next-line' && s.targetLine === s.loc.range.start.line + 1) ownLine.set(`${s.loc.file}\0${s.loc.range.start.line}`, s);
   if (ownLine.size < 2) return list;
   return list.map((s) => {
-    let target = s.targetLine;
-    for (let next = ownLine.get(`${s.loc.file}\0${target}`), hops = 0; next && s.scope === 'next-line' && hops < 100; next = ownLine.get(`${s.loc.file}\0${target}`), hops++) target = next.targetLine;
-    return target === s.targetLine ? s : { ...s, targetLine: target };
+    let last: Suppression | undefined;
+    for (let next = ownLine.get(`${s.loc.file}\0${s.targetLine}`), hops = 0; next && s.scope === 'next-line' && hops < 100; next = ownLine.get(`${s.loc.file}\0${next.targetLine}`), hops++) last = next;
+    return last ? { ...s, targetLine: last.targetLine, targetEndLine: last.targetEndLine } : s;
   });
 }
 
@@ -463,7 +463,7 @@ function applySuppressions(
     const match = list.find(
       (s) =>
         (s.rules.length === 0 || s.rules.includes(f.rule)) &&
-        (s.scope === 'file' || s.targetLine === f.range.start.line),
+        (s.scope === 'file' || s.targetLine === f.range.start.line || (s.targetEndLine !== undefined && s.targetLine < f.range.start.line && f.range.start.line <= s.targetEndLine)),
     );
     if (!match) return true;
     used.add(match);

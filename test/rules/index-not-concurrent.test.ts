@@ -15,6 +15,12 @@ describe('index-not-concurrent', () => {
       assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades', tableCreatedInSameMigration: true })])]).length, 0));
     it('not Postgres', () => assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades' })], 'mysql')]).length, 0));
     it('other statements', () => assert.equal(runRule(indexNotConcurrent, [dbWith([statement('addForeignKey', { table: 'trades' })])]).length, 0));
+    it('on a partitioned table: Postgres refuses CONCURRENTLY there', () => {
+      const db = sqlDb([{ ...table('events'), partitioned: true }], { statements: [statement('createIndex', { table: 'events' }), statement('createIndex', { table: 'events', only: true })] });
+      assert.equal(runRule(indexNotConcurrent, [db]).length, 0);
+    });
+    it('in a drizzle-kit history: every pending migration runs in one transaction, CONCURRENTLY cannot run', () =>
+      assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades', migration: migration({ transactional: true, allPendingInOneTransaction: true }) })])]).length, 0));
   });
 
   describe('invalid', () => {

@@ -10,6 +10,12 @@ describe('missing-primary-key', () => {
     it('a leftover backup copy (backup-table reports it)', () =>
       assert.equal(runRule(missingPrimaryKey, [sqlDb([table('payments'), table('payments_backup', { primaryKey: null })])]).length, 0));
     it('a view', () => assert.equal(runRule(missingPrimaryKey, [sqlDb([table('v_trades', { primaryKey: null, isView: true })])]).length, 0));
+    it('a partition (it has its parent\'s key; a parent without one is reported once, on itself)', () => {
+      const parent = { ...table('events', { primaryKey: null, columns: [column('id', 'int')], noId: true }), partitioned: true };
+      const partition = { ...table('events_2024', { primaryKey: null, noId: true }), partitionOf: 'events' };
+      assert.deepEqual(runRule(missingPrimaryKey, [sqlDb([parent, partition])]).map((r) => r.message.split(' ')[1]), ['events']);
+      assert.equal(runRule(missingPrimaryKey, [sqlDb([{ ...table('events'), partitioned: true }, partition])]).length, 0);
+    });
     it('Prisma is not reviewed (Prisma requires an id)', () =>
       assert.equal(runRule(missingPrimaryKey, [prismaDb([table('T', { primaryKey: null })])]).length, 0));
   });

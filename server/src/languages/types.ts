@@ -44,6 +44,11 @@ export interface Suppression {
   scope: 'next-line' | 'file';
   /** 0-based line the suppression applies to (for `next-line`). */
   targetLine: number;
+  /**
+   * `next-line` before a statement that spans several lines (SQL): the statement's last line; findings that start on
+   * any line from `targetLine` to this one are suppressed. Undefined = `targetLine` alone.
+   */
+  targetEndLine?: number;
   rules: string[];
 }
 

@@ -35,11 +35,12 @@ describe('sql discovery', () => {
       'file:broken/schema.sql',
       'file:mysql-dump/dump.sql',
       'file:sqlite-app/schema.sql',
+      'numbered:golang-app/db/migrations',
       'numbered:numbered-app/db/migrations',
       'prisma:prisma-app/prisma/migrations',
       'supabase:supabase-app/supabase/migrations',
     ]);
-    const numbered = units.find((u) => u.hints?.kind === 'numbered')!;
+    const numbered = units.find((u) => u.hints?.kind === 'numbered' && u.id.includes('numbered-app'))!;
     assert.deepEqual(numbered.files.map((f) => f.split('/').pop()), ['001_create_users.sql', '002_create_orders.sql', '010_order_user_index.sql']);
     const prisma = units.find((u) => u.hints?.kind === 'prisma')!;
     assert.equal(prisma.hints?.dialect, 'postgresql');
@@ -238,6 +239,59 @@ describe('sql replay', () => {
     assert.deepEqual(notes.foreignKeys.map((f) => [f.columns, f.references.table, f.onDelete ?? null]), [[['user_id'], 'users', null], [['folder_id'], 'folders', 'SetNull']]);
     assert.equal(slice(memoryReader().read(notes.loc.file)!, notes.foreignKeys[0].loc.range), 'REFERENCES users(id)');
     assert.ok(isCovered(notes, ['folder_id']));
+  });
+
+  it('records access methods, operator classes, order, INCLUDE and prefix lengths of indexes (Postgres)', () => {
+    const db = analyzeText(
+      [
+        'CREATE TABLE posts (id int PRIMARY KEY, title text, created_at timestamptz, author_id int, UNIQUE (id) INCLUDE (title));',
+        'CREATE INDEX posts_title_idx ON posts (title);',
+        'CREATE INDEX posts_title_trgm ON posts USING gin (title gin_trgm_ops);',
+        'CREATE INDEX posts_created_brin ON posts USING BRIN (created_at);',
+        'CREATE INDEX posts_author_hash ON posts USING hash (author_id);',
+        'CREATE INDEX posts_created_desc ON posts (created_at DESC NULLS LAST, title COLLATE "C") INCLUDE (author_id);',
+        'CREATE INDEX posts_lower ON posts (lower(title));',
+        'CREATE INDEX posts_upper ON posts (upper(title));',
+      ].join('\n'),
+      'postgresql',
+    ).databases[0];
+    const posts = table(db, 'posts');
+    const byName = (n: string) => posts.indexes.find((i) => i.name === n)!;
+    assert.equal(byName('posts_title_idx').method, undefined);
+    assert.deepEqual([byName('posts_title_trgm').method, byName('posts_title_trgm').columnOptions], ['gin', [{ ops: 'gin_trgm_ops' }]]);
+    assert.equal(byName('posts_created_brin').method, 'brin');
+    assert.equal(byName('posts_author_hash').method, 'hash');
+    assert.deepEqual(byName('posts_created_desc').columnOptions, [{ desc: true, nulls: 'last' }, { collation: 'C' }]);
+    assert.deepEqual(byName('posts_created_desc').include, ['author_id']);
+    assert.deepEqual(posts.indexes.find((i) => i.kind === 'unique')!.include, ['title']);
+    assert.notEqual(byName('posts_lower').columns[0], byName('posts_upper').columns[0]);
+    // A Hash index on the key column serves the lookup; the BRIN one would not have.
+    assert.ok(isCovered(posts, ['author_id']));
+  });
+
+  it('records FULLTEXT/SPATIAL, USING HASH, DESC and prefix lengths of MySQL indexes, and tells expressions apart', () => {
+    const db = analyzeText(
+      [
+        'CREATE TABLE posts (id int PRIMARY KEY, title varchar(200), body text, g geometry NOT NULL, KEY k_title (title), KEY k_prefix (title(10)), FULLTEXT KEY ft_title (title), SPATIAL KEY sp_g (g));',
+        'CREATE INDEX i_hash USING HASH ON posts (body(20));',
+        'CREATE INDEX i_desc ON posts (title DESC);',
+        'CREATE INDEX i_prefix2 ON posts (title(5));',
+        'ALTER TABLE posts ADD FULLTEXT INDEX ft_body (body);',
+      ].join('\n'),
+      'mysql',
+    ).databases[0];
+    const posts = table(db, 'posts');
+    const byName = (n: string) => posts.indexes.find((i) => i.name === n)!;
+    assert.deepEqual([byName('k_title').method, byName('k_title').columnOptions], [undefined, undefined]);
+    assert.deepEqual([byName('k_prefix').columns, byName('k_prefix').columnOptions], [['title'], [{ length: 10 }]]);
+    assert.equal(byName('ft_title').method, 'fulltext');
+    assert.equal(byName('sp_g').method, 'spatial');
+    assert.deepEqual([byName('i_hash').method, byName('i_hash').columns, byName('i_hash').columnOptions], ['hash', ['body'], [{ length: 20 }]]);
+    assert.deepEqual(byName('i_desc').columnOptions, [{ desc: true }]);
+    assert.deepEqual([byName('i_prefix2').columns, byName('i_prefix2').columnOptions], [['title'], [{ length: 5 }]]);
+    assert.equal(byName('ft_body').method, 'fulltext');
+    const lite = table(analyzeText('CREATE TABLE t (id integer PRIMARY KEY, a text);\nCREATE INDEX t_lower ON t (lower(a));\nCREATE INDEX t_upper ON t (upper(a));', 'sqlite').databases[0], 't');
+    assert.notEqual(lite.indexes[0].columns[0], lite.indexes[1].columns[0]);
   });
 
   it('finds schema-review-ignore comments with the scanner', () => {

@@ -30,7 +30,8 @@ function mutate(text: string, r: () => number): string {
 }
 
 describe('sql tolerance (fuzz)', () => {
-  const files = listFiles(FIXTURES).filter((f) => f.endsWith('.sql'));
+  // A golang-migrate `.down.sql` alone is not reviewed (it never runs forward).
+  const files = listFiles(FIXTURES).filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql'));
   for (const dialect of ['postgresql', 'mysql', 'sqlite'] as const) {
     it(`random cuts of every fixture never throw (${dialect})`, () => {
       const r = rng(dialect.length * 7919);

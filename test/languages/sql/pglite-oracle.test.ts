@@ -82,8 +82,10 @@ async function truth(db: PGliteInterface): Promise<Truth> {
       array(select a.attname::text from unnest(k.confkey) with ordinality u(n, i) join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.n order by u.i) as fcols,
       k.confdeltype as del,
       exists (
-        select 1 from pg_index x
+        select 1 from pg_index x join pg_class xi on xi.oid = x.indexrelid join pg_am am on am.oid = xi.relam
         where x.indrelid = k.conrelid and x.indisvalid and x.indpred is null
+          -- a B-tree serves the equality probe on its leading columns, a hash index on its one column
+          and (am.amname = 'btree' or (am.amname = 'hash' and x.indnkeyatts = cardinality(k.conkey)))
           and (select array_agg(v order by v) from unnest((x.indkey::int2[])[0:cardinality(k.conkey) - 1]) v)
             = (select array_agg(v order by v) from unnest(k.conkey) v)
       ) as covered
@@ -94,16 +96,17 @@ async function truth(db: PGliteInterface): Promise<Truth> {
   const cols = await db.query<{ rel: string; att: string }>(`
     select c.relname as rel, a.attname as att from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and a.attnotnull`);
-  const idx = await db.query<{ rel: string; name: string; cols: string[]; partial: boolean }>(`
-    select c.relname as rel, i.relname as name, x.indpred is not null as partial,
-      array(select coalesce(a.attname::text, '(expr)') from unnest(x.indkey::int2[]) with ordinality u(n, o) left join pg_attribute a on a.attrelid = x.indrelid and a.attnum = u.n order by u.o) as cols
+  const idx = await db.query<{ rel: string; name: string; cols: string[]; partial: boolean; am: string }>(`
+    select c.relname as rel, i.relname as name, x.indpred is not null as partial, am.amname as am,
+      array(select coalesce(a.attname::text, '(expr)') from unnest((x.indkey::int2[])[0:x.indnkeyatts - 1]) with ordinality u(n, o) left join pg_attribute a on a.attrelid = x.indrelid and a.attnum = u.n order by u.o) as cols
     from pg_index x join pg_class c on c.oid = x.indrelid join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = c.relnamespace
+      join pg_am am on am.oid = i.relam
     where n.nspname = 'public' and x.indisvalid`);
   return {
     fks: fks.rows.map((r) => `${qualified(r.nsp, r.rel)}.${r.conname}(${r.cols.join(',')})->${qualified(r.fnsp, r.frel)}(${r.fcols.join(',')}) del=${r.del}`).sort(),
     unindexed: fks.rows.filter((r) => !r.covered).map((r) => `${qualified(r.nsp, r.rel)}(${r.cols.join(',')})`).sort(),
     notNull: cols.rows.map((r) => `${r.rel}.${r.att}`).sort(),
-    indexes: idx.rows.filter((r) => !r.cols.includes('(expr)')).map((r) => `${r.rel}.${r.name}(${r.cols.join(',')})${r.partial ? ' partial' : ''}`).sort(),
+    indexes: idx.rows.filter((r) => !r.cols.includes('(expr)')).map((r) => `${r.rel}.${r.name}(${r.cols.join(',')})${r.partial ? ' partial' : ''}${r.am === 'btree' ? '' : ` ${r.am}`}`).sort(),
   };
 }
 
@@ -113,7 +116,7 @@ function ours(model: Database): Truth {
     fks: tables.flatMap((t) => t.foreignKeys.map((f) => `${t.name}.${f.name}(${f.columns.join(',')})->${f.references.table}(${f.references.columns.join(',')}) del=${CODES[f.onDelete ?? f.defaultOnDelete]}`)).sort(),
     unindexed: tables.flatMap((t) => t.foreignKeys.filter((f) => !isCovered(t, f.columns)).map((f) => `${t.name}(${f.columns.join(',')})`)).sort(),
     notNull: tables.flatMap((t) => t.columns.filter((c) => !c.nullable).map((c) => `${t.name}.${c.name}`)).sort(),
-    indexes: tables.flatMap((t) => [...(t.primaryKey ? [t.primaryKey] : []), ...t.indexes].filter((i) => !i.columns.some((c) => c.startsWith('('))).map((i) => `${t.name}.${i.name}(${i.columns.join(',')})${i.partial ? ' partial' : ''}`)).sort(),
+    indexes: tables.flatMap((t) => [...(t.primaryKey ? [t.primaryKey] : []), ...t.indexes].filter((i) => !i.columns.some((c) => c.startsWith('('))).map((i) => `${t.name}.${i.name}(${i.columns.join(',')})${i.partial ? ' partial' : ''}${i.method ? ` ${i.method}` : ''}`)).sort(),
   };
 }
 
@@ -125,7 +128,7 @@ function assertAgrees(model: Database, pgTruth: Truth): void {
   assert.deepEqual(mine.indexes, pgTruth.indexes, 'indexes');
 }
 
-const POSTGRES_FIXTURES = ['supabase-app', 'prisma-app', 'drizzle-app', 'numbered-app'];
+const POSTGRES_FIXTURES = ['supabase-app', 'prisma-app', 'drizzle-app', 'numbered-app', 'golang-app'];
 
 describe('PGlite oracle: our model equals pg_catalog', () => {
   for (const dir of POSTGRES_FIXTURES) {
@@ -142,6 +145,28 @@ describe('PGlite oracle: our model equals pg_catalog', () => {
       assert.ok(model.tables.some((t) => t.foreignKeys.length > 0));
     });
   }
+
+  it('access methods: GIN and BRIN indexes do not cover a foreign key, a Hash or a DESC B-tree with INCLUDE does', async () => {
+    const file = '/w/access-methods.sql';
+    const text = [
+      'create table users (id int primary key);',
+      'create table posts (id int primary key, author_id int not null references users (id), editor_id int references users (id),',
+      '  reviewer_id int references users (id), owner_id int references users (id), meta jsonb, title text);',
+      'create index posts_author_brin on posts using brin (author_id);',
+      'create index posts_meta_gin on posts using gin (meta jsonb_path_ops);',
+      'create index posts_editor_hash on posts using hash (editor_id);',
+      'create index posts_reviewer_desc on posts (reviewer_id desc nulls last) include (title);',
+      'create index posts_owner_brin on posts using brin (owner_id, editor_id);',
+    ].join('\n');
+    const reader = memoryReader(new Map([[file, text]]));
+    const [unit] = sqlFrontEnd.discover([file], reader);
+    const model = sqlFrontEnd.analyze(unit, reader, { validation: true, dialect: 'postgresql' }).databases[0];
+    const db = await fresh();
+    await db.exec(reader.read(file)!);
+    const pgTruth = await truth(db);
+    assertAgrees(model, pgTruth);
+    assert.deepEqual(pgTruth.unindexed, ['posts(author_id)', 'posts(owner_id)']);
+  });
 
   it('broken: the statements that parse replay to the same model', async () => {
     const reader = memoryReader();

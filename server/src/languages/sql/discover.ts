@@ -14,6 +14,11 @@ export interface SqlUnitHints {
   /** The migrations folder (or the file itself for `file`). */
   dir: string;
   dialect?: Dialect;
+  /**
+   * `golang-migrate`: `<version>_<name>.up.sql` files (each with a `.down.sql`); golang-migrate runs a file in one
+   * Exec, so Postgres runs a multi-statement file as one transaction.
+   */
+  runner?: 'golang-migrate';
   [key: string]: unknown;
 }
 
@@ -182,7 +187,8 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     if (versioned.length === 0 || (versioned.length < 2 && !migrationsDir)) continue;
     versioned.sort((a, b) => compareMigrationNames(basename(a), basename(b)));
     const width = versionPrefix(basename(versioned[versioned.length - 1])).length;
-    units.push(unit(dir, versioned, { kind: width >= 12 ? 'timestamped' : 'numbered', dir }));
+    const golang = versioned.every((f) => f.toLowerCase().endsWith('.up.sql'));
+    units.push(unit(dir, versioned, { kind: width >= 12 ? 'timestamped' : 'numbered', dir, ...(golang ? { runner: 'golang-migrate' as const } : {}) }));
     for (const f of versioned) taken.add(f);
     for (const f of rest) if (isDown(basename(f))) taken.add(f);
   }

@@ -9,7 +9,7 @@ import type { Dialect, MigrationRef } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, LanguageFrontEnd, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
 import { discoverSql, type FolderKind, type SqlUnitHints } from './discover';
-import { sniffDialect, tokenize, type SqlFlavor } from './lexer';
+import { dbmateSections, sniffDialect, tokenize, type SqlFlavor } from './lexer';
 import { ignoreComments, loadSqlParser, parseSql, type ParsedFile } from './parse';
 import { createReplayer } from './replay';
 import { SourceText } from './text';
@@ -33,11 +33,16 @@ export function flavorOf(dialect: Dialect): SqlFlavor {
  *   documented way to run CREATE INDEX CONCURRENTLY with Prisma).
  * - drizzle-kit's migrator runs all pending migrations in one transaction (Postgres, SQLite).
  * - MySQL commits every DDL statement on its own: never transactional.
+ * - golang-migrate (`.up.sql` files) runs a file in one Exec: like Prisma, transactional when it has several statements.
+ * - dbmate (`-- migrate:up` in the file) wraps each migration in a transaction unless `-- migrate:up transaction:false`
+ *   (decided per file in analyzeSql).
  * - Other runners are unknown: transactional only when the file itself starts with BEGIN.
  */
-export function runnerWrapsInTransaction(kind: FolderKind, dialect: Dialect, statementCount: number, startsWithBegin: boolean): boolean {
+export function runnerWrapsInTransaction(kind: FolderKind, dialect: Dialect, statementCount: number, startsWithBegin: boolean, runner?: SqlUnitHints['runner']): boolean {
   if (dialect === 'mysql') return false;
   if (startsWithBegin) return true;
+  // golang-migrate sends a file in one Exec: a multi-statement query, which Postgres runs as one transaction.
+  if (runner === 'golang-migrate') return statementCount > 1;
   switch (kind) {
     case 'prisma':
     case 'supabase':
@@ -89,7 +94,9 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
   const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
   const replayer = createReplayer(unit.id, dialect);
   texts.forEach(({ file, text }, order) => {
-    const parsed = parseSql(file, text, flavor);
+    // dbmate: one file holds `-- migrate:up` and `-- migrate:down`; only the up section runs forward.
+    const dbmate = kind !== 'file' ? dbmateSections(text, flavor) : undefined;
+    const parsed = parseSql(file, dbmate && dbmate.upEnd < text.length ? text.slice(0, dbmate.upEnd) : text, flavor);
     if (parsed.fatal) diagnostics.push({ file, range: zero(), severity: 'info', source: 'schema-review', code: 'sql-parser-unavailable', message: parsed.fatal });
     for (const s of parsed.statements) {
       if (s.error === undefined) continue;
@@ -104,19 +111,42 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
     }
     for (const c of ignoreComments(parsed.source, flavor)) {
       const s = parseIgnoreComment(c.text, parsed.source.loc(c.start, c.end), c.trailing);
-      if (s) suppressions.push(s);
+      if (!s) continue;
+      // Before a statement that spans several lines (pg_dump's `ALTER TABLE ONLY t` / `ADD CONSTRAINT …`): all of it.
+      if (s.scope === 'next-line' && !c.trailing) {
+        const next = statementStartingAfter(parsed, c.end);
+        if (next) {
+          const range = parsed.source.range(next.start, next.end);
+          if (range.start.line === s.targetLine && range.end.line > s.targetLine) s.targetEndLine = range.end.line;
+        }
+      }
+      suppressions.push(s);
     }
     const ref: MigrationRef = {
       file,
       order,
-      transactional: runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed)),
+      transactional: dbmate && dialect !== 'mysql' ? dbmate.transaction : runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed), hints.runner),
       applied: kind !== 'file' && !drafts.has(file),
+      ...(kind === 'drizzle' && dialect !== 'mysql' ? { allPendingInOneTransaction: true } : {}),
       latest: kind !== 'file' && order === texts.length - 1,
     };
     replayer.file({ parsed, ref, releaseAst: true });
   });
   const database = replayer.database();
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
+}
+
+/** The first statement starting at or after `offset` (statements are in file order). */
+function statementStartingAfter(parsed: ParsedFile, offset: number): { start: number; end: number } | undefined {
+  const list = parsed.statements;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
 }
 
 /**

@@ -293,17 +293,26 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
   let lastEnd = -1;
   let firstWords: string[] = [];
   let delimiter = ';';
+  // COPY statements: the statement's words at parenthesis depth 0, so `FROM stdin` is seen wherever it is
+  // (after a long column list, before `WITH (…)` options); `COPY (SELECT … FROM x) TO stdout` has no data.
+  let copyDepth = 0;
+  let copyPrevFrom = false;
+  let copyFromStdin = false;
+  // SQLite `CREATE [TEMP] TRIGGER … BEGIN stmt; stmt; END;`: the body's `;` do not end the statement.
+  // Depth of BEGIN/CASE … END blocks once the trigger's BEGIN is seen (-1 before).
+  let triggerDepth = -1;
   const finish = (at: number): void => {
     if (stmtStart >= 0) out.push({ start: stmtStart, end: lastEnd });
-    const words = firstWords;
+    const fromStdin = copyFromStdin;
     stmtStart = -1;
     lastEnd = -1;
     firstWords = [];
+    copyDepth = 0;
+    copyPrevFrom = false;
+    copyFromStdin = false;
+    triggerDepth = -1;
     // COPY … FROM stdin: data lines follow up to a line `\.`
-    if (flavor === 'postgresql' && words[0] === 'copy' && words.includes('stdin')) {
-      const stop = text.indexOf('\n\\.', at);
-      i = stop < 0 ? end : lineEnd(text, stop + 1, end);
-    }
+    if (fromStdin) i = copyDataEnd(text, at, end);
   };
   while (i < end) {
     const c = text.charCodeAt(i);
@@ -316,6 +325,10 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
       continue;
     }
     if (delimiter !== ';' ? text.startsWith(delimiter, i) : c === C_SEMI) {
+      if (triggerDepth > 0) {
+        i++; // a statement of the trigger's body
+        continue;
+      }
       i += delimiter.length;
       finish(i);
       continue;
@@ -327,6 +340,20 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
       if (stmtStart < 0) stmtStart = i;
       lastEnd = tEnd;
       if (kind === 'word' && firstWords.length < 12) firstWords.push(text.slice(i, tEnd).toLowerCase());
+      if (flavor === 'sqlite' && kind === 'word' && firstWords[0] === 'create' && (firstWords[1] === 'trigger' || ((firstWords[1] === 'temp' || firstWords[1] === 'temporary') && firstWords[2] === 'trigger'))) {
+        if (wordIs(text, i, tEnd, 'begin') || (triggerDepth > 0 && wordIs(text, i, tEnd, 'case'))) triggerDepth = triggerDepth < 0 ? 1 : triggerDepth + 1;
+        else if (triggerDepth > 0 && wordIs(text, i, tEnd, 'end')) triggerDepth--;
+      }
+      if (flavor === 'postgresql' && firstWords[0] === 'copy') {
+        if (kind === 'punct') {
+          if (c === 40) copyDepth++;
+          else if (c === 41 && copyDepth > 0) copyDepth--;
+          copyPrevFrom = false;
+        } else if (kind === 'word' && copyDepth === 0) {
+          if (copyPrevFrom && wordIs(text, i, tEnd, 'stdin')) copyFromStdin = true;
+          copyPrevFrom = wordIs(text, i, tEnd, 'from');
+        } else copyPrevFrom = false;
+      }
       if (flavor === 'mysql' && firstWords.length === 1 && firstWords[0] === 'delimiter' && stmtStart === i) {
         const le = lineEnd(text, tEnd, end);
         const d = text.slice(tEnd, le).trim();
@@ -342,6 +369,22 @@ export function splitStatements(text: string, flavor: SqlFlavor): RawStatement[]
   }
   if (stmtStart >= 0) out.push({ start: stmtStart, end: lastEnd });
   return out;
+}
+
+/**
+ * Where the data of `COPY … FROM stdin` that starts after `at` ends: after the line that holds only `\.`
+ * (psql's end-of-data marker; a CSV value on a line of its own that merely starts with `\.` is data), or `end`.
+ */
+function copyDataEnd(text: string, at: number, end: number): number {
+  let from = at;
+  for (;;) {
+    const stop = text.indexOf('\n\\.', from);
+    if (stop < 0 || stop >= end) return end;
+    let k = stop + 3;
+    while (k < end && (text.charCodeAt(k) === C_SPACE || text.charCodeAt(k) === C_TAB || text.charCodeAt(k) === C_CR)) k++;
+    if (k >= end || text.charCodeAt(k) === C_LF) return k;
+    from = stop + 1;
+  }
 }
 
 /** From an opening `(` at `open`, the offset just after its matching `)` (or `end`). */
@@ -416,4 +459,32 @@ export function sniffDialect(text: string): SqlFlavor | undefined {
   if (mysql > sqlite && mysql > pg) return 'mysql';
   if (sqlite > pg && sqlite >= mysql) return 'sqlite';
   return 'postgresql';
+}
+
+export interface DbmateSections {
+  /** Where the `-- migrate:down` line starts (the up section ends there), or the text's length. */
+  upEnd: number;
+  /** `-- migrate:up transaction:false`: dbmate runs the up section outside a transaction. */
+  transaction: boolean;
+}
+
+/**
+ * A dbmate migration: `-- migrate:up [options]`, statements, `-- migrate:down [options]`, statements, in one file
+ * (dbmate's markers are `--` comments at the start of a line). Undefined when the file has no up marker.
+ */
+export function dbmateSections(text: string, flavor: SqlFlavor): DbmateSections | undefined {
+  if (!text.includes('migrate:up')) return undefined;
+  let up: { options: string[] } | undefined;
+  let i = 0;
+  const end = text.length;
+  while (advance(text, i, end, flavor)) {
+    i = cursor.end;
+    if (cursor.kind !== 'comment' || text.charCodeAt(cursor.start) !== C_MINUS) continue;
+    const lineStart = text.lastIndexOf('\n', cursor.start - 1) + 1;
+    if (cursor.start !== lineStart) continue;
+    const words = text.slice(cursor.start + 2, cursor.end).trim().split(/\s+/);
+    if (words[0] === 'migrate:up' && !up) up = { options: words.slice(1) };
+    else if (words[0] === 'migrate:down' && up) return { upEnd: cursor.start, transaction: !up.options.includes('transaction:false') };
+  }
+  return up ? { upEnd: end, transaction: !up.options.includes('transaction:false') } : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { Parser as SqlParser } from 'node-sql-parser';
 import { identifierEnd, skipTrivia, splitStatements, tokenize, trimBack, type RawStatement, type SqlFlavor } from './lexer';
-import { loadPgWasm, PgParseError, pgParse, pgScan, type PgRawStmt } from './pgwasm';
+import { loadPgWasm, PgParseError, pgParse, pgParsePlPgSql, pgScan, type PgRawStmt } from './pgwasm';
 import { SourceText, sourceTextFor } from './text';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -236,43 +236,101 @@ function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedS
       const node = Array.isArray(ast) ? ast[0] : ast;
       out.push({ start: raw.start, end: raw.end, ast: node, byteBase: 0 });
     } catch (e) {
-      out.push({ start: raw.start, end: raw.end, byteBase: 0, error: errorMessage(e) });
+      // Valid statements node-sql-parser cannot read and that hold no schema facts are skipped quietly.
+      if (holdsNoSchema(text, raw.start, raw.end, dialect)) out.push({ start: raw.start, end: raw.end, byteBase: 0 });
+      else out.push({ start: raw.start, end: raw.end, byteBase: 0, error: errorMessage(e) });
     }
   }
   return out;
 }
 
 /**
- * The schema statements inside a PL/pgSQL block body (text[start, end)), as older drizzle-kit
- * writes foreign keys: `DO $$ BEGIN ALTER TABLE … ; EXCEPTION WHEN duplicate_object THEN null; END $$;`.
- * Control-flow pieces (BEGIN, EXCEPTION, END, IF) are skipped; only statements that start with a
- * schema keyword are parsed.
+ * A MySQL/SQLite statement that is valid but that node-sql-parser does not read, and that holds no schema facts:
+ * a trigger, procedure, function or event (`CREATE [OR REPLACE] [DEFINER = u@h] [SQL SECURITY …] [AGGREGATE]
+ * TRIGGER|PROCEDURE|FUNCTION|EVENT …`, mysqldump writes their `BEGIN … END` bodies between `DELIMITER ;;` lines),
+ * and SQLite's `PRAGMA` (every Prisma SQLite migration that redefines a table has some). Decided on the tokens.
  */
-export function parseEmbedded(source: SourceText, start: number, end: number): ParsedStatement[] {
+function holdsNoSchema(text: string, start: number, end: number, dialect: SqlFlavor): boolean {
+  const words: string[] = [];
+  for (const t of tokenize(text, dialect, start, Math.min(end, start + 400))) {
+    if (t.kind === 'comment') continue;
+    words.push(t.kind === 'word' ? text.slice(t.start, t.end).toLowerCase() : text.slice(t.start, t.end));
+    if (words.length >= 24) break;
+  }
+  if (dialect === 'sqlite' && words[0] === 'pragma') return true;
+  if (words[0] !== 'create') return false;
+  let k = 1;
+  if (words[k] === 'or' && words[k + 1] === 'replace') k += 2;
+  if (dialect === 'sqlite' && (words[k] === 'temp' || words[k] === 'temporary')) k++;
+  if (words[k] === 'definer' && words[k + 1] === '=') {
+    // DEFINER = `user`@`host` | 'user'@'host' | user@host | CURRENT_USER[()]
+    k += 3;
+    if (words[k] === '@') k += 2;
+    else if (words[k] === '(' && words[k + 1] === ')') k += 2;
+  }
+  if (words[k] === 'sql' && words[k + 1] === 'security') k += 3;
+  if (words[k] === 'aggregate') k++;
+  const what = words[k];
+  return what === 'trigger' || what === 'procedure' || what === 'function' || what === 'event';
+}
+
+/**
+ * The statements a `DO` block runs (text[doStart, doEnd) is the DO statement, text[bodyStart, bodyEnd) its
+ * dollar-quoted body), found by PL/pgSQL's own parser (libpg-query's parsePlPgSQL), each parsed by the Postgres
+ * parser with its exact range. Replayed: the static SQL statements of the block's body, of nested blocks, and of
+ * the THEN branch of an IF: the idempotent migration pattern `IF NOT EXISTS (SELECT … FROM pg_constraint …) THEN
+ * ALTER TABLE … END IF` runs its THEN branch on the database the history builds. Not replayed: EXCEPTION handlers
+ * (they run only when the body failed), ELSIF/ELSE branches, loops, and dynamic SQL (EXECUTE).
+ */
+export function parseDoBlock(source: SourceText, doStart: number, doEnd: number, bodyStart: number, bodyEnd: number): ParsedStatement[] {
   const text = source.text;
-  const body = text.slice(start, end);
+  let tree: AstNode;
+  try {
+    tree = pgParsePlPgSql(text.slice(doStart, doEnd));
+  } catch {
+    return []; // not valid PL/pgSQL: Postgres fails it at run time, nothing to replay
+  }
+  const queries: { query: string; lineno: number }[] = [];
+  for (const f of tree?.plpgsql_funcs ?? []) collectStaticSql(f?.PLpgSQL_function?.action, queries);
+  if (queries.length === 0) return [];
+  // PL/pgSQL numbers the body's lines from 1 (the rest of the line of the opening quote).
+  const lineStarts = [bodyStart];
+  for (let i = text.indexOf('\n', bodyStart); i >= 0 && i < bodyEnd; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const out: ParsedStatement[] = [];
-  for (const raw of splitStatements(body, 'postgresql')) {
-    let s = start + raw.start;
-    const e = start + raw.end;
-    const first = firstWord(text, s, e);
-    if (first === 'begin' || first === 'declare') {
-      s = skipTrivia(text, s + first.length, e, 'postgresql');
-    }
-    const w = firstWord(text, s, e);
-    if (w !== 'alter' && w !== 'create' && w !== 'drop' && w !== 'comment') continue;
+  let from = bodyStart;
+  for (const { query, lineno } of queries) {
+    // The query is the body's text of the statement, as written: find it from its line on.
+    const lineStart = lineStarts[Math.min(Math.max(lineno - 1, 0), lineStarts.length - 1)];
+    let at = text.indexOf(query, Math.max(lineStart, from));
+    if (at < 0 || at + query.length > bodyEnd) at = text.indexOf(query, from);
+    if (at < 0 || at + query.length > bodyEnd) continue;
+    from = at + query.length;
     try {
-      out.push(...fromPgStmts(source, pgParse(text.slice(s, e)), s, source.byteAt(s), e));
+      for (const st of fromPgStmts(source, pgParse(query), at, source.byteAt(at), at + query.length)) if (DO_REPLAYED.has(st.kind ?? '')) out.push(st);
     } catch {
-      // Dynamic SQL or PL/pgSQL syntax: not a schema statement we can replay.
+      // PL/pgSQL accepted what the SQL parser does not (a variable where a name goes): not replayable.
     }
   }
   return out;
 }
 
-function firstWord(text: string, start: number, end: number): string {
-  const t = tokenize(text, 'postgresql', start, Math.min(end, start + 40))[0];
-  return t && t.kind === 'word' ? text.slice(t.start, t.end).toLowerCase() : '';
+/** Statement kinds of a DO block that change the schema the replay models. */
+const DO_REPLAYED = new Set(['CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'CreateEnumStmt', 'AlterEnumStmt']);
+
+/** The static SQL (`PLpgSQL_stmt_execsql`) of a PL/pgSQL statement tree, in order (see parseDoBlock). */
+function collectStaticSql(node: AstNode, out: { query: string; lineno: number }[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const n of node) collectStaticSql(n, out);
+    return;
+  }
+  if (node.PLpgSQL_stmt_block) collectStaticSql(node.PLpgSQL_stmt_block.body, out);
+  else if (node.PLpgSQL_stmt_if) collectStaticSql(node.PLpgSQL_stmt_if.then_body, out);
+  else if (node.PLpgSQL_stmt_execsql) {
+    const e = node.PLpgSQL_stmt_execsql;
+    const query = e.sqlstmt?.PLpgSQL_expr?.query;
+    if (typeof query === 'string' && query.trim() !== '') out.push({ query, lineno: typeof e.lineno === 'number' ? e.lineno : 0 });
+  }
 }
 
 export interface FoundComment {

@@ -15,6 +15,7 @@ interface PgModule {
   _wasm_parse_query_raw(p: number): number;
   _wasm_free_parse_result(p: number): void;
   _wasm_scan(p: number): number;
+  _wasm_parse_plpgsql?(p: number): number;
   _wasm_free_string(p: number): void;
 }
 
@@ -289,6 +290,29 @@ export function pgScan(text: string): { tokens: { start: number; end: number; te
     resultPtr = m._wasm_scan(queryPtr);
     const s = resultPtr ? cString(view(m), resultPtr) : '';
     if (s.startsWith('syntax error') || s.startsWith('deparse error') || s.startsWith('ERROR')) throw new Error(s);
+    return JSON.parse(s);
+  } finally {
+    m._free(queryPtr);
+    if (resultPtr) m._wasm_free_string(resultPtr);
+  }
+}
+
+/**
+ * libpg-query's parsePlPgSQLSync: PL/pgSQL's own compiler on the `DO` blocks and `CREATE FUNCTION … LANGUAGE plpgsql`
+ * statements of `text` (`{ plpgsql_funcs: [{ PLpgSQL_function: { action: { PLpgSQL_stmt_block: … } } }] }`).
+ * Throws when a body is not valid PL/pgSQL.
+ */
+export function pgParsePlPgSql(text: string): any {
+  const m = mod;
+  if (!m) throw new Error('WASM module not initialized. Call loadModule() first.');
+  if (typeof m._wasm_parse_plpgsql !== 'function') throw new Error('libpg-query: no PL/pgSQL parser in this build');
+  const queryPtr = toWasm(m, text);
+  let resultPtr = 0;
+  try {
+    resultPtr = m._wasm_parse_plpgsql(queryPtr);
+    const s = resultPtr ? cString(view(m), resultPtr) : '';
+    // Success is always a JSON object; anything else is an error message.
+    if (!s.startsWith('{')) throw new Error(s || 'PL/pgSQL parse failed');
     return JSON.parse(s);
   } finally {
     m._free(queryPtr);

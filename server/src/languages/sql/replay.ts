@@ -11,6 +11,7 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  IndexColumnOptions,
   Loc,
   MigrationRef,
   MigrationStatement,
@@ -18,7 +19,8 @@ import type {
   Table,
 } from '../../../../rules/model';
 import { clauseEnd, skipTrivia, tokenize, trimBack, writtenActionsIn, type SqlFlavor, type Token } from './lexer';
-import { nameEnd, parseEmbedded, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
+import { chooseName, columnsAddition, makeObjectName } from './names';
+import { nameEnd, parseDoBlock, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
 import type { SourceText } from './text';
 
 export interface ReplayFile {
@@ -35,6 +37,10 @@ interface Ctx {
   inTx: boolean;
   createdHere: Set<string>;
   stmtLoc: Loc;
+  /** The `DO` block the statement runs in. */
+  block?: Loc;
+  /** The transaction a statement of a DO block runs in (see txKey). */
+  tx?: string;
 }
 
 export function replay(id: string, dialect: Dialect, files: readonly ReplayFile[]): Database {
@@ -121,10 +127,19 @@ export function columnTypeOf(name: string, isArray: boolean, enums: ReadonlyMap<
   return enums.has(n) || enums.has(name) ? 'enum' : 'other';
 }
 
-/** Postgres's default constraint/index names (ChooseConstraintName, without the 63-byte cut). */
+/**
+ * Postgres's default constraint/index name when none is in use yet (makeObjectName: within 63 bytes); the replay
+ * also adds the number Postgres adds when it is taken (see Builder.pgDefaultName).
+ */
 export function defaultName(table: string, columns: readonly string[], suffix: 'pkey' | 'key' | 'fkey' | 'idx'): string {
   const bare = table.includes('.') ? table.slice(table.lastIndexOf('.') + 1) : table;
-  return suffix === 'pkey' ? `${bare}_pkey` : `${bare}_${columns.join('_')}_${suffix}`;
+  return suffix === 'pkey' ? makeObjectName(bare, undefined, 'pkey') : makeObjectName(bare, columnsAddition(columns), suffix);
+}
+
+/** The schema part of a model table name (`billing.invoices` → `billing`; the default schema is ''). */
+function schemaOf(table: string): string {
+  const dot = table.lastIndexOf('.');
+  return dot < 0 ? '' : table.slice(0, dot);
 }
 
 class Builder {
@@ -135,6 +150,19 @@ class Builder {
   private readonly indexOwner = new Map<string, Table>();
   /** The last statement's tokens (statementTokens). */
   private tokensFor: { stmt: ParsedStatement; toks: Token[] } | undefined;
+  /** Names of CHECK constraints per table (the model has no checks; their names still take a constraint name). */
+  private readonly checkNames = new Map<Table, Set<string>>();
+  /**
+   * Names in use per schema (tables, indexes, constraints), built when a default name is chosen and kept up to date as
+   * names are added; any drop or rename lets it go (rebuilt on the next need).
+   */
+  private namesInUse: Map<string, Set<string>> | undefined;
+  /** The file being replayed is run by its runner as one transaction. */
+  private runnerTx = false;
+  /** Explicit transactions begun so far (names each BEGIN … COMMIT block, see txKey). */
+  private txSeq = 0;
+  /** The statement that added each foreign key, and the explicit transaction or DO block it ran in. */
+  private readonly fkAdded = new WeakMap<ForeignKey, { statement: MigrationStatement; tx: string | undefined }>();
 
   constructor(private readonly flavor: SqlFlavor) {}
 
@@ -143,6 +171,8 @@ class Builder {
     const createdHere = new Set<string>();
     let inTx = false;
     const pgFlavor = this.flavor === 'postgresql';
+    // The runner runs the whole file as one transaction (not merely a file that opens with its own BEGIN … COMMIT).
+    this.runnerTx = f.ref.transactional && !beginsWithTransaction(f.parsed.statements[0]);
     for (const stmt of f.parsed.statements) {
       // A Postgres statement of a type the model does not read is only recorded: its tree is never built.
       if (pgFlavor && stmt.kind !== undefined && !PG_MODELLED.has(stmt.kind)) {
@@ -171,6 +201,7 @@ class Builder {
   private other(ctx: Ctx, kind: MigrationStatement['kind'] = 'other', extra?: Partial<MigrationStatement>): void {
     const st: MigrationStatement = extra ? Object.assign({ kind, loc: ctx.stmtLoc, migration: ctx.ref }, extra) : { kind, loc: ctx.stmtLoc, migration: ctx.ref };
     if (ctx.inTx) st.inExplicitTransaction = true;
+    if (ctx.block) st.doBlock = ctx.block;
     this.statements.push(st);
   }
 
@@ -187,6 +218,7 @@ class Builder {
       migration: ctx.ref,
     };
     this.tables.set(name, table);
+    this.noteName(name, name.slice(name.lastIndexOf('.') + 1));
     ctx.createdHere.add(name);
     return table;
   }
@@ -194,10 +226,60 @@ class Builder {
   private addIndex(table: Table, index: Index): void {
     if (index.kind === 'primary') table.primaryKey = index;
     else table.indexes.push(index);
-    if (index.name) this.indexOwner.set(index.name, table);
+    if (index.name) {
+      this.indexOwner.set(index.name, table);
+      this.noteName(table.name, index.name);
+    }
+  }
+
+  /** Adds a name to the names in use of the table's schema (when they are being kept). */
+  private noteName(table: string, name: string): void {
+    if (this.namesInUse) this.namesSet(schemaOf(table)).add(name);
+  }
+
+  /** The names in use in a schema: relations (tables, indexes) and constraints, one set (collisions across the two are rare). */
+  private namesOf(schema: string): Set<string> {
+    if (!this.namesInUse) {
+      this.namesInUse = new Map();
+      for (const t of this.tables.values()) {
+        const set = this.namesSet(schemaOf(t.name));
+        set.add(t.name.slice(t.name.lastIndexOf('.') + 1));
+        if (t.primaryKey?.name) set.add(t.primaryKey.name);
+        for (const i of t.indexes) if (i.name) set.add(i.name);
+        for (const f of t.foreignKeys) if (f.name) set.add(f.name);
+        for (const c of this.checkNames.get(t) ?? []) set.add(c);
+      }
+    }
+    return this.namesSet(schema);
+  }
+
+  private namesSet(schema: string): Set<string> {
+    let set = this.namesInUse!.get(schema);
+    if (!set) this.namesInUse!.set(schema, (set = new Set()));
+    return set;
+  }
+
+  /**
+   * The name Postgres gives an unnamed primary key, unique constraint, foreign key or index of `table`: makeObjectName
+   * within 63 bytes, and a number after the label (`_fkey1`, `_idx1`) while the name is in use in the schema
+   * (ChooseConstraintName / ChooseRelationName).
+   */
+  private pgDefaultName(table: string, columns: readonly string[], label: 'pkey' | 'key' | 'fkey' | 'idx'): string {
+    const bare = table.slice(table.lastIndexOf('.') + 1);
+    const used = this.namesOf(schemaOf(table));
+    return chooseName(bare, label === 'pkey' ? undefined : columnsAddition(columns), label, (n) => used.has(n));
+  }
+
+  /** A CHECK constraint's name, which takes a constraint name of the schema. */
+  private addCheckName(table: Table, name: string): void {
+    let set = this.checkNames.get(table);
+    if (!set) this.checkNames.set(table, (set = new Set()));
+    set.add(name);
+    this.noteName(table.name, name);
   }
 
   private dropColumn(table: Table, column: string): void {
+    this.namesInUse = undefined;
     table.columns = table.columns.filter((c) => c.name !== column);
     table.indexes = table.indexes.filter((i) => !i.columns.includes(column));
     if (table.primaryKey?.columns.includes(column)) table.primaryKey = undefined;
@@ -208,13 +290,17 @@ class Builder {
   }
 
   private dropTable(name: string): void {
-    if (!this.tables.delete(name)) return;
+    const dropped = this.tables.get(name);
+    if (!dropped || !this.tables.delete(name)) return;
+    this.checkNames.delete(dropped);
+    this.namesInUse = undefined;
     for (const t of this.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.references.table !== name);
   }
 
   private renameTable(from: string, to: string): void {
     const t = this.tables.get(from);
     if (!t) return;
+    this.namesInUse = undefined;
     this.tables.delete(from);
     t.name = to;
     this.tables.set(to, t);
@@ -232,6 +318,8 @@ class Builder {
   }
 
   private dropConstraint(table: Table, name: string): void {
+    this.checkNames.get(table)?.delete(name);
+    this.namesInUse = undefined;
     table.foreignKeys = table.foreignKeys.filter((f) => f.name !== name);
     table.indexes = table.indexes.filter((i) => i.name !== name);
     if (table.primaryKey?.name === name) table.primaryKey = undefined;
@@ -241,6 +329,7 @@ class Builder {
     const bare = name.startsWith('public.') ? name.slice(7) : name;
     const found = this.findIndex(bare);
     if (found) found.table.indexes = found.table.indexes.filter((i) => i !== found.index);
+    this.namesInUse = undefined;
   }
 
   private findIndex(name: string): { table: Table; index: Index } | undefined {
@@ -311,7 +400,10 @@ class Builder {
       case 'TransactionStmt': {
         const k: string = n.kind ?? '';
         this.other(ctx);
-        if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') return true;
+        if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') {
+          if (!ctx.inTx) this.txSeq++;
+          return true;
+        }
         if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_COMMIT_PREPARED' || k === 'TRANS_STMT_ROLLBACK_PREPARED' || k === 'TRANS_STMT_PREPARE') return false;
         return ctx.inTx;
       }
@@ -354,7 +446,7 @@ class Builder {
     return ctx.inTx;
   }
 
-  /** `DO $$ BEGIN <schema statements> EXCEPTION … END $$`: replay the statements inside. */
+  /** `DO $$ BEGIN <schema statements> EXCEPTION … END $$`, `DO $$ BEGIN IF NOT EXISTS (…) THEN ALTER TABLE … END IF; END $$`: replay the statements inside (see parseDoBlock). */
   private pgDo(ctx: Ctx, n: AstNode): void {
     this.other(ctx);
     let body: AstNode;
@@ -373,10 +465,17 @@ class Builder {
     const start = tagEnd + 1;
     const end = start + sval.length;
     if (!text.startsWith(text.slice(quote, tagEnd + 1), end)) return;
-    for (const inner of parseEmbedded(ctx.src, start, end)) {
+    // The block runs as one statement: what it holds is one transaction with the rest of it.
+    const block = ctx.stmtLoc;
+    for (const inner of parseDoBlock(ctx.src, ctx.stmt.start, ctx.stmt.end, start, end)) {
       if (!inner.ast) continue;
-      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end) }, inner.ast);
+      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end), inTx: true, block, tx: this.txKey(ctx) ?? `do:${ctx.stmt.start}` }, inner.ast);
     }
+  }
+
+  /** The explicit transaction (or DO block) a statement runs in within its file, undefined outside any. */
+  private txKey(ctx: Ctx): string | undefined {
+    return ctx.tx ?? (ctx.inTx ? `tx:${this.txSeq}` : undefined);
   }
 
   private pgQualified(names: AstNode[] | undefined): string {
@@ -401,6 +500,17 @@ class Builder {
     return (list ?? []).map((x: AstNode) => x.String?.sval ?? '');
   }
 
+  /** `INCLUDE (…)` of a unique or primary key constraint. */
+  private pgIncluding(c: AstNode): { include?: string[] } {
+    const include = this.strings(c.including).filter((x) => x !== '');
+    return include.length ? { include } : {};
+  }
+
+  /** Column names of `CREATE INDEX … INCLUDE (…)`. */
+  private pgIndexElemNames(list: AstNode[] | undefined): string[] {
+    return (list ?? []).map((p: AstNode) => p.IndexElem?.name).filter((x: unknown): x is string => typeof x === 'string');
+  }
+
   private pgCreateTable(ctx: Ctx, n: AstNode): void {
     const name = this.pgName(n.relation);
     if (this.tables.has(name)) {
@@ -412,16 +522,54 @@ class Builder {
     this.other(ctx, 'createTable', { table: name });
     const text = ctx.src.text;
     const elts: AstNode[] = n.tableElts ?? [];
-    let start = elts.length ? this.at(ctx, (elts[0].ColumnDef ?? elts[0].Constraint)?.location) : 0;
+    // Postgres stores a new table's CHECK constraints with the table, before it names its foreign keys.
+    for (const el of elts) {
+      if (el.Constraint?.contype === 'CONSTR_CHECK' && typeof el.Constraint.conname === 'string') this.addCheckName(table, el.Constraint.conname);
+      for (const c of el.ColumnDef?.constraints ?? []) if (c.Constraint?.contype === 'CONSTR_CHECK' && typeof c.Constraint.conname === 'string') this.addCheckName(table, c.Constraint.conname);
+    }
+    if (n.partspec) table.partitioned = true;
+    // `CREATE TABLE p PARTITION OF parent …`: its columns, primary key, indexes and foreign keys are the parent's.
+    if (n.partbound && n.inhRelations?.length) table.partitionOf = this.pgName(n.inhRelations[0].RangeVar);
+    const elementAt = (el: AstNode): number | undefined => (el.ColumnDef ?? el.Constraint ?? el.TableLikeClause?.relation)?.location;
+    let start = elts.length ? this.at(ctx, elementAt(elts[0])) : 0;
     for (let i = 0; i < elts.length; i++) {
       const el = elts[i];
-      const next = i + 1 < elts.length ? (elts[i + 1].ColumnDef ?? elts[i + 1].Constraint)?.location : undefined;
+      const next = i + 1 < elts.length ? elementAt(elts[i + 1]) : undefined;
       const nextStart = next !== undefined ? this.at(ctx, next) : -1;
       const end = nextStart > start ? this.elementEnd(text, start, nextStart, ctx.stmt.end) : this.clauseEnd(text, start, ctx.stmt.end);
       if (el.ColumnDef) this.pgColumn(ctx, table, el.ColumnDef, start, end, false);
       else if (el.Constraint) this.pgTableConstraint(ctx, table, el.Constraint, start, end, false);
+      else if (el.TableLikeClause) this.pgLike(ctx, table, el.TableLikeClause, start, end);
       start = nextStart > start ? nextStart : start;
     }
+  }
+
+  /**
+   * `LIKE source [INCLUDING …]`: the source's columns (names, types, NOT NULL) always; defaults and comments when
+   * included; with INCLUDING INDEXES (or ALL) its primary key and indexes, under the names Postgres gives the copies.
+   * Foreign keys are never copied. The copies' locations are the LIKE clause (no in-place edit of the source's text).
+   */
+  private pgLike(ctx: Ctx, table: Table, like: AstNode, start: number, end: number): void {
+    const source = this.tables.get(this.pgName(like.relation));
+    if (!source) return;
+    const options = typeof like.options === 'number' ? like.options : 0;
+    const loc = ctx.src.loc(start, end);
+    for (const c of source.columns) {
+      if (table.columns.some((x) => x.name === c.name)) continue;
+      const column: Column = { name: c.name, type: c.type, rawType: c.rawType, nullable: c.nullable, loc };
+      if (options & LIKE_DEFAULTS && c.default !== undefined) column.default = c.default;
+      if (options & LIKE_COMMENTS && c.comment !== undefined) column.comment = c.comment;
+      table.columns.push(column);
+    }
+    if (!(options & LIKE_INDEXES)) return;
+    const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
+      const name = this.pgDefaultName(table.name, i.columns.map((c) => (c.startsWith('(') ? 'expr' : c)), label);
+      const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
+      delete c.concurrently;
+      return c;
+    };
+    if (source.primaryKey) this.addIndex(table, copy(source.primaryKey, 'pkey'));
+    for (const i of source.indexes) this.addIndex(table, copy(i, i.unique ? 'key' : 'idx'));
   }
 
   private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, altering: boolean): void {
@@ -469,15 +617,27 @@ class Builder {
         }
         case 'CONSTR_PRIMARY':
           column.nullable = false;
-          this.addIndex(table, { name: c.conname ?? defaultName(table.name, [column.name], 'pkey'), columns: [column.name], unique: true, kind: 'primary', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
+          this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, [column.name], 'pkey'), columns: [column.name], unique: true, kind: 'primary', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
           break;
         case 'CONSTR_UNIQUE':
-          this.addIndex(table, { name: c.conname ?? defaultName(table.name, [column.name], 'key'), columns: [column.name], unique: true, kind: 'unique', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
+          this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, [column.name], 'key'), columns: [column.name], unique: true, kind: 'unique', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
           break;
         case 'CONSTR_FOREIGN':
           this.pgForeignKey(ctx, table, c, [column.name], cStart, cEnd, altering);
           break;
+        case 'CONSTR_CHECK':
+          this.pgCheck(table, c, column.name);
+          break;
       }
+    }
+  }
+
+  /** A CHECK constraint: only its name matters to the model (see checkNames); unnamed on a column: `<table>_<column>_check`. */
+  private pgCheck(table: Table, c: AstNode, column: string | undefined): void {
+    if (typeof c.conname === 'string') this.addCheckName(table, c.conname);
+    else if (column !== undefined) {
+      const used = this.namesOf(schemaOf(table.name));
+      this.addCheckName(table, chooseName(table.name.slice(table.name.lastIndexOf('.') + 1), column, 'check', (n) => used.has(n)));
     }
   }
 
@@ -490,13 +650,16 @@ class Builder {
           const col = table.columns.find((x) => x.name === k);
           if (col) col.nullable = false;
         }
-        this.addIndex(table, { name: c.conname ?? defaultName(table.name, keys, 'pkey'), columns: keys, unique: true, kind: 'primary', loc, migration: ctx.ref });
+        this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, keys, 'pkey'), columns: keys, unique: true, kind: 'primary', ...this.pgIncluding(c), loc, migration: ctx.ref });
         break;
       case 'CONSTR_UNIQUE':
-        this.addIndex(table, { name: c.conname ?? defaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', loc, migration: ctx.ref });
+        this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', ...this.pgIncluding(c), loc, migration: ctx.ref });
         break;
       case 'CONSTR_FOREIGN':
         this.pgForeignKey(ctx, table, c, this.strings(c.fk_attrs), start, end, altering);
+        break;
+      case 'CONSTR_CHECK':
+        this.pgCheck(table, c, undefined);
         break;
     }
   }
@@ -508,7 +671,7 @@ class Builder {
     const written = writtenActionsIn(ctx.src.text, start, end, this.flavor);
     const notValid = c.skip_validation === true;
     const fk: ForeignKey = {
-      name: c.conname ?? defaultName(table.name, columns, 'fkey'),
+      name: c.conname ?? this.pgDefaultName(table.name, columns, 'fkey'),
       columns,
       references: { table: target, columns: refColumns },
       defaultOnDelete: 'NoAction',
@@ -520,6 +683,7 @@ class Builder {
       ...(notValid ? { notValid: true } : {}),
     };
     table.foreignKeys.push(fk);
+    if (fk.name) this.noteName(table.name, fk.name);
     if (altering) {
       this.other(ctx, 'addForeignKey', {
         table: table.name,
@@ -527,6 +691,7 @@ class Builder {
         notValid,
         tableCreatedInSameMigration: ctx.createdHere.has(table.name),
       });
+      this.fkAdded.set(fk, { statement: this.statements[this.statements.length - 1], tx: this.txKey(ctx) });
     }
   }
 
@@ -562,6 +727,25 @@ class Builder {
           case 'AT_DropConstraint':
             this.dropConstraint(table, cmd.name);
             break;
+          case 'AT_AttachPartition':
+          case 'AT_DetachPartition': {
+            const child = this.tables.get(this.pgName(cmd.def?.PartitionCmd?.name));
+            if (child) child.partitionOf = cmd.subtype === 'AT_AttachPartition' ? table.name : undefined;
+            break;
+          }
+          case 'AT_ValidateConstraint': {
+            const fk = table.foreignKeys.find((f) => f.name === cmd.name);
+            if (!fk?.notValid) break;
+            this.other(ctx, 'other', { table: table.name });
+            const validate = this.statements[this.statements.length - 1];
+            // In the transaction that added it NOT VALID, the scan runs under the locks the ADD took: NOT VALID bought nothing.
+            const added = this.fkAdded.get(fk);
+            const tx = this.txKey(ctx);
+            if (added?.statement.notValid && added.statement.migration.file === ctx.ref.file && (this.runnerTx || (tx !== undefined && tx === added.tx))) {
+              added.statement.validatedBy = validate;
+            }
+            break;
+          }
           case 'AT_AlterColumnType': {
             const col = table.columns.find((c) => c.name === cmd.name);
             const tn = cmd.def?.ColumnDef?.typeName;
@@ -629,16 +813,21 @@ class Builder {
   private pgCreateIndex(ctx: Ctx, n: AstNode): void {
     const tableName = this.pgName(n.relation);
     const table = this.tables.get(tableName);
-    const columns: string[] = (n.indexParams ?? []).map((p: AstNode) => {
+    const params: AstNode[] = n.indexParams ?? [];
+    const columns: string[] = params.map((p: AstNode) => {
       const e = p.IndexElem ?? {};
       return e.name ?? `(${JSON.stringify(e.expr, (k, v) => (k === 'location' ? undefined : v))})`;
     });
-    const name: string = n.idxname ?? defaultName(tableName, columns.map((c) => (c.startsWith('(') ? 'expr' : c)), 'idx');
+    const method = typeof n.accessMethod === 'string' ? n.accessMethod.toLowerCase() : undefined;
+    const columnOptions = pgKeyOptions(params);
+    const include = this.pgIndexElemNames(n.indexIncludingParams);
+    const name: string = n.idxname ?? this.pgDefaultName(tableName, columns.map((c) => (c.startsWith('(') ? 'expr' : c)), 'idx');
     this.other(ctx, 'createIndex', {
       table: tableName,
       columns,
       concurrently: n.concurrent === true,
       tableCreatedInSameMigration: ctx.createdHere.has(tableName),
+      ...(n.relation && n.relation.inh !== true ? { only: true } : {}),
     });
     if (!table) return;
     if (this.findIndex(name)) return; // IF NOT EXISTS (or an error in Postgres): no new index
@@ -647,6 +836,9 @@ class Builder {
       columns,
       unique: n.unique === true,
       kind: n.primary ? 'primary' : n.unique ? 'unique' : 'index',
+      ...(method && method !== 'btree' ? { method } : {}),
+      ...(columnOptions ? { columnOptions } : {}),
+      ...(include.length ? { include } : {}),
       ...(n.concurrent ? { concurrently: true } : {}),
       ...(n.whereClause ? { partial: true } : {}),
       loc: ctx.stmtLoc,
@@ -667,6 +859,7 @@ class Builder {
 
   private pgRename(ctx: Ctx, n: AstNode): void {
     this.other(ctx);
+    this.namesInUse = undefined;
     const name = this.pgName(n.relation);
     switch (n.renameType) {
       case 'OBJECT_TABLE':
@@ -689,6 +882,8 @@ class Builder {
         const t = this.tables.get(name);
         if (!t || !n.subname || !n.newname) break;
         for (const f of t.foreignKeys) if (f.name === n.subname) f.name = n.newname;
+        const checks = this.checkNames.get(t);
+        if (checks?.delete(n.subname)) checks.add(n.newname);
         for (const i of t.indexes) if (i.name === n.subname) {
           i.name = n.newname;
           this.indexOwner.set(n.newname, t);
@@ -749,6 +944,29 @@ class Builder {
     const l = node?.loc ?? node?.column?.loc;
     if (!l || typeof l.start?.offset !== 'number') return undefined;
     return { start: ctx.stmt.start + l.start.offset, end: ctx.stmt.start + l.end.offset };
+  }
+
+  /**
+   * One key of a MySQL/SQLite index: a column (`title`, `title(10)` as a prefix of 10 characters, `title DESC`), or an
+   * expression, named by its tree (two different expressions must not look like the same key).
+   */
+  private nspIndexKey(c: AstNode): { column: string; options?: IndexColumnOptions } {
+    const options: IndexColumnOptions = {};
+    if (String(c?.order_by ?? '').toLowerCase() === 'desc') options.desc = true;
+    let column: string;
+    const prefix = typeof c?.suffix === 'string' ? /^\(\s*(\d+)\s*\)$/.exec(c.suffix) : null;
+    const args = c?.type === 'function' ? c.args?.value : undefined;
+    if (c?.type === 'column_ref' || c?.type === 'double_quote_string' || c?.type === 'backticks_quote_string' || typeof c?.column === 'string' || typeof c?.value === 'string') {
+      column = this.nspColumnName(c);
+      if (prefix) options.length = Number(prefix[1]);
+    } else if (Array.isArray(args) && args.length === 1 && args[0]?.type === 'number' && c.name?.name?.length === 1) {
+      // MySQL parses the prefix `title(10)` as a call of `title`.
+      column = String(c.name.name[0].value);
+      options.length = Number(args[0].value);
+    } else {
+      column = `(${JSON.stringify(c, (k, v) => (k === 'loc' || k === 'order_by' ? undefined : v))})`;
+    }
+    return options.desc || options.length !== undefined ? { column, options } : { column };
   }
 
   private nspColumnName(c: AstNode): string {
@@ -821,6 +1039,12 @@ class Builder {
     if (resource === 'constraint' || resource === 'index') {
       const ctype = String(def.constraint_type ?? '').toLowerCase();
       const cols = (def.definition ?? []).map((c: AstNode) => this.nspColumnName(c));
+      // `KEY k (title(10) DESC) USING HASH`, `FULLTEXT KEY f (body)`: what the key holds and how it is searched.
+      const keyed = resource === 'index' || ctype.startsWith('unique') || ctype.startsWith('primary');
+      const columnOptions = keyed ? keyOptionsOf((def.definition ?? []).map((c: AstNode) => this.nspIndexKey(c))) : undefined;
+      const keyword = String(def.keyword ?? '').toLowerCase();
+      const method = keyword.startsWith('fulltext') ? 'fulltext' : keyword.startsWith('spatial') ? 'spatial' : nspUsing(def.index_using, def.index_options);
+      const shape = { ...(method ? { method } : {}), ...(columnOptions ? { columnOptions } : {}) };
       const first = this.nspLoc(ctx, def.definition?.[0]);
       const lastCol = this.nspLoc(ctx, def.definition?.[def.definition.length - 1]);
       const span = first && lastCol ? { start: first.start, end: lastCol.end } : undefined;
@@ -831,13 +1055,13 @@ class Builder {
           const col = table.columns.find((x) => x.name === c);
           if (col) col.nullable = false;
         }
-        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: true, kind: 'primary', loc, migration: ctx.ref });
+        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: true, kind: 'primary', ...shape, loc, migration: ctx.ref });
       } else if (ctype.startsWith('unique')) {
-        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: true, kind: 'unique', loc, migration: ctx.ref });
+        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: true, kind: 'unique', ...shape, loc, migration: ctx.ref });
       } else if (ctype.startsWith('foreign')) {
         this.nspForeignKey(ctx, table, def.constraint ?? def.index ?? undefined, cols, def.reference_definition, this.nspForeignKeyClause(ctx, cols) ?? span, altering);
       } else if (resource === 'index') {
-        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: false, kind: 'index', loc, migration: ctx.ref });
+        this.addIndex(table, { ...(name ? { name } : {}), columns: cols, unique: false, kind: 'index', ...shape, loc, migration: ctx.ref });
       }
     }
   }
@@ -934,6 +1158,8 @@ class Builder {
 
   private nspForeignKey(ctx: Ctx, table: Table, name: string | undefined, columns: string[], ref: AstNode, span: { start: number; end: number } | undefined, altering: boolean): void {
     if (!ref) return;
+    // InnoDB names an unnamed foreign key `<table>_ibfk_<n>`, n one more than the highest of the table's.
+    if (name === undefined && this.flavor === 'mysql') name = `${table.name}_ibfk_${1 + Math.max(0, ...table.foreignKeys.map((f) => ibfkNumber(table.name, f.name)))}`;
     const target = this.nspTableName(ref.table?.[0]);
     const refCols = (ref.definition ?? []).map((c: AstNode) => this.nspColumnName(c));
     let end = span?.end;
@@ -961,18 +1187,24 @@ class Builder {
 
   private nspCreateIndex(ctx: Ctx, ast: AstNode): void {
     const tableName = this.nspTableName(ast.table);
-    const columns: string[] = (ast.index_columns ?? []).map((c: AstNode) => (c?.type === 'column_ref' || c?.type === 'double_quote_string' || c?.type === 'backticks_quote_string' || typeof c?.column === 'string' || typeof c?.value === 'string' ? this.nspColumnName(c) : '(expr)'));
+    const keys = (ast.index_columns ?? []).map((c: AstNode) => this.nspIndexKey(c));
+    const columns: string[] = keys.map((k: { column: string }) => k.column);
     const name: string | undefined = typeof ast.index === 'string' ? ast.index : ast.index?.name;
     this.other(ctx, 'createIndex', { table: tableName, columns, tableCreatedInSameMigration: ctx.createdHere.has(tableName) });
     const table = this.tables.get(tableName);
     if (!table) return;
     if (name && this.findIndex(name)) return;
-    const unique = String(ast.index_type ?? '').toLowerCase() === 'unique';
+    const indexType = String(ast.index_type ?? '').toLowerCase();
+    const unique = indexType === 'unique';
+    const method = indexType === 'fulltext' || indexType === 'spatial' ? indexType : nspUsing(ast.index_using, ast.index_options);
+    const columnOptions = keyOptionsOf(keys);
     this.addIndex(table, {
       ...(name ? { name } : {}),
       columns,
       unique,
       kind: unique ? 'unique' : 'index',
+      ...(method ? { method } : {}),
+      ...(columnOptions ? { columnOptions } : {}),
       ...(ast.where ? { partial: true } : {}),
       loc: ctx.stmtLoc,
       migration: ctx.ref,
@@ -1013,6 +1245,28 @@ class Builder {
   }
 }
 
+/** TableLikeClause options (Postgres' TableLikeOption bits; INCLUDING ALL sets them all). */
+const LIKE_COMMENTS = 1 << 0;
+const LIKE_DEFAULTS = 1 << 3;
+const LIKE_INDEXES = 1 << 6;
+
+/** Whether a statement is an explicit BEGIN / START TRANSACTION. */
+function beginsWithTransaction(stmt: ParsedStatement | undefined): boolean {
+  if (!stmt || (stmt.kind !== undefined && stmt.kind !== 'TransactionStmt')) return false;
+  const ast = stmt.ast;
+  const k = ast?.TransactionStmt?.kind;
+  if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') return true;
+  return String(ast?.type ?? '').toLowerCase() === 'transaction' && /begin|start/i.test(String(ast?.expr?.type ?? ast?.expr?.keyword ?? ''));
+}
+
+/** n of an InnoDB generated foreign key name `<table>_ibfk_<n>`, 0 for other names. */
+function ibfkNumber(table: string, name: string | undefined): number {
+  const prefix = `${table}_ibfk_`;
+  if (!name || !name.startsWith(prefix)) return 0;
+  const n = Number(name.slice(prefix.length));
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 function firstLocation(node: AstNode): number | undefined {
   if (!node || typeof node !== 'object') return undefined;
   const best = minLocation(node, -1);
@@ -1031,4 +1285,35 @@ function minLocation(x: AstNode, best: number): number {
     else if (v && typeof v === 'object') best = minLocation(v, best);
   }
   return best;
+}
+
+/** Per key options of a Postgres index (`title gin_trgm_ops`, `a DESC NULLS LAST`, `a COLLATE "C"`); undefined when all default. */
+function pgKeyOptions(params: readonly AstNode[]): (IndexColumnOptions | undefined)[] | undefined {
+  let any = false;
+  const out = params.map((p: AstNode) => {
+    const e = p.IndexElem ?? {};
+    const options: IndexColumnOptions = {};
+    const ops = (e.opclass ?? []).map((x: AstNode) => x.String?.sval ?? '').filter((x: string) => x !== '');
+    if (ops.length) options.ops = ops.join('.');
+    const collation = (e.collation ?? []).map((x: AstNode) => x.String?.sval ?? '').filter((x: string) => x !== '');
+    if (collation.length) options.collation = collation.join('.');
+    if (e.ordering === 'SORTBY_DESC') options.desc = true;
+    if (e.nulls_ordering === 'SORTBY_NULLS_FIRST') options.nulls = 'first';
+    else if (e.nulls_ordering === 'SORTBY_NULLS_LAST') options.nulls = 'last';
+    if (Object.keys(options).length === 0) return undefined;
+    any = true;
+    return options;
+  });
+  return any ? out : undefined;
+}
+
+function keyOptionsOf(keys: readonly { options?: IndexColumnOptions }[]): (IndexColumnOptions | undefined)[] | undefined {
+  return keys.some((k) => k.options) ? keys.map((k) => k.options) : undefined;
+}
+
+/** MySQL `USING HASH` / `USING BTREE` (in `index_using` or among `index_options`); the default B-tree → undefined. */
+function nspUsing(using: AstNode, options: AstNode): string | undefined {
+  const found = using?.type ?? (Array.isArray(options) ? options.find((o: AstNode) => String(o?.keyword ?? '').toLowerCase() === 'using')?.type : undefined);
+  const method = typeof found === 'string' ? found.toLowerCase() : undefined;
+  return method && method !== 'btree' ? method : undefined;
 }

@@ -4,13 +4,15 @@
  * the way that folder names them. Old migrations are never edited (moveToOwnMigration is the one
  * exception: Postgres refuses that statement, so the migration cannot have been applied).
  */
-import type { Column, Database, Dialect, ForeignKey, MigrationStatement, Range, ReferentialAction, Table } from '../../../../rules/model';
+import type { Column, Database, Dialect, ForeignKey, Loc, MigrationStatement, Range, ReferentialAction, Table } from '../../../../rules/model';
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
-import { advance, cursor, matchingParen, skipTrivia, tokenize, wordIs, type SqlFlavor } from './lexer';
+import { advance, cursor, dbmateSections, matchingParen, skipTrivia, tokenize, trimBack, wordIs, type SqlFlavor } from './lexer';
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
+import { chooseName, columnsAddition } from './names';
+import { appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, writtenTableName } from './place';
 import { defaultName } from './replay';
 import { sourceTextFor, type SourceText } from './text';
 
@@ -93,6 +95,27 @@ function bare(table: string): string {
   return table.includes('.') ? table.slice(table.lastIndexOf('.') + 1) : table;
 }
 
+function schemaOf(table: string): string {
+  return table.includes('.') ? table.slice(0, table.lastIndexOf('.')) : '';
+}
+
+/**
+ * A table's name in a fix: as the file that created it wrote it when that was qualified (`public.posts`): a pg_dump
+ * empties `search_path`, where only a qualified name resolves. Otherwise the model's name, quoted where needed.
+ */
+function tableSql(db: Database, name: string, reader: SourceReader): string {
+  return writtenTableName(db, name, reader, flavor(db.dialect)) ?? quoteIdent(name, db.dialect);
+}
+
+/** The schema prefix a table was written with (`public.`), for objects created next to it (a type, an index to drop). */
+function schemaPrefix(db: Database, name: string, reader: SourceReader): string {
+  const written = writtenTableName(db, name, reader, flavor(db.dialect));
+  if (!written) return '';
+  const last = bare(name);
+  const q = quoteIdent(last, db.dialect);
+  return written.endsWith(q) ? written.slice(0, written.length - q.length) : written.endsWith(last) ? written.slice(0, written.length - last.length) : '';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Where the fix goes
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +130,14 @@ interface Target {
    * applying several fixes at once never creates two migrations with the same version.
    */
   allocated?: number;
+  /**
+   * The versions handed out per migration name (and count): the fixes one finding offers (ON DELETE CASCADE, SET
+   * NULL, RESTRICT) write the same migration, and share its version, so fix-all, which applies one of them, leaves
+   * no gap in the numbering.
+   */
+  versions?: Map<string, number>;
+  /** dbmate: `-- migrate:up` / `-- migrate:down` sections in each file (seen in the folder's last migration). */
+  dbmate?: boolean;
 }
 
 /**
@@ -142,7 +173,13 @@ function discoverTarget(database: Database, reader: SourceReader): Target {
   const units = discoverSql(database.files, reader);
   const u = units.find((x) => x.files.includes(database.files[0])) ?? units[0];
   const hints = (u?.hints ?? { kind: 'file', dir: database.files[0] }) as SqlUnitHints;
-  return { hints, files: u?.files ?? database.files.slice() };
+  const files = u?.files ?? database.files.slice();
+  const target: Target = { hints, files };
+  if (hints.kind === 'numbered' || hints.kind === 'timestamped') {
+    const lastText = files.length ? reader.read(files[files.length - 1]) : undefined;
+    if (lastText !== undefined && dbmateSections(lastText, flavor(database.dialect))) target.dbmate = true;
+  }
+  return target;
 }
 
 function isHistory(t: Target): boolean {
@@ -206,7 +243,7 @@ interface NewMigration {
  * The path(s) and extra edits for new migration(s) in a history folder. `bump` makes the n-th
  * of several new migrations.
  */
-function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect): NewMigration[] | undefined {
+function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect, downs?: string[]): NewMigration[] | undefined {
   const { hints, files } = t;
   const dir = hints.dir;
   if (!t.last) {
@@ -215,8 +252,14 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
     t.last = { file: applied[applied.length - 1] ?? files[files.length - 1] };
   }
   const last = t.last.file;
-  const base = t.allocated ?? 0;
-  t.allocated = base + bodies.length;
+  const versions = (t.versions ??= new Map());
+  const key = `${name}#${bodies.length}`;
+  let base = versions.get(key);
+  if (base === undefined) {
+    base = t.allocated ?? 0;
+    t.allocated = base + bodies.length;
+    versions.set(key, base);
+  }
   const out: NewMigration[] = [];
   switch (hints.kind) {
     case 'prisma': {
@@ -238,8 +281,22 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const sep = flyway ? '__' : afterDigits.startsWith('-') ? '-' : '_';
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), base + i);
-        const file = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
+        const stem = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}`;
+        const down = downs?.[i] ?? NOTHING_TO_UNDO;
+        if (hints.runner === 'golang-migrate') {
+          // golang-migrate reads only `<version>_<name>.up.sql` / `.down.sql`.
+          const file = `${stem}.up.sql`;
+          const downFile = `${stem}.down.sql`;
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }, { file: downFile, create: true, edits: [insertAt0(header(`undo_${name}`, down))] }] });
+        } else if (t.dbmate) {
+          // dbmate wraps a migration in a transaction unless told not to: CONCURRENTLY must not be.
+          const file = `${stem}.sql`;
+          const up = `-- migrate:up${holdsConcurrently(body) ? ' transaction:false' : ''}\n${header(name, body)}\n-- migrate:down\n${down}\n`;
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(up)] }] });
+        } else {
+          const file = `${stem}.sql`;
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
+        }
       });
       return out;
     }
@@ -281,6 +338,14 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
   }
 }
 
+/** The down of a step that cannot be undone or needs no undoing (VALIDATE CONSTRAINT): a comment runs as nothing. */
+const NOTHING_TO_UNDO = '-- Nothing to undo.';
+
+/** Whether SQL the writer made holds CONCURRENTLY (read from its tokens). */
+function holdsConcurrently(sql: string): boolean {
+  return tokenize(sql, 'postgresql').some((t) => t.kind === 'word' && wordIs(sql, t.start, t.end, 'concurrently'));
+}
+
 function header(name: string, body: string): string {
   return `-- Schema Review: ${name.split('_').join(' ')}\n${body}\n`;
 }
@@ -289,29 +354,37 @@ function insertAt0(text: string): TextEdit {
   return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text };
 }
 
-/** Appends statements at the end of a file. */
+/** Appends statements at the end of a file (before the psql meta-commands that close a dump, see appendOffset). */
 function appendTo(file: string, reader: SourceReader, sql: string): FileEdit | undefined {
   const text = reader.read(file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(file, text);
-  const pos = src.position(text.length);
-  const sep = text.length === 0 ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-  return { file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${sql}\n` }] };
+  const at = appendOffset(text);
+  const nl = lineBreakOf(text);
+  const before = text.slice(0, at);
+  const sep = before.length === 0 ? '' : before.endsWith(nl + nl) || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? nl : nl + nl;
+  const pos = src.position(at);
+  return { file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${sql.split('\n').join(nl)}${nl}${at < text.length ? nl : ''}` }] };
 }
 
 /** Whether the runner would wrap a new multi-statement migration in a transaction. */
 function runnerWraps(t: Target, d: Dialect): boolean {
   if (d === 'mysql') return false;
-  return t.hints.kind === 'prisma' || t.hints.kind === 'supabase' || t.hints.kind === 'drizzle';
+  return t.hints.kind === 'prisma' || t.hints.kind === 'supabase' || t.hints.kind === 'drizzle' || t.hints.runner === 'golang-migrate' || t.dbmate === true;
 }
 
 /**
  * Writes `steps` either as one new migration or, where the runner wraps a file in a transaction
  * and a later step must run outside it (VALIDATE after NOT VALID, CONCURRENTLY), one per step.
+ * `undo` holds, per step, the SQL that undoes it, for runners whose migrations have a down part
+ * (golang-migrate's `.down.sql`, dbmate's `-- migrate:down`).
  */
-function asMigrations(t: Target, name: string, steps: string[], reader: SourceReader, d: Dialect, separate: boolean): FileEdit[] | undefined {
-  const bodies = separate && runnerWraps(t, d) && t.hints.kind !== 'drizzle' ? steps : [steps.join('\n')];
-  const made = newMigrations(t, name, bodies, reader, d);
+function asMigrations(t: Target, name: string, steps: string[], reader: SourceReader, d: Dialect, separate: boolean, undo?: string[]): FileEdit[] | undefined {
+  const apart = separate && runnerWraps(t, d) && t.hints.kind !== 'drizzle';
+  const bodies = apart ? steps : [steps.join('\n')];
+  // Undone in the reverse order.
+  const downs = undo ? (apart ? undo : [undo.slice().reverse().filter((u) => u !== NOTHING_TO_UNDO).join('\n') || NOTHING_TO_UNDO]) : undefined;
+  const made = newMigrations(t, name, bodies, reader, d, downs);
   return made?.flatMap((m) => m.edits);
 }
 
@@ -328,23 +401,23 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
     case 'setOnDelete':
       return setOnDelete(db, t, intent.table, intent.foreignKey, intent.action, reader);
     case 'addIndex':
-      return addIndex(t, intent.table, intent.columns, reader, d);
+      return addIndex(db, t, intent.table, intent.columns, reader, d);
     case 'dropIndex':
       return dropIndex(db, t, intent.table, intent.index, reader);
     case 'changeColumnType':
-      return changeColumnType(t, intent.table, intent.column, intent.to, reader, d);
+      return changeColumnType(db, t, intent.table, intent.column, intent.to, reader, d);
     case 'makeNullable':
-      return makeNullable(t, intent.table, intent.column, reader, d);
+      return makeNullable(db, t, intent.table, intent.column, reader, d);
     case 'addForeignKey':
-      return addForeignKey(t, intent.table, intent.columns, intent.references, reader, d);
+      return addForeignKey(db, t, intent.table, intent.columns, intent.references, reader, d);
     case 'createEnum':
-      return createEnum(t, intent.table, intent.column, intent.values, reader, d);
+      return createEnum(db, t, intent.table, intent.column, intent.values, reader, d);
     case 'addConcurrently':
-      return addConcurrently(intent.statement, reader, d);
+      return addConcurrently(db, intent.statement, reader, d);
     case 'addNotValid':
-      return addNotValid(db, intent.statement, reader, d);
+      return addNotValid(db, t, intent.statement, reader, d);
     case 'moveToOwnMigration':
-      return moveToOwnMigration(t, intent.statement, reader, d);
+      return moveToOwnMigration(db, t, intent.statement, reader, d);
     default:
       return undefined;
   }
@@ -354,8 +427,8 @@ function fkName(table: Table, fk: ForeignKey): string {
   return fk.name ?? defaultName(table.name, fk.columns, 'fkey');
 }
 
-function fkClause(fk: { columns: string[]; references: { table: string; columns: string[] } }, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): string {
-  let s = `FOREIGN KEY (${list(fk.columns, d)}) REFERENCES ${quoteIdent(fk.references.table, d)} (${list(fk.references.columns, d)})`;
+function fkClause(db: Database, reader: SourceReader, fk: { columns: string[]; references: { table: string; columns: string[] } }, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): string {
+  let s = `FOREIGN KEY (${list(fk.columns, d)}) REFERENCES ${tableSql(db, fk.references.table, reader)} (${list(fk.references.columns, d)})`;
   if (onDelete) s += ` ON DELETE ${ACTION_SQL[onDelete]}`;
   if (onUpdate) s += ` ON UPDATE ${ACTION_SQL[onUpdate]}`;
   return s;
@@ -367,11 +440,13 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
   const inPlace = !isHistory(t) || fk.migration?.applied === false;
   if (inPlace) return editActionInPlace(fk, action, reader, d);
   const name = fkName(table, fk);
-  const tq = quoteIdent(table.name, d);
+  const tq = tableSql(db, table.name, reader);
   const nq = quoteIdent(name, d);
   const migrationName = `set_on_delete_${slug(bare(table.name))}_${slug(fk.columns.join('_'))}`;
   if (d === 'mysql') {
-    return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(fk, d, action, fk.onUpdate)};`], reader, d, false);
+    return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate)};`], reader, d, false, [
+      `ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate)};`,
+    ]);
   }
   if (d === 'sqlite') return undefined; // SQLite cannot alter a constraint: the table must be rebuilt.
   void fkFile;
@@ -379,12 +454,13 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
     t,
     migrationName,
     [
-      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(fk, d, action, fk.onUpdate)} NOT VALID;`,
+      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate)} NOT VALID;`,
       `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${nq};`,
     ],
     reader,
     d,
     true,
+    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate)};`, NOTHING_TO_UNDO],
   );
 }
 
@@ -469,27 +545,56 @@ function actionPlan(fk: ForeignKey, src: SourceText, d: Dialect): ActionPlan | u
   return { range: src.range(pos, pos), insert: true };
 }
 
-/** `<table>_<columns>_idx`, keeping the names' case (Prisma's `Post_authorId_idx`), within 63 bytes. */
-function indexName(table: string, columns: readonly string[]): string {
-  return `${bare(table)}_${columns.join('_')}_idx`.slice(0, 63);
+/** Names of relations (tables, indexes) per schema of a database, for new index names (kept with the database). */
+const relationNames = new WeakMap<Database, Map<string, Set<string>>>();
+
+/**
+ * A free name for a new index: Postgres' own (`<table>_<columns>_idx` within 63 bytes, keeping the names' case:
+ * Prisma's `Post_authorId_idx`), with `1`, `2`, … after `idx` while a table or index of the schema has it, as
+ * ChooseRelationName does. An index of that name (a partial one, one of another access method) would otherwise make
+ * `IF NOT EXISTS` create nothing.
+ */
+function indexName(db: Database, table: string, columns: readonly string[]): string {
+  let bySchema = relationNames.get(db);
+  if (!bySchema) {
+    bySchema = new Map();
+    for (const t of db.tables) {
+      const schema = schemaOf(t.name);
+      let set = bySchema.get(schema);
+      if (!set) bySchema.set(schema, (set = new Set()));
+      set.add(bare(t.name));
+      if (t.primaryKey?.name) set.add(t.primaryKey.name);
+      for (const i of t.indexes) if (i.name) set.add(i.name);
+    }
+    relationNames.set(db, bySchema);
+  }
+  const used = bySchema.get(schemaOf(table));
+  return chooseName(bare(table), columnsAddition(columns), 'idx', (n) => used?.has(n) === true);
 }
 
-function addIndex(t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
-  const name = quoteIdent(indexName(table.name, columns), d);
-  const on = `${quoteIdent(table.name, d)} (${list(columns, d)})`;
+function addIndex(db: Database, t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const name = quoteIdent(indexName(db, table.name, columns), d);
+  const on = `${tableSql(db, table.name, reader)} (${list(columns, d)})`;
   if (!isHistory(t) || table.migration?.applied === false) {
-    const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     const sql = d === 'mysql' ? `CREATE INDEX ${name} ON ${on};` : `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
+    // Right after the statement that adds the foreign key: a point of its own for each index, so fix-all adds them all at once.
+    const fk = table.foreignKeys.find((f) => sameColumns(f.columns, columns));
+    const at = fk && pointAfterForeignKey(db, table, fk, columns, reader, flavor(d), (s) => !isHistory(t) || s.migration.applied === false);
+    if (at) return [{ file: at.file, edits: [insertStatements(at.src, at.offset, at.lead, sql)] }];
+    const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     const e = appendTo(file, reader, sql);
     return e ? [e] : undefined;
   }
   const migrationName = `add_index_${slug(bare(table.name))}_${slug(columns.join('_'))}`;
   let sql: string;
   if (d === 'mysql') sql = `CREATE INDEX ${name} ON ${on};`;
-  else if (d === 'sqlite' || t.hints.kind === 'drizzle') sql = `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
+  // drizzle-kit migrates in one transaction; Postgres cannot build an index on a partitioned table concurrently.
+  else if (d === 'sqlite' || t.hints.kind === 'drizzle' || table.partitioned) sql = `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
   // Alone in its file, so Prisma migrate and the Supabase CLI run it outside a transaction.
   else sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${on};`;
-  return asMigrations(t, migrationName, [sql], reader, d, false);
+  const iq = d === 'postgresql' ? schemaPrefix(db, table.name, reader) + name : name;
+  const undo = d === 'mysql' ? `DROP INDEX ${name} ON ${tableSql(db, table.name, reader)};` : holdsConcurrently(sql) ? `DROP INDEX CONCURRENTLY IF EXISTS ${iq};` : `DROP INDEX IF EXISTS ${iq};`;
+  return asMigrations(t, migrationName, [sql], reader, d, false, [undo]);
 }
 
 function createdByStatement(db: Database, loc: { file: string; range: { start: { line: number; character: number } } }, kind: MigrationStatement['kind']): MigrationStatement | undefined {
@@ -505,15 +610,26 @@ function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'
   }
   if (!index.name) return undefined;
   const nq = quoteIdent(index.name, d);
+  // DROP INDEX finds the index by search_path: name it in the table's schema as the file does.
+  const iq = d === 'postgresql' ? schemaPrefix(db, table.name, reader) + nq : nq;
   let sql: string;
   if (!stmt) {
     // A UNIQUE constraint, not an index of its own.
     if (d === 'sqlite') return undefined;
-    sql = d === 'mysql' ? `ALTER TABLE ${quoteIdent(table.name, d)} DROP INDEX ${nq};` : `ALTER TABLE ${quoteIdent(table.name, d)} DROP CONSTRAINT ${nq};`;
-  } else if (d === 'mysql') sql = `DROP INDEX ${nq} ON ${quoteIdent(table.name, d)};`;
-  else if (d === 'sqlite' || t.hints.kind === 'drizzle') sql = `DROP INDEX IF EXISTS ${nq};`;
-  else sql = `DROP INDEX CONCURRENTLY IF EXISTS ${nq};`;
-  return asMigrations(t, `drop_index_${slug(index.name)}`, [sql], reader, d, false);
+    sql = d === 'mysql' ? `ALTER TABLE ${tableSql(db, table.name, reader)} DROP INDEX ${nq};` : `ALTER TABLE ${tableSql(db, table.name, reader)} DROP CONSTRAINT ${nq};`;
+  } else if (d === 'mysql') sql = `DROP INDEX ${nq} ON ${tableSql(db, table.name, reader)};`;
+  else if (d === 'sqlite' || t.hints.kind === 'drizzle') sql = `DROP INDEX IF EXISTS ${iq};`;
+  else sql = `DROP INDEX CONCURRENTLY IF EXISTS ${iq};`;
+  // Undone by the statement that made it, or the constraint.
+  let undo = NOTHING_TO_UNDO;
+  if (stmt) {
+    const text = reader.read(stmt.loc.file);
+    if (text !== undefined) {
+      const src = sourceTextFor(stmt.loc.file, text);
+      undo = `${text.slice(src.offset(stmt.loc.range.start), src.offset(stmt.loc.range.end))};`;
+    }
+  } else undo = d === 'mysql' ? `ALTER TABLE ${tableSql(db, table.name, reader)} ADD UNIQUE INDEX ${nq} (${list(index.columns, d)});` : `ALTER TABLE ${tableSql(db, table.name, reader)} ADD CONSTRAINT ${nq} UNIQUE (${list(index.columns, d)});`;
+  return asMigrations(t, `drop_index_${slug(index.name)}`, [sql], reader, d, false, [undo]);
 }
 
 /** Removes a statement, its `;` and the rest of its line when nothing else is on it. */
@@ -533,7 +649,7 @@ function removeStatement(file: string, range: { start: { line: number; character
   return [{ file, edits: [{ range: src.range(start, end), newText: '' }] }];
 }
 
-function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 'decimal', reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function changeColumnType(db: Database, t: Target, table: Table, column: Column, to: 'json' | 'decimal', reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const pgType = to === 'json' ? 'jsonb' : 'numeric';
   const myType = to === 'json' ? 'JSON' : 'DECIMAL(19,4)';
   const sqliteType = to === 'json' ? 'TEXT' : 'NUMERIC';
@@ -552,7 +668,7 @@ function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 
     }
     return [{ file: column.typeLoc.file, edits }];
   }
-  const tq = quoteIdent(table.name, d);
+  const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   let sql: string;
   if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${myType}${column.nullable ? ' NULL' : ' NOT NULL'};`;
@@ -564,10 +680,21 @@ function changeColumnType(t: Target, table: Table, column: Column, to: 'json' | 
     if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::${pgType}`);
     sql = `ALTER TABLE ${tq} ${parts.join(', ')};`;
   }
-  return asMigrations(t, `change_${slug(bare(table.name))}_${slug(column.name)}_to_${to}`, [sql], reader, d, false);
+  return asMigrations(t, `change_${slug(bare(table.name))}_${slug(column.name)}_to_${to}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '')]);
 }
 
-function makeNullable(t: Target, table: Table, column: Column, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+/** Undoes a type change of a column: back to the type it was written with (and its default). */
+function backToType(tq: string, cq: string, column: Column, d: Dialect, via: string): string {
+  const raw = column.rawType || 'text';
+  if (d === 'mysql') return `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${raw}${column.nullable ? ' NULL' : ' NOT NULL'};`;
+  const parts = [];
+  if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
+  parts.push(`ALTER COLUMN ${cq} TYPE ${raw} USING ${cq}${via}::${raw}`);
+  if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT ${column.default}`);
+  return `ALTER TABLE ${tq} ${parts.join(', ')};`;
+}
+
+function makeNullable(db: Database, t: Target, table: Table, column: Column, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (!isHistory(t) || table.migration?.applied === false) {
     const text = reader.read(column.loc.file);
     if (text === undefined) return undefined;
@@ -587,29 +714,49 @@ function makeNullable(t: Target, table: Table, column: Column, reader: SourceRea
     }
     return edits.length ? [{ file: column.loc.file, edits }] : undefined;
   }
-  const tq = quoteIdent(table.name, d);
+  const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   let sql: string;
   if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NULL;`;
   else if (d === 'sqlite') return undefined;
   else sql = `ALTER TABLE ${tq} ALTER COLUMN ${cq} DROP NOT NULL;`;
-  return asMigrations(t, `make_${slug(bare(table.name))}_${slug(column.name)}_nullable`, [sql], reader, d, false);
+  const undo = d === 'mysql' ? `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NOT NULL;` : `ALTER TABLE ${tq} ALTER COLUMN ${cq} SET NOT NULL;`;
+  return asMigrations(t, `make_${slug(bare(table.name))}_${slug(column.name)}_nullable`, [sql], reader, d, false, [undo]);
 }
 
-function addForeignKey(t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
-  const name = quoteIdent(defaultName(table.name, columns, 'fkey'), d);
-  const tq = quoteIdent(table.name, d);
-  const clause = fkClause({ columns, references }, d);
+/** A constraint name Postgres would choose for a new foreign key, free in the table's schema (`_fkey1` when taken). */
+function foreignKeyName(db: Database, table: Table, columns: readonly string[]): string {
+  const schema = schemaOf(table.name);
+  const used = new Set<string>();
+  for (const t of db.tables) {
+    if (schemaOf(t.name) !== schema) continue;
+    if (t.primaryKey?.name) used.add(t.primaryKey.name);
+    for (const i of t.indexes) if (i.name) used.add(i.name);
+    for (const f of t.foreignKeys) if (f.name) used.add(f.name);
+  }
+  return chooseName(bare(table.name), columnsAddition(columns), 'fkey', (n) => used.has(n));
+}
+
+function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const name = quoteIdent(d === 'postgresql' ? foreignKeyName(db, table, columns) : defaultName(table.name, columns, 'fkey'), d);
+  const tq = tableSql(db, table.name, reader);
+  const clause = fkClause(db, reader, { columns, references }, d);
   if (!isHistory(t) || table.migration?.applied === false) {
     const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
-    const e = appendTo(file, reader, `ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`);
+    const sql = `ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`;
+    // Right after the table and the referenced key both exist (a point of its own, not the end every fix shares).
+    const target = db.tables.find((x) => x.name === references.table);
+    const key = target && [target.primaryKey, ...target.indexes].find((i) => i && i.unique && !i.partial && sameColumns([...i.columns].sort(), [...references.columns].sort()));
+    const at = target && pointAfterAll(db, [table.loc, key?.loc ?? target.loc], reader, (s) => !isHistory(t) || s.migration.applied === false);
+    if (at) return [{ file: at.file, edits: [insertStatements(at.src, at.offset, at.lead, sql)] }];
+    const e = appendTo(file, reader, sql);
     return e ? [e] : undefined;
   }
   const migrationName = `add_foreign_key_${slug(bare(table.name))}_${slug(columns.join('_'))}`;
   if (d === 'sqlite') return undefined;
-  if (d === 'mysql') return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`], reader, d, false);
-  return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause} NOT VALID;`, `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${name};`], reader, d, true);
+  if (d === 'mysql') return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`], reader, d, false, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${name};`]);
+  return asMigrations(t, migrationName, [`ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause} NOT VALID;`, `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${name};`], reader, d, true, [`ALTER TABLE ${tq} DROP CONSTRAINT IF EXISTS ${name};`, NOTHING_TO_UNDO]);
 }
 
 /** Adds `, <element>` before the closing parenthesis of a CREATE TABLE. */
@@ -628,9 +775,9 @@ function insertTableElement(table: Table, element: string, reader: SourceReader,
   return [{ file: table.loc.file, edits: [{ range: src.range(before, before), newText: `,\n  ${element}` }] }];
 }
 
-function createEnum(t: Target, table: Table, column: Column, values: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function createEnum(db: Database, t: Target, table: Table, column: Column, values: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (d === 'sqlite' || values.length === 0) return undefined;
-  const tq = quoteIdent(table.name, d);
+  const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   if (d === 'mysql') {
     const sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ENUM(${values.map(literal).join(', ')})${column.nullable ? ' NULL' : ' NOT NULL'};`;
@@ -638,10 +785,11 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
       if (!column.typeLoc) return undefined;
       return [{ file: column.typeLoc.file, edits: [{ range: column.typeLoc.range, newText: `ENUM(${values.map(literal).join(', ')})` }] }];
     }
-    return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false);
+    return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '')]);
   }
   const typeName = `${slug(bare(table.name))}_${slug(column.name)}`;
-  const eq = quoteIdent(typeName, d);
+  // Next to the table, in the schema the file names it with (a pg_dump empties search_path).
+  const eq = schemaPrefix(db, table.name, reader) + quoteIdent(typeName, d);
   const create = `CREATE TYPE ${eq} AS ENUM (${values.map(literal).join(', ')});`;
   if (!isHistory(t) || table.migration?.applied === false) {
     if (!column.typeLoc) return undefined;
@@ -668,7 +816,7 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
   parts.push(`ALTER COLUMN ${cq} TYPE ${eq} USING ${cq}::text::${eq}`);
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::text::${eq}`);
-  return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false);
+  return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false, [`${backToType(tq, cq, column, d, '::text')}\nDROP TYPE IF EXISTS ${eq};`]);
 }
 
 /**
@@ -676,8 +824,10 @@ function createEnum(t: Target, table: Table, column: Column, values: string[], r
  * (the fix title says to use it only if that migration has not been deployed). Never inside a transaction:
  * Postgres refuses CONCURRENTLY there, so no fix beats a fix that fails at deploy time.
  */
-function addConcurrently(statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function addConcurrently(db: Database, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
+  // Postgres refuses CONCURRENTLY on a partitioned table.
+  if (db.tables.find((x) => x.name === statement.table)?.partitioned) return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
   if (statement.migration.transactional || statement.inExplicitTransaction) return undefined;
   const text = reader.read(statement.loc.file);
@@ -693,8 +843,15 @@ function addConcurrently(statement: MigrationStatement, reader: SourceReader, d:
   return undefined;
 }
 
-/** In place only (see addConcurrently): `NOT VALID` on the constraint, then `VALIDATE CONSTRAINT`. */
-function addNotValid(db: Database, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+/**
+ * In place only (see addConcurrently): `NOT VALID` on the constraint, then `VALIDATE CONSTRAINT` outside the
+ * transaction that adds it: VALIDATE run in that transaction scans the table while the SHARE ROW EXCLUSIVE locks the
+ * ADD took are still held, which is what NOT VALID avoids. So VALIDATE goes into a new migration where the runner
+ * wraps a file in a transaction (Prisma, Supabase, drizzle-kit, golang-migrate, dbmate; also where a one-statement
+ * file would become a wrapped two-statement one), after the COMMIT of an explicit BEGIN … COMMIT, after the DO block
+ * that holds the ALTER, or else right after the statement.
+ */
+function addNotValid(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'addForeignKey' || statement.notValid || d !== 'postgresql') return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
   const table = db.tables.find((x) => x.name === statement.table);
@@ -703,21 +860,66 @@ function addNotValid(db: Database, statement: MigrationStatement, reader: Source
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
+  const fkStart = src.offset(fk.loc.range.start);
   const fkEnd = src.offset(fk.loc.range.end);
+  const constraint = quoteIdent(fkName(table, fk), d);
+  const first = tokenize(text, 'postgresql', fkStart, fkEnd).find((x) => x.kind !== 'comment');
+  const inline = first !== undefined && first.kind === 'word' && wordIs(text, first.start, first.end, 'references');
+  // A column's inline REFERENCES takes no NOT VALID: it becomes a constraint of the same ALTER TABLE.
   const stmtEnd = src.offset(statement.loc.range.end);
-  let after = stmtEnd;
-  const semi = skipTrivia(text, stmtEnd, text.length, 'postgresql');
-  if (text[semi] === ';') after = semi + 1;
-  const name = quoteIdent(fkName(table, fk), d);
+  const added = `, ADD CONSTRAINT ${constraint} FOREIGN KEY (${list(fk.columns, d)}) ${text.slice(fkStart, fkEnd)} NOT VALID`;
+  const clauseStart = trimBack(text, 0, fkStart);
+  const notValid: TextEdit[] = !inline
+    ? [{ range: src.range(fkEnd, fkEnd), newText: ' NOT VALID' }]
+    : stmtEnd === fkEnd
+      ? [{ range: src.range(clauseStart, fkEnd), newText: added }]
+      : [
+          { range: src.range(clauseStart, fkEnd), newText: '' },
+          { range: src.range(stmtEnd, stmtEnd), newText: added },
+        ];
+  const validate = `ALTER TABLE ${tableSql(db, table.name, reader)} VALIDATE CONSTRAINT ${constraint};`;
+  // A runner that wraps files (another runner's file is "transactional" only by its own BEGIN, handled below).
+  const wrapped = isHistory(t) && runnerWraps(t, d);
+  // The statement at the top level of the file: the DO block when the ALTER is inside one.
+  const outer = (statement.doBlock && statementHolding(db, statement.doBlock)) || statement;
+  const anchor = outer.inExplicitTransaction ? transactionEnd(db, outer, src) : outer.loc;
+  if (wrapped || !anchor) {
+    if (!isHistory(t)) return undefined; // a lone script whose transaction never commits: nowhere to validate
+    const made = newMigrations(t, `validate_${slug(bare(table.name))}_${slug(fk.columns.join('_'))}`, [validate], reader, d);
+    return made ? [{ file: statement.loc.file, edits: notValid }, ...made.flatMap((m) => m.edits)] : undefined;
+  }
+  const anchorEnd = src.offset(anchor.range.end);
+  const semi = skipTrivia(text, anchorEnd, text.length, 'postgresql');
+  const after = text[semi] === ';' ? semi + 1 : anchorEnd;
   return [
     {
       file: statement.loc.file,
-      edits: [
-        { range: src.range(fkEnd, fkEnd), newText: ' NOT VALID' },
-        { range: src.range(after, after), newText: `${text[semi] === ';' ? '' : ';'}\nALTER TABLE ${quoteIdent(table.name, d)} VALIDATE CONSTRAINT ${name};` },
-      ],
+      edits: [...notValid, { range: src.range(after, after), newText: `${text[semi] === ';' ? '' : ';'}${lineBreakOf(text)}${validate}` }],
     },
   ];
+}
+
+/** The COMMIT (or END) that ends the explicit transaction a statement is in, undefined when none does. */
+function transactionEnd(db: Database, statement: MigrationStatement, src: SourceText): Loc | undefined {
+  const list = db.statements ?? [];
+  let i = list.indexOf(statement);
+  if (i < 0) return undefined;
+  // The statements of the transaction, its COMMIT included, are marked as in it; the first one after is not.
+  let last: MigrationStatement | undefined;
+  for (i++; i < list.length; i++) {
+    const s = list[i];
+    if (s.migration.file !== statement.migration.file || !s.inExplicitTransaction) break;
+    if (!s.doBlock) last = s;
+  }
+  if (!last) return undefined;
+  const start = src.offset(last.loc.range.start);
+  const first = tokenize(src.text, 'postgresql', start, Math.min(src.text.length, start + 16))[0];
+  const w = first ? src.text.slice(first.start, first.end).toLowerCase() : '';
+  return w === 'commit' || w === 'end' ? last.loc : undefined;
+}
+
+function sameStart(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
@@ -736,7 +938,7 @@ function le(p: { line: number; character: number }, q: { line: number; character
  * Moves a statement Postgres refuses inside a transaction (CONCURRENTLY) out of its migration into
  * a new migration of its own, after the last one.
  */
-function moveToOwnMigration(t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function moveToOwnMigration(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   // drizzle-kit's migrator runs every pending migration in one transaction: moving does not help.
   if (!isHistory(t) || t.hints.kind === 'drizzle') return undefined;
   const text = reader.read(statement.loc.file);
@@ -745,7 +947,10 @@ function moveToOwnMigration(t: Target, statement: MigrationStatement, reader: So
   const body = text.slice(src.offset(statement.loc.range.start), src.offset(statement.loc.range.end));
   const removal = removeStatement(statement.loc.file, statement.loc.range, reader);
   const name = `${statement.kind === 'createIndex' ? 'create_index' : 'move'}_${slug(statement.table ?? 'statement')}${statement.columns?.length ? '_' + slug(statement.columns.join('_')) : ''}`;
-  const made = newMigrations(t, name, [`${body};`], reader, d);
+  // The down of a moved CREATE INDEX drops the index; a moved VALIDATE CONSTRAINT has nothing to undo.
+  const index = statement.kind === 'createIndex' ? db.tables.find((x) => x.name === statement.table)?.indexes.find((i) => i.loc.file === statement.loc.file && sameStart(i.loc.range, statement.loc.range)) : undefined;
+  const undo = index?.name ? `DROP INDEX${statement.concurrently ? ' CONCURRENTLY' : ''} IF EXISTS ${schemaPrefix(db, statement.table ?? '', reader)}${quoteIdent(index.name, d)};` : NOTHING_TO_UNDO;
+  const made = newMigrations(t, name, [`${body};`], reader, d, [undo]);
   if (!removal || !made) return undefined;
   return [...removal, ...made.flatMap((m) => m.edits)];
 }

@@ -1,0 +1,757 @@
+/**
+ * SQL front-end bugs found by exploratory testing (dumps, DO blocks, runners, fixes), each with the
+ * repro that failed. Fixed SQL is run in PGlite after the migrations it follows.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import * as pg from 'libpg-query';
+import type { Database } from '../../../rules/model';
+import type { FixIntent } from '../../../rules/types';
+import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
+import { runCli } from '../../../server/src/cli';
+import { sqlFrontEnd } from '../../../server/src/languages/sql';
+import { splitStatements } from '../../../server/src/languages/sql/lexer';
+import type { Analysis, SourceReader } from '../../../server/src/languages/types';
+import { writeFiles } from '../../helpers/workspace';
+import { applyEdits, ready, table } from './helpers';
+
+let base: PGlite;
+const opened: PGliteInterface[] = [];
+
+before(async () => {
+  await ready();
+  base = await PGlite.create();
+});
+after(async () => {
+  for (const db of opened) await db.close();
+  await base.close();
+});
+
+async function fresh(): Promise<PGliteInterface> {
+  const db = await base.clone();
+  opened.push(db);
+  return db;
+}
+
+function inline(files: Record<string, string>): SourceReader {
+  return { read: (p) => files[p] };
+}
+
+/** Discovers and analyses in-memory files (one unit expected). */
+function analyzeFiles(files: Record<string, string>, dialect?: 'postgresql' | 'mysql' | 'sqlite'): { analysis: Analysis; db: Database; reader: SourceReader } {
+  const reader = inline(files);
+  const units = sqlFrontEnd.discover(Object.keys(files).filter((f) => f.endsWith('.sql')).sort(), reader);
+  assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
+  const analysis = sqlFrontEnd.analyze(units[0], reader, { validation: true, ...(dialect ? { dialect } : {}) });
+  return { analysis, db: analysis.databases[0], reader };
+}
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
+  return { code, stdout, stderr };
+}
+
+interface JsonFinding {
+  rule: string;
+  file: string;
+  range: { start: { line: number } };
+  message: string;
+  fixes: { title: string; safety: string }[];
+}
+
+async function audit(dir: string, ...extra: string[]): Promise<{ code: number; findings: JsonFinding[] }> {
+  const res = await cli(['audit', '.', '--format', 'json', ...extra], dir);
+  return { code: res.code, findings: (JSON.parse(res.stdout) as { findings: JsonFinding[] }).findings };
+}
+
+/** The statements of a file as psql runs them: without its `\` meta-command lines. */
+function withoutMetaCommands(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('\\'))
+    .join('\n');
+}
+
+/** Foreign keys Postgres has that no valid, non-partial index leads with. */
+async function unindexed(db: PGliteInterface): Promise<string[]> {
+  const r = await db.query<{ t: string; conname: string }>(`
+    select c.conrelid::regclass::text as t, c.conname from pg_constraint c where c.contype = 'f' and not exists (
+      select 1 from pg_index i where i.indrelid = c.conrelid and i.indisvalid and i.indpred is null
+        and (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] @> c.conkey and (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] <@ c.conkey)
+    order by 1, 2`);
+  return r.rows.map((x) => `${x.t}.${x.conname}`);
+}
+
+describe('bug 1: pg_dump COPY … FROM stdin data is skipped whatever the column count', () => {
+  const cols = Array.from({ length: 12 }, (_, i) => `c${i}`);
+  const dump = [
+    `CREATE TABLE public.a (${cols.map((c) => `${c} text`).join(', ')}, id integer NOT NULL);`,
+    'CREATE TABLE public.b (id integer NOT NULL, a_id integer);',
+    `COPY public.a (${cols.join(', ')}) FROM stdin;`,
+    cols.map(() => "it's").join('\t'),
+    '\\.',
+    '',
+    'COPY public.b (id, a_id) FROM stdin WITH (FORMAT csv, HEADER false);',
+    '1,2',
+    '\\.not-the-end,x',
+    '\\.',
+    '',
+    'ALTER TABLE ONLY public.a ADD CONSTRAINT a_pkey PRIMARY KEY (id);',
+    'ALTER TABLE ONLY public.b ADD CONSTRAINT b_pkey PRIMARY KEY (id);',
+    'ALTER TABLE ONLY public.b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES public.a(id) ON DELETE CASCADE;',
+    '',
+  ].join('\n');
+
+  it('splits the statements around the data of a wide table and of COPY … WITH (…)', () => {
+    const parts = splitStatements(dump, 'postgresql').map((s) => dump.slice(s.start, s.end).split(' ').slice(0, 4).join(' '));
+    assert.deepEqual(parts, [
+      'CREATE TABLE public.a (c0',
+      'CREATE TABLE public.b (id',
+      'COPY public.a (c0, c1,',
+      'COPY public.b (id, a_id)',
+      'ALTER TABLE ONLY public.a',
+      'ALTER TABLE ONLY public.b',
+      'ALTER TABLE ONLY public.b',
+    ]);
+    const query = 'COPY (SELECT id FROM a) TO stdout;\ncreate table z (id int);';
+    assert.equal(splitStatements(query, 'postgresql').length, 2, 'COPY … TO stdout has no data block');
+  });
+
+  it('reviews the dump: no syntax error, primary keys found, the unindexed FK reported', () => {
+    const { analysis, db } = analyzeFiles({ '/w/dump.sql': dump });
+    assert.deepEqual(analysis.diagnostics, []);
+    assert.deepEqual(table(db, 'a').primaryKey?.columns, ['id']);
+    assert.deepEqual(table(db, 'b').primaryKey?.columns, ['id']);
+    assert.deepEqual(table(db, 'b').foreignKeys.map((f) => f.name), ['b_a_fk']);
+  });
+});
+
+describe('bug 10: mysqldump DELIMITER ;; … triggers and routines … DELIMITER ;', () => {
+  const dump = [
+    'CREATE TABLE `t` (`id` int NOT NULL AUTO_INCREMENT, `status` varchar(20) NOT NULL, `u_id` int, PRIMARY KEY (`id`)) ENGINE=InnoDB;',
+    '',
+    'DELIMITER ;;',
+    'CREATE TRIGGER `trg` BEFORE INSERT ON `t` FOR EACH ROW BEGIN',
+    "  SET NEW.status = 'new';",
+    'END ;;',
+    'CREATE DEFINER=`root`@`localhost` PROCEDURE `p`(IN x INT)',
+    'BEGIN',
+    '  UPDATE t SET status = x;',
+    '  SELECT 1;',
+    'END ;;',
+    "CREATE DEFINER='root'@'%' FUNCTION `f`() RETURNS int DETERMINISTIC",
+    'BEGIN',
+    '  RETURN 1;',
+    'END ;;',
+    '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `trg2` AFTER UPDATE ON `t` FOR EACH ROW BEGIN',
+    '  SET @x = 1;',
+    'END */;;',
+    'DELIMITER ;',
+    'CREATE TABLE `u` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;',
+    'ALTER TABLE `t` ADD CONSTRAINT `t_u` FOREIGN KEY (`u_id`) REFERENCES `u` (`id`);',
+    '',
+  ].join('\n');
+
+  it('honours DELIMITER and skips the bodies without a diagnostic; the statements after them are reviewed', () => {
+    const { analysis, db } = analyzeFiles({ '/w/schema.sql': dump }, 'mysql');
+    assert.deepEqual(analysis.diagnostics, []);
+    assert.deepEqual(db.tables.map((t) => t.name), ['t', 'u']);
+    assert.deepEqual(table(db, 't').foreignKeys.map((f) => f.name), ['t_u']);
+  });
+
+  it('a schema statement that does not parse is still an error', () => {
+    const { analysis } = analyzeFiles({ '/w/schema.sql': 'DELIMITER ;;\nCREATE TABLE `x` (id int NOT NULL PRIMARY KEY;;\nDELIMITER ;\n' }, 'mysql');
+    assert.deepEqual(analysis.diagnostics.map((d) => [d.code, d.severity]), [['sql-syntax', 'error']]);
+  });
+});
+
+describe('lesser: valid SQLite is not called unparsable', () => {
+  it('PRAGMA (Prisma SQLite RedefineTables migrations) gets no message; a trigger body is one statement', () => {
+    const migration = [
+      'PRAGMA defer_foreign_keys=ON;',
+      'PRAGMA foreign_keys=OFF;',
+      'CREATE TABLE "new_Post" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "title" TEXT NOT NULL);',
+      'INSERT INTO "new_Post" ("id", "title") SELECT "id", "title" FROM "Post";',
+      'DROP TABLE "Post";',
+      'ALTER TABLE "new_Post" RENAME TO "Post";',
+      'PRAGMA foreign_keys=ON;',
+      'PRAGMA defer_foreign_keys=OFF;',
+      'CREATE TRIGGER "post_touch" AFTER UPDATE ON "Post" BEGIN',
+      '  UPDATE "Post" SET "title" = CASE WHEN NEW."title" = \'\' THEN \'untitled\' ELSE NEW."title" END WHERE "id" = NEW."id";',
+      '  UPDATE "Post" SET "title" = "title";',
+      'END;',
+      'CREATE TABLE "Tag" ("id" INTEGER NOT NULL PRIMARY KEY);',
+      '',
+    ].join('\n');
+    const parts = splitStatements(migration, 'sqlite').map((s) => migration.slice(s.start, s.end).split('\n')[0]);
+    assert.equal(parts.length, 10);
+    assert.equal(parts[8], 'CREATE TRIGGER "post_touch" AFTER UPDATE ON "Post" BEGIN');
+    const { analysis, db } = analyzeFiles({ '/w/prisma/migrations/20240101000000_x/migration.sql': migration, '/w/prisma/migrations/migration_lock.toml': 'provider = "sqlite"\n' });
+    assert.deepEqual(analysis.diagnostics, []);
+    assert.deepEqual(db.tables.map((t) => t.name).sort(), ['Post', 'Tag']);
+  });
+});
+
+describe('bug 2: schema statements inside DO $$ … IF NOT EXISTS (…) THEN … END IF; … $$ are replayed', () => {
+  const files = {
+    '/w/supabase/migrations/20240101000000_init.sql': 'create table public.teams (id bigint primary key);\ncreate table public.members (id bigint primary key, team_id bigint not null, org_id bigint);\ncreate table public.orgs (id bigint primary key);\n',
+    '/w/supabase/migrations/20240102000000_fk.sql': [
+      'do $$',
+      'begin',
+      "  if not exists (select 1 from pg_constraint where conname = 'members_team_id_fkey') then",
+      '    alter table public.members add constraint members_team_id_fkey foreign key (team_id) references public.teams(id);',
+      '  end if;',
+      '  if exists (select 1 from pg_roles where rolname = current_user) then',
+      '    raise notice $q$x; y$q$;',
+      '  else',
+      '    alter table public.members add constraint members_never foreign key (org_id) references public.orgs(id);',
+      '  end if;',
+      '  begin',
+      '    alter table public.members add constraint members_org_id_fkey foreign key (org_id) references public.orgs(id) on delete cascade;',
+      '  exception when duplicate_object then',
+      '    alter table public.members drop constraint members_org_id_fkey;',
+      '  end;',
+      "  execute format('comment on table public.members is %L', 'dynamic SQL is not replayed');",
+      'end',
+      '$$;',
+      '',
+    ].join('\n'),
+  };
+
+  it('replays the THEN branch and nested blocks (not ELSE, exception handlers or dynamic SQL), with exact ranges', () => {
+    const { analysis, db } = analyzeFiles(files);
+    assert.deepEqual(analysis.diagnostics, []);
+    const members = table(db, 'members');
+    assert.deepEqual(members.foreignKeys.map((f) => f.name), ['members_team_id_fkey', 'members_org_id_fkey']);
+    const text = files['/w/supabase/migrations/20240102000000_fk.sql'];
+    const fk = db.statements!.find((s) => s.kind === 'addForeignKey' && s.columns?.[0] === 'team_id')!;
+    const r = fk.loc.range;
+    assert.equal(text.split('\n')[r.start.line].slice(r.start.character, r.end.character), 'alter table public.members add constraint members_team_id_fkey foreign key (team_id) references public.teams(id)');
+    assert.equal(fk.inExplicitTransaction, true, 'a DO block is one transaction');
+    assert.equal(fk.doBlock?.range.start.line, 0);
+  });
+
+  it('the findings Postgres agrees with: no missing-foreign-key, the FK is unindexed, has no ON DELETE and no NOT VALID', async () => {
+    const dir = writeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => [k.slice(3), v])));
+    const { findings } = await audit(dir);
+    const rules = findings.map((f) => `${f.rule}:${f.range.start.line}`).sort();
+    assert.deepEqual(rules, ['foreign-key-not-valid:12', 'foreign-key-not-valid:4', 'missing-on-delete:4', 'unindexed-foreign-key:12', 'unindexed-foreign-key:4']);
+    const db = await fresh();
+    for (const f of Object.keys(files).sort()) await db.exec(files[f as keyof typeof files]);
+    assert.deepEqual(await unindexed(db), ['members.members_org_id_fkey', 'members.members_team_id_fkey']);
+  });
+});
+
+describe('bug 3: in-place fixes of a pg_dump that empties search_path', () => {
+  const dump = [
+    '\\restrict abc123',
+    'SET statement_timeout = 0;',
+    "SELECT pg_catalog.set_config('search_path', '', false);",
+    'CREATE TABLE public.users (id bigint NOT NULL, role text);',
+    'CREATE TABLE public.posts (id bigint NOT NULL, user_id bigint NOT NULL);',
+    'CREATE TABLE public.likes (id bigint NOT NULL, post_id bigint NOT NULL);',
+    'CREATE INDEX likes_dup_a ON public.likes USING btree (id);',
+    'CREATE INDEX likes_dup_b ON public.likes USING btree (id);',
+    'ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);',
+    'ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_pkey PRIMARY KEY (id);',
+    'ALTER TABLE ONLY public.likes ADD CONSTRAINT likes_pkey PRIMARY KEY (id);',
+    'ALTER TABLE ONLY public.posts',
+    '    ADD CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;',
+    'ALTER TABLE ONLY public.likes',
+    '    ADD CONSTRAINT likes_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id);',
+    '',
+    '\\unrestrict abc123',
+    '',
+  ].join('\n');
+
+  it('--fix names tables with their schema, keeps \\unrestrict last, and the fixed dump runs', async () => {
+    const dir = writeFiles({ 'dump.sql': dump });
+    await audit(dir, '--fix');
+    const fixed = fs.readFileSync(path.join(dir, 'dump.sql'), 'utf8');
+    assert.match(fixed, /CREATE INDEX IF NOT EXISTS posts_user_id_idx ON public\.posts \(user_id\);/);
+    assert.match(fixed, /CREATE INDEX IF NOT EXISTS likes_post_id_idx ON public\.likes \(post_id\);/);
+    assert.ok(fixed.trimEnd().endsWith('\n\\unrestrict abc123'), fixed);
+    const db = await fresh();
+    await db.exec(withoutMetaCommands(fixed));
+    assert.deepEqual(await unindexed(db), []);
+  });
+
+  it('every in-place fix that names a table, a type or an index names it the way the dump does, and runs', async () => {
+    let text = dump;
+    const file = '/w/dump.sql';
+    const reader = (): SourceReader => ({ read: (p) => (p === file ? text : undefined) });
+    const model = (): Database => analyzeFiles({ [file]: text }).db;
+    const steps: ((m: Database) => FixIntent)[] = [
+      (m) => ({ kind: 'setOnDelete', database: m, table: table(m, 'likes'), foreignKey: table(m, 'likes').foreignKeys[0], action: 'Cascade' }),
+      (m) => ({ kind: 'createEnum', database: m, table: table(m, 'users'), column: table(m, 'users').columns.find((c) => c.name === 'role')!, values: ['admin', 'member'] }),
+      (m) => ({ kind: 'addForeignKey', database: m, table: table(m, 'likes'), columns: ['id'], references: { table: 'users', columns: ['id'] } }),
+      (m) => ({ kind: 'dropIndex', database: m, table: table(m, 'likes'), index: table(m, 'likes').indexes.find((i) => i.name === 'likes_dup_b')! }),
+      (m) => ({ kind: 'addNotValid', database: m, statement: m.statements!.find((s) => s.kind === 'addForeignKey' && s.table === 'posts')! }),
+    ];
+    for (const step of steps) {
+      const intent = step(model());
+      const edits = sqlFrontEnd.writeFix(intent, reader());
+      assert.ok(edits, intent.kind);
+      text = applyEdits(edits, reader()).get(file)!;
+      assert.doesNotThrow(() => pg.parseSync(withoutMetaCommands(text)), `${intent.kind}:\n${text}`);
+    }
+    assert.match(text, /CREATE TYPE public\.users_role AS ENUM/);
+    assert.match(text, /ALTER TABLE public\.likes ADD CONSTRAINT likes_id_fkey FOREIGN KEY \(id\) REFERENCES public\.users \(id\);/);
+    assert.match(text, /ALTER TABLE public\.posts VALIDATE CONSTRAINT posts_user_id_fkey;/);
+    assert.ok(text.trimEnd().endsWith('\n\\unrestrict abc123'), text);
+    const db = await fresh();
+    await db.exec(withoutMetaCommands(text));
+    const fks = await db.query<{ conname: string; del: string }>(`select conname, confdeltype as del from pg_constraint where contype = 'f' order by 1`);
+    assert.deepEqual(fks.rows.map((r) => `${r.conname}:${r.del}`), ['likes_id_fkey:a', 'likes_post_id_fkey:c', 'posts_user_id_fkey:c']);
+  });
+});
+
+describe('bug 5: one --fix run adds every in-place index (each at a point of its own)', () => {
+  it('a lone schema with 15 unindexed foreign keys, and a table with three', async () => {
+    const lines = ['CREATE TABLE p (id bigint PRIMARY KEY);'];
+    for (let i = 0; i < 15; i++) lines.push(`CREATE TABLE c${i} (id bigint PRIMARY KEY, p_id bigint REFERENCES p(id) ON DELETE CASCADE);`);
+    lines.push('CREATE TABLE three (', '  id bigint PRIMARY KEY,', '  a bigint REFERENCES p ON DELETE CASCADE,', '  b bigint REFERENCES p ON DELETE CASCADE,', '  c bigint REFERENCES p ON DELETE CASCADE', ');');
+    lines.push('CREATE TABLE last (id bigint PRIMARY KEY, p_id bigint REFERENCES p(id) ON DELETE CASCADE)');
+    const dir = writeFiles({ 'schema.sql': lines.join('\n') + '\n' });
+    const res = await cli(['audit', '.', '--fix', '--format', 'json'], dir);
+    assert.deepEqual((JSON.parse(res.stdout) as { findings: JsonFinding[] }).findings, []);
+    const fixed = fs.readFileSync(path.join(dir, 'schema.sql'), 'utf8');
+    assert.equal(fixed.match(/CREATE INDEX IF NOT EXISTS/g)?.length, 19, fixed);
+    const db = await fresh();
+    await db.exec(fixed);
+    assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe('bug 5 (foreign keys): one --fix=unsafe run adds every missing foreign key of a lone schema', () => {
+  it('each ALTER TABLE … ADD CONSTRAINT goes after its table and the referenced key; all run', async () => {
+    const lines = ['CREATE TABLE accounts (id bigint PRIMARY KEY);'];
+    for (let i = 0; i < 12; i++) lines.push(`CREATE TABLE t${i} (id bigint PRIMARY KEY, account_id bigint NOT NULL);`);
+    lines.push('CREATE TABLE late_child (id bigint PRIMARY KEY, late_parent_id bigint);', 'CREATE TABLE late_parent (id bigint PRIMARY KEY);');
+    const dir = writeFiles({ 'schema.sql': lines.join('\n') + '\n' });
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings.map((f) => f.rule), []);
+    const fixed = fs.readFileSync(path.join(dir, 'schema.sql'), 'utf8');
+    assert.equal(fixed.match(/ADD CONSTRAINT/g)?.length, 13, fixed);
+    const db = await fresh();
+    await db.exec(fixed);
+    const fks = await db.query<{ n: number }>(`select count(*)::int as n from pg_constraint where contype = 'f'`);
+    assert.deepEqual(fks.rows, [{ n: 13 }]);
+    assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe('bug 4: the index fix takes a free name when the usual one is in use', () => {
+  it('a partial index holds <table>_<column>_idx: the new index is <…>_idx1, one migration, and it covers the FK', async () => {
+    const dir = writeFiles({
+      'db/migrations/001_init.sql': 'CREATE TABLE authors (id bigserial PRIMARY KEY, name text);\nCREATE TABLE books (id bigserial PRIMARY KEY, author_id bigint REFERENCES authors(id) ON DELETE CASCADE, deleted_at timestamptz);\nCREATE INDEX books_author_id_idx ON books (author_id) WHERE deleted_at IS NULL;\n',
+      'db/migrations/002_x.sql': 'ALTER TABLE books ADD COLUMN title text;\n',
+    });
+    const { findings } = await audit(dir, '--fix');
+    assert.deepEqual(findings.map((f) => f.rule), []);
+    const files = fs.readdirSync(path.join(dir, 'db/migrations')).sort();
+    assert.deepEqual(files, ['001_init.sql', '002_x.sql', '003_add_index_books_author_id.sql']);
+    const added = fs.readFileSync(path.join(dir, 'db/migrations', files[2]), 'utf8');
+    assert.match(added, /CREATE INDEX CONCURRENTLY IF NOT EXISTS books_author_id_idx1 ON books \(author_id\);/);
+    const db = await fresh();
+    for (const f of files) await db.exec(fs.readFileSync(path.join(dir, 'db/migrations', f), 'utf8'));
+    assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe("bug 8: default constraint names are the ones Postgres chooses", () => {
+  const init = [
+    'CREATE TABLE organization_members (id bigint PRIMARY KEY);',
+    'CREATE TABLE organization_membership_invitations (',
+    '  id bigint PRIMARY KEY,',
+    '  invited_by_organization_member_id bigint REFERENCES organization_members(id)',
+    ');',
+    'CREATE TABLE "Foo" (id bigint PRIMARY KEY, "barId" bigint REFERENCES "Foo"(id));',
+    'CREATE TABLE t1 (id bigint PRIMARY KEY, p bigint REFERENCES t1);',
+    'CREATE TABLE t2 (id bigint PRIMARY KEY, p bigint, FOREIGN KEY (p) REFERENCES t1, CONSTRAINT t2_p_fkey CHECK (p > 0));',
+    'CREATE TABLE t3 (id bigint PRIMARY KEY, p bigint REFERENCES t1, q bigint REFERENCES t1, CHECK (q > 0));',
+    'ALTER TABLE t3 ADD FOREIGN KEY (p) REFERENCES t2;',
+    'CREATE TABLE "Ünïcødé_ťäblé_with_a_very_long_name_that_goes_past_the_limit" (id bigint PRIMARY KEY, "ōwner_id" bigint REFERENCES t1);',
+    'CREATE INDEX ON organization_membership_invitations (invited_by_organization_member_id);',
+    'CREATE INDEX ON t2 (p);',
+    'CREATE INDEX ON t2 (p);',
+    '',
+  ].join('\n');
+
+  it('63-byte truncation and a number on collision, for foreign keys, checks and indexes (pg_constraint and pg_class agree)', async () => {
+    const { db } = analyzeFiles({ '/w/migrations/001_init.sql': init, '/w/migrations/002_x.sql': 'ALTER TABLE t1 ADD COLUMN z int;\n' });
+    const ours = db.tables.flatMap((t) => t.foreignKeys.map((f) => `${t.name}.${f.name}`)).sort();
+    const oursIdx = db.tables.flatMap((t) => [t.primaryKey!, ...t.indexes].map((i) => i.name)).sort();
+    const pgdb = await fresh();
+    await pgdb.exec(init);
+    const fks = await pgdb.query<{ t: string; conname: string }>(`select c.relname as t, k.conname from pg_constraint k join pg_class c on c.oid = k.conrelid where k.contype = 'f'`);
+    assert.deepEqual(ours, fks.rows.map((r) => `${r.t}.${r.conname}`).sort());
+    const idx = await pgdb.query<{ name: string }>(`select i.relname as name from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace where n.nspname = 'public'`);
+    assert.deepEqual(oursIdx, idx.rows.map((r) => r.name).sort());
+    assert.ok(ours.includes('organization_membership_invitations.organization_membership_invit_invited_by_organization_memb_fkey'));
+    assert.ok(ours.includes('t2.t2_p_fkey1'), 'a CHECK holds t2_p_fkey');
+  });
+
+  it('--fix=unsafe recreates each foreign key by its real name: one migration pair per FK, all run, every FK gets its action', async () => {
+    const dir = writeFiles({ 'supabase/migrations/20240101000000_init.sql': init, 'supabase/migrations/20240102000000_x.sql': 'ALTER TABLE t1 ADD COLUMN z int;\n' });
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings.filter((f) => f.rule === 'missing-on-delete'), []);
+    const mdir = path.join(dir, 'supabase/migrations');
+    const files = fs.readdirSync(mdir).sort();
+    const db = await fresh();
+    for (const f of files) await db.exec(fs.readFileSync(path.join(mdir, f), 'utf8'));
+    const fks = await db.query<{ conname: string; del: string }>(`select conname, confdeltype as del from pg_constraint where contype = 'f' order by 1`);
+    assert.ok(fks.rows.length >= 7);
+    for (const r of fks.rows) assert.notEqual(r.del, 'a', `${r.conname} has an ON DELETE action`);
+    const checks = await db.query<{ conname: string }>(`select conname from pg_constraint where contype = 'c' and conrelid <> 0 order by 1`);
+    assert.deepEqual(checks.rows.map((r) => r.conname), ['t2_p_fkey', 't3_q_check'], 'no CHECK constraint was dropped');
+  });
+});
+
+describe('bug 6: NOT VALID + VALIDATE where the runner wraps a migration in one transaction', () => {
+  const lock = 'provider = "postgresql"\n';
+  const init = 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Org" ("id" SERIAL NOT NULL, CONSTRAINT "Org_pkey" PRIMARY KEY ("id"));\n';
+
+  /** Runs a Prisma history as Prisma migrate does: each migration.sql in one simple-query batch (one transaction). */
+  async function deployPrisma(dir: string): Promise<PGliteInterface> {
+    const mdir = path.join(dir, 'prisma/migrations');
+    const db = await fresh();
+    for (const m of fs.readdirSync(mdir).filter((f) => /^\d/.test(f)).sort()) await db.exec(fs.readFileSync(path.join(mdir, m, 'migration.sql'), 'utf8'));
+    return db;
+  }
+
+  it('the fix adds NOT VALID in place and VALIDATE CONSTRAINT in a new migration (Prisma), which deploys', async () => {
+    const dir = writeFiles({
+      'prisma/migrations/migration_lock.toml': lock,
+      'prisma/migrations/20240101000000_init/migration.sql': init,
+      'prisma/migrations/20240201000000_add/migration.sql':
+        'ALTER TABLE "User" ADD COLUMN "orgId" INTEGER;\nCREATE INDEX "User_orgId_idx" ON "User"("orgId");\nALTER TABLE "User" ADD CONSTRAINT "User_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") ON DELETE SET NULL ON UPDATE CASCADE;\n',
+    });
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings.map((f) => f.rule), ['index-not-concurrent']);
+    const mdir = path.join(dir, 'prisma/migrations');
+    const dirs = fs.readdirSync(mdir).filter((f) => /^\d/.test(f)).sort();
+    assert.equal(dirs.length, 3);
+    assert.match(fs.readFileSync(path.join(mdir, dirs[1], 'migration.sql'), 'utf8'), /ON UPDATE CASCADE NOT VALID;\n$/);
+    assert.match(dirs[2], /_validate_user_orgid$/);
+    assert.equal(fs.readFileSync(path.join(mdir, dirs[2], 'migration.sql'), 'utf8').split('\n').filter((l) => l && !l.startsWith('--')).join('\n'), 'ALTER TABLE "User" VALIDATE CONSTRAINT "User_orgId_fkey";');
+    const db = await deployPrisma(dir);
+    const v = await db.query<{ convalidated: boolean }>(`select convalidated from pg_constraint where conname = 'User_orgId_fkey'`);
+    assert.deepEqual(v.rows, [{ convalidated: true }]);
+  });
+
+  it("a user's own NOT VALID + VALIDATE in one Prisma migration is reported, and the fix moves VALIDATE out", async () => {
+    const dir = writeFiles({
+      'prisma/migrations/migration_lock.toml': lock,
+      'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE "Org" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "orgId" INTEGER);\nCREATE INDEX "User_orgId_idx" ON "User"("orgId");\n',
+      'prisma/migrations/20240201000000_fk/migration.sql':
+        'ALTER TABLE "User" ADD CONSTRAINT "User_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") ON DELETE SET NULL NOT VALID;\nALTER TABLE "User" VALIDATE CONSTRAINT "User_orgId_fkey";\n',
+    });
+    const before = await audit(dir);
+    assert.deepEqual(before.findings.map((f) => [f.rule, f.range.start.line]), [['foreign-key-not-valid', 2]]);
+    assert.match(before.findings[0].message, /this migration runs as one transaction/);
+    const after = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(after.findings, []);
+    const mdir = path.join(dir, 'prisma/migrations');
+    const dirs = fs.readdirSync(mdir).filter((f) => /^\d/.test(f)).sort();
+    assert.equal(dirs.length, 3);
+    assert.doesNotMatch(fs.readFileSync(path.join(mdir, dirs[1], 'migration.sql'), 'utf8'), /VALIDATE/);
+    const db = await deployPrisma(dir);
+    const v = await db.query<{ convalidated: boolean }>(`select convalidated from pg_constraint where conname = 'User_orgId_fkey'`);
+    assert.deepEqual(v.rows, [{ convalidated: true }]);
+  });
+
+  it("Supabase: a one-statement migration too (two statements would be wrapped); another runner's migration validates after its COMMIT or after its DO block", async () => {
+    const files = {
+      'supabase/migrations/20240101000000_init.sql': 'create table public.orgs (id bigint primary key);\ncreate table public.users (id bigint primary key, org_id bigint);\ncreate index on public.users (org_id);\n',
+      'supabase/migrations/20240102000000_fk.sql': 'alter table public.users add constraint users_org_id_fkey foreign key (org_id) references public.orgs (id) on delete cascade;\n',
+    };
+    const dir = writeFiles(files);
+    await audit(dir, '--fix=unsafe');
+    const mdir = path.join(dir, 'supabase/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    assert.equal(names.length, 3);
+    assert.match(fs.readFileSync(path.join(mdir, names[1]), 'utf8'), /on delete cascade NOT VALID;\n$/);
+    assert.match(fs.readFileSync(path.join(mdir, names[2]), 'utf8'), /ALTER TABLE public\.users VALIDATE CONSTRAINT users_org_id_fkey;/);
+
+    const script = [
+      'begin;',
+      'alter table users add constraint users_org_id_fkey foreign key (org_id) references orgs (id) on delete cascade;',
+      'commit;',
+      'do $$ begin',
+      '  alter table users add constraint users_team_id_fkey foreign key (team_id) references orgs (id) on delete cascade;',
+      'exception when duplicate_object then null;',
+      'end $$;',
+      '',
+    ].join('\n');
+    const numbered = writeFiles({
+      'db/migrations/001_init.sql': 'create table orgs (id bigint primary key);\ncreate table users (id bigint primary key, org_id bigint, team_id bigint);\ncreate index on users (org_id);\ncreate index on users (team_id);\n',
+      'db/migrations/002_fk.sql': script,
+    });
+    const res = await audit(numbered, '--fix=unsafe');
+    assert.deepEqual(res.findings, []);
+    const fixed = fs.readFileSync(path.join(numbered, 'db/migrations/002_fk.sql'), 'utf8');
+    assert.match(fixed, /on delete cascade NOT VALID;\ncommit;\nALTER TABLE users VALIDATE CONSTRAINT users_org_id_fkey;\n/);
+    assert.match(fixed, /end \$\$;\nALTER TABLE users VALIDATE CONSTRAINT users_team_id_fkey;\n/);
+    assert.deepEqual(fs.readdirSync(path.join(numbered, 'db/migrations')), ['001_init.sql', '002_fk.sql']);
+    const db = await fresh();
+    await db.exec(fs.readFileSync(path.join(numbered, 'db/migrations/001_init.sql'), 'utf8'));
+    await db.exec(fixed);
+    const v = await db.query<{ n: number }>(`select count(*)::int as n from pg_constraint where contype = 'f' and convalidated`);
+    assert.deepEqual(v.rows, [{ n: 2 }]);
+  });
+});
+
+describe('bug 7: partitioned tables get no CONCURRENTLY advice or fix', () => {
+  const init = [
+    'CREATE TABLE customers (id bigint PRIMARY KEY);',
+    'CREATE TABLE events (',
+    '  id bigint NOT NULL,',
+    '  customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,',
+    '  kind text,',
+    '  created_at timestamptz NOT NULL,',
+    '  PRIMARY KEY (id, created_at)',
+    ') PARTITION BY RANGE (created_at);',
+    "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    '',
+  ].join('\n');
+
+  it('the index fix for an FK of a partitioned table is a plain CREATE INDEX that deploys', async () => {
+    const dir = writeFiles({ 'migrations/001_init.sql': init, 'migrations/002_x.sql': 'ALTER TABLE customers ADD COLUMN name text;\n' });
+    const { findings } = await audit(dir, '--fix');
+    assert.deepEqual(findings, []);
+    const files = fs.readdirSync(path.join(dir, 'migrations')).sort();
+    assert.equal(files.length, 3);
+    const added = fs.readFileSync(path.join(dir, 'migrations', files[2]), 'utf8');
+    assert.match(added, /^CREATE INDEX IF NOT EXISTS events_customer_id_idx ON events \(customer_id\);$/m);
+    const db = await fresh();
+    for (const f of files) await db.exec(fs.readFileSync(path.join(dir, 'migrations', f), 'utf8'));
+    assert.deepEqual(await unindexed(db), []);
+  });
+
+  it('index-not-concurrent: nothing on a partitioned table (with or without ON ONLY), the usual advice on a partition', () => {
+    const later = [
+      'CREATE INDEX events_kind_idx ON events (kind);',
+      'CREATE INDEX events_created_idx ON ONLY events (created_at);',
+      'CREATE INDEX events_2024_kind_idx ON events_2024 (kind);',
+      '',
+    ].join('\n');
+    const { db, reader } = analyzeFiles({ '/w/migrations/001_init.sql': init, '/w/migrations/002_idx.sql': later });
+    assert.equal(table(db, 'events').partitioned, true);
+    const stmts = db.statements!.filter((s) => s.kind === 'createIndex');
+    assert.deepEqual(stmts.map((s) => [s.table, s.only ?? false]), [['events', false], ['events', true], ['events_2024', false]]);
+    const findings: { message: string; line: number; fixes: number }[] = [];
+    indexNotConcurrent.check({ databases: [db], codeFiles: [], databaseFor: () => undefined, report: (f) => findings.push({ message: f.message, line: f.loc.range.start.line, fixes: f.fixes?.length ?? 0 }) });
+    assert.deepEqual(findings.map((f) => [f.line, f.fixes]), [[2, 1]]);
+    // Even asked directly, the writer does not add CONCURRENTLY where Postgres refuses it.
+    assert.equal(sqlFrontEnd.writeFix({ kind: 'addConcurrently', database: db, statement: stmts[0] }, reader), undefined);
+  });
+});
+
+describe('bug 9: partitions and LIKE … INCLUDING copies have a primary key', () => {
+  it('no missing-primary-key on PARTITION OF / ATTACH PARTITION partitions or LIKE INCLUDING ALL/INDEXES copies; LIKE alone and INHERITS do', async () => {
+    const schema = [
+      'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, org_id bigint);',
+      'CREATE INDEX users_org_idx ON users (org_id) WHERE org_id IS NOT NULL;',
+      'CREATE TABLE users_archive (LIKE users INCLUDING ALL);',
+      'CREATE TABLE users_copy (LIKE users INCLUDING INDEXES, note text);',
+      'CREATE TABLE users_shape (LIKE users INCLUDING CONSTRAINTS);',
+      'CREATE TABLE users_child (extra int) INHERITS (users);',
+      'CREATE TABLE events (id bigint NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at);',
+      "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+      'CREATE TABLE events_2025 (id bigint NOT NULL, created_at timestamptz NOT NULL);',
+      "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+      '',
+    ].join('\n');
+    const dir = writeFiles({ 'schema.sql': schema });
+    const { findings } = await audit(dir);
+    const noKey = findings.filter((f) => f.rule === 'missing-primary-key').map((f) => f.message.split(' ')[1]);
+    assert.deepEqual(noKey.sort(), ['users_child', 'users_shape']);
+    // The copies' keys and indexes carry the names Postgres gives them.
+    const { db } = analyzeFiles({ '/w/schema.sql': schema });
+    const pgdb = await fresh();
+    await pgdb.exec(schema);
+    for (const name of ['users_archive', 'users_copy']) {
+      const t = table(db, name);
+      const idx = await pgdb.query<{ name: string }>(`select i.relname as name from pg_index x join pg_class i on i.oid = x.indexrelid where x.indrelid = '${name}'::regclass order by 1`);
+      assert.deepEqual([t.primaryKey!, ...t.indexes].map((i) => i.name).sort(), idx.rows.map((r) => r.name), name);
+      assert.deepEqual(t.columns.map((c) => [c.name, c.nullable]).slice(0, 3), [['id', false], ['email', false], ['org_id', true]]);
+    }
+  });
+});
+
+describe('lesser: drizzle-kit histories get no index-not-concurrent (CONCURRENTLY cannot run there)', () => {
+  it("the tool's own plain CREATE INDEX fix leaves the drizzle project clean", async () => {
+    const dir = writeFiles({
+      'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_init', breakpoints: true }, { idx: 1, version: '7', when: 2, tag: '0001_more', breakpoints: true }] }, null, 2) + '\n',
+      'drizzle/0000_init.sql': 'CREATE TABLE "a" ("id" serial PRIMARY KEY NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "b" ("id" serial PRIMARY KEY NOT NULL, "a_id" integer, "name" text);\n',
+      'drizzle/0001_more.sql': 'DO $$ BEGIN\n ALTER TABLE "b" ADD CONSTRAINT "b_a_id_a_id_fk" FOREIGN KEY ("a_id") REFERENCES "a"("id") ON DELETE cascade ON UPDATE no action;\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;\n--> statement-breakpoint\nCREATE INDEX "b_name_idx" ON "b" ("name");\n',
+    });
+    const before = await audit(dir);
+    assert.deepEqual(before.findings.map((f) => f.rule).sort(), ['foreign-key-not-valid', 'unindexed-foreign-key']);
+    const after = await audit(dir, '--fix');
+    assert.deepEqual(after.findings.map((f) => f.rule), ['foreign-key-not-valid']);
+    const added = fs.readdirSync(path.join(dir, 'drizzle')).filter((f) => f.endsWith('.sql')).sort();
+    assert.equal(added.length, 3);
+    assert.match(fs.readFileSync(path.join(dir, 'drizzle', added[2]), 'utf8'), /^CREATE INDEX IF NOT EXISTS b_a_id_idx ON b \(a_id\);/);
+  });
+});
+
+describe('bug 11: golang-migrate folders (NNNNNN_name.up.sql / .down.sql)', () => {
+  const files = {
+    'db/migrations/000001_create_users.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, bio text);\n',
+    'db/migrations/000001_create_users.down.sql': 'DROP TABLE users;\n',
+    'db/migrations/000002_create_posts.up.sql': 'CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE);\n',
+    'db/migrations/000002_create_posts.down.sql': 'DROP TABLE posts;\n',
+  };
+
+  it('replays only the .up.sql files, and knows a multi-statement file runs in one transaction', () => {
+    const reader = inline(Object.fromEntries(Object.entries(files).map(([k, v]) => ['/w/' + k, v])));
+    const units = sqlFrontEnd.discover(Object.keys(files).map((f) => '/w/' + f).sort(), reader);
+    assert.deepEqual(units.map((u) => u.files.map((f) => path.basename(f))), [['000001_create_users.up.sql', '000002_create_posts.up.sql']]);
+    assert.equal(units[0].hints?.runner, 'golang-migrate');
+    const two = { ...files, 'db/migrations/000003_x.up.sql': 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX users_a_idx ON users (a);\n', 'db/migrations/000003_x.down.sql': 'DROP INDEX users_a_idx;\n' };
+    const { db } = analyzeFiles(Object.fromEntries(Object.entries(two).map(([k, v]) => ['/w/' + k, v])));
+    assert.equal(db.statements!.find((s) => s.kind === 'createIndex')!.migration.transactional, true);
+  });
+
+  it('new migrations are <n>_<name>.up.sql with a .down.sql that undoes them; up and down run', async () => {
+    const dir = writeFiles(files);
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings, []);
+    const mdir = path.join(dir, 'db/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    assert.ok(names.includes('000003_add_index_posts_user_id.up.sql') && names.includes('000003_add_index_posts_user_id.down.sql'), names.join(', '));
+    assert.ok(names.every((n) => n.endsWith('.up.sql') || n.endsWith('.down.sql')), names.join(', '));
+    assert.match(fs.readFileSync(path.join(mdir, '000003_add_index_posts_user_id.down.sql'), 'utf8'), /DROP INDEX CONCURRENTLY IF EXISTS posts_user_id_idx;/);
+    const db = await fresh();
+    const ups = names.filter((n) => n.endsWith('.up.sql'));
+    for (const f of ups) await db.exec(fs.readFileSync(path.join(mdir, f), 'utf8'));
+    assert.deepEqual(await unindexed(db), []);
+    for (const f of ups.slice().reverse()) await db.exec(fs.readFileSync(path.join(mdir, f.replace(/\.up\.sql$/, '.down.sql')), 'utf8'));
+    const left = await db.query<{ n: number }>(`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`);
+    assert.deepEqual(left.rows, [{ n: 0 }], 'every down undid its up');
+  });
+});
+
+describe('bug 12: dbmate migrations (-- migrate:up / -- migrate:down in one file)', () => {
+  const files = {
+    'db/migrations/20240101120000_create_users.sql': '-- migrate:up\ncreate table users (id bigint primary key, email text);\n\n-- migrate:down\ndrop table users;\n',
+    'db/migrations/20240103120000_add_org.sql':
+      '-- migrate:up\ncreate table orgs (id bigint primary key);\nalter table users add column org_id bigint references orgs(id) on delete set null;\n\n-- migrate:down\nalter table users drop column org_id;\ndrop table orgs;\n',
+  };
+
+  /** Runs a dbmate history as dbmate does: each up section in a transaction unless `transaction:false`. */
+  async function deploy(dir: string, direction: 'up' | 'down'): Promise<PGliteInterface | void> {
+    const mdir = path.join(dir, 'db/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    const db = await fresh();
+    for (const n of direction === 'up' ? names : []) {
+      const text = fs.readFileSync(path.join(mdir, n), 'utf8');
+      const [up] = text.split(/^-- migrate:down.*$/m);
+      const header = /^-- migrate:up(.*)$/m.exec(up)!;
+      const body = up.slice(header.index + header[0].length);
+      await db.exec(header[1].includes('transaction:false') ? body : `BEGIN;\n${body}\nCOMMIT;`);
+    }
+    return db;
+  }
+
+  it('replays only the up sections: the unindexed FK of the second migration is found', () => {
+    const { db } = analyzeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => ['/w/' + k, v])));
+    assert.deepEqual(db.tables.map((t) => t.name).sort(), ['orgs', 'users']);
+    assert.deepEqual(table(db, 'users').foreignKeys.map((f) => f.references.table), ['orgs']);
+    assert.ok(db.statements!.every((s) => s.migration.transactional), 'dbmate wraps each migration in a transaction');
+  });
+
+  it('new dbmate migrations have -- migrate:up (transaction:false for CONCURRENTLY) and a -- migrate:down that undoes them', async () => {
+    const dir = writeFiles(files);
+    const before = await audit(dir);
+    assert.deepEqual(before.findings.map((f) => f.rule).sort(), ['foreign-key-not-valid', 'unindexed-foreign-key']);
+    assert.match(before.findings.find((f) => f.rule === 'foreign-key-not-valid')!.message, /locks on users and orgs/);
+    await audit(dir, '--fix');
+    const mdir = path.join(dir, 'db/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    assert.equal(names.length, 3);
+    const added = fs.readFileSync(path.join(mdir, names[2]), 'utf8');
+    assert.match(added, /^-- migrate:up transaction:false\n/);
+    assert.match(added, /CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users \(org_id\);\n\n-- migrate:down\nDROP INDEX CONCURRENTLY IF EXISTS users_org_id_idx;\n$/);
+    const db = (await deploy(dir, 'up')) as PGliteInterface;
+    assert.deepEqual(await unindexed(db), []);
+    const after = await audit(dir);
+    assert.deepEqual(after.findings.map((f) => f.rule), ['foreign-key-not-valid']);
+  });
+});
+
+describe('lesser: an ignore comment before a multi-line statement applies to its findings', () => {
+  it("pg_dump's two-line ALTER TABLE ONLY … ADD CONSTRAINT: suppressed, and the comment is not reported as unused", async () => {
+    const dump = [
+      'CREATE TABLE public.a (id integer NOT NULL PRIMARY KEY);',
+      'CREATE TABLE public.b (id integer NOT NULL PRIMARY KEY, a_id integer, c_id integer);',
+      '-- schema-review-ignore unindexed-foreign-key',
+      'ALTER TABLE ONLY public.b',
+      '    ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES public.a(id) ON DELETE CASCADE;',
+      'ALTER TABLE ONLY public.b',
+      '    ADD CONSTRAINT b_c_fk FOREIGN KEY (c_id) REFERENCES public.a(id) ON DELETE CASCADE;',
+      '',
+    ].join('\n');
+    const dir = writeFiles({ 'dump.sql': dump });
+    const res = await cli(['audit', '.', '--format', 'json'], dir);
+    const out = JSON.parse(res.stdout) as { findings: JsonFinding[]; diagnostics?: unknown[] };
+    assert.deepEqual(out.findings.map((f) => [f.rule, f.range.start.line]), [['unindexed-foreign-key', 7]]);
+    const text = await cli(['audit', '.'], dir);
+    assert.doesNotMatch(text.stdout, /suppresses nothing/);
+  });
+});
+
+describe('bug 6 (inline REFERENCES): ADD COLUMN … REFERENCES takes no NOT VALID, so the fix makes it a constraint', () => {
+  it('the fixed migration and its VALIDATE deploy', async () => {
+    const dir = writeFiles({
+      'db/migrations/001_init.sql': 'CREATE TABLE orgs (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY);\n',
+      'db/migrations/002_org.sql': 'ALTER TABLE users ADD COLUMN org_id bigint REFERENCES orgs(id) ON DELETE SET NULL;\n',
+    });
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings, []);
+    const files = fs.readdirSync(path.join(dir, 'db/migrations')).sort();
+    const fixed = fs.readFileSync(path.join(dir, 'db/migrations/002_org.sql'), 'utf8');
+    assert.match(fixed, /^ALTER TABLE users ADD COLUMN org_id bigint, ADD CONSTRAINT users_org_id_fkey FOREIGN KEY \(org_id\) REFERENCES orgs\(id\) ON DELETE SET NULL NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_org_id_fkey;\n/);
+    const db = await fresh();
+    for (const f of files) await db.exec(fs.readFileSync(path.join(dir, 'db/migrations', f), 'utf8'));
+    assert.deepEqual(await unindexed(db), []);
+    const v = await db.query<{ convalidated: boolean; del: string }>(`select convalidated, confdeltype as del from pg_constraint where conname = 'users_org_id_fkey'`);
+    assert.deepEqual(v.rows, [{ convalidated: true, del: 'n' }]);
+  });
+});
+
+describe('lesser: new migrations are numbered without gaps', () => {
+  it('the fixes one finding offers share a version, so --fix=unsafe numbers what it writes consecutively; the history deploys', async () => {
+    const dir = writeFiles({
+      'migrations/001_init.sql': 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\nCREATE TABLE notes (id bigint PRIMARY KEY, order_id bigint REFERENCES orders(id));\n',
+      'migrations/002_x.sql': 'ALTER TABLE customers ADD COLUMN name text;\n',
+    });
+    await audit(dir, '--fix=unsafe');
+    const names = fs.readdirSync(path.join(dir, 'migrations')).sort();
+    const numbers = names.map((n) => Number(n.slice(0, 3)));
+    assert.ok(names.length >= 5, names.join(', '));
+    assert.deepEqual(numbers, numbers.map((_, i) => i + 1), names.join(', '));
+    const db = await fresh();
+    for (const f of names) await db.exec(fs.readFileSync(path.join(dir, 'migrations', f), 'utf8'));
+    assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe('bug 8 (MySQL): an unnamed foreign key is <table>_ibfk_<n>, the name InnoDB gives it', () => {
+  it('the ON DELETE fix drops and re-adds that constraint', () => {
+    const schema = 'CREATE TABLE `a` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;\nCREATE TABLE `b` (`id` int NOT NULL, `a_id` int, `a2_id` int, PRIMARY KEY (`id`), KEY `k1` (`a_id`), KEY `k2` (`a2_id`), FOREIGN KEY (`a_id`) REFERENCES `a` (`id`), CONSTRAINT `named` FOREIGN KEY (`a2_id`) REFERENCES `a` (`id`)) ENGINE=InnoDB;\nALTER TABLE `b` ADD FOREIGN KEY (`a2_id`) REFERENCES `a` (`id`);\n';
+    const { db } = analyzeFiles({ '/w/migrations/001_init.sql': schema, '/w/migrations/002_x.sql': 'ALTER TABLE `a` ADD COLUMN `n` int;\n' }, 'mysql');
+    assert.deepEqual(table(db, 'b').foreignKeys.map((f) => f.name), ['b_ibfk_1', 'named', 'b_ibfk_2']);
+    const b = table(db, 'b');
+    const edits = sqlFrontEnd.writeFix({ kind: 'setOnDelete', database: db, table: b, foreignKey: b.foreignKeys[0], action: 'Cascade' }, inline({ '/w/migrations/001_init.sql': schema, '/w/migrations/002_x.sql': '' }))!;
+    const created = edits.find((e) => e.create)!;
+    assert.match(created.edits[0].newText, /ALTER TABLE b DROP FOREIGN KEY b_ibfk_1, ADD CONSTRAINT b_ibfk_1 FOREIGN KEY \(a_id\) REFERENCES a \(id\) ON DELETE CASCADE;/);
+  });
+});
