@@ -433,13 +433,19 @@ describe('bug 6: NOT VALID + VALIDATE where the runner wraps a migration in one 
         'ALTER TABLE "User" ADD COLUMN "orgId" INTEGER;\nCREATE INDEX "User_orgId_idx" ON "User"("orgId");\nALTER TABLE "User" ADD CONSTRAINT "User_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") ON DELETE SET NULL ON UPDATE CASCADE;\n',
     });
     const { findings } = await audit(dir, '--fix=unsafe');
-    assert.deepEqual(findings.map((f) => f.rule), ['index-not-concurrent']);
+    // The CREATE INDEX of that migration (on a table that existed) moved, CONCURRENTLY, into a migration of its own.
+    assert.deepEqual(findings.map((f) => f.rule), []);
     const mdir = path.join(dir, 'prisma/migrations');
     const dirs = fs.readdirSync(mdir).filter((f) => /^\d/.test(f)).sort();
-    assert.equal(dirs.length, 3);
+    assert.equal(dirs.length, 4);
+    const sqlOf = (d: string) => fs.readFileSync(path.join(mdir, d, 'migration.sql'), 'utf8').split('\n').filter((l) => l && !l.startsWith('--')).join('\n');
     assert.match(fs.readFileSync(path.join(mdir, dirs[1], 'migration.sql'), 'utf8'), /ON UPDATE CASCADE NOT VALID;\n$/);
-    assert.match(dirs[2], /_validate_user_orgid$/);
-    assert.equal(fs.readFileSync(path.join(mdir, dirs[2], 'migration.sql'), 'utf8').split('\n').filter((l) => l && !l.startsWith('--')).join('\n'), 'ALTER TABLE "User" VALIDATE CONSTRAINT "User_orgId_fkey";');
+    assert.doesNotMatch(sqlOf(dirs[1]), /CREATE INDEX/);
+    const validate = dirs.find((d) => /_validate_user_orgid$/.test(d))!;
+    assert.ok(validate, dirs.join(', '));
+    assert.equal(sqlOf(validate), 'ALTER TABLE "User" VALIDATE CONSTRAINT "User_orgId_fkey";');
+    const index = dirs.find((d) => d !== validate && d !== dirs[0] && d !== dirs[1])!;
+    assert.equal(sqlOf(index), 'CREATE INDEX CONCURRENTLY "User_orgId_idx" ON "User"("orgId");');
     const db = await deployPrisma(dir);
     const v = await db.query<{ convalidated: boolean }>(`select convalidated from pg_constraint where conname = 'User_orgId_fkey'`);
     assert.deepEqual(v.rows, [{ convalidated: true }]);
@@ -753,5 +759,30 @@ describe('bug 8 (MySQL): an unnamed foreign key is <table>_ibfk_<n>, the name In
     const edits = sqlFrontEnd.writeFix({ kind: 'setOnDelete', database: db, table: b, foreignKey: b.foreignKeys[0], action: 'Cascade' }, inline({ '/w/migrations/001_init.sql': schema, '/w/migrations/002_x.sql': '' }))!;
     const created = edits.find((e) => e.create)!;
     assert.match(created.edits[0].newText, /ALTER TABLE b DROP FOREIGN KEY b_ibfk_1, ADD CONSTRAINT b_ibfk_1 FOREIGN KEY \(a_id\) REFERENCES a \(id\) ON DELETE CASCADE;/);
+  });
+});
+
+describe('index-not-concurrent in a migration its runner wraps in a transaction', () => {
+  it('the fix moves the CREATE INDEX, CONCURRENTLY, into a Supabase migration of its own, and the history deploys', async () => {
+    const dir = writeFiles({
+      'supabase/migrations/20240101000000_init.sql': 'create table public.projects (id bigint primary key);\ncreate table public.tasks (id bigint primary key, title text, project_id bigint references public.projects (id) on delete cascade);\ncreate index tasks_project_id_idx on public.tasks (project_id);\n',
+      'supabase/migrations/20240401000000_latest.sql': 'create index tasks_title_idx on public.tasks (title);\nalter table public.tasks add column done boolean not null default false;\n',
+    });
+    const before = await audit(dir);
+    const finding = before.findings.find((f) => f.rule === 'index-not-concurrent');
+    assert.ok(finding, JSON.stringify(before.findings.map((f) => f.rule)));
+    assert.equal(finding.fixes.length, 1, 'the fix the rule promises is there');
+    const after = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(after.findings.map((f) => f.rule), []);
+    const mdir = path.join(dir, 'supabase/migrations');
+    const files = fs.readdirSync(mdir).sort();
+    assert.equal(files.length, 3);
+    assert.doesNotMatch(fs.readFileSync(path.join(mdir, files[1]), 'utf8'), /create index/i);
+    assert.match(fs.readFileSync(path.join(mdir, files[2]), 'utf8'), /create index CONCURRENTLY tasks_title_idx on public\.tasks \(title\);/);
+    const db = await fresh();
+    // The Supabase CLI runs a file of several statements in one transaction, and a one-statement file on its own.
+    for (const f of files) await db.exec(fs.readFileSync(path.join(mdir, f), 'utf8'));
+    const idx = await db.query<{ indexname: string }>(`select indexname from pg_indexes where tablename = 'tasks' order by 1`);
+    assert.ok(idx.rows.some((r) => r.indexname === 'tasks_title_idx'));
   });
 });

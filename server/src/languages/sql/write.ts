@@ -413,7 +413,7 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
     case 'createEnum':
       return createEnum(db, t, intent.table, intent.column, intent.values, reader, d);
     case 'addConcurrently':
-      return addConcurrently(db, intent.statement, reader, d);
+      return addConcurrently(db, t, intent.statement, reader, d);
     case 'addNotValid':
       return addNotValid(db, t, intent.statement, reader, d);
     case 'moveToOwnMigration':
@@ -824,23 +824,25 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
  * (the fix title says to use it only if that migration has not been deployed). Never inside a transaction:
  * Postgres refuses CONCURRENTLY there, so no fix beats a fix that fails at deploy time.
  */
-function addConcurrently(db: Database, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function addConcurrently(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
   // Postgres refuses CONCURRENTLY on a partitioned table.
   if (db.tables.find((x) => x.name === statement.table)?.partitioned) return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
-  if (statement.migration.transactional || statement.inExplicitTransaction) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
   const start = src.offset(statement.loc.range.start);
   const end = src.offset(statement.loc.range.end);
-  for (const tok of tokenize(text, 'postgresql', start, end)) {
-    if (tok.kind === 'word' && text.slice(tok.start, tok.end).toLowerCase() === 'index') {
-      return [{ file: statement.loc.file, edits: [{ range: src.range(tok.end, tok.end), newText: ' CONCURRENTLY' }] }];
-    }
+  const keyword = tokenize(text, 'postgresql', start, end).find((tok) => tok.kind === 'word' && text.slice(tok.start, tok.end).toLowerCase() === 'index');
+  if (!keyword) return undefined;
+  // In a transaction (the runner's, or BEGIN … COMMIT) Postgres refuses CONCURRENTLY: the statement moves, with it,
+  // into a migration of its own.
+  if (statement.migration.transactional || statement.inExplicitTransaction) {
+    if (!isHistory(t)) return undefined;
+    return moveToOwnMigration(db, t, statement, reader, d, `${text.slice(start, keyword.end)} CONCURRENTLY${text.slice(keyword.end, end)}`);
   }
-  return undefined;
+  return [{ file: statement.loc.file, edits: [{ range: src.range(keyword.end, keyword.end), newText: ' CONCURRENTLY' }] }];
 }
 
 /**
@@ -938,13 +940,13 @@ function le(p: { line: number; character: number }, q: { line: number; character
  * Moves a statement Postgres refuses inside a transaction (CONCURRENTLY) out of its migration into
  * a new migration of its own, after the last one.
  */
-function moveToOwnMigration(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function moveToOwnMigration(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect, rewritten?: string): FileEdit[] | undefined {
   // drizzle-kit's migrator runs every pending migration in one transaction: moving does not help.
   if (!isHistory(t) || t.hints.kind === 'drizzle') return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
-  const body = text.slice(src.offset(statement.loc.range.start), src.offset(statement.loc.range.end));
+  const body = rewritten ?? text.slice(src.offset(statement.loc.range.start), src.offset(statement.loc.range.end));
   const removal = removeStatement(statement.loc.file, statement.loc.range, reader);
   const name = `${statement.kind === 'createIndex' ? 'create_index' : 'move'}_${slug(statement.table ?? 'statement')}${statement.columns?.length ? '_' + slug(statement.columns.join('_')) : ''}`;
   // The down of a moved CREATE INDEX drops the index; a moved VALIDATE CONSTRAINT has nothing to undo.
