@@ -28,16 +28,29 @@ export function writtenTableName(db: Database, name: string, reader: SourceReade
   if (!known) writtenNames.set(db, (known = new Map()));
   const hit = known.get(name);
   if (hit && (hit.file === undefined || reader.read(hit.file) === hit.text)) return hit.written;
-  const file = db.tables.find((t) => t.name === name)?.nameLoc.file;
+  const file = tableNamed(db, name)?.nameLoc.file;
   const written = readWrittenName(db, name, reader, flavor);
   known.set(name, { written, file, text: file === undefined ? undefined : reader.read(file) });
   return written;
 }
 
+/** The first table of this name, as `db.tables.find` answers, from a map built once per database (fixes ask per table). */
+export function tableNamed(db: Database, name: string): Table | undefined {
+  let byName = tablesByName.get(db);
+  if (!byName) {
+    byName = new Map();
+    for (const t of db.tables) if (!byName.has(t.name)) byName.set(t.name, t);
+    tablesByName.set(db, byName);
+  }
+  return byName.get(name);
+}
+
+const tablesByName = new WeakMap<Database, Map<string, Table>>();
+
 const writtenNames = new WeakMap<Database, Map<string, { written: string | undefined; file: string | undefined; text: string | undefined }>>();
 
 function readWrittenName(db: Database, name: string, reader: SourceReader, flavor: SqlFlavor): string | undefined {
-  const table = db.tables.find((t) => t.name === name);
+  const table = tableNamed(db, name);
   if (!table) return undefined;
   const text = reader.read(table.nameLoc.file);
   if (text === undefined) return undefined;
@@ -220,8 +233,19 @@ export function pointAfterAll(db: Database, locs: readonly Loc[], reader: Source
   return { file: last.loc.file, src, offset: points[0], lead: terminated ? 'line' : 'semicolon' };
 }
 
+/** namedAsWritten's answers by location: each table's and column's name is checked once per text, not once per fix. */
+const namedAnswers = new WeakMap<Loc, { name: string; text: string; ok: boolean }>();
+
 /** Whether the first name at `loc` (a table's name, a column definition) is `name` (its last part, for a qualified name). */
 function namedAsWritten(loc: Loc, name: string, src: SourceText, flavor: SqlFlavor, first = false): boolean {
+  const known = namedAnswers.get(loc);
+  if (known && known.name === name && known.text === src.text) return known.ok;
+  const ok = readNamedAsWritten(loc, name, src, flavor, first);
+  namedAnswers.set(loc, { name, text: src.text, ok });
+  return ok;
+}
+
+function readNamedAsWritten(loc: Loc, name: string, src: SourceText, flavor: SqlFlavor, first: boolean): boolean {
   const text = src.text;
   const start = src.offset(loc.range.start);
   const end = src.offset(loc.range.end);

@@ -12,7 +12,7 @@ import { advance, cursor, dbmateSections, matchingParen, skipTrivia, tokenize, t
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition } from './names';
-import { appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, writtenTableName } from './place';
+import { appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
 import { defaultName } from './replay';
 import { sourceTextFor, type SourceText } from './text';
 
@@ -147,9 +147,21 @@ interface Target {
  */
 const targets = new WeakMap<Database, { reads: [string, string | undefined][]; target: Target }>();
 
+/**
+ * Cached targets whose reads were checked in this turn of the event loop. A review writes its fixes in one
+ * synchronous run, during which no file can change (the editor's changes and the disk's arrive as later events):
+ * one check per review, not a read (and, for a lock file or journal that does not exist, a stat) per fix.
+ */
+let checkedThisTurn = new WeakSet<object>();
+let resetScheduled = false;
+
 function targetOf(database: Database, reader: SourceReader): Target {
   const hit = targets.get(database);
-  if (hit && sameReads(hit.reads, reader)) return hit.target;
+  if (hit && checkedThisTurn.has(hit)) return hit.target;
+  if (hit && sameReads(hit.reads, reader)) {
+    markChecked(hit);
+    return hit.target;
+  }
   const reads = new Map<string, string | undefined>();
   const recording: SourceReader = {
     read(path) {
@@ -159,8 +171,20 @@ function targetOf(database: Database, reader: SourceReader): Target {
     },
   };
   const target = discoverTarget(database, recording);
-  targets.set(database, { reads: [...reads], target });
+  const entry = { reads: [...reads], target };
+  targets.set(database, entry);
+  markChecked(entry);
   return target;
+}
+
+function markChecked(entry: object): void {
+  checkedThisTurn.add(entry);
+  if (resetScheduled) return;
+  resetScheduled = true;
+  queueMicrotask(() => {
+    checkedThisTurn = new WeakSet();
+    resetScheduled = false;
+  });
 }
 
 /** Every fix checks its target's reads again: a plain loop over pairs (no iterator or entry per check). */
@@ -746,7 +770,7 @@ function addForeignKey(db: Database, t: Target, table: Table, columns: string[],
     if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
     const sql = `ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`;
     // Right after the table and the referenced key both exist (a point of its own, not the end every fix shares).
-    const target = db.tables.find((x) => x.name === references.table);
+    const target = tableNamed(db, references.table);
     const key = target && [target.primaryKey, ...target.indexes].find((i) => i && i.unique && !i.partial && sameColumns([...i.columns].sort(), [...references.columns].sort()));
     const at = target && pointAfterAll(db, [table.loc, key?.loc ?? target.loc], reader, (s) => !isHistory(t) || s.migration.applied === false);
     if (at) return [{ file: at.file, edits: [insertStatements(at.src, at.offset, at.lead, sql)] }];
@@ -827,7 +851,7 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
 function addConcurrently(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
   // Postgres refuses CONCURRENTLY on a partitioned table.
-  if (db.tables.find((x) => x.name === statement.table)?.partitioned) return undefined;
+  if ((statement.table !== undefined && tableNamed(db, statement.table)?.partitioned)) return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
@@ -856,7 +880,7 @@ function addConcurrently(db: Database, t: Target, statement: MigrationStatement,
 function addNotValid(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'addForeignKey' || statement.notValid || d !== 'postgresql') return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
-  const table = db.tables.find((x) => x.name === statement.table);
+  const table = statement.table === undefined ? undefined : tableNamed(db, statement.table);
   const fk = table?.foreignKeys.find((f) => f.loc.file === statement.loc.file && sameColumns(f.columns, statement.columns ?? []) && inside(f.loc.range, statement.loc.range));
   if (!table || !fk) return undefined;
   const text = reader.read(statement.loc.file);
@@ -950,7 +974,7 @@ function moveToOwnMigration(db: Database, t: Target, statement: MigrationStateme
   const removal = removeStatement(statement.loc.file, statement.loc.range, reader);
   const name = `${statement.kind === 'createIndex' ? 'create_index' : 'move'}_${slug(statement.table ?? 'statement')}${statement.columns?.length ? '_' + slug(statement.columns.join('_')) : ''}`;
   // The down of a moved CREATE INDEX drops the index; a moved VALIDATE CONSTRAINT has nothing to undo.
-  const index = statement.kind === 'createIndex' ? db.tables.find((x) => x.name === statement.table)?.indexes.find((i) => i.loc.file === statement.loc.file && sameStart(i.loc.range, statement.loc.range)) : undefined;
+  const index = statement.kind === 'createIndex' && statement.table !== undefined ? tableNamed(db, statement.table)?.indexes.find((i) => i.loc.file === statement.loc.file && sameStart(i.loc.range, statement.loc.range)) : undefined;
   const undo = index?.name ? `DROP INDEX${statement.concurrently ? ' CONCURRENTLY' : ''} IF EXISTS ${schemaPrefix(db, statement.table ?? '', reader)}${quoteIdent(index.name, d)};` : NOTHING_TO_UNDO;
   const made = newMigrations(t, name, [`${body};`], reader, d, [undo]);
   if (!removal || !made) return undefined;
