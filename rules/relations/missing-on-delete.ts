@@ -35,6 +35,12 @@ const recordNames = new Map<string, boolean>();
 type FixAction = 'Cascade' | 'SetNull' | 'Keep';
 const KEEP_ORDER: readonly FixAction[] = ['Keep', 'SetNull', 'Cascade'];
 const CASCADE_ORDER: readonly FixAction[] = ['Cascade', 'SetNull', 'Keep'];
+/**
+ * An optional reference (its columns nullable) says the row can live without the parent: SetNull keeps it, and
+ * destroys nothing, where Cascade would delete it with its parent (a post with its author, a setting with the admin
+ * who last changed it). Cascade stays one click away.
+ */
+const OPTIONAL_ORDER: readonly FixAction[] = ['SetNull', 'Cascade', 'Keep'];
 
 function allowed(database: Database, action: ReferentialAction): boolean {
   return database.referentialActions === undefined || database.referentialActions.includes(action);
@@ -243,7 +249,7 @@ export const missingOnDelete: Rule = {
           const canWriteAction = fk.enforced || database.language === 'prisma';
           const optional = foreignKeyIsOptional(table, fk);
           const parent = tableOf(database, fk.references.table);
-          let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : CASCADE_ORDER;
+          let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : optional ? OPTIONAL_ORDER : CASCADE_ORDER;
           /** Actions withheld because they would cascade in a cycle or along a second path. */
           let refused: string | undefined;
           // When its onUpdate cascades, the relation cascades whatever its onDelete: no onDelete fix changes the paths.

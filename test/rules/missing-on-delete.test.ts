@@ -60,9 +60,10 @@ describe('missing-on-delete', () => {
       assert.match(report.message, /^Deleting an Event sets Question\.eventId to NULL implicitly/);
       assert.deepEqual(
         report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action),
-        ['Cascade', 'SetNull', 'Restrict'],
+        ['SetNull', 'Cascade', 'Restrict'],
+        'an optional reference: SetNull first (it keeps the rows), Cascade one click away',
       );
-      assert.equal(report.fixes![1].title, 'Set onDelete: SetNull on event');
+      assert.equal(report.fixes![0].title, 'Set onDelete: SetNull on event');
     });
 
     it('relationMode = "prisma": no constraint, orphans possible outside Prisma Client', () => {
@@ -106,8 +107,8 @@ describe('missing-on-delete', () => {
       const report = single(runRule(missingOnDelete, [db]));
       assert.equal(report.message, 'Deleting a strategies row fails while trades rows reference it (no onDelete: the database restricts the delete).');
       assert.deepEqual(report.fixes!.map((f) => f.title), [
-        'Recreate the foreign key trades (strategy_id) with ON DELETE CASCADE',
         'Recreate the foreign key trades (strategy_id) with ON DELETE SET NULL',
+        'Recreate the foreign key trades (strategy_id) with ON DELETE CASCADE',
         "Recreate the foreign key trades (strategy_id) with ON DELETE RESTRICT (keep today's behaviour, explicitly)",
       ]);
     });
@@ -145,7 +146,7 @@ describe('missing-on-delete', () => {
       const { event, question } = eventAndQuestion({ nullable: true });
       const db = prismaDb([event, question], { dialect: 'sqlserver', referentialActions: ['Cascade', 'NoAction', 'SetNull', 'SetDefault'] });
       const report = single(runRule(missingOnDelete, [db]));
-      assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Cascade', 'SetNull', 'NoAction']);
+      assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['SetNull', 'Cascade', 'NoAction']);
       assert.equal(report.fixes![2].title, 'Set onDelete: NoAction on event', 'the optional relation sets NULL today: NoAction changes that');
     });
 

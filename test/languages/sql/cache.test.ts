@@ -47,7 +47,7 @@ test('in-place edits follow the current text of the file (lines, non-ASCII text)
   assert.deepEqual(onDeleteEdit(schema.split('').join('')), first);
 });
 
-test('the migration target follows the files discovery reads (a lock file appearing)', () => {
+test('the migration target follows the files discovery reads (a lock file appearing)', async () => {
   const dir = '/virtual/cache/history';
   const file = `${dir}/20240101000000_init/migration.sql`;
   const files: Record<string, string> = { [file]: schema };
@@ -59,6 +59,8 @@ test('the migration target follows the files discovery reads (a lock file appear
 
   // Without the lock file the folder is not a Prisma history; with it, the fix is a new Prisma migration.
   const without = write(r);
+  // Files change between events, never within the synchronous run in which a review writes its fixes.
+  await new Promise((done) => setImmediate(done));
   files[`${dir}/migration_lock.toml`] = 'provider = "postgresql"\n';
   const withLock = write(r);
   assert.ok(withLock);
