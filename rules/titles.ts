@@ -115,14 +115,15 @@ export function addForeignKeyTitle(
   columns: readonly string[],
   target: Table,
   targetColumns: readonly string[],
+  onDelete?: ReferentialAction,
 ): string {
   switch (database.language) {
     case 'prisma':
-      return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}])`;
+      return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}]${onDelete ? `, onDelete: ${onDelete}` : ''})`;
     case 'drizzle':
-      return `Add .references(() => ${target.name}.${targetColumns[0]}) to ${columns[0]}`;
+      return `Add .references(() => ${target.name}.${targetColumns[0]}${onDelete ? `, { onDelete: "${DRIZZLE_ACTION[onDelete]}" }` : ''}) to ${columns[0]}`;
     case 'sql':
-      return `Add foreign key ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')}) → ${sqlTableName(target)} (${sqlColumns(target, targetColumns).join(', ')})${database.dialect === 'postgresql' ? ' NOT VALID' : ''}`;
+      return `Add foreign key ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')}) → ${sqlTableName(target)} (${sqlColumns(target, targetColumns).join(', ')})${onDelete ? ` ON DELETE ${SQL_ACTION[onDelete]}` : ''}${database.dialect === 'postgresql' ? ' NOT VALID' : ''}`;
   }
 }
 

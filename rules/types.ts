@@ -40,6 +40,8 @@ export type FixIntent =
       table: Table;
       columns: string[];
       references: { table: string; columns: string[] };
+      /** The action the new foreign key is written with (missing-on-delete's first choice for it), if any. */
+      onDelete?: ReferentialAction;
     }
   | { kind: 'createEnum'; database: Database; table: Table; column: Column; values: string[] }
   | { kind: 'addConcurrently'; database: Database; statement: MigrationStatement }

@@ -4,6 +4,7 @@ import { columnOf } from '../types';
 import { aRowOf, findTableByName, tablesByNameKey } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
+import { firstOnDelete } from './missing-on-delete';
 
 /** `eventId`, `event_id`, `eventID`, `EventId` → `event`; anything else → undefined. */
 export function referencedName(columnName: string): string | undefined {
@@ -92,6 +93,8 @@ export const missingForeignKey: Rule = {
           const keyColumn = columnOf(target, key[0]);
           if (!keyColumn || !compatibleTypes(column.type, keyColumn.type)) continue;
           const references = { table: target.name, columns: [keyColumn.name] };
+          // Written with the action missing-on-delete would ask for, so the new key leaves no finding behind.
+          const onDelete = firstOnDelete(database, table, column.nullable);
           // A reference by name whose type differs from the key's: no constraint can be added as it is typed.
           const typesMatch = foreignKeyTypesMatch(database, column, keyColumn);
           const typeNote = typesMatch
@@ -106,9 +109,9 @@ export const missingForeignKey: Rule = {
             fixes: typesMatch
               ? [
                   {
-                    title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name]),
+                    title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name], onDelete),
                     safety: 'unsafe',
-                    intent: { kind: 'addForeignKey', database, table, columns: [column.name], references },
+                    intent: { kind: 'addForeignKey', database, table, columns: [column.name], references, onDelete },
                   },
                 ]
               : [],

@@ -46,6 +46,22 @@ function allowed(database: Database, action: ReferentialAction): boolean {
   return database.referentialActions === undefined || database.referentialActions.includes(action);
 }
 
+/**
+ * The action a new foreign key of `table` over `columns` should be written with: what this rule's first fix would
+ * write for it (records to keep: the delete refused; an optional reference: SetNull; else Cascade), so that adding a
+ * missing foreign key does not leave a finding of this rule behind. Where cascades are limited (SQL Server, Prisma's
+ * emulated relations) the delete refused, which can open no cascade path.
+ */
+export function firstOnDelete(database: Database, table: Table, optional: boolean): ReferentialAction | undefined {
+  const keep = keepAction(database);
+  if (looksLikeRecordTable(table) || cascadeLimits(database)) return keep;
+  for (const action of optional ? OPTIONAL_ORDER : CASCADE_ORDER) {
+    const a = action === 'Keep' ? keep : action;
+    if (a && (a !== 'SetNull' || optional) && allowed(database, a)) return a;
+  }
+  return keep;
+}
+
 /** The action that keeps a delete refused: `Restrict`, or `NoAction` where the provider has no `Restrict`. */
 function keepAction(database: Database): ReferentialAction | undefined {
   return allowed(database, 'Restrict') ? 'Restrict' : allowed(database, 'NoAction') ? 'NoAction' : undefined;

@@ -63,7 +63,7 @@ describe('missing-foreign-key', () => {
       );
       assert.deepEqual(report.loc, eventId.loc);
       assert.deepEqual(fixSummary(report), [
-        { title: 'Add a relation to Event (fields: [eventId], references: [id])', safety: 'unsafe', kind: 'addForeignKey', preferred: false },
+        { title: 'Add a relation to Event (fields: [eventId], references: [id], onDelete: Cascade)', safety: 'unsafe', kind: 'addForeignKey', preferred: false },
       ]);
       assert.deepEqual(report.fixes![0].intent, {
         kind: 'addForeignKey',
@@ -71,6 +71,8 @@ describe('missing-foreign-key', () => {
         table: question,
         columns: ['eventId'],
         references: { table: 'Event', columns: ['id'] },
+        // A required reference: written with the action missing-on-delete would ask for first, so none is left to add.
+        onDelete: 'Cascade',
       });
       assert.deepEqual(report.related, [{ loc: event.nameLoc, message: 'Table Event' }]);
     });
@@ -78,7 +80,7 @@ describe('missing-foreign-key', () => {
     it('SQL: snake_case column, plural table, int/bigint compatible; Postgres title says NOT VALID', () => {
       const db = sqlDb([table('chat_sessions', { columns: [column('id', 'bigint')] }), table('chat_messages', { columns: [column('chat_session_id', 'bigint')] })]);
       const report = single(runRule(missingForeignKey, [db]));
-      assert.equal(report.fixes![0].title, 'Add foreign key chat_messages (chat_session_id) → chat_sessions (id) NOT VALID');
+      assert.equal(report.fixes![0].title, 'Add foreign key chat_messages (chat_session_id) → chat_sessions (id) ON DELETE CASCADE NOT VALID');
       assert.match(report.message, /pointing at a missing chat_sessions row, and deleting a chat_sessions row cannot cascade/);
     });
 
@@ -88,7 +90,7 @@ describe('missing-foreign-key', () => {
         table('sessions', { columns: [column('userId', 'uuid', { dbName: 'user_id' })] }),
       ]);
       const report = single(runRule(missingForeignKey, [db]));
-      assert.equal(report.fixes![0].title, 'Add .references(() => users.id) to userId');
+      assert.equal(report.fixes![0].title, 'Add .references(() => users.id, { onDelete: "cascade" }) to userId');
     });
 
     it('a key whose type the column cannot reference as it is: the finding says so, no fix', () => {

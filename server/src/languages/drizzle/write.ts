@@ -807,7 +807,7 @@ const ANY_COLUMN: Partial<Record<string, string>> = {
 };
 
 function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, reader: SourceReader): FileEdit[] | undefined {
-  return writeForeignKey(intent.database, intent.table, intent.columns, intent.references, reader);
+  return writeForeignKey(intent.database, intent.table, intent.columns, intent.references, reader, intent.onDelete);
 }
 
 function writeForeignKey(

@@ -380,7 +380,8 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const afterColumns = Math.max(...colFields.map((f) => f!.lineSpan.end));
   if (block.closeBrace && block.closeBrace.start < afterColumns) return undefined;
   const indent = indentOf(file, block);
-  const forward = `${eolOf(file)}${indent}${relName} ${target.block.name}${optional ? '?' : ''} @relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}])`;
+  const action = intent.onDelete ? `, onDelete: ${intent.onDelete}` : '';
+  const forward = `${eolOf(file)}${indent}${relName} ${target.block.name}${optional ? '?' : ''} @relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}]${action})`;
   const backType = oneToOne ? `${block.name}?` : `${block.name}[]`;
   const backAttr = needsName ? ` @relation("${upperFirst(block.name)}${upperFirst(relName)}")` : '';
   const edits: FileEdit[] = [{ file: file.path, edits: [insert(file, afterColumns, forward)] }];

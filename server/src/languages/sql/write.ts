@@ -433,7 +433,7 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
     case 'makeNullable':
       return makeNullable(db, t, intent.table, intent.column, reader, d);
     case 'addForeignKey':
-      return addForeignKey(db, t, intent.table, intent.columns, intent.references, reader, d);
+      return addForeignKey(db, t, intent.table, intent.columns, intent.references, reader, d, intent.onDelete);
     case 'createEnum':
       return createEnum(db, t, intent.table, intent.column, intent.values, reader, d);
     case 'addConcurrently':
@@ -761,10 +761,10 @@ function foreignKeyName(db: Database, table: Table, columns: readonly string[]):
   return chooseName(bare(table.name), columnsAddition(columns), 'fkey', (n) => used.has(n));
 }
 
-function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect, onDelete?: ReferentialAction): FileEdit[] | undefined {
   const name = quoteIdent(d === 'postgresql' ? foreignKeyName(db, table, columns) : defaultName(table.name, columns, 'fkey'), d);
   const tq = tableSql(db, table.name, reader);
-  const clause = fkClause(db, reader, { columns, references }, d);
+  const clause = fkClause(db, reader, { columns, references }, d, onDelete);
   if (!isHistory(t) || table.migration?.applied === false) {
     const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
