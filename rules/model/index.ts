@@ -324,6 +324,11 @@ export interface DbCall {
   aggregate?: boolean;
   /** Columns filtered (`where`) and ordered by (`orderBy`), when written literally. */
   filterColumns?: string[];
+  /**
+   * The filter matches a list the code passes (Prisma `{ id: { in: ids } }`, Drizzle `inArray(t.id, ids)`, also
+   * inside `AND` / `and(…)`): the rows are as many as the list's keys match, as bounded as the list is.
+   */
+  filterByList?: boolean;
   orderColumns?: string[];
   /** Drizzle builder chain method names after the root (`from`, `where`, `limit`, …). */
   chain?: string[];

@@ -23,7 +23,8 @@ export const unboundedQuery: Rule = {
     for (const file of context.codeFiles) {
       for (const call of file.calls) {
         const keyword = unbounded(call);
-        if (!keyword) continue;
+        // Rows for a list of keys the code passes (a batch lookup, query-in-loop's fix): as bounded as the list.
+        if (!keyword || call.filterByList) continue;
         const table = tableForCall(context.databaseFor(call.orm), call);
         if (table && call.filterColumns && filtersByUniqueKey(table, knownColumns(table, call.filterColumns))) continue;
         // Without a schema, a filter on `id` is taken as a primary-key lookup.

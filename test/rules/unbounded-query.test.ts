@@ -121,6 +121,16 @@ describe('unbounded-query', () => {
     });
   });
 
+  describe('lookups by a list of keys (seed 002: query-in-loop\'s batch fix)', () => {
+    it('blog: inArray(…) alone or in and(…) is as bounded as the list; a filter by one non-unique key is not', () => {
+      const project = analyzeProject('blog');
+      const file = 'src/services/lookups.ts';
+      assert.deepEqual(findingsIn(rule, project).filter((f) => f.where.startsWith(file)).map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'where(eq(posts.authorId, authorId))') + 1}`,
+      ]);
+    });
+  });
+
   describe('fix check', () => {
     it('applies, the file still parses, the finding is gone', (t) => {
       const project = analyzeProject('trading');

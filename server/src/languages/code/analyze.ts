@@ -44,6 +44,7 @@ import {
   callbackFields,
   chainCalls,
   drizzleColumns,
+  drizzleHasInArray,
   drizzleLoopKey,
   exprOnlyLogs,
   findFunction,
@@ -55,6 +56,7 @@ import {
   prismaLoopKey,
   prismaOrderColumns,
   prismaWhereColumns,
+  prismaWhereHasIn,
   propertyValue,
   statementsExit,
   tableName,
@@ -1386,6 +1388,7 @@ class FileWalker {
         const where = propertyValue(arg, 'where');
         if (where && ts.isObjectLiteralExpression(where)) {
           call.filterColumns = prismaWhereColumns(where);
+          if (prismaWhereHasIn(where)) call.filterByList = true;
           if (!where.properties.length) call.emptyWhere = true;
         }
         const orderBy = propertyValue(arg, 'orderBy');
@@ -1404,6 +1407,7 @@ class FileWalker {
           const where = propertyValue(arg, 'where');
           if (where) {
             call.filterColumns = drizzleColumns(where);
+            if (drizzleHasInArray(where)) call.filterByList = true;
             if (loop?.variable) {
               const key = drizzleLoopKey(ts.isArrowFunction(where) && !ts.isBlock(where.body) ? where.body : where, loop.variable);
               if (key) call.loopKey = key;
@@ -1427,6 +1431,7 @@ class FileWalker {
         const where = parts.get('where');
         if (where?.arguments[0]) {
           call.filterColumns = drizzleColumns(where.arguments[0]);
+          if (drizzleHasInArray(where.arguments[0])) call.filterByList = true;
           if (loop?.variable) {
             const key = drizzleLoopKey(where.arguments[0], loop.variable);
             if (key) call.loopKey = key;

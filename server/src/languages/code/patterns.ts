@@ -139,6 +139,31 @@ export function usesVariable(e: ts.Expression, variable: string): boolean {
 }
 
 /** Columns named in a Drizzle filter/order expression: `eq(t.col, …)`, `and(…)`, `desc(t.col)`, `t.col`. */
+/** Whether a Prisma `where` matches a list: a `{ in: … }` condition at its top level or in its `AND`. */
+export function prismaWhereHasIn(where: ts.ObjectLiteralExpression, depth = 0): boolean {
+  if (depth > 4) return false;
+  for (const p of where.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const key = propertyNameText(p.name);
+    const value = unwrap(p.initializer);
+    if (key === 'AND') {
+      const items = ts.isArrayLiteralExpression(value) ? value.elements : [value];
+      if (items.some((i) => ts.isObjectLiteralExpression(unwrap(i)) && prismaWhereHasIn(unwrap(i) as ts.ObjectLiteralExpression, depth + 1))) return true;
+    } else if (key !== 'OR' && key !== 'NOT' && ts.isObjectLiteralExpression(value) && objectKeys(value).includes('in')) return true;
+  }
+  return false;
+}
+
+/** Whether a Drizzle filter matches a list: `inArray(…)` itself or inside `and(…)`. */
+export function drizzleHasInArray(expr: ts.Expression, depth = 0): boolean {
+  if (depth > 8) return false;
+  const e = unwrap(expr);
+  if (ts.isArrowFunction(e) && !ts.isBlock(e.body)) return drizzleHasInArray(e.body, depth + 1);
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) return false;
+  if (e.expression.text === 'inArray') return true;
+  return e.expression.text === 'and' && e.arguments.some((a) => drizzleHasInArray(a, depth + 1));
+}
+
 export function drizzleColumns(expr: ts.Expression): string[] {
   const out: string[] = [];
   const add = (c: string) => {
