@@ -1,7 +1,7 @@
 import type { Column, ColumnType, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { columnOf } from '../types';
-import { aRowOf, findTableByName, tablesByNameKey } from '../names';
+import { aRowOf, findTableByName, tablesByNameKey, words } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
 import { firstOnDelete } from './missing-on-delete';
@@ -62,6 +62,19 @@ function isWholePrimaryKey(table: Table, column: Column): boolean {
   return key.length === 1 && (key[0] === column.name || key[0] === column.dbName);
 }
 
+/**
+ * A table named by the column's stem under the prefix its own table's name carries (`chat_messages.session_id` →
+ * `chat_sessions`, `billingInvoice.customerId` → `billingCustomer`), when no table is named by the stem alone.
+ */
+function withOwnPrefix(database: Database, table: Table, stem: string, index: Map<string, Table[]>): Table | undefined {
+  const own = [...words(table.dbName ?? table.name)];
+  for (let k = own.length - 1; k >= 1; k--) {
+    const found = findTableByName(database, `${own.slice(0, k).join('_')}_${stem}`, table, index);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export const missingForeignKey: Rule = {
   meta: {
     id: 'missing-foreign-key',
@@ -85,7 +98,7 @@ export const missingForeignKey: Rule = {
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
           if (!stem) continue;
-          const target = findTableByName(database, stem, undefined, names());
+          const target = findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
           // `Event.eventId` is an outside id (a provider's event id), not a reference to itself.
           if (!target || target === table || target.isView) continue;
           const key = target.primaryKey?.columns;

@@ -84,6 +84,22 @@ describe('missing-foreign-key', () => {
       assert.match(report.message, /pointing at a missing chat_sessions row, and deleting a chat_sessions row cannot cascade/);
     });
 
+    it('SQL: a stem under the prefix of its own table (seed 004: chat_messages.session_id → chat_sessions)', () => {
+      const db = sqlDb([
+        table('chat_sessions', { columns: [column('id', 'bigint')] }),
+        table('chat_messages', { columns: [column('id', 'bigint'), column('session_id', 'bigint')] }),
+      ]);
+      const report = single(runRule(missingForeignKey, [db]));
+      assert.match(report.message, /^chat_messages\.session_id looks like a reference to chat_sessions\.id/);
+      // A table named by the stem alone wins over the prefixed one.
+      const both = sqlDb([
+        table('sessions', { columns: [column('id', 'bigint')] }),
+        table('chat_sessions', { columns: [column('id', 'bigint')] }),
+        table('chat_messages', { columns: [column('id', 'bigint'), column('session_id', 'bigint')] }),
+      ]);
+      assert.match(single(runRule(missingForeignKey, [both])).message, /reference to sessions\.id/);
+    });
+
     it('Drizzle: camelCase key with a SQL name', () => {
       const db = drizzleDb([
         table('users', { columns: [column('id', 'uuid')] }),
