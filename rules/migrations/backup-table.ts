@@ -52,8 +52,12 @@ export function leftoverOf(database: Database, table: Table, index?: Map<string,
   // The index of names is built only for a name that looks like a copy.
   const names = () => (index ??= tablesByNameKey(database));
   const name = table.dbName ?? table.name;
-  const ws = words(name);
-  if (ws.length < 2) return undefined;
+  const all = words(name);
+  if (all.length < 2) return undefined;
+  // `payments_backup_20240115`: a dated backup is a backup.
+  const dated = trailingDateWords(all);
+  const undated = dated > 0 && all.length - dated >= 2 && (STRONG.has(all[all.length - dated - 1]) || WEAK_SUFFIX.has(all[all.length - dated - 1]));
+  const ws = undated ? all.slice(0, -dated) : all;
   const last = ws[ws.length - 1];
   if (STRONG.has(last)) {
     const base = join(ws.slice(0, -1));

@@ -50,6 +50,12 @@ describe('backup-table', () => {
       assert.equal(reports[1].related, undefined);
       assert.equal(reports[0].fixes, undefined);
     });
+    it('a dated backup (payments_backup_20240201, orders_old_2024_01_15) is a backup of the undated table', () => {
+      const db = sqlDb([table('payments'), table('payments_backup_20240201'), table('orders'), table('orders_old_2024_01_15')]);
+      const reports = runRule(backupTable, [db]);
+      assert.deepEqual(names(reports), ['payments_backup_20240201', 'orders_old_2024_01_15']);
+      assert.match(reports[0].message, /leftover copy of payments:/);
+    });
     it('suffixes and dates with the original present', () => {
       const db = sqlDb([
         table('users'),

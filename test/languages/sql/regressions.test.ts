@@ -786,3 +786,29 @@ describe('index-not-concurrent in a migration its runner wraps in a transaction'
     assert.ok(idx.rows.some((r) => r.indexname === 'tasks_title_idx'));
   });
 });
+
+describe('copies made by CREATE TABLE … AS and SELECT … INTO (seed 004)', () => {
+  it('are tables with the selected columns and nothing else, and backup-table finds them', async () => {
+    const files = {
+      '/w/supabase/migrations/20240101000000_init.sql':
+        "create table public.users (id bigint primary key, email text not null, name text);\ncreate table public.payments (id bigint primary key, user_id bigint not null references public.users (id) on delete restrict, amount numeric(12,2) not null, status text not null default 'pending');\ncreate index payments_user_id_idx on public.payments (user_id);\n",
+      '/w/supabase/migrations/20240201000000_backup.sql': 'create table public.payments_backup_20240201 as select * from public.payments;\n',
+      '/w/supabase/migrations/20240202000000_copy.sql': 'select u.id, u.email as mail into public.users_old from public.users u;\n',
+    };
+    const { db } = analyzeFiles(files);
+    const copy = db.tables.find((t) => t.name === 'payments_backup_20240201')!;
+    assert.deepEqual(copy.columns.map((c) => [c.name, c.type]), [['id', 'bigint'], ['user_id', 'bigint'], ['amount', 'decimal'], ['status', 'string']]);
+    assert.equal(copy.primaryKey, undefined);
+    assert.deepEqual(copy.foreignKeys, []);
+    assert.deepEqual(db.tables.find((t) => t.name === 'users_old')!.columns.map((c) => c.name), ['id', 'mail']);
+    // Postgres agrees on the columns.
+    const pg = await fresh();
+    for (const f of Object.keys(files).sort()) await pg.exec(files[f as keyof typeof files]);
+    const cols = await pg.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'payments_backup_20240201' order by ordinal_position`);
+    assert.deepEqual(cols.rows.map((r) => r.column_name), copy.columns.map((c) => c.name));
+    const dir = writeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => [k.slice(3), v])));
+    const { findings } = await audit(dir);
+    assert.deepEqual(findings.filter((f) => f.rule === 'backup-table').map((f) => f.file).sort(), ['supabase/migrations/20240201000000_backup.sql', 'supabase/migrations/20240202000000_copy.sql']);
+    assert.deepEqual(findings.filter((f) => f.rule === 'missing-primary-key' || f.rule === 'missing-foreign-key'), [], 'a copy is backup-table\'s business alone');
+  });
+});

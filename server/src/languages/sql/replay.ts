@@ -77,7 +77,7 @@ export function createReplayer(id: string, dialect: Dialect): { file(f: ReplayFi
 }
 
 /** The Postgres statement types pgStatement reads (every other type is an `other` statement). */
-const PG_MODELLED = new Set(['TransactionStmt', 'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'DoStmt', 'CreateEnumStmt', 'AlterEnumStmt']);
+const PG_MODELLED = new Set(['TransactionStmt', 'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'DoStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateTableAsStmt', 'SelectStmt']);
 
 const PG_ACTIONS: Record<string, ReferentialAction> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
 
@@ -410,6 +410,15 @@ class Builder {
       case 'CreateStmt':
         this.pgCreateTable(ctx, n);
         break;
+      case 'CreateTableAsStmt':
+        if (n.objtype === 'OBJECT_TABLE' && n.into?.rel) this.pgCreateTableAs(ctx, n.into, n.query?.SelectStmt);
+        else this.other(ctx);
+        break;
+      case 'SelectStmt':
+        // `SELECT … INTO new_table FROM …` creates a table as CREATE TABLE … AS does.
+        if (n.intoClause?.rel) this.pgCreateTableAs(ctx, n.intoClause, n);
+        else this.other(ctx);
+        break;
       case 'AlterTableStmt':
         this.pgAlterTable(ctx, n);
         break;
@@ -509,6 +518,56 @@ class Builder {
   /** Column names of `CREATE INDEX … INCLUDE (…)`. */
   private pgIndexElemNames(list: AstNode[] | undefined): string[] {
     return (list ?? []).map((p: AstNode) => p.IndexElem?.name).filter((x: unknown): x is string => typeof x === 'string');
+  }
+
+  /**
+   * `CREATE TABLE x AS SELECT …` / `SELECT … INTO x`: a table with the selected columns (a `*` brings every column of
+   * the one table it selects from, with its type) and nothing else: no key, no index, no foreign key, no default. The
+   * usual way to keep a copy (`payments_backup_2024`), which backup-table then finds.
+   */
+  private pgCreateTableAs(ctx: Ctx, into: AstNode, select: AstNode | undefined): void {
+    const name = this.pgName(into.rel);
+    // On an existing table Postgres errors, or does nothing (IF NOT EXISTS): the model keeps the table it has.
+    if (!name || this.tables.has(name)) {
+      this.other(ctx);
+      return;
+    }
+    const table = this.newTable(name, ctx, this.at(ctx, into.rel.location));
+    this.other(ctx, 'createTable', { table: name });
+    const from: AstNode[] = select?.fromClause ?? [];
+    const sources = new Map<string, Table>();
+    for (const f of from) {
+      const rv = f.RangeVar;
+      if (!rv) continue;
+      const t = this.tables.get(this.pgName(rv));
+      if (!t) continue;
+      sources.set(rv.alias?.aliasname ?? rv.relname, t);
+      sources.set(this.pgName(rv), t);
+    }
+    const only = from.length === 1 ? [...sources.values()][0] : undefined;
+    const names: string[] = (into.colNames ?? []).map((c: AstNode) => c.String?.sval ?? '');
+    const add = (column: Omit<Column, 'loc' | 'typeLoc'>) => {
+      if (!column.name || table.columns.some((c) => c.name === column.name)) return;
+      table.columns.push({ ...column, nullable: true, loc: ctx.stmtLoc, typeLoc: ctx.stmtLoc });
+    };
+    for (const item of select?.targetList ?? []) {
+      const target = item.ResTarget;
+      const fields: AstNode[] = target?.val?.ColumnRef?.fields ?? [];
+      const last = fields[fields.length - 1];
+      if (last?.A_Star !== undefined) {
+        const owner = fields.length > 1 ? sources.get(fields[fields.length - 2].String?.sval ?? '') : only;
+        for (const c of owner?.columns ?? []) add({ name: c.name, type: c.type, rawType: c.rawType, nullable: true });
+        continue;
+      }
+      const column: string | undefined = last?.String?.sval;
+      const owner = fields.length > 1 ? sources.get(fields[fields.length - 2].String?.sval ?? '') : only;
+      const source = column !== undefined ? owner?.columns.find((c) => c.name === column) : undefined;
+      const named = target?.name ?? column;
+      if (named) add({ name: named, type: source?.type ?? 'other', rawType: source?.rawType ?? '', nullable: true });
+    }
+    names.forEach((n, i) => {
+      if (n && table.columns[i]) table.columns[i] = { ...table.columns[i], name: n };
+    });
   }
 
   private pgCreateTable(ctx: Ctx, n: AstNode): void {
