@@ -276,6 +276,8 @@ export interface TransactionScope {
   range: Loc;
   /** The whole `await prisma.$transaction(...)` call. */
   callLoc: Loc;
+  /** The function the call is made in (the module: `<module>`), whether or not it makes other database calls. */
+  host?: { name: string; functionLoc: Loc };
 }
 
 export interface DbCall {

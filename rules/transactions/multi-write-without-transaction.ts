@@ -77,6 +77,8 @@ function checkFile(context: RuleContext, file: CodeFile): void {
   // A function that only starts transactions has no write of its own: find it among every known function.
   const known = new Map<string, { name: string; functionLoc: Loc }>();
   for (const c of [...file.calls, ...file.writingCalls]) known.set(locKey(c.functionLoc), { name: c.enclosingFunction, functionLoc: c.functionLoc });
+  // Also the functions that make no database call besides the transaction (`main()` of a seed script).
+  for (const scope of writingTransactions.values()) if (scope.host) known.set(locKey(scope.host.functionLoc), scope.host);
   for (const scope of writingTransactions.values()) {
     const host = innermostHost(scope, [...known.values()]);
     if (host) groupOf(host.name, host.functionLoc);

@@ -270,6 +270,15 @@ describe('multi-write-without-transaction', () => {
     });
   });
 
+  describe('a function whose only database call is its transaction (seed 003)', () => {
+    it('a seed script: main() writes in one $transaction and runs at the top level; nothing to report', () => {
+      const project = analyzeProject('shop');
+      assert.deepEqual(findingsIn(rule, project).filter((f) => f.where.startsWith('prisma/seed.ts')).map((f) => f.where), []);
+      const [scope] = project.codeFile('prisma/seed.ts').transactions;
+      assert.equal(scope?.host?.name, 'main');
+    });
+  });
+
   describe('batches and drivers (exploratory test, bugs 4 and 5)', () => {
     it('Prisma: writes collected in a list (literal, pushed in a loop, a variable in the array) and run by $transaction(ops) are one transaction', () => {
       const project = analyzeProject('shop');

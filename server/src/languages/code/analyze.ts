@@ -1266,6 +1266,8 @@ class FileWalker {
       scope = { orm: client.orm, client: client.text, form: 'array', range: nodeLoc(this.sf, arg), callLoc: nodeLoc(this.sf, outer) };
       this.batches.set(call, { scope, variables: ts.isIdentifier(arg) ? new Set([arg.text]) : new Set() });
     } else return;
+    const host = this.enclosingFunction(outer);
+    scope.host = { name: host.name, functionLoc: host.loc };
     this.txCalls.add(call);
     this.transactions.push(scope);
   }
