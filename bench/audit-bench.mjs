@@ -114,7 +114,8 @@ async function cliVsFloor(dir, runs, log) {
 }
 
 async function langBench(dir, reps, log) {
-  const r = await run(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'lang-bench.mjs'), dir, String(reps)], { timeoutMs: 900000 });
+  const tsx = process.env.LANG_BENCH_SOURCES === '1' ? ['--import', 'tsx'] : [];
+  const r = await run(process.execPath, [...tsx, join(BENCH_DIR, 'lang-bench.mjs'), dir, String(reps)], { timeoutMs: 900000 });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {

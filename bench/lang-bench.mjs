@@ -1,10 +1,15 @@
-// Per-language review time against the bare parse of the same files, in one process, from the TypeScript sources.
-//   node --import tsx bench/lang-bench.mjs <workspace dir> [reps] [sql,prisma,drizzle,code]
+// Per-language review time against the bare parse of the same files, in one process, on the code as it ships: the
+// front-ends, engine and rules bundled by esbuild with the options of dist/ (LANG_BENCH_SOURCES=1: the TypeScript
+// sources through tsx instead, whose keep-names wrappers cost a few percent).
+//   node bench/lang-bench.mjs <workspace dir> [reps] [sql,prisma,drizzle,code]
+//   LANG_BENCH_SOURCES=1 node --import tsx bench/lang-bench.mjs …
 // Texts are read once into memory first, so both sides exclude disk I/O. For each language, each repetition
 // runs discover → analyze → the language's rules (with fix texts) on fresh front-end calls, and the bare parse
 // (libpg-query `parseSync` for SQL, `ts.createSourceFile` for Drizzle and code) of the same files.
 // Prints one JSON object.
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -40,22 +45,54 @@ const median = (xs) => {
 };
 
 const out = { reps, languages: {}, errors: [] };
-const load = async (p) => {
+const MODULES = {
+  files: 'server/src/project/files',
+  sql: 'server/src/languages/sql/index',
+  drizzle: 'server/src/languages/drizzle/index',
+  code: 'server/src/languages/code/index',
+  prisma: 'server/src/languages/prisma/index',
+  engine: 'server/src/engine',
+  rulesMod: 'rules/index',
+};
+const fromSources = process.env.LANG_BENCH_SOURCES === '1';
+out.modules = fromSources ? 'sources (tsx)' : 'bundle (esbuild, as dist/)';
+/**
+ * The modules, one bundle (bench/.out/lang-bench.cjs) with dist/'s esbuild options. TypeScript, libpg-query and the
+ * Prisma wasm stay external: the bare parse then runs the very same TypeScript and Postgres parser code.
+ */
+async function loadBundle() {
+  const esbuild = await import('esbuild');
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const outfile = join(repo, 'bench', '.out', 'lang-bench.cjs');
+  await esbuild.build({
+    stdin: { contents: Object.entries(MODULES).map(([k, p]) => `export * as ${k} from './${p}';`).join('\n'), resolveDir: repo, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'error',
+    external: ['typescript', 'libpg-query', '@prisma/prisma-schema-wasm', 'prisma-schema-wasm-5', 'prisma-schema-wasm-6'],
+    outfile,
+  });
+  return require(outfile);
+}
+const load = async (key) => {
   try {
-    return await import(p);
+    return fromSources ? await import(`../${MODULES[key]}.ts`) : (bundled ??= await loadBundle())[key];
   } catch (error) {
-    out.errors.push(`${p}: ${error.message.split('\n')[0]}`);
+    out.errors.push(`${MODULES[key]}: ${error.message.split('\n')[0]}`);
     return undefined;
   }
 };
+let bundled;
 
-const files = await load('../server/src/project/files.ts');
-const sql = await load('../server/src/languages/sql/index.ts');
-const drizzle = await load('../server/src/languages/drizzle/index.ts');
-const code = await load('../server/src/languages/code/index.ts');
-const prisma = await load('../server/src/languages/prisma/index.ts');
-const engine = await load('../server/src/engine.ts');
-const rulesMod = await load('../rules/index.ts');
+const files = await load('files');
+const sql = await load('sql');
+const drizzle = await load('drizzle');
+const code = await load('code');
+const prisma = await load('prisma');
+const engine = await load('engine');
+const rulesMod = await load('rulesMod');
 if (!files || !engine || !rulesMod) {
   process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
