@@ -7,15 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { copyFixture, REPO, writeFiles } from '../helpers/workspace';
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
-  return { code, stdout, stderr };
-}
 
 describe('schema-review audit (CLI)', () => {
   it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', async () => {

@@ -6,15 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { writeFiles } from '../helpers/workspace';
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
-  return { code, stdout, stderr };
-}
 
 const SCHEMA = `datasource db {
   provider = "postgresql"

@@ -7,17 +7,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { fixAll, runCli } from '../../server/src/cli';
+import { fixAll } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { DiskReader } from '../../server/src/project/files';
 import { REPO, writeFiles } from '../helpers/workspace';
 import { syntaxErrors } from '../languages/drizzle/helpers';
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
-  return { code, stdout, stderr };
-}
 
 const CONFIG = `export default { dialect: 'postgresql', schema: './schema.ts' };\n`;
 

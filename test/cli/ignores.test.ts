@@ -4,14 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { ignoreFileEdit, ignoreLineEdit } from '../../server/src/codeActions';
 import { writeFiles } from '../helpers/workspace';
 
 async function audit(dir: string) {
-  let stdout = '';
-  await runCli(['audit', '.', '--format', 'json', '--no-prisma-validation'], { stdout: (t) => (stdout += t), stderr: () => {}, cwd: dir, color: false });
-  const report = JSON.parse(stdout);
+  const report = JSON.parse((await cli(['audit', '.', '--format', 'json', '--no-prisma-validation'], dir)).stdout);
   return { rules: (report.findings as { rule: string }[]).map((f) => f.rule).sort(), problems: (report.problems as { code: string; message: string }[]).map((p) => p.code) };
 }
 

@@ -6,15 +6,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, withoutOverlaps } from '../../server/src/cli';
+import { withoutOverlaps } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { copyFixture, writeFiles } from '../helpers/workspace';
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
-  return { code, stdout, stderr };
-}
 
 describe('reports', () => {
   it('SARIF fingerprints stay when lines are added above the findings, those citing a line number included', async () => {

@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
 import { join, resolve } from 'node:path';
 import * as pg from 'libpg-query';
 import type { Database } from '../../../rules/model';
@@ -79,4 +81,27 @@ export function table(db: Database, name: string) {
   const t = db.tables.find((x) => x.name === name);
   if (!t) throw new Error(`no table ${name} in ${db.tables.map((x) => x.name).join(', ')}`);
   return t;
+}
+
+/**
+ * Fresh embedded Postgres databases for a test file: one PGlite started before its tests, a clone of it per call
+ * (after `prepare`), all closed after them.
+ */
+export function pgliteClones(prepare?: (db: PGliteInterface) => Promise<void>): () => Promise<PGliteInterface> {
+  let base: PGlite;
+  const opened: PGliteInterface[] = [];
+  before(async () => {
+    await ready();
+    base = await PGlite.create();
+  });
+  after(async () => {
+    for (const db of opened) await db.close();
+    await base.close();
+  });
+  return async () => {
+    const db = await base.clone();
+    opened.push(db);
+    if (prepare) await prepare(db);
+    return db;
+  };
 }

@@ -5,37 +5,22 @@
  * a valid, non-partial index), column nullability, index names. Then the fixes our writer produces
  * are applied, run in PGlite after the migrations they follow, and the model is compared again.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import type { PGliteInterface } from '@electric-sql/pglite';
 import * as pg from 'libpg-query';
 import type { Database, ReferentialAction } from '../../../rules/model';
 import { isCovered, type FixIntent } from '../../../rules/types';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import type { SourceReader } from '../../../server/src/languages/types';
-import { FIXTURES, applyEdits, listFiles, memoryReader, ready, table } from './helpers';
+import { FIXTURES, applyEdits, listFiles, memoryReader, pgliteClones, table } from './helpers';
 
 const CODES: Record<ReferentialAction, string> = { NoAction: 'a', Restrict: 'r', Cascade: 'c', SetNull: 'n', SetDefault: 'd' };
 
-let base: PGlite;
-const opened: PGliteInterface[] = [];
-
-before(async () => {
-  await ready();
-  base = await PGlite.create();
-});
-after(async () => {
-  for (const db of opened) await db.close();
-  await base.close();
-});
-
-async function fresh(): Promise<PGliteInterface> {
-  const db = await base.clone();
-  opened.push(db);
-  // Supabase projects reference auth.users, which the platform creates.
+// Supabase projects reference auth.users, which the platform creates.
+const fresh = pgliteClones(async (db) => {
   await db.exec('create schema auth; create table auth.users (id uuid primary key);');
-  return db;
-}
+});
 
 function analyzeDir(dir: string, reader: SourceReader, extraFiles: string[] = []): Database {
   const files = [...new Set([...listFiles(`${FIXTURES}/${dir}`), ...extraFiles])].sort();

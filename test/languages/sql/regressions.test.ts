@@ -2,39 +2,23 @@
  * SQL front-end bugs found by exploratory testing (dumps, DO blocks, runners, fixes), each with the
  * repro that failed. Fixed SQL is run in PGlite after the migrations it follows.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import type { PGliteInterface } from '@electric-sql/pglite';
 import * as pg from 'libpg-query';
 import type { Database } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
 import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
-import { runCli } from '../../../server/src/cli';
+import { cli } from '../../helpers/cli';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { splitStatements } from '../../../server/src/languages/sql/lexer';
 import type { Analysis, SourceReader } from '../../../server/src/languages/types';
 import { writeFiles } from '../../helpers/workspace';
-import { applyEdits, ready, table } from './helpers';
+import { applyEdits, pgliteClones, table } from './helpers';
 
-let base: PGlite;
-const opened: PGliteInterface[] = [];
-
-before(async () => {
-  await ready();
-  base = await PGlite.create();
-});
-after(async () => {
-  for (const db of opened) await db.close();
-  await base.close();
-});
-
-async function fresh(): Promise<PGliteInterface> {
-  const db = await base.clone();
-  opened.push(db);
-  return db;
-}
+const fresh = pgliteClones();
 
 function inline(files: Record<string, string>): SourceReader {
   return { read: (p) => files[p] };
@@ -47,13 +31,6 @@ function analyzeFiles(files: Record<string, string>, dialect?: 'postgresql' | 'm
   assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
   const analysis = sqlFrontEnd.analyze(units[0], reader, { validation: true, ...(dialect ? { dialect } : {}) });
   return { analysis, db: analysis.databases[0], reader };
-}
-
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, color: false });
-  return { code, stdout, stderr };
 }
 
 interface JsonFinding {

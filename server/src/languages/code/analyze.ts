@@ -612,38 +612,47 @@ function requireSpecifier(e: ts.Expression): string | undefined {
   return undefined;
 }
 
-/** `new PrismaClient(…)`, `drizzle(…)` anywhere in the value an initializer evaluates to. */
-function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | undefined {
+/**
+ * The first answer of `read` for the values an expression can evaluate to: itself, what it awaits, either side of
+ * `??` / `||`, either branch of `?:` (`globalThis.prisma ?? new PrismaClient()`).
+ */
+function firstOfValues<T>(expr: ts.Expression, read: (e: ts.Expression, depth: number) => T | undefined, depth = 0): T | undefined {
   if (depth > 8) return undefined;
   const e = unwrap(expr);
-  if (ts.isNewExpression(e)) {
-    const callee = unwrap(e.expression);
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-    if (name === 'PrismaClient') return 'prisma';
-    return undefined;
-  }
-  if (ts.isCallExpression(e)) {
-    const callee = unwrap(e.expression);
-    if (ts.isIdentifier(callee)) {
-      if (callee.text === 'drizzle' && info.drizzleImports.has('drizzle')) return 'drizzle';
-      const f = info.factories.get(callee.text);
-      if (f) return f;
-      return undefined;
-    }
-    // new PrismaClient().$extends(…)
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === '$extends') return newClientOrm(callee.expression, info, depth + 1);
-    return undefined;
-  }
-  if (ts.isAwaitExpression(e)) return newClientOrm(e.expression, info, depth + 1);
+  if (ts.isAwaitExpression(e)) return firstOfValues(e.expression, read, depth + 1);
   if (ts.isBinaryExpression(e)) {
     const k = e.operatorToken.kind;
     if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken) {
-      return newClientOrm(e.left, info, depth + 1) ?? newClientOrm(e.right, info, depth + 1);
+      return firstOfValues(e.left, read, depth + 1) ?? firstOfValues(e.right, read, depth + 1);
     }
     return undefined;
   }
-  if (ts.isConditionalExpression(e)) return newClientOrm(e.whenTrue, info, depth + 1) ?? newClientOrm(e.whenFalse, info, depth + 1);
-  return undefined;
+  if (ts.isConditionalExpression(e)) return firstOfValues(e.whenTrue, read, depth + 1) ?? firstOfValues(e.whenFalse, read, depth + 1);
+  return read(e, depth);
+}
+
+/** `new PrismaClient(…)`, `drizzle(…)` anywhere in the value an initializer evaluates to. */
+function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | undefined {
+  return firstOfValues(
+    expr,
+    (e, d) => {
+      if (ts.isNewExpression(e)) {
+        const callee = unwrap(e.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+        return name === 'PrismaClient' ? 'prisma' : undefined;
+      }
+      if (!ts.isCallExpression(e)) return undefined;
+      const callee = unwrap(e.expression);
+      if (ts.isIdentifier(callee)) {
+        if (callee.text === 'drizzle' && info.drizzleImports.has('drizzle')) return 'drizzle';
+        return info.factories.get(callee.text);
+      }
+      // new PrismaClient().$extends(…)
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === '$extends') return newClientOrm(callee.expression, info, d + 1);
+      return undefined;
+    },
+    depth,
+  );
 }
 
 /** The first answer of `read` for what a function returns: its expression body, or its top-level `return`s in order. */
@@ -666,25 +675,14 @@ function factoryOrm(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionE
 }
 
 /** The Drizzle driver module of a client an expression creates: `drizzle(…)` imported from `drizzle-orm/neon-http`. */
-function clientDriver(expr: ts.Expression, info: FileInfo, depth = 0): string | undefined {
-  if (depth > 8) return undefined;
-  const e = unwrap(expr);
-  if (ts.isCallExpression(e)) {
+function clientDriver(expr: ts.Expression, info: FileInfo): string | undefined {
+  return firstOfValues(expr, (e) => {
+    if (!ts.isCallExpression(e)) return undefined;
     const callee = unwrap(e.expression);
     if (!ts.isIdentifier(callee)) return undefined;
     if (callee.text === 'drizzle' && info.drizzleImports.has('drizzle')) return driverModule(info.imports.get('drizzle')?.specifier);
     return info.factoryDrivers.get(callee.text);
-  }
-  if (ts.isAwaitExpression(e)) return clientDriver(e.expression, info, depth + 1);
-  if (ts.isBinaryExpression(e)) {
-    const k = e.operatorToken.kind;
-    if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken) {
-      return clientDriver(e.left, info, depth + 1) ?? clientDriver(e.right, info, depth + 1);
-    }
-    return undefined;
-  }
-  if (ts.isConditionalExpression(e)) return clientDriver(e.whenTrue, info, depth + 1) ?? clientDriver(e.whenFalse, info, depth + 1);
-  return undefined;
+  });
 }
 
 /** `drizzle-orm/<driver>` specifiers only (not `drizzle-orm` itself, nor the `*-core` schema modules). */
