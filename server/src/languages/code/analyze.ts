@@ -1629,13 +1629,7 @@ class FileWalker {
 
   private isAwaited(node: ts.Node, depth = 0): boolean {
     if (depth > 6) return false;
-    let n = climbWrappers(node);
-    // x.then(…).catch(…)
-    while (n.parent && ts.isPropertyAccessExpression(n.parent) && ['then', 'catch', 'finally'].includes(n.parent.name.text)) {
-      const c = n.parent.parent;
-      if (!c || !ts.isCallExpression(c) || c.expression !== n.parent) break;
-      n = climbWrappers(c);
-    }
+    const n = outermostOfChain(node);
     const p = n.parent;
     if (!p) return false;
     if (ts.isAwaitExpression(p)) return true;
@@ -1661,12 +1655,7 @@ class FileWalker {
 
   /** `return <call>` (through `.then/.catch`) or an arrow's body, in a function that is not an inline callback. */
   private isReturned(node: ts.Node): boolean {
-    let n = climbWrappers(node);
-    while (n.parent && ts.isPropertyAccessExpression(n.parent) && ['then', 'catch', 'finally'].includes(n.parent.name.text)) {
-      const c = n.parent.parent;
-      if (!c || !ts.isCallExpression(c) || c.expression !== n.parent) break;
-      n = climbWrappers(c);
-    }
+    const n = outermostOfChain(node);
     const p = n.parent;
     if (!p) return false;
     const fn = ts.isArrowFunction(p) && p.body === n ? p : ts.isReturnStatement(p) && p.expression === n ? findFunction(p) : undefined;
@@ -1767,4 +1756,15 @@ class FileWalker {
     }
     return out;
   }
+}
+
+/** The whole promise chain a call starts (`x.then(…).catch(…).finally(…)`), through parentheses and casts. */
+function outermostOfChain(node: ts.Node): ts.Node {
+  let n = climbWrappers(node);
+  while (n.parent && ts.isPropertyAccessExpression(n.parent) && ['then', 'catch', 'finally'].includes(n.parent.name.text)) {
+    const c = n.parent.parent;
+    if (!c || !ts.isCallExpression(c) || c.expression !== n.parent) break;
+    n = climbWrappers(c);
+  }
+  return n;
 }
