@@ -303,6 +303,11 @@ export interface DbCall {
   enclosingFunction: string;
   /** Range of the enclosing function's body (or the file for top-level code). */
   functionLoc: Loc;
+  /**
+   * For a call in the callback of `Promise.all(xs.map(async (x) => …))`: the function that awaits them all, whose
+   * work the call is part of (its writes commit or fail with that function's other writes).
+   */
+  host?: { name: string; functionLoc: Loc };
   /** The innermost loop the call runs in, within its function. */
   loop?: { kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map'; loc: Loc; variable?: string };
   /** The transaction the call runs in, if any. */

@@ -66,7 +66,8 @@ function checkFile(context: RuleContext, file: CodeFile): void {
     if (!group) groups.set(key, (group = { name, functionLoc, calls: [], writingCalls: [] }));
     return group;
   };
-  for (const call of file.calls) if (isWrite(call)) groupOf(call.enclosingFunction, call.functionLoc).calls.push(call);
+  // A write in `Promise.all(xs.map(async (x) => …))` belongs to the function that awaits them all.
+  for (const call of file.calls) if (isWrite(call)) groupOf(call.host?.name ?? call.enclosingFunction, call.host?.functionLoc ?? call.functionLoc).calls.push(call);
   for (const call of file.writingCalls) groupOf(call.enclosingFunction, call.functionLoc).writingCalls.push(call);
 
   // Transactions that hold writes, so a transaction can count as one write of the function that starts it.
@@ -268,6 +269,8 @@ function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], rang
   const calls = units.map((u) => (u as Extract<WriteUnit, { kind: 'call' }>).call);
   const { orm, client } = calls[0]!;
   if (!calls.every((c) => c.orm === orm && c.client === client && !c.viaTransactionClient)) return [];
+  // Writes made once per element of a list (`Promise.all(xs.map(…))`): the wrapper does not rewrite such callbacks.
+  if (calls.some((c) => c.host)) return [];
   // A write kept in a variable and awaited later (`const r = db.delete(…)` … `await Promise.all([r, …])`):
   // wrapped, its lazy promise would be returned out of the callback and run after the commit.
   if (!calls.every((c) => c.awaited || c.returned)) return [];

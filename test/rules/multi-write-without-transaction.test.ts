@@ -279,6 +279,19 @@ describe('multi-write-without-transaction', () => {
     });
   });
 
+  describe('writes made for each element of a list, awaited together (seed 003)', () => {
+    it('Promise.all(xs.map(…)) writes belong to the function that awaits them, without a wrapper fix', () => {
+      const project = analyzeProject('shop');
+      const file = 'src/services/imports.ts';
+      const found = findingsIn(rule, project).filter((f) => f.where.startsWith(file));
+      assert.deepEqual(found.map((f) => f.where), [`${file}:${project.lineOf(file, 'const user = await prisma.user.create') + 1}`]);
+      assert.match(found[0]!.finding.message, /^2 writes in `importUser` are not in one transaction/);
+      assert.deepEqual(found[0]!.finding.fixes, [], 'the wrapper does not rewrite the map callback');
+      const [, mapped] = project.codeFile(file).calls;
+      assert.equal(mapped?.host?.name, 'importUser');
+    });
+  });
+
   describe('batches and drivers (exploratory test, bugs 4 and 5)', () => {
     it('Prisma: writes collected in a list (literal, pushed in a loop, a variable in the array) and run by $transaction(ops) are one transaction', () => {
       const project = analyzeProject('shop');

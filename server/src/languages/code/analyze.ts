@@ -1363,6 +1363,13 @@ class FileWalker {
     };
     if (model !== undefined) call.model = model;
     if (!call.awaited && this.isReturned(outer)) call.returned = true;
+    if (call.awaited && fn.node) {
+      const mapped = awaitedMapOf(fn.node);
+      if (mapped) {
+        const host = this.enclosingFunction(mapped);
+        call.host = { name: host.name, functionLoc: host.loc };
+      }
+    }
     if (client.driver) call.driver = client.driver;
     const loop = this.loopOf(outer);
     if (loop) call.loop = loop.fact;
@@ -1767,4 +1774,16 @@ function outermostOfChain(node: ts.Node): ts.Node {
     n = climbWrappers(c);
   }
   return n;
+}
+
+/**
+ * The `xs.map(…)` call whose inline callback `fn` is, when a promise combinator runs the callbacks' promises
+ * (`Promise.all(xs.map(async (x) => …))`): the callbacks' work is part of the function that awaits them.
+ */
+function awaitedMapOf(fn: FunctionNode): ts.CallExpression | undefined {
+  if (!isInlineCallback(fn)) return undefined;
+  const call = callOfCallback(fn);
+  if (!call || (calleeMethodName(call) !== 'map' && calleeMethodName(call) !== 'flatMap')) return undefined;
+  const holder = climbWrappers(call).parent;
+  return holder && ts.isCallExpression(holder) && isPromiseCombinator(holder) ? call : undefined;
 }
