@@ -97,12 +97,36 @@ test('after every edit, the server-side incremental review equals a fresh review
   assert.ok(reused > 100, `only ${reused} findings were reused`);
 });
 
-test('findings that read other models follow them: a moved name, a changed key type, a new reference', async () => {
-  await initFrontEnds();
+/**
+ * A Prisma schema reviewed incrementally (as the language server reviews it) on a temporary root. `edit` replaces
+ * `from` by `to`, reviews again, and checks the result equals a fresh review of the new text.
+ */
+function incrementalSchema(initial: string) {
   const root = mkdtempSync(join(tmpdir(), 'incremental-')).replace(/\\/g, '/');
   const file = `${root}/prisma/schema.prisma`;
   mkdirSync(`${root}/prisma`);
-  let text = `datasource db {
+  let text = initial;
+  writeFileSync(file, text);
+  const reader = { read: (p: string) => (p === file ? text : undefined) };
+  const server = new Reviewer(root, reader);
+  server.trackChanges();
+  return {
+    first: () => server.review({}),
+    edit(from: string, to: string) {
+      assert.ok(text.includes(from), from);
+      text = text.replace(from, to);
+      server.noteChanged([file]);
+      const result = server.review({});
+      const fresh = withFreshParses(() => new Reviewer(root, reader).review({}));
+      assert.equal(view(result), view(fresh), `after ${JSON.stringify(to)}`);
+      return result;
+    },
+  };
+}
+
+test('findings that read other models follow them: a moved name, a changed key type, a new reference', async () => {
+  await initFrontEnds();
+  const schema = incrementalSchema(`datasource db {
   provider = "postgresql"
   url      = env("DATABASE_URL")
 }
@@ -134,11 +158,7 @@ model posts_backup {
   id   Int    @id
   body String
 }
-`;
-  writeFileSync(file, text);
-  const reader = { read: (p: string) => (p === file ? text : undefined) };
-  const server = new Reviewer(root, reader);
-  server.trackChanges();
+`);
   const edits: [string, string][] = [
     // A line inside Filler moves Post's and Author's names: Comment's findings point at them.
     ['  note String\n', '  note String\n  more String\n'],
@@ -151,25 +171,14 @@ model posts_backup {
     ['  comments Comment[]\n', '  comments Comment[]\n  @@map("posts")\n'],
     ['  more String\n', ''],
   ];
-  let result = server.review({});
-  const rulesSeen = new Set(result.findings.map((f) => f.rule));
+  const rulesSeen = new Set(schema.first().findings.map((f) => f.rule));
   assert.ok(rulesSeen.has('missing-foreign-key') && rulesSeen.has('missing-on-delete') && rulesSeen.has('backup-table'), [...rulesSeen].join(', '));
-  for (const [from, to] of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    server.noteChanged([file]);
-    result = server.review({});
-    const fresh = withFreshParses(() => new Reviewer(root, reader).review({}));
-    assert.equal(view(result), view(fresh), `after ${JSON.stringify(to)}`);
-  }
+  for (const [from, to] of edits) schema.edit(from, to);
 });
 
 test('missing-on-delete follows the actions of other models\' relations (SQL Server cascade paths)', async () => {
   await initFrontEnds();
-  const root = mkdtempSync(join(tmpdir(), 'incremental-')).replace(/\\/g, '/');
-  const file = `${root}/prisma/schema.prisma`;
-  mkdirSync(`${root}/prisma`);
-  let text = `datasource db {
+  const schema = incrementalSchema(`datasource db {
   provider = "sqlserver"
   url      = env("DATABASE_URL")
 }
@@ -201,14 +210,10 @@ model D {
   cId Int
   c   C   @relation(fields: [cId], references: [id], onUpdate: NoAction)
 }
-`;
-  writeFileSync(file, text);
-  const reader = { read: (p: string) => (p === file ? text : undefined) };
-  const server = new Reviewer(root, reader);
-  server.trackChanges();
+`);
   const actionsOf = (r: ReturnType<Reviewer['review']>) =>
     r.findings.filter((f) => f.rule === 'missing-on-delete').map((f) => f.fixes.map((x) => x.title.replace(/^Set onDelete: (\w+).*$/, '$1')).join(','));
-  let result = server.review({});
+  const result = schema.first();
   // A → B → D cascades. Cascade on C.a or on D.c alone is fine, both would open a second path from A to D: fix-all
   // keeps NoAction first.
   assert.deepEqual(actionsOf(result), ['NoAction,Cascade', 'NoAction,Cascade']);
@@ -222,15 +227,7 @@ model D {
     ['a   A   @relation(fields: [aId], references: [id], onUpdate: NoAction)\n  ds  D[]', 'a   A   @relation(fields: [aId], references: [id], onDelete: Cascade, onUpdate: NoAction)\n  ds  D[]', ['NoAction']],
     [bCascades, bKeeps, ['Cascade,NoAction']],
   ];
-  for (const [from, to, expected] of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    server.noteChanged([file]);
-    result = server.review({});
-    const fresh = withFreshParses(() => new Reviewer(root, reader).review({}));
-    assert.equal(view(result), view(fresh), `after ${JSON.stringify(to)}`);
-    assert.deepEqual(actionsOf(result), expected, `after ${JSON.stringify(to)}`);
-  }
+  for (const [from, to, expected] of edits) assert.deepEqual(actionsOf(schema.edit(from, to)), expected, `after ${JSON.stringify(to)}`);
 });
 
 test('SQL migrations and Drizzle schemas too: after every edit the server-side review equals a fresh one', async () => {
