@@ -25,6 +25,12 @@ export interface ReviewResult {
   analysis: ProjectAnalysis;
   durationMs: number;
   cancelled: boolean;
+  /**
+   * `reviewAsync` with `validationLater` only: Prisma's validation had not answered when the rules were done. Call
+   * it once (after publishing the rest): it starts what was held back and resolves to the validation's diagnostics,
+   * which are not in `diagnostics` yet.
+   */
+  finishValidation?: () => Promise<SourceDiagnostic[]>;
 }
 
 export interface ReviewOptions {
@@ -41,6 +47,12 @@ export interface ReviewOptions {
   rules?: readonly Rule[];
   /** `reviewAsync` only: Prisma's validation runs there while the rules run (the language server's worker). */
   lintAsync?: LintRunner;
+  /**
+   * `reviewAsync` only: do not wait for Prisma's validation, return the rules' result with `finishValidation`
+   * (the language server's first review of a workspace, whose findings need not wait for the wasm's first,
+   * unoptimized, validation). A validation that would run on this thread is held back until then.
+   */
+  validationLater?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -132,10 +144,22 @@ export class Reviewer {
     const started = performance.now();
     const { units, settings } = this.prepare(options);
     // The front-ends this root needs are loading (see prepare); a unit waits only for its own.
-    const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync: options.lintAsync, frontEndReady });
+    const held: (() => void)[] = [];
+    const runner = options.lintAsync;
+    const lintAsync: LintRunner | undefined =
+      runner && options.validationLater
+        ? (files, major) => (runner.blocks?.(files, major) ? new Promise((resolve) => held.push(() => void runner(files, major).then(resolve))) : runner(files, major))
+        : runner;
+    const analysis = await this.project.analyzeAsync(units, this.reader, { ...this.projectOptions(options, settings), lintAsync, frontEndReady });
     const result = this.judge(analysis, options, settings, started);
-    // Validation ran alongside the rules; its diagnostics join the result when both are done.
-    if (analysis.pending.length) {
+    if (analysis.pending.length && options.validationLater) {
+      const pending = analysis.pending;
+      result.finishValidation = async () => {
+        for (const start of held.splice(0)) start();
+        return (await Promise.all(pending)).flat();
+      };
+    } else if (analysis.pending.length) {
+      // Validation ran alongside the rules; its diagnostics join the result when both are done.
       for (const diagnostics of await Promise.all(analysis.pending)) result.diagnostics.push(...diagnostics);
       result.durationMs = performance.now() - started;
     }

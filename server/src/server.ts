@@ -33,7 +33,7 @@ import {
 } from './protocol';
 import { Session } from './session';
 import { FramedMessageWriter } from './wire';
-import { workerLintRunner } from './languages/prisma/lintRunner';
+import { callingThreadLintRunner, workerLintRunner } from './languages/prisma/lintRunner';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
 
@@ -64,13 +64,13 @@ const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
 
-/** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread. */
+/** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread (as a runner all the same). */
 const linter = workerLintRunner(path.join(__dirname, 'prisma-lint-worker.js'), (m) => connection.console.log(m));
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as { prismaExtensionInstalled?: boolean };
   session = new Session(connection, documents, {
-    lintAsync: linter?.run,
+    lintAsync: linter?.run ?? callingThreadLintRunner,
     prepareValidation: (root) => preloadPrisma([root]),
     extensionRoot: path.resolve(__dirname, '..'),
     prismaExtensionInstalled: init.prismaExtensionInstalled === true,

@@ -364,7 +364,8 @@ export class Session {
 
   async reviewRoot(root: string, opts: { token?: CancellationToken; progress?: WorkDoneProgressReporter; audit?: boolean } = {}): Promise<ReviewResult | undefined> {
     const s = this.state(root);
-    this.trace?.marks.push(['start', performance.now()]);
+    const started = performance.now();
+    this.trace?.marks.push(['start', started]);
     const settings = await this.settingsFor(s);
     if (!settings.enable) {
       this.applyResult(s, undefined);
@@ -390,6 +391,8 @@ export class Session {
       settings,
       validation: this.validationFor(settings),
       lintAsync: this.options.lintAsync,
+      // The first review of a workspace: its findings go out without waiting for Prisma's first validation.
+      validationLater: !opts.audit && s.last === undefined,
       log: (m) => this.log(m),
       isCancelled: () => opts.token?.isCancellationRequested ?? false,
       onProgress: (done, total, unit) => opts.progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} · ${path.relative(root, unit.files[0] ?? root)}`),
@@ -411,7 +414,26 @@ export class Session {
     this.applyResult(s, result);
     const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
     this.setStatus({ state: 'ready', filesReviewed, message: undefined });
+    if (result.finishValidation) this.finishValidation(s, result, result.finishValidation, started);
     return result;
+  }
+
+  /**
+   * Prisma's validation of a first review, after its findings are out: its diagnostics join that result and are
+   * published, unless a newer review has replaced it (that one waits for its own validation).
+   */
+  private finishValidation(s: RootState, result: ReviewResult, finish: () => Promise<SourceDiagnostic[]>, started: number): void {
+    result.finishValidation = undefined;
+    const ticket = s.sequence;
+    // Once the findings are written: a validation held back for this thread must not delay them.
+    setImmediate(() => {
+      void finish().then((found) => {
+        this.log(`validation of the first review: ${found.length} Prisma diagnostic${found.length === 1 ? '' : 's'}, ${Math.round(performance.now() - started)} ms after the review started`);
+        if (s.last !== result || s.sequence !== ticket || !found.length) return;
+        result.diagnostics.push(...found);
+        this.applyResult(s, result);
+      }, (error: unknown) => this.log(`validation failed: ${(error as Error)?.message ?? String(error)}`));
+    });
   }
 
   private warm = false;

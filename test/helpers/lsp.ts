@@ -24,6 +24,8 @@ export interface TestServer {
   connection: ProtocolConnection;
   process: ChildProcess;
   diagnostics: Map<string, Diagnostic[]>;
+  /** Every publishDiagnostics, in order of arrival. */
+  publishes: PublishDiagnosticsParams[];
   notifications: { method: string; params: unknown }[];
   /** Resolves with the next diagnostics for `uri` that satisfy `predicate`. */
   waitForDiagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
@@ -54,10 +56,12 @@ export async function startServer(options: {
   child.stderr!.on('data', (d) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, Diagnostic[]>();
+  const publishes: PublishDiagnosticsParams[] = [];
   const notifications: { method: string; params: unknown }[] = [];
   const waiters: { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     diagnostics.set(params.uri, params.diagnostics);
+    publishes.push(params);
     for (const w of [...waiters]) {
       if (w.uri === params.uri && w.predicate(params.diagnostics)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -93,6 +97,7 @@ export async function startServer(options: {
     connection,
     process: child,
     diagnostics,
+    publishes,
     notifications,
     waitForDiagnostics(uri, predicate = () => true, timeoutMs = 30_000) {
       const current = diagnostics.get(uri);

@@ -12,7 +12,14 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { lint, type SchemaFiles, type WasmLintDiagnostic, type WasmMajor, type WasmResult } from './wasm';
 
-export type LintRunner = (files: SchemaFiles, major: WasmMajor) => Promise<WasmResult<WasmLintDiagnostic[]>>;
+export type LintRunner = ((files: SchemaFiles, major: WasmMajor) => Promise<WasmResult<WasmLintDiagnostic[]>>) & {
+  /**
+   * Whether a request for these files would be validated on the calling thread (the worker not ready for a small
+   * schema, or gone), so that it holds up whatever the thread does next. A caller with something more urgent to
+   * finish first (the first diagnostics of a document) starts such a request afterwards.
+   */
+  blocks?(files: SchemaFiles, major: WasmMajor): boolean;
+};
 
 /**
  * Schemas of at least this many characters (all files together) wait for the worker to come up rather than being
@@ -36,6 +43,14 @@ interface Request {
   major: WasmMajor;
   resolve(result: WasmResult<WasmLintDiagnostic[]>): void;
 }
+
+/**
+ * Validation on the calling thread, as a runner: where there is no worker script (the server run from its
+ * sources, in tests). Its answers are those of `wasm.lint`; each request holds up the thread.
+ */
+export const callingThreadLintRunner: LintRunner = Object.assign((files: SchemaFiles, major: WasmMajor) => Promise.resolve(lint(files, major)), {
+  blocks: () => true,
+});
 
 /** A runner backed by the worker script at `script`, or undefined when there is no such script (tests from sources). */
 export interface WorkerLintRunner {
@@ -133,45 +148,48 @@ export function workerLintRunner(script: string, log: (message: string) => void)
     }
   };
 
-  const api: WorkerLintRunner = {
-    run: (files, major) =>
-      new Promise((resolve) => {
-        if (!broken && !ready.has(major) && sizeOf(files) >= WAIT_FOR_WORKER_CHARS) {
-          api.preload(major);
-          if (worker) {
-            const request: Request = { files, major, resolve };
-            queued.push(request);
+  const run: LintRunner = (files, major) =>
+    new Promise((resolve) => {
+      if (!broken && !ready.has(major) && sizeOf(files) >= WAIT_FOR_WORKER_CHARS) {
+        api.preload(major);
+        if (worker) {
+          const request: Request = { files, major, resolve };
+          queued.push(request);
+          holdWhileAwaited();
+          // A worker that never comes up must not hold the diagnostics back.
+          setTimeout(() => {
+            const i = queued.indexOf(request);
+            if (i < 0) return;
+            queued.splice(i, 1);
             holdWhileAwaited();
-            // A worker that never comes up must not hold the diagnostics back.
-            setTimeout(() => {
-              const i = queued.indexOf(request);
-              if (i < 0) return;
-              queued.splice(i, 1);
-              holdWhileAwaited();
-              resolve(lint(files, major));
-            }, WORKER_START_TIMEOUT_MS).unref();
-            return;
-          }
-        }
-        if (broken || !ready.has(major)) {
-          resolve(lint(files, major));
-          // The worker loads this major once this answer is out, not while the first review waits for it, and then
-          // validates these files once in the background, as this thread just did: its first answer to an edit
-          // then runs compiled code.
-          if (!broken) {
-            warmUp.set(major, files);
-            if (!preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
-          }
+            resolve(lint(files, major));
+          }, WORKER_START_TIMEOUT_MS).unref();
           return;
         }
-        const w = start();
-        if (!w) {
-          resolve(lint(files, major));
-          return;
+      }
+      if (broken || !ready.has(major)) {
+        resolve(lint(files, major));
+        // The worker loads this major once this answer is out, not while the first review waits for it, and then
+        // validates these files once in the background, as this thread just did: its first answer to an edit
+        // then runs compiled code.
+        if (!broken) {
+          warmUp.set(major, files);
+          if (!preloaded.has(major)) setTimeout(() => api.preload(major), 0).unref();
         }
-        send(w, { files, major, resolve });
-        holdWhileAwaited();
-      }),
+        return;
+      }
+      const w = start();
+      if (!w) {
+        resolve(lint(files, major));
+        return;
+      }
+      send(w, { files, major, resolve });
+      holdWhileAwaited();
+    });
+  run.blocks = (files, major) => broken || (!ready.has(major) && sizeOf(files) < WAIT_FOR_WORKER_CHARS);
+
+  const api: WorkerLintRunner = {
+    run,
     preload(major) {
       if (preloaded.has(major)) return;
       preloaded.add(major);
