@@ -202,8 +202,16 @@ export class LspClient {
       const at = performance.now();
       for (const l of this.statusListeners) l(s, at);
     });
+    this.logWaiters = [];
     this.conn.onNotification('window/logMessage', (m) => {
+      const at = performance.now();
       if (this.logs.length < 200) this.logs.push(m.message);
+      for (const w of [...this.logWaiters]) {
+        if (w.pattern.test(m.message)) {
+          this.logWaiters.splice(this.logWaiters.indexOf(w), 1);
+          w.resolve({ at, message: m.message });
+        }
+      }
     });
     this.conn.onNotification('$/progress', () => undefined);
     this.conn.onNotification('window/showMessage', (m) => {
@@ -266,6 +274,19 @@ export class LspClient {
     });
     this.diagnosticWaiters.push(waiter);
     return p;
+  }
+
+  /** Resolves with the next logged message matching `pattern` ({ at, message }), or undefined after `timeoutMs`. */
+  nextLog(pattern, timeoutMs = 30000) {
+    return new Promise((resolve) => {
+      const waiter = { pattern, resolve: (v) => (clearTimeout(timer), resolve(v)) };
+      const timer = setTimeout(() => {
+        this.logWaiters.splice(this.logWaiters.indexOf(waiter), 1);
+        resolve(undefined);
+      }, timeoutMs);
+      timer.unref?.();
+      this.logWaiters.push(waiter);
+    });
   }
 
   onStatus(listener) {
