@@ -23,6 +23,7 @@ import { filterInMemory } from './queries/filter-in-memory';
 import { queryInLoop } from './queries/query-in-loop';
 import { swallowedDbError } from './queries/swallowed-db-error';
 import { unboundedQuery } from './queries/unbounded-query';
+import { cascadeDeletesRecords } from './relations/cascade-deletes-records';
 import { missingForeignKey } from './relations/missing-foreign-key';
 import { missingOnDelete } from './relations/missing-on-delete';
 import { setNullOnNotNull } from './relations/set-null-on-not-null';
@@ -33,6 +34,7 @@ import { multiWriteWithoutTransaction } from './transactions/multi-write-without
 /** Every rule, sorted by id. Add new rules at their place in id order. */
 export const rules: Rule[] = [
   backupTable,
+  cascadeDeletesRecords,
   clientOutsideTransaction,
   concurrentIndexInTransaction,
   deleteWithoutWhere,

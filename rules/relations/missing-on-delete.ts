@@ -11,22 +11,49 @@ const KEEP_RECORDS = new Set([
 ]);
 
 export function looksLikeRecordTable(table: Table): boolean {
-  // Asked for every table: no array and no closures per call.
-  return namesRecords(table.name) || namesRecords(table.dbName ?? '');
+  return recordWord(table) !== undefined;
 }
 
-function namesRecords(name: string): boolean {
+/**
+ * The word of a table's name (or database name) that marks its rows as records to keep (`payment` in `payments`,
+ * `transaction` in `wallet_transactions`), or undefined; also undefined for configuration about such records
+ * (`payment_methods`, `billing_addresses`). Asked for every table: no array and no closures per call.
+ */
+export function recordWord(table: Pick<Table, 'name' | 'dbName'>): string | undefined {
+  return namesRecords(table.name) ?? (table.dbName === undefined ? undefined : namesRecords(table.dbName));
+}
+
+/**
+ * Head nouns of tables that hold configuration about payments or billing, not records of them: `payment_methods`
+ * (saved cards: deleting them with their user is right), `billing_addresses`, `invoice_settings`,
+ * `transaction_categories`. English compounds put the head last.
+ */
+const CONFIGURATION_HEADS = new Set([
+  'method', 'address', 'setting', 'preference', 'config', 'configuration', 'template', 'type', 'category', 'provider',
+  'option', 'plan',
+]);
+
+function namesRecords(name: string): string | undefined {
   let answer = recordNames.get(name);
   if (answer === undefined) {
-    answer = words(name).some((w) => KEEP_RECORDS.has(singular(w)));
+    answer = '';
+    const all = words(name);
+    for (const w of all) {
+      const one = singular(w);
+      if (KEEP_RECORDS.has(one)) {
+        answer = one;
+        break;
+      }
+    }
+    if (answer !== '' && CONFIGURATION_HEADS.has(singular(all[all.length - 1]!))) answer = '';
     if (recordNames.size > 100_000) recordNames.clear();
     recordNames.set(name, answer);
   }
-  return answer;
+  return answer === '' ? undefined : answer;
 }
 
-/** Asked for every table name by every review: remembered. */
-const recordNames = new Map<string, boolean>();
+/** Asked for every table name by every review: remembered ('' = no record word). */
+const recordNames = new Map<string, string>();
 
 /**
  * The fixes' order: for records to keep, the actions that keep them first. `Keep` is the action that keeps
@@ -42,7 +69,8 @@ const CASCADE_ORDER: readonly FixAction[] = ['Cascade', 'SetNull', 'Keep'];
  */
 const OPTIONAL_ORDER: readonly FixAction[] = ['SetNull', 'Cascade', 'Keep'];
 
-function allowed(database: Database, action: ReferentialAction): boolean {
+/** Does the provider allow `action` (Prisma's `referential_actions`; every action where nothing is known)? */
+export function allowed(database: Database, action: ReferentialAction): boolean {
   return database.referentialActions === undefined || database.referentialActions.includes(action);
 }
 
@@ -63,7 +91,7 @@ export function firstOnDelete(database: Database, table: Table, optional: boolea
 }
 
 /** The action that keeps a delete refused: `Restrict`, or `NoAction` where the provider has no `Restrict`. */
-function keepAction(database: Database): ReferentialAction | undefined {
+export function keepAction(database: Database): ReferentialAction | undefined {
   return allowed(database, 'Restrict') ? 'Restrict' : allowed(database, 'NoAction') ? 'NoAction' : undefined;
 }
 
