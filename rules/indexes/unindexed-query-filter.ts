@@ -1,15 +1,47 @@
-import type { Database, DbCall, Loc, Table } from '../model';
+import type { Database, DbCall, FilterTerm, ForeignKey, Index, Loc, Table } from '../model';
 import type { Rule } from '../types';
-import { indexesOf } from '../types';
+import { dialectIndexesForeignKeys, indexesOf, indexMethod, isCovered } from '../types';
 import { addIndexTitle } from '../titles';
-import { callLabel, filtersByUniqueKey, knownColumns, tableForCall } from '../queries/support/code';
+import { callLabel, compareLocs, filtersByUniqueKey, knownColumns, tableForCall } from '../queries/support/code';
+
+/**
+ * What one query needs of an index, by the usual rule: the columns it compares by equality first (`lead`), then
+ * the column(s) it sorts by, or else its one range column (`trail`).
+ */
+export interface IndexNeed {
+  lead: string[];
+  trail: string[];
+  /** `sort`: the trail is the sort order; `range`: one range (or other) filter; undefined: no trail. */
+  trailKind?: 'sort' | 'range';
+  /** Every filtered column of this need (lead and range/other columns). */
+  filters: string[];
+  /** The query is bounded (`take`, `limit`, `findFirst`). */
+  bounded: boolean;
+  /** Every run of the query applies the lead filters (none of them is pushed under an `if`). */
+  sure: boolean;
+}
+
+interface Site {
+  loc: Loc;
+  label: string;
+  need: IndexNeed;
+}
 
 interface Demand {
   database: Database;
   table: Table;
   columns: string[];
-  sites: { loc: Loc; label: string; ordered: boolean }[];
+  need: IndexNeed;
+  /**
+   * Advice, not a new need (see `needsIndex`): the existing index that filters but does not return the rows in the
+   * query's order, or the foreign key without an index that leads the filter.
+   */
+  advice?: Advice;
+  sites: Site[];
 }
+
+/** A sorted, bounded query whose equality columns already have (or, for a foreign key, are reported to need) an index. */
+type Advice = { kind: 'extend'; index: Index; foreignKey?: ForeignKey } | { kind: 'foreignKey'; foreignKey: ForeignKey };
 
 export const unindexedQueryFilter: Rule = {
   meta: {
@@ -27,68 +59,219 @@ export const unindexedQueryFilter: Rule = {
         const database = context.databaseFor(call.orm);
         const table = tableForCall(database, call);
         if (!database || !table || table.isView || database.dialect === 'mongodb') continue;
-        const wanted = wantedColumns(call, table);
-        if (!wanted) continue;
-        if (!needsIndex(table, wanted.columns)) continue;
-        const key = `${database.id}\u0000${table.name}\u0000${wanted.columns.join('\u0000')}`;
-        let demand = demands.get(key);
-        if (!demand) demands.set(key, (demand = { database, table, columns: wanted.columns, sites: [] }));
-        demand.sites.push({ loc: call.loc, label: callLabel(call), ordered: wanted.ordered });
+        for (const need of indexNeeds(call, table)) {
+          const verdict = needsIndex(database, table, need);
+          if (!verdict) continue;
+          const advice = verdict === true ? undefined : verdict;
+          const columns = columnsOf(need, advice?.foreignKey);
+          const key = `${database.id}\u0000${table.name}\u0000${advice ? 'advice' : ''}\u0000${columns.join('\u0000')}`;
+          let demand = demands.get(key);
+          if (!demand) {
+            demand = { database, table, columns, need, sites: [] };
+            if (advice) demand.advice = advice;
+            demands.set(key, demand);
+          }
+          if (!demand.sites.some((s) => s.loc === call.loc)) demand.sites.push({ loc: call.loc, label: callLabel(call), need });
+        }
       }
     }
-    for (const { database, table, columns, sites } of demands.values()) {
-      const cols = columns.join(', ');
-      const sorted = sites.every((s) => s.ordered);
-      const queries = sites.length === 1 ? `A query (${sites[0]!.label})` : `${sites.length} queries`;
-      context.report({
-        message:
-          `${queries} ${sorted ? 'sort' : 'filter'}${sites.length === 1 ? 's' : ''} ${table.name} by ${cols}, but no index starts with ${columns.length === 1 ? 'that column' : 'those columns'}: ` +
-          `each one ${sorted ? 'sorts' : 'scans'} the whole table, which gets slower as ${table.name} grows.`,
-        loc: table.nameLoc,
-        fixes: [
-          {
-            title: addIndexTitle(database, table, columns),
-            safety: 'safe',
-            preferred: true,
-            intent: { kind: 'addIndex', database, table, columns: [...columns] },
-          },
-        ],
-        related: sites.map((s) => ({ loc: s.loc, message: `${s.ordered ? 'Sorted' : 'Filtered'} by ${cols} here` })),
-      });
-    }
+    for (const demand of mergePrefixes([...demands.values()])) report(context, demand);
   },
 };
 
+function report(context: Parameters<Rule['check']>[0], demand: Demand): void {
+  const { database, table, columns, need, sites } = demand;
+  const n = sites.length;
+  const s = n === 1 ? 's' : '';
+  const queries = n === 1 ? `A query (${sites[0]!.label})` : `${n} queries`;
+  const list = (cols: readonly string[]) => cols.join(', ');
+  const sortedBy = need.trailKind === 'sort' ? list(need.trail) : '';
+  const filtering = sites.filter((x) => x.need.filters.some((c) => columns.includes(c)));
+  const sorting = sites.filter((x) => x.need.trailKind === 'sort');
+  const filtered = columns.filter((c) => filtering.some((x) => x.need.filters.includes(c)));
+  const sorted = columns.filter((c) => !filtered.includes(c) && sorting.some((x) => x.need.trail.includes(c)));
+  const those = (cols: readonly string[]) => (cols.length === 1 ? 'that column' : 'those columns');
+  let message: string;
+  const advice = demand.advice;
+  if (advice) {
+    const lead = list(columns.slice(0, need.lead.length));
+    const why = advice.kind === 'extend'
+      ? `the index${advice.index.name ? ` ${advice.index.name}` : ''} on (${list(advice.index.columns)}) does not continue with ${sortedBy}`
+      : `the foreign key (${list(advice.foreignKey.columns)}) has no index`;
+    const instead = advice.kind === 'foreignKey'
+      ? ' It also serves the foreign key: add it instead of the single-column index unindexed-foreign-key suggests.'
+      : ` It makes the index on (${list(advice.index.columns)}) redundant.`;
+    message =
+      `${queries} filter${s} ${table.name} by ${lead}${sites.every((x) => !x.need.sure) ? ' on some calls' : ''} and sort${s} by ${sortedBy} with a limit, but ${why}: ` +
+      `each one reads and sorts every matching row to return the first few. An index on (${list(columns)}) returns them in order.${instead}`;
+  } else if (!filtering.length) {
+    message = `${queries} sort${s} ${table.name} by ${list(columns)}, but no index starts with ${those(columns)}: each one sorts the whole table, which gets slower as ${table.name} grows.`;
+  } else if (filtering.length < n) {
+    message = `${queries} filter or sort ${table.name} by ${list(columns)}, but no index starts with ${those(columns)}: each one reads the whole table, which gets slower as ${table.name} grows.`;
+  } else {
+    const also = !sorted.length ? '' : sorting.length === n ? ` and sort${s} by ${list(sorted)}` : ` (${sorting.length} of them also sorting by ${list(sorted)})`;
+    message =
+      `${queries} filter${s} ${table.name} by ${list(filtered)}${also}, but no index starts with ${those(filtered)}: ` +
+      `each one scans the whole table, which gets slower as ${table.name} grows.` +
+      (sorted.length ? ` An index on (${list(columns)}) also returns the rows in order.` : '');
+  }
+  context.report({
+    message,
+    loc: table.nameLoc,
+    fixes: [
+      // Advice replaces an index (or the one unindexed-foreign-key adds): the user's call, never a fix-all's, so a
+      // fix-all never adds two overlapping indexes.
+      advice
+        ? { title: addIndexTitle(database, table, columns), safety: 'display-only', intent: { kind: 'addIndex', database, table, columns: [...columns] } }
+        : { title: addIndexTitle(database, table, columns), safety: 'safe', preferred: true, intent: { kind: 'addIndex', database, table, columns: [...columns] } },
+    ],
+    related: [...sites].sort((a, b) => compareLocs(a.loc, b.loc)).map((x) => ({ loc: x.loc, message: `${siteText(x.need)} here` })),
+  });
+}
+
+function siteText(need: IndexNeed): string {
+  const filtered = need.filters.length ? `Filtered by ${need.filters.join(', ')}` : '';
+  const sorted = need.trailKind === 'sort' ? `${filtered ? ' and sorted' : 'Sorted'} by ${need.trail.join(', ')}` : '';
+  return filtered + sorted;
+}
+
+/** The index columns for a need: its equality columns (a foreign key's first), then its trail. */
+function columnsOf(need: IndexNeed, foreignKey?: ForeignKey): string[] {
+  const out = foreignKey ? [...foreignKey.columns.filter((c) => need.lead.includes(c))] : [];
+  for (const c of need.lead) if (!out.includes(c)) out.push(c);
+  for (const c of need.trail) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
 /**
- * The columns an index should start with for this call: the filtered columns, or for a bounded query
- * with no filter the sort columns (an index lets `ORDER BY … LIMIT` stop early; without a limit the
- * whole table is read anyway).
+ * What a query needs of an index (see `IndexNeed`). A filter term applied on some runs only (a condition pushed
+ * under an `if`) is a need of its own: every run applies the terms that are always there, some runs add it. Older
+ * facts without `filterTerms` count every filtered column as an equality.
  */
-function wantedColumns(call: DbCall, table: Table): { columns: string[]; ordered: boolean } | undefined {
-  const filters = knownColumns(table, call.filterColumns ?? []);
-  if (filters.length) return { columns: filters, ordered: false };
+export function indexNeeds(call: DbCall, table: Table): IndexNeed[] {
+  const terms: FilterTerm[] = [];
+  for (const t of call.filterTerms ?? (call.filterColumns ?? []).map((column): FilterTerm => ({ column, op: 'eq' }))) {
+    const [column] = knownColumns(table, [t.column]);
+    if (column) terms.push({ ...t, column });
+  }
   const order = knownColumns(table, call.orderColumns ?? []);
-  if (!order.length) return undefined;
   const bounded =
     call.operation.startsWith('findFirst') ||
     (call.argKeys?.includes('take') ?? false) ||
     (call.argKeys?.includes('limit') ?? false) ||
     (call.chain?.includes('limit') ?? false);
-  return bounded ? { columns: order, ordered: true } : undefined;
+  const always = terms.filter((t) => !t.conditional);
+  const variants: { terms: FilterTerm[]; sure: boolean }[] = [{ terms: always, sure: true }];
+  const optional = [...new Set(terms.filter((t) => t.conditional).map((t) => t.column))];
+  for (const column of optional) {
+    if (always.some((t) => t.column === column)) continue;
+    variants.push({ terms: [...always, ...terms.filter((t) => t.conditional && t.column === column)], sure: false });
+  }
+  const out: IndexNeed[] = [];
+  const seen = new Set<string>();
+  for (const v of variants) {
+    const need = shapeOf(v.terms, order, bounded, v.sure);
+    if (!need) continue;
+    const key = `${need.lead.join(',')}|${need.trail.join(',')}|${need.trailKind ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(need);
+  }
+  return out;
+}
+
+function shapeOf(terms: FilterTerm[], order: string[], bounded: boolean, sure: boolean): IndexNeed | undefined {
+  const lead: string[] = [];
+  const rest: string[] = [];
+  for (const t of terms) if ((t.op === 'eq' || t.op === 'list') && !lead.includes(t.column)) lead.push(t.column);
+  for (const t of terms) if (t.op !== 'eq' && t.op !== 'list' && !lead.includes(t.column) && !rest.includes(t.column)) rest.push(t.column);
+  const filters = [...lead, ...rest];
+  if (lead.length) {
+    // After an equality the index returns the rows in its next column's order; after an IN list it does not.
+    const sortable = terms.every((t) => t.op !== 'list' || !lead.includes(t.column));
+    const after = order.filter((c) => !lead.includes(c));
+    if (sortable && after.length) return { lead, trail: after, trailKind: 'sort', filters, bounded, sure };
+    if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure };
+    return { lead, trail: [], filters, bounded, sure };
+  }
+  // A range filter: the index on that column (it also returns the rows in its order when the query sorts by it).
+  if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure };
+  // Only a sort: an index lets `ORDER BY … LIMIT` stop early; without a limit the whole table is read anyway.
+  if (order.length && bounded) return { lead, trail: order, trailKind: 'sort', filters, bounded, sure };
+  return undefined;
+}
+
+/** A non-partial B-tree index whose leading columns are `lead` (any order) and then `trail` (in order). */
+function servesInOrder(index: Index, lead: readonly string[], trail: readonly string[]): boolean {
+  if (index.partial || indexMethod(index) !== 'btree' || index.columns.length < lead.length + trail.length) return false;
+  const head = index.columns.slice(0, lead.length);
+  if (!lead.every((c) => head.includes(c))) return false;
+  return trail.every((c, i) => index.columns[lead.length + i] === c);
 }
 
 /**
- * False when an index already serves the query: a unique key or the primary key lies within the
- * filtered columns (at most one row), some index starts with one of them (the database narrows by it
- * and filters the rest), or the columns are a foreign key that `unindexed-foreign-key` already reports.
+ * Whether the query needs a new index: `true`; advice (see below); or false when an index already serves it:
+ * - a unique key or the primary key lies within the filtered columns (at most one row);
+ * - an index starts with the wanted columns in order;
+ * - the wanted columns are exactly a foreign key, or the equality columns hold a foreign key without an index:
+ *   `unindexed-foreign-key` reports it (or the dialect indexes foreign keys itself), and once that index exists it
+ *   serves the query (below), so a fix-all adds one index, not two overlapping ones;
+ * - some index starts with one of the filtered (or, for a sort alone, sorted) columns: the database narrows by it and
+ *   filters the rest.
+ * Advice, for a query that filters by equality and sorts by another column with a limit, where the index the
+ * equality columns have (or the foreign key's, which unindexed-foreign-key asks for) holds only equality columns: it
+ * reads and sorts every match to return a few, and the index extended with the sort column is the real fix. For an
+ * index that is not a foreign key's, only when every run applies those equality filters; a foreign key's matches are
+ * all the children of one parent, which grow with the table.
  */
-function needsIndex(table: Table, columns: string[]): boolean {
-  if (filtersByUniqueKey(table, columns)) return false;
-  if (indexesOf(table).some((i) => !i.partial && i.columns.length > 0 && columns.includes(i.columns[0]!))) return false;
+export function needsIndex(database: Database, table: Table, need: IndexNeed): boolean | Advice {
+  const columns = columnsOf(need);
+  if (filtersByUniqueKey(table, need.filters)) return false;
+  const indexes = indexesOf(table);
+  if (indexes.some((i) => servesInOrder(i, need.lead, need.trail))) return false;
   const set = new Set(columns);
-  const isForeignKey = table.foreignKeys.some(
-    (fk) => fk.columns.length === set.size && fk.columns.every((c) => set.has(c)),
-  );
-  // Either unindexed-foreign-key reports it already, or the dialect indexes foreign keys itself.
-  return !isForeignKey;
+  if (table.foreignKeys.some((fk) => fk.columns.length === set.size && fk.columns.every((c) => set.has(c)))) return false;
+  const sortedWithLimit = need.trailKind === 'sort' && need.lead.length > 0 && need.bounded;
+  const foreignKey = table.foreignKeys.find((fk) => fk.columns.length > 0 && fk.columns.every((c) => need.lead.includes(c)));
+  if (foreignKey && dialectIndexesForeignKeys(database)) return false;
+  if (foreignKey && !isCovered(table, foreignKey.columns)) return sortedWithLimit ? { kind: 'foreignKey', foreignKey } : false;
+  const starts = need.filters.length ? need.filters : columns;
+  const serving = indexes.filter((i) => !i.partial && i.columns.length > 0 && starts.includes(i.columns[0]!));
+  if (!serving.length) return true;
+  if (!sortedWithLimit) return false;
+  const extendable = serving.every((i) => !i.unique && indexMethod(i) === 'btree' && i.columns.every((c) => need.lead.includes(c)));
+  if (!extendable) return false;
+  const index = serving[0]!;
+  const ofForeignKey = table.foreignKeys.find((fk) => fk.columns.length === index.columns.length && fk.columns.every((c) => index.columns.includes(c)));
+  if (!ofForeignKey && !need.sure) return false;
+  return ofForeignKey ? { kind: 'extend', index, foreignKey: ofForeignKey } : { kind: 'extend', index };
+}
+
+/**
+ * One index per need: a demand whose columns an index of another demand on the same table starts with (its
+ * equality columns in any order, then its trailing columns in order) is served by that index, so its sites join
+ * that demand. Demands that extend an existing index stay apart.
+ */
+function mergePrefixes(demands: Demand[]): Demand[] {
+  const byLength = [...demands].sort((a, b) => b.columns.length - a.columns.length);
+  const kept: Demand[] = [];
+  /** Where each kept demand is reported: where the first of the demands it holds was met. */
+  const rank = new Map<Demand, number>(demands.map((d, i) => [d, i]));
+  for (const d of byLength) {
+    const into = d.advice
+      ? undefined
+      : kept.find(
+          (k) =>
+            !k.advice &&
+            k.database === d.database &&
+            k.table === d.table &&
+            k.columns.length > d.columns.length &&
+            servesInOrder({ columns: k.columns, unique: false, kind: 'index', loc: k.table.loc }, d.need.lead, d.need.trail),
+        );
+    if (into) {
+      for (const site of d.sites) if (!into.sites.some((s) => s.loc === site.loc)) into.sites.push(site);
+      rank.set(into, Math.min(rank.get(into)!, rank.get(d)!));
+    } else kept.push(d);
+  }
+  return kept.sort((a, b) => rank.get(a)! - rank.get(b)!);
 }

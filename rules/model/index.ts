@@ -329,8 +329,18 @@ export interface DbCall {
    * without `groupBy` the query returns one row.
    */
   aggregate?: boolean;
-  /** Columns filtered (`where`) and ordered by (`orderBy`), when written literally. */
+  /**
+   * Columns filtered (`where`) and ordered by (`orderBy`), when written literally. `filterColumns` holds only the
+   * columns every run of the query filters by (a condition pushed into a list under an `if` is not one of them).
+   */
   filterColumns?: string[];
+  /**
+   * How the query compares each filtered column (added for unindexed-query-filter's composite indexes): the literal
+   * filter and what the front-end can follow syntactically in the same function (a `conditions` list built with
+   * `push` and spread into `and(...conditions)`, a `where` object built by property assignment). A term marked
+   * `conditional` is applied on some runs only (pushed under an `if`, one side of `?:`, an `or(…)` arm).
+   */
+  filterTerms?: FilterTerm[];
   /**
    * The filter matches a list the code passes (Prisma `{ id: { in: ids } }`, Drizzle `inArray(t.id, ids)`, also
    * inside `AND` / `and(…)`): the rows are as many as the list's keys match, as bounded as the list is.
@@ -356,6 +366,18 @@ export interface DbCall {
   loopKey?: string;
   /** Places where the call's result is filtered in JavaScript (`rows.filter((r) => r.status === …)`), with the fields read. */
   resultFilteredInMemory?: { loc: Loc; fields: string[] }[];
+}
+
+/** One filtered column of a query and how it is compared (see `DbCall.filterTerms`). */
+export interface FilterTerm {
+  column: string;
+  /**
+   * `eq`: equality (Drizzle `eq`/`isNull`, Prisma `{ col: v }`/`equals`); `list`: `inArray`/`{ in: … }`;
+   * `range`: `gt`/`gte`/`lt`/`lte`/`between`, Prisma `{ gte: … }`; `other`: any other operator (`like`, `ne`, `not`…).
+   */
+  op: 'eq' | 'list' | 'range' | 'other';
+  /** Applied on some runs only. */
+  conditional?: boolean;
 }
 
 /** One arm of an `if`/`else` (or a `switch` case, or a `?:` branch) around a call. */

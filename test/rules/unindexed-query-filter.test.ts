@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { prismaFrontEnd } from '../../server/src/languages/prisma';
 import { unindexedQueryFilter as rule } from '../../rules/indexes/unindexed-query-filter';
+import { unindexedForeignKey } from '../../rules/indexes/unindexed-foreign-key';
+import type { AnalyzedProject } from '../helpers/code-model';
 import { codeFile, database, drizzle, fn, prisma, runRule, span, table, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
 
 const f = fn('handler', 1, 60);
@@ -73,12 +75,19 @@ describe('unindexed-query-filter', () => {
       assert.match(finding.message, /sorts Notification by createdAt/);
       assert.equal(finding.fixes?.[0]?.title, 'Add @@index([createdAt])');
     });
-    it('different column sets are separate findings', () => {
-      const calls = [
+    it('different column sets are separate findings, unless one index serves both (one index per need)', () => {
+      const separate = [
+        prisma('notification.findMany', { line: 3, fn: f, filterColumns: ['type'] }),
+        prisma('notification.findMany', { line: 4, fn: f, filterColumns: ['createdAt'] }),
+      ];
+      assert.equal(runRule(rule, { codeFiles: [codeFile(separate)], databases: [prismaDb()] }).length, 2);
+      // (type, createdAt) serves the filter by type too: one finding, both queries related.
+      const nested = [
         prisma('notification.findMany', { line: 3, fn: f, filterColumns: ['type'] }),
         prisma('notification.findMany', { line: 4, fn: f, filterColumns: ['type', 'createdAt'] }),
       ];
-      assert.equal(runRule(rule, { codeFiles: [codeFile(calls)], databases: [prismaDb()] }).length, 2);
+      const findings = runRule(rule, { codeFiles: [codeFile(nested)], databases: [prismaDb()] });
+      assert.deepEqual(findings.map((x) => [x.fixes?.[0]?.title, x.related?.length]), [['Add @@index([type, createdAt])', 2]]);
     });
     it('Drizzle: table variable ↔ table', () => {
       const trades = table('trades', ['id', 'symbol', 'strategyId'], { dbName: 'trades' });
@@ -91,12 +100,139 @@ describe('unindexed-query-filter', () => {
     });
   });
 
+  describe('composite indexes: equality columns first, then the sort or range column', () => {
+    const aiDecisions = table('aiDecisions', ['id', 'strategyId', 'symbol', 'status', 'createdAt'], {
+      dbName: 'ai_decisions',
+      indexes: [['symbol'], ['strategyId']],
+      fks: [{ columns: ['strategyId'], table: 'strategies' }],
+    });
+    const trades = table('trades', ['id', 'strategyId', 'symbol', 'status', 'side', 'executedAt'], {
+      dbName: 'trades',
+      fks: [{ columns: ['strategyId'], table: 'strategies' }],
+    });
+    const db = () => database('drizzle', [aiDecisions, trades]);
+    const select = (model: string, line: number, extra: Record<string, unknown>) =>
+      drizzle('select', model, { line, fn: f, chain: ['from', 'where', 'orderBy', 'limit'], ...extra });
+    const titles = (calls: ReturnType<typeof drizzle>[]) =>
+      runRule(rule, { codeFiles: [codeFile(calls)], databases: [db()] }).map((x) => x.fixes?.[0]?.title);
+
+    it('seed 002 getPendingAiDecisions: where status = … order by created_at → (status, createdAt)', () => {
+      const database_ = db();
+      const calls = [select('aiDecisions', 3, { filterColumns: ['status'], filterTerms: [{ column: 'status', op: 'eq' }], orderColumns: ['createdAt'] })];
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile(calls)], databases: [database_] });
+      assert.deepEqual(rest, []);
+      assert.equal(finding!.fixes?.[0]?.title, 'Add index("ai_decisions_status_createdAt_idx").on(table.status, table.createdAt)');
+      assert.deepEqual(finding!.fixes?.[0]?.intent, { kind: 'addIndex', database: database_, table: database_.tables[0], columns: ['status', 'createdAt'] });
+      assert.equal(
+        finding!.message,
+        'A query (db.select().from(aiDecisions)) filters aiDecisions by status and sorts by createdAt, but no index starts with that column: each one scans the whole table, which gets slower as aiDecisions grows. An index on (status, createdAt) also returns the rows in order.',
+      );
+      assert.deepEqual(finding!.related?.map((r) => r.message), ['Filtered by status and sorted by createdAt here']);
+    });
+
+    it('the range column goes after the equality columns, whatever the written order; an IN list is not followed by the sort', () => {
+      const range = select('trades', 3, {
+        filterColumns: ['executedAt', 'status'],
+        filterTerms: [{ column: 'executedAt', op: 'range' }, { column: 'status', op: 'eq' }],
+      });
+      assert.deepEqual(titles([range]), ['Add index("trades_status_executedAt_idx").on(table.status, table.executedAt)']);
+      const list = select('trades', 3, { filterColumns: ['side'], filterTerms: [{ column: 'side', op: 'list' }], orderColumns: ['executedAt'] });
+      assert.deepEqual(titles([list]), ['Add index("trades_side_idx").on(table.side)']);
+    });
+
+    it('conditional filters (a conditions list): one need per pushed column, merged with the queries its index serves', () => {
+      const terms = [
+        { column: 'id', op: 'eq' as const, conditional: true },
+        { column: 'symbol', op: 'eq' as const, conditional: true },
+        { column: 'strategyId', op: 'eq' as const, conditional: true },
+        { column: 'executedAt', op: 'range' as const, conditional: true },
+      ];
+      const count = drizzle('select', 'trades', { line: 3, fn: f, chain: ['from', 'where'], filterColumns: [], filterTerms: terms, aggregate: true });
+      const page = select('trades', 5, { filterColumns: [], filterTerms: terms, orderColumns: ['executedAt'] });
+      const findings = runRule(rule, { codeFiles: [codeFile([count, page])], databases: [db()] });
+      assert.deepEqual(
+        findings.map((x) => [x.fixes?.[0]?.title, x.related?.map((r) => `${r.loc.range.start.line}: ${r.message}`)]),
+        [
+          // The id is the primary key: a run that pins it reads one row. strategyId is a foreign key without an index:
+          // unindexed-foreign-key reports it.
+          ['Add index("trades_symbol_executedAt_idx").on(table.symbol, table.executedAt)', ['3: Filtered by symbol here', '5: Filtered by symbol and sorted by executedAt here']],
+          ['Add index("trades_executedAt_idx").on(table.executedAt)', ['3: Filtered by executedAt here', '5: Sorted by executedAt here']],
+          // The page query sorts by executedAt with a limit: an index on (strategyId, executedAt) serves both, advice only.
+          ['Add index("trades_strategyId_executedAt_idx").on(table.strategyId, table.executedAt)', ['5: Filtered by strategyId and sorted by executedAt here']],
+        ],
+      );
+      assert.match(findings[2]!.message, /^A query \(db\.select\(\)\.from\(trades\)\) filters trades by strategyId on some calls and sorts by executedAt with a limit, but the foreign key \(strategyId\) has no index:/);
+      assert.deepEqual(findings.map((x) => x.fixes?.[0]?.safety), ['safe', 'safe', 'display-only']);
+      assert.equal(findings[0]!.message.startsWith('2 queries filter trades by symbol (1 of them also sorting by executedAt), but no index starts with that column'), true, findings[0]!.message);
+      assert.match(findings[1]!.message, /^2 queries filter or sort trades by executedAt, but no index starts with that column: each one reads the whole table/);
+    });
+
+    it('an index on the equality column that does not continue with the sort column, with a limit: info, extend it', () => {
+      const bySymbol = (extra: Record<string, unknown>) =>
+        select('aiDecisions', 3, { filterColumns: ['symbol'], filterTerms: [{ column: 'symbol', op: 'eq' }], orderColumns: ['createdAt'], ...extra });
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile([bySymbol({})])], databases: [db()] });
+      assert.deepEqual(rest, []);
+      assert.equal(
+        finding!.message,
+        'A query (db.select().from(aiDecisions)) filters aiDecisions by symbol and sorts by createdAt with a limit, but the index on (symbol) does not continue with createdAt: each one reads and sorts every matching row to return the first few. An index on (symbol, createdAt) returns them in order. It makes the index on (symbol) redundant.',
+      );
+      // Replacing an index is the user's call: shown, never applied by a fix-all.
+      assert.deepEqual(
+        finding!.fixes?.map((x) => [x.title, x.safety, x.preferred ?? false]),
+        [['Add index("ai_decisions_symbol_createdAt_idx").on(table.symbol, table.createdAt)', 'display-only', false]],
+      );
+      // Not without a limit, and not when the filter is applied on some runs only (the runs without it sort the
+      // whole table: that need is reported).
+      assert.deepEqual(titles([bySymbol({ chain: ['from', 'where', 'orderBy'] })]), []);
+      assert.deepEqual(titles([bySymbol({ filterColumns: [], filterTerms: [{ column: 'symbol', op: 'eq', conditional: true }] })]), [
+        'Add index("ai_decisions_createdAt_idx").on(table.createdAt)',
+      ]);
+      // A foreign key's own index: its matches are all the children of one parent, advice even for some calls.
+      const [byStrategy] = runRule(rule, {
+        codeFiles: [codeFile([select('aiDecisions', 3, { filterColumns: [], filterTerms: [{ column: 'strategyId', op: 'eq', conditional: true }], orderColumns: ['createdAt'] })])],
+        databases: [db()],
+      }).filter((x) => x.fixes?.[0]?.safety === 'display-only');
+      assert.match(byStrategy!.message, /by strategyId on some calls and sorts by createdAt with a limit, but the index on \(strategyId\) does not continue with createdAt/);
+    });
+
+    it('equality on a foreign key without an index is left to unindexed-foreign-key: one index, never two overlapping ones', () => {
+      const calls = [
+        select('trades', 3, { filterColumns: ['status', 'strategyId'], filterTerms: [{ column: 'status', op: 'eq' }, { column: 'strategyId', op: 'eq' }], orderColumns: ['executedAt'] }),
+        select('trades', 4, { filterColumns: ['strategyId', 'status'], filterTerms: [{ column: 'strategyId', op: 'eq' }, { column: 'status', op: 'eq' }], chain: ['from', 'where'] }),
+      ];
+      // The filter without a sort needs nothing but the foreign key's index. The sorted one gets advice: an index that
+      // starts with the foreign key (so it covers it too), shown but never applied by a fix-all, which adds the
+      // foreign key's own index only.
+      const findings = runRule(rule, { codeFiles: [codeFile(calls)], databases: [db()] });
+      assert.deepEqual(
+        findings.map((x) => x.fixes?.map((fix) => [fix.title, fix.safety])),
+        [[['Add index("trades_strategyId_status_executedAt_idx").on(table.strategyId, table.status, table.executedAt)', 'display-only']]],
+      );
+      assert.match(findings[0]!.message, /It also serves the foreign key: add it instead of the single-column index unindexed-foreign-key suggests\.$/);
+      // Once its index exists, the query by strategyId and status is served by it (the database narrows by
+      // strategyId); the sorted one keeps its advice, now to extend that index. Still nothing a fix-all applies.
+      const indexed = table('trades', ['id', 'strategyId', 'symbol', 'status', 'side', 'executedAt'], {
+        dbName: 'trades',
+        indexes: [['strategyId']],
+        fks: [{ columns: ['strategyId'], table: 'strategies' }],
+      });
+      const after = runRule(rule, { codeFiles: [codeFile(calls)], databases: [database('drizzle', [indexed])] });
+      assert.deepEqual(after.map((x) => [x.related?.length, x.fixes?.map((fix) => fix.safety)]), [[1, ['display-only']]]);
+      assert.match(after[0]!.message, /but the index on \(strategyId\) does not continue with executedAt/);
+    });
+  });
+
   describe('on real code (code front-end + schema front-ends)', () => {
     it('learning platform: Notification.type, on the model name', () => {
       const project = analyzeProject('learning');
       const found = findingsIn(rule, project);
       assert.deepEqual(found.map((f) => f.where), [`prisma/schema.prisma:${project.lineOf('prisma/schema.prisma', 'model Notification') + 1}`]);
-      assert.equal(found[0]!.finding.fixes?.[0]?.title, 'Add @@index([type])');
+      // `where: { type }, orderBy: { createdAt: 'desc' }, take: 20`: equality column first, then the sort column.
+      assert.equal(found[0]!.finding.fixes?.[0]?.title, 'Add @@index([type, createdAt])');
+      assert.equal(
+        found[0]!.finding.message,
+        'A query (prisma.notification.findMany) filters Notification by type and sorts by createdAt, but no index starts with that column: each one scans the whole table, which gets slower as Notification grows. An index on (type, createdAt) also returns the rows in order.',
+      );
       assert.equal(found[0]!.finding.related?.[0]?.loc.file, `${project.root}/app/api/notifications/route.ts`);
     });
     it('trading journal (Drizzle): positions.accountId from two queries, trades.symbol; not the indexed strategyId', () => {
@@ -109,14 +245,88 @@ describe('unindexed-query-filter', () => {
     });
   });
 
+  describe('seed 002 shapes on real code', () => {
+    const summary = (project: AnalyzedProject) =>
+      findingsIn(rule, project).map((x) => [x.where, x.finding.fixes?.[0]?.title, x.finding.fixes?.[0]?.safety]);
+
+    it('trading bot (Drizzle): conditions arrays, composites, advice on indexes that do not continue with the sort', () => {
+      const project = analyzeProject('trading-bot');
+      const trades = `shared/schema.ts:${project.lineOf('shared/schema.ts', 'export const trades') + 1}`;
+      const decisions = `shared/schema.ts:${project.lineOf('shared/schema.ts', '"ai_decisions",') + 1}`;
+      assert.deepEqual(summary(project), [
+        [trades, 'Add index("trades_symbol_executed_at_idx").on(table.symbol, table.executedAt)', 'safe'],
+        [trades, 'Add index("trades_executed_at_idx").on(table.executedAt)', 'safe'],
+        [trades, 'Add index("trades_strategy_id_executed_at_idx").on(table.strategyId, table.executedAt)', 'display-only'],
+        [trades, 'Add index("trades_status_idx").on(table.status)', 'safe'],
+        [decisions, 'Add index("ai_decisions_status_created_at_idx").on(table.status, table.createdAt)', 'safe'],
+        [decisions, 'Add index("ai_decisions_symbol_created_at_idx").on(table.symbol, table.createdAt)', 'display-only'],
+        [decisions, 'Add index("ai_decisions_strategy_id_created_at_idx").on(table.strategyId, table.createdAt)', 'display-only'],
+      ]);
+      // `const conditions: SQL[] = [eq(aiDecisions.id, id)]` pins the primary key: no finding for getTradeDecision.
+      const storage = `${project.root}/server/storage.ts`;
+      const sites = findingsIn(rule, project).flatMap((x) => x.finding.related ?? []).filter((r) => r.loc.file === storage);
+      assert.ok(!sites.some((r) => r.loc.range.start.line === project.lineOf('server/storage.ts', 'where(and(...conditions));')));
+    });
+
+    it('trading bot: a fix-all (safe fixes of both index rules) adds one index per need, never two overlapping ones', () => {
+      let project = analyzeProject('trading-bot');
+      const texts: Record<string, string> = {};
+      for (let pass = 0; pass < 20; pass++) {
+        const safe = [...findingsIn(unindexedForeignKey, project), ...findingsIn(rule, project)]
+          .map((x) => x.finding.fixes?.find((fix) => fix.safety === 'safe'))
+          .find((fix) => fix);
+        if (!safe) break;
+        const applied = applyFix(project, 'trading-bot', safe.intent);
+        assert.ok(applied, safe.title);
+        Object.assign(texts, applied.texts);
+        project = applied.project;
+      }
+      for (const [file, text] of Object.entries(texts)) assert.deepEqual(syntaxErrors(file, text), [], file);
+      const db = project.databases.find((d) => d.language === 'drizzle')!;
+      const indexesOf = (name: string) => db.tables.find((t) => t.name === name)!.indexes.map((i) => i.columns.join(','));
+      assert.deepEqual(indexesOf('trades').sort(), ['executedAt', 'status', 'strategyId', 'symbol,executedAt']);
+      assert.deepEqual(indexesOf('aiDecisions').sort(), ['status,createdAt', 'strategyId', 'symbol']);
+      for (const t of db.tables) {
+        for (const a of t.indexes) for (const b of t.indexes) {
+          if (a !== b) assert.ok(!b.columns.join(',').startsWith(`${a.columns.join(',')},`) && a.columns.join(',') !== b.columns.join(','), `${t.name}: ${a.columns} / ${b.columns}`);
+        }
+      }
+      // What is left is advice the user applies by hand.
+      assert.deepEqual([...new Set(findingsIn(rule, project).map((x) => x.finding.fixes?.[0]?.safety))], ['display-only']);
+    });
+
+    it('trade journal (Prisma): where { strategyId } orderBy executedAt take 50 → @@index([strategyId, executedAt]), which also covers the foreign key', () => {
+      const project = analyzeProject('trade-journal');
+      const model = `prisma/schema.prisma:${project.lineOf('prisma/schema.prisma', 'model Trade') + 1}`;
+      assert.deepEqual(summary(project), [
+        [model, 'Add @@index([strategyId, executedAt])', 'display-only'],
+        [model, 'Add @@index([executedAt])', 'safe'],
+        [model, 'Add @@index([symbol, executedAt])', 'safe'],
+        [model, 'Add @@index([side, status])', 'safe'],
+      ]);
+      assert.deepEqual(findingsIn(unindexedForeignKey, project).map((x) => x.finding.fixes?.[0]?.title), ['Add @@index([strategyId])']);
+      const advice = findingsIn(rule, project)[0]!.finding;
+      const applied = applyFix(project, 'trade-journal', advice.fixes![0]!.intent);
+      assert.ok(applied);
+      const schema = `${project.root}/prisma/schema.prisma`;
+      assert.match(applied.texts[schema]!, /@@index\(\[strategyId, executedAt\]\)/);
+      const [unit] = prismaFrontEnd.discover([schema], applied.project.reader);
+      const analysis = prismaFrontEnd.analyze(unit!, applied.project.reader, { validation: true });
+      assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      // One index: the advice and the foreign key's finding are both gone.
+      assert.deepEqual(findingsIn(unindexedForeignKey, applied.project), []);
+      assert.deepEqual(summary(applied.project).map((x) => x[1]), ['Add @@index([executedAt])', 'Add @@index([symbol, executedAt])', 'Add @@index([side, status])']);
+    });
+  });
+
   describe('fix check', () => {
-    it('Prisma: adds @@index([type]), the schema validates, the finding is gone', () => {
+    it('Prisma: adds @@index([type, createdAt]), the schema validates, the finding is gone', () => {
       const project = analyzeProject('learning');
       const [found] = findingsIn(rule, project);
       const applied = applyFix(project, 'learning', found!.finding.fixes![0]!.intent);
       assert.ok(applied, 'the Prisma front-end writes the index');
       const schema = `${project.root}/prisma/schema.prisma`;
-      assert.match(applied.texts[schema]!, /@@index\(\[type\]\)/);
+      assert.match(applied.texts[schema]!, /@@index\(\[type, createdAt\]\)/);
       const [unit] = prismaFrontEnd.discover([schema], applied.project.reader);
       const analysis = prismaFrontEnd.analyze(unit!, applied.project.reader, { validation: true });
       assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
@@ -134,5 +344,9 @@ describe('unindexed-query-filter', () => {
 
   it('never throws on half-typed code (server/storage.ts cut short)', () => {
     for (const project of analyzeCuts('trading', 'server/storage.ts')) assert.doesNotThrow(() => runRule(rule, project));
+    // Conditions lists and where objects cut mid-way: the analysis follows what is there.
+    const cuts = [...analyzeCuts('trading-bot', 'server/storage.ts', 24), ...analyzeCuts('trade-journal', 'lib/trades.ts', 24)];
+    for (const project of cuts) assert.doesNotThrow(() => runRule(rule, project));
+    assert.ok(cuts.some((p) => p.codeFiles.some((c) => c.calls.some((call) => call.filterTerms?.some((t) => t.conditional)))));
   });
 });

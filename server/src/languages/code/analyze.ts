@@ -13,6 +13,7 @@ import type {
   CodeFile,
   Database,
   DbCall,
+  FilterTerm,
   Loc,
   Orm,
   OtherAwait,
@@ -61,6 +62,7 @@ import {
   statementsExit,
   tableName,
 } from './patterns';
+import { drizzleFilterTerms, prismaFilterTerms, setParentsBelow } from './filters';
 import { importResolver, TsconfigPaths } from './resolve';
 
 export const PRISMA_READ_OPS = new Set([
@@ -1398,6 +1400,7 @@ class FileWalker {
           if (prismaWhereHasIn(where)) call.filterByList = true;
           if (!where.properties.length) call.emptyWhere = true;
         }
+        if (where) this.addFilterTerms(call, outer, () => prismaFilterTerms(where), !ts.isObjectLiteralExpression(where));
         const orderBy = propertyValue(arg, 'orderBy');
         if (orderBy) call.orderColumns = prismaOrderColumns(orderBy);
         if (loop?.variable && where && ts.isObjectLiteralExpression(where)) {
@@ -1415,6 +1418,7 @@ class FileWalker {
           if (where) {
             call.filterColumns = drizzleColumns(where);
             if (drizzleHasInArray(where)) call.filterByList = true;
+            this.addFilterTerms(call, outer, () => drizzleFilterTerms(where), true);
             if (loop?.variable) {
               const key = drizzleLoopKey(ts.isArrowFunction(where) && !ts.isBlock(where.body) ? where.body : where, loop.variable);
               if (key) call.loopKey = key;
@@ -1439,6 +1443,8 @@ class FileWalker {
         if (where?.arguments[0]) {
           call.filterColumns = drizzleColumns(where.arguments[0]);
           if (drizzleHasInArray(where.arguments[0])) call.filterByList = true;
+          const filter = where.arguments[0];
+          this.addFilterTerms(call, outer, () => drizzleFilterTerms(filter), true);
           if (loop?.variable) {
             const key = drizzleLoopKey(where.arguments[0], loop.variable);
             if (key) call.loopKey = key;
@@ -1456,6 +1462,23 @@ class FileWalker {
       const owner = namedOwner(outer);
       if (owner) this.writeOwners.add(owner);
     }
+  }
+
+  /**
+   * Records how the call filters (`filterTerms`). `followed`: the terms may come from variables the literal filter
+   * names; the columns every run filters by then join `filterColumns`, and an `inArray`/`in` every run applies
+   * bounds the rows (`filterByList`). Conditional terms change neither: they do not make the query a point lookup.
+   */
+  private addFilterTerms(call: DbCall, outer: ts.Node, read: () => FilterTerm[], followed: boolean): void {
+    setParentsBelow(outer);
+    const terms = read();
+    if (!terms.length) return;
+    call.filterTerms = terms;
+    if (!followed) return;
+    const columns = call.filterColumns ?? [];
+    for (const t of terms) if (!t.conditional && !columns.includes(t.column)) columns.push(t.column);
+    if (columns.length) call.filterColumns = columns;
+    if (terms.some((t) => t.op === 'list' && !t.conditional)) call.filterByList = true;
   }
 
   private isTxParam(client: ClientRef, tx: TransactionScope): boolean {

@@ -1,0 +1,291 @@
+/**
+ * The filter terms of a query (`DbCall.filterTerms`): which columns it filters by, how (equality, list, range,
+ * other) and whether every run applies the condition. Syntax only (no type checker): the literal filter, plus a
+ * local `const`/`let` of the same function the filter names (a `conditions` list filled with `push` and spread into
+ * `and(...conditions)`, a `whereClause` holding `and(…)`, a Prisma `where` object built by property assignment).
+ */
+import ts = require('typescript');
+import type { FilterTerm } from '../../../../rules/model';
+import { isFunctionNode, propertyNameText, unwrap } from './ast';
+
+const DRIZZLE_OPS: Record<string, FilterTerm['op']> = {
+  eq: 'eq', isNull: 'eq', inArray: 'list',
+  gt: 'range', gte: 'range', lt: 'range', lte: 'range', between: 'range',
+  ne: 'other', like: 'other', ilike: 'other', notLike: 'other', notIlike: 'other', notInArray: 'other', isNotNull: 'other',
+  notBetween: 'other', arrayContains: 'other', arrayContained: 'other', arrayOverlaps: 'other',
+};
+const PRISMA_RANGE = new Set(['gt', 'gte', 'lt', 'lte']);
+const MAX_DEPTH = 24;
+
+/** One value a local variable may hold where the query uses it, and whether every run gives it that value. */
+interface Held {
+  expr: ts.Expression;
+  conditional: boolean;
+}
+
+/** What a local variable holds at a use: its initializer, then what is pushed into it or assigned to it. */
+interface Binding {
+  initializer?: ts.Expression;
+  /** Arguments of `x.push(…)` between the declaration and the use. */
+  pushed: Held[];
+  /** `x = …` between the declaration and the use. */
+  assigned: Held[];
+  /** `x.col = …` / `x.col.gte = …` between the declaration and the use (Prisma `where` objects). */
+  properties: { path: string[]; value: ts.Expression; conditional: boolean }[];
+}
+
+function containerOf(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isFunctionNode(n) || ts.isSourceFile(n)) return n;
+  return undefined;
+}
+
+/** The `const`/`let`/`var` declaration of `id` in the blocks around it, within its function. */
+function declarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    const statements = ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) ? n.statements : ts.isCaseClause(n) || ts.isDefaultClause(n) ? n.statements : undefined;
+    if (statements) {
+      let found: ts.VariableDeclaration | undefined;
+      for (const st of statements) {
+        if (st.pos >= id.pos) break;
+        if (!ts.isVariableStatement(st)) continue;
+        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) found = d;
+      }
+      if (found) return found;
+    }
+    if (isFunctionNode(n)) return undefined;
+  }
+  return undefined;
+}
+
+/** `x` or `x.a.b` rooted at the identifier `name`: the property path (`[]`, `['a', 'b']`), else undefined. */
+function pathFrom(e: ts.Expression, name: string): string[] | undefined {
+  const path: string[] = [];
+  let n = unwrap(e);
+  for (;;) {
+    if (ts.isIdentifier(n)) return n.text === name ? path.reverse() : undefined;
+    if (ts.isPropertyAccessExpression(n)) path.push(n.name.text);
+    else if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) path.push(n.argumentExpression.text);
+    else return undefined;
+    n = unwrap(n.expression);
+  }
+}
+
+function bindingOf(id: ts.Identifier): Binding | undefined {
+  const decl = declarationOf(id);
+  if (!decl) return undefined;
+  const statement = decl.parent?.parent;
+  const level = statement?.parent;
+  const container = containerOf(decl);
+  if (!statement || !level || !container) return undefined;
+  const name = id.text;
+  const from = decl.end;
+  const to = id.pos;
+  const binding: Binding = { initializer: decl.initializer, pushed: [], assigned: [], properties: [] };
+  /** Every run reaches it: a statement of the declaration's own block, not nested in an `if`, loop or callback. */
+  const always = (node: ts.Node): boolean => {
+    let n: ts.Node = node;
+    while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent))) n = n.parent;
+    return !!n.parent && ts.isExpressionStatement(n.parent) && n.parent.parent === level;
+  };
+  const visit = (n: ts.Node): void => {
+    if (n.end <= from || n.pos >= to) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'push' && n.pos >= from && n.end <= to) {
+      const target = unwrap(n.expression.expression);
+      if (ts.isIdentifier(target) && target.text === name) {
+        const conditional = !always(n);
+        for (const a of n.arguments) binding.pushed.push({ expr: a, conditional });
+      }
+    }
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && n.pos >= from && n.end <= to) {
+      const path = pathFrom(n.left, name);
+      if (path && path.length === 0) binding.assigned.push({ expr: n.right, conditional: !always(n) });
+      else if (path) binding.properties.push({ path, value: n.right, conditional: !always(n) });
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(container, visit);
+  return binding;
+}
+
+function isUndefined(e: ts.Expression): boolean {
+  const n = unwrap(e);
+  return (ts.isIdentifier(n) && n.text === 'undefined') || n.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/** `xs.length`, `xs.length > 0`, `!!xs.length`: a test that only says whether a list is empty. */
+function isLengthTest(e: ts.Expression): boolean {
+  let n = unwrap(e);
+  while (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) n = unwrap(n.operand);
+  if (ts.isBinaryExpression(n)) n = unwrap(n.left);
+  return ts.isPropertyAccessExpression(n) && n.name.text === 'length';
+}
+
+/**
+ * Sets the parent pointers of `node`'s descendants (the code walk sets them as it goes, so a call's arguments have
+ * none yet when the call is handled): the same pointers the walk sets later.
+ */
+export function setParentsBelow(node: ts.Node): void {
+  const visit = (n: ts.Node): void => {
+    ts.forEachChild(n, (c) => {
+      (c as { parent: ts.Node }).parent = n;
+      visit(c);
+    });
+  };
+  visit(node);
+}
+
+class Terms {
+  readonly list: FilterTerm[] = [];
+  add(column: string, op: FilterTerm['op'], conditional: boolean): void {
+    const same = this.list.find((t) => t.column === column && t.op === op);
+    if (same) {
+      if (!conditional) delete same.conditional;
+      return;
+    }
+    const term: FilterTerm = { column, op };
+    if (conditional) term.conditional = true;
+    this.list.push(term);
+  }
+}
+
+/**
+ * The filter terms of a Drizzle `where` (`.where(…)` argument or the relational `where:` value): operator calls
+ * (`eq(t.symbol, s)`), `and(…)` (terms as they are), `or(…)` (each arm conditional), `?:` (each side conditional,
+ * except `xs.length ? and(...xs) : undefined`), and local variables followed as described above.
+ */
+export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
+  const terms = new Terms();
+  const following = new Set<string>();
+  const visit = (node: ts.Node, conditional: boolean, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    const e = ts.isExpression(node) ? unwrap(node) : node;
+    if (ts.isIdentifier(e)) {
+      if (e.text === 'undefined' || following.has(e.text)) return;
+      const binding = bindingOf(e);
+      if (!binding) return;
+      following.add(e.text);
+      const reassigned = binding.assigned.length > 0;
+      if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
+      for (const h of binding.assigned) visit(h.expr, true, depth + 1);
+      for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
+      following.delete(e.text);
+      return;
+    }
+    if (ts.isSpreadElement(e)) return visit(e.expression, conditional, depth + 1);
+    if (ts.isConditionalExpression(e)) {
+      const emptyElse = isUndefined(e.whenFalse) && isLengthTest(e.condition);
+      visit(e.whenTrue, conditional || !emptyElse, depth + 1);
+      if (!isUndefined(e.whenFalse)) visit(e.whenFalse, true, depth + 1);
+      return;
+    }
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
+      const fn = e.expression.text;
+      const op = DRIZZLE_OPS[fn];
+      if (op) {
+        const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+        if (first && ts.isPropertyAccessExpression(first)) terms.add(first.name.text, op, conditional);
+        return;
+      }
+      if (fn === 'and') for (const a of e.arguments) visit(a, conditional, depth + 1);
+      else if (fn === 'or') {
+        const single = e.arguments.length === 1 && !ts.isSpreadElement(e.arguments[0]!);
+        for (const a of e.arguments) visit(a, conditional || !single, depth + 1);
+      }
+      return;
+    }
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return visit(e.body, conditional, depth + 1);
+    if (ts.isBlock(e)) {
+      for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, conditional, depth + 1);
+      return;
+    }
+    if (ts.isArrayLiteralExpression(e)) for (const el of e.elements) visit(el, conditional, depth + 1);
+  };
+  visit(expr, false, 0);
+  return terms.list;
+}
+
+function prismaOp(value: ts.Expression | undefined): FilterTerm['op'] {
+  const v = value ? unwrap(value) : undefined;
+  if (!v || !ts.isObjectLiteralExpression(v)) return 'eq';
+  const keys = v.properties.map((p) => (ts.isSpreadAssignment(p) ? '...' : propertyNameText(p.name) ?? ''));
+  if (keys.includes('equals')) return 'eq';
+  if (keys.includes('in')) return 'list';
+  if (keys.some((k) => PRISMA_RANGE.has(k))) return 'range';
+  return 'other';
+}
+
+/**
+ * The filter terms of a Prisma `where`: an object literal (keys as columns; `AND` as they are, `OR` arms
+ * conditional, `NOT` skipped; `...(s && { status: s })` conditional), or a local object built by property
+ * assignment (`where.symbol = s` under an `if` is conditional, `where.executedAt = { gte }` a range).
+ */
+export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
+  const terms = new Terms();
+  const following = new Set<string>();
+  const visit = (node: ts.Expression, conditional: boolean, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    const e = unwrap(node);
+    if (ts.isIdentifier(e)) {
+      if (following.has(e.text)) return;
+      const binding = bindingOf(e);
+      if (!binding) return;
+      following.add(e.text);
+      const reassigned = binding.assigned.length > 0;
+      if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
+      for (const h of binding.assigned) visit(h.expr, true, depth + 1);
+      for (const p of binding.properties) {
+        const [key, sub] = p.path;
+        const cond = conditional || p.conditional;
+        if (!key || p.path.length > 2) continue;
+        if (key === 'AND' || key === 'OR') {
+          if (!sub) visit(p.value, cond || key === 'OR', depth + 1);
+        } else if (key !== 'NOT') {
+          terms.add(key, sub ? (PRISMA_RANGE.has(sub) ? 'range' : sub === 'in' ? 'list' : sub === 'equals' ? 'eq' : 'other') : prismaOp(p.value), cond);
+        }
+      }
+      following.delete(e.text);
+      return;
+    }
+    if (ts.isConditionalExpression(e)) {
+      visit(e.whenTrue, true, depth + 1);
+      visit(e.whenFalse, true, depth + 1);
+      return;
+    }
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      if (e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) visit(e.left, true, depth + 1);
+      visit(e.right, true, depth + 1);
+      return;
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      for (const el of e.elements) visit(ts.isSpreadElement(el) ? el.expression : el, conditional, depth + 1);
+      return;
+    }
+    if (!ts.isObjectLiteralExpression(e)) return;
+    for (const p of e.properties) {
+      if (ts.isSpreadAssignment(p)) {
+        visit(p.expression, true, depth + 1);
+        continue;
+      }
+      if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
+      const key = propertyNameText(p.name);
+      if (!key || key === 'NOT') continue;
+      const value = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+      if (key === 'AND' || key === 'OR') {
+        if (value) visit(value, conditional || key === 'OR', depth + 1);
+        continue;
+      }
+      // Compound unique input: userId_courseId: { userId, courseId }
+      if (value && ts.isObjectLiteralExpression(value) && key.includes('_')) {
+        const inner = value.properties.map((ip) => (ts.isSpreadAssignment(ip) ? '...' : propertyNameText(ip.name) ?? ''));
+        if (inner.length > 1 && inner.join('_') === key) {
+          for (const k of inner) terms.add(k, 'eq', conditional);
+          continue;
+        }
+      }
+      terms.add(key, prismaOp(value), conditional);
+    }
+  };
+  visit(where, false, 0);
+  return terms.list;
+}
