@@ -22,6 +22,10 @@
  * - `driver`: the Drizzle driver module of the call's client (`drizzle-orm/neon-http`), from the import of
  *   `drizzle` where the client is created or from a parameter's/member's type; `returned` for a call returned
  *   (not awaited) by its function; `aggregate` for a select of aggregates only; `emptyWhere` for `where: {}`.
+ * - `filterColumns` are the columns every run of a query filters by; `filterTerms` say how each is compared
+ *   (`eq`, `list`, `range`, `other`), also those the filter takes from a list built in the same function
+ *   (`conditions.push(eq(…))` spread into `and(...conditions)`) or a `where` object built by assignment
+ *   (filters.ts), a term pushed under an `if` marked `conditional`.
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, and module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`).
