@@ -47,7 +47,8 @@ export type FixIntent =
   | { kind: 'addConcurrently'; database: Database; statement: MigrationStatement }
   | { kind: 'addNotValid'; database: Database; statement: MigrationStatement }
   | { kind: 'moveToOwnMigration'; database: Database; statement: MigrationStatement }
-  | { kind: 'wrapInTransaction'; file: CodeFile; calls: DbCall[]; transactionClient: string }
+  /** `enclose`: more ranges the wrapper must hold whole (loops whose writes repeat per element, not one iteration). */
+  | { kind: 'wrapInTransaction'; file: CodeFile; calls: DbCall[]; transactionClient: string; enclose?: Loc[] }
   | { kind: 'useTransactionClient'; file: CodeFile; call: DbCall; transaction: TransactionScope }
   | { kind: 'batchQueryInLoop'; file: CodeFile; call: DbCall }
   | { kind: 'addLimit'; file: CodeFile; call: DbCall; limit: number };

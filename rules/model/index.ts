@@ -308,8 +308,12 @@ export interface DbCall {
    * work the call is part of (its writes commit or fail with that function's other writes).
    */
   host?: { name: string; functionLoc: Loc };
-  /** The innermost loop the call runs in, within its function. */
-  loop?: { kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map'; loc: Loc; variable?: string };
+  /**
+   * The innermost loop the call runs in, within its function. `once`: the iteration always leaves the loop
+   * after the call (a `break` of that loop, `return` or `throw` follows it), so it runs at most once per run
+   * of the loop (a search that updates what it found).
+   */
+  loop?: { kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map'; loc: Loc; variable?: string; once?: boolean };
   /** The transaction the call runs in, if any. */
   transaction?: TransactionScope;
   /** True when the call goes through the transaction's parameter (`tx.user.create`). */

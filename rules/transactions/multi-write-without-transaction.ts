@@ -3,6 +3,7 @@ import type { FixProposal, Rule, RuleContext } from '../types';
 import {
   callLabel,
   compareLocs,
+  comparePositions,
   containsLoc,
   locKey,
   sameLoc,
@@ -17,7 +18,7 @@ import {
  * workspace function that writes, or a whole transaction (all its writes commit or fail together).
  */
 type WriteUnit =
-  | { kind: 'call'; call: DbCall; loc: Loc; statementLoc: Loc; path: BranchStep[] }
+  | { kind: 'call'; call: DbCall; loc: Loc; statementLoc: Loc; path: BranchStep[]; repeats?: boolean }
   | { kind: 'writingCall'; call: WritingCall; loc: Loc; statementLoc: Loc; path: BranchStep[] }
   | { kind: 'transaction'; scope: TransactionScope; loc: Loc; statementLoc: Loc; path: BranchStep[] };
 
@@ -58,6 +59,23 @@ function isWrite(call: DbCall): boolean {
   return call.kind === 'write' && !call.operation.startsWith('$transaction');
 }
 
+/** Loops over the elements of something: `for`, `for…of`, `for…in` (a `while`/`do` polls, pages or retries: its rounds are separate work). */
+const ELEMENT_LOOPS = new Set<NonNullable<DbCall['loop']>['kind']>(['for', 'for-of', 'for-in']);
+
+/**
+ * A write outside any transaction that runs once per element of a loop of its function, or once per element
+ * of `Promise.all(xs.map(…))` awaited by its host: failing at one element leaves the earlier ones committed.
+ * Not when the iteration leaves the loop after it (at most one write), nor when a `try` inside the loop catches
+ * its failure (the code handles each element on its own, on purpose).
+ */
+function repeatsPerElement(call: DbCall): boolean {
+  const loop = call.loop;
+  if (!loop || loop.once || call.transaction) return false;
+  if (!ELEMENT_LOOPS.has(loop.kind) && !(call.host && loop.kind === 'map')) return false;
+  if (call.catch && containsLoc(loop.loc, call.catch.loc)) return false;
+  return true;
+}
+
 function checkFile(context: RuleContext, file: CodeFile): void {
   const groups = new Map<string, FunctionWrites>();
   const groupOf = (name: string, functionLoc: Loc): FunctionWrites => {
@@ -87,7 +105,6 @@ function checkFile(context: RuleContext, file: CodeFile): void {
 
   for (const group of groups.values()) {
     const units = unitsOf(group, writingTransactions, [...groups.values()]);
-    if (units.length < 2) continue;
     if (maxTogether(units) < 2) continue;
     report(context, file, group, units);
   }
@@ -129,7 +146,11 @@ function unitsOf(
   for (const call of group.calls) {
     ownSteps.push(...pathOf(call));
     if (call.transaction) addTransaction(call.transaction);
-    else units.push({ kind: 'call', call, loc: call.loc, statementLoc: call.statementLoc, path: pathOf(call) });
+    else if (repeatsPerElement(call)) {
+      // The range to report (and wrap) holds the whole loop.
+      const statementLoc = spanLoc(minStart(call.statementLoc, call.loop!.loc), maxEnd(call.statementLoc, call.loop!.loc));
+      units.push({ kind: 'call', call, loc: call.loc, statementLoc, path: pathOf(call), repeats: true });
+    } else units.push({ kind: 'call', call, loc: call.loc, statementLoc: call.statementLoc, path: pathOf(call) });
   }
   for (const call of group.writingCalls) {
     ownSteps.push(...pathOf(call));
@@ -154,9 +175,18 @@ function unitsOf(
   return kept.sort((a, b) => compareLocs(a.loc, b.loc));
 }
 
+function minStart(a: Loc, b: Loc): Loc {
+  return compareLocs(a, b) <= 0 ? a : b;
+}
+
+function maxEnd(a: Loc, b: Loc): Loc {
+  return comparePositions(a.range.end, b.range.end) >= 0 ? a : b;
+}
+
 /**
- * The largest number of units that can run in one execution of the function: units in different arms of
+ * The largest number of writes that can run in one execution of the function: units in different arms of
  * one `if` exclude each other, and a unit on a path that returns or throws excludes the units after it.
+ * A unit that repeats per element counts as two (the loop runs it at least twice for two elements).
  */
 function maxTogether(units: WriteUnit[]): number {
   const { through, exited } = paths(units, 0);
@@ -196,7 +226,7 @@ function paths(units: WriteUnit[], depth: number): { through: number; exited: nu
   let exited = -Infinity;
   for (const item of items) {
     if (item.plain) {
-      through += 1;
+      through += item.plain.kind === 'call' && item.plain.repeats ? 2 : 1;
       continue;
     }
     // Taking no arm (an `if` without `else`, or an arm without writes) keeps `through` as it is.
@@ -215,9 +245,40 @@ function paths(units: WriteUnit[], depth: number): { through: number; exited: nu
   return { through, exited };
 }
 
+/** `once per \`asset\``, or the loop's line when its variable is not a plain name. */
+function perElement(call: DbCall): string {
+  const loop = call.loop!;
+  return loop.variable ? `once per \`${loop.variable}\`` : `once per iteration of the loop at line ${loop.loc.range.start.line + 1}`;
+}
+
+/** The units' labels, those repeating in one loop joined: `db.update(t) and db.insert(t), once per \`asset\``. */
+function labelsOf(units: WriteUnit[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    if (u.kind !== 'call' || !u.repeats) {
+      out.push(unitLabel(u));
+      continue;
+    }
+    const together = [u.call];
+    while (i + 1 < units.length) {
+      const next = units[i + 1]!;
+      if (next.kind !== 'call' || !next.repeats || locKey(next.call.loop!.loc) !== locKey(u.call.loop!.loc)) break;
+      together.push(next.call);
+      i++;
+    }
+    const names = together.map(callLabel);
+    const joined = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    // Alone in the list, a comma reads well; among other writes it would split the group.
+    out.push(together.length === units.length ? `${joined}, ${perElement(u.call)}` : `${joined} ${perElement(u.call)}`);
+  }
+  return out.join(', ');
+}
+
 function unitLabel(unit: WriteUnit): string {
   switch (unit.kind) {
     case 'call':
+      if (unit.repeats) return `${callLabel(unit.call)} ${perElement(unit.call)}`;
       return `${callLabel(unit.call)}${unit.call.loop ? ' (in a loop)' : ''}`;
     case 'writingCall':
       return `${writingCallLabel(unit.call)} (writes)`;
@@ -227,11 +288,10 @@ function unitLabel(unit: WriteUnit): string {
 }
 
 function report(context: RuleContext, file: CodeFile, group: FunctionWrites, units: WriteUnit[]): void {
-  const first = units[0]!;
-  const last = units[units.length - 1]!;
-  const range = spanLoc(first.statementLoc, last.statementLoc);
+  const range = spanLoc(units.map((u) => u.statementLoc).reduce(minStart), units.map((u) => u.statementLoc).reduce(maxEnd));
   const where = group.name === '<module>' ? 'at the top level of this module' : `in \`${group.name}\``;
-  const labels = units.map(unitLabel).join(', ');
+  const repeating = units.filter((u): u is Extract<WriteUnit, { kind: 'call' }> => u.kind === 'call' && !!u.repeats);
+  const labels = repeating.length ? labelsOf(units) : units.map(unitLabel).join(', ');
   const transactions = units.filter((u) => u.kind === 'transaction');
   const writingCalls = units.filter((u): u is Extract<WriteUnit, { kind: 'writingCall' }> => u.kind === 'writingCall');
 
@@ -248,9 +308,21 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
   else if (writingCalls.length) {
     advice = ` Run them in one transaction and pass its client to ${writingCalls.map((u) => writingCallLabel(u.call)).join(', ')}.`;
   }
-  const message =
-    `${units.length} writes ${where} are not in one transaction (${labels}): ` +
-    `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
+  const loops = new Set(repeating.map((u) => locKey(u.call.loop!.loc)));
+  let message: string;
+  if (repeating.length === units.length && loops.size === 1) {
+    message =
+      `The writes ${where} repeat per element and are not in one transaction (${labels}): ` +
+      `if a later iteration fails, the earlier iterations' writes stay committed and the data is left half-written.${advice}`;
+  } else if (repeating.length) {
+    message =
+      `Writes ${where} are not in one transaction, and some repeat per element (${labels}): ` +
+      `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
+  } else {
+    message =
+      `${units.length} writes ${where} are not in one transaction (${labels}): ` +
+      `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
+  }
 
   const related = units.map((u) => ({ loc: u.loc, message: unitLabel(u) }));
   context.report({ message, loc: range, fixes: driver ? [] : wrapFix(file, group, units, range), related });
@@ -269,18 +341,29 @@ function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], rang
   const calls = units.map((u) => (u as Extract<WriteUnit, { kind: 'call' }>).call);
   const { orm, client } = calls[0]!;
   if (!calls.every((c) => c.orm === orm && c.client === client && !c.viaTransactionClient)) return [];
-  // Writes made once per element of a list (`Promise.all(xs.map(…))`): the wrapper does not rewrite such callbacks.
-  if (calls.some((c) => c.host)) return [];
   // A write kept in a variable and awaited later (`const r = db.delete(…)` … `await Promise.all([r, …])`):
   // wrapped, its lazy promise would be returned out of the callback and run after the commit.
   if (!calls.every((c) => c.awaited || c.returned)) return [];
+  // A `forEach` callback in the range is not awaited: its calls, moved to the transaction's client, would
+  // run after the commit.
+  if (file.calls.some((c) => c.client === client && c.loop?.kind === 'forEach' && containsLoc(range, c.loc))) return [];
   const awaits = (file.otherAwaits ?? []).filter(
     (a) => sameLoc(a.functionLoc, group.functionLoc) && containsLoc(range, a.loc),
   );
-  let title = `Wrap these ${calls.length} writes in ${transactionCallText(orm, client)}`;
+  // Writes repeated per element: the transaction holds the whole loop (`for…of`, the `xs.map(…)` of a
+  // `Promise.all`), not one iteration. Concurrent queries on one interactive transaction's client are
+  // allowed (Prisma and Drizzle run them in turn on its connection).
+  const enclose = [...new Map(units.flatMap((u) => (u.kind === 'call' && u.repeats ? [[locKey(u.call.loop!.loc), u.call.loop!.loc] as const] : []))).values()];
+  const repeating = units.some((u) => u.kind === 'call' && u.repeats);
+  let title = repeating
+    ? `Wrap these writes and their loop in ${transactionCallText(orm, client)}`
+    : `Wrap these ${calls.length} writes in ${transactionCallText(orm, client)}`;
   if (awaits.length) {
     const shown = awaits.slice(0, 2).map((a) => `await ${a.expression}`).join(', ');
     title += ` (holds the transaction open across ${shown}${awaits.length > 2 ? ', …' : ''})`;
   }
-  return [{ title, safety: 'unsafe', intent: { kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' } }];
+  const intent: FixProposal['intent'] = enclose.length
+    ? { kind: 'wrapInTransaction', file, calls, transactionClient: 'tx', enclose }
+    : { kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' };
+  return [{ title, safety: 'unsafe', intent }];
 }

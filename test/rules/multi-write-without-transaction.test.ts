@@ -64,7 +64,26 @@ describe('multi-write-without-transaction', () => {
         prisma('payment.create', { line: 3, fn: register, catch: { loc: loc(4, 4, 3, 7), onlyLogs: false } }),
         prisma('job.update', { line: 5, fn: register }),
       ],
-      'one write in a loop': [prisma('item.create', { line: 5, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 6), variable: 'item' } })],
+      'one write in a loop that leaves after it (a search that updates what it found)': [
+        prisma('item.update', { line: 5, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 8), variable: 'item', once: true } }),
+      ],
+      'one write per round of a while loop (a worker: each round is its own work)': [
+        prisma('job.update', { line: 5, fn: register, loop: { kind: 'while', loc: loc(4, 2, 3, 8) } }),
+      ],
+      'one write per element, its failure caught inside the loop (each element on its own)': [
+        prisma('item.update', { line: 6, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 10), variable: 'item' }, catch: { loc: loc(7, 4, 3, 9), onlyLogs: true } }),
+      ],
+      'writes per element inside one transaction': (() => {
+        const t = transaction(2, 9);
+        const loop = { kind: 'for-of' as const, loc: loc(3, 4, 3, 8), variable: 'item' };
+        return [
+          prisma('tx.item.update', { line: 5, fn: register, transaction: t, loop }),
+          prisma('tx.item.create', { line: 7, fn: register, transaction: t, loop }),
+        ];
+      })(),
+      'one write in a forEach callback (its own function, not awaited by the caller)': [
+        prisma('item.create', { line: 5, fn: fn('<anonymous>', 4, 6), loop: { kind: 'forEach', loc: loc(4, 2, 40, 6), variable: 'item' } }),
+      ],
     };
     for (const [name, calls] of Object.entries(cases)) {
       it(name, () => {
@@ -162,14 +181,73 @@ describe('multi-write-without-transaction', () => {
       assert.equal(runRule(rule, { codeFiles: [codeFile(calls)] }).length, 1);
     });
 
-    it('a write in a loop and another write', () => {
+    it('a write in a loop and another write: the loop repeats it, the wrapper holds the loop', () => {
+      const loop = { kind: 'for-of' as const, loc: loc(4, 2, 3, 6), variable: 'item' };
+      const calls = [prisma('order.create', { line: 2, fn: register }), prisma('orderItem.create', { line: 5, fn: register, loop })];
+      const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.ok(finding);
+      assert.equal(
+        finding.message,
+        'Writes in `registerUser` are not in one transaction, and some repeat per element (prisma.order.create, prisma.orderItem.create once per `item`): ' +
+          'if a later one fails, the earlier ones stay committed and the data is left half-written.',
+      );
+      assert.equal(span(finding.loc), '2:4-6:3', 'from the first write through the end of the loop');
+      const [fix] = finding.fixes ?? [];
+      assert.equal(fix?.title, 'Wrap these writes and their loop in prisma.$transaction(async (tx) => …)');
+      assert.deepEqual(fix?.intent.kind === 'wrapInTransaction' ? fix.intent.enclose : undefined, [loop.loc]);
+    });
+
+    it('one write in a for…of loop, nothing else: a failure at one element leaves the earlier ones written', () => {
+      const loop = { kind: 'for-of' as const, loc: loc(4, 2, 3, 6), variable: 'item' };
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile([prisma('item.create', { line: 5, fn: register, loop })])] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.match(finding.message, /^The writes in `registerUser` repeat per element and are not in one transaction \(prisma\.item\.create, once per `item`\)/);
+      assert.match(finding.message, /earlier iterations' writes stay committed/);
+      assert.equal(finding.fixes?.[0]?.title, 'Wrap these writes and their loop in prisma.$transaction(async (tx) => …)');
+    });
+
+    it('update or insert per element (if/else inside the loop): reported once, both named, "once per `asset`" (seed 002)', () => {
+      const f = fn('DatabaseStorage.bulkUpsertBrokerAssets', 229, 247);
+      const loop = { kind: 'for-of' as const, loc: loc(231, 4, 5, 245), variable: 'asset' };
       const calls = [
-        prisma('order.create', { line: 2, fn: register }),
-        prisma('orderItem.create', { line: 5, fn: register, loop: { kind: 'for-of', loc: loc(4, 2, 3, 6), variable: 'item' } }),
+        drizzle('select', 'brokerAssets', { line: 232, fn: f, loop, chain: ['from', 'where'] }),
+        drizzle('update', 'brokerAssets', { line: 237, fn: f, loop, chain: ['set', 'where'], branchPath: [arm(236, 243, 236, 241)] }),
+        drizzle('insert', 'brokerAssets', { line: 242, fn: f, loop, chain: ['values'], branchPath: [arm(236, 243, 241, 243)] }),
+      ];
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile(calls)] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.match(finding.message, /\(db\.update\(brokerAssets\) and db\.insert\(brokerAssets\), once per `asset`\)/);
+      assert.equal(span(finding.loc), '231:4-245:5');
+      assert.equal(finding.related?.length, 2);
+      // Exclusive arms alone (no loop) are one write: the loop is what makes them many.
+      const once = calls.map((c) => ({ ...c, loop: undefined }));
+      assert.deepEqual(runRule(rule, { codeFiles: [codeFile(once)] }), []);
+    });
+
+    it('writes per element of Promise.all(xs.map(…)) with a write before: a wrapper around both', () => {
+      const host = fn('importUser', 1, 9);
+      const cb = fn('<anonymous>', 6, 6);
+      const map = { kind: 'map' as const, loc: loc(6, 20, 110), variable: 'total' };
+      const calls = [
+        prisma('user.create', { line: 5, fn: host }),
+        prisma('order.create', { line: 6, fn: cb, loop: map, host: { name: 'importUser', functionLoc: host.functionLoc } }),
       ];
       const [finding] = runRule(rule, { codeFiles: [codeFile(calls)] });
       assert.ok(finding);
-      assert.match(finding.message, /prisma\.orderItem\.create \(in a loop\)/);
+      assert.match(finding.message, /prisma\.order\.create once per `total`/);
+      const intent = finding.fixes?.[0]?.intent;
+      assert.equal(intent?.kind, 'wrapInTransaction');
+      if (intent?.kind === 'wrapInTransaction') assert.deepEqual(intent.enclose, [map.loc]);
+    });
+
+    it('writes per element through a driver without interactive transactions: reported, no wrapper', () => {
+      const f = fn('seedWatchlist', 1, 6);
+      const loop = { kind: 'for-of' as const, loc: loc(2, 2, 3, 4), variable: 'symbol' };
+      const [finding] = runRule(rule, { codeFiles: [codeFile([drizzle('insert', 'watchlist', { line: 3, fn: f, loop, driver: 'drizzle-orm/neon-http' })])] });
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes, []);
     });
 
     it('a write and a workspace function that writes: no fix, says to pass the client', () => {
@@ -253,10 +331,11 @@ describe('multi-write-without-transaction', () => {
         'Wrap these 3 writes in prisma.$transaction(async (tx) => …) (holds the transaction open across await sendWelcomeEmail(…))',
       );
     });
-    it('precision cases: switch, ?:, throw-then-write, else-if, handlers, loops are clean; two ifs, Promise.all, this.prisma are not', () => {
+    it('precision cases: switch, ?:, throw-then-write, else-if, handlers are clean; a write per element, two ifs, Promise.all, this.prisma are not', () => {
       const project = analyzeProject('precision');
       const file = 'src/cases.ts';
       assert.deepEqual(findingsIn(rule, project).map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'for (const title of titles) {') + 1}`,
         `${file}:${project.lineOf(file, 'await prisma.content.update({ where: { id }, data: { title } });', 2) + 1}`,
         `${file}:${project.lineOf(file, 'await Promise.all([') + 1}`,
         `${file}:${project.lineOf(file, 'await this.prisma.content.update') + 1}`,
@@ -280,15 +359,124 @@ describe('multi-write-without-transaction', () => {
   });
 
   describe('writes made for each element of a list, awaited together (seed 003)', () => {
-    it('Promise.all(xs.map(…)) writes belong to the function that awaits them, without a wrapper fix', () => {
+    it('Promise.all(xs.map(…)) writes belong to the function that awaits them and repeat per element; the wrapper holds the Promise.all', () => {
       const project = analyzeProject('shop');
       const file = 'src/services/imports.ts';
       const found = findingsIn(rule, project).filter((f) => f.where.startsWith(file));
-      assert.deepEqual(found.map((f) => f.where), [`${file}:${project.lineOf(file, 'const user = await prisma.user.create') + 1}`]);
-      assert.match(found[0]!.finding.message, /^2 writes in `importUser` are not in one transaction/);
-      assert.deepEqual(found[0]!.finding.fixes, [], 'the wrapper does not rewrite the map callback');
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'await Promise.all(ids.map(') + 1}`,
+        `${file}:${project.lineOf(file, 'const user = await prisma.user.create') + 1}`,
+      ]);
+      const [reopenAll, importUser] = found.map((f) => f.finding);
+      assert.match(importUser!.message, /^Writes in `importUser` are not in one transaction, and some repeat per element \(prisma\.user\.create, prisma\.order\.create once per `total`\)/);
+      assert.match(reopenAll!.message, /^The writes in `reopenAll` repeat per element .*\(prisma\.order\.update, once per `id`\)/);
       const [, mapped] = project.codeFile(file).calls;
       assert.equal(mapped?.host?.name, 'importUser');
+      for (const finding of [importUser!, reopenAll!]) {
+        const applied = applyFix(project, 'shop', finding.fixes![0]!.intent);
+        assert.ok(applied);
+        const text = applied.texts[`${project.root}/${file}`]!;
+        assert.deepEqual(syntaxErrors(file, text), []);
+        assert.deepEqual(findingsIn(rule, applied.project).filter((f) => f.where.startsWith(file)).length, 1, 'one of the two is fixed');
+      }
+      const fixed = applyFix(project, 'shop', importUser!.fixes![0]!.intent)!.texts[`${project.root}/${file}`]!;
+      assert.match(
+        fixed,
+        /const user = await prisma\.\$transaction\(async \(tx\) => \{\n\s+const user = await tx\.user\.create\(\{ data: \{ email \} \}\);\n\s+await Promise\.all\(totals\.map\(\(total\) => tx\.order\.create\(/,
+      );
+    });
+  });
+
+  describe('writes repeated per element, on real code (seeds 002 and 003)', () => {
+    /** Every non-blank line of `before` is in `after`, as it was or with the client turned into `tx`. */
+    const keepsEveryLine = (before: string, after: string, client: string) => {
+      const lines = new Set(after.split('\n').map((l) => l.trim()));
+      const clientRef = new RegExp(`\\b${client}\\b(?=\\.|$)`, 'g');
+      for (const line of before.split('\n').map((l) => l.trim()).filter(Boolean)) {
+        assert.ok(lines.has(line) || lines.has(line.replace(clientRef, 'tx')), `line kept: ${line}`);
+      }
+    };
+
+    it('seed 003: the seed script creates a user, modules, goals and a progress row per goal; one transaction around all of it', () => {
+      const project = analyzeProject('goal-tracker');
+      const file = 'prisma/seed.ts';
+      const found = findingsIn(rule, project).filter((f) => f.where.startsWith(file));
+      assert.deepEqual(found.map((f) => f.where), [`${file}:${project.lineOf(file, 'const user = await prisma.user.create') + 1}`]);
+      const finding = found[0]!.finding;
+      assert.match(finding.message, /prisma\.goal\.create, prisma\.progress\.create once per `goal`\)/);
+      assert.equal(finding.loc.range.end.line, project.lineOf(file, '  );'), 'through the end of `await Promise.all(goals.map(…))`');
+      const applied = applyFix(project, 'goal-tracker', finding.fixes![0]!.intent);
+      assert.ok(applied);
+      const before = project.reader.read(`${project.root}/${file}`)!;
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      keepsEveryLine(before, text, 'prisma');
+      assert.match(text, /\n {2}await prisma\.\$transaction\(async \(tx\) => \{\n {4}const user = await tx\.user\.create\(/);
+      assert.match(text, /goals\.map\(\(goal\) =>\n\s+tx\.progress\.create\(/, 'the write in the callback goes through tx');
+      assert.match(text, /\n {4}\);\n {2}\}\);\n\n {2}console\.log\('✅/, 'the wrapper closes after the Promise.all statement');
+      assert.deepEqual(findingsIn(rule, applied.project).filter((f) => f.where.startsWith(file)), [], 'nothing left, not even at the top level');
+    });
+
+    it('seed 003 services: per-element writes reported and wrapped; a search-and-break, per-element catch, transaction, $transaction([...]) and while loop are not', () => {
+      const project = analyzeProject('goal-tracker');
+      const file = 'lib/services/progress.ts';
+      const found = findingsIn(rule, project).filter((f) => f.where.startsWith(file));
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'for (const goalId of goalIds) {') + 1}`,
+        `${file}:${project.lineOf(file, 'goalIds.map(async (goalId) => {') + 1}`,
+        `${file}:${project.lineOf(file, 'data: { currentLevel: 1 }') + 1}`,
+      ]);
+      const [complete, daily, start] = found.map((f) => f.finding);
+      assert.match(complete!.message, /\(prisma\.progress\.create once per `goalId`, prisma\.user\.update\)/);
+      assert.match(daily!.message, /^The writes in `logDailyProgress` repeat per element/);
+      assert.match(start!.message, /^2 writes in `startGoals`/);
+      assert.deepEqual(start!.fixes, [], 'a forEach callback in the range would run after the commit');
+      const before = project.reader.read(`${project.root}/${file}`)!;
+      for (const finding of [complete!, daily!]) {
+        const applied = applyFix(project, 'goal-tracker', finding.fixes![0]!.intent);
+        assert.ok(applied);
+        const text = applied.texts[`${project.root}/${file}`]!;
+        assert.deepEqual(syntaxErrors(file, text), []);
+        keepsEveryLine(before, text, 'prisma');
+        assert.equal(findingsIn(rule, applied.project).filter((f) => f.where.startsWith(file)).length, 2);
+      }
+      const text = applyFix(project, 'goal-tracker', complete!.fixes![0]!.intent)!.texts[`${project.root}/${file}`]!;
+      assert.match(text, /await prisma\.\$transaction\(async \(tx\) => \{\n\s+for \(const goalId of goalIds\) \{\n\s+const goal = await tx\.goal\.findUnique/);
+      assert.match(text, /\n\s+await tx\.user\.update\([^\n]+\n {2}\}\);\n\}/);
+      const facts = project.codeFile(file);
+      const search = facts.calls.find((c) => c.enclosingFunction === 'raiseFirstOverdue');
+      assert.equal(search?.loop?.once, true);
+      assert.equal(facts.calls.find((c) => c.enclosingFunction === 'archiveGoals')?.loop?.once, undefined);
+    });
+
+    it('seed 002: bulkUpsertBrokerAssets (select, then update or insert, per asset) is reported and wrapped whole; the transaction fixes it', () => {
+      const project = analyzeProject('broker-sync');
+      const file = 'server/storage.ts';
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'for (const asset of assets) {') + 1}`,
+        `${file}:${project.lineOf(file, "for (const [position, symbol] of ['AAPL', 'MSFT'].entries()) {") + 1}`,
+      ]);
+      const [bulk, literal] = found.map((f) => f.finding);
+      assert.equal(
+        bulk!.message,
+        'The writes in `bulkUpsertBrokerAssets` repeat per element and are not in one transaction ' +
+          '(db.update(brokerAssets) and db.insert(brokerAssets), once per `asset`): ' +
+          "if a later iteration fails, the earlier iterations' writes stay committed and the data is left half-written.",
+      );
+      assert.equal(bulk!.loc.range.end.line, project.lineOf(file, '      count++;') + 1, 'through the end of the loop');
+      assert.match(literal!.message, /\(db\.insert\(watchlist\), once per iteration of the loop at line \d+\)/);
+      const applied = applyFix(project, 'broker-sync', bulk!.fixes![0]!.intent);
+      assert.ok(applied);
+      const before = project.reader.read(`${project.root}/${file}`)!;
+      const text = applied.texts[`${project.root}/${file}`]!;
+      assert.deepEqual(syntaxErrors(file, text), []);
+      keepsEveryLine(before, text, 'db');
+      assert.match(text, /let count = 0;\n {4}await db\.transaction\(async \(tx\) => \{\n {6}for \(const asset of assets\) \{\n {8}const existing = await tx\n/);
+      assert.match(text, /\n {8}count\+\+;\n {6}\}\n {4}\}\);\n {4}return count;/);
+      assert.deepEqual(findingsIn(rule, applied.project).map((f) => f.where), [
+        `${file}:${applied.project.lineOf(file, "for (const [position, symbol] of ['AAPL', 'MSFT'].entries()) {") + 1}`,
+      ]);
     });
   });
 

@@ -446,6 +446,65 @@ describe('code front-end: function names, awaits and loops in small shapes', () 
   });
 });
 
+describe('code front-end: a write the iteration leaves the loop after (loop.once)', () => {
+  const text = [
+    "import { PrismaClient } from '@prisma/client';",
+    'const prisma = new PrismaClient();',
+    'export async function shapes(goals: { id: string; due: boolean }[], kind: string) {',
+    '  for (const g of goals) {',
+    '    if (g.due) {',
+    "      await prisma.breakAfter.update({ where: { id: g.id }, data: {} });",
+    '      break;',
+    '    }',
+    '  }',
+    '  for (const g of goals) {',
+    "    if (g.due) return prisma.returned.update({ where: { id: g.id }, data: {} });",
+    '  }',
+    '  for (const g of goals) {',
+    "    await prisma.thenThrow.create({ data: { id: g.id } });",
+    "    throw new Error('only one');",
+    '  }',
+    '  outer: for (const g of goals) {',
+    '    switch (kind) {',
+    '      case "a":',
+    "        await prisma.labelled.create({ data: { id: g.id } });",
+    '        break outer;',
+    '    }',
+    '  }',
+    '  for (const g of goals) {',
+    '    switch (kind) {',
+    '      case "a":',
+    "        await prisma.inSwitch.create({ data: { id: g.id } });",
+    '        break;',
+    '    }',
+    '  }',
+    '  for (const g of goals) {',
+    "    await prisma.conditional.create({ data: { id: g.id } });",
+    '    if (g.due) break;',
+    '  }',
+    '  for (const g of goals) {',
+    "    await prisma.continued.create({ data: { id: g.id } });",
+    '    continue;',
+    '  }',
+    '  for (const g of goals) {',
+    '    if (g.due) break;',
+    "    await prisma.breakBefore.create({ data: { id: g.id } });",
+    '  }',
+    '}',
+  ].join('\n');
+  const { file } = analyzeText(text);
+  const loopOf = (model: string) => file.calls.find((c) => c.model === model)?.loop;
+  it('once: break after it, return holding it, throw after it, a labelled break of its loop from a switch', () => {
+    for (const model of ['breakAfter', 'returned', 'thenThrow', 'labelled']) assert.equal(loopOf(model)?.once, true, model);
+  });
+  it('not once: a break of a switch, a conditional break, continue, a break before it', () => {
+    for (const model of ['inSwitch', 'conditional', 'continued', 'breakBefore']) {
+      assert.equal(loopOf(model)?.kind, 'for-of', model);
+      assert.equal(loopOf(model)?.once, undefined, model);
+    }
+  });
+});
+
 describe('code front-end: more writing-call and loop-key shapes', () => {
   it('an exported object of functions (`storage.createUser()`) resolves to writing calls', () => {
     const texts: Record<string, string> = {

@@ -221,6 +221,101 @@ describe('wrapInTransaction', () => {
     }
   });
 
+  it('writes repeated per element: `enclose` makes the wrapper hold the whole for…of, not one iteration (seed 002)', () => {
+    const text =
+      "import { eq } from 'drizzle-orm';\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { brokerAssets } from './schema';\n" +
+      'const db = drizzle(process.env.DATABASE_URL!);\n' +
+      'export async function bulkUpsert(assets: { symbol: string }[]) {\n' +
+      '  let count = 0;\n' +
+      '  for (const asset of assets) {\n' +
+      '    const existing = await db.select().from(brokerAssets).where(eq(brokerAssets.symbol, asset.symbol));\n' +
+      '    if (existing.length > 0) {\n' +
+      '      await db.update(brokerAssets).set(asset).where(eq(brokerAssets.symbol, asset.symbol));\n' +
+      '    } else {\n' +
+      '      await db.insert(brokerAssets).values(asset);\n' +
+      '    }\n' +
+      '    count++;\n' +
+      '  }\n' +
+      '  return count;\n' +
+      '}\n';
+    const { file, reader } = analyzeText(text);
+    const calls = file.calls.filter((c) => c.kind === 'write');
+    assert.equal(calls.length, 2);
+    const loop = calls[0]!.loop!;
+    assert.equal(loop.kind, 'for-of');
+    const without = codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' }, reader);
+    assert.ok(without && applyEdits(text, without[0].edits).includes('\n    await db.transaction(async (tx) => {\n      if (existing.length > 0) {'), 'without enclose: inside the iteration');
+    const edits = codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx', enclose: [loop.loc] }, reader);
+    assert.ok(edits);
+    const after = applyEdits(text, edits[0].edits);
+    assert.equal(syntaxErrors(file.file, after), 0);
+    assert.ok(
+      after.includes(
+        '  let count = 0;\n  await db.transaction(async (tx) => {\n    for (const asset of assets) {\n' +
+          '      const existing = await tx.select().from(brokerAssets).where(eq(brokerAssets.symbol, asset.symbol));\n' +
+          '      if (existing.length > 0) {\n        await tx.update(brokerAssets)',
+      ),
+      after,
+    );
+    assert.ok(after.includes('      count++;\n    }\n  });\n  return count;\n}\n'), after);
+  });
+
+  it('writes per element of Promise.all(xs.map(…)): the callbacks go through tx, the wrapper holds the Promise.all (seed 003)', () => {
+    const text =
+      "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +
+      'export async function logProgress(userId: string, goalIds: string[]) {\n' +
+      '  await Promise.all(\n' +
+      '    goalIds.map(async (goalId) => {\n' +
+      '      const goal = await prisma.goal.findUnique({ where: { id: goalId } });\n' +
+      '      await prisma.progress.create({ data: { userId, goalId, value: goal ? 1 : 0 } });\n' +
+      '    }),\n' +
+      '  );\n' +
+      '}\n';
+    const { file, reader } = analyzeText(text);
+    const calls = file.calls.filter((c) => c.kind === 'write');
+    assert.equal(calls[0]!.host?.name, 'logProgress');
+    const edits = codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx', enclose: [calls[0]!.loop!.loc] }, reader);
+    assert.ok(edits);
+    const after = applyEdits(text, edits[0].edits);
+    assert.equal(syntaxErrors(file.file, after), 0);
+    assert.equal(
+      after,
+      "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +
+        'export async function logProgress(userId: string, goalIds: string[]) {\n' +
+        '  await prisma.$transaction(async (tx) => {\n' +
+        '    await Promise.all(\n' +
+        '      goalIds.map(async (goalId) => {\n' +
+        '        const goal = await tx.goal.findUnique({ where: { id: goalId } });\n' +
+        '        await tx.progress.create({ data: { userId, goalId, value: goal ? 1 : 0 } });\n' +
+        '      }),\n' +
+        '    );\n' +
+        '  });\n' +
+        '}\n',
+    );
+  });
+
+  it('refuses a range with a forEach callback (not awaited: its calls would run after the commit) and an enclose range it cannot find', () => {
+    const text =
+      "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +
+      'export async function start(userId: string, goalIds: string[]) {\n' +
+      '  await prisma.user.update({ where: { id: userId }, data: { level: 1 } });\n' +
+      '  goalIds.forEach((goalId) => {\n' +
+      '    void prisma.progress.create({ data: { userId, goalId } });\n' +
+      '  });\n' +
+      '  await prisma.user.update({ where: { id: userId }, data: { streak: 1 } });\n' +
+      '}\n';
+    const { file, reader } = analyzeText(text);
+    const calls = file.calls.filter((c) => c.enclosingFunction === 'start');
+    assert.equal(calls.length, 2);
+    assert.equal(codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' }, reader), undefined);
+    const plain = text.replace(/  goalIds\.forEach[^]*?\n  \}\);\n/, '');
+    const again = analyzeText(plain);
+    const two = again.file.calls;
+    assert.ok(codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file: again.file, calls: two, transactionClient: 'tx' }, again.reader));
+    const nowhere = { ...two[0]!.loc, range: { start: { line: 3, character: 3 }, end: { line: 4, character: 5 } } };
+    assert.equal(codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file: again.file, calls: two, transactionClient: 'tx', enclose: [nowhere] }, again.reader), undefined);
+  });
+
   it('calls in sibling blocks are wrapped from the smallest block that holds them', () => {
     const text =
       "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +

@@ -1585,6 +1585,7 @@ class FileWalker {
       if (kind) {
         const fact: NonNullable<DbCall['loop']> = { kind, loc: nodeLoc(this.sf, n) };
         if (variable) fact.variable = variable;
+        if (leavesLoopAfter(node, n as ts.IterationStatement)) fact.once = true;
         return { fact, variable };
       }
     }
@@ -1786,6 +1787,34 @@ class FileWalker {
     }
     return out;
   }
+}
+
+/**
+ * The iteration always leaves `loop` after `node`: a `return` or `throw` holds it, or follows it in its
+ * block (or a block around it, within the loop body), or a `break` of that loop does. It then runs at
+ * most once per run of the loop (`for (…) { if (match) { await db.update(…); break; } }`).
+ */
+function leavesLoopAfter(node: ts.Node, loop: ts.IterationStatement): boolean {
+  const label = ts.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
+  // A plain `break` inside a switch case (or a block in one) leaves the switch, not the loop.
+  const inSwitch = (from: ts.Node): boolean => {
+    for (let n: ts.Node | undefined = from; n && n !== loop; n = n.parent) if (ts.isCaseClause(n) || ts.isDefaultClause(n)) return true;
+    return false;
+  };
+  let child: ts.Node = node;
+  for (let n: ts.Node | undefined = node.parent; n && n !== loop; child = n, n = n.parent) {
+    if (isFunctionNode(n)) return false;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
+    if (ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
+      const statements: readonly ts.Statement[] = n.statements;
+      const i = statements.indexOf(child as ts.Statement);
+      for (const st of i < 0 ? [] : statements.slice(i + 1)) {
+        if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+        if (ts.isBreakStatement(st) && (st.label ? st.label.text === label : !inSwitch(n))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** The whole promise chain a call starts (`x.then(…).catch(…).finally(…)`), through parentheses and casts. */

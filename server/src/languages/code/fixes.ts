@@ -23,7 +23,7 @@ import {
 export function writeCodeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   switch (intent.kind) {
     case 'wrapInTransaction':
-      return wrapInTransaction(intent.file, intent.calls, intent.transactionClient, reader);
+      return wrapInTransaction(intent.file, intent.calls, intent.transactionClient, reader, intent.enclose);
     case 'useTransactionClient':
       return useTransactionClient(intent.file, intent.call, intent.transaction.callbackParam, reader);
     case 'addLimit':
@@ -87,6 +87,22 @@ function findCall(src: Source, loc: Loc): ts.CallExpression | ts.TaggedTemplateE
   const visit = (n: ts.Node): void => {
     if (found || n.pos > start || n.end < end) return;
     if ((ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) && n.getStart(src.sf) === start && n.end === end) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src.sf);
+  return found;
+}
+
+/** The outermost node exactly at a fact's range (a loop statement, a `xs.map(…)` call). */
+function findNode(src: Source, loc: Loc): ts.Node | undefined {
+  const { start, end } = span(src, loc);
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.pos > start || n.end < end) return;
+    if (n.kind !== ts.SyntaxKind.SourceFile && n.getStart(src.sf) === start && n.end === end) {
       found = n;
       return;
     }
@@ -178,11 +194,17 @@ interface WrapPlan {
   fn: FunctionNode | undefined;
 }
 
-function planWrap(src: Source, calls: readonly CallFact[]): WrapPlan | undefined {
+/** `enclose`: more ranges to hold whole (the loop a write repeats in), so the wrapper is not put inside an iteration. */
+function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc[] = []): WrapPlan | undefined {
   if (!calls.length) return undefined;
   const nodes: ts.Node[] = [];
   for (const c of calls) {
     const n = findCall(src, c.loc);
+    if (!n) return undefined;
+    nodes.push(n);
+  }
+  for (const loc of enclose) {
+    const n = findNode(src, loc);
     if (!n) return undefined;
     nodes.push(n);
   }
@@ -352,7 +374,13 @@ function referencedNames(node: ts.Node, names: Map<string, unknown>, used: Set<s
  * `transactionClient` is the name to give the callback parameter (`tx`); when it names the calls' own
  * client instead (`prisma`), `tx` is used. The transaction opens on the calls' client either way.
  */
-function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transactionClient: string, reader: SourceReader): FileEdit[] | undefined {
+function wrapInTransaction(
+  file: CodeFile,
+  calls: readonly CallFact[],
+  transactionClient: string,
+  reader: SourceReader,
+  enclose: readonly Loc[] = [],
+): FileEdit[] | undefined {
   const client = calls.find((c) => c.client)?.client;
   if (!client) return undefined;
   // A promise kept in a variable and awaited later would be returned out of the callback, lazy, and run
@@ -360,7 +388,7 @@ function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transacti
   if (calls.some((c) => c.awaited === false && !c.returned)) return undefined;
   const src = load(file.file, reader);
   if (!src) return undefined;
-  const plan = planWrap(src, calls);
+  const plan = planWrap(src, calls, enclose);
   if (!plan) return undefined;
   const { container, first, last, exported, keyword } = plan;
   const stmts = container.statements;
@@ -378,6 +406,9 @@ function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transacti
     if (c.client !== client || c.transaction) continue;
     const s = span(src, c.loc);
     if (s.start < start || s.end > end) continue;
+    // A call in a `forEach` callback is not awaited by the wrapped code: on the transaction's client it
+    // would run after the commit.
+    if (inForEachCallback(src, c.loc, plan.fn)) return undefined;
     if (src.text.slice(s.start, s.start + client.length) !== client) continue;
     replacements.push({ start: s.start - start, end: s.start - start + client.length, text: param });
   }
@@ -415,6 +446,18 @@ function wrapInTransaction(file: CodeFile, calls: readonly CallFact[], transacti
   return finish(src, [{ start, end, text }]);
 }
 
+/** The call at `loc` runs in a `xs.forEach(…)` callback inside `fn` (nobody awaits what it starts). */
+function inForEachCallback(src: Source, loc: Loc, fn: FunctionNode | undefined): boolean {
+  const node = findCall(src, loc);
+  for (let n: ts.Node | undefined = node?.parent; n && n !== fn; n = n.parent) {
+    if (!isFunctionNode(n)) continue;
+    const call = isInlineCallback(n) ? callOfCallback(n) : undefined;
+    const callee = call ? unwrap(call.expression) : undefined;
+    if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'forEach') return true;
+  }
+  return false;
+}
+
 export interface WrapDescription {
   /** Awaits inside the wrapped range that are not database calls (`fetch(…)`, `sendWelcomeEmail(…)`): they hold the transaction open. */
   nonDatabaseAwaits: string[];
@@ -434,17 +477,18 @@ export function describeWrap(
   file: CodeFile,
   calls: readonly (DbCall | WritingCall)[],
   reader?: SourceReader,
+  enclose: readonly Loc[] = [],
 ): WrapDescription {
   const before = (a: Loc['range']['start'], b: Loc['range']['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  const starts = calls.map((c) => c.statementLoc.range.start).sort((a, b) => (before(a, b) ? -1 : 1));
-  const ends = calls.map((c) => c.statementLoc.range.end).sort((a, b) => (before(a, b) ? -1 : 1));
+  const starts = [...calls.map((c) => c.statementLoc.range.start), ...enclose.map((l) => l.range.start)].sort((a, b) => (before(a, b) ? -1 : 1));
+  const ends = [...calls.map((c) => c.statementLoc.range.end), ...enclose.map((l) => l.range.end)].sort((a, b) => (before(a, b) ? -1 : 1));
   let from = starts[0];
   let to = ends[ends.length - 1];
   const out: WrapDescription = { nonDatabaseAwaits: [], writesOutsideTransaction: [], extendedToEnd: false, returnedVariables: [] };
   if (!from || !to) return out;
   if (reader) {
     const src = load(file.file, reader);
-    const plan = src ? planWrap(src, calls) : undefined;
+    const plan = src ? planWrap(src, calls, enclose) : undefined;
     if (src && plan) {
       const s = plan.container.statements;
       const a = src.sf.getLineAndCharacterOfPosition(s[plan.first].getStart(src.sf));

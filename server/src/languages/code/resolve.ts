@@ -1,6 +1,7 @@
 /**
  * Rough module resolution for workspace imports: relative specifiers and tsconfig `baseUrl`/`paths`
- * (`@/lib/prisma`). Only files of the unit count; packages are never resolved. Never throws.
+ * (`@/lib/prisma`), and the `@/` alias that Next.js, Vite and others set up without a tsconfig. Only
+ * files of the unit count; packages are never resolved. Never throws.
  */
 import * as ts from 'typescript';
 import type { SourceReader } from '../types';
@@ -33,8 +34,24 @@ interface PathsConfig {
 /** Reads tsconfig.json files (JSON with comments) up the directory tree, cached per directory. */
 export class TsconfigPaths {
   private readonly byDir = new Map<string, PathsConfig | undefined>();
+  private readonly packageByDir = new Map<string, string | undefined>();
 
   constructor(private readonly reader: SourceReader) {}
+
+  /** The folder of the nearest package.json at or above `dir` (outside node_modules), cached per directory. */
+  packageRoot(dir: string): string | undefined {
+    if (this.packageByDir.has(dir)) return this.packageByDir.get(dir);
+    let result: string | undefined;
+    if (!dir.includes('/node_modules/') && !dir.endsWith('/node_modules')) {
+      if (this.reader.read(`${dir}/package.json`) !== undefined) result = dir;
+      else {
+        const parent = dirname(dir);
+        result = parent === dir ? undefined : this.packageRoot(parent);
+      }
+    }
+    this.packageByDir.set(dir, result);
+    return result;
+  }
 
   /** The nearest tsconfig's path mapping for a file's directory. */
   forDir(dir: string): PathsConfig | undefined {
@@ -91,7 +108,8 @@ export function resolveImport(
     return tryFile(joinPath(dirname(fromFile), specifier), files);
   }
   const config = tsconfig?.forDir(dirname(fromFile));
-  if (!config) return undefined;
+  if (!config) return tsconfig && defaultAlias(fromFile, specifier, files, tsconfig);
+  let matched = false;
   for (const [pattern, targets] of config.paths) {
     const star = pattern.indexOf('*');
     let captured: string | undefined;
@@ -105,13 +123,27 @@ export function resolveImport(
       }
     }
     if (captured === undefined) continue;
+    matched = true;
     for (const target of targets) {
       const found = tryFile(joinPath(config.base, target.replace('*', captured)), files);
       if (found) return found;
     }
   }
   // baseUrl-relative bare specifiers (`lib/prisma`)
-  return tryFile(joinPath(config.base, specifier), files);
+  return tryFile(joinPath(config.base, specifier), files) ?? (matched ? undefined : defaultAlias(fromFile, specifier, files, tsconfig!));
+}
+
+/**
+ * `@/x` when no tsconfig/jsconfig `paths` pattern answers: the alias Next.js, Vite (and others) commonly
+ * set up, `<root>/src/x` when that file exists, else `<root>/x`, where root is the folder of the nearest
+ * package.json. Only the `@/` prefix: `@scope/pkg` is a package.
+ */
+function defaultAlias(fromFile: string, specifier: string, files: ReadonlySet<string>, tsconfig: TsconfigPaths): string | undefined {
+  if (!specifier.startsWith('@/') || specifier.length <= 2) return undefined;
+  const root = tsconfig.packageRoot(dirname(fromFile));
+  if (!root) return undefined;
+  const rest = specifier.slice(2);
+  return tryFile(joinPath(root, `src/${rest}`), files) ?? tryFile(joinPath(root, rest), files);
 }
 
 function tryFile(path: string, files: ReadonlySet<string>): string | undefined {
