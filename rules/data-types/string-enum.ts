@@ -2,16 +2,31 @@ import type { Column, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
+import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueSite } from './code-values';
 import { dialectHasEnums, literalDefault } from './literals';
 
 /** Last words of a column name that usually name one of a closed set of values. */
 const ENUM_NAMES = new Set([
   'status', 'state', 'type', 'kind', 'role', 'tier', 'level', 'category', 'mode', 'stage', 'phase', 'priority',
   'visibility', 'plan', 'severity', 'side', 'direction', 'gender', 'channel', 'frequency', 'interval', 'method',
-  'provider', 'outcome', 'result', 'visibility', 'permission', 'scope',
+  'provider', 'outcome', 'result', 'permission', 'scope', 'difficulty', 'urgency', 'importance',
 ]);
-/** The strongest of them: enough, with a bare-word default, to report even without documented values. */
-const STRONG_ENUM_NAMES = new Set(['status', 'state', 'role', 'kind', 'type', 'tier', 'level', 'stage', 'phase', 'priority', 'severity', 'side']);
+/**
+ * The strongest of them (a state, a level, a kind): enough, with a short one-word default, to report even without
+ * known values.
+ */
+const STRONG_ENUM_NAMES = new Set([
+  'status', 'state', 'role', 'kind', 'type', 'tier', 'level', 'stage', 'phase', 'priority', 'severity', 'side',
+  'difficulty', 'urgency', 'importance', 'visibility',
+]);
+
+/**
+ * A default that reads like an enum value: one short word, in one case (`medium`, `in_progress`, `ACTIVE`), not a
+ * phrase, a title (`Untitled`), a code like `#fff` or a MIME type.
+ */
+function isEnumWord(value: string): boolean {
+  return value.length >= 2 && value.length <= 24 && (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(value));
+}
 
 type Token = { kind: 'word' | 'quoted' | 'sep' | 'punct'; text: string };
 
@@ -109,23 +124,47 @@ function enumLike(column: Column, names: Set<string>): boolean {
   return last !== undefined && names.has(last);
 }
 
+/** The enum fix, when this database can hold the values as an enum. */
+function createEnumFixes(database: Database, table: Table, column: Column, values: string[]) {
+  return canCreateEnum(database, values)
+    ? [{ title: createEnumTitle(database, table, column, values), safety: 'unsafe' as const, intent: { kind: 'createEnum' as const, database, table, column, values } }]
+    : [];
+}
+
+/**
+ * Per table, its string columns named like an enum. Tables are not changed after analysis and an edit keeps the
+ * objects of unchanged tables: a review after an edit looks at the columns of the changed tables only.
+ */
+const candidateColumns = new WeakMap<Table, Column[]>();
+
+function candidatesOf(table: Table): Column[] {
+  let list = candidateColumns.get(table);
+  if (!list) candidateColumns.set(table, (list = table.columns.filter((c) => c.type === 'string' && enumLike(c, ENUM_NAMES))));
+  return list;
+}
+
+function related(sites: readonly CodeValueSite[], message: string) {
+  return sites.map((s) => ({ loc: s.loc, message }));
+}
+
 export const stringEnum: Rule = {
   meta: {
     id: 'string-enum',
     category: 'data-types',
     defaultSeverity: 'info',
-    languages: ['prisma', 'drizzle', 'sql'],
+    // `code`: the allowed values may come from the code's z.enum / string unions (CodeFile.enumLiterals).
+    languages: ['prisma', 'drizzle', 'sql', 'code'],
     description: 'A string column that holds one of a documented, closed set of values: an enum the database does not enforce.',
-    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {
+    const indexes = codeValueIndexes(context.databases, context.codeFiles);
     for (const database of context.databases) {
       if (!stringEnum.meta.languages.includes(database.language)) continue;
+      const index = indexes.get(database);
       for (const table of database.tables) {
         if (table.isView) continue;
-        for (const column of table.columns) {
-          if (column.type !== 'string' || !enumLike(column, ENUM_NAMES)) continue;
+        for (const column of candidatesOf(table)) {
           const values = documentedValues(column.comment);
           if (values.length >= 2) {
             context.report({
@@ -133,20 +172,36 @@ export const stringEnum: Rule = {
                 `${table.name}.${column.name} holds one of ${quoteList(values)} as free text: the database accepts any string, ` +
                 `so a typo or a retired value is stored silently.`,
               loc: column.loc,
-              fixes: canCreateEnum(database, values)
-                ? [
-                    {
-                      title: createEnumTitle(database, table, column, values),
-                      safety: 'unsafe',
-                      intent: { kind: 'createEnum', database, table, column, values },
-                    },
-                  ]
-                : [],
+              fixes: createEnumFixes(database, table, column, values),
             });
             continue;
           }
           const fallback = literalDefault(column.default);
-          if (enumLike(column, STRONG_ENUM_NAMES) && fallback !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(fallback)) {
+          const fromCode = codeValuesFor(index, table, column, fallback);
+          if (fromCode?.kind === 'values') {
+            context.report({
+              message:
+                `${table.name}.${column.name} holds one of ${quoteList(fromCode.values)} as free text (values from ${describeSite(fromCode.sites[0])}): ` +
+                `the database accepts any string, so a typo or a retired value is stored silently.`,
+              loc: column.loc,
+              fixes: createEnumFixes(database, table, column, fromCode.values),
+              related: related(fromCode.sites, `the values of ${table.name}.${column.name}`),
+            });
+            continue;
+          }
+          if (fromCode?.kind === 'conflict') {
+            const lists = fromCode.sites.map((s) => `${describeSite(s)}: ${quoteList(s.values)}`).join('; ');
+            context.report({
+              message:
+                `${table.name}.${column.name} looks like an enum kept as free text${fallback !== undefined ? ` (default "${fallback}")` : ''}: the database accepts any string. ` +
+                `The code lists different values for it (${lists}), so no fix is offered: settle on one list first.`,
+              loc: column.loc,
+              fixes: [],
+              related: related(fromCode.sites, `a list of values for ${table.name}.${column.name}`),
+            });
+            continue;
+          }
+          if (enumLike(column, STRONG_ENUM_NAMES) && fallback !== undefined && isEnumWord(fallback)) {
             context.report({
               message:
                 `${table.name}.${column.name} looks like an enum kept as free text (default "${fallback}"): the database accepts any string. ` +

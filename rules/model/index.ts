@@ -434,4 +434,35 @@ export interface CodeFile {
   writingCalls: WritingCall[];
   /** Awaits of non-database expressions (optional; used to warn that a transaction would stay open across them). */
   otherAwaits?: OtherAwait[];
+  /**
+   * Closed lists of string literals the file names (optional; added for string-enum, which takes a string column's
+   * allowed values from them). Syntax only, in the file's own text.
+   */
+  enumLiterals?: CodeEnumLiteral[];
+}
+
+/**
+ * A closed list of string literals in code: `z.enum(['easy', 'hard'])` (also `z.enum(LIST)` with `LIST` an `as
+ * const` array of the same file), a union of string literal types (`'easy' | 'hard'`, `null`/`undefined` members
+ * left out), or an `as const` array of strings. At least two distinct values, in written order.
+ */
+export interface CodeEnumLiteral {
+  /**
+   * `property`: the value of an object literal property (`difficulty: z.enum([...])` in `z.object({...})`) or the
+   * type of an interface / type literal / class property (`difficulty?: 'easy' | 'hard'`); `named`: what a type
+   * alias or a variable declares (`type Difficulty = …`, `const DIFFICULTIES = [...] as const`,
+   * `const difficultySchema = z.enum([...])`).
+   */
+  nameKind: 'property' | 'named';
+  /** The property's or declaration's name, as written. */
+  name: string;
+  /**
+   * For a property: the nearest enclosing named declaration (`goalCreateSchema` for `const goalCreateSchema =
+   * z.object({...})`, `GoalInput` for `interface GoalInput`, a function's name), if any.
+   */
+  owner?: string;
+  source: 'z.enum' | 'union' | 'as const';
+  values: string[];
+  /** The list itself: the `z.enum(…)` call, the union type, the array literal. */
+  loc: Loc;
 }

@@ -1,8 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { documentedValues, stringEnum } from '../../rules/data-types/string-enum';
-import type { Column } from '../../rules/model';
-import { column, drizzleDb, prismaDb, sqlDb, table, type DatabaseOptions } from '../helpers/model';
+import type { CodeEnumLiteral, CodeFile, Column, Database } from '../../rules/model';
+import type { Finding } from '../../server/src/engine';
+import { Reviewer } from '../../server/src/review';
+import { applyFileEdits, diskReader } from '../languages/prisma/helpers';
+import { inlinePrisma } from '../helpers/prisma-inline';
+import { editedWorkspace } from '../helpers/workspace';
+import { column, drizzleDb, loc, prismaDb, sqlDb, table, type DatabaseOptions } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
 
 const review = (c: Column, options: DatabaseOptions = {}) => runRule(stringEnum, [prismaDb([table('SignalTrade', { columns: [c] })], options)]);
@@ -88,6 +95,257 @@ describe('string-enum', () => {
         single(runRule(stringEnum, [drizzleDb([table('jobs', { columns: [c()] })])])).fixes![0].title,
         'Create pgEnum("jobs_status", ["pending", "completed", "failed"]) for status',
       );
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Columns named like an enum with a one-word default; values from the code (CodeFile.enumLiterals).
+  // -------------------------------------------------------------------------------------------
+
+  describe('look-alikes (seed 003)', () => {
+    it('difficulty is reported like priority (same shape, default "medium"); names, titles, codes and phrases are not', () => {
+      const cols = [
+        column('difficulty', 'string', { default: '"medium"' }),
+        column('priority', 'string', { default: '"medium"' }),
+        column('name', 'string', { default: '"untitled"' }),
+        column('locale', 'string', { default: '"en"' }),
+        column('currency', 'string', { default: '"USD"' }),
+        column('timezone', 'string', { default: '"UTC"' }),
+        column('color', 'string', { default: '"#fff"' }),
+        column('title', 'string', { default: '"medium"' }),
+        column('status', 'string', { default: '"Hello world"' }),
+        column('type', 'string', { default: '"Untitled"' }),
+        column('kind', 'string', { default: '"x"' }),
+        column('state', 'string', { default: '"a-very-long-free-text-default-value"' }),
+      ];
+      const reports = runRule(stringEnum, [prismaDb([table('Goal', { columns: cols })])]);
+      assert.deepEqual(
+        reports.map((r) => r.message.split(' ')[0]),
+        ['Goal.difficulty', 'Goal.priority'],
+      );
+      assert.match(reports[0].message, /^Goal\.difficulty looks like an enum kept as free text \(default "medium"\)/);
+      assert.equal(reports[0].fixes, undefined);
+      // One-word defaults in one case still count: snake_case, SCREAMING_CASE.
+      assert.equal(runRule(stringEnum, [prismaDb([table('Job', { columns: [column('status', 'string', { default: '"in_progress"' }), column('urgency', 'string', { default: '"HIGH"' })] })])]).length, 2);
+    });
+  });
+
+  describe('values from the code', () => {
+    const FILE = '/repo/lib/validation/schemas.ts';
+    let line = 0;
+    const list = (name: string, values: string[], o: Partial<CodeEnumLiteral> = {}): CodeEnumLiteral => ({
+      nameKind: 'property',
+      name,
+      source: 'z.enum',
+      values,
+      loc: loc(o.loc?.range.start.line ?? line++, 14, 60, o.loc?.file ?? FILE),
+      ...o,
+    });
+    const code = (file: string, ...lists: CodeEnumLiteral[]): CodeFile => ({
+      file,
+      calls: [],
+      transactions: [],
+      writingCalls: [],
+      enumLiterals: lists.map((l) => ({ ...l, loc: { ...l.loc, file } })),
+    });
+    const goal = (...cols: Column[]) => table('Goal', { columns: cols });
+
+    it('seed 003: z.enum in goalCreateSchema gives difficulty and priority their values and the create-enum fix', () => {
+      const difficulty = column('difficulty', 'string', { default: '"medium"' });
+      const priority = column('priority', 'string', { default: '"medium"' });
+      const t = goal(difficulty, priority);
+      const db = prismaDb([t], { dialect: 'sqlite', prismaMajor: 6 });
+      const d = list('difficulty', ['easy', 'medium', 'hard', 'expert'], { owner: 'goalCreateSchema', loc: loc(13, 14, 60, FILE) });
+      const p = list('priority', ['low', 'medium', 'high', 'urgent'], { owner: 'goalCreateSchema', loc: loc(14, 14, 60, FILE) });
+      const reports = runRule(stringEnum, [db], [code(FILE, d, p)]);
+      assert.equal(reports.length, 2);
+      assert.equal(
+        reports[0].message,
+        'Goal.difficulty holds one of "easy", "medium", "hard", "expert" as free text (values from z.enum in lib/validation/schemas.ts:14): ' +
+          'the database accepts any string, so a typo or a retired value is stored silently.',
+      );
+      assert.deepEqual(reports[0].loc, difficulty.loc);
+      assert.deepEqual(fixSummary(reports[0]), [
+        { title: 'Create enum GoalDifficulty { easy medium hard expert } for difficulty', safety: 'unsafe', kind: 'createEnum', preferred: false },
+      ]);
+      assert.deepEqual(reports[1].fixes![0].intent, { kind: 'createEnum', database: db, table: t, column: priority, values: ['low', 'medium', 'high', 'urgent'] });
+      assert.deepEqual(reports[0].related, [{ loc: d.loc, message: 'the values of Goal.difficulty' }]);
+    });
+
+    it('a weakly enum-like name (category) with a list in the code gets the fix; a name that is not enum-like does not', () => {
+      const t = table('Module', { columns: [column('category', 'string', { default: '"general"' }), column('locale', 'string', { default: '"en"' })] });
+      const files = [code(FILE, list('category', ['general', 'fitness']), list('locale', ['en', 'de']))];
+      const report = single(runRule(stringEnum, [prismaDb([t])], files));
+      assert.match(report.message, /^Module\.category holds one of "general", "fitness"/);
+      assert.equal(report.fixes!.length, 1);
+    });
+
+    it('a list counts only when it holds the column\'s default', () => {
+      const t = goal(column('priority', 'string', { default: '"normal"' }), column('difficulty', 'string', { default: '"easy"' }));
+      const reports = runRule(stringEnum, [prismaDb([t])], [code(FILE, list('priority', ['low', 'high']), list('difficulty', ['easy', 'hard']))]);
+      assert.match(reports[0].message, /^Goal\.priority looks like an enum kept as free text \(default "normal"\)/);
+      assert.equal(reports[0].fixes, undefined);
+      assert.deepEqual(reports[1].fixes![0].intent.kind === 'createEnum' && reports[1].fixes![0].intent.values, ['easy', 'hard']);
+    });
+
+    it('lists that disagree: a finding without a fix, which says why', () => {
+      const t = goal(column('difficulty', 'string', { default: '"medium"' }));
+      const files = [
+        code(FILE, list('difficulty', ['easy', 'medium', 'hard'], { loc: loc(4, 14, 60, FILE) })),
+        code('/repo/lib/goals/types.ts', list('Difficulty', ['easy', 'medium'], { nameKind: 'named', source: 'union', loc: loc(2, 14, 60) })),
+      ];
+      const report = single(runRule(stringEnum, [prismaDb([t])], files));
+      assert.equal(
+        report.message,
+        'Goal.difficulty looks like an enum kept as free text (default "medium"): the database accepts any string. The code lists different values for it ' +
+          '(z.enum in lib/validation/schemas.ts:5: "easy", "medium", "hard"; type Difficulty in lib/goals/types.ts:3: "easy", "medium"), so no fix is offered: settle on one list first.',
+      );
+      assert.deepEqual(report.fixes, []);
+      assert.equal(report.related!.length, 2);
+      // The same values in another order agree.
+      files[1].enumLiterals![0].values = ['hard', 'medium', 'easy'];
+      assert.equal(single(runRule(stringEnum, [prismaDb([t])], files)).fixes!.length, 1);
+    });
+
+    it('a list about another table does not count; lists naming this table win over neutral ones', () => {
+      const order = table('Order', { columns: [column('status', 'string', { default: '"pending"' })] });
+      const payment = table('Payment', { columns: [column('status', 'string', { default: '"pending"' })] });
+      const refund = table('Refund', { columns: [column('status', 'string', { default: '"pending"' })] });
+      const files = [
+        code(
+          FILE,
+          list('status', ['pending', 'paid', 'shipped'], { owner: 'orderUpdateSchema' }),
+          list('status', ['pending', 'succeeded', 'failed'], { owner: 'PaymentInput', source: 'union' }),
+          list('Status', ['pending', 'archived'], { nameKind: 'named', source: 'union' }),
+          // A filter lists what a query may ask for, not what a row holds.
+          list('status', ['all', 'pending', 'paid'], { owner: 'orderFilterSchema' }),
+        ),
+      ];
+      const values = runRule(stringEnum, [prismaDb([order, payment, refund])], files).map((r) => [r.message.split(' ')[0], r.fixes?.[0]?.intent.kind === 'createEnum' ? r.fixes[0].intent.values : r.fixes]);
+      assert.deepEqual(values, [
+        ['Order.status', ['pending', 'paid', 'shipped']],
+        ['Payment.status', ['pending', 'succeeded', 'failed']],
+        ['Refund.status', ['pending', 'archived']],
+      ]);
+    });
+
+    it('named lists: an `as const` array, a type alias after the table, a ...Schema variable', () => {
+      const t = goal(column('difficulty', 'string', { default: '"easy"' }), column('status', 'string'), column('priority', 'string'));
+      const files = [
+        code(
+          '/repo/lib/constants.ts',
+          list('DIFFICULTIES', ['easy', 'hard'], { nameKind: 'named', source: 'as const' }),
+          list('GoalStatus', ['active', 'done'], { nameKind: 'named', source: 'union' }),
+          list('prioritySchema', ['low', 'high'], { nameKind: 'named' }),
+          list('statusLabel', ['x', 'y'], { nameKind: 'named', source: 'union' }),
+        ),
+      ];
+      const reports = runRule(stringEnum, [prismaDb([t])], files);
+      assert.deepEqual(
+        reports.map((r) => r.message.replace(/^(\S+) holds one of (.*) as free text \(values from (.*)\): the database .*$/, '$1 = $2 from $3')),
+        [
+          'Goal.difficulty = "easy", "hard" from DIFFICULTIES (as const) in lib/constants.ts:' + (files[0].enumLiterals![0].loc.range.start.line + 1),
+          'Goal.status = "active", "done" from type GoalStatus in lib/constants.ts:' + (files[0].enumLiterals![1].loc.range.start.line + 1),
+          'Goal.priority = "low", "high" from z.enum in lib/constants.ts:' + (files[0].enumLiterals![2].loc.range.start.line + 1),
+        ],
+      );
+    });
+
+    it('the database name matches too (snake_case vs camelCase): SQL and Drizzle titles', () => {
+      const c = () => column('difficultyLevel', 'string', { dbName: 'difficulty_level', default: "'easy'::text" });
+      const files = [code('/repo/src/lib/schemas.ts', list('difficulty_level', ['easy', 'hard']))];
+      const sql = single(runRule(stringEnum, [sqlDb([table('goals', { columns: [c()] })])], files));
+      assert.equal(sql.fixes![0].title, "Create type goals_difficulty_level AS ENUM ('easy', 'hard') for difficulty_level");
+      const drizzle = single(runRule(stringEnum, [drizzleDb([table('goals', { columns: [c()] })])], files));
+      assert.equal(drizzle.fixes![0].title, 'Create pgEnum("goals_difficulty_level", ["easy", "hard"]) for difficultyLevel');
+    });
+
+    it('only code of the database\'s own project counts (the nearest schema in a monorepo)', () => {
+      const a = prismaDb([table('Task', { columns: [column('status', 'string', { default: '"open"' })] })], { file: '/repo/apps/a/prisma/schema.prisma' });
+      const b = prismaDb([table('Ticket', { columns: [column('status', 'string', { default: '"open"' })] })], { file: '/repo/apps/b/prisma/schema.prisma' });
+      const files = [code('/repo/apps/b/lib/validation.ts', list('status', ['open', 'closed']))];
+      const reports = runRule(stringEnum, [a, b], files);
+      assert.deepEqual(
+        reports.map((r) => [r.message.split(' ')[0], r.fixes?.length ?? 0]),
+        [
+          ['Task.status', 0],
+          ['Ticket.status', 1],
+        ],
+      );
+      assert.match(reports[1].message, /values from z\.enum in lib\/validation\.ts:/);
+    });
+
+    it('SQLite: Prisma 6 gets the enum fix, Prisma 5 and values that are not identifiers do not (the values are still named)', () => {
+      const run = (prismaMajor: number, values: string[]) =>
+        single(runRule(stringEnum, [prismaDb([goal(column('difficulty', 'string', { default: '"easy"' }))], { dialect: 'sqlite', prismaMajor })], [code(FILE, list('difficulty', values))]));
+      assert.equal(run(6, ['easy', 'hard']).fixes!.length, 1);
+      const old = run(5, ['easy', 'hard']);
+      assert.deepEqual(old.fixes, []);
+      assert.match(old.message, /holds one of "easy", "hard" as free text \(values from z\.enum/);
+      assert.deepEqual(run(6, ['easy', 'very-hard']).fixes, []);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // End to end: a project shaped like seed 003 (a Prisma 6 SQLite schema + lib/validation/schemas.ts).
+  // -------------------------------------------------------------------------------------------
+
+  describe('goal-tracker fixture (seed 003), reviewed as the CLI does', () => {
+    const ROOT = resolve(__dirname, '../fixtures/data-types/goal-tracker').split('\\').join('/');
+    const SCHEMA = `${ROOT}/prisma/schema.prisma`;
+    const review = (overrides: Record<string, string> = {}) =>
+      new Reviewer(ROOT, diskReader(overrides)).review({ validation: true }).findings.filter((f: Finding) => f.rule === 'string-enum');
+    const lineOf = (f: Finding) => readFileSync(SCHEMA, 'utf8').split('\n')[f.range.start.line].trim();
+
+    it('difficulty, priority and status get enum fixes that Prisma 6 validates; the disagreeing category gets none', () => {
+      const findings = review();
+      assert.deepEqual(findings.map(lineOf), [
+        'category    String   @default("general")',
+        'difficulty  String     @default("medium")',
+        'priority    String     @default("medium")',
+        'status      String     @default("active")',
+      ]);
+      assert.match(findings[0].message, /The code lists different values for it \(z\.enum in lib\/validation\/schemas\.ts:23: .*; MODULE_CATEGORIES \(as const\) in lib\/goals\/types\.ts:6: /);
+      assert.deepEqual(findings[0].fixes, []);
+      assert.match(findings[1].message, /values from z\.enum in lib\/validation\/schemas\.ts:15\)/);
+      assert.match(findings[3].message, /values from type GoalStatus in lib\/goals\/types\.ts:4\)/);
+      const base = inlinePrisma(readFileSync(SCHEMA, 'utf8'), 6);
+      assert.deepEqual(base.errors, []);
+      const disk = diskReader();
+      const fixed = (fs: Finding[]) => {
+        const text = applyFileEdits(disk, fs.flatMap((f) => f.fixes[0].edits)).texts[SCHEMA];
+        return { text, errors: inlinePrisma(text, 6).errors };
+      };
+      for (const f of findings.slice(1)) {
+        assert.equal(f.fixes.length, 1);
+        const one = fixed([f]);
+        assert.deepEqual(one.errors, [], one.text);
+      }
+      const all = fixed(findings.slice(1));
+      assert.deepEqual(all.errors, [], all.text);
+      assert.match(all.text, /  difficulty  GoalDifficulty\s+@default\(medium\)\n/);
+      assert.match(all.text, /enum GoalDifficulty \{\n  easy\n  medium\n  hard\n  expert\n\}/);
+    });
+
+    it('in the editor: an edit of the zod file alone (the schema unchanged) updates the values and the fix', () => {
+      const file = `${ROOT}/lib/validation/schemas.ts`;
+      const { server, edit, text } = editedWorkspace(ROOT, file);
+      const difficulty = () => server.review({ validation: false }).findings.find((f) => f.rule === 'string-enum' && f.message.startsWith('Goal.difficulty'))!;
+      assert.match(difficulty().message, /holds one of "easy", "medium", "hard", "expert"/);
+      edit(text().replace("'hard', 'expert'", "'hard'"));
+      assert.match(difficulty().message, /holds one of "easy", "medium", "hard" as free text/);
+      assert.match(difficulty().fixes[0].title, /\{ easy medium hard \}/);
+      edit(text().replace("difficulty: z.enum(['easy', 'medium', 'hard'])", 'difficulty: z.string()'));
+      assert.match(difficulty().message, /looks like an enum kept as free text \(default "medium"\)/);
+      assert.deepEqual(difficulty().fixes, []);
+    });
+
+    it('with Prisma 5.22 pinned (no enums on SQLite): the same findings, no fix', () => {
+      const pkg = readFileSync(`${ROOT}/package.json`, 'utf8').replace(/"\^6\.14\.0"/g, '"5.22.0"');
+      const findings = review({ [`${ROOT}/package.json`]: pkg });
+      assert.equal(findings.length, 4);
+      assert.match(findings[1].message, /values from z\.enum/);
+      assert.deepEqual(findings.map((f) => f.fixes.length), [0, 0, 0, 0]);
     });
   });
 });

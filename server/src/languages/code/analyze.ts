@@ -21,6 +21,8 @@ import type {
   WritingCall,
 } from '../../../../rules/model';
 import { parseIgnoreComment } from '../../suppressions';
+import type { CodeEnumLiteral } from '../../../../rules/model';
+import { enumLiteralFacts } from './literals';
 import type { SourceDiagnostic, SourceReader, Suppression } from '../types';
 import {
   callOfCallback,
@@ -172,6 +174,8 @@ interface FileEntry {
   facts?: FileFacts;
   suppressions: Suppression[];
   failure?: SourceDiagnostic;
+  /** `CodeFile.enumLiterals`, collected with the walk (undefined: none). */
+  enumLiterals?: CodeEnumLiteral[];
 }
 
 /**
@@ -275,6 +279,7 @@ export class CodeAnalyzer {
           entry.suppressions = entry.text.includes('schema-review-ignore') ? collectSuppressions(sf) : [];
           suppressions.push(...entry.suppressions);
           entry.facts = new FileWalker(info, sf, byFile, prismaModels).run();
+          entry.enumLiterals = enumLiteralFacts(sf);
           entry.factsKey = key;
         } else suppressions.push(...entry.suppressions);
         facts.push(entry.facts);
@@ -317,13 +322,15 @@ export class CodeAnalyzer {
         .map((a) => a.await);
       // The same CodeFile object as last time when nothing in it changed: rules cache their results per file by identity.
       const prev = this.lastCodeFiles.get(f.file);
+      const enumLiterals = next.get(f.file)?.enumLiterals;
       const unchanged =
         prev !== undefined &&
         prev.calls === f.calls &&
         prev.transactions === f.transactions &&
         sameItems(prev.writingCalls, writingCalls) &&
-        sameItems(prev.otherAwaits ?? [], otherAwaits);
-      codeFiles.push(unchanged ? prev : { file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits });
+        sameItems(prev.otherAwaits ?? [], otherAwaits) &&
+        prev.enumLiterals === enumLiterals;
+      codeFiles.push(unchanged ? prev : { file: f.file, calls: f.calls, transactions: f.transactions, writingCalls, otherAwaits, ...(enumLiterals && { enumLiterals }) });
     }
     this.lastCodeFiles = new Map(codeFiles.map((c) => [c.file, c]));
     return { codeFiles, diagnostics, suppressions };

@@ -1,7 +1,8 @@
 /**
  * Which code files talk to a database: a cheap substring pre-filter, then the imports of the remaining
  * files (`ts.preProcessFile`, a lexer pass, no parse) to find files that import a module of the workspace
- * that does. All of them form one unit.
+ * that does. All of them form one unit. Files holding a zod enum (`z.enum(`) join it too, outside the import
+ * rounds: string-enum reads a string column's allowed values from their `CodeFile.enumLiterals`.
  */
 import * as ts from 'typescript';
 import type { SourceReader, Unit } from '../types';
@@ -24,6 +25,8 @@ interface Scan {
   client: boolean;
   /** Import specifiers, for files without a keyword (undefined when the file imports nothing). */
   specifiers?: string[];
+  /** A zod schema with an enum (`z.enum(`): joins the unit for its `CodeFile.enumLiterals`, not for the import rounds. */
+  zodEnum?: boolean;
 }
 
 /** The scans of the last call's files; replaced by each call (files gone from the workspace drop out). */
@@ -39,6 +42,7 @@ function scan(text: string): Scan {
     return { text, keyword: true, client: text.includes('new PrismaClient') || text.includes('drizzle(') };
   }
   const result: Scan = { text, keyword: false, client: false };
+  if (text.includes('.enum(') && text.includes('zod')) result.zodEnum = true;
   if (text.includes('import') || text.includes('require') || text.includes('from')) {
     try {
       result.specifiers = ts.preProcessFile(text, true, true).importedFiles.map((imp) => imp.fileName);
@@ -87,7 +91,7 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
     for (const f of next) included.add(f);
   }
   if (!included.size) return [];
-  const unitFiles = code.filter((f) => included.has(f));
+  const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum);
   return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints: { clientModules } }];
 }
 

@@ -26,6 +26,9 @@
  *   (`eq`, `list`, `range`, `other`), also those the filter takes from a list built in the same function
  *   (`conditions.push(eq(…))` spread into `and(...conditions)`) or a `where` object built by assignment
  *   (filters.ts), a term pushed under an `if` marked `conditional`.
+ * - `enumLiterals` (per file): closed lists of string literals the code names (`z.enum([...])`, unions of string
+ *   literal types, `as const` arrays; literals.ts), from which string-enum takes a column's values. A file with a
+ *   zod enum joins the code unit even when it never touches the database (discover.ts).
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, and module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`).
