@@ -175,6 +175,24 @@ describe('incremental code analysis', () => {
     assert.deepEqual(codeFile(after.codeFiles, 'health.ts').calls, []);
   });
 
+  it('test files are not reviewed: *.test.*, *.spec.*, *.e2e-spec.*, __tests__/ and __mocks__/', () => {
+    const repo = `import { prisma } from '../lib/db';\nexport const wipe = () => prisma.user.deleteMany();\n`;
+    const files = new Map([
+      ['/d/lib/db.ts', `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`],
+      ['/d/lib/users.ts', repo],
+      ['/d/lib/users.test.ts', repo],
+      ['/d/lib/users.spec.tsx', repo],
+      ['/d/e2e/users.e2e-spec.ts', repo],
+      ['/d/__tests__/user-repository.ts', `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nbeforeEach(() => prisma.user.deleteMany());\n`],
+      ['/d/lib/__mocks__/db.ts', `import { PrismaClient } from '@prisma/client';\nexport const prisma = {} as PrismaClient;\n`],
+      // A folder named test is not test code by itself (a helper module, or a whole project living in one).
+      ['/d/test/seed-helpers.ts', repo],
+      ['/d/lib/contest.ts', repo],
+    ]);
+    const list = [...files.keys()].sort();
+    assert.deepEqual(discoverCode(list, readerOf(files))[0]?.files, ['/d/lib/contest.ts', '/d/lib/db.ts', '/d/lib/users.ts', '/d/test/seed-helpers.ts']);
+  });
+
   it('discovery follows a file that starts or stops importing a database module', () => {
     const files = new Map([
       ['/d/src/db.ts', `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`],

@@ -2,7 +2,8 @@
  * Which code files talk to a database: a cheap substring pre-filter, then the imports of the remaining
  * files (`ts.preProcessFile`, a lexer pass, no parse) to find files that import a module of the workspace
  * that does. All of them form one unit. Files holding a zod enum (`z.enum(`) join it too, outside the import
- * rounds: string-enum reads a string column's allowed values from their `CodeFile.enumLiterals`.
+ * rounds: string-enum reads a string column's allowed values from their `CodeFile.enumLiterals`. Test files are
+ * left out (`isTestFile`).
  */
 import * as ts from 'typescript';
 import type { SourceReader, Unit } from '../types';
@@ -14,6 +15,19 @@ const KEYWORDS = ['@prisma/client', 'PrismaClient', 'drizzle-orm'];
 export function isCodeFile(path: string): boolean {
   if (path.includes('/node_modules/') || /\.d\.(m|c)?ts$/.test(path)) return false;
   return CODE_EXTENSIONS.some((ext) => path.endsWith(ext));
+}
+
+/**
+ * Test code, by the names test runners look for: `*.test.*` and `*.spec.*` (Jest, Vitest, Playwright, Nest's
+ * `*.e2e-spec.*`), and files under `__tests__` or `__mocks__`. It is not reviewed: a `deleteMany()` emptying a table
+ * before each test, fixtures created without a transaction, a `findMany()` without `take` in an assertion are what
+ * tests are for, and never run against the production database. A `test/` folder alone does not count (it may be
+ * anything, and a project may live in one).
+ */
+export function isTestFile(path: string): boolean {
+  if (path.includes('/__tests__/') || path.includes('/__mocks__/')) return true;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /\.(test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/.test(name);
 }
 
 /** What discovery learnt from one file's text (kept between calls: a file is lexed again only when its text changed). */
@@ -54,7 +68,7 @@ function scan(text: string): Scan {
 }
 
 export function discoverCode(files: readonly string[], reader: SourceReader): Unit[] {
-  const code = files.filter(isCodeFile);
+  const code = files.filter((f) => isCodeFile(f) && !isTestFile(f));
   const all = new Set(code);
   const included = new Set<string>();
   const clientModules: string[] = [];
