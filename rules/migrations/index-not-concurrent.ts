@@ -1,5 +1,26 @@
+import type { Database, MigrationStatement, Table } from '../model';
 import type { Rule } from '../types';
 import { tableOf } from '../types';
+
+/**
+ * The partitions of a partitioned table (its partitioned partitions' counted through) made by a migration before the
+ * statement's: those may hold rows. One made earlier in the same migration is new and empty, like the parent of an
+ * index the rule does not report (`tableCreatedInSameMigration`).
+ */
+function partitionsWithRows(database: Database, parent: Table, statement: MigrationStatement): number {
+  let n = 0;
+  const seen = new Set<Table>([parent]);
+  const walk = (t: Table): void => {
+    for (const p of database.tables) {
+      if (p.partitionOf !== t.name || seen.has(p)) continue;
+      seen.add(p);
+      if (p.partitioned) walk(p);
+      else if (p.migration === undefined || p.migration.order < statement.migration.order) n++;
+    }
+  };
+  walk(parent);
+  return n;
+}
 
 export const indexNotConcurrent: Rule = {
   meta: {
@@ -19,8 +40,30 @@ export const indexNotConcurrent: Rule = {
         if (statement.migration.allPendingInOneTransaction) continue;
         const inTransaction = statement.migration.transactional || statement.inExplicitTransaction === true;
         const target = statement.table ?? 'the table';
-        // Postgres refuses CONCURRENTLY on a partitioned table (ON ONLY + each partition CONCURRENTLY + ATTACH is the way round; see the doc).
-        if (statement.table !== undefined && tableOf(database, statement.table)?.partitioned) continue;
+        const table = statement.table !== undefined ? tableOf(database, statement.table) : undefined;
+        if (table?.partitioned) {
+          // Postgres refuses CONCURRENTLY on a partitioned table: ON ONLY + each partition CONCURRENTLY + ATTACH (see the doc).
+          // `ON ONLY` builds nothing (instant); without a partition made by an earlier migration no partition holds rows.
+          if (statement.only) continue;
+          const partitions = partitionsWithRows(database, table, statement);
+          if (partitions === 0) continue;
+          context.report({
+            message:
+              `CREATE INDEX on partitioned table ${target} takes a SHARE lock on it and on ${partitions === 1 ? 'its partition' : `each of its ${partitions} partitions`} ` +
+              `until the index is built on ${partitions === 1 ? 'it' : 'all of them'}: every insert, update and delete on ${target} waits meanwhile, minutes on a large table. ` +
+              `Postgres refuses CONCURRENTLY on a partitioned table: create the index ON ONLY ${target}, build each partition's CONCURRENTLY, then ATTACH them.`,
+            loc: statement.loc,
+            fixes: [
+              {
+                // The writer adds ONLY here and puts each partition's CONCURRENTLY build, then the ATTACHes, in new migrations.
+                title: `Create it ON ONLY ${target}, then CONCURRENTLY on each partition and ATTACH, in new migrations${statement.migration.applied ? ' (only if this migration has not been deployed yet)' : ''}`,
+                safety: 'unsafe',
+                intent: { kind: 'addConcurrently', database, statement },
+              },
+            ],
+          });
+          continue;
+        }
         context.report({
           message:
             `CREATE INDEX on existing table ${target} without CONCURRENTLY takes a SHARE lock: every insert, update and delete ` +

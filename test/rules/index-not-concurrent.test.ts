@@ -15,9 +15,15 @@ describe('index-not-concurrent', () => {
       assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades', tableCreatedInSameMigration: true })])]).length, 0));
     it('not Postgres', () => assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades' })], 'mysql')]).length, 0));
     it('other statements', () => assert.equal(runRule(indexNotConcurrent, [dbWith([statement('addForeignKey', { table: 'trades' })])]).length, 0));
-    it('on a partitioned table: Postgres refuses CONCURRENTLY there', () => {
-      const db = sqlDb([{ ...table('events'), partitioned: true }], { statements: [statement('createIndex', { table: 'events' }), statement('createIndex', { table: 'events', only: true })] });
-      assert.equal(runRule(indexNotConcurrent, [db]).length, 0);
+    it('on a partitioned table: ON ONLY (instant), no partition yet, or only partitions made in the same migration (empty)', () => {
+      const later = migration({ order: 2, file: '/repo/supabase/migrations/20260301000000_events_kind.sql' });
+      const sameMigration = { ...table('events_2026_01', { migration: later }), partitionOf: 'events' };
+      const statements = [statement('createIndex', { table: 'events', only: true, migration: later }), statement('createIndex', { table: 'events', migration: later })];
+      const withOld = { ...table('events_2025_12', { migration: migration({ order: 0 }) }), partitionOf: 'events' };
+      assert.equal(runRule(indexNotConcurrent, [sqlDb([{ ...table('events'), partitioned: true }], { statements })]).length, 0);
+      assert.equal(runRule(indexNotConcurrent, [sqlDb([{ ...table('events'), partitioned: true }, sameMigration], { statements })]).length, 0);
+      // The same statements once a partition of an earlier migration holds rows: only the one without ON ONLY.
+      assert.equal(runRule(indexNotConcurrent, [sqlDb([{ ...table('events'), partitioned: true }, sameMigration, withOld], { statements })]).length, 1);
     });
     it('in a drizzle-kit history: every pending migration runs in one transaction, CONCURRENTLY cannot run', () =>
       assert.equal(runRule(indexNotConcurrent, [dbWith([statement('createIndex', { table: 'trades', migration: migration({ transactional: true, allPendingInOneTransaction: true }) })])]).length, 0));
@@ -56,6 +62,38 @@ describe('index-not-concurrent', () => {
           preferred: false,
         },
       ]);
+    });
+
+    it('on a partitioned table with partitions: it locks every partition; the fix is the ON ONLY route (addConcurrently)', () => {
+      const m = (order: number) => migration({ order, file: `/repo/supabase/migrations/2026010${order}000000_m.sql` });
+      const tables = [
+        { ...table('events', { migration: m(0) }), partitioned: true },
+        { ...table('events_2026_01', { migration: m(0) }), partitionOf: 'events' },
+        // A partitioned partition: its own partitions are counted.
+        { ...table('events_2026_02', { migration: m(1) }), partitionOf: 'events', partitioned: true },
+        { ...table('events_2026_02_a', { migration: m(1) }), partitionOf: 'events_2026_02' },
+        { ...table('events_2026_02_b', { migration: m(1) }), partitionOf: 'events_2026_02' },
+        // Made by the index's own migration: empty, not counted.
+        { ...table('events_2026_03', { migration: m(2) }), partitionOf: 'events' },
+      ];
+      const s = statement('createIndex', { table: 'events', columns: ['user_id'], migration: { ...m(2), transactional: true, latest: true } });
+      const db = sqlDb(tables, { statements: [s] });
+      const report = single(runRule(indexNotConcurrent, [db]));
+      assert.equal(
+        report.message,
+        'CREATE INDEX on partitioned table events takes a SHARE lock on it and on each of its 3 partitions until the index is built on all of them: ' +
+          'every insert, update and delete on events waits meanwhile, minutes on a large table. Postgres refuses CONCURRENTLY on a partitioned table: ' +
+          "create the index ON ONLY events, build each partition's CONCURRENTLY, then ATTACH them.",
+      );
+      assert.deepEqual(fixSummary(report), [
+        {
+          title: 'Create it ON ONLY events, then CONCURRENTLY on each partition and ATTACH, in new migrations (only if this migration has not been deployed yet)',
+          safety: 'unsafe',
+          kind: 'addConcurrently',
+          preferred: false,
+        },
+      ]);
+      assert.deepEqual(report.fixes![0].intent, { kind: 'addConcurrently', database: db, statement: s });
     });
 
     it('inside an explicit BEGIN … COMMIT', () => {

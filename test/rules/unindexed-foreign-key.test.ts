@@ -4,6 +4,8 @@ import { unindexedForeignKey } from '../../rules/indexes/unindexed-foreign-key';
 import { column, drizzleDb, fk, index, prismaDb, sqlDb, table, unique } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
 import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
+import { analyzeFixture, applyEdits, memoryReader, ready } from '../languages/sql/helpers';
+import { sqlFrontEnd } from '../../server/src/languages/sql';
 
 const withIndexes = (indexes: ReturnType<typeof index>[], primaryKey?: string[]) =>
   prismaDb([
@@ -101,6 +103,31 @@ describe('unindexed-foreign-key', () => {
         table('Post', { columns: [column('authorId', 'int')], foreignKeys: [fk(['authorId'], 'User'), fk(['authorId'], 'User')] }),
       ]);
       assert.equal(runRule(unindexedForeignKey, [db]).length, 1);
+    });
+  });
+
+  describe('SQL fix on a partitioned table (Supabase history, events partitioned by month)', () => {
+    it('the index is built without locking the partitions: ON ONLY events, CONCURRENTLY per partition, ATTACH', async () => {
+      await ready();
+      const reader = memoryReader();
+      const { db } = analyzeFixture('partitioned-supabase', reader);
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.deepEqual(fixSummary(report), [{ title: 'Create index on events (user_id)', safety: 'safe', kind: 'addIndex', preferred: true }]);
+      const edits = sqlFrontEnd.writeFix(report.fixes![0].intent, reader)!;
+      const texts = applyEdits(edits, reader);
+      const body = (f: string) => texts.get(f)!.split('\n').filter((l) => l !== '' && !l.startsWith('--'));
+      const files = [...texts.keys()].sort();
+      assert.deepEqual(files.map(body), [
+        ['CREATE INDEX IF NOT EXISTS events_user_id_idx ON ONLY public.events (user_id);'],
+        ['CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_01_user_id_idx ON public.events_2026_01 (user_id);'],
+        ['CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_02_user_id_idx ON public.events_2026_02 (user_id);'],
+        ['CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_03_user_id_idx ON public.events_2026_03 (user_id);'],
+        [
+          'ALTER INDEX public.events_user_id_idx ATTACH PARTITION public.events_2026_01_user_id_idx;',
+          'ALTER INDEX public.events_user_id_idx ATTACH PARTITION public.events_2026_02_user_id_idx;',
+          'ALTER INDEX public.events_user_id_idx ATTACH PARTITION public.events_2026_03_user_id_idx;',
+        ],
+      ]);
     });
   });
 

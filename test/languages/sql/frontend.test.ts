@@ -37,12 +37,14 @@ describe('sql discovery', () => {
       'file:sqlite-app/schema.sql',
       'numbered:golang-app/db/migrations',
       'numbered:numbered-app/db/migrations',
+      'prisma:partitioned-prisma/prisma/migrations',
       'prisma:prisma-app/prisma/migrations',
+      'supabase:partitioned-supabase/supabase/migrations',
       'supabase:supabase-app/supabase/migrations',
     ]);
     const numbered = units.find((u) => u.hints?.kind === 'numbered' && u.id.includes('numbered-app'))!;
     assert.deepEqual(numbered.files.map((f) => f.split('/').pop()), ['001_create_users.sql', '002_create_orders.sql', '010_order_user_index.sql']);
-    const prisma = units.find((u) => u.hints?.kind === 'prisma')!;
+    const prisma = units.find((u) => u.hints?.kind === 'prisma' && u.id.includes('prisma-app'))!;
     assert.equal(prisma.hints?.dialect, 'postgresql');
     assert.equal(prisma.files.length, 3);
     const drizzle = units.find((u) => u.hints?.kind === 'drizzle')!;

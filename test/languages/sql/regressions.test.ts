@@ -490,7 +490,7 @@ describe('bug 6: NOT VALID + VALIDATE where the runner wraps a migration in one 
   });
 });
 
-describe('bug 7: partitioned tables get no CONCURRENTLY advice or fix', () => {
+describe('bug 7: partitioned tables: no CONCURRENTLY on the parent (Postgres refuses it), the ON ONLY route instead', () => {
   const init = [
     'CREATE TABLE customers (id bigint PRIMARY KEY);',
     'CREATE TABLE events (',
@@ -504,20 +504,22 @@ describe('bug 7: partitioned tables get no CONCURRENTLY advice or fix', () => {
     '',
   ].join('\n');
 
-  it('the index fix for an FK of a partitioned table is a plain CREATE INDEX that deploys', async () => {
+  it('the index fix for an FK of a partitioned table: ON ONLY, the partition CONCURRENTLY on its own, ATTACH; it deploys', async () => {
     const dir = writeFiles({ 'migrations/001_init.sql': init, 'migrations/002_x.sql': 'ALTER TABLE customers ADD COLUMN name text;\n' });
     const { findings } = await audit(dir, '--fix');
     assert.deepEqual(findings, []);
     const files = fs.readdirSync(path.join(dir, 'migrations')).sort();
-    assert.equal(files.length, 3);
-    const added = fs.readFileSync(path.join(dir, 'migrations', files[2]), 'utf8');
-    assert.match(added, /^CREATE INDEX IF NOT EXISTS events_customer_id_idx ON events \(customer_id\);$/m);
+    assert.deepEqual(files.slice(2), ['003_add_index_events_customer_id_on_only.sql', '004_add_index_events_customer_id_on_events_2024.sql', '005_add_index_events_customer_id_attach.sql']);
+    const read = (f: string) => fs.readFileSync(path.join(dir, 'migrations', f), 'utf8');
+    assert.match(read(files[2]), /^CREATE INDEX IF NOT EXISTS events_customer_id_idx ON ONLY events \(customer_id\);$/m);
+    assert.match(read(files[3]), /^CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2024_customer_id_idx ON events_2024 \(customer_id\);$/m);
+    assert.match(read(files[4]), /^ALTER INDEX events_customer_id_idx ATTACH PARTITION events_2024_customer_id_idx;$/m);
     const db = await fresh();
-    for (const f of files) await db.exec(fs.readFileSync(path.join(dir, 'migrations', f), 'utf8'));
+    for (const f of files) await db.exec(read(f));
     assert.deepEqual(await unindexed(db), []);
   });
 
-  it('index-not-concurrent: nothing on a partitioned table (with or without ON ONLY), the usual advice on a partition', () => {
+  it('index-not-concurrent: the ON ONLY route for a partitioned table with a partition, nothing for ON ONLY, the usual advice on a partition', () => {
     const later = [
       'CREATE INDEX events_kind_idx ON events (kind);',
       'CREATE INDEX events_created_idx ON ONLY events (created_at);',
@@ -530,9 +532,13 @@ describe('bug 7: partitioned tables get no CONCURRENTLY advice or fix', () => {
     assert.deepEqual(stmts.map((s) => [s.table, s.only ?? false]), [['events', false], ['events', true], ['events_2024', false]]);
     const findings: { message: string; line: number; fixes: number }[] = [];
     indexNotConcurrent.check({ databases: [db], codeFiles: [], databaseFor: () => undefined, report: (f) => findings.push({ message: f.message, line: f.loc.range.start.line, fixes: f.fixes?.length ?? 0 }) });
-    assert.deepEqual(findings.map((f) => [f.line, f.fixes]), [[2, 1]]);
-    // Even asked directly, the writer does not add CONCURRENTLY where Postgres refuses it.
-    assert.equal(sqlFrontEnd.writeFix({ kind: 'addConcurrently', database: db, statement: stmts[0] }, reader), undefined);
+    assert.deepEqual(findings.map((f) => [f.line, f.fixes]), [[0, 1], [2, 1]]);
+    assert.match(findings[0].message, /takes a SHARE lock on it and on its partition until the index is built on it:/);
+    // The writer never adds CONCURRENTLY where Postgres refuses it: ONLY here, the partition's build in a new migration.
+    const edits = sqlFrontEnd.writeFix({ kind: 'addConcurrently', database: db, statement: stmts[0] }, reader)!;
+    assert.deepEqual(edits[0].edits.map((e) => e.newText), [' ONLY']);
+    assert.deepEqual(edits.slice(1).map((e) => e.file), ['/w/migrations/003_build_events_kind_idx_on_events_2024.sql', '/w/migrations/004_build_events_kind_idx_attach.sql']);
+    assert.equal(sqlFrontEnd.writeFix({ kind: 'addConcurrently', database: db, statement: stmts[1] }, reader), undefined);
   });
 });
 
@@ -662,7 +668,7 @@ describe('bug 12: dbmate migrations (-- migrate:up / -- migrate:down in one file
     assert.equal(names.length, 3);
     const added = fs.readFileSync(path.join(mdir, names[2]), 'utf8');
     assert.match(added, /^-- migrate:up transaction:false\n/);
-    assert.match(added, /CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users \(org_id\);\n\n-- migrate:down\nDROP INDEX CONCURRENTLY IF EXISTS users_org_id_idx;\n$/);
+    assert.match(added, /CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users \(org_id\);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY IF EXISTS users_org_id_idx;\n$/);
     const db = (await deploy(dir, 'up')) as PGliteInterface;
     assert.deepEqual(await unindexed(db), []);
     const after = await audit(dir);

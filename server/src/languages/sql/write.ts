@@ -265,9 +265,10 @@ interface NewMigration {
 
 /**
  * The path(s) and extra edits for new migration(s) in a history folder. `bump` makes the n-th
- * of several new migrations.
+ * of several new migrations. `stepNames` names each migration apart (its file name and header), where the steps
+ * of one fix differ (an index built on each partition); `name` still keys the versions they share.
  */
-function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect, downs?: string[]): NewMigration[] | undefined {
+function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect, downs?: string[], stepNames?: string[]): NewMigration[] | undefined {
   const { hints, files } = t;
   const dir = hints.dir;
   if (!t.last) {
@@ -290,8 +291,9 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const lastVersion = last ? digits(basename(dirname(last))) : '';
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion.length === 14 ? lastVersion : lastVersion || '00000000000000', base + i);
-        const file = `${dir}/${v}_${name}/migration.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
+        const step = stepNames?.[i] ?? name;
+        const file = `${dir}/${v}_${step}/migration.sql`;
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(step, body))] }] });
       });
       return out;
     }
@@ -305,21 +307,22 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const sep = flyway ? '__' : afterDigits.startsWith('-') ? '-' : '_';
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion || (hints.kind === 'supabase' ? '00000000000000' : '000'), base + i);
-        const stem = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${name}`;
+        const step = stepNames?.[i] ?? name;
+        const stem = `${dir}/${flyway ? lastName[0] : ''}${v}${sep}${step}`;
         const down = downs?.[i] ?? NOTHING_TO_UNDO;
         if (hints.runner === 'golang-migrate') {
           // golang-migrate reads only `<version>_<name>.up.sql` / `.down.sql`.
           const file = `${stem}.up.sql`;
           const downFile = `${stem}.down.sql`;
-          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }, { file: downFile, create: true, edits: [insertAt0(header(`undo_${name}`, down))] }] });
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(step, body))] }, { file: downFile, create: true, edits: [insertAt0(header(`undo_${step}`, down))] }] });
         } else if (t.dbmate) {
-          // dbmate wraps a migration in a transaction unless told not to: CONCURRENTLY must not be.
+          // dbmate wraps each section in a transaction unless told not to: CONCURRENTLY must not be (up or down).
           const file = `${stem}.sql`;
-          const up = `-- migrate:up${holdsConcurrently(body) ? ' transaction:false' : ''}\n${header(name, body)}\n-- migrate:down\n${down}\n`;
+          const up = `-- migrate:up${holdsConcurrently(body) ? ' transaction:false' : ''}\n${header(step, body)}\n-- migrate:down${holdsConcurrently(down) ? ' transaction:false' : ''}\n${down}\n`;
           out.push({ file, edits: [{ file, create: true, edits: [insertAt0(up)] }] });
         } else {
           const file = `${stem}.sql`;
-          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(step, body))] }] });
         }
       });
       return out;
@@ -328,8 +331,9 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       const lastVersion = last ? digits(basename(dirname(last))) : '';
       bodies.forEach((body, i) => {
         const v = nextVersion(lastVersion, base + i);
-        const file = `${dir}/${v}_${name}/up.sql`;
-        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(name, body))] }] });
+        const step = stepNames?.[i] ?? name;
+        const file = `${dir}/${v}_${step}/up.sql`;
+        out.push({ file, edits: [{ file, create: true, edits: [insertAt0(header(step, body))] }] });
       });
       return out;
     }
@@ -579,6 +583,11 @@ const relationNames = new WeakMap<Database, Map<string, Set<string>>>();
  * `IF NOT EXISTS` create nothing.
  */
 function indexName(db: Database, table: string, columns: readonly string[]): string {
+  const used = relationNamesOf(db).get(schemaOf(table));
+  return chooseName(bare(table), columnsAddition(columns), 'idx', (n) => used?.has(n) === true);
+}
+
+function relationNamesOf(db: Database): Map<string, Set<string>> {
   let bySchema = relationNames.get(db);
   if (!bySchema) {
     bySchema = new Map();
@@ -592,14 +601,16 @@ function indexName(db: Database, table: string, columns: readonly string[]): str
     }
     relationNames.set(db, bySchema);
   }
-  const used = bySchema.get(schemaOf(table));
-  return chooseName(bare(table), columnsAddition(columns), 'idx', (n) => used?.has(n) === true);
+  return bySchema;
 }
 
 function addIndex(db: Database, t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const name = quoteIdent(indexName(db, table.name, columns), d);
   const on = `${tableSql(db, table.name, reader)} (${list(columns, d)})`;
   if (!isHistory(t) || table.migration?.applied === false) {
+    // The file creates the table (a dump, a lone file, a migration not applied yet): it is empty, and so are its
+    // partitions when it is partitioned, so the plain statement locks nothing that holds rows (and a dump has no later
+    // migration to build partitions in).
     const sql = d === 'mysql' ? `CREATE INDEX ${name} ON ${on};` : `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
     // Right after the statement that adds the foreign key: a point of its own for each index, so fix-all adds them all at once.
     const fk = table.foreignKeys.find((f) => sameColumns(f.columns, columns));
@@ -610,15 +621,189 @@ function addIndex(db: Database, t: Target, table: Table, columns: string[], read
     return e ? [e] : undefined;
   }
   const migrationName = `add_index_${slug(bare(table.name))}_${slug(columns.join('_'))}`;
+  if (d === 'postgresql' && table.partitioned && t.hints.kind !== 'drizzle') {
+    // Postgres refuses CONCURRENTLY on a partitioned table: ON ONLY the parent, CONCURRENTLY on each partition, ATTACH.
+    const route = partitionRoute(db, table, indexName(db, table.name, columns), 'CREATE INDEX', ` (${list(columns, d)})`, columns, false, allPartitions(db), reader, d);
+    // Without a partition known, the plain statement below locks nothing that holds rows.
+    if (route) return routeMigrations(t, migrationName, route, true, reader, d);
+  }
   let sql: string;
   if (d === 'mysql') sql = `CREATE INDEX ${name} ON ${on};`;
-  // drizzle-kit migrates in one transaction; Postgres cannot build an index on a partitioned table concurrently.
+  // drizzle-kit migrates every pending migration in one transaction, where CONCURRENTLY cannot run (and the ON ONLY
+  // route would hold every partition's lock until that one commit, no better than the plain statement); a
+  // partitioned table without a partition known has no rows to lock.
   else if (d === 'sqlite' || t.hints.kind === 'drizzle' || table.partitioned) sql = `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`;
   // Alone in its file, so Prisma migrate and the Supabase CLI run it outside a transaction.
   else sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${on};`;
   const iq = d === 'postgresql' ? schemaPrefix(db, table.name, reader) + name : name;
   const undo = d === 'mysql' ? `DROP INDEX ${name} ON ${tableSql(db, table.name, reader)};` : holdsConcurrently(sql) ? `DROP INDEX CONCURRENTLY IF EXISTS ${iq};` : `DROP INDEX IF EXISTS ${iq};`;
   return asMigrations(t, migrationName, [sql], reader, d, false, [undo]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partitioned tables (Postgres): an index without a SHARE lock on every partition
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Postgres refuses `CREATE INDEX CONCURRENTLY` on a partitioned table, and a plain `CREATE INDEX` on it takes a SHARE
+ * lock on the parent and every partition until the index is built on all of them. The documented way round
+ * (CREATE INDEX, "Building Indexes Concurrently"):
+ *
+ *   CREATE INDEX name ON ONLY parent (cols);           -- the parent's index alone: invalid, instant
+ *   CREATE INDEX CONCURRENTLY name_p1 ON p1 (cols);    -- each partition, outside a transaction
+ *   ALTER INDEX name ATTACH PARTITION name_p1;         -- once every partition's is attached, the parent's is valid
+ *
+ * A partition that is itself partitioned is handled the same way, recursively: its own index ON ONLY, CONCURRENTLY on
+ * each of its partitions, which are attached to it before it is attached to the parent's (bottom up).
+ */
+interface Route {
+  /** The parent's index, schema-qualified as the table is written (for ALTER INDEX / DROP INDEX). */
+  parentIndex: string;
+  /** `CREATE INDEX … ON ONLY` of the parent, then of each partitioned partition (top down). */
+  onOnly: string[];
+  /** The same without the parent's (for the user's own statement, rewritten in place). */
+  subOnOnly: string[];
+  /** Their undo, in the same order (the parent's first: dropping it drops what is attached to it). */
+  onOnlyUndo: string[];
+  /** One CONCURRENTLY build per leaf partition. */
+  builds: { partition: string; sql: string; undo: string }[];
+  /** `ALTER INDEX … ATTACH PARTITION …`, bottom up. */
+  attach: string[];
+}
+
+/** The partitions of each partitioned table of a database, by the parent's name (built once per database). */
+const partitionsByParent = new WeakMap<Database, Map<string, Table[]>>();
+
+/** Every partition the history leaves attached to each table (the end of the replay: where new migrations run). */
+function allPartitions(db: Database): (parent: Table) => Table[] {
+  let map = partitionsByParent.get(db);
+  if (!map) {
+    map = new Map();
+    for (const t of db.tables) {
+      if (t.partitionOf === undefined) continue;
+      let list = map.get(t.partitionOf);
+      if (!list) map.set(t.partitionOf, (list = []));
+      list.push(t);
+    }
+    partitionsByParent.set(db, map);
+  }
+  const known = map;
+  return (parent) => known.get(parent.name) ?? [];
+}
+
+/**
+ * The partitions that exist when `statement` runs: created by an earlier migration, or earlier in its file. One created
+ * after it (`PARTITION OF` a parent whose index exists) gets its own copy of the index from Postgres, attached.
+ */
+function partitionsBefore(db: Database, statement: MigrationStatement): (parent: Table) => Table[] {
+  const all = allPartitions(db);
+  return (parent) =>
+    all(parent).filter((p) => {
+      const m = p.migration;
+      if (!m) return true;
+      if (m.order !== statement.migration.order) return m.order < statement.migration.order;
+      return le(p.loc.range.start, statement.loc.range.start);
+    });
+}
+
+/**
+ * The route for an index named `name` on `parent`, or undefined when no partition is known (a plain CREATE INDEX
+ * then has nothing that holds rows to lock). `head` is `CREATE [UNIQUE] INDEX`, `tail` what follows the table name
+ * (` (user_id)`, ` USING gin (…) WHERE …`): every partition's index is the parent's definition, which ATTACH requires.
+ * Partition index names are the ones Postgres gives the copies it makes itself (`<partition>_<columns>_idx`, `_key` for
+ * a unique index, within 63 bytes, numbered while a relation of the schema has the name).
+ */
+function partitionRoute(
+  db: Database,
+  parent: Table,
+  name: string,
+  head: string,
+  tail: string,
+  columns: readonly string[],
+  unique: boolean,
+  partitionsOf: (t: Table) => Table[],
+  reader: SourceReader,
+  d: Dialect,
+): Route | undefined {
+  if (partitionsOf(parent).length === 0) return undefined;
+  const chosen = new Set<string>([qualifiedKey(parent.name, name)]);
+  const nameColumns = columns.map((c) => (c.startsWith('(') ? 'expr' : c));
+  const indexSql = (table: Table, index: string): string => schemaPrefix(db, table.name, reader) + quoteIdent(index, d);
+  const route: Route = { parentIndex: indexSql(parent, name), onOnly: [], subOnOnly: [], onOnlyUndo: [], builds: [], attach: [] };
+  route.onOnly.push(`${head} IF NOT EXISTS ${quoteIdent(name, d)} ON ONLY ${tableSql(db, parent.name, reader)}${tail};`);
+  route.onOnlyUndo.push(`DROP INDEX IF EXISTS ${route.parentIndex};`);
+  const seen = new Set<Table>([parent]);
+  const walk = (table: Table, index: string, depth: number): void => {
+    for (const p of partitionsOf(table)) {
+      if (seen.has(p)) continue; // a cycle in a broken history
+      seen.add(p);
+      const pName = freeIndexName(db, p.name, nameColumns, unique ? 'key' : 'idx', chosen);
+      chosen.add(qualifiedKey(p.name, pName));
+      const pq = quoteIdent(pName, d);
+      const pt = tableSql(db, p.name, reader);
+      if (p.partitioned && depth < 32) {
+        const sql = `${head} IF NOT EXISTS ${pq} ON ONLY ${pt}${tail};`;
+        route.onOnly.push(sql);
+        route.subOnOnly.push(sql);
+        route.onOnlyUndo.push(`DROP INDEX IF EXISTS ${indexSql(p, pName)};`);
+        walk(p, pName, depth + 1);
+      } else {
+        route.builds.push({ partition: p.name, sql: `${head} CONCURRENTLY IF NOT EXISTS ${pq} ON ${pt}${tail};`, undo: `DROP INDEX CONCURRENTLY IF EXISTS ${indexSql(p, pName)};` });
+      }
+      route.attach.push(`ALTER INDEX ${indexSql(table, index)} ATTACH PARTITION ${indexSql(p, pName)};`);
+    }
+  };
+  // Post-order: a partitioned partition's ATTACH follows its own partitions' (its index is valid once theirs are attached).
+  walk(parent, name, 0);
+  return route;
+}
+
+function qualifiedKey(table: string, index: string): string {
+  return `${schemaOf(table)}\0${index}`;
+}
+
+/** A free index name on `table` with Postgres' label (`idx`, `key`), also free of the names of `chosen` (schema-keyed). */
+function freeIndexName(db: Database, table: string, columns: readonly string[], label: 'idx' | 'key', chosen: Set<string>): string {
+  const used = relationNamesOf(db).get(schemaOf(table));
+  return chooseName(bare(table), columnsAddition(columns), label, (n) => used?.has(n) === true || chosen.has(qualifiedKey(table, n)));
+}
+
+/**
+ * The new migrations of a route. Each CONCURRENTLY build is a migration of its own, whatever the runner: Prisma migrate
+ * and the Supabase CLI wrap a multi-statement file in a transaction, golang-migrate and many other runners send a file
+ * as one query (one implicit transaction for Postgres), and CONCURRENTLY fails in either; alone in its file it runs
+ * outside. The ON ONLY statements open the route (`withParent`: the parent's too, else it is the user's statement,
+ * rewritten in place); the ATTACH statements close it in one migration (each is quick; they may share a transaction).
+ */
+function routeMigrations(t: Target, name: string, route: Route, withParent: boolean, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  const bodies: string[] = [];
+  const downs: string[] = [];
+  const names: string[] = [];
+  const first = withParent ? route.onOnly : route.subOnOnly;
+  if (first.length) {
+    bodies.push(first.join('\n'));
+    // Without the parent's (the user's own statement, rewritten in place), only the partitioned partitions' are undone here.
+    downs.push((withParent ? route.onOnlyUndo : route.onOnlyUndo.slice(1)).join('\n'));
+    names.push(`${name}_on_only`);
+  }
+  for (const b of route.builds) {
+    bodies.push(b.sql);
+    downs.push(b.undo);
+    names.push(`${name}_on_${slug(bare(b.partition))}`);
+  }
+  bodies.push(
+    [
+      `-- The index ${route.parentIndex} is valid once each partition's index is attached. A partition these migrations do`,
+      `-- not create (pg_partman, by hand) needs its own CREATE INDEX CONCURRENTLY and ATTACH. Check with:`,
+      `-- SELECT indisvalid FROM pg_index WHERE indexrelid = '${route.parentIndex.split("'").join("''")}'::regclass;`,
+      ...route.attach,
+    ].join('\n'),
+  );
+  // Postgres has no DETACH for an index: undoing the ATTACH drops the parent's index, with every index attached to it.
+  downs.push(`DROP INDEX IF EXISTS ${route.parentIndex};`);
+  names.push(`${name}_attach`);
+  const made = newMigrations(t, name, bodies, reader, d, downs, names);
+  return made?.flatMap((m) => m.edits);
 }
 
 function createdByStatement(db: Database, loc: { file: string; range: { start: { line: number; character: number } } }, kind: MigrationStatement['kind']): MigrationStatement | undefined {
@@ -850,9 +1035,10 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
  */
 function addConcurrently(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   if (statement.kind !== 'createIndex' || statement.concurrently || d !== 'postgresql') return undefined;
-  // Postgres refuses CONCURRENTLY on a partitioned table.
-  if ((statement.table !== undefined && tableNamed(db, statement.table)?.partitioned)) return undefined;
   if (statement.migration.applied && !statement.migration.latest) return undefined;
+  // Postgres refuses CONCURRENTLY on a partitioned table: the ON ONLY route instead.
+  const parent = statement.table === undefined ? undefined : tableNamed(db, statement.table);
+  if (parent?.partitioned) return onlyRoute(db, t, statement, parent, reader, d);
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
@@ -867,6 +1053,48 @@ function addConcurrently(db: Database, t: Target, statement: MigrationStatement,
     return moveToOwnMigration(db, t, statement, reader, d, `${text.slice(start, keyword.end)} CONCURRENTLY${text.slice(keyword.end, end)}`);
   }
   return [{ file: statement.loc.file, edits: [{ range: src.range(keyword.end, keyword.end), newText: ' CONCURRENTLY' }] }];
+}
+
+/**
+ * A user's own `CREATE INDEX` on a partitioned table whose partitions existed before it (see partitionRoute): `ONLY` is
+ * added to it in place (instant, and fine inside a transaction), then new migrations build each partition's index
+ * CONCURRENTLY, one per migration, and a last one attaches them. In place, so only where addConcurrently rewrites (a
+ * migration not applied yet, or the newest of its folder: the title says "only if it has not been deployed yet"). No
+ * fix in a drizzle-kit history (every pending migration runs in one transaction, where CONCURRENTLY cannot), in a dump
+ * or a lone file (no later migration to build in; and a file that creates the partitioned table indexes empty
+ * partitions, which the rule does not report), inside a DO block, or when the statement is already `ON ONLY`.
+ */
+function onlyRoute(db: Database, t: Target, statement: MigrationStatement, parent: Table, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (statement.only || statement.doBlock || !isHistory(t) || t.hints.kind === 'drizzle' || statement.migration.allPendingInOneTransaction) return undefined;
+  const index = parent.indexes.find((i) => i.loc.file === statement.loc.file && sameStart(i.loc.range, statement.loc.range));
+  if (!index?.name) return undefined; // IF NOT EXISTS on an existing name: the statement created nothing
+  const text = reader.read(statement.loc.file);
+  if (text === undefined) return undefined;
+  const src = sourceTextFor(statement.loc.file, text);
+  const start = src.offset(statement.loc.range.start);
+  const end = src.offset(statement.loc.range.end);
+  // CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON [ONLY] table <tail>: read from the statement's tokens.
+  const toks = tokenize(text, 'postgresql', start, end).filter((x) => x.kind !== 'comment');
+  const word = (i: number, w: string): boolean => i < toks.length && toks[i].kind === 'word' && wordIs(text, toks[i].start, toks[i].end, w);
+  let k = 0;
+  while (k < toks.length && !word(k, 'index')) k++;
+  let on = k + 1;
+  while (on < toks.length && !word(on, 'on')) on++;
+  if (on >= toks.length || word(on + 1, 'only')) return undefined;
+  let last = on + 1;
+  const isName = (i: number): boolean => i < toks.length && (toks[i].kind === 'word' || toks[i].kind === 'quoted');
+  if (!isName(last)) return undefined;
+  while (last + 2 < toks.length && toks[last + 1].kind === 'punct' && text[toks[last + 1].start] === '.' && isName(last + 2)) last += 2;
+  const head = toks.slice(0, k + 1).map((x) => text.slice(x.start, x.end).toUpperCase()).join(' ');
+  const tail = text.slice(toks[last].end, end);
+  const route = partitionRoute(db, parent, index.name, head, tail, index.columns, index.unique, partitionsBefore(db, statement), reader, d);
+  if (!route) return undefined;
+  const made = routeMigrations(t, `build_${slug(index.name)}`, route, false, reader, d);
+  if (!made) return undefined;
+  const at = toks[on].end;
+  // In the case the statement writes its keywords in.
+  const only = text.slice(toks[on].start, at) === 'on' ? ' only' : ' ONLY';
+  return [{ file: statement.loc.file, edits: [{ range: src.range(at, at), newText: only }] }, ...made];
 }
 
 /**
@@ -967,6 +1195,8 @@ function le(p: { line: number; character: number }, q: { line: number; character
 function moveToOwnMigration(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect, rewritten?: string): FileEdit[] | undefined {
   // drizzle-kit's migrator runs every pending migration in one transaction: moving does not help.
   if (!isHistory(t) || t.hints.kind === 'drizzle') return undefined;
+  // Nor for CONCURRENTLY on a partitioned table: Postgres refuses it in or out of a transaction.
+  if (statement.kind === 'createIndex' && statement.concurrently && statement.table !== undefined && tableNamed(db, statement.table)?.partitioned) return undefined;
   const text = reader.read(statement.loc.file);
   if (text === undefined) return undefined;
   const src = sourceTextFor(statement.loc.file, text);
