@@ -16,6 +16,7 @@ import { unindexedForeignKey } from './indexes/unindexed-foreign-key';
 import { unindexedQueryFilter } from './indexes/unindexed-query-filter';
 import { backupTable } from './migrations/backup-table';
 import { concurrentIndexInTransaction } from './migrations/concurrent-index-in-transaction';
+import { concurrentIndexOnPartitionedTable } from './migrations/concurrent-index-on-partitioned-table';
 import { foreignKeyNotValid } from './migrations/foreign-key-not-valid';
 import { indexNotConcurrent } from './migrations/index-not-concurrent';
 import { deleteWithoutWhere } from './queries/delete-without-where';
@@ -37,6 +38,7 @@ export const rules: Rule[] = [
   cascadeDeletesRecords,
   clientOutsideTransaction,
   concurrentIndexInTransaction,
+  concurrentIndexOnPartitionedTable,
   deleteWithoutWhere,
   duplicateIndex,
   filterInMemory,

@@ -47,6 +47,12 @@ export type FixIntent =
   | { kind: 'addConcurrently'; database: Database; statement: MigrationStatement }
   | { kind: 'addNotValid'; database: Database; statement: MigrationStatement }
   | { kind: 'moveToOwnMigration'; database: Database; statement: MigrationStatement }
+  /**
+   * A `CREATE INDEX CONCURRENTLY` on a partitioned Postgres table, which Postgres refuses: the statement builds the
+   * parent's index `ON ONLY` (CONCURRENTLY dropped), new migrations build each partition's index CONCURRENTLY and
+   * attach it.
+   */
+  | { kind: 'indexPartitionsConcurrently'; database: Database; statement: MigrationStatement }
   /** `enclose`: more ranges the wrapper must hold whole (loops whose writes repeat per element, not one iteration). */
   | { kind: 'wrapInTransaction'; file: CodeFile; calls: DbCall[]; transactionClient: string; enclose?: Loc[] }
   | { kind: 'useTransactionClient'; file: CodeFile; call: DbCall; transaction: TransactionScope }

@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import { tableOf } from '../types';
 
 export const concurrentIndexInTransaction: Rule = {
   meta: {
@@ -15,6 +16,8 @@ export const concurrentIndexInTransaction: Rule = {
       const statements = database.statements ?? [];
       for (const statement of statements) {
         if (statement.kind !== 'createIndex' || !statement.concurrently) continue;
+        // Refused on a partitioned table in or out of a transaction: concurrent-index-on-partitioned-table says so.
+        if (statement.table !== undefined && tableOf(database, statement.table)?.partitioned) continue;
         const explicit = statement.inExplicitTransaction === true;
         if (!explicit && !statement.migration.transactional) continue;
         const why = explicit ? 'it sits between BEGIN and COMMIT' : 'the migration runner wraps this migration in a transaction';

@@ -105,3 +105,37 @@ export function pgliteClones(prepare?: (db: PGliteInterface) => Promise<void>): 
     return db;
   };
 }
+
+/** The statements of a Postgres text, as written (libpg-query's locations). */
+export function statementsOf(text: string): string[] {
+  const bytes = Buffer.from(text);
+  return (pg.parseSync(text).stmts ?? []).map((s) => bytes.subarray(s.stmt_location ?? 0, s.stmt_len ? (s.stmt_location ?? 0) + s.stmt_len : undefined).toString().trim());
+}
+
+/**
+ * Runs one migration file the way Prisma migrate and the Supabase CLI do: a file of several statements in one
+ * transaction, a file of one statement by itself (outside any transaction block).
+ */
+export async function runAsRunner(db: PGliteInterface, text: string): Promise<void> {
+  if (statementsOf(text).length > 1) {
+    try {
+      await db.exec(`BEGIN;\n${text}\nCOMMIT;`);
+    } catch (e) {
+      await db.exec('ROLLBACK;');
+      throw e;
+    }
+  } else await db.exec(text);
+}
+
+/** Every index on a column named `column`: its table, validity and the index it is attached to. */
+export async function indexesOn(db: PGliteInterface, column: string): Promise<string[]> {
+  const r = await db.query<{ rel: string; idx: string; valid: boolean; parent: string | null }>(
+    `select c.relname as rel, i.relname as idx, x.indisvalid as valid,
+       (select p.relname from pg_inherits h join pg_class p on p.oid = h.inhparent where h.inhrelid = i.oid) as parent
+     from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class c on c.oid = x.indrelid
+     where exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attnum = x.indkey[0] and a.attname = $1)
+     order by 1, 2`,
+    [column],
+  );
+  return r.rows.map((x) => `${x.rel}: ${x.idx}${x.valid ? '' : ' INVALID'}${x.parent ? ` -> ${x.parent}` : ''}`);
+}

@@ -9,15 +9,15 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PGliteInterface } from '@electric-sql/pglite';
-import * as pg from 'libpg-query';
 import type { Database } from '../../../rules/model';
 import type { FixIntent, ReportInput, Rule } from '../../../rules/types';
 import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
 import { concurrentIndexInTransaction } from '../../../rules/migrations/concurrent-index-in-transaction';
+import { concurrentIndexOnPartitionedTable } from '../../../rules/migrations/concurrent-index-on-partitioned-table';
 import { unindexedForeignKey } from '../../../rules/indexes/unindexed-foreign-key';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import type { SourceReader } from '../../../server/src/languages/types';
-import { analyzeFixture, applyEdits, memoryReader, pgliteClones, ready } from './helpers';
+import { analyzeFixture, applyEdits, indexesOn, memoryReader, pgliteClones, ready, runAsRunner, statementsOf } from './helpers';
 
 const fresh = pgliteClones();
 
@@ -41,39 +41,6 @@ function analyze(files: string[], reader: SourceReader): Database {
   const units = sqlFrontEnd.discover([...files].sort(), reader);
   assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
   return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
-
-function statementsOf(text: string): string[] {
-  const bytes = Buffer.from(text);
-  return (pg.parseSync(text).stmts ?? []).map((s) => bytes.subarray(s.stmt_location ?? 0, s.stmt_len ? (s.stmt_location ?? 0) + s.stmt_len : undefined).toString().trim());
-}
-
-/**
- * Runs one migration file the way Prisma migrate and the Supabase CLI do: a file of several statements in one
- * transaction, a file of one statement by itself (outside any transaction block).
- */
-async function runAsRunner(db: PGliteInterface, text: string): Promise<void> {
-  if (statementsOf(text).length > 1) {
-    try {
-      await db.exec(`BEGIN;\n${text}\nCOMMIT;`);
-    } catch (e) {
-      await db.exec('ROLLBACK;');
-      throw e;
-    }
-  } else await db.exec(text);
-}
-
-/** Every index on a column named `column`: its table, validity and the index it is attached to. */
-async function indexesOn(db: PGliteInterface, column: string): Promise<string[]> {
-  const r = await db.query<{ rel: string; idx: string; valid: boolean; parent: string | null }>(
-    `select c.relname as rel, i.relname as idx, x.indisvalid as valid,
-       (select p.relname from pg_inherits h join pg_class p on p.oid = h.inhparent where h.inhrelid = i.oid) as parent
-     from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class c on c.oid = x.indrelid
-     where exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attnum = x.indkey[0] and a.attname = $1)
-     order by 1, 2`,
-    [column],
-  );
-  return r.rows.map((x) => `${x.rel}: ${x.idx}${x.valid ? '' : ' INVALID'}${x.parent ? ` -> ${x.parent}` : ''}`);
 }
 
 /** Foreign keys Postgres has that no valid, non-partial index leads with. */
@@ -399,7 +366,7 @@ describe('partitioned tables: index-not-concurrent on a user\'s own CREATE INDEX
     assert.deepEqual(valid.rows, [{ n: 2 }]);
   });
 
-  it('CREATE INDEX CONCURRENTLY on the parent: Postgres refuses it in or out of a transaction, so it is not "moved to a migration of its own"', async () => {
+  it('CREATE INDEX CONCURRENTLY on the parent: Postgres refuses it in or out of a transaction, so concurrent-index-in-transaction leaves it to concurrent-index-on-partitioned-table', async () => {
     const dir = '/w/supabase/migrations';
     const files: Record<string, string> = {
       [`${dir}/20260112100000_events.sql`]: [
@@ -412,9 +379,12 @@ describe('partitioned tables: index-not-concurrent on a user\'s own CREATE INDEX
     const reader = overlayReader(files);
     const db = analyze(Object.keys(files), reader);
     assert.deepEqual(check(indexNotConcurrent, db), []);
-    const [inTx] = check(concurrentIndexInTransaction, db);
-    assert.equal(inTx.fixes![0].intent.kind, 'moveToOwnMigration');
-    assert.equal(sqlFrontEnd.writeFix(inTx.fixes![0].intent as FixIntent, reader), undefined);
+    assert.deepEqual(check(concurrentIndexInTransaction, db), []);
+    const [refused] = check(concurrentIndexOnPartitionedTable, db);
+    assert.equal(refused.fixes![0].intent.kind, 'indexPartitionsConcurrently');
+    // "Moved to a migration of its own" would fail there too: the writer refuses to.
+    const move: FixIntent = { kind: 'moveToOwnMigration', database: db, statement: db.statements!.find((x) => x.concurrently)! };
+    assert.equal(sqlFrontEnd.writeFix(move, reader), undefined);
     const pgdb = await fresh();
     await runAsRunner(pgdb, files[`${dir}/20260112100000_events.sql`]);
     await assert.rejects(pgdb.exec('create index concurrently events_kind_idx on public.events (kind)'), /cannot create index on partitioned table "events" concurrently/);

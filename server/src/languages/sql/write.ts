@@ -8,7 +8,7 @@ import type { Column, Database, Dialect, ForeignKey, Loc, MigrationStatement, Ra
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
-import { advance, cursor, dbmateSections, matchingParen, skipTrivia, tokenize, trimBack, wordIs, type SqlFlavor } from './lexer';
+import { advance, cursor, dbmateSections, matchingParen, skipTrivia, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition } from './names';
@@ -442,6 +442,8 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
       return createEnum(db, t, intent.table, intent.column, intent.values, reader, d);
     case 'addConcurrently':
       return addConcurrently(db, t, intent.statement, reader, d);
+    case 'indexPartitionsConcurrently':
+      return indexPartitionsConcurrently(db, t, intent.statement, reader, d);
     case 'addNotValid':
       return addNotValid(db, t, intent.statement, reader, d);
     case 'moveToOwnMigration':
@@ -1064,7 +1066,7 @@ function addConcurrently(db: Database, t: Target, statement: MigrationStatement,
  * or a lone file (no later migration to build in; and a file that creates the partitioned table indexes empty
  * partitions, which the rule does not report), inside a DO block, or when the statement is already `ON ONLY`.
  */
-function onlyRoute(db: Database, t: Target, statement: MigrationStatement, parent: Table, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+function onlyRoute(db: Database, t: Target, statement: MigrationStatement, parent: Table, reader: SourceReader, d: Dialect, dropConcurrently = false): FileEdit[] | undefined {
   if (statement.only || statement.doBlock || !isHistory(t) || t.hints.kind === 'drizzle' || statement.migration.allPendingInOneTransaction) return undefined;
   const index = parent.indexes.find((i) => i.loc.file === statement.loc.file && sameStart(i.loc.range, statement.loc.range));
   if (!index?.name) return undefined; // IF NOT EXISTS on an existing name: the statement created nothing
@@ -1094,7 +1096,42 @@ function onlyRoute(db: Database, t: Target, statement: MigrationStatement, paren
   const at = toks[on].end;
   // In the case the statement writes its keywords in.
   const only = text.slice(toks[on].start, at) === 'on' ? ' only' : ' ONLY';
-  return [{ file: statement.loc.file, edits: [{ range: src.range(at, at), newText: only }] }, ...made];
+  const edits = [{ range: src.range(at, at), newText: only }];
+  if (dropConcurrently) {
+    const drop = withoutConcurrently(text, src, toks);
+    if (!drop) return undefined;
+    edits.unshift(drop);
+  }
+  return [{ file: statement.loc.file, edits }, ...made];
+}
+
+/** The edit that takes `CONCURRENTLY` (and the space before it) out of a CREATE INDEX statement's tokens. */
+function withoutConcurrently(text: string, src: SourceText, toks: readonly Token[]): TextEdit | undefined {
+  const i = toks.findIndex((x) => x.kind === 'word' && wordIs(text, x.start, x.end, 'concurrently'));
+  if (i <= 0) return undefined;
+  return { range: src.range(toks[i - 1].end, toks[i].end), newText: '' };
+}
+
+/**
+ * A user's `CREATE INDEX CONCURRENTLY` on a partitioned table, which Postgres refuses whatever the partitions (even
+ * `ON ONLY`, even with none). The statement fails, so its migration has never been applied and is edited in place:
+ * without CONCURRENTLY and `ON ONLY` where partitions existed before it, followed by the route's migrations (each
+ * partition's index CONCURRENTLY in a migration of its own, then ATTACH; see partitionRoute). Where no route can be
+ * written (no partition yet, which makes the plain statement instant; a dump or lone file; drizzle-kit, whose one
+ * transaction cannot run CONCURRENTLY at all; a DO block; `ON ONLY` already written) CONCURRENTLY is only dropped.
+ */
+function indexPartitionsConcurrently(db: Database, t: Target, statement: MigrationStatement, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
+  if (statement.kind !== 'createIndex' || !statement.concurrently || d !== 'postgresql') return undefined;
+  const parent = statement.table === undefined ? undefined : tableNamed(db, statement.table);
+  if (!parent?.partitioned) return undefined;
+  const route = onlyRoute(db, t, statement, parent, reader, d, true);
+  if (route) return route;
+  const text = reader.read(statement.loc.file);
+  if (text === undefined) return undefined;
+  const src = sourceTextFor(statement.loc.file, text);
+  const toks = tokenize(text, 'postgresql', src.offset(statement.loc.range.start), src.offset(statement.loc.range.end)).filter((x) => x.kind !== 'comment');
+  const drop = withoutConcurrently(text, src, toks);
+  return drop ? [{ file: statement.loc.file, edits: [drop] }] : undefined;
 }
 
 /**
