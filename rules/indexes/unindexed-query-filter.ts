@@ -1,6 +1,6 @@
 import type { Database, DbCall, FilterTerm, ForeignKey, Index, Loc, Table } from '../model';
 import type { Rule } from '../types';
-import { dialectIndexesForeignKeys, indexesOf, indexMethod, isCovered } from '../types';
+import { dialectIndexesForeignKeys, indexesOf, indexMethod, isCovered, tableOf } from '../types';
 import { addIndexTitle } from '../titles';
 import { callLabel, compareLocs, filtersByUniqueKey, knownColumns, tableForCall } from '../queries/support/code';
 
@@ -19,6 +19,8 @@ export interface IndexNeed {
   bounded: boolean;
   /** Every run of the query applies the lead filters (none of them is pushed under an `if`). */
   sure: boolean;
+  /** The filtered columns of this need that only some runs apply (the condition of a variant that is not `sure`). */
+  optional: string[];
 }
 
 interface Site {
@@ -59,11 +61,17 @@ export const unindexedQueryFilter: Rule = {
         const database = context.databaseFor(call.orm);
         const table = tableForCall(database, call);
         if (!database || !table || table.isView || database.dialect === 'mongodb') continue;
-        for (const need of indexNeeds(call, table)) {
-          const verdict = needsIndex(database, table, need);
+        const needs = indexNeeds(call, table, database);
+        const verdicts = needs.map((need) => needsIndex(database, table, need));
+        const sure = needs.findIndex((need) => need.sure);
+        for (const [i, need] of needs.entries()) {
+          const verdict = verdicts[i];
           if (!verdict) continue;
+          // A run that adds an equality filter to those of every run is served by the index every run needs, which
+          // reads the rows of those values in the same order and checks the extra filter on them.
+          if (!need.sure && sure >= 0 && verdicts[sure] && sameOrderWithin(needs[sure]!, need)) continue;
           const advice = verdict === true ? undefined : verdict;
-          const columns = columnsOf(need, advice?.foreignKey);
+          const columns = columnsOf(need, advice);
           const key = `${database.id}\u0000${table.name}\u0000${advice ? 'advice' : ''}\u0000${columns.join('\u0000')}`;
           let demand = demands.get(key);
           if (!demand) {
@@ -96,13 +104,13 @@ function report(context: Parameters<Rule['check']>[0], demand: Demand): void {
   if (advice) {
     const lead = list(columns.slice(0, need.lead.length));
     const why = advice.kind === 'extend'
-      ? `the index${advice.index.name ? ` ${advice.index.name}` : ''} on (${list(advice.index.columns)}) does not continue with ${sortedBy}`
+      ? `the index${advice.index.name ? ` ${advice.index.name}` : ''} on (${list(advice.index.columns)}) does not continue with ${list(columns.slice(advice.index.columns.length))}`
       : `the foreign key (${list(advice.foreignKey.columns)}) has no index`;
     const instead = advice.kind === 'foreignKey'
       ? ' It also serves the foreign key: add it instead of the single-column index unindexed-foreign-key suggests.'
       : ` It makes the index on (${list(advice.index.columns)}) redundant.`;
     message =
-      `${queries} filter${s} ${table.name} by ${lead}${sites.every((x) => !x.need.sure) ? ' on some calls' : ''} and sort${s} by ${sortedBy} with a limit, but ${why}: ` +
+      `${queries} filter${s} ${table.name} by ${filteredText(columns.slice(0, need.lead.length), sites)} and sort${s} by ${sortedBy} with a limit, but ${why}: ` +
       `each one reads and sorts every matching row to return the first few. An index on (${list(columns)}) returns them in order.${instead}`;
   } else if (!filtering.length) {
     message = `${queries} sort${s} ${table.name} by ${list(columns)}, but no index starts with ${those(columns)}: each one sorts the whole table, which gets slower as ${table.name} grows.`;
@@ -111,7 +119,7 @@ function report(context: Parameters<Rule['check']>[0], demand: Demand): void {
   } else {
     const also = !sorted.length ? '' : sorting.length === n ? ` and sort${s} by ${list(sorted)}` : ` (${sorting.length} of them also sorting by ${list(sorted)})`;
     message =
-      `${queries} filter${s} ${table.name} by ${list(filtered)}${also}, but no index starts with ${those(filtered)}: ` +
+      `${queries} filter${s} ${table.name} by ${filteredText(filtered, filtering)}${also}, but no index starts with ${those(filtered)}: ` +
       `each one scans the whole table, which gets slower as ${table.name} grows.` +
       (sorted.length ? ` An index on (${list(columns)}) also returns the rows in order.` : '');
   }
@@ -129,15 +137,42 @@ function report(context: Parameters<Rule['check']>[0], demand: Demand): void {
   });
 }
 
+/**
+ * `inner` sorts as `outer` does and filters by equality on `outer`'s equality columns (at least one) and more: the
+ * index `outer` needs reads one value's rows in order, and checks the extra filter on them.
+ */
+function sameOrderWithin(outer: IndexNeed, inner: IndexNeed): boolean {
+  return (
+    outer.lead.length > 0 &&
+    outer.trailKind === 'sort' &&
+    inner.trailKind === 'sort' &&
+    outer.trail.join('\u0000') === inner.trail.join('\u0000') &&
+    outer.lead.every((c) => inner.lead.includes(c))
+  );
+}
+
+/** `a, b` (every filtering run applies them), `a, b and, on some calls, c`, or `c on some calls`. */
+function filteredText(columns: readonly string[], sites: readonly Site[]): string {
+  const always = columns.filter((c) => sites.some((x) => x.need.filters.includes(c) && !x.need.optional.includes(c)));
+  const some = columns.filter((c) => !always.includes(c));
+  if (!some.length) return always.join(', ');
+  if (!always.length) return `${some.join(', ')} on some calls`;
+  return `${always.join(', ')} and, on some calls, ${some.join(', ')}`;
+}
+
 function siteText(need: IndexNeed): string {
   const filtered = need.filters.length ? `Filtered by ${need.filters.join(', ')}` : '';
   const sorted = need.trailKind === 'sort' ? `${filtered ? ' and sorted' : 'Sorted'} by ${need.trail.join(', ')}` : '';
   return filtered + sorted;
 }
 
-/** The index columns for a need: its equality columns (a foreign key's first), then its trail. */
-function columnsOf(need: IndexNeed, foreignKey?: ForeignKey): string[] {
-  const out = foreignKey ? [...foreignKey.columns.filter((c) => need.lead.includes(c))] : [];
+/**
+ * The index columns for a need: its equality columns, then its trail. Advice starts with the columns of the index it
+ * extends (so that it makes that index redundant), or of the foreign key it serves.
+ */
+function columnsOf(need: IndexNeed, advice?: Advice): string[] {
+  const first = advice?.kind === 'extend' ? advice.index.columns : advice?.foreignKey.columns ?? [];
+  const out = first.filter((c) => need.lead.includes(c));
   for (const c of need.lead) if (!out.includes(c)) out.push(c);
   for (const c of need.trail) if (!out.includes(c)) out.push(c);
   return out;
@@ -148,9 +183,14 @@ function columnsOf(need: IndexNeed, foreignKey?: ForeignKey): string[] {
  * under an `if`) is a need of its own: every run applies the terms that are always there, some runs add it. Older
  * facts without `filterTerms` count every filtered column as an equality.
  */
-export function indexNeeds(call: DbCall, table: Table): IndexNeed[] {
+export function indexNeeds(call: DbCall, table: Table, database?: Database): IndexNeed[] {
   const terms: FilterTerm[] = [];
   for (const t of call.filterTerms ?? (call.filterColumns ?? []).map((column): FilterTerm => ({ column, op: 'eq' }))) {
+    // A joined table's column (`eq(users.status, …)` in a select from trades): that table's filter, not this one's.
+    if (database && t.table !== undefined && t.table !== call.model) {
+      const other = tableOf(database, t.table);
+      if (other && other !== table) continue;
+    }
     const [column] = knownColumns(table, [t.column]);
     if (column) terms.push({ ...t, column });
   }
@@ -184,20 +224,23 @@ function shapeOf(terms: FilterTerm[], order: string[], bounded: boolean, sure: b
   const lead: string[] = [];
   const rest: string[] = [];
   for (const t of terms) if ((t.op === 'eq' || t.op === 'list') && !lead.includes(t.column)) lead.push(t.column);
-  for (const t of terms) if (t.op !== 'eq' && t.op !== 'list' && !lead.includes(t.column) && !rest.includes(t.column)) rest.push(t.column);
+  // `other` operators (`contains`/`ilike '%…%'`, `ne`, `not`, `isNotNull`) are no B-tree search: checked on the rows
+  // the index finds, never a reason for one.
+  for (const t of terms) if (t.op === 'range' && !lead.includes(t.column) && !rest.includes(t.column)) rest.push(t.column);
   const filters = [...lead, ...rest];
+  const optional = sure ? [] : filters.filter((c) => !terms.some((t) => t.column === c && !t.conditional));
   if (lead.length) {
     // After an equality the index returns the rows in its next column's order; after an IN list it does not.
     const sortable = terms.every((t) => t.op !== 'list' || !lead.includes(t.column));
     const after = order.filter((c) => !lead.includes(c));
-    if (sortable && after.length) return { lead, trail: after, trailKind: 'sort', filters, bounded, sure };
-    if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure };
-    return { lead, trail: [], filters, bounded, sure };
+    if (sortable && after.length) return { lead, trail: after, trailKind: 'sort', filters, bounded, sure, optional };
+    if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure, optional };
+    return { lead, trail: [], filters, bounded, sure, optional };
   }
   // A range filter: the index on that column (it also returns the rows in its order when the query sorts by it).
-  if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure };
+  if (rest.length) return { lead, trail: [rest[0]!], trailKind: 'range', filters, bounded, sure, optional };
   // Only a sort: an index lets `ORDER BY … LIMIT` stop early; without a limit the whole table is read anyway.
-  if (order.length && bounded) return { lead, trail: order, trailKind: 'sort', filters, bounded, sure };
+  if (order.length && bounded) return { lead, trail: order, trailKind: 'sort', filters, bounded, sure, optional };
   return undefined;
 }
 
@@ -257,21 +300,33 @@ function mergePrefixes(demands: Demand[]): Demand[] {
   const kept: Demand[] = [];
   /** Where each kept demand is reported: where the first of the demands it holds was met. */
   const rank = new Map<Demand, number>(demands.map((d, i) => [d, i]));
+  /** The needs each kept demand serves (its own and those merged into it). */
+  const held = new Map<Demand, IndexNeed[]>();
+  const serves = (table: Table, columns: string[], need: IndexNeed) => servesInOrder({ columns, unique: false, kind: 'index', loc: table.loc }, need.lead, need.trail);
+  // Of the same length too: `where: { a, b }` and `where: { b, a }` need one index.
+  const candidates = (d: Demand) => (d.advice ? [] : kept.filter((k) => !k.advice && k.database === d.database && k.table === d.table && k.columns.length >= d.columns.length));
   for (const d of byLength) {
-    const into = d.advice
-      ? undefined
-      : kept.find(
-          (k) =>
-            !k.advice &&
-            k.database === d.database &&
-            k.table === d.table &&
-            k.columns.length > d.columns.length &&
-            servesInOrder({ columns: k.columns, unique: false, kind: 'index', loc: k.table.loc }, d.need.lead, d.need.trail),
-        );
+    let into = candidates(d).find((k) => serves(k.table, k.columns, d.need));
+    if (!into) {
+      // The equality columns of an index come in any order: (status, queue, run_at) serves a query by status as
+      // well as one by queue and status sorted by run_at, where (queue, status, run_at) serves only the second.
+      for (const k of candidates(d)) {
+        const columns = [...d.need.lead, ...k.columns.filter((c) => !d.need.lead.includes(c))];
+        if (!d.need.lead.every((c) => k.need.lead.includes(c)) || !serves(k.table, columns, d.need)) continue;
+        if (!held.get(k)!.every((n) => serves(k.table, columns, n))) continue;
+        k.columns = columns;
+        into = k;
+        break;
+      }
+    }
     if (into) {
+      held.get(into)!.push(...held.get(d) ?? [d.need]);
       for (const site of d.sites) if (!into.sites.some((s) => s.loc === site.loc)) into.sites.push(site);
       rank.set(into, Math.min(rank.get(into)!, rank.get(d)!));
-    } else kept.push(d);
+    } else {
+      kept.push(d);
+      held.set(d, [d.need]);
+    }
   }
   return kept.sort((a, b) => rank.get(a)! - rank.get(b)!);
 }

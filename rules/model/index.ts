@@ -311,9 +311,21 @@ export interface DbCall {
   /**
    * The innermost loop the call runs in, within its function. `once`: the iteration always leaves the loop
    * after the call (a `break` of that loop, `return` or `throw` follows it), so it runs at most once per run
-   * of the loop (a search that updates what it found).
+   * of the loop (a search that updates what it found); when a `break` leaves it, a loop around that one, if
+   * any, is the one given (it repeats the call).
+   * `rounds`: a `for (init; cond; step)` that walks no list (no condition, or one that reads no `.length` with a
+   * body that indexes nothing by its counter: `attempt < 3`, `page <= pages`): it retries, pages or polls like a
+   * `while`. `settled`: the `xs.map(…)` callbacks' promises go to `Promise.allSettled`, which hands each failure
+   * to the caller.
    */
-  loop?: { kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map'; loc: Loc; variable?: string; once?: boolean };
+  loop?: {
+    kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map';
+    loc: Loc;
+    variable?: string;
+    once?: boolean;
+    rounds?: boolean;
+    settled?: boolean;
+  };
   /** The transaction the call runs in, if any. */
   transaction?: TransactionScope;
   /** True when the call goes through the transaction's parameter (`tx.user.create`). */
@@ -382,6 +394,11 @@ export interface FilterTerm {
   op: 'eq' | 'list' | 'range' | 'other';
   /** Applied on some runs only. */
   conditional?: boolean;
+  /**
+   * Drizzle: the variable the column is read from (`users` in `eq(users.status, …)`), which in a join may be
+   * another table than the one the query selects from.
+   */
+  table?: string;
 }
 
 /** One arm of an `if`/`else` (or a `switch` case, or a `?:` branch) around a call. */

@@ -3,7 +3,7 @@ import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
 import { aRowOf, article } from '../names';
 import { setOnDeleteTitle } from '../titles';
-import { allowed, keepAction, recordWord } from './missing-on-delete';
+import { allowed, isOwnLog, keepAction, recordWord } from './missing-on-delete';
 
 /**
  * A foreign key that cascades deletes from a table that is not a record (users, accounts, wallets, orders…) into a
@@ -16,7 +16,8 @@ import { allowed, keepAction, recordWord } from './missing-on-delete';
  * - the child is a link table (only its foreign keys, a surrogate key and timestamps: `payment_tags`): a cascade
  *   removes the link, never the record it links;
  * - configuration named after payments or billing (`payment_methods`, `billing_addresses`), as child or parent
- *   (`recordWord` says they are no records).
+ *   (`recordWord` says they are no records);
+ * - a log or history named after its parent (`job_logs` → `jobs`): the parent's own lines (`isOwnLog`).
  */
 
 /** How the action is written in the user's language, for the message. */
@@ -195,6 +196,7 @@ export const cascadeDeletesRecords: Rule = {
           // The child is part of a record (an invoice's line items, a payment's refunds): judged where that record
           // itself can be deleted. A parent outside the model (Supabase's auth.users) is judged by its name.
           if (recordWord(parent ?? { name: fk.references.table }) !== undefined) continue;
+          if (isOwnLog(table, parent ?? { name: fk.references.table }, word)) continue;
           if (keep === null) keep = keepAction(database);
           const actions: ReferentialAction[] = [];
           if (keep) actions.push(keep);

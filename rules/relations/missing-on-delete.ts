@@ -52,6 +52,26 @@ function namesRecords(name: string): string | undefined {
   return answer === '' ? undefined : answer;
 }
 
+/**
+ * A log or history of the parent itself, named after it (`job_logs` → `jobs`, `TradeLog` → `Trade`,
+ * `order_history` → `orders`): its lines describe that row and live and die with it. An audit trail is
+ * never that (`user_audit_logs` → `users` must outlive the user).
+ */
+export function isOwnLog(table: Pick<Table, 'name' | 'dbName'>, parent: Pick<Table, 'name' | 'dbName'>, word: string): boolean {
+  if (word !== 'log' && word !== 'history') return false;
+  for (const child of [table.name, table.dbName]) {
+    if (child === undefined) continue;
+    const c = words(child).map(singular);
+    for (const name of [parent.name, parent.dbName]) {
+      if (name === undefined) continue;
+      // `auth.users`: the table's own name.
+      const p = words(name.slice(name.lastIndexOf('.') + 1)).map(singular);
+      if (p.length > 0 && p.length < c.length && p.every((w, i) => c[i] === w) && !c.slice(p.length).includes('audit')) return true;
+    }
+  }
+  return false;
+}
+
 /** Asked for every table name by every review: remembered ('' = no record word). */
 const recordNames = new Map<string, string>();
 
@@ -286,9 +306,11 @@ export const missingOnDelete: Rule = {
       const keep = keepAction(database);
       for (const table of database.tables) {
         if (table.isView) continue;
-        const keepRecords = looksLikeRecordTable(table);
+        const word = recordWord(table);
         for (const fk of table.foreignKeys) {
           if (fk.onDelete !== undefined) continue;
+          // A log named after its parent (`job_logs` → `jobs`) lives and dies with it (cascade-deletes-records agrees).
+          const keepRecords = word !== undefined && !isOwnLog(table, tableOf(database, fk.references.table) ?? { name: fk.references.table }, word);
           // Drizzle relations() without references cannot carry an action: missing-foreign-key's business.
           const canWriteAction = fk.enforced || database.language === 'prisma';
           const optional = foreignKeyIsOptional(table, fk);

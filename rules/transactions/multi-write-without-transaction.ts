@@ -70,7 +70,9 @@ const ELEMENT_LOOPS = new Set<NonNullable<DbCall['loop']>['kind']>(['for', 'for-
  */
 function repeatsPerElement(call: DbCall): boolean {
   const loop = call.loop;
-  if (!loop || loop.once || call.transaction) return false;
+  // A `for` that walks no list retries, pages or polls like a `while`; `Promise.allSettled` hands each element's
+  // failure to the code.
+  if (!loop || loop.once || loop.rounds || loop.settled || call.transaction) return false;
   if (!ELEMENT_LOOPS.has(loop.kind) && !(call.host && loop.kind === 'map')) return false;
   if (call.catch && containsLoc(loop.loc, call.catch.loc)) return false;
   return true;

@@ -51,6 +51,21 @@ describe('cascade-deletes-records', () => {
       assert.deepEqual(run(sqlDb([payments])), []);
     });
 
+    it('a log or history named after its parent (job_logs → jobs, TradeLog → Trade): its own lines; an audit trail is still reported', () => {
+      for (const [parent, child] of [['jobs', 'job_logs'], ['Trade', 'TradeLog'], ['orders', 'order_history'], ['webhooks', 'webhook_delivery_logs']]) {
+        const t = cascadeInto(child, { parent });
+        assert.deepEqual(run(sqlDb([t.parent, t.child])), [], `${parent} → ${child}`);
+      }
+      // Prisma names: JobLog @@map("job_logs") → Job.
+      const relation = fk(['jobId'], 'Job', ['id'], { onDelete: 'Cascade', relationField: 'job' });
+      const jobLog = table('JobLog', { dbName: 'job_logs', columns: [column('jobId', 'string'), column('line', 'string')], foreignKeys: [relation] });
+      assert.deepEqual(run(prismaDb([table('Job'), jobLog])), []);
+      for (const [parent, child] of [['users', 'user_audit_logs'], ['users', 'audit_logs'], ['jobs', 'payment_logs'], ['users', 'login_history']]) {
+        const t = cascadeInto(child, { parent });
+        assert.equal(run(sqlDb([t.parent, t.child])).length, 1, `${parent} → ${child}`);
+      }
+    });
+
     it('a cascade into a table that is not a record (sessions, profiles, posts)', () => {
       for (const child of ['sessions', 'profiles', 'posts', 'Login', 'Catalog', 'user_roles']) {
         const t = cascadeInto(child);

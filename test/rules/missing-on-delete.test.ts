@@ -134,6 +134,18 @@ describe('missing-on-delete', () => {
       }
     });
 
+    it('a log named after its parent (EventLog → Event) is no record to keep: Cascade first, as cascade-deletes-records agrees', () => {
+      for (const child of ['EventLog', 'EventHistory']) {
+        const { event, question } = eventAndQuestion({ child });
+        const report = single(runRule(missingOnDelete, [prismaDb([event, question])]));
+        assert.equal(report.fixes![0].intent.kind === 'setOnDelete' && report.fixes![0].intent.action, 'Cascade', child);
+        assert.doesNotMatch(report.message, /record to keep/, child);
+      }
+      // An audit trail named after its parent still is.
+      const { event, question } = eventAndQuestion({ child: 'EventAuditLog' });
+      assert.match(single(runRule(missingOnDelete, [prismaDb([event, question])])).message, /record to keep/);
+    });
+
     it('does not take Login or Catalog for log tables', () => {
       for (const child of ['Login', 'Catalog', 'Blog']) {
         const { event, question } = eventAndQuestion({ child });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { multiWriteWithoutTransaction as rule } from '../../rules/transactions/multi-write-without-transaction';
 import { arm, codeFile, drizzle, fn, loc, prisma, runRule, span, transaction, writingCall, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
+import { analyzeText } from '../languages/code/helpers';
 
 const register = fn('registerUser', 1, 20);
 
@@ -94,6 +95,20 @@ describe('multi-write-without-transaction', () => {
     it('a workspace function that writes, called once', () => {
       const file = codeFile([], { writingCalls: [writingCall('createAuditLog', { line: 4, fn: register })] });
       assert.deepEqual(runRule(rule, { codeFiles: [file] }), []);
+    });
+  });
+
+  describe('pages, polls and settled lists', () => {
+    it('a for that walks no list (for (;;), attempt < 3) pages or retries like a while; Promise.allSettled hands each element\'s failure to the code: neither repeats', () => {
+      const rounds = { kind: 'for' as const, loc: loc(4, 2, 8, 3), rounds: true };
+      assert.deepEqual(runRule(rule, { codeFiles: [codeFile([prisma('user.updateMany', { line: 6, fn: register, loop: rounds })])] }), []);
+      const settled = { kind: 'map' as const, loc: loc(4, 30, 4, 90), variable: 'id', settled: true };
+      const host = { name: 'registerUser', functionLoc: register.functionLoc };
+      const calls = [prisma('invoice.update', { line: 5, fn: fn('<arrow>', 4, 4), loop: settled, host })];
+      assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls)] }), []);
+      // The same writes in a for loop with a condition, or awaited by Promise.all, repeat.
+      assert.equal(runRule(rule, { codeFiles: [codeFile([prisma('user.updateMany', { line: 6, fn: register, loop: { ...rounds, rounds: undefined } })])] }).length, 1);
+      assert.equal(runRule(rule, { codeFiles: [codeFile([{ ...calls[0]!, loop: { ...settled, settled: undefined } }])] }).length, 1);
     });
   });
 
@@ -205,6 +220,27 @@ describe('multi-write-without-transaction', () => {
       assert.match(finding.message, /^The writes in `registerUser` repeat per element and are not in one transaction \(prisma\.item\.create, once per `item`\)/);
       assert.match(finding.message, /earlier iterations' writes stay committed/);
       assert.equal(finding.fixes?.[0]?.title, 'Wrap these writes and their loop in prisma.$transaction(async (tx) => …)');
+    });
+
+    it('a search-and-break in an inner loop still repeats per element of the outer one (real analysis)', () => {
+      const text = [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function flag(orders: { id: string; items: { sku: string }[] }[], sku: string) {',
+        '  for (const order of orders) {',
+        '    for (const item of order.items) {',
+        '      if (item.sku === sku) {',
+        "        await prisma.order.update({ where: { id: order.id }, data: { flagged: true } });",
+        '        break;',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
+      const { file } = analyzeText(text);
+      const [finding, ...rest] = runRule(rule, { codeFiles: [file] });
+      assert.equal(rest.length, 0);
+      assert.match(finding!.message, /^The writes in `flag` repeat per element and are not in one transaction \(prisma\.order\.update, once per `order`\)/);
     });
 
     it('update or insert per element (if/else inside the loop): reported once, both named, "once per `asset`" (seed 002)', () => {

@@ -163,8 +163,88 @@ describe('unindexed-query-filter', () => {
       );
       assert.match(findings[2]!.message, /^A query \(db\.select\(\)\.from\(trades\)\) filters trades by strategyId on some calls and sorts by executedAt with a limit, but the foreign key \(strategyId\) has no index:/);
       assert.deepEqual(findings.map((x) => x.fixes?.[0]?.safety), ['safe', 'safe', 'display-only']);
-      assert.equal(findings[0]!.message.startsWith('2 queries filter trades by symbol (1 of them also sorting by executedAt), but no index starts with that column'), true, findings[0]!.message);
+      // Every run that filters by symbol pushed it under an `if`: the message says so.
+      assert.equal(findings[0]!.message.startsWith('2 queries filter trades by symbol on some calls (1 of them also sorting by executedAt), but no index starts with that column'), true, findings[0]!.message);
       assert.match(findings[1]!.message, /^2 queries filter or sort trades by executedAt, but no index starts with that column: each one reads the whole table/);
+    });
+
+    it('operators no B-tree index serves (contains / ilike, ne, not) ask for no index, alone or after an equality', () => {
+      const contains = select('trades', 3, { filterColumns: ['symbol'], filterTerms: [{ column: 'symbol', op: 'other' }], chain: ['from', 'where'] });
+      assert.deepEqual(titles([contains]), []);
+      const statusNotSide = select('trades', 3, {
+        filterColumns: ['status', 'side'],
+        filterTerms: [{ column: 'status', op: 'eq' }, { column: 'side', op: 'other' }],
+        chain: ['from', 'where'],
+      });
+      assert.deepEqual(titles([statusNotSide]), ['Add index("trades_status_idx").on(table.status)']);
+      // A column filtered by `other` only is no filtered column of the message either.
+      const [finding] = runRule(rule, { codeFiles: [codeFile([statusNotSide])], databases: [db()] });
+      assert.match(finding!.message, /filters trades by status, but no index starts with that column/);
+    });
+
+    it('equality columns in another written order, or a shorter query by one of them: one index leading with the shared one', () => {
+      const a = select('trades', 3, { filterColumns: ['status', 'side'], filterTerms: [{ column: 'status', op: 'eq' }, { column: 'side', op: 'eq' }], chain: ['from', 'where'] });
+      const b = select('trades', 4, { filterColumns: ['side', 'status'], filterTerms: [{ column: 'side', op: 'eq' }, { column: 'status', op: 'eq' }], chain: ['from', 'where'] });
+      const findings = runRule(rule, { codeFiles: [codeFile([a, b])], databases: [db()] });
+      assert.deepEqual(findings.map((x) => [x.fixes?.[0]?.title, x.related?.length]), [['Add index("trades_status_side_idx").on(table.status, table.side)', 2]]);
+      // (queue, status, run_at) for a claim query and (status) for a poll: (status, side, executedAt) serves both.
+      const claim = select('trades', 3, {
+        filterColumns: ['side', 'status', 'executedAt'],
+        filterTerms: [{ column: 'side', op: 'eq' }, { column: 'status', op: 'eq' }, { column: 'executedAt', op: 'range' }],
+        orderColumns: ['executedAt'],
+      });
+      const poll = select('trades', 5, { filterColumns: ['status'], filterTerms: [{ column: 'status', op: 'eq' }], chain: ['from', 'where', 'limit'] });
+      const merged = runRule(rule, { codeFiles: [codeFile([claim, poll])], databases: [db()] });
+      assert.deepEqual(merged.map((x) => [x.fixes?.[0]?.title, x.related?.length]), [
+        ['Add index("trades_status_side_executedAt_idx").on(table.status, table.side, table.executedAt)', 2],
+      ]);
+      // Not when the reordered index would no longer serve a query it holds in order.
+      const bySideSorted = select('trades', 7, { filterColumns: ['side'], filterTerms: [{ column: 'side', op: 'eq' }], orderColumns: ['status'] });
+      const three = runRule(rule, { codeFiles: [codeFile([claim, bySideSorted, poll])], databases: [db()] });
+      assert.equal(three.length, 2);
+    });
+
+    it('a filter some runs add to the equality filters every run applies: no second index for it, and the message says which', () => {
+      const always = (extra: { column: string; op: 'eq'; conditional: true }[]) =>
+        select('trades', 3, { filterColumns: [], filterTerms: [{ column: 'symbol', op: 'eq' }, ...extra], orderColumns: ['executedAt'] });
+      // (symbol, executedAt) reads one symbol's trades in order and checks the status on them.
+      assert.deepEqual(titles([always([{ column: 'status', op: 'eq', conditional: true }])]), [
+        'Add index("trades_symbol_executedAt_idx").on(table.symbol, table.executedAt)',
+      ]);
+      const range = select('aiDecisions', 3, {
+        filterColumns: [],
+        filterTerms: [{ column: 'status', op: 'list' }, { column: 'createdAt', op: 'range', conditional: true }],
+        chain: ['from', 'where'],
+      });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([range])], databases: [db()] });
+      assert.match(finding!.message, /^A query \(db\.select\(\)\.from\(aiDecisions\)\) filters aiDecisions by status and, on some calls, createdAt, but no index starts with those columns/);
+      const sometimes = select('trades', 3, { filterColumns: [], filterTerms: [{ column: 'executedAt', op: 'range', conditional: true }], chain: ['from', 'where'] });
+      const [some] = runRule(rule, { codeFiles: [codeFile([sometimes])], databases: [db()] });
+      assert.match(some!.message, /filters trades by executedAt on some calls, but no index starts with that column/);
+    });
+
+    it('a join: the other table\'s columns (eq(aiDecisions.status, …) in a select from trades) are not this table\'s filter', () => {
+      const joined = select('trades', 3, {
+        filterColumns: [],
+        filterTerms: [{ column: 'status', op: 'eq', table: 'aiDecisions' }, { column: 'side', op: 'eq', table: 'trades' }],
+        chain: ['from', 'innerJoin', 'where'],
+      });
+      assert.deepEqual(titles([joined]), ['Add index("trades_side_idx").on(table.side)']);
+      // A callback parameter (`(t, { eq }) => eq(t.status, …)`) names no table: its column is the query's.
+      const relational = select('trades', 3, { filterColumns: [], filterTerms: [{ column: 'status', op: 'eq', table: 't' }], chain: ['from', 'where'] });
+      assert.deepEqual(titles([relational]), ['Add index("trades_status_idx").on(table.status)']);
+    });
+
+    it('extending an index on one of two equality columns: the new index starts with it, so it does make it redundant', () => {
+      const claim = select('aiDecisions', 3, {
+        filterColumns: [],
+        filterTerms: [{ column: 'status', op: 'eq' }, { column: 'symbol', op: 'eq' }],
+        orderColumns: ['createdAt'],
+      });
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile([claim])], databases: [db()] });
+      assert.deepEqual(rest, []);
+      assert.equal(finding!.fixes?.[0]?.title, 'Add index("ai_decisions_symbol_status_createdAt_idx").on(table.symbol, table.status, table.createdAt)');
+      assert.match(finding!.message, /filters aiDecisions by symbol, status and sorts by createdAt with a limit, but the index on \(symbol\) does not continue with status, createdAt: .* It makes the index on \(symbol\) redundant\.$/);
     });
 
     it('an index on the equality column that does not continue with the sort column, with a limit: info, extend it', () => {
@@ -218,7 +298,7 @@ describe('unindexed-query-filter', () => {
       });
       const after = runRule(rule, { codeFiles: [codeFile(calls)], databases: [database('drizzle', [indexed])] });
       assert.deepEqual(after.map((x) => [x.related?.length, x.fixes?.map((fix) => fix.safety)]), [[1, ['display-only']]]);
-      assert.match(after[0]!.message, /but the index on \(strategyId\) does not continue with executedAt/);
+      assert.match(after[0]!.message, /but the index on \(strategyId\) does not continue with status, executedAt/);
     });
   });
 

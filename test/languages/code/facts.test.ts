@@ -503,6 +503,52 @@ describe('code front-end: a write the iteration leaves the loop after (loop.once
       assert.equal(loopOf(model)?.once, undefined, model);
     }
   });
+  it('once in an inner loop is once per iteration of the loop around it; a for that walks no list runs rounds; Promise.allSettled settles', () => {
+    const nested = [
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export async function flag(orders: { id: string; items: { sku: string }[] }[], sku: string) {',
+      '  for (const order of orders) {',
+      '    for (const item of order.items) {',
+      '      if (item.sku === sku) {',
+      "        await prisma.nested.update({ where: { id: order.id }, data: {} });",
+      '        break;',
+      '      }',
+      '    }',
+      '  }',
+      '  for (const order of orders) {',
+      '    for (const item of order.items) {',
+      "      if (item.sku === sku) { await prisma.returning.update({ where: { id: order.id }, data: {} }); return; }",
+      '    }',
+      '  }',
+      '  for (;;) {',
+      '    const page = await prisma.user.findMany({ take: 100 });',
+      '    if (!page.length) break;',
+      "    await prisma.paged.updateMany({ where: {}, data: {} });",
+      '  }',
+      '  for (let attempt = 0; attempt < 3; attempt++) {',
+      "    const r = await prisma.retried.updateMany({ where: { id: sku, locked: false }, data: {} });",
+      '    if (r.count) break;',
+      '  }',
+      '  for (let i = 0; i < orders.length; i++) await prisma.byLength.update({ where: { id: orders[i]!.id }, data: {} });',
+      '  const n = orders.length;',
+      '  for (let i = 0; i < n; i++) await prisma.byIndex.update({ where: { id: orders[i]!.id }, data: {} });',
+      "  await Promise.allSettled(orders.map((o) => prisma.settled.update({ where: { id: o.id }, data: {} })));",
+      "  await Promise.all(orders.map((o) => prisma.all.update({ where: { id: o.id }, data: {} })));",
+      '}',
+    ].join('\n');
+    const facts = analyzeText(nested).file;
+    const loop = (model: string) => facts.calls.find((c) => c.model === model)?.loop;
+    assert.deepEqual([loop('nested')?.kind, loop('nested')?.variable, loop('nested')?.once], ['for-of', 'order', undefined]);
+    // A return leaves every loop: once in all.
+    assert.deepEqual([loop('returning')?.variable, loop('returning')?.once], ['item', true]);
+    assert.deepEqual([loop('paged')?.kind, loop('paged')?.rounds], ['for', true]);
+    assert.deepEqual([loop('retried')?.kind, loop('retried')?.rounds], ['for', true]);
+    assert.deepEqual([loop('byLength')?.kind, loop('byLength')?.rounds], ['for', undefined]);
+    assert.deepEqual([loop('byIndex')?.kind, loop('byIndex')?.rounds], ['for', undefined]);
+    assert.deepEqual([loop('settled')?.kind, loop('settled')?.settled], ['map', true]);
+    assert.deepEqual([loop('all')?.kind, loop('all')?.settled], ['map', undefined]);
+  });
 });
 
 describe('code front-end: more writing-call and loop-key shapes', () => {

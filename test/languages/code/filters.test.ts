@@ -37,9 +37,9 @@ export async function getTradesFiltered(filters: { symbol?: string; strategyId?:
     const { file } = analyzeText(text);
     const call = callAt(file!, lineOf(text, 'return db.select()'), 'select');
     assert.deepEqual(call.filterTerms, [
-      { column: 'symbol', op: 'eq', conditional: true },
-      { column: 'strategyId', op: 'eq', conditional: true },
-      { column: 'executedAt', op: 'range', conditional: true },
+      { column: 'symbol', op: 'eq', table: 'trades', conditional: true },
+      { column: 'strategyId', op: 'eq', table: 'trades', conditional: true },
+      { column: 'executedAt', op: 'range', table: 'trades', conditional: true },
     ]);
     // No condition is applied on every run: the query is no point lookup and filters by nothing for sure.
     assert.deepEqual(call.filterColumns, []);
@@ -63,14 +63,14 @@ export async function byLength(userId: string) {
     const { file } = analyzeText(text);
     const open = callAt(file!, lineOf(text, 'where(and(...conditions))'), 'select');
     assert.deepEqual(open.filterTerms, [
-      { column: 'userId', op: 'eq' },
-      { column: 'id', op: 'list' },
-      { column: 'status', op: 'eq', conditional: true },
+      { column: 'userId', op: 'eq', table: 'trades' },
+      { column: 'id', op: 'list', table: 'trades' },
+      { column: 'status', op: 'eq', table: 'trades', conditional: true },
     ]);
     assert.deepEqual(open.filterColumns, ['userId', 'id']);
     assert.equal(open.filterByList, true, 'an inArray every run applies bounds the rows');
     const byLength = callAt(file!, lineOf(text, 'conditions.length ? and'), 'select');
-    assert.deepEqual(byLength.filterTerms, [{ column: 'userId', op: 'eq' }]);
+    assert.deepEqual(byLength.filterTerms, [{ column: 'userId', op: 'eq', table: 'trades' }]);
     assert.deepEqual(byLength.filterColumns, ['userId']);
   });
 
@@ -92,11 +92,11 @@ export async function elsewhere(arms: SQL[]) {
     const { file } = analyzeText(text);
     const search = callAt(file!, lineOf(text, 'where(or(...arms))'), 'select');
     assert.deepEqual(search.filterTerms, [
-      { column: 'symbol', op: 'eq', conditional: true },
-      { column: 'side', op: 'eq', conditional: true },
+      { column: 'symbol', op: 'eq', table: 'trades', conditional: true },
+      { column: 'side', op: 'eq', table: 'trades', conditional: true },
     ]);
     const listed = callAt(file!, lineOf(text, 'where(and(...listed))'), 'select');
-    assert.deepEqual(listed.filterTerms, [{ column: 'symbol', op: 'list', conditional: true }]);
+    assert.deepEqual(listed.filterTerms, [{ column: 'symbol', op: 'list', table: 'trades', conditional: true }]);
     assert.equal(listed.filterByList, undefined, 'the list is not applied on every run');
     const elsewhere = callAt(file!, lineOf(text, 'export async function elsewhere') + 1, 'select');
     assert.equal(elsewhere.filterTerms, undefined, 'a parameter is not followed');
@@ -143,5 +143,88 @@ export async function removeAll() {
     const removeAll = callAt(file!, lineOf(text, 'prisma.trade.deleteMany'), 'deleteMany');
     assert.equal(removeAll.emptyWhere, undefined);
     assert.equal(removeAll.filterTerms, undefined);
+  });
+
+  it('a variable of the same name in an inner block is another variable: its pushes and assignments are not the filter', () => {
+    const text = `${DRIZZLE_HEAD}
+export async function drizzleShadow(userId: string, symbol?: string) {
+  const conditions: SQL[] = [eq(trades.userId, userId)];
+  if (symbol) {
+    const conditions: SQL[] = [];
+    conditions.push(eq(trades.status, "open"));
+  }
+  [symbol].forEach((s) => { if (s) conditions.push(eq(trades.symbol, s)); });
+  return db.select().from(trades).where(and(...conditions));
+}
+`;
+    const { file } = analyzeText(text);
+    assert.deepEqual(callAt(file!, lineOf(text, 'return db.select()'), 'select').filterTerms, [
+      { column: 'userId', op: 'eq', table: 'trades' },
+      { column: 'symbol', op: 'eq', table: 'trades', conditional: true },
+    ]);
+    const prismaText = `${PRISMA_HEAD}
+export async function prismaShadow(status?: string) {
+  const where: Prisma.TradeWhereInput = { userId: "u1" };
+  if (status) {
+    const where: Prisma.TradeWhereInput = {};
+    where.status = status;
+  }
+  return prisma.trade.findMany({ where });
+}
+`;
+    const p = analyzeText(prismaText);
+    assert.deepEqual(callAt(p.file!, lineOf(prismaText, 'return prisma.trade.findMany'), 'findMany').filterTerms, [{ column: 'userId', op: 'eq' }]);
+  });
+
+  it('Prisma: spreading the where object applies it; a value that may be undefined, or a reassignment that keeps the object, as Prisma reads them', () => {
+    const text = `${PRISMA_HEAD}
+export async function spread(userId: string) {
+  const where: Prisma.TradeWhereInput = {};
+  where.userId = userId;
+  return prisma.trade.findMany({ where: { ...where, deletedAt: null } });
+}
+export async function maybe(userId: string, status?: string, side?: string) {
+  return prisma.trade.findMany({ where: { userId, status: status ?? undefined, side: side ? { in: [side] } : undefined } });
+}
+export async function kept(userId: string, status?: string) {
+  let where: Prisma.TradeWhereInput = { userId };
+  if (status) where = { ...where, status };
+  return prisma.trade.findMany({ where });
+}
+export async function insensitive(symbol: string) {
+  return prisma.trade.findMany({ where: { symbol: { equals: symbol, mode: "insensitive" }, side: { equals: "buy", mode: "default" } } });
+}
+export async function pushed(strategyId: string, symbol?: string, from?: Date) {
+  const and: Prisma.TradeWhereInput[] = [{ strategyId }];
+  if (symbol) and.push({ symbol });
+  if (from) and.push({ executedAt: { gte: from } });
+  return prisma.trade.findMany({ where: { AND: and } });
+}
+`;
+    const { file } = analyzeText(text);
+    assert.deepEqual(callAt(file!, lineOf(text, '{ ...where, deletedAt: null }'), 'findMany').filterTerms, [
+      { column: 'userId', op: 'eq' },
+      { column: 'deletedAt', op: 'eq' },
+    ]);
+    assert.deepEqual(callAt(file!, lineOf(text, 'status ?? undefined'), 'findMany').filterTerms, [
+      { column: 'userId', op: 'eq' },
+      { column: 'status', op: 'eq', conditional: true },
+      { column: 'side', op: 'list', conditional: true },
+    ]);
+    assert.deepEqual(callAt(file!, lineOf(text, 'export async function kept') + 3, 'findMany').filterTerms, [
+      { column: 'userId', op: 'eq' },
+      { column: 'status', op: 'eq', conditional: true },
+    ]);
+    // A case-insensitive comparison (ILIKE) is no equality a B-tree index serves.
+    assert.deepEqual(callAt(file!, lineOf(text, 'mode: "insensitive"'), 'findMany').filterTerms, [
+      { column: 'symbol', op: 'other' },
+      { column: 'side', op: 'eq' },
+    ]);
+    // A Prisma list of conditions for AND, filled with push.
+    assert.deepEqual(callAt(file!, lineOf(text, '{ where: { AND: and } }'), 'findMany').filterTerms, [
+      { column: 'strategyId', op: 'eq' },
+      { column: 'symbol', op: 'eq', conditional: true },
+      { column: 'executedAt', op: 'range', conditional: true },
+    ]);
   });
 });

@@ -316,6 +316,27 @@ describe('wrapInTransaction', () => {
     assert.equal(codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file: again.file, calls: two, transactionClient: 'tx', enclose: [nowhere] }, again.reader), undefined);
   });
 
+  it('refuses a range holding half-typed code (an unterminated call): the parser\'s guess at its statements is not moved', () => {
+    const head = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n";
+    const whole =
+      'export async function sync(ids: string[]) {\n' +
+      '  for (const id of ids) {\n' +
+      '    await prisma.user.update({ where: { id }, data: { a: 1 } });\n' +
+      '    await prisma.log.create({ data: { id } });\n' +
+      '  }\n' +
+      '}\n';
+    const wrap = (text: string) => {
+      const { file, reader } = analyzeText(head + text);
+      const calls = writesOf(file, 'sync');
+      assert.equal(calls.length, 2);
+      return codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx', enclose: [calls[0]!.loop!.loc] }, reader);
+    };
+    assert.ok(wrap(whole));
+    // The last write typed up to `{ data: { id }`: the parser closes the call at the loop's `}`, and the function's `}`
+    // would end up inside the callback.
+    assert.equal(wrap(whole.replace('data: { id } });', 'data: { id }')), undefined);
+  });
+
   it('calls in sibling blocks are wrapped from the smallest block that holds them', () => {
     const text =
       "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +

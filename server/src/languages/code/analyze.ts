@@ -1574,6 +1574,8 @@ class FileWalker {
           const variable = p && ts.isIdentifier(p.name) ? p.name.text : undefined;
           const fact: NonNullable<DbCall['loop']> = { kind: method === 'forEach' ? 'forEach' : 'map', loc: nodeLoc(this.sf, call) };
           if (variable) fact.variable = variable;
+          const combinator = climbWrappers(call).parent;
+          if (combinator && ts.isCallExpression(combinator) && isPromiseCombinator(combinator) && calleeMethodName(combinator) === 'allSettled') fact.settled = true;
           return { fact, variable };
         }
         return undefined;
@@ -1592,7 +1594,16 @@ class FileWalker {
       if (kind) {
         const fact: NonNullable<DbCall['loop']> = { kind, loc: nodeLoc(this.sf, n) };
         if (variable) fact.variable = variable;
-        if (leavesLoopAfter(node, n as ts.IterationStatement)) fact.once = true;
+        if (ts.isForStatement(n) && !walksList(n)) fact.rounds = true;
+        const leaves = leavesLoopAfter(node, n as ts.IterationStatement);
+        if (leaves) {
+          fact.once = true;
+          // Once per run of this loop is once per iteration of a loop around it (`for (const order of orders)
+          // for (const item of order.items) if (…) { await db.update(…); break; }`): that loop repeats it. Not
+          // after a `return` or `throw`, which leave every loop of the function.
+          const outer = leaves === 'break' ? this.loopOf(n) : undefined;
+          if (outer) return outer;
+        }
         return { fact, variable };
       }
     }
@@ -1797,11 +1808,35 @@ class FileWalker {
 }
 
 /**
- * The iteration always leaves `loop` after `node`: a `return` or `throw` holds it, or follows it in its
- * block (or a block around it, within the loop body), or a `break` of that loop does. It then runs at
- * most once per run of the loop (`for (…) { if (match) { await db.update(…); break; } }`).
+ * A `for (;;)` loop that walks a list: its condition reads a `.length` (or `.size`), or its body indexes something
+ * by its counter (`items[i]`). Otherwise its iterations are rounds (`for (;;)`, `attempt < 3`, `page <= pages`):
+ * retrying, paging or polling, like a `while`.
  */
-function leavesLoopAfter(node: ts.Node, loop: ts.IterationStatement): boolean {
+function walksList(loop: ts.ForStatement): boolean {
+  if (!loop.condition) return false;
+  const counters = new Set<string>();
+  const init = loop.initializer;
+  if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) if (ts.isIdentifier(d.name)) counters.add(d.name.text);
+  const readsLength = (n: ts.Node): boolean =>
+    (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) || !!ts.forEachChild(n, (c) => (readsLength(c) ? true : undefined));
+  if (readsLength(loop.condition)) return true;
+  if (!counters.size) return true;
+  const indexes = (n: ts.Node): boolean => {
+    if (ts.isElementAccessExpression(n)) {
+      const arg = unwrap(n.argumentExpression);
+      if (ts.isIdentifier(arg) && counters.has(arg.text)) return true;
+    }
+    return !!ts.forEachChild(n, (c) => (indexes(c) ? true : undefined));
+  };
+  return indexes(loop.statement);
+}
+
+/**
+ * The iteration always leaves `loop` after `node`: a `return` or `throw` holds it, or follows it in its
+ * block (or a block around it, within the loop body): `exit`, it leaves the function too; or a `break` of that
+ * loop does: `break`. It then runs at most once per run of the loop (`for (…) { if (match) { await db.update(…); break; } }`).
+ */
+function leavesLoopAfter(node: ts.Node, loop: ts.IterationStatement): 'break' | 'exit' | undefined {
   const label = ts.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
   // A plain `break` inside a switch case (or a block in one) leaves the switch, not the loop.
   const inSwitch = (from: ts.Node): boolean => {
@@ -1810,18 +1845,18 @@ function leavesLoopAfter(node: ts.Node, loop: ts.IterationStatement): boolean {
   };
   let child: ts.Node = node;
   for (let n: ts.Node | undefined = node.parent; n && n !== loop; child = n, n = n.parent) {
-    if (isFunctionNode(n)) return false;
-    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
+    if (isFunctionNode(n)) return undefined;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return 'exit';
     if (ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
       const statements: readonly ts.Statement[] = n.statements;
       const i = statements.indexOf(child as ts.Statement);
       for (const st of i < 0 ? [] : statements.slice(i + 1)) {
-        if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
-        if (ts.isBreakStatement(st) && (st.label ? st.label.text === label : !inSwitch(n))) return true;
+        if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return 'exit';
+        if (ts.isBreakStatement(st) && (st.label ? st.label.text === label : !inSwitch(n))) return 'break';
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /** The whole promise chain a call starts (`x.then(…).catch(…).finally(…)`), through parentheses and casts. */

@@ -2,7 +2,9 @@
  * The filter terms of a query (`DbCall.filterTerms`): which columns it filters by, how (equality, list, range,
  * other) and whether every run applies the condition. Syntax only (no type checker): the literal filter, plus a
  * local `const`/`let` of the same function the filter names (a `conditions` list filled with `push` and spread into
- * `and(...conditions)`, a `whereClause` holding `and(…)`, a Prisma `where` object built by property assignment).
+ * `and(...conditions)`, a `whereClause` holding `and(…)`, a Prisma `where` object built by property assignment or
+ * a list of conditions for its `AND` filled with `push`). A variable of the same name declared in an inner block is
+ * another variable.
  */
 import ts = require('typescript');
 import type { FilterTerm } from '../../../../rules/model';
@@ -39,8 +41,11 @@ function containerOf(node: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** The `const`/`let`/`var` declaration of `id` in the blocks around it, within its function. */
-function declarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
+/**
+ * The `const`/`let`/`var` declaration of `id` in the blocks around it, within its function (or, `throughCallbacks`,
+ * also in the functions around it, unless one of their parameters has that name).
+ */
+function declarationOf(id: ts.Identifier, throughCallbacks = false): ts.VariableDeclaration | undefined {
   const name = id.text;
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
     const statements = ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) ? n.statements : ts.isCaseClause(n) || ts.isDefaultClause(n) ? n.statements : undefined;
@@ -53,22 +58,30 @@ function declarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
       }
       if (found) return found;
     }
-    if (isFunctionNode(n)) return undefined;
+    if (isFunctionNode(n) && (!throughCallbacks || n.parameters.some((p) => !ts.isIdentifier(p.name) || p.name.text === name))) return undefined;
   }
   return undefined;
 }
 
-/** `x` or `x.a.b` rooted at the identifier `name`: the property path (`[]`, `['a', 'b']`), else undefined. */
-function pathFrom(e: ts.Expression, name: string): string[] | undefined {
+/**
+ * `x` or `x.a.b` rooted at the variable `decl` declares: the property path (`[]`, `['a', 'b']`), else undefined
+ * (another variable, or one of the same name declared in an inner block).
+ */
+function pathFrom(e: ts.Expression, decl: ts.VariableDeclaration): string[] | undefined {
   const path: string[] = [];
   let n = unwrap(e);
   for (;;) {
-    if (ts.isIdentifier(n)) return n.text === name ? path.reverse() : undefined;
+    if (ts.isIdentifier(n)) return refersTo(n, decl) ? path.reverse() : undefined;
     if (ts.isPropertyAccessExpression(n)) path.push(n.name.text);
     else if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) path.push(n.argumentExpression.text);
     else return undefined;
     n = unwrap(n.expression);
   }
+}
+
+/** `id` names the variable `decl` declares (not one of the same name declared in a block nearer to it). */
+function refersTo(id: ts.Identifier, decl: ts.VariableDeclaration): boolean {
+  return ts.isIdentifier(decl.name) && id.text === decl.name.text && declarationOf(id, true) === decl;
 }
 
 function bindingOf(id: ts.Identifier): Binding | undefined {
@@ -78,7 +91,6 @@ function bindingOf(id: ts.Identifier): Binding | undefined {
   const level = statement?.parent;
   const container = containerOf(decl);
   if (!statement || !level || !container) return undefined;
-  const name = id.text;
   const from = decl.end;
   const to = id.pos;
   const binding: Binding = { initializer: decl.initializer, pushed: [], assigned: [], properties: [] };
@@ -92,13 +104,13 @@ function bindingOf(id: ts.Identifier): Binding | undefined {
     if (n.end <= from || n.pos >= to) return;
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'push' && n.pos >= from && n.end <= to) {
       const target = unwrap(n.expression.expression);
-      if (ts.isIdentifier(target) && target.text === name) {
+      if (ts.isIdentifier(target) && refersTo(target, decl)) {
         const conditional = !always(n);
         for (const a of n.arguments) binding.pushed.push({ expr: a, conditional });
       }
     }
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && n.pos >= from && n.end <= to) {
-      const path = pathFrom(n.left, name);
+      const path = pathFrom(n.left, decl);
       if (path && path.length === 0) binding.assigned.push({ expr: n.right, conditional: !always(n) });
       else if (path) binding.properties.push({ path, value: n.right, conditional: !always(n) });
     }
@@ -106,6 +118,22 @@ function bindingOf(id: ts.Identifier): Binding | undefined {
   };
   ts.forEachChild(container, visit);
   return binding;
+}
+
+/**
+ * A new value that keeps what the variable held, adding to it: `where = { ...where, status }`,
+ * `conditions = [...conditions, eq(…)]`, `whereClause = and(whereClause, eq(…))`.
+ */
+function keepsItself(value: ts.Expression, name: string): boolean {
+  const v = unwrap(value);
+  const self = (x: ts.Expression) => {
+    const n = unwrap(x);
+    return ts.isIdentifier(n) && n.text === name;
+  };
+  if (ts.isObjectLiteralExpression(v)) return v.properties.some((p) => ts.isSpreadAssignment(p) && self(p.expression));
+  if (ts.isArrayLiteralExpression(v)) return v.elements.some((el) => ts.isSpreadElement(el) && self(el.expression));
+  if (ts.isCallExpression(v) && ts.isIdentifier(v.expression) && v.expression.text === 'and') return v.arguments.some((a) => self(ts.isSpreadElement(a) ? a.expression : a));
+  return false;
 }
 
 function isUndefined(e: ts.Expression): boolean {
@@ -137,14 +165,15 @@ export function setParentsBelow(node: ts.Node): void {
 
 class Terms {
   readonly list: FilterTerm[] = [];
-  add(column: string, op: FilterTerm['op'], conditional: boolean): void {
-    const same = this.list.find((t) => t.column === column && t.op === op);
+  add(column: string, op: FilterTerm['op'], conditional: boolean, table?: string): void {
+    const same = this.list.find((t) => t.column === column && t.op === op && t.table === table);
     if (same) {
       if (!conditional) delete same.conditional;
       return;
     }
     const term: FilterTerm = { column, op };
     if (conditional) term.conditional = true;
+    if (table !== undefined) term.table = table;
     this.list.push(term);
   }
 }
@@ -165,7 +194,7 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
       const binding = bindingOf(e);
       if (!binding) return;
       following.add(e.text);
-      const reassigned = binding.assigned.length > 0;
+      const reassigned = binding.assigned.some((h) => !keepsItself(h.expr, e.text));
       if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
       for (const h of binding.assigned) visit(h.expr, true, depth + 1);
       for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
@@ -184,7 +213,10 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
       const op = DRIZZLE_OPS[fn];
       if (op) {
         const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
-        if (first && ts.isPropertyAccessExpression(first)) terms.add(first.name.text, op, conditional);
+        if (first && ts.isPropertyAccessExpression(first)) {
+          const owner = unwrap(first.expression);
+          terms.add(first.name.text, op, conditional, ts.isIdentifier(owner) ? owner.text : undefined);
+        }
         return;
       }
       if (fn === 'and') for (const a of e.arguments) visit(a, conditional, depth + 1);
@@ -205,10 +237,23 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
   return terms.list;
 }
 
+/** The other side of a value that may be `undefined` (`x ?? undefined`, `x || undefined`, `c ? x : undefined`), else undefined. */
+function definedSide(value: ts.Expression): ts.Expression | undefined {
+  const v = unwrap(value);
+  if (ts.isBinaryExpression(v) && (v.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || v.operatorToken.kind === ts.SyntaxKind.BarBarToken) && isUndefined(v.right)) return v.left;
+  if (ts.isConditionalExpression(v)) {
+    if (isUndefined(v.whenFalse) && !isUndefined(v.whenTrue)) return v.whenTrue;
+    if (isUndefined(v.whenTrue) && !isUndefined(v.whenFalse)) return v.whenFalse;
+  }
+  return undefined;
+}
+
 function prismaOp(value: ts.Expression | undefined): FilterTerm['op'] {
   const v = value ? unwrap(value) : undefined;
   if (!v || !ts.isObjectLiteralExpression(v)) return 'eq';
   const keys = v.properties.map((p) => (ts.isSpreadAssignment(p) ? '...' : propertyNameText(p.name) ?? ''));
+  // `mode: 'insensitive'` compares with ILIKE (Postgres): no plain B-tree index serves it.
+  if (v.properties.some((p) => ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'mode' && !(ts.isStringLiteralLike(p.initializer) && p.initializer.text === 'default'))) return 'other';
   if (keys.includes('equals')) return 'eq';
   if (keys.includes('in')) return 'list';
   if (keys.some((k) => PRISMA_RANGE.has(k))) return 'range';
@@ -231,9 +276,11 @@ export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
       const binding = bindingOf(e);
       if (!binding) return;
       following.add(e.text);
-      const reassigned = binding.assigned.length > 0;
+      const reassigned = binding.assigned.some((h) => !keepsItself(h.expr, e.text));
       if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
       for (const h of binding.assigned) visit(h.expr, true, depth + 1);
+      // A list of conditions for `AND`/`OR`: `and.push({ symbol })`.
+      for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
       for (const p of binding.properties) {
         const [key, sub] = p.path;
         const cond = conditional || p.conditional;
@@ -241,7 +288,8 @@ export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
         if (key === 'AND' || key === 'OR') {
           if (!sub) visit(p.value, cond || key === 'OR', depth + 1);
         } else if (key !== 'NOT') {
-          terms.add(key, sub ? (PRISMA_RANGE.has(sub) ? 'range' : sub === 'in' ? 'list' : sub === 'equals' ? 'eq' : 'other') : prismaOp(p.value), cond);
+          const defined = definedSide(p.value);
+          terms.add(key, sub ? (PRISMA_RANGE.has(sub) ? 'range' : sub === 'in' ? 'list' : sub === 'equals' ? 'eq' : 'other') : prismaOp(defined ?? p.value), cond || defined !== undefined);
         }
       }
       following.delete(e.text);
@@ -264,7 +312,8 @@ export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
     if (!ts.isObjectLiteralExpression(e)) return;
     for (const p of e.properties) {
       if (ts.isSpreadAssignment(p)) {
-        visit(p.expression, true, depth + 1);
+        // `...where` applies what `where` holds; `...(s && { status: s })` is conditional through the `&&`.
+        visit(p.expression, conditional, depth + 1);
         continue;
       }
       if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
@@ -283,7 +332,9 @@ export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
           continue;
         }
       }
-      terms.add(key, prismaOp(value), conditional);
+      // `status: s ?? undefined`, `status: s ? s : undefined`: Prisma ignores a filter whose value is undefined.
+      const defined = value && definedSide(value);
+      terms.add(key, prismaOp(defined ?? value), conditional || defined !== undefined);
     }
   };
   visit(where, false, 0);

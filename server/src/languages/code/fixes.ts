@@ -55,6 +55,10 @@ function parseErrorCount(sf: ts.SourceFile): number {
   return ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []).length;
 }
 
+function parseErrorsIn(sf: ts.SourceFile, start: number, end: number): boolean {
+  return ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []).some((d) => d.start !== undefined && d.start >= start && d.start <= end);
+}
+
 /** Turns offset replacements into a FileEdit, after checking the result parses no worse than before. */
 function finish(src: Source, replacements: { start: number; end: number; text: string }[]): FileEdit[] | undefined {
   if (!replacements.length) return undefined;
@@ -233,6 +237,9 @@ function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc
 
   const range = () => stmts.slice(first, last + 1);
   if (!movable(range())) return undefined;
+  // Half-typed code in the range (an unterminated call): the parser's guess at its statements is no ground for moving them.
+  const from = stmts[first]!.getStart(src.sf);
+  if (parseErrorsIn(src.sf, from, stmts[last]!.end)) return undefined;
   let hasReturn = range().some(containsReturn);
   let extendedToEnd = false;
   // `return`s inside the range: the callback returns them and the function returns the transaction's
