@@ -36,6 +36,9 @@ export const queryInLoop: Rule = {
         // Not awaited in the loop: the loop only builds the query list ($transaction([...])). A `.map`
         // callback feeds Promise.all: the queries run concurrently, not one round trip after another.
         if (!loop || !call.awaited || loop.kind === 'map') continue;
+        // The iteration leaves the loop after it (a retry's `return await db…`, a search that updates what it found
+        // and breaks): it runs at most once per run of the loop.
+        if (loop.once) continue;
         if (call.operation.startsWith('$transaction') || call.operation === 'transaction') continue;
         if (pagesThroughTable(call)) continue;
         const per = loop.variable ? `per \`${loop.variable}\`` : 'per iteration';

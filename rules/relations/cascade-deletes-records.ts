@@ -21,6 +21,25 @@ import { allowed, isOwnLog, keepAction, recordWord } from './missing-on-delete';
  */
 
 /** How the action is written in the user's language, for the message. */
+/**
+ * Whether a cascade from `parent` would destroy records of `table`, whose record word is `word`: not when the child
+ * is part of a record (an invoice's line items, a payment's refunds: judged where that record itself can be deleted;
+ * a parent outside the model, Supabase's auth.users, is judged by its name), nor for a log of the parent itself.
+ */
+function cascadeFrom(table: Table, word: string, parent: Pick<Table, 'name' | 'dbName'>): boolean {
+  return recordWord(parent) === undefined && !isOwnLog(table, parent, word);
+}
+
+/**
+ * Would this rule report `fk` if it were written with ON DELETE CASCADE? (Other rules' fixes ask, so that none of
+ * them offers a cascade this rule then reports.)
+ */
+export function cascadeWouldDestroyRecords(database: Database, table: Table, fk: ForeignKey): boolean {
+  if (isLinkTable(table)) return false;
+  const word = recordWord(table);
+  return word !== undefined && cascadeFrom(table, word, tableOf(database, fk.references.table) ?? { name: fk.references.table });
+}
+
 function writtenCascade(database: Database): string {
   switch (database.language) {
     case 'prisma':
@@ -193,10 +212,7 @@ export const cascadeDeletesRecords: Rule = {
           if (word === null) word = isLinkTable(table) ? undefined : recordWord(table);
           if (word === undefined) break;
           const parent = tableOf(database, fk.references.table);
-          // The child is part of a record (an invoice's line items, a payment's refunds): judged where that record
-          // itself can be deleted. A parent outside the model (Supabase's auth.users) is judged by its name.
-          if (recordWord(parent ?? { name: fk.references.table }) !== undefined) continue;
-          if (isOwnLog(table, parent ?? { name: fk.references.table }, word)) continue;
+          if (!cascadeFrom(table, word, parent ?? { name: fk.references.table })) continue;
           if (keep === null) keep = keepAction(database);
           const actions: ReferentialAction[] = [];
           if (keep) actions.push(keep);

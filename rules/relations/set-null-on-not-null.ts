@@ -3,6 +3,7 @@ import type { FixProposal, Rule } from '../types';
 import { columnOf } from '../types';
 import { aRowOf } from '../names';
 import { makeNullableTitle, setOnDeleteTitle } from '../titles';
+import { cascadeWouldDestroyRecords } from './cascade-deletes-records';
 
 export const setNullOnNotNull: Rule = {
   meta: {
@@ -30,7 +31,9 @@ export const setNullOnNotNull: Rule = {
             safety: 'unsafe',
             intent: { kind: 'makeNullable', database, table, column: column! },
           }));
-          for (const action of ['Cascade', 'Restrict'] as ReferentialAction[]) {
+          // Records to keep (payments, audit logs) are not offered a cascade: cascade-deletes-records would report it.
+          const actions: ReferentialAction[] = cascadeWouldDestroyRecords(database, table, fk) ? ['Restrict'] : ['Cascade', 'Restrict'];
+          for (const action of actions) {
             if (database.referentialActions && !database.referentialActions.includes(action)) continue;
             fixes.push({
               title: setOnDeleteTitle(database, table, fk, action),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { DbCall } from '../../rules/model';
 import { queryInLoop as rule } from '../../rules/queries/query-in-loop';
 import { codeFile, drizzle, fn, loc, prisma, runRule, span, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
+import { analyzeText } from '../languages/code/helpers';
 
 const f = fn('getAnalytics', 1, 30);
 const forOf = (variable = 'enrollment'): NonNullable<DbCall['loop']> => ({ kind: 'for-of', loc: loc(4, 2, 3, 8), variable });
@@ -29,6 +30,33 @@ describe('query-in-loop', () => {
     for (const [name, calls] of Object.entries(cases)) {
       it(name, () => assert.deepEqual(runRule(rule, { codeFiles: [codeFile(calls)] }), []));
     }
+    it('a query the iteration leaves the loop after: a retry returning on success, a search that updates what it found', () => {
+      const { file } = analyzeText(
+        [
+          "import { PrismaClient } from '@prisma/client';",
+          'const prisma = new PrismaClient();',
+          'export async function withRetry(id: string) {',
+          '  for (let attempt = 0; attempt < 3; attempt++) {',
+          '    try {',
+          '      return await prisma.order.update({ where: { id }, data: { status: "PAID" } });',
+          '    } catch (e) {',
+          '      if (attempt === 2) throw e;',
+          '    }',
+          '  }',
+          '}',
+          'export async function claim(jobs: { id: string; free: boolean }[]) {',
+          '  for (const job of jobs) {',
+          '    if (!job.free) continue;',
+          '    await prisma.job.update({ where: { id: job.id }, data: { claimed: true } });',
+          '    break;',
+          '  }',
+          '  for (const job of jobs) await prisma.job.findUnique({ where: { id: job.id } });',
+          '}',
+        ].join('\n'),
+      );
+      // Only the last loop queries once per job.
+      assert.deepEqual(runRule(rule, { codeFiles: [file] }).map((f) => f.loc.range.start.line), [17]);
+    });
   });
 
   describe('invalid', () => {

@@ -47,6 +47,19 @@ describe('set-null-on-not-null', () => {
       assert.deepEqual(restrict, { kind: 'setOnDelete', database: db, table: t.trades, foreignKey: t.relation, action: 'Restrict' });
     });
 
+    it('records to keep are not offered a cascade (cascade-deletes-records would report it); their own log is', () => {
+      const audit = fk(['user_id'], 'users', ['id'], { onDelete: 'SetNull' });
+      const userId = column('user_id', 'int');
+      const db = sqlDb([table('users'), table('account_audit_log', { columns: [userId], foreignKeys: [audit] })]);
+      assert.deepEqual(single(runRule(setNullOnNotNull, [db])).fixes!.map((f) => f.title), [
+        'Drop NOT NULL on user_id',
+        'Recreate the foreign key account_audit_log (user_id) with ON DELETE RESTRICT',
+      ]);
+      const own = fk(['job_id'], 'jobs', ['id'], { onDelete: 'SetNull' });
+      const jobLogs = sqlDb([table('jobs'), table('job_logs', { columns: [column('job_id', 'int')], foreignKeys: [own] })]);
+      assert.deepEqual(single(runRule(setNullOnNotNull, [jobLogs])).fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), [false, 'Cascade', 'Restrict']);
+    });
+
     it('Drizzle: titles in Drizzle', () => {
       const t = trades(false);
       const report = single(runRule(setNullOnNotNull, [drizzleDb([t.strategies, t.trades])]));
