@@ -24,13 +24,14 @@ export function recordWord(table: Pick<Table, 'name' | 'dbName'>): string | unde
 }
 
 /**
- * Head nouns of tables that hold configuration about payments or billing, not records of them: `payment_methods`
- * (saved cards: deleting them with their user is right), `billing_addresses`, `invoice_settings`,
- * `transaction_categories`. English compounds put the head last.
+ * Head nouns of tables that hold configuration about payments or billing, or messages about them, not records of
+ * them: `payment_methods` (saved cards: deleting them with their user is right), `billing_addresses`,
+ * `invoice_settings`, `transaction_categories`, `payment_reminders`, `PaymentMessage`. English compounds put the head
+ * last.
  */
 const CONFIGURATION_HEADS = new Set([
   'method', 'address', 'setting', 'preference', 'config', 'configuration', 'template', 'type', 'category', 'provider',
-  'option', 'plan',
+  'option', 'plan', 'message', 'notification', 'reminder', 'comment', 'note', 'tag', 'label', 'draft',
 ]);
 
 function namesRecords(name: string): string | undefined {

@@ -74,10 +74,12 @@ describe('cascade-deletes-records', () => {
     });
 
     it('configuration named after payments or billing: payment_methods, billing_addresses, invoice_settings', () => {
-      for (const child of ['payment_methods', 'billing_addresses', 'invoice_settings', 'PaymentMethod', 'transaction_categories']) {
+      for (const child of ['payment_methods', 'billing_addresses', 'invoice_settings', 'PaymentMethod', 'transaction_categories', 'PaymentMessage', 'payment_reminders', 'invoice_notes']) {
         const t = cascadeInto(child);
         assert.deepEqual(run(sqlDb([t.parent, t.child])), [], child);
       }
+      // Records still, whatever their head noun says of them: events and attempts of a payment, audit entries.
+      for (const child of ['payment_events', 'payment_attempts', 'ledger_entries', 'AccessPayment']) assert.equal(run(sqlDb([cascadeInto(child).parent, cascadeInto(child).child])).length, 1, child);
       // Such a table is no record either when it is the parent: deleting a saved card must not delete payments.
       const t = cascadeInto('payments', { parent: 'payment_methods' });
       assert.match(single(run(sqlDb([t.parent, t.child]))).message, /^Deleting a payment_methods row deletes its payments rows/);
