@@ -58,11 +58,9 @@ export const unindexedQueryFilter: Rule = {
     const demands = new Map<string, Demand>();
     for (const file of context.codeFiles) {
       for (const call of file.calls) {
-        const database = context.databaseFor(call.orm);
-        const table = tableForCall(database, call);
-        if (!database || !table || table.isView || database.dialect === 'mongodb') continue;
-        const needs = indexNeeds(call, table, database);
-        const verdicts = needs.map((need) => needsIndex(database, table, need));
+        const judged = judgedCall(call, context.databaseFor(call.orm));
+        if (!judged) continue;
+        const { database, table, needs, verdicts } = judged;
         const sure = needs.findIndex((need) => need.sure);
         for (const [i, need] of needs.entries()) {
           const verdict = verdicts[i];
@@ -86,6 +84,34 @@ export const unindexedQueryFilter: Rule = {
     for (const demand of mergePrefixes([...demands.values()])) report(context, demand);
   },
 };
+
+interface JudgedCall {
+  database: Database;
+  table: Table;
+  needs: IndexNeed[];
+  verdicts: (boolean | Advice)[];
+}
+
+/**
+ * What a call needs of an index and whether the database serves it, remembered per call for the database it was
+ * judged against: an edit of one code file keeps the other files' calls (and an edit of code keeps the databases),
+ * so a review judges only what is new. Both are read-only once analyzed.
+ */
+const judgedCalls = new WeakMap<DbCall, JudgedCall | { database: Database | undefined; none: true }>();
+
+function judgedCall(call: DbCall, database: Database | undefined): JudgedCall | undefined {
+  const known = judgedCalls.get(call);
+  if (known && known.database === database) return 'none' in known ? undefined : known;
+  const table = tableForCall(database, call);
+  if (!database || !table || table.isView || database.dialect === 'mongodb') {
+    judgedCalls.set(call, { database, none: true });
+    return undefined;
+  }
+  const needs = indexNeeds(call, table, database);
+  const judged = { database, table, needs, verdicts: needs.map((need) => needsIndex(database, table, need)) };
+  judgedCalls.set(call, judged);
+  return judged;
+}
 
 function report(context: Parameters<Rule['check']>[0], demand: Demand): void {
   const { database, table, columns, need, sites } = demand;
