@@ -70,7 +70,7 @@ export class TableCache {
   /** Per table, its entry for each partitioned rule (by the rule's slot). */
   readonly tables = new WeakMap<Table, (TableEntry | undefined)[]>();
   /** Per table, every rule's findings together, while all of them may be reused (`key`: the rules and severities). */
-  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[] }>();
+  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[][] }>();
   private readonly slots = new Map<string, number>();
   /** A table's entries, one per partitioned rule's slot. */
   entriesOf(table: Table): (TableEntry | undefined)[] {
@@ -280,6 +280,16 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     // Built only when needed: the tables of this run (for entries that read other tables).
     let currentTables: Set<Table> | undefined;
     const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
+    /**
+     * Are the tables of a list of reads still this run's? Asked once per list: a rule judged over a whole database
+     * (a new shape) files one list under all of its tables.
+     */
+    const readsChecked = new Map<Table[], boolean>();
+    const readsHold = (reads: Table[]): boolean => {
+      let ok = readsChecked.get(reads);
+      if (ok === undefined) readsChecked.set(reads, (ok = reads.every((t) => tablesNow().has(t))));
+      return ok;
+    };
     const shapes = input.databases.map((d) => shapeOf(cache, d));
     /** Is this the place of a table's name, in any database of the run? */
     const isTableName = (key: string) => shapes.some(({ shape }) => nameLocsOf(shape).has(key));
@@ -295,7 +305,9 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       } = shapes[d];
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
       /** An entry judged in this shape whose deeper reads are the same tables. */
-      const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || e.reads.every((t) => tablesNow().has(t)));
+      const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || readsHold(e.reads));
+      /** Every rule's entries of a table: each list of reads is checked once per run, however many tables share it. */
+      const wholeHolds = (e: { shape: object; reads: Table[][] }) => e.shape === shape && e.reads.every(readsHold);
       /** Every rule's entry of a table, together, when all of them may be reused. */
       const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
         if (!applicable.every((r) => entries[r.index] !== undefined)) {
@@ -305,7 +317,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         const kept = applicable.map((r) => entries[r.index]!);
         // In the final order already: the run's findings are then mostly sorted runs, which the final sort merges.
         const findings = kept.flatMap((e) => e.findings).sort(compareFindings);
-        cache.wholeTables.set(table, { shape, key, findings, reads: kept.flatMap((e) => e.reads) });
+        // The lists themselves, not their tables: a rule judged over the whole database files one list under every
+        // table, and thousands of tables would each copy it.
+        const reads: Table[][] = [];
+        for (const e of kept) if (e.reads.length && !reads.includes(e.reads)) reads.push(e.reads);
+        cache.wholeTables.set(table, { shape, key, findings, reads });
       };
       if (fresh) {
         // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
@@ -338,7 +354,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       for (const table of database.tables) {
         // Every rule's findings for an unchanged table at once.
         const whole = cache.wholeTables.get(table);
-        if (whole && whole.key === key && holds(whole)) {
+        if (whole && whole.key === key && wholeHolds(whole)) {
           for (const f of whole.findings) out.push(f);
           continue;
         }
