@@ -98,13 +98,19 @@ export interface RuleMeta {
    * their shape (name, database name, view or not, name location, primary key and its column types, the tables
    * their foreign keys reference), looked up through `tableOf`/`findTableByName`/`wholeDatabase`, or a table it
    * names with `readsTable`. The language server may then run it table by table on a view of the database
-   * (`tableView`) and reuse the findings of tables that did not change.
+   * (`tableView`) and reuse the findings of tables that did not change. A partitioned rule whose languages include
+   * `code` may also read the code facts: its findings are judged again whenever a code file changed.
    */
   partition?: 'table';
 }
 
 export interface RuleContext {
   databases: readonly Database[];
+  /**
+   * Every database of the review, also when `databases` is one table's view (`partition: 'table'`): for a rule that
+   * must know which database a code file belongs to. Undefined: the same as `databases`.
+   */
+  allDatabases?: readonly Database[];
   codeFiles: readonly CodeFile[];
   /** The database a code file's calls go to (by ORM), if the workspace has one. */
   databaseFor(orm: 'prisma' | 'drizzle'): Database | undefined;

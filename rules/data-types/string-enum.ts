@@ -1,8 +1,10 @@
 import type { Column, Database, Table } from '../model';
+import type { CodeFile } from '../model';
 import type { Rule } from '../types';
+import { wholeDatabase } from '../types';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
-import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueSite } from './code-values';
+import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueIndex, type CodeValueSite } from './code-values';
 import { dialectHasEnums, literalDefault } from './literals';
 
 /** Last words of a column name that usually name one of a closed set of values. */
@@ -147,6 +149,20 @@ function related(sites: readonly CodeValueSite[], message: string) {
   return sites.map((s) => ({ loc: s.loc, message }));
 }
 
+/**
+ * The code's lists of values per database, for one run: the engine asks table by table with the same arrays of
+ * databases and code files, and the index is built once for them.
+ */
+const indexMemo = new WeakMap<readonly CodeFile[], { databases: readonly Database[]; indexes: Map<Database, CodeValueIndex> }>();
+
+function indexesOf(databases: readonly Database[], codeFiles: readonly CodeFile[]): Map<Database, CodeValueIndex> {
+  const known = indexMemo.get(codeFiles);
+  if (known && known.databases === databases) return known.indexes;
+  const indexes = codeValueIndexes(databases, codeFiles);
+  indexMemo.set(codeFiles, { databases, indexes });
+  return indexes;
+}
+
 export const stringEnum: Rule = {
   meta: {
     id: 'string-enum',
@@ -155,13 +171,16 @@ export const stringEnum: Rule = {
     // `code`: the allowed values may come from the code's z.enum / string unions (CodeFile.enumLiterals).
     languages: ['prisma', 'drizzle', 'sql', 'code'],
     description: 'A string column that holds one of a documented, closed set of values: an enum the database does not enforce.',
+    // Table by table: a column's verdict reads its own table, the code's lists of values, and other tables' names
+    // (which table a list's owner names). The engine judges it again whenever a code file changed.
+    partition: 'table',
     fix: 'unsafe',
   },
   check(context) {
-    const indexes = codeValueIndexes(context.databases, context.codeFiles);
+    const indexes = indexesOf(context.allDatabases ?? context.databases, context.codeFiles);
     for (const database of context.databases) {
       if (!stringEnum.meta.languages.includes(database.language)) continue;
-      const index = indexes.get(database);
+      const index = indexes.get(wholeDatabase(database));
       for (const table of database.tables) {
         if (table.isView) continue;
         for (const column of candidatesOf(table)) {

@@ -57,6 +57,8 @@ interface TableEntry {
   findings: Finding[];
   /** Tables read beyond their shape (`readsTable`): the entry holds while they are the same objects. */
   reads: Table[];
+  /** A rule that reads code: the code facts it was judged with (`TableCache.codeToken`). */
+  code?: object;
 }
 
 /**
@@ -70,7 +72,10 @@ export class TableCache {
   /** Per table, its entry for each partitioned rule (by the rule's slot). */
   readonly tables = new WeakMap<Table, (TableEntry | undefined)[]>();
   /** Per table, every rule's findings together, while all of them may be reused (`key`: the rules and severities). */
-  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[][] }>();
+  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[][]; code?: object }>();
+  /** The code files of the last run, and a token that changes whenever one of them did (rules that read code). */
+  codeFiles: readonly CodeFile[] = [];
+  codeToken: object = {};
   private readonly slots = new Map<string, number>();
   /** A table's entries, one per partitioned rule's slot. */
   entriesOf(table: Table): (TableEntry | undefined)[] {
@@ -242,6 +247,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     const reports: ReportInput[] = [];
     const context: RuleContext = {
       databases,
+      allDatabases: input.databases,
       codeFiles,
       databaseFor,
       report: (r) => reports.push(r),
@@ -304,10 +310,15 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         fresh,
       } = shapes[d];
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
-      /** An entry judged in this shape whose deeper reads are the same tables. */
-      const holds = (e: { shape: object; reads: Table[] }) => e.shape === shape && (e.reads.length === 0 || readsHold(e.reads));
+      // Rules that read code facts: their entries hold while the code files are the same objects.
+      const code = cache.codeToken;
+      const readsCode = (rule: Rule) => rule.meta.languages.includes('code');
+      const anyCode = applicable.some((r) => readsCode(r.rule));
+      /** An entry judged in this shape whose deeper reads are the same tables (and code, for a rule reading it). */
+      const holds = (e: TableEntry, rule: Rule) =>
+        e.shape === shape && (e.reads.length === 0 || readsHold(e.reads)) && (e.code === code || !readsCode(rule));
       /** Every rule's entries of a table: each list of reads is checked once per run, however many tables share it. */
-      const wholeHolds = (e: { shape: object; reads: Table[][] }) => e.shape === shape && e.reads.every(readsHold);
+      const wholeHolds = (e: { shape: object; reads: Table[][]; code?: object }) => e.shape === shape && e.reads.every(readsHold) && (!anyCode || e.code === code);
       /** Every rule's entry of a table, together, when all of them may be reused. */
       const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
         if (!applicable.every((r) => entries[r.index] !== undefined)) {
@@ -321,7 +332,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         // table, and thousands of tables would each copy it.
         const reads: Table[][] = [];
         for (const e of kept) if (e.reads.length && !reads.includes(e.reads)) reads.push(e.reads);
-        cache.wholeTables.set(table, { shape, key, findings, reads });
+        cache.wholeTables.set(table, { shape, key, findings, reads, code: anyCode ? code : undefined });
       };
       if (fresh) {
         // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
@@ -345,7 +356,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           for (const table of database.tables) {
             const findings = filed.get(table) ?? [];
             // Reads were not told apart by table here: every table depends on all of them.
-            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads } : undefined;
+            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: readsCode(rule) ? code : undefined } : undefined;
           }
         }
         for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
@@ -363,7 +374,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         let view: Database | undefined;
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
-          if (hit && hit.severity === severity && holds(hit)) {
+          if (hit && hit.severity === severity && holds(hit, rule)) {
             for (const f of hit.findings) out.push(f);
             continue;
           }
@@ -371,7 +382,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
           for (const f of result) out.push(f);
-          entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads } : undefined;
+          entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads, code: readsCode(rule) ? code : undefined } : undefined;
         }
         recordWhole(table, entries);
       }
@@ -399,8 +410,14 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   if (partitioned.length && options.tableCache) {
     const tableCache = options.tableCache;
     const key = partitioned.map((p) => `${p.rule.meta.id}:${p.severity}`).join(',');
+    const codeRead = partitioned.some((p) => p.rule.meta.languages.includes('code'));
+    if (codeRead && !sameInputs(tableCache.codeFiles, input.codeFiles)) {
+      tableCache.codeFiles = [...input.codeFiles];
+      tableCache.codeToken = {};
+    }
+    const inputs = codeRead ? [...input.databases, ...input.codeFiles] : input.databases;
     // A loop, not a spread: the list holds every finding of a big schema.
-    for (const f of cached(`\0tables\0${key}`, input.databases, 'warning', () => byTable(partitioned, tableCache))) findings.push(f);
+    for (const f of cached(`\0tables\0${key}`, inputs, 'warning', () => byTable(partitioned, tableCache))) findings.push(f);
   }
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));
   kept.sort(compareFindings);

@@ -6,6 +6,7 @@ import { documentedValues, stringEnum } from '../../rules/data-types/string-enum
 import type { CodeEnumLiteral, CodeFile, Column, Database } from '../../rules/model';
 import type { Finding } from '../../server/src/engine';
 import { Reviewer } from '../../server/src/review';
+import { runRules, TableCache } from '../../server/src/engine';
 import { applyFileEdits, diskReader } from '../languages/prisma/helpers';
 import { inlinePrisma } from '../helpers/prisma-inline';
 import { editedWorkspace } from '../helpers/workspace';
@@ -149,6 +150,31 @@ describe('string-enum', () => {
       enumLiterals: lists.map((l) => ({ ...l, loc: { ...l.loc, file } })),
     });
     const goal = (...cols: Column[]) => table('Goal', { columns: cols });
+
+    it('the language server judges the rule table by table, and again when only the code changed', () => {
+      const schema = inlinePrisma(
+        ['datasource db {', '  provider = "postgresql"', '}', '', 'model Goal {', '  id         Int    @id', '  difficulty String @default("medium")', '}', '', 'model Tag {', '  id    Int    @id', '  label String', '}', ''].join('\n'),
+      );
+      const file = '/virtual/lib/validation/schemas.ts';
+      const cache = new TableCache();
+      let judged = 0;
+      const counted = { ...stringEnum, check: (context: Parameters<typeof stringEnum.check>[0]) => (judged++, stringEnum.check(context)) };
+      const run = (codeFiles: CodeFile[]) => {
+        judged = 0;
+        return runRules({ databases: [schema.db], codeFiles, suppressions: [] }, { rules: [counted], writeFix: () => [], tableCache: cache }).findings.map((f) => f.message.split(':')[0]);
+      };
+      const without = [code(file)];
+      const plain = ['Goal.difficulty looks like an enum kept as free text (default "medium")'];
+      assert.deepEqual(run(without), plain);
+      // The same objects again: the tables' findings are reused, the rule is not run.
+      assert.deepEqual(run(without), plain);
+      assert.equal(judged, 0);
+      // The schema unchanged, a code file now lists the values: judged again.
+      const withValues = [code(file, list('difficulty', ['easy', 'medium', 'hard'], { owner: 'goalSchema' }))];
+      assert.match(run(withValues)[0]!, /^Goal\.difficulty holds one of "easy", "medium", "hard" as free text \(values from z\.enum in /);
+      assert.ok(judged > 0);
+      assert.deepEqual(run([code(file)]), plain);
+    });
 
     it('seed 003: z.enum in goalCreateSchema gives difficulty and priority their values and the create-enum fix', () => {
       const difficulty = column('difficulty', 'string', { default: '"medium"' });
@@ -338,6 +364,9 @@ describe('string-enum', () => {
       edit(text().replace("difficulty: z.enum(['easy', 'medium', 'hard'])", 'difficulty: z.string()'));
       assert.match(difficulty().message, /looks like an enum kept as free text \(default "medium"\)/);
       assert.deepEqual(difficulty().fixes, []);
+      // And back: a finding of the table kept from before the code named values is judged again.
+      edit(text().replace('difficulty: z.string()', "difficulty: z.enum(['easy', 'medium'])"));
+      assert.match(difficulty().message, /holds one of "easy", "medium" as free text/);
     });
 
     it('with Prisma 5.22 pinned (no enums on SQLite): the same findings, no fix', () => {
