@@ -72,10 +72,14 @@ export class TableCache {
   /** Per table, its entry for each partitioned rule (by the rule's slot). */
   readonly tables = new WeakMap<Table, (TableEntry | undefined)[]>();
   /** Per table, every rule's findings together, while all of them may be reused (`key`: the rules and severities). */
-  readonly wholeTables = new WeakMap<Table, { shape: object; key: string; findings: Finding[]; reads: Table[][]; code?: object }>();
+  readonly wholeTables = new WeakMap<Table, WholeTable>();
+  /** The same for the partitioned rules that read code, judged apart (a code change leaves the others' alone). */
+  readonly wholeCodeTables = new WeakMap<Table, WholeTable>();
   /** The code files of the last run, and a token that changes whenever one of them did (rules that read code). */
   codeFiles: readonly CodeFile[] = [];
   codeToken: object = {};
+  /** This run's code files differ from the last run's. */
+  codeChanged = false;
   private readonly slots = new Map<string, number>();
   /** A table's entries, one per partitioned rule's slot. */
   entriesOf(table: Table): (TableEntry | undefined)[] {
@@ -94,6 +98,14 @@ export class TableCache {
    * token that stands for the shape, and the places of the tables' names (made when first asked).
    */
   readonly shapes = new Map<string, Shape>();
+}
+
+interface WholeTable {
+  shape: object;
+  key: string;
+  findings: Finding[];
+  reads: Table[][];
+  code?: object;
 }
 
 interface Shape {
@@ -282,7 +294,12 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
    * Partitioned rules, table by table, reusing the findings of tables that did not change: one lookup per table
    * gives every rule's entry for it.
    */
-  const byTable = (rules: readonly { rule: Rule; severity: SeveritySetting; index: number }[], cache: TableCache): Finding[] => {
+  const byTable = (
+    rules: readonly { rule: Rule; severity: SeveritySetting; index: number }[],
+    cache: TableCache,
+    wholeTables: WeakMap<Table, WholeTable>,
+    shapes: readonly { shape: Shape; fresh: boolean }[],
+  ): Finding[] => {
     // Built only when needed: the tables of this run (for entries that read other tables).
     let currentTables: Set<Table> | undefined;
     const tablesNow = () => (currentTables ??= new Set(input.databases.flatMap((d) => d.tables)));
@@ -296,7 +313,6 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       if (ok === undefined) readsChecked.set(reads, (ok = reads.every((t) => tablesNow().has(t))));
       return ok;
     };
-    const shapes = input.databases.map((d) => shapeOf(cache, d));
     /** Is this the place of a table's name, in any database of the run? */
     const isTableName = (key: string) => shapes.some(({ shape }) => nameLocsOf(shape).has(key));
     const out: Finding[] = [];
@@ -322,7 +338,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       /** Every rule's entry of a table, together, when all of them may be reused. */
       const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
         if (!applicable.every((r) => entries[r.index] !== undefined)) {
-          cache.wholeTables.delete(table);
+          wholeTables.delete(table);
           return;
         }
         const kept = applicable.map((r) => entries[r.index]!);
@@ -332,15 +348,19 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         // table, and thousands of tables would each copy it.
         const reads: Table[][] = [];
         for (const e of kept) if (e.reads.length && !reads.includes(e.reads)) reads.push(e.reads);
-        cache.wholeTables.set(table, { shape, key, findings, reads, code: anyCode ? code : undefined });
+        wholeTables.set(table, { shape, key, findings, reads, code: anyCode ? code : undefined });
       };
-      if (fresh) {
-        // A new shape (the first review, or keys and names changed): nothing cached holds. Each rule runs once over
-        // the whole database, as without a cache, and its findings are filed under the tables that hold them.
+      // A new shape (the first review, or keys and names changed): nothing cached holds. Nor does anything of the
+      // rules that read code after a code file changed. Such rules run once over the whole database, as without a
+      // cache (cheaper than table by table when every table must be judged), and their findings are filed under the
+      // tables that hold them. After a code change the table loop below then takes them from there.
+      const wholeRun = fresh ? applicable : cache.codeChanged ? applicable.filter((r) => readsCode(r.rule)) : [];
+      if (wholeRun.length) {
         const tableOfLoc = tableFinder(database.tables);
-        for (const { rule, severity, index } of applicable) {
+        for (const { rule, severity, index } of wholeRun) {
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [database]));
-          for (const f of result) out.push(f);
+          // Filed entries that cannot be kept make the table loop judge that table again: it publishes them then.
+          if (fresh) for (const f of result) out.push(f);
           const filed = new Map<Table, Finding[]>();
           let all = true;
           for (const f of result) {
@@ -359,12 +379,14 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
             cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: readsCode(rule) ? code : undefined } : undefined;
           }
         }
-        for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
-        continue;
+        if (fresh) {
+          for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
+          continue;
+        }
       }
       for (const table of database.tables) {
         // Every rule's findings for an unchanged table at once.
-        const whole = cache.wholeTables.get(table);
+        const whole = wholeTables.get(table);
         if (whole && whole.key === key && wholeHolds(whole)) {
           for (const f of whole.findings) out.push(f);
           continue;
@@ -409,15 +431,23 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
 
   if (partitioned.length && options.tableCache) {
     const tableCache = options.tableCache;
-    const key = partitioned.map((p) => `${p.rule.meta.id}:${p.severity}`).join(',');
-    const codeRead = partitioned.some((p) => p.rule.meta.languages.includes('code'));
-    if (codeRead && !sameInputs(tableCache.codeFiles, input.codeFiles)) {
+    const keyOf = (group: typeof partitioned) => `\0tables\0${group.map((p) => `${p.rule.meta.id}:${p.severity}`).join(',')}`;
+    // Rules that read code facts are judged apart: a code change sends them, and only them, back to work.
+    const plain = partitioned.filter((p) => !p.rule.meta.languages.includes('code'));
+    const coded = partitioned.filter((p) => p.rule.meta.languages.includes('code'));
+    tableCache.codeChanged = coded.length > 0 && !sameInputs(tableCache.codeFiles, input.codeFiles);
+    if (tableCache.codeChanged) {
       tableCache.codeFiles = [...input.codeFiles];
       tableCache.codeToken = {};
     }
-    const inputs = codeRead ? [...input.databases, ...input.codeFiles] : input.databases;
+    // Each database's shape, compared with the last run's once for both groups (the first to ask would see it new).
+    const shapes = input.databases.map((d) => shapeOf(tableCache, d));
     // A loop, not a spread: the list holds every finding of a big schema.
-    for (const f of cached(`\0tables\0${key}`, inputs, 'warning', () => byTable(partitioned, tableCache))) findings.push(f);
+    if (plain.length) for (const f of cached(keyOf(plain), input.databases, 'warning', () => byTable(plain, tableCache, tableCache.wholeTables, shapes))) findings.push(f);
+    if (coded.length) {
+      const inputs = [...input.databases, ...input.codeFiles];
+      for (const f of cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes))) findings.push(f);
+    }
   }
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));
   kept.sort(compareFindings);
