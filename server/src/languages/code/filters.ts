@@ -163,6 +163,31 @@ export function setParentsBelow(node: ts.Node): void {
   visit(node);
 }
 
+/**
+ * Follows a local variable a filter names, once per variable on a path: its initializer (conditional when the
+ * variable is later set to something else), each assignment (conditional), each push (as conditional as the push),
+ * then `more` (the property assignments of a Prisma `where` object).
+ */
+function followVariable(
+  e: ts.Identifier,
+  following: Set<string>,
+  conditional: boolean,
+  depth: number,
+  visit: (node: ts.Expression, conditional: boolean, depth: number) => void,
+  more?: (binding: Binding) => void,
+): void {
+  if (following.has(e.text)) return;
+  const binding = bindingOf(e);
+  if (!binding) return;
+  following.add(e.text);
+  const reassigned = binding.assigned.some((h) => !keepsItself(h.expr, e.text));
+  if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
+  for (const h of binding.assigned) visit(h.expr, true, depth + 1);
+  for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
+  more?.(binding);
+  following.delete(e.text);
+}
+
 class Terms {
   readonly list: FilterTerm[] = [];
   add(column: string, op: FilterTerm['op'], conditional: boolean, table?: string): void {
@@ -190,15 +215,7 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
     if (depth > MAX_DEPTH) return;
     const e = ts.isExpression(node) ? unwrap(node) : node;
     if (ts.isIdentifier(e)) {
-      if (e.text === 'undefined' || following.has(e.text)) return;
-      const binding = bindingOf(e);
-      if (!binding) return;
-      following.add(e.text);
-      const reassigned = binding.assigned.some((h) => !keepsItself(h.expr, e.text));
-      if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
-      for (const h of binding.assigned) visit(h.expr, true, depth + 1);
-      for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
-      following.delete(e.text);
+      if (e.text !== 'undefined') followVariable(e, following, conditional, depth, visit);
       return;
     }
     if (ts.isSpreadElement(e)) return visit(e.expression, conditional, depth + 1);
@@ -272,27 +289,20 @@ export function prismaFilterTerms(where: ts.Expression): FilterTerm[] {
     if (depth > MAX_DEPTH) return;
     const e = unwrap(node);
     if (ts.isIdentifier(e)) {
-      if (following.has(e.text)) return;
-      const binding = bindingOf(e);
-      if (!binding) return;
-      following.add(e.text);
-      const reassigned = binding.assigned.some((h) => !keepsItself(h.expr, e.text));
-      if (binding.initializer) visit(binding.initializer, conditional || reassigned, depth + 1);
-      for (const h of binding.assigned) visit(h.expr, true, depth + 1);
-      // A list of conditions for `AND`/`OR`: `and.push({ symbol })`.
-      for (const h of binding.pushed) visit(h.expr, conditional || h.conditional, depth + 1);
-      for (const p of binding.properties) {
-        const [key, sub] = p.path;
-        const cond = conditional || p.conditional;
-        if (!key || p.path.length > 2) continue;
-        if (key === 'AND' || key === 'OR') {
-          if (!sub) visit(p.value, cond || key === 'OR', depth + 1);
-        } else if (key !== 'NOT') {
-          const defined = definedSide(p.value);
-          terms.add(key, sub ? (PRISMA_RANGE.has(sub) ? 'range' : sub === 'in' ? 'list' : sub === 'equals' ? 'eq' : 'other') : prismaOp(defined ?? p.value), cond || defined !== undefined);
+      // A list of conditions for `AND`/`OR` is followed through its pushes too: `and.push({ symbol })`.
+      followVariable(e, following, conditional, depth, visit, (binding) => {
+        for (const p of binding.properties) {
+          const [key, sub] = p.path;
+          const cond = conditional || p.conditional;
+          if (!key || p.path.length > 2) continue;
+          if (key === 'AND' || key === 'OR') {
+            if (!sub) visit(p.value, cond || key === 'OR', depth + 1);
+          } else if (key !== 'NOT') {
+            const defined = definedSide(p.value);
+            terms.add(key, sub ? (PRISMA_RANGE.has(sub) ? 'range' : sub === 'in' ? 'list' : sub === 'equals' ? 'eq' : 'other') : prismaOp(defined ?? p.value), cond || defined !== undefined);
+          }
         }
-      }
-      following.delete(e.text);
+      });
       return;
     }
     if (ts.isConditionalExpression(e)) {
