@@ -325,6 +325,11 @@ export interface DbCall {
     once?: boolean;
     rounds?: boolean;
     settled?: boolean;
+    /**
+     * `const ps = xs.map(…)` whose promises a later `Promise.all(ps)` (or another combinator) takes, in the same
+     * function: that call. A transaction around the writes must hold it too.
+     */
+    combinedAt?: Loc;
   };
   /** The transaction the call runs in, if any. */
   transaction?: TransactionScope;

@@ -355,7 +355,12 @@ function wrapFix(file: CodeFile, group: FunctionWrites, units: WriteUnit[], rang
   // Writes repeated per element: the transaction holds the whole loop (`for…of`, the `xs.map(…)` of a
   // `Promise.all`), not one iteration. Concurrent queries on one interactive transaction's client are
   // allowed (Prisma and Drizzle run them in turn on its connection).
-  const enclose = [...new Map(units.flatMap((u) => (u.kind === 'call' && u.repeats ? [[locKey(u.call.loop!.loc), u.call.loop!.loc] as const] : []))).values()];
+  // The loop a write repeats in, and the later `Promise.all(ps)` that awaits what a `const ps = xs.map(…)` made.
+  const enclose = [
+    ...new Map(
+      units.flatMap((u) => (u.kind === 'call' && u.repeats ? [u.call.loop!.loc, ...(u.call.loop!.combinedAt ? [u.call.loop!.combinedAt] : [])].map((l) => [locKey(l), l] as const) : [])),
+    ).values(),
+  ];
   const repeating = units.some((u) => u.kind === 'call' && u.repeats);
   let title = repeating
     ? `Wrap these writes and their loop in ${transactionCallText(orm, client)}`

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { multiWriteWithoutTransaction as rule } from '../../rules/transactions/multi-write-without-transaction';
 import { arm, codeFile, drizzle, fn, loc, prisma, runRule, span, transaction, writingCall, analyzeProject, findingsIn, applyFix, syntaxErrors, analyzeCuts } from '../helpers/code-model';
-import { analyzeText } from '../languages/code/helpers';
+import { analyzeText, applyEdits as applyCodeEdits, syntaxErrors as syntaxErrorsIn } from '../languages/code/helpers';
+import { codeFrontEnd } from '../../server/src/languages/code';
 
 const register = fn('registerUser', 1, 20);
 
@@ -276,6 +277,36 @@ describe('multi-write-without-transaction', () => {
       const intent = finding.fixes?.[0]?.intent;
       assert.equal(intent?.kind, 'wrapInTransaction');
       if (intent?.kind === 'wrapInTransaction') assert.deepEqual(intent.enclose, [map.loc]);
+    });
+
+    it('promises of a map kept in a variable and awaited later (const ps = xs.map(…); await Promise.all(ps)): repeated writes, and the wrapper holds the Promise.all', () => {
+      const text = [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function placeOrder(items: { sku: string }[]) {',
+        '  const order = await prisma.order.create({ data: {} });',
+        '  const lines = items.map((i) => prisma.orderLine.create({ data: { orderId: order.id, sku: i.sku } }));',
+        '  await Promise.all(lines);',
+        '  return order;',
+        '}',
+        'export async function notify(ids: string[]) {',
+        '  await prisma.batch.create({ data: {} });',
+        '  const sent = ids.map(async (id) => { await prisma.notice.create({ data: { id } }); });',
+        '  await Promise.allSettled(sent);',
+        '}',
+      ].join('\n');
+      const { file, reader } = analyzeText(text);
+      const found = runRule(rule, { codeFiles: [file] });
+      // allSettled hands each failure to the code, as a per-element catch does: in notify the writes do not repeat,
+      // two writes remain (as with Promise.allSettled(ids.map(…)) written in one piece).
+      assert.deepEqual(found.map((f) => f.loc.range.start.line), [3, 9]);
+      assert.match(found[0]!.message, /prisma\.orderLine\.create once per `i`/);
+      assert.match(found[1]!.message, /^2 writes in `notify` are not in one transaction \(prisma\.batch\.create, prisma\.notice\.create \(in a loop\)\)/);
+      const edits = codeFrontEnd.writeFix(found[0]!.fixes![0]!.intent, reader);
+      const fixed = applyCodeEdits(text, edits![0]!.edits);
+      assert.equal(syntaxErrorsIn('/virtual/app.ts', fixed), 0);
+      assert.match(fixed, /await prisma\.\$transaction\(async \(tx\) => \{\n {4}const order = await tx\.order\.create\(\{ data: \{\} \}\);\n {4}const lines = items\.map\(\(i\) => tx\.orderLine\.create\([^\n]*\n {4}await Promise\.all\(lines\);\n/);
+      assert.deepEqual(runRule(rule, { codeFiles: [analyzeText(fixed).file] }).filter((f) => f.message.includes('placeOrder')), []);
     });
 
     it('writes per element through a driver without interactive transactions: reported, no wrapper', () => {

@@ -1574,8 +1574,9 @@ class FileWalker {
           const variable = p && ts.isIdentifier(p.name) ? p.name.text : undefined;
           const fact: NonNullable<DbCall['loop']> = { kind: method === 'forEach' ? 'forEach' : 'map', loc: nodeLoc(this.sf, call) };
           if (variable) fact.variable = variable;
-          const combinator = climbWrappers(call).parent;
-          if (combinator && ts.isCallExpression(combinator) && isPromiseCombinator(combinator) && calleeMethodName(combinator) === 'allSettled') fact.settled = true;
+          const combinator = method === 'forEach' ? undefined : combinatorOfMap(call);
+          if (combinator && calleeMethodName(combinator) === 'allSettled') fact.settled = true;
+          if (combinator && combinator !== climbWrappers(call).parent) fact.combinedAt = nodeLoc(this.sf, combinator);
           return { fact, variable };
         }
         return undefined;
@@ -1687,8 +1688,8 @@ class FileWalker {
       const fn = ts.isArrowFunction(p) ? p : findFunction(p);
       const call = fn && isInlineCallback(fn) ? callOfCallback(fn) : undefined;
       if (call && calleeMethodName(call) === 'map') {
-        const holder = climbWrappers(call).parent;
-        if (holder && ts.isCallExpression(holder) && isPromiseCombinator(holder)) return this.isAwaited(holder, depth + 1);
+        const combinator = combinatorOfMap(call);
+        if (combinator) return this.isAwaited(combinator, depth + 1);
       }
       return false;
     }
@@ -1878,6 +1879,38 @@ function awaitedMapOf(fn: FunctionNode): ts.CallExpression | undefined {
   if (!isInlineCallback(fn)) return undefined;
   const call = callOfCallback(fn);
   if (!call || (calleeMethodName(call) !== 'map' && calleeMethodName(call) !== 'flatMap')) return undefined;
+  return combinatorOfMap(call) ? call : undefined;
+}
+
+/**
+ * The `Promise.all`/`allSettled`/… that takes the promises an `xs.map(…)` makes: the map's holder
+ * (`Promise.all(xs.map(…))`), or, for `const ps = xs.map(…)`, the combinator given `ps` (or `[...ps]`) later in
+ * the same function (`await Promise.all(ps)`).
+ */
+function combinatorOfMap(call: ts.CallExpression): ts.CallExpression | undefined {
   const holder = climbWrappers(call).parent;
-  return holder && ts.isCallExpression(holder) && isPromiseCombinator(holder) ? call : undefined;
+  if (holder && ts.isCallExpression(holder) && isPromiseCombinator(holder)) return holder;
+  if (!holder || !ts.isVariableDeclaration(holder) || holder.initializer !== climbWrappers(call) || !ts.isIdentifier(holder.name)) return undefined;
+  const list = holder.parent;
+  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
+  const name = holder.name.text;
+  const fn = findFunction(holder);
+  const body = fn?.body ?? holder.getSourceFile();
+  // The walk has not reached the statements after this one yet: their parent pointers are set here.
+  setParentsBelow(body);
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || (n !== body && isFunctionNode(n))) return;
+    if (ts.isCallExpression(n) && n.pos > holder.end && isPromiseCombinator(n)) {
+      const arg = n.arguments[0] && unwrap(n.arguments[0]);
+      const names = (e: ts.Expression | undefined) => !!e && ts.isIdentifier(e) && e.text === name;
+      if (names(arg) || (arg && ts.isArrayLiteralExpression(arg) && arg.elements.some((el) => ts.isSpreadElement(el) && names(unwrap(el.expression))))) {
+        found = n;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
 }
