@@ -1890,6 +1890,17 @@ function awaitedMapOf(fn: FunctionNode): ts.CallExpression | undefined {
 function combinatorOfMap(call: ts.CallExpression): ts.CallExpression | undefined {
   const holder = climbWrappers(call).parent;
   if (holder && ts.isCallExpression(holder) && isPromiseCombinator(holder)) return holder;
+  // Asked for each call in the callback (awaited? looping? whose?): the function is searched once per map.
+  const known = laterCombinators.get(call);
+  if (known !== undefined) return known ?? undefined;
+  const found = laterCombinatorOf(call, holder);
+  laterCombinators.set(call, found ?? null);
+  return found;
+}
+
+const laterCombinators = new WeakMap<ts.CallExpression, ts.CallExpression | null>();
+
+function laterCombinatorOf(call: ts.CallExpression, holder: ts.Node | undefined): ts.CallExpression | undefined {
   if (!holder || !ts.isVariableDeclaration(holder) || holder.initializer !== climbWrappers(call) || !ts.isIdentifier(holder.name)) return undefined;
   const list = holder.parent;
   if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
