@@ -3,7 +3,7 @@ import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
 import { aRowOf, article } from '../names';
 import { setOnDeleteTitle } from '../titles';
-import { allowed, isOwnLog, keepAction, recordWord } from './missing-on-delete';
+import { allowed, isOwnLog, keepAction, recordWord, referencingTables } from './missing-on-delete';
 
 /**
  * A foreign key that cascades deletes from a table that is not a record (users, accounts, wallets, orders…) into a
@@ -76,8 +76,6 @@ interface Edge {
 interface DeleteGraph {
   /** Parent → the tables whose rows a delete of it deletes (cascading foreign keys). */
   down: Map<Table, Edge[]>;
-  /** Parent → every table with a foreign key to it (whose actions decide `down`). */
-  children: Map<Table, Set<Table>>;
 }
 
 const graphs = new WeakMap<Database, DeleteGraph>();
@@ -86,16 +84,13 @@ function deleteGraph(database: Database): DeleteGraph {
   const whole = wholeDatabase(database);
   let graph = graphs.get(whole);
   if (graph) return graph;
-  graph = { down: new Map(), children: new Map() };
+  graph = { down: new Map() };
   for (const child of whole.tables) {
     if (child.isView) continue;
     for (const fk of child.foreignKeys) {
+      if (!deletes(fk) || !writable(whole, fk)) continue;
       const parent = tableOf(whole, fk.references.table);
       if (!parent) continue;
-      const set = graph.children.get(parent);
-      if (set) set.add(child);
-      else graph.children.set(parent, new Set([child]));
-      if (!deletes(fk) || !writable(whole, fk)) continue;
       const list = graph.down.get(parent);
       if (list) list.push({ other: child, fk });
       else graph.down.set(parent, [{ other: child, fk }]);
@@ -136,6 +131,7 @@ function cascadingAncestors(database: Database, parent: Table, child: Table): Ta
 /** Record tables a delete of `child`'s rows deletes in turn (cascading foreign keys below it), nearest first. */
 function cascadingRecords(database: Database, child: Table, parent: Table | undefined): Table[] {
   const graph = deleteGraph(database);
+  const children = referencingTables(database);
   const found: Table[] = [];
   const seen = new Set<Table>([child]);
   if (parent) seen.add(parent);
@@ -143,7 +139,7 @@ function cascadingRecords(database: Database, child: Table, parent: Table | unde
   while (queue.length > 0 && found.length < 20) {
     const at = queue.shift()!;
     // The edges out of `at` depend on the actions of every table referencing it.
-    for (const c of graph.children.get(at) ?? []) readsTable(c);
+    for (const c of children.get(at) ?? []) readsTable(c);
     for (const e of graph.down.get(at) ?? []) {
       if (seen.has(e.other)) continue;
       seen.add(e.other);

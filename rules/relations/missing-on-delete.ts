@@ -159,11 +159,36 @@ interface CascadeGraph {
   /** The same plus the relations fix-all would make cascade (no onDelete, nothing cascades yet, Cascade or SetNull first). */
   downPlus: Map<Table, Edge[]>;
   upPlus: Map<Table, Edge[]>;
-  /** Parent → the tables with a foreign key to it, cascading or not (whose actions decide the edges above). */
+  /** Parent → the tables with a foreign key to it (`referencingTables`). */
   children: Map<Table, Set<Table>>;
 }
 
 const graphs = new WeakMap<Database, CascadeGraph>();
+
+const referencing = new WeakMap<Database, Map<Table, Set<Table>>>();
+
+/**
+ * Parent → the tables with a foreign key to it, cascading or not (whose actions decide which deletes cascade from
+ * it), over the whole database; built once per database for every rule that follows cascades.
+ */
+export function referencingTables(database: Database): Map<Table, Set<Table>> {
+  const whole = wholeDatabase(database);
+  let map = referencing.get(whole);
+  if (map) return map;
+  map = new Map();
+  for (const child of whole.tables) {
+    if (child.isView) continue;
+    for (const fk of child.foreignKeys) {
+      const parent = tableOf(whole, fk.references.table);
+      if (!parent) continue;
+      const set = map.get(parent);
+      if (set) set.add(child);
+      else map.set(parent, new Set([child]));
+    }
+  }
+  referencing.set(whole, map);
+  return map;
+}
 
 function push(map: Map<Table, Edge[]>, from: Table, edge: Edge): void {
   const list = map.get(from);
@@ -181,15 +206,12 @@ function cascadeGraph(database: Database): CascadeGraph {
   const whole = wholeDatabase(database);
   let graph = graphs.get(whole);
   if (graph) return graph;
-  graph = { down: new Map(), up: new Map(), downPlus: new Map(), upPlus: new Map(), children: new Map() };
+  graph = { down: new Map(), up: new Map(), downPlus: new Map(), upPlus: new Map(), children: referencingTables(whole) };
   for (const child of whole.tables) {
     if (child.isView) continue;
     for (const fk of child.foreignKeys) {
       const parent = tableOf(whole, fk.references.table);
       if (!parent) continue;
-      const children = graph.children.get(parent);
-      if (children) children.add(child);
-      else graph.children.set(parent, new Set([child]));
       const now = cascades(whole, fk);
       if (now) {
         push(graph.down, parent, { to: child, fk });

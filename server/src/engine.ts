@@ -78,8 +78,6 @@ export class TableCache {
   /** The code files of the last run, and a token that changes whenever one of them did (rules that read code). */
   codeFiles: readonly CodeFile[] = [];
   codeToken: object = {};
-  /** This run's code files differ from the last run's. */
-  codeChanged = false;
   private readonly slots = new Map<string, number>();
   /** A table's entries, one per partitioned rule's slot. */
   entriesOf(table: Table): (TableEntry | undefined)[] {
@@ -299,6 +297,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     cache: TableCache,
     wholeTables: WeakMap<Table, WholeTable>,
     shapes: readonly { shape: Shape; fresh: boolean }[],
+    /**
+     * The group of rules that read code: the token of this run's code files (entries hold only with it), and whether
+     * they differ from the last run's.
+     */
+    code?: { token: object; changed: boolean },
   ): Finding[] => {
     // Built only when needed: the tables of this run (for entries that read other tables).
     let currentTables: Set<Table> | undefined;
@@ -327,14 +330,11 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       } = shapes[d];
       const key = applicable.map((r) => `${r.index}:${r.severity}`).join(',');
       // Rules that read code facts: their entries hold while the code files are the same objects.
-      const code = cache.codeToken;
-      const readsCode = (rule: Rule) => rule.meta.languages.includes('code');
-      const anyCode = applicable.some((r) => readsCode(r.rule));
-      /** An entry judged in this shape whose deeper reads are the same tables (and code, for a rule reading it). */
-      const holds = (e: TableEntry, rule: Rule) =>
-        e.shape === shape && (e.reads.length === 0 || readsHold(e.reads)) && (e.code === code || !readsCode(rule));
+      const token = code?.token;
+      /** An entry judged in this shape (and code) whose deeper reads are the same tables. */
+      const holds = (e: TableEntry) => e.shape === shape && e.code === token && (e.reads.length === 0 || readsHold(e.reads));
       /** Every rule's entries of a table: each list of reads is checked once per run, however many tables share it. */
-      const wholeHolds = (e: { shape: object; reads: Table[][]; code?: object }) => e.shape === shape && e.reads.every(readsHold) && (!anyCode || e.code === code);
+      const wholeHolds = (e: WholeTable) => e.shape === shape && e.code === token && e.reads.every(readsHold);
       /** Every rule's entry of a table, together, when all of them may be reused. */
       const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
         if (!applicable.every((r) => entries[r.index] !== undefined)) {
@@ -348,16 +348,15 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         // table, and thousands of tables would each copy it.
         const reads: Table[][] = [];
         for (const e of kept) if (e.reads.length && !reads.includes(e.reads)) reads.push(e.reads);
-        wholeTables.set(table, { shape, key, findings, reads, code: anyCode ? code : undefined });
+        wholeTables.set(table, { shape, key, findings, reads, code: token });
       };
-      // A new shape (the first review, or keys and names changed): nothing cached holds. Nor does anything of the
-      // rules that read code after a code file changed. Such rules run once over the whole database, as without a
-      // cache (cheaper than table by table when every table must be judged), and their findings are filed under the
-      // tables that hold them. After a code change the table loop below then takes them from there.
-      const wholeRun = fresh ? applicable : cache.codeChanged ? applicable.filter((r) => readsCode(r.rule)) : [];
-      if (wholeRun.length) {
+      // A new shape (the first review, or keys and names changed), or, for the rules that read code, a code file
+      // changed: nothing cached holds. Each rule runs once over the whole database, as without a cache (cheaper than
+      // table by table when every table must be judged), and its findings are filed under the tables that hold them.
+      // After a code change the table loop below then takes them from there.
+      if (fresh || code?.changed) {
         const tableOfLoc = tableFinder(database.tables);
-        for (const { rule, severity, index } of wholeRun) {
+        for (const { rule, severity, index } of applicable) {
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [database]));
           // Filed entries that cannot be kept make the table loop judge that table again: it publishes them then.
           if (fresh) for (const f of result) out.push(f);
@@ -376,7 +375,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           for (const table of database.tables) {
             const findings = filed.get(table) ?? [];
             // Reads were not told apart by table here: every table depends on all of them.
-            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: readsCode(rule) ? code : undefined } : undefined;
+            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: token } : undefined;
           }
         }
         if (fresh) {
@@ -396,7 +395,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         let view: Database | undefined;
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
-          if (hit && hit.severity === severity && holds(hit, rule)) {
+          if (hit && hit.severity === severity && holds(hit)) {
             for (const f of hit.findings) out.push(f);
             continue;
           }
@@ -404,7 +403,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
           for (const f of result) out.push(f);
-          entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads, code: readsCode(rule) ? code : undefined } : undefined;
+          entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads, code: token } : undefined;
         }
         recordWhole(table, entries);
       }
@@ -435,8 +434,8 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     // Rules that read code facts are judged apart: a code change sends them, and only them, back to work.
     const plain = partitioned.filter((p) => !p.rule.meta.languages.includes('code'));
     const coded = partitioned.filter((p) => p.rule.meta.languages.includes('code'));
-    tableCache.codeChanged = coded.length > 0 && !sameInputs(tableCache.codeFiles, input.codeFiles);
-    if (tableCache.codeChanged) {
+    const codeChanged = coded.length > 0 && !sameInputs(tableCache.codeFiles, input.codeFiles);
+    if (codeChanged) {
       tableCache.codeFiles = [...input.codeFiles];
       tableCache.codeToken = {};
     }
@@ -446,7 +445,7 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     if (plain.length) for (const f of cached(keyOf(plain), input.databases, 'warning', () => byTable(plain, tableCache, tableCache.wholeTables, shapes))) findings.push(f);
     if (coded.length) {
       const inputs = [...input.databases, ...input.codeFiles];
-      for (const f of cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes))) findings.push(f);
+      for (const f of cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes, { token: tableCache.codeToken, changed: codeChanged }))) findings.push(f);
     }
   }
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));

@@ -739,22 +739,33 @@ interface Lookup {
   result: 'nullable' | 'optional' | 'rows';
 }
 
-/** `prisma.m.findUnique({ where: { k: <value> } })` or `{ where: { k } }` (an `include` may stay). */
-function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Lookup | undefined {
-  if ((call.operation !== 'findUnique' && call.operation !== 'findFirst') || node.arguments.length !== 1) return undefined;
-  const args = unwrap(node.arguments[0]);
+/**
+ * A lookup's options object split into its `where` and the texts of the one other option that may stay on the batched
+ * query (`include`, `with`); undefined when it holds anything else.
+ */
+function lookupOptions(src: Source, arg: ts.Expression, kept: string): { where?: ts.Expression; rest: string[] } | undefined {
+  const args = unwrap(arg);
   if (!ts.isObjectLiteralExpression(args)) return undefined;
-  let where: ts.ObjectLiteralExpression | undefined;
+  let where: ts.Expression | undefined;
   const rest: string[] = [];
   for (const p of args.properties) {
     if (!ts.isPropertyAssignment(p)) return undefined;
     const k = propertyNameText(p.name);
-    const v = unwrap(p.initializer);
-    if (k === 'where' && ts.isObjectLiteralExpression(v)) where = v;
-    else if (k === 'include') rest.push(p.getText(src.sf));
-    else return undefined; // select/orderBy/…: the rows may lack the key, or the order matters
+    if (k === 'where') where = unwrap(p.initializer);
+    else if (k === kept) rest.push(p.getText(src.sf));
+    else return undefined;
   }
-  if (!where || where.properties.length !== 1) return undefined;
+  return { where, rest };
+}
+
+/** `prisma.m.findUnique({ where: { k: <value> } })` or `{ where: { k } }` (an `include` may stay). */
+function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Lookup | undefined {
+  if ((call.operation !== 'findUnique' && call.operation !== 'findFirst') || node.arguments.length !== 1) return undefined;
+  // select/orderBy/…: the rows may lack the key, or the order matters.
+  const options = lookupOptions(src, node.arguments[0]!, 'include');
+  const where = options?.where;
+  const rest = options?.rest ?? [];
+  if (!where || !ts.isObjectLiteralExpression(where) || where.properties.length !== 1) return undefined;
   const wp = where.properties[0];
   let key: string | undefined;
   let value: ts.Expression;
@@ -785,17 +796,9 @@ function prismaLookup(src: Source, call: DbCall, node: ts.CallExpression): Looku
 function relationalLookup(src: Source, node: ts.CallExpression): Lookup | undefined {
   const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee) || node.arguments.length !== 1) return undefined;
-  const args = unwrap(node.arguments[0]);
-  if (!ts.isObjectLiteralExpression(args)) return undefined;
-  let where: ts.Expression | undefined;
-  const rest: string[] = [];
-  for (const p of args.properties) {
-    if (!ts.isPropertyAssignment(p)) return undefined;
-    const k = propertyNameText(p.name);
-    if (k === 'where') where = unwrap(p.initializer);
-    else if (k === 'with') rest.push(p.getText(src.sf));
-    else return undefined;
-  }
+  const options = lookupOptions(src, node.arguments[0]!, 'with');
+  const where = options?.where;
+  const rest = options?.rest ?? [];
   if (!where) return undefined;
   const isEq = (e: ts.Expression): e is ts.CallExpression =>
     ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'eq' && e.arguments.length === 2;
