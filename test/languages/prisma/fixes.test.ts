@@ -103,7 +103,7 @@ test('changeColumnType: json keeps a JSON default and drops @db.*; decimal keeps
   const event = tableOf(c, 'Event');
   const settings = event.columns.find((x) => x.name === 'settings')!;
   const r = applyFix(c, { kind: 'changeColumnType', database: c.db, table: event, column: settings, to: 'json' });
-  assert.match(r.text(event.loc.file), /  settings  Json   @default\("\{\}"\)\n/);
+  assert.match(r.text(event.loc.file), /  settings  Json     @default\("\{\}"\)\n/);
   assert.equal(r.db.tables.find((t) => t.name === 'Event')!.columns.find((x) => x.name === 'settings')!.type, 'json');
 
   const question = tableOf(c, 'Question');
@@ -122,7 +122,7 @@ test('changeColumnType: json keeps a JSON default and drops @db.*; decimal keeps
   const invoice = tableOf(p5, 'Invoice');
   const lines = invoice.columns.find((x) => x.name === 'lines')!;
   const r4 = applyFix(p5, { kind: 'changeColumnType', database: p5.db, table: invoice, column: lines, to: 'json' });
-  assert.match(r4.text(invoice.loc.file), /  lines     Json   @default\("\[\]"\) \/\/ JSON array of line items\n/);
+  assert.match(r4.text(invoice.loc.file), /  lines     Json     @default\("\[\]"\) \/\/ JSON array of line items\n/);
 });
 
 test('makeNullable: adds "?" to the scalar field and to the relation that now has only optional fields', () => {
@@ -142,8 +142,8 @@ test('addForeignKey: relation field plus back-relation list on the referenced mo
   const payment = tableOf(c, 'Payment');
   const r = applyFix(c, { kind: 'addForeignKey', database: c.db, table: payment, columns: ['courseId'], references: { table: 'Course', columns: ['id'] } });
   const text = r.text(payment.loc.file);
-  assert.match(text, /  courseId  Int \/\/ the course bought; no relation yet\n  course Course @relation\(fields: \[courseId\], references: \[id\]\)\n\}/);
-  assert.match(text, /  certificates Certificate\[\]\n  payments Payment\[\]\n\}/);
+  assert.match(text, /  courseId  Int \/\/ the course bought; no relation yet\n  course    Course   @relation\(fields: \[courseId\], references: \[id\]\)\n\}/);
+  assert.match(text, /  certificates Certificate\[\]\n  payments    Payment\[\]\n\}/);
   const fk = r.db.tables.find((t) => t.name === 'Payment')!.foreignKeys.find((f) => f.relationField === 'course')!;
   assert.deepEqual([fk.columns, fk.references], [['courseId'], { table: 'Course', columns: ['id'] }]);
 });
@@ -167,7 +167,7 @@ test('createEnum: enum block after the model, field type changed, default mapped
   const status = question.columns.find((x) => x.name === 'status')!;
   const r = applyFix(c, { kind: 'createEnum', database: c.db, table: question, column: status, values: ['open', 'answered', 'hidden'] });
   const text = r.text(question.loc.file);
-  assert.match(text, /  status    QuestionStatus   @default\(open\) \/\/ open \| answered \| hidden\n/);
+  assert.match(text, /  status    QuestionStatus @default\(open\) \/\/ open \| answered \| hidden\n/);
   assert.match(text, /\n\}\n\nenum QuestionStatus \{\n  open\n  answered\n  hidden\n\}\n\nmodel Vote/);
   assert.deepEqual(r.db.enums.map((e) => [e.name, e.values]), [['QuestionStatus', ['open', 'answered', 'hidden']]]);
   assert.equal(r.db.tables.find((t) => t.name === 'Question')!.columns.find((x) => x.name === 'status')!.type, 'enum');
@@ -177,7 +177,7 @@ test('createEnum: enum block after the model, field type changed, default mapped
   const ostatus = order.columns.find((x) => x.name === 'status')!;
   const r2 = applyFix(s, { kind: 'createEnum', database: s.db, table: order, column: ostatus, values: ['pending', 'paid', 'in-transit', 'cancelled'] });
   const t2 = r2.text(order.loc.file);
-  assert.match(t2, /  status     OrderStatus      @default\(pending\) \/\/ pending/);
+  assert.match(t2, /  status     OrderStatus @default\(pending\) \/\/ pending/);
   assert.match(t2, /  IN_TRANSIT @map\("in-transit"\)\n/);
 
   // A default that is not among the values goes (the schema must stay valid).
@@ -185,7 +185,7 @@ test('createEnum: enum block after the model, field type changed, default mapped
   const course = tableOf(l, 'Course');
   const level = course.columns.find((x) => x.name === 'level')!;
   const r3 = applyFix(l, { kind: 'createEnum', database: l.db, table: course, column: level, values: ['BASIC', 'PRO'] });
-  assert.match(r3.text(course.loc.file), /  level       CourseLevel \/\/ BEGINNER/);
+  assert.match(r3.text(course.loc.file), /  level       CourseLevel  \/\/ BEGINNER/);
 });
 
 test('writers decline what they cannot write validly', () => {

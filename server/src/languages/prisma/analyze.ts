@@ -453,7 +453,15 @@ function actionOf(e: Expr | undefined): ReferentialAction | undefined {
   return ACTIONS.has(e.name as ReferentialAction) ? (e.name as ReferentialAction) : undefined;
 }
 
-/** The texts of a unit's files; unreadable files become diagnostics. */
+function skipped(reader: SourceReader, path: string): boolean {
+  try {
+    return reader.skippedFiles?.().has(path) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/** The texts of a unit's files; unreadable files become diagnostics (unless the reader reports them as skipped). */
 function readTexts(unit: Unit, reader: SourceReader): { texts: [path: string, text: string][]; diagnostics: SourceDiagnostic[] } {
   const texts: [string, string][] = [];
   const diagnostics: SourceDiagnostic[] = [];
@@ -465,6 +473,8 @@ function readTexts(unit: Unit, reader: SourceReader): { texts: [path: string, te
       text = undefined;
     }
     if (text === undefined) {
+      // The project's reader knows why (binary, too large) and the review reports it: no second warning here.
+      if (skipped(reader, path)) continue;
       diagnostics.push({
         file: path,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

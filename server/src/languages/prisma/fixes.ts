@@ -3,14 +3,14 @@
  * Every writer locates its target again in the current text (the facts may be a few edits old) and
  * returns undefined when it cannot write a valid edit.
  */
-import type { Database, Table } from '../../../../rules/model';
+import type { Database, ReferentialAction, Table } from '../../../../rules/model';
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs, settle } from './parser';
-import type { Attribute, Block, Field, Span } from './parser';
+import type { Attribute, Block, Comment, Field, Span } from './parser';
 
 interface Located {
   file: ParsedFile;
@@ -137,11 +137,20 @@ function fieldNameFor(table: Table, column: string): string {
 
 /** Where a new member line can go: the end of the last line of a member (after any trailing comment). */
 function lastMemberLineEnd(block: Block, members: Array<{ lineSpan: Span }>): number | undefined {
-  if (members.length === 0) return undefined;
+  if (members.length === 0 || hasOpenArguments(block)) return undefined;
   const end = Math.max(...members.map((m) => m.lineSpan.end));
   // A one-line block (`model A { id Int @id }`) has no line to append after.
   if (block.closeBrace && block.closeBrace.start < end) return undefined;
   return end;
+}
+
+/**
+ * An attribute of the block whose `(` is not closed yet (being typed): the parse runs its arguments on over the next
+ * lines, so a line added there would land inside them.
+ */
+function hasOpenArguments(block: Block): boolean {
+  const open = (a: Attribute) => a.args !== undefined && !a.args.closed;
+  return block.attributes.some(open) || block.fields.some((f) => f.attributes.some(open) || (f.type?.args !== undefined && !f.type.args.closed));
 }
 
 function sameFile(edits: FileEdit[]): FileEdit[] {
@@ -180,14 +189,91 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   );
   if (same.some((a) => isBtree(a))) return undefined;
   const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name'));
+  const keys: string[] = [];
+  for (const c of columns) {
+    const key = indexKey(intent.database.dialect, block.fields.find((f) => f.name === c)!);
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
   const indent = indentOf(file, block);
   const map = clash ? `, map: ${JSON.stringify(btreeIndexName(intent.table, intent.columns))}` : '';
-  const text = `@@index([${columns.join(', ')}]${map})`;
+  const text = `@@index([${keys.join(', ')}]${map})`;
+  const eol = eolOf(file);
+  // After the indexes and keys already written; with none, before @@map/@@schema/@@ignore (and the comments just
+  // above them); with no block attribute at all, after the fields and the comments that end them.
+  const keyAttrs = block.attributes.filter((a) => KEY_ATTRIBUTES.has(a.name));
+  const afterKeys = lastMemberLineEnd(block, keyAttrs);
+  if (afterKeys !== undefined) return [{ file: file.path, edits: [insert(file, afterKeys, `${eol}${indent}${text}`)] }];
+  const before = block.attributes.length > 0 ? lineBeforeAttributes(file, block) : undefined;
+  if (before !== undefined) return [{ file: file.path, edits: [insert(file, before, `${indent}${text}${eol}`)] }];
   const afterAttrs = lastMemberLineEnd(block, block.attributes);
-  if (afterAttrs !== undefined) return [{ file: file.path, edits: [insert(file, afterAttrs, `${eolOf(file)}${indent}${text}`)] }];
+  if (afterAttrs !== undefined) return [{ file: file.path, edits: [insert(file, afterAttrs, `${eol}${indent}${text}`)] }];
   const afterFields = lastMemberLineEnd(block, block.fields);
   if (afterFields === undefined) return undefined;
-  return [{ file: file.path, edits: [insert(file, afterFields, `${eolOf(file)}${eolOf(file)}${indent}${text}`)] }];
+  return [{ file: file.path, edits: [insert(file, afterComments(file, block, afterFields), `${eol}${eol}${indent}${text}`)] }];
+}
+
+const KEY_ATTRIBUTES = new Set(['index', 'unique', 'id', 'fulltext']);
+
+/** Comments on lines of their own inside the block, in order. */
+function ownLineComments(file: ParsedFile, block: Block): Comment[] {
+  const end = block.closeBrace?.start ?? block.end;
+  return file.ast.comments.filter((c) => !c.trailing && c.start > block.start && c.end <= end);
+}
+
+/**
+ * The start of the line of the block's first attribute, above the comment lines directly over it; undefined when
+ * that attribute does not start its line.
+ */
+function lineBeforeAttributes(file: ParsedFile, block: Block): number | undefined {
+  const first = [...block.attributes].sort((a, b) => a.start - b.start)[0];
+  let line = file.lines.position(first.start).line;
+  let start = file.lines.lineStart(line);
+  if (file.text.slice(start, first.start).trim() !== '') return undefined;
+  const commentLines = new Set(ownLineComments(file, block).map((c) => file.lines.position(c.start).line));
+  while (line > 0 && commentLines.has(line - 1)) {
+    line--;
+    start = file.lines.lineStart(line);
+  }
+  return start;
+}
+
+/** The end of the last comment line that follows `offset` inside the block (the fields' closing remarks), or `offset`. */
+function afterComments(file: ParsedFile, block: Block, offset: number): number {
+  let end = offset;
+  for (const c of ownLineComments(file, block)) if (c.start >= offset && c.end > end) end = c.end;
+  return end;
+}
+
+/** MySQL types an index can hold only by a prefix: TEXT and BLOB of every size (Prisma's `Bytes` is LONGBLOB there). */
+const MYSQL_PREFIX_ONLY = new Set(['Text', 'TinyText', 'MediumText', 'LongText', 'Blob', 'TinyBlob', 'MediumBlob', 'LongBlob']);
+/** SQL Server types that cannot be index keys at all (with the `(Max)` sizes; Prisma's `Bytes` is VARBINARY(MAX)). */
+const SQLSERVER_UNINDEXABLE = new Set(['Text', 'NText', 'Image', 'Xml']);
+
+/**
+ * A field as an index key: its name, `name(length: 191)` where MySQL indexes only a prefix of it (191 characters keep
+ * a utf8mb4 key within InnoDB's smallest limit, 767 bytes; an equality lookup still uses it), or undefined where the
+ * provider cannot index it (MySQL JSON, SQL Server (MAX)/Text/Xml): Prisma, or the database when Prisma does not
+ * check, would refuse the index.
+ */
+function indexKey(dialect: Database['dialect'], field: Field): string | undefined {
+  const native = field.attributes.find((a) => a.name.startsWith('db.'));
+  const nativeName = native?.name.slice(3);
+  const typeName = field.type?.name;
+  if (dialect === 'mysql') {
+    if (typeName === 'Json') return undefined;
+    // InnoDB keys hold at most 3072 bytes: a VARCHAR over 768 utf8mb4 characters is indexed by a prefix too.
+    const size = native?.args?.args[0]?.value;
+    const long = (nativeName === 'VarChar' || nativeName === 'VarBinary') && size?.kind === 'number' && Number(size.value) > 768;
+    const prefixOnly = long || (nativeName !== undefined ? MYSQL_PREFIX_ONLY.has(nativeName) : typeName === 'Bytes');
+    return prefixOnly ? `${field.name}(length: 191)` : field.name;
+  }
+  if (dialect === 'sqlserver') {
+    const max = native?.args?.args.some((a) => a.value?.kind === 'ident' && a.value.name.toLowerCase() === 'max') ?? false;
+    if (max || (nativeName !== undefined && SQLSERVER_UNINDEXABLE.has(nativeName))) return undefined;
+    if (typeName === 'Bytes' && nativeName === undefined) return undefined;
+  }
+  return field.name;
 }
 
 /** An `@@index` without `type:` (or `type: BTree`). */
@@ -214,7 +300,7 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
     // A line holding only this attribute (and maybe a comment) goes; anything else on it stays.
     const restEnd = blockAttr.trailingComment ? blockAttr.trailingComment.start : blockAttr.lineSpan.end;
     if (file.text.slice(lines.start, blockAttr.start).trim() === '' && file.text.slice(blockAttr.end, restEnd).trim() === '') {
-      return [{ file: file.path, edits: [edit(file, lines, '')] }];
+      return [{ file: file.path, edits: [edit(file, withBlankLineBefore(file, block, blockAttr, lines), '')] }];
     }
     return [{ file: file.path, edits: [edit(file, withLeadingSpace(file.text, blockAttr), '')] }];
   }
@@ -223,6 +309,20 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
     if (unique) return [{ file: file.path, edits: [edit(file, withLeadingSpace(file.text, unique), '')] }];
   }
   return undefined;
+}
+
+/**
+ * The lines of the block's only attribute, with the blank line that set it apart from the fields when the block's
+ * closing brace follows: removing it leaves no empty line before `}`.
+ */
+function withBlankLineBefore(file: ParsedFile, block: Block, attr: Attribute, lines: Span): Span {
+  if (block.attributes.length !== 1 || block.attributes[0] !== attr || !block.closeBrace) return lines;
+  if (file.text.slice(lines.end, block.closeBrace.start).trim() !== '') return lines;
+  const line = file.lines.position(lines.start).line;
+  if (line === 0) return lines;
+  const previous = file.lines.lineStart(line - 1);
+  if (previous <= (block.openBrace?.end ?? block.start) || file.text.slice(previous, lines.start).trim() !== '') return lines;
+  return { start: previous, end: lines.end };
 }
 
 /** A unique constraint on exactly a relation's fields is what makes that relation one-to-one: it must stay. */
@@ -252,11 +352,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   // Json cannot be a key or a relation scalar; a Decimal relation scalar would no longer match its target.
   if (intent.to === 'json' ? isKeyField(block, field) : isRelationScalar(block, field)) return undefined;
   const typeName = intent.to === 'json' ? 'Json' : 'Decimal';
-  const edits: TextEdit[] = [edit(file, field.type.nameSpan, typeName)];
-  if (field.type.args) edits[0] = edit(file, { start: field.type.nameSpan.start, end: field.type.args.end }, typeName);
-  for (const a of field.attributes) {
-    if (a.name.startsWith('db.')) edits.push(edit(file, withLeadingSpace(file.text, a), ''));
-  }
+  const drop = field.attributes.filter((a) => a.name.startsWith('db.'));
   const def = field.attributes.find((a) => a.name === 'default');
   const value = def && attributeArg(def, 'value', 0)?.value;
   if (def && value) {
@@ -264,9 +360,36 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
       intent.to === 'json'
         ? value.kind === 'string' && isJson(value.value)
         : value.kind === 'number' || (value.kind === 'string' && /^-?\d+(\.\d+)?$/.test(value.value));
-    if (!keep) edits.push(edit(file, withLeadingSpace(file.text, def), ''));
+    if (!keep) drop.push(def);
   }
-  return [{ file: file.path, edits }];
+  return [{ file: file.path, edits: retype(file, field, typeName, drop) }];
+}
+
+/**
+ * Edits that give a field the type `name` (its `?`/`[]` kept) and remove the attributes `drop`. In an aligned model
+ * the next kept attribute (or trailing comment) stays in its column: the padding after the type absorbs the
+ * difference in length, and at least one space remains.
+ */
+function retype(file: ParsedFile, field: Field, name: string, drop: readonly Attribute[]): TextEdit[] {
+  const type = field.type!;
+  const replaced = { start: type.nameSpan.start, end: type.args ? type.args.end : type.nameSpan.end };
+  const suffix = file.text.slice(replaced.end, type.end);
+  const dropped = new Set<Span>(drop);
+  const after: Span[] = [...field.attributes.filter((a) => a.start >= type.end), ...(field.trailingComment ? [field.trailingComment] : [])];
+  after.sort((a, b) => a.start - b.start);
+  const kept = after.find((t) => !dropped.has(t));
+  // Only blanks and dropped attributes between the type and the next kept token, on one line.
+  let between = file.text.slice(type.end, kept?.start ?? type.end);
+  for (const d of drop) if (kept && d.start < kept.start) between = between.replace(file.text.slice(d.start, d.end), '');
+  if (kept && after.length > 0 && /^ *$/.test(between)) {
+    const lineStart = file.lines.lineStart(file.lines.position(type.start).line);
+    const column = after[0].start - lineStart;
+    const typeEnd = replaced.start - lineStart + name.length + suffix.length;
+    const edits = [edit(file, { start: replaced.start, end: kept.start }, name + suffix + ' '.repeat(Math.max(1, column - typeEnd)))];
+    for (const d of drop) if (d.start > kept.start) edits.push(edit(file, withLeadingSpace(file.text, d), ''));
+    return edits;
+  }
+  return [edit(file, replaced, name), ...drop.map((d) => edit(file, withLeadingSpace(file.text, d), ''))];
 }
 
 function isJson(s: string): boolean {
@@ -378,23 +501,61 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const relationLabel = needsName ? `"${upperFirst(block.name)}${upperFirst(relName)}", ` : '';
 
   const afterColumns = Math.max(...colFields.map((f) => f!.lineSpan.end));
-  if (block.closeBrace && block.closeBrace.start < afterColumns) return undefined;
+  if ((block.closeBrace && block.closeBrace.start < afterColumns) || hasOpenArguments(block)) return undefined;
   const indent = indentOf(file, block);
   const action = intent.onDelete ? `, onDelete: ${intent.onDelete}` : '';
-  const forward = `${eolOf(file)}${indent}${relName} ${target.block.name}${optional ? '?' : ''} @relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}]${action})`;
+  const forwardAttr = `@relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}]${action})`;
+  const forward = `${eolOf(file)}${alignedField(file, block, indent, relName, `${target.block.name}${optional ? '?' : ''}`, forwardAttr)}`;
   const backType = oneToOne ? `${block.name}?` : `${block.name}[]`;
-  const backAttr = needsName ? ` @relation("${upperFirst(block.name)}${upperFirst(relName)}")` : '';
+  const backAttr = needsName ? `@relation("${upperFirst(block.name)}${upperFirst(relName)}")` : undefined;
   const edits: FileEdit[] = [{ file: file.path, edits: [insert(file, afterColumns, forward)] }];
   const targetEnd = lastMemberLineEnd(target.block, target.block.fields);
   if (targetEnd === undefined) return undefined;
   const targetIndent = indentOf(target.file, target.block);
-  const back = `${eolOf(target.file)}${targetIndent}${backName} ${backType}${backAttr}`;
+  const back = `${eolOf(target.file)}${alignedField(target.file, target.block, targetIndent, backName, backType, backAttr)}`;
   if (self && targetEnd === afterColumns) {
     edits[0].edits[0] = insert(file, afterColumns, forward + back);
   } else {
     edits.push({ file: target.file.path, edits: [insert(target.file, targetEnd, back)] });
   }
   return sameFile(edits);
+}
+
+/**
+ * The columns a model's fields line up on (as `prisma format` writes them): where most one-line fields start their
+ * type, and where most of those with attributes start them; undefined where the fields do not agree.
+ */
+function fieldColumns(file: ParsedFile, block: Block): { type?: number; attributes?: number } {
+  const typeColumns: number[] = [];
+  const attributeColumns: number[] = [];
+  for (const f of block.fields) {
+    if (!f.type) continue;
+    const lineStart = file.lines.lineStart(file.lines.position(f.start).line);
+    if (f.type.end > f.lineSpan.end) continue;
+    typeColumns.push(f.type.start - lineStart);
+    const first = f.attributes[0];
+    if (first && first.start < f.lineSpan.end) attributeColumns.push(first.start - lineStart);
+  }
+  return { type: agreed(typeColumns), attributes: agreed(attributeColumns) };
+}
+
+/** The value most entries share, when at least two and at least half of them do. */
+function agreed(values: readonly number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: number | undefined;
+  let bestCount = 0;
+  for (const [v, n] of counts) if (n > bestCount) [best, bestCount] = [v, n];
+  return bestCount >= 2 && bestCount * 2 >= values.length ? best : undefined;
+}
+
+/** A new field line (without its line break), padded to the model's columns where it fits in them. */
+function alignedField(file: ParsedFile, block: Block, indent: string, name: string, type: string, attributes?: string): string {
+  const columns = fieldColumns(file, block);
+  const pad = (text: string, column: number | undefined) => (column !== undefined && text.length < column ? text.padEnd(column) : `${text} `);
+  let line = pad(indent + name, columns.type) + type;
+  if (attributes) line = pad(line, columns.attributes) + attributes;
+  return line;
 }
 
 function pluralize(s: string): string {
@@ -447,23 +608,25 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   }
   const name = freeName(upperFirst(block.name) + upperFirst(field.name), (n) => existing.has(n), ['Kind', 'Type', 'Value']);
   const indent = indentOf(file, block);
-  const edits: TextEdit[] = [];
-  edits.push(
-    field.type.args
-      ? edit(file, { start: field.type.nameSpan.start, end: field.type.args.end }, name)
-      : edit(file, field.type.nameSpan, name),
-  );
-  for (const a of field.attributes) {
-    if (a.name.startsWith('db.')) edits.push(edit(file, withLeadingSpace(file.text, a), ''));
-  }
+  const drop = field.attributes.filter((a) => a.name.startsWith('db.'));
+  const valueEdits: TextEdit[] = [];
   const def = field.attributes.find((a) => a.name === 'default');
   const value = def && attributeArg(def, 'value', 0)?.value;
   if (def && value) {
     const match = value.kind === 'string' ? values.find((v) => v.original === value.value || v.ident === value.value) : undefined;
-    if (match) edits.push(edit(file, value, match.ident));
-    else edits.push(edit(file, withLeadingSpace(file.text, def), ''));
+    if (match) valueEdits.push(edit(file, value, match.ident));
+    else drop.push(def);
   }
-  const closeLine = file.lines.position(block.closeBrace.end).line;
+  const edits: TextEdit[] = [...retype(file, field, name, drop), ...valueEdits];
+  // After the model, and after the enums that follow it (made by this fix before): the enums keep their order.
+  let last: Block = block;
+  const blocks = file.ast.blocks;
+  for (let i = blocks.indexOf(block) + 1; i < blocks.length; i++) {
+    const next = blocks[i];
+    if (next.kind !== 'enum' || !next.closed || !next.closeBrace || file.text.slice(last.end, next.start).trim() !== '') break;
+    last = next;
+  }
+  const closeLine = file.lines.position((last.closeBrace ?? block.closeBrace).end).line;
   const lineEnd = closeLine + 1 < file.lines.lineCount ? file.lines.lineStart(closeLine + 1) - 1 : file.text.length;
   const nl = eolOf(file);
   const body = values.map((v) => `${indent}${v.ident}${v.map !== undefined ? ` @map(${JSON.stringify(v.map)})` : ''}`).join(nl);
