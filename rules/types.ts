@@ -29,7 +29,18 @@ export type FixSafety = 'safe' | 'unsafe' | 'display-only';
 
 /** What a fix should do. The owning language turns it into edits. */
 export type FixIntent =
-  | { kind: 'setOnDelete'; database: Database; table: Table; foreignKey: ForeignKey; action: ReferentialAction }
+  | {
+      kind: 'setOnDelete';
+      database: Database;
+      table: Table;
+      foreignKey: ForeignKey;
+      action: ReferentialAction;
+      /**
+       * Prisma only: write this onUpdate too. A self-relation on SQL Server or under relationMode = "prisma" must
+       * neither delete nor update, and Prisma's default onUpdate (Cascade) updates.
+       */
+      onUpdate?: ReferentialAction;
+    }
   | { kind: 'addIndex'; database: Database; table: Table; columns: string[] }
   | { kind: 'dropIndex'; database: Database; table: Table; index: Index }
   | { kind: 'changeColumnType'; database: Database; table: Table; column: Column; to: 'json' | 'decimal' }

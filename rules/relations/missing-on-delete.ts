@@ -341,8 +341,16 @@ export const missingOnDelete: Rule = {
           let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : optional ? OPTIONAL_ORDER : CASCADE_ORDER;
           /** Actions withheld because they would cascade in a cycle or along a second path. */
           let refused: string | undefined;
+          /** A self-relation whose onUpdate cascades: only the action that keeps deletes refused, on update too. */
+          let onUpdate: ReferentialAction | undefined;
+          if (limits && canWriteAction && parent === table && database.language === 'prisma' && updateCascades(database, fk) && keep) {
+            // Refused whatever its onDelete: Prisma wants both actions of a self-relation to leave rows alone.
+            order = ['Keep'];
+            onUpdate = keep;
+            refused = 'a self-relation that cascades is a cycle';
+          }
           // When its onUpdate cascades, the relation cascades whatever its onDelete: no onDelete fix changes the paths.
-          if (limits && canWriteAction && parent && !updateCascades(database, fk)) {
+          else if (limits && canWriteAction && parent && !updateCascades(database, fk)) {
             const graph = cascadeGraph(database);
             // Cascade or SetNull makes the relation cascade (SetNull, an optional relation's default, already does:
             // then the schema is invalid today, and only the action that keeps the delete refused repairs it).
@@ -366,19 +374,23 @@ export const missingOnDelete: Rule = {
                 .filter((action) => action !== 'SetNull' || optional)
                 .filter((action) => allowed(database, action))
                 .map((action) => ({
-                  title:
-                    setOnDeleteTitle(database, table, fk, action) +
-                    (action === 'Cascade' && keepRecords ? ` (deletes ${table.name} records with their ${fk.references.table})` : '') +
-                    (!modifies(action) && fk.enforced && !modifies(fk.defaultOnDelete) ? ' (keep today\'s behaviour, explicitly)' : ''),
+                  title: onUpdate
+                    ? `Set onDelete: ${action}, onUpdate: ${onUpdate}${fk.relationField ? ` on ${fk.relationField}` : ''}`
+                    : setOnDeleteTitle(database, table, fk, action) +
+                      (action === 'Cascade' && keepRecords ? ` (deletes ${table.name} records with their ${fk.references.table})` : '') +
+                      (!modifies(action) && fk.enforced && !modifies(fk.defaultOnDelete) ? ' (keep today\'s behaviour, explicitly)' : ''),
                   safety: 'unsafe',
-                  intent: { kind: 'setOnDelete', database, table, foreignKey: fk, action },
+                  intent: { kind: 'setOnDelete', database, table, foreignKey: fk, action, ...(onUpdate ? { onUpdate } : {}) },
                 }))
             : [];
           const keepNote = keepRecords
-            ? ` ${table.name} looks like a record to keep (audit, payment, history…): cascading would destroy it, prefer ${keep ?? 'Restrict'} or SetNull.`
+            ? ` ${table.name} looks like a record to keep (audit, payment, history…): cascading would destroy it, prefer ${keep ?? 'Restrict'}${optional ? ' or SetNull' : ''}.`
             : '';
           const refuser = limits?.paths ? 'SQL Server' : database.dialect === 'mongodb' ? 'Prisma on MongoDB' : 'Prisma (relationMode = "prisma")';
-          const refusedNote = refused ? ` ${optional ? 'Cascade and SetNull are' : 'Cascade is'} not offered: ${refused}, which ${refuser} refuses.` : '';
+          const refusedNote = refused
+            ? ` ${optional ? 'Cascade and SetNull are' : 'Cascade is'} not offered: ${refused}, which ${refuser} refuses.` +
+              (onUpdate ? ` Its onUpdate${fk.onUpdate ? '' : ' (Cascade by default)'} cascades too: the fix sets both to ${onUpdate}.` : '')
+            : '';
           context.report({
             message: consequence(database, table, fk) + keepNote + refusedNote,
             loc: fk.loc,

@@ -132,6 +132,10 @@ describe('missing-on-delete', () => {
         assert.equal(report.fixes![2].title, `Set onDelete: Cascade on event (deletes ${child} records with their Event)`);
         assert.match(report.message, /looks like a record to keep .* prefer Restrict or SetNull/);
       }
+      // A required reference cannot be set to NULL: only Restrict is advised.
+      const { event, question } = eventAndQuestion({ child: 'Payment' });
+      const required = single(runRule(missingOnDelete, [prismaDb([event, question])]));
+      assert.match(required.message, /looks like a record to keep .* prefer Restrict\.$/);
     });
 
     it('a log named after its parent (EventLog → Event) is no record to keep: Cascade first, as cascade-deletes-records agrees', () => {
@@ -244,6 +248,31 @@ describe('missing-on-delete', () => {
       assert.deepEqual(actions(report), ['NoAction']);
       assert.match(report.message, /Cascade and SetNull are not offered: a self-relation that cascades is a cycle, which SQL Server refuses\.$/);
       assert.deepEqual(applyPrismaFix(broken, report.fixes![0].intent)!.errors, []);
+    });
+
+    it('a self-relation with onUpdate unwritten (Cascade by default): the fix sets both actions, and the schema validates again', () => {
+      const self = (provider: string, mode?: 'prisma', optional = false, onUpdate = '') =>
+        `${datasource(provider, mode)}model Employee {\n  id        Int  @id\n  managerId Int${optional ? '?' : ''}\n  manager   Employee${optional ? '?' : ''} @relation("reports", fields: [managerId], references: [id]${onUpdate})\n  reports   Employee[] @relation("reports")\n}\n`;
+      for (const [provider, mode, keep] of [['sqlserver', undefined, 'NoAction'], ['postgresql', 'prisma', 'Restrict'], ['mysql', 'prisma', 'Restrict']] as const) {
+        for (const optional of [false, true]) {
+          const broken = inlinePrisma(self(provider, mode, optional));
+          assert.equal(broken.errors.length > 0, true, `${provider} ${optional}: Prisma refuses the self-relation as written`);
+          const report = single(findings(missingOnDelete, broken));
+          assert.deepEqual(actions(report), [keep], `${provider} ${optional}`);
+          assert.equal(report.fixes![0].title, `Set onDelete: ${keep}, onUpdate: ${keep} on manager`);
+          assert.match(report.message, new RegExp(`Its onUpdate \\(Cascade by default\\) cascades too: the fix sets both to ${keep}\\.$`));
+          const fixed = applyPrismaFix(broken, report.fixes![0].intent)!;
+          assert.deepEqual(fixed.errors, [], `${provider} ${optional}: the fixed schema validates`);
+          assert.match(fixed.text, new RegExp(`references: \\[id\\], onDelete: ${keep}, onUpdate: ${keep}\\)`));
+          assert.deepEqual(findings(missingOnDelete, fixed.fixed), [], 'and the finding is gone');
+        }
+      }
+      // onUpdate written as Cascade: the fix rewrites it in place.
+      const written = inlinePrisma(self('sqlserver', undefined, false, ', onUpdate: Cascade'));
+      const report = single(findings(missingOnDelete, written));
+      const fixed = applyPrismaFix(written, report.fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /references: \[id\], onUpdate: NoAction, onDelete: NoAction\)/);
     });
 
     it('a cycle through three models and a diamond (SQL Server), and the same under relationMode = "prisma"', () => {

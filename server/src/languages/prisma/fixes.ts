@@ -167,13 +167,26 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
   const field = found.block.fields.find((f) => f.name === intent.foreignKey.relationField);
   const relation = field?.attributes.find((a) => a.name === 'relation');
   if (!relation?.args || !relation.args.closed) return undefined;
-  const existing = attributeArg(relation, 'onDelete');
   const { file } = found;
-  if (existing?.value) return [{ file: file.path, edits: [edit(file, existing.value, intent.action)] }];
   const args = relation.args.args;
-  if (args.length === 0) return [{ file: file.path, edits: [insert(file, relation.args.start + 1, `onDelete: ${intent.action}`)] }];
-  const last = args[args.length - 1];
-  return [{ file: file.path, edits: [insert(file, last.end, `, onDelete: ${intent.action}`)] }];
+  const at = args.length ? args[args.length - 1].end : relation.args.start + 1;
+  /** Replacements of written values (by span end), and arguments to append after the last one, in order. */
+  const replaced: { span: Span; text: string }[] = [];
+  const added: string[] = [];
+  const set = (name: 'onDelete' | 'onUpdate', action: ReferentialAction) => {
+    const existing = attributeArg(relation, name);
+    if (existing?.value) replaced.push({ span: existing.value, text: action });
+    else added.push(`${name}: ${action}`);
+  };
+  set('onDelete', intent.action);
+  if (intent.onUpdate) set('onUpdate', intent.onUpdate);
+  const tail = added.length ? `${args.length ? ', ' : ''}${added.join(', ')}` : '';
+  // A value replaced at the very end of the arguments takes the appended ones along (one edit, not two at one point).
+  const last = replaced.find((r) => r.span.end === at);
+  if (last) last.text += tail;
+  const edits = replaced.map((r) => edit(file, r.span, r.text));
+  if (tail && !last) edits.push(insert(file, at, tail));
+  return [{ file: file.path, edits }];
 }
 
 function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: SourceReader): FileEdit[] | undefined {
