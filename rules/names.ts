@@ -149,7 +149,9 @@ export function sqlColumnName(column: Column | undefined, fallback: string): str
 
 /** "a Event" → "an Event". */
 export function article(noun: string): string {
-  // Sound, not spelling: "a user", "a unique", "an hour".
+  // Sound, not spelling: "a user", "a unique", "an hour". A letter or a short acronym is spelled out: "a U",
+  // "an SMS", "an API", "a URL".
+  if (/^[A-Z]{1,3}$/.test(noun)) return /^[AEFHILMNORSX]/.test(noun) ? `an ${noun}` : `a ${noun}`;
   const an = /^(hour|honest|honou?r|heir)/i.test(noun) || (/^[aeiou]/i.test(noun) && !/^(u[bcdfgklmnprstvz][aeiou]|use|eu|one\b|once)/i.test(noun));
   return an ? `an ${noun}` : `a ${noun}`;
 }

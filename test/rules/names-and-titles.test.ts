@@ -63,4 +63,11 @@ describe('article', () => {
       'an Event', 'a User', 'a users', 'an Order', 'an Umbrella', 'a unit', 'an Hour', 'a Post',
     ]);
   });
+
+  it('spells out a letter or a short acronym', async () => {
+    const { article } = await import('../../rules/names');
+    assert.deepEqual(['U', 'A', 'S', 'B', 'SMS', 'API', 'URL', 'FAQ', 'KYC', 'USER'].map(article), [
+      'a U', 'an A', 'an S', 'a B', 'an SMS', 'an API', 'a URL', 'an FAQ', 'a KYC', 'a USER',
+    ]);
+  });
 });
