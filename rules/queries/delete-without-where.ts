@@ -22,7 +22,7 @@ export const deleteWithoutWhere: Rule = {
         const what = call.emptyWhere ? 'has an empty `where` (`where: {}`)' : 'has no where clause';
         const how = call.emptyWhere ? 'Put the filter in the `where`' : call.orm === 'prisma' ? 'Add a `where`' : 'Add `.where(...)`';
         context.report({
-          message: `\`${callLabel(call)}\` ${what}: it ${cost}. ${how}, or suppress this line if emptying the table is intended.`,
+          message: `\`${callLabel(call)}\` ${what}: it ${cost}. ${how}, or suppress this line if ${verb === 'delete' ? 'emptying the table' : 'updating every row'} is intended.`,
           loc: call.loc,
         });
       }

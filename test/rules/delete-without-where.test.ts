@@ -26,7 +26,7 @@ describe('delete-without-where', () => {
   describe('invalid', () => {
     const cases: [string, DbCall, RegExp][] = [
       ['prisma deleteMany()', prisma('position.deleteMany', { line: 4, fn: f, argKeys: [] }), /^`prisma\.position\.deleteMany` has no where clause: it deletes every row of position\. Add a `where`, or suppress this line if emptying the table is intended\.$/],
-      ['prisma updateMany({ data })', prisma('position.updateMany', { line: 4, fn: f, argKeys: ['data'] }), /it updates every row of position/],
+      ['prisma updateMany({ data })', prisma('position.updateMany', { line: 4, fn: f, argKeys: ['data'] }), /it updates every row of position\. Add a `where`, or suppress this line if updating every row is intended\.$/],
       ['drizzle db.delete(positions)', drizzle('delete', 'positions', { line: 4, fn: f, chain: [] }), /^`db\.delete\(positions\)` has no where clause: it deletes every row of positions\. Add `\.where\(\.\.\.\)`, or suppress/],
       ['drizzle db.update(positions).set(...)', drizzle('update', 'positions', { line: 4, fn: f, chain: ['set', 'returning'] }), /it updates every row of positions/],
       ['prisma deleteMany({ where: {} })', prisma('position.deleteMany', { line: 4, fn: f, argKeys: ['where'], emptyWhere: true }), /^`prisma\.position\.deleteMany` has an empty `where` \(`where: \{\}`\): it deletes every row of position\. Put the filter in the `where`, or suppress/],
