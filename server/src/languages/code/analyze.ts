@@ -113,6 +113,8 @@ interface ImportBinding {
   specifier: string;
   /** `default`, `*` (namespace) or the exported name. */
   imported: string;
+  /** `const x = require('…')` / `import x = require('…')`: the whole module value, which is the client when the module sets `module.exports = client`. */
+  cjs?: true;
 }
 
 interface FileInfo {
@@ -153,7 +155,7 @@ interface FileInfo {
 interface Candidate {
   node: ts.CallExpression;
   callee: string;
-  kind: 'function' | 'this' | 'namespace' | 'instance';
+  kind: 'function' | 'this' | 'namespace' | 'instance' | 'member';
   target?: string;
 }
 
@@ -249,6 +251,13 @@ export class CodeAnalyzer {
       if (entry.base) byFile.set(file, resolvable(entry.base));
     }
     resolveClients([...byFile.values()], byFile);
+    // The ORMs of the workspace's clients: what `ctx.db` of a tRPC procedure holds (its context is built from them).
+    const workspaceOrms = new Set<Orm>();
+    for (const info of byFile.values()) {
+      for (const orm of info.clients.values()) workspaceOrms.add(orm);
+      if (info.defaultClient) workspaceOrms.add(info.defaultClient);
+    }
+    const contextKey = [...workspaceOrms].sort().join(',');
 
     // Pass 2: one file at a time, facts only; a file's kept facts hold when its walk inputs are the same.
     const prismaModels = prismaModelAccessors(databases);
@@ -270,7 +279,7 @@ export class CodeAnalyzer {
           byFile.set(file, info);
           resolveClients([info], byFile);
         }
-        const key = `${modelsKey}|${walkKey(info, byFile)}`;
+        const key = `${modelsKey}|${contextKey}|${walkKey(info, byFile)}`;
         if (!entry.facts || entry.factsKey !== key) {
           entry.facts = undefined;
           entry.factsKey = undefined;
@@ -278,7 +287,7 @@ export class CodeAnalyzer {
           sf ??= parseFile(file, entry.text);
           entry.suppressions = entry.text.includes('schema-review-ignore') ? collectSuppressions(sf) : [];
           suppressions.push(...entry.suppressions);
-          entry.facts = new FileWalker(info, sf, byFile, prismaModels).run();
+          entry.facts = new FileWalker(info, sf, byFile, prismaModels, workspaceOrms).run();
           entry.enumLiterals = enumLiteralFacts(sf);
           entry.factsKey = key;
         } else suppressions.push(...entry.suppressions);
@@ -310,6 +319,12 @@ export class CodeAnalyzer {
           case 'instance': {
             const cls = p.target ? instanceClass(info, p.target, byFile, 0) : undefined;
             return !!cls && !!writing.get(cls.file)?.has(`${cls.name}.${p.callee}`);
+          }
+          case 'member': {
+            // `this.users.createUser(…)` with `users: UsersRepository` (an injected service): the class's method.
+            const cls = p.target ? classByName(info, p.target, byFile) : undefined;
+            const method = p.callee.slice(p.callee.lastIndexOf('.') + 1);
+            return !!cls && !!writing.get(cls.file)?.has(`${cls.name}.${method}`);
           }
         }
       };
@@ -381,7 +396,8 @@ function mayDefineClient(text: string): boolean {
     text.includes('module.exports') ||
     /export\s*(\*|\{[^}]*\})\s*from/.test(text) || // re-exports
     /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*[\w$.]+\s*(?:;|\n|$)/.test(text) || // export const db = prisma
-    /export\s+default\s+[\w$]+\s*(?:;|\n|$)/.test(text) // export default db
+    /export\s+default\s+[\w$]+\s*(?:;|\n|$)/.test(text) || // export default db
+    /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) // export type Db = typeof db
   );
 }
 
@@ -393,7 +409,7 @@ interface PendingWritingCall {
   call: WritingCall;
   kind: Candidate['kind'];
   callee: string;
-  /** namespace: the module file; instance: the local name; this: the class name. */
+  /** namespace: the module file; instance: the local name; this: the class name; member: the member's class name. */
   target?: string;
 }
 
@@ -480,7 +496,7 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
       }
     } else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
       const e = st.moduleReference.expression;
-      if (ts.isStringLiteral(e)) info.imports.set(st.name.text, { file: resolve(e.text), specifier: e.text, imported: '*' });
+      if (ts.isStringLiteral(e)) info.imports.set(st.name.text, { file: resolve(e.text), specifier: e.text, imported: '*', cjs: true });
     } else if (ts.isExportDeclaration(st)) {
       const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
       const target = spec ? resolve(spec) : undefined;
@@ -526,7 +542,7 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
         if (d.initializer) {
           const init = unwrap(d.initializer);
           const req = requireSpecifier(init);
-          if (req !== undefined) info.imports.set(name, { file: resolve(req), specifier: req, imported: '*' });
+          if (req !== undefined) info.imports.set(name, { file: resolve(req), specifier: req, imported: '*', cjs: true });
           if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) info.instances.set(name, init.expression.text);
           // An object of functions (`export const storage = { … }`) is its own "class": owners are `storage.method`.
           if (ts.isObjectLiteralExpression(init)) info.instances.set(name, name);
@@ -549,6 +565,8 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
         const driver = orm && factoryDriver(st, info);
         if (driver) info.factoryDrivers.set(name, driver);
       }
+    } else if (ts.isTypeAliasDeclaration(st) && hasExport(st)) {
+      info.exports.set(st.name.text, st.name.text);
     } else if (ts.isClassDeclaration(st) && st.name && hasExport(st)) {
       info.exports.set(hasDefault(st) ? 'default' : st.name.text, st.name.text);
     } else if (
@@ -595,6 +613,25 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
   }
   // Client declarations (second pass: factories are known now).
   for (const st of sf.statements) {
+    // A client type alias (`type Db = typeof db`, `type Database = NodePgDatabase<typeof schema>`): kept under
+    // the clients' names (types and values do not clash), so that parameters typed with it resolve like `typeof db`.
+    if (ts.isTypeAliasDeclaration(st) && !st.typeParameters) {
+      const type = st.type;
+      if (ts.isTypeQueryNode(type) && ts.isIdentifier(type.exprName)) info.aliases.push([st.name.text, [type.exprName.text]]);
+      else if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments && !info.imports.has(type.typeName.text)) {
+        info.aliases.push([st.name.text, [type.typeName.text]]);
+      } else if (!isTransactionType(type, info)) {
+        // (A transaction client's alias, `type Tx = Prisma.TransactionClient`, is left out: a parameter typed with it
+        // would read as a plain client, not as the caller's transaction.)
+        const orm = clientTypeOrm(type, info);
+        if (orm) {
+          info.clients.set(st.name.text, orm);
+          const driver = typeDriver(type, info);
+          if (driver) info.drivers.set(st.name.text, driver);
+        }
+      }
+      continue;
+    }
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
@@ -707,7 +744,8 @@ function factoryDriver(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.Functi
 function typeDriver(type: ts.TypeNode | undefined, info: FileInfo, drivers: ReadonlyMap<string, string> = info.drivers): string | undefined {
   if (!type) return undefined;
   if (ts.isTypeReferenceNode(type)) {
-    return ts.isIdentifier(type.typeName) ? driverModule(info.imports.get(type.typeName.text)?.specifier) : undefined;
+    if (!ts.isIdentifier(type.typeName)) return undefined;
+    return driverModule(info.imports.get(type.typeName.text)?.specifier) ?? (type.typeArguments ? undefined : drivers.get(type.typeName.text));
   }
   if (ts.isTypeQueryNode(type) && ts.isIdentifier(type.exprName)) return drivers.get(type.exprName.text);
   if (ts.isUnionTypeNode(type)) {
@@ -719,6 +757,59 @@ function typeDriver(type: ts.TypeNode | undefined, info: FileInfo, drivers: Read
   return undefined;
 }
 
+/**
+ * A `case` clause whose statements run on into the next clause: it does not end in `break`, `continue`, `return` or
+ * `throw` (also as the last statement of a block, or of both arms of an `if`/`else`). An empty clause (`case 'a':
+ * case 'b':`) shares the next one's statements.
+ */
+function fallsThrough(clause: ts.CaseOrDefaultClause): boolean {
+  const ends = (st: ts.Statement | undefined): boolean => {
+    if (!st) return false;
+    if (ts.isBreakStatement(st) || ts.isContinueStatement(st) || ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+    if (ts.isBlock(st)) return ends(st.statements[st.statements.length - 1]);
+    if (ts.isIfStatement(st)) return !!st.elseStatement && ends(st.thenStatement) && ends(st.elseStatement);
+    return false;
+  };
+  return !ends(clause.statements[clause.statements.length - 1]);
+}
+
+/** A function passed first to `.query(…)`/`.mutation(…)`/`.subscription(…)`: a tRPC resolver. */
+function isResolverCallback(fn: ts.Node): boolean {
+  const call = fn.parent;
+  return (
+    !!call &&
+    ts.isCallExpression(call) &&
+    call.arguments[0] === fn &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    TRPC_RESOLVERS.has(call.expression.name.text)
+  );
+}
+
+/**
+ * Where a parameter's pattern binds `name` below its `ctx` property (`{ ctx: { db }, input }`): `member` is the
+ * context member it reads (`db`); undefined when the pattern does not bind the name, `{}` when it binds it otherwise.
+ */
+function contextBinding(pattern: ts.ObjectBindingPattern, name: string): { member?: string } | undefined {
+  for (const el of pattern.elements) {
+    if (ts.isIdentifier(el.name)) {
+      if (el.name.text === name) return {};
+      continue;
+    }
+    if (!ts.isObjectBindingPattern(el.name)) continue;
+    const inner = el.name.elements.find((b) => ts.isIdentifier(b.name) && b.name.text === name);
+    if (!inner) continue;
+    const outerKey = propertyNameText(el.propertyName);
+    if (outerKey !== 'ctx' || inner.dotDotDotToken) return {};
+    return { member: propertyNameText(inner.propertyName) ?? name };
+  }
+  return undefined;
+}
+
+/** tRPC resolver methods whose callback receives `{ ctx, input }`. */
+const TRPC_RESOLVERS = new Set(['query', 'mutation', 'subscription']);
+/** Context members that name the database client (`ctx.db`, `ctx.prisma`). */
+const CONTEXT_CLIENT_MEMBERS = new Set(['db', 'prisma', 'drizzle', 'database']);
+
 const PRISMA_TYPES = new Set(['PrismaClient', 'PrismaService', 'TransactionClient', 'ExtendedPrismaClient']);
 
 /** The ORM a type annotation names: `PrismaClient`, `PrismaService`, `Prisma.TransactionClient`, a drizzle `…Database`, `typeof db`. */
@@ -729,6 +820,8 @@ function clientTypeOrm(type: ts.TypeNode | undefined, info: FileInfo, clients?: 
     if (PRISMA_TYPES.has(name)) return 'prisma';
     const root = ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
     if ((name.endsWith('Database') || name.endsWith('Transaction')) && root && info.drizzleImports.has(root)) return 'drizzle';
+    // A client type alias of the workspace (`db: Db` with `type Db = typeof db`), resolved like a client name.
+    if (root && !type.typeArguments) return (clients ?? info.clients).get(root);
     return undefined;
   }
   if (ts.isTypeQueryNode(type) && ts.isIdentifier(type.exprName)) {
@@ -779,8 +872,9 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
     let changed = false;
     for (const info of infos) {
       for (const [local, imp] of info.imports) {
-        if (info.clients.has(local) || imp.imported === '*') continue;
-        const found = exportClient(imp.file, imp.imported, new Set());
+        if (info.clients.has(local) || (imp.imported === '*' && !imp.cjs)) continue;
+        // A CommonJS require is the module's value: the client when `module.exports = prisma` (the default export here).
+        const found = exportClient(imp.file, imp.imported === '*' ? 'default' : imp.imported, new Set());
         if (found) {
           info.clients.set(local, found.orm);
           if (found.driver) info.drivers.set(local, found.driver);
@@ -861,6 +955,50 @@ function instanceClass(info: FileInfo, local: string, byFile: Map<string, FileIn
   const target = byFile.get(imp.file);
   const exported = target?.exports.get(imp.imported);
   return target && exported ? instanceClass(target, exported, byFile, depth + 1) : undefined;
+}
+
+/** The workspace class a name refers to in a module: a local class, or an imported one (through re-exports). */
+function classByName(info: FileInfo, name: string, byFile: Map<string, FileInfo>): { file: string; name: string } | undefined {
+  const imp = info.imports.get(name);
+  if (!imp) return { file: info.file, name };
+  let file = imp.file;
+  let imported = imp.imported;
+  for (let depth = 0; file && imported !== '*' && depth < 5; depth++) {
+    const target = byFile.get(file);
+    if (!target) return { file, name: imported };
+    const local = target.exports.get(imported);
+    if (local) return { file, name: local === 'default' ? imported : local };
+    const re = target.reExports.get(imported);
+    if (!re) return undefined;
+    file = re.file;
+    imported = re.imported;
+  }
+  return undefined;
+}
+
+/**
+ * The class a member of `cls` is declared with: a constructor parameter property (`private users: UsersRepository`),
+ * or a property typed with a class or initialized with `new UsersRepository(…)`.
+ */
+function memberClassName(cls: ts.ClassLikeDeclaration, member: string): string | undefined {
+  const typeName = (type: ts.TypeNode | undefined): string | undefined =>
+    type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments ? type.typeName.text : undefined;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && propertyNameText(m.name) === member) {
+      const init = m.initializer && unwrap(m.initializer);
+      return typeName(m.type) ?? (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) ? init.expression.text : undefined);
+    }
+    if (ts.isConstructorDeclaration(m)) {
+      for (const p of m.parameters) {
+        if (!ts.isIdentifier(p.name) || p.name.text !== member) continue;
+        const isProperty = (ts.getModifiers(p) ?? []).some((mod) =>
+          [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.ReadonlyKeyword].includes(mod.kind),
+        );
+        if (isProperty) return typeName(p.type);
+      }
+    }
+  }
+  return undefined;
 }
 
 function isWritingImport(info: FileInfo, local: string, byFile: Map<string, FileInfo>, writing: Map<string, Set<string>>): boolean {
@@ -988,6 +1126,10 @@ class FileWalker {
   private readonly txCallbacks = new Map<ts.Node, TransactionScope>();
   private readonly txArrays = new Map<ts.Node, TransactionScope>();
   private readonly txCalls = new Set<ts.Node>();
+  /** Savepoint scopes (`tx.transaction(async (sp) => …)`): the enclosing transactions' client names, also valid inside. */
+  private readonly savepointParams = new Map<TransactionScope, Set<string>>();
+  /** Module functions given to a transaction by name (`prisma.$transaction(transfer)`), with their scope. */
+  private readonly namedCallbacks: [FunctionNode, TransactionScope][] = [];
   /** Batches (`$transaction(ops)`, `db.batch([q1, ...qs])`): the variables whose kept promises they run. */
   private readonly batches = new Map<ts.CallExpression, { scope: TransactionScope; variables: Set<string> }>();
   private readonly dbNodes = new Set<ts.Node>();
@@ -1005,6 +1147,7 @@ class FileWalker {
     private readonly sf: ts.SourceFile,
     private readonly byFile: Map<string, FileInfo>,
     private readonly prismaModels: Set<string> | undefined,
+    private readonly workspaceOrms: ReadonlySet<Orm> = new Set(),
   ) {}
 
   /** Walks the file once and returns plain facts (no AST nodes survive). */
@@ -1036,6 +1179,7 @@ class FileWalker {
       parent = saved;
     };
     visit(this.sf);
+    for (const [fn, scope] of this.namedCallbacks) this.attachNamedCallback(fn, scope);
     if (this.batches.size) this.attachKeptWrites();
     for (const [call, node] of this.readsToFollow) {
       const filtered = this.inMemoryFilters(node);
@@ -1072,6 +1216,11 @@ class FileWalker {
         const scope = this.txCallbacks.get(n);
         if (scope && scope.callbackParam === name) return { orm: scope.orm, node: e, text: name };
         for (const p of n.parameters) {
+          // tRPC: `.mutation(async ({ ctx: { db }, input }) => …)`
+          if (ts.isObjectBindingPattern(p.name)) {
+            const bound = contextBinding(p.name, name);
+            if (bound?.member && isResolverCallback(n)) return this.contextRef(bound.member, e);
+          }
           if (ts.isIdentifier(p.name) && p.name.text === name) {
             const orm = clientTypeOrm(p.type, this.info);
             if (!orm) return undefined; // a parameter shadows module bindings
@@ -1093,7 +1242,19 @@ class FileWalker {
         const found = cls ? this.clientMembers(cls).get(member) : undefined;
         return found ? { orm: found.orm, node: e, text: `this.${member}`, driver: found.driver } : undefined;
       }
+      // tRPC: `opts.ctx.db` with `.mutation(async (opts) => …)`.
+      if (ts.isPropertyAccessExpression(target) && target.name.text === 'ctx' && ts.isIdentifier(unwrap(target.expression))) {
+        const opts = unwrap(target.expression) as ts.Identifier;
+        const fn = this.parameterOwner(opts.text);
+        if (fn && isResolverCallback(fn) && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) && fn.parameters[0].name.text === opts.text) {
+          const orm = this.contextMemberOrm(member);
+          if (orm) return { orm, node: e, text: `${opts.text}.ctx.${member}` };
+        }
+      }
       if (ts.isIdentifier(target)) {
+        // tRPC: `ctx.db` / `ctx.prisma` in a `.query`/`.mutation`/`.subscription` resolver is the client its context holds.
+        const contextOrm = this.procedureContextOrm(target, member);
+        if (contextOrm) return { orm: contextOrm, node: e, text: `${target.text}.${member}` };
         const imp = this.info.imports.get(target.text);
         if (imp?.imported === '*' && imp.file) {
           const module = this.byFile.get(imp.file);
@@ -1103,6 +1264,54 @@ class FileWalker {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The ORM of `<ctx>.<member>` when `<ctx>` is the `ctx` a tRPC resolver destructures from its options
+   * (`.mutation(async ({ ctx, input }) => …)`) and the member names the database (`db`, `prisma`, `drizzle`),
+   * taken from the workspace's clients: the context is built from them (`createTRPCContext` returns `{ db }`).
+   * A workspace with clients of both ORMs is read by the member's name only (`prisma`, `drizzle`).
+   */
+  private procedureContextOrm(ident: ts.Identifier, member: string): Orm | undefined {
+    const orm = this.contextMemberOrm(member);
+    if (!orm) return undefined;
+    for (let n: ts.Node | undefined = this.current; n; n = n.parent) {
+      if (!isFunctionNode(n)) continue;
+      for (const p of n.parameters) {
+        if (ts.isIdentifier(p.name)) {
+          if (p.name.text === ident.text) return undefined; // a parameter of its own, not a resolver's context
+          continue;
+        }
+        if (!ts.isObjectBindingPattern(p.name)) continue;
+        const el = p.name.elements.find((b) => ts.isIdentifier(b.name) && b.name.text === ident.text);
+        if (!el) continue;
+        if ((propertyNameText(el.propertyName) ?? ident.text) !== 'ctx' || el.dotDotDotToken) return undefined;
+        return isResolverCallback(n) ? orm : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** The innermost function around the current call with a parameter named `name` (not destructured). */
+  private parameterOwner(name: string): FunctionNode | undefined {
+    for (let n: ts.Node | undefined = this.current; n; n = n.parent) {
+      if (isFunctionNode(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) return n;
+    }
+    return undefined;
+  }
+
+  /** The ORM of the context member `member` (`db`, `prisma`) from the workspace's clients. */
+  private contextMemberOrm(member: string): Orm | undefined {
+    if (!CONTEXT_CLIENT_MEMBERS.has(member) || !this.workspaceOrms.size) return undefined;
+    const byName: Orm | undefined = member === 'prisma' ? 'prisma' : member === 'drizzle' ? 'drizzle' : undefined;
+    const orm = byName ?? (this.workspaceOrms.size === 1 ? [...this.workspaceOrms][0] : undefined);
+    return orm && this.workspaceOrms.has(orm) ? orm : undefined;
+  }
+
+  /** A client destructured from a resolver's context (`{ ctx: { db } }`): the name as written. */
+  private contextRef(member: string, e: ts.Identifier): ClientRef | undefined {
+    const orm = this.contextMemberOrm(member);
+    return orm ? { orm, node: e, text: e.text } : undefined;
   }
 
   private classOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {
@@ -1218,6 +1427,11 @@ class FileWalker {
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
         const cls = this.classOf(call);
         if (cls?.name) this.candidates.push({ node: call, callee: method, kind: 'this', target: cls.name.text });
+      } else if (ts.isPropertyAccessExpression(target) && unwrap(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
+        // this.<member>.<method>(…): a member holding an instance of a workspace class (NestJS injection).
+        const cls = this.classOf(call);
+        const memberClass = cls ? memberClassName(cls, target.name.text) : undefined;
+        if (memberClass) this.candidates.push({ node: call, callee: `this.${target.name.text}.${method}`, kind: 'member', target: memberClass });
       } else if (ts.isIdentifier(target)) {
         const imp = this.info.imports.get(target.text);
         if (imp?.imported === '*' && imp.file) this.candidates.push({ node: call, callee: method, kind: 'namespace', target: imp.file });
@@ -1247,6 +1461,20 @@ class FileWalker {
     if (!arg) return;
     const outer = this.awaitedHolder(call) ?? call;
     let scope: TransactionScope;
+    // Drizzle's nested `tx.transaction(async (sp) => …)` is a savepoint of the enclosing transaction: its writes
+    // commit with that transaction. Its callback joins the enclosing scope, with `sp` as the client's name there
+    // (the enclosing transaction's client stays a transaction client inside it).
+    const enclosing = ts.isArrowFunction(arg) || ts.isFunctionExpression(arg) ? this.transactionOf(call) : undefined;
+    if (enclosing && (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) && this.isTxParam(client, enclosing)) {
+      const p = arg.parameters[0];
+      const savepoint: TransactionScope = { ...enclosing, callbackParam: p && ts.isIdentifier(p.name) ? p.name.text : enclosing.callbackParam };
+      const params = new Set(this.savepointParams.get(enclosing) ?? []);
+      if (enclosing.callbackParam) params.add(enclosing.callbackParam);
+      this.savepointParams.set(savepoint, params);
+      this.txCallbacks.set(arg, savepoint);
+      this.txCalls.add(call);
+      return;
+    }
     if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) {
       const p = arg.parameters[0];
       scope = {
@@ -1268,6 +1496,21 @@ class FileWalker {
         if (ts.isIdentifier(e)) variables.add(e.text);
       }
       if (variables.size) this.batches.set(call, { scope, variables });
+    } else if (ts.isIdentifier(arg) && this.moduleFunction(arg.text) && calleeMethodName(call) !== 'batch') {
+      // `prisma.$transaction(transfer)` / `db.transaction(settle)`: a function of the module is the callback.
+      const fn = this.moduleFunction(arg.text)!;
+      const p = fn.parameters[0];
+      scope = {
+        orm: client.orm,
+        client: client.text,
+        callbackParam: p && ts.isIdentifier(p.name) ? p.name.text : undefined,
+        form: 'callback',
+        range: nodeLoc(this.sf, fn.body ?? fn),
+        callLoc: nodeLoc(this.sf, outer),
+      };
+      this.txCallbacks.set(fn, scope);
+      // Its calls already walked (the function comes first in the file) are settled after the walk.
+      this.namedCallbacks.push([fn, scope]);
     } else if (calleeMethodName(call) !== 'transaction') {
       // `$transaction(ops)` / `db.batch(queries)`: a list built elsewhere (a variable, `ids.map(…)`).
       scope = { orm: client.orm, client: client.text, form: 'array', range: nodeLoc(this.sf, arg), callLoc: nodeLoc(this.sf, outer) };
@@ -1277,6 +1520,29 @@ class FileWalker {
     scope.host = { name: host.name, functionLoc: host.loc };
     this.txCalls.add(call);
     this.transactions.push(scope);
+  }
+
+  /** A top-level function of the module by name: `function transfer(…) {…}` or `const settle = async (…) => …`. */
+  private moduleFunction(name: string): FunctionNode | undefined {
+    for (const st of this.sf.statements) {
+      if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) return st;
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
+        const init = unwrap(d.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+      }
+    }
+    return undefined;
+  }
+
+  /** The calls in a function given to a transaction by name run in it (those walked before the transaction call). */
+  private attachNamedCallback(fn: FunctionNode, scope: TransactionScope): void {
+    for (const [node, call] of this.callNodes) {
+      if (call.transaction || node.pos < fn.pos || node.end > fn.end) continue;
+      call.transaction = scope;
+      if (scope.callbackParam && call.client === scope.callbackParam) call.viaTransactionClient = true;
+    }
   }
 
   /**
@@ -1489,7 +1755,7 @@ class FileWalker {
   }
 
   private isTxParam(client: ClientRef, tx: TransactionScope): boolean {
-    return !!tx.callbackParam && client.text === tx.callbackParam;
+    return (!!tx.callbackParam && client.text === tx.callbackParam) || !!this.savepointParams.get(tx)?.has(client.text);
   }
 
   // ---- context ----------------------------------------------------------------------------
@@ -1669,7 +1935,15 @@ class FileWalker {
         out.push({ statement: nodeLoc(this.sf, n), arm: nodeLoc(this.sf, child), exits: alwaysExits(child) });
       } else if ((ts.isCaseClause(n) || ts.isDefaultClause(n)) && child !== (n as ts.CaseClause).expression) {
         const sw = n.parent.parent;
-        out.push({ statement: nodeLoc(this.sf, sw), arm: nodeLoc(this.sf, n), exits: statementsExit(n.statements) });
+        // Cases that fall through into each other run together: they form one arm, from the first clause that
+        // runs on into this one to the clause that ends the run.
+        const clauses = n.parent.clauses;
+        let first = clauses.indexOf(n);
+        while (first > 0 && fallsThrough(clauses[first - 1])) first--;
+        let last = clauses.indexOf(n);
+        while (last < clauses.length - 1 && fallsThrough(clauses[last])) last++;
+        const arm = locOf(this.sf, clauses[first].getStart(this.sf), clauses[last].getEnd());
+        out.push({ statement: nodeLoc(this.sf, sw), arm, exits: statementsExit(clauses[last].statements) });
       } else if (ts.isConditionalExpression(n) && (child === n.whenTrue || child === n.whenFalse)) {
         out.push({ statement: nodeLoc(this.sf, n), arm: nodeLoc(this.sf, child), exits: false });
       }

@@ -122,9 +122,44 @@ export function functionName(fn: FunctionNode, outerName: () => string): string 
       if (ts.isIdentifier(left)) return left.text;
       if (ts.isPropertyAccessExpression(left)) return left.name.text;
     }
-    if (ts.isCallExpression(holder)) return `${outerName()}<callback>`;
+    if (ts.isCallExpression(holder)) return resolverName(holder, climbWrappers(fn)) ?? `${outerName()}<callback>`;
   }
   return '<function>';
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
+
+/**
+ * A tRPC resolver is known by the router key its procedure chain is the value of:
+ * `publish: protectedProcedure.input(…).mutation(async ({ ctx }) => …)` → `publish`.
+ */
+function resolverName(call: ts.CallExpression, callback: ts.Node): string | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  // A route handler (Express, Hono, Fastify), its last argument: `router.post('/orders', async (req, res) => …)` → `router.post('/orders')`.
+  const route = call.arguments[0];
+  if (
+    HTTP_METHODS.has(callee.name.text) &&
+    route &&
+    ts.isStringLiteralLike(route) &&
+    call.arguments[call.arguments.length - 1] === callback &&
+    ts.isIdentifier(unwrap(callee.expression))
+  ) {
+    return `${(unwrap(callee.expression) as ts.Identifier).text}.${callee.name.text}('${route.text}')`;
+  }
+  if (!['query', 'mutation', 'subscription'].includes(callee.name.text) || call.arguments[0] !== callback) return undefined;
+  // The outermost call of the chain (`….mutation(…)` may be followed by nothing, or be wrapped in parentheses).
+  let top: ts.Node = call;
+  while (top.parent && ts.isPropertyAccessExpression(top.parent) && top.parent.parent && ts.isCallExpression(top.parent.parent)) {
+    top = top.parent.parent;
+  }
+  while (top.parent && (ts.isParenthesizedExpression(top.parent) || ts.isAsExpression(top.parent) || ts.isSatisfiesExpression(top.parent))) {
+    top = top.parent;
+  }
+  const holder = top.parent;
+  if (holder && ts.isPropertyAssignment(holder) && holder.initializer === top) return propertyNameText(holder.name);
+  if (holder && ts.isVariableDeclaration(holder) && holder.initializer === top && ts.isIdentifier(holder.name)) return holder.name.text;
+  return undefined;
 }
 
 export function functionBody(fn: FunctionNode): ts.Node | undefined {

@@ -400,7 +400,8 @@ function wrapInTransaction(
   const { container, first, last, exported, keyword } = plan;
   const stmts = container.statements;
   const start = stmts[first].getStart(src.sf);
-  const end = stmts[last].end;
+  // A comment after the last statement on its line annotates it: it moves into the callback with it.
+  const end = trailingCommentEnd(src.text, stmts[last].end);
   const orm: Orm = calls.find((c) => c.orm)?.orm ?? file.calls.find((c) => c.client === client)?.orm ?? 'prisma';
   // A transaction already inside the range cannot be nested through an interactive transaction client.
   if (file.transactions.some((t) => within(src, t.callLoc, start, end))) return undefined;
@@ -451,6 +452,17 @@ function wrapInTransaction(
   } else head = `await ${open}`;
   const text = [head, ...shifted, ...tail, `${indent}});`].join('\n');
   return finish(src, [{ start, end, text }]);
+}
+
+/** The end of the comments that follow `pos` on its own line (`…; // note`), or `pos` when there are none. */
+function trailingCommentEnd(text: string, pos: number): number {
+  let end = pos;
+  for (const c of ts.getTrailingCommentRanges(text, pos) ?? []) {
+    // Only comments that end on that line: a block comment running onto later lines belongs to what follows.
+    if (text.slice(pos, c.end).includes('\n')) break;
+    end = c.end;
+  }
+  return end;
 }
 
 /** The call at `loc` runs in a `xs.forEach(…)` callback inside `fn` (nobody awaits what it starts). */

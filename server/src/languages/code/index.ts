@@ -29,9 +29,16 @@
  * - `enumLiterals` (per file): closed lists of string literals the code names (`z.enum([...])`, unions of string
  *   literal types, `as const` arrays; literals.ts), from which string-enum takes a column's values. A file with a
  *   zod enum joins the code unit even when it never touches the database (discover.ts).
+ * - Clients are also: `ctx.db` / `ctx.prisma` (and `{ ctx: { db } }`) in a tRPC resolver (the first argument of
+ *   `.query/.mutation/.subscription`), taken to be the workspace's client when all its clients are of one ORM
+ *   (or by the member's name, `prisma`/`drizzle`); parameters typed with a client type alias of the workspace
+ *   (`export type Db = typeof db`, `type Database = NodePgDatabase<…>`; not a transaction client's alias).
+ *   A tRPC resolver is named by its router key (`publish`), a route handler by its route (`router.post('/orders')`).
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
- *   imports, re-exports, `this.method()`, namespace imports, and module-level instances/objects
- *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`).
+ *   imports, re-exports, `this.method()`, namespace imports, module-level instances/objects
+ *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`), and members holding
+ *   an instance of a workspace class (`this.users.createUser()` with NestJS's `private users: UsersRepository`;
+ *   `callee` is then `this.users.createUser`).
  * - `otherAwaits`: awaits in functions that write, whose expression holds no database work.
  *
  * Fixes: `wrapInTransaction` (its `transactionClient` is the parameter name to use, `tx` by default; the
