@@ -87,7 +87,9 @@ function checkFile(context: RuleContext, file: CodeFile): void {
     return group;
   };
   // A write in `Promise.all(xs.map(async (x) => …))` belongs to the function that awaits them all.
-  for (const call of file.calls) if (isWrite(call)) groupOf(call.host?.name ?? call.enclosingFunction, call.host?.functionLoc ?? call.functionLoc).calls.push(call);
+  // A write through a transaction client the function was given (`tx: Prisma.TransactionClient`) and not inside a
+  // transaction of its own runs in its caller's transaction: the caller's business, not this function's.
+  for (const call of file.calls) if (isWrite(call) && !(call.viaTransactionClient && !call.transaction)) groupOf(call.host?.name ?? call.enclosingFunction, call.host?.functionLoc ?? call.functionLoc).calls.push(call);
   for (const call of file.writingCalls) groupOf(call.enclosingFunction, call.functionLoc).writingCalls.push(call);
 
   // Transactions that hold writes, so a transaction can count as one write of the function that starts it.
@@ -321,8 +323,13 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
       `Writes ${where} are not in one transaction, and some repeat per element (${labels}): ` +
       `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
   } else {
+    // Writes in different arms of an `if`, or after a return, never all run: say how many can.
+    const together = maxTogether(units);
     message =
-      `${units.length} writes ${where} are not in one transaction (${labels}): ` +
+      (together < units.length
+        ? `Up to ${together} of the ${units.length} writes ${where} run together and are not in one transaction`
+        : `${units.length} writes ${where} are not in one transaction`) +
+      ` (${labels}): ` +
       `if a later one fails, the earlier ones stay committed and the data is left half-written.${advice}`;
   }
 

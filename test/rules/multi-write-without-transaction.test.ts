@@ -309,6 +309,45 @@ describe('multi-write-without-transaction', () => {
       assert.deepEqual(runRule(rule, { codeFiles: [analyzeText(fixed).file] }).filter((f) => f.message.includes('placeOrder')), []);
     });
 
+    it('a helper that takes the transaction client runs in its caller\'s transaction: its writes are not reported', () => {
+      const text = [
+        "import { PrismaClient, Prisma } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function moveAll(tx: Prisma.TransactionClient, from: string, to: string) {',
+        '  await tx.item.updateMany({ where: { folderId: from }, data: { folderId: to } });',
+        '  await tx.folder.delete({ where: { id: from } });',
+        '}',
+        'export async function merge(from: string, to: string) {',
+        '  await prisma.$transaction((tx) => moveAll(tx, from, to));',
+        '}',
+        'export async function careless(from: string) {',
+        '  await prisma.item.deleteMany({ where: { folderId: from } });',
+        '  await prisma.folder.delete({ where: { id: from } });',
+        '}',
+      ].join('\n');
+      const found = runRule(rule, { codeFiles: [analyzeText(text).file] });
+      assert.deepEqual(found.map((f) => f.loc.range.start.line), [10], 'only the function writing through the client itself');
+      assert.match(found[0]!.message, /`careless`/);
+    });
+
+    it('writes in the two arms of an if never run together: the message says how many can', () => {
+      const text = [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function settle(id: string, paid: boolean) {',
+        '  await prisma.invoice.update({ where: { id }, data: { closed: true } });',
+        '  if (paid) {',
+        '    await prisma.payment.create({ data: { invoiceId: id } });',
+        '  } else {',
+        '    await prisma.reminder.create({ data: { invoiceId: id } });',
+        '  }',
+        '}',
+      ].join('\n');
+      const [finding, ...rest] = runRule(rule, { codeFiles: [analyzeText(text).file] });
+      assert.equal(rest.length, 0);
+      assert.match(finding!.message, /^Up to 2 of the 3 writes in `settle` run together and are not in one transaction \(prisma\.invoice\.update, prisma\.payment\.create, prisma\.reminder\.create\)/);
+    });
+
     it('writes per element through a driver without interactive transactions: reported, no wrapper', () => {
       const f = fn('seedWatchlist', 1, 6);
       const loop = { kind: 'for-of' as const, loc: loc(2, 2, 3, 4), variable: 'symbol' };
