@@ -41,7 +41,9 @@ interface Args {
 
 const USAGE = `Usage: schema-review audit [paths…] [options]
 
-Reviews Prisma schemas, Drizzle schemas, SQL migrations and the code that calls them.
+Reviews Prisma schemas, Drizzle schemas, SQL migrations and the code that calls them. A path inside a project
+(the nearest folder with a package.json, up to the current folder) is reviewed with that project and reports its
+own findings only. Paths default to the current folder.
 
 Options:
   --format <text|json|sarif|markdown>  output format (default: text)
@@ -210,6 +212,33 @@ export function withoutOverlaps(roots: readonly { root: string; only?: string[] 
   return [...keptFolders.map((root) => ({ root })), ...[...files].map(([root, set]) => ({ root, only: [...set] }))];
 }
 
+/**
+ * The nearest folder from `folder` up to `limit` (the current folder) that holds a package.json: the project a path
+ * given on the command line belongs to. Undefined when `folder` is outside `limit` or no such folder exists.
+ */
+export function projectRootOf(folder: string, limit: string): string | undefined {
+  const inside = (p: string) => p === limit || p.startsWith(limit.endsWith('/') ? limit : `${limit}/`);
+  for (let dir = folder; inside(dir); ) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = toPosix(path.dirname(dir));
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** The findings, problems and files of `result` that lie in the given files or folders (all of it without any). */
+function restrictTo(result: ReviewResult, only: readonly string[] | undefined): ReviewResult {
+  if (!only?.length) return result;
+  const touches = (f: string) => only.some((o) => f === o || f.startsWith(o.endsWith('/') ? o : `${o}/`));
+  return {
+    ...result,
+    files: result.files.filter((f) => touches(f.path)),
+    findings: result.findings.filter((f) => touches(f.file)),
+    diagnostics: result.diagnostics.filter((d) => touches(d.file)),
+  };
+}
+
 /** The deepest folder holding all of these (the root report paths are relative to). */
 function commonFolder(folders: readonly string[]): string {
   let common = folders[0] ?? '/';
@@ -247,7 +276,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  // Each path is a root to review: a folder, or a single file (reviewed with its folder as root).
+  // Each path is reviewed within its project: the nearest folder with a package.json, from the path up to the current
+  // folder, so that a route handler is read with the client module and the schema it uses; only the path's findings
+  // are reported. Outside such a project, a folder is its own root and a file is reviewed with its folder as root.
   const roots: { root: string; only?: string[] }[] = [];
   for (const p of args.paths) {
     const abs = toPosix(path.resolve(io.cwd, p));
@@ -258,8 +289,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`schema-review: ${p}: no such file or folder\n`);
       return 2;
     }
-    if (st.isDirectory()) roots.push({ root: abs });
-    else roots.push({ root: toPosix(path.dirname(abs)), only: [abs] });
+    const folder = st.isDirectory() ? abs : toPosix(path.dirname(abs));
+    const project = projectRootOf(folder, toPosix(path.resolve(io.cwd)));
+    if (project !== undefined && project !== abs) roots.push({ root: project, only: [abs] });
+    else if (st.isDirectory()) roots.push({ root: abs });
+    else roots.push({ root: folder, only: [abs] });
   }
   const distinctRoots = withoutOverlaps(roots);
 
@@ -287,7 +321,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const options = { settings, validation: args.validation && settings.prismaValidation !== 'off', only, log };
     const review = async () => {
       await reviewer.loadFrontEnds(options);
-      return reviewer.review(options);
+      return restrictTo(reviewer.review(options), only);
     };
     let result: ReviewResult = await review();
     if (args.fix !== 'none') result = await fixAll(args.fix, reader, reviewer, review, result, io);

@@ -11,6 +11,27 @@ import { cli } from '../helpers/cli';
 import { copyFixture, REPO, writeFiles } from '../helpers/workspace';
 
 describe('schema-review audit (CLI)', () => {
+  it('a file or folder given on the command line is reviewed within its project: a route handler with its client and schema', async () => {
+    const dir = copyFixture('examples/learning-platform');
+    const route = 'app/api/admin/content/route.ts';
+    const whole = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout);
+    const inRoute = whole.findings.filter((f: any) => f.file === route);
+    assert.ok(inRoute.length > 0, 'the fixture has findings in the route handler');
+    const one = JSON.parse((await cli(['audit', route, '--format', 'json'], dir)).stdout);
+    assert.deepEqual(
+      one.findings.map((f: any) => `${f.file}:${f.range.start.line}:${f.ruleId}`),
+      inRoute.map((f: any) => `${f.file}:${f.range.start.line}:${f.ruleId}`),
+      'the same findings as in the whole audit, and only that file\'s',
+    );
+    const app = JSON.parse((await cli(['audit', 'app', '--format', 'json'], dir)).stdout);
+    assert.ok(app.findings.length >= inRoute.length && app.findings.every((f: any) => f.file.startsWith('app/')));
+    // From a folder of the project, the path is found from there.
+    const fromApp = JSON.parse((await cli(['audit', 'api/admin/content/route.ts', '--format', 'json'], path.join(dir, 'app'))).stdout);
+    assert.equal(fromApp.findings.length, 0, 'above the current folder is not searched: the file alone finds no client');
+    const schema = JSON.parse((await cli(['audit', 'prisma/schema.prisma', '--format', 'json'], dir)).stdout);
+    assert.ok(schema.findings.length > 0 && schema.findings.every((f: any) => f.file === 'prisma/schema.prisma'));
+  });
+
   it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', async () => {
     const dir = copyFixture('examples/learning-platform');
     const warn = (await cli(['audit', '.', '--fail-on', 'warning'], dir));
