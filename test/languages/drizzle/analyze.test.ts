@@ -203,6 +203,23 @@ describe('drizzle analyze: mysql and sqlite', () => {
     assert.deepEqual(products.columns.map((c) => c.type), ['int', 'string', 'float', 'decimal']);
   });
 
+  it("mysql: serial is BIGINT UNSIGNED (an int column cannot reference it), postgres' serial an integer", () => {
+    const my = analyzeText(
+      '/w/mysql/src/schema.ts',
+      `import { mysqlTable, serial, int, bigint } from 'drizzle-orm/mysql-core';
+export const products = mysqlTable('products', { id: serial('id').primaryKey() });
+export const orderItems = mysqlTable('order_items', {
+  productId: int('product_id').notNull(),
+  orderId: bigint('order_id', { mode: 'number', unsigned: true }).notNull(),
+});
+`,
+    ).db;
+    assert.deepEqual(table(my, 'products').columns.map((c) => [c.type, c.nullable]), [['bigint', false]]);
+    assert.deepEqual(table(my, 'orderItems').columns.map((c) => c.type), ['int', 'bigint']);
+    const pg = analyzeText('/w/pg/src/schema.ts', `import { pgTable, serial } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: serial('id').primaryKey() });\n`).db;
+    assert.equal(table(pg, 'a').columns[0].type, 'int');
+  });
+
   it('sqlite: dialect from the config and integer/text modes', () => {
     const { db } = onlyDatabase(fixture('sqlite-notes'));
     assert.equal(db.dialect, 'sqlite');
@@ -300,6 +317,76 @@ export const tags = pgTable("tags", { name: text("name").notNull(), ...timestamp
     const tags = table(db, 'tags');
     assert.deepEqual(tags.columns.map((c) => c.name), ['name', 'createdAt']);
     assert.deepEqual(tags.indexes.map((i) => [i.kind, i.unique]), [['unique', true]]);
+  });
+
+  it('an extra config that destructures its columns: ({ postId, tagId: tag }) => [...]', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, integer, text, index, primaryKey, foreignKey, uniqueIndex } from 'drizzle-orm/pg-core';
+export const posts = pgTable('posts', { id: integer().primaryKey() });
+export const tags = pgTable('tags', { id: integer().primaryKey(), label: text().notNull() });
+export const postsToTags = pgTable(
+  'posts_to_tags',
+  {
+    postId: integer().notNull().references(() => posts.id),
+    tagId: integer().notNull().references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  ({ postId, tagId: tag }) => [primaryKey({ columns: [postId, tag] }), index().on(tag)],
+);
+export const folders = pgTable('folders', { id: integer().primaryKey(), parentId: integer(), name: text() }, ({ id, parentId, name }) => ({
+  parentFk: foreignKey({ columns: [parentId], foreignColumns: [id] }).onDelete('cascade'),
+  byName: uniqueIndex('folders_name_idx').on(parentId, name.desc()),
+}));
+`,
+    );
+    const link = table(db, 'postsToTags');
+    assert.deepEqual(link.primaryKey?.columns, ['postId', 'tagId']);
+    assert.deepEqual(link.indexes.map((i) => i.columns), [['tagId']]);
+    const folders = table(db, 'folders');
+    assert.deepEqual(folders.foreignKeys.map((f) => [f.columns, f.references, f.onDelete]), [[['parentId'], { table: 'folders', columns: ['id'] }, 'Cascade']]);
+    assert.deepEqual(folders.indexes.map((i) => [i.columns, i.columnOptions?.[1]?.desc]), [[['parentId', 'name'], true]]);
+  });
+
+  it('a block-bodied extra config that names its entries first: const byDoc = index(...); return [byDoc]', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, integer, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
+export const docs = pgTable('docs', { id: integer().primaryKey() });
+export const notes = pgTable('notes', {
+  id: integer().primaryKey(),
+  docId: integer('doc_id').references(() => docs.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id'),
+}, (table) => {
+  const byDoc = index('notes_doc_idx').on(table.docId);
+  const byUser = uniqueIndex('notes_user_idx').on(table.userId);
+  return [byDoc, byUser];
+});
+export const pins = pgTable('pins', { id: integer().primaryKey(), docId: integer('doc_id') }, function (t) {
+  const byDoc = index('pins_doc_idx').on(t.docId);
+  return { byDoc };
+});
+`,
+    );
+    assert.deepEqual(table(db, 'notes').indexes.map((i) => [i.name, i.columns]), [['notes_doc_idx', ['docId']], ['notes_user_idx', ['userId']]]);
+    assert.deepEqual(table(db, 'pins').indexes.map((i) => [i.name, i.columns]), [['pins_doc_idx', ['docId']]]);
+  });
+
+  it('pgTable.withRLS(...) (drizzle v1) is a table like pgTable(...)', () => {
+    const { db } = analyzeText(
+      file,
+      `import { pgTable, uuid, text, pgPolicy } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+export const profiles = pgTable('profiles', { id: uuid('id').primaryKey() });
+export const notes = pgTable.withRLS('notes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerId: uuid('owner_id').notNull().references(() => profiles.id),
+  body: text('body'),
+}, (t) => [pgPolicy('owner can read', { for: 'select', using: sql\`\${t.ownerId} = auth.uid()\` })]);
+`,
+    );
+    const notes = table(db, 'notes');
+    assert.equal(db.dialect, 'postgresql');
+    assert.deepEqual(notes.foreignKeys.map((f) => [f.columns, f.references.table]), [[['ownerId'], 'profiles']]);
   });
 
   it('primaryKey with the positional form and unique() without a name', () => {

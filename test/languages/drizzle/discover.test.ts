@@ -72,6 +72,86 @@ describe('drizzle discover: drizzle.config', () => {
   });
 });
 
+describe('drizzle discover: a config naming a barrel', () => {
+  it('follows export * from the file the config names (and the folders it names) to the tables', () => {
+    const files: Record<string, string> = {
+      '/p/package.json': '{}',
+      '/p/drizzle.config.ts': `import { defineConfig } from 'drizzle-kit';
+export default defineConfig({ schema: './src/db/index.ts', dialect: 'postgresql', casing: 'snake_case' });
+`,
+      '/p/src/db/index.ts': `export * from './schema';\nexport { db } from './client';\n`,
+      '/p/src/db/client.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nexport const db = drizzle(process.env.DATABASE_URL!);\n`,
+      '/p/src/db/schema/index.ts': `export * from './users';\nexport { posts as articles } from './posts';\n`,
+      '/p/src/db/schema/users.ts': TABLE('users'),
+      '/p/src/db/schema/posts.ts': TABLE('posts'),
+      '/p/src/other/legacy.ts': TABLE('legacy'),
+    };
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
+    assert.deepEqual(
+      units.map((u) => [u.id, [...u.files].sort(), u.hints?.casing]),
+      [
+        [
+          'drizzle:/p/drizzle.config.ts',
+          ['/p/src/db/index.ts', '/p/src/db/schema/index.ts', '/p/src/db/schema/posts.ts', '/p/src/db/schema/users.ts'],
+          'snake_case',
+        ],
+        ['drizzle:/p', ['/p/src/other/legacy.ts'], undefined],
+      ],
+    );
+  });
+});
+
+describe('drizzle discover: shared column objects', () => {
+  const HELPER = `import { timestamp } from 'drizzle-orm/pg-core';
+
+// Shared audit columns, spread into every table.
+export const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
+};
+`;
+  const USERS = `import { pgTable, uuid, text } from 'drizzle-orm/pg-core';
+import { timestamps } from './_shared';
+export const users = pgTable('users', { id: uuid().primaryKey(), name: text(), ...timestamps });
+`;
+  const POSTS = `import { pgTable, uuid, text } from 'drizzle-orm/pg-core';
+import { timestamps } from '../columns';
+export const posts = pgTable('posts', { id: uuid().primaryKey(), title: text(), ...timestamps });
+`;
+
+  it('a file holding only `...timestamps` columns joins the unit of the tables that spread it, and its columns are read', () => {
+    const files: Record<string, string> = {
+      '/p/package.json': '{}',
+      '/p/drizzle.config.ts': `export default { schema: './src/db/schema/*.ts', dialect: 'postgresql', casing: 'snake_case' };`,
+      '/p/src/db/schema/_shared.ts': HELPER,
+      '/p/src/db/schema/users.ts': USERS,
+      '/q/package.json': '{}',
+      '/q/db/columns.ts': HELPER,
+      '/q/db/schema/posts.ts': POSTS,
+      '/q/db/unrelated.ts': `import { integer } from 'drizzle-orm/pg-core';\nexport const money = { cents: integer('cents') };\n`,
+    };
+    const reader = memoryReader(files);
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), reader);
+    assert.deepEqual(
+      units.map((u) => [u.id, u.files]),
+      [
+        ['drizzle:/p/drizzle.config.ts', ['/p/src/db/schema/users.ts', '/p/src/db/schema/_shared.ts']],
+        ['drizzle:/q', ['/q/db/schema/posts.ts', '/q/db/columns.ts']],
+      ],
+    );
+    for (const unit of units) {
+      const db = drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0];
+      const t = db.tables[0];
+      assert.deepEqual(
+        t.columns.map((c) => [c.name, c.nullable]),
+        [['id', false], [t.columns[1].name, true], ['createdAt', false], ['updatedAt', true]],
+        t.name,
+      );
+      assert.equal(t.columns[2].loc.file, unit.files[1]);
+    }
+  });
+});
+
 describe('drizzle discover: without a config', () => {
   it('groups schema files by their nearest package root', () => {
     const files: Record<string, string> = {

@@ -159,6 +159,30 @@ describe('drizzle fixes keep the project compiling and do what they say', () => 
     assert.equal(table(fixed, 'notes').foreignKeys.filter((f) => f.enforced).length, 1);
   });
 
+  it('saas barrel: a config naming a barrel, shared timestamps from another file, destructured and block-bodied extra configs', async () => {
+    const dir = fixture('saas-barrel');
+    const reader = overlayReader();
+    let { db } = onlyDatabase(dir, reader);
+    assert.deepEqual(db.tables.map((t) => t.name).sort(), ['organizations', 'posts', 'postsToTags', 'subscriptions', 'tags', 'users']);
+    assert.deepEqual(table(db, 'users').columns.map((c) => c.name).slice(-2), ['createdAt', 'updatedAt']);
+    assert.deepEqual(table(db, 'postsToTags').primaryKey?.columns, ['postId', 'tagId']);
+    assert.deepEqual(table(db, 'posts').indexes.map((i) => i.name), ['posts_published_idx']);
+    assert.equal(setEveryOnDelete(dir, reader), 5);
+    // postsToTags.postId leads the primary key: only tagId needs an index there, written into the destructuring.
+    assert.equal(indexEveryForeignKey(dir, reader), 5);
+    assert.ok(reader.overlay.get(`${dir}/src/db/schema/posts.ts`)?.includes(`({ postId, tagId }) => [primaryKey({ columns: [postId, tagId] }), index('posts_to_tags_tag_id_idx').on(tagId)]`));
+    ({ db } = onlyDatabase(dir, reader));
+    let { t, c } = column(db, 'posts', 'settings');
+    // jsonb is imported already and text is still used: neither import changes (noUnusedLocals is on).
+    apply(reader, { kind: 'changeColumnType', database: db, table: t, column: c, to: 'json' });
+    ({ db } = onlyDatabase(dir, reader));
+    ({ t, c } = column(db, 'subscriptions', 'plan'));
+    apply(reader, { kind: 'createEnum', database: db, table: t, column: c, values: ['free', 'team', 'enterprise'] });
+    const fixed = await checkFixedProject(dir, reader, true);
+    assert.equal(column(fixed, 'posts', 'settings').c.type, 'json');
+    assert.equal(column(fixed, 'subscriptions', 'plan').c.type, 'enum');
+  });
+
   it('mysql shop: onDelete and money (no index fixes: InnoDB indexes foreign keys)', async () => {
     const dir = fixture('mysql-shop');
     const reader = overlayReader();

@@ -14,7 +14,7 @@ import { fixture, listFiles, memoryReader } from './helpers';
 import { mulberry32 as prng } from '../../helpers/prng';
 
 
-const SOURCES = ['trading-bot', 'schema-folder', 'mysql-shop', 'sqlite-notes']
+const SOURCES = ['trading-bot', 'schema-folder', 'mysql-shop', 'sqlite-notes', 'saas-barrel', 'ignore-comments']
   .flatMap((d) => listFiles(fixture(d)))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => ({ file: f, text: readFileSync(f, 'utf8') }));

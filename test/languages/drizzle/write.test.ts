@@ -215,6 +215,31 @@ export const a = p.pgTable("a", { x: p.integer("x") });
     assert.deepEqual(table(n.db, 'a').indexes.map((i) => i.columns), [['x']]);
   });
 
+  it('an extra config that destructures its columns: the new column joins the pattern', () => {
+    const src = `import { pgTable, integer, uuid, text, date, index } from 'drizzle-orm/pg-core';
+export const users = pgTable('users', { id: uuid().primaryKey() });
+export const comments = pgTable('comments', {
+  postId: integer().notNull(),
+  authorId: uuid().notNull().references(() => users.id),
+  date: date().notNull(),
+  body: text(),
+}, ({ postId: post }) => [index('comments_post_id_idx').on(post)]);
+`;
+    const one = fixOne(src, addIndex('comments', ['authorId', 'postId']));
+    assert.equal(
+      one.text,
+      src.replace(
+        "({ postId: post }) => [index('comments_post_id_idx').on(post)]",
+        "({ postId: post, authorId }) => [index('comments_post_id_idx').on(post), index('comments_authorId_postId_idx').on(authorId, post)]",
+      ),
+    );
+    assert.deepEqual(table(one.db, 'comments').indexes.map((i) => i.columns), [['postId'], ['authorId', 'postId']]);
+    // `date` is also the imported builder: destructured under another name, the callback does not shadow it.
+    const two = fixOne(src, addIndex('comments', ['date']));
+    assert.ok(two.text.includes("({ postId: post, date: dateColumn }) => [index('comments_post_id_idx').on(post), index('comments_date_idx').on(dateColumn)]"), two.text);
+    assert.deepEqual(table(two.db, 'comments').indexes.map((i) => i.columns), [['postId'], ['date']]);
+  });
+
   it('adds a parameter to a callback that has none', () => {
     const src = HEAD.replace('pgTable,', 'pgTable, check,').replace('"drizzle-orm/pg-core";', '"drizzle-orm/pg-core";\nimport { sql } from "drizzle-orm";') + `export const a = pgTable("a", { x: integer("x") }, () => [check("x_pos", sql\`x > 0\`)]);
 `;
@@ -265,6 +290,28 @@ export const t = pgTable("t", {
     }));
     assert.equal(text, src.replace('varchar, text }', 'varchar, jsonb }').replace('text("metadata").default("{}")', 'jsonb("metadata").default({})'));
     assert.equal(table(db, 't').columns[1].type, 'json');
+  });
+
+  it('changeColumnType to json when json is already imported: reuses it and drops the unused text import (no duplicate)', () => {
+    const src = `import { mysqlTable, serial, text, json } from 'drizzle-orm/mysql-core';
+export const customers = mysqlTable('customers', {
+  id: serial('id').primaryKey(),
+  preferences: text('preferences'), // JSON blob of UI preferences
+  extra: json('extra'),
+});
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'changeColumnType',
+      database: db,
+      table: table(db, 'customers'),
+      column: table(db, 'customers').columns[1],
+      to: 'json',
+    }));
+    assert.equal(
+      text,
+      src.replace('serial, text, json }', 'serial, json }').replace("text('preferences')", "json('preferences')"),
+    );
+    assert.equal(table(db, 'customers').columns[1].type, 'json');
   });
 
   it('changeColumnType to decimal keeps a number in TypeScript and the old import when still used', () => {
@@ -324,7 +371,7 @@ export const t = pgTable("t", { price: real("price").notNull(), rate: real("rate
     assert.equal(table(db, 'nodes').foreignKeys.length, 1);
   });
 
-  it('createEnum declares a pgEnum before the table and uses it', () => {
+  it('createEnum declares a pgEnum before the table and uses it (the now-unused text import becomes pgEnum)', () => {
     const src = `import { pgTable, text } from "drizzle-orm/pg-core";\n\nexport const bots = pgTable("bots", {\n  status: text("status").notNull().default("idle"),\n});\n`;
     const { text, db } = fixOne(src, (db) => ({
       kind: 'createEnum',
@@ -335,10 +382,62 @@ export const t = pgTable("t", { price: real("price").notNull(), rate: real("rate
     }));
     assert.equal(
       text,
-      `import { pgTable, text, pgEnum } from "drizzle-orm/pg-core";\n\nexport const botsStatusEnum = pgEnum("bots_status", ["idle", "running"]);\n\nexport const bots = pgTable("bots", {\n  status: botsStatusEnum("status").notNull().default("idle"),\n});\n`,
+      `import { pgTable, pgEnum } from "drizzle-orm/pg-core";\n\nexport const botsStatusEnum = pgEnum("bots_status", ["idle", "running"]);\n\nexport const bots = pgTable("bots", {\n  status: botsStatusEnum("status").notNull().default("idle"),\n});\n`,
     );
     assert.equal(table(db, 'bots').columns[0].type, 'enum');
     assert.deepEqual(db.enums.map((e) => e.values), [['idle', 'running']]);
+  });
+
+  it('createEnum on a column of the callback form: t.text() becomes the new pgEnum', () => {
+    const src = `import { pgTable } from 'drizzle-orm/pg-core';
+
+export const members = pgTable('members', (t) => ({
+  id: t.integer().primaryKey(),
+  role: t.text().default('viewer'), // 'owner' | 'editor' | 'viewer'
+}));
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'createEnum',
+      database: db,
+      table: table(db, 'members'),
+      column: table(db, 'members').columns[1],
+      values: ['owner', 'editor', 'viewer'],
+    }));
+    assert.equal(
+      text,
+      src
+        .replace('{ pgTable }', '{ pgTable, pgEnum }')
+        .replace('export const members', "export const membersRoleEnum = pgEnum('members_role', ['owner', 'editor', 'viewer']);\n\nexport const members")
+        .replace("role: t.text().default('viewer')", "role: membersRoleEnum().default('viewer')"),
+    );
+    assert.equal(table(db, 'members').columns[1].type, 'enum');
+  });
+
+  it('createEnum for a table of a pgSchema declares the enum in that schema (billing.enum)', () => {
+    const src = `import { pgSchema, integer, text } from 'drizzle-orm/pg-core';
+
+export const billing = pgSchema('billing');
+
+export const accounts = billing.table('accounts', {
+  id: integer().primaryKey(),
+  status: text().notNull().default('active'), // 'active' | 'past_due' | 'canceled'
+});
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'createEnum',
+      database: db,
+      table: table(db, 'accounts'),
+      column: table(db, 'accounts').columns[1],
+      values: ['active', 'past_due', 'canceled'],
+    }));
+    assert.equal(
+      text,
+      src
+        .replace('integer, text }', 'integer }')
+        .replace('export const accounts', "export const accountsStatusEnum = billing.enum('accounts_status', ['active', 'past_due', 'canceled']);\n\nexport const accounts")
+        .replace('status: text()', 'status: accountsStatusEnum()'),
+    );
+    assert.equal(table(db, 'accounts').columns[1].type, 'enum');
   });
 
   it('gives no edit for intents of other languages or stale ranges', () => {

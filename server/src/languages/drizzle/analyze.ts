@@ -208,11 +208,16 @@ export function normalizePath(p: string): string {
 }
 
 /** The drizzle table variable a column reference `x.col` / `ns.x.col` points at, and the column key. */
-function columnRef(expression: ts.Expression | undefined): { owner?: string; column: string } | undefined {
+function columnRef(expression: ts.Expression | undefined, param?: ConfigParam): { owner?: string; column: string } | undefined {
   if (!expression) return undefined;
   let e = unwrapExpression(expression);
   // `t.a.desc()`, `t.a.asc().nullsFirst()`, `t.a.op("text_ops")`
   while (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression)) e = unwrapExpression(e.expression.expression);
+  // `({ postId, tagId: tag }) => [index().on(tag)]`: a column the callback's parameter destructures.
+  if (param?.bound && T.isIdentifier(e)) {
+    const key = param.bound.get(e.text);
+    if (key !== undefined) return { owner: param.name, column: key };
+  }
   if (T.isPropertyAccessExpression(e)) {
     const owner = unwrapExpression(e.expression);
     const ownerName = T.isIdentifier(owner) ? owner.text : T.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
@@ -222,6 +227,44 @@ function columnRef(expression: ts.Expression | undefined): { owner?: string; col
     const key = stringValue(e.argumentExpression);
     const owner = unwrapExpression(e.expression);
     if (key !== undefined) return { owner: T.isIdentifier(owner) ? owner.text : undefined, column: key };
+  }
+  return undefined;
+}
+
+/**
+ * The extra-config callback's parameter: `(t) => …` names the table (`name`); `({ a, b: x }) => …` destructures
+ * its columns (`bound`: local name → column key), and `name` is then a placeholder no identifier can equal.
+ */
+interface ConfigParam {
+  name: string;
+  bound?: Map<string, string>;
+}
+
+const DESTRUCTURED = '{}';
+
+function configParamOf(fn: ts.Expression): ConfigParam | undefined {
+  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return undefined;
+  const first = fn.parameters[0]?.name;
+  if (!first) return undefined;
+  if (T.isIdentifier(first)) return { name: first.text };
+  if (!T.isObjectBindingPattern(first)) return undefined;
+  const bound = new Map<string, string>();
+  for (const element of first.elements) {
+    if (element.dotDotDotToken || !T.isIdentifier(element.name)) continue;
+    const key = element.propertyName ? propertyName(element.propertyName as ts.PropertyName) : element.name.text;
+    if (key !== undefined) bound.set(element.name.text, key);
+  }
+  return { name: DESTRUCTURED, bound };
+}
+
+/** The initializer of `const name = …` declared directly in a block-bodied function, if any. */
+function blockConstant(fn: ts.Node, name: string): ts.Expression | undefined {
+  if (!(T.isArrowFunction(fn) || T.isFunctionExpression(fn)) || !fn.body || !T.isBlock(fn.body)) return undefined;
+  for (const statement of fn.body.statements) {
+    if (!T.isVariableStatement(statement)) continue;
+    for (const d of statement.declarationList.declarations) {
+      if (T.isIdentifier(d.name) && d.name.text === name && d.initializer) return d.initializer;
+    }
   }
   return undefined;
 }
@@ -430,15 +473,20 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
   const extra = call.arguments[2];
   if (extra) {
     const fn = unwrapExpression(extra);
-    const param =
-      (T.isArrowFunction(fn) || T.isFunctionExpression(fn)) && fn.parameters[0] && T.isIdentifier(fn.parameters[0].name)
-        ? fn.parameters[0].name.text
-        : undefined;
+    const param = configParamOf(fn);
     const returned = returnedExpression(fn) ?? (T.isArrayLiteralExpression(fn) ? fn : undefined);
+    // `(t) => { const byDoc = index(...).on(t.docId); return [byDoc]; }`: an entry named by a local of the block.
+    const local = (e: ts.Expression): ts.Expression => {
+      const u = unwrapExpression(e);
+      return T.isIdentifier(u) ? blockConstant(fn, u.text) ?? u : u;
+    };
     if (returned && T.isArrayLiteralExpression(returned)) {
-      for (const element of returned.elements) addConstraint(build, element, param);
+      for (const element of returned.elements) addConstraint(build, local(element), param);
     } else if (returned && T.isObjectLiteralExpression(returned)) {
-      for (const p of returned.properties) if (T.isPropertyAssignment(p)) addConstraint(build, p.initializer, param);
+      for (const p of returned.properties) {
+        if (T.isPropertyAssignment(p)) addConstraint(build, local(p.initializer), param);
+        else if (T.isShorthandPropertyAssignment(p)) addConstraint(build, local(p.name), param);
+      }
     }
   }
   return build;
@@ -622,6 +670,8 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
     }
   }
   let type = columnType(builder, call, isEnum);
+  // MySQL's (and SingleStore's) `serial` is BIGINT UNSIGNED AUTO_INCREMENT: an `int` column cannot reference it.
+  if (builder === 'serial' && (build.decl.dialect ?? scan.imports.coreDialect) === 'mysql') type = 'bigint';
   let notNull = SERIALS.has(builder);
   let defaultText: string | undefined;
   const rootNode = call ?? root;
@@ -738,8 +788,8 @@ function referenceOf(
   return fk;
 }
 
-function columnList(expressions: readonly ts.Expression[], sf: ts.SourceFile): string[] {
-  return expressions.map((e) => columnRef(e)?.column ?? `(${e.getText(sf)})`);
+function columnList(expressions: readonly ts.Expression[], sf: ts.SourceFile, param?: ConfigParam): string[] {
+  return expressions.map((e) => columnRef(e, param)?.column ?? `(${e.getText(sf)})`);
 }
 
 /** `t.a.desc()`, `t.a.asc().nullsLast()`, `t.title.op("gin_trgm_ops")`: the options of each key column (undefined when all default). */
@@ -788,7 +838,7 @@ function findLink(chain: Chain, name: string): ast.ChainLink | undefined {
   return undefined;
 }
 
-function addConstraint(build: TableBuild, expression: ts.Expression, param: string | undefined) {
+function addConstraint(build: TableBuild, expression: ts.Expression, param: ConfigParam | undefined) {
   const { scan, table } = build;
   const { sf, file } = scan;
   const chain = decomposeChain(sf, expression);
@@ -804,7 +854,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: stri
       const cols = on ? on.call.arguments : using ? using.call.arguments.slice(1) : [];
       const index: Index = {
         name: stringValue(root.arguments[0]),
-        columns: columnList(cols, sf),
+        columns: columnList(cols, sf, param),
         unique: kind === 'uniqueIndex',
         kind: kind === 'uniqueIndex' ? 'unique' : 'index',
         loc,
@@ -823,7 +873,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: stri
       const on = findLink(chain, 'on');
       table.indexes.push({
         name: stringValue(root.arguments[0]),
-        columns: columnList(on ? on.call.arguments : [], sf),
+        columns: columnList(on ? on.call.arguments : [], sf, param),
         unique: true,
         kind: 'unique',
         loc,
@@ -836,7 +886,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: stri
         first && T.isObjectLiteralExpression(first) ? arrayElements(objectProperty(first, 'columns')) : root.arguments;
       table.primaryKey = {
         name: first && T.isObjectLiteralExpression(first) ? stringValue(objectProperty(first, 'name')) : undefined,
-        columns: columnList(cols, sf),
+        columns: columnList(cols, sf, param),
         unique: true,
         kind: 'primary',
         loc,
@@ -847,16 +897,16 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: stri
       const first = root.arguments[0] ? unwrapExpression(root.arguments[0]) : undefined;
       const config = first && T.isObjectLiteralExpression(first) ? first : undefined;
       const foreign = arrayElements(objectProperty(config, 'foreignColumns'));
-      const ref = foreign[0] ? columnRef(foreign[0]) : undefined;
+      const ref = foreign[0] ? columnRef(foreign[0], param) : undefined;
       const fk: ForeignKey = {
         name: stringValue(objectProperty(config, 'name')),
-        columns: columnList(arrayElements(objectProperty(config, 'columns')), sf),
-        references: { table: '', columns: columnList(foreign, sf) },
+        columns: columnList(arrayElements(objectProperty(config, 'columns')), sf, param),
+        references: { table: '', columns: columnList(foreign, sf, param) },
         defaultOnDelete: 'NoAction',
         loc,
         enforced: true,
       };
-      build.deferred.push({ kind: 'references', scan, fk, owner: ref?.owner, selfParam: param });
+      build.deferred.push({ kind: 'references', scan, fk, owner: ref?.owner, selfParam: param?.name });
       const onDelete = action(findLink(chain, 'onDelete')?.call.arguments[0]);
       const onUpdate = action(findLink(chain, 'onUpdate')?.call.arguments[0]);
       if (onDelete) fk.onDelete = onDelete;
@@ -913,6 +963,34 @@ function enumOf(scan: FileScan, decl: Extract<Declaration, { kind: 'enum' }>): E
 }
 
 /**
+ * A comment right above a column (`authorId: uuid("author_id")` with `.notNull()` and `.references(...)` on lines of
+ * their own) covers the column to its last line, as SQL's covers a statement: its foreign key's findings start on the
+ * `.references(...)` line. `node` holds the comment in its leading trivia and starts at `start`.
+ */
+function extendOverItem(sf: ts.SourceFile, node: ts.Node, start: number, s: Suppression) {
+  let item: ts.Node | undefined = node;
+  while (item && !isCommentedItem(item)) {
+    let next: ts.Node | undefined;
+    for (const child of item.getChildren(sf)) {
+      if (child.getStart(sf) === start && child.end > start) {
+        next = child;
+        break;
+      }
+    }
+    item = next;
+  }
+  if (!item) return;
+  const first = sf.getLineAndCharacterOfPosition(start).line;
+  const last = sf.getLineAndCharacterOfPosition(item.end).line;
+  if (first === s.targetLine && last > first) s.targetEndLine = last;
+}
+
+/** A column (or an object-form config entry): entries of the array form start their findings on their first line. */
+function isCommentedItem(node: ts.Node): boolean {
+  return T.isPropertyAssignment(node) || T.isShorthandPropertyAssignment(node) || T.isSpreadAssignment(node);
+}
+
+/**
  * Finds `schema-review-ignore` comments precisely: in the trivia of some token, never inside strings.
  * `mentioned`: whether the text holds the marker at all, when the caller knows (`FileScan.mentionsIgnore`).
  */
@@ -938,7 +1016,10 @@ export function suppressionsOf(file: string, sf: ts.SourceFile, mentioned?: bool
           while (ls > 0 && text[ls - 1] !== '\n') ls--;
           const trailing = text.slice(ls, r.pos).trim().length > 0;
           const s = parseIgnoreComment(raw, locOf(sf, file, r.pos, r.end), trailing);
-          if (s) out.push(s);
+          if (s) {
+            if (!trailing && s.scope === 'next-line') extendOverItem(sf, node, start, s);
+            out.push(s);
+          }
         }
       }
     }

@@ -39,6 +39,7 @@ export const T = {
   isNonNullExpression: ts.isNonNullExpression,
   isNumericLiteral: ts.isNumericLiteral,
   isObjectLiteralExpression: ts.isObjectLiteralExpression,
+  isObjectBindingPattern: ts.isObjectBindingPattern,
   isParenthesizedExpression: ts.isParenthesizedExpression,
   isPrivateIdentifier: ts.isPrivateIdentifier,
   isPropertyAccessExpression: ts.isPropertyAccessExpression,

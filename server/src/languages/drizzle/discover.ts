@@ -6,8 +6,8 @@ import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
 import type { SourceReader, Unit } from '../types';
 import { T, parseCached, propertyName, stringValue, unwrapExpression } from './ast';
-import { dirname, normalizePath, prepareTables } from './analyze';
-import { scanFile } from './scan';
+import { dirname, normalizePath, prepareTables, resolveModule } from './analyze';
+import { scanFile, type FileScan } from './scan';
 
 export const DRIZZLE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -159,6 +159,9 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
   const schemaFiles: string[] = [];
   /** Files of a configured schema that define no table but name some under another name (`export { a as b } from`). */
   const barrels: string[] = [];
+  /** The scans of the schema files, and of the files that define no table but shared columns (`timestamps`). */
+  const scans = new Map<string, FileScan>();
+  const columnFiles = new Map<string, FileScan>();
   for (const file of candidates) {
     if (CONFIG_NAMES.has(basename(file))) continue;
     const text = read(file);
@@ -169,24 +172,59 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     if (!inConfigured && !text.includes('drizzle-orm')) continue;
     const scan = scanFile(file, parseCached(file, text));
     if (scan.definesSchema) {
+      scans.set(file, scan);
       schemaFiles.push(file);
       // Its tables now, while the tree just built is in the processor's caches (see prepareTables).
       prepareTables(scan);
     } else if (scan.reExports && configured.some((m) => m(file))) barrels.push(file);
+    else if ((scan.imports.coreDialect !== undefined || scan.imports.coreNamespaces.size > 0) && scan.declarations.some((d) => d.kind === 'object')) {
+      columnFiles.set(file, scan);
+    }
   }
+  /**
+   * A table's `...timestamps` is read from the file declaring it: that file belongs to the unit (its columns are the
+   * tables' columns, and an edit of it changes them) when a file of the unit imports it.
+   */
+  const withColumnFiles = (files: string[]): string[] => {
+    if (!columnFiles.size) return files;
+    const ctx = { byFile: columnFiles };
+    const out = [...files];
+    const seen = new Set(files);
+    for (let i = 0; i < out.length; i++) {
+      const scan = scans.get(out[i]) ?? columnFiles.get(out[i]);
+      if (!scan) continue;
+      for (const { module } of scan.imports.other.values()) {
+        const target = resolveModule(ctx, out[i], module);
+        if (target && !seen.has(target.file)) {
+          seen.add(target.file);
+          out.push(target.file);
+        }
+      }
+    }
+    return out;
+  };
 
   const units: Unit[] = [];
   const claimed = new Set<string>();
+  const schemaSet = new Set(schemaFiles);
+  const candidateSet = new Set(candidates);
   for (const config of configs) {
     const matchers = config.schema.map(schemaMatcher);
     const unitFiles = schemaFiles.filter((f) => matchers.some((m) => m(f)));
+    const unitBarrels = barrels.filter((f) => matchers.some((m) => m(f)));
+    // `schema: "./src/db/index.ts"`: drizzle-kit loads that file and reads what it exports, through `export * from`.
+    for (const f of reExportedFiles(candidates.filter((c) => matchers.some((m) => m(c))), candidateSet, read)) {
+      if (schemaSet.has(f.file)) {
+        if (!unitFiles.includes(f.file)) unitFiles.push(f.file);
+      } else if (f.barrel && !unitBarrels.includes(f.file)) unitBarrels.push(f.file);
+    }
     if (!unitFiles.length) continue;
-    unitFiles.push(...barrels.filter((f) => matchers.some((m) => m(f))));
+    unitFiles.push(...unitBarrels);
     for (const f of unitFiles) claimed.add(f);
     units.push({
       language: 'drizzle',
       id: `drizzle:${config.file}`,
-      files: unitFiles,
+      files: withColumnFiles(unitFiles),
       hints: { config: config.file, ...(config.dialect ? { dialect: config.dialect } : {}), ...(config.casing ? { casing: config.casing } : {}) },
     });
   }
@@ -211,9 +249,52 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     groups.set(root, group);
   }
   for (const [root, group] of groups) {
-    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: group, hints: { root } });
+    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: withColumnFiles(group), hints: { root } });
   }
   return units;
+}
+
+/** The relative module a file names, as a file of the workspace (TypeScript's resolution of a relative specifier). */
+function resolveRelative(from: string, spec: string, files: Set<string>): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = normalizePath(dirname(from) + '/' + spec);
+  const stem = base.replace(/\.(m|c)?jsx?$/, '');
+  for (const candidate of [
+    base,
+    stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts', stem + '.js', stem + '.mjs', stem + '.cjs',
+    base + '/index.ts', base + '/index.tsx', base + '/index.js',
+  ]) {
+    if (files.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The files reached from `roots` by re-exports (`export * from`, `export { a as b } from`), roots excluded. `barrel`:
+ * the file does not use drizzle-orm itself and re-exports (a barrel `index.ts`), as opposed to a client module.
+ */
+function reExportedFiles(roots: readonly string[], files: Set<string>, read: (file: string) => string | undefined): { file: string; barrel: boolean }[] {
+  const out: { file: string; barrel: boolean }[] = [];
+  const seen = new Set(roots);
+  const queue = [...roots];
+  while (queue.length) {
+    const file = queue.shift()!;
+    const text = read(file);
+    if (text === undefined || !text.includes('export')) continue;
+    const sf = parseCached(file, text);
+    let reExports = false;
+    for (const statement of sf.statements) {
+      if (!T.isExportDeclaration(statement) || !statement.moduleSpecifier) continue;
+      reExports = true;
+      const spec = stringValue(statement.moduleSpecifier);
+      const target = spec === undefined ? undefined : resolveRelative(file, spec, files);
+      if (target === undefined || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+    if (!roots.includes(file)) out.push({ file, barrel: reExports && !text.includes('drizzle-orm') });
+  }
+  return out;
 }
 
 function commonDir(files: string[]): string {

@@ -74,6 +74,11 @@ function classifyCall(imports: ImportInfo, call: ts.CallExpression, locals: Map<
     // A creator imported from another file of the schema: recognised by shape (string name + columns).
     if (imports.other.has(callee.text) && looksLikeTableCall(call)) return { kind: 'creatorTable' as const, creator: callee.text };
   }
+  // `pgTable.withRLS("notes", {...})` (drizzle v1): the table function's variant with row-level security.
+  if (T.isPropertyAccessExpression(callee) && callee.name.text === 'withRLS') {
+    const base = coreNameOf(imports, callee.expression);
+    if (base && base in TABLE_FUNCTIONS) return { kind: 'table' as const, fn: base, dialect: TABLE_FUNCTIONS[base] };
+  }
   const name = coreNameOf(imports, callee);
   if (!name) return undefined;
   if (name in TABLE_FUNCTIONS) return { kind: 'table' as const, fn: name, dialect: TABLE_FUNCTIONS[name] };

@@ -369,6 +369,8 @@ interface ImportPlan {
   /** How to write the name in code (`index`, `pg.index`, an alias). */
   local: string;
   edits: Edit[];
+  /** The name was imported already: `edits` only hold it in place (see ensureImport). */
+  existing?: boolean;
 }
 
 function importDeclarationFrom(doc: Doc, module: string, allowTypeOnly = false): ts.ImportDeclaration | undefined {
@@ -388,7 +390,7 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
   for (const decl of doc.imports.imports) {
     if (stringValue(decl.moduleSpecifier) !== module) continue;
     const bindings = decl.importClause?.namedBindings;
-    if (bindings && T.isNamespaceImport(bindings)) return { local: `${bindings.name.text}.${name}`, edits: [] };
+    if (bindings && T.isNamespaceImport(bindings)) return { local: `${bindings.name.text}.${name}`, edits: [], existing: true };
     if (bindings && T.isNamedImports(bindings)) {
       for (const el of bindings.elements) {
         const imported = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : el.name.text;
@@ -396,7 +398,7 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
           // The fix relies on this import: an edit that leaves it as it is, so that a fix removing it in the same
           // fix-all pass (a dropped index taking its builder's import along) conflicts with this one and waits.
           const at = startOf(doc.sf, el);
-          return { local: el.name.text, edits: [{ start: at, end: el.end, text: doc.text.slice(at, el.end) }] };
+          return { local: el.name.text, edits: [{ start: at, end: el.end, text: doc.text.slice(at, el.end) }], existing: true };
         }
       }
     }
@@ -474,7 +476,7 @@ function preferredForm(doc: Doc): 'array' | 'object' {
  * Adds one entry to a table's extra config, creating the callback when there is none.
  * `make(param)` writes the entry given the callback's parameter name.
  */
-function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, make: (param: string) => string): Edit[] | undefined {
+function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, make: (column: (key: string) => string) => string): Edit[] | undefined {
   const args = call.arguments;
   if (args.length < 2) return undefined;
   const extra = args[2];
@@ -482,7 +484,7 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
   if (!extra) {
     const form = preferredForm(doc);
     const param = 'table';
-    const entry = make(param);
+    const entry = make((k) => `${param}.${k}`);
     const columns = args[1];
     const multiline = lineOf(doc, startOf(doc.sf, columns)) !== lineOf(doc, columns.end);
     const unit = indentUnit(doc);
@@ -511,19 +513,27 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
   const fn = unwrapExpression(extra);
   if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return undefined;
   const edits: Edit[] = [];
-  let param: string;
+  let column: ((key: string) => string) | undefined;
   const first = fn.parameters[0];
   if (!first) {
-    param = 'table';
-    edits.push({ start: fn.parameters.pos, end: fn.parameters.pos, text: param });
+    edits.push({ start: fn.parameters.pos, end: fn.parameters.pos, text: 'table' });
+    column = (k) => `table.${k}`;
   } else if (T.isIdentifier(first.name)) {
-    param = first.name.text;
-  } else {
-    return undefined;
+    const param = first.name.text;
+    column = (k) => `${param}.${k}`;
+  } else if (T.isObjectBindingPattern(first.name)) {
+    column = destructuredColumns(doc, first.name, edits);
   }
+  if (!column) return undefined;
   const returned = returnedExpression(fn);
   if (!returned) return undefined;
-  const entry = make(param);
+  let unwritable = false;
+  const entry = make((k) => {
+    const written = column(k);
+    if (!written) unwritable = true;
+    return written;
+  });
+  if (unwritable) return undefined;
   if (T.isArrayLiteralExpression(returned)) {
     edits.push(appendToList(doc, returned, returned.elements, entry, ['[', ']']));
   } else if (T.isObjectLiteralExpression(returned)) {
@@ -535,6 +545,48 @@ function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, mak
     return undefined;
   }
   return edits;
+}
+
+/**
+ * `({ postId, tagId: tag }) => [...]`: how the entry names a column. A column the pattern binds is named as bound; one
+ * it does not joins the pattern (one edit for all, at its end), under its key unless that would shadow a name of the
+ * file (an import such as the `date` builder, a table), then as `<key>Column`. With a rest element, `rest.key`.
+ * Returns a function answering '' for a column it cannot name.
+ */
+function destructuredColumns(doc: Doc, pattern: ts.ObjectBindingPattern, edits: Edit[]): ((key: string) => string) | undefined {
+  const bound = new Map<string, string>();
+  const locals = new Set<string>();
+  let rest: string | undefined;
+  for (const element of pattern.elements) {
+    if (!T.isIdentifier(element.name)) return undefined;
+    locals.add(element.name.text);
+    if (element.dotDotDotToken) {
+      rest = element.name.text;
+      continue;
+    }
+    const key = element.propertyName ? propertyName(element.propertyName as ts.PropertyName) : element.name.text;
+    if (key !== undefined && !bound.has(key)) bound.set(key, element.name.text);
+  }
+  const scan = scanFile(doc.file, doc.sf);
+  const taken = (name: string) =>
+    locals.has(name) || scan.byName.has(name) || doc.imports.core.has(name) || doc.imports.other.has(name) || countReferences(doc, name) > 0;
+  const added: string[] = [];
+  let edit: Edit | undefined;
+  return (key) => {
+    const known = bound.get(key);
+    if (known !== undefined) return known;
+    if (rest !== undefined) return `${rest}.${key}`;
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) return '';
+    const local = [key, `${key}Column`].find((n) => !taken(n));
+    if (local === undefined) return '';
+    bound.set(key, local);
+    locals.add(local);
+    added.push(local === key ? key : `${key}: ${local}`);
+    const next = appendToList(doc, pattern, pattern.elements, added.join(', '), ['{', '}']);
+    if (edit) Object.assign(edit, next);
+    else edits.push((edit = next));
+    return local;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,7 +657,7 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   let name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx`;
   for (let i = 2; table.indexes.some((x) => x.name === name); i++) name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx${i}`;
   const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
-  const edits = addExtraConfigEntry(doc, call, key, (p) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => `${p}.${c.name}`).join(', ')})`);
+  const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`);
   if (!edits) return undefined;
   return [toFileEdit(doc, [...plan.edits, ...edits])];
 }
@@ -724,23 +776,9 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   if (T.isPropertyAccessExpression(callee)) {
     calleeText = `${callee.expression.getText(doc.sf)}.${builder}`;
   } else if (T.isIdentifier(callee)) {
-    const oldLocal = callee.text;
-    const module = coreModule(database, doc);
-    const oldImported = doc.imports.core.get(oldLocal);
-    const stillUsed = countReferences(doc, oldLocal) > 1;
-    const plan = ensureImport(doc, builder, module);
-    calleeText = plan.local;
-    if (oldImported === builder) {
-      calleeText = oldLocal;
-    } else if (!stillUsed && oldImported !== undefined && plan.edits.length && !plan.local.includes('.')) {
-      // Rename the now-unused import instead of adding one and leaving the old one unused.
-      const specifier = findImportSpecifier(doc, oldLocal);
-      if (specifier) edits.push({ start: startOf(doc.sf, specifier), end: specifier.end, text: builder });
-      else edits.push(...plan.edits);
-    } else {
-      edits.push(...plan.edits);
-      if (!stillUsed && oldImported !== undefined) edits.push(...removeImport(doc, oldLocal));
-    }
+    const swap = swapBuilderImport(doc, callee.text, builder, coreModule(database, doc));
+    calleeText = swap.local;
+    edits.push(...swap.edits);
   } else return undefined;
   const args = [nameArg, options].filter((a): a is string => !!a).join(', ');
   edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${calleeText}(${args})` });
@@ -759,6 +797,25 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
     }
   }
   return [toFileEdit(doc, edits)];
+}
+
+/**
+ * The one use of builder `oldLocal` becomes `builder`: imports `builder` (or reuses its import), and drops the old
+ * import once nothing else uses it, renaming it in place where that saves adding one (an unused import fails
+ * `noUnusedLocals` builds and lint).
+ */
+function swapBuilderImport(doc: Doc, oldLocal: string, builder: string, module: string): ImportPlan {
+  const oldImported = doc.imports.core.get(oldLocal);
+  if (oldImported === builder) return { local: oldLocal, edits: [] };
+  const stillUsed = countReferences(doc, oldLocal) > 1;
+  const plan = ensureImport(doc, builder, module);
+  if (!stillUsed && oldImported !== undefined && !plan.existing && !plan.local.includes('.')) {
+    const specifier = findImportSpecifier(doc, oldLocal);
+    if (specifier) return { local: plan.local, edits: [{ start: startOf(doc.sf, specifier), end: specifier.end, text: builder }] };
+    return plan;
+  }
+  if (!stillUsed && oldImported !== undefined) return { local: plan.local, edits: [...plan.edits, ...removeImport(doc, oldLocal)] };
+  return plan;
 }
 
 function findImportSpecifier(doc: Doc, local: string): ts.ImportSpecifier | undefined {
@@ -860,8 +917,8 @@ function writeForeignKey(
     doc,
     call,
     key,
-    (p) =>
-      `${plan.local}({ columns: [${local.map((c) => `${p}.${(c as Column).name}`).join(', ')}], foreignColumns: [${foreign
+    (column) =>
+      `${plan.local}({ columns: [${local.map((c) => column((c as Column).name)).join(', ')}], foreignColumns: [${foreign
         .map((c) => `${targetRef}.${(c as Column).name}`)
         .join(', ')}] })${onDelete ? `.onDelete(${q(doc, ACTION_TEXT[onDelete])})` : ''}`,
   );
@@ -878,7 +935,10 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   if (!property) return undefined;
   const chain = decomposeChain(doc.sf, property.initializer);
   const root = chain.root;
-  if (!T.isCallExpression(root) || !T.isIdentifier(unwrapExpression(root.expression))) return undefined;
+  if (!T.isCallExpression(root)) return undefined;
+  // `text("x")`, or `t.text()` in the columns callback / `pg.text("x")` through a namespace.
+  const callee = unwrapExpression(root.expression);
+  if (!T.isIdentifier(callee) && !(T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression))) return undefined;
   const nameArg = root.arguments[0] && stringValue(root.arguments[0]) !== undefined ? root.arguments[0].getText(doc.sf) : undefined;
   const list = `[${values.map((v) => q(doc, v)).join(', ')}]`;
   const edits: Edit[] = [];
@@ -887,18 +947,31 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     const scan = scanFile(doc.file, doc.sf);
     let variable = `${camel(table.name)}${pascal(column.name)}Enum`;
     for (let i = 2; scan.byName.has(variable); i++) variable = `${camel(table.name)}${pascal(column.name)}Enum${i}`;
-    const plan = ensureImport(doc, 'pgEnum', module);
-    edits.push(...plan.edits);
     const statement = scan.declarations.find((d) => d.kind === 'table' && d.call === findTableCall(doc, table));
     if (!statement || statement.kind !== 'table') return undefined;
+    // A table of `billing = pgSchema("billing")` gets its enum in the same schema: `billing.enum(...)`.
+    let plan: ImportPlan;
+    if ('schema' in statement.via) {
+      const oldLocal = T.isIdentifier(callee) ? callee.text : undefined;
+      const unused = oldLocal !== undefined && doc.imports.core.has(oldLocal) && countReferences(doc, oldLocal) <= 1;
+      plan = { local: `${statement.via.schema}.enum`, edits: unused ? removeImport(doc, oldLocal) : [] };
+    } else {
+      plan = T.isIdentifier(callee) ? swapBuilderImport(doc, callee.text, 'pgEnum', module) : ensureImport(doc, 'pgEnum', module);
+    }
+    edits.push(...plan.edits);
     const at = lineStartOf(doc.text, startOf(doc.sf, statement.statement));
     const sqlName = `${sqlTableName(table)}_${sqlColumnName(column)}`;
     edits.push({ start: at, end: at, text: `export const ${variable} = ${plan.local}(${q(doc, sqlName)}, ${list})${semicolon(doc)}\n\n` });
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${variable}(${nameArg ?? ''})` });
   } else if (database.dialect === 'mysql') {
-    const plan = ensureImport(doc, 'mysqlEnum', module);
-    edits.push(...plan.edits);
-    edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${plan.local}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
+    let builder: string;
+    if (T.isPropertyAccessExpression(callee)) builder = `${callee.expression.getText(doc.sf)}.mysqlEnum`;
+    else {
+      const plan = swapBuilderImport(doc, callee.text, 'mysqlEnum', module);
+      edits.push(...plan.edits);
+      builder = plan.local;
+    }
+    edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${builder}(${nameArg ?? q(doc, sqlColumnName(column))}, ${list})` });
   } else if (database.dialect === 'sqlite') {
     if (root.arguments.some((a) => T.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
