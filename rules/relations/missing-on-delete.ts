@@ -2,7 +2,7 @@ import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
 import { aRowOf, singular, words } from '../names';
-import { setOnDeleteTitle } from '../titles';
+import { addForeignKeyTitle, setOnDeleteTitle } from '../titles';
 
 /** Words that mark a table whose rows are records users must keep (cascading deletes would destroy them). */
 const KEEP_RECORDS = new Set([
@@ -334,8 +334,10 @@ export const missingOnDelete: Rule = {
           if (fk.onDelete !== undefined) continue;
           // A log named after its parent (`job_logs` → `jobs`) lives and dies with it (cascade-deletes-records agrees).
           const keepRecords = word !== undefined && !isOwnLog(table, tableOf(database, fk.references.table) ?? { name: fk.references.table }, word);
-          // Drizzle relations() without references cannot carry an action: missing-foreign-key's business.
-          const canWriteAction = fk.enforced || database.language === 'prisma';
+          // A Drizzle relations() link without references carries no action: its fix writes the real foreign key,
+          // `.references(…)` with the action (missing-foreign-key leaves columns that are in a relation alone).
+          const ormOnly = !fk.enforced && database.language === 'drizzle';
+          const canWriteAction = fk.enforced || database.language === 'prisma' || (ormOnly && tableOf(database, fk.references.table) !== undefined);
           const optional = foreignKeyIsOptional(table, fk);
           const parent = tableOf(database, fk.references.table);
           let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : optional ? OPTIONAL_ORDER : CASCADE_ORDER;
@@ -376,7 +378,9 @@ export const missingOnDelete: Rule = {
                 .map((action) => ({
                   title: onUpdate
                     ? `Set onDelete: ${action}, onUpdate: ${onUpdate}${fk.relationField ? ` on ${fk.relationField}` : ''}`
-                    : setOnDeleteTitle(database, table, fk, action) +
+                    : ormOnly
+                      ? addForeignKeyTitle(database, table, fk.columns, parent!, fk.references.columns, action)
+                      : setOnDeleteTitle(database, table, fk, action) +
                       (action === 'Cascade' && keepRecords ? ` (deletes ${table.name} records with their ${fk.references.table})` : '') +
                       (!modifies(action) && fk.enforced && !modifies(fk.defaultOnDelete) ? ' (keep today\'s behaviour, explicitly)' : ''),
                   safety: 'unsafe',

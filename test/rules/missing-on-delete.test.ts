@@ -93,12 +93,18 @@ describe('missing-on-delete', () => {
       assert.match(self.message, /Cascade is not offered: a self-relation that cascades is a cycle, which Prisma on MongoDB refuses\.$/);
     });
 
-    it('Drizzle relation without references: orphans, and no action can be written there', () => {
+    it('Drizzle relation without references: orphans; the fix writes the real foreign key with the action', () => {
       const relation = fk(['eventId'], 'events', ['id'], { enforced: false });
       const db = drizzleDb([table('events'), table('questions', { columns: [column('eventId', 'int')], foreignKeys: [relation] })]);
       const report = single(runRule(missingOnDelete, [db]));
       assert.match(report.message, /only in the ORM/);
-      assert.deepEqual(report.fixes, []);
+      assert.deepEqual(report.fixes!.map((f) => f.title), [
+        'Add .references(() => events.id, { onDelete: "cascade" }) to eventId',
+        'Add .references(() => events.id, { onDelete: "restrict" }) to eventId',
+      ]);
+      // A link to a table the schema does not define: nothing to write.
+      const away = drizzleDb([table('questions', { columns: [column('eventId', 'int')], foreignKeys: [relation] })]);
+      assert.deepEqual(single(runRule(missingOnDelete, [away])).fixes, []);
     });
 
     it('SQL NO ACTION default: the delete fails; SQL titles', () => {

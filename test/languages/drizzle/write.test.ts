@@ -448,3 +448,48 @@ export const accounts = billing.table('accounts', {
     assert.equal(drizzleFrontEnd.writeFix(intent, memoryReader({ [FILE]: 'export {};\n' })), undefined);
   });
 });
+
+describe('drizzle write: a relations()-only link gets its real foreign key', () => {
+  it('missing-on-delete\'s fix adds .references() with the action; the file parses and the finding is gone', async () => {
+    const { missingOnDelete } = await import('../../../rules/relations/missing-on-delete');
+    const { runRule } = await import('../../helpers/run-rule');
+    const file = '/virtual/src/db/schema.ts';
+    const text = [
+      "import { relations } from 'drizzle-orm';",
+      "import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';",
+      '',
+      "export const accounts = pgTable('accounts', {",
+      "  id: serial('id').primaryKey(),",
+      '});',
+      '',
+      "export const notes = pgTable('notes', {",
+      "  id: serial('id').primaryKey(),",
+      "  accountId: integer('account_id').notNull(), // owner",
+      "  body: text('body'),",
+      '});',
+      '',
+      'export const notesRelations = relations(notes, ({ one }) => ({',
+      '  account: one(accounts, { fields: [notes.accountId], references: [accounts.id] }),',
+      '}));',
+      '',
+    ].join('\n');
+    const analyze = (t: string) => {
+      const reader = memoryReader({ [file]: t });
+      const unit: Unit = { language: 'drizzle', id: 'drizzle:/virtual', files: [file], hints: {} };
+      return { db: drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0]!, reader };
+    };
+    const { db, reader } = analyze(text);
+    const [finding, ...rest] = runRule(missingOnDelete, [db]);
+    assert.equal(rest.length, 0);
+    assert.equal(finding!.fixes![0]!.title, 'Add .references(() => accounts.id, { onDelete: "cascade" }) to accountId');
+    const edits = drizzleFrontEnd.writeFix(finding!.fixes![0]!.intent, reader);
+    assert.ok(edits);
+    const fixed = applyTextEdits(text, edits[0]!.edits);
+    assert.deepEqual(syntaxErrors(file, fixed), []);
+    assert.match(fixed, /accountId: integer\('account_id'\)\.notNull\(\)\.references\(\(\) => accounts\.id, \{ onDelete: 'cascade' \}\), \/\/ owner/);
+    const after = analyze(fixed).db;
+    const fk = after.tables.find((t) => t.name === 'notes')!.foreignKeys.find((f) => f.enforced)!;
+    assert.equal(fk.onDelete, 'Cascade');
+    assert.deepEqual(runRule(missingOnDelete, [after]), []);
+  });
+});
