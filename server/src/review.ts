@@ -156,11 +156,11 @@ export class Reviewer {
       const pending = analysis.pending;
       result.finishValidation = async () => {
         for (const start of held.splice(0)) start();
-        return (await Promise.all(pending)).flat();
+        return withoutEchoes((await Promise.all(pending)).flat(), result.findings);
       };
     } else if (analysis.pending.length) {
       // Validation ran alongside the rules; its diagnostics join the result when both are done.
-      for (const diagnostics of await Promise.all(analysis.pending)) result.diagnostics.push(...diagnostics);
+      for (const diagnostics of await Promise.all(analysis.pending)) result.diagnostics.push(...withoutEchoes(diagnostics, result.findings));
       result.durationMs = performance.now() - started;
     }
     return result;
@@ -242,12 +242,33 @@ export class Reviewer {
       root: this.root,
       files: reviewed,
       findings: engine.findings,
-      diagnostics: [...analysis.diagnostics, ...engine.diagnostics, ...this.skippedFiles(options)],
+      diagnostics: [...withoutEchoes(analysis.diagnostics, engine.findings), ...engine.diagnostics, ...this.skippedFiles(options)],
       analysis,
       durationMs: performance.now() - started,
       cancelled,
     };
   }
+}
+
+/**
+ * Prisma's validation warns, under relationMode = "prisma", that a relation's fields have no index: the very finding
+ * of unindexed-foreign-key, which says more and carries the fix. Where that finding covers the warning, the warning
+ * is left out, so the editor does not show one problem twice.
+ */
+export function withoutEchoes(diagnostics: SourceDiagnostic[], findings: readonly Finding[]): SourceDiagnostic[] {
+  const echoes = (d: SourceDiagnostic) =>
+    d.source === 'prisma' &&
+    d.severity === 'warning' &&
+    d.message.includes('relationMode = "prisma"') &&
+    d.message.includes('index') &&
+    findings.some((f) => f.rule === 'unindexed-foreign-key' && f.file === d.file && contains(f.range, d.range.start));
+  return diagnostics.some(echoes) ? diagnostics.filter((d) => !echoes(d)) : diagnostics;
+}
+
+function contains(range: { start: { line: number; character: number }; end: { line: number; character: number } }, p: { line: number; character: number }): boolean {
+  const after = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
+  const before = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
+  return after && before;
 }
 
 /** Settings for a root: editor settings merged with the root's config file. Throws ConfigError. */

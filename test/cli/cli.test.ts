@@ -140,6 +140,35 @@ describe('schema-review audit (CLI)', () => {
     assert.equal((await cli(['lint'], dir)).code, 2);
   });
 
+  it('relationMode = "prisma": Prisma\'s own "add an index" warning is not shown twice next to unindexed-foreign-key', async () => {
+    const schema = [
+      'datasource db {',
+      '  provider     = "mysql"',
+      '  url          = env("DATABASE_URL")',
+      '  relationMode = "prisma"',
+      '}',
+      'model User {',
+      '  id    Int    @id',
+      '  posts Post[]',
+      '}',
+      'model Post {',
+      '  id       Int  @id',
+      '  authorId Int',
+      '  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)',
+      '}',
+      '',
+    ].join('\n');
+    const dir = writeFiles({ 'package.json': '{ "devDependencies": { "prisma": "6.19.0" } }', 'prisma/schema.prisma': schema });
+    const echo = (r: any) => r.problems.filter((p: any) => p.source === 'prisma' && /relationMode = "prisma"/.test(p.message));
+    const report = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout);
+    assert.deepEqual(report.findings.map((f: any) => f.rule), ['unindexed-foreign-key']);
+    assert.deepEqual(echo(report), []);
+    // With the rule off, Prisma's warning is the only word on it, and it stays.
+    fs.writeFileSync(path.join(dir, 'schema-review.json'), JSON.stringify({ rules: { 'unindexed-foreign-key': 'off' } }));
+    const off = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout);
+    assert.equal(echo(off).length, 1);
+  });
+
   it('exits 0 on a clean workspace and reports invalid Prisma schemas as problems', async () => {
     const clean = writeFiles({
       'package.json': JSON.stringify({ devDependencies: { prisma: '^6.19.0' } }),
