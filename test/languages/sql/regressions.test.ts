@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import * as pg from 'libpg-query';
+import { Parser } from 'node-sql-parser';
 import type { Database } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
 import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
@@ -16,7 +17,7 @@ import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { splitStatements } from '../../../server/src/languages/sql/lexer';
 import type { Analysis, SourceReader } from '../../../server/src/languages/types';
 import { writeFiles } from '../../helpers/workspace';
-import { applyEdits, pgliteClones, table } from './helpers';
+import { applyEdits, pgliteClones, runAsRunner, statementsOf, table } from './helpers';
 
 const fresh = pgliteClones();
 
@@ -632,7 +633,7 @@ describe('bug 12: dbmate migrations (-- migrate:up / -- migrate:down in one file
   const files = {
     'db/migrations/20240101120000_create_users.sql': '-- migrate:up\ncreate table users (id bigint primary key, email text);\n\n-- migrate:down\ndrop table users;\n',
     'db/migrations/20240103120000_add_org.sql':
-      '-- migrate:up\ncreate table orgs (id bigint primary key);\nalter table users add column org_id bigint references orgs(id) on delete set null;\n\n-- migrate:down\nalter table users drop column org_id;\ndrop table orgs;\n',
+      '-- migrate:up\ncreate table orgs (id bigint primary key);\nalter table users add column org_id bigint,\n  add constraint users_org_id_fkey foreign key (org_id) references orgs(id) on delete set null;\n\n-- migrate:down\nalter table users drop column org_id;\ndrop table orgs;\n',
   };
 
   /** Runs a dbmate history as dbmate does: each up section in a transaction unless `transaction:false`. */
@@ -698,21 +699,22 @@ describe('lesser: an ignore comment before a multi-line statement applies to its
 });
 
 describe('bug 6 (inline REFERENCES): ADD COLUMN … REFERENCES takes no NOT VALID, so the fix makes it a constraint', () => {
+  // With a DEFAULT the added column's values must be checked: Postgres scans the table (without one it does not, bug 13).
   it('the fixed migration and its VALIDATE deploy', async () => {
     const dir = writeFiles({
-      'db/migrations/001_init.sql': 'CREATE TABLE orgs (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY);\n',
-      'db/migrations/002_org.sql': 'ALTER TABLE users ADD COLUMN org_id bigint REFERENCES orgs(id) ON DELETE SET NULL;\n',
+      'db/migrations/001_init.sql': 'CREATE TABLE plans (id bigint PRIMARY KEY);\nINSERT INTO plans VALUES (1);\nCREATE TABLE users (id bigint PRIMARY KEY);\n',
+      'db/migrations/002_plan.sql': 'ALTER TABLE users ADD COLUMN plan_id bigint NOT NULL DEFAULT 1 REFERENCES plans(id) ON DELETE RESTRICT;\n',
     });
     const { findings } = await audit(dir, '--fix=unsafe');
     assert.deepEqual(findings, []);
     const files = fs.readdirSync(path.join(dir, 'db/migrations')).sort();
-    const fixed = fs.readFileSync(path.join(dir, 'db/migrations/002_org.sql'), 'utf8');
-    assert.match(fixed, /^ALTER TABLE users ADD COLUMN org_id bigint, ADD CONSTRAINT users_org_id_fkey FOREIGN KEY \(org_id\) REFERENCES orgs\(id\) ON DELETE SET NULL NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_org_id_fkey;\n/);
+    const fixed = fs.readFileSync(path.join(dir, 'db/migrations/002_plan.sql'), 'utf8');
+    assert.match(fixed, /^ALTER TABLE users ADD COLUMN plan_id bigint NOT NULL DEFAULT 1, ADD CONSTRAINT users_plan_id_fkey FOREIGN KEY \(plan_id\) REFERENCES plans\(id\) ON DELETE RESTRICT NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_plan_id_fkey;\n/);
     const db = await fresh();
     for (const f of files) await db.exec(fs.readFileSync(path.join(dir, 'db/migrations', f), 'utf8'));
     assert.deepEqual(await unindexed(db), []);
-    const v = await db.query<{ convalidated: boolean; del: string }>(`select convalidated, confdeltype as del from pg_constraint where conname = 'users_org_id_fkey'`);
-    assert.deepEqual(v.rows, [{ convalidated: true, del: 'n' }]);
+    const v = await db.query<{ convalidated: boolean; del: string }>(`select convalidated, confdeltype as del from pg_constraint where conname = 'users_plan_id_fkey'`);
+    assert.deepEqual(v.rows, [{ convalidated: true, del: 'r' }]);
   });
 });
 
@@ -793,5 +795,262 @@ describe('copies made by CREATE TABLE … AS and SELECT … INTO (seed 004)', ()
     const { findings } = await audit(dir);
     assert.deepEqual(findings.filter((f) => f.rule === 'backup-table').map((f) => f.file).sort(), ['supabase/migrations/20240201000000_backup.sql', 'supabase/migrations/20240202000000_copy.sql']);
     assert.deepEqual(findings.filter((f) => f.rule === 'missing-primary-key' || f.rule === 'missing-foreign-key'), [], 'a copy is backup-table\'s business alone');
+  });
+});
+
+describe('bug 13: ADD COLUMN … REFERENCES without a DEFAULT adds a valid foreign key without scanning the table', () => {
+  // Postgres (transformAlterTableStmt) skips the validation scan of a foreign key declared on a column the same
+  // ALTER TABLE adds, unless an added column has a DEFAULT (or is generated) or the statement also adds a table-level
+  // FOREIGN KEY: every new value is NULL, nothing to check. The table's seq_scan counter shows it.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create table public.plans (id bigint primary key);\ncreate table public.profiles (id uuid primary key, email text not null);\n' +
+      'create table public.teams (id uuid primary key, name text not null);\n',
+    'supabase/migrations/20240201000000_team_links.sql':
+      'alter table public.teams add column created_by uuid references public.profiles (id) on delete set null;\n' +
+      'alter table public.profiles add column plan_id bigint not null default 1 references public.plans (id) on delete restrict;\n' +
+      'alter table public.teams add column owner_id uuid,\n  add constraint teams_owner_id_fkey foreign key (owner_id) references public.profiles (id) on delete set null;\n',
+  };
+
+  async function seqScans(db: PGliteInterface): Promise<Record<string, number>> {
+    await db.query('select pg_stat_force_next_flush()');
+    await db.query('select pg_stat_clear_snapshot()');
+    const r = await db.query<{ relname: string; seq_scan: number }>(`select relname, seq_scan::int as seq_scan from pg_stat_user_tables where relname in ('teams', 'profiles')`);
+    return Object.fromEntries(r.rows.map((x) => [x.relname, x.seq_scan]));
+  }
+
+  it('is not reported by foreign-key-not-valid; a DEFAULT or a table-level FOREIGN KEY in the statement still is', async () => {
+    const dir = writeFiles(files);
+    const { findings } = await audit(dir);
+    const notValid = findings.filter((f) => f.rule === 'foreign-key-not-valid').map((f) => f.range.start.line);
+    assert.deepEqual(notValid, [2, 3]);
+    // Postgres agrees: the first ALTER reads no row of teams, the other two scan their tables.
+    const db = await fresh();
+    await db.exec(files['supabase/migrations/20240101000000_init.sql']);
+    await db.exec(`insert into public.plans values (1); insert into public.profiles values ('00000000-0000-0000-0000-000000000001', 'a@x');
+      insert into public.teams values ('00000000-0000-0000-0000-000000000002', 't');`);
+    const [first, second, third] = statementsOf(files['supabase/migrations/20240201000000_team_links.sql']);
+    const s0 = await seqScans(db);
+    await db.exec(first);
+    const s1 = await seqScans(db);
+    assert.equal(s1.teams, s0.teams, 'ADD COLUMN … REFERENCES without DEFAULT scans nothing');
+    await db.exec(second);
+    const s2 = await seqScans(db);
+    assert.ok(s2.profiles > s1.profiles, 'ADD COLUMN … DEFAULT … REFERENCES scans the table');
+    await db.exec(third);
+    const s3 = await seqScans(db);
+    assert.ok(s3.teams > s2.teams, 'ADD COLUMN with ADD CONSTRAINT … FOREIGN KEY scans the table');
+  });
+
+  it('--fix leaves the scan-free ALTER as written (no VALIDATE that would scan it)', async () => {
+    const dir = writeFiles(files);
+    await audit(dir, '--fix=unsafe');
+    const fixed = fs.readFileSync(path.join(dir, 'supabase/migrations/20240201000000_team_links.sql'), 'utf8');
+    assert.equal(fixed.split('\n')[0], 'alter table public.teams add column created_by uuid references public.profiles (id) on delete set null;');
+    const mdir = path.join(dir, 'supabase/migrations');
+    const added = fs.readdirSync(mdir).sort().slice(2).map((n) => fs.readFileSync(path.join(mdir, n), 'utf8'));
+    assert.ok(!added.some((t) => /VALIDATE CONSTRAINT teams_created_by_fkey/.test(t)), added.join('\n'));
+  });
+});
+
+describe('bug 14: ALTER TABLE … SET SCHEMA moves the table (Supabase: out of the exposed public schema)', () => {
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create table public.orgs (id bigint primary key);\ncreate table public.projects (id bigint primary key, org_id bigint not null references public.orgs (id));\n' +
+      'create index projects_org_id_idx on public.projects (org_id);\n',
+    'supabase/migrations/20240102000000_private.sql': 'create schema private;\nalter table public.orgs set schema private;\nalter table if exists public.projects set schema private;\n',
+  };
+
+  it('the model names the moved tables by their new schema', () => {
+    const { db } = analyzeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => ['/w/' + k, v])));
+    assert.deepEqual(db.tables.map((t) => t.name).sort(), ['private.orgs', 'private.projects']);
+    assert.deepEqual(table(db, 'private.projects').foreignKeys.map((f) => f.references.table), ['private.orgs']);
+  });
+
+  it('the ON DELETE fix recreates the constraint on the moved tables, and the history deploys', async () => {
+    const dir = writeFiles(files);
+    const { findings } = await audit(dir, '--fix=unsafe');
+    assert.deepEqual(findings, []);
+    const mdir = path.join(dir, 'supabase/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    assert.ok(names.length > 2, names.join(', '));
+    assert.match(fs.readFileSync(path.join(mdir, names[2]), 'utf8'), /ALTER TABLE private\.projects DROP CONSTRAINT projects_org_id_fkey, ADD CONSTRAINT projects_org_id_fkey FOREIGN KEY \(org_id\) REFERENCES private\.orgs \(id\)/);
+    const db = await fresh();
+    for (const n of names) await runAsRunner(db, fs.readFileSync(path.join(mdir, n), 'utf8'));
+    const r = await db.query<{ t: string; del: string }>(`select conrelid::regclass::text as t, confdeltype as del from pg_constraint where conname = 'projects_org_id_fkey'`);
+    assert.equal(r.rows.length, 1);
+    assert.equal(r.rows[0].t, 'private.projects');
+    assert.notEqual(r.rows[0].del, 'a');
+  });
+});
+
+describe('bug 15 (MySQL): ALTER TABLE … DROP FOREIGN KEY removes the constraint it names', () => {
+  const files = {
+    'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+    'prisma/migrations/20240101000000_init/migration.sql':
+      '-- CreateTable\nCREATE TABLE `Order` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
+      '-- CreateTable\nCREATE TABLE `Payment` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `orderId` INTEGER NOT NULL,\n\n    INDEX `Payment_orderId_idx`(`orderId`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
+      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_orderId_fkey` FOREIGN KEY (`orderId`) REFERENCES `Order`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;\n',
+    'prisma/migrations/20240201000000_restrict/migration.sql':
+      '-- DropForeignKey\nALTER TABLE `Payment` DROP FOREIGN KEY `Payment_orderId_fkey`;\n\n' +
+      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_orderId_fkey` FOREIGN KEY (`orderId`) REFERENCES `Order`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;\n',
+  };
+
+  it("Prisma's DropForeignKey then AddForeignKey leaves one foreign key, the new one", () => {
+    const { db } = analyzeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => ['/w/' + k, v])));
+    assert.deepEqual(table(db, 'Payment').foreignKeys.map((f) => `${f.name} ${f.onDelete}`), ['Payment_orderId_fkey Restrict']);
+  });
+
+  it('the fix for a cascade into Payment (DROP FOREIGN KEY, ADD CONSTRAINT) removes the finding', async () => {
+    const dir = writeFiles({ 'prisma/migrations/migration_lock.toml': files['prisma/migrations/migration_lock.toml'], 'prisma/migrations/20240101000000_init/migration.sql': files['prisma/migrations/20240101000000_init/migration.sql'] });
+    const before = await audit(dir);
+    assert.deepEqual(before.findings.map((f) => f.rule), ['cascade-deletes-records']);
+    const res = await cli(['audit', '.', '--fix=unsafe'], dir);
+    assert.doesNotMatch(res.stderr, /did not fix/);
+    assert.deepEqual((await audit(dir)).findings, []);
+  });
+});
+
+describe('bug 16 (MySQL): MODIFY COLUMN repeats the DEFAULT, ON UPDATE and COMMENT it would otherwise drop', () => {
+  // MODIFY COLUMN replaces the whole definition: `MODIFY balance DECIMAL(19,4) NOT NULL` leaves balance without its
+  // DEFAULT 0, and every INSERT that relied on it fails (strict mode) — the fix changed more than the type.
+  const files = {
+    'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+    'prisma/migrations/20240101000000_init/migration.sql':
+      '-- CreateTable\nCREATE TABLE `Wallet` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `balance` DOUBLE NOT NULL DEFAULT 0 COMMENT \'in euros\',\n' +
+      "    `status` VARCHAR(20) NOT NULL DEFAULT 'active' COMMENT 'one of: active, frozen, closed',\n" +
+      '    `updatedAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),\n\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n',
+  };
+
+  it('the float-for-money and string-enum migrations keep the column\'s default and comment, and parse as MySQL', async () => {
+    const dir = writeFiles(files);
+    await audit(dir, '--fix=unsafe');
+    const mdir = path.join(dir, 'prisma/migrations');
+    const added = fs
+      .readdirSync(mdir)
+      .sort()
+      .filter((n) => n.startsWith('2026') || n > '20240101000000_init')
+      .filter((n) => n !== 'migration_lock.toml')
+      .map((n) => fs.readFileSync(path.join(mdir, n, 'migration.sql'), 'utf8'));
+    const money = added.find((t) => /MODIFY COLUMN balance/.test(t));
+    assert.ok(money, added.join('\n'));
+    assert.match(money, /MODIFY COLUMN balance DECIMAL\(19,4\) NOT NULL DEFAULT 0 COMMENT 'in euros';/);
+    const enumFix = added.find((t) => /MODIFY COLUMN status/.test(t));
+    assert.ok(enumFix, added.join('\n'));
+    assert.match(enumFix, /MODIFY COLUMN status ENUM\('active', 'frozen', 'closed'\) NOT NULL DEFAULT 'active' COMMENT 'one of: active, frozen, closed';/);
+    for (const t of [money, enumFix]) new Parser().astify(t, { database: 'mysql' });
+  });
+});
+
+describe('bug 17: a foreign key written with MATCH FULL or DEFERRABLE keeps them when its ON DELETE is set', () => {
+  const init =
+    'create table public.accounts (id bigint primary key);\n' +
+    'create table public.sessions (\n  id bigint primary key,\n' +
+    '  account_id bigint references public.accounts (id) match full deferrable initially deferred, -- owner\n' +
+    '  device_id bigint not null\n);\n' +
+    'alter table only public.sessions\n    add constraint sessions_device_fk foreign key (device_id) references public.accounts (id) not deferrable initially immediate;\n' +
+    'create index sessions_account_id_idx on public.sessions (account_id);\ncreate index sessions_device_id_idx on public.sessions (device_id);\n';
+
+  async function constraints(db: PGliteInterface): Promise<string[]> {
+    const r = await db.query<{ conname: string; del: string; m: string; deferrable: boolean; deferred: boolean }>(
+      `select conname, confdeltype as del, confmatchtype as m, condeferrable as deferrable, condeferred as deferred from pg_constraint where contype = 'f' order by 1`,
+    );
+    return r.rows.map((x) => `${x.conname} del=${x.del} match=${x.m}${x.deferrable ? ' deferrable' : ''}${x.deferred ? ' deferred' : ''}`);
+  }
+
+  it('in place (a lone schema file): ON DELETE goes after MATCH FULL, and the file runs', async () => {
+    const dir = writeFiles({ 'db/schema.sql': init });
+    const res = await cli(['audit', '.', '--fix=unsafe'], dir);
+    assert.doesNotMatch(res.stderr + res.stdout, /put back/);
+    const fixed = fs.readFileSync(path.join(dir, 'db/schema.sql'), 'utf8');
+    assert.match(fixed, /references public\.accounts \(id\) match full ON DELETE \w+( \w+)? deferrable initially deferred, -- owner/);
+    const db = await fresh();
+    await db.exec(fixed);
+    const after = await constraints(db);
+    assert.ok(after.every((c) => !c.includes('del=a')), after.join('\n'));
+    assert.match(after.join('\n'), /sessions_account_id_fkey del=\w match=f deferrable deferred/);
+  });
+
+  it('in a new migration: the recreated constraint is still MATCH FULL and DEFERRABLE INITIALLY DEFERRED', async () => {
+    const dir = writeFiles({ 'supabase/migrations/20240101000000_init.sql': init, 'supabase/migrations/20240102000000_next.sql': 'alter table public.accounts add column name text;\n' });
+    await audit(dir, '--fix=unsafe');
+    const mdir = path.join(dir, 'supabase/migrations');
+    const names = fs.readdirSync(mdir).sort();
+    const db = await fresh();
+    for (const n of names) await runAsRunner(db, fs.readFileSync(path.join(mdir, n), 'utf8'));
+    const after = await constraints(db);
+    assert.deepEqual(after.map((c) => c.replace(/del=\w/, 'del=?')), ['sessions_account_id_fkey del=? match=f deferrable deferred', 'sessions_device_fk del=? match=s']);
+    assert.ok(after.every((c) => !c.includes('del=a')), after.join('\n'));
+  });
+});
+
+describe('bug 18: Flyway (V<n>__<name>.sql) runs each migration in a transaction', () => {
+  // Flyway wraps every migration in one transaction by default (it runs a lone CREATE INDEX CONCURRENTLY outside one).
+  // A VALIDATE CONSTRAINT in the file of its ADD … NOT VALID runs under the ADD's locks.
+  const files = {
+    'src/main/resources/db/migration/V1__init.sql':
+      'CREATE TABLE customer (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL);\nCREATE TABLE purchase (id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL);\n',
+    'src/main/resources/db/migration/V2__purchase_customer_fk.sql':
+      'ALTER TABLE purchase ADD CONSTRAINT purchase_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (id) ON DELETE RESTRICT NOT VALID;\n' +
+      'ALTER TABLE purchase VALIDATE CONSTRAINT purchase_customer_id_fkey;\nCREATE INDEX CONCURRENTLY purchase_customer_id_idx ON purchase (customer_id);\n',
+  };
+
+  it('a multi-statement Flyway migration is transactional: VALIDATE in the same file and CONCURRENTLY there are reported', async () => {
+    const dir = writeFiles(files);
+    const { findings } = await audit(dir);
+    assert.deepEqual(findings.map((f) => `${f.rule} ${f.range.start.line}`).sort(), ['concurrent-index-in-transaction 3', 'foreign-key-not-valid 2']);
+  });
+
+  it('new Flyway migrations put CONCURRENTLY and VALIDATE in files of their own (V3__, V4__), and the history deploys', async () => {
+    const dir = writeFiles({
+      'src/main/resources/db/migration/V1__init.sql': files['src/main/resources/db/migration/V1__init.sql'] + 'CREATE TABLE note (id BIGSERIAL PRIMARY KEY, purchase_id BIGINT);\n',
+      'src/main/resources/db/migration/V2__note_fk.sql': 'ALTER TABLE note ADD CONSTRAINT note_purchase_id_fkey FOREIGN KEY (purchase_id) REFERENCES purchase (id) NOT VALID;\n',
+    });
+    await audit(dir, '--fix=unsafe');
+    const mdir = path.join(dir, 'src/main/resources/db/migration');
+    const names = fs.readdirSync(mdir).sort((a, b) => Number(a.slice(1, a.indexOf('__'))) - Number(b.slice(1, b.indexOf('__'))));
+    const texts = names.map((n) => fs.readFileSync(path.join(mdir, n), 'utf8'));
+    assert.ok(names.every((n) => /^V\d+__\w+\.sql$/.test(n)), names.join(', '));
+    for (const [i, t] of texts.entries()) {
+      if (i < 2) continue;
+      const statements = statementsOf(t);
+      // Flyway runs a file of one CONCURRENTLY statement outside a transaction; with others it refuses the mix.
+      if (statements.some((s) => /concurrently/i.test(s))) assert.equal(statements.length, 1, t);
+      if (statements.some((s) => /NOT VALID/.test(s))) assert.ok(!statements.some((s) => /VALIDATE/.test(s)), t);
+    }
+    const db = await fresh();
+    for (const t of texts) await runAsRunner(db, t);
+    assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe('bug 19: drizzle-kit migrations the fixes write: one statement per breakpoint, VALIDATE in a migration of its own', () => {
+  // drizzle-kit's migrator runs a file chunk by chunk (`--> statement-breakpoint`), and reports a VALIDATE in the file of
+  // its ADD … NOT VALID (foreign-key-not-valid): the fix must not write what the next audit reports.
+  const files = {
+    'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1714000000000, tag: '0000_init', breakpoints: true }] }, null, 2) + '\n',
+    'drizzle/0000_init.sql':
+      'CREATE TABLE "orders" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"status" text DEFAULT \'pending\' NOT NULL\n);\n--> statement-breakpoint\n' +
+      'COMMENT ON COLUMN "orders"."status" IS \'one of: pending, paid, shipped\';--> statement-breakpoint\n' +
+      'CREATE TABLE "notes" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"order_id" integer\n);\n',
+  };
+
+  it('a second audit after --fix=unsafe is clean, every chunk is one statement, and the history deploys', async () => {
+    const dir = writeFiles(files);
+    await audit(dir, '--fix=unsafe');
+    assert.deepEqual((await audit(dir)).findings, []);
+    const journal = JSON.parse(fs.readFileSync(path.join(dir, 'drizzle/meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+    assert.deepEqual(journal.entries.map((e) => e.idx), journal.entries.map((_, i) => i));
+    const db = await fresh();
+    for (const e of journal.entries) {
+      const text = fs.readFileSync(path.join(dir, 'drizzle', `${e.tag}.sql`), 'utf8');
+      for (const chunk of text.split('--> statement-breakpoint')) {
+        assert.ok(statementsOf(chunk).length <= 1, `${e.tag}: ${chunk}`);
+        if (statementsOf(chunk).length) await db.exec(chunk);
+      }
+    }
+    const r = await db.query<{ convalidated: boolean }>(`select convalidated from pg_constraint where contype = 'f'`);
+    assert.deepEqual(r.rows, [{ convalidated: true }]);
+    assert.deepEqual(await unindexed(db), []);
   });
 });

@@ -17,8 +17,10 @@ export interface SqlUnitHints {
   /**
    * `golang-migrate`: `<version>_<name>.up.sql` files (each with a `.down.sql`); golang-migrate runs a file in one
    * Exec, so Postgres runs a multi-statement file as one transaction.
+   * `flyway`: `V<version>__<name>.sql` files; Flyway runs each migration in one transaction (a file of one
+   * CREATE INDEX CONCURRENTLY, which it recognises, outside one).
    */
-  runner?: 'golang-migrate';
+  runner?: 'golang-migrate' | 'flyway';
   [key: string]: unknown;
 }
 
@@ -52,6 +54,14 @@ export function compareMigrationNames(a: string, b: string): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Flyway's versioned migration name: `V<version>__<description>.sql` (version parts joined by `_` or `.`). */
+function isFlywayName(name: string): boolean {
+  if (name[0] !== 'V' && name[0] !== 'v') return false;
+  let i = 1;
+  while (i < name.length && ((name.charCodeAt(i) >= 48 && name.charCodeAt(i) <= 57) || ((name[i] === '_' || name[i] === '.') && name[i + 1] !== '_'))) i++;
+  return i > 1 && name.startsWith('__', i);
 }
 
 function isDown(name: string): boolean {
@@ -188,7 +198,9 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     versioned.sort((a, b) => compareMigrationNames(basename(a), basename(b)));
     const width = versionPrefix(basename(versioned[versioned.length - 1])).length;
     const golang = versioned.every((f) => f.toLowerCase().endsWith('.up.sql'));
-    units.push(unit(dir, versioned, { kind: width >= 12 ? 'timestamped' : 'numbered', dir, ...(golang ? { runner: 'golang-migrate' as const } : {}) }));
+    const flyway = !golang && versioned.every((f) => isFlywayName(basename(f)));
+    const runner = golang ? { runner: 'golang-migrate' as const } : flyway ? { runner: 'flyway' as const } : {};
+    units.push(unit(dir, versioned, { kind: width >= 12 ? 'timestamped' : 'numbered', dir, ...runner }));
     for (const f of versioned) taken.add(f);
     for (const f of rest) if (isDown(basename(f))) taken.add(f);
   }

@@ -34,6 +34,8 @@ export function flavorOf(dialect: Dialect): SqlFlavor {
  * - drizzle-kit's migrator runs all pending migrations in one transaction (Postgres, SQLite).
  * - MySQL commits every DDL statement on its own: never transactional.
  * - golang-migrate (`.up.sql` files) runs a file in one Exec: like Prisma, transactional when it has several statements.
+ * - Flyway (`V<n>__x.sql`) runs each migration in a transaction, but a file of one CREATE INDEX CONCURRENTLY outside
+ *   one: for what the rules judge, a file is transactional when it has several statements.
  * - dbmate (`-- migrate:up` in the file) wraps each migration in a transaction unless `-- migrate:up transaction:false`
  *   (decided per file in analyzeSql).
  * - Other runners are unknown: transactional only when the file itself starts with BEGIN.
@@ -42,7 +44,7 @@ export function runnerWrapsInTransaction(kind: FolderKind, dialect: Dialect, sta
   if (dialect === 'mysql') return false;
   if (startsWithBegin) return true;
   // golang-migrate sends a file in one Exec: a multi-statement query, which Postgres runs as one transaction.
-  if (runner === 'golang-migrate') return statementCount > 1;
+  if (runner === 'golang-migrate' || runner === 'flyway') return statementCount > 1;
   switch (kind) {
     case 'prisma':
     case 'supabase':

@@ -77,9 +77,30 @@ export function createReplayer(id: string, dialect: Dialect): { file(f: ReplayFi
 }
 
 /** The Postgres statement types pgStatement reads (every other type is an `other` statement). */
-const PG_MODELLED = new Set(['TransactionStmt', 'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'DoStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateTableAsStmt', 'SelectStmt']);
+const PG_MODELLED = new Set(['TransactionStmt', 'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'CommentStmt', 'DoStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateTableAsStmt', 'SelectStmt']);
 
 const PG_ACTIONS: Record<string, ReferentialAction> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
+
+/**
+ * Whether Postgres adds the foreign keys declared on the columns this ALTER TABLE adds without checking any row
+ * (transformAlterTableStmt's skipValidation): their values are all NULL, unless an added column has a DEFAULT or a
+ * GENERATED expression (an identity too, to be safe), and the statement adds no table-level FOREIGN KEY (then it
+ * validates them all). Measured in PGlite: the table's seq_scan does not move.
+ */
+function addedColumnsUnscanned(cmds: readonly AstNode[]): boolean {
+  for (const wrapped of cmds) {
+    const cmd = wrapped?.AlterTableCmd;
+    if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') return false;
+    if (cmd?.subtype !== 'AT_AddColumn') continue;
+    const cd = cmd.def?.ColumnDef;
+    if (cd?.raw_default !== undefined || cd?.identity) return false;
+    for (const c of cd?.constraints ?? []) {
+      const t = c?.Constraint?.contype;
+      if (t === 'CONSTR_DEFAULT' || t === 'CONSTR_GENERATED' || t === 'CONSTR_IDENTITY') return false;
+    }
+  }
+  return true;
+}
 
 function normAction(text: string | undefined): ReferentialAction | undefined {
   switch ((text ?? '').toLowerCase().replace(/[\s_]+/g, ' ').trim()) {
@@ -431,6 +452,13 @@ class Builder {
       case 'RenameStmt':
         this.pgRename(ctx, n);
         break;
+      case 'AlterObjectSchemaStmt':
+        // `ALTER TABLE … SET SCHEMA s`: the table, its indexes and constraints move; foreign keys follow it.
+        this.other(ctx);
+        if (n.objectType === 'OBJECT_TABLE' && n.relation?.relname && n.newschema) {
+          this.renameTable(this.pgName(n.relation), n.newschema === 'public' ? n.relation.relname : `${n.newschema}.${n.relation.relname}`);
+        }
+        break;
       case 'CommentStmt':
         this.pgComment(ctx, n);
         break;
@@ -631,7 +659,8 @@ class Builder {
     for (const i of source.indexes) this.addIndex(table, copy(i, i.unique ? 'key' : 'idx'));
   }
 
-  private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, altering: boolean): void {
+  /** `unscanned`: a column this ALTER TABLE adds, whose inline foreign key Postgres adds valid without a scan. */
+  private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, altering: boolean, unscanned = false): void {
     const text = ctx.src.text;
     const tn = cd.typeName ?? {};
     const typeNames = this.strings(tn.names);
@@ -682,7 +711,7 @@ class Builder {
           this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, [column.name], 'key'), columns: [column.name], unique: true, kind: 'unique', loc: ctx.src.loc(cStart, cEnd), migration: ctx.ref });
           break;
         case 'CONSTR_FOREIGN':
-          this.pgForeignKey(ctx, table, c, [column.name], cStart, cEnd, altering);
+          this.pgForeignKey(ctx, table, c, [column.name], cStart, cEnd, altering, unscanned);
           break;
         case 'CONSTR_CHECK':
           this.pgCheck(table, c, column.name);
@@ -723,7 +752,12 @@ class Builder {
     }
   }
 
-  private pgForeignKey(ctx: Ctx, table: Table, c: AstNode, columns: string[], start: number, end: number, altering: boolean): void {
+  /**
+   * `unscanned`: declared on a column the ALTER TABLE adds, with nothing to check (see addedColumnsUnscanned): the
+   * foreign key is in the model, but the statement is no `addForeignKey` (no lock held through a scan, nothing for
+   * NOT VALID to save).
+   */
+  private pgForeignKey(ctx: Ctx, table: Table, c: AstNode, columns: string[], start: number, end: number, altering: boolean, unscanned = false): void {
     const target = this.pgName(c.pktable);
     const refColumns = c.pk_attrs?.length ? this.strings(c.pk_attrs) : this.pkOf(target);
     // libpg-query reports NO ACTION both when written and when not: the tokens tell.
@@ -743,7 +777,7 @@ class Builder {
     };
     table.foreignKeys.push(fk);
     if (fk.name) this.noteName(table.name, fk.name);
-    if (altering) {
+    if (altering && !unscanned) {
       this.other(ctx, 'addForeignKey', {
         table: table.name,
         columns,
@@ -760,6 +794,7 @@ class Builder {
     const text = ctx.src.text;
     let emitted = false;
     const before = this.statements.length;
+    const unscanned = addedColumnsUnscanned(n.cmds ?? []);
     if (table) {
       for (const wrapped of n.cmds ?? []) {
         const cmd = wrapped.AlterTableCmd;
@@ -770,7 +805,7 @@ class Builder {
             if (!cd) break;
             if (cmd.missing_ok && table.columns.some((c) => c.name === cd.colname)) break;
             const start = this.at(ctx, cd.location);
-            this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true);
+            this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true, unscanned);
             break;
           }
           case 'AT_AddConstraint': {
@@ -847,7 +882,7 @@ class Builder {
         const cmd = wrapped.AlterTableCmd;
         const fks: AstNode[] = [];
         if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') fks.push(cmd.def.Constraint);
-        if (cmd?.subtype === 'AT_AddColumn') for (const c of cmd.def?.ColumnDef?.constraints ?? []) if (c.Constraint?.contype === 'CONSTR_FOREIGN') fks.push({ ...c.Constraint, fk_attrs: [{ String: { sval: cmd.def.ColumnDef.colname } }] });
+        if (cmd?.subtype === 'AT_AddColumn' && !unscanned) for (const c of cmd.def?.ColumnDef?.constraints ?? []) if (c.Constraint?.contype === 'CONSTR_FOREIGN') fks.push({ ...c.Constraint, fk_attrs: [{ String: { sval: cmd.def.ColumnDef.colname } }] });
         for (const c of fks) this.other(ctx, 'addForeignKey', { table: name, columns: this.strings(c.fk_attrs), notValid: c.skip_validation === true, tableCreatedInSameMigration: false });
       }
     }
@@ -1281,7 +1316,8 @@ class Builder {
         else if (action === 'add' && (resource === 'constraint' || resource === 'index')) this.nspDefinition(ctx, table, e.create_definitions ?? e, true);
         else if (action === 'drop' && resource === 'column') this.dropColumn(table, this.nspColumnName(e.column));
         else if (action === 'drop' && (resource === 'constraint' || resource === 'index' || resource === 'foreign key' || resource === 'key')) {
-          const name = typeof e.constraint === 'string' ? e.constraint : typeof e.index === 'string' ? e.index : this.nspColumnName(e.column ?? e.constraint ?? e.index);
+          // `DROP FOREIGN KEY x` / `DROP KEY x`: node-sql-parser gives the name as `key`.
+          const name = typeof e.constraint === 'string' ? e.constraint : typeof e.index === 'string' ? e.index : typeof e.key === 'string' ? e.key : this.nspColumnName(e.column ?? e.constraint ?? e.index ?? e.key);
           this.dropConstraint(table, name);
         } else if (action === 'rename' && resource === 'table') {
           const to = typeof e.table === 'string' ? e.table : e.table?.table;

@@ -8,7 +8,7 @@ import type { Column, Database, Dialect, ForeignKey, Loc, MigrationStatement, Ra
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
-import { advance, cursor, dbmateSections, matchingParen, skipTrivia, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
+import { advance, cursor, dbmateSections, matchingParen, skipTrivia, splitStatements, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition } from './names';
@@ -344,21 +344,27 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
       if (!journal || journalText === undefined || !Array.isArray(journal.entries)) return undefined;
       const entries = journal.entries.slice();
       const lastEntry = entries[entries.length - 1] as Record<string, unknown> | undefined;
-      const body = bodies.join('\n--> statement-breakpoint\n');
-      const idx = entries.length;
-      const tag = `${String(idx).padStart(4, '0')}_${name}`;
-      const file = `${dir}/${tag}.sql`;
-      entries.push({ ...(lastEntry ?? {}), idx, when: Date.now(), tag, breakpoints: true } as never);
+      // One migration per body (VALIDATE apart from its ADD … NOT VALID), each statement a chunk of its own: the
+      // migrator runs a file chunk by chunk, between `--> statement-breakpoint` lines.
+      const created: { file: string; text: string }[] = [];
+      const when = Date.now();
+      bodies.forEach((body, i) => {
+        const idx = entries.length;
+        const step = stepNames?.[i] ?? name;
+        const tag = `${String(idx).padStart(4, '0')}_${step}`;
+        const chunks = splitStatements(body, flavor(d)).map((r) => `${body.slice(r.start, r.end)};`);
+        created.push({ file: `${dir}/${tag}.sql`, text: `${(chunks.length ? chunks : [body]).join('\n--> statement-breakpoint\n')}\n` });
+        entries.push({ ...(lastEntry ?? {}), idx, when: when + i, tag, breakpoints: true } as never);
+      });
       const newJournal = JSON.stringify({ ...journal, entries }, null, 2) + (journalText.endsWith('\n') ? '\n' : '');
       const src = sourceTextFor(journalPath, journalText);
       out.push({
-        file,
+        file: created[0].file,
         edits: [
-          { file, create: true, edits: [insertAt0(`${body}\n`)] },
+          ...created.map((c) => ({ file: c.file, create: true, edits: [insertAt0(c.text)] })),
           { file: journalPath, edits: [{ range: src.range(0, journalText.length), newText: newJournal }] },
         ],
       });
-      void d;
       return out;
     }
     default:
@@ -398,7 +404,7 @@ function appendTo(file: string, reader: SourceReader, sql: string): FileEdit | u
 /** Whether the runner would wrap a new multi-statement migration in a transaction. */
 function runnerWraps(t: Target, d: Dialect): boolean {
   if (d === 'mysql') return false;
-  return t.hints.kind === 'prisma' || t.hints.kind === 'supabase' || t.hints.kind === 'drizzle' || t.hints.runner === 'golang-migrate' || t.dbmate === true;
+  return t.hints.kind === 'prisma' || t.hints.kind === 'supabase' || t.hints.kind === 'drizzle' || t.hints.runner === 'golang-migrate' || t.hints.runner === 'flyway' || t.dbmate === true;
 }
 
 /**
@@ -408,7 +414,9 @@ function runnerWraps(t: Target, d: Dialect): boolean {
  * (golang-migrate's `.down.sql`, dbmate's `-- migrate:down`).
  */
 function asMigrations(t: Target, name: string, steps: string[], reader: SourceReader, d: Dialect, separate: boolean, undo?: string[]): FileEdit[] | undefined {
-  const apart = separate && runnerWraps(t, d) && t.hints.kind !== 'drizzle';
+  // drizzle-kit's migrator runs all pending migrations in one transaction: apart, a VALIDATE still runs after its
+  // NOT VALID only when they are deployed apart, but never in the file that reports it (foreign-key-not-valid).
+  const apart = separate && runnerWraps(t, d);
   const bodies = apart ? steps : [steps.join('\n')];
   // Undone in the reverse order.
   const downs = undo ? (apart ? undo : [undo.slice().reverse().filter((u) => u !== NOTHING_TO_UNDO).join('\n') || NOTHING_TO_UNDO]) : undefined;
@@ -457,11 +465,60 @@ function fkName(table: Table, fk: ForeignKey): string {
   return fk.name ?? defaultName(table.name, fk.columns, 'fkey');
 }
 
-function fkClause(db: Database, reader: SourceReader, fk: { columns: string[]; references: { table: string; columns: string[] } }, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): string {
+function fkClause(db: Database, reader: SourceReader, fk: { columns: string[]; references: { table: string; columns: string[] } }, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction, written?: WrittenFkAttributes): string {
   let s = `FOREIGN KEY (${list(fk.columns, d)}) REFERENCES ${tableSql(db, fk.references.table, reader)} (${list(fk.references.columns, d)})`;
+  if (written?.match) s += ` ${written.match}`;
   if (onDelete) s += ` ON DELETE ${ACTION_SQL[onDelete]}`;
   if (onUpdate) s += ` ON UPDATE ${ACTION_SQL[onUpdate]}`;
+  if (written?.deferral) s += ` ${written.deferral}`;
   return s;
+}
+
+/** What a Postgres foreign key clause says besides its columns and actions: `MATCH FULL`, `DEFERRABLE INITIALLY DEFERRED`. */
+interface WrittenFkAttributes {
+  match?: string;
+  deferral?: string;
+}
+
+/**
+ * The MATCH and deferral attributes of a foreign key as its clause is written, so that a constraint dropped and added
+ * again to change its ON DELETE keeps them (a DEFERRABLE constraint recreated without it is checked at once, and the
+ * transactions that relied on the deferred check fail).
+ */
+function writtenFkAttributes(fk: ForeignKey, reader: SourceReader, d: Dialect): WrittenFkAttributes | undefined {
+  if (d !== 'postgresql') return undefined;
+  const text = reader.read(fk.loc.file);
+  if (text === undefined) return undefined;
+  const src = sourceTextFor(fk.loc.file, text);
+  const toks = tokenize(text, 'postgresql', src.offset(fk.loc.range.start), src.offset(fk.loc.range.end)).filter((x) => x.kind !== 'comment');
+  const word = (i: number): string => (i >= 0 && i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : '');
+  const out: WrittenFkAttributes = {};
+  const deferral: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const w = word(i);
+    if (w === 'match' && ['full', 'partial', 'simple'].includes(word(i + 1))) out.match = `MATCH ${word(i + 1).toUpperCase()}`;
+    else if (w === 'deferrable') deferral.push(word(i - 1) === 'not' ? 'NOT DEFERRABLE' : 'DEFERRABLE');
+    else if (w === 'initially' && (word(i + 1) === 'deferred' || word(i + 1) === 'immediate')) deferral.push(`INITIALLY ${word(i + 1).toUpperCase()}`);
+  }
+  // A column's inline REFERENCES ends where its next constraint starts: `DEFERRABLE` and `INITIALLY …` are
+  // constraints of their own in Postgres' tree, written right after it.
+  const end = src.offset(fk.loc.range.end);
+  const after = tokenize(text, 'postgresql', end, Math.min(text.length, end + 200)).filter((x) => x.kind !== 'comment');
+  const next = (i: number): string => (i < after.length && after[i].kind === 'word' ? text.slice(after[i].start, after[i].end).toLowerCase() : '');
+  for (let i = 0; i < after.length; ) {
+    if (next(i) === 'deferrable') {
+      deferral.push('DEFERRABLE');
+      i += 1;
+    } else if (next(i) === 'not' && next(i + 1) === 'deferrable') {
+      deferral.push('NOT DEFERRABLE');
+      i += 2;
+    } else if (next(i) === 'initially' && (next(i + 1) === 'deferred' || next(i + 1) === 'immediate')) {
+      deferral.push(`INITIALLY ${next(i + 1).toUpperCase()}`);
+      i += 2;
+    } else break;
+  }
+  if (deferral.length) out.deferral = deferral.join(' ');
+  return out.match || out.deferral ? out : undefined;
 }
 
 function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, action: ReferentialAction, reader: SourceReader): FileEdit[] | undefined {
@@ -480,17 +537,18 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
   }
   if (d === 'sqlite') return undefined; // SQLite cannot alter a constraint: the table must be rebuilt.
   void fkFile;
+  const written = writtenFkAttributes(fk, reader, d);
   return asMigrations(
     t,
     migrationName,
     [
-      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate)} NOT VALID;`,
+      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate, written)} NOT VALID;`,
       `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${nq};`,
     ],
     reader,
     d,
     true,
-    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate)};`, NOTHING_TO_UNDO],
+    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate, written)};`, NOTHING_TO_UNDO],
   );
 }
 
@@ -572,6 +630,9 @@ function actionPlan(fk: ForeignKey, src: SourceText, d: Dialect): ActionPlan | u
   if (ref === 0) return undefined;
   const afterName = skipTrivia(text, pos, end, fl);
   if (text[afterName] === '(') pos = matchingParen(text, afterName, end, fl);
+  // `MATCH FULL|PARTIAL|SIMPLE` comes before the actions (Postgres and MySQL grammars): the action goes after it.
+  const next = tokenize(text, fl, pos, end).filter((x) => x.kind !== 'comment').slice(0, 2);
+  if (next.length === 2 && next[0].kind === 'word' && wordIs(text, next[0].start, next[0].end, 'match') && next[1].kind === 'word') pos = next[1].end;
   return { range: src.range(pos, pos), insert: true };
 }
 
@@ -860,6 +921,54 @@ function removeStatement(file: string, range: { start: { line: number; character
   return [{ file, edits: [{ range: src.range(start, end), newText: '' }] }];
 }
 
+/** Words that end a column attribute's value in MySQL (the next attribute, a key, a reference). */
+const MYSQL_ATTRIBUTE_END = new Set(['not', 'null', 'default', 'comment', 'on', 'auto_increment', 'unique', 'primary', 'key', 'references', 'check', 'collate', 'character', 'charset', 'visible', 'invisible', 'generated', 'as', 'constraint', 'storage', 'column_format', 'engine_attribute', 'secondary_engine_attribute', 'srid', 'first', 'after']);
+
+/**
+ * MySQL's MODIFY COLUMN replaces the whole column definition, so what it does not repeat is lost: the column's
+ * `DEFAULT …`, `ON UPDATE …` and `COMMENT '…'` as written after its type (` DEFAULT 0 COMMENT 'x'`, or ''). Keys and
+ * references are not repeated (they would be added twice). `jsonDefault`: a JSON column takes no literal default,
+ * only an expression one (`DEFAULT ('{}')`).
+ */
+function mysqlKeptAttributes(column: Column, reader: SourceReader, jsonDefault = false): string {
+  if (!column.typeLoc || column.typeLoc.file !== column.loc.file) return '';
+  const text = reader.read(column.loc.file);
+  if (text === undefined) return '';
+  const src = sourceTextFor(column.loc.file, text);
+  const from = src.offset(column.typeLoc.range.end);
+  const to = src.offset(column.loc.range.end);
+  if (!(from <= to)) return '';
+  const toks = tokenize(text, 'mysql', from, to).filter((x) => x.kind !== 'comment');
+  const word = (i: number): string => (i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : '');
+  /** The end (token index) of a value starting at i: up to the next attribute word outside parentheses. */
+  const valueEnd = (i: number): number => {
+    let depth = 0;
+    let j = i;
+    for (; j < toks.length; j++) {
+      const c = toks[j].kind === 'punct' ? text[toks[j].start] : '';
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === ',' && depth <= 0) break;
+      else if (depth <= 0 && j > i && MYSQL_ATTRIBUTE_END.has(word(j))) break;
+    }
+    return j;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < toks.length; ) {
+    const w = word(i);
+    if (w === 'default' || w === 'comment' || (w === 'on' && word(i + 1) === 'update')) {
+      const at = w === 'on' ? i + 2 : i + 1;
+      const end = valueEnd(at);
+      if (end <= at) break;
+      let value = text.slice(toks[at].start, toks[end - 1].end);
+      if (w === 'default' && jsonDefault && toks[at].kind === 'string') value = `(${value})`;
+      out.push(`${w === 'on' ? 'ON UPDATE' : w.toUpperCase()} ${value}`);
+      i = end;
+    } else i++;
+  }
+  return out.length ? ` ${out.join(' ')}` : '';
+}
+
 function changeColumnType(db: Database, t: Target, table: Table, column: Column, to: 'json' | 'decimal', reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const pgType = to === 'json' ? 'jsonb' : 'numeric';
   const myType = to === 'json' ? 'JSON' : 'DECIMAL(19,4)';
@@ -882,7 +991,7 @@ function changeColumnType(db: Database, t: Target, table: Table, column: Column,
   const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   let sql: string;
-  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${myType}${column.nullable ? ' NULL' : ' NOT NULL'};`;
+  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${myType}${column.nullable ? ' NULL' : ' NOT NULL'}${mysqlKeptAttributes(column, reader, to === 'json')};`;
   else if (d === 'sqlite') return undefined;
   else {
     const parts = [];
@@ -891,13 +1000,13 @@ function changeColumnType(db: Database, t: Target, table: Table, column: Column,
     if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::${pgType}`);
     sql = `ALTER TABLE ${tq} ${parts.join(', ')};`;
   }
-  return asMigrations(t, `change_${slug(bare(table.name))}_${slug(column.name)}_to_${to}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '')]);
+  return asMigrations(t, `change_${slug(bare(table.name))}_${slug(column.name)}_to_${to}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '', reader)]);
 }
 
 /** Undoes a type change of a column: back to the type it was written with (and its default). */
-function backToType(tq: string, cq: string, column: Column, d: Dialect, via: string): string {
+function backToType(tq: string, cq: string, column: Column, d: Dialect, via: string, reader: SourceReader): string {
   const raw = column.rawType || 'text';
-  if (d === 'mysql') return `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${raw}${column.nullable ? ' NULL' : ' NOT NULL'};`;
+  if (d === 'mysql') return `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${raw}${column.nullable ? ' NULL' : ' NOT NULL'}${mysqlKeptAttributes(column, reader)};`;
   const parts = [];
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
   parts.push(`ALTER COLUMN ${cq} TYPE ${raw} USING ${cq}${via}::${raw}`);
@@ -928,10 +1037,11 @@ function makeNullable(db: Database, t: Target, table: Table, column: Column, rea
   const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   let sql: string;
-  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NULL;`;
+  const kept = d === 'mysql' ? mysqlKeptAttributes(column, reader) : '';
+  if (d === 'mysql') sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NULL${kept};`;
   else if (d === 'sqlite') return undefined;
   else sql = `ALTER TABLE ${tq} ALTER COLUMN ${cq} DROP NOT NULL;`;
-  const undo = d === 'mysql' ? `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NOT NULL;` : `ALTER TABLE ${tq} ALTER COLUMN ${cq} SET NOT NULL;`;
+  const undo = d === 'mysql' ? `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ${column.rawType || 'TEXT'} NOT NULL${kept};` : `ALTER TABLE ${tq} ALTER COLUMN ${cq} SET NOT NULL;`;
   return asMigrations(t, `make_${slug(bare(table.name))}_${slug(column.name)}_nullable`, [sql], reader, d, false, [undo]);
 }
 
@@ -991,12 +1101,12 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
   const tq = tableSql(db, table.name, reader);
   const cq = quoteIdent(column.name, d);
   if (d === 'mysql') {
-    const sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ENUM(${values.map(literal).join(', ')})${column.nullable ? ' NULL' : ' NOT NULL'};`;
+    const sql = `ALTER TABLE ${tq} MODIFY COLUMN ${cq} ENUM(${values.map(literal).join(', ')})${column.nullable ? ' NULL' : ' NOT NULL'}${mysqlKeptAttributes(column, reader)};`;
     if (!isHistory(t)) {
       if (!column.typeLoc) return undefined;
       return [{ file: column.typeLoc.file, edits: [{ range: column.typeLoc.range, newText: `ENUM(${values.map(literal).join(', ')})` }] }];
     }
-    return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '')]);
+    return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '', reader)]);
   }
   const typeName = `${slug(bare(table.name))}_${slug(column.name)}`;
   // Next to the table, in the schema the file names it with (a pg_dump empties search_path).
@@ -1027,7 +1137,7 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} DROP DEFAULT`);
   parts.push(`ALTER COLUMN ${cq} TYPE ${eq} USING ${cq}::text::${eq}`);
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::text::${eq}`);
-  return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false, [`${backToType(tq, cq, column, d, '::text')}\nDROP TYPE IF EXISTS ${eq};`]);
+  return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false, [`${backToType(tq, cq, column, d, '::text', reader)}\nDROP TYPE IF EXISTS ${eq};`]);
 }
 
 /**
