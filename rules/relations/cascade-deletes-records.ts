@@ -1,7 +1,7 @@
 import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
-import { aRowOf, article } from '../names';
+import { aRowOf, article, singular, words } from '../names';
 import { setOnDeleteTitle } from '../titles';
 import { allowed, isOwnLog, keepAction, recordWord, referencingTables } from './missing-on-delete';
 
@@ -56,7 +56,11 @@ function deletes(fk: ForeignKey): boolean {
   return (fk.onDelete ?? fk.defaultOnDelete) === 'Cascade';
 }
 
-/** A table of links only: its columns are foreign-key columns, a one-column surrogate key, or timestamps. */
+/**
+ * A table of links only: its columns are foreign-key columns, a one-column surrogate key, or timestamps, and its name
+ * names a table it links (`payment_tags`, `OrderPayment`). A thin `audit_logs(org_id, actor_id, at)` has the columns
+ * of a link but names none of them: a record.
+ */
 function isLinkTable(table: Table): boolean {
   if (table.foreignKeys.length < 2) return false;
   const surrogate = table.primaryKey?.columns.length === 1 ? table.primaryKey.columns[0] : undefined;
@@ -65,7 +69,13 @@ function isLinkTable(table: Table): boolean {
     if (column.type === 'datetime' || column.type === 'date') continue;
     if (!table.foreignKeys.some((fk) => fk.columns.includes(column.name) || (column.dbName !== undefined && fk.columns.includes(column.dbName)))) return false;
   }
-  return true;
+  const own = new Set(words(unqualified(table.name)).map(singular));
+  return table.foreignKeys.some((fk) => words(unqualified(fk.references.table)).some((w) => own.has(singular(w))));
+}
+
+/** `billing.invoices` → `invoices`. */
+function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 interface Edge {

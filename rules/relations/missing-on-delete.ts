@@ -20,6 +20,9 @@ export function looksLikeRecordTable(table: Table): boolean {
  * (`payment_methods`, `billing_addresses`). Asked for every table: no array and no closures per call.
  */
 export function recordWord(table: Pick<Table, 'name' | 'dbName'>): string | undefined {
+  // A table's own name, not its schema's: `billing.invoices` holds invoices, `billing.customers` no records.
+  const dot = table.name.lastIndexOf('.');
+  if (dot > 0) return namesRecords(table.name.slice(dot + 1));
   return namesRecords(table.name) ?? (table.dbName === undefined ? undefined : namesRecords(table.dbName));
 }
 

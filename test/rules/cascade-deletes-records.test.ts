@@ -106,6 +106,26 @@ describe('cascade-deletes-records', () => {
       assert.deepEqual(run(sqlDb([table('payments'), table('tags'), paymentTags])), []);
     });
 
+    it('a thin audit log has the columns of a link table but names none of its tables: still a record', () => {
+      const toOrg = fk(['org_id'], 'orgs', ['id'], { onDelete: 'Cascade' });
+      const toActor = fk(['actor_id'], 'users', ['id'], { onDelete: 'Cascade' });
+      const audit = table('audit_logs', {
+        columns: [column('id', 'int'), column('org_id', 'int'), column('actor_id', 'int'), column('at', 'datetime')],
+        primaryKey: pk(['id']),
+        foreignKeys: [toOrg, toActor],
+      });
+      const found = run(sqlDb([table('orgs'), table('users'), audit]));
+      assert.equal(found.length, 2);
+      assert.match(found[0]!.message, /audit_logs looks like a record to keep \(audit\)/);
+    });
+
+    it('a table in a schema is judged by its own name, not the schema\'s: billing.invoices holds invoices, billing.customers none', () => {
+      const toCustomer = fk(['customer_id'], 'billing.customers', ['id'], { onDelete: 'Cascade' });
+      const invoices = table('billing.invoices', { columns: [column('customer_id', 'int')], foreignKeys: [toCustomer] });
+      const [finding] = run(sqlDb([table('billing.customers'), invoices]));
+      assert.match(finding!.message, /billing\.invoices looks like a record to keep \(invoice\)/);
+    });
+
     it('ignores views, and Drizzle relations() without a foreign key (no action exists)', () => {
       const relation = fk(['user_id'], 'users', ['id'], { onDelete: 'Cascade' });
       const view = table('payment_totals', { columns: [column('user_id', 'int')], foreignKeys: [relation], isView: true });
