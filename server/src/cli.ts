@@ -16,7 +16,7 @@ import { DiskReader, encodeText, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
-import { formatMarkdown } from './report/markdown';
+import { formatMarkdown, inline } from './report/markdown';
 import { ConfigError, Reviewer, settingsForRoot, type ReviewResult } from './review';
 
 export interface CliIO {
@@ -47,7 +47,7 @@ own findings only. Paths default to the current folder.
 
 Options:
   --format <text|json|sarif|markdown>  output format (default: text)
-  --fail-on <error|warning|info>       exit 1 when a finding is at or above this severity (default: error)
+  --fail-on <error|warning|info>       exit 1 when a problem is at or above this severity (default: error)
   --fix                                apply safe fixes (keep behaviour), then report what is left
   --fix=unsafe                         also apply unsafe fixes (may change behaviour: review the diff)
   --config <file>                      configuration file (default: <root>/schema-review.json)
@@ -165,8 +165,14 @@ export async function fixAll(
       }
       const before = fe.create ? undefined : reader.read(fe.file);
       if (!fe.create && before === undefined) continue;
-      fs.mkdirSync(path.dirname(fe.file), { recursive: true });
-      writeBack(fe.file, applyTextEdits(before ?? '', fe.edits));
+      try {
+        fs.mkdirSync(path.dirname(fe.file), { recursive: true });
+        writeBack(fe.file, applyTextEdits(before ?? '', fe.edits));
+      } catch (error) {
+        // A read-only file, a full disk: say so and go on with the other files (nothing was written to this one).
+        leftAlone.set(fe.file, `it cannot be written (${(error as Error).message})`);
+        continue;
+      }
       written.push({ file: fe.file, before, errors: errorsIn(result, fe.file) });
       reader.invalidate(fe.file);
     }
@@ -177,10 +183,14 @@ export async function fixAll(
     for (const w of written) if (!broken.includes(w)) fixedFiles.add(w.file);
     if (broken.length === 0) continue;
     for (const w of broken) {
-      if (w.before === undefined) fs.rmSync(w.file, { force: true });
-      else writeBack(w.file, w.before);
+      try {
+        if (w.before === undefined) fs.rmSync(w.file, { force: true });
+        else writeBack(w.file, w.before);
+        leftAlone.set(w.file, 'a fix left it with errors, so it was put back as it was (please report this)');
+      } catch (error) {
+        leftAlone.set(w.file, `a fix left it with errors and it could not be put back (${(error as Error).message}): restore it from version control`);
+      }
       reader.invalidate(w.file);
-      leftAlone.set(w.file, 'a fix left it with errors, so it was put back as it was (please report this)');
     }
     reviewer.invalidateFiles();
     result = await review();
@@ -280,6 +290,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   // folder, so that a route handler is read with the client module and the schema it uses; only the path's findings
   // are reported. Outside such a project, a folder is its own root and a file is reviewed with its folder as root.
   const roots: { root: string; only?: string[] }[] = [];
+  /** Each path as given and as an absolute path, to say which of them had nothing to review. */
+  const named: { arg: string; abs: string }[] = [];
+  /** Roots that are a project a named path lies in: the whole project is read, only the path's findings reported. */
+  const projects = new Set<string>();
   for (const p of args.paths) {
     const abs = toPosix(path.resolve(io.cwd, p));
     let st: fs.Stats;
@@ -289,10 +303,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`schema-review: ${p}: no such file or folder\n`);
       return 2;
     }
+    named.push({ arg: p, abs });
     const folder = st.isDirectory() ? abs : toPosix(path.dirname(abs));
     const project = projectRootOf(folder, toPosix(path.resolve(io.cwd)));
-    if (project !== undefined && project !== abs) roots.push({ root: project, only: [abs] });
-    else if (st.isDirectory()) roots.push({ root: abs });
+    if (project !== undefined && project !== abs) {
+      roots.push({ root: project, only: [abs] });
+      projects.add(project);
+    } else if (st.isDirectory()) roots.push({ root: abs });
     else roots.push({ root: folder, only: [abs] });
   }
   const distinctRoots = withoutOverlaps(roots);
@@ -301,6 +318,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (process.env.SCHEMA_REVIEW_DEBUG) io.stderr(`[schema-review] ${m}\n`);
   };
   const reports: JsonReport[] = [];
+  /** The files reviewed or reported on (a file too large to read is reported, not reviewed). */
+  const reviewedFiles: string[] = [];
   for (const { root, only } of distinctRoots) {
     const reader = new DiskReader(undefined, log);
     let settings;
@@ -318,14 +337,27 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       throw error;
     }
     const reviewer = new Reviewer(root, reader);
-    const options = { settings, validation: args.validation && settings.prismaValidation !== 'off', only, log };
+    // Within a project, every unit is reviewed (the root is in `only`): a route handler's queries are read against the
+    // schema, and a schema's unindexed-query-filter sees the code's queries. The named paths stay in `only`, so one
+    // that cannot be read is an error; the result is then restricted to them.
+    const reviewed = only && projects.has(root) ? [root, ...only] : only;
+    const options = { settings, validation: args.validation && settings.prismaValidation !== 'off', only: reviewed, log };
     const review = async () => {
       await reviewer.loadFrontEnds(options);
       return restrictTo(reviewer.review(options), only);
     };
     let result: ReviewResult = await review();
     if (args.fix !== 'none') result = await fixAll(args.fix, reader, reviewer, review, result, io);
+    for (const f of result.files) reviewedFiles.push(f.path);
+    for (const d of result.diagnostics) reviewedFiles.push(d.file); // a named file it could not read is reported there
     reports.push(buildJsonReport(result));
+  }
+
+  // Like ESLint's "File ignored because of a matching ignore pattern": a path that yields no file is not a silent pass.
+  for (const { arg, abs } of named) {
+    if (!reviewedFiles.some((f) => f === abs || f.startsWith(abs.endsWith('/') ? abs : `${abs}/`))) {
+      io.stderr(`schema-review: ${arg}: nothing reviewed: no schema, migration or database code, or excluded (audit.exclude, .gitignore, dependency and build folders)\n`);
+    }
   }
 
   const report = combineReports(commonFolder(distinctRoots.map((r) => r.root)), reports);
@@ -338,21 +370,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       text = formatSarif(report);
       break;
     case 'markdown':
-      text = formatMarkdown(report, { title: `Database audit — ${path.basename(report.root)}` });
+      text = formatMarkdown(report, { title: `Database audit — ${inline(path.basename(report.root) || report.root)}` });
       break;
     default:
       text = formatText(report, { color: io.color && !args.output });
   }
   if (args.output) {
     try {
-      fs.writeFileSync(path.resolve(io.cwd, args.output), text);
+      // Like ESLint's --output-file: the report's folder is created (reports/schema-review.sarif in a fresh CI checkout).
+      const out = path.resolve(io.cwd, args.output);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, text);
     } catch (error) {
       io.stderr(`schema-review: cannot write the report to ${args.output}: ${(error as Error).message}\n`);
       return 2;
     }
   } else io.stdout(text);
 
-  const failing = report.findings.some((f) => RANK[f.severity] >= RANK[args.failOn]) ||
-    report.problems.some((p) => p.severity === 'error' && RANK.error >= RANK[args.failOn]);
+  // File problems count at their own severity, as the summary line counts them: a syntax error always fails, a stale
+  // ignore comment (info) fails --fail-on info, a misspelt rule in one (warning) fails --fail-on warning.
+  const failing = [...report.findings, ...report.problems].some((f) => RANK[f.severity] >= RANK[args.failOn]);
   return failing ? 1 : 0;
 }

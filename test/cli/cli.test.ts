@@ -17,12 +17,15 @@ describe('schema-review audit (CLI)', () => {
     const whole = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout);
     const inRoute = whole.findings.filter((f: any) => f.file === route);
     assert.ok(inRoute.length > 0, 'the fixture has findings in the route handler');
-    const one = JSON.parse((await cli(['audit', route, '--format', 'json'], dir)).stdout);
-    assert.deepEqual(
-      one.findings.map((f: any) => `${f.file}:${f.range.start.line}:${f.ruleId}`),
-      inRoute.map((f: any) => `${f.file}:${f.range.start.line}:${f.ruleId}`),
-      'the same findings as in the whole audit, and only that file\'s',
-    );
+    const key = (f: any) => `${f.file}:${f.range.start.line}:${f.rule}: ${f.message}`;
+    for (const file of [route, 'app/api/signals/performance/route.ts', 'prisma/schema.prisma']) {
+      const one = JSON.parse((await cli(['audit', file, '--format', 'json'], dir)).stdout);
+      assert.deepEqual(
+        one.findings.map(key),
+        whole.findings.filter((f: any) => f.file === file).map(key),
+        `${file}: the same findings as in the whole audit (read with the schema and the code that queries it), and only that file's`,
+      );
+    }
     const app = JSON.parse((await cli(['audit', 'app', '--format', 'json'], dir)).stdout);
     assert.ok(app.findings.length >= inRoute.length && app.findings.every((f: any) => f.file.startsWith('app/')));
     // From a folder of the project, the path is found from there.
@@ -192,5 +195,24 @@ describe('schema-review audit (CLI)', () => {
     const res = spawnSync(process.execPath, [path.join(REPO, 'bin', 'schema-review.js'), 'audit', '.', '--format', 'json', '--fail-on', 'warning'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCHEMA_REVIEW_FROM_SOURCE: '1' } });
     assert.equal(res.status, 1, res.stderr);
     assert.ok(JSON.parse(res.stdout).findings.length > 0);
+  });
+
+  it('says so when a path given by name has nothing to review (excluded, ignored by git, or no schema, migration or code)', async () => {
+    const dir = writeFiles({
+      'package.json': '{ "name": "billing" }\n',
+      'schema-review.json': '{ "audit": { "exclude": ["legacy/**"] } }\n',
+      '.gitignore': 'generated\n',
+      'legacy/001_old.sql': 'CREATE TABLE invoices_old (id int);\n',
+      'generated/schema.sql': 'CREATE TABLE t (id int);\n',
+      'docs/README.md': '# Billing\n',
+      'db/001_init.sql': 'CREATE TABLE invoices (id int PRIMARY KEY, total numeric(12, 2));\n',
+    });
+    const res = await cli(['audit', 'legacy/001_old.sql', 'generated', 'docs', 'db'], dir);
+    assert.equal(res.code, 0);
+    assert.deepEqual(
+      res.stderr.trim().split('\n'),
+      ['legacy/001_old.sql', 'generated', 'docs'].map((p) => `schema-review: ${p}: nothing reviewed: no schema, migration or database code, or excluded (audit.exclude, .gitignore, dependency and build folders)`),
+    );
+    assert.match(res.stdout, /No problems in 1 file/);
   });
 });

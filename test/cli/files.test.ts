@@ -2,9 +2,10 @@
  * The CLI on files that are not plain UTF-8 or cannot be read: nothing is skipped silently, a fix keeps the file's
  * encoding, and a file whose bytes could not be kept is never written. Each case was found by exploratory testing.
  */
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../helpers/cli';
 import { writeFiles } from '../helpers/workspace';
@@ -110,5 +111,31 @@ describe('files the CLI reads and writes', () => {
     const report = JSON.parse(res.stdout);
     assert.deepEqual(rulesOf(res.stdout), ['missing-on-delete', 'unindexed-foreign-key']);
     assert.ok(report.problems.some((p: { severity: string; source?: string }) => p.severity === 'error'), 'and Prisma says what is wrong');
+  });
+
+  it('--fix on a file it may not write (read-only, EACCES) says so and fixes the other files', async () => {
+    const dir = writeFiles({
+      'prisma/schema.prisma': SCHEMA,
+      'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n',
+      'db/migrations/002_orders_customer_idx.sql': 'CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
+    });
+    const schema = path.join(dir, 'prisma/schema.prisma');
+    // Root may write a chmod 444 file, so the refusal is the file system's answer, as a non-root user gets it.
+    const write = nodeFs.writeFileSync;
+    mock.method(nodeFs, 'writeFileSync', (file: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+      if (file === schema) throw Object.assign(new Error(`EACCES: permission denied, open '${schema}'`), { code: 'EACCES' });
+      return (write as (...a: unknown[]) => void)(file, ...rest);
+    });
+    let res;
+    try {
+      res = await cli(['audit', '.', '--fix=unsafe', '--format', 'json', '--no-prisma-validation'], dir);
+    } finally {
+      mock.restoreAll();
+    }
+    assert.match(res.stderr, /did not fix prisma\/schema\.prisma: it cannot be written \(EACCES/);
+    assert.equal(fs.readFileSync(schema, 'utf8'), SCHEMA);
+    assert.match(fs.readFileSync(path.join(dir, 'db/migrations/002_orders_customer_idx.sql'), 'utf8'), /CREATE INDEX CONCURRENTLY/);
+    assert.deepEqual(rulesOf(res.stdout), ['missing-on-delete', 'unindexed-foreign-key']);
+    assert.equal(res.code, 0);
   });
 });

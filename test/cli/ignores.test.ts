@@ -72,6 +72,17 @@ model User {
     });
     assert.deepEqual((await audit(dir)).problems, ['unused-ignore']);
   });
+
+  it('a stale or misspelt ignore comment fails CI at its severity, as the summary line counts it (--fail-on info / warning)', async () => {
+    const stale = writeFiles({ 'db/migrations/001_init.sql': '-- schema-review-ignore missing-primary-key\nCREATE TABLE orders (id bigint PRIMARY KEY);\n' });
+    const info = await cli(['audit', '.', '--fail-on', 'info'], stale);
+    assert.match(info.stdout, /1 problem \(0 errors, 0 warnings, 1 info\)/);
+    assert.equal(info.code, 1);
+    assert.equal((await cli(['audit', '.', '--fail-on', 'warning'], stale)).code, 0);
+    const misspelt = writeFiles({ 'db/migrations/001_init.sql': '-- schema-review-ignore missing-primary-keys\nCREATE TABLE orders (id bigint PRIMARY KEY);\n' });
+    assert.equal((await cli(['audit', '.', '--fail-on', 'warning'], misspelt)).code, 1);
+    assert.equal((await cli(['audit', '.'], misspelt)).code, 0);
+  });
 });
 
 describe('ignore comments written by the quick fixes', () => {

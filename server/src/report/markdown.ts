@@ -54,20 +54,23 @@ export interface MarkdownOptions {
 }
 
 export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}): string {
-  const link = options.link ?? ((file: string, line: number) => `${encodeURI(file).replace(/\(/g, '%28').replace(/\)/g, '%29')}#L${line}`);
+  const link = options.link ?? ((file: string, line: number) => `${linkPath(file)}#L${line}`);
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const out: string[] = [];
   const f = report.findings;
   const count = (s: Severity, list = f) => list.filter((x) => x.severity === s).length;
   out.push(`# ${options.title ?? 'Database audit'}`, '');
-  out.push(`*Schema Review ${report.version} · ${date} · ${report.summary.files} files reviewed in ${report.summary.durationMs} ms*`, '');
+  out.push(`*Schema Review ${report.version} · ${date} · ${report.summary.files} file${report.summary.files === 1 ? '' : 's'} reviewed in ${report.summary.durationMs} ms*`, '');
 
   // Summary
   out.push('## Summary', '');
   const languages = new Map<string, number>();
   for (const file of report.files) languages.set(file.language, (languages.get(file.language) ?? 0) + 1);
   const langText = [...languages.entries()].map(([l, n]) => `${n} ${l === 'code' ? 'code' : l} file${n === 1 ? '' : 's'}`).join(', ');
-  if (f.length === 0) {
+  const problems = report.problems.length;
+  if (f.length === 0 && problems) {
+    out.push(`No rule findings in ${langText || 'the workspace'}: ${problems} file problem${problems === 1 ? '' : 's'} (below) may hide some.`, '');
+  } else if (f.length === 0) {
     out.push(`No problems found in ${langText || 'the workspace'}.`, '');
   } else {
     const fixableSafe = f.filter((x) => x.fixes.some((y) => y.safety === 'safe')).length;
@@ -85,7 +88,7 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
     }
   }
   if (report.problems.length) {
-    out.push(`> ${report.problems.length} file problem${report.problems.length === 1 ? '' : 's'} (syntax or validation errors) are listed at the end: findings in those files may be incomplete.`, '');
+    out.push(`> ${problems} file problem${problems === 1 ? ' (a syntax or validation error) is' : 's (syntax or validation errors) are'} listed at the end: findings in those files may be incomplete.`, '');
   }
 
   // Status per area
@@ -111,7 +114,7 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
       if (meta) out.push(`${meta.description}`, '');
       for (const x of group.findings) {
         const fix = x.fixes.length ? ` *Fix: ${inline(x.fixes[0].title)} (${x.fixes[0].safety})${x.fixes.length > 1 ? ` + ${x.fixes.length - 1} more` : ''}.*` : '';
-        out.push(`- [\`${x.file}:${x.range.start.line}\`](${link(x.file, x.range.start.line)}) ${inline(x.message)}${fix}`);
+        out.push(`- [${code(`${x.file}:${x.range.start.line}`)}](${link(x.file, x.range.start.line)}) ${inline(x.message)}${fix}`);
       }
       out.push('');
     }
@@ -136,7 +139,7 @@ export function formatMarkdown(report: JsonReport, options: MarkdownOptions = {}
 
   if (report.problems.length) {
     out.push('## File problems', '');
-    for (const p of report.problems) out.push(`- [\`${p.file}:${p.range.start.line}\`](${link(p.file, p.range.start.line)}) ${p.severity}: ${inline(p.message)} (${p.code})`);
+    for (const p of report.problems) out.push(`- [${code(`${p.file}:${p.range.start.line}`)}](${link(p.file, p.range.start.line)}) ${p.severity}: ${inline(p.message)} (${inline(p.code)})`);
     out.push('');
   }
   return out.join('\n');
@@ -151,11 +154,50 @@ function worstRules(findings: readonly JsonFinding[]): { rule: string; findings:
 
 /**
  * Text from a finding (names the user chose: `a|b*c_backup`) as Markdown that shows it as written: the characters
- * Markdown reads as syntax are escaped outside code spans; the code spans messages use (`onDelete`) stay code.
+ * Markdown reads as syntax are escaped outside code spans; the code spans messages use (`onDelete`) stay code. A code
+ * span is a run of backticks closed by a run of the same length (CommonMark); an unmatched one (a quoted SQL name
+ * with a backtick) is escaped like the text around it.
  */
 export function inline(text: string): string {
-  return text
-    .split('`')
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]<>|#~]/g, (c) => `\\${c}`)))
-    .join('`');
+  const escape = (part: string) => part.replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`);
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const open = text.indexOf('`', i);
+    if (open < 0) break;
+    let n = open;
+    while (text[n] === '`') n++;
+    const fence = text.slice(open, n);
+    let close = -1;
+    for (let j = n; (j = text.indexOf(fence, j)) >= 0; ) {
+      let k = j + fence.length;
+      if (text[j - 1] !== '`' && text[k] !== '`') {
+        close = j;
+        break;
+      }
+      while (text[k] === '`') k++;
+      j = k;
+    }
+    if (close < 0) {
+      out += escape(text.slice(i, n));
+      i = n;
+      continue;
+    }
+    out += escape(text.slice(i, open)) + text.slice(open, close + fence.length);
+    i = close + fence.length;
+  }
+  return out + escape(text.slice(i));
+}
+
+/** Text as one code span, whatever backticks it holds (a fence longer than any run inside it). */
+export function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest > 0 ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A relative path as a link target: each segment percent-encoded, parentheses too (`#` and `?` stay in the name). */
+function linkPath(file: string): string {
+  return file.split('/').map((s) => encodeURIComponent(s).replace(/\(/g, '%28').replace(/\)/g, '%29')).join('/');
 }
