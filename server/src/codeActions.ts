@@ -12,6 +12,8 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
+import * as ts from 'typescript';
+import { ruleById } from '../../rules';
 import type { Language, Range } from '../../rules/model';
 import { decodeFixes, isDiagnosticData, SOURCE } from './diagnostics';
 import { pathToUri } from './documents';
@@ -58,6 +60,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
 
   const ours = input.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string');
   const seenRules = new Set<string>();
+  let jsxChild: ((line: number) => boolean) | undefined;
   const isCurrent = (edits: readonly FileEdit[]) => input.current(edits.filter((e) => !e.create).map((e) => e.file));
   for (const diagnostic of ours) {
     const rule = String(diagnostic.code);
@@ -87,9 +90,24 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
         });
       }
     }
-    if (rule !== 'unused-ignore' && rule !== 'unknown-rule') {
+    if (rule === 'unused-ignore' && input.current([input.file])) {
+      const edit = removeCommentEdit(input.text, diagnostic.range);
+      if (edit) {
+        actions.push({
+          title: 'Remove unused ignore comment',
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: toWorkspaceEdit([{ file: input.file, edits: [edit] }], input.versionOf),
+        });
+      }
+    }
+    // Ignore comments and rule docs are for rules: not for a syntax error, a skipped file or a bad config.
+    if (ruleById(rule)) {
       const line = diagnostic.range.start.line;
-      actions.push({
+      // A line among a JSX element's children: a `//` line there is text the page renders, not a comment.
+      jsxChild ??= startsInJsxChildren(input.file, input.text);
+      if (!jsxChild(line)) actions.push({
         title: `Ignore ${rule} for this line`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
@@ -121,6 +139,62 @@ function fixAllAction(input: CodeActionInput): CodeAction | undefined {
     kind: FIX_ALL_KIND,
     edit: toWorkspaceEdit(edits, input.versionOf),
   };
+}
+
+const JSX_FILE = /\.(tsx|jsx|js|mjs|cjs)$/;
+
+/**
+ * Whether a line of a TSX/JSX file starts among a JSX element's children (JSX text, or a child element or `{…}`
+ * beginning the line): there, a comment line would be rendered as text. Parses the file once, on first use.
+ */
+export function startsInJsxChildren(file: string, text: string): (line: number) => boolean {
+  if (!JSX_FILE.test(file) || !(text.includes('</') || text.includes('/>'))) return () => false;
+  let sf: ts.SourceFile | undefined;
+  return (line) => {
+    sf ??= ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX);
+    const lineStarts = sf.getLineStarts();
+    if (line >= lineStarts.length) return false;
+    const lineEnd = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+    let at = lineStarts[line];
+    while (at < lineEnd && (text[at] === ' ' || text[at] === '\t')) at++;
+    // The innermost node around the line's first character, and the outermost one starting there.
+    let node: ts.Node = sf;
+    let startingHere: ts.Node | undefined;
+    for (;;) {
+      const child: ts.Node | undefined = node.getChildren(sf).find((c) => c.pos <= at && at < c.end);
+      if (!child) break;
+      node = child;
+      if (!startingHere && child.kind !== ts.SyntaxKind.SyntaxList && child.getStart(sf) === at) startingHere = child;
+    }
+    if (ts.isJsxText(node)) return true;
+    return (
+      !!startingHere &&
+      (ts.isJsxExpression(startingHere) || ts.isJsxElement(startingHere) || ts.isJsxSelfClosingElement(startingHere) || ts.isJsxFragment(startingHere)) &&
+      (ts.isJsxElement(startingHere.parent) || ts.isJsxFragment(startingHere.parent))
+    );
+  };
+}
+
+/**
+ * The edit that removes a comment at `range`: its whole line when nothing else is on it, else the comment and the
+ * spaces before it (a comment after code). Undefined when the range is not in the text.
+ */
+export function removeCommentEdit(text: string, range: Range): { range: Range; newText: string } | undefined {
+  const lines = text.split('\n');
+  const first = lines[range.start.line];
+  const last = lines[range.end.line];
+  if (first === undefined || last === undefined) return undefined;
+  const before = first.slice(0, range.start.character);
+  const after = last.slice(range.end.character).replace(/\r$/, '');
+  if (!before.trim() && !after.trim()) {
+    if (range.end.line + 1 < lines.length) return { range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' };
+    // The last line: the line break before it goes with it.
+    if (range.start.line === 0) return { range: { start: { line: 0, character: 0 }, end: { line: range.end.line, character: last.length } }, newText: '' };
+    const previous = lines[range.start.line - 1].replace(/\r$/, '');
+    return { range: { start: { line: range.start.line - 1, character: previous.length }, end: { line: range.end.line, character: last.length } }, newText: '' };
+  }
+  const start = before.trimEnd().length;
+  return { range: { start: { line: range.start.line, character: start }, end: range.end }, newText: '' };
 }
 
 /** A comment that the file's language accepts on a line of its own. */

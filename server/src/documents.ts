@@ -5,7 +5,7 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { SourceReader } from './languages/types';
-import { DiskReader, toPosix } from './project/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskReader, toPosix } from './project/files';
 
 /**
  * Conversions remembered both ways: every keystroke converts the same few URIs and paths several times (the change,
@@ -39,28 +39,67 @@ export function pathToUri(file: string): string {
   return uri;
 }
 
-/** Open documents win over the disk; the disk reader applies the size and binary checks. */
+/**
+ * Open documents win over the disk. The same limits apply to both: a document over the size limit, or with binary
+ * data, is skipped as its file would be (reported by `skippedFiles`), and the disk's reason for skipping a file no
+ * longer counts while the editor's text of it is reviewed.
+ */
 export class OverlayReader implements SourceReader {
   readonly disk: DiskReader;
+  /** Per open document, its version when last checked and why it is skipped (undefined: it is reviewed). */
+  private readonly documentSkips = new Map<string, { version: number; why: string | undefined }>();
+
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
-    log: (m: string) => void,
+    private readonly log: (m: string) => void,
+    private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
   ) {
-    this.disk = new DiskReader(undefined, log);
+    this.disk = new DiskReader(maxBytes, log);
   }
 
   read(file: string): string | undefined {
     const doc = this.documents.get(pathToUri(file));
-    if (doc) return doc.getText();
-    return this.disk.read(file);
+    if (!doc) return this.disk.read(file);
+    return this.skipReason(file, doc) === undefined ? doc.getText() : undefined;
+  }
+
+  private skipReason(file: string, doc: TextDocument): string | undefined {
+    const known = this.documentSkips.get(file);
+    if (known && known.version === doc.version) return known.why;
+    const text = doc.getText();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: count the bytes only of a text that may be over the limit.
+    const bytes = text.length * 3 > this.maxBytes ? Buffer.byteLength(text, 'utf8') : text.length;
+    let why: string | undefined;
+    if (bytes > this.maxBytes) why = `${sizeText(bytes)} is over the ${sizeText(this.maxBytes)} limit for one file`;
+    else if (text.slice(0, BINARY_PROBE).includes('\0')) why = 'binary data, not text';
+    if (why && why !== known?.why) this.log(`skipped ${file} (open in the editor): ${why}`);
+    this.documentSkips.set(file, { version: doc.version, why });
+    return why;
   }
 
   skippedFiles(): ReadonlyMap<string, string> {
-    return this.disk.skippedFiles();
+    const disk = this.disk.skippedFiles();
+    let merged: Map<string, string> | undefined;
+    for (const [file, entry] of this.documentSkips) {
+      if (!this.documents.get(pathToUri(file))) {
+        this.documentSkips.delete(file);
+        continue;
+      }
+      if (entry.why !== undefined) (merged ??= new Map(disk)).set(file, entry.why);
+      else if (disk.has(file)) (merged ??= new Map(disk)).delete(file);
+    }
+    return merged ?? disk;
   }
 
   /** The open document's version, or null when the file is not open (for versioned workspace edits). */
   versionOf(file: string): number | null {
     return this.documents.get(pathToUri(file))?.version ?? null;
   }
+}
+
+/** How much of a document's start is searched for a NUL character, the sign of binary data. */
+const BINARY_PROBE = 8000;
+
+function sizeText(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${bytes} bytes`;
 }

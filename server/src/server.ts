@@ -64,6 +64,12 @@ const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
 
+/**
+ * The extension's folder, where the rule docs ship (`rules/<category>/<rule>.md`): the parent of dist/ for the bundle, two levels up
+ * from server/src/ when run from sources (the tests), whose links must lead to the docs as well.
+ */
+const extensionRoot = fs.existsSync(path.join(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
+
 /** Prisma's validation runs in this worker (dist/prisma-lint-worker.js); from sources, on the main thread (as a runner all the same). */
 const linter = workerLintRunner(path.join(__dirname, 'prisma-lint-worker.js'), (m) => connection.console.log(m));
 
@@ -72,7 +78,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   session = new Session(connection, documents, {
     lintAsync: linter?.run ?? callingThreadLintRunner,
     prepareValidation: (root) => preloadPrisma([root]),
-    extensionRoot: path.resolve(__dirname, '..'),
+    extensionRoot,
     prismaExtensionInstalled: init.prismaExtensionInstalled === true,
     configurationSupported: params.capabilities.workspace?.configuration === true,
     relatedInformationSupported: params.capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false,
@@ -155,7 +161,7 @@ connection.onInitialized(() => {
   session.setStatus({ state: 'ready' });
 });
 
-documents.onDidOpen((e) => session?.onDocumentChanged(e.document.uri));
+documents.onDidOpen((e) => session?.onDocumentOpened(e.document.uri));
 documents.onDidChangeContent((e) => session?.onDocumentChanged(e.document.uri));
 documents.onDidClose((e) => session?.onDocumentClosed(e.document.uri));
 connection.onDidChangeWatchedFiles((e) => session?.onWatchedFilesChanged(e.changes));

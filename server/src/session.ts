@@ -131,9 +131,33 @@ export class Session {
     this.connection.console.log(message);
   }
 
+  /**
+   * The workspace folders, at start and when the editor adds or removes some. A folder removed takes its findings
+   * along: its files' diagnostics are cleared, and its open documents are reviewed again in the root they belong to
+   * now.
+   */
   setFolders(folders: string[]): void {
+    const before = new Map<string, string>();
+    for (const uri of this.published) {
+      const file = uriToPath(uri);
+      if (file) before.set(file, this.rootOf(file));
+    }
+    for (const doc of this.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file) before.set(file, this.rootOf(file));
+    }
     this.folders = folders.map((f) => toPosix(f)).sort((a, b) => b.length - a.length);
     for (const root of [...this.roots.keys()]) if (!this.folders.includes(root) && !this.isLooseRoot(root)) this.roots.delete(root);
+    const moved = new Set<string>();
+    for (const [file, root] of before) {
+      if (this.rootOf(file) === root) continue;
+      this.findingsByFile.delete(file);
+      const uri = pathToUri(file);
+      if (this.published.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.audited.delete(file);
+      if (this.documents.get(uri)) moved.add(this.rootOf(file));
+    }
+    for (const root of moved) this.schedule(root);
   }
 
   private isLooseRoot(root: string): boolean {
@@ -218,6 +242,27 @@ export class Session {
     this.schedule(root);
   }
 
+  /**
+   * A document opened that the root's file list does not hold: a file created on disk since the list was made,
+   * opened before the watcher's event arrives (or with a client that does not watch files). The list is made again,
+   * once per such path (a file the list leaves out on purpose, under node_modules, is not listed again on each open).
+   */
+  onDocumentOpened(uri: string): void {
+    const file = uriToPath(uri);
+    if (file && !this.relistedFor.has(file)) {
+      const s = this.roots.get(this.rootOf(file));
+      if (s?.settings && path.basename(file) !== CONFIG_FILE_NAME && !s.reviewer.files(s.settings).includes(file)) {
+        this.relistedFor.add(file);
+        this.reader.disk.invalidate(file);
+        s.reviewer.invalidateFiles();
+      }
+    }
+    this.onDocumentChanged(uri);
+  }
+
+  /** Paths whose opening made a root's file list again (see onDocumentOpened). */
+  private readonly relistedFor = new Set<string>();
+
   onDocumentClosed(uri: string): void {
     const file = uriToPath(uri);
     if (!file) return;
@@ -241,7 +286,10 @@ export class Session {
       const s = this.roots.get(root);
       if (!s) continue;
       s.reviewer.noteChanged([file]);
-      if (c.type !== 2) s.reviewer.invalidateFiles();
+      if (c.type !== 2) {
+        s.reviewer.invalidateFiles();
+        this.relistedFor.delete(file);
+      }
       if (path.basename(file) === CONFIG_FILE_NAME || path.basename(file) === 'package.json') {
         s.settings = undefined;
         s.reviewer.invalidateFiles();
@@ -368,6 +416,11 @@ export class Session {
     this.trace?.marks.push(['start', started]);
     const settings = await this.settingsFor(s);
     if (!settings.enable) {
+      // Nothing to publish, and no fixes: for the open documents as they are now (fix-all on save does not wait for
+      // a review that will not come), and for "fix all in the workspace".
+      s.sequence++;
+      s.last = undefined;
+      s.reviewedVersions = this.openVersions(root);
       this.applyResult(s, undefined);
       return undefined;
     }
@@ -382,11 +435,7 @@ export class Session {
     }
     this.trace?.marks.push(['review', performance.now()]);
     const ticket = ++s.sequence;
-    const versions = new Map<string, number>();
-    for (const doc of this.documents.all()) {
-      const file = uriToPath(doc.uri);
-      if (file && this.rootOf(file) === root) versions.set(file, doc.version);
-    }
+    const versions = this.openVersions(root);
     const result = await s.reviewer.reviewAsync({
       settings,
       validation: this.validationFor(settings),
@@ -416,6 +465,16 @@ export class Session {
     this.setStatus({ state: 'ready', filesReviewed, message: undefined });
     if (result.finishValidation) this.finishValidation(s, result, result.finishValidation, started);
     return result;
+  }
+
+  /** The versions of the root's open documents. */
+  private openVersions(root: string): Map<string, number> {
+    const versions = new Map<string, number>();
+    for (const doc of this.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && this.rootOf(file) === root) versions.set(file, doc.version);
+    }
+    return versions;
   }
 
   /**
