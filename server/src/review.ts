@@ -93,6 +93,8 @@ export class Reviewer {
   constructor(
     readonly root: string,
     readonly reader: SourceReader,
+    /** `shallow`: review the root folder's own files, not its subfolders (a loose file outside any workspace). */
+    private readonly listing: { shallow?: boolean } = {},
   ) {}
 
   /**
@@ -128,6 +130,7 @@ export class Reviewer {
       exclude: [...settings.auditExclude, ...settings.filesExclude],
       log,
       isCancelled,
+      shallow: this.listing.shallow,
     });
     return this.fileList;
   }

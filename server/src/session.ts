@@ -172,7 +172,10 @@ export class Session {
   private state(root: string): RootState {
     let s = this.roots.get(root);
     if (!s) {
-      s = { root, reviewer: new Reviewer(root, this.reader), configProblems: [], sequence: 0 };
+      // A file outside every workspace folder is reviewed with the files beside it, not with every folder below
+      // (its folder may be the home or the temp folder).
+      const loose = !this.folders.includes(root);
+      s = { root, reviewer: new Reviewer(root, this.reader, { shallow: loose }), configProblems: [], sequence: 0 };
       // The server hears of every edit and, with file watching, every change on disk.
       if (this.options.watchesFiles) s.reviewer.trackChanges();
       this.roots.set(root, s);

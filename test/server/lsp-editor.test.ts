@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { URI } from 'vscode-uri';
@@ -217,6 +218,45 @@ describe('session with Schema Review disabled for the workspace', () => {
       }
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('session: a file outside every workspace folder', () => {
+  it('is reviewed with the files beside it, not with every folder below (a home or temp folder)', async () => {
+    const folder = copyFixture('test/fixtures/server-editor/storefront');
+    const loose = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'schema-review-loose-')));
+    try {
+      const schema = 'datasource db {\n  provider = "postgresql"\n}\n\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n';
+      fs.writeFileSync(path.join(loose, 'schema.prisma'), schema);
+      fs.mkdirSync(path.join(loose, 'deep', 'project'), { recursive: true });
+      fs.writeFileSync(path.join(loose, 'deep', 'project', 'other.prisma'), schema);
+      const file = path.join(loose, 'schema.prisma');
+      const uri = uriOf(file);
+      const doc = TextDocument.create(uri, 'prisma', 1, schema);
+      const documents = { get: (u: string) => (u === uri ? doc : undefined), all: () => [doc] } as unknown as TextDocuments<TextDocument>;
+      const connection = {
+        console: { log: () => undefined },
+        sendDiagnostics: async () => undefined,
+        sendNotification: async () => undefined,
+        workspace: { getConfiguration: async () => [{}, {}] },
+      } as unknown as Connection;
+      const session = new Session(connection, documents, {
+        extensionRoot: folder,
+        prismaExtensionInstalled: true,
+        configurationSupported: true,
+        relatedInformationSupported: true,
+        watchesFiles: true,
+      });
+      session.setFolders([folder]);
+      const root = session.rootOf(file);
+      assert.equal(root, loose.split(path.sep).join('/'));
+      const result = await session.reviewRoot(root);
+      assert.deepEqual(result!.files.map((f) => path.basename(f.path)), ['schema.prisma'], 'deep/project/other.prisma is not read');
+      assert.ok(result!.findings.some((f) => f.rule === 'missing-on-delete'), 'the loose file itself is reviewed');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      fs.rmSync(loose, { recursive: true, force: true });
     }
   });
 });

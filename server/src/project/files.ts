@@ -55,6 +55,8 @@ export interface ListOptions {
   log?(message: string): void;
   /** Stop early when this returns true (cancellation). */
   isCancelled?(): boolean;
+  /** The root folder's own files only, no subfolder (a loose file's folder, which may be a home or temp folder). */
+  shallow?: boolean;
 }
 
 /** Lists candidate files under `root` (absolute, `/`-separated, sorted). */
@@ -110,7 +112,7 @@ export function listWorkspaceFiles(root: string, options: ListOptions = {}): str
       }
       if (rules.length && isIgnored(rules, full, isDir)) continue;
       if (isDir) {
-        if (SKIPPED_DIRS.has(entry.name)) continue;
+        if (SKIPPED_DIRS.has(entry.name) || options.shallow) continue;
         walk(full, rules);
       } else if (isFile) {
         const ext = path.extname(entry.name).toLowerCase();
