@@ -98,9 +98,12 @@ export const missingForeignKey: Rule = {
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
           if (!stem) continue;
-          const target = findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
+          let target = findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
+          // `parentId` where no table is named parent: a tree, each row pointing at its parent row in the same table.
+          const tree = target === undefined && stem.toLowerCase() === 'parent';
+          if (tree) target = table;
           // `Event.eventId` is an outside id (a provider's event id), not a reference to itself.
-          if (!target || target === table || target.isView) continue;
+          if (!target || (target === table && !tree) || target.isView) continue;
           const key = target.primaryKey?.columns;
           if (!key || key.length !== 1) continue;
           const keyColumn = columnOf(target, key[0]);
@@ -110,6 +113,9 @@ export const missingForeignKey: Rule = {
           const onDelete = firstOnDelete(database, table, column.nullable);
           // A reference by name whose type differs from the key's: no constraint can be added as it is typed.
           const typesMatch = foreignKeyTypesMatch(database, column, keyColumn);
+          // A self-relation whose actions cascade is refused on SQL Server and under relationMode = "prisma", and the
+          // new relation's onUpdate would be Prisma's default, Cascade: no fix there (missing-on-delete's, once added).
+          const writable = typesMatch && !(tree && (database.dialect === 'sqlserver' || database.relationMode === 'prisma'));
           const typeNote = typesMatch
             ? ''
             : ` Its type (${column.rawType}) is not ${target.name}.${keyColumn.name}'s (${keyColumn.rawType}), and a foreign key needs matching types: change the column's type first.`;
@@ -119,7 +125,7 @@ export const missingForeignKey: Rule = {
               `nothing stops it pointing at a missing ${database.language === 'prisma' ? target.name : `${target.name} row`}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.` +
               typeNote,
             loc: column.loc,
-            fixes: typesMatch
+            fixes: writable
               ? [
                   {
                     title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name], onDelete),

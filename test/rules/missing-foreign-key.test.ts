@@ -161,6 +161,23 @@ describe('missing-foreign-key', () => {
       assert.deepEqual(fixed.errors, []);
     });
 
+    it('a tree: parentId with no Parent model refers to its own model; the self-relation fix validates and leaves no finding', () => {
+      const tree = (provider: string) =>
+        `datasource db {\n  provider = "${provider}"\n  url      = env("DATABASE_URL")\n}\nmodel Category {\n  id       Int    @id @default(autoincrement())\n  name     String\n  parentId Int?\n}\n`;
+      const schema = inlinePrisma(tree('postgresql'));
+      const report = single(findings(missingForeignKey, schema));
+      assert.match(report.message, /^Category\.parentId looks like a reference to Category\.id/);
+      const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /parent +Category\? +@relation\("CategoryParent", fields: \[parentId\], references: \[id\], onDelete: SetNull\)/);
+      assert.deepEqual(findings(missingForeignKey, fixed.fixed), []);
+      // SQL Server refuses a self-relation whose actions cascade (and Prisma's default onUpdate does): reported, no fix.
+      assert.deepEqual(single(findings(missingForeignKey, inlinePrisma(tree('sqlserver')))).fixes, []);
+      // A table named parents exists: that is the target, as before.
+      const sql = sqlDb([table('parents'), table('children', { columns: [column('parent_id', 'int')] })]);
+      assert.match(single(runRule(missingForeignKey, [sql])).message, /^children\.parent_id looks like a reference to parents\.id/);
+    });
+
     it('the writer itself declines a relation between fields of different types', () => {
       const schema = inlinePrisma(schemaText);
       const project = schema.db.tables.find((t) => t.name === 'Project')!;
