@@ -105,13 +105,14 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
     // Ignore comments and rule docs are for rules: not for a syntax error, a skipped file or a bad config.
     if (ruleById(rule)) {
       const line = diagnostic.range.start.line;
-      // A line among a JSX element's children: a `//` line there is text the page renders, not a comment.
+      // A line among a JSX element's children: a `//` line there is text the page renders, not a comment; the
+      // ignore comment is written as JSX's own, `{/* … */}`.
       jsxChild ??= startsInJsxChildren(input.file, input.text);
-      if (!jsxChild(line)) actions.push({
+      actions.push({
         title: `Ignore ${rule} for this line`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreLineEdit(input.text, line, rule, input.language)] }], input.versionOf),
+        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreLineEdit(input.text, line, rule, input.language, jsxChild(line))] }], input.versionOf),
       });
       actions.push({
         title: `Ignore ${rule} for this file`,
@@ -214,10 +215,11 @@ function eolOf(text: string): string {
   return nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
 }
 
-export function ignoreLineEdit(text: string, line: number, rule: string, language: Language | undefined) {
+export function ignoreLineEdit(text: string, line: number, rule: string, language: Language | undefined, jsxChild = false) {
+  const comment = jsxChild ? `{/* schema-review-ignore ${rule} */}` : `${commentPrefix(language)} schema-review-ignore ${rule}`;
   return {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    newText: `${indentationOf(text, line)}${commentPrefix(language)} schema-review-ignore ${rule}${eolOf(text)}`,
+    newText: `${indentationOf(text, line)}${comment}${eolOf(text)}`,
   };
 }
 

@@ -68,7 +68,7 @@ describe('language server in an editor: storefront workspace', () => {
     assert.ok(ds.some((d) => d.code === 'index-not-concurrent'), ds.map((d) => d.code).join(', '));
   });
 
-  it('never writes an ignore comment into JSX text, where the page would render it', async () => {
+  it('writes the line ignore among JSX children as {/* … */}, never as text the page would render, and the review reads it', async () => {
     const rel = 'src/page.tsx';
     const file = path.join(folder, rel);
     const text = await open(rel);
@@ -92,10 +92,15 @@ describe('language server in an editor: storefront workspace', () => {
       assert.ok(result.touched, action.title);
       assert.deepEqual(jsxTexts(result.text), [], `${action.title} leaves the rendered text alone:\n${result.text}`);
     }
-    const fileIgnore = actions.find((a) => a.title === 'Ignore unbounded-query for this file');
-    assert.ok(fileIgnore, actions.map((a) => a.title).join(' | '));
-    await replace(rel, applyActionEdits(fileIgnore, uriOf(file), text).text);
-    await server.waitForDiagnostics(uriOf(file), (d) => !d.some((x) => x.code === 'unbounded-query'), 10_000);
+    assert.ok(actions.find((a) => a.title === 'Ignore unbounded-query for this file'), actions.map((a) => a.title).join(' | '));
+    // The line's ignore is JSX's own comment, which the review reads: the finding goes, and the comment is used.
+    const lineIgnore = actions.find((a) => a.title === 'Ignore unbounded-query for this line');
+    assert.ok(lineIgnore, actions.map((a) => a.title).join(' | '));
+    const ignored = applyActionEdits(lineIgnore, uriOf(file), text).text;
+    assert.match(ignored, /\n( *)\{\/\* schema-review-ignore unbounded-query \*\/\}\n\1\{\(await db\.select\(\)/);
+    await replace(rel, ignored);
+    const after = await server.waitForDiagnostics(uriOf(file), (d) => !d.some((x) => x.code === 'unbounded-query'), 10_000);
+    assert.deepEqual(after.filter((d) => d.code === 'unused-ignore'), []);
   });
 
   it('skips a document over the size limit as it skips the file, and reviews it once it is back under', async () => {

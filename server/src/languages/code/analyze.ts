@@ -1081,22 +1081,39 @@ function collectSuppressions(sf: ts.SourceFile): Suppression[] {
   const text = sf.text;
   const seen = new Set<number>();
   const out: Suppression[] = [];
-  const take = (ranges: ts.CommentRange[] | undefined) => {
+  /** `before`: where the text before the comment that makes it a trailing one is measured to (a JSX `{`). */
+  const take = (ranges: ts.CommentRange[] | undefined, before?: number) => {
     for (const r of ranges ?? []) {
       if (seen.has(r.pos)) continue;
       seen.add(r.pos);
       const body = text.slice(r.pos, r.end);
       if (!body.includes('schema-review-ignore')) continue;
       const lineStart = text.lastIndexOf('\n', r.pos - 1) + 1;
-      const trailing = text.slice(lineStart, r.pos).trim().length > 0;
+      const trailing = text.slice(lineStart, before ?? r.pos).trim().length > 0;
       const s = parseIgnoreComment(body, locOf(sf, r.pos, r.end), trailing);
       if (s) out.push(s);
     }
   };
-  const visit = (node: ts.Node) => {
-    take(ts.getLeadingCommentRanges(text, node.pos));
-    take(ts.getTrailingCommentRanges(text, node.end));
-    ts.forEachChild(node, visit);
+  const isChildList = (parent: ts.Node | undefined, node: ts.Node) =>
+    !!parent && (ts.isJsxElement(parent) || ts.isJsxFragment(parent)) &&
+    !ts.isJsxOpeningElement(node) && !ts.isJsxClosingElement(node) && !ts.isJsxOpeningFragment(node) && !ts.isJsxClosingFragment(node);
+  const visit = (node: ts.Node, parent?: ts.Node): void => {
+    // Among a JSX element's children, text is rendered: a `//` there is no comment. The one comment there is
+    // `{/* … */}`, an expression holding nothing but it.
+    if (ts.isJsxText(node)) return;
+    const child = isChildList(parent, node);
+    if (child && ts.isJsxExpression(node) && !node.expression) {
+      const open = node.getStart(sf);
+      // Right after the `{`, not after a line break: the scanner's trailing comments, then any on later lines.
+      take(ts.getTrailingCommentRanges(text, open + 1), open);
+      take(ts.getLeadingCommentRanges(text, open + 1), open);
+      return;
+    }
+    if (!child) {
+      take(ts.getLeadingCommentRanges(text, node.pos));
+      take(ts.getTrailingCommentRanges(text, node.end));
+    }
+    ts.forEachChild(node, (c) => visit(c, node));
   };
   take(ts.getLeadingCommentRanges(text, 0));
   visit(sf);
