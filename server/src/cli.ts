@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Severity } from '../../rules/types';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, applyTextEdits } from './fixes';
-import { DiskReader, encodeText, toPosix } from './project/files';
+import { DiskReader, encodeText, listWorkspaceFiles, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
@@ -249,6 +249,11 @@ function restrictTo(result: ReviewResult, only: readonly string[] | undefined): 
   };
 }
 
+/** Whether a package.json lies in `folder` or below it (outside dependency, build and ignored folders). */
+function holdsProject(folder: string): boolean {
+  return listWorkspaceFiles(folder, {}).some((f) => f.endsWith('/package.json'));
+}
+
 /** The deepest folder holding all of these (the root report paths are relative to). */
 function commonFolder(folders: readonly string[]): string {
   let common = folders[0] ?? '/';
@@ -305,7 +310,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     named.push({ arg: p, abs });
     const folder = st.isDirectory() ? abs : toPosix(path.dirname(abs));
-    const project = projectRootOf(folder, toPosix(path.resolve(io.cwd)));
+    // A folder that holds projects of its own (`examples/` with a package.json in each) is their root, as before.
+    const project = st.isDirectory() && holdsProject(abs) ? undefined : projectRootOf(folder, toPosix(path.resolve(io.cwd)));
     if (project !== undefined && project !== abs) {
       roots.push({ root: project, only: [abs] });
       projects.add(project);

@@ -35,6 +35,18 @@ describe('schema-review audit (CLI)', () => {
     assert.ok(schema.findings.length > 0 && schema.findings.every((f: any) => f.file === 'prisma/schema.prisma'));
   });
 
+  it('a folder that holds projects of its own is their root, not a part of the project around it (audit examples from the repository)', async () => {
+    const repo = writeFiles({ 'package.json': '{ "name": "tooling" }', 'src/prisma.ts': "export const x = 1;\n" });
+    fs.cpSync(path.join(REPO, 'examples', 'learning-platform'), path.join(repo, 'examples', 'learning-platform'), { recursive: true });
+    const fromRepo = JSON.parse((await cli(['audit', 'examples', '--format', 'json'], repo)).stdout);
+    const inside = JSON.parse((await cli(['audit', '.', '--format', 'json'], path.join(repo, 'examples', 'learning-platform'))).stdout);
+    assert.equal(fromRepo.root, `${repo.split(path.sep).join('/')}/examples`);
+    assert.deepEqual(
+      fromRepo.findings.map((f: any) => `${f.file.replace(/^learning-platform\//, '')}:${f.range.start.line}:${f.rule}`),
+      inside.findings.map((f: any) => `${f.file}:${f.range.start.line}:${f.rule}`),
+    );
+  });
+
   it('prints findings like ESLint and exits 1 when a finding reaches --fail-on', async () => {
     const dir = copyFixture('examples/learning-platform');
     const warn = (await cli(['audit', '.', '--fail-on', 'warning'], dir));
