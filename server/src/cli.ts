@@ -310,8 +310,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     named.push({ arg: p, abs });
     const folder = st.isDirectory() ? abs : toPosix(path.dirname(abs));
+    let project = projectRootOf(folder, toPosix(path.resolve(io.cwd)));
     // A folder that holds projects of its own (`examples/` with a package.json in each) is their root, as before.
-    const project = st.isDirectory() && holdsProject(abs) ? undefined : projectRootOf(folder, toPosix(path.resolve(io.cwd)));
+    if (project !== undefined && project !== abs && st.isDirectory() && holdsProject(abs)) project = undefined;
     if (project !== undefined && project !== abs) {
       roots.push({ root: project, only: [abs] });
       projects.add(project);

@@ -1492,16 +1492,20 @@ class FileWalker {
       this.txCalls.add(call);
       return;
     }
-    if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) {
-      const p = arg.parameters[0];
-      scope = {
+    /** The callback form: the function's first parameter is the transaction's client, its body the scope. */
+    const callbackScope = (fn: ts.FunctionLikeDeclaration, body: ts.Node): TransactionScope => {
+      const p = fn.parameters[0];
+      return {
         orm: client.orm,
         client: client.text,
         callbackParam: p && ts.isIdentifier(p.name) ? p.name.text : undefined,
         form: 'callback',
-        range: nodeLoc(this.sf, arg.body),
+        range: nodeLoc(this.sf, body),
         callLoc: nodeLoc(this.sf, outer),
       };
+    };
+    if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) {
+      scope = callbackScope(arg, arg.body);
       this.txCallbacks.set(arg, scope);
     } else if (ts.isArrayLiteralExpression(arg)) {
       scope = { orm: client.orm, client: client.text, form: 'array', range: nodeLoc(this.sf, arg), callLoc: nodeLoc(this.sf, outer) };
@@ -1516,15 +1520,7 @@ class FileWalker {
     } else if (ts.isIdentifier(arg) && this.moduleFunction(arg.text) && calleeMethodName(call) !== 'batch') {
       // `prisma.$transaction(transfer)` / `db.transaction(settle)`: a function of the module is the callback.
       const fn = this.moduleFunction(arg.text)!;
-      const p = fn.parameters[0];
-      scope = {
-        orm: client.orm,
-        client: client.text,
-        callbackParam: p && ts.isIdentifier(p.name) ? p.name.text : undefined,
-        form: 'callback',
-        range: nodeLoc(this.sf, fn.body ?? fn),
-        callLoc: nodeLoc(this.sf, outer),
-      };
+      scope = callbackScope(fn, fn.body ?? fn);
       this.txCallbacks.set(fn, scope);
       // Its calls already walked (the function comes first in the file) are settled after the walk.
       this.namedCallbacks.push([fn, scope]);
