@@ -156,6 +156,11 @@ export function article(noun: string): string {
   return an ? `an ${noun}` : `a ${noun}`;
 }
 
+/** A table's own name without its schema: `billing.invoices` → `invoices`. */
+export function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
 /** `Question.eventId`. */
 export function qualified(table: Table, column: string): string {
   return `${table.name}.${column}`;

@@ -1,7 +1,7 @@
 import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
-import { aRowOf, article, singular, words } from '../names';
+import { aRowOf, article, singular, unqualified, words } from '../names';
 import { setOnDeleteTitle } from '../titles';
 import { allowed, isOwnLog, keepAction, recordWord, referencingTables } from './missing-on-delete';
 
@@ -73,10 +73,6 @@ function isLinkTable(table: Table): boolean {
   return table.foreignKeys.some((fk) => words(unqualified(fk.references.table)).some((w) => own.has(singular(w))));
 }
 
-/** `billing.invoices` → `invoices`. */
-function unqualified(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1);
-}
 
 interface Edge {
   other: Table;

@@ -1,7 +1,7 @@
 import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
-import { aRowOf, singular, words } from '../names';
+import { aRowOf, singular, unqualified, words } from '../names';
 import { addForeignKeyTitle, setOnDeleteTitle } from '../titles';
 
 /** Words that mark a table whose rows are records users must keep (cascading deletes would destroy them). */
@@ -21,8 +21,7 @@ export function looksLikeRecordTable(table: Table): boolean {
  */
 export function recordWord(table: Pick<Table, 'name' | 'dbName'>): string | undefined {
   // A table's own name, not its schema's: `billing.invoices` holds invoices, `billing.customers` no records.
-  const dot = table.name.lastIndexOf('.');
-  if (dot > 0) return namesRecords(table.name.slice(dot + 1));
+  if (table.name.includes('.')) return namesRecords(unqualified(table.name));
   return namesRecords(table.name) ?? (table.dbName === undefined ? undefined : namesRecords(table.dbName));
 }
 
@@ -69,7 +68,7 @@ export function isOwnLog(table: Pick<Table, 'name' | 'dbName'>, parent: Pick<Tab
     for (const name of [parent.name, parent.dbName]) {
       if (name === undefined) continue;
       // `auth.users`: the table's own name.
-      const p = words(name.slice(name.lastIndexOf('.') + 1)).map(singular);
+      const p = words(unqualified(name)).map(singular);
       if (p.length > 0 && p.length < c.length && p.every((w, i) => c[i] === w) && !c.slice(p.length).includes('audit')) return true;
     }
   }

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Severity } from '../../rules/types';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, applyTextEdits } from './fixes';
-import { DiskReader, encodeText, listWorkspaceFiles, toPosix } from './project/files';
+import { DiskReader, encodeText, isWithin, listWorkspaceFiles, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
 import { formatSarif } from './report/sarif';
@@ -206,14 +206,13 @@ export async function fixAll(
  * is left out; files of one folder are reviewed together.
  */
 export function withoutOverlaps(roots: readonly { root: string; only?: string[] }[]): { root: string; only?: string[] }[] {
-  const inside = (p: string, folder: string) => p === folder || p.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
   const folders = [...new Set(roots.filter((r) => !r.only).map((r) => r.root))].sort((a, b) => a.length - b.length);
   const keptFolders: string[] = [];
-  for (const f of folders) if (!keptFolders.some((k) => inside(f, k))) keptFolders.push(f);
+  for (const f of folders) if (!keptFolders.some((k) => isWithin(f, k))) keptFolders.push(f);
   const files = new Map<string, Set<string>>();
   for (const r of roots) {
     for (const file of r.only ?? []) {
-      if (keptFolders.some((k) => inside(file, k))) continue;
+      if (keptFolders.some((k) => isWithin(file, k))) continue;
       const set = files.get(r.root) ?? new Set<string>();
       set.add(file);
       files.set(r.root, set);
@@ -227,8 +226,7 @@ export function withoutOverlaps(roots: readonly { root: string; only?: string[] 
  * given on the command line belongs to. Undefined when `folder` is outside `limit` or no such folder exists.
  */
 export function projectRootOf(folder: string, limit: string): string | undefined {
-  const inside = (p: string) => p === limit || p.startsWith(limit.endsWith('/') ? limit : `${limit}/`);
-  for (let dir = folder; inside(dir); ) {
+  for (let dir = folder; isWithin(dir, limit); ) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = toPosix(path.dirname(dir));
     if (parent === dir) break;
@@ -240,7 +238,7 @@ export function projectRootOf(folder: string, limit: string): string | undefined
 /** The findings, problems and files of `result` that lie in the given files or folders (all of it without any). */
 function restrictTo(result: ReviewResult, only: readonly string[] | undefined): ReviewResult {
   if (!only?.length) return result;
-  const touches = (f: string) => only.some((o) => f === o || f.startsWith(o.endsWith('/') ? o : `${o}/`));
+  const touches = (f: string) => only.some((o) => isWithin(f, o));
   return {
     ...result,
     files: result.files.filter((f) => touches(f.path)),
@@ -258,7 +256,7 @@ function holdsProject(folder: string): boolean {
 function commonFolder(folders: readonly string[]): string {
   let common = folders[0] ?? '/';
   for (const f of folders) {
-    while (!(f === common || f.startsWith(common.endsWith('/') ? common : `${common}/`))) {
+    while (!isWithin(f, common)) {
       const parent = toPosix(path.dirname(common));
       if (parent === common) break;
       common = parent;
@@ -362,7 +360,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
   // Like ESLint's "File ignored because of a matching ignore pattern": a path that yields no file is not a silent pass.
   for (const { arg, abs } of named) {
-    if (!reviewedFiles.some((f) => f === abs || f.startsWith(abs.endsWith('/') ? abs : `${abs}/`))) {
+    if (!reviewedFiles.some((f) => isWithin(f, abs))) {
       io.stderr(`schema-review: ${arg}: nothing reviewed: no schema, migration or database code, or excluded (audit.exclude, .gitignore, dependency and build folders)\n`);
     }
   }

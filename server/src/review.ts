@@ -5,12 +5,12 @@
 import * as path from 'node:path';
 import type { Language } from '../../rules/model';
 import { rules as allRules } from '../../rules';
-import type { Rule } from '../../rules/types';
+import { comparePositions, type Rule } from '../../rules/types';
 import { runRules, TableCache, type Finding, type RuleCache } from './engine';
 import { frontEndReady, frontEnds, initFrontEnds, initFrontEndsFor } from './languages';
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
-import { listWorkspaceFiles, toPosix } from './project/files';
+import { isWithin, listWorkspaceFiles, toPosix } from './project/files';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { defaultSettings, mergeSettings, parseConfigFile, type ConfigFile, type Settings } from './settings';
 
@@ -184,7 +184,7 @@ export class Reviewer {
     let units = this.units;
     if (options.only?.length) {
       const only = options.only.map((p) => toPosix(path.resolve(p)));
-      const touches = (f: string) => only.some((o) => f === o || f.startsWith(o.endsWith('/') ? o : `${o}/`));
+      const touches = (f: string) => only.some((o) => isWithin(f, o));
       units = units.filter((u) => u.files.some(touches));
     }
     return { units, settings };
@@ -264,15 +264,12 @@ export function withoutEchoes(diagnostics: SourceDiagnostic[], findings: readonl
     d.severity === 'warning' &&
     d.message.includes('relationMode = "prisma"') &&
     d.message.includes('index') &&
-    findings.some((f) => f.rule === 'unindexed-foreign-key' && f.file === d.file && contains(f.range, d.range.start));
+    findings.some(
+      (f) => f.rule === 'unindexed-foreign-key' && f.file === d.file && comparePositions(f.range.start, d.range.start) <= 0 && comparePositions(d.range.start, f.range.end) <= 0,
+    );
   return diagnostics.some(echoes) ? diagnostics.filter((d) => !echoes(d)) : diagnostics;
 }
 
-function contains(range: { start: { line: number; character: number }; end: { line: number; character: number } }, p: { line: number; character: number }): boolean {
-  const after = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
-  const before = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
-  return after && before;
-}
 
 /** Settings for a root: editor settings merged with the root's config file. Throws ConfigError. */
 export function settingsForRoot(root: string, reader: SourceReader, base: Settings = defaultSettings, configFile?: string): Settings {

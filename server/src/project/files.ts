@@ -301,6 +301,11 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** Whether `p` is `folder` itself or lies below it (both absolute, `/`-separated). */
+export function isWithin(p: string, folder: string): boolean {
+  return p === folder || p.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+}
+
 /**
  * A small glob: `**` any folders, `*` any name part, `?` one character, `{a,b}` alternatives; matched against
  * the relative path. With `folderMatchesContents`, a glob naming a folder also matches everything under it.
