@@ -334,6 +334,8 @@ export const missingOnDelete: Rule = {
         const word = recordWord(table);
         for (const fk of table.foreignKeys) {
           if (fk.onDelete !== undefined) continue;
+          // A relation to a view: no foreign key is made to a view, and its rows are not deleted as such.
+          if (tableOf(database, fk.references.table)?.isView) continue;
           // A log named after its parent (`job_logs` → `jobs`) lives and dies with it (cascade-deletes-records agrees).
           const keepRecords = word !== undefined && !isOwnLog(table, tableOf(database, fk.references.table) ?? { name: fk.references.table }, word);
           // A Drizzle relations() link without references carries no action: its fix writes the real foreign key,

@@ -27,6 +27,11 @@ describe('missing-on-delete', () => {
       const view = table('QuestionView', { columns: [column('eventId', 'int')], foreignKeys: [relation], isView: true });
       assert.equal(runRule(missingOnDelete, [sqlDb([table('Event'), view])]).length, 0);
     });
+    it('ignores a relation to a view (Prisma: Migrate makes no foreign key to a view)', () => {
+      const relation = fk(['summaryId'], 'EventSummary', ['id'], { enforced: false });
+      const db = prismaDb([table('EventSummary', { isView: true }), table('Question', { columns: [column('summaryId', 'int')], foreignKeys: [relation] })]);
+      assert.equal(runRule(missingOnDelete, [db]).length, 0);
+    });
   });
 
   describe('invalid', () => {

@@ -42,6 +42,23 @@ describe('unindexed-foreign-key', () => {
   });
 
   describe('invalid', () => {
+    it('MongoDB (Prisma): reported, with what Prisma Client reads by the key', () => {
+      const db = prismaDb(withIndexes([]).tables, { dialect: 'mongodb', relationMode: 'prisma' });
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.equal(
+        report.message,
+        'The relation Question (eventId) → Event has no index (MongoDB indexes only _id by itself): every delete of an Event through Prisma Client reads all of Question to emulate the referential action, and so does every include or filter by eventId.',
+      );
+      assert.equal(report.fixes![0].intent.kind, 'addIndex');
+    });
+
+    it('a relation to a view: only joins and filters are at stake', () => {
+      const view = table('EventSummary', { isView: true });
+      const db = prismaDb([view, table('Question', { columns: [column('summaryId', 'int')], foreignKeys: [fk(['summaryId'], 'EventSummary', ['id'], { enforced: false })] })]);
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.equal(report.message, 'The relation Question (summaryId) → EventSummary (a view: no foreign key) has no index: every join or filter by summaryId scans all of Question.');
+    });
+
     it('Prisma: reports on the relation with a safe preferred addIndex', () => {
       const relation = fk(['eventId'], 'Event');
       const event = table('Event');
