@@ -156,11 +156,33 @@ export async function fixAll(
       for (const e of fix.edits) if (!leftAlone.has(e.file)) leftAlone.set(e.file, `a fix ("${fix.title}") did not remove its finding`);
     }
     previous = keys;
+    // Files one fix edits together (a relation and its back-relation in two schema files) stand or fall together: a
+    // half-applied fix is worse than none.
+    const partners = new Map<string, Set<string>>();
+    for (const { fix } of chosen) {
+      const files = new Set(fix.edits.map((e) => e.file));
+      if (files.size < 2) continue;
+      for (const f of files) {
+        const set = partners.get(f) ?? new Set<string>();
+        for (const g of files) if (g !== f) set.add(g);
+        partners.set(f, set);
+      }
+    }
+    /** The files given and every file a fix edits together with one of them, and so on. */
+    const withPartners = (files: Iterable<string>): Set<string> => {
+      const out = new Set(files);
+      const todo = [...out];
+      while (todo.length) for (const g of partners.get(todo.pop()!) ?? []) if (!out.has(g)) todo.push(g), out.add(g);
+      return out;
+    };
+    /** Files this pass could not write: their partners must not keep their part of the fix. */
+    const unwritten: string[] = [];
     const written: { file: string; before: string | undefined; errors: number }[] = [];
     for (const fe of edits) {
       if (leftAlone.has(fe.file)) continue;
       if (!fe.create && reader.encodingOf(fe.file) === 'lossy') {
         leftAlone.set(fe.file, 'it is not valid UTF-8 text, so its bytes could not be kept');
+        unwritten.push(fe.file);
         continue;
       }
       const before = fe.create ? undefined : reader.read(fe.file);
@@ -171,6 +193,7 @@ export async function fixAll(
       } catch (error) {
         // A read-only file, a full disk: say so and go on with the other files (nothing was written to this one).
         leftAlone.set(fe.file, `it cannot be written (${(error as Error).message})`);
+        unwritten.push(fe.file);
         continue;
       }
       written.push({ file: fe.file, before, errors: errorsIn(result, fe.file) });
@@ -179,14 +202,22 @@ export async function fixAll(
     if (written.length === 0) break;
     reviewer.invalidateFiles();
     result = await review();
-    const broken = written.filter((w) => errorsIn(result, w.file) > w.errors);
+    const worse = written.filter((w) => errorsIn(result, w.file) > w.errors).map((w) => w.file);
+    const fallen = withPartners([...worse, ...unwritten]);
+    const broken = written.filter((w) => fallen.has(w.file));
     for (const w of written) if (!broken.includes(w)) fixedFiles.add(w.file);
     if (broken.length === 0) continue;
     for (const w of broken) {
       try {
         if (w.before === undefined) fs.rmSync(w.file, { force: true });
         else writeBack(w.file, w.before);
-        leftAlone.set(w.file, 'a fix left it with errors, so it was put back as it was (please report this)');
+        const partner = worse.includes(w.file) ? undefined : [...worse, ...unwritten].find((f) => withPartners([f]).has(w.file));
+        leftAlone.set(
+          w.file,
+          partner === undefined
+            ? 'a fix left it with errors, so it was put back as it was (please report this)'
+            : `a fix also edits ${toPosix(path.relative(io.cwd, partner)) || partner}, which it could not fix, so it was put back as it was`,
+        );
       } catch (error) {
         leftAlone.set(w.file, `a fix left it with errors and it could not be put back (${(error as Error).message}): restore it from version control`);
       }

@@ -155,6 +155,32 @@ describe('the fix loop', () => {
     assert.match(l.stderr(), /did not fix a\.sql: a fix \("add"\) did not remove its finding/);
   });
 
+  it('puts back every file of a fix that left one of them with errors (no half-applied fix)', async () => {
+    const dir = writeFiles({ 'a.prisma': 'model A {}', 'b.prisma': 'model B {}' });
+    const a = path.join(dir, 'a.prisma');
+    const b = path.join(dir, 'b.prisma');
+    const endOf = (text: string) => r(0, text.length, 0, text.length);
+    // Stand-in: a relation whose fix writes a field into a.prisma and its back-relation into b.prisma; the
+    // back-relation comes out broken (a `(`, counted as a syntax error in b.prisma).
+    const review = async (): Promise<Result> => {
+      const ta = fs.readFileSync(a, 'utf8');
+      const tb = fs.readFileSync(b, 'utf8');
+      const findings = ta.includes('b B')
+        ? []
+        : [{ rule: 'missing-relation', category: 'relations', severity: 'warning', file: a, range: r(0, 0, 0, 1), message: 'm', related: [], fixes: [{ title: 'relate', safety: 'safe', preferred: true, edits: [{ file: a, edits: [{ range: endOf(ta), newText: ' // b B' }] }, { file: b, edits: [{ range: endOf(tb), newText: ' // a A(' }] }] }] }];
+      const diagnostics = [...tb].filter((c) => c === '(').map(() => ({ file: b, range: r(0, 0, 0, 0), severity: 'error' as const, message: 'syntax', source: 'schema-review', code: 'prisma-syntax' }));
+      return { root: dir, files: [], findings, diagnostics, analysis: {} as never, durationMs: 0, cancelled: false } as unknown as Result;
+    };
+    let stderr = '';
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), cwd: dir, color: false };
+    await fixAll('safe', new DiskReader(), { invalidateFiles() {} }, review, await review(), io);
+    assert.equal(fs.readFileSync(b, 'utf8'), 'model B {}');
+    assert.equal(fs.readFileSync(a, 'utf8'), 'model A {}', 'its other half is put back too');
+    assert.match(stderr, /did not fix b\.prisma: a fix left it with errors/);
+    assert.match(stderr, /did not fix a\.prisma: a fix also edits b\.prisma, which it could not fix, so it was put back as it was/);
+    assert.doesNotMatch(stderr, /applied fixes/);
+  });
+
   it('fixes what it can', async () => {
     const l = loop('select 1', ';');
     await fixAll('safe', l.reader, { invalidateFiles() {} }, l.review, await l.review(), l.io);
