@@ -17,6 +17,11 @@ test('fixtures: one unit per schema, folder schemas as one unit, majors from pac
       ['mysql-shop/db/shop.prisma', ['mysql-shop/db/shop.prisma'], 6],
       ['planetscale/prisma/schema.prisma', ['planetscale/prisma/schema.prisma'], 5],
       ['prisma5/prisma/schema.prisma', ['prisma5/prisma/schema.prisma'], 5],
+      [
+        'saas-multischema/prisma/schema',
+        ['saas-multischema/prisma/schema/auth.prisma', 'saas-multischema/prisma/schema/billing.prisma', 'saas-multischema/prisma/schema/schema.prisma'],
+        6,
+      ],
     ].sort(),
   );
   assert.ok(units.every((u) => u.language === 'prisma'));

@@ -223,13 +223,16 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   const modelNames = new Set<string>();
   const enumNames = new Set<string>();
   const typeNames = new Set<string>();
+  const viewNames = new Set<string>();
   let datasource: { file: ParsedFile; block: Block } | undefined;
   const blocks: { file: ParsedFile; block: Block }[] = [];
   for (const file of files) {
     for (const block of file.ast.blocks) {
       blocks.push({ file, block });
-      if (block.kind === 'model' || block.kind === 'view') modelNames.add(block.name);
-      else if (block.kind === 'enum') enumNames.add(block.name);
+      if (block.kind === 'model' || block.kind === 'view') {
+        modelNames.add(block.name);
+        if (block.kind === 'view') viewNames.add(block.name);
+      } else if (block.kind === 'enum') enumNames.add(block.name);
       else if (block.kind === 'type') typeNames.add(block.name);
       else if (block.kind === 'datasource' && !datasource) datasource = { file, block };
     }
@@ -247,7 +250,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     writtenMode === 'prisma' || (writtenMode === undefined && dialect === 'mongodb') ? 'prisma' : 'foreignKeys';
   const prismaMajor = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
 
-  const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(',')].join('\u0001'));
+  const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(','), [...viewNames].join(',')].join('\u0001'));
   const tables: Table[] = [];
   const enums: EnumType[] = [];
   for (const { file, block } of blocks) {
@@ -345,6 +348,9 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       if (!relation) continue;
       const fkFields = fieldRefs(attributeArg(relation, 'fields')?.value);
       if (fkFields.length === 0) continue; // the back-relation side
+      // MongoDB's many-to-many keeps a list of ids on each side (`tags Tag[] @relation(fields: [tagIds], …)`): no
+      // foreign key, and Prisma refuses referential actions on it.
+      if (type.list) continue;
       const references = fieldRefs(attributeArg(relation, 'references')?.value);
       const optional = fkFields.every((name) => fieldsByName.get(name)?.type?.optional ?? false);
       const fk: ForeignKey = {
@@ -353,7 +359,8 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
         defaultOnDelete: optional ? 'SetNull' : dialect === 'sqlserver' ? 'NoAction' : 'Restrict',
         loc: locOf(file, fieldSpan(field)),
         relationField: field.name,
-        enforced: relationMode !== 'prisma',
+        // Prisma Migrate creates no foreign key to a view: the relation exists in Prisma Client only.
+        enforced: relationMode !== 'prisma' && !viewNames.has(type.name),
       };
       const onDelete = actionOf(attributeArg(relation, 'onDelete')?.value);
       if (onDelete) fk.onDelete = onDelete;

@@ -193,6 +193,8 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const found = locateTable(reader, intent.database, intent.table);
   if (!found || intent.columns.length === 0) return undefined;
   const { file, block } = found;
+  // "Views cannot have indexes" (Prisma): index the tables the view reads instead.
+  if (block.kind === 'view') return undefined;
   const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
   if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
   // An index on the same fields: a B-tree one already serves (nothing to add); one of another type (`type: Gin`,
@@ -517,10 +519,18 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   if ((block.closeBrace && block.closeBrace.start < afterColumns) || hasOpenArguments(block)) return undefined;
   const indent = indentOf(file, block);
   const action = intent.onDelete ? `, onDelete: ${intent.onDelete}` : '';
-  const forwardAttr = `@relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}]${action})`;
+  // Prisma wants a relation field that points at an `@@ignore` model to be `@ignore` itself (in a model that is
+  // not ignored already: there it would say nothing).
+  const ignoredModel = (b: Block) => b.attributes.some((a) => a.name === 'ignore');
+  const forwardIgnored = ignoredModel(target.block) && !ignoredModel(block);
+  const backIgnored = ignoredModel(block) && !ignoredModel(target.block);
+  const forwardAttr =
+    `@relation(${relationLabel}fields: [${columns.join(', ')}], references: [${refColumns.join(', ')}]${action})` +
+    (forwardIgnored ? ' @ignore' : '');
   const forward = `${eolOf(file)}${alignedField(file, block, indent, relName, `${target.block.name}${optional ? '?' : ''}`, forwardAttr)}`;
   const backType = oneToOne ? `${block.name}?` : `${block.name}[]`;
-  const backAttr = needsName ? `@relation("${upperFirst(block.name)}${upperFirst(relName)}")` : undefined;
+  const backAttrs = [needsName ? `@relation("${upperFirst(block.name)}${upperFirst(relName)}")` : '', backIgnored ? '@ignore' : ''];
+  const backAttr = backAttrs.filter((a) => a !== '').join(' ') || undefined;
   const edits: FileEdit[] = [{ file: file.path, edits: [insert(file, afterColumns, forward)] }];
   const targetEnd = lastMemberLineEnd(target.block, target.block.fields);
   if (targetEnd === undefined) return undefined;
@@ -642,7 +652,11 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   const closeLine = file.lines.position((last.closeBrace ?? block.closeBrace).end).line;
   const lineEnd = closeLine + 1 < file.lines.lineCount ? file.lines.lineStart(closeLine + 1) - 1 : file.text.length;
   const nl = eolOf(file);
-  const body = values.map((v) => `${indent}${v.ident}${v.map !== undefined ? ` @map(${JSON.stringify(v.map)})` : ''}`).join(nl);
+  const members = values.map((v) => `${indent}${v.ident}${v.map !== undefined ? ` @map(${JSON.stringify(v.map)})` : ''}`);
+  // multiSchema: every enum names its database schema too; the model's own is where its column's type must live.
+  const schema = block.attributes.find((a) => a.name === 'schema');
+  if (schema) members.push('', `${indent}${file.text.slice(schema.start, schema.end)}`);
+  const body = members.join(nl);
   const at = file.text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
   edits.push(insert(file, at, `${nl}${nl}enum ${name} {${nl}${body}${nl}}`));
   return [{ file: file.path, edits }];
