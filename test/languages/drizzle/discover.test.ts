@@ -72,6 +72,39 @@ describe('drizzle discover: drizzle.config', () => {
   });
 });
 
+describe('drizzle discover: a config in a subfolder', () => {
+  it('names its schema from the package root, as drizzle-kit run there reads it (casing and dialect kept)', () => {
+    const files: Record<string, string> = {
+      '/p/package.json': '{ "scripts": { "db:generate": "drizzle-kit generate --config=db/drizzle.config.ts" } }',
+      '/p/db/drizzle.config.ts': `import { defineConfig } from "drizzle-kit";
+export default defineConfig({ schema: "./db/schema/*.ts", out: "./db/migrations", dialect: "postgresql", casing: "snake_case" });`,
+      '/p/db/schema/users.ts': `import { pgTable, uuid, text } from "drizzle-orm/pg-core";\nexport const users = pgTable("users", { id: uuid().primaryKey(), fullName: text().notNull() });\n`,
+    };
+    const reader = memoryReader(files);
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), reader);
+    assert.deepEqual(
+      units.map((u) => [u.id, u.files, u.hints?.casing]),
+      [['drizzle:/p/db/drizzle.config.ts', ['/p/db/schema/users.ts'], 'snake_case']],
+    );
+    const db = drizzleFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+    assert.deepEqual(db.tables[0].columns.map((c) => c.dbName ?? c.name), ['id', 'full_name']);
+  });
+
+  it('keeps the config folder when the paths name files from there', () => {
+    const files: Record<string, string> = {
+      '/p/package.json': '{}',
+      '/p/db/drizzle.config.ts': `export default { schema: "./schema.ts", dialect: "postgresql" };`,
+      '/p/db/schema.ts': TABLE('a'),
+      '/p/schema.ts': TABLE('b'),
+    };
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
+    assert.deepEqual(units.map((u) => [u.id, u.files]), [
+      ['drizzle:/p/db/drizzle.config.ts', ['/p/db/schema.ts']],
+      ['drizzle:/p', ['/p/schema.ts']],
+    ]);
+  });
+});
+
 describe('drizzle discover: a config naming a barrel', () => {
   it('follows export * from the file the config names (and the folders it names) to the tables', () => {
     const files: Record<string, string> = {

@@ -388,6 +388,74 @@ export const t = pgTable("t", { price: real("price").notNull(), rate: real("rate
     assert.deepEqual(db.enums.map((e) => e.values), [['idle', 'running']]);
   });
 
+  it('createEnum puts the enum above the comments that belong to the table (an ignore comment keeps its target)', () => {
+    const src = `import { pgTable, text } from "drizzle-orm/pg-core";
+
+/** Work items of a board. */
+// schema-review-ignore missing-primary-key
+export const tasks = pgTable("tasks", {
+  title: text("title").notNull(),
+  state: text("state").notNull(), // "todo" | "doing" | "done"
+});
+`;
+    const { text, db } = fixOne(src, (db) => ({
+      kind: 'createEnum',
+      database: db,
+      table: table(db, 'tasks'),
+      column: table(db, 'tasks').columns[1],
+      values: ['todo', 'doing', 'done'],
+    }));
+    assert.ok(
+      text.includes(`"drizzle-orm/pg-core";
+
+export const tasksStateEnum = pgEnum("tasks_state", ["todo", "doing", "done"]);
+
+/** Work items of a board. */
+// schema-review-ignore missing-primary-key
+export const tasks = pgTable("tasks", {`),
+      text,
+    );
+    assert.equal(table(db, 'tasks').columns[1].type, 'enum');
+  });
+
+  it('a builder whose name the file already binds (a local customType jsonb) is imported under an alias', () => {
+    const src = `import { customType, pgTable, serial, text } from "drizzle-orm/pg-core";
+
+const jsonb = customType<{ data: unknown }>({
+  dataType() {
+    return "jsonb";
+  },
+});
+
+export const events = pgTable("events", {
+  id: serial("id").primaryKey(),
+  payload: jsonb("payload"),
+  context: text("context").default("{}"),
+});
+`;
+    const { text } = fixOne(src, (db) => {
+      const t = table(db, 'events');
+      return { kind: 'changeColumnType', database: db, table: t, column: t.columns[2], to: 'json' };
+    });
+    assert.ok(text.startsWith('import { customType, pgTable, serial, jsonb as pgJsonb } from "drizzle-orm/pg-core";'), text);
+    assert.ok(text.includes('  payload: jsonb("payload"),\n  context: pgJsonb("context").default({}),'), text);
+  });
+
+  it('createEnum offers no fix when the column default is not one of the values (it would not compile nor migrate)', () => {
+    const src = `import { pgTable, uuid, text } from "drizzle-orm/pg-core";
+
+export const jobs = pgTable("jobs", {
+  id: uuid("id").primaryKey(),
+  state: text("state").notNull().default("new"), // "pending" | "done"
+});
+`;
+    const db = analyzeFiles({ [FILE]: src });
+    const t = table(db, 'jobs');
+    const intent: FixIntent = { kind: 'createEnum', database: db, table: t, column: t.columns[1], values: ['pending', 'done'] };
+    assert.equal(drizzleFrontEnd.writeFix(intent, memoryReader({ [FILE]: src })), undefined);
+    assert.ok(drizzleFrontEnd.writeFix({ ...intent, values: ['new', 'pending', 'done'] }, memoryReader({ [FILE]: src })));
+  });
+
   it('createEnum on a column of the callback form: t.text() becomes the new pgEnum', () => {
     const src = `import { pgTable } from 'drizzle-orm/pg-core';
 

@@ -148,12 +148,34 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
       return undefined;
     }
   };
+  // The nearest package root of a folder (a package.json), for the configs and for the files no config names.
+  const known = new Set(files.filter((f) => basename(f) === 'package.json').map(dirname));
+  const rootCache = new Map<string, string | undefined>();
+  const packageRoot = (dir: string): string | undefined => {
+    if (rootCache.has(dir)) return rootCache.get(dir);
+    let result: string | undefined;
+    if (known.has(dir) || read((dir === '/' ? '' : dir) + '/package.json') !== undefined) result = dir;
+    else if (dir !== '/') result = packageRoot(dirname(dir));
+    rootCache.set(dir, result);
+    return result;
+  };
   const configs: DrizzleConfig[] = [];
   for (const file of files) {
     const name = basename(file);
     if (!CONFIG_NAMES.has(name) || file.includes('/node_modules/') || !(isCandidate(file) || name === 'drizzle.config.json')) continue;
     const text = read(file);
-    if (text !== undefined) configs.push(readDrizzleConfig(file, text));
+    if (text === undefined) continue;
+    const config = readDrizzleConfig(file, text);
+    // drizzle-kit resolves `schema` against the folder it runs in, the package root (`drizzle-kit generate
+    // --config=db/drizzle.config.ts`), not the config's folder: a config kept in a subfolder names its schema from
+    // there. The config's folder first (the same folder in the usual layout), then the package root.
+    const root = packageRoot(dirname(file));
+    const named = (c: DrizzleConfig) => c.schema.map(schemaMatcher).some((m) => files.some((f) => f !== file && m(f)));
+    if (root !== undefined && root !== dirname(file) && !named(config)) {
+      const fromRoot = readDrizzleConfig(`${root === '/' ? '' : root}/${name}`, text);
+      if (named(fromRoot)) config.schema = fromRoot.schema;
+    }
+    configs.push(config);
   }
   const configured = configs.flatMap((c) => c.schema.map(schemaMatcher));
   const schemaFiles: string[] = [];
@@ -230,16 +252,6 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
   }
 
   // The rest: one unit per nearest package root.
-  const known = new Set(files.filter((f) => basename(f) === 'package.json').map(dirname));
-  const rootCache = new Map<string, string | undefined>();
-  const packageRoot = (dir: string): string | undefined => {
-    if (rootCache.has(dir)) return rootCache.get(dir);
-    let result: string | undefined;
-    if (known.has(dir) || reader.read((dir === '/' ? '' : dir) + '/package.json') !== undefined) result = dir;
-    else if (dir !== '/') result = packageRoot(dirname(dir));
-    rootCache.set(dir, result);
-    return result;
-  };
   const groups = new Map<string, string[]>();
   for (const f of schemaFiles) {
     if (claimed.has(f)) continue;

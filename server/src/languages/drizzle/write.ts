@@ -46,6 +46,10 @@ interface Doc {
   indent?: string;
   /** countReferences' answers for this text, by name. */
   references?: Map<string, number>;
+  /** topLevelNames' answer for this text. */
+  topLevel?: Set<string>;
+  /** referenceSpans' answers for this text, by name. */
+  referenceSpans?: Map<string, Span[]>;
   /** Table calls by where their name argument starts (findTableCall). */
   tableCalls?: Map<number, ts.CallExpression>;
 }
@@ -405,13 +409,60 @@ function ensureImport(doc: Doc, name: string, module: string, typeOnly = false):
   }
   const decl = importDeclarationFrom(doc, module);
   const bindings = decl?.importClause?.namedBindings;
-  const spec = typeOnly ? `type ${name}` : name;
+  // A name the file already binds (a local `const jsonb = customType(...)`, an import from elsewhere) is imported
+  // under another one: a second binding would not compile.
+  const local = freeLocalName(doc, name, module);
+  const spec = (typeOnly ? 'type ' : '') + (local === name ? name : `${name} as ${local}`);
   if (decl && bindings && T.isNamedImports(bindings)) {
-    return { local: name, edits: [appendToList(doc, bindings, bindings.elements, spec, ['{', '}'])] };
+    return { local, edits: [appendToList(doc, bindings, bindings.elements, spec, ['{', '}'])] };
   }
   const after = doc.imports.imports.length ? doc.imports.imports[doc.imports.imports.length - 1].end : 0;
   const line = `import { ${spec} } from ${q(doc, module)}${semicolon(doc)}`;
-  return { local: name, edits: [{ start: after, end: after, text: after === 0 ? `${line}\n` : `\n${line}` }] };
+  return { local, edits: [{ start: after, end: after, text: after === 0 ? `${line}\n` : `\n${line}` }] };
+}
+
+/** `name` when the file binds no such name at its top level, else an alias it does not bind (`pgJsonb`, `users2`). */
+function freeLocalName(doc: Doc, name: string, module: string): string {
+  const bound = topLevelNames(doc);
+  if (!bound.has(name)) return name;
+  const dialect = CORE_MODULES_PREFIX[module];
+  const candidates = dialect ? [`${dialect}${name.charAt(0).toUpperCase()}${name.slice(1)}`] : [];
+  for (const c of candidates) if (!bound.has(c)) return c;
+  for (let i = 2; ; i++) if (!bound.has(`${name}${i}`)) return `${name}${i}`;
+}
+
+const CORE_MODULES_PREFIX: Partial<Record<string, string>> = {
+  'drizzle-orm/pg-core': 'pg',
+  'drizzle-orm/mysql-core': 'mysql',
+  'drizzle-orm/sqlite-core': 'sqlite',
+  'drizzle-orm/singlestore-core': 'singlestore',
+};
+
+/** The names the file binds at its top level: every import, variable, function, class, enum, type and namespace. */
+function topLevelNames(doc: Doc): Set<string> {
+  if (doc.topLevel) return doc.topLevel;
+  const names = new Set<string>();
+  const bind = (n: ts.BindingName | undefined): void => {
+    if (!n) return;
+    if (T.isIdentifier(n)) names.add(n.text);
+    else for (const e of n.elements) if (!T.isOmittedExpression(e)) bind(e.name);
+  };
+  for (const statement of doc.sf.statements) {
+    if (T.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.name) names.add(clause.name.text);
+      const b = clause?.namedBindings;
+      if (b && T.isNamespaceImport(b)) names.add(b.name.text);
+      else if (b && T.isNamedImports(b)) for (const e of b.elements) names.add(e.name.text);
+    } else if (T.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) bind(d.name);
+    } else if (T.isImportEqualsDeclaration(statement) || T.isFunctionDeclaration(statement) || T.isClassDeclaration(statement) || T.isEnumDeclaration(statement) || T.isInterfaceDeclaration(statement) || T.isTypeAliasDeclaration(statement) || T.isModuleDeclaration(statement)) {
+      const n = statement.name;
+      if (n && T.isIdentifier(n)) names.add(n.text);
+    }
+  }
+  doc.topLevel = names;
+  return names;
 }
 
 function coreModule(database: Database, doc: Doc): string {
@@ -709,7 +760,8 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
   }
   const item = findListItem(doc, start, end);
   if (!item) return undefined;
-  const edits = [removeFromList(doc, item.list, item.index)];
+  const removed = removeFromList(doc, item.list, item.index);
+  const edits = [removed];
   // Drop the builder's import when nothing else uses it (keeps `noUnusedLocals` projects compiling).
   const value = item.list[item.index];
   const expression = T.isPropertyAssignment(value) ? value.initializer : (value as ts.Expression);
@@ -717,6 +769,7 @@ function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: So
   if (T.isCallExpression(chain.root) && T.isIdentifier(chain.root.expression)) {
     const local = chain.root.expression.text;
     if (countReferences(doc, local) === 1) edits.push(...removeImport(doc, local));
+    else edits.push(...holdOtherUses(doc, local, removed));
   }
   return [toFileEdit(doc, edits)];
 }
@@ -776,7 +829,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   if (T.isPropertyAccessExpression(callee)) {
     calleeText = `${callee.expression.getText(doc.sf)}.${builder}`;
   } else if (T.isIdentifier(callee)) {
-    const swap = swapBuilderImport(doc, callee.text, builder, coreModule(database, doc));
+    const swap = swapBuilderImport(doc, callee.text, builder, coreModule(database, doc), { start: startOf(doc.sf, root), end: root.end });
     calleeText = swap.local;
     edits.push(...swap.edits);
   } else return undefined;
@@ -800,29 +853,86 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
 }
 
 /**
- * The one use of builder `oldLocal` becomes `builder`: imports `builder` (or reuses its import), and drops the old
- * import once nothing else uses it, renaming it in place where that saves adding one (an unused import fails
- * `noUnusedLocals` builds and lint).
+ * The use of builder `oldLocal` at `replaced` (the call the fix rewrites) becomes `builder`: imports `builder` (or
+ * reuses its import), and drops the old import once nothing else uses it (an unused import fails `noUnusedLocals`
+ * builds and lint). The old specifier is renamed in place only where the new name would be appended anyway (the
+ * list's end): elsewhere it is removed and the new name appended, the same edit every fix adding that name makes, so
+ * that fix-all merges them into one import instead of two.
  */
-function swapBuilderImport(doc: Doc, oldLocal: string, builder: string, module: string): ImportPlan {
+function swapBuilderImport(doc: Doc, oldLocal: string, builder: string, module: string, replaced: Span): ImportPlan {
   const oldImported = doc.imports.core.get(oldLocal);
   if (oldImported === builder) return { local: oldLocal, edits: [] };
   const stillUsed = countReferences(doc, oldLocal) > 1;
   const plan = ensureImport(doc, builder, module);
-  if (!stillUsed && oldImported !== undefined && !plan.existing && !plan.local.includes('.')) {
+  if (stillUsed || oldImported === undefined) return { local: plan.local, edits: [...plan.edits, ...holdOtherUses(doc, oldLocal, replaced)] };
+  const removal = removeImport(doc, oldLocal);
+  if (!plan.existing && !plan.local.includes('.') && removal.some((r) => plan.edits.some((a) => touches(a, r)))) {
     const specifier = findImportSpecifier(doc, oldLocal);
-    if (specifier) return { local: plan.local, edits: [{ start: startOf(doc.sf, specifier), end: specifier.end, text: builder }] };
+    const text = plan.local === builder ? builder : `${builder} as ${plan.local}`;
+    if (specifier) return { local: plan.local, edits: [{ start: startOf(doc.sf, specifier), end: specifier.end, text }] };
     return plan;
   }
-  if (!stillUsed && oldImported !== undefined) return { local: plan.local, edits: [...plan.edits, ...removeImport(doc, oldLocal)] };
-  return plan;
+  return { local: plan.local, edits: [...plan.edits, ...removal] };
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Whether two edits share a character or a point (an insertion at either end of the other counts). */
+function touches(a: Span, b: Span): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * A fix that leaves builder `local` imported because other references remain, and rewrites its last reference in
+ * the file, holds those others as they are (edits that rewrite them with their own text). Fixes are written apart:
+ * in one fix-all pass the fixes of each use would all see the others and keep the import, leaving it unused. Holding
+ * the others makes this fix conflict with any fix rewriting one of them, so it waits for the next pass, where it
+ * sees whether a use is left and drops the import if none is. Fixes of the earlier uses never hold each other: they
+ * go in one pass, this one in the next.
+ */
+function holdOtherUses(doc: Doc, local: string, replaced: Span): Edit[] {
+  const refs = referenceSpans(doc, local);
+  const others = refs.filter((r) => r.end <= replaced.start || r.start >= replaced.end);
+  if (!others.length || others.length === refs.length) return [];
+  if (others[others.length - 1].start > replaced.start) return [];
+  return others.map((r) => ({ start: r.start, end: r.end, text: doc.text.slice(r.start, r.end) }));
+}
+
+/** The references countReferences counts, in file order. */
+function referenceSpans(doc: Doc, name: string): Span[] {
+  const cache = (doc.referenceSpans ??= new Map());
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const spans: Span[] = [];
+  cache.set(name, spans);
+  const text = doc.text;
+  if (name.length > 0 && !text.includes('\\u')) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+      if (isAsciiIdentifierPart(text.charCodeAt(at + name.length))) continue;
+      if (isReferenceAt(doc.sf, at, name)) spans.push({ start: at, end: at + name.length });
+    }
+    return spans;
+  }
+  const visit = (node: ts.Node): void => {
+    if (T.isImportDeclaration(node)) return;
+    if (T.isPropertyAccessExpression(node)) return visit(node.expression);
+    if (T.isPropertyAssignment(node)) return visit(node.initializer);
+    if (T.isIdentifier(node) && node.text === name) spans.push({ start: startOf(doc.sf, node), end: node.end });
+    T.forEachChild(node, visit);
+  };
+  T.forEachChild(doc.sf, visit);
+  return spans;
 }
 
 function findImportSpecifier(doc: Doc, local: string): ts.ImportSpecifier | undefined {
   for (const decl of doc.imports.imports) {
     const bindings = decl.importClause?.namedBindings;
     if (bindings && T.isNamedImports(bindings)) {
-      const el = bindings.elements.find((e) => e.name.text === local && !e.propertyName);
+      // `real as float4` too: the whole specifier is replaced, and the code names the new builder by its own name.
+      const el = bindings.elements.find((e) => e.name.text === local);
       if (el) return el;
     }
   }
@@ -936,6 +1046,11 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   const chain = decomposeChain(doc.sf, property.initializer);
   const root = chain.root;
   if (!T.isCallExpression(root)) return undefined;
+  // A default outside the values would not compile (the enum column types it) nor migrate (Postgres and MySQL reject
+  // the default of the new type): no fix rather than a broken one.
+  const fallback = chain.links.find((l) => l.name === 'default')?.call.arguments[0];
+  const fallbackValue = fallback ? stringValue(fallback) : undefined;
+  if (fallbackValue !== undefined && !values.includes(fallbackValue)) return undefined;
   // `text("x")`, or `t.text()` in the columns callback / `pg.text("x")` through a namespace.
   const callee = unwrapExpression(root.expression);
   if (!T.isIdentifier(callee) && !(T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression))) return undefined;
@@ -943,10 +1058,11 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
   const list = `[${values.map((v) => q(doc, v)).join(', ')}]`;
   const edits: Edit[] = [];
   const module = coreModule(database, doc);
+  const rootSpan = { start: startOf(doc.sf, root), end: root.end };
   if (database.dialect === 'postgresql' || database.dialect === 'cockroachdb') {
     const scan = scanFile(doc.file, doc.sf);
     let variable = `${camel(table.name)}${pascal(column.name)}Enum`;
-    for (let i = 2; scan.byName.has(variable); i++) variable = `${camel(table.name)}${pascal(column.name)}Enum${i}`;
+    for (let i = 2; scan.byName.has(variable) || topLevelNames(doc).has(variable); i++) variable = `${camel(table.name)}${pascal(column.name)}Enum${i}`;
     const statement = scan.declarations.find((d) => d.kind === 'table' && d.call === findTableCall(doc, table));
     if (!statement || statement.kind !== 'table') return undefined;
     // A table of `billing = pgSchema("billing")` gets its enum in the same schema: `billing.enum(...)`.
@@ -954,12 +1070,13 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     if ('schema' in statement.via) {
       const oldLocal = T.isIdentifier(callee) ? callee.text : undefined;
       const unused = oldLocal !== undefined && doc.imports.core.has(oldLocal) && countReferences(doc, oldLocal) <= 1;
-      plan = { local: `${statement.via.schema}.enum`, edits: unused ? removeImport(doc, oldLocal) : [] };
+      const old = unused ? removeImport(doc, oldLocal) : oldLocal !== undefined ? holdOtherUses(doc, oldLocal, rootSpan) : [];
+      plan = { local: `${statement.via.schema}.enum`, edits: old };
     } else {
-      plan = T.isIdentifier(callee) ? swapBuilderImport(doc, callee.text, 'pgEnum', module) : ensureImport(doc, 'pgEnum', module);
+      plan = T.isIdentifier(callee) ? swapBuilderImport(doc, callee.text, 'pgEnum', module, rootSpan) : ensureImport(doc, 'pgEnum', module);
     }
     edits.push(...plan.edits);
-    const at = lineStartOf(doc.text, startOf(doc.sf, statement.statement));
+    const at = aboveAttachedComments(doc, statement.statement);
     const sqlName = `${sqlTableName(table)}_${sqlColumnName(column)}`;
     edits.push({ start: at, end: at, text: `export const ${variable} = ${plan.local}(${q(doc, sqlName)}, ${list})${semicolon(doc)}\n\n` });
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${variable}(${nameArg ?? ''})` });
@@ -967,7 +1084,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     let builder: string;
     if (T.isPropertyAccessExpression(callee)) builder = `${callee.expression.getText(doc.sf)}.mysqlEnum`;
     else {
-      const plan = swapBuilderImport(doc, callee.text, 'mysqlEnum', module);
+      const plan = swapBuilderImport(doc, callee.text, 'mysqlEnum', module, rootSpan);
       edits.push(...plan.edits);
       builder = plan.local;
     }
@@ -977,6 +1094,25 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
   } else return undefined;
   return [toFileEdit(doc, edits)];
+}
+
+/**
+ * Where a new declaration goes above `statement`: above the comments right on top of it (no blank line between),
+ * which belong to it. Its doc comment stays its own, and a `schema-review-ignore` (or `eslint-disable-next-line`,
+ * `@ts-expect-error`) comment keeps applying to the line it was written for.
+ */
+function aboveAttachedComments(doc: Doc, statement: ts.Node): number {
+  const text = doc.text;
+  let at = startOf(doc.sf, statement);
+  const ranges = T.getLeadingCommentRanges(text, statement.pos) ?? [];
+  for (let i = ranges.length - 1; i >= 0; i--) {
+    const r = ranges[i];
+    let newlines = 0;
+    for (let k = r.end; k < at; k++) if (text.charCodeAt(k) === 10) newlines++;
+    if (newlines > 1 || text.slice(lineStartOf(text, r.pos), r.pos).trim() !== '') break;
+    at = r.pos;
+  }
+  return lineStartOf(text, at);
 }
 
 /** Turns a fix intent into edits; undefined when the intent is not about Drizzle or cannot be written. */
