@@ -148,3 +148,23 @@ describe('route handlers: names only for the handler itself', () => {
     assert.deepEqual(file.calls.map((c) => c.enclosingFunction), ['<module><callback>', '<module><callback>']);
   });
 });
+
+describe('a job processor given to a constructor is named by its queue', () => {
+  it("`new Worker('enrollments', async (job) => …)` is `new Worker('enrollments')`, not `<function>`", () => {
+    const text = [
+      "import { PrismaClient } from '@prisma/client';",
+      "import { Worker } from 'bullmq';",
+      'const prisma = new PrismaClient();',
+      "export const worker = new Worker('enrollments', async (job) => {",
+      '  const enrollment = await prisma.enrollment.create({ data: job.data });',
+      "  await prisma.lessonProgress.create({ data: { enrollmentId: enrollment.id, lessonId: 'intro' } });",
+      "}, { connection: { host: 'localhost' } });",
+      'export function start(handler: () => Promise<void>) {',
+      '  return new Worker(queueName(), async () => { await prisma.auditLog.create({ data: {} }); });',
+      '}',
+      'declare function queueName(): string;',
+    ].join('\n');
+    const { file } = analyzeText(text);
+    assert.deepEqual(file.calls.map((c) => c.enclosingFunction), ["new Worker('enrollments')", "new Worker('enrollments')", 'start<callback>']);
+  });
+});

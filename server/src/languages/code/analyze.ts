@@ -1232,6 +1232,10 @@ class FileWalker {
         if (!isFunctionNode(n)) continue;
         const scope = this.txCallbacks.get(n);
         if (scope && scope.callbackParam === name) return { orm: scope.orm, node: e, text: name };
+        // A variable of the function: a client created there (`const db = drizzle(env.DB)` in a Worker's
+        // `fetch`), or anything else, which hides a module client of the same name.
+        const local = this.localClients(n).get(name);
+        if (local !== undefined) return local ? { orm: local.orm, node: e, text: name, driver: local.driver } : undefined;
         for (const p of n.parameters) {
           // tRPC: `.mutation(async ({ ctx: { db }, input }) => …)`
           if (ts.isObjectBindingPattern(p.name)) {
@@ -1281,6 +1285,30 @@ class FileWalker {
       }
     }
     return undefined;
+  }
+
+  private readonly localClientsOf = new Map<ts.Node, Map<string, { orm: Orm; driver?: string } | null>>();
+
+  /**
+   * The variables a function declares in its body (not in nested functions): a client when its initializer
+   * creates one (`drizzle(…)`, `new PrismaClient(…)`, a client factory of the module), else null.
+   */
+  private localClients(fn: FunctionNode): Map<string, { orm: Orm; driver?: string } | null> {
+    let out = this.localClientsOf.get(fn);
+    if (out) return out;
+    const found = new Map<string, { orm: Orm; driver?: string } | null>();
+    out = found;
+    this.localClientsOf.set(fn, found);
+    const visit = (n: ts.Node): void => {
+      if (isFunctionNode(n) || ts.isClassLike(n)) return;
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && !found.get(n.name.text)) {
+        const orm = n.initializer ? newClientOrm(n.initializer, this.info) : undefined;
+        found.set(n.name.text, orm ? { orm, driver: orm === 'drizzle' ? clientDriver(n.initializer!, this.info) : undefined } : null);
+      }
+      ts.forEachChild(n, visit);
+    };
+    if (fn.body) ts.forEachChild(fn.body, visit);
+    return found;
   }
 
   /**

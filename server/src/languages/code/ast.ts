@@ -123,8 +123,17 @@ export function functionName(fn: FunctionNode, outerName: () => string): string 
       if (ts.isPropertyAccessExpression(left)) return left.name.text;
     }
     if (ts.isCallExpression(holder)) return resolverName(holder, climbWrappers(fn)) ?? `${outerName()}<callback>`;
+    if (ts.isNewExpression(holder)) return processorName(holder, climbWrappers(fn)) ?? `${outerName()}<callback>`;
   }
   return '<function>';
+}
+
+/** A job processor given to a constructor with its queue's name: `new Worker('emails', async (job) => …)` → `new Worker('emails')`. */
+function processorName(call: ts.NewExpression, callback: ts.Node): string | undefined {
+  const callee = unwrap(call.expression);
+  const queue = call.arguments?.[0];
+  if (!ts.isIdentifier(callee) || !queue || !ts.isStringLiteralLike(queue) || queue === callback) return undefined;
+  return `new ${callee.text}('${queue.text}')`;
 }
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);

@@ -33,7 +33,10 @@
  *   `.query/.mutation/.subscription`), taken to be the workspace's client when all its clients are of one ORM
  *   (or by the member's name, `prisma`/`drizzle`); parameters typed with a client type alias of the workspace
  *   (`export type Db = typeof db`, `type Database = NodePgDatabase<…>`; not a transaction client's alias).
- *   A tRPC resolver is named by its router key (`publish`), a route handler by its route (`router.post('/orders')`).
+ *   A tRPC resolver is named by its router key (`publish`), a route handler by its route (`router.post('/orders')`),
+ *   a job processor by its queue (`new Worker('emails')`). A variable of a function is a client when it is created
+ *   there (`const db = drizzle(env.DB)` in a Worker's `fetch`, `new PrismaClient(…)`, a factory of the module);
+ *   any other variable of that name hides a module client.
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`), and members holding
@@ -45,6 +48,12 @@
  * transaction opens on the calls' own client), `useTransactionClient`, `addLimit` (a literal `take`/
  * `limit`/`.limit(n)`), `batchQueryInLoop` (Prisma findUnique/findFirst, Drizzle select-by-eq and
  * `query.t.findFirst` in a `for…of` or an async `.forEach` callback). Each returns undefined when the shape cannot be rewritten without changing behaviour.
+ * The wrapper is not written for Drizzle drivers whose `transaction()` runs its callback synchronously
+ * (better-sqlite3, bun-sqlite, sql.js, expo-sqlite, op-sqlite, durable-sqlite), around a framework redirect
+ * that throws (Next.js `redirect()`/`notFound()`, SvelteKit `redirect()`, a thrown Remix `redirect()`), around
+ * a query in the `catch`/`finally`/`.catch` of a failed query (it would run on an aborted transaction), nor
+ * when code before the range calls a function declared in it; a variable declared before the range that it
+ * assigns and later code reads with a narrowed type is assigned again from the result (`user = await …`).
  */
 import type { LanguageFrontEnd } from '../types';
 import { CodeAnalyzer } from './analyze';
