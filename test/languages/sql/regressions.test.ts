@@ -11,6 +11,7 @@ import * as pg from 'libpg-query';
 import { Parser } from 'node-sql-parser';
 import type { Database } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
+import { isCovered } from '../../../rules/types';
 import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
 import { cli } from '../../helpers/cli';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
@@ -1052,5 +1053,171 @@ describe('bug 19: drizzle-kit migrations the fixes write: one statement per brea
     const r = await db.query<{ convalidated: boolean }>(`select convalidated from pg_constraint where contype = 'f'`);
     assert.deepEqual(r.rows, [{ convalidated: true }]);
     assert.deepEqual(await unindexed(db), []);
+  });
+});
+
+describe('bug 20: CREATE INDEX IF NOT EXISTS on a name the schema already has is a no-op', () => {
+  // Postgres checks the name among the schema's relations (tables, indexes, the indexes of primary keys and unique
+  // constraints), whatever table or columns the existing one has: the statement only raises a NOTICE.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create table public.orgs (id uuid primary key, slug text not null);\n' +
+      'create table public.projects (id uuid primary key, org_id uuid not null references public.orgs (id) on delete cascade, owner_id uuid, team_id uuid, lead_id uuid);\n' +
+      'create table public.teams (id uuid primary key, org_id uuid references public.orgs (id) on delete cascade);\n' +
+      'create index projects_org_id_idx on public.projects (owner_id);\n' +
+      'create index orgs_slug_idx on public.orgs (slug);\n' +
+      'alter table public.projects add constraint projects_team_id_fkey foreign key (team_id) references public.teams (id) on delete set null;\n' +
+      'alter table public.projects add constraint projects_lead_id_fkey foreign key (lead_id) references public.orgs (id) on delete set null;\n',
+    'supabase/migrations/20240201000000_indexes.sql':
+      // The same name as an index on other columns, on another table, as a primary key's index, as a table.
+      'create index if not exists projects_org_id_idx on public.projects (org_id);\n' +
+      'create index if not exists orgs_slug_idx on public.teams (org_id);\n' +
+      'create index if not exists teams_pkey on public.projects (team_id);\n' +
+      'create index if not exists orgs on public.projects (lead_id);\n',
+  };
+
+  it('adds no index, as Postgres does not: the four foreign keys stay unindexed', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    assert.deepEqual(await unindexed(db), ['projects.projects_lead_id_fkey', 'projects.projects_org_id_fkey', 'projects.projects_team_id_fkey', 'teams.teams_org_id_fkey']);
+    const { db: model } = analyzeFiles(files);
+    const uncovered = (t: string) => table(model, t).foreignKeys.filter((f) => !isCovered(table(model, t), f.columns)).map((f) => `${t}.${f.name}`);
+    assert.deepEqual([...uncovered('projects'), ...uncovered('teams')].sort(), ['projects.projects_lead_id_fkey', 'projects.projects_org_id_fkey', 'projects.projects_team_id_fkey', 'teams.teams_org_id_fkey']);
+  });
+
+  it('CREATE TABLE IF NOT EXISTS of an existing table adds none of its columns, keys or foreign keys', async () => {
+    const history = {
+      'supabase/migrations/20240101000000_init.sql': 'create table public.orgs (id uuid primary key);\ncreate table public.projects (id uuid primary key, name text);\n',
+      'supabase/migrations/20240201000000_again.sql':
+        'create table if not exists public.projects (\n  id uuid primary key,\n  org_id uuid not null references public.orgs (id),\n  unique (name)\n);\n',
+    };
+    const db = await fresh();
+    for (const f of Object.values(history)) await db.exec(f);
+    const cols = await db.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'projects' order by ordinal_position`);
+    assert.deepEqual(cols.rows.map((r) => r.column_name), ['id', 'name']);
+    assert.deepEqual(await unindexed(db), []);
+    const { db: model } = analyzeFiles(history);
+    assert.deepEqual(table(model, 'projects').columns.map((c) => c.name), ['id', 'name']);
+    assert.deepEqual(table(model, 'projects').foreignKeys, []);
+    assert.deepEqual(table(model, 'projects').indexes, []);
+  });
+
+  it('in another schema the name is free: the index is added', () => {
+    const { db: model } = analyzeFiles({
+      'supabase/migrations/20240101000000_init.sql':
+        'create schema billing;\ncreate table public.orgs (id uuid primary key);\ncreate table billing.invoices (id uuid primary key, org_id uuid references public.orgs (id));\n' +
+        'create index invoices_org_id_idx on public.orgs (id);\ncreate index if not exists invoices_org_id_idx on billing.invoices (org_id);\n',
+    });
+    assert.ok(isCovered(table(model, 'billing.invoices'), ['org_id']));
+  });
+});
+
+describe('bug 21: ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX (supabase db diff, migra) takes the index as the key', () => {
+  // `supabase db diff` writes every key as CREATE UNIQUE INDEX, then ALTER TABLE … ADD CONSTRAINT … USING INDEX: the
+  // index becomes the constraint's (renamed to the constraint when the names differ) and the key has its columns.
+  const files = {
+    'supabase/migrations/20250106093000_init.sql': [
+      'create table "public"."orgs" ("id" uuid not null default gen_random_uuid(), "slug" text not null);',
+      'create table "public"."memberships" ("org_id" uuid not null, "user_id" uuid, "role" text not null);',
+      'CREATE UNIQUE INDEX orgs_pkey ON public.orgs USING btree (id);',
+      'CREATE UNIQUE INDEX orgs_slug_key ON public.orgs USING btree (slug);',
+      'CREATE UNIQUE INDEX memberships_org_user_idx ON public.memberships USING btree (org_id, user_id);',
+      'alter table "public"."orgs" add constraint "orgs_pkey" PRIMARY KEY using index "orgs_pkey";',
+      'alter table "public"."orgs" add constraint "orgs_slug_key" UNIQUE using index "orgs_slug_key";',
+      'alter table "public"."memberships" add constraint "memberships_pkey" PRIMARY KEY using index "memberships_org_user_idx";',
+      'alter table "public"."memberships" add constraint "memberships_org_id_fkey" FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE not valid;',
+      'alter table "public"."memberships" validate constraint "memberships_org_id_fkey";',
+      '',
+    ].join('\n'),
+  };
+
+  it('the keys have the index columns, the index is the key (renamed), and nothing is reported redundant', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    const idx = await db.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = 'public' order by 1`);
+    assert.deepEqual(idx.rows.map((r) => r.indexname), ['memberships_pkey', 'orgs_pkey', 'orgs_slug_key']);
+    const nn = await db.query<{ attname: string }>(`select attname from pg_attribute where attrelid = 'public.memberships'::regclass and attnotnull and attnum > 0 order by 1`);
+    assert.deepEqual(nn.rows.map((r) => r.attname), ['org_id', 'role', 'user_id']);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(table(model, 'orgs').primaryKey?.columns, ['id']);
+    assert.deepEqual(table(model, 'memberships').primaryKey && [table(model, 'memberships').primaryKey!.name, ...table(model, 'memberships').primaryKey!.columns], ['memberships_pkey', 'org_id', 'user_id']);
+    assert.deepEqual(table(model, 'orgs').indexes.map((i) => `${i.name} ${i.kind} ${i.columns}`), ['orgs_slug_key unique slug']);
+    assert.deepEqual(table(model, 'memberships').indexes, []);
+    assert.equal(table(model, 'memberships').columns.find((c) => c.name === 'user_id')?.nullable, false);
+    const dir = writeFiles(files);
+    const { findings } = await audit(dir);
+    assert.deepEqual(findings.map((f) => f.rule), []);
+  });
+});
+
+describe('bug 22: DROP INDEX names the index in its schema', () => {
+  // `DROP INDEX billing.x` drops billing's x; `DROP INDEX x` (search_path: public) drops public's x, not another
+  // schema's index of the same name.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create schema billing;\ncreate table public.orgs (id uuid primary key);\n' +
+      'create table billing.invoices (id uuid primary key, org_id uuid references public.orgs (id) on delete cascade);\n' +
+      'create table public.projects (id uuid primary key, org_id uuid references public.orgs (id) on delete cascade);\n' +
+      'create index org_id_idx on billing.invoices (org_id);\ncreate index org_id_idx on public.projects (org_id);\n',
+    'supabase/migrations/20240201000000_drop.sql': 'drop index billing.org_id_idx;\n',
+  };
+
+  it('the schema-qualified drop removes that schema\'s index, and only it', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    assert.deepEqual(await unindexed(db), ['billing.invoices.invoices_org_id_fkey']);
+    const { db: model } = analyzeFiles(files);
+    assert.ok(!isCovered(table(model, 'billing.invoices'), ['org_id']), 'billing.invoices (org_id) is no longer indexed');
+    assert.ok(isCovered(table(model, 'projects'), ['org_id']), 'public.projects keeps its index');
+  });
+
+  it('an unqualified drop removes public\'s index, not another schema\'s of the same name', async () => {
+    const other = { ...files, 'supabase/migrations/20240201000000_drop.sql': 'drop index org_id_idx;\n' };
+    const db = await fresh();
+    for (const f of Object.values(other)) await db.exec(f);
+    assert.deepEqual(await unindexed(db), ['projects.projects_org_id_fkey']);
+    const { db: model } = analyzeFiles(other);
+    assert.ok(isCovered(table(model, 'billing.invoices'), ['org_id']));
+    assert.ok(!isCovered(table(model, 'projects'), ['org_id']));
+  });
+});
+
+describe('bug 23 (MySQL): index names belong to their table', () => {
+  // MySQL names an index within its table: two tables may each have idx_user_id, and `DROP INDEX i ON t` (what Prisma
+  // migrate writes for MySQL) drops t's.
+  const files = {
+    '/w/db/migrations/001_init.sql':
+      'CREATE TABLE users (id INT PRIMARY KEY);\nCREATE TABLE orders (id INT PRIMARY KEY, user_id INT);\nCREATE TABLE payments (id INT PRIMARY KEY, user_id INT);\n' +
+      'CREATE INDEX idx_user_id ON orders (user_id);\nCREATE INDEX idx_user_id ON payments (user_id);\n',
+    '/w/db/migrations/002_drop.sql': 'DROP INDEX idx_user_id ON orders;\n',
+  };
+
+  it('each table has its own idx_user_id, and DROP INDEX … ON orders drops the orders one', () => {
+    const { db } = analyzeFiles(files, 'mysql');
+    assert.deepEqual(table(db, 'orders').indexes.map((i) => i.name), []);
+    assert.deepEqual(table(db, 'payments').indexes.map((i) => `${i.name} ${i.columns}`), ['idx_user_id user_id']);
+  });
+});
+
+describe('bug 24 (SQLite): DROP INDEX without ON (drizzle-kit and Prisma write it) parses and drops the index', () => {
+  // node-sql-parser's SQLite grammar wants MySQL's `DROP INDEX i ON t`; SQLite's own is `DROP INDEX [IF EXISTS] [s.]i`.
+  const files = {
+    '/w/migrations/0001_init.sql':
+      'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\nCREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));\n' +
+      'CREATE INDEX posts_user_idx ON posts (user_id);\nCREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);\nCREATE INDEX "users_email_idx" ON "users" ("email");\n',
+    '/w/migrations/0002_drop.sql': 'DROP INDEX posts_user_idx;\nDROP INDEX IF EXISTS `users_email_unique`;\nDROP INDEX main."users_email_idx"; -- gone\n',
+  };
+
+  it('no syntax error, and the three indexes are gone (as in SQLite)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const initSqlJs = require('sql.js') as () => Promise<{ Database: new () => { exec(sql: string): { values: unknown[][] }[]; close(): void } }>;
+    const lite = new (await initSqlJs()).Database();
+    for (const f of Object.values(files)) lite.exec(f);
+    assert.deepEqual(lite.exec(`select name from sqlite_master where type = 'index'`), []);
+    lite.close();
+    const { analysis, db: model } = analyzeFiles(files, 'sqlite');
+    assert.deepEqual(analysis.diagnostics, []);
+    assert.deepEqual(table(model, 'posts').indexes, []);
+    assert.deepEqual(table(model, 'users').indexes, []);
   });
 });

@@ -113,6 +113,186 @@ export function readJournal(reader: SourceReader, dir: string): Journal | undefi
   }
 }
 
+/**
+ * The files of a Supabase declarative schema, in the order the CLI applies them: `[db.migrations] schema_paths` of
+ * `<supabase>/config.toml` when it lists any (each entry a file, a folder or a glob relative to the supabase folder;
+ * a glob's matches sorted, a folder's files in walk order, the first mention of a file kept), otherwise every `.sql`
+ * file under `<supabase>/schemas/`, walked in lexicographic order. Only files in `files` are returned.
+ */
+export function declaredSchemas(supabaseDir: string, files: readonly string[], reader: SourceReader): string[] {
+  const config = reader.read(`${supabaseDir}/config.toml`);
+  const paths = config !== undefined ? schemaPathsFromConfig(config) : undefined;
+  const sqlFiles = files.filter((f) => f.toLowerCase().endsWith('.sql'));
+  const under = (folder: string) => sqlFiles.filter((f) => f.startsWith(`${folder}/`)).sort(compareWalkOrder);
+  if (!paths || paths.length === 0) return under(`${supabaseDir}/schemas`);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const entry of paths) {
+    const pattern = resolvePath(supabaseDir, entry);
+    if (pattern === undefined) continue;
+    const folder = pattern.endsWith('/') ? pattern.slice(0, -1) : pattern;
+    const matches = hasGlob(pattern) ? sqlFiles.filter((f) => globMatch(pattern, f)).sort() : sqlFiles.includes(pattern) ? [pattern] : under(folder);
+    for (const f of matches) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+/** A path of config.toml (relative to the supabase folder, `./` and `../` allowed) made absolute; undefined outside the root. */
+function resolvePath(base: string, entry: string): string | undefined {
+  if (!entry) return undefined;
+  const parts = entry.startsWith('/') ? [] : base.split('/');
+  for (const p of entry.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') {
+      if (parts.length <= 1) return undefined;
+      parts.pop();
+    } else parts.push(p);
+  }
+  return (entry.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+/** Directory walk order (Go's filepath.Walk): entries of a folder sorted by name, a folder's files where its name sorts. */
+function compareWalkOrder(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  return pa.length - pb.length;
+}
+
+function hasGlob(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+/**
+ * Go's path.Match: `*` any run of characters but `/`, `?` one of them, `[…]` a class (`^` or `!` negates), `\`
+ * escapes. The Supabase CLI has no `**`: it acts as `*`.
+ */
+export function globMatch(pattern: string, path: string): boolean {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      while (pattern[i + 1] === '*') i++;
+      re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) return false;
+      let body = pattern.slice(i + 1, end);
+      if (body[0] === '^' || body[0] === '!') body = `^${body.slice(1)}`;
+      re += `[${body.replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]);
+    else re += escapeRe(c);
+  }
+  try {
+    return new RegExp(`${re}$`).test(path);
+  } catch {
+    return false;
+  }
+}
+
+function escapeRe(c: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+}
+
+/**
+ * `schema_paths` of `[db.migrations]` in a Supabase config.toml: an array of strings, possibly over several lines,
+ * with comments. A small reader of the TOML it needs (table headers, one key, basic and literal strings).
+ */
+export function schemaPathsFromConfig(text: string): string[] | undefined {
+  let table = '';
+  let i = 0;
+  const n = text.length;
+  const skipSpace = () => {
+    while (i < n) {
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
+      else if (c === '#') while (i < n && text[i] !== '\n') i++;
+      else break;
+    }
+  };
+  const readString = (): string | undefined => {
+    const q = text[i];
+    if (q !== '"' && q !== "'") return undefined;
+    i++;
+    let out = '';
+    while (i < n && text[i] !== q && text[i] !== '\n') {
+      if (q === '"' && text[i] === '\\' && i + 1 < n) {
+        const e = text[i + 1];
+        out += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+        i += 2;
+      } else out += text[i++];
+    }
+    i++;
+    return out;
+  };
+  const lineEnd = () => {
+    while (i < n && text[i] !== '\n') i++;
+  };
+  while (i < n) {
+    skipSpace();
+    if (i >= n) break;
+    if (text[i] === '[') {
+      const end = text.indexOf(']', i);
+      if (end < 0) return undefined;
+      table = text.slice(i + 1, end).replace(/^\[/, '').split('.').map((p) => p.trim().replace(/^"|"$/g, '')).join('.');
+      i = end + 1;
+      lineEnd();
+      continue;
+    }
+    const eq = text.indexOf('=', i);
+    const nl = text.indexOf('\n', i);
+    if (eq < 0 || (nl >= 0 && nl < eq)) {
+      lineEnd();
+      continue;
+    }
+    const key = text.slice(i, eq).split('.').map((p) => p.trim().replace(/^"|"$/g, '')).join('.');
+    i = eq + 1;
+    const full = table ? `${table}.${key}` : key;
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (full !== 'db.migrations.schema_paths') {
+      // Skip the value: a string, an array (possibly over lines), anything else to the line's end.
+      if (text[i] === '[') {
+        let depth = 0;
+        while (i < n) {
+          skipSpace();
+          const c = text[i];
+          if (c === '"' || c === "'") readString();
+          else {
+            if (c === '[') depth++;
+            else if (c === ']') depth--;
+            i++;
+            if (depth === 0) break;
+          }
+        }
+      } else if (text[i] === '"' || text[i] === "'") readString();
+      lineEnd();
+      continue;
+    }
+    if (text[i] !== '[') return undefined;
+    i++;
+    const out: string[] = [];
+    for (;;) {
+      skipSpace();
+      if (i >= n) return out;
+      if (text[i] === ']') return out;
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      const s = readString();
+      if (s === undefined) return out;
+      out.push(s);
+    }
+  }
+  return undefined;
+}
+
 export function discoverSql(files: readonly string[], reader: SourceReader): Unit[] {
   const sql = files.filter((f) => f.toLowerCase().endsWith('.sql'));
   const units: Unit[] = [];
@@ -162,14 +342,23 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of list) taken.add(f);
   }
 
-  // 3. Supabase: supabase/migrations/*.sql
-  for (const [dir, list] of byDir) {
-    if (!dir.endsWith('/supabase/migrations') && dir !== 'supabase/migrations') continue;
+  // 3. Supabase: supabase/migrations/*.sql, and the declarative schema (supabase/schemas/, or config.toml's
+  // schema_paths) that `supabase db diff` generates them from: one unit, one database (see declarative.ts).
+  const supabaseDirs = new Set<string>();
+  for (const f of sql) {
+    const parts = f.split('/');
+    for (let i = parts.length - 2; i >= 0; i--) if (parts[i] === 'supabase') supabaseDirs.add(parts.slice(0, i + 1).join('/'));
+  }
+  for (const base of [...supabaseDirs].sort()) {
+    const dir = `${base}/migrations`;
+    const list = byDir.get(dir) ?? [];
     const rest = list.filter((f) => !taken.has(f) && !isDown(basename(f)));
-    if (!rest.length) continue;
     rest.sort((a, b) => compareMigrationNames(basename(a), basename(b)));
-    units.push(unit(dir, rest, { kind: 'supabase', dir, dialect: 'postgresql' }));
+    const schemas = declaredSchemas(base, sql, reader).filter((f) => !taken.has(f) && !rest.includes(f));
+    if (!rest.length && !schemas.length) continue;
+    units.push(unit(dir, [...rest, ...schemas], { kind: 'supabase', dir, dialect: 'postgresql', ...(schemas.length ? { schemas } : {}) }));
     for (const f of list) taken.add(f);
+    for (const f of schemas) taken.add(f);
   }
 
   // 4. Folders of migrations: <dir>/<version>_<name>/up.sql (golang-migrate/diesel style)

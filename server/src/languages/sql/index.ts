@@ -12,6 +12,7 @@ import { discoverSql, type FolderKind, type SqlUnitHints } from './discover';
 import { dbmateSections, sniffDialect, tokenize, type SqlFlavor } from './lexer';
 import { ignoreComments, loadSqlParser, parseSql, type ParsedFile } from './parse';
 import { createReplayer } from './replay';
+import { mergeDeclarative } from './declarative';
 import { SourceText } from './text';
 import { writeSqlFix } from './write';
 
@@ -94,10 +95,37 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
   }
   const flavor = flavorOf(dialect);
   const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
+  // Supabase: the declarative schema's files are replayed on their own (the database the user edits), the migrations
+  // on theirs; mergeDeclarative makes them one database.
+  const schemas = new Set(Array.isArray(hints.schemas) ? (hints.schemas as string[]) : []);
   const replayer = createReplayer(unit.id, dialect);
+  const schemaReplayer = schemas.size ? createReplayer(unit.id, dialect) : undefined;
+  const migrations = schemas.size ? texts.filter((t) => !schemas.has(t.file)).length : texts.length;
+  let schemaOrder = 0;
   texts.forEach(({ file, text }, order) => {
-    // dbmate: one file holds `-- migrate:up` and `-- migrate:down`; only the up section runs forward.
+    if (schemaReplayer && schemas.has(file)) {
+      const parsed = readFile(file, text, undefined);
+      schemaReplayer.file({ parsed, ref: { file, order: schemaOrder++, transactional: false, applied: false }, releaseAst: true });
+      return;
+    }
     const dbmate = kind !== 'file' ? dbmateSections(text, flavor) : undefined;
+    const parsed = readFile(file, text, dbmate);
+    const ref: MigrationRef = {
+      file,
+      order,
+      transactional: dbmate && dialect !== 'mysql' ? dbmate.transaction : runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed), hints.runner),
+      applied: kind !== 'file' && !drafts.has(file),
+      ...(kind === 'drizzle' && dialect !== 'mysql' ? { allPendingInOneTransaction: true } : {}),
+      latest: kind !== 'file' && order === migrations - 1,
+    };
+    replayer.file({ parsed, ref, releaseAst: true });
+  });
+  const database = schemaReplayer ? mergeDeclarative(unit.id, schemaReplayer.database(), replayer.database()) : replayer.database();
+  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+
+  /** Parses a file, noting its syntax errors and ignore comments. */
+  function readFile(file: string, text: string, dbmate: ReturnType<typeof dbmateSections>): ParsedFile {
+    // dbmate: one file holds `-- migrate:up` and `-- migrate:down`; only the up section runs forward.
     const parsed = parseSql(file, dbmate && dbmate.upEnd < text.length ? text.slice(0, dbmate.upEnd) : text, flavor);
     if (parsed.fatal) diagnostics.push({ file, range: zero(), severity: 'info', source: 'schema-review', code: 'sql-parser-unavailable', message: parsed.fatal });
     for (const s of parsed.statements) {
@@ -124,18 +152,8 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
       }
       suppressions.push(s);
     }
-    const ref: MigrationRef = {
-      file,
-      order,
-      transactional: dbmate && dialect !== 'mysql' ? dbmate.transaction : runnerWrapsInTransaction(kind, dialect, parsed.statements.length, startsWithBegin(parsed), hints.runner),
-      applied: kind !== 'file' && !drafts.has(file),
-      ...(kind === 'drizzle' && dialect !== 'mysql' ? { allPendingInOneTransaction: true } : {}),
-      latest: kind !== 'file' && order === texts.length - 1,
-    };
-    replayer.file({ parsed, ref, releaseAst: true });
-  });
-  const database = replayer.database();
-  return { databases: [database], codeFiles: [], diagnostics, suppressions };
+    return parsed;
+  }
 }
 
 /** The first statement starting at or after `offset` (statements are in file order). */

@@ -236,12 +236,43 @@ function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedS
       const node = Array.isArray(ast) ? ast[0] : ast;
       out.push({ start: raw.start, end: raw.end, ast: node, byteBase: 0 });
     } catch (e) {
+      const dropIndex = dialect === 'sqlite' ? sqliteDropIndex(text, raw.start, raw.end) : undefined;
+      if (dropIndex) out.push({ start: raw.start, end: raw.end, ast: dropIndex, byteBase: 0 });
       // Valid statements node-sql-parser cannot read and that hold no schema facts are skipped quietly.
-      if (holdsNoSchema(text, raw.start, raw.end, dialect)) out.push({ start: raw.start, end: raw.end, byteBase: 0 });
+      else if (holdsNoSchema(text, raw.start, raw.end, dialect)) out.push({ start: raw.start, end: raw.end, byteBase: 0 });
       else out.push({ start: raw.start, end: raw.end, byteBase: 0, error: errorMessage(e) });
     }
   }
   return out;
+}
+
+/**
+ * SQLite's `DROP INDEX [IF EXISTS] [schema.]name` (drizzle-kit and Prisma write it), which node-sql-parser's SQLite
+ * grammar refuses (it wants MySQL's `… ON table`): the statement the replay reads, from the tokens.
+ */
+function sqliteDropIndex(text: string, start: number, end: number): AstNode | undefined {
+  const toks = tokenize(text, 'sqlite', start, end).filter((t) => t.kind !== 'comment');
+  const word = (i: number): string | undefined => (i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : undefined);
+  const punct = (i: number, c: string): boolean => i < toks.length && toks[i].kind === 'punct' && text.slice(toks[i].start, toks[i].end) === c;
+  const ident = (i: number): string | undefined => {
+    const t = toks[i];
+    if (!t || (t.kind !== 'word' && t.kind !== 'quoted')) return undefined;
+    const raw = text.slice(t.start, t.end);
+    if (t.kind === 'word') return raw;
+    const close = raw[0] === '[' ? ']' : raw[0];
+    return raw.slice(1, -1).split(close + close).join(close);
+  };
+  if (word(0) !== 'drop' || word(1) !== 'index') return undefined;
+  let k = 2;
+  if (word(k) === 'if' && word(k + 1) === 'exists') k += 2;
+  let name = ident(k++);
+  if (name !== undefined && punct(k, '.')) {
+    name = ident(k + 1);
+    k += 2;
+  }
+  if (name === undefined) return undefined;
+  if (punct(k, ';')) k++;
+  return k === toks.length ? { type: 'drop', keyword: 'index', name } : undefined;
 }
 
 /**

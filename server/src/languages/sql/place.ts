@@ -110,6 +110,22 @@ export function appendOffset(text: string): number {
   }
 }
 
+/**
+ * Statements of files a database holds that its rules do not judge (a Supabase declarative schema, see
+ * declarative.ts): fixes in those files are placed among them all the same.
+ */
+const placementOnly = new WeakMap<Database, MigrationStatement[]>();
+
+export function setPlacementStatements(db: Database, statements: MigrationStatement[]): void {
+  placementOnly.set(db, statements);
+}
+
+/** Every statement of the database's files, the judged ones first. */
+export function allStatements(db: Database): readonly MigrationStatement[] {
+  const extra = placementOnly.get(db);
+  return extra?.length ? [...(db.statements ?? []), ...extra] : db.statements ?? [];
+}
+
 /** The statements of each file of a database, by start position (statements of a DO block follow the block). */
 const statementsByFile = new WeakMap<Database, Map<string, MigrationStatement[]>>();
 
@@ -117,7 +133,7 @@ function statementsOf(db: Database, file: string): MigrationStatement[] {
   let byFile = statementsByFile.get(db);
   if (!byFile) {
     byFile = new Map();
-    for (const s of db.statements ?? []) {
+    for (const s of allStatements(db)) {
       let list = byFile.get(s.loc.file);
       if (!list) byFile.set(s.loc.file, (list = []));
       list.push(s);

@@ -347,10 +347,30 @@ class Builder {
   }
 
   private dropIndexNamed(name: string): void {
-    const bare = name.startsWith('public.') ? name.slice(7) : name;
-    const found = this.findIndex(bare);
+    let found: { table: Table; index: Index } | undefined;
+    if (this.flavor === 'postgresql') {
+      // `DROP INDEX billing.x` drops billing's x; an unqualified name is public's (the model's '' schema).
+      const dot = name.lastIndexOf('.');
+      const schema = dot < 0 || name.slice(0, dot) === 'public' ? '' : name.slice(0, dot);
+      found = this.findIndexIn(schema, name.slice(dot + 1));
+    } else found = this.findIndex(name.startsWith('public.') ? name.slice(7) : name);
     if (found) found.table.indexes = found.table.indexes.filter((i) => i !== found.index);
     this.namesInUse = undefined;
+  }
+
+  /** The index named `name` among the tables of `schema` (Postgres: index names are unique per schema). */
+  private findIndexIn(schema: string, name: string): { table: Table; index: Index } | undefined {
+    const owner = this.indexOwner.get(name);
+    if (owner && this.tables.get(owner.name) === owner && schemaOf(owner.name) === schema) {
+      const index = owner.indexes.find((i) => i.name === name);
+      if (index) return { table: owner, index };
+    }
+    for (const t of this.tables.values()) {
+      if (schemaOf(t.name) !== schema) continue;
+      const index = t.indexes.find((i) => i.name === name);
+      if (index) return { table: t, index };
+    }
+    return undefined;
   }
 
   private findIndex(name: string): { table: Table; index: Index } | undefined {
@@ -360,6 +380,20 @@ class Builder {
       if (index) return { table: owner, index };
     }
     return undefined;
+  }
+
+  /**
+   * Whether `name` is a relation of `schema`: a table, or an index (those of primary keys and unique constraints
+   * too). Constraint names (foreign keys, checks) are not relations. The names in use are a superset, checked first.
+   */
+  private relationNamed(schema: string, name: string): boolean {
+    if (!this.namesOf(schema).has(name)) return false;
+    if (this.tables.has(schema ? `${schema}.${name}` : name)) return true;
+    const owner = this.indexOwner.get(name);
+    const holds = (t: Table) => schemaOf(t.name) === schema && (t.primaryKey?.name === name || t.indexes.some((i) => i.name === name));
+    if (owner && this.tables.get(owner.name) === owner && holds(owner)) return true;
+    for (const t of this.tables.values()) if (holds(t)) return true;
+    return false;
   }
 
   /** Primary key columns of a referenced table, for `REFERENCES t` without a column list. */
@@ -729,19 +763,35 @@ class Builder {
     }
   }
 
+  /**
+   * `ADD CONSTRAINT … PRIMARY KEY | UNIQUE USING INDEX i` (what `supabase db diff` writes for every key): the unique
+   * index i of the table becomes the constraint's index (renamed to the constraint's name), so it is no index of its
+   * own any more; the key has its columns.
+   */
+  private pgUsingIndex(table: Table, c: AstNode): Index | undefined {
+    if (typeof c.indexname !== 'string') return undefined;
+    const found = this.findIndexIn(schemaOf(table.name), c.indexname);
+    if (!found || found.table !== table) return undefined;
+    table.indexes = table.indexes.filter((i) => i !== found.index);
+    this.namesInUse = undefined;
+    return found.index;
+  }
+
   private pgTableConstraint(ctx: Ctx, table: Table, c: AstNode, start: number, end: number, altering: boolean): void {
     const loc = ctx.src.loc(start, end);
-    const keys = this.strings(c.keys);
+    const using = c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE' ? this.pgUsingIndex(table, c) : undefined;
+    const keys = using ? using.columns.slice() : this.strings(c.keys);
+    const including = using ? (using.include?.length ? { include: using.include.slice() } : {}) : this.pgIncluding(c);
     switch (c.contype) {
       case 'CONSTR_PRIMARY':
         for (const k of keys) {
           const col = table.columns.find((x) => x.name === k);
           if (col) col.nullable = false;
         }
-        this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, keys, 'pkey'), columns: keys, unique: true, kind: 'primary', ...this.pgIncluding(c), loc, migration: ctx.ref });
+        this.addIndex(table, { name: c.conname ?? using?.name ?? this.pgDefaultName(table.name, keys, 'pkey'), columns: keys, unique: true, kind: 'primary', ...including, loc, migration: ctx.ref });
         break;
       case 'CONSTR_UNIQUE':
-        this.addIndex(table, { name: c.conname ?? this.pgDefaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', ...this.pgIncluding(c), loc, migration: ctx.ref });
+        this.addIndex(table, { name: c.conname ?? using?.name ?? this.pgDefaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', ...including, loc, migration: ctx.ref });
         break;
       case 'CONSTR_FOREIGN':
         this.pgForeignKey(ctx, table, c, this.strings(c.fk_attrs), start, end, altering);
@@ -924,7 +974,9 @@ class Builder {
       ...(n.relation && n.relation.inh !== true ? { only: true } : {}),
     });
     if (!table) return;
-    if (this.findIndex(name)) return; // IF NOT EXISTS (or an error in Postgres): no new index
+    // The name of a relation of the schema (an index on any table or columns, a table): Postgres errors, or with IF NOT
+    // EXISTS does nothing but a NOTICE. No new index either way.
+    if (this.relationNamed(schemaOf(tableName), name)) return;
     this.addIndex(table, {
       name,
       columns,
@@ -1026,7 +1078,14 @@ class Builder {
       this.other(ctx);
       const names: AstNode[] = Array.isArray(ast.name) ? ast.name : [];
       if (keyword === 'table') for (const t of names) this.dropTable(t?.table ?? '');
-      else if (keyword === 'index') this.dropIndexNamed(typeof ast.name === 'string' ? ast.name : ast.name?.name ?? names[0]?.table ?? '');
+      else if (keyword === 'index') {
+        // MySQL: `DROP INDEX i ON t` (name: a column_ref) drops t's index i: index names belong to a table there.
+        const name: string = typeof ast.name === 'string' ? ast.name : ast.name?.column ?? ast.name?.name ?? names[0]?.table ?? '';
+        const on = ast.table?.table !== undefined ? this.tables.get(this.nspTableName(ast.table)) : undefined;
+        if (on) on.indexes = on.indexes.filter((i) => i.name !== name);
+        else this.dropIndexNamed(name);
+        this.namesInUse = undefined;
+      }
     } else if (type === 'rename') {
       this.other(ctx);
       for (const r of ast.table ?? []) if (Array.isArray(r) && r.length === 2) this.renameTable(r[0]?.table, r[1]?.table);
@@ -1287,7 +1346,8 @@ class Builder {
     this.other(ctx, 'createIndex', { table: tableName, columns, tableCreatedInSameMigration: ctx.createdHere.has(tableName) });
     const table = this.tables.get(tableName);
     if (!table) return;
-    if (name && this.findIndex(name)) return;
+    // MySQL names an index within its table; SQLite within the database.
+    if (name && (this.flavor === 'mysql' ? table.indexes.some((i) => i.name === name) || table.primaryKey?.name === name : this.findIndex(name))) return;
     const indexType = String(ast.index_type ?? '').toLowerCase();
     const unique = indexType === 'unique';
     const method = indexType === 'fulltext' || indexType === 'spatial' ? indexType : nspUsing(ast.index_using, ast.index_options);

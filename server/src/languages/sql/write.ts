@@ -12,7 +12,7 @@ import { advance, cursor, dbmateSections, matchingParen, skipTrivia, splitStatem
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition } from './names';
-import { appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
+import { allStatements, appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
 import { defaultName } from './replay';
 import { sourceTextFor, type SourceText } from './text';
 
@@ -273,8 +273,10 @@ function newMigrations(t: Target, name: string, bodies: string[], reader: Source
   const dir = hints.dir;
   if (!t.last) {
     const drafts = new Set(Array.isArray(hints.drafts) ? (hints.drafts as string[]) : []);
-    const applied = files.filter((f) => !drafts.has(f));
-    t.last = { file: applied[applied.length - 1] ?? files[files.length - 1] };
+    // A Supabase declarative schema's files are not migrations.
+    const schemas = new Set(Array.isArray(hints.schemas) ? (hints.schemas as string[]) : []);
+    const applied = files.filter((f) => !drafts.has(f) && !schemas.has(f));
+    t.last = { file: applied[applied.length - 1] ?? (schemas.size ? undefined : files[files.length - 1]) };
   }
   const last = t.last.file;
   const versions = (t.versions ??= new Map());
@@ -870,7 +872,7 @@ function routeMigrations(t: Target, name: string, route: Route, withParent: bool
 }
 
 function createdByStatement(db: Database, loc: { file: string; range: { start: { line: number; character: number } } }, kind: MigrationStatement['kind']): MigrationStatement | undefined {
-  return db.statements?.find((s) => s.kind === kind && s.loc.file === loc.file && s.loc.range.start.line === loc.range.start.line && s.loc.range.start.character === loc.range.start.character);
+  return allStatements(db).find((s) => s.kind === kind && s.loc.file === loc.file && s.loc.range.start.line === loc.range.start.line && s.loc.range.start.character === loc.range.start.character);
 }
 
 function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'][number], reader: SourceReader): FileEdit[] | undefined {
