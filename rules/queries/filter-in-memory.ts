@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import type { DbCall } from '../model';
 import { callLabel, knownColumns, tableForCall } from './support/code';
 
 export const filterInMemory: Rule = {
@@ -34,7 +35,7 @@ export const filterInMemory: Rule = {
         context.report({
           message:
             `The rows of \`${callLabel(call)}\` are filtered in JavaScript on ${columns.join(', ')} (line${sites.length > 1 ? 's' : ''} ${lines}): ` +
-            `every row of ${table.name} is read and sent over the network only to be thrown away. Filter in the query with ${where}.`,
+            `${readsWholeTable(call) ? `every row of ${table.name} is read` : 'the rows the filter drops are read'} and sent over the network only to be thrown away. Filter in the query with ${where}.`,
           loc: call.loc,
           related: sites.map((s) => ({ loc: s.loc, message: `Filtered in memory on ${s.columns.join(', ')}` })),
         });
@@ -42,3 +43,15 @@ export const filterInMemory: Rule = {
     }
   },
 };
+
+/**
+ * The query has neither a filter nor a row cap (Prisma `where`/`take`/`cursor`, Drizzle `.where`/`.limit`), so it
+ * reads the whole table: only then is "every row is read" true.
+ */
+function readsWholeTable(call: DbCall): boolean {
+  if (call.filterColumns?.length || call.filterByList) return false;
+  const keys = call.argKeys;
+  if (keys && keys.some((k) => k === 'where' || k === 'take' || k === 'cursor' || k === 'limit')) return false;
+  if (call.chain && call.chain.some((m) => m === 'where' || m === 'limit')) return false;
+  return Boolean(keys || call.chain);
+}

@@ -49,9 +49,13 @@ export const queryInLoop: Rule = {
             ? call.orm === 'prisma'
               ? 'batch it with createMany/updateMany, or one $transaction([...]) built outside the loop'
               : 'batch it with one insert(...).values([...]) or update ... where inArray(...)'
-            : call.orm === 'prisma'
-              ? 'load all rows once before the loop with findMany({ where: { key: { in: keys } } }) and look them up in a Map'
-              : 'load all rows once before the loop with inArray(column, keys) and look them up in a Map';
+            : countsPerElement(call)
+              ? call.orm === 'prisma'
+                ? 'count them all in one groupBy({ by: [key], where: { key: { in: keys } }, _count: true }) before the loop and look the counts up in a Map'
+                : 'count them all in one select grouped by the key (.where(inArray(column, keys)).groupBy(column)) before the loop and look the counts up in a Map'
+              : call.orm === 'prisma'
+                ? 'load all rows once before the loop with findMany({ where: { key: { in: keys } } }) and look them up in a Map'
+                : 'load all rows once before the loop with inArray(column, keys) and look them up in a Map';
         const fixes: FixProposal[] = batched
           ? [
               {
@@ -81,6 +85,8 @@ function batchable(call: DbCall): string | undefined {
   const lookups = call.orm === 'prisma' ? PRISMA_LOOKUPS : DRIZZLE_LOOKUPS;
   if (!lookups.has(call.operation)) return undefined;
   if (call.orm === 'drizzle' && call.operation === 'select' && call.chain?.some((m) => !SIMPLE_SELECT.has(m))) return undefined;
+  // A select of aggregates (`{ n: count() }`) batched with inArray would aggregate every key into one row.
+  if (call.aggregate) return undefined;
   // The front-end sets loopKey only when the one `where` column takes its value from the loop variable.
   if (!call.loopKey) return undefined;
   if (call.orm === 'prisma' && call.argKeys && !call.argKeys.every((k) => k === 'where' || k === 'select' || k === 'include')) {
@@ -98,4 +104,14 @@ const COUNTER_LOOPS = new Set(['for', 'while', 'do']);
 function pagesThroughTable(call: DbCall): boolean {
   if (!call.loop || !COUNTER_LOOPS.has(call.loop.kind) || call.loopKey) return false;
   return PAGING_KEYS.some((k) => call.argKeys?.includes(k) || call.chain?.includes(k));
+}
+
+/**
+ * The call counts or aggregates rows (Prisma `count`/`aggregate`, Drizzle `$count` or a select of aggregates without
+ * `groupBy`): batched, it is one query grouped by the key, not a load of every row.
+ */
+function countsPerElement(call: DbCall): boolean {
+  if (call.orm === 'prisma') return call.operation === 'count' || call.operation === 'aggregate';
+  if (call.operation === '$count') return true;
+  return Boolean(call.aggregate) && !(call.chain ?? []).includes('groupBy');
 }

@@ -31,18 +31,22 @@ export const unboundedQuery: Rule = {
         if (!table && call.filterColumns?.includes('id')) continue;
         const name = table?.name ?? call.model ?? 'the table';
         const filtered = call.filterColumns?.length ? 'every matching row' : 'every row';
+        // Rows filtered in JavaScript on columns of the table afterwards (what filter-in-memory reports): a cap
+        // before that filter keeps the table's first rows, not a page of the result, so totals and rates come out
+        // wrong. The filter must move into the query first; no cap is offered.
+        const jsFilter = table ? filteredInMemory(call, knownColumns(table, call.filterColumns ?? []), (fields) => knownColumns(table, fields)) : undefined;
+        const advice = jsFilter
+          ? `Its rows are filtered in JavaScript on ${jsFilter.columns.join(', ')} (line${jsFilter.lines.length > 1 ? 's' : ''} ${jsFilter.lines.join(', ')}): ` +
+            'move that filter into the query first, since a cap before it would keep only the first rows of the table, not a page of the result.'
+          : `Page it (${keyword} + cursor/offset) or cap it.`;
         context.report({
           message:
             `\`${callLabel(call)}\` has no \`${keyword}\`: it loads ${filtered} of ${name} into memory, ` +
-            `so its time and memory grow with the table. Page it (${keyword} + cursor/offset) or cap it.`,
+            `so its time and memory grow with the table. ${advice}`,
           loc: call.loc,
-          fixes: [
-            {
-              title: limitTitle(call),
-              safety: 'unsafe',
-              intent: { kind: 'addLimit', file, call, limit: DEFAULT_LIMIT },
-            },
-          ],
+          ...(jsFilter
+            ? {}
+            : { fixes: [{ title: limitTitle(call), safety: 'unsafe' as const, intent: { kind: 'addLimit' as const, file, call, limit: DEFAULT_LIMIT } }] }),
         });
       }
     }
@@ -71,4 +75,17 @@ function limitTitle(call: DbCall): string {
   if (call.orm === 'prisma') return `Add take: MAX_ROWS (${cap})`;
   if (call.operation.startsWith('select')) return `Add .limit(MAX_ROWS) (${cap})`;
   return `Add limit: MAX_ROWS (${cap})`;
+}
+
+/** The table's columns the call's rows are filtered on in JavaScript (and the query does not filter by), with their 1-based lines. */
+function filteredInMemory(
+  call: DbCall,
+  queried: readonly string[],
+  columnsOf: (fields: string[]) => string[],
+): { columns: string[]; lines: number[] } | undefined {
+  const sites = (call.resultFilteredInMemory ?? [])
+    .map((use) => ({ line: use.loc.range.start.line + 1, columns: columnsOf(use.fields).filter((c) => !queried.includes(c)) }))
+    .filter((site) => site.columns.length > 0);
+  if (!sites.length) return undefined;
+  return { columns: [...new Set(sites.flatMap((s) => s.columns))], lines: sites.map((s) => s.line) };
 }

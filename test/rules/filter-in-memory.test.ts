@@ -51,6 +51,27 @@ describe('filter-in-memory', () => {
         ['6:17-6:70', 'Filtered in memory on closedAt'],
       ]);
     });
+    it('a query bounded by where and take: only the rows the filter drops are wasted, not every row (seed 001 after --fix=unsafe)', () => {
+      const call = prisma('signalTrade.findMany', {
+        line: 3,
+        fn: f,
+        argKeys: ['orderBy', 'take'],
+        resultFilteredInMemory: [{ loc: loc(5, 17, 70), fields: ['status'] }],
+      });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [prismaDb] });
+      assert.ok(finding);
+      assert.equal(
+        finding.message,
+        'The rows of `prisma.signalTrade.findMany` are filtered in JavaScript on status (line 6): the rows the filter drops are read and sent over the network only to be thrown away. Filter in the query with `where: { status: … }`.',
+      );
+    });
+    it('a Drizzle select with a where on other columns: not every row is read', () => {
+      const call = drizzle('select', 'trades', { line: 3, fn: f, chain: ['from', 'where'], filterColumns: ['symbol'], resultFilteredInMemory: [{ loc: loc(4, 2, 40), fields: ['strategyId'] }] });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] });
+      assert.ok(finding);
+      assert.doesNotMatch(finding.message, /every row/);
+      assert.match(finding.message, /the rows the filter drops are read/);
+    });
     it('Drizzle select filtered in memory', () => {
       const call = drizzle('select', 'trades', { line: 3, fn: f, chain: ['from'], resultFilteredInMemory: [{ loc: loc(4, 2, 40), fields: ['strategyId'] }] });
       const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] });

@@ -60,6 +60,27 @@ describe('query-in-loop', () => {
   });
 
   describe('invalid', () => {
+    it('a count per element (seed 001: learning analytics): the advice is one groupBy, not findMany', () => {
+      const call = prisma('lessonProgress.count', { line: 5, fn: f, loop: forOf(), argKeys: ['where'], filterColumns: ['userId', 'completedAt'] });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
+      assert.ok(finding);
+      assert.match(
+        finding.message,
+        /Instead, count them all in one groupBy\(\{ by: \[key\], where: \{ key: \{ in: keys \} \}, _count: true \}\) before the loop and look the counts up in a Map\.$/,
+      );
+    });
+    it('a Drizzle count() select per element: one select grouped by the key', () => {
+      const call = drizzle('select', 'trades', { line: 5, fn: f, loop: forOf('strategy'), chain: ['from', 'where'], aggregate: true });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
+      assert.ok(finding);
+      assert.match(finding.message, /Instead, count them all in one select grouped by the key \(\.where\(inArray\(column, keys\)\)\.groupBy\(column\)\) before the loop and look the counts up in a Map\.$/);
+    });
+    it('a Drizzle count() keyed by the loop variable gets no batch fix (inArray would count every key in one row)', () => {
+      const call = drizzle('select', 'trades', { line: 5, fn: f, loop: forOf('strategy'), chain: ['from', 'where'], aggregate: true, loopKey: 'strategyId' });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes ?? [], []);
+    });
     it('findUnique keyed by the loop variable: batch fix', () => {
       const call = prisma('course.findUnique', { line: 5, fn: f, loop: forOf(), argKeys: ['where'], filterColumns: ['id'], loopKey: 'id' });
       const file = codeFile([call]);

@@ -11,6 +11,8 @@ const prismaDb = database('prisma', [
 ]);
 const drizzleDb = database('drizzle', [table('trades', ['id', 'symbol', 'strategyId'])]);
 
+const call6 = () => prisma('signalTrade.findMany', { line: 6, fn: f }).loc;
+
 describe('unbounded-query', () => {
   describe('valid', () => {
     const cases: Record<string, DbCall[]> = {
@@ -83,6 +85,32 @@ describe('unbounded-query', () => {
       const [finding] = runRule(rule, { codeFiles: [codeFile([call])] });
       assert.ok(finding);
       assert.match(finding.message, /every row of signalTrade/);
+    });
+  });
+
+  describe('rows filtered in JavaScript afterwards (seed 001: signals/performance)', () => {
+    it('no cap is offered: it would filter and count only the first rows, not page the result', () => {
+      const call = prisma('signalTrade.findMany', { line: 6, fn: f, argKeys: ['orderBy'], resultFilteredInMemory: [{ loc: { ...call6(), range: { start: { line: 9, character: 17 }, end: { line: 9, character: 60 } } }, fields: ['status'] }] });
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile([call])], databases: [prismaDb] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes ?? [], []);
+      assert.equal(
+        finding.message,
+        '`prisma.signalTrade.findMany` has no `take`: it loads every row of SignalTrade into memory, so its time and memory grow with the table. Its rows are filtered in JavaScript on status (line 10): move that filter into the query first, since a cap before it would keep only the first rows of the table, not a page of the result.',
+      );
+    });
+    it('a JavaScript filter on a computed property keeps the fix', () => {
+      const call = prisma('signalTrade.findMany', { line: 6, fn: f, argKeys: [], resultFilteredInMemory: [{ loc: { ...call6(), range: { start: { line: 9, character: 17 }, end: { line: 9, character: 60 } } }, fields: ['isWinner'] }] });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [prismaDb] });
+      assert.equal(finding?.fixes?.length, 1);
+    });
+    it('learning platform (code front-end): the performance route gets no take fix', () => {
+      const project = analyzeProject('learning');
+      const [found] = findingsIn(rule, project);
+      assert.ok(found);
+      assert.deepEqual(found.finding.fixes ?? [], []);
+      assert.match(found.finding.message, /filtered in JavaScript on status, closedAt/);
     });
   });
 
