@@ -103,12 +103,91 @@ export function parseSql(file: string, text: string, dialect: SqlFlavor): Parsed
 function parsePostgres(source: SourceText): ParsedStatement[] {
   const text = source.text;
   if (!hasContent(text)) return [];
-  try {
-    return fromPgStmts(source, pgParse(text), 0, 0, text.length);
-  } catch {
-    // One bad statement fails the whole file: find it, parse the good runs around it in one go.
+  let done: ParsedStatement[] = [];
+  let from = 0;
+  if (text.length > PG_RUN_CHARS) {
+    const runs = parseInRuns(source);
+    if (runs.from >= text.length) return runs.out;
+    done = runs.out;
+    from = runs.from;
+  } else {
+    try {
+      return fromPgStmts(source, pgParse(text), 0, 0, text.length);
+    } catch {
+      // One bad statement fails the whole file: find it, parse the good runs around it in one go.
+    }
   }
-  const raws = splitStatements(text, 'postgresql');
+  return done.concat(parsePostgresRecovering(source, from));
+}
+
+/**
+ * A text longer than this (a structure dump) is parsed in runs of whole statements about this long, one parse each.
+ * The parser's wasm memory grows to what the largest parse needs (some 60 times its text) and never shrinks: a
+ * 1.7 MB dump parsed at once kept 100 MB more in the server for good. In runs, it keeps what one run needs.
+ */
+const PG_RUN_CHARS = 128 * 1024;
+
+/**
+ * Parses the text in runs (see PG_RUN_CHARS) as long as they parse. A run ends after a `;` that ends a line outside a
+ * `--` comment, found by looking at that line only: such a `;` can still be inside a string, a dollar-quoted body
+ * or a block comment, which then runs on past the end of the run. Postgres refuses that run ("unterminated …", its
+ * error cursor on the opening quote): the run is cut again before the statement the cursor falls in. A run that
+ * still does not parse holds a real error: what is left from its start is for parsePostgresRecovering.
+ */
+function parseInRuns(source: SourceText): { out: ParsedStatement[]; from: number } {
+  const text = source.text;
+  const out: ParsedStatement[] = [];
+  let start = 0;
+  while (skipTrivia(text, start, text.length, 'postgresql') < text.length) {
+    let end = text.length - start > PG_RUN_CHARS ? runEnd(text, start + (PG_RUN_CHARS >> 2), start + PG_RUN_CHARS) : text.length;
+    const byteBase = source.byteAt(start);
+    let stmts: PgRawStmt[] | undefined;
+    for (let attempt = 0; attempt < 2 && stmts === undefined; attempt++) {
+      try {
+        stmts = pgParse(text.slice(start, end));
+      } catch (e) {
+        const cursor = e instanceof PgParseError ? e.cursorPosition : -1;
+        const at = cursor >= 0 ? source.charAt(byteBase + cursor) : -1;
+        // Cut before the statement the error is in (the last run end before it), if that leaves a run.
+        const cut = attempt === 0 && at > start ? runEndBefore(text, start, at) : -1;
+        if (cut <= start || cut >= end) return { out, from: start };
+        end = cut;
+      }
+    }
+    if (stmts === undefined) return { out, from: start };
+    for (const st of fromPgStmts(source, stmts, start, byteBase, end)) out.push(st);
+    start = end;
+  }
+  return { out, from: text.length };
+}
+
+/** Whether the `;` at `i` ends its line and no `--` comes before it on that line. */
+function endsRun(text: string, i: number): boolean {
+  let k = i + 1;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13)) k++;
+  if (k < text.length && text.charCodeAt(k) !== 10) return false;
+  for (let j = text.lastIndexOf('\n', i) + 1; j < i; j++) if (text.charCodeAt(j) === 45 && text.charCodeAt(j + 1) === 45) return false;
+  return true;
+}
+
+/** The end of a run (just after its `;`) at or before `max` and after `min`, else the first one after `max`, else the end. */
+function runEnd(text: string, min: number, max: number): number {
+  for (let i = text.lastIndexOf(';', max - 1); i >= min; i = text.lastIndexOf(';', i - 1)) if (endsRun(text, i)) return i + 1;
+  for (let i = text.indexOf(';', max); i >= 0; i = text.indexOf(';', i + 1)) if (endsRun(text, i)) return i + 1;
+  return text.length;
+}
+
+/** The last run end after `start` and before `at`, or -1. */
+function runEndBefore(text: string, start: number, at: number): number {
+  for (let i = text.lastIndexOf(';', at - 1); i > start; i = text.lastIndexOf(';', i - 1)) if (endsRun(text, i)) return i + 1;
+  return -1;
+}
+
+/** The statements of the text from `from` on, around the ones that do not parse. */
+function parsePostgresRecovering(source: SourceText, from: number): ParsedStatement[] {
+  const text = source.text;
+  // Split from the start even so: what comes before can change how the rest splits (COPY … FROM stdin; data).
+  const raws = from > 0 ? splitStatements(text, 'postgresql').filter((r) => r.start >= from) : splitStatements(text, 'postgresql');
   const out: ParsedStatement[] = [];
   let errors = 0;
   let pos = 0;
