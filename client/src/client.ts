@@ -42,6 +42,7 @@ export const watchedFileGlobs = [
   '**/*.sql',
   '**/schema-review.json',
   '**/migration_lock.toml',
+  '**/supabase/config.toml',
   '**/drizzle.config.*',
   '**/package.json',
 ];

@@ -140,7 +140,7 @@ connection.onInitialized(() => {
     // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
-        watchers: ['**/*.prisma', '**/*.sql', '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', '**/schema-review.json', '**/migration_lock.toml', '**/_journal.json', '**/package.json', '**/tsconfig.json'].map((globPattern) => ({ globPattern })),
+        watchers: ['**/*.prisma', '**/*.sql', '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', '**/schema-review.json', '**/supabase/config.toml', '**/migration_lock.toml', '**/_journal.json', '**/package.json', '**/tsconfig.json'].map((globPattern) => ({ globPattern })),
       })
       .catch(() => undefined);
   }

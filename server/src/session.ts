@@ -297,6 +297,8 @@ export class Session {
         s.settings = undefined;
         s.reviewer.invalidateFiles();
       }
+      // Supabase's config names the declarative schema files and their order (`[db.migrations] schema_paths`).
+      if (path.basename(file) === 'config.toml' && path.basename(path.dirname(file)) === 'supabase') s.reviewer.invalidateFiles();
       roots.add(root);
     }
     for (const r of roots) this.schedule(r);
