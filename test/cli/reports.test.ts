@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { withoutOverlaps } from '../../server/src/cli';
+import { formatText } from '../../server/src/report/text';
+import type { JsonReport } from '../../server/src/report/model';
 import { cli } from '../helpers/cli';
 import { copyFixture, writeFiles } from '../helpers/workspace';
 
@@ -26,6 +28,25 @@ describe('reports', () => {
     }
     const after = await fingerprints();
     assert.deepEqual(after.map((r) => r.fp).sort(), before.map((r) => r.fp).sort());
+  });
+
+  it('text: counts as fixable only what --fix and --fix=unsafe apply (not display-only advice)', () => {
+    const finding = (rule: string, safeties: string[]) => ({
+      rule,
+      severity: 'warning',
+      file: 'db/structure.sql',
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+      message: rule,
+      fixes: safeties.map((safety) => ({ title: safety, safety, edits: [] })),
+    });
+    const report = {
+      summary: { files: 1, durationMs: 1 },
+      problems: [],
+      findings: [finding('a', ['safe', 'unsafe']), finding('b', ['unsafe', 'display-only']), finding('c', ['display-only']), finding('d', [])],
+    } as unknown as JsonReport;
+    const text = formatText(report);
+    assert.match(text, /^ {2}1 fixable with --fix$/m);
+    assert.match(text, /^ {2}1 more fixable with --fix=unsafe/m);
   });
 
   it('Markdown shows names with Markdown characters as written', async () => {

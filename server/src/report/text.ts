@@ -33,7 +33,8 @@ export function formatText(report: JsonReport, options: TextOptions = { color: f
       c(count('error') ? '31' : '33', `✖ ${rows.length} problem${rows.length === 1 ? '' : 's'} (${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info) in ${report.summary.files} file${report.summary.files === 1 ? '' : 's'} (${report.summary.durationMs} ms)`),
     );
     const safe = report.findings.filter((f) => f.fixes.some((x) => x.safety === 'safe')).length;
-    const unsafe = report.findings.filter((f) => f.fixes.length && !f.fixes.some((x) => x.safety === 'safe')).length;
+    // Display-only fixes (advice for the lightbulb) are never applied by --fix, whatever its mode.
+    const unsafe = report.findings.filter((f) => f.fixes.some((x) => x.safety === 'unsafe') && !f.fixes.some((x) => x.safety === 'safe')).length;
     if (safe) out.push(`  ${safe} fixable with --fix`);
     if (unsafe) out.push(`  ${unsafe} more fixable with --fix=unsafe (may change behaviour: review the diff)`);
   }
