@@ -26,7 +26,9 @@ export const setNullOnNotNull: Rule = {
           const notNull = fk.columns.map((c) => columnOf(table, c)).filter((c) => c !== undefined && !c.nullable);
           if (notNull.length === 0) continue;
           const names = notNull.map((c) => `${table.name}.${c!.name}`).join(', ');
-          const fixes: FixProposal[] = notNull.map((column) => ({
+          // SET NULL clears every column of the key: making one of several NOT NULL columns nullable fixes nothing, and
+          // one fix cannot change several columns, so a composite key gets the action fixes only.
+          const fixes: FixProposal[] = (notNull.length > 1 ? [] : notNull).map((column) => ({
             title: makeNullableTitle(database, column!),
             safety: 'unsafe',
             intent: { kind: 'makeNullable', database, table, column: column! },

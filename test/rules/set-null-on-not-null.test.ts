@@ -66,7 +66,7 @@ describe('set-null-on-not-null', () => {
       assert.deepEqual(report.fixes!.map((f) => f.title), ['Remove .notNull() from strategy_id', 'Set { onDelete: "cascade" }', 'Set { onDelete: "restrict" }']);
     });
 
-    it('composite key: one makeNullable per NOT NULL column, nullable ones left alone', () => {
+    it('composite key with two NOT NULL columns: no makeNullable (SET NULL clears them all; one alone fixes nothing), the actions only', () => {
       const relation = fk(['tenant_id', 'user_id', 'team_id'], 'memberships', ['tenant_id', 'user_id', 'team_id'], { onDelete: 'SetNull' });
       const db = sqlDb([
         table('memberships'),
@@ -77,9 +77,17 @@ describe('set-null-on-not-null', () => {
       ]);
       const report = single(runRule(setNullOnNotNull, [db]));
       assert.match(report.message, /NOT NULL columns grants\.tenant_id, grants\.user_id:/);
+      assert.deepEqual(report.fixes!.filter((f) => f.intent.kind === 'makeNullable'), []);
+      assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Cascade', 'Restrict']);
+    });
+
+    it('composite key with one NOT NULL column: makeNullable on that one', () => {
+      const relation = fk(['tenant_id', 'team_id'], 'teams', ['tenant_id', 'id'], { onDelete: 'SetNull' });
+      const db = sqlDb([table('teams'), table('grants', { columns: [column('tenant_id', 'int', { nullable: true }), column('team_id', 'int')], foreignKeys: [relation] })]);
+      const report = single(runRule(setNullOnNotNull, [db]));
       assert.deepEqual(
         report.fixes!.filter((f) => f.intent.kind === 'makeNullable').map((f) => f.intent.kind === 'makeNullable' && f.intent.column.name),
-        ['tenant_id', 'user_id'],
+        ['team_id'],
       );
     });
   });
