@@ -32,6 +32,20 @@ const NO_INTERACTIVE_TRANSACTIONS: Record<string, { name: string; batch: boolean
   'drizzle-orm/d1': { name: 'D1 (drizzle-orm/d1)', batch: true, why: (c) => `D1 rejects \`BEGIN\`, so \`${c}.transaction()\` fails` },
 };
 
+/**
+ * Drizzle SQLite drivers whose `db.transaction(cb)` runs the callback synchronously: an async callback throws on
+ * better-sqlite3 ("Transaction function cannot return a promise") and commits at its first `await` on the others.
+ * The wrapper fix (an async callback) would be wrong there; the advice says how to write the synchronous one.
+ */
+const SYNC_TRANSACTIONS: Record<string, string> = {
+  'drizzle-orm/better-sqlite3': 'better-sqlite3',
+  'drizzle-orm/bun-sqlite': 'bun:sqlite',
+  'drizzle-orm/sql-js': 'sql.js',
+  'drizzle-orm/expo-sqlite': 'expo-sqlite',
+  'drizzle-orm/op-sqlite': 'op-sqlite',
+  'drizzle-orm/durable-sqlite': 'Durable Objects SQLite',
+};
+
 interface FunctionWrites {
   name: string;
   functionLoc: Loc;
@@ -300,8 +314,14 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
   const writingCalls = units.filter((u): u is Extract<WriteUnit, { kind: 'writingCall' }> => u.kind === 'writingCall');
 
   const driver = noInteractiveTransactions(units);
+  const syncDriver = units.map((u) => (u.kind === 'call' && u.call.driver && Object.hasOwn(SYNC_TRANSACTIONS, u.call.driver) ? u.call : undefined)).find((c) => c !== undefined);
   let advice = '';
-  if (driver) {
+  if (syncDriver) {
+    advice =
+      ` ${SYNC_TRANSACTIONS[syncDriver.driver!]} runs \`${syncDriver.client}.transaction()\` synchronously: put the writes in ` +
+      `\`${syncDriver.client}.transaction((tx) => { tx.insert(…).values(…).run(); … })\` with no \`await\` inside (an async callback ` +
+      `${syncDriver.driver === 'drizzle-orm/better-sqlite3' ? 'throws' : 'commits at its first `await`'}).`;
+  } else if (driver) {
     const client = units.find((u): u is Extract<WriteUnit, { kind: 'call' }> => u.kind === 'call')!.call.client;
     advice =
       ` ${driver.name} has no interactive transactions (${driver.why(client)})` +
@@ -334,7 +354,7 @@ function report(context: RuleContext, file: CodeFile, group: FunctionWrites, uni
   }
 
   const related = units.map((u) => ({ loc: u.loc, message: unitLabel(u) }));
-  context.report({ message, loc: range, fixes: driver ? [] : wrapFix(file, group, units, range), related });
+  context.report({ message, loc: range, fixes: driver || syncDriver ? [] : wrapFix(file, group, units, range), related });
 }
 
 /** The driver of the writes' client when it has no interactive transactions. */

@@ -669,6 +669,15 @@ describe('multi-write-without-transaction', () => {
         assert.deepEqual(finding.fixes, [], driver);
         assert.match(finding.message, /has no interactive transactions/, driver);
       }
+      // SQLite drivers whose transaction() is synchronous: no async wrapper, the message says how to write it.
+      for (const driver of ['drizzle-orm/better-sqlite3', 'drizzle-orm/bun-sqlite', 'drizzle-orm/sql-js', 'drizzle-orm/expo-sqlite', 'drizzle-orm/op-sqlite', 'drizzle-orm/durable-sqlite']) {
+        const [finding] = runRule(rule, { codeFiles: [codeFile(twoWrites(driver))] });
+        assert.ok(finding, driver);
+        assert.deepEqual(finding.fixes, [], driver);
+        assert.match(finding.message, /runs `db\.transaction\(\)` synchronously: put the writes in `db\.transaction\(\(tx\) => \{ tx\.insert\(…\)\.values\(…\)\.run\(\); … \}\)` with no `await` inside/, driver);
+      }
+      const [sqlite] = runRule(rule, { codeFiles: [codeFile(twoWrites('drizzle-orm/better-sqlite3'))] });
+      assert.match(sqlite!.message, / better-sqlite3 runs .*\(an async callback throws\)\.$/);
       const [xata] = runRule(rule, { codeFiles: [codeFile(twoWrites('drizzle-orm/xata-http'))] });
       assert.match(xata!.message, /no `db\.batch` either/);
       for (const driver of [undefined, 'drizzle-orm/node-postgres', 'drizzle-orm/neon-serverless', 'drizzle-orm/libsql']) {
