@@ -1686,6 +1686,13 @@ class FileWalker {
         call.host = { name: host.name, functionLoc: host.loc };
       }
     }
+    if (!call.host && fn.node) {
+      const chained = this.chainHost(outer, fn.node);
+      if (chained) {
+        call.host = { name: chained.host.name, functionLoc: chained.host.loc };
+        if (!call.awaited && chained.returned) call.returned = true;
+      }
+    }
     if (client.driver) call.driver = client.driver;
     const loop = this.loopOf(outer);
     if (loop) call.loop = loop.fact;
@@ -2006,6 +2013,9 @@ class FileWalker {
         const combinator = combinatorOfMap(call);
         if (combinator) return this.isAwaited(combinator, depth + 1);
       }
+      // `await q.then((u) => prisma.…)`: the chain settles with the callback's promise.
+      const then = fn ? thenCallOf(fn) : undefined;
+      if (then) return this.isAwaited(then, depth + 1);
       return false;
     }
     if (ts.isArrayLiteralExpression(p)) {
@@ -2016,6 +2026,35 @@ class FileWalker {
       }
     }
     return false;
+  }
+
+  /**
+   * A call the `.then(cb)` callback it is made in settles (awaits it, or returns it: an arrow's body, a
+   * `return`), on a chain its function awaits or returns (`return prisma.user.create(…).then((u) =>
+   * prisma.account.create(…))`): the call is part of that function's work, which is its host (through
+   * `.then` callbacks nested in one another). `returned`: the host returns the chain rather than awaiting it.
+   */
+  private chainHost(node: ts.Node, fn: FunctionNode): { host: { name: string; loc: Loc }; returned: boolean } | undefined {
+    let settledBy: FunctionNode | undefined = fn;
+    const n = outermostOfChain(node);
+    const p = n.parent;
+    const settled =
+      !!p && (ts.isAwaitExpression(p) || (ts.isArrowFunction(p) && p.body === n) || (ts.isReturnStatement(p) && p.expression === n && findFunction(p) === fn));
+    if (!settled) return undefined;
+    for (let depth = 0; depth < 6 && settledBy; depth++) {
+      const then = thenCallOf(settledBy);
+      if (!then) return undefined;
+      const host = this.enclosingFunction(then);
+      if (this.isAwaited(then)) return { host, returned: false };
+      if (this.isReturned(then)) return { host, returned: true };
+      // `.then(…)` returned by (or the body of) an outer `.then` callback: climb to its chain.
+      const outerChain = outermostOfChain(then);
+      const q = outerChain.parent;
+      const returnedByCallback = !!q && ((ts.isArrowFunction(q) && q.body === outerChain) || (ts.isReturnStatement(q) && q.expression === outerChain && findFunction(q) === host.node));
+      if (!returnedByCallback || !host.node) return undefined;
+      settledBy = host.node;
+    }
+    return undefined;
   }
 
   /** `return <call>` (through `.then/.catch`) or an arrow's body, in a function that is not an inline callback. */
@@ -2184,6 +2223,14 @@ function outermostOfChain(node: ts.Node): ts.Node {
     n = climbWrappers(c);
   }
   return n;
+}
+
+/** The `.then(…)` call whose fulfilment callback (first argument) `fn` is. */
+function thenCallOf(fn: FunctionNode): ts.CallExpression | undefined {
+  if (!isInlineCallback(fn)) return undefined;
+  const call = callOfCallback(fn);
+  if (!call || calleeMethodName(call) !== 'then' || !call.arguments[0] || unwrap(call.arguments[0]) !== fn) return undefined;
+  return call;
 }
 
 /**

@@ -292,6 +292,8 @@ function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc
   const endsFunction = tail && last === stmts.length - 1;
   // A redirect that throws to do its work would roll the transaction back on the success path.
   if (range().some((st) => throwsRedirect(src.sf, st))) return undefined;
+  // An HTTP response sent inside the callback reaches the client before the commit (see sendsResponse).
+  if (sendsResponse(fn, range())) return undefined;
 
   // Declarations that later code reads.
   const declared = new Map<string, 'const' | 'let' | 'var'>();
@@ -485,6 +487,90 @@ function throwsRedirect(sf: ts.SourceFile, statement: ts.Statement): boolean {
     ts.forEachChild(n, visit);
   };
   visit(statement);
+  return found;
+}
+
+/**
+ * Methods that send an HTTP response (or its head) at the call, returned or not: Express and Next.js pages
+ * API routes (`res.json(…)`, `res.status(201).send(…)`, `res.redirect(…)`, `res.end()`), Fastify
+ * (`reply.send(…)`, `reply.code(201).send(…)`), node:http (`res.writeHead(…)`, `res.end(…)`).
+ * Not Hono's `c.json(…)`, `NextResponse.json(…)` or `Response.json(…)`: values the framework sends once the
+ * handler returns; nor Koa's `ctx.body = …`, written after the middleware chain resolves (after the commit).
+ */
+const SENDING_METHODS = new Set([
+  'send', 'json', 'jsonp', 'end', 'redirect', 'sendStatus', 'sendFile', 'download', 'render', 'format',
+  'write', 'writeHead', 'flushHeaders', 'view',
+]);
+
+/** Parameter types of a response object that sends at the call. */
+const RESPONSE_TYPES = new Set(['Response', 'NextApiResponse', 'FastifyReply', 'ServerResponse']);
+
+/** Names an untyped response parameter goes by. */
+const RESPONSE_NAMES = new Set(['res', 'resp', 'response', 'reply', 'rep']);
+
+/**
+ * A parameter that holds the response object: typed as one (`res: Response`, `reply: FastifyReply`,
+ * `res: NextApiResponse`, `res: ServerResponse`), or untyped, not first (Hono's and Koa's single context
+ * comes first) and named like one or of a callback (`app.post('/x', async (req, res) => …)`). An untyped
+ * `mailer` of `async function signup(email, mailer)` is not.
+ */
+function isResponseParameter(fn: FunctionNode, p: ts.ParameterDeclaration, index: number): boolean {
+  if (!p.type) return index > 0 && ts.isIdentifier(p.name) && (RESPONSE_NAMES.has(p.name.text) || isInlineCallback(fn));
+  if (!ts.isTypeReferenceNode(p.type)) return false;
+  const name = ts.isIdentifier(p.type.typeName) ? p.type.typeName.text : p.type.typeName.right.text;
+  return RESPONSE_TYPES.has(name);
+}
+
+/**
+ * The statements call a response-sending method (SENDING_METHODS) on a parameter of `fn` or of a function
+ * around it that holds the response (isResponseParameter): inside a transaction callback the client would
+ * hear of success before the commit, and a failed commit go unreported (or a second response throw
+ * ERR_HTTP_HEADERS_SENT). Callbacks are searched too (`.then(() => res.json(…))` runs inside), except where
+ * their own parameters rebind the name.
+ */
+function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Statement[]): boolean {
+  const responses = new Set<string>();
+  const bound = new Set<string>();
+  for (let f: ts.Node | undefined = fn; f; f = f.parent) {
+    if (!isFunctionNode(f)) continue;
+    f.parameters.forEach((p, i) => {
+      if (!ts.isIdentifier(p.name) || bound.has(p.name.text)) return;
+      bound.add(p.name.text);
+      if (isResponseParameter(f, p, i)) responses.add(p.name.text);
+    });
+  }
+  if (!responses.size) return false;
+  let found = false;
+  const visit = (n: ts.Node, names: Set<string>): void => {
+    if (found) return;
+    if (isFunctionNode(n)) {
+      const rebound = new Set<string>();
+      for (const p of n.parameters) bindingNames(p.name, (b) => rebound.add(b));
+      const inner = new Set([...names].filter((x) => !rebound.has(x)));
+      if (!inner.size) return;
+      ts.forEachChild(n, (c) => visit(c, inner));
+      return;
+    }
+    if (ts.isCallExpression(n)) {
+      const callee = unwrap(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && SENDING_METHODS.has(callee.name.text)) {
+        // The receiver chain's root: `res` of `res.status(201).json`, `reply` of `reply.code(201).send`.
+        let root: ts.Expression = callee.expression;
+        for (let i = 0; i < 20; i++) {
+          root = unwrap(root);
+          if (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
+          else if (ts.isCallExpression(root)) root = root.expression;
+          else break;
+        }
+        if (ts.isIdentifier(root) && names.has(root.text)) {
+          found = true;
+          return;
+        }
+      }
+    }
+    ts.forEachChild(n, (c) => visit(c, names));
+  };
+  for (const st of statements) visit(st, responses);
   return found;
 }
 
