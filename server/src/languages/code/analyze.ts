@@ -67,6 +67,9 @@ import {
 import { drizzleFilterTerms, prismaFilterTerms, setParentsBelow } from './filters';
 import { importResolver, TsconfigPaths } from './resolve';
 
+/** The nodes besides statements that hold variable declarations (localClients walks only these and statements). */
+const DECLARATION_HOLDERS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.VariableDeclarationList, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.CatchClause]);
+
 export const PRISMA_READ_OPS = new Set([
   'findMany',
   'findFirst',
@@ -1300,12 +1303,18 @@ class FileWalker {
     out = found;
     this.localClientsOf.set(fn, found);
     const visit = (n: ts.Node): void => {
-      if (isFunctionNode(n) || ts.isClassLike(n)) return;
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && !found.get(n.name.text)) {
-        const orm = n.initializer ? newClientOrm(n.initializer, this.info) : undefined;
-        found.set(n.name.text, orm ? { orm, driver: orm === 'drizzle' ? clientDriver(n.initializer!, this.info) : undefined } : null);
+      const k = n.kind;
+      if (k === ts.SyntaxKind.VariableDeclaration) {
+        const d = n as ts.VariableDeclaration;
+        if (ts.isIdentifier(d.name) && !found.get(d.name.text)) {
+          const orm = d.initializer ? newClientOrm(d.initializer, this.info) : undefined;
+          found.set(d.name.text, orm ? { orm, driver: orm === 'drizzle' ? clientDriver(d.initializer!, this.info) : undefined } : null);
+        }
+        return;
       }
-      ts.forEachChild(n, visit);
+      // Variables are declared in statements, blocks and clauses only: expressions (and the functions and classes in
+      // them, whose variables are their own) are not entered.
+      if ((k >= ts.SyntaxKind.FirstStatement && k <= ts.SyntaxKind.LastStatement) || DECLARATION_HOLDERS.has(k)) ts.forEachChild(n, visit);
     };
     if (fn.body) ts.forEachChild(fn.body, visit);
     return found;
