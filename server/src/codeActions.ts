@@ -14,11 +14,12 @@ import {
 } from 'vscode-languageserver';
 import * as ts from 'typescript';
 import { ruleById } from '../../rules';
-import type { Language, Range } from '../../rules/model';
-import { decodeFixes, isDiagnosticData, SOURCE } from './diagnostics';
+import type { Language, Position, Range } from '../../rules/model';
+import { SOURCE } from './diagnostics';
 import { pathToUri } from './documents';
 import type { Finding, ResolvedFix } from './engine';
-import { collectFixAll } from './fixes';
+import { collectFixAll, offsetAt } from './fixes';
+import { splitStatements, tokenize } from './languages/sql/lexer';
 import type { FileEdit } from './languages/types';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.schemaReview`;
@@ -64,7 +65,11 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
   const isCurrent = (edits: readonly FileEdit[]) => input.current(edits.filter((e) => !e.create).map((e) => e.file));
   for (const diagnostic of ours) {
     const rule = String(diagnostic.code);
-    const decoded = isDiagnosticData(diagnostic.data) ? decodeFixes(diagnostic.data, input.file) : [];
+    // The fixes are those of the finding the diagnostic shows in the last review. A diagnostic the editor holds from
+    // an older review (the request crossed the new diagnostics; the editor moved its range with the text, not the
+    // edits in its data) matches no finding, or one whose fixes are written for the current text.
+    const finding = input.findings.find((f) => f.rule === rule && sameRange(f.range, diagnostic.range) && f.message === diagnostic.message);
+    const decoded = finding ? finding.fixes : [];
     // Fixes written for an older text are not offered: the next diagnostics bring them again, up to date.
     const fixes = decoded.filter((fix) => isCurrent(fix.edits));
     for (const fix of fixes) {
@@ -91,7 +96,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
       }
     }
     if (rule === 'unused-ignore' && input.current([input.file])) {
-      const edit = removeCommentEdit(input.text, diagnostic.range);
+      const edit = removeCommentEdit(input.text, jsxCommentContainer(input.file, input.text, diagnostic.range) ?? diagnostic.range);
       if (edit) {
         actions.push({
           title: 'Remove unused ignore comment',
@@ -104,7 +109,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
     }
     // Ignore comments and rule docs are for rules: not for a syntax error, a skipped file or a bad config.
     if (ruleById(rule)) {
-      const line = diagnostic.range.start.line;
+      const line = input.language === 'sql' ? sqlIgnoreLine(input.text, diagnostic.range.start) : diagnostic.range.start.line;
       // A line among a JSX element's children: a `//` line there is text the page renders, not a comment; the
       // ignore comment is written as JSX's own, `{/* … */}`.
       jsxChild ??= startsInJsxChildren(input.file, input.text);
@@ -142,6 +147,10 @@ function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   };
 }
 
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
 const JSX_FILE = /\.(tsx|jsx|js|mjs|cjs)$/;
 
 /**
@@ -177,6 +186,39 @@ export function startsInJsxChildren(file: string, text: string): (line: number) 
 }
 
 /**
+ * The range of the JSX expression container `{/* … *\/}` that holds nothing but the comment at `range`, in a TSX/JSX
+ * file: removing the comment alone would leave an empty `{}` among the element's children. Undefined elsewhere (an
+ * empty block `{ /* … *\/ }` of code stays).
+ */
+export function jsxCommentContainer(file: string, text: string, range: Range): Range | undefined {
+  if (!JSX_FILE.test(file)) return undefined;
+  let open = offsetAt(text, range.start) - 1;
+  while (open >= 0 && (text[open] === ' ' || text[open] === '\t')) open--;
+  let close = offsetAt(text, range.end);
+  while (close < text.length && (text[close] === ' ' || text[close] === '\t')) close++;
+  if (text[open] !== '{' || text[close] !== '}') return undefined;
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX);
+  let container: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (container || node.end <= open || node.pos > open) return;
+    if (ts.isJsxExpression(node) && !node.expression && node.getStart(sf) === open && node.end === close + 1) container = node;
+    else ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return container ? { start: positionAt(text, open), end: positionAt(text, close + 1) } : undefined;
+}
+
+function positionAt(text: string, offset: number): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/**
  * The edit that removes a comment at `range`: its whole line when nothing else is on it, else the comment and the
  * spaces before it (a comment after code). Undefined when the range is not in the text.
  */
@@ -198,6 +240,25 @@ export function removeCommentEdit(text: string, range: Range): { range: Range; n
   return { range: { start: { line: range.start.line, character: start }, end: range.end }, newText: '' };
 }
 
+/**
+ * The line a SQL line ignore goes before: the finding's own, unless it lies in a string, such as the body of a
+ * `DO $$ … $$` block, where a comment is text of the string that the review does not read. There it goes before the
+ * statement, whose ignore comment covers every line of it (the SQL front-end's `targetEndLine`), when the statement
+ * starts its line.
+ */
+export function sqlIgnoreLine(text: string, at: Position): number {
+  const offset = offsetAt(text, at);
+  const statement = splitStatements(text, 'postgresql').find((st) => st.start <= offset && offset < st.end);
+  if (!statement) return at.line;
+  const inString = tokenize(text, 'postgresql', statement.start, statement.end).some((t) => t.kind === 'string' && t.start < offset && offset < t.end);
+  if (!inString) return at.line;
+  const lineStart = text.lastIndexOf('\n', statement.start - 1) + 1;
+  if (text.slice(lineStart, statement.start).trim()) return at.line;
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < statement.start; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /** A comment that the file's language accepts on a line of its own. */
 export function commentPrefix(language: Language | undefined): string {
   return language === 'sql' ? '--' : '//';
@@ -205,7 +266,7 @@ export function commentPrefix(language: Language | undefined): string {
 
 function indentationOf(text: string, line: number): string {
   const lines = text.split('\n');
-  const l = lines[line] ?? '';
+  const l = (lines[line] ?? '').replace(/^\uFEFF/, '');
   return l.slice(0, l.length - l.trimStart().length);
 }
 
@@ -217,17 +278,22 @@ function eolOf(text: string): string {
 
 export function ignoreLineEdit(text: string, line: number, rule: string, language: Language | undefined, jsxChild = false) {
   const comment = jsxChild ? `{/* schema-review-ignore ${rule} */}` : `${commentPrefix(language)} schema-review-ignore ${rule}`;
+  // After a BOM the document's text starts with: the BOM stays first.
+  const character = line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return {
-    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    range: { start: { line, character }, end: { line, character } },
     newText: `${indentationOf(text, line)}${comment}${eolOf(text)}`,
   };
 }
 
 export function ignoreFileEdit(text: string, rule: string, language: Language | undefined) {
   // After a shebang or a 'use client'-style directive line the comment would still be fine, but a shebang must stay first.
-  const line = text.startsWith('#!') ? 1 : 0;
+  // A BOM the document's text starts with stays first too.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const line = text.startsWith('#!', bom) ? 1 : 0;
+  const character = line === 0 ? bom : 0;
   return {
-    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    range: { start: { line, character }, end: { line, character } },
     newText: `${commentPrefix(language)} schema-review-ignore-file ${rule}${eolOf(text)}`,
   };
 }

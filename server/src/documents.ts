@@ -60,7 +60,12 @@ export class OverlayReader implements SourceReader {
   read(file: string): string | undefined {
     const doc = this.documents.get(pathToUri(file));
     if (!doc) return this.disk.read(file);
-    return this.skipReason(file, doc) === undefined ? doc.getText() : undefined;
+    if (this.skipReason(file, doc) !== undefined) return undefined;
+    const text = doc.getText();
+    // A BOM the editor kept in the document's text (VS Code drops it, other clients may not) is no part of the
+    // source, as it is not in a file read from disk; the parsers read a space there, so every position past it
+    // still counts it, as the editor does.
+    return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   }
 
   private skipReason(file: string, doc: TextDocument): string | undefined {

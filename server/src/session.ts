@@ -635,8 +635,19 @@ export class Session {
     };
   }
 
-  /** One workspace edit for every fixable finding of the last review of each root. */
-  fixAllWorkspace(unsafe: boolean | undefined): FixAllWorkspaceResult {
+  /**
+   * One workspace edit for every fixable finding of the last review of each root. Documents edited since that review
+   * are waited for (up to `waitMs`), as fix-all on save does; an edit still written for an older text than the
+   * document's carries the version it was written for, so the editor refuses it instead of applying it where the text
+   * moved.
+   */
+  async fixAllWorkspace(unsafe: boolean | undefined, waitMs = 2000): Promise<FixAllWorkspaceResult> {
+    const pending: Promise<boolean>[] = [];
+    for (const doc of this.documents.all()) {
+      const file = uriToPath(doc.uri);
+      if (file && this.roots.get(this.rootOf(file))?.reviewedVersions) pending.push(this.whenCurrent(file, waitMs));
+    }
+    await Promise.all(pending);
     const findings: Finding[] = [];
     let allowUnsafe = false;
     for (const s of this.roots.values()) {
@@ -647,7 +658,11 @@ export class Session {
     // The fixes collectFixAll takes (overlapping ones wait for the next run), as many as the edit makes.
     const chosen: { finding: Finding; fix: ResolvedFix }[] = [];
     const edits = collectFixAll(findings, allowUnsafe, undefined, chosen);
-    return { edit: toWorkspaceEdit(edits, (f) => this.reader.versionOf(f)), fixes: chosen.length, files: edits.length };
+    const writtenFor = (file: string): number | null => {
+      const version = this.reader.versionOf(file);
+      return version === null ? null : (this.roots.get(this.rootOf(file))?.reviewedVersions?.get(file) ?? version);
+    };
+    return { edit: toWorkspaceEdit(edits, writtenFor), fixes: chosen.length, files: edits.length };
   }
 
   /** The last audit in an export format. */
