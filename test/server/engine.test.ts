@@ -78,8 +78,10 @@ describe('engine', () => {
   });
 
   it('parses rule lists with commas and trailing comments', () => {
-    const s = parseIgnoreComment('// schema-review-ignore a-rule, b-rule -- reason', loc(2), true)!;
-    assert.deepEqual(s.rules, ['a-rule', 'b-rule', 'reason']);
+    const s = parseIgnoreComment('// schema-review-ignore a-rule, b-rule -- reason: kept on purpose', loc(2), true)!;
+    assert.deepEqual(s.rules, ['a-rule', 'b-rule'], 'what follows `--` is a description, as in ESLint');
+    assert.deepEqual(parseIgnoreComment('-- schema-review-ignore-file backup-table -- restored from prod, dropped in Q3', loc(0))!.rules, ['backup-table']);
+    assert.deepEqual(parseIgnoreComment('/* schema-review-ignore float-for-money--not-a-separator */', loc(0))!.rules, ['float-for-money--not-a-separator']);
     assert.equal(s.targetLine, 2, 'a trailing comment applies to its own line');
     assert.equal(parseIgnoreComment('// just a comment', loc(1)), undefined);
   });
