@@ -448,7 +448,8 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       for (const f of cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes, { token: tableCache.codeToken, changed: codeChanged }))) findings.push(f);
     }
   }
-  const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)));
+  const off = new Set(options.rules.filter((r) => severityOf(r, options.severities) === 'off').map((r) => r.meta.id));
+  const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)), off);
   kept.sort(compareFindings);
   return { findings: kept, diagnostics };
 }
@@ -509,6 +510,7 @@ function applySuppressions(
   findings: Finding[],
   given: readonly Suppression[],
   knownRules: Set<string>,
+  offRules: ReadonlySet<string> = new Set(),
 ): { kept: Finding[]; diagnostics: SourceDiagnostic[] } {
   if (given.length === 0) return { kept: findings, diagnostics: [] };
   const suppressions = distinctSuppressions(given);
@@ -543,7 +545,8 @@ function applySuppressions(
         code: 'unknown-rule',
         message: `Unknown Schema Review rule ${unknown.map((r) => `"${r}"`).join(', ')} in ignore comment.`,
       });
-    } else if (!used.has(s)) {
+    } else if (!used.has(s) && !s.rules.some((r) => offRules.has(r))) {
+      // (A rule turned off in someone's settings reports nothing: the team's ignore comments for it are not unused.)
       diagnostics.push({
         file: s.loc.file,
         range: s.loc.range,

@@ -75,6 +75,12 @@ describe('engine', () => {
     );
     assert.deepEqual(res.findings.map((f) => `${f.rule}@${f.range.start.line}`), ['a-rule@7']);
     assert.deepEqual(res.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unknown-rule@11', 'unused-ignore@9']);
+    // A rule turned off (one developer's settings) reports nothing: the team's ignore comments for it are not unused.
+    const off = runRules(
+      { databases: [db], codeFiles: [], suppressions: [s1, s2, s3, s4] },
+      { rules: [rule('a-rule', [5, 7]), rule('b-rule', [5, 8])], severities: { 'a-rule': 'off' }, writeFix },
+    );
+    assert.deepEqual(off.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unknown-rule@11']);
   });
 
   it('parses rule lists with commas and trailing comments', () => {
