@@ -112,6 +112,25 @@ export const posts = pgTable('posts', {
   });
 });
 
+describe('new migrations', () => {
+  it('end their lines as the history does (CRLF in a Windows checkout)', async () => {
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    const dir = writeFiles({
+      'supabase/migrations/20240101000000_init.sql': crlf('create table public.orgs (\n  id uuid primary key\n);\n'),
+      'supabase/migrations/20240201000000_projects.sql': crlf(
+        'create table public.projects (\n  id uuid primary key,\n  org_id uuid not null references public.orgs (id) on delete cascade\n);\n',
+      ),
+    });
+    await cli(['audit', '.', '--fix', '--format', 'json'], dir);
+    const created = fs.readdirSync(path.join(dir, 'supabase', 'migrations')).filter((f) => !f.startsWith('20240'));
+    assert.equal(created.length, 1, created.join(', '));
+    const text = fs.readFileSync(path.join(dir, 'supabase', 'migrations', created[0]), 'utf8');
+    assert.match(text, /CREATE INDEX CONCURRENTLY/i);
+    assert.ok(text.includes('\r\n'), 'CRLF');
+    assert.equal(text.replace(/\r\n/g, '').includes('\n'), false, 'no line ends with LF alone');
+  });
+});
+
 describe('the fix loop', () => {
   const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
   type Result = Parameters<typeof fixAll>[4];

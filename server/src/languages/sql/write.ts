@@ -269,6 +269,15 @@ interface NewMigration {
  * of one fix differ (an index built on each partition); `name` still keys the versions they share.
  */
 function newMigrations(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect, downs?: string[], stepNames?: string[]): NewMigration[] | undefined {
+  const out = newMigrationsLf(t, name, bodies, reader, d, downs, stepNames);
+  // A new file's lines end as the history's newest migration's do (CRLF in a Windows checkout).
+  const last = t.last?.file;
+  if (!out || !last || !(reader.read(last) ?? '').includes('\r\n')) return out;
+  const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+  return out.map((m) => ({ ...m, edits: m.edits.map((fe) => (fe.create ? { ...fe, edits: fe.edits.map((e) => ({ ...e, newText: crlf(e.newText) })) } : fe)) }));
+}
+
+function newMigrationsLf(t: Target, name: string, bodies: string[], reader: SourceReader, d: Dialect, downs?: string[], stepNames?: string[]): NewMigration[] | undefined {
   const { hints, files } = t;
   const dir = hints.dir;
   if (!t.last) {
