@@ -186,6 +186,19 @@ export const stringEnum: Rule = {
         for (const column of candidatesOf(table)) {
           const values = documentedValues(column.comment);
           if (values.length >= 2) {
+            // A default outside the documented values: the list (or the default) is wrong, and an enum of those
+            // values would refuse the default (no language can write that fix).
+            const given = literalDefault(column.default);
+            if (given !== undefined && !values.includes(given)) {
+              context.report({
+                message:
+                  `${table.name}.${column.name} holds one of ${quoteList(values)} as free text, but its default "${given}" is not one of them: ` +
+                  `the database accepts any string, so a typo or a retired value is stored silently. Add "${given}" to the documented values ` +
+                  `(or fix the default) to get a fix that creates the enum.`,
+                loc: column.loc,
+              });
+              continue;
+            }
             context.report({
               message:
                 `${table.name}.${column.name} holds one of ${quoteList(values)} as free text: the database accepts any string, ` +

@@ -56,6 +56,12 @@ describe('string-enum', () => {
       assert.deepEqual(report.fixes![0].intent, { kind: 'createEnum', database: db, table: t, column: status, values: ['open', 'closed'] });
     });
 
+    it('a default outside the documented values: said so, no enum fix (the enum would refuse its default)', () => {
+      const report = single(review(column('state', 'string', { default: '"new"', comment: '"pending" | "done"' })));
+      assert.match(report.message, /holds one of "pending", "done" as free text, but its default "new" is not one of them: .* Add "new" to the documented values \(or fix the default\)/);
+      assert.deepEqual(report.fixes ?? [], []);
+    });
+
     it('bare-word default on a strongly enum-like name: finding without a fix', () => {
       const report = single(review(column('role', 'string', { default: '"guest"' })));
       assert.match(report.message, /looks like an enum kept as free text \(default "guest"\)/);
