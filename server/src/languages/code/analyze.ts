@@ -124,6 +124,8 @@ interface FileInfo {
   file: string;
   /** Top-level `const db = prisma` / `const db = a ?? b`: the identifiers a name may alias. */
   aliases: [string, string[]][];
+  /** Top-level `const db = getDb(env)` calling an imported function: a client when that function is a client factory. */
+  factoryCalls: [name: string, callee: string][];
   imports: Map<string, ImportBinding>;
   /** Local names bound to a client (top level). */
   clients: Map<string, Orm>;
@@ -133,6 +135,8 @@ interface FileInfo {
   exports: Map<string, string>;
   /** Export name → orm, for exports that are clients (computed). */
   clientExports: Map<string, Orm>;
+  /** Export name → client factory (computed): what `ns.getDb(env)` calls through a namespace import. */
+  factoryExports: Map<string, { orm: Orm; driver?: string }>;
   /** Export name → driver module, for client exports whose driver is known (computed). */
   exportDrivers: Map<string, string>;
   /** `export * from` targets and `export { a as b } from` entries. */
@@ -258,6 +262,7 @@ export class CodeAnalyzer {
     const workspaceOrms = new Set<Orm>();
     for (const info of byFile.values()) {
       for (const orm of info.clients.values()) workspaceOrms.add(orm);
+      for (const orm of info.factories.values()) workspaceOrms.add(orm);
       if (info.defaultClient) workspaceOrms.add(info.defaultClient);
     }
     const contextKey = [...workspaceOrms].sort().join(',');
@@ -367,7 +372,16 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** A copy of a collected module whose client maps the cross-file resolution may fill. */
 function resolvable(base: FileInfo): FileInfo {
-  return { ...base, clients: new Map(base.clients), drivers: new Map(base.drivers), clientExports: new Map(), exportDrivers: new Map() };
+  return {
+    ...base,
+    clients: new Map(base.clients),
+    drivers: new Map(base.drivers),
+    factories: new Map(base.factories),
+    factoryDrivers: new Map(base.factoryDrivers),
+    clientExports: new Map(),
+    exportDrivers: new Map(),
+    factoryExports: new Map(),
+  };
 }
 
 /** Every import specifier the module resolved still resolves to the same file. */
@@ -382,11 +396,15 @@ function resolutionsHold(info: FileInfo, resolve: Resolve): boolean {
 function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string {
   let key = '';
   for (const [name, orm] of info.clients) key += `${name}=${orm}@${info.drivers.get(name) ?? ''};`;
+  // Client factories, the module's own and those imported (`const db = getDb(env)` in a handler).
+  for (const [name, orm] of info.factories) key += `${name}()=${orm}@${info.factoryDrivers.get(name) ?? ''};`;
   for (const [local, imp] of info.imports) {
     if (imp.imported !== '*' || !imp.file) continue;
     key += `|${local}:`;
     const target = byFile.get(imp.file);
-    if (target) for (const [name, orm] of target.clientExports) key += `${name}=${orm}@${target.exportDrivers.get(name) ?? ''};`;
+    if (!target) continue;
+    for (const [name, orm] of target.clientExports) key += `${name}=${orm}@${target.exportDrivers.get(name) ?? ''};`;
+    for (const [name, f] of target.factoryExports) key += `${name}()=${f.orm}@${f.driver ?? ''};`;
   }
   return key;
 }
@@ -400,6 +418,7 @@ function mayDefineClient(text: string): boolean {
     /export\s*(\*|\{[^}]*\})\s*from/.test(text) || // re-exports
     /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*[\w$.]+\s*(?:;|\n|$)/.test(text) || // export const db = prisma
     /export\s+default\s+[\w$]+\s*(?:;|\n|$)/.test(text) || // export default db
+    /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const db = makeDb(env.DB) (an imported factory)
     /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) // export type Db = typeof db
   );
 }
@@ -455,12 +474,14 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
   const info: FileInfo = {
     file: sf.fileName,
     aliases: [],
+    factoryCalls: [],
     imports: new Map(),
     clients: new Map(),
     drivers: new Map(),
     exports: new Map(),
     clientExports: new Map(),
     exportDrivers: new Map(),
+    factoryExports: new Map(),
     starExports: [],
     reExports: new Map(),
     functions: new Set(),
@@ -475,6 +496,8 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     info.resolutions.push([spec, file]);
     return file;
   };
+  /** Top-level functions that are not factories by their own body (they may return a module client). */
+  const others: [string, ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression][] = [];
   const hasExport = (node: ts.Node) =>
     ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const hasDefault = (node: ts.Node) =>
@@ -553,6 +576,7 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
             info.functions.add(name);
             const orm = factoryOrm(init, info);
             if (orm) info.factories.set(name, orm);
+            else others.push([name, init]);
             const driver = orm && factoryDriver(init, info);
             if (driver) info.factoryDrivers.set(name, driver);
           }
@@ -565,6 +589,7 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
         if (hasExport(st)) info.exports.set(hasDefault(st) ? 'default' : name, name);
         const orm = factoryOrm(st, info);
         if (orm) info.factories.set(name, orm);
+        else others.push([name, st]);
         const driver = orm && factoryDriver(st, info);
         if (driver) info.factoryDrivers.set(name, driver);
       }
@@ -646,10 +671,33 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
       } else {
         const idents = aliasIdents(d.initializer);
         if (idents.length) info.aliases.push([d.name.text, idents]);
+        const callee = importedCallee(d.initializer, info);
+        if (callee) info.factoryCalls.push([d.name.text, callee]);
       }
     }
   }
+  // A getter of a module client (`export const getDb = () => db`, `function getPrisma() { return prisma }`) is a factory too.
+  for (const [name, fn] of others) {
+    const client = firstReturned(fn, (e) => {
+      const v = unwrap(e);
+      const id = ts.isAwaitExpression(v) ? unwrap(v.expression) : v;
+      return ts.isIdentifier(id) && info.clients.has(id.text) ? id.text : undefined;
+    });
+    if (!client) continue;
+    info.factories.set(name, info.clients.get(client)!);
+    const driver = info.drivers.get(client);
+    if (driver) info.factoryDrivers.set(name, driver);
+  }
   return info;
+}
+
+/** The imported function an initializer's value is a call of (`getDb(env)`, `await createDb()`), if any. */
+function importedCallee(expr: ts.Expression, info: FileInfo): string | undefined {
+  return firstOfValues(expr, (e) => {
+    if (!ts.isCallExpression(e)) return undefined;
+    const callee = unwrap(e.expression);
+    return ts.isIdentifier(callee) && info.imports.has(callee.text) ? callee.text : undefined;
+  });
 }
 
 function requireSpecifier(e: ts.Expression): string | undefined {
@@ -671,9 +719,11 @@ function firstOfValues<T>(expr: ts.Expression, read: (e: ts.Expression, depth: n
   if (ts.isAwaitExpression(e)) return firstOfValues(e.expression, read, depth + 1);
   if (ts.isBinaryExpression(e)) {
     const k = e.operatorToken.kind;
-    if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken) {
+    if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken || k === ts.SyntaxKind.QuestionQuestionEqualsToken || k === ts.SyntaxKind.BarBarEqualsToken) {
       return firstOfValues(e.left, read, depth + 1) ?? firstOfValues(e.right, read, depth + 1);
     }
+    // `(cached = drizzle(…))`: an assignment evaluates to its right side.
+    if (k === ts.SyntaxKind.EqualsToken) return firstOfValues(e.right, read, depth + 1);
     return undefined;
   }
   if (ts.isConditionalExpression(e)) return firstOfValues(e.whenTrue, read, depth + 1) ?? firstOfValues(e.whenFalse, read, depth + 1);
@@ -704,7 +754,11 @@ function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | und
   );
 }
 
-/** The first answer of `read` for what a function returns: its expression body, or its top-level `return`s in order. */
+/**
+ * The first answer of `read` for what a function returns: its expression body, or its top-level `return`s in order.
+ * A returned variable (`return cached`) is read through what the function assigns to it (`cached ??= drizzle(…)`,
+ * `if (!prisma) prisma = new PrismaClient()`, `const db = drizzle(…)`): a factory caching its client.
+ */
 function firstReturned<T>(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, read: (e: ts.Expression) => T | undefined): T | undefined {
   const body = fn.body;
   if (!body) return undefined;
@@ -713,14 +767,54 @@ function firstReturned<T>(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.Fun
     if (ts.isReturnStatement(st) && st.expression) {
       const found = read(st.expression);
       if (found !== undefined) return found;
+      const returned = unwrap(st.expression);
+      const name = ts.isAwaitExpression(returned) && ts.isIdentifier(unwrap(returned.expression)) ? (unwrap(returned.expression) as ts.Identifier).text : ts.isIdentifier(returned) ? returned.text : undefined;
+      if (name === undefined) continue;
+      for (const value of assignedValues(body, name)) {
+        const assigned = read(value);
+        if (assigned !== undefined) return assigned;
+      }
     }
   }
   return undefined;
 }
 
+/** What a function body assigns to `name` (declarations and `=`/`??=`/`||=`), outside nested functions and classes; a bounded walk. */
+function assignedValues(body: ts.Block, name: string): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  let budget = 2000;
+  const visit = (n: ts.Node): void => {
+    if (--budget < 0 || isFunctionNode(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) out.push(n.initializer);
+    else if (
+      ts.isBinaryExpression(n) &&
+      ts.isIdentifier(unwrap(n.left)) &&
+      (unwrap(n.left) as ts.Identifier).text === name &&
+      (n.operatorToken.kind === ts.SyntaxKind.EqualsToken ||
+        n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+        n.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
+    ) {
+      out.push(n.right);
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
 /** A function whose returned value is a new client (`const prismaClientSingleton = () => new PrismaClient()`). */
 function factoryOrm(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): Orm | undefined {
-  return firstReturned(fn, (e) => newClientOrm(e, info));
+  const type = returnType(fn);
+  return firstReturned(fn, (e) => newClientOrm(e, info)) ?? (type && !isTransactionType(type, info) ? clientTypeOrm(type, info) : undefined);
+}
+
+/** A function's declared return type, `Promise<…>` unwrapped (`async function getDb(): Promise<NeonHttpDatabase>`). */
+function returnType(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.TypeNode | undefined {
+  const type = fn.type;
+  if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise' && type.typeArguments?.length === 1) {
+    return type.typeArguments[0];
+  }
+  return type;
 }
 
 /** The Drizzle driver module of a client an expression creates: `drizzle(…)` imported from `drizzle-orm/neon-http`. */
@@ -740,7 +834,7 @@ function driverModule(specifier: string | undefined): string | undefined {
 }
 
 function factoryDriver(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, info: FileInfo): string | undefined {
-  return firstReturned(fn, (e) => clientDriver(e, info));
+  return firstReturned(fn, (e) => clientDriver(e, info)) ?? typeDriver(returnType(fn), info);
 }
 
 /** The driver module a client type names: `NeonHttpDatabase` from `drizzle-orm/neon-http`, `typeof db`. */
@@ -871,11 +965,40 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
     }
     return undefined;
   };
+  // The same for client factories (`export function getDb(env) { return drizzle(env.DB) }`).
+  const exportFactory = (file: string | undefined, name: string, seen: Set<string>): { orm: Orm; driver?: string } | undefined => {
+    if (!file) return undefined;
+    const key = `${file}#${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const info = byFile.get(file);
+    if (!info) return undefined;
+    const local = info.exports.get(name);
+    if (local) {
+      const orm = info.factories.get(local);
+      if (orm) return { orm, driver: info.factoryDrivers.get(local) };
+    }
+    const re = info.reExports.get(name);
+    if (re) return exportFactory(re.file, re.imported, seen);
+    for (const star of info.starExports) {
+      const found = exportFactory(star, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  };
   for (let round = 0; round < 6; round++) {
     let changed = false;
     for (const info of infos) {
       for (const [local, imp] of info.imports) {
-        if (info.clients.has(local) || (imp.imported === '*' && !imp.cjs)) continue;
+        if (info.clients.has(local) || info.factories.has(local) || (imp.imported === '*' && !imp.cjs)) continue;
+        // A factory imported from a workspace module: `import { getDb } from '@/db'`, then `const db = getDb(env)`.
+        const factory = exportFactory(imp.file, imp.imported === '*' ? 'default' : imp.imported, new Set());
+        if (factory) {
+          info.factories.set(local, factory.orm);
+          if (factory.driver) info.factoryDrivers.set(local, factory.driver);
+          changed = true;
+          continue;
+        }
         // A CommonJS require is the module's value: the client when `module.exports = prisma` (the default export here).
         const found = exportClient(imp.file, imp.imported === '*' ? 'default' : imp.imported, new Set());
         if (found) {
@@ -883,6 +1006,15 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           if (found.driver) info.drivers.set(local, found.driver);
           changed = true;
         }
+      }
+      // Module clients made by an imported factory: `export const db = makeDb(env.DB)`.
+      for (const [name, callee] of info.factoryCalls) {
+        const orm = info.clients.has(name) ? undefined : info.factories.get(callee);
+        if (!orm) continue;
+        info.clients.set(name, orm);
+        const driver = info.factoryDrivers.get(callee);
+        if (driver) info.drivers.set(name, driver);
+        changed = true;
       }
       // Aliases: const db = prisma (globalForDb.db ?? drizzle(…) is handled as a client declaration).
       for (const [name, idents] of info.aliases) {
@@ -905,6 +1037,12 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
         info.clientExports.set(name, found.orm);
         if (found.driver) info.exportDrivers.set(name, found.driver);
       }
+      const factory = exportFactory(info.file, name, new Set());
+      if (factory) info.factoryExports.set(name, factory);
+    }
+    for (const name of info.reExports.keys()) {
+      const factory = exportFactory(info.file, name, new Set());
+      if (factory) info.factoryExports.set(name, factory);
     }
     if (info.defaultClient) {
       info.clientExports.set('default', info.defaultClient);
@@ -1308,7 +1446,10 @@ class FileWalker {
         const d = n as ts.VariableDeclaration;
         if (ts.isIdentifier(d.name) && !found.get(d.name.text)) {
           const orm = d.initializer ? newClientOrm(d.initializer, this.info) : undefined;
-          found.set(d.name.text, orm ? { orm, driver: orm === 'drizzle' ? clientDriver(d.initializer!, this.info) : undefined } : null);
+          const client = orm
+            ? { orm, driver: orm === 'drizzle' ? clientDriver(d.initializer!, this.info) : undefined }
+            : d.initializer && this.namespaceFactoryCall(d.initializer);
+          found.set(d.name.text, client || null);
         }
         return;
       }
@@ -1318,6 +1459,19 @@ class FileWalker {
     };
     if (fn.body) ts.forEachChild(fn.body, visit);
     return found;
+  }
+
+  /** `dbm.getDb(env)` (also awaited) with `import * as dbm from '@/db'` exporting a client factory: the client it makes. */
+  private namespaceFactoryCall(init: ts.Expression): { orm: Orm; driver?: string } | undefined {
+    return firstOfValues(init, (e) => {
+      if (!ts.isCallExpression(e)) return undefined;
+      const callee = unwrap(e.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+      const imp = this.info.imports.get(callee.expression.text);
+      if (imp?.imported !== '*' || !imp.file) return undefined;
+      const factory = this.byFile.get(imp.file)?.factoryExports.get(callee.name.text);
+      return factory && { orm: factory.orm, driver: factory.orm === 'drizzle' ? factory.driver : undefined };
+    });
   }
 
   /**

@@ -35,8 +35,12 @@
  *   (`export type Db = typeof db`, `type Database = NodePgDatabase<…>`; not a transaction client's alias).
  *   A tRPC resolver is named by its router key (`publish`), a route handler by its route (`router.post('/orders')`),
  *   a job processor by its queue (`new Worker('emails')`). A variable of a function is a client when it is created
- *   there (`const db = drizzle(env.DB)` in a Worker's `fetch`, `new PrismaClient(…)`, a factory of the module);
- *   any other variable of that name hides a module client.
+ *   there (`const db = drizzle(env.DB)` in a Worker's `fetch`, `new PrismaClient(…)`, a factory of the module
+ *   or one imported from a workspace module, also through re-exports: `const db = getDb(c.env)` with
+ *   `import { getDb } from '~/db'`); any other variable of that name hides a module client. A factory is a
+ *   function whose returned value is a new client (`return drizzle(…)`, an arrow body, a variable it assigns
+ *   one to: `cached ??= drizzle(…); return cached`), a module client (`() => db`), or whose declared return type
+ *   is a client type; it carries its ORM and Drizzle driver. A module-level `const db = getDb()` is a client too.
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`), and members holding
