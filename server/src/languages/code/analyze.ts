@@ -1229,9 +1229,10 @@ function collectSuppressions(sf: ts.SourceFile): Suppression[] {
       seen.add(r.pos);
       const body = text.slice(r.pos, r.end);
       if (!body.includes('schema-review-ignore')) continue;
-      const lineStart = text.lastIndexOf('\n', r.pos - 1) + 1;
+      const loc = locOf(sf, r.pos, r.end);
+      const lineStart = r.pos - loc.range.start.character;
       const trailing = text.slice(lineStart, before ?? r.pos).trim().length > 0;
-      const s = parseIgnoreComment(body, locOf(sf, r.pos, r.end), trailing);
+      const s = parseIgnoreComment(body, loc, trailing);
       if (s) out.push(s);
     }
   };

@@ -2,6 +2,7 @@
 // `import = require` binds the module object itself: no per-access getters from ESM interop on hot paths.
 import ts = require('typescript');
 import type { Loc } from '../../../../rules/model';
+import { lineOfOffset, lineStarts } from '../lines';
 
 export function scriptKindOf(file: string): ts.ScriptKind {
   if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
@@ -14,18 +15,51 @@ export function parse(file: string, text: string, setParents = true): ts.SourceF
   return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, setParents, scriptKindOf(file));
 }
 
+/**
+ * The offsets where the file's LSP lines start: lines end at `\n`, `\r\n` and `\r` only. TypeScript's own table
+ * (`sf.getLineStarts()`, `getLineAndCharacterOfPosition`) also ends lines at U+2028 and U+2029, which editors do
+ * not: a U+2028 in a string would move every later position down a line. Cached per source file.
+ */
+export function lineStartsOf(sf: ts.SourceFile): readonly number[] {
+  let starts = lspLineStarts.get(sf);
+  if (!starts) lspLineStarts.set(sf, (starts = computeLspLineStarts(sf.text)));
+  return starts;
+}
+
+const lspLineStarts = new WeakMap<ts.SourceFile, readonly number[]>();
+
+/** LSP line starts of a text; without `\r` only `\n` breaks lines, found with native `indexOf`. */
+function computeLspLineStarts(text: string): number[] {
+  if (!text.includes('\r')) return lineStarts(text);
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The LSP position of an offset (see lineStartsOf). */
+export function positionOf(sf: ts.SourceFile, offset: number): { line: number; character: number } {
+  const starts = lineStartsOf(sf);
+  const line = lineOfOffset(starts, offset);
+  return { line, character: offset - starts[line] };
+}
+
 export function locOf(sf: ts.SourceFile, start: number, end: number): Loc {
-  const s = sf.getLineAndCharacterOfPosition(start);
-  const e = sf.getLineAndCharacterOfPosition(end);
-  return { file: sf.fileName, range: { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } } };
+  return { file: sf.fileName, range: { start: positionOf(sf, start), end: positionOf(sf, end) } };
 }
 
 export function nodeLoc(sf: ts.SourceFile, node: ts.Node): Loc {
   return locOf(sf, node.getStart(sf), node.getEnd());
 }
 
+/** The offset of an LSP position (see lineStartsOf), clamped to the text. */
 export function offsetOf(sf: ts.SourceFile, pos: { line: number; character: number }): number {
-  const lines = sf.getLineStarts();
+  const lines = lineStartsOf(sf);
   if (pos.line >= lines.length) return sf.text.length;
   return Math.min(lines[pos.line] + pos.character, sf.text.length);
 }

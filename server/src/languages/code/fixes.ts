@@ -15,6 +15,7 @@ import {
   isInlineCallback,
   offsetOf,
   parse,
+  positionOf,
   propertyNameText,
   unwrap,
   type FunctionNode,
@@ -82,9 +83,7 @@ function finish(src: Source, replacements: { start: number; end: number; text: s
   for (const r of sorted) out = out.slice(0, r.start) + r.text + out.slice(r.end);
   if (parseErrorCount(parse(src.file, out)) > parseErrorCount(src.sf)) return undefined;
   const edits: TextEdit[] = sorted.reverse().map((r) => {
-    const s = src.sf.getLineAndCharacterOfPosition(r.start);
-    const e = src.sf.getLineAndCharacterOfPosition(r.end);
-    return { range: { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } }, newText: r.text };
+    return { range: { start: positionOf(src.sf, r.start), end: positionOf(src.sf, r.end) }, newText: r.text };
   });
   return [{ file: src.file, edits }];
 }
@@ -815,10 +814,8 @@ export function describeWrap(
     const plan = src ? planWrap(src, calls, enclose) : undefined;
     if (src && plan) {
       const s = plan.container.statements;
-      const a = src.sf.getLineAndCharacterOfPosition(s[plan.first].getStart(src.sf));
-      const b = src.sf.getLineAndCharacterOfPosition(s[plan.last].end);
-      from = { line: a.line, character: a.character };
-      to = { line: b.line, character: b.character };
+      from = positionOf(src.sf, s[plan.first].getStart(src.sf));
+      to = positionOf(src.sf, s[plan.last].end);
       out.extendedToEnd = plan.extendedToEnd;
       out.returnedVariables = plan.exported.length ? plan.exported : plan.reassigned;
     }

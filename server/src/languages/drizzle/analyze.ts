@@ -45,6 +45,7 @@ const {
   isUnparsable,
   isWrapperKind,
   decomposeChain,
+  lineAt,
   lineStartsOf,
   locOf,
   nodeLoc,
@@ -980,8 +981,9 @@ function extendOverItem(sf: ts.SourceFile, node: ts.Node, start: number, s: Supp
     item = next;
   }
   if (!item) return;
-  const first = sf.getLineAndCharacterOfPosition(start).line;
-  const last = sf.getLineAndCharacterOfPosition(item.end).line;
+  const starts = lineStartsOf(sf);
+  const first = lineAt(starts, start);
+  const last = lineAt(starts, item.end);
   if (first === s.targetLine && last > first) s.targetEndLine = last;
 }
 

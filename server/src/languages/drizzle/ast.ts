@@ -162,17 +162,38 @@ export function lineAt(starts: readonly number[], pos: number): number {
 }
 
 /**
- * `sf.getLineStarts()`, computed faster when it can be: TypeScript's `computeLineStarts` reads every
- * character in a loop; a file without `\r`, U+2028 or U+2029 breaks lines only at `\n`, which
- * `indexOf` finds natively. The result is the same array TypeScript computes, stored where TypeScript
- * keeps it (`lineMap`, an internal but long-stable field of SourceFile), so both share one table.
+ * The offsets where the file's LSP lines start: lines end at `\n`, `\r\n` and `\r` only. TypeScript's own table
+ * (`sf.getLineStarts()`, `getLineAndCharacterOfPosition`) also ends lines at U+2028 and U+2029, which editors do
+ * not: a U+2028 in a string would move every later position down a line. Cached per source file. Without `\r`
+ * only `\n` breaks lines, found with native `indexOf` (TypeScript's `computeLineStarts` reads every character).
+ * When the file has no U+2028/U+2029 the table equals TypeScript's and is shared with it (`lineMap`, an internal
+ * but long-stable field of SourceFile).
  */
 export function lineStartsOf(sf: ts.SourceFile): readonly number[] {
+  let starts = lspLineStarts.get(sf);
+  if (starts) return starts;
   const held = sf as unknown as { lineMap?: readonly number[] };
-  if (held.lineMap) return held.lineMap;
   const text = sf.text;
-  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return sf.getLineStarts();
-  return (held.lineMap = lineStarts(text));
+  const same = !text.includes('\u2028') && !text.includes('\u2029');
+  starts = same && held.lineMap ? held.lineMap : computeLspLineStarts(text);
+  if (same && !held.lineMap) held.lineMap = starts;
+  lspLineStarts.set(sf, starts);
+  return starts;
+}
+
+const lspLineStarts = new WeakMap<ts.SourceFile, readonly number[]>();
+
+function computeLspLineStarts(text: string): number[] {
+  if (!text.includes('\r')) return lineStarts(text);
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) starts.push(i + 1);
+  }
+  return starts;
 }
 
 export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
