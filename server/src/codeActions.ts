@@ -19,6 +19,7 @@ import { SOURCE } from './diagnostics';
 import { pathToUri } from './documents';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, offsetAt } from './fixes';
+import { lineStartsOf } from './languages/code/ast';
 import { splitStatements, tokenize } from './languages/sql/lexer';
 import type { FileEdit } from './languages/types';
 
@@ -162,7 +163,8 @@ export function startsInJsxChildren(file: string, text: string): (line: number) 
   let sf: ts.SourceFile | undefined;
   return (line) => {
     sf ??= ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX);
-    const lineStarts = sf.getLineStarts();
+    // LSP lines (not TypeScript's, which also end at U+2028/U+2029).
+    const lineStarts = lineStartsOf(sf);
     if (line >= lineStarts.length) return false;
     const lineEnd = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
     let at = lineStarts[line];
