@@ -20,7 +20,7 @@ import { pathToUri } from './documents';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, offsetAt } from './fixes';
 import { lineStartsOf } from './languages/code/ast';
-import { splitStatements, tokenize } from './languages/sql/lexer';
+import { splitStatements, tokenize, type RawStatement } from './languages/sql/lexer';
 import type { FileEdit } from './languages/types';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.schemaReview`;
@@ -63,6 +63,8 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
   const ours = input.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string');
   const seenRules = new Set<string>();
   let jsxChild: ((line: number) => boolean) | undefined;
+  /** A SQL file's statements, split once per request (sqlIgnoreLine). */
+  let sqlStatements: RawStatement[] | undefined;
   const isCurrent = (edits: readonly FileEdit[]) => input.current(edits.filter((e) => !e.create).map((e) => e.file));
   for (const diagnostic of ours) {
     const rule = String(diagnostic.code);
@@ -110,7 +112,8 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
     }
     // Ignore comments and rule docs are for rules: not for a syntax error, a skipped file or a bad config.
     if (ruleById(rule)) {
-      const line = input.language === 'sql' ? sqlIgnoreLine(input.text, diagnostic.range.start) : diagnostic.range.start.line;
+      if (input.language === 'sql') sqlStatements ??= splitStatements(input.text, 'postgresql');
+      const line = sqlStatements ? sqlIgnoreLine(input.text, diagnostic.range.start, sqlStatements) : diagnostic.range.start.line;
       // A line among a JSX element's children: a `//` line there is text the page renders, not a comment; the
       // ignore comment is written as JSX's own, `{/* … */}`.
       jsxChild ??= startsInJsxChildren(input.file, input.text);
@@ -248,9 +251,9 @@ export function removeCommentEdit(text: string, range: Range): { range: Range; n
  * statement, whose ignore comment covers every line of it (the SQL front-end's `targetEndLine`), when the statement
  * starts its line.
  */
-export function sqlIgnoreLine(text: string, at: Position): number {
+export function sqlIgnoreLine(text: string, at: Position, statements: readonly RawStatement[] = splitStatements(text, 'postgresql')): number {
   const offset = offsetAt(text, at);
-  const statement = splitStatements(text, 'postgresql').find((st) => st.start <= offset && offset < st.end);
+  const statement = statements.find((st) => st.start <= offset && offset < st.end);
   if (!statement) return at.line;
   const inString = tokenize(text, 'postgresql', statement.start, statement.end).some((t) => t.kind === 'string' && t.start < offset && offset < t.end);
   if (!inString) return at.line;

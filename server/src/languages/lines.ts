@@ -30,3 +30,39 @@ export function lineOfOffset(starts: readonly number[], offset: number, hint = 0
   }
   return lo;
 }
+
+/**
+ * The offsets where a source file's LSP lines start: lines end at `\n`, `\r\n` and `\r` only. TypeScript's own table
+ * (`sf.getLineStarts()`, `getLineAndCharacterOfPosition`) also ends lines at U+2028 and U+2029, which editors do
+ * not: a U+2028 in a string would move every later position down a line. Cached per source file. Without `\r`
+ * only `\n` breaks lines, found with native `indexOf` (TypeScript's `computeLineStarts` reads every character).
+ * When the file has no U+2028/U+2029 the table equals TypeScript's and is shared with it (`lineMap`, an internal
+ * but long-stable field of SourceFile).
+ */
+export function sourceLineStarts(sf: { readonly text: string }): readonly number[] {
+  let starts = lspLineStartsBySource.get(sf);
+  if (starts) return starts;
+  const held = sf as { lineMap?: readonly number[] };
+  const text = sf.text;
+  const same = !text.includes('\u2028') && !text.includes('\u2029');
+  starts = same && held.lineMap ? held.lineMap : lspLineStarts(text);
+  if (same && !held.lineMap) held.lineMap = starts;
+  lspLineStartsBySource.set(sf, starts);
+  return starts;
+}
+
+const lspLineStartsBySource = new WeakMap<object, readonly number[]>();
+
+/** The LSP line starts of a text (see sourceLineStarts). */
+export function lspLineStarts(text: string): number[] {
+  if (!text.includes('\r')) return lineStarts(text);
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) starts.push(i + 1);
+  }
+  return starts;
+}

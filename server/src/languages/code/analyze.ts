@@ -944,48 +944,40 @@ function isTransactionType(type: ts.TypeNode | undefined, info: FileInfo): boole
 
 /** Propagates client bindings through exports, re-exports, imports and aliases until nothing changes. */
 function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void {
-  const exportClient = (file: string | undefined, name: string, seen: Set<string>): { orm: Orm; driver?: string } | undefined => {
-    if (!file) return undefined;
-    const key = `${file}#${name}`;
-    if (seen.has(key)) return undefined;
-    seen.add(key);
-    const info = byFile.get(file);
-    if (!info) return undefined;
+  type Bound = { orm: Orm; driver?: string };
+  /** What a module's export `name` is by `own` (its own binding), through re-exports and `export *` as well. */
+  const exported = (own: (info: FileInfo, name: string) => Bound | undefined) => {
+    const follow = (file: string | undefined, name: string, seen: Set<string>): Bound | undefined => {
+      if (!file) return undefined;
+      const key = `${file}#${name}`;
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      const info = byFile.get(file);
+      if (!info) return undefined;
+      const found = own(info, name);
+      if (found) return found;
+      const re = info.reExports.get(name);
+      if (re) return follow(re.file, re.imported, seen);
+      for (const star of info.starExports) {
+        const viaStar = follow(star, name, seen);
+        if (viaStar) return viaStar;
+      }
+      return undefined;
+    };
+    return follow;
+  };
+  const exportClient = exported((info, name) => {
     if (name === 'default' && info.defaultClient) return { orm: info.defaultClient, driver: info.defaultDriver };
     const local = info.exports.get(name);
-    if (local) {
-      const orm = info.clients.get(local);
-      if (orm) return { orm, driver: info.drivers.get(local) };
-    }
-    const re = info.reExports.get(name);
-    if (re) return exportClient(re.file, re.imported, seen);
-    for (const star of info.starExports) {
-      const found = exportClient(star, name, seen);
-      if (found) return found;
-    }
-    return undefined;
-  };
+    const orm = local !== undefined ? info.clients.get(local) : undefined;
+    return orm ? { orm, driver: info.drivers.get(local!) } : undefined;
+  });
   // The same for client factories (`export function getDb(env) { return drizzle(env.DB) }`).
-  const exportFactory = (file: string | undefined, name: string, seen: Set<string>): { orm: Orm; driver?: string } | undefined => {
-    if (!file) return undefined;
-    const key = `${file}#${name}`;
-    if (seen.has(key)) return undefined;
-    seen.add(key);
-    const info = byFile.get(file);
-    if (!info) return undefined;
+  const exportFactory = exported((info, name) => {
     const local = info.exports.get(name);
-    if (local) {
-      const orm = info.factories.get(local);
-      if (orm) return { orm, driver: info.factoryDrivers.get(local) };
-    }
-    const re = info.reExports.get(name);
-    if (re) return exportFactory(re.file, re.imported, seen);
-    for (const star of info.starExports) {
-      const found = exportFactory(star, name, seen);
-      if (found) return found;
-    }
-    return undefined;
-  };
+    const orm = local !== undefined ? info.factories.get(local) : undefined;
+    return orm ? { orm, driver: info.factoryDrivers.get(local!) } : undefined;
+  });
   for (let round = 0; round < 6; round++) {
     let changed = false;
     for (const info of infos) {

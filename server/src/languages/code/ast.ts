@@ -2,7 +2,7 @@
 // `import = require` binds the module object itself: no per-access getters from ESM interop on hot paths.
 import ts = require('typescript');
 import type { Loc } from '../../../../rules/model';
-import { lineOfOffset, lineStarts } from '../lines';
+import { lineOfOffset, sourceLineStarts } from '../lines';
 
 export function scriptKindOf(file: string): ts.ScriptKind {
   if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
@@ -15,31 +15,9 @@ export function parse(file: string, text: string, setParents = true): ts.SourceF
   return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, setParents, scriptKindOf(file));
 }
 
-/**
- * The offsets where the file's LSP lines start: lines end at `\n`, `\r\n` and `\r` only. TypeScript's own table
- * (`sf.getLineStarts()`, `getLineAndCharacterOfPosition`) also ends lines at U+2028 and U+2029, which editors do
- * not: a U+2028 in a string would move every later position down a line. Cached per source file.
- */
+/** The offsets where the file's LSP lines start (`\n`, `\r\n`, `\r`; not U+2028/U+2029), cached per source file. */
 export function lineStartsOf(sf: ts.SourceFile): readonly number[] {
-  let starts = lspLineStarts.get(sf);
-  if (!starts) lspLineStarts.set(sf, (starts = computeLspLineStarts(sf.text)));
-  return starts;
-}
-
-const lspLineStarts = new WeakMap<ts.SourceFile, readonly number[]>();
-
-/** LSP line starts of a text; without `\r` only `\n` breaks lines, found with native `indexOf`. */
-function computeLspLineStarts(text: string): number[] {
-  if (!text.includes('\r')) return lineStarts(text);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10) starts.push(i + 1);
-  }
-  return starts;
+  return sourceLineStarts(sf);
 }
 
 /** The LSP position of an offset (see lineStartsOf). */

@@ -62,7 +62,7 @@ export const T = {
   isVariableStatement: ts.isVariableStatement,
 };
 import type { Dialect, Loc, Range } from '../../../../rules/model';
-import { lineOfOffset, lineStarts } from '../lines';
+import { lineOfOffset, sourceLineStarts } from '../lines';
 
 export const CORE_MODULES: Record<string, Dialect> = {
   'drizzle-orm/pg-core': 'postgresql',
@@ -161,39 +161,9 @@ export function lineAt(starts: readonly number[], pos: number): number {
   return hintLine;
 }
 
-/**
- * The offsets where the file's LSP lines start: lines end at `\n`, `\r\n` and `\r` only. TypeScript's own table
- * (`sf.getLineStarts()`, `getLineAndCharacterOfPosition`) also ends lines at U+2028 and U+2029, which editors do
- * not: a U+2028 in a string would move every later position down a line. Cached per source file. Without `\r`
- * only `\n` breaks lines, found with native `indexOf` (TypeScript's `computeLineStarts` reads every character).
- * When the file has no U+2028/U+2029 the table equals TypeScript's and is shared with it (`lineMap`, an internal
- * but long-stable field of SourceFile).
- */
+/** The offsets where the file's LSP lines start (`\n`, `\r\n`, `\r`; not U+2028/U+2029), cached per source file. */
 export function lineStartsOf(sf: ts.SourceFile): readonly number[] {
-  let starts = lspLineStarts.get(sf);
-  if (starts) return starts;
-  const held = sf as unknown as { lineMap?: readonly number[] };
-  const text = sf.text;
-  const same = !text.includes('\u2028') && !text.includes('\u2029');
-  starts = same && held.lineMap ? held.lineMap : computeLspLineStarts(text);
-  if (same && !held.lineMap) held.lineMap = starts;
-  lspLineStarts.set(sf, starts);
-  return starts;
-}
-
-const lspLineStarts = new WeakMap<ts.SourceFile, readonly number[]>();
-
-function computeLspLineStarts(text: string): number[] {
-  if (!text.includes('\r')) return lineStarts(text);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10) starts.push(i + 1);
-  }
-  return starts;
+  return sourceLineStarts(sf);
 }
 
 export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {

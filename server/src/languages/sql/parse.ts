@@ -172,12 +172,13 @@ function endsRun(text: string, i: number): boolean {
 
 /** The end of a run (just after its `;`) at or before `max` and after `min`, else the first one after `max`, else the end. */
 function runEnd(text: string, min: number, max: number): number {
-  for (let i = text.lastIndexOf(';', max - 1); i >= min; i = text.lastIndexOf(';', i - 1)) if (endsRun(text, i)) return i + 1;
+  const before = runEndBefore(text, min - 1, max);
+  if (before >= 0) return before;
   for (let i = text.indexOf(';', max); i >= 0; i = text.indexOf(';', i + 1)) if (endsRun(text, i)) return i + 1;
   return text.length;
 }
 
-/** The last run end after `start` and before `at`, or -1. */
+/** The last run end whose `;` is after `start` and before `at`, or -1. */
 function runEndBefore(text: string, start: number, at: number): number {
   for (let i = text.lastIndexOf(';', at - 1); i > start; i = text.lastIndexOf(';', i - 1)) if (endsRun(text, i)) return i + 1;
   return -1;
