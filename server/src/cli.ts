@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Severity } from '../../rules/types';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, applyTextEdits } from './fixes';
+import { crLineEnds } from './languages/lines';
 import { DiskReader, encodeText, isWithin, listWorkspaceFiles, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
@@ -185,11 +186,14 @@ export async function fixAll(
         unwritten.push(fe.file);
         continue;
       }
-      const before = fe.create ? undefined : reader.read(fe.file);
+      // The text on disk: the review read bare `\r` line ends as `\n` (same offsets), which must not be written back.
+      const before = fe.create ? undefined : reader.rawText(fe.file);
       if (!fe.create && before === undefined) continue;
+      const crOnly = !fe.create && reader.endsLinesWithCr(fe.file);
+      const textEdits = crOnly ? fe.edits.map((e) => ({ range: e.range, newText: crLineEnds(e.newText) })) : fe.edits;
       try {
         fs.mkdirSync(path.dirname(fe.file), { recursive: true });
-        writeBack(fe.file, applyTextEdits(before ?? '', fe.edits));
+        writeBack(fe.file, applyTextEdits(before ?? '', textEdits));
       } catch (error) {
         // A read-only file, a full disk: say so and go on with the other files (nothing was written to this one).
         leftAlone.set(fe.file, `it cannot be written (${(error as Error).message})`);

@@ -22,6 +22,7 @@ import { collectFixAll, offsetAt } from './fixes';
 import { lineStartsOf } from './languages/code/ast';
 import { splitStatements, tokenize, type RawStatement } from './languages/sql/lexer';
 import type { FileEdit } from './languages/types';
+import { crLineEnds } from './languages/lines';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.schemaReview`;
 
@@ -46,6 +47,11 @@ export interface CodeActionInput {
   current(files: readonly string[]): boolean;
   /** Link to a rule's documentation. */
   docUri(rule: string): string | undefined;
+  /**
+   * Whether a file's lines all end in a bare `\r`. The review, and `text`, read them as `\n` (same positions); the
+   * new lines a fix writes there end in `\r` too.
+   */
+  endsLinesWithCr?(file: string): boolean;
 }
 
 export function handleCodeActions(input: CodeActionInput): CodeAction[] {
@@ -81,7 +87,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.preferred && fix.safety === 'safe',
-        edit: toWorkspaceEdit(fix.edits, input.versionOf),
+        edit: toWorkspaceEdit(fix.edits, input.versionOf, input.endsLinesWithCr),
       });
     }
     if (seenRules.has(rule)) continue;
@@ -94,7 +100,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
           title: `Fix all ${rule} problems in this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: toWorkspaceEdit(edits, input.versionOf),
+          edit: toWorkspaceEdit(edits, input.versionOf, input.endsLinesWithCr),
         });
       }
     }
@@ -106,7 +112,7 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: true,
-          edit: toWorkspaceEdit([{ file: input.file, edits: [edit] }], input.versionOf),
+          edit: toWorkspaceEdit([{ file: input.file, edits: [edit] }], input.versionOf, input.endsLinesWithCr),
         });
       }
     }
@@ -121,13 +127,13 @@ export function handleCodeActions(input: CodeActionInput): CodeAction[] {
         title: `Ignore ${rule} for this line`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreLineEdit(input.text, line, rule, input.language, jsxChild(line))] }], input.versionOf),
+        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreLineEdit(input.text, line, rule, input.language, jsxChild(line))] }], input.versionOf, input.endsLinesWithCr),
       });
       actions.push({
         title: `Ignore ${rule} for this file`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreFileEdit(input.text, rule, input.language)] }], input.versionOf),
+        edit: toWorkspaceEdit([{ file: input.file, edits: [ignoreFileEdit(input.text, rule, input.language)] }], input.versionOf, input.endsLinesWithCr),
       });
       const href = input.docUri(rule);
       actions.push({
@@ -147,7 +153,7 @@ function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   return {
     title: input.unsafeFixes ? 'Fix all Schema Review problems' : 'Fix all safe Schema Review problems',
     kind: FIX_ALL_KIND,
-    edit: toWorkspaceEdit(edits, input.versionOf),
+    edit: toWorkspaceEdit(edits, input.versionOf, input.endsLinesWithCr),
   };
 }
 
@@ -303,14 +309,19 @@ export function ignoreFileEdit(text: string, rule: string, language: Language | 
   };
 }
 
-export function toWorkspaceEdit(edits: readonly FileEdit[], versionOf: (file: string) => number | null): WorkspaceEdit {
+export function toWorkspaceEdit(
+  edits: readonly FileEdit[],
+  versionOf: (file: string) => number | null,
+  endsLinesWithCr?: (file: string) => boolean,
+): WorkspaceEdit {
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const fe of edits) {
     const uri = pathToUri(fe.file);
     if (fe.create) documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: false, overwrite: false } });
+    const cr = !fe.create && (endsLinesWithCr?.(fe.file) ?? false);
     documentChanges.push({
       textDocument: { uri, version: fe.create ? null : versionOf(fe.file) },
-      edits: fe.edits.map((e) => ({ range: e.range, newText: e.newText })),
+      edits: fe.edits.map((e) => ({ range: e.range, newText: cr ? crLineEnds(e.newText) : e.newText })),
     });
   }
   return { documentChanges };

@@ -4,6 +4,7 @@
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { endsLinesWithCr, withLfForBareCr } from './languages/lines';
 import type { SourceReader } from './languages/types';
 import { DEFAULT_MAX_FILE_BYTES, DiskReader, toPosix } from './project/files';
 
@@ -61,11 +62,18 @@ export class OverlayReader implements SourceReader {
     const doc = this.documents.get(pathToUri(file));
     if (!doc) return this.disk.read(file);
     if (this.skipReason(file, doc) !== undefined) return undefined;
-    const text = doc.getText();
+    // Lines that end in a bare `\r` end in `\n` for the parsers, as in a file read from disk (same offsets).
+    const text = withLfForBareCr(doc.getText());
     // A BOM the editor kept in the document's text (VS Code drops it, other clients may not) is no part of the
     // source, as it is not in a file read from disk; the parsers read a space there, so every position past it
     // still counts it, as the editor does.
     return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  }
+
+  /** Whether the file's lines all end in a bare `\r` (the editor's text when it is open): fixes write new lines so. */
+  endsLinesWithCr(file: string): boolean {
+    const doc = this.documents.get(pathToUri(file));
+    return doc ? endsLinesWithCr(doc.getText()) : this.disk.endsLinesWithCr(file);
   }
 
   private skipReason(file: string, doc: TextDocument): string | undefined {

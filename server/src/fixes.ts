@@ -71,19 +71,32 @@ export function overlaps(a: Range, b: Range): boolean {
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
-/** Offset of a 0-based line/character position in `text` (clamped). */
+/**
+ * Offset of a 0-based line/character position in `text` (clamped to the line's end, before its line break). Lines end
+ * at `\n`, `\r\n` and a bare `\r`, as LSP counts them.
+ */
 export function offsetAt(text: string, pos: Position): number {
   let line = 0;
   let i = 0;
+  const cr = text.includes('\r');
   while (line < pos.line) {
-    const nl = text.indexOf('\n', i);
-    if (nl < 0) return text.length;
-    i = nl + 1;
+    const end = cr ? lineBreakAt(text, i) : text.indexOf('\n', i);
+    if (end < 0) return text.length;
+    i = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
     line++;
   }
-  const lineEnd = text.indexOf('\n', i);
+  const lineEnd = cr ? lineBreakAt(text, i) : text.indexOf('\n', i);
   const max = lineEnd < 0 ? text.length : lineEnd;
-  return Math.min(i + pos.character, max);
+  return Math.min(i + Math.max(0, pos.character), max);
+}
+
+/** The offset of the first `\r` or `\n` at or after `from`, or -1. */
+function lineBreakAt(text: string, from: number): number {
+  for (let k = from; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13) return k;
+  }
+  return -1;
 }
 
 /** Applies non-overlapping edits (any order) to `text`. */

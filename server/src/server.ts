@@ -36,6 +36,7 @@ import { FramedMessageWriter } from './wire';
 import { callingThreadLintRunner, workerLintRunner } from './languages/prisma/lintRunner';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
+import { withLfForBareCr } from './languages/lines';
 
 /**
  * Over stdio (VS Code's client and other editors' start the server with `--stdio`) the messages are written by our
@@ -177,7 +178,8 @@ connection.onCodeAction(async (params) => {
   return handleCodeActions({
     file,
     language: session.languageOf(file),
-    text: doc.getText(),
+    // As the review read it: lines that end in a bare `\r` end in `\n` (same positions; see endsLinesWithCr).
+    text: withLfForBareCr(doc.getText()),
     range: params.range,
     diagnostics: params.context.diagnostics,
     only: params.context.only,
@@ -186,6 +188,7 @@ connection.onCodeAction(async (params) => {
     versionOf: (f) => session!.reader.versionOf(f),
     current: (files) => session!.fixesCurrent(files),
     docUri: session.docUri,
+    endsLinesWithCr: (f) => session!.reader.endsLinesWithCr(f),
   });
 });
 

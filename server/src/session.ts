@@ -662,7 +662,7 @@ export class Session {
       const version = this.reader.versionOf(file);
       return version === null ? null : (this.roots.get(this.rootOf(file))?.reviewedVersions?.get(file) ?? version);
     };
-    return { edit: toWorkspaceEdit(edits, writtenFor), fixes: chosen.length, files: edits.length };
+    return { edit: toWorkspaceEdit(edits, writtenFor, (f) => this.reader.endsLinesWithCr(f)), fixes: chosen.length, files: edits.length };
   }
 
   /** The last audit in an export format. */

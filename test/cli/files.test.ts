@@ -91,6 +91,31 @@ describe('files the CLI reads and writes', () => {
     assert.equal(fixed.split('\n').filter((l) => l.length > 0 && !l.endsWith('\r')).length, 0, fixed);
   });
 
+  it('reviews and fixes files whose lines end in a bare CR (classic Mac OS), and writes CR line ends into them', async () => {
+    // Prisma's and Postgres' parsers end a line at a bare CR, as LSP and editors do: these are valid files.
+    const sql = ['-- schema', 'CREATE TABLE users (id bigint PRIMARY KEY);', 'CREATE TABLE posts (', '  id bigint PRIMARY KEY,', '  user_id bigint NOT NULL REFERENCES users(id)', ');', ''].join('\r');
+    const dir = writeFiles({ 'prisma/schema.prisma': SCHEMA.replace(/\n/g, '\r'), 'db/structure.sql': sql });
+    const res = await cli(['audit', '.', '--format', 'json', '--no-prisma-validation'], dir);
+    const found = (JSON.parse(res.stdout).findings as { rule: string; file: string; range: { start: { line: number } } }[])
+      .map((f) => `${f.file}:${f.range.start.line}:${f.rule}`)
+      .sort();
+    assert.deepEqual(found, [
+      'db/structure.sql:5:missing-on-delete',
+      'db/structure.sql:5:unindexed-foreign-key',
+      'prisma/schema.prisma:15:missing-on-delete',
+      'prisma/schema.prisma:15:unindexed-foreign-key',
+    ]);
+    await cli(['audit', '.', '--fix=unsafe', '--no-prisma-validation'], dir);
+    const schema = fs.readFileSync(path.join(dir, 'prisma/schema.prisma'), 'utf8');
+    const structure = fs.readFileSync(path.join(dir, 'db/structure.sql'), 'utf8');
+    for (const [name, text] of [['schema', schema], ['structure', structure]]) assert.ok(!text.includes('\n'), `${name}: no LF written into a CR file:\n${JSON.stringify(text)}`);
+    assert.match(schema, /references: \[id\], onDelete: Cascade\)\r\r  @@index\(\[authorId\]\)\r\}\r$/);
+    assert.match(schema, /^datasource db \{\r {2}provider = "postgresql"\r/, 'the rest as it was');
+    assert.match(structure, /REFERENCES users\(id\) ON DELETE CASCADE\r\);\rCREATE INDEX [^\r]*\(user_id\);\r$/);
+    const again = await cli(['audit', '.', '--format', 'json', '--no-prisma-validation'], dir);
+    assert.deepEqual(JSON.parse(again.stdout).findings, [], 'fixed');
+  });
+
   it('says which schema and migration files it could not read, and fails when one was named', async () => {
     const dir = writeFiles({ 'prisma/schema.prisma': SCHEMA });
     fs.writeFileSync(path.join(dir, 'prisma/huge.sql'), Buffer.alloc(5 * 1024 * 1024, 0x2d));

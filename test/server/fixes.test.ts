@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTextEdits, collectFixAll, overlaps } from '../../server/src/fixes';
+import { applyTextEdits, collectFixAll, offsetAt, overlaps } from '../../server/src/fixes';
 import type { Finding } from '../../server/src/engine';
 
 const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
@@ -18,6 +18,16 @@ describe('fixes', () => {
       { range: r(2, 0, 2, 0), newText: '  @@index([c])\n' },
     ]);
     assert.equal(out, 'model A {\n  key Int @id\n  @@index([b])\n  @@index([c])\n}\n');
+  });
+
+  it('counts lines as LSP does: at \\n, \\r\\n and a bare \\r, a position past the line end stops before its line break', () => {
+    assert.equal(offsetAt('ab\rcd\r\nef\ngh', { line: 1, character: 1 }), 4);
+    assert.equal(offsetAt('ab\rcd\r\nef\ngh', { line: 2, character: 0 }), 7);
+    assert.equal(offsetAt('ab\rcd\r\nef\ngh', { line: 3, character: 2 }), 12);
+    assert.equal(offsetAt('ab\rcd\r\nef\ngh', { line: 1, character: 9 }), 5, 'before the \\r of \\r\\n');
+    assert.equal(offsetAt('ab\rcd', { line: 7, character: 0 }), 5);
+    const classic = 'model A {\r  id Int @id\r}\r';
+    assert.equal(applyTextEdits(classic, [{ range: r(2, 0, 2, 0), newText: '  @@index([b])\r' }]), 'model A {\r  id Int @id\r  @@index([b])\r}\r');
   });
 
   it('detects overlaps, including two insertions at one point', () => {

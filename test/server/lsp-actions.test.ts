@@ -293,3 +293,49 @@ describe('removing an unused ignore comment among JSX children', () => {
     assert.equal(applyActionEdits(remove, uri, text).text, original);
   });
 });
+
+describe('documents whose lines end in a bare CR (classic Mac OS)', () => {
+  let server: TestServer;
+  let folder: string;
+
+  before(async () => {
+    folder = copyFixture('examples/learning-platform');
+    server = await startServer({ folder });
+  });
+  after(async () => {
+    await server?.stop();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('shows findings at the lines the editor counts, and its fixes and ignores write CR line ends', async () => {
+    const file = path.join(folder, 'prisma', 'schema.prisma');
+    const uri = uriOf(file);
+    const lf = fs.readFileSync(file, 'utf8');
+    const text = lf.replace(/\r?\n/g, '\r');
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'prisma', version: 1, text } });
+    const ds = ours(await server.waitForDiagnostics(uri, (d) => ours(d).length > 0));
+    const eventLine = lineOf(lf, 'event     Event    @relation');
+    const index = ds.find((d) => d.code === 'unindexed-foreign-key' && d.range.start.line === eventLine);
+    assert.ok(index, ds.map((d) => `${d.code}@${d.range.start.line}`).join(', '));
+    const actions = (await server.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: index.range,
+      context: { diagnostics: [index] },
+    })) as CodeAction[];
+    const add = actions.find((a) => a.title.startsWith('Add @@index'));
+    assert.ok(add, actions.map((a) => a.title).join(' | '));
+    const fixed = applyActionEdits(add, uri, text).text;
+    assert.ok(!fixed.includes('\n'), JSON.stringify(fixed.slice(0, 400)));
+    const count = (ls: string[]) => ls.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+    const afterFix = count(fixed.split('\r'));
+    for (const [line, n] of count(text.split('\r'))) assert.ok((afterFix.get(line) ?? 0) >= n, `"${line}" is cut by the edit`);
+    assert.match(fixed, /\r {2}@@index\(\[eventId\]\)\r/);
+    const ignore = actions.find((a) => a.title === 'Ignore unindexed-foreign-key for this line');
+    assert.ok(ignore, actions.map((a) => a.title).join(' | '));
+    const ignored = applyActionEdits(ignore, uri, text).text;
+    const lines = ignored.split('\r');
+    assert.ok(!ignored.includes('\n'));
+    assert.equal(lines[eventLine].trim(), '// schema-review-ignore unindexed-foreign-key');
+    assert.equal(lines[eventLine + 1], text.split('\r')[eventLine]);
+  });
+});

@@ -66,3 +66,31 @@ export function lspLineStarts(text: string): number[] {
   }
   return starts;
 }
+
+/**
+ * Lines that end in a bare `\r` (classic Mac OS line ends, or a file mixing them in). LSP and editors end a line
+ * there, as Prisma's and Postgres' own parsers do; the front-ends' tokenizers end lines at `\n` only.
+ */
+export function hasBareCr(text: string): boolean {
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== 10) return true;
+  return false;
+}
+
+/**
+ * The text the front-ends read: every bare `\r` becomes `\n`. One character for one, so every offset, and every
+ * LSP position (which counts a bare `\r` as a line end), is the same in both texts: findings and fix edits made on
+ * this text apply to the original.
+ */
+export function withLfForBareCr(text: string): string {
+  return hasBareCr(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/** Whether every line of `text` ends in a bare `\r` (a classic Mac OS file): a fix's new lines must end so too. */
+export function endsLinesWithCr(text: string): boolean {
+  return !text.includes('\n') && text.includes('\r');
+}
+
+/** A fix's new text for a file whose lines end in bare `\r` (see endsLinesWithCr). */
+export function crLineEnds(newText: string): string {
+  return newText.replace(/\r?\n/g, '\r');
+}

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { endsLinesWithCr, withLfForBareCr } from '../languages/lines';
 import type { SourceReader } from '../languages/types';
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -181,7 +182,10 @@ export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'lossy'
  * which files it could not read and a fix writes a file back as it was stored.
  */
 export class DiskReader implements SourceReader {
-  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string | undefined; encoding?: TextEncoding; skipped?: string }>();
+  private readonly cache = new Map<
+    string,
+    { mtimeMs: number; size: number; text: string | undefined; raw?: string; encoding?: TextEncoding; skipped?: string }
+  >();
   private readonly skips = new Map<string, string>();
   constructor(
     private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
@@ -199,6 +203,21 @@ export class DiskReader implements SourceReader {
 
   encodingOf(file: string): TextEncoding | undefined {
     return this.entry(file)?.encoding;
+  }
+
+  /**
+   * The file's text as it is on disk: `read` gives lines that end in a bare `\r` ending in `\n` (`withLfForBareCr`,
+   * same offsets), which is what a fix's edits apply to but not what may be written back.
+   */
+  rawText(file: string): string | undefined {
+    const entry = this.entry(file);
+    return entry?.raw ?? entry?.text;
+  }
+
+  /** Whether the file's lines all end in a bare `\r`: a fix writes its new lines so (`crLineEnds`). */
+  endsLinesWithCr(file: string): boolean {
+    const raw = this.entry(file)?.raw;
+    return raw !== undefined && endsLinesWithCr(raw);
   }
 
   private entry(file: string) {
@@ -230,7 +249,9 @@ export class DiskReader implements SourceReader {
       this.skips.set(file, skipped);
     } else this.skips.delete(file);
     if (decoded?.encoding === 'lossy') this.log(`${file} is not valid UTF-8: read with replacement characters, and fixes leave it alone`);
-    const entry = { mtimeMs: st.mtimeMs, size: st.size, text: decoded?.text, encoding: decoded?.encoding, skipped };
+    const raw = decoded?.text;
+    const text = raw === undefined ? undefined : withLfForBareCr(raw);
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, text, raw: text === raw ? undefined : raw, encoding: decoded?.encoding, skipped };
     this.cache.set(file, entry);
     return entry;
   }
