@@ -2,7 +2,7 @@ import type { Column } from '../model';
 import type { Rule } from '../types';
 import { lastWord } from '../names';
 import { changeColumnTypeTitle } from '../titles';
-import { dialectHasJson, isTextLike, literalDefault } from './literals';
+import { dialectHasJson, isTextLike, literalDefault, prismaSqliteTooOld } from './literals';
 
 /** Names that usually hold a JSON document when the column is text-sized. */
 const JSON_NAMES = new Set([
@@ -51,10 +51,15 @@ export const jsonInString: Rule = {
         for (const column of table.columns) {
           const evidence = jsonEvidence(column);
           if (!evidence) continue;
+          const tooOld = prismaSqliteTooOld(database);
           context.report({
             message:
-              `${table.name}.${column.name} keeps JSON in a string (${evidence}): the database cannot validate it, ` +
-              `query or index its fields (no JSON operators), and every read must parse it.`,
+              `${table.name}.${column.name} keeps JSON in a string (${evidence}): ` +
+              (database.dialect === 'sqlite'
+                ? // SQLite keeps JSON as text in either case, and its json_* functions read a text column as well.
+                  `SQLite stores JSON as text either way, but nothing checks that this column holds valid JSON, and every read must parse it.`
+                : `the database cannot validate it, query or index its fields (no JSON operators), and every read must parse it.`) +
+              (tooOld ? ` No Json fix is offered: ${tooOld} has no Json type on SQLite (Prisma 6.2 added it); upgrade Prisma to get one.` : ''),
             loc: column.loc,
             fixes: hasJson
               ? [

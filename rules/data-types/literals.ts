@@ -26,9 +26,24 @@ export function isTextLike(column: Column): boolean {
   return !length || Number(length[1]) >= 1000;
 }
 
-/** Prisma gained Json and enums on SQLite in 6.2; an unknown version is taken as the newest. */
+/**
+ * Prisma gained Json and enums on SQLite in 6.2 (earlier versions refuse them on SQLite). An unknown version, or a
+ * range that allows 6.2 or newer (`^6.0.0`), is taken as the newest.
+ */
 function prismaSqliteHasJsonAndEnums(database: Database): boolean {
-  return database.language === 'prisma' && (database.prismaMajor === undefined || database.prismaMajor >= 6);
+  return database.language === 'prisma' && prismaSqliteTooOld(database) === undefined;
+}
+
+/**
+ * A Prisma project on SQLite whose known version predates Json and enums there (before 6.2): that version as written
+ * in messages (`Prisma 6.1`, `Prisma 5`); undefined otherwise.
+ */
+export function prismaSqliteTooOld(database: Database): string | undefined {
+  if (database.language !== 'prisma' || database.dialect !== 'sqlite') return undefined;
+  const { prismaMajor: major, prismaMinor: minor } = database;
+  if (major === undefined || major >= 7) return undefined;
+  if (major <= 5) return `Prisma ${major}`;
+  return minor !== undefined && minor < 2 ? `Prisma ${major}.${minor}` : undefined;
 }
 
 export function dialectHasJson(database: Database): boolean {

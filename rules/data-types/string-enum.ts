@@ -5,7 +5,7 @@ import { wholeDatabase } from '../types';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
 import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueIndex, type CodeValueSite } from './code-values';
-import { dialectHasEnums, literalDefault } from './literals';
+import { dialectHasEnums, literalDefault, prismaSqliteTooOld } from './literals';
 
 /** Last words of a column name that usually name one of a closed set of values. */
 const ENUM_NAMES = new Set([
@@ -141,8 +141,26 @@ const candidateColumns = new WeakMap<Table, Column[]>();
 
 function candidatesOf(table: Table): Column[] {
   let list = candidateColumns.get(table);
-  if (!list) candidateColumns.set(table, (list = table.columns.filter((c) => c.type === 'string' && enumLike(c, ENUM_NAMES))));
+  if (!list) {
+    // A column whose type lists its values (`$type<"a" | "b">()`) whatever its name: the set is declared right there.
+    list = table.columns.filter((c) => c.type === 'string' && ((c.typedValues?.length ?? 0) >= 2 || enumLike(c, ENUM_NAMES)));
+    candidateColumns.set(table, list);
+  }
   return list;
+}
+
+/**
+ * Why no enum fix is offered where the project's Prisma version has no enums on SQLite (they came in 6.2), as a
+ * sentence to append; '' elsewhere.
+ */
+function versionNote(database: Database): string {
+  const version = prismaSqliteTooOld(database);
+  return version ? ` No enum fix is offered: ${version} has no enums on SQLite (Prisma 6.2 added them); upgrade Prisma to get one.` : '';
+}
+
+/** `$type<"a" | "b">()` as written in messages. */
+function typeText(values: readonly string[]): string {
+  return `$type<${values.map((v) => JSON.stringify(v)).join(' | ')}>()`;
 }
 
 function related(sites: readonly CodeValueSite[], message: string) {
@@ -184,7 +202,10 @@ export const stringEnum: Rule = {
       for (const table of database.tables) {
         if (table.isView) continue;
         for (const column of candidatesOf(table)) {
-          const values = documentedValues(column.comment);
+          const typed = column.typedValues !== undefined && column.typedValues.length >= 2 ? column.typedValues : undefined;
+          const values = typed ?? documentedValues(column.comment);
+          /** Where the values come from, when not from a comment. */
+          const source = typed ? ` (values from its TypeScript type, ${typeText(typed)}, which only the code checks)` : '';
           if (values.length >= 2) {
             // A default outside the documented values: the list (or the default) is wrong, and an enum of those
             // values would refuse the default (no language can write that fix).
@@ -192,17 +213,18 @@ export const stringEnum: Rule = {
             if (given !== undefined && !values.includes(given)) {
               context.report({
                 message:
-                  `${table.name}.${column.name} holds one of ${quoteList(values)} as free text, but its default "${given}" is not one of them: ` +
+                  `${table.name}.${column.name} holds one of ${quoteList(values)} as free text${source}, but its default "${given}" is not one of them: ` +
                   `the database accepts any string, so a typo or a retired value is stored silently. Add "${given}" to the documented values ` +
-                  `(or fix the default) to get a fix that creates the enum.`,
+                  `(or fix the default) to get a fix that creates the enum.` + versionNote(database),
                 loc: column.loc,
               });
               continue;
             }
             context.report({
               message:
-                `${table.name}.${column.name} holds one of ${quoteList(values)} as free text: the database accepts any string, ` +
-                `so a typo or a retired value is stored silently.`,
+                `${table.name}.${column.name} holds one of ${quoteList(values)} as free text${source}: the database accepts any string, ` +
+                `so ${typed ? 'a write that bypasses the type (raw SQL, another service, a cast) stores ' : ''}a typo or a retired value ${typed ? '' : 'is stored '}silently.` +
+                versionNote(database),
               loc: column.loc,
               fixes: createEnumFixes(database, table, column, values),
             });
@@ -214,7 +236,7 @@ export const stringEnum: Rule = {
             context.report({
               message:
                 `${table.name}.${column.name} holds one of ${quoteList(fromCode.values)} as free text (values from ${describeSite(fromCode.sites[0])}): ` +
-                `the database accepts any string, so a typo or a retired value is stored silently.`,
+                `the database accepts any string, so a typo or a retired value is stored silently.` + versionNote(database),
               loc: column.loc,
               fixes: createEnumFixes(database, table, column, fromCode.values),
               related: related(fromCode.sites, `the values of ${table.name}.${column.name}`),
@@ -237,7 +259,9 @@ export const stringEnum: Rule = {
             context.report({
               message:
                 `${table.name}.${column.name} looks like an enum kept as free text (default "${fallback}"): the database accepts any string. ` +
-                `Document the allowed values ${howToDocument(database, table, column)} to get a fix that creates the enum.`,
+                (prismaSqliteTooOld(database)
+                  ? versionNote(database).trimStart()
+                  : `Document the allowed values ${howToDocument(database, table, column)} to get a fix that creates the enum.`),
               loc: column.loc,
             });
           }

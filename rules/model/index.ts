@@ -63,6 +63,11 @@ export interface Column {
   default?: string;
   /** Doc or trailing comment text, if any (used e.g. to find documented enum values). */
   comment?: string;
+  /**
+   * The closed set of strings the ORM's types allow in a string column, the database not enforcing it (Drizzle
+   * `text("status").$type<"draft" | "published">()`), in the order written.
+   */
+  typedValues?: string[];
   /** The whole field / column definition. */
   loc: Loc;
   /** Just the type token(s), where a type change is written. */
@@ -248,6 +253,11 @@ export interface Database {
   statements?: MigrationStatement[];
   /** Prisma: the major version of Prisma the project uses, if known. */
   prismaMajor?: number;
+  /**
+   * Prisma: the newest minor version the project can be on, when known: a pinned version (`6.1.0`), a patch range
+   * (`~6.1.0`, `6.1.x`). Undefined for a range that allows newer minors (`^6.1.0`) or no version.
+   */
+  prismaMinor?: number;
   /** The referential actions this provider/relation mode allows (Prisma's `referential_actions`); all when undefined. */
   referentialActions?: ReferentialAction[];
   /** Where the provider/dialect is declared (Prisma datasource block), for database-wide findings. */

@@ -278,10 +278,31 @@ function breaksLimits(
   return false;
 }
 
+/**
+ * An `onDelete: NoAction` Prisma Client does not emulate: under relationMode = "prisma" before Prisma 4.5 it did
+ * nothing (4.5 made it an alias of the emulated Restrict, prisma-engines#3276; PostgreSQL and SQLite refuse it there
+ * since). Only where the project's version is known to be older (a 3.x, or a pinned 4.0–4.4): then the written
+ * action is as good as none, and worse than the default, which Prisma did emulate.
+ */
+export function emulatedNoActionIgnored(database: Database, fk: ForeignKey): boolean {
+  if (database.language !== 'prisma' || database.relationMode !== 'prisma' || fk.onDelete !== 'NoAction') return false;
+  const major = database.prismaMajor;
+  if (major === undefined) return false;
+  return major < 4 || (major === 4 && database.prismaMinor !== undefined && database.prismaMinor < 5);
+}
+
 function consequence(database: Database, table: Table, fk: ForeignKey): string {
   const parent = fk.references.table;
   const child = fk.references.table === table.name ? `other ${table.name}` : table.name;
   const cols = fk.columns.map((c) => `${table.name}.${c}`).join(', ');
+  if (emulatedNoActionIgnored(database, fk)) {
+    const version = `Prisma ${database.prismaMajor}${database.prismaMinor !== undefined ? `.${database.prismaMinor}` : ''}`;
+    return (
+      `onDelete: NoAction does nothing under relationMode = "prisma" in ${version}: no foreign key exists for ${cols}, and Prisma Client ` +
+      `emulates no NoAction before 4.5 (it then became Restrict), so deleting ${aRowOf(database.language, parent)}, through Prisma Client or not, ` +
+      `leaves its ${child} ${database.dialect === 'mongodb' ? 'documents' : 'rows'} pointing at nothing.`
+    );
+  }
   if (!fk.enforced) {
     if (database.dialect === 'mongodb') {
       return (
@@ -333,7 +354,9 @@ export const missingOnDelete: Rule = {
         if (table.isView) continue;
         const word = recordWord(table);
         for (const fk of table.foreignKeys) {
-          if (fk.onDelete !== undefined) continue;
+          // An explicit onDelete is a choice, except a NoAction that this Prisma version does not emulate.
+          const ignored = emulatedNoActionIgnored(database, fk);
+          if (fk.onDelete !== undefined && !ignored) continue;
           // A relation to a view: no foreign key is made to a view, and its rows are not deleted as such.
           if (tableOf(database, fk.references.table)?.isView) continue;
           // A log named after its parent (`job_logs` → `jobs`) lives and dies with it (cascade-deletes-records agrees).
@@ -379,6 +402,8 @@ export const missingOnDelete: Rule = {
                 .filter((action): action is ReferentialAction => action !== undefined)
                 .filter((action) => action !== 'SetNull' || optional)
                 .filter((action) => allowed(database, action))
+                // Rewriting the ignored NoAction as itself would change nothing.
+                .filter((action) => !ignored || action !== 'NoAction')
                 .map((action) => ({
                   title: onUpdate
                     ? `Set onDelete: ${action}, onUpdate: ${onUpdate}${fk.relationField ? ` on ${fk.relationField}` : ''}`

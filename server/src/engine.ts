@@ -129,7 +129,7 @@ function shapeKeyOf(table: Table): string {
 }
 
 function databaseKey(d: Database): string {
-  return [d.id, d.language, d.dialect, d.relationMode ?? '', d.prismaMajor ?? '', d.referentialActions?.join(',') ?? '*'].join('\u0001');
+  return [d.id, d.language, d.dialect, d.relationMode ?? '', d.prismaMajor ?? '', d.prismaMinor ?? '', d.referentialActions?.join(',') ?? '*'].join('\u0001');
 }
 
 /**

@@ -59,6 +59,31 @@ describe('json-in-string', () => {
       assert.deepEqual(single(runRule(jsonInString, [sqlite])).fixes, []);
     });
 
+    it('SQLite: a project pinned to Prisma 6.0 or 6.1 gets no Json fix and is told why; 6.2 and an unknown minor get it', () => {
+      const c = () => column('metadata', 'string', { default: '"{}"' });
+      const at = (minor: number | undefined) => {
+        const db = prismaDb([table('User', { columns: [c()] })], { dialect: 'sqlite', prismaMajor: 6 });
+        if (minor !== undefined) db.prismaMinor = minor;
+        return single(runRule(jsonInString, [db]));
+      };
+      for (const minor of [0, 1]) {
+        const report = at(minor);
+        assert.deepEqual(report.fixes, [], `6.${minor}`);
+        assert.match(report.message, new RegExp(`No Json fix is offered: Prisma 6\\.${minor} has no Json type on SQLite \\(Prisma 6\\.2 added it\\); upgrade Prisma to get one\\.$`));
+      }
+      assert.equal(at(2).fixes!.length, 1);
+      assert.doesNotMatch(at(2).message, /No Json fix/);
+      assert.equal(at(undefined).fixes!.length, 1);
+      assert.match(single(review(c(), { dialect: 'sqlite', prismaMajor: 5 })).message, /Prisma 5 has no Json type on SQLite/);
+      // SQLite's json_* functions read text columns too: what is at stake there is validity, not operators.
+      assert.match(at(2).message, /SQLite stores JSON as text either way, but nothing checks that this column holds valid JSON/);
+      assert.doesNotMatch(at(2).message, /no JSON operators/);
+      // Only SQLite lacked it: Postgres on Prisma 6.1 keeps its fix.
+      const pg = prismaDb([table('User', { columns: [c()] })], { dialect: 'postgresql', prismaMajor: 6 });
+      pg.prismaMinor = 1;
+      assert.equal(single(runRule(jsonInString, [pg])).fixes!.length, 1);
+    });
+
     it('SQL and Drizzle titles: jsonb on Postgres, JSON on MySQL', () => {
       const c = () => column('payload', 'string', { rawType: 'text' });
       assert.equal(single(runRule(jsonInString, [sqlDb([table('events', { columns: [c()] })])])).fixes![0].title, 'Change column payload to jsonb');

@@ -195,6 +195,63 @@ describe('missing-on-delete', () => {
     });
   });
 
+  describe('onDelete: NoAction under relationMode = "prisma"', () => {
+    const noAction = (nullable = false) => {
+      const relation = fk(['eventId'], 'Event', ['id'], { relationField: 'event', onDelete: 'NoAction' });
+      return [table('Event'), table('Question', { columns: [column('eventId', 'int', { nullable })], foreignKeys: [relation] })];
+    };
+    const at = (major: number | undefined, minor: number | undefined, options: { dialect?: 'mysql' | 'mongodb'; nullable?: boolean } = {}) => {
+      const db = prismaDb(noAction(options.nullable), { dialect: options.dialect ?? 'mysql', relationMode: 'prisma', prismaMajor: major });
+      if (minor !== undefined) db.prismaMinor = minor;
+      return runRule(missingOnDelete, [db]);
+    };
+
+    it('Prisma 4.5 and later emulate NoAction as Restrict (prisma-engines#3276): an explicit NoAction is a choice, not reported', () => {
+      assert.deepEqual(at(4, 5), []);
+      assert.deepEqual(at(5, undefined), []);
+      assert.deepEqual(at(6, 1), []);
+      assert.deepEqual(at(undefined, undefined), []);
+      // A 4.x range that may be 4.5 or newer: unsure, not reported.
+      assert.deepEqual(at(4, undefined), []);
+    });
+
+    it('Prisma 4.4 and earlier emulate no NoAction: deleting the parent orphans its children, reported with the actions that act', () => {
+      const report = single(at(4, 4));
+      assert.equal(
+        report.message,
+        'onDelete: NoAction does nothing under relationMode = "prisma" in Prisma 4.4: no foreign key exists for Question.eventId, and Prisma Client ' +
+          'emulates no NoAction before 4.5 (it then became Restrict), so deleting an Event, through Prisma Client or not, leaves its Question rows pointing at nothing.',
+      );
+      assert.deepEqual(fixSummary(report).map((f) => f.title), ['Set onDelete: Cascade on event', 'Set onDelete: Restrict on event']);
+      assert.deepEqual(fixSummary(single(at(3, undefined, { nullable: true }))).map((f) => f.title), [
+        'Set onDelete: SetNull on event',
+        'Set onDelete: Cascade on event',
+        'Set onDelete: Restrict on event',
+      ]);
+      assert.match(single(at(3, 20, { dialect: 'mongodb' })).message, /in Prisma 3\.20: .*leaves its Question documents pointing at nothing\.$/);
+    });
+
+    it('the fixes validate in prisma-schema-wasm (a Prisma 3 project is validated with the oldest shipped build)', () => {
+      const schema = inlinePrisma(
+        `datasource db {\n  provider     = "mysql"\n  url          = env("DATABASE_URL")\n  relationMode = "prisma"\n}\n` +
+          `model Event {\n  id        Int        @id @default(autoincrement())\n  questions Question[]\n}\n` +
+          `model Question {\n  id      Int   @id @default(autoincrement())\n  eventId Int\n  event   Event @relation(fields: [eventId], references: [id], onDelete: NoAction)\n  @@index([eventId])\n}\n`,
+        3,
+      );
+      assert.deepEqual(schema.errors, []);
+      const report = single(findings(missingOnDelete, schema));
+      for (const f of report.fixes!) {
+        const fixed = applyPrismaFix(schema, f.intent);
+        assert.ok(fixed, `${f.title} is written`);
+        assert.deepEqual(fixed.errors, [], `${f.title}:\n${fixed.text}`);
+        assert.ok(!fixed.text.includes('NoAction'), fixed.text);
+        assert.deepEqual(findings(missingOnDelete, fixed.fixed), [], `${f.title} leaves no finding`);
+      }
+      // The same schema on Prisma 6: NoAction is Restrict there, nothing to report.
+      assert.deepEqual(findings(missingOnDelete, inlinePrisma(schema.reader.read('/virtual/prisma/schema.prisma')!, 6)), []);
+    });
+  });
+
   describe('cascade paths and cycles, checked with prisma-schema-wasm 6', () => {
     const datasource = (provider: string, mode?: 'prisma') =>
       `datasource db {\n  provider = "${provider}"\n  url      = env("DATABASE_URL")\n${mode ? '  relationMode = "prisma"\n' : ''}}\n`;

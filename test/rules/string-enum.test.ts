@@ -88,6 +88,31 @@ describe('string-enum', () => {
       assert.equal(single(review(c(), { dialect: 'sqlite', prismaMajor: 6 })).fixes!.length, 1);
     });
 
+    it('SQLite: a project pinned to Prisma 6.0 or 6.1 gets no enum fix and is told why; 6.2 and an unknown minor get it', () => {
+      const at = (minor: number | undefined, c: Column) => {
+        const db = prismaDb([table('Job', { columns: [c] })], { dialect: 'sqlite', prismaMajor: 6 });
+        if (minor !== undefined) db.prismaMinor = minor;
+        return single(runRule(stringEnum, [db]));
+      };
+      const documented = () => column('status', 'string', { comment: 'pending, completed, failed' });
+      for (const minor of [0, 1]) {
+        const report = at(minor, documented());
+        assert.deepEqual(report.fixes, [], `6.${minor}`);
+        assert.equal(
+          report.message,
+          'Job.status holds one of "pending", "completed", "failed" as free text: the database accepts any string, so a typo or a retired value is stored silently. ' +
+            `No enum fix is offered: Prisma 6.${minor} has no enums on SQLite (Prisma 6.2 added them); upgrade Prisma to get one.`,
+        );
+      }
+      assert.equal(at(2, documented()).fixes!.length, 1);
+      assert.doesNotMatch(at(2, documented()).message, /No enum fix/);
+      assert.equal(at(undefined, documented()).fixes!.length, 1);
+      // Without documented values the message no longer promises a fix for documenting them.
+      const undocumented = at(1, column('status', 'string', { default: '"queued"' }));
+      assert.doesNotMatch(undocumented.message, /to get a fix that creates the enum/);
+      assert.match(undocumented.message, /Prisma 6\.1 has no enums on SQLite/);
+    });
+
     it('titles per language', () => {
       const c = () => column('status', 'string', { comment: 'pending, completed, failed', dbName: 'status' });
       assert.equal(
@@ -381,6 +406,23 @@ describe('string-enum', () => {
       assert.equal(findings.length, 4);
       assert.match(findings[1].message, /values from z\.enum/);
       assert.deepEqual(findings.map((f) => f.fixes.length), [0, 0, 0, 0]);
+    });
+
+    it('with Prisma 6.1 (pinned, or a range with 6.1 installed): no fix, and the message says why; 6.2 installed gets the fixes', () => {
+      const original = readFileSync(`${ROOT}/package.json`, 'utf8');
+      const pinned = review({ [`${ROOT}/package.json`]: original.replace(/"\^6\.14\.0"/g, '"6.1.0"') });
+      assert.equal(pinned.length, 4);
+      assert.deepEqual(pinned.map((f) => f.fixes.length), [0, 0, 0, 0]);
+      assert.match(pinned[1].message, /No enum fix is offered: Prisma 6\.1 has no enums on SQLite \(Prisma 6\.2 added them\)/);
+      const range = original.replace(/"\^6\.14\.0"/g, '"^6.1.0"');
+      const installed = (version: string) => ({
+        [`${ROOT}/package.json`]: range,
+        [`${ROOT}/node_modules/prisma/package.json`]: JSON.stringify({ name: 'prisma', version }),
+      });
+      assert.deepEqual(review(installed('6.1.3')).map((f) => f.fixes.length), [0, 0, 0, 0]);
+      assert.deepEqual(review(installed('6.2.1')).map((f) => f.fixes.length), [0, 1, 1, 1]);
+      // The range alone, nothing installed: unsure, the fixes are offered as before.
+      assert.deepEqual(review({ [`${ROOT}/package.json`]: range }).map((f) => f.fixes.length), [0, 1, 1, 1]);
     });
   });
 });

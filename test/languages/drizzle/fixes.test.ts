@@ -195,6 +195,26 @@ describe('drizzle fixes keep the project compiling and do what they say', () => 
     assert.equal(column(fixed, 'products', 'price').c.type, 'decimal');
   });
 
+  it('typed unions: each $type<"a" | "b">() column becomes a pgEnum; the code using the values still compiles', async () => {
+    const dir = fixture('typed-unions');
+    const reader = overlayReader();
+    const values: Record<string, string[]> = {};
+    for (const name of ['status', 'visibility', 'layout']) {
+      const { db } = onlyDatabase(dir, reader);
+      const { t, c } = column(db, 'articles', name);
+      values[name] = c.typedValues!;
+      apply(reader, { kind: 'createEnum', database: db, table: t, column: c, values: c.typedValues! });
+    }
+    const fixed = await checkFixedProject(dir, reader, true);
+    for (const name of ['status', 'visibility', 'layout']) {
+      assert.equal(column(fixed, 'articles', name).c.type, 'enum', name);
+      assert.equal(column(fixed, 'articles', name).c.typedValues, undefined, name);
+    }
+    assert.deepEqual(fixed.enums.map((e) => e.values), [values.status, values.visibility, values.layout]);
+    // The named type and the template type were not enums: their casts stay.
+    assert.match(reader.overlay.get(fixture('typed-unions/src/db/schema.ts'))!, /\$type<ArticleTone>\(\)[\s\S]*\$type<`\$\{string\}-\$\{number\}`>\(\)/);
+  });
+
   it('sqlite notes: onDelete, indexes, JSON mode and a text enum', async () => {
     const dir = fixture('sqlite-notes');
     const reader = overlayReader();

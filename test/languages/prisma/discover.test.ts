@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prismaFrontEnd } from '../../../server/src/languages/prisma';
-import { majorOf, schemaFromConfig } from '../../../server/src/languages/prisma/discover';
+import { majorOf, minorOf, schemaFromConfig } from '../../../server/src/languages/prisma/discover';
 import { FIXTURES, diskReader, listFiles, memoryReader } from './helpers';
 
 test('fixtures: one unit per schema, folder schemas as one unit, majors from package.json', () => {
@@ -93,4 +93,44 @@ test('monorepo: schema settings from the package, the major from the root packag
   };
   const units = prismaFrontEnd.discover(Object.keys(files).sort(), memoryReader(files));
   assert.deepEqual(units.map((u) => [u.id, u.hints?.prismaMajor]), [['prisma:/repo/packages/db/schema.prisma', 6]]);
+});
+
+test('minors: only versions that pin the minor give one', () => {
+  for (const v of ['6.1.0', '=6.1.0', '~6.1.0', '~6.1', '6.1.x', '6.1.*', '6.1', 'v6.1.3', '6.1.0-dev.12', 'npm:prisma@6.1.0']) assert.equal(minorOf(v), 1, v);
+  for (const v of ['^6.1.0', '>=6.1.0', '6.x', '6', '~6', '6.1.0 || 6.2.0', '>=6.0.0 <6.2.0', 'latest', 'workspace:*', undefined]) assert.equal(minorOf(v), undefined, String(v));
+});
+
+test('hints.prismaMinor: from a pinned version, else from the package installed beside a range of the same major', () => {
+  const ds = 'datasource db {\n  provider = "sqlite"\n  url = "file:dev.db"\n}\n';
+  const files: Record<string, string> = {
+    '/a/package.json': JSON.stringify({ devDependencies: { prisma: '6.1.0' }, dependencies: { '@prisma/client': '6.1.0' } }),
+    '/a/prisma/schema.prisma': ds,
+    '/b/package.json': JSON.stringify({ devDependencies: { prisma: '^6.0.0' } }),
+    '/b/node_modules/prisma/package.json': JSON.stringify({ name: 'prisma', version: '6.0.1' }),
+    '/b/prisma/schema.prisma': ds,
+    '/c/package.json': JSON.stringify({ devDependencies: { prisma: '^6.0.0' } }),
+    '/c/prisma/schema.prisma': ds,
+    // Installed from another major than package.json says (not reinstalled yet): not trusted.
+    '/d/package.json': JSON.stringify({ dependencies: { '@prisma/client': '^6.0.0' } }),
+    '/d/node_modules/@prisma/client/package.json': JSON.stringify({ version: '5.22.0' }),
+    '/d/prisma/schema.prisma': ds,
+    // A monorepo: the version at the root, the schema in a package without one.
+    '/m/package.json': JSON.stringify({ devDependencies: { prisma: '~6.1.2' } }),
+    '/m/packages/db/package.json': JSON.stringify({ name: 'db' }),
+    '/m/packages/db/prisma/schema.prisma': ds,
+  };
+  const units = prismaFrontEnd.discover(Object.keys(files).filter((f) => f.endsWith('.prisma')).sort(), memoryReader(files));
+  assert.deepEqual(
+    units.map((u) => [u.id, u.hints?.prismaMajor, u.hints?.prismaMinor]),
+    [
+      ['prisma:/a/prisma/schema.prisma', 6, 1],
+      ['prisma:/b/prisma/schema.prisma', 6, 0],
+      ['prisma:/c/prisma/schema.prisma', 6, undefined],
+      ['prisma:/d/prisma/schema.prisma', 6, undefined],
+      ['prisma:/m/packages/db/prisma/schema.prisma', 6, 1],
+    ],
+  );
+  const a = prismaFrontEnd.analyze(units[0], memoryReader(files), { validation: false });
+  assert.equal(a.databases[0].prismaMinor, 1);
+  assert.equal(prismaFrontEnd.analyze(units[2], memoryReader(files), { validation: false }).databases[0].prismaMinor, undefined);
 });

@@ -53,6 +53,7 @@ const {
   parseDiagnosticsOf,
   propertyName,
   rangeIn,
+  stringLiteralUnion,
   rangeOf,
   startOf,
   stringValue,
@@ -517,6 +518,7 @@ export function toCamelCase(key: string): string {
 class DrizzleColumn implements Column {
   declare default?: string;
   declare comment?: string;
+  declare typedValues?: string[];
   readonly #file: string;
   readonly #lines: readonly number[];
   readonly #start: number;
@@ -675,6 +677,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
   if (builder === 'serial' && (build.decl.dialect ?? scan.imports.coreDialect) === 'mysql') type = 'bigint';
   let notNull = SERIALS.has(builder);
   let defaultText: string | undefined;
+  let typedValues: string[] | undefined;
   const rootNode = call ?? root;
   const rootEnd = rootNode.end;
   const rootStart = tokenStart(sf, rootNode, rootNode.pos, rootEnd);
@@ -719,6 +722,10 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
       case 'array':
         type = 'array';
         break;
+      case '$type':
+        // `.$type<"draft" | "published">()`: the values TypeScript allows, which the database does not enforce.
+        typedValues = stringLiteralUnion(link.typeArguments?.[0]);
+        break;
       case 'references': {
         const dot = dotBefore(sf, nameNode);
         (scan.referenceCalls ??= new Map()).set(dot, link);
@@ -746,6 +753,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
     rootEnd,
   );
   if (defaultText !== undefined) column.default = defaultText;
+  if (typedValues !== undefined && type === 'string') column.typedValues = typedValues;
   // An enum builder makes an enum column, unless `.array()` made it an array (type is 'array' then).
   if (maybeEnum !== undefined && type !== 'array') build.deferred.push({ kind: 'enum', scan, column, local: maybeEnum });
   const leading = leadingComment(sf, pos, start);

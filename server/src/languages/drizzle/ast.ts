@@ -321,6 +321,30 @@ export function decomposeChain(_sf: ts.SourceFile, expression: ts.Expression): C
   return { root: e, links };
 }
 
+/**
+ * The string values of a type argument that is a union of string literal types (`"draft" | "published"`, a `null`
+ * or `undefined` member aside), or undefined for any other type (`Status`, `string`, `"a" | (string & {})`, a
+ * single literal). Syntax only: a named type is not followed.
+ */
+export function stringLiteralUnion(type: ts.TypeNode | undefined): string[] | undefined {
+  if (!type) return undefined;
+  const K = T.SyntaxKind;
+  while (type.kind === K.ParenthesizedType) type = (type as ts.ParenthesizedTypeNode).type;
+  const members = type.kind === K.UnionType ? (type as ts.UnionTypeNode).types : [type];
+  const values: string[] = [];
+  for (let member of members) {
+    while (member.kind === K.ParenthesizedType) member = (member as ts.ParenthesizedTypeNode).type;
+    if (member.kind === K.UndefinedKeyword) continue;
+    if (member.kind !== K.LiteralType) return undefined;
+    const literal = (member as ts.LiteralTypeNode).literal;
+    if (literal.kind === K.NullKeyword) continue;
+    if (literal.kind !== K.StringLiteral && literal.kind !== K.NoSubstitutionTemplateLiteral) return undefined;
+    const text = (literal as ts.StringLiteral).text;
+    if (!values.includes(text)) values.push(text);
+  }
+  return values.length >= 2 ? values : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Imports
 // ---------------------------------------------------------------------------------------------

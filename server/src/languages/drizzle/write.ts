@@ -32,6 +32,7 @@ const {
   propertyName,
   rangeOf,
   startOf,
+  stringLiteralUnion,
   stringValue,
   unwrapExpression,
 } = ast;
@@ -1093,6 +1094,22 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     if (root.arguments.some((a) => T.isObjectLiteralExpression(unwrapExpression(a)))) return undefined;
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${root.expression.getText(doc.sf)}(${nameArg ? nameArg + ', ' : ''}{ enum: ${list} })` });
   } else return undefined;
+  // `.$type<"a" | "b">()` with exactly these values: the enum column types itself now, the cast goes.
+  const typed = chain.links.find((l) => l.name === '$type');
+  const typedValues = typed ? stringLiteralUnion(typed.call.typeArguments?.[0]) : undefined;
+  if (typed && typedValues && typedValues.length === values.length && typedValues.every((v) => values.includes(v))) {
+    const target = (typed.call.expression as ts.PropertyAccessExpression).expression;
+    const dot = dotBefore(doc.sf, typed.nameNode);
+    // From the end of what precedes it (its line break too), unless a comment sits there: it stays, and the
+    // `.$type` line goes from its line break.
+    let start = dot;
+    if (doc.text.slice(target.end, dot).trim() === '') start = target.end;
+    else {
+      const lineBreak = doc.text.lastIndexOf('\n', dot - 1);
+      if (lineBreak > target.end && doc.text.slice(lineBreak, dot).trim() === '') start = doc.text[lineBreak - 1] === '\r' ? lineBreak - 1 : lineBreak;
+    }
+    edits.push({ start, end: typed.call.end, text: '' });
+  }
   return [toFileEdit(doc, edits)];
 }
 

@@ -384,6 +384,8 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     files: files.map((f) => f.path),
   };
   if (prismaMajor !== undefined) database.prismaMajor = prismaMajor;
+  const prismaMinor = unit.hints?.prismaMinor;
+  if (prismaMajor !== undefined && typeof prismaMinor === 'number') database.prismaMinor = prismaMinor;
   if (providerProp && datasource) database.loc = locOf(datasource.file, providerProp);
   if (provider && dialectOf(provider) !== 'unknown') database.referentialActions = wasm.referentialActions(provider, relationMode, wasm.wasmMajorFor(prismaMajor));
 

@@ -5,7 +5,9 @@
  *   `package.json#prisma.schema` or by `prisma.config.ts` (`schema:`; read syntax-only, never executed).
  * - Otherwise a `.prisma` file with a datasource or generator is its own unit; other `.prisma` files of
  *   the same folder belong to it when the folder holds exactly one such file (Prisma's multi-file layout).
- * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`).
+ * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`); `hints.prismaMinor` too
+ *   when the version there pins the minor (`6.1.0`, `~6.1.0`, `6.1.x`), else from the package installed beside it
+ *   (`node_modules/prisma/package.json`) when its major is the same; never from a range alone (`^6.1.0`).
  */
 import { posix } from 'node:path';
 import * as ts from 'typescript';
@@ -17,6 +19,7 @@ const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.ct
 interface ProjectInfo {
   dir: string;
   prismaMajor?: number;
+  prismaMinor?: number;
   /** Absolute schema path from package.json / prisma.config. */
   schemaPath?: string;
 }
@@ -36,16 +39,51 @@ export function majorOf(version: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function readPackageJson(text: string): { major?: number; schema?: string } {
+/**
+ * The only minor version a version or range allows: `6.1.0`, `=6.1.0`, `~6.1.0`, `~6.1`, `6.1.x`, `6.1` → 1.
+ * Undefined for ranges that allow newer minors (`^6.1.0`, `>=6.1.0`, `6.x`), unions and tags.
+ */
+export function minorOf(version: unknown): number | undefined {
+  if (typeof version !== 'string') return undefined;
+  let v = version.trim().replace(/^npm:[^@]*@/, '');
+  if (v.startsWith('~') || v.startsWith('=')) v = v.slice(1).trim();
+  if (v.startsWith('v')) v = v.slice(1);
+  const m = /^(\d+)\.(\d+)(?:\.(?:\d+(?:-[0-9A-Za-z.-]+)?|x|\*))?$/.exec(v);
+  return m ? Number(m[2]) : undefined;
+}
+
+const PRISMA_PACKAGES = ['prisma', '@prisma/client'] as const;
+
+function readPackageJson(text: string): { major?: number; minor?: number; schema?: string } {
   try {
     const pkg = JSON.parse(text) as Record<string, unknown>;
     const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
-    const major = majorOf(deps['prisma']) ?? majorOf(deps['@prisma/client']);
+    let major: number | undefined;
+    let minor: number | undefined;
+    for (const name of PRISMA_PACKAGES) {
+      const m = majorOf(deps[name]);
+      if (m === undefined) continue;
+      if (major === undefined) major = m;
+      // The minor of a package of the same major (`prisma` and `@prisma/client` move together).
+      if (m === major && minor === undefined) minor = minorOf(deps[name]);
+    }
     const prisma = pkg.prisma as Record<string, unknown> | undefined;
     const schema = prisma && typeof prisma.schema === 'string' ? prisma.schema : undefined;
-    return { major, schema };
+    return { major, minor, schema };
   } catch {
     return {};
+  }
+}
+
+/** `version` of an installed package.json, as [major, minor]. */
+function installedVersion(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const version = (JSON.parse(text) as Record<string, unknown>).version;
+    const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -114,7 +152,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
   if (prismaFiles.length === 0) return [];
 
   // What each folder says: its package.json (major, prisma.schema) and prisma.config (schema), memoised.
-  const folderInfo = new Map<string, { hasProject: boolean; major?: number; schema?: string }>();
+  const folderInfo = new Map<string, { hasProject: boolean; major?: number; minor?: number; schema?: string }>();
   const readFolder = (d: string) => {
     const memo = folderInfo.get(d);
     if (memo) return memo;
@@ -130,7 +168,18 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
       }
     }
     const pkg = pkgText !== undefined ? readPackageJson(pkgText) : {};
-    const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, schema: configSchema ?? pkg.schema };
+    let minor = pkg.minor;
+    if (pkg.major !== undefined && minor === undefined) {
+      // A range (`^6.1.0`): the version installed beside this package.json says which minor runs.
+      for (const name of PRISMA_PACKAGES) {
+        const installed = installedVersion(safeRead(reader, posix.join(d, 'node_modules', name, 'package.json')));
+        if (installed && installed[0] === pkg.major) {
+          minor = installed[1];
+          break;
+        }
+      }
+    }
+    const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, minor, schema: configSchema ?? pkg.schema };
     folderInfo.set(d, info);
     return info;
   };
@@ -145,13 +194,17 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     if (memo !== undefined) return memo ?? undefined;
     let project: ProjectInfo | undefined;
     let major: number | undefined;
+    let minor: number | undefined;
     let d = dir;
     for (let depth = 0; depth < 64; depth++) {
       const info = readFolder(d);
       if (!project && info.hasProject) {
         project = { dir: d, schemaPath: info.schema ? posix.resolve(d, info.schema) : undefined };
       }
-      if (major === undefined && info.major !== undefined) major = info.major;
+      if (major === undefined && info.major !== undefined) {
+        major = info.major;
+        minor = info.minor;
+      }
       if (project && major !== undefined) break;
       const parent = posix.dirname(d);
       if (parent === d) break;
@@ -159,6 +212,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     }
     if (project && major !== undefined) project.prismaMajor = major;
     if (!project && major !== undefined) project = { dir, prismaMajor: major };
+    if (project && major !== undefined && minor !== undefined) project.prismaMinor = minor;
     projectOf.set(dir, project ?? null);
     return project;
   };
@@ -171,6 +225,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     fresh.forEach((m) => assigned.add(m));
     const hints: Record<string, unknown> = { schemaPath: main };
     if (project?.prismaMajor !== undefined) hints.prismaMajor = project.prismaMajor;
+    if (project?.prismaMinor !== undefined) hints.prismaMinor = project.prismaMinor;
     units.push({ language: 'prisma', id: `prisma:${main}`, files: fresh, hints });
   };
   const under = (folder: string) => prismaFiles.filter((f) => f.startsWith(folder + '/'));

@@ -7,6 +7,7 @@ import type { Database, ReferentialAction, Table } from '../../../../rules/model
 import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
+import { prismaSqliteTooOld } from '../../../../rules/data-types/literals';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs, settle } from './parser';
@@ -356,7 +357,7 @@ function backsOneToOne(reader: SourceReader, database: Database, block: Block, c
 
 function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' }>, reader: SourceReader): FileEdit[] | undefined {
   const { database } = intent;
-  if (intent.to === 'json' && (database.dialect === 'sqlserver' || (database.dialect === 'sqlite' && (database.prismaMajor ?? 7) < 6))) {
+  if (intent.to === 'json' && (database.dialect === 'sqlserver' || prismaSqliteTooOld(database) !== undefined)) {
     return undefined; // no Json type there
   }
   const found = locateTable(reader, database, intent.table);
@@ -615,7 +616,7 @@ export function enumValues(values: readonly string[]): Array<{ ident: string; ma
 
 function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: SourceReader): FileEdit[] | undefined {
   const { database } = intent;
-  if (database.dialect === 'sqlserver' || (database.dialect === 'sqlite' && (database.prismaMajor ?? 7) < 6)) return undefined;
+  if (database.dialect === 'sqlserver' || prismaSqliteTooOld(database) !== undefined) return undefined;
   const found = locateTable(reader, database, intent.table);
   if (!found) return undefined;
   const { file, block } = found;
