@@ -62,13 +62,26 @@ export class OverlayReader implements SourceReader {
     const doc = this.documents.get(pathToUri(file));
     if (!doc) return this.disk.read(file);
     if (this.skipReason(file, doc) !== undefined) return undefined;
-    // Lines that end in a bare `\r` end in `\n` for the parsers, as in a file read from disk (same offsets).
-    const text = withLfForBareCr(doc.getText());
+    const text = this.lfText(doc);
     // A BOM the editor kept in the document's text (VS Code drops it, other clients may not) is no part of the
     // source, as it is not in a file read from disk; the parsers read a space there, so every position past it
     // still counts it, as the editor does.
     return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   }
+
+  /**
+   * Lines that end in a bare `\r` end in `\n` for the parsers, as in a file read from disk (same offsets). Once per
+   * document version: finding no bare `\r` in a CRLF text reads every `\r` of it.
+   */
+  private lfText(doc: TextDocument): string {
+    const known = this.lfTexts.get(doc);
+    if (known && known.version === doc.version) return known.text;
+    const text = withLfForBareCr(doc.getText());
+    this.lfTexts.set(doc, { version: doc.version, text });
+    return text;
+  }
+
+  private readonly lfTexts = new WeakMap<TextDocument, { version: number; text: string }>();
 
   /** Whether the file's lines all end in a bare `\r` (the editor's text when it is open): fixes write new lines so. */
   endsLinesWithCr(file: string): boolean {
