@@ -126,6 +126,20 @@ interface FileInfo {
   aliases: [string, string[]][];
   /** Top-level `const db = getDb(env)` calling an imported function: a client when that function is a client factory. */
   factoryCalls: [name: string, callee: string][];
+  /**
+   * Top-level functions returning a call of another function of the module (imported or local), not a client by
+   * their own body (`export const getDb = () => createDb(env.DATABASE_URL)`): a client factory when that one is.
+   */
+  factoryWraps: [name: string, callee: string][];
+  /**
+   * Top-level functions returning an object literal (`return { db, pool }`): each property's value as known from the
+   * module's text (a client it creates, or a factory call / module client resolved with the imports).
+   */
+  objectFactorySources: [fn: string, property: string, value: { orm?: Orm; driver?: string; callee?: string; ident?: string }][];
+  /** Function (local or imported) → its returned object's properties that are clients (computed). */
+  objectFactories: Map<string, Map<string, { orm: Orm; driver?: string }>>;
+  /** Top-level `const { db } = createDb()` (also awaited): local name, the function called, the property read. */
+  destructured: [name: string, callee: string, property: string][];
   imports: Map<string, ImportBinding>;
   /** Local names bound to a client (top level). */
   clients: Map<string, Orm>;
@@ -155,6 +169,14 @@ interface FileInfo {
   drizzleImports: Set<string>;
   /** Top-level `const storage = new DatabaseStorage()`: local name → class name (local or imported). */
   instances: Map<string, string>;
+  /** The module imports from Hono (`hono`, `hono/…`, `@hono/…`): a handler's first parameter is its context. */
+  hono?: true;
+  /**
+   * Hono context variables the module sets (`c.set('db', drizzle(c.env.DB))` on a function's first parameter): the
+   * client when the value creates one (`orm`), else what is resolved with the imports: a factory call (`callee`) or
+   * a module client (`ident`); none of them when the value is nothing known.
+   */
+  contextSets: { key: string; orm?: Orm; driver?: string; callee?: string; ident?: string; property?: string }[];
   /** Every specifier the module resolved, with its result (to tell whether a kept module still holds). */
   resolutions: [specifier: string, file: string | undefined][];
 }
@@ -265,7 +287,9 @@ export class CodeAnalyzer {
       for (const orm of info.factories.values()) workspaceOrms.add(orm);
       if (info.defaultClient) workspaceOrms.add(info.defaultClient);
     }
-    const contextKey = [...workspaceOrms].sort().join(',');
+    // Hono context variables that hold a client (`c.set('db', drizzle(c.env.DB))` in a middleware).
+    const honoVars = contextClients(byFile.values());
+    const contextKey = [...workspaceOrms].sort().join(',') + [...honoVars].map(([k, c]) => `|${k}=${c.orm}@${c.driver ?? ''}`).sort().join('');
 
     // Pass 2: one file at a time, facts only; a file's kept facts hold when its walk inputs are the same.
     const prismaModels = prismaModelAccessors(databases);
@@ -295,7 +319,7 @@ export class CodeAnalyzer {
           sf ??= parseFile(file, entry.text);
           entry.suppressions = entry.text.includes('schema-review-ignore') ? collectSuppressions(sf) : [];
           suppressions.push(...entry.suppressions);
-          entry.facts = new FileWalker(info, sf, byFile, prismaModels, workspaceOrms).run();
+          entry.facts = new FileWalker(info, sf, byFile, prismaModels, workspaceOrms, honoVars).run();
           entry.enumLiterals = enumLiteralFacts(sf);
           entry.factsKey = key;
         } else suppressions.push(...entry.suppressions);
@@ -381,6 +405,7 @@ function resolvable(base: FileInfo): FileInfo {
     clientExports: new Map(),
     exportDrivers: new Map(),
     factoryExports: new Map(),
+    objectFactories: new Map(),
   };
 }
 
@@ -398,6 +423,7 @@ function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string 
   for (const [name, orm] of info.clients) key += `${name}=${orm}@${info.drivers.get(name) ?? ''};`;
   // Client factories, the module's own and those imported (`const db = getDb(env)` in a handler).
   for (const [name, orm] of info.factories) key += `${name}()=${orm}@${info.factoryDrivers.get(name) ?? ''};`;
+  for (const [name, props] of info.objectFactories) for (const [p, c] of props) key += `${name}().${p}=${c.orm}@${c.driver ?? ''};`;
   for (const [local, imp] of info.imports) {
     if (imp.imported !== '*' || !imp.file) continue;
     key += `|${local}:`;
@@ -409,6 +435,14 @@ function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string 
   return key;
 }
 
+/** Exported functions whose body returns a call (the callee captured): wrappers of a factory, for mayDefineClient. */
+const WRAPPER_CALLS = [
+  /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*(?:async\s*)?\([^)]*\)\s*(?::[^=\n]+)?=>\s*(?:await\s+)?([\w$]+)\s*\(/g,
+  /export\s+(?:default\s+)?(?:async\s+)?function\s*[\w$]*\s*\([^)]*\)[^{]*\{\s*return\s+(?:await\s+)?([\w$]+)\s*\(/g,
+];
+/** Names of functions that make a database client (`createDb`, `getPrismaClient`, `makeDatabase`, `connect`). */
+const DB_WORDS = /db|database|prisma|drizzle|client|conn|sql|pool/i;
+
 /** Cheap text test for pass 1: files that may create a client or re-export one. */
 function mayDefineClient(text: string): boolean {
   return (
@@ -419,7 +453,15 @@ function mayDefineClient(text: string): boolean {
     /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*[\w$.]+\s*(?:;|\n|$)/.test(text) || // export const db = prisma
     /export\s+default\s+[\w$]+\s*(?:;|\n|$)/.test(text) || // export default db
     /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const db = makeDb(env.DB) (an imported factory)
-    /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) // export type Db = typeof db
+    /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) || // export type Db = typeof db
+    (text.includes('hono') && text.includes('.set(')) ||
+    /export\s+(?:const|let|var)\s*\{[^}]*\}\s*=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const { db } = createDb() // c.set('db', getDb(c.env)) in a Hono middleware
+    // export const getDb = () => createDb(env.DATABASE_URL) / export async function getDb() { return await createDb(…) }:
+    // a wrapper of another factory, whose name says what it makes (not every `() => useQuery(…)` of an app).
+    WRAPPER_CALLS.some((re) => {
+      for (const m of text.matchAll(re)) if (DB_WORDS.test(m[1]!)) return true;
+      return false;
+    })
   );
 }
 
@@ -475,6 +517,10 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     file: sf.fileName,
     aliases: [],
     factoryCalls: [],
+    factoryWraps: [],
+    objectFactorySources: [],
+    objectFactories: new Map(),
+    destructured: [],
     imports: new Map(),
     clients: new Map(),
     drivers: new Map(),
@@ -489,6 +535,7 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     factoryDrivers: new Map(),
     drizzleImports: new Set(),
     instances: new Map(),
+    contextSets: [],
     resolutions: [],
   };
   const resolve = (spec: string) => {
@@ -559,6 +606,13 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
                 info.imports.set(el.name.text, { file, specifier: req, imported: propertyNameText(el.propertyName) ?? el.name.text });
               }
             }
+          }
+          const call = destructuredCall(d.initializer, info);
+          for (const el of d.name.elements) {
+            if (!ts.isIdentifier(el.name) || el.dotDotDotToken) continue;
+            if (exported) info.exports.set(el.name.text, el.name.text);
+            // `const { db } = createDb()`: settled when the factories are known.
+            if (call) info.destructured.push([el.name.text, call, propertyNameText(el.propertyName) ?? el.name.text]);
           }
           continue;
         }
@@ -683,12 +737,194 @@ function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
       const id = ts.isAwaitExpression(v) ? unwrap(v.expression) : v;
       return ts.isIdentifier(id) && info.clients.has(id.text) ? id.text : undefined;
     });
-    if (!client) continue;
+    const returned = firstReturned(fn, (e) => {
+      const v = unwrap(e);
+      const o = ts.isAwaitExpression(v) ? unwrap(v.expression) : v;
+      return ts.isObjectLiteralExpression(o) ? o : undefined;
+    });
+    if (returned) {
+      collectObjectFactory(name, fn, returned, info);
+      continue;
+    }
+    if (!client) {
+      // A wrapper of another factory (`export const getDb = () => createDb(env.DATABASE_URL)`): settled with the imports.
+      const callee = firstReturned(fn, (e) =>
+        firstOfValues(e, (v) => {
+          if (!ts.isCallExpression(v)) return undefined;
+          const c = unwrap(v.expression);
+          return ts.isIdentifier(c) && c.text !== name && (info.imports.has(c.text) || info.functions.has(c.text)) ? c.text : undefined;
+        }),
+      );
+      if (callee) info.factoryWraps.push([name, callee]);
+      continue;
+    }
     info.factories.set(name, info.clients.get(client)!);
     const driver = info.drivers.get(client);
     if (driver) info.factoryDrivers.set(name, driver);
   }
+  if ([...info.imports.values()].some((i) => isHonoSpecifier(i.specifier))) {
+    info.hono = true;
+    collectContextSets(sf, info);
+  }
   return info;
+}
+
+/** `const { db } = createDb(…)` (or `{ client: db }`) in a function body, outside nested functions: the call and property. */
+function destructuredFrom(body: ts.Block, name: string, info: FileInfo): { callee: string; property: string } | undefined {
+  let found: { callee: string; property: string } | undefined;
+  let budget = 2000;
+  const visit = (n: ts.Node): void => {
+    if (found || --budget < 0 || isFunctionNode(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer) {
+      const el = n.name.elements.find((b) => ts.isIdentifier(b.name) && b.name.text === name && !b.dotDotDotToken);
+      const callee = el && destructuredCall(n.initializer, info);
+      if (el && callee) found = { callee, property: propertyNameText(el.propertyName) ?? name };
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
+
+/** The function a destructured initializer calls (`createDb()`, `await getClients()`), an identifier of the module. */
+function destructuredCall(init: ts.Expression, info: FileInfo): string | undefined {
+  let e = unwrap(init);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = unwrap(e.expression);
+  return ts.isIdentifier(callee) && (info.imports.has(callee.text) || info.functions.has(callee.text)) ? callee.text : undefined;
+}
+
+/** The properties of a returned object literal whose values may be clients (see FileInfo.objectFactorySources). */
+function collectObjectFactory(
+  name: string,
+  fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression,
+  obj: ts.ObjectLiteralExpression,
+  info: FileInfo,
+): void {
+  const body = fn.body && ts.isBlock(fn.body) ? fn.body : undefined;
+  for (const p of obj.properties) {
+    let key: string | undefined;
+    let value: ts.Expression | undefined;
+    if (ts.isShorthandPropertyAssignment(p)) {
+      key = p.name.text;
+      value = p.name;
+    } else if (ts.isPropertyAssignment(p)) {
+      key = propertyNameText(p.name);
+      value = unwrap(p.initializer);
+    }
+    if (key === undefined || !value) continue;
+    // A variable of the function (`const db = drizzle(pool); return { db }`): what it is given, when given once.
+    if (ts.isIdentifier(value) && body) {
+      const assigned = assignedValues(body, value.text);
+      if (assigned.length > 1) continue;
+      if (assigned.length === 1) value = unwrap(assigned[0]!);
+      else if (fn.parameters.some((q) => bindsName(q.name, (value as ts.Identifier).text))) continue;
+    }
+    const orm = newClientOrm(value, info);
+    if (orm) {
+      info.objectFactorySources.push([name, key, { orm, driver: clientDriver(value, info) }]);
+      continue;
+    }
+    const callee = importedCallee(value, info);
+    if (callee) info.objectFactorySources.push([name, key, { callee }]);
+    else if (ts.isIdentifier(value)) info.objectFactorySources.push([name, key, { ident: value.text }]);
+  }
+}
+
+function isHonoSpecifier(spec: string): boolean {
+  return spec === 'hono' || spec.startsWith('hono/') || spec.startsWith('@hono/');
+}
+
+/** The string key of a Hono context access: `'db'` of `c.set('db', …)` / `c.get('db')`. */
+function literalKey(e: ts.Expression | undefined): string | undefined {
+  const n = e && unwrap(e);
+  return n && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) ? n.text : undefined;
+}
+
+/** `c.set('db', value)` on the first parameter of the function it is made in (a Hono middleware's context). */
+function collectContextSets(sf: ts.SourceFile, info: FileInfo): void {
+  let budget = 200_000;
+  const fns: FunctionNode[] = [];
+  const visit = (n: ts.Node): void => {
+    if (--budget < 0) return;
+    if (ts.isCallExpression(n) && fns.length) {
+      const callee = unwrap(n.expression);
+      const key = literalKey(n.arguments[0]);
+      const fn = fns[fns.length - 1]!;
+      const first = fn.parameters[0];
+      if (
+        key !== undefined &&
+        n.arguments.length === 2 &&
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'set' &&
+        ts.isIdentifier(unwrap(callee.expression)) &&
+        first &&
+        ts.isIdentifier(first.name) &&
+        first.name.text === (unwrap(callee.expression) as ts.Identifier).text
+      ) {
+        let value = unwrap(n.arguments[1]!);
+        // `const { db } = createDb(c.env.DATABASE_URL); c.set('db', db)`: a property of what a function returns.
+        const picked = ts.isIdentifier(value) && fn.body && ts.isBlock(fn.body) ? destructuredFrom(fn.body, value.text, info) : undefined;
+        if (picked) {
+          info.contextSets.push({ key, callee: picked.callee, property: picked.property });
+          return;
+        }
+        // `const db = drizzle(c.env.DB); c.set('db', db)`: the function's own variable, read through what it is given.
+        if (ts.isIdentifier(value) && fn.body && ts.isBlock(fn.body)) {
+          const assigned = assignedValues(fn.body, value.text);
+          if (assigned.length > 1) {
+            // Assigned more than once: nothing known.
+            info.contextSets.push({ key });
+            return;
+          }
+          if (assigned.length === 1) value = unwrap(assigned[0]!);
+        }
+        const orm = newClientOrm(value, info);
+        if (orm) info.contextSets.push({ key, orm, driver: clientDriver(value, info) });
+        else {
+          const called = importedCallee(value, info) ?? firstOfValues(value, (e) => (ts.isCallExpression(e) && ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : undefined));
+          const ident = ts.isIdentifier(value) ? value.text : undefined;
+          info.contextSets.push(called ? { key, callee: called } : ident ? { key, ident } : { key });
+        }
+      }
+    }
+    if (isFunctionNode(n)) {
+      fns.push(n);
+      ts.forEachChild(n, visit);
+      fns.pop();
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+type ContextClient = { orm: Orm; driver?: string };
+
+/**
+ * The Hono context variables of the workspace that hold a client: a key every module sets to a client of one ORM
+ * (a key also set to something else, or to clients of both ORMs, is none).
+ */
+export function contextClients(infos: Iterable<FileInfo>): Map<string, ContextClient> {
+  const out = new Map<string, ContextClient | null>();
+  for (const info of infos) {
+    for (const set of info.contextSets) {
+      const picked = set.callee && set.property !== undefined ? info.objectFactories.get(set.callee)?.get(set.property) : undefined;
+      const orm = set.property !== undefined ? picked?.orm : set.orm ?? (set.callee ? info.factories.get(set.callee) : set.ident ? info.clients.get(set.ident) : undefined);
+      const driver =
+        set.property !== undefined ? picked?.driver : set.orm ? set.driver : set.callee ? info.factoryDrivers.get(set.callee) : set.ident ? info.drivers.get(set.ident) : undefined;
+      const prev = out.get(set.key);
+      if (prev === null) continue;
+      if (!orm || (prev && prev.orm !== orm)) out.set(set.key, null);
+      else if (!prev) out.set(set.key, driver && orm === 'drizzle' ? { orm, driver } : { orm });
+      else if (prev.driver !== driver) out.set(set.key, { orm });
+    }
+  }
+  const clients = new Map<string, ContextClient>();
+  for (const [key, c] of out) if (c) clients.set(key, c);
+  return clients;
 }
 
 /** The imported function an initializer's value is a call of (`getDb(env)`, `await createDb()`), if any. */
@@ -946,8 +1182,8 @@ function isTransactionType(type: ts.TypeNode | undefined, info: FileInfo): boole
 function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void {
   type Bound = { orm: Orm; driver?: string };
   /** What a module's export `name` is by `own` (its own binding), through re-exports and `export *` as well. */
-  const exported = (own: (info: FileInfo, name: string) => Bound | undefined) => {
-    const follow = (file: string | undefined, name: string, seen: Set<string>): Bound | undefined => {
+  const exported = <T = Bound>(own: (info: FileInfo, name: string) => T | undefined) => {
+    const follow = (file: string | undefined, name: string, seen: Set<string>): T | undefined => {
       if (!file) return undefined;
       const key = `${file}#${name}`;
       if (seen.has(key)) return undefined;
@@ -978,9 +1214,39 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
     const orm = local !== undefined ? info.factories.get(local) : undefined;
     return orm ? { orm, driver: info.factoryDrivers.get(local!) } : undefined;
   });
+  // Functions returning an object of clients (`export function createDb() { …; return { db, pool } }`).
+  const exportObjectFactory = exported((info, name) => {
+    const local = info.exports.get(name);
+    return local !== undefined ? info.objectFactories.get(local) : undefined;
+  });
   for (let round = 0; round < 6; round++) {
     let changed = false;
     for (const info of infos) {
+      for (const [fn, property, value] of info.objectFactorySources) {
+        if (info.objectFactories.get(fn)?.has(property)) continue;
+        const orm = value.orm ?? (value.callee ? info.factories.get(value.callee) : value.ident ? info.clients.get(value.ident) : undefined);
+        if (!orm) continue;
+        const driver = value.orm ? value.driver : value.callee ? info.factoryDrivers.get(value.callee) : value.ident ? info.drivers.get(value.ident) : undefined;
+        let props = info.objectFactories.get(fn);
+        if (!props) info.objectFactories.set(fn, (props = new Map()));
+        props.set(property, driver && orm === 'drizzle' ? { orm, driver } : { orm });
+        changed = true;
+      }
+      for (const [local, imp] of info.imports) {
+        if (info.objectFactories.has(local) || imp.imported === '*') continue;
+        const found = exportObjectFactory(imp.file, imp.imported, new Set());
+        if (found) {
+          info.objectFactories.set(local, found);
+          changed = true;
+        }
+      }
+      for (const [name, callee, property] of info.destructured) {
+        const found = info.clients.has(name) ? undefined : info.objectFactories.get(callee)?.get(property);
+        if (!found) continue;
+        info.clients.set(name, found.orm);
+        if (found.driver) info.drivers.set(name, found.driver);
+        changed = true;
+      }
       for (const [local, imp] of info.imports) {
         if (info.clients.has(local) || info.factories.has(local) || (imp.imported === '*' && !imp.cjs)) continue;
         // A factory imported from a workspace module: `import { getDb } from '@/db'`, then `const db = getDb(env)`.
@@ -998,6 +1264,15 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           if (found.driver) info.drivers.set(local, found.driver);
           changed = true;
         }
+      }
+      // Wrappers of a factory: `export const getDb = () => createDb(env.DATABASE_URL)`.
+      for (const [name, callee] of info.factoryWraps) {
+        const orm = info.factories.has(name) ? undefined : info.factories.get(callee);
+        if (!orm) continue;
+        info.factories.set(name, orm);
+        const driver = info.factoryDrivers.get(callee);
+        if (driver) info.factoryDrivers.set(name, driver);
+        changed = true;
       }
       // Module clients made by an imported factory: `export const db = makeDb(env.DB)`.
       for (const [name, callee] of info.factoryCalls) {
@@ -1299,6 +1574,7 @@ class FileWalker {
     private readonly byFile: Map<string, FileInfo>,
     private readonly prismaModels: Set<string> | undefined,
     private readonly workspaceOrms: ReadonlySet<Orm> = new Set(),
+    private readonly honoVars: ReadonlyMap<string, ContextClient> = new Map(),
   ) {}
 
   /** Walks the file once and returns plain facts (no AST nodes survive). */
@@ -1389,6 +1665,16 @@ class FileWalker {
       const orm = this.info.clients.get(name);
       return orm ? { orm, node: e, text: name, driver: this.info.drivers.get(name) } : undefined;
     }
+    if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) {
+      const context = this.honoVar(e, this.current);
+      if (context) return { orm: context.orm, node: e, text: e.getText(this.sf), driver: context.driver };
+    }
+    // `getDb().insert(orders)`: the client a factory of the module (or one it imports) returns, used at once.
+    if (ts.isCallExpression(e) && ts.isIdentifier(unwrap(e.expression))) {
+      const name = (unwrap(e.expression) as ts.Identifier).text;
+      const orm = this.info.factories.get(name);
+      if (orm && !this.shadowed(name)) return { orm, node: e, text: e.getText(this.sf), driver: orm === 'drizzle' ? this.info.factoryDrivers.get(name) : undefined };
+    }
     if (ts.isPropertyAccessExpression(e)) {
       const target = unwrap(e.expression);
       const member = e.name.text;
@@ -1421,6 +1707,15 @@ class FileWalker {
     return undefined;
   }
 
+  /** A variable or parameter of a function around the current call declares `name` (it hides the module's binding). */
+  private shadowed(name: string): boolean {
+    for (let n: ts.Node | undefined = this.current; n; n = n.parent) {
+      if (!isFunctionNode(n)) continue;
+      if (this.localClients(n).has(name) || n.parameters.some((p) => bindsName(p.name, name))) return true;
+    }
+    return false;
+  }
+
   private readonly localClientsOf = new Map<ts.Node, Map<string, { orm: Orm; driver?: string } | null>>();
 
   /**
@@ -1441,8 +1736,21 @@ class FileWalker {
           const orm = d.initializer ? newClientOrm(d.initializer, this.info) : undefined;
           const client = orm
             ? { orm, driver: orm === 'drizzle' ? clientDriver(d.initializer!, this.info) : undefined }
-            : d.initializer && this.namespaceFactoryCall(d.initializer);
+            : d.initializer && (this.namespaceFactoryCall(d.initializer) ?? this.honoVar(unwrap(d.initializer), fn));
           found.set(d.name.text, client || null);
+        } else if (ts.isObjectBindingPattern(d.name) && d.initializer) {
+          // `const { db } = c.var` in a Hono handler; `const { db } = createDb()` of a function returning an object of clients.
+          const init = unwrap(d.initializer);
+          const context = ts.isPropertyAccessExpression(init) && init.name.text === 'var' && this.isHonoContext(init.expression, fn);
+          const callee = context ? undefined : destructuredCall(init, this.info);
+          const object = callee ? this.info.objectFactories.get(callee) : undefined;
+          // (Other patterns are not followed: a name they bind is left to the module's bindings, as before.)
+          if (context || object) for (const el of d.name.elements) {
+            if (!ts.isIdentifier(el.name) || found.get(el.name.text)) continue;
+            const key = propertyNameText(el.propertyName) ?? el.name.text;
+            const client = el.dotDotDotToken ? undefined : context ? this.honoVars.get(key) : object?.get(key);
+            found.set(el.name.text, client ?? null);
+          }
         }
         return;
       }
@@ -1452,6 +1760,42 @@ class FileWalker {
     };
     if (fn.body) ts.forEachChild(fn.body, visit);
     return found;
+  }
+
+  /**
+   * `c.var.db` or `c.get('db')` in a Hono module, `c` the first parameter of the function that declares it: the client
+   * the workspace's middleware sets under that key (see contextClients).
+   */
+  private honoVar(e: ts.Expression, from: ts.Node | undefined): ContextClient | undefined {
+    if (!this.info.hono || !this.honoVars.size) return undefined;
+    if (ts.isPropertyAccessExpression(e)) {
+      const holder = unwrap(e.expression);
+      if (!ts.isPropertyAccessExpression(holder) || holder.name.text !== 'var') return undefined;
+      return this.isHonoContext(holder.expression, from) ? this.honoVars.get(e.name.text) : undefined;
+    }
+    if (!ts.isCallExpression(e) || e.arguments.length !== 1) return undefined;
+    const callee = unwrap(e.expression);
+    const key = literalKey(e.arguments[0]);
+    if (key === undefined || !ts.isPropertyAccessExpression(callee) || callee.name.text !== 'get') return undefined;
+    return this.isHonoContext(callee.expression, from) ? this.honoVars.get(key) : undefined;
+  }
+
+  /** The expression names the first parameter of the innermost function around `from` that declares that name. */
+  private isHonoContext(expr: ts.Expression, from: ts.Node | undefined): boolean {
+    const id = unwrap(expr);
+    if (!ts.isIdentifier(id)) return false;
+    for (let n: ts.Node | undefined = from; n; n = n.parent) {
+      if (!isFunctionNode(n)) continue;
+      const index = n.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === id.text);
+      if (index >= 0) {
+        // Untyped (`async (c) => …`) or typed as Hono's context (`c: Context<Env>`), not a `Map` of the same name.
+        const type = n.parameters[index]!.type;
+        const typeName = type && ts.isTypeReferenceNode(type) ? (ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text) : undefined;
+        return index === 0 && (!type || typeName === 'Context');
+      }
+      if (n.parameters.some((p) => !ts.isIdentifier(p.name) && bindsName(p.name, id.text))) return false;
+    }
+    return false;
   }
 
   /** `dbm.getDb(env)` (also awaited) with `import * as dbm from '@/db'` exporting a client factory: the client it makes. */
@@ -2170,7 +2514,7 @@ class FileWalker {
         if (combinator) return this.isAwaited(combinator, depth + 1);
       }
       // `await q.then((u) => prisma.…)`: the chain settles with the callback's promise.
-      const then = fn ? thenCallOf(fn) : undefined;
+      const then = fn ? thenCallOf(fn) ?? this.retryCallOf(fn) ?? this.plainCatchOf(fn) : undefined;
       if (then) return this.isAwaited(then, depth + 1);
       return false;
     }
@@ -2198,7 +2542,7 @@ class FileWalker {
       !!p && (ts.isAwaitExpression(p) || (ts.isArrowFunction(p) && p.body === n) || (ts.isReturnStatement(p) && p.expression === n && findFunction(p) === fn));
     if (!settled) return undefined;
     for (let depth = 0; depth < 6 && settledBy; depth++) {
-      const then = thenCallOf(settledBy);
+      const then = thenCallOf(settledBy) ?? this.retryCallOf(settledBy) ?? this.plainCatchOf(settledBy);
       if (!then) return undefined;
       const host = this.enclosingFunction(then);
       if (this.isAwaited(then)) return { host, returned: false };
@@ -2211,6 +2555,86 @@ class FileWalker {
       settledBy = host.node;
     }
     return undefined;
+  }
+
+  /**
+   * The call of a retry helper `fn` is given to (`withRetry(() => prisma.payment.update(…))`), which runs it until it
+   * succeeds or gives up: a function of this file that calls that parameter; `p-retry`, `async-retry`, or
+   * `exponential-backoff`'s `backOff` (the first argument); or an imported function named like one (`withRetry`,
+   * `retry`, `retryOnConflict`, first argument): the walk sees one file, not the body of another module's function.
+   */
+  private retryCallOf(fn: FunctionNode): ts.CallExpression | undefined {
+    if (!isInlineCallback(fn)) return undefined;
+    const call = callOfCallback(fn);
+    if (!call) return undefined;
+    const callee = unwrap(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const index = call.arguments.findIndex((a) => unwrap(a) === fn);
+    if (index < 0) return undefined;
+    const imp = this.info.imports.get(callee.text);
+    if (imp) {
+      if (index !== 0) return undefined;
+      const known = RETRY_PACKAGES[imp.specifier];
+      if (known) return known === imp.imported ? call : undefined;
+      return imp.imported !== '*' && /retry/i.test(imp.imported === 'default' ? callee.text : imp.imported) ? call : undefined;
+    }
+    return this.callsParameter(callee.text, index) ? call : undefined;
+  }
+
+  /**
+   * The `.catch(fn)` call whose rejection handler `fn` is, when the chain it handles makes no
+   * database call and calls no workspace function (which might write): `await chargeCard(id).catch(() =>
+   * prisma.order.update(…))`. Its writes are the function's, as in the `catch` of a `try` around that call. The
+   * handler of a write is left alone: it runs only when that write failed.
+   */
+  private plainCatchOf(fn: FunctionNode): ts.CallExpression | undefined {
+    if (!isInlineCallback(fn)) return undefined;
+    const call = callOfCallback(fn);
+    const callee = call && unwrap(call.expression);
+    if (!call || !callee || !ts.isPropertyAccessExpression(callee)) return undefined;
+    // (`.then(ok, onError)` is left alone: `ok`, hosted too, runs on the other outcome, never with the handler.)
+    if (callee.name.text !== 'catch' || !call.arguments[0] || unwrap(call.arguments[0]) !== fn) return undefined;
+    const receiver = callee.expression;
+    const inside = (n: ts.Node) => n.pos >= receiver.pos && n.end <= receiver.end;
+    if (this.callNodes.some(([n]) => inside(n)) || this.candidates.some((c) => inside(c.node))) return undefined;
+    // Transactions in the chain, and calls the walk has not recorded (a method of a client it cannot see): none.
+    let calls = false;
+    const visit = (n: ts.Node): void => {
+      if (calls || isFunctionNode(n)) return;
+      if (ts.isCallExpression(n) && this.txCalls.has(n)) calls = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(receiver);
+    return calls ? undefined : call;
+  }
+
+  private readonly parameterCalls = new Map<string, boolean>();
+
+  /** A top-level function of this file named `name` calls its parameter at `index` (`return await fn()`). */
+  private callsParameter(name: string, index: number): boolean {
+    const key = `${name}#${index}`;
+    const known = this.parameterCalls.get(key);
+    if (known !== undefined) return known;
+    let found = false;
+    const fn = topLevelFunction(this.sf, name);
+    const p = fn?.parameters[index];
+    if (fn?.body && p && !p.dotDotDotToken && ts.isIdentifier(p.name)) {
+      const param = p.name.text;
+      let budget = 5000;
+      const visit = (n: ts.Node): void => {
+        if (found || --budget < 0) return;
+        // A nested function that declares the name as its own parameter calls something else.
+        if (isFunctionNode(n) && n.parameters.some((q) => ts.isIdentifier(q.name) && q.name.text === param)) return;
+        if (ts.isCallExpression(n) && ts.isIdentifier(unwrap(n.expression)) && (unwrap(n.expression) as ts.Identifier).text === param) {
+          found = true;
+          return;
+        }
+        ts.forEachChild(n, visit);
+      };
+      ts.forEachChild(fn.body, visit);
+    }
+    this.parameterCalls.set(key, found);
+    return found;
   }
 
   /** `return <call>` (through `.then/.catch`) or an arrow's body, in a function that is not an inline callback. */
@@ -2302,6 +2726,8 @@ class FileWalker {
       const candidates: number[] = [];
       const visit = (n: ts.Node): void => {
         if (database) return;
+        // `await chargeCard(id).catch(() => prisma.order.update(…))`: the handler's write does not make the HTTP call database work.
+        if (isFunctionNode(n) && this.plainCatchOf(n)) return;
         if (this.dbNodes.has(n) || this.txCalls.has(n)) {
           database = true;
           return;
@@ -2379,6 +2805,33 @@ function outermostOfChain(node: ts.Node): ts.Node {
     n = climbWrappers(c);
   }
   return n;
+}
+
+/** A binding pattern declares `name`. */
+function bindsName(pattern: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(pattern)) return pattern.text === name;
+  return pattern.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, name));
+}
+
+/** Retry packages whose function runs its first argument until it succeeds: specifier → the imported name. */
+const RETRY_PACKAGES: Record<string, string> = {
+  'p-retry': 'default',
+  'async-retry': 'default',
+  'exponential-backoff': 'backOff',
+};
+
+/** The top-level function of a file named `name`: a declaration, or `const name = (…) => …` / `function (…) {…}`. */
+function topLevelFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined {
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name) return st.body ? st : undefined;
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
+      const init = unwrap(d.initializer);
+      return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The `.then(…)` call whose fulfilment callback (first argument) `fn` is. */

@@ -539,6 +539,29 @@ function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Sta
     });
   }
   if (!responses.size) return false;
+  return sendsOn(statements, responses, 0);
+}
+
+/** The top-level function of the file named `name` (a declaration, or `const name = (…) => …` / `function (…) {…}`). */
+function fileFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined {
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) return st;
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
+      const init = unwrap(d.initializer);
+      return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The nodes send a response on one of `names` (see sendsResponse): a sending method called on it, or a helper of the
+ * same file given it as an argument (`sendCreated(res, order)`) whose body sends on that parameter (helpers calling
+ * helpers, a few levels deep).
+ */
+function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: number): boolean {
   let found = false;
   const visit = (n: ts.Node, names: Set<string>): void => {
     if (found) return;
@@ -564,6 +587,21 @@ function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Sta
         if (ts.isIdentifier(root) && names.has(root.text)) {
           found = true;
           return;
+        }
+      }
+      if (ts.isIdentifier(callee) && depth < 4 && n.arguments.some((a) => ts.isIdentifier(unwrap(a)) && names.has((unwrap(a) as ts.Identifier).text))) {
+        const helper = fileFunction(n.getSourceFile(), callee.text);
+        if (helper?.body) {
+          const params = new Set<string>();
+          n.arguments.forEach((a, i) => {
+            const arg = unwrap(a);
+            const p = helper.parameters[i];
+            if (ts.isIdentifier(arg) && names.has(arg.text) && p && !p.dotDotDotToken && ts.isIdentifier(p.name)) params.add(p.name.text);
+          });
+          if (params.size && sendsOn([helper.body], params, depth + 1)) {
+            found = true;
+            return;
+          }
         }
       }
     }

@@ -41,6 +41,22 @@
  *   function whose returned value is a new client (`return drizzle(…)`, an arrow body, a variable it assigns
  *   one to: `cached ??= drizzle(…); return cached`), a module client (`() => db`), or whose declared return type
  *   is a client type; it carries its ORM and Drizzle driver. A module-level `const db = getDb()` is a client too.
+ *   A function returning a call of another factory is one (`export const getDb = () => createDb(env.DATABASE_URL)`,
+ *   `createDb` imported). A factory called where its client is used is the client (`getDb().insert(…)`, client text
+ *   `getDb()`), unless a variable or parameter of that name hides it. A function returning an object literal gives clients by property: `const { db } =
+ *   createDb()` / `const { prisma } = await getClients()` (module level or in a function) is a client when the
+ *   property's value is one (`return { db, pool }` with `const db = drizzle(pool)`); the object's other names are not.
+ *   Hono: `c.var.db`, `c.get('db')` and `const { db } = c.var` in a module importing `hono`/`hono/…`/`@hono/…`, `c`
+ *   the first parameter (untyped or `Context`), are the client the workspace's middleware sets under that key
+ *   (`c.set('db', drizzle(c.env.DB))`, also a variable or destructured factory result); a key also set to
+ *   anything else, or to clients of both ORMs, is no client.
+ * - `host` is also set for a call in the callback of a retry helper the function awaits or returns
+ *   (`await withRetry(() => prisma.payment.update(…))`): a function of the file that calls that parameter,
+ *   `p-retry`/`async-retry`/`exponential-backoff`'s `backOff`, or an imported function named like a retry
+ *   (`/retry/i`, first argument: another module's body is not read). Such a call is `awaited`. So is a call in the
+ *   `.catch(cb)` handler of an awaited chain that makes no database call and calls no workspace
+ *   function (`await chargeCard(id).catch(() => prisma.order.update(…))`); the handler of a write is not hosted (it
+ *   runs only when that write failed), and the await of such a chain is an `otherAwait`.
  * - `WritingCall`s: calls of workspace functions that contain a write (one level), resolved through
  *   imports, re-exports, `this.method()`, namespace imports, module-level instances/objects
  *   (`storage.createTrade()` with `storage = new DatabaseStorage()` or `storage = { … }`), and members holding
@@ -54,7 +70,9 @@
  * `query.t.findFirst` in a `for…of` or an async `.forEach` callback). Each returns undefined when the shape cannot be rewritten without changing behaviour.
  * The wrapper is not written for Drizzle drivers whose `transaction()` runs its callback synchronously
  * (better-sqlite3, bun-sqlite, sql.js, expo-sqlite, op-sqlite, durable-sqlite), around a framework redirect
- * that throws (Next.js `redirect()`/`notFound()`, SvelteKit `redirect()`, a thrown Remix `redirect()`), around
+ * that throws (Next.js `redirect()`/`notFound()`, SvelteKit `redirect()`, a thrown Remix `redirect()`), around an
+ * HTTP response sent at the call (`res.json(…)`, or a helper of the file given the response whose body sends it:
+ * `sendCreated(res, order)`), around
  * a query in the `catch`/`finally`/`.catch` of a failed query (it would run on an aborted transaction), nor
  * when code before the range calls a function declared in it; a variable declared before the range that it
  * assigns and later code reads with a narrowed type is assigned again from the result (`user = await …`).
