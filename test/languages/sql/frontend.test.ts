@@ -42,6 +42,7 @@ describe('sql discovery', () => {
       'supabase:partitioned-supabase/supabase/migrations',
       'supabase:supabase-app/supabase/migrations',
       'supabase:supabase-declarative/supabase/migrations',
+      'supabase:supabase-drift/supabase/migrations',
     ]);
     const numbered = units.find((u) => u.hints?.kind === 'numbered' && u.id.includes('numbered-app'))!;
     assert.deepEqual(numbered.files.map((f) => f.split('/').pop()), ['001_create_users.sql', '002_create_orders.sql', '010_order_user_index.sql']);

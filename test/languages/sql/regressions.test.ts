@@ -1221,3 +1221,214 @@ describe('bug 24 (SQLite): DROP INDEX without ON (drizzle-kit and Prisma write i
     assert.deepEqual(table(model, 'users').indexes, []);
   });
 });
+
+describe('bug 25: ALTER INDEX [IF EXISTS] s.n RENAME TO m renames schema s\'s index n', () => {
+  // Two schemas with an index of the same name: the rename picked whichever index the name was last seen on.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create schema billing;\ncreate table public.orgs (id uuid primary key);\n' +
+      'create table billing.invoices (id uuid primary key, org_id uuid references public.orgs (id) on delete cascade);\n' +
+      'create table public.projects (id uuid primary key, org_id uuid references public.orgs (id) on delete cascade);\n' +
+      'create index org_id_idx on billing.invoices (org_id);\ncreate index org_id_idx on public.projects (org_id);\n',
+    'supabase/migrations/20240201000000_names.sql':
+      'alter index billing.org_id_idx rename to invoices_org_id_idx;\nalter index if exists org_id_idx rename to projects_org_id_idx;\n' +
+      '-- The primary key\'s index: renaming it renames the constraint.\nalter index public.orgs_pkey rename to orgs_pk;\n',
+    'supabase/migrations/20240301000000_drop.sql': 'drop index billing.invoices_org_id_idx;\n',
+  };
+
+  async function pgIndexes(db: PGliteInterface): Promise<string[]> {
+    const r = await db.query<{ x: string }>(
+      `select t.oid::regclass::text || ' ' || i.relname as x from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+       where t.relnamespace in ('public'::regnamespace, 'billing'::regnamespace) order by 1`,
+    );
+    return r.rows.map((x) => x.x);
+  }
+  const modelIndexes = (db: Database) =>
+    db.tables.flatMap((t) => [t.primaryKey, ...t.indexes].filter((i) => i !== undefined).map((i) => `${t.name} ${i.name}`)).sort();
+
+  it('each schema\'s index is renamed, and a later drop of the new name drops billing\'s alone (as in PGlite)', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelIndexes(model), await pgIndexes(db));
+    assert.deepEqual(modelIndexes(model), ['billing.invoices invoices_pkey', 'orgs orgs_pk', 'projects projects_org_id_idx', 'projects projects_pkey']);
+    assert.deepEqual(await unindexed(db), ['billing.invoices.invoices_org_id_fkey']);
+    assert.ok(!isCovered(table(model, 'billing.invoices'), ['org_id']));
+    assert.ok(isCovered(table(model, 'projects'), ['org_id']));
+  });
+
+  it('before the drop: both indexes, each under its new name', async () => {
+    const two = { ...files };
+    delete (two as Partial<typeof files>)['supabase/migrations/20240301000000_drop.sql'];
+    const db = await fresh();
+    for (const f of Object.values(two)) await db.exec(f);
+    const { db: model } = analyzeFiles(two);
+    assert.deepEqual(modelIndexes(model), await pgIndexes(db));
+  });
+});
+
+describe('bug 26: a partitioned table renamed, moved to another schema or dropped takes its partitions along', () => {
+  const init =
+    'create schema archive;\n' +
+    'create table public.events (id bigint not null, at timestamptz not null, kind text not null, primary key (id, at)) partition by range (at);\n' +
+    "create table public.events_2024 partition of public.events for values from ('2024-01-01') to ('2025-01-01');\n" +
+    "create table public.events_2025 partition of public.events for values from ('2025-01-01') to ('2026-01-01');\n";
+  const cases: Record<string, string> = {
+    rename: 'alter table public.events rename to audit_events;\n',
+    'set schema': 'alter table public.events set schema archive;\n',
+    drop: 'drop table public.events;\n',
+  };
+
+  for (const [name, change] of Object.entries(cases)) {
+    it(`${name}: each partition's parent is the one PGlite has, and no partition is reported without a primary key`, async () => {
+      const files = { 'supabase/migrations/20240101000000_init.sql': init, 'supabase/migrations/20240201000000_change.sql': change };
+      const db = await fresh();
+      for (const f of Object.values(files)) await db.exec(f);
+      const r = await db.query<{ x: string }>(
+        `select c.oid::regclass::text || ' -> ' || p.oid::regclass::text as x from pg_inherits h join pg_class c on c.oid = h.inhrelid join pg_class p on p.oid = h.inhparent where c.relkind in ('r', 'p') order by 1`,
+      );
+      const { db: model } = analyzeFiles(files);
+      assert.deepEqual(model.tables.filter((t) => t.partitionOf !== undefined).map((t) => `${t.name} -> ${t.partitionOf}`).sort(), r.rows.map((x) => x.x));
+      const dir = writeFiles(files);
+      const { findings } = await audit(dir);
+      assert.deepEqual(findings.filter((f) => f.rule === 'missing-primary-key').map((f) => f.message), []);
+    });
+  }
+});
+
+describe('bug 27: DROP CONSTRAINT … CASCADE and DROP INDEX … CASCADE drop the foreign keys that reference the key', () => {
+  const init =
+    'create table users (id bigint primary key, email text not null);\ncreate unique index users_email_key on users (email);\n' +
+    'create table posts (id bigint primary key, author_id bigint not null references users (id), author_email text references users (email));\n' +
+    'create index posts_author_id_idx on posts (author_id);\ncreate index posts_author_email_idx on posts (author_email);\n';
+  const cases: Record<string, string[]> = {
+    'drop constraint users_pkey cascade': ['alter table users drop constraint users_pkey cascade;\n', 'posts.posts_author_email_fkey'],
+    'drop index users_email_key cascade': ['drop index users_email_key cascade;\n', 'posts.posts_author_id_fkey'],
+  };
+  for (const [name, [change, left]] of Object.entries(cases)) {
+    it(`${name}: the foreign keys left are PGlite's`, async () => {
+      const files = { 'migrations/001_init.sql': init, 'migrations/002_change.sql': change };
+      const db = await fresh();
+      for (const f of Object.values(files)) await db.exec(f);
+      const r = await db.query<{ x: string }>(`select conrelid::regclass::text || '.' || conname as x from pg_constraint where contype = 'f' order by 1`);
+      assert.deepEqual(r.rows.map((x) => x.x), [left]);
+      const { db: model } = analyzeFiles(files);
+      assert.deepEqual(model.tables.flatMap((t) => t.foreignKeys.map((f) => `${t.name}.${f.name}`)).sort(), [left]);
+    });
+  }
+});
+
+/** Each table's columns, primary key, index names and foreign key names, as `table: …` lines (PGlite's catalog). */
+async function pgShape(db: PGliteInterface): Promise<string[]> {
+  const r = await db.query<{ x: string }>(`
+    select c.oid::regclass::text || ': cols=' ||
+      (select string_agg(attname, ',' order by attnum) from pg_attribute where attrelid = c.oid and attnum > 0 and not attisdropped) ||
+      ' pk=' || coalesce((select conname from pg_constraint where conrelid = c.oid and contype = 'p'), '-') ||
+      ' idx=' || coalesce((select string_agg(i.relname, ',' order by i.relname) from pg_index x join pg_class i on i.oid = x.indexrelid where x.indrelid = c.oid and not x.indisprimary), '-') ||
+      ' fk=' || coalesce((select string_agg(conname, ',' order by conname) from pg_constraint where conrelid = c.oid and contype = 'f'), '-') as x
+    from pg_class c where c.relkind in ('r', 'p') and c.relnamespace in (select oid from pg_namespace where nspname in ('public', 'billing')) order by 1`);
+  return r.rows.map((x) => x.x.replace(/^public\./, ''));
+}
+
+function modelShape(db: Database): string[] {
+  return db.tables
+    .map((t) => {
+      const idx = t.indexes.map((i) => i.name).sort().join(',') || '-';
+      const fk = t.foreignKeys.map((f) => f.name).sort().join(',') || '-';
+      return `${t.name}: cols=${t.columns.map((c) => c.name).join(',')} pk=${t.primaryKey?.name ?? '-'} idx=${idx} fk=${fk}`;
+    })
+    .sort();
+}
+
+describe('bug 28: DETACH PARTITION leaves a table of its own, with the columns, keys and indexes it had as a partition', () => {
+  // Archiving last year's partition: detached, it keeps its primary key; it was reported as having none.
+  const files = {
+    'supabase/migrations/20240101000000_events.sql':
+      'create table public.orgs (id bigint primary key);\n' +
+      'create table public.events (\n  id bigint not null,\n  org_id bigint not null references public.orgs (id) on delete cascade,\n  at timestamptz not null,\n  primary key (id, at)\n) partition by range (at);\n' +
+      'create index events_org_idx on public.events (org_id);\n' +
+      "create table public.events_2024 partition of public.events for values from ('2024-01-01') to ('2025-01-01');\n" +
+      "create table public.events_2025 partition of public.events for values from ('2025-01-01') to ('2026-01-01');\n",
+    'supabase/migrations/20250105000000_archive_2024.sql': 'alter table public.events detach partition public.events_2024;\n',
+  };
+
+  it('the detached table has what PGlite gives it, and is not reported without a primary key', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    const { db: model } = analyzeFiles(files);
+    const shape = await pgShape(db);
+    assert.deepEqual(modelShape(model).filter((x) => x.startsWith('events_2024')), shape.filter((x) => x.startsWith('events_2024')));
+    assert.equal(table(model, 'events_2024').partitionOf, undefined);
+    assert.equal(table(model, 'events_2025').partitionOf, 'events');
+    const { findings } = await audit(writeFiles(files));
+    assert.deepEqual(findings.filter((f) => f.rule === 'missing-primary-key' || f.rule === 'unindexed-foreign-key').map((f) => f.message), []);
+  });
+});
+
+describe('bug 29: DROP SCHEMA … CASCADE drops its tables, and the foreign keys into them', () => {
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create schema billing;\ncreate table public.orgs (id bigint primary key);\n' +
+      'create table billing.invoices (id bigint primary key, org_id bigint not null references public.orgs (id) on delete cascade);\n' +
+      'create table public.payments (id bigint primary key, invoice_id bigint references billing.invoices (id));\n',
+    'supabase/migrations/20240201000000_drop_billing.sql': 'drop schema billing cascade;\n',
+  };
+
+  it('the tables and foreign keys left are PGlite\'s', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelShape(model), await pgShape(db));
+    assert.deepEqual(modelShape(model), ['orgs: cols=id pk=orgs_pkey idx=- fk=-', 'payments: cols=id,invoice_id pk=payments_pkey idx=- fk=-']);
+  });
+});
+
+describe('bug 30 (MySQL): ALTER TABLE … RENAME INDEX a TO b (Prisma writes it) parses and renames the index', () => {
+  // node-sql-parser refuses RENAME INDEX: the statement was a syntax error, and the index kept its old name, so a later
+  // `DROP INDEX b ON t` dropped nothing.
+  const files = {
+    '/w/prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+    '/w/prisma/migrations/20240101000000_init/migration.sql':
+      'CREATE TABLE `User` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
+      'CREATE TABLE `Post` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `authorId` INTEGER NOT NULL,\n    `slug` VARCHAR(191) NOT NULL,\n\n' +
+      '    INDEX `Post_authorId_fkey`(`authorId`),\n    UNIQUE INDEX `Post_slug_key`(`slug`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n',
+    '/w/prisma/migrations/20240201000000_names/migration.sql':
+      '-- RenameIndex\nALTER TABLE `Post` RENAME INDEX `Post_authorId_fkey` TO `Post_authorId_idx`;\n\n-- RenameIndex\nALTER TABLE `Post` RENAME KEY `Post_slug_key` TO `Post_handle_key`;\n',
+  };
+
+  it('no syntax error, and the indexes have their new names', () => {
+    const { analysis, db } = analyzeFiles(files, 'mysql');
+    assert.deepEqual(analysis.diagnostics.map((d) => d.message), []);
+    assert.deepEqual(table(db, 'Post').indexes.map((i) => `${i.name} ${i.columns}`), ['Post_authorId_idx authorId', 'Post_handle_key slug']);
+  });
+
+  it('a later DROP INDEX of the new name drops it', () => {
+    const { db } = analyzeFiles({ ...files, '/w/prisma/migrations/20240301000000_drop/migration.sql': '-- DropIndex\nDROP INDEX `Post_handle_key` ON `Post`;\n' }, 'mysql');
+    assert.deepEqual(table(db, 'Post').indexes.map((i) => i.name), ['Post_authorId_idx']);
+  });
+
+  it('what is not one rename stays a syntax error', () => {
+    const { analysis } = analyzeFiles({ '/w/db/migrations/001_x.sql': 'CREATE TABLE t (id INT PRIMARY KEY);\nALTER TABLE t RENAME INDEX a TO b, DROP COLUMN zz zz;\n' }, 'mysql');
+    assert.equal(analysis.diagnostics.filter((d) => d.code === 'sql-syntax').length, 1);
+  });
+});
+
+describe('bug 31: DROP TYPE … CASCADE drops the columns of that type; DROP TYPE forgets the type', () => {
+  // DROP TYPE named no type at all (libpg-query gives a TypeName, not a list of names), so the columns stayed.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      "create type public.order_status as enum ('new', 'paid', 'shipped');\ncreate type \"Channel\" as enum ('web', 'store');\n" +
+      'create table public.orders (\n  id bigint primary key,\n  status order_status not null,\n  previous public.order_status[],\n  channel "Channel",\n  note text\n);\n' +
+      'create index orders_status_idx on public.orders (status);\n',
+    'supabase/migrations/20240201000000_drop_types.sql': 'drop type if exists public.order_status cascade;\ndrop type "Channel" cascade;\n',
+  };
+
+  it('the columns and indexes left are PGlite\'s, and the types are gone', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await db.exec(f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelShape(model), await pgShape(db));
+    assert.deepEqual(modelShape(model), ['orders: cols=id,note pk=orders_pkey idx=- fk=-']);
+    assert.deepEqual(model.enums.map((e) => e.name), []);
+  });
+});

@@ -15,8 +15,8 @@ import { declaredSchemas, globMatch, schemaPathsFromConfig } from '../../../serv
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import type { SourceReader } from '../../../server/src/languages/types';
 import { cli } from '../../helpers/cli';
-import { copyFixture, lineOf, writeFiles } from '../../helpers/workspace';
-import { FIXTURES, listFiles, memoryReader, pgliteClones, ready } from './helpers';
+import { REPO, copyFixture, lineOf, writeFiles } from '../../helpers/workspace';
+import { FIXTURES, listFiles, memoryReader, pgliteClones, ready, runAsRunner } from './helpers';
 
 const FIXTURE = `${FIXTURES}/supabase-declarative`;
 const SCHEMA_ORDER = ['00_schemas', 'profiles', 'orgs', 'memberships', 'functions', 'invoices', 'policies'].map((n) => `supabase/schemas/${n}.sql`);
@@ -166,9 +166,12 @@ describe('Supabase declarative schemas: one finding per problem', () => {
     const before = new Set(listFiles(dir));
     await audit(dir, '--fix=unsafe');
     const created = listFiles(dir).filter((f) => !before.has(f)).map((f) => f.slice(dir.length + 1));
-    // Only the drift foreign key's fixes are migrations; nothing the schema declares is.
+    // Only the drift's fixes are migrations; nothing the schema declares is. The drift: the foreign key, and the index
+    // invoices_org_idx once the schema no longer declares it (the migration the next `supabase db diff` would write).
     assert.ok(created.length > 0 && created.every((f) => f.startsWith('supabase/migrations/')), created.join(', '));
-    for (const f of created) assert.match(fs.readFileSync(path.join(dir, f), 'utf8'), /invoices_approved_by_fkey/, f);
+    const drops = created.filter((f) => /_drop_index_invoices_org_idx\.sql$/.test(f));
+    assert.deepEqual(drops.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n')[1]), ['DROP INDEX CONCURRENTLY IF EXISTS public.invoices_org_idx;']);
+    for (const f of created.filter((x) => !drops.includes(x))) assert.match(fs.readFileSync(path.join(dir, f), 'utf8'), /invoices_approved_by_fkey/, f);
     const changed = SCHEMA_ORDER.filter((f) => fs.readFileSync(path.join(dir, f), 'utf8') !== fixtureText(f));
     assert.deepEqual(changed, [S('profiles'), S('memberships'), S('invoices')]);
     for (const f of [...changed, ...created]) assert.doesNotThrow(() => pg.parseSync(fs.readFileSync(path.join(dir, f), 'utf8')), f);
@@ -204,5 +207,81 @@ describe('Supabase declarative schemas: one finding per problem', () => {
     const fixed = fs.readFileSync(path.join(dir, 'supabase/schemas/b_projects.sql'), 'utf8');
     assert.match(fixed, /CREATE INDEX IF NOT EXISTS projects_team_id_idx ON public\.projects \(team_id\);/);
     assert.deepEqual((await audit(dir)).findings, []);
+  });
+});
+
+describe('Supabase declarative schemas: drift of columns and indexes', () => {
+  // A hotfix migration adds columns and indexes supabase/schemas never got; earlier migrations rename a column and an
+  // index to what the schema files call them, and build an index the schema declares under another name.
+  const DRIFT = 'test/fixtures/sql/supabase-drift';
+  const driftText = (rel: string) => fs.readFileSync(`${REPO}/${DRIFT}/${rel}`, 'utf8');
+  const HOTFIX = 'supabase/migrations/20250301000000_hotfix.sql';
+  const hotfixAt = (needle: string) => `${HOTFIX}:${lineOf(driftText(HOTFIX), needle) + 1}`;
+  const schemaFiles = ['supabase/schemas/a_customers.sql', 'supabase/schemas/b_orders.sql'];
+  const migrations = () => fs.readdirSync(`${REPO}/${DRIFT}/supabase/migrations`).sort().map((n) => `supabase/migrations/${n}`);
+
+  async function columnsAndIndexes(db: PGliteInterface): Promise<{ columns: string[]; indexes: string[] }> {
+    const c = await db.query<{ c: string }>(`select table_name || '.' || column_name as c from information_schema.columns where table_schema = 'public' order by 1`);
+    // An index by its definition, without its name.
+    const i = await db.query<{ c: string }>(
+      `select regexp_replace(pg_get_indexdef(indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ') as c from pg_index join pg_class t on t.oid = indrelid where t.relnamespace = 'public'::regnamespace order by 1`,
+    );
+    return { columns: c.rows.map((r) => r.c), indexes: i.rows.map((r) => r.c) };
+  }
+
+  it('PGlite: the migrations\' database has three columns and three indexes the schema files lack; the renamed ones are the schema\'s', async () => {
+    const fromSchema = await fresh();
+    for (const f of schemaFiles) await fromSchema.exec(driftText(f));
+    const fromMigrations = await fresh();
+    for (const f of migrations()) await fromMigrations.exec(driftText(f));
+    const a = await columnsAndIndexes(fromSchema);
+    const b = await columnsAndIndexes(fromMigrations);
+    assert.deepEqual(b.columns.filter((x) => !a.columns.includes(x)), ['orders.referrer_id', 'orders.shipping_address_json', 'orders.total_amount']);
+    assert.deepEqual(a.columns.filter((x) => !b.columns.includes(x)), []);
+    const extra = [...b.indexes];
+    for (const x of a.indexes) extra.splice(extra.indexOf(x), 1);
+    assert.deepEqual(extra, [
+      'CREATE INDEX ON public.orders USING btree (customer_id)',
+      'CREATE INDEX ON public.orders USING btree (customer_id, status)',
+      'CREATE INDEX ON public.orders USING btree (status)',
+    ]);
+  });
+
+  it('a drift column is judged on its migration; a drift index an index of the schema makes redundant is reported there; renames are not drift', async () => {
+    const dir = copyFixture(DRIFT);
+    const { findings } = await audit(dir);
+    assert.deepEqual(findings.filter((f) => f.rule !== 'index-not-concurrent').map((f) => `${f.rule} ${where(dir, f)}`).sort(), [
+      `duplicate-index ${hotfixAt('orders_cust_dup_idx')}`,
+      `float-for-money ${hotfixAt('total_amount')}`,
+      `json-in-string ${hotfixAt('shipping_address_json')}`,
+      `unindexed-foreign-key ${hotfixAt('referrer_id')}`,
+    ]);
+    const redundant = findings.find((f) => f.rule === 'duplicate-index')!;
+    assert.match(redundant.message, /orders_cust_dup_idx on \(customer_id\).*orders_customer_id_idx/);
+    // An index only the migrations build that nothing in the schema makes redundant is left out: orders_customer_status_idx
+    // would make the schema's orders_customer_id_idx look redundant, though the next db diff drops it, not the schema's.
+    assert.ok(!findings.some((f) => f.file.includes('schemas/')), findings.map((f) => where(dir, f)).join(', '));
+    // The index renamed by a migration (orders_placed_idx → orders_placed_at_idx) and the column (remarks → notes) are the schema's.
+    assert.ok(!findings.some((f) => /placed|notes|remarks/.test(f.message)));
+  });
+
+  it('--fix=unsafe fixes drift columns by new migrations, never in the schema files (which do not declare them); the history deploys', async () => {
+    const dir = copyFixture(DRIFT);
+    const before = new Set(listFiles(dir));
+    await audit(dir, '--fix=unsafe');
+    for (const f of schemaFiles) assert.equal(fs.readFileSync(path.join(dir, f), 'utf8'), driftText(f), f);
+    const created = listFiles(dir).filter((f) => !before.has(f)).map((f) => f.slice(dir.length + 1)).sort();
+    const bodies = created.map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    assert.ok(bodies.some((b) => /CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_referrer_id_idx ON public\.orders \(referrer_id\);/.test(b)), bodies.join('\n'));
+    assert.ok(bodies.some((b) => /ALTER COLUMN total_amount TYPE numeric/.test(b)));
+    assert.ok(bodies.some((b) => /ALTER COLUMN shipping_address_json TYPE jsonb/.test(b)));
+    assert.ok(bodies.some((b) => /DROP INDEX CONCURRENTLY IF EXISTS public\.orders_cust_dup_idx;/.test(b)));
+    const db = await fresh();
+    for (const f of listFiles(path.join(dir, 'supabase/migrations')).sort()) await runAsRunner(db, fs.readFileSync(f, 'utf8'));
+    const after = await columnsAndIndexes(db);
+    assert.ok(after.indexes.includes('CREATE INDEX ON public.orders USING btree (referrer_id)'));
+    assert.equal(after.indexes.filter((x) => x === 'CREATE INDEX ON public.orders USING btree (customer_id)').length, 1);
+    const remaining = (await audit(dir)).findings.filter((f) => f.rule !== 'index-not-concurrent');
+    assert.deepEqual(remaining.map((f) => `${f.rule} ${where(dir, f)}`), []);
   });
 });

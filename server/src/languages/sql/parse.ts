@@ -316,8 +316,8 @@ function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedS
       const node = Array.isArray(ast) ? ast[0] : ast;
       out.push({ start: raw.start, end: raw.end, ast: node, byteBase: 0 });
     } catch (e) {
-      const dropIndex = dialect === 'sqlite' ? sqliteDropIndex(text, raw.start, raw.end) : undefined;
-      if (dropIndex) out.push({ start: raw.start, end: raw.end, ast: dropIndex, byteBase: 0 });
+      const fallback = dialect === 'sqlite' ? sqliteDropIndex(text, raw.start, raw.end) : mysqlRenameIndex(text, raw.start, raw.end);
+      if (fallback) out.push({ start: raw.start, end: raw.end, ast: fallback, byteBase: 0 });
       // Valid statements node-sql-parser cannot read and that hold no schema facts are skipped quietly.
       else if (holdsNoSchema(text, raw.start, raw.end, dialect)) out.push({ start: raw.start, end: raw.end, byteBase: 0 });
       else out.push({ start: raw.start, end: raw.end, byteBase: 0, error: errorMessage(e) });
@@ -353,6 +353,40 @@ function sqliteDropIndex(text: string, start: number, end: number): AstNode | un
   if (name === undefined) return undefined;
   if (punct(k, ';')) k++;
   return k === toks.length ? { type: 'drop', keyword: 'index', name } : undefined;
+}
+
+/**
+ * MySQL's `ALTER TABLE [db.]t RENAME {INDEX|KEY} a TO b` (Prisma writes it when an index's name changes), which
+ * node-sql-parser's MySQL grammar refuses: the statement the replay reads, from the tokens (one rename, nothing else).
+ */
+function mysqlRenameIndex(text: string, start: number, end: number): AstNode | undefined {
+  const toks = tokenize(text, 'mysql', start, end).filter((t) => t.kind !== 'comment');
+  const word = (i: number): string | undefined => (i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : undefined);
+  const punct = (i: number, c: string): boolean => i < toks.length && toks[i].kind === 'punct' && text.slice(toks[i].start, toks[i].end) === c;
+  const ident = (i: number): string | undefined => {
+    const t = toks[i];
+    if (!t || (t.kind !== 'word' && t.kind !== 'quoted')) return undefined;
+    const raw = text.slice(t.start, t.end);
+    if (t.kind === 'word') return raw;
+    if (raw[0] !== '`') return undefined;
+    return raw.slice(1, -1).split('``').join('`');
+  };
+  if (word(0) !== 'alter' || word(1) !== 'table') return undefined;
+  let k = 2;
+  let db: string | null = null;
+  let table = ident(k++);
+  if (table !== undefined && punct(k, '.')) {
+    db = table;
+    table = ident(k + 1);
+    k += 2;
+  }
+  if (table === undefined || word(k) !== 'rename' || (word(k + 1) !== 'index' && word(k + 1) !== 'key')) return undefined;
+  const from = ident(k + 2);
+  const to = word(k + 3) === 'to' ? ident(k + 4) : undefined;
+  if (from === undefined || to === undefined) return undefined;
+  k += 5;
+  if (punct(k, ';')) k++;
+  return k === toks.length ? { type: 'alter', table: [{ db, table }], expr: [{ action: 'rename', resource: 'index', old_index: from, index: to }] } : undefined;
 }
 
 /**

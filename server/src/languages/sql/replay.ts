@@ -157,6 +157,23 @@ export function defaultName(table: string, columns: readonly string[], suffix: '
   return suffix === 'pkey' ? makeObjectName(bare, undefined, 'pkey') : makeObjectName(bare, columnsAddition(columns), suffix);
 }
 
+/**
+ * The type a column's type is written with, named as the replay names types (`public.status[]` → `status`,
+ * `"Role"` → `Role`, `billing.Status` → `billing.status`): unquoted names fold to lower case. From the tokens.
+ */
+function writtenTypeName(rawType: string): string {
+  const parts: string[] = [];
+  for (const t of tokenize(rawType, 'postgresql')) {
+    if (t.kind === 'comment') continue;
+    const raw = rawType.slice(t.start, t.end);
+    if (t.kind === 'word') parts.push(raw.toLowerCase());
+    else if (t.kind === 'quoted' && raw[0] === '"') parts.push(raw.slice(1, -1).split('""').join('"'));
+    else if (raw !== '.') break;
+  }
+  if (parts.length > 1 && (parts[0] === 'public' || parts[0] === 'pg_catalog')) parts.shift();
+  return parts.join('.');
+}
+
 /** The schema part of a model table name (`billing.invoices` → `billing`; the default schema is ''). */
 function schemaOf(table: string): string {
   const dot = table.lastIndexOf('.');
@@ -316,6 +333,21 @@ class Builder {
     this.checkNames.delete(dropped);
     this.namesInUse = undefined;
     for (const t of this.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.references.table !== name);
+    // A partitioned table's partitions are dropped with it (and theirs with them).
+    for (const t of [...this.tables.values()]) if (t.partitionOf === name) this.dropTable(t.name);
+  }
+
+  /**
+   * A key or unique index dropped with CASCADE: the foreign keys that reference its columns (Postgres makes a foreign
+   * key depend on the unique index over exactly its referenced columns) are dropped with it.
+   */
+  private dropReferencing(table: Table, key: Index): void {
+    const cols = new Set(key.columns);
+    for (const t of this.tables.values()) {
+      t.foreignKeys = t.foreignKeys.filter(
+        (f) => !(f.references.table === table.name && f.references.columns.length === cols.size && f.references.columns.every((c) => cols.has(c))),
+      );
+    }
   }
 
   private renameTable(from: string, to: string): void {
@@ -325,7 +357,11 @@ class Builder {
     this.tables.delete(from);
     t.name = to;
     this.tables.set(to, t);
-    for (const other of this.tables.values()) for (const f of other.foreignKeys) if (f.references.table === from) f.references.table = to;
+    for (const other of this.tables.values()) {
+      for (const f of other.foreignKeys) if (f.references.table === from) f.references.table = to;
+      // Partitions stay attached to their parent under its new name (or schema).
+      if (other.partitionOf === from) other.partitionOf = to;
+    }
   }
 
   private renameColumn(table: Table, from: string, to: string): void {
@@ -346,7 +382,7 @@ class Builder {
     if (table.primaryKey?.name === name) table.primaryKey = undefined;
   }
 
-  private dropIndexNamed(name: string): void {
+  private dropIndexNamed(name: string, cascade = false): void {
     let found: { table: Table; index: Index } | undefined;
     if (this.flavor === 'postgresql') {
       // `DROP INDEX billing.x` drops billing's x; an unqualified name is public's (the model's '' schema).
@@ -354,7 +390,10 @@ class Builder {
       const schema = dot < 0 || name.slice(0, dot) === 'public' ? '' : name.slice(0, dot);
       found = this.findIndexIn(schema, name.slice(dot + 1));
     } else found = this.findIndex(name.startsWith('public.') ? name.slice(7) : name);
-    if (found) found.table.indexes = found.table.indexes.filter((i) => i !== found.index);
+    if (found) {
+      found.table.indexes = found.table.indexes.filter((i) => i !== found.index);
+      if (cascade && found.index.unique && !found.index.partial) this.dropReferencing(found.table, found.index);
+    }
     this.namesInUse = undefined;
   }
 
@@ -693,6 +732,26 @@ class Builder {
     for (const i of source.indexes) this.addIndex(table, copy(i, i.unique ? 'key' : 'idx'));
   }
 
+  /**
+   * `DETACH PARTITION`: a partition made by `PARTITION OF` (whose facts are its parent's) becomes a table of its own
+   * with what it had as a partition: the parent's columns, primary key, indexes (under the names Postgres gave the
+   * partition's copies) and foreign keys. Their locations are the DETACH clause.
+   */
+  private detached(ctx: Ctx, parent: Table, child: Table, loc: Loc): void {
+    if (child.columns.length > 0) return;
+    for (const c of parent.columns) child.columns.push({ name: c.name, type: c.type, rawType: c.rawType, nullable: c.nullable, ...(c.default !== undefined ? { default: c.default } : {}), loc });
+    const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
+      const name = this.pgDefaultName(child.name, i.columns.map((c) => (c.startsWith('(') ? 'expr' : c)), label);
+      const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
+      delete c.concurrently;
+      return c;
+    };
+    if (parent.primaryKey && !child.primaryKey) this.addIndex(child, copy(parent.primaryKey, 'pkey'));
+    for (const i of parent.indexes) this.addIndex(child, copy(i, i.unique ? 'key' : 'idx'));
+    for (const f of parent.foreignKeys) child.foreignKeys.push({ ...f, columns: f.columns.slice(), references: { ...f.references, columns: f.references.columns.slice() }, loc, migration: ctx.ref });
+    this.namesInUse = undefined;
+  }
+
   /** `unscanned`: a column this ALTER TABLE adds, whose inline foreign key Postgres adds valid without a scan. */
   private pgColumn(ctx: Ctx, table: Table, cd: AstNode, start: number, end: number, altering: boolean, unscanned = false): void {
     const text = ctx.src.text;
@@ -868,13 +927,23 @@ class Builder {
           case 'AT_DropColumn':
             this.dropColumn(table, cmd.name);
             break;
-          case 'AT_DropConstraint':
+          case 'AT_DropConstraint': {
+            // CASCADE: the foreign keys that reference the dropped primary key or unique constraint go with it.
+            const key = cmd.behavior === 'DROP_CASCADE' ? [table.primaryKey, ...table.indexes].find((i) => i !== undefined && i.name === cmd.name && (i.unique || i.kind === 'primary')) : undefined;
             this.dropConstraint(table, cmd.name);
+            if (key) this.dropReferencing(table, key);
             break;
+          }
           case 'AT_AttachPartition':
           case 'AT_DetachPartition': {
             const child = this.tables.get(this.pgName(cmd.def?.PartitionCmd?.name));
-            if (child) child.partitionOf = cmd.subtype === 'AT_AttachPartition' ? table.name : undefined;
+            if (!child) break;
+            if (cmd.subtype === 'AT_AttachPartition') child.partitionOf = table.name;
+            else {
+              child.partitionOf = undefined;
+              const start = this.at(ctx, wrapped.AlterTableCmd.def?.PartitionCmd?.name?.location);
+              this.detached(ctx, table, child, ctx.src.loc(start, this.clauseEnd(text, start, ctx.stmt.end)));
+            }
             break;
           }
           case 'AT_ValidateConstraint': {
@@ -995,11 +1064,25 @@ class Builder {
   private pgDrop(ctx: Ctx, n: AstNode): void {
     this.other(ctx);
     for (const o of n.objects ?? []) {
-      const items: AstNode[] = o.List?.items ?? (o.String ? [o] : []);
+      // A type is named by a TypeName (`DROP TYPE public.status`), a table or index by a list of names.
+      const items: AstNode[] = o.List?.items ?? o.TypeName?.names ?? (o.String ? [o] : []);
       const name = this.pgQualified(items);
       if (n.removeType === 'OBJECT_TABLE') this.dropTable(name);
-      else if (n.removeType === 'OBJECT_INDEX') this.dropIndexNamed(name);
-      else if (n.removeType === 'OBJECT_TYPE') this.enums.delete(name);
+      else if (n.removeType === 'OBJECT_INDEX') this.dropIndexNamed(name, n.behavior === 'DROP_CASCADE');
+      else if (n.removeType === 'OBJECT_TYPE') {
+        if (!this.enums.delete(name)) continue;
+        // CASCADE drops the columns of that type (and arrays of it), with their indexes and foreign keys.
+        if (n.behavior === 'DROP_CASCADE') {
+          for (const t of this.tables.values()) for (const c of [...t.columns]) if (writtenTypeName(c.rawType) === name) this.dropColumn(t, c.name);
+        }
+      }
+      else if (n.removeType === 'OBJECT_SCHEMA' && n.behavior === 'DROP_CASCADE') {
+        // `DROP SCHEMA s CASCADE`: its tables and types go, and the foreign keys into them (without CASCADE Postgres
+        // drops only an empty schema).
+        const schema = name === 'public' ? '' : name;
+        for (const t of [...this.tables.values()]) if (schemaOf(t.name) === schema) this.dropTable(t.name);
+        for (const e of [...this.enums.keys()]) if (schemaOf(e) === schema) this.enums.delete(e);
+      }
     }
   }
 
@@ -1017,10 +1100,16 @@ class Builder {
         break;
       }
       case 'OBJECT_INDEX': {
-        const found = this.findIndex(n.relation?.relname ?? '');
-        if (found && n.newname) {
-          found.index.name = n.newname;
-          this.indexOwner.set(n.newname, found.table);
+        // `ALTER INDEX billing.x RENAME TO y` renames billing's x (unqualified: public's), as DROP INDEX finds it. The
+        // index of a primary key or unique constraint is the constraint's: renaming it renames the constraint.
+        const schema = n.relation?.schemaname && n.relation.schemaname !== 'public' ? n.relation.schemaname : '';
+        const relname: string = n.relation?.relname ?? '';
+        const found = this.flavor === 'postgresql' ? this.findIndexIn(schema, relname) : this.findIndex(relname);
+        const pkOwner = found ? undefined : [...this.tables.values()].find((t) => schemaOf(t.name) === schema && t.primaryKey?.name === relname);
+        if (n.newname && (found || pkOwner)) {
+          if (found) found.index.name = n.newname;
+          else pkOwner!.primaryKey!.name = n.newname;
+          this.indexOwner.set(n.newname, (found?.table ?? pkOwner)!);
         }
         break;
       }
@@ -1384,6 +1473,13 @@ class Builder {
           if (to) this.renameTable(table.name, to);
         } else if (action === 'rename' && resource === 'column') {
           this.renameColumn(table, this.nspColumnName(e.old_column ?? e.column), this.nspColumnName(e.column));
+        } else if (action === 'rename' && resource === 'index' && typeof e.old_index === 'string' && typeof e.index === 'string') {
+          // MySQL `RENAME INDEX a TO b` (parse.ts mysqlRenameIndex): index names belong to their table.
+          const index = table.indexes.find((i) => i.name === e.old_index);
+          if (index) {
+            index.name = e.index;
+            this.namesInUse = undefined;
+          }
         } else if ((action === 'modify' || action === 'change') && resource === 'column') {
           const col = table.columns.find((c) => c.name === this.nspColumnName(e.old_column ?? e.column));
           if (col) {

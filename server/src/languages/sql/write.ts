@@ -472,6 +472,21 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
   }
 }
 
+/**
+ * Whether a Supabase declarative schema declares this column of a table it describes (the column's fact is in one of
+ * its files): a drift column, which only the migrations have, is fixed by a new migration, never in a schema file
+ * that lacks it (see declarative.ts). Elsewhere every column is declared where its table is.
+ */
+function declares(t: Target, column: Column | undefined): boolean {
+  const schemas = t.hints.schemas;
+  return !column || !Array.isArray(schemas) || schemas.length === 0 || (schemas as string[]).includes(column.loc.file);
+}
+
+/** Whether a Supabase schema file declares every one of these columns of its table (see `declares`). */
+function declaresAll(t: Target, table: Table, columns: readonly string[]): boolean {
+  return columns.every((c) => declares(t, table.columns.find((x) => x.name === c)));
+}
+
 function fkName(table: Table, fk: ForeignKey): string {
   return fk.name ?? defaultName(table.name, fk.columns, 'fkey');
 }
@@ -681,7 +696,7 @@ function relationNamesOf(db: Database): Map<string, Set<string>> {
 function addIndex(db: Database, t: Target, table: Table, columns: string[], reader: SourceReader, d: Dialect): FileEdit[] | undefined {
   const name = quoteIdent(indexName(db, table.name, columns), d);
   const on = `${tableSql(db, table.name, reader)} (${list(columns, d)})`;
-  if (!isHistory(t) || table.migration?.applied === false) {
+  if (!isHistory(t) || (table.migration?.applied === false && declaresAll(t, table, columns))) {
     // The file creates the table (a dump, a lone file, a migration not applied yet): it is empty, and so are its
     // partitions when it is partitioned, so the plain statement locks nothing that holds rows (and a dump has no later
     // migration to build partitions in).
@@ -985,7 +1000,7 @@ function changeColumnType(db: Database, t: Target, table: Table, column: Column,
   const myType = to === 'json' ? 'JSON' : 'DECIMAL(19,4)';
   const sqliteType = to === 'json' ? 'TEXT' : 'NUMERIC';
   const newType = d === 'mysql' ? myType : d === 'sqlite' ? sqliteType : pgType;
-  if (!isHistory(t) || table.migration?.applied === false) {
+  if (!isHistory(t) || (table.migration?.applied === false && declares(t, column))) {
     if (!column.typeLoc) return undefined;
     const edits: TextEdit[] = [{ range: column.typeLoc.range, newText: newType }];
     if (column.default !== undefined && d === 'postgresql' && column.default.includes('::')) {
@@ -1026,7 +1041,7 @@ function backToType(tq: string, cq: string, column: Column, d: Dialect, via: str
 }
 
 function makeNullable(db: Database, t: Target, table: Table, column: Column, reader: SourceReader, d: Dialect): FileEdit[] | undefined {
-  if (!isHistory(t) || table.migration?.applied === false) {
+  if (!isHistory(t) || (table.migration?.applied === false && declares(t, column))) {
     const text = reader.read(column.loc.file);
     if (text === undefined) return undefined;
     const src = sourceTextFor(column.loc.file, text);
@@ -1073,7 +1088,7 @@ function addForeignKey(db: Database, t: Target, table: Table, columns: string[],
   const name = quoteIdent(d === 'postgresql' ? foreignKeyName(db, table, columns) : defaultName(table.name, columns, 'fkey'), d);
   const tq = tableSql(db, table.name, reader);
   const clause = fkClause(db, reader, { columns, references }, d, onDelete);
-  if (!isHistory(t) || table.migration?.applied === false) {
+  if (!isHistory(t) || (table.migration?.applied === false && declaresAll(t, table, columns))) {
     const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
     const sql = `ALTER TABLE ${tq} ADD CONSTRAINT ${name} ${clause};`;
@@ -1123,7 +1138,7 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
   // Next to the table, in the schema the file names it with (a pg_dump empties search_path).
   const eq = schemaPrefix(db, table.name, reader) + quoteIdent(typeName, d);
   const create = `CREATE TYPE ${eq} AS ENUM (${values.map(literal).join(', ')});`;
-  if (!isHistory(t) || table.migration?.applied === false) {
+  if (!isHistory(t) || (table.migration?.applied === false && declares(t, column))) {
     if (!column.typeLoc) return undefined;
     const text = reader.read(table.loc.file);
     if (text === undefined) return undefined;
