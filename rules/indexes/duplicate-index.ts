@@ -145,7 +145,7 @@ export const duplicateIndex: Rule = {
           context.report({
             message:
               `${describe(index).replace(/^t/, 'T')} of ${table.name} is redundant: ${describe(covering)} ` +
-              `${identical ? 'already enforces and serves the same columns' : 'already serves lookups by these leading columns'}${backwards}. ` +
+              `${identical ? (covering.unique ? 'already enforces and serves the same columns' : 'already serves the same columns') : 'already serves lookups by these leading columns'}${backwards}. ` +
               `Every write pays to maintain both, and the extra index costs disk and cache.`,
             loc: index.loc,
             fixes: [
