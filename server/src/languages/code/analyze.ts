@@ -513,6 +513,15 @@ function prismaModelAccessors(databases: readonly Database[]): Set<string> | und
 type Resolve = (fromFile: string, specifier: string) => string | undefined;
 
 function collectModule(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
+  returnedValuesOf = new Map();
+  try {
+    return collectModuleFacts(sf, resolveFrom);
+  } finally {
+    returnedValuesOf = undefined;
+  }
+}
+
+function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
   const info: FileInfo = {
     file: sf.fileName,
     aliases: [],
@@ -996,24 +1005,44 @@ function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | und
  * `if (!prisma) prisma = new PrismaClient()`, `const db = drizzle(…)`): a factory caching its client.
  */
 function firstReturned<T>(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression, read: (e: ts.Expression) => T | undefined): T | undefined {
-  const body = fn.body;
-  if (!body) return undefined;
-  if (!ts.isBlock(body)) return read(body);
-  for (const st of body.statements) {
-    if (ts.isReturnStatement(st) && st.expression) {
-      const found = read(st.expression);
-      if (found !== undefined) return found;
-      const returned = unwrap(st.expression);
-      const name = ts.isAwaitExpression(returned) && ts.isIdentifier(unwrap(returned.expression)) ? (unwrap(returned.expression) as ts.Identifier).text : ts.isIdentifier(returned) ? returned.text : undefined;
-      if (name === undefined) continue;
-      for (const value of assignedValues(body, name)) {
-        const assigned = read(value);
-        if (assigned !== undefined) return assigned;
-      }
-    }
+  for (const e of returnedValues(fn)) {
+    const found = read(e);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
+
+/**
+ * What firstReturned reads, in its order: each `return`ed expression of the body's statements, followed, for a
+ * returned variable, by what the body assigns to it. Once per function: a module's functions are asked several
+ * questions (a factory? a getter of a module client? an object of clients? a wrapper of a factory?), and each
+ * answer for a returned variable walks the body.
+ */
+function returnedValues(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): readonly ts.Expression[] {
+  let values = returnedValuesOf?.get(fn);
+  if (values) return values;
+  const body = fn.body;
+  const out: ts.Expression[] = [];
+  if (body && !ts.isBlock(body)) out.push(body);
+  else if (body) {
+    for (const st of body.statements) {
+      if (!ts.isReturnStatement(st) || !st.expression) continue;
+      out.push(st.expression);
+      const returned = unwrap(st.expression);
+      const name = ts.isAwaitExpression(returned) && ts.isIdentifier(unwrap(returned.expression)) ? (unwrap(returned.expression) as ts.Identifier).text : ts.isIdentifier(returned) ? returned.text : undefined;
+      if (name !== undefined) out.push(...assignedValues(body, name));
+    }
+  }
+  values = out;
+  returnedValuesOf?.set(fn, values);
+  return values;
+}
+
+/**
+ * returnedValues' lists for the functions of the module collectModule is reading, dropped with it. (A WeakMap over
+ * every function of the workspace cost more in garbage collection, its entries being ephemerons, than the walks.)
+ */
+let returnedValuesOf: Map<ts.Node, readonly ts.Expression[]> | undefined;
 
 /** What a function body assigns to `name` (declarations and `=`/`??=`/`||=`), outside nested functions and classes; a bounded walk. */
 function assignedValues(body: ts.Block, name: string): ts.Expression[] {
