@@ -42,7 +42,17 @@ export type FixIntent =
       onUpdate?: ReferentialAction;
     }
   | { kind: 'addIndex'; database: Database; table: Table; columns: string[] }
-  | { kind: 'dropIndex'; database: Database; table: Table; index: Index }
+  | {
+      kind: 'dropIndex';
+      database: Database;
+      table: Table;
+      index: Index;
+      /**
+       * SQL: remove the statement that creates the index from the newest migration of its folder (which may not be
+       * deployed yet, the title says so), rather than drop the index in a new migration.
+       */
+      inPlace?: boolean;
+    }
   | { kind: 'changeColumnType'; database: Database; table: Table; column: Column; to: 'json' | 'decimal' }
   | { kind: 'makeNullable'; database: Database; table: Table; column: Column }
   | {

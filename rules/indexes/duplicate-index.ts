@@ -149,6 +149,17 @@ export const duplicateIndex: Rule = {
               `Every write pays to maintain both, and the extra index costs disk and cache.`,
             loc: index.loc,
             fixes: [
+              // Made by the newest migration of a folder, which may not be deployed yet: the CREATE INDEX goes, rather
+              // than a new migration dropping what it builds (and a CONCURRENTLY fix rewriting a statement that goes).
+              ...(database.language === 'sql' && index.migration?.applied && index.migration.latest
+                ? [
+                    {
+                      title: `Remove its CREATE INDEX from this migration (only if it has not been deployed yet)`,
+                      safety: 'unsafe' as const,
+                      intent: { kind: 'dropIndex' as const, database, table, index, inPlace: true },
+                    },
+                  ]
+                : []),
               {
                 title: dropIndexTitle(database, table, index),
                 safety: 'unsafe',

@@ -62,4 +62,38 @@ describe('fixes for the newest migration of a folder', () => {
     assert.ok(f2);
     assert.ok(!f2.fixes.some((x) => x.edits.some((e) => e.edits.some((t) => /CONCURRENTLY/.test(t.newText) && !e.create))), 'no in-place CONCURRENTLY inside a transaction');
   });
+  it('a redundant index the newest migration creates: its CREATE INDEX goes (first fix), not a new migration dropping it', async () => {
+    const init = `${INIT}create index members_team_email_idx on members (team_id, email);\n`;
+    const newest = '-- lookups by team\ncreate index members_team_idx on members (team_id);\nalter table members add column name text;\n';
+    const { dir, result } = await review({
+      'supabase/migrations/20240101000000_init.sql': init,
+      'supabase/migrations/20240201000000_team.sql': newest,
+    });
+    const finding = result.findings.find((f) => f.rule === 'duplicate-index');
+    assert.ok(finding, JSON.stringify(result.findings.map((f) => f.rule)));
+    assert.deepEqual(
+      finding.fixes.map((f) => f.title),
+      ['Remove its CREATE INDEX from this migration (only if it has not been deployed yet)', 'Drop index members_team_idx'],
+    );
+    const file = path.join(dir, 'supabase/migrations/20240201000000_team.sql');
+    const [inPlace, later] = finding.fixes;
+    assert.deepEqual(inPlace.edits.map((e) => e.file), [file]);
+    const fixed = applyTextEdits(newest, inPlace.edits[0].edits);
+    assert.equal(fixed, '-- lookups by team\nalter table members add column name text;\n');
+    assert.ok(later.edits.every((e) => e.create), 'the other fix writes a new migration (the newest one was deployed)');
+    const db = new PGlite();
+    await db.exec(init);
+    await db.exec(fixed);
+    const idx = await db.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'members' and indexname like 'members_team%'");
+    assert.deepEqual(idx.rows.map((r) => r.indexname), ['members_team_email_idx']);
+    await db.close();
+    // An older migration has run: only the new migration.
+    const older = await review({
+      'supabase/migrations/20240101000000_init.sql': init,
+      'supabase/migrations/20240201000000_team.sql': newest,
+      'supabase/migrations/20240301000000_more.sql': 'alter table members add column bio text;\n',
+    });
+    const f2 = older.result.findings.find((f) => f.rule === 'duplicate-index');
+    assert.deepEqual(f2?.fixes.map((f) => f.title), ['Drop index members_team_idx']);
+  });
 });

@@ -450,7 +450,7 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
     case 'addIndex':
       return addIndex(db, t, intent.table, intent.columns, reader, d);
     case 'dropIndex':
-      return dropIndex(db, t, intent.table, intent.index, reader);
+      return dropIndex(db, t, intent.table, intent.index, reader, intent.inPlace ?? false);
     case 'changeColumnType':
       return changeColumnType(db, t, intent.table, intent.column, intent.to, reader, d);
     case 'makeNullable':
@@ -899,10 +899,12 @@ function createdByStatement(db: Database, loc: { file: string; range: { start: {
   return allStatements(db).find((s) => s.kind === kind && s.loc.file === loc.file && s.loc.range.start.line === loc.range.start.line && s.loc.range.start.character === loc.range.start.character);
 }
 
-function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'][number], reader: SourceReader): FileEdit[] | undefined {
+function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'][number], reader: SourceReader, inPlace: boolean): FileEdit[] | undefined {
   const d = db.dialect;
   const stmt = createdByStatement(db, index.loc, 'createIndex');
-  if (!isHistory(t) || index.migration?.applied === false) {
+  // `inPlace`: out of the newest migration of its folder, whose title says "only if it has not been deployed yet".
+  if (inPlace && !(isHistory(t) && index.migration?.applied && index.migration.latest)) return undefined;
+  if (!isHistory(t) || index.migration?.applied === false || inPlace) {
     if (!stmt) return undefined;
     return removeStatement(stmt.loc.file, stmt.loc.range, reader);
   }
