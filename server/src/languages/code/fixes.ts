@@ -20,6 +20,7 @@ import {
   unwrap,
   type FunctionNode,
 } from './ast';
+import { importResolver, TsconfigPaths, type FileSet } from './resolve';
 
 export function writeCodeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   switch (intent.kind) {
@@ -233,7 +234,7 @@ interface WrapPlan {
 }
 
 /** `enclose`: more ranges to hold whole (the loop a write repeats in), so the wrapper is not put inside an iteration. */
-function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc[] = []): WrapPlan | undefined {
+function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc[] = [], reader?: SourceReader): WrapPlan | undefined {
   if (!calls.length) return undefined;
   const nodes: ts.Node[] = [];
   for (const c of calls) {
@@ -292,7 +293,7 @@ function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc
   // A redirect that throws to do its work would roll the transaction back on the success path.
   if (range().some((st) => throwsRedirect(src.sf, st))) return undefined;
   // An HTTP response sent inside the callback reaches the client before the commit (see sendsResponse).
-  if (sendsResponse(fn, range())) return undefined;
+  if (sendsResponse(fn, range(), reader && workspaceModules(reader))) return undefined;
 
   // Declarations that later code reads.
   const declared = new Map<string, 'const' | 'let' | 'var'>();
@@ -527,7 +528,7 @@ function isResponseParameter(fn: FunctionNode, p: ts.ParameterDeclaration, index
  * ERR_HTTP_HEADERS_SENT). Callbacks are searched too (`.then(() => res.json(…))` runs inside), except where
  * their own parameters rebind the name.
  */
-function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Statement[]): boolean {
+function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Statement[], modules?: WorkspaceModules): boolean {
   const responses = new Set<string>();
   const bound = new Set<string>();
   for (let f: ts.Node | undefined = fn; f; f = f.parent) {
@@ -539,7 +540,7 @@ function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Sta
     });
   }
   if (!responses.size) return false;
-  return sendsOn(statements, responses, 0);
+  return sendsOn(statements, responses, 0, modules);
 }
 
 /** The top-level function of the file named `name` (a declaration, or `const name = (…) => …` / `function (…) {…}`). */
@@ -557,11 +558,13 @@ function fileFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined
 }
 
 /**
- * The nodes send a response on one of `names` (see sendsResponse): a sending method called on it, or a helper of the
- * same file given it as an argument (`sendCreated(res, order)`) whose body sends on that parameter (helpers calling
- * helpers, a few levels deep).
+ * The nodes send a response on one of `names` (see sendsResponse): a sending method called on it, or a helper given
+ * it as an argument (`sendCreated(res, order)`) whose body sends on that parameter (helpers calling helpers, a few
+ * levels deep). The helper is a function of the same file, or, with `modules`, one imported from a workspace module
+ * (`import { sendCreated } from '../http/responses'`, a default import, `http.sendCreated(…)` of a namespace import,
+ * through re-exports): see importedFunction.
  */
-function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: number): boolean {
+function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: number, modules?: WorkspaceModules): boolean {
   let found = false;
   const visit = (n: ts.Node, names: Set<string>): void => {
     if (found) return;
@@ -589,8 +592,8 @@ function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: 
           return;
         }
       }
-      if (ts.isIdentifier(callee) && depth < 4 && n.arguments.some((a) => ts.isIdentifier(unwrap(a)) && names.has((unwrap(a) as ts.Identifier).text))) {
-        const helper = fileFunction(n.getSourceFile(), callee.text);
+      if (depth < 4 && n.arguments.some((a) => ts.isIdentifier(unwrap(a)) && names.has((unwrap(a) as ts.Identifier).text))) {
+        const helper = helperFunction(n.getSourceFile(), callee, modules);
         if (helper?.body) {
           const params = new Set<string>();
           n.arguments.forEach((a, i) => {
@@ -598,7 +601,7 @@ function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: 
             const p = helper.parameters[i];
             if (ts.isIdentifier(arg) && names.has(arg.text) && p && !p.dotDotDotToken && ts.isIdentifier(p.name)) params.add(p.name.text);
           });
-          if (params.size && sendsOn([helper.body], params, depth + 1)) {
+          if (params.size && sendsOn([helper.body], params, depth + 1, modules)) {
             found = true;
             return;
           }
@@ -609,6 +612,233 @@ function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: 
   };
   for (const st of statements) visit(st, responses);
   return found;
+}
+
+/** The function a call's callee names: `helper(…)` of the file or imported, `ns.helper(…)` of a namespace import. */
+function helperFunction(sf: ts.SourceFile, callee: ts.Expression, modules: WorkspaceModules | undefined): FunctionNode | undefined {
+  if (ts.isIdentifier(callee)) return fileFunction(sf, callee.text) ?? (modules && importedFunction(sf, callee.text, modules));
+  if (!modules || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  // `http.sendCreated(…)`: `import * as http from …`, `const http = require(…)`, `import http = require(…)`.
+  const imp = importOf(sf, callee.expression.text);
+  if (imp?.imported !== '*') return undefined;
+  const file = modules.resolve(sf.fileName, imp.specifier);
+  return file ? exportedFunction(file, callee.name.text, modules, new Set()) : undefined;
+}
+
+/**
+ * Other modules of the workspace, read for their syntax only when a response may be sent through a helper imported
+ * from one: the fix writer resolves the import itself, with the analysis' resolution (resolveImport: relative
+ * specifiers, tsconfig `paths`/`baseUrl`, the `@/` alias) over what the reader can read.
+ */
+interface WorkspaceModules {
+  resolve(fromFile: string, specifier: string): string | undefined;
+  source(file: string): ts.SourceFile | undefined;
+}
+
+const CODE_FILE = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+/** Helper modules parsed for fixes (few: the response helpers of a project live in one or two files). */
+const parsedModules = new Map<string, Source>();
+
+function workspaceModules(reader: SourceReader): WorkspaceModules {
+  let resolver: ((fromFile: string, specifier: string) => string | undefined) | undefined;
+  return {
+    resolve(fromFile, specifier) {
+      if (!resolver) {
+        const files: FileSet = { has: (p) => CODE_FILE.test(p) && !p.includes('/node_modules/') && reader.read(p) !== undefined };
+        resolver = importResolver(files, new TsconfigPaths(reader));
+      }
+      try {
+        return resolver(fromFile, specifier);
+      } catch {
+        return undefined;
+      }
+    },
+    source(file) {
+      const text = reader.read(file);
+      if (text === undefined || text.length > 1_000_000) return undefined;
+      const cached = parsedModules.get(file);
+      if (cached && cached.text === text) return cached.sf;
+      let sf: ts.SourceFile;
+      try {
+        sf = parse(file, text);
+      } catch {
+        return undefined;
+      }
+      parsedModules.delete(file);
+      parsedModules.set(file, { file, text, sf });
+      if (parsedModules.size > 8) parsedModules.delete(parsedModules.keys().next().value!);
+      return sf;
+    },
+  };
+}
+
+/**
+ * How a module imports a local name: the specifier and the imported name (`default`, `*` for the whole module: a
+ * namespace import, `const http = require(…)`, `import http = require(…)`). Type-only imports are not.
+ */
+function importOf(sf: ts.SourceFile, local: string): { specifier: string; imported: string } | undefined {
+  for (const st of sf.statements) {
+    if (ts.isImportEqualsDeclaration(st) && !st.isTypeOnly && st.name.text === local && ts.isExternalModuleReference(st.moduleReference)) {
+      const e = st.moduleReference.expression;
+      return ts.isStringLiteral(e) ? { specifier: e.text, imported: '*' } : undefined;
+    }
+    if (ts.isVariableStatement(st)) {
+      // CommonJS: `const { sendCreated, sendOk: ok } = require('./http')`, `const http = require('./http')`.
+      for (const d of st.declarationList.declarations) {
+        const specifier = d.initializer && requiredSpecifier(d.initializer);
+        if (specifier === undefined) continue;
+        if (ts.isIdentifier(d.name) && d.name.text === local) return { specifier, imported: '*' };
+        if (!ts.isObjectBindingPattern(d.name)) continue;
+        for (const el of d.name.elements) {
+          if (el.dotDotDotToken || !ts.isIdentifier(el.name) || el.name.text !== local) continue;
+          const imported = el.propertyName ? propertyNameText(el.propertyName) : el.name.text;
+          return imported === undefined ? undefined : { specifier, imported };
+        }
+      }
+      continue;
+    }
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.importClause || st.importClause.isTypeOnly) continue;
+    const specifier = st.moduleSpecifier.text;
+    const clause = st.importClause;
+    if (clause.name?.text === local) return { specifier, imported: 'default' };
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb) && nb.name.text === local) return { specifier, imported: '*' };
+    if (nb && ts.isNamedImports(nb)) {
+      for (const el of nb.elements) if (el.name.text === local && !el.isTypeOnly) return { specifier, imported: (el.propertyName ?? el.name).text };
+    }
+  }
+  return undefined;
+}
+
+/** The function a local name of `sf` imports from a workspace module (a named or default export, through re-exports). */
+function importedFunction(sf: ts.SourceFile, local: string, modules: WorkspaceModules, seen = new Set<string>()): FunctionNode | undefined {
+  const imp = importOf(sf, local);
+  if (!imp) return undefined;
+  const file = modules.resolve(sf.fileName, imp.specifier);
+  // The whole module called (`const respond = require('./respond'); respond(res, …)`): its `module.exports` function.
+  return file ? exportedFunction(file, imp.imported === '*' ? MODULE_VALUE : imp.imported, modules, seen) : undefined;
+}
+
+/** The name exportedFunction looks up for the module's own value (`module.exports = function …`, `export = …`). */
+const MODULE_VALUE = '=';
+
+/** `require('x')` (also `await import('x')` is not: a promise), through parentheses and `as`. */
+function requiredSpecifier(e: ts.Expression): string | undefined {
+  const call = unwrap(e);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
+  const arg = call.arguments[0];
+  return call.arguments.length === 1 && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+}
+
+/** `module.exports` or `exports`. */
+function isModuleExports(e: ts.Expression): boolean {
+  return (ts.isIdentifier(e) && e.text === 'exports') ||
+    (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports');
+}
+
+/**
+ * A CommonJS export `name` of a statement (MODULE_VALUE for the module's value; `default` reads it too):
+ * `module.exports = function …`, `module.exports = { name, name: fn }`, `exports.name = fn`,
+ * `module.exports = require('./x')`. `found` is false when the statement does not export the name.
+ */
+function commonJsExport(
+  st: ts.Statement,
+  name: string,
+  local: (l: string) => FunctionNode | undefined,
+  reexport: (spec: string, name: string) => FunctionNode | undefined,
+): { found: boolean; fn?: FunctionNode } {
+  if (!ts.isExpressionStatement(st)) return { found: false };
+  const e = unwrap(st.expression);
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return { found: false };
+  const left = unwrap(e.left);
+  const right = unwrap(e.right);
+  const value = (v: ts.Expression) =>
+    ts.isArrowFunction(v) || ts.isFunctionExpression(v) ? v : ts.isIdentifier(v) ? local(v.text) : undefined;
+  const whole = name === MODULE_VALUE || name === 'default';
+  if (isModuleExports(left) && !ts.isIdentifier(left)) {
+    const spec = requiredSpecifier(right);
+    if (spec !== undefined) return { found: true, fn: reexport(spec, name) };
+    if (whole) return { found: true, fn: value(right) };
+    if (!ts.isObjectLiteralExpression(right)) return { found: false };
+    for (const p of right.properties) {
+      if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return { found: true, fn: local(name) };
+      if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return { found: true, fn: value(unwrap(p.initializer)) };
+      if (ts.isMethodDeclaration(p) && p.body && propertyNameText(p.name) === name) return { found: true, fn: p };
+    }
+    return { found: false };
+  }
+  if (!whole && ts.isPropertyAccessExpression(left) && isModuleExports(left.expression) && left.name.text === name) {
+    return { found: true, fn: value(right) };
+  }
+  return { found: false };
+}
+
+function isExported(node: ts.Node, asDefault: boolean): boolean {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) ?? [] : [];
+  return mods.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) && mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) === asDefault;
+}
+
+/**
+ * The function a module exports as `name` (`default` for its default export): `export function name`, `export
+ * const name = (…) => …`, `export { local as name }`, `export default function`, `export default local`, `export
+ * default (…) => …`; through `export { a as name } from './x'`, `export * from './x'` and a re-exported import.
+ * At most 8 modules deep, each (module, name) once: a re-export cycle ends. Undefined when it is anything else.
+ */
+function exportedFunction(file: string, name: string, modules: WorkspaceModules, seen: Set<string>): FunctionNode | undefined {
+  const key = `${file}\0${name}`;
+  if (seen.has(key) || seen.size >= 8) return undefined;
+  seen.add(key);
+  const sf = modules.source(file);
+  if (!sf) return undefined;
+  const local = (l: string) => fileFunction(sf, l) ?? importedFunction(sf, l, modules, seen);
+  const reexport = (spec: string, n: string) => {
+    const target = modules.resolve(sf.fileName, spec);
+    return target ? exportedFunction(target, n, modules, seen) : undefined;
+  };
+  const asDefault = name === 'default';
+  const stars: string[] = [];
+  for (const st of sf.statements) {
+    const cjs = commonJsExport(st, name, local, reexport);
+    if (cjs.found) return cjs.fn;
+    if (ts.isExportAssignment(st) && st.isExportEquals && (name === MODULE_VALUE || asDefault)) {
+      const e = unwrap(st.expression);
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+      return ts.isIdentifier(e) ? local(e.text) : undefined;
+    }
+    if (ts.isFunctionDeclaration(st) && st.body && isExported(st, asDefault) && (asDefault || st.name?.text === name)) return st;
+    if (!asDefault && ts.isVariableStatement(st) && isExported(st, false)) {
+      const found = st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+      if (found) return fileFunction(sf, name);
+    }
+    if (asDefault && ts.isExportAssignment(st) && !st.isExportEquals) {
+      const e = unwrap(st.expression);
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+      return ts.isIdentifier(e) ? local(e.text) : undefined;
+    }
+    if (!ts.isExportDeclaration(st) || st.isTypeOnly) continue;
+    const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    if (!st.exportClause) {
+      if (spec) stars.push(spec);
+      continue;
+    }
+    if (!ts.isNamedExports(st.exportClause)) continue;
+    for (const el of st.exportClause.elements) {
+      if (el.name.text !== name || el.isTypeOnly) continue;
+      const original = (el.propertyName ?? el.name).text;
+      if (spec === undefined) return local(original);
+      const target = modules.resolve(sf.fileName, spec);
+      return target ? exportedFunction(target, original, modules, seen) : undefined;
+    }
+  }
+  // `export *` does not re-export a default.
+  if (asDefault) return undefined;
+  for (const spec of stars) {
+    const target = modules.resolve(sf.fileName, spec);
+    const found = target && exportedFunction(target, name, modules, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Variables a statement assigns (`x = …`, `x += …`, `x++`, `[x, y] = …`, `({ x } = …)`), outside nested functions. */
@@ -697,7 +927,7 @@ function wrapInTransaction(
   if (calls.some((c) => c.awaited === false && !c.returned)) return undefined;
   const src = load(file.file, reader);
   if (!src) return undefined;
-  const plan = planWrap(src, calls, enclose);
+  const plan = planWrap(src, calls, enclose, reader);
   if (!plan) return undefined;
   const { container, first, last, exported, keyword } = plan;
   const stmts = container.statements;
@@ -849,7 +1079,7 @@ export function describeWrap(
   if (!from || !to) return out;
   if (reader) {
     const src = load(file.file, reader);
-    const plan = src ? planWrap(src, calls, enclose) : undefined;
+    const plan = src ? planWrap(src, calls, enclose, reader) : undefined;
     if (src && plan) {
       const s = plan.container.statements;
       from = positionOf(src.sf, s[plan.first].getStart(src.sf));

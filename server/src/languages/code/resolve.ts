@@ -8,6 +8,9 @@ import type { SourceReader } from '../types';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
+/** The files an import may resolve to: the unit's file set, or (for fixes) a test over the reader. */
+export type FileSet = Pick<ReadonlySet<string>, 'has'>;
+
 export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
@@ -101,7 +104,7 @@ export class TsconfigPaths {
 export function resolveImport(
   fromFile: string,
   specifier: string,
-  files: ReadonlySet<string>,
+  files: FileSet,
   tsconfig: TsconfigPaths | undefined,
 ): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
@@ -138,7 +141,7 @@ export function resolveImport(
  * set up, `<root>/src/x` when that file exists, else `<root>/x`, where root is the folder of the nearest
  * package.json. Only the `@/` prefix: `@scope/pkg` is a package.
  */
-function defaultAlias(fromFile: string, specifier: string, files: ReadonlySet<string>, tsconfig: TsconfigPaths): string | undefined {
+function defaultAlias(fromFile: string, specifier: string, files: FileSet, tsconfig: TsconfigPaths): string | undefined {
   if (!specifier.startsWith('@/') || specifier.length <= 2) return undefined;
   const root = tsconfig.packageRoot(dirname(fromFile));
   if (!root) return undefined;
@@ -146,7 +149,7 @@ function defaultAlias(fromFile: string, specifier: string, files: ReadonlySet<st
   return tryFile(joinPath(root, `src/${rest}`), files) ?? tryFile(joinPath(root, rest), files);
 }
 
-function tryFile(path: string, files: ReadonlySet<string>): string | undefined {
+function tryFile(path: string, files: FileSet): string | undefined {
   if (files.has(path)) return path;
   // ESM TypeScript writes `./db.js` for `./db.ts`.
   const jsExt = /\.(m|c)?jsx?$/.exec(path);
@@ -162,7 +165,7 @@ function tryFile(path: string, files: ReadonlySet<string>): string | undefined {
 }
 
 /** `resolveImport` over one file set, remembering each (directory, specifier) answer: files of a folder share their imports. */
-export function importResolver(files: ReadonlySet<string>, tsconfig: TsconfigPaths | undefined): (fromFile: string, specifier: string) => string | undefined {
+export function importResolver(files: FileSet, tsconfig: TsconfigPaths | undefined): (fromFile: string, specifier: string) => string | undefined {
   const memo = new Map<string, string | undefined>();
   return (fromFile, specifier) => {
     const key = `${dirname(fromFile)}\0${specifier}`;
