@@ -118,6 +118,18 @@ export class Reviewer {
     return list;
   }
 
+  /** Folders below the root that are reviewed on their own (nested workspace folders): their files are left out. */
+  private nested: string[] = [];
+
+  /** Leaves out the files under these folders (each one inside the root) from now on; whether that changed anything. */
+  excludeFolders(folders: readonly string[]): boolean {
+    const next = [...folders].sort();
+    if (next.length === this.nested.length && next.every((f, i) => f === this.nested[i])) return false;
+    this.nested = next;
+    this.invalidateFiles();
+    return true;
+  }
+
   /** Forget the file list (a file was created or deleted). */
   invalidateFiles(): void {
     this.units = undefined;
@@ -125,13 +137,17 @@ export class Reviewer {
   }
 
   files(settings: Settings, log?: (m: string) => void, isCancelled?: () => boolean): string[] {
-    this.fileList ??= listWorkspaceFiles(this.root, {
-      include: settings.auditInclude,
-      exclude: [...settings.auditExclude, ...settings.filesExclude],
-      log,
-      isCancelled,
-      shallow: this.listing.shallow,
-    });
+    if (!this.fileList) {
+      const listed = listWorkspaceFiles(this.root, {
+        include: settings.auditInclude,
+        exclude: [...settings.auditExclude, ...settings.filesExclude],
+        log,
+        isCancelled,
+        shallow: this.listing.shallow,
+      });
+      const nested = this.nested;
+      this.fileList = nested.length ? listed.filter((f) => !nested.some((n) => f.startsWith(`${n}/`))) : listed;
+    }
     return this.fileList;
   }
 

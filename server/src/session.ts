@@ -16,7 +16,7 @@ import type { Language } from '../../rules/model';
 import { findingToDiagnostic, sourceDiagnosticToDiagnostic } from './diagnostics';
 import { OverlayReader, pathToUri, uriToPath } from './documents';
 import type { Finding, ResolvedFix } from './engine';
-import type { SourceDiagnostic } from './languages/types';
+import type { FileEdit, SourceDiagnostic } from './languages/types';
 import { toPosix } from './project/files';
 import { StatusNotification, type AuditResult, type FixAllWorkspaceResult, type ServerStatus } from './protocol';
 import { collectFixAll } from './fixes';
@@ -112,8 +112,11 @@ export class Session {
   private languageByFile = new Map<string, Language>();
   /** URIs we published non-empty diagnostics for. */
   private published = new Set<string>();
-  /** Files whose diagnostics stay visible when closed (after an audit). */
-  private audited = new Set<string>();
+  /**
+   * Roots audited: the diagnostics of all their files stay visible, closed ones included, from then on (a migration
+   * created or renamed since the audit as well, or a file whose findings came from a change elsewhere).
+   */
+  private auditedRoots = new Set<string>();
   private status: ServerStatus = { state: 'starting', filesReviewed: 0 };
   /** With SCHEMA_REVIEW_TRACE=1: when the last change arrived and the steps since, logged when published. */
   private trace: { changed: number; marks: (readonly [string, number])[] } | undefined;
@@ -146,18 +149,34 @@ export class Session {
       const file = uriToPath(doc.uri);
       if (file) before.set(file, this.rootOf(file));
     }
+    const previous = new Set(this.folders);
     this.folders = folders.map((f) => toPosix(f)).sort((a, b) => b.length - a.length);
-    for (const root of [...this.roots.keys()]) if (!this.folders.includes(root) && !this.isLooseRoot(root)) this.roots.delete(root);
+    // A folder removed takes its review along (its last result would otherwise still feed "fix all in the workspace"
+    // and the exported report), and so does a loose root now inside a folder.
+    for (const root of [...this.roots.keys()]) {
+      if (this.folders.includes(root)) continue;
+      if (previous.has(root) || !this.isLooseRoot(root)) {
+        this.roots.get(root)!.sequence++; // a review of it still running publishes nothing
+        this.roots.delete(root);
+        this.auditedRoots.delete(root);
+      }
+    }
     const moved = new Set<string>();
+    // A folder added inside another one (or removed from it) moves files between their reviews.
+    for (const [root, s] of this.roots) if (s.reviewer.excludeFolders(this.nestedIn(root)) && s.last) moved.add(root);
     for (const [file, root] of before) {
       if (this.rootOf(file) === root) continue;
       this.findingsByFile.delete(file);
       const uri = pathToUri(file);
       if (this.published.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-      this.audited.delete(file);
       if (this.documents.get(uri)) moved.add(this.rootOf(file));
     }
     for (const root of moved) this.schedule(root);
+  }
+
+  /** The workspace folders inside a root (a monorepo's package added as a folder of its own): reviewed apart. */
+  private nestedIn(root: string): string[] {
+    return this.folders.filter((f) => f.startsWith(`${root}/`));
   }
 
   private isLooseRoot(root: string): boolean {
@@ -178,6 +197,7 @@ export class Session {
       s = { root, reviewer: new Reviewer(root, this.reader, { shallow: loose }), configProblems: [], sequence: 0 };
       // The server hears of every edit and, with file watching, every change on disk.
       if (this.options.watchesFiles) s.reviewer.trackChanges();
+      s.reviewer.excludeFolders(this.nestedIn(root));
       this.roots.set(root, s);
     }
     return s;
@@ -240,7 +260,10 @@ export class Session {
     this.roots.get(root)?.reviewer.noteChanged([file]);
     if (path.basename(file) === CONFIG_FILE_NAME) {
       const s = this.roots.get(root);
-      if (s) s.settings = undefined;
+      if (s) {
+        s.settings = undefined;
+        s.reviewer.invalidateFiles(); // its audit.include/exclude may have changed
+      }
     }
     this.schedule(root);
   }
@@ -273,7 +296,10 @@ export class Session {
     // A config closed without saving: the settings come from the disk again.
     if (path.basename(file) === CONFIG_FILE_NAME) {
       const s = this.roots.get(this.rootOf(file));
-      if (s) s.settings = undefined;
+      if (s) {
+        s.settings = undefined;
+        s.reviewer.invalidateFiles();
+      }
     }
     // The disk may differ from the closed buffer: review again so the state follows the disk.
     this.schedule(this.rootOf(file));
@@ -328,13 +354,14 @@ export class Session {
     if (s.timer) return;
     const start = () => {
       s.timer = undefined;
+      if (this.roots.get(root) !== s) return; // its folder left the workspace meanwhile
       s.running = true;
       s.dirty = false;
       void this.reviewRoot(root)
         .catch((error) => this.fail(error))
         .finally(() => {
           s.running = false;
-          if (s.dirty) this.schedule(root);
+          if (s.dirty && this.roots.get(root) === s) this.schedule(root);
         });
     };
     const pause = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
@@ -464,7 +491,7 @@ export class Session {
     s.reviewedVersions = versions;
     this.noteFirstReview();
     this.whenQuiet();
-    if (opts.audit) for (const f of [...result.findings.map((x) => x.file), ...result.diagnostics.map((d) => d.file)]) this.audited.add(f);
+    if (opts.audit) this.auditedRoots.add(root);
     this.applyResult(s, result);
     const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
     this.setStatus({ state: 'ready', filesReviewed, message: undefined });
@@ -557,7 +584,8 @@ export class Session {
     for (const d of s.configProblems) push(d.file, sourceDiagnosticToDiagnostic(d));
     // Publish for open or audited files of this root; clear what is gone.
     const configFiles = new Set(s.configProblems.map((d) => d.file));
-    const visible = (file: string) => configFiles.has(file) || this.documents.get(pathToUri(file)) !== undefined || this.audited.has(file);
+    const audited = this.auditedRoots.has(s.root);
+    const visible = (file: string) => audited || configFiles.has(file) || this.documents.get(pathToUri(file)) !== undefined;
     const now = new Set<string>();
     // Every open document of this root gets its diagnostics, an empty list included: the client then knows it was reviewed.
     for (const doc of this.documents.all()) {
@@ -648,16 +676,13 @@ export class Session {
       if (file && this.roots.get(this.rootOf(file))?.reviewedVersions) pending.push(this.whenCurrent(file, waitMs));
     }
     await Promise.all(pending);
-    const findings: Finding[] = [];
-    let allowUnsafe = false;
-    for (const s of this.roots.values()) {
-      if (!s.last) continue;
-      findings.push(...s.last.findings);
-      allowUnsafe ||= unsafe ?? s.settings?.fixesUnsafe ?? false;
-    }
-    // The fixes collectFixAll takes (overlapping ones wait for the next run), as many as the edit makes.
+    // The fixes collectFixAll takes (overlapping ones wait for the next run), as many as the edit makes. Each root
+    // with its own `fixes.unsafe` (unless the request says): one folder's setting does not reach another's files.
     const chosen: { finding: Finding; fix: ResolvedFix }[] = [];
-    const edits = collectFixAll(findings, allowUnsafe, undefined, chosen);
+    const edits: FileEdit[] = [];
+    for (const s of this.roots.values()) {
+      if (s.last) edits.push(...collectFixAll(s.last.findings, unsafe ?? s.settings?.fixesUnsafe ?? false, undefined, chosen));
+    }
     const writtenFor = (file: string): number | null => {
       const version = this.reader.versionOf(file);
       return version === null ? null : (this.roots.get(this.rootOf(file))?.reviewedVersions?.get(file) ?? version);

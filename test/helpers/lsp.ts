@@ -45,6 +45,8 @@ export function uriOf(file: string): string {
 
 export async function startServer(options: {
   folder: string;
+  /** All the workspace folders (multi-root), `folder` first; default: `folder` alone. */
+  folders?: string[];
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
 }): Promise<TestServer> {
@@ -80,7 +82,7 @@ export async function startServer(options: {
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: uriOf(options.folder),
-    workspaceFolders: [{ uri: uriOf(options.folder), name: path.basename(options.folder) }],
+    workspaceFolders: (options.folders ?? [options.folder]).map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
     capabilities: {
       workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } },
       textDocument: {

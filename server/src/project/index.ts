@@ -159,7 +159,7 @@ export class Project {
     const known = options.changed && cached ? knownTexts(cached) : undefined;
     const read = known ? (f: string) => (known.has(f) ? known.get(f) : reader.read(f)) : (f: string) => reader.read(f);
     const texts = unit.files.map(read);
-    if (cached && sameInputs && sameTexts(cached.texts, texts)) {
+    if (cached && sameInputs && sameFiles(cached.files, unit.files) && sameTexts(cached.texts, texts)) {
       cached.dirty.clear();
       return cached.analysis;
     }
