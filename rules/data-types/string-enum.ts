@@ -158,11 +158,6 @@ function versionNote(database: Database): string {
   return version ? ` No enum fix is offered: ${version} has no enums on SQLite (Prisma 6.2 added them); upgrade Prisma to get one.` : '';
 }
 
-/** `$type<"a" | "b">()` as written in messages. */
-function typeText(values: readonly string[]): string {
-  return `$type<${values.map((v) => JSON.stringify(v)).join(' | ')}>()`;
-}
-
 function related(sites: readonly CodeValueSite[], message: string) {
   return sites.map((s) => ({ loc: s.loc, message }));
 }
@@ -205,7 +200,8 @@ export const stringEnum: Rule = {
           const typed = column.typedValues !== undefined && column.typedValues.length >= 2 ? column.typedValues : undefined;
           const values = typed ?? documentedValues(column.comment);
           /** Where the values come from, when not from a comment. */
-          const source = typed ? ` (values from its TypeScript type, ${typeText(typed)}, which only the code checks)` : '';
+          // `$type<"a" | "b">()` or Drizzle's `text({ enum: [...] })`: both only type the code.
+          const source = typed ? ` (values from its TypeScript type, which only the code checks)` : '';
           if (values.length >= 2) {
             // A default outside the documented values: the list (or the default) is wrong, and an enum of those
             // values would refuse the default (no language can write that fix).

@@ -347,6 +347,38 @@ export const folders = pgTable('folders', { id: integer().primaryKey(), parentId
     assert.deepEqual(folders.indexes.map((i) => [i.columns, i.columnOptions?.[1]?.desc]), [[['parentId', 'name'], true]]);
   });
 
+  it('an extra config built by a helper of the file: (t) => ownedBy(t.authorId), [...auditIndexes(t), ...]', () => {
+    const text = `import { pgTable, integer, timestamp, index, primaryKey, type PgColumn } from 'drizzle-orm/pg-core';
+
+const ownedBy = (owner: PgColumn) => [index().on(owner)];
+
+function auditIndexes(t: { createdAt: PgColumn }) {
+  return [index().on(t.createdAt)];
+}
+
+export const users = pgTable('users', { id: integer().primaryKey() });
+export const boards = pgTable('boards', { id: integer().primaryKey() });
+export const cards = pgTable('cards', {
+  id: integer().primaryKey(),
+  authorId: integer().notNull().references(() => users.id, { onDelete: 'cascade' }),
+}, (t) => ownedBy(t.authorId));
+export const events = pgTable('events', {
+  boardId: integer().notNull().references(() => boards.id, { onDelete: 'cascade' }),
+  seq: integer().notNull(),
+  createdAt: timestamp().defaultNow().notNull(),
+}, (t) => [...auditIndexes(t), primaryKey({ columns: [t.boardId, t.seq] })]);
+`;
+    const { db } = analyzeText(file, text);
+    const cards = table(db, 'cards');
+    assert.deepEqual(cards.indexes.map((i) => i.columns), [['authorId']]);
+    // Located at the call in the table (a fix must not edit a helper other tables share).
+    assert.equal(sliceRange(text, cards.indexes[0].loc.range), 'ownedBy(t.authorId)');
+    const events = table(db, 'events');
+    assert.deepEqual(events.indexes.map((i) => i.columns), [['createdAt']]);
+    assert.equal(sliceRange(text, events.indexes[0].loc.range), 'auditIndexes(t)');
+    assert.deepEqual(events.primaryKey?.columns, ['boardId', 'seq']);
+  });
+
   it('a block-bodied extra config that names its entries first: const byDoc = index(...); return [byDoc]', () => {
     const { db } = analyzeText(
       file,

@@ -10,7 +10,7 @@ import type { Database } from '../../../rules/model';
 import { runRules, type Finding } from '../../../server/src/engine';
 import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
 import type { Unit } from '../../../server/src/languages/types';
-import { applyTextEdits, fixture, memoryReader, onlyDatabase, overlayReader, rangeOfText, syntaxErrors, table } from './helpers';
+import { applyTextEdits, fixture, memoryReader, onlyDatabase, overlayReader, rangeOfText, syntaxErrors, table, typeCheck } from './helpers';
 
 const dir = fixture('typed-unions');
 const schema = fixture('typed-unions/src/db/schema.ts');
@@ -86,7 +86,7 @@ export const t = pgTable("t", {
     assert.equal(
       findings[0].message,
       'articles.status holds one of "draft", "in_review", "published" as free text (values from its TypeScript type, ' +
-        '$type<"draft" | "in_review" | "published">(), which only the code checks): the database accepts any string, so a write that ' +
+        'which only the code checks): the database accepts any string, so a write that ' +
         'bypasses the type (raw SQL, another service, a cast) stores a typo or a retired value silently.',
     );
     assert.deepEqual(
@@ -162,5 +162,61 @@ export const jobs = pgTable("jobs", {
     const db = analyzeText('/j/schema.ts', text);
     const [finding] = stringEnumFindings(db, [], memoryReader({ '/j/schema.ts': text }) as ReturnType<typeof overlayReader>);
     assert.match(finding.message, /holds one of "queued", "running", "done" as free text \(values from its TypeScript type/);
+  });
+});
+
+describe('drizzle: text({ enum: [...] }) (values Drizzle types the column with, the database does not check)', () => {
+  const pgText = `import { pgTable, serial, integer, text, varchar } from "drizzle-orm/pg-core";
+
+const PLANS = ["free", "pro", "enterprise"] as const;
+
+export const subscriptions = pgTable("subscriptions", {
+  id: serial("id").primaryKey(),
+  accountId: integer("account_id").notNull(),
+  status: text("status", { enum: ["trialing", "active", "past_due", "canceled"] }).notNull().default("trialing"),
+  plan: varchar("plan", { length: 32, enum: PLANS }).notNull(),
+  visibility: varchar({ length: 16, enum: ["public", "private"] }),
+  note: text("note"),
+});
+`;
+
+  it('reads the literal array (or a same-file `as const` array) as the column\'s typed values, whatever the name', () => {
+    const db = analyzeText('/e/schema.ts', pgText);
+    const values = (name: string) => table(db, 'subscriptions').columns.find((c) => c.name === name)?.typedValues;
+    assert.deepEqual(values('status'), ['trialing', 'active', 'past_due', 'canceled']);
+    assert.deepEqual(values('plan'), ['free', 'pro', 'enterprise']);
+    assert.deepEqual(values('visibility'), ['public', 'private']);
+    assert.equal(values('note'), undefined);
+    const findings = stringEnumFindings(db, [], memoryReader({ '/e/schema.ts': pgText }) as ReturnType<typeof overlayReader>);
+    assert.deepEqual(
+      findings.map((f) => f.message.slice(0, f.message.indexOf(' as free text'))),
+      [
+        'subscriptions.status holds one of "trialing", "active", "past_due", "canceled"',
+        'subscriptions.plan holds one of "free", "pro", "enterprise"',
+        'subscriptions.visibility holds one of "public", "private"',
+      ],
+    );
+  });
+
+  it('the Postgres fix replaces the builder and its enum option with the pgEnum; the file type-checks', () => {
+    const out = fixed('/e/schema.ts', pgText, 'status');
+    assert.ok(out.includes('export const subscriptionsStatusEnum = pgEnum("subscriptions_status", ["trialing", "active", "past_due", "canceled"]);'), out);
+    assert.ok(out.includes('  status: subscriptionsStatusEnum("status").notNull().default("trialing"),\n'), out);
+    const file = fixture('typed-unions/src/db/schema.ts');
+    const { errors } = typeCheck(dir, new Map([[file, out]]));
+    assert.deepEqual(errors.filter((e) => e.startsWith(file)), []);
+  });
+
+  it('SQLite: text({ enum }) is reported with its values, without a fix (no enum type to move to)', () => {
+    const file = '/s/schema.ts';
+    const text = `import { sqliteTable, integer, text } from "drizzle-orm/sqlite-core";
+export const tasks = sqliteTable("tasks", {
+  id: integer("id").primaryKey(),
+  state: text("state", { enum: ["todo", "doing", "done"] }).notNull().default("todo"),
+});
+`;
+    const [finding] = stringEnumFindings(analyzeText(file, text), [], memoryReader({ [file]: text }) as ReturnType<typeof overlayReader>);
+    assert.match(finding.message, /^tasks\.state holds one of "todo", "doing", "done" as free text/);
+    assert.deepEqual(finding.fixes, []);
   });
 });

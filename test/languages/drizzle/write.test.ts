@@ -139,6 +139,29 @@ describe('drizzle writeFix: addIndex', () => {
     assert.deepEqual(table(db, 'trades').indexes.map((i) => [i.name, i.columns]), [['trades_strategy_id_idx', ['strategyId']]]);
   });
 
+  it('keeps a new index name within 63 bytes (Postgres truncates longer ones, so drizzle-kit push recreates them each time)', () => {
+    const src = `import { pgTable, integer, uuid } from "drizzle-orm/pg-core";
+export const subscriptionPlanFeatures = pgTable("subscription_plan_features", { id: uuid("id").primaryKey() });
+export const subscriptionPlanFeatureOverrides = pgTable("subscription_plan_feature_overrides", {
+  id: integer("id").primaryKey(),
+  subscriptionPlanFeatureId: uuid("subscription_plan_feature_id").references(() => subscriptionPlanFeatures.id),
+  organizationBillingAccountId: integer("organization_billing_account_id"),
+});
+`;
+    const one = fixOne(src, addIndex('subscriptionPlanFeatureOverrides', ['subscriptionPlanFeatureId']));
+    const two = fixOne(one.text, addIndex('subscriptionPlanFeatureOverrides', ['subscriptionPlanFeatureId', 'organizationBillingAccountId']));
+    const names = table(two.db, 'subscriptionPlanFeatureOverrides').indexes.map((i) => i.name ?? '');
+    // Postgres' own shortening (makeObjectName): the longer of table and columns loses characters first.
+    assert.deepEqual(names, [
+      'subscription_plan_feature_over_subscription_plan_feature_id_idx',
+      'subscription_plan_feature_ove_subscription_plan_feature_id__idx',
+    ]);
+    for (const name of names) assert.ok(Buffer.byteLength(name) <= 63, name);
+    // The same shortened name again gets a number, as Postgres would choose it.
+    const three = fixOne(two.text, addIndex('subscriptionPlanFeatureOverrides', ['subscriptionPlanFeatureId']));
+    assert.equal(table(three.db, 'subscriptionPlanFeatureOverrides').indexes[2].name, 'subscription_plan_feature_ove_subscription_plan_feature_id_idx1');
+  });
+
   it('uses the object form when the file does', () => {
     const src = HEAD.replace('pgTable,', 'pgTable, index,') + `export const a = pgTable("a", { x: integer("x") }, (t) => ({ xIdx: index("a_x_idx").on(t.x) }));
 export const b = pgTable("b", { userId: varchar("user_id") });
@@ -559,5 +582,44 @@ describe('drizzle write: a relations()-only link gets its real foreign key', () 
     const fk = after.tables.find((t) => t.name === 'notes')!.foreignKeys.find((f) => f.enforced)!;
     assert.equal(fk.onDelete, 'Cascade');
     assert.deepEqual(runRule(missingOnDelete, [after]), []);
+  });
+});
+
+describe('drizzle writeFix: what the project\'s drizzle-orm version can compile', () => {
+  const schema = '/w/src/db/schema.ts';
+  const src = `import { pgTable, integer, varchar, real } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: varchar("id").primaryKey() });
+export const trades = pgTable("trades", {
+  id: integer("id").primaryKey(),
+  strategyId: varchar("strategy_id").references(() => users.id),
+  price: real("price").notNull(),
+});
+`;
+  const pkg = (version: string) => JSON.stringify({ name: 'bot', dependencies: { 'drizzle-orm': version, pg: '^8.11.0' } });
+  const toDecimal = (db: Database): FixIntent => ({ kind: 'changeColumnType', database: db, table: table(db, 'trades'), column: table(db, 'trades').columns[2], to: 'decimal' });
+
+  it('before 0.36 (no array of constraints yet): a new callback returns the object form', () => {
+    for (const files of [
+      { '/w/package.json': pkg('^0.33.0'), [schema]: src } as Record<string, string>,
+      // The installed version wins over a range that says nothing (`latest`).
+      { '/w/package.json': pkg('latest'), '/w/node_modules/drizzle-orm/package.json': '{ "name": "drizzle-orm", "version": "0.35.3" }', [schema]: src },
+    ]) {
+      const out = fix(files, addIndex('trades', ['strategyId']))[schema];
+      assert.ok(out.includes('}, (table) => ({\n  strategyIdIdx: index("trades_strategy_id_idx").on(table.strategyId),\n}));'), out);
+    }
+    // 0.36 and later, or no version known: the array form.
+    for (const version of ['^0.36.0', '^0.45.1', 'workspace:*']) {
+      const out = fix({ '/w/package.json': pkg(version), [schema]: src }, addIndex('trades', ['strategyId']))[schema];
+      assert.ok(out.includes('}, (table) => [\n  index("trades_strategy_id_idx").on(table.strategyId),\n]);'), `${version}: ${out}`);
+    }
+  });
+
+  it('before 0.41 (numeric has no number mode): no decimal fix rather than one that does not compile or turns prices into strings', () => {
+    for (const version of ['^0.39.1', '~0.40.0', '0.38.4']) {
+      const files = { '/w/package.json': pkg(version), [schema]: src };
+      assert.equal(drizzleFrontEnd.writeFix(toDecimal(analyzeFiles(files)), memoryReader(files)), undefined, version);
+    }
+    const out = fix({ '/w/package.json': pkg('^0.41.0'), [schema]: src }, toDecimal)[schema];
+    assert.ok(out.includes('price: numeric("price", { precision: 20, scale: 8, mode: "number" }).notNull(),'), out);
   });
 });

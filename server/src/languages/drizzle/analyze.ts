@@ -475,23 +475,104 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
   const extra = call.arguments[2];
   if (extra) {
     const fn = unwrapExpression(extra);
-    const param = configParamOf(fn);
     const returned = returnedExpression(fn) ?? (T.isArrayLiteralExpression(fn) ? fn : undefined);
-    // `(t) => { const byDoc = index(...).on(t.docId); return [byDoc]; }`: an entry named by a local of the block.
-    const local = (e: ts.Expression): ts.Expression => {
-      const u = unwrapExpression(e);
-      return T.isIdentifier(u) ? blockConstant(fn, u.text) ?? u : u;
-    };
-    if (returned && T.isArrayLiteralExpression(returned)) {
-      for (const element of returned.elements) addConstraint(build, local(element), param);
-    } else if (returned && T.isObjectLiteralExpression(returned)) {
-      for (const p of returned.properties) {
-        if (T.isPropertyAssignment(p)) addConstraint(build, local(p.initializer), param);
-        else if (T.isShorthandPropertyAssignment(p)) addConstraint(build, local(p.name), param);
+    if (returned) addConfigEntries(build, fn, returned, configParamOf(fn), undefined, 0);
+  }
+  return build;
+}
+
+/**
+ * The entries of an extra config (`returned`: what `fn` returns). An entry that calls a helper of the file
+ * (`(t) => ownedBy(t.authorId)`, `[...auditIndexes(t), …]`) is read through the helper's own return, its parameters
+ * bound to what the call passes; what it declares is located at the call (`site`), which a fix cannot take for
+ * the helper other tables may share.
+ */
+function addConfigEntries(build: TableBuild, fn: ts.Node, returned: ts.Expression, param: ConfigParam | undefined, site: ts.Node | undefined, depth: number) {
+  // `(t) => { const byDoc = index(...).on(t.docId); return [byDoc]; }`: an entry named by a local of the block.
+  const local = (e: ts.Expression): ts.Expression => {
+    const u = unwrapExpression(e);
+    return T.isIdentifier(u) ? blockConstant(fn, u.text) ?? u : u;
+  };
+  const add = (entry: ts.Expression) => {
+    const u = unwrapExpression(entry);
+    const spread = T.isSpreadElement(u) || T.isSpreadAssignment(u);
+    const target = spread ? unwrapExpression((u as ts.SpreadElement).expression) : u;
+    const helper = depth < 2 ? helperCall(build.scan, target, param) : undefined;
+    if (helper) {
+      addConfigEntries(build, helper.fn, helper.returned, helper.param, site ?? target, depth + 1);
+      return;
+    }
+    if (spread) return;
+    const table = build.table;
+    const indexes = table.indexes.length;
+    const foreignKeys = table.foreignKeys.length;
+    const primaryKey = table.primaryKey;
+    addConstraint(build, local(entry), param);
+    if (!site) return;
+    const loc = nodeLoc(build.scan.sf, build.scan.file, site);
+    for (let i = indexes; i < table.indexes.length; i++) table.indexes[i].loc = loc;
+    for (let i = foreignKeys; i < table.foreignKeys.length; i++) table.foreignKeys[i].loc = loc;
+    if (table.primaryKey && table.primaryKey !== primaryKey) table.primaryKey.loc = loc;
+  };
+  if (T.isArrayLiteralExpression(returned)) {
+    for (const element of returned.elements) add(element);
+  } else if (T.isObjectLiteralExpression(returned)) {
+    for (const p of returned.properties) {
+      if (T.isPropertyAssignment(p)) add(p.initializer);
+      else if (T.isShorthandPropertyAssignment(p)) add(p.name);
+      else if (T.isSpreadAssignment(p)) add(p as unknown as ts.Expression);
+    }
+  } else if (T.isCallExpression(returned)) add(returned);
+}
+
+/** A function declared at the top level of the file: `function f(…) {…}` or `const f = (…) => …`. */
+function fileFunction(sf: ts.SourceFile, name: string): ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined {
+  for (const statement of sf.statements) {
+    if (T.isFunctionDeclaration(statement)) {
+      if (statement.name && idText(statement.name) === name && statement.body) return statement;
+    } else if (T.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        if (!T.isIdentifier(d.name) || idText(d.name) !== name || !d.initializer) continue;
+        const init = unwrapExpression(d.initializer);
+        return T.isArrowFunction(init) || T.isFunctionExpression(init) ? init : undefined;
       }
     }
   }
-  return build;
+  return undefined;
+}
+
+/**
+ * `ownedBy(t.authorId)` / `auditIndexes(t)` in an extra config, `ownedBy` a function of the file (not a Drizzle
+ * builder): what it returns, and its parameters as a config parameter (the table's, or columns bound by name).
+ */
+function helperCall(
+  scan: FileScan,
+  expression: ts.Expression,
+  param: ConfigParam | undefined,
+): { fn: ts.Node; returned: ts.Expression; param: ConfigParam } | undefined {
+  if (!T.isCallExpression(expression) || !T.isIdentifier(expression.expression)) return undefined;
+  const name = idText(expression.expression);
+  if (scan.imports.core.has(name)) return undefined;
+  const fn = fileFunction(scan.sf, name);
+  if (!fn) return undefined;
+  let returned: ts.Expression | undefined;
+  if (T.isFunctionDeclaration(fn)) {
+    for (const s of fn.body?.statements ?? []) if (T.isReturnStatement(s) && s.expression) returned = returned ?? unwrapExpression(s.expression);
+  } else returned = returnedExpression(fn);
+  if (!returned) return undefined;
+  let tableName: string | undefined;
+  const bound = new Map<string, string>();
+  fn.parameters.forEach((p, i) => {
+    const arg = expression.arguments[i];
+    if (!arg || !T.isIdentifier(p.name)) return;
+    const a = unwrapExpression(arg);
+    if (param && T.isIdentifier(a) && idText(a) === param.name) tableName = idText(p.name);
+    else {
+      const ref = columnRef(a, param);
+      if (ref && param && ref.owner === param.name) bound.set(idText(p.name), ref.column);
+    }
+  });
+  return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound } };
 }
 
 /**
@@ -654,6 +735,44 @@ function chainInto(expression: ts.Expression): ts.Expression {
   return e;
 }
 
+/** An array literal of two or more distinct strings (`as const` and other wrappers looked through), else undefined. */
+function stringArrayValues(node: ts.Expression): string[] | undefined {
+  const e = unwrapExpression(node);
+  if (!T.isArrayLiteralExpression(e)) return undefined;
+  const values: string[] = [];
+  for (const element of e.elements) {
+    const value = stringValue(unwrapExpression(element as ts.Expression));
+    if (value === undefined) return undefined;
+    if (!values.includes(value)) values.push(value);
+  }
+  return values.length >= 2 ? values : undefined;
+}
+
+/**
+ * The values of a string builder's `enum` option (`text("status", { enum: ["a", "b"] })`, `varchar({ length: 16,
+ * enum: STATUSES })`): an array literal, or a top-level `const` of this file initialized with one (`as const`).
+ */
+function enumOptionValues(sf: ts.SourceFile, call: ts.CallExpression): string[] | undefined {
+  for (const arg of call.arguments) {
+    const options = unwrapExpression(arg);
+    if (options.kind !== OBJECT) continue;
+    for (const p of (options as ts.ObjectLiteralExpression).properties) {
+      if (p.kind !== PROPERTY || propertyName(p.name) !== 'enum') continue;
+      const value = unwrapExpression((p as ts.PropertyAssignment).initializer);
+      if (value.kind !== IDENTIFIER) return stringArrayValues(value);
+      const name = idText(value as ts.Identifier);
+      for (const statement of sf.statements) {
+        if (!T.isVariableStatement(statement) || !(statement.declarationList.flags & T.NodeFlags.Const)) continue;
+        for (const d of statement.declarationList.declarations) {
+          if (T.isIdentifier(d.name) && idText(d.name) === name) return d.initializer ? stringArrayValues(d.initializer) : undefined;
+        }
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.PropertyAssignment) {
   const { sf, file } = scan;
   const table = build.table;
@@ -753,6 +872,8 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
     rootEnd,
   );
   if (defaultText !== undefined) column.default = defaultText;
+  // `text("status", { enum: ["a", "b"] })`: Drizzle types the column with the values; the database does not check them.
+  if (typedValues === undefined && call && type === 'string') typedValues = enumOptionValues(sf, call);
   if (typedValues !== undefined && type === 'string') column.typedValues = typedValues;
   // An enum builder makes an enum column, unless `.array()` made it an array (type is 'array' then).
   if (maybeEnum !== undefined && type !== 'array') build.deferred.push({ kind: 'enum', scan, column, local: maybeEnum });

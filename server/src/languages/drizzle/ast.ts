@@ -13,6 +13,7 @@ import * as ts from 'typescript';
  */
 export const T = {
   SyntaxKind: ts.SyntaxKind,
+  NodeFlags: ts.NodeFlags,
   ScriptKind: ts.ScriptKind,
   ScriptTarget: ts.ScriptTarget,
   createSourceFile: ts.createSourceFile,
@@ -31,6 +32,7 @@ export const T = {
   isExportDeclaration: ts.isExportDeclaration,
   isFunctionExpression: ts.isFunctionExpression,
   isFunctionDeclaration: ts.isFunctionDeclaration,
+  isSpreadElement: ts.isSpreadElement,
   isClassDeclaration: ts.isClassDeclaration,
   isEnumDeclaration: ts.isEnumDeclaration,
   isInterfaceDeclaration: ts.isInterfaceDeclaration,

@@ -12,6 +12,8 @@ import * as ast from './ast';
 import type { ImportInfo } from './ast';
 import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
 import { scanFile } from './scan';
+import { chooseName } from '../sql/names';
+import { drizzleOlderThan } from './version';
 
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
 const {
@@ -528,13 +530,20 @@ function preferredForm(doc: Doc): 'array' | 'object' {
  * Adds one entry to a table's extra config, creating the callback when there is none.
  * `make(param)` writes the entry given the callback's parameter name.
  */
-function addExtraConfigEntry(doc: Doc, call: ts.CallExpression, key: string, make: (column: (key: string) => string) => string): Edit[] | undefined {
+function addExtraConfigEntry(
+  doc: Doc,
+  call: ts.CallExpression,
+  key: string,
+  make: (column: (key: string) => string) => string,
+  reader: SourceReader,
+): Edit[] | undefined {
   const args = call.arguments;
   if (args.length < 2) return undefined;
   const extra = args[2];
   const text = doc.text;
   if (!extra) {
-    const form = preferredForm(doc);
+    // drizzle-orm before 0.36 types the extra config as an object: an array there does not compile.
+    const form = drizzleOlderThan(reader, doc.file, 0, 36) ? 'object' : preferredForm(doc);
     const param = 'table';
     const entry = make((k) => `${param}.${k}`);
     const columns = args[1];
@@ -706,10 +715,18 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const call = findTableCall(doc, table);
   if (!call) return undefined;
   const plan = ensureImport(doc, 'index', coreModule(database, doc));
-  let name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx`;
-  for (let i = 2; table.indexes.some((x) => x.name === name); i++) name = `${sqlTableName(table)}_${cols.map(sqlColumnName).join('_')}_idx${i}`;
+  // Postgres' own name for it (`<table>_<columns>_idx`, shortened to 63 bytes the way Postgres shortens, numbered
+  // while taken): a longer name is truncated by Postgres (and MySQL refuses one over 64), so drizzle-kit push would
+  // see a different name in the database and recreate the index on every push. Index names share the schema's
+  // namespace with tables in Postgres: any relation of the database takes a name.
+  const taken = new Set<string>();
+  for (const t of database.tables) {
+    taken.add(sqlTableName(t));
+    for (const x of t.indexes) if (x.name !== undefined) taken.add(x.name);
+  }
+  const name = chooseName(sqlTableName(table), cols.map(sqlColumnName).join('_'), 'idx', (n) => taken.has(n));
   const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
-  const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`);
+  const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`, reader);
   if (!edits) return undefined;
   return [toFileEdit(doc, [...plan.edits, ...edits])];
 }
@@ -816,6 +833,9 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
   } else {
     // A float column is a `number` in TypeScript: keep it one (`mode: "number"`) so the code still compiles.
     const numberMode = column.type === 'float' || column.type === 'int';
+    // `mode: "number"` came with drizzle-orm 0.41: before it, `numeric` is a string in TypeScript, and the code
+    // doing arithmetic on the column would stop compiling (or, cast, concatenate "0.1" + "0.2"). No fix then.
+    if (numberMode && drizzleOlderThan(reader, column.loc.file, 0, 41)) return undefined;
     if (dialect === 'postgresql' || dialect === 'cockroachdb' || dialect === 'mysql') {
       builder = dialect === 'mysql' ? 'decimal' : 'numeric';
       options = `{ precision: 20, scale: 8${numberMode ? ', mode: "number"' : ''} }`;
@@ -1032,6 +1052,7 @@ function writeForeignKey(
       `${plan.local}({ columns: [${local.map((c) => column((c as Column).name)).join(', ')}], foreignColumns: [${foreign
         .map((c) => `${targetRef}.${(c as Column).name}`)
         .join(', ')}] })${onDelete ? `.onDelete(${q(doc, ACTION_TEXT[onDelete])})` : ''}`,
+    reader,
   );
   if (!entry) return undefined;
   return [toFileEdit(doc, [...edits, ...plan.edits, ...entry])];

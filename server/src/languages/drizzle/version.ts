@@ -1,0 +1,79 @@
+/**
+ * The drizzle-orm version a project compiles against, for fixes that write newer syntax: the array of constraints
+ * a table's extra config returns (0.36), the `mode: "number"` of `numeric` / `decimal` (0.41).
+ *
+ * From the schema file's folder up: the installed package (`node_modules/drizzle-orm/package.json`) wins, else the
+ * range of the nearest package.json that lists drizzle-orm when it pins the minor (`^0.39.1` allows 0.39.x only,
+ * `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
+ */
+import type { SourceReader } from '../types';
+
+export type Version = [major: number, minor: number];
+
+function safeRead(reader: SourceReader, path: string): string | undefined {
+  try {
+    return reader.read(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function json(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The newest major.minor a dependency range allows when that is one minor, else undefined. */
+export function newestMinorOf(range: unknown): Version | undefined {
+  if (typeof range !== 'string') return undefined;
+  let v = range.trim().replace(/^npm:drizzle-orm@/, '');
+  let caret = false;
+  if (v.startsWith('^')) {
+    caret = true;
+    v = v.slice(1);
+  } else if (v.startsWith('~') || v.startsWith('=')) v = v.slice(1);
+  v = v.trim();
+  if (v.startsWith('v')) v = v.slice(1);
+  const m = /^(\d+)\.(\d+)(?:\.(?:\d+(?:-[0-9A-Za-z.-]+)?|x|\*))?$/.exec(v);
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  // `^1.2.3` allows any 1.x; `^0.39.1` only 0.39.x.
+  if (caret && major !== 0) return undefined;
+  return [major, Number(m[2])];
+}
+
+/** The installed version's major.minor from its package.json text. */
+function installed(text: string | undefined): Version | undefined {
+  const version = json(text)?.version;
+  const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** The drizzle-orm version `file` compiles against, when known (see the module comment). */
+export function drizzleOrmVersion(reader: SourceReader, file: string): Version | undefined {
+  let dir = file.slice(0, Math.max(0, file.lastIndexOf('/')));
+  for (let depth = 0; depth < 64; depth++) {
+    const base = dir === '' ? '' : dir;
+    const found = installed(safeRead(reader, `${base}/node_modules/drizzle-orm/package.json`));
+    if (found) return found;
+    const pkg = json(safeRead(reader, `${base}/package.json`));
+    if (pkg) {
+      const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
+      if (deps['drizzle-orm'] !== undefined) return newestMinorOf(deps['drizzle-orm']);
+    }
+    if (dir === '') break;
+    dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
+  }
+  return undefined;
+}
+
+/** Whether the project's drizzle-orm is known to be older than major.minor. */
+export function drizzleOlderThan(reader: SourceReader, file: string, major: number, minor: number): boolean {
+  const v = drizzleOrmVersion(reader, file);
+  return v !== undefined && (v[0] < major || (v[0] === major && v[1] < minor));
+}
