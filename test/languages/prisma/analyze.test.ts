@@ -271,3 +271,115 @@ test('a schema of unknown Prisma version that sets connection URLs in its dataso
   const seven = prismaFrontEnd.analyze({ ...unit, id: 'prisma:/seven/schema.prisma', hints: { prismaMajor: 7 } }, reader, { validation: true });
   assert.match(seven.diagnostics.map((d) => d.message).join('\n'), /datasource property `url` is no longer supported/);
 });
+
+test('a preview feature Prisma made GA after the project\'s pinned version is not reported as deprecated', () => {
+  const schema = [
+    'generator client {',
+    '  provider        = "prisma-client-js"',
+    '  previewFeatures = ["prismaSchemaFolder", "multiSchema", "omitApi"]',
+    '}',
+    '',
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '  schemas  = ["public"]',
+    '}',
+    '',
+    'model User {',
+    '  id Int @id',
+    '',
+    '  @@schema("public")',
+    '}',
+    '',
+  ].join('\n');
+  const deprecated = (hints: Record<string, unknown>) =>
+    inline(schema, hints, true)
+      .diagnostics.filter((d) => d.source === 'prisma' && /is deprecated/.test(d.message))
+      .map((d) => /"(\w+)"/.exec(d.message)![1]);
+  // 6.5 needs prismaSchemaFolder (GA in 6.7) and multiSchema (GA in 6.13); omitApi has been GA since 6.2.
+  assert.deepEqual(deprecated({ prismaMajor: 6, prismaMinor: 5 }), ['omitApi']);
+  assert.deepEqual(deprecated({ prismaMajor: 6, prismaMinor: 10 }), ['prismaSchemaFolder', 'omitApi']);
+  assert.deepEqual(deprecated({ prismaMajor: 6, prismaMinor: 1 }), []);
+  // Unknown minor (a range): what the newest Prisma 6 says.
+  assert.deepEqual(deprecated({ prismaMajor: 6 }), ['prismaSchemaFolder', 'multiSchema', 'omitApi']);
+  assert.deepEqual(deprecated({ prismaMajor: 6, prismaMinor: 19 }), ['prismaSchemaFolder', 'multiSchema', 'omitApi']);
+});
+
+test('@@id and @@unique `name:` names the client field, not the database index (only `map:` does); @@index `name:` is the old `map:`', () => {
+  const d = inline(
+    [
+      'datasource db {',
+      '  provider = "postgresql"',
+      '  url      = env("DATABASE_URL")',
+      '}',
+      '',
+      'model Membership {',
+      '  teamId Int',
+      '  userId Int',
+      '  role   String',
+      '',
+      '  @@id([teamId, userId], name: "team_user")',
+      '  @@unique(fields: [userId, teamId], name: "user_team")',
+      '  @@unique([userId, role], name: "user_role", map: "membership_user_role_key")',
+      '  @@index([role], name: "membership_role_idx")',
+      '}',
+      '',
+    ].join('\n'),
+  ).databases[0];
+  const m = table(d, 'Membership');
+  assert.equal(m.primaryKey?.name, undefined);
+  assert.deepEqual(
+    m.indexes.map((i) => [i.kind, i.columns.join(','), i.name]),
+    [
+      ['unique', 'userId,teamId', undefined],
+      ['unique', 'userId,role', 'membership_user_role_key'],
+      ['index', 'role', 'membership_role_idx'],
+    ],
+  );
+});
+
+test('a model commented out with /* */ is not reviewed; a trailing /* */ comment is the column comment', () => {
+  const d = inline(
+    [
+      'datasource db {',
+      '  provider = "postgresql"',
+      '  url      = env("DATABASE_URL")',
+      '}',
+      '',
+      'model User {',
+      '  id    Int    @id @default(autoincrement())',
+      '  role  String @default("member") /* "member" | "admin" */',
+      '}',
+      '',
+      '/*',
+      '  Disabled until billing ships (see #412).',
+      '',
+      'model Invoice {',
+      '  id     Int   @id @default(autoincrement())',
+      '  userId Int',
+      '  amount Float',
+      '  user   User  @relation(fields: [userId], references: [id])',
+      '}',
+      '*/',
+      '',
+    ].join('\n'),
+    { prismaMajor: 6 },
+    true,
+  );
+  assert.deepEqual(d.diagnostics, []);
+  assert.deepEqual(d.databases[0].tables.map((t) => t.name), ['User']);
+  assert.equal(table(d.databases[0], 'User').columns.find((c) => c.name === 'role')!.comment, '"member" | "admin"');
+});
+
+test('Prisma\'s answer is not reused when a keystroke in a comment ends or starts a block comment', () => {
+  const head = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id Int @id\n}\n\n';
+  const commented = `${head}/* model Draft {\n  id  Int @id\n  tag Unknown\n} */\n`;
+  const errors = (text: string) => inline(text, { prismaMajor: 6 }, true).diagnostics.filter((d) => d.source === 'prisma').length;
+  assert.equal(errors(commented), 0);
+  // `*/` typed inside the block comment: the model under it is code now (and its type unknown).
+  assert.ok(errors(commented.replace('/* model Draft', '/**/ model Draft')) > 0);
+  // In a line comment: `*/` closes a block comment left open above it.
+  const open = `${head}/*\nmodel Draft {\n  id  Int @id\n  tag Unknown\n}\n// end\n`;
+  assert.ok(errors(open) > 0);
+  assert.equal(errors(open.replace('// end', '// end */')), 0);
+});

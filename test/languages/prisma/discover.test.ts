@@ -134,3 +134,16 @@ test('hints.prismaMinor: from a pinned version, else from the package installed 
   assert.equal(a.databases[0].prismaMinor, 1);
   assert.equal(prismaFrontEnd.analyze(units[2], memoryReader(files), { validation: false }).databases[0].prismaMinor, undefined);
 });
+
+test('prisma.config: schema paths built from process.cwd(), import.meta.dirname, or a const named schema', () => {
+  const config = (schema: string, before = '') =>
+    `import path from 'node:path'\nimport { defineConfig, env } from 'prisma/config'\n${before}\nexport default defineConfig({\n  ${schema},\n  datasource: { url: env('DATABASE_URL') },\n})\n`;
+  assert.equal(schemaFromConfig(config(`schema: path.join(process.cwd(), 'prisma', 'schema')`)), 'prisma/schema');
+  assert.equal(schemaFromConfig(config(`schema: path.join(import.meta.dirname, 'prisma')`)), 'prisma');
+  assert.equal(schemaFromConfig(config(`schema: path.resolve(import.meta.dirname, 'db', 'schema.prisma')`)), 'db/schema.prisma');
+  assert.equal(schemaFromConfig(config('schema', `const schema = 'prisma/models'`)), 'prisma/models');
+  assert.equal(schemaFromConfig(config('schema: schemaPath', `const schemaPath = path.join(__dirname, 'prisma', 'schema')`)), 'prisma/schema');
+  // Not known without running the code.
+  assert.equal(schemaFromConfig(config('schema: schemaPath', `let schemaPath = process.env.SCHEMA ?? 'x'`)), undefined);
+  assert.equal(schemaFromConfig(config(`schema: path.join(process.env.ROOT!, 'prisma')`)), undefined);
+});

@@ -265,3 +265,117 @@ test('property: every writer on every fixture fact yields a schema Prisma valida
   assert.ok(applied > 100, `applied ${applied}`);
   assert.ok(declined < applied / 2, `declined ${declined}`);
 });
+
+test('half-typed schema: no fix edits a model left unclosed or one after it (Prisma reads those as one block)', () => {
+  const text = [
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '}',
+    '',
+    'model User {',
+    '  id     Int    @id @default(autoincrement())',
+    '  teamId Int',
+    '  posts  Post[]',
+    '}',
+    '',
+    'model Post {',
+    '  id       Int    @id @default(autoincrement())',
+    '  authorId Int',
+    '  author   User   @relation(fields: [authorId], references: [id])',
+    '  price    Float',
+    '',
+    'model Comment {',
+    '  id     Int  @id @default(autoincrement())',
+    '  postId Int',
+    '  status String @default("open") // open | closed',
+    '}',
+    '',
+  ].join('\n');
+  const c = inlineCtx(text);
+  const post = tableOf(c, 'Post');
+  const comment = tableOf(c, 'Comment');
+  const fk = post.foreignKeys.find((f) => f.relationField === 'author')!;
+  const write = (intent: FixIntent) => prismaFrontEnd.writeFix(intent, c.reader);
+  // Post is not closed: where its members end is a guess.
+  assert.equal(write({ kind: 'setOnDelete', database: c.db, table: post, foreignKey: fk, action: 'Cascade' }), undefined);
+  assert.equal(write({ kind: 'addIndex', database: c.db, table: post, columns: ['authorId'] }), undefined);
+  // Comment comes after it: Prisma reads its lines as more (invalid) lines of Post.
+  assert.equal(write({ kind: 'addForeignKey', database: c.db, table: comment, columns: ['postId'], references: { table: 'Post', columns: ['id'] } }), undefined);
+  const status = comment.columns.find((x) => x.name === 'status')!;
+  assert.equal(write({ kind: 'createEnum', database: c.db, table: comment, column: status, values: ['open', 'closed'] }), undefined);
+  // The closed model before the unclosed one still gets its fixes.
+  const user = write({ kind: 'addIndex', database: c.db, table: tableOf(c, 'User'), columns: ['teamId'] });
+  assert.match(applyFileEdits(c.reader, user ?? []).texts['/virtual/prisma/schema.prisma'] ?? '', /  posts  Post\[\]\n\n  @@index\(\[teamId\]\)\n\}\n\nmodel Post/);
+});
+
+test('no fix edits a block whose braces share a line with its members (Prisma does not read such a block as written)', () => {
+  const text = [
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '}',
+    '',
+    'model User { /* accounts */',
+    '  id    Int    @id',
+    '  bio   String',
+    '  notes Note[]',
+    '  votes Vote[]',
+    '}',
+    '',
+    'model Note {',
+    '  id     Int  @id',
+    '  userId Int',
+    '  user   User @relation(fields: [userId], references: [id]) }',
+    '',
+    'model Vote { id Int @id',
+    '  userId Int',
+    '  user   User @relation(fields: [userId], references: [id])',
+    '}',
+    '',
+  ].join('\n');
+  const c = inlineCtx(text);
+  const write = (intent: FixIntent) => prismaFrontEnd.writeFix(intent, c.reader);
+  for (const name of ['Note', 'Vote']) {
+    const t = tableOf(c, name);
+    assert.equal(write({ kind: 'addIndex', database: c.db, table: t, columns: ['userId'] }), undefined, name);
+    assert.equal(write({ kind: 'setOnDelete', database: c.db, table: t, foreignKey: t.foreignKeys[0], action: 'Cascade' }), undefined, name);
+  }
+  // A comment after `{` is fine (Prisma reads the block).
+  const user = tableOf(c, 'User');
+  const bio = write({ kind: 'makeNullable', database: c.db, table: user, column: user.columns.find((x) => x.name === 'bio')! });
+  assert.match(applyFileEdits(c.reader, bio ?? []).texts['/virtual/prisma/schema.prisma'] ?? '', /\n  bio   String\?\n/);
+});
+
+test('addIndex: an index mapped to the name Prisma would give the new one makes the new one take another name', () => {
+  const text = [
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '}',
+    '',
+    'model User {',
+    '  id    Int    @id',
+    '  votes Vote[]',
+    '}',
+    '',
+    'model Vote {',
+    '  id        Int      @id',
+    '  userId    Int      @map("user_id")',
+    '  user      User     @relation(fields: [userId], references: [id], onDelete: Cascade)',
+    '  createdAt DateTime @default(now())',
+    '',
+    '  @@index([createdAt], map: "votes_user_id_idx") // the column was renamed, the index name kept',
+    '  @@map("votes")',
+    '}',
+    '',
+  ].join('\n');
+  const c = inlineCtx(text);
+  const vote = tableOf(c, 'Vote');
+  const r = applyFix(c, { kind: 'addIndex', database: c.db, table: vote, columns: ['userId'] });
+  assert.match(r.text(vote.loc.file), /\n  @@index\(\[userId\], map: "votes_user_id_btree_idx"\)\n  @@map\("votes"\)\n/);
+  // Another table's index holding the name clashes too (index names are one namespace in a PostgreSQL schema).
+  const c2 = inlineCtx(text.replace('map: "votes_user_id_idx"', 'map: "vote_created_idx"').replace('  votes Vote[]\n}', '  votes Vote[]\n  name  String\n\n  @@index([name], map: "votes_user_id_idx")\n}'));
+  const r2 = applyFix(c2, { kind: 'addIndex', database: c2.db, table: tableOf(c2, 'Vote'), columns: ['userId'] });
+  assert.match(r2.text(vote.loc.file), /@@index\(\[userId\], map: "votes_user_id_btree_idx"\)/);
+});

@@ -118,3 +118,20 @@ test('edits between blocks, on a block line, or across blocks parse the blocks a
   const open = 'model A {\n  id Int @id\n\nmodel B {\n  id Int @id\n}\n\nmodel C {\n  id Int @id\n}\n';
   assert.equal(reparsePrisma(parsePrisma(open), open.replace('model B {', 'modl B {')), undefined);
 });
+
+test('typing /* or */ (or editing inside a block comment) parses the whole text: a block comment can swallow blocks', () => {
+  const text = 'model A {\n  id Int @id\n}\n\nmodel B {\n  id Int @id\n}\n\nmodel C {\n  id Int @id\n}\n';
+  const commented = text.replace('model B', '/*\nmodel B').replace('}\n\nmodel C', '}\n*/\n\nmodel C');
+  const cases: [string, string][] = [
+    [text, text.replace('model B', '/*\nmodel B').replace('}\n\nmodel C', '}\n*\n\nmodel C').replace('*\n\nmodel C', '*/\n\nmodel C')],
+    [text.replace('}\n\nmodel C', '}\n*/\n\nmodel C'), commented], // the opening typed last
+    [commented, commented.replace('*/', '*')], // the closing broken
+    [commented, commented.replace('  id Int @id\n}\n*/', '  id Int @id */\n}\n*/')], // closed early, inside the comment
+    [commented, text], // uncommented
+  ];
+  for (const [before, after] of cases) {
+    const re = reparsePrisma(parsePrisma(before), after) ?? parsePrisma(after);
+    assert.deepEqual(plain(re), plain(parsePrisma(after)), JSON.stringify(after));
+  }
+  assert.deepEqual(parsePrisma(commented).blocks.map((b) => b.name), ['A', 'C']);
+});

@@ -80,12 +80,16 @@ function insideOneComment(comments: readonly Comment[], after: string, change: T
   }
   if (found < 0) return false;
   const c = comments[found];
-  if (change.start < c.start + (c.doc ? 3 : 2) || change.oldEnd > c.end) return false;
+  // A block comment's closing mark, like the opening slashes, must stay as it was.
+  const block = c.text.startsWith('/*');
+  if (change.start < c.start + (c.doc ? 3 : 2) || change.oldEnd > c.end - (block ? 2 : 0)) return false;
   for (let i = change.start; i < change.newEnd; i++) {
     const ch = after.charCodeAt(i);
     if (ch === 10 || ch === 13 || ch === 0x2028 || ch === 0x2029) return false;
   }
-  return true;
+  // A `*/` made (which ends a block comment there, or one left open above) or a `/*` made: not only a comment's words.
+  const around = after.slice(Math.max(0, change.start - 1), change.newEnd + 1);
+  return !around.includes('*/') && !around.includes('/*');
 }
 
 /**
@@ -190,6 +194,12 @@ function columnTypeOf(typeName: string, dbAttr: string | undefined, isEnum: bool
   if (base === 'datetime' && dbAttr === 'db.Date') return 'date';
   if (base === 'datetime' && (dbAttr === 'db.Time' || dbAttr === 'db.Timetz')) return 'time';
   return base;
+}
+
+/** A comment's words: without its line comment slashes, or its block comment's opening and closing marks. */
+function commentBody(text: string): string {
+  if (text.startsWith('/*')) return text.slice(2, text.endsWith('*/') && text.length >= 4 ? -2 : undefined).trim();
+  return text.replace(/^\/\/\/?\s?/, '').trim();
 }
 
 /** Field end for `loc`: the field's tokens without the trailing comment. */
@@ -306,7 +316,7 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       const def = attr(field, 'default');
       const defValue = def && attributeArg(def, 'value', 0)?.value;
       if (defValue) column.default = exprText(file, defValue);
-      const comment = field.doc ?? field.trailingComment?.text.replace(/^\/\/\/?\s?/, '').trim();
+      const comment = field.doc ?? (field.trailingComment && commentBody(field.trailingComment.text));
       if (comment) column.comment = comment;
       table.columns.push(column);
 
@@ -452,8 +462,13 @@ function fieldKeyFacts(file: ParsedFile, a: Attribute): Pick<Index, 'columnOptio
   return options ? { columnOptions: [options], written: writtenText(file, a) } : { written: writtenText(file, a) };
 }
 
+/**
+ * The database name of a key or index: `map:`. On `@@index`, `name:` is its older spelling; on `@@id` and `@@unique`,
+ * `name:` names the client's compound field (`where: { user_team: … }`), not anything in the database.
+ */
 function named(a: Attribute): { name?: string } {
-  const n = stringValue(attributeArg(a, 'map')?.value) ?? stringValue(attributeArg(a, 'name')?.value);
+  const legacy = a.block && a.name === 'index' ? stringValue(attributeArg(a, 'name')?.value) : undefined;
+  const n = stringValue(attributeArg(a, 'map')?.value) ?? legacy;
   return n ? { name: n } : {};
 }
 
@@ -528,6 +543,41 @@ function lintDiagnostics(files: ParsedFile[], res: wasm.WasmResult<wasm.WasmLint
 }
 
 /**
+ * Preview features a Prisma 6 minor made generally available, by that minor. The Prisma 6 wasm (the newest 6.x) calls
+ * them deprecated, but a project pinned to an older minor still needs the flag (6.5 reads no schema folder without
+ * `prismaSchemaFolder`): that warning would have the user break the project.
+ */
+const GA_IN_PRISMA_6: Readonly<Record<string, number>> = { tracing: 1, omitApi: 2, prismaSchemaFolder: 7, multiSchema: 13, driverAdapters: 16, queryCompiler: 16 };
+
+/** Prisma's diagnostics without the "deprecated" warnings of preview features still in preview at the project's Prisma 6 minor. */
+function withoutEarlyDeprecations(found: SourceDiagnostic[], files: readonly ParsedFile[], major: number | undefined, minor: unknown): SourceDiagnostic[] {
+  if (major !== 6 || typeof minor !== 'number') return found;
+  // The flags still needed, with where each generator's `previewFeatures` value is (Prisma reports on the whole array).
+  const needed: { file: string; start: number; name: string }[] = [];
+  for (const file of files) {
+    for (const block of file.ast.blocks) {
+      if (block.kind !== 'generator') continue;
+      const value = settle(block).properties.find((p) => p.key === 'previewFeatures')?.value;
+      if (value?.kind !== 'array') continue;
+      for (const item of value.items) {
+        const name = stringValue(item);
+        const ga = name === undefined ? undefined : GA_IN_PRISMA_6[name];
+        if (name !== undefined && ga !== undefined && minor < ga) needed.push({ file: file.path, start: value.start, name });
+      }
+    }
+  }
+  if (needed.length === 0) return found;
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return found.filter((d) => {
+    if (d.source !== 'prisma' || d.severity !== 'warning' || !d.message.includes('is deprecated')) return true;
+    const file = byPath.get(d.file);
+    if (!file) return true;
+    const at = file.lines.offset(d.range.start);
+    return !needed.some((n) => n.file === d.file && n.start === at && d.message.startsWith(`Preview feature "${n.name}" is deprecated.`));
+  });
+}
+
+/**
  * Units of unknown Prisma version (no package.json names it) whose datasource sets a connection URL: a schema of
  * Prisma 6 or earlier (Prisma 7 moved the URLs to prisma.config.ts and rejects them), validated with Prisma 6.
  */
@@ -562,17 +612,19 @@ export function analyzeUnit(unit: Unit, reader: SourceReader, options: AnalyzeOp
   const older = knownMajor === undefined && major === 7 && setsConnectionUrl(files);
   if (older) olderSchemaUnits.add(unit.id);
   else if (knownMajor === undefined && major === 6 && !setsConnectionUrl(files)) olderSchemaUnits.delete(unit.id);
+  // Prisma's answer is remembered by texts alone; what the project's version keeps of it is chosen on each use.
+  const kept = (found: SourceDiagnostic[]) => withoutEarlyDeprecations(found, files, knownMajor, unit.hints?.prismaMinor);
   if (older && validate) {
     // Once per unit: the lint of Prisma 7 already started is not waited for.
     const sixKey = lintKey(texts, 6);
     const found = lintStillValid(sixKey, texts) ?? lintDiagnostics(files, wasm.lint(texts, 6));
     rememberLint(sixKey, texts, found);
-    diagnostics.push(...found);
+    diagnostics.push(...kept(found));
   } else if (known) {
     // Still what Prisma says, now of these texts.
     rememberLint(key, texts, known);
-    diagnostics.push(...known);
-  } else if (linted) analysis.pending = linted.then(judged);
-  else if (validate) diagnostics.push(...judged(wasm.lint(texts, major)));
+    diagnostics.push(...kept(known));
+  } else if (linted) analysis.pending = linted.then((res) => kept(judged(res)));
+  else if (validate) diagnostics.push(...kept(judged(wasm.lint(texts, major))));
   return analysis;
 }

@@ -104,10 +104,27 @@ export function schemaFromConfig(text: string, fileName = 'prisma.config.ts'): s
   let found: string | undefined;
   try {
     const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    // `const` declarations of the file's top level: `schema: schemaPath` and `{ schema }` name one.
+    const consts = new Map<string, ts.Expression>();
+    for (const statement of sf.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) consts.set(d.name.text, d.initializer);
+    }
+    const resolve = (e: ts.Expression): string | undefined => {
+      if (ts.isIdentifier(e)) {
+        const init = consts.get(e.text);
+        return init && !ts.isIdentifier(init) ? staticPath(init) : undefined;
+      }
+      return staticPath(e);
+    };
     const visit = (node: ts.Node): void => {
       if (found !== undefined) return;
       if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'schema') {
-        found = staticPath(node.initializer);
+        found = resolve(node.initializer);
+        if (found !== undefined) return;
+      }
+      if (ts.isShorthandPropertyAssignment(node) && node.name.text === 'schema') {
+        found = resolve(node.name);
         if (found !== undefined) return;
       }
       ts.forEachChild(node, visit);
@@ -133,14 +150,28 @@ function staticPath(e: ts.Expression): string | undefined {
       const parts: string[] = [];
       for (const a of e.arguments) {
         if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) parts.push(a.text);
-        else if (ts.isIdentifier(a) && (a.text === '__dirname' || a.text === 'process')) continue;
-        else if (ts.isCallExpression(a) && a.getText().startsWith('process.cwd')) continue;
-        else return undefined;
+        else if (!isProjectDir(a)) return undefined;
       }
       return parts.length ? posix.join(...parts) : undefined;
     }
   }
   return undefined;
+}
+
+/**
+ * The folder a config's relative paths start from anyway: `__dirname`, `import.meta.dirname` (`import.meta.dir` in
+ * Bun) — the config's folder — or `process.cwd()`, where the Prisma CLI runs (the project's folder, as the config).
+ */
+function isProjectDir(e: ts.Expression): boolean {
+  if (ts.isIdentifier(e)) return e.text === '__dirname';
+  if (ts.isPropertyAccessExpression(e) && ts.isMetaProperty(e.expression) && e.expression.keywordToken === ts.SyntaxKind.ImportKeyword) {
+    return e.name.text === 'dirname' || e.name.text === 'dir';
+  }
+  if (ts.isCallExpression(e) && e.arguments.length === 0 && ts.isPropertyAccessExpression(e.expression)) {
+    const callee = e.expression;
+    return callee.name.text === 'cwd' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
+  }
+  return false;
 }
 
 function isUnderNodeModules(path: string): boolean {

@@ -41,6 +41,11 @@ interface FileIndex {
   names: Set<string>;
   /** The file's own line break. */
   eol: string;
+  /**
+   * Where the first block left unclosed starts (Infinity when every block is closed). Prisma reads what follows an
+   * unclosed block as more lines of it, and where that block's members end is a guess: no fix edits from there on.
+   */
+  firstUnclosed: number;
 }
 
 const indexes = new WeakMap<ParsedFile, FileIndex>();
@@ -50,21 +55,50 @@ function fileIndexOf(file: ParsedFile): FileIndex {
   if (index) return index;
   const models = new Map<string, Block>();
   const names = new Set<string>();
+  let firstUnclosed = Infinity;
   for (const b of file.ast.blocks) {
     names.add(b.name);
+    if (!b.closed && b.start < firstUnclosed) firstUnclosed = b.start;
     if ((b.kind === 'model' || b.kind === 'view') && !models.has(b.name)) models.set(b.name, b);
   }
-  index = { models, names, eol: file.text.includes('\r\n') ? '\r\n' : '\n' };
+  index = { models, names, eol: file.text.includes('\r\n') ? '\r\n' : '\n', firstUnclosed };
   indexes.set(file, index);
   return index;
 }
 
+/**
+ * Are the block's members on lines of their own between its braces? Prisma skips a member written on the line of
+ * `{`, and reads a block whose `}` follows a member on its line as no block at all (a comment there is fine).
+ */
+function bracesOnTheirOwnLines(file: ParsedFile, block: Block): boolean {
+  // A block that moves with an edit above it keeps its lines: the answer holds as long as the block object lives.
+  const known = braceLines.get(block);
+  if (known !== undefined) return known;
+  let ok = false;
+  if (block.openBrace && block.closeBrace) {
+    const open = file.lines.position(block.openBrace.start).line;
+    const close = file.lines.position(block.closeBrace.start).line;
+    const members: Span[] = [...block.fields, ...block.attributes, ...block.properties];
+    ok = members.every((m) => file.lines.position(m.start).line > open && file.lines.position(m.end).line < close);
+  }
+  braceLines.set(block, ok);
+  return ok;
+}
+
+const braceLines = new WeakMap<Block, boolean>();
+
 function findModel(reader: SourceReader, paths: readonly string[], name: string): Located | undefined {
   for (const path of paths) {
     const file = read(reader, path);
-    const block = file && fileIndexOf(file).models.get(name);
+    if (!file) continue;
+    const index = fileIndexOf(file);
+    const block = index.models.get(name);
+    if (!block) continue;
+    // A model left unclosed, or after one (half-typed): Prisma does not see it as written, so no edit is safe.
+    if (block.start >= index.firstUnclosed) return undefined;
     // Writers read the spans inside the block: have them at their place after an incremental parse.
-    if (file && block) return { file, block: settle(block) };
+    const settled = settle(block);
+    return bracesOnTheirOwnLines(file, settled) ? { file, block: settled } : undefined;
   }
   return undefined;
 }
@@ -204,7 +238,9 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
     (a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === columns.join(','),
   );
   if (same.some((a) => isBtree(a))) return undefined;
-  const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name'));
+  // Or an index `map:`ped to that default name (a column renamed, its old index name kept), here or on another table.
+  const taken = indexNamesOf(intent.database);
+  const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name')) || taken.has(defaultIndexName(intent.table, intent.columns));
   const keys: string[] = [];
   for (const c of columns) {
     const key = indexKey(intent.database.dialect, block.fields.find((f) => f.name === c)!);
@@ -212,7 +248,7 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
     keys.push(key);
   }
   const indent = indentOf(file, block);
-  const map = clash ? `, map: ${JSON.stringify(btreeIndexName(intent.table, intent.columns))}` : '';
+  const map = clash ? `, map: ${JSON.stringify(freeName(btreeIndexName(intent.table, intent.columns), (n) => taken.has(n), []))}` : '';
   const text = `@@index([${keys.join(', ')}]${map})`;
   const eol = eolOf(file);
   // After the indexes and keys already written; with none, before @@map/@@schema/@@ignore (and the comments just
@@ -297,6 +333,27 @@ function isBtree(a: Attribute): boolean {
   const type = attributeArg(a, 'type')?.value;
   return !type || (type.kind === 'ident' && type.name === 'BTree');
 }
+
+/** Prisma's name for an index written without `map:` (`votes_user_id_idx`: the database names of the table and columns). */
+function defaultIndexName(table: Table, columns: readonly string[]): string {
+  const col = (c: string) => table.columns.find((x) => x.name === c || x.dbName === c)?.dbName ?? c;
+  return `${table.dbName ?? table.name}_${columns.map(col).join('_')}_idx`;
+}
+
+/** The names written for keys and indexes (`map:`) anywhere in the database: one namespace in a PostgreSQL schema. */
+function indexNamesOf(database: Database): Set<string> {
+  let names = indexNames.get(database);
+  if (names) return names;
+  names = new Set<string>();
+  for (const t of database.tables) {
+    if (t.primaryKey?.name) names.add(t.primaryKey.name);
+    for (const i of t.indexes) if (i.name) names.add(i.name);
+  }
+  indexNames.set(database, names);
+  return names;
+}
+
+const indexNames = new WeakMap<Database, Set<string>>();
 
 /** A database name for a B-tree index next to another type's index that holds the default name. */
 function btreeIndexName(table: Table, columns: readonly string[]): string {

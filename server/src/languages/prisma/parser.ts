@@ -147,6 +147,8 @@ function isDigit(c: number): boolean {
  */
 export class Lexer {
   private i: number;
+  // From here on, the text holds no closing `*/` (within the part lexed).
+  private noCloseFrom = Infinity;
   constructor(
     private readonly text: string,
     from = 0,
@@ -179,6 +181,17 @@ export class Lexer {
         const doc = text.charCodeAt(i + 2) === 47;
         this.i = j;
         return { kind: doc ? 'docComment' : 'comment', text: text.slice(i, end), start, end };
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) {
+        // `/* … */`, over lines, up to the first `*/` (they do not nest), as Prisma reads it. Without its `*/`, it is
+        // no comment (Prisma reports its line as invalid): stray characters, like any other.
+        // A search that found no `*/` after some place answers for every later `/*` too (no quadratic scans).
+        const close = i + 2 >= this.noCloseFrom ? -1 : text.indexOf('*/', i + 2);
+        if (close < 0 || close + 2 > n) this.noCloseFrom = Math.min(this.noCloseFrom, i + 2);
+        else {
+          this.i = close + 2;
+          return { kind: 'comment', text: text.slice(i, close + 2), start, end: close + 2 };
+        }
       }
       if (c === 34) {
         let j = i + 1;
@@ -279,6 +292,8 @@ export function textChange(before: string, after: string): TextChange {
  * Undefined when a part cannot be parsed on its own: parse the whole text.
  */
 export function reparsePrisma(previous: PrismaAst, text: string, change: TextChange = textChange(previous.text, text)): PrismaAst | undefined {
+  // A block comment can run over blocks, and one `*/` typed or deleted moves where it ends: parse the whole text.
+  if (previous.text.includes('/*') || text.includes('/*')) return undefined;
   const { start, oldEnd, newEnd } = change;
   const blocks = previous.blocks;
   const delta = newEnd - oldEnd;
