@@ -73,7 +73,23 @@ export function drizzleOrmVersion(reader: SourceReader, file: string): Version |
 }
 
 /** Whether the project's drizzle-orm is known to be older than major.minor. */
-export function drizzleOlderThan(reader: SourceReader, file: string, major: number, minor: number): boolean {
-  const v = drizzleOrmVersion(reader, file);
+export function drizzleOlderThan(reader: SourceReader, file: string, major: number, minor: number, per?: object): boolean {
+  const v = per ? versionFor(per, reader, file) : drizzleOrmVersion(reader, file);
   return v !== undefined && (v[0] < major || (v[0] === major && v[1] < minor));
 }
+
+/**
+ * drizzleOrmVersion once per folder for one review (`per`: its database; each fix asked again, reading a
+ * package.json or two in every folder up to the root, took as long as the rest of the fix).
+ */
+function versionFor(per: object, reader: SourceReader, file: string): Version | undefined {
+  let byDir = versions.get(per);
+  if (!byDir) versions.set(per, (byDir = new Map()));
+  const dir = file.slice(0, Math.max(0, file.lastIndexOf('/')));
+  if (byDir.has(dir)) return byDir.get(dir);
+  const v = drizzleOrmVersion(reader, file);
+  byDir.set(dir, v);
+  return v;
+}
+
+const versions = new WeakMap<object, Map<string, Version | undefined>>();

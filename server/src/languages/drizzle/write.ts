@@ -536,6 +536,7 @@ function addExtraConfigEntry(
   key: string,
   make: (column: (key: string) => string) => string,
   reader: SourceReader,
+  database: Database,
 ): Edit[] | undefined {
   const args = call.arguments;
   if (args.length < 2) return undefined;
@@ -543,7 +544,7 @@ function addExtraConfigEntry(
   const text = doc.text;
   if (!extra) {
     // drizzle-orm before 0.36 types the extra config as an object: an array there does not compile.
-    const form = drizzleOlderThan(reader, doc.file, 0, 36) ? 'object' : preferredForm(doc);
+    const form = drizzleOlderThan(reader, doc.file, 0, 36, database) ? 'object' : preferredForm(doc);
     const param = 'table';
     const entry = make((k) => `${param}.${k}`);
     const columns = args[1];
@@ -705,6 +706,21 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
   return [toFileEdit(doc, [{ start: chain.root.end, end: chain.root.end, text: `.onDelete(${value})` }])];
 }
 
+/** The names of a database's tables and indexes (one namespace in Postgres), once per database. */
+function relationNames(database: Database): Set<string> {
+  let taken = takenNames.get(database);
+  if (taken) return taken;
+  taken = new Set<string>();
+  for (const t of database.tables) {
+    taken.add(sqlTableName(t));
+    for (const x of t.indexes) if (x.name !== undefined) taken.add(x.name);
+  }
+  takenNames.set(database, taken);
+  return taken;
+}
+
+const takenNames = new WeakMap<Database, Set<string>>();
+
 function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: SourceReader): FileEdit[] | undefined {
   const { table, database } = intent;
   const columns = intent.columns.map((c) => columnOf(table, c));
@@ -719,14 +735,10 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   // while taken): a longer name is truncated by Postgres (and MySQL refuses one over 64), so drizzle-kit push would
   // see a different name in the database and recreate the index on every push. Index names share the schema's
   // namespace with tables in Postgres: any relation of the database takes a name.
-  const taken = new Set<string>();
-  for (const t of database.tables) {
-    taken.add(sqlTableName(t));
-    for (const x of t.indexes) if (x.name !== undefined) taken.add(x.name);
-  }
+  const taken = relationNames(database);
   const name = chooseName(sqlTableName(table), cols.map(sqlColumnName).join('_'), 'idx', (n) => taken.has(n));
   const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
-  const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`, reader);
+  const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`, reader, database);
   if (!edits) return undefined;
   return [toFileEdit(doc, [...plan.edits, ...edits])];
 }
@@ -835,7 +847,7 @@ function changeColumnType(intent: Extract<FixIntent, { kind: 'changeColumnType' 
     const numberMode = column.type === 'float' || column.type === 'int';
     // `mode: "number"` came with drizzle-orm 0.41: before it, `numeric` is a string in TypeScript, and the code
     // doing arithmetic on the column would stop compiling (or, cast, concatenate "0.1" + "0.2"). No fix then.
-    if (numberMode && drizzleOlderThan(reader, column.loc.file, 0, 41)) return undefined;
+    if (numberMode && drizzleOlderThan(reader, column.loc.file, 0, 41, intent.database)) return undefined;
     if (dialect === 'postgresql' || dialect === 'cockroachdb' || dialect === 'mysql') {
       builder = dialect === 'mysql' ? 'decimal' : 'numeric';
       options = `{ precision: 20, scale: 8${numberMode ? ', mode: "number"' : ''} }`;
@@ -1053,6 +1065,7 @@ function writeForeignKey(
         .map((c) => `${targetRef}.${(c as Column).name}`)
         .join(', ')}] })${onDelete ? `.onDelete(${q(doc, ACTION_TEXT[onDelete])})` : ''}`,
     reader,
+    database,
   );
   if (!entry) return undefined;
   return [toFileEdit(doc, [...edits, ...plan.edits, ...entry])];
