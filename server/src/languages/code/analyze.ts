@@ -38,6 +38,7 @@ import {
   propertyNameText,
   shortText,
   statementOf,
+  topLevelFunction,
   unwrap,
 } from './ast';
 import {
@@ -2848,20 +2849,6 @@ const RETRY_PACKAGES: Record<string, string> = {
   'async-retry': 'default',
   'exponential-backoff': 'backOff',
 };
-
-/** The top-level function of a file named `name`: a declaration, or `const name = (…) => …` / `function (…) {…}`. */
-function topLevelFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined {
-  for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name?.text === name) return st.body ? st : undefined;
-    if (!ts.isVariableStatement(st)) continue;
-    for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
-      const init = unwrap(d.initializer);
-      return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
-    }
-  }
-  return undefined;
-}
 
 /** The `.then(…)` call whose fulfilment callback (first argument) `fn` is. */
 function thenCallOf(fn: FunctionNode): ts.CallExpression | undefined {

@@ -84,6 +84,23 @@ export type FunctionNode =
   | ts.GetAccessorDeclaration
   | ts.SetAccessorDeclaration;
 
+/**
+ * The top-level function of a file named `name`: a declaration with a body (an overload's signature is passed over),
+ * or `const name = (…) => …` / `function (…) {…}`.
+ */
+export function topLevelFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined {
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) return st;
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
+      const init = unwrap(d.initializer);
+      return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+    }
+  }
+  return undefined;
+}
+
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
   return (
     ts.isFunctionDeclaration(node) ||

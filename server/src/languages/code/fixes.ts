@@ -17,6 +17,7 @@ import {
   parse,
   positionOf,
   propertyNameText,
+  topLevelFunction,
   unwrap,
   type FunctionNode,
 } from './ast';
@@ -543,20 +544,6 @@ function sendsResponse(fn: FunctionNode | undefined, statements: readonly ts.Sta
   return sendsOn(statements, responses, 0, modules);
 }
 
-/** The top-level function of the file named `name` (a declaration, or `const name = (…) => …` / `function (…) {…}`). */
-function fileFunction(sf: ts.SourceFile, name: string): FunctionNode | undefined {
-  for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) return st;
-    if (!ts.isVariableStatement(st)) continue;
-    for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
-      const init = unwrap(d.initializer);
-      return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
-    }
-  }
-  return undefined;
-}
-
 /**
  * The nodes send a response on one of `names` (see sendsResponse): a sending method called on it, or a helper given
  * it as an argument (`sendCreated(res, order)`) whose body sends on that parameter (helpers calling helpers, a few
@@ -616,7 +603,7 @@ function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: 
 
 /** The function a call's callee names: `helper(…)` of the file or imported, `ns.helper(…)` of a namespace import. */
 function helperFunction(sf: ts.SourceFile, callee: ts.Expression, modules: WorkspaceModules | undefined): FunctionNode | undefined {
-  if (ts.isIdentifier(callee)) return fileFunction(sf, callee.text) ?? (modules && importedFunction(sf, callee.text, modules));
+  if (ts.isIdentifier(callee)) return topLevelFunction(sf, callee.text) ?? (modules && importedFunction(sf, callee.text, modules));
   if (!modules || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
   // `http.sendCreated(…)`: `import * as http from …`, `const http = require(…)`, `import http = require(…)`.
   const imp = importOf(sf, callee.expression.text);
@@ -791,7 +778,7 @@ function exportedFunction(file: string, name: string, modules: WorkspaceModules,
   seen.add(key);
   const sf = modules.source(file);
   if (!sf) return undefined;
-  const local = (l: string) => fileFunction(sf, l) ?? importedFunction(sf, l, modules, seen);
+  const local = (l: string) => topLevelFunction(sf, l) ?? importedFunction(sf, l, modules, seen);
   const reexport = (spec: string, n: string) => {
     const target = modules.resolve(sf.fileName, spec);
     return target ? exportedFunction(target, n, modules, seen) : undefined;
@@ -809,7 +796,7 @@ function exportedFunction(file: string, name: string, modules: WorkspaceModules,
     if (ts.isFunctionDeclaration(st) && st.body && isExported(st, asDefault) && (asDefault || st.name?.text === name)) return st;
     if (!asDefault && ts.isVariableStatement(st) && isExported(st, false)) {
       const found = st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
-      if (found) return fileFunction(sf, name);
+      if (found) return topLevelFunction(sf, name);
     }
     if (asDefault && ts.isExportAssignment(st) && !st.isExportEquals) {
       const e = unwrap(st.expression);

@@ -6,6 +6,7 @@
  * range of the nearest package.json that lists drizzle-orm when it pins the minor (`^0.39.1` allows 0.39.x only,
  * `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
  */
+import { installedVersion } from '../packages';
 import type { SourceReader } from '../types';
 
 export type Version = [major: number, minor: number];
@@ -47,19 +48,12 @@ export function newestMinorOf(range: unknown): Version | undefined {
   return [major, Number(m[2])];
 }
 
-/** The installed version's major.minor from its package.json text. */
-function installed(text: string | undefined): Version | undefined {
-  const version = json(text)?.version;
-  const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-
 /** The drizzle-orm version `file` compiles against, when known (see the module comment). */
 export function drizzleOrmVersion(reader: SourceReader, file: string): Version | undefined {
   let dir = file.slice(0, Math.max(0, file.lastIndexOf('/')));
   for (let depth = 0; depth < 64; depth++) {
     const base = dir === '' ? '' : dir;
-    const found = installed(safeRead(reader, `${base}/node_modules/drizzle-orm/package.json`));
+    const found = installedVersion(safeRead(reader, `${base}/node_modules/drizzle-orm/package.json`));
     if (found) return found;
     const pkg = json(safeRead(reader, `${base}/package.json`));
     if (pkg) {

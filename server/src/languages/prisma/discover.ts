@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import * as ts from 'typescript';
+import { installedVersion } from '../packages';
 import type { SourceReader, Unit } from '../types';
 import { parseFile } from './analyze';
 
@@ -72,18 +73,6 @@ function readPackageJson(text: string): { major?: number; minor?: number; schema
     return { major, minor, schema };
   } catch {
     return {};
-  }
-}
-
-/** `version` of an installed package.json, as [major, minor]. */
-function installedVersion(text: string | undefined): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const version = (JSON.parse(text) as Record<string, unknown>).version;
-    const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-  } catch {
-    return undefined;
   }
 }
 
