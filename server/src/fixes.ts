@@ -4,6 +4,7 @@
  */
 import type { Position, Range } from '../../rules/model';
 import type { Finding, ResolvedFix } from './engine';
+import { lspLineStarts } from './languages/lines';
 import type { FileEdit, TextEdit } from './languages/types';
 
 /** The fix "fix all" applies for a finding: its preferred safe fix, or with `unsafe` its first fix. */
@@ -73,36 +74,22 @@ export function overlaps(a: Range, b: Range): boolean {
 
 /**
  * Offset of a 0-based line/character position in `text` (clamped to the line's end, before its line break). Lines end
- * at `\n`, `\r\n` and a bare `\r`, as LSP counts them.
+ * at `\n`, `\r\n` and a bare `\r`, as LSP counts them (`starts`: the text's lspLineStarts, when the caller has them).
  */
-export function offsetAt(text: string, pos: Position): number {
-  let line = 0;
-  let i = 0;
-  const cr = text.includes('\r');
-  while (line < pos.line) {
-    const end = cr ? lineBreakAt(text, i) : text.indexOf('\n', i);
-    if (end < 0) return text.length;
-    i = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
-    line++;
-  }
-  const lineEnd = cr ? lineBreakAt(text, i) : text.indexOf('\n', i);
-  const max = lineEnd < 0 ? text.length : lineEnd;
-  return Math.min(i + Math.max(0, pos.character), max);
-}
-
-/** The offset of the first `\r` or `\n` at or after `from`, or -1. */
-function lineBreakAt(text: string, from: number): number {
-  for (let k = from; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 10 || c === 13) return k;
-  }
-  return -1;
+export function offsetAt(text: string, pos: Position, starts: readonly number[] = lspLineStarts(text)): number {
+  if (pos.line >= starts.length) return text.length;
+  const lineStart = starts[Math.max(0, pos.line)];
+  let lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
 }
 
 /** Applies non-overlapping edits (any order) to `text`. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const starts = lspLineStarts(text);
   const withOffsets = edits
-    .map((e, index) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, index }))
+    .map((e, index) => ({ start: offsetAt(text, e.range.start, starts), end: offsetAt(text, e.range.end, starts), newText: e.newText, index }))
     .sort((a, b) => b.start - a.start || b.end - a.end || b.index - a.index);
   let out = text;
   for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);

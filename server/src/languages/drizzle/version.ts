@@ -6,7 +6,7 @@
  * range of the nearest package.json that lists drizzle-orm when it pins the minor (`^0.39.1` allows 0.39.x only,
  * `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
  */
-import { installedVersion } from '../packages';
+import { installedVersion, pinnedMinor } from '../packages';
 import type { SourceReader } from '../types';
 
 export type Version = [major: number, minor: number];
@@ -29,25 +29,6 @@ function json(text: string | undefined): Record<string, unknown> | undefined {
   }
 }
 
-/** The newest major.minor a dependency range allows when that is one minor, else undefined. */
-export function newestMinorOf(range: unknown): Version | undefined {
-  if (typeof range !== 'string') return undefined;
-  let v = range.trim().replace(/^npm:drizzle-orm@/, '');
-  let caret = false;
-  if (v.startsWith('^')) {
-    caret = true;
-    v = v.slice(1);
-  } else if (v.startsWith('~') || v.startsWith('=')) v = v.slice(1);
-  v = v.trim();
-  if (v.startsWith('v')) v = v.slice(1);
-  const m = /^(\d+)\.(\d+)(?:\.(?:\d+(?:-[0-9A-Za-z.-]+)?|x|\*))?$/.exec(v);
-  if (!m) return undefined;
-  const major = Number(m[1]);
-  // `^1.2.3` allows any 1.x; `^0.39.1` only 0.39.x.
-  if (caret && major !== 0) return undefined;
-  return [major, Number(m[2])];
-}
-
 /** The drizzle-orm version `file` compiles against, when known (see the module comment). */
 export function drizzleOrmVersion(reader: SourceReader, file: string): Version | undefined {
   let dir = file.slice(0, Math.max(0, file.lastIndexOf('/')));
@@ -58,7 +39,7 @@ export function drizzleOrmVersion(reader: SourceReader, file: string): Version |
     const pkg = json(safeRead(reader, `${base}/package.json`));
     if (pkg) {
       const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
-      if (deps['drizzle-orm'] !== undefined) return newestMinorOf(deps['drizzle-orm']);
+      if (deps['drizzle-orm'] !== undefined) return pinnedMinor(deps['drizzle-orm']);
     }
     if (dir === '') break;
     dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));

@@ -11,7 +11,7 @@
  */
 import { posix } from 'node:path';
 import * as ts from 'typescript';
-import { installedVersion } from '../packages';
+import { installedVersion, pinnedMinor } from '../packages';
 import type { SourceReader, Unit } from '../types';
 import { parseFile } from './analyze';
 
@@ -45,12 +45,7 @@ export function majorOf(version: unknown): number | undefined {
  * Undefined for ranges that allow newer minors (`^6.1.0`, `>=6.1.0`, `6.x`), unions and tags.
  */
 export function minorOf(version: unknown): number | undefined {
-  if (typeof version !== 'string') return undefined;
-  let v = version.trim().replace(/^npm:[^@]*@/, '');
-  if (v.startsWith('~') || v.startsWith('=')) v = v.slice(1).trim();
-  if (v.startsWith('v')) v = v.slice(1);
-  const m = /^(\d+)\.(\d+)(?:\.(?:\d+(?:-[0-9A-Za-z.-]+)?|x|\*))?$/.exec(v);
-  return m ? Number(m[2]) : undefined;
+  return pinnedMinor(version)?.[1];
 }
 
 const PRISMA_PACKAGES = ['prisma', '@prisma/client'] as const;

@@ -293,7 +293,23 @@ export function textChange(before: string, after: string): TextChange {
  */
 export function reparsePrisma(previous: PrismaAst, text: string, change: TextChange = textChange(previous.text, text)): PrismaAst | undefined {
   // A block comment can run over blocks, and one `*/` typed or deleted moves where it ends: parse the whole text.
-  if (previous.text.includes('/*') || text.includes('/*')) return undefined;
+  // Without a `/*` before the edit, the new text has one only where the edit made it (or joined one across its ends).
+  if (holdsSlashStar(previous) || text.slice(Math.max(0, change.start - 1), change.newEnd + 1).includes('/*')) return undefined;
+  const ast = reparseBlocks(previous, text, change);
+  if (ast) slashStar.set(ast, false);
+  return ast;
+}
+
+/** Whether an AST's text holds `/*` anywhere (in a string too), worked out once per text, not at every keystroke. */
+function holdsSlashStar(ast: PrismaAst): boolean {
+  let holds = slashStar.get(ast);
+  if (holds === undefined) slashStar.set(ast, (holds = ast.text.includes('/*')));
+  return holds;
+}
+
+const slashStar = new WeakMap<PrismaAst, boolean>();
+
+function reparseBlocks(previous: PrismaAst, text: string, change: TextChange): PrismaAst | undefined {
   const { start, oldEnd, newEnd } = change;
   const blocks = previous.blocks;
   const delta = newEnd - oldEnd;
