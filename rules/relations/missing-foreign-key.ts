@@ -1,10 +1,11 @@
 import type { Column, ColumnType, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { columnOf } from '../types';
-import { aRowOf, findTableByName, tablesByNameKey, words } from '../names';
+import type { ReferentialAction } from '../model';
+import { aRowOf, article, findTableByName, tablesByNameKey, words } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
-import { firstOnDelete } from './missing-on-delete';
+import { allowed, firstOnDelete, keepAction } from './missing-on-delete';
 
 /** `eventId`, `event_id`, `eventID`, `EventId` → `event`; anything else → undefined. */
 export function referencedName(columnName: string): string | undefined {
@@ -15,6 +16,53 @@ export function referencedName(columnName: string): string | undefined {
   if (!m) return undefined;
   const stem = m[1].replace(/_+$/, '');
   return stem.length > 0 ? stem : undefined;
+}
+
+/**
+ * Roles people have in an application: a `reader_id` where no `readers` table exists names a user in that role
+ * (seed 004: `bookings.reader_id → users.id`). Only nouns that name a person and hardly anything else: not
+ * `customer`, `client`, `member`, `vendor` or `subscriber` (often ids of a payment provider or an OAuth client),
+ * nor `host`, `driver`, `agent` or `operator` (machines and programs as often as people).
+ */
+const PERSON_ROLES = new Set([
+  'reader', 'author', 'owner', 'creator', 'sender', 'recipient', 'receiver', 'assignee', 'assigner', 'reporter',
+  'reviewer', 'approver', 'requester', 'requestor', 'buyer', 'seller', 'editor', 'moderator', 'admin', 'organizer',
+  'organiser', 'inviter', 'invitee', 'referrer', 'referee', 'follower', 'followee', 'teacher', 'student', 'instructor',
+  'tutor', 'mentor', 'mentee', 'coach', 'therapist', 'doctor', 'patient', 'uploader', 'commenter', 'voter', 'attendee',
+  'participant', 'winner', 'publisher', 'submitter',
+]);
+
+/** Words that may stand before a role: `primary_reader_id`, `assignedReviewerId`. */
+const ROLE_QUALIFIERS = new Set(['primary', 'secondary', 'main', 'assigned', 'current', 'original', 'last', 'first', 'previous', 'new', 'default', 'lead', 'co', 'head']);
+
+/** Verbs of `created_by`, `approved_by`: the user who did it. */
+const BY_VERBS = new Set([
+  'created', 'updated', 'deleted', 'modified', 'approved', 'reviewed', 'assigned', 'requested', 'submitted', 'cancelled',
+  'canceled', 'invited', 'verified', 'published', 'archived', 'closed', 'resolved', 'edited', 'uploaded', 'rejected',
+  'referred', 'owned', 'completed', 'confirmed', 'signed',
+]);
+
+/**
+ * How a column's name says it holds a user's id when no table is named by it: a person's role (`reader_id`,
+ * `assignedReviewerId`) or who did something (`created_by`, `approvedById`). Undefined otherwise.
+ */
+export function userReference(columnName: string): { kind: 'role' | 'by'; words: string } | undefined {
+  const stem = referencedName(columnName);
+  const ws = words(stem ?? columnName);
+  if (ws.length === 0) return undefined;
+  const last = ws[ws.length - 1];
+  if (last === 'by') {
+    // `created_by`, `createdBy`, `created_by_id`: exactly a verb and "by".
+    return ws.length === 2 && BY_VERBS.has(ws[0]) ? { kind: 'by', words: `${ws[0]} by` } : undefined;
+  }
+  if (!stem || !PERSON_ROLES.has(last)) return undefined;
+  for (let i = 0; i < ws.length - 1; i++) if (!ROLE_QUALIFIERS.has(ws[i])) return undefined;
+  return { kind: 'role', words: last };
+}
+
+/** The table of the application's users: `users` (`User`), else Supabase's usual `profiles`. */
+function usersTable(database: Database, index: Map<string, Table[]>): Table | undefined {
+  return findTableByName(database, 'user', undefined, index) ?? findTableByName(database, 'profile', undefined, index);
 }
 
 /** Types whose values can hold each other's (an `int` column holding `bigint` ids): a reference by name is plausible. */
@@ -51,6 +99,11 @@ export function foreignKeyTypesMatch(database: Database, column: Column, key: Co
     default:
       return false;
   }
+}
+
+/** A self-relation gets no fix on SQL Server and under relationMode = "prisma" (see the rule's doc). */
+function selfLimited(database: Database, self: boolean): boolean {
+  return self && (database.dialect === 'sqlserver' || database.relationMode === 'prisma');
 }
 
 function inForeignKey(table: Table, column: Column): boolean {
@@ -97,31 +150,43 @@ export const missingForeignKey: Rule = {
         for (const column of table.columns) {
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
-          if (!stem) continue;
-          let target = findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
+          let target = stem === undefined ? undefined : findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
           // `parentId` where no table is named parent: a tree, each row pointing at its parent row in the same table.
-          const tree = target === undefined && stem.toLowerCase() === 'parent';
+          const tree = target === undefined && stem?.toLowerCase() === 'parent';
           if (tree) target = table;
-          // `Event.eventId` is an outside id (a provider's event id), not a reference to itself.
-          if (!target || (target === table && !tree) || target.isView) continue;
+          // `reader_id` where no table is named reader, `created_by`: a user in that role, or who did it.
+          const person = target === undefined && !tree ? (userReference(column.name) ?? (column.dbName ? userReference(column.dbName) : undefined)) : undefined;
+          if (person) target = usersTable(database, names());
+          // `Event.eventId` is an outside id (a provider's event id), not a reference to itself; `users.invited_by` is.
+          if (!target || (target === table && !tree && !person) || target.isView) continue;
           const key = target.primaryKey?.columns;
           if (!key || key.length !== 1) continue;
           const keyColumn = columnOf(target, key[0]);
           if (!keyColumn || !compatibleTypes(column.type, keyColumn.type)) continue;
-          const references = { table: target.name, columns: [keyColumn.name] };
-          // Written with the action missing-on-delete would ask for, so the new key leaves no finding behind.
-          const onDelete = firstOnDelete(database, table, column.nullable);
           // A reference by name whose type differs from the key's: no constraint can be added as it is typed.
           const typesMatch = foreignKeyTypesMatch(database, column, keyColumn);
+          // A role is weaker evidence than a table's name: only a column that can hold the key as it is typed, and,
+          // for `created_by`, not a text column (which as often holds a name or an email).
+          if (person && (!typesMatch || (person.kind === 'by' && (column.type === 'string' || keyColumn.type === 'string')))) continue;
+          const references = { table: target.name, columns: [keyColumn.name] };
+          // Written with the action missing-on-delete would ask for, so the new key leaves no finding behind. Who
+          // created or approved a row does not own it: deleting that user keeps the row (SET NULL, else refused).
+          const onDelete: ReferentialAction | undefined =
+            person?.kind === 'by' ? (column.nullable && allowed(database, 'SetNull') && !selfLimited(database, target === table) ? 'SetNull' : keepAction(database)) : firstOnDelete(database, table, column.nullable);
           // A self-relation whose actions cascade is refused on SQL Server and under relationMode = "prisma", and the
           // new relation's onUpdate would be Prisma's default, Cascade: no fix there (missing-on-delete's, once added).
-          const writable = typesMatch && !(tree && (database.dialect === 'sqlserver' || database.relationMode === 'prisma'));
+          const writable = typesMatch && !selfLimited(database, target === table);
           const typeNote = typesMatch
             ? ''
             : ` Its type (${column.rawType}) is not ${target.name}.${keyColumn.name}'s (${keyColumn.rawType}), and a foreign key needs matching types: change the column's type first.`;
+          const lead = person
+            ? person.kind === 'role'
+              ? `${table.name}.${column.name} names ${article(person.words)}, and no table is named ${person.words}: it looks like a reference to ${target.name}.${keyColumn.name}, but no foreign key says so: `
+              : `${table.name}.${column.name} says who a row was ${person.words}: it looks like a reference to ${target.name}.${keyColumn.name}, but no foreign key says so: `
+            : `${table.name}.${column.name} looks like a reference to ${target.name}.${keyColumn.name}, but no foreign key says so: `;
           context.report({
             message:
-              `${table.name}.${column.name} looks like a reference to ${target.name}.${keyColumn.name}, but no foreign key says so: ` +
+              lead +
               `nothing stops it pointing at a missing ${database.language === 'prisma' ? target.name : `${target.name} row`}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.` +
               typeNote,
             loc: column.loc,

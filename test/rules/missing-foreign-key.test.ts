@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compatibleTypes, missingForeignKey, referencedName } from '../../rules/relations/missing-foreign-key';
+import { compatibleTypes, missingForeignKey, referencedName, userReference } from '../../rules/relations/missing-foreign-key';
 import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
 import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
@@ -25,8 +25,18 @@ describe('missing-foreign-key', () => {
       assert.equal(runRule(missingForeignKey, [db]).length, 0);
     });
     it('no table of that name', () => {
-      const db = prismaDb([table('User'), table('Post', { columns: [column('authorId', 'int')] })]);
+      const db = prismaDb([table('User'), table('Post', { columns: [column('trackingId', 'int'), column('cardReaderId', 'int'), column('customerId', 'int')] })]);
       assert.equal(runRule(missingForeignKey, [db]).length, 0);
+    });
+    it('a role or a "created by" with no users table, or that cannot hold its key', () => {
+      // No users (or profiles) table: a role names nobody the schema knows.
+      assert.equal(runRule(missingForeignKey, [sqlDb([table('accounts', { columns: [column('id', 'uuid')] }), table('bookings', { columns: [column('reader_id', 'uuid')] })])]).length, 0);
+      // A role is weaker evidence than a table's name: a column that cannot hold users.id as typed is not reported.
+      const users = () => table('users', { columns: [column('id', 'uuid')] });
+      assert.equal(runRule(missingForeignKey, [sqlDb([users(), table('bookings', { columns: [column('reader_id', 'string')] })])]).length, 0);
+      // `created_by text` holds a name or an email as often as an id.
+      assert.equal(runRule(missingForeignKey, [sqlDb([users(), table('notes', { columns: [column('created_by', 'string')] })], { dialect: 'sqlite' })]).length, 0);
+      assert.equal(runRule(missingForeignKey, [prismaDb([table('User', { columns: [column('id', 'string')] }), table('Note', { columns: [column('createdBy', 'string')] })])]).length, 0);
     });
     it('incompatible types (an external id kept as text)', () => {
       const db = sqlDb([table('orders'), table('shipments', { columns: [column('order_id', 'string')] })]);
@@ -135,6 +145,52 @@ describe('missing-foreign-key', () => {
       assert.deepEqual(single(runRule(missingForeignKey, [mysql])).fixes, []);
     });
 
+    it('a person\'s role where no table is named by it refers to the users table (seed 004: bookings.reader_id → users.id)', () => {
+      assert.deepEqual(userReference('reader_id'), { kind: 'role', words: 'reader' });
+      assert.deepEqual(userReference('assignedReviewerId'), { kind: 'role', words: 'reviewer' });
+      assert.deepEqual(userReference('created_by'), { kind: 'by', words: 'created by' });
+      assert.deepEqual(userReference('approvedById'), { kind: 'by', words: 'approved by' });
+      for (const name of ['card_reader_id', 'customer_id', 'reader', 'stand_by', 'by_id', 'readerCount']) assert.equal(userReference(name), undefined, name);
+
+      const readerId = column('reader_id', 'uuid', { nullable: true });
+      const db = sqlDb([table('users', { columns: [column('id', 'uuid')] }), table('services', { columns: [column('id', 'uuid'), column('reader_id', 'uuid')] }), table('bookings', { columns: [column('id', 'uuid'), readerId] })]);
+      const reports = runRule(missingForeignKey, [db]);
+      assert.deepEqual(reports.map((r) => r.message.split(' ')[0]), ['services.reader_id', 'bookings.reader_id']);
+      assert.equal(
+        reports[1].message,
+        'bookings.reader_id names a reader, and no table is named reader: it looks like a reference to users.id, but no foreign key says so: nothing stops it pointing at a missing users row, and deleting a users row cannot cascade or be refused.',
+      );
+      assert.deepEqual(reports[1].loc, readerId.loc);
+      // The actions missing-on-delete would ask for: a required reader's services go with the reader, an optional one is cleared.
+      assert.deepEqual(reports.map((r) => r.fixes![0].title), [
+        'Add foreign key services (reader_id) → users (id) ON DELETE CASCADE NOT VALID',
+        'Add foreign key bookings (reader_id) → users (id) ON DELETE SET NULL NOT VALID',
+      ]);
+      // A table named by the role wins.
+      const readers = sqlDb([table('users', { columns: [column('id', 'uuid')] }), table('readers', { columns: [column('id', 'uuid')] }), table('bookings', { columns: [column('reader_id', 'uuid')] })]);
+      assert.match(single(runRule(missingForeignKey, [readers])).message, /^bookings\.reader_id looks like a reference to readers\.id/);
+      // Supabase's usual profiles table when there is no users table.
+      const profiles = sqlDb([table('profiles', { columns: [column('id', 'uuid')] }), table('posts', { columns: [column('author_id', 'uuid')] })]);
+      assert.match(single(runRule(missingForeignKey, [profiles])).message, /reference to profiles\.id/);
+    });
+
+    it('who created or approved a row: a reference to users that keeps the row when the user goes; a self-reference counts', () => {
+      const db = sqlDb([
+        table('users', { columns: [column('id', 'bigint'), column('invited_by', 'bigint', { nullable: true })] }),
+        table('invoices', { columns: [column('id', 'bigint'), column('created_by', 'bigint'), column('approved_by', 'bigint', { nullable: true })] }),
+      ]);
+      const reports = runRule(missingForeignKey, [db]);
+      assert.deepEqual(
+        reports.map((r) => r.fixes![0].title),
+        [
+          'Add foreign key users (invited_by) → users (id) ON DELETE SET NULL NOT VALID',
+          'Add foreign key invoices (created_by) → users (id) ON DELETE RESTRICT NOT VALID',
+          'Add foreign key invoices (approved_by) → users (id) ON DELETE SET NULL NOT VALID',
+        ],
+      );
+      assert.match(reports[1].message, /^invoices\.created_by says who a row was created by: it looks like a reference to users\.id/);
+    });
+
     it('composite primary key of a join table without foreign keys', () => {
       const db = sqlDb([
         table('users'),
@@ -176,6 +232,41 @@ describe('missing-foreign-key', () => {
       // A table named parents exists: that is the target, as before.
       const sql = sqlDb([table('parents'), table('children', { columns: [column('parent_id', 'int')] })]);
       assert.match(single(runRule(missingForeignKey, [sql])).message, /^children\.parent_id looks like a reference to parents\.id/);
+    });
+
+    it('a role (authorId next to userId): the named relation fix validates and leaves no finding', () => {
+      const text =
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model User {\n  id    String @id @default(cuid())\n  posts Post[]\n}\n' +
+        'model Post {\n  id       String @id @default(cuid())\n  userId   String\n  user     User   @relation(fields: [userId], references: [id], onDelete: Cascade)\n  authorId String\n  createdBy String?\n\n  @@index([userId])\n}\n';
+      const schema = inlinePrisma(text);
+      assert.deepEqual(schema.errors, []);
+      const report = single(findings(missingForeignKey, schema));
+      assert.match(report.message, /^Post\.authorId names an author, and no table is named author: it looks like a reference to User\.id/);
+      const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /author +User +@relation\("PostAuthor", fields: \[authorId\], references: \[id\], onDelete: Cascade\)/);
+      assert.deepEqual(findings(missingForeignKey, fixed.fixed), []);
+    });
+
+    it('createdBy and a self-referencing invitedBy: relations named for the column, SET NULL, and the schema validates', () => {
+      const text =
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model User {\n  id        Int  @id @default(autoincrement())\n  invitedBy Int? @map("invited_by")\n}\n' +
+        'model Product {\n  id        Int  @id @default(autoincrement())\n  createdBy Int?\n}\n';
+      let schema = inlinePrisma(text);
+      const reports = findings(missingForeignKey, schema);
+      assert.deepEqual(reports.map((r) => r.message.split(':')[0]), ['User.invitedBy says who a row was invited by', 'Product.createdBy says who a row was created by']);
+      let fixedText = '';
+      for (const intent of reports.map((r) => r.fixes![0].intent)) {
+        const fixed = applyPrismaFix(schema, intent)!;
+        assert.deepEqual(fixed.errors, []);
+        schema = fixed.fixed;
+        fixedText = fixed.text;
+      }
+      assert.match(fixedText, /invitedByUser User\? +@relation\("UserInvitedByUser", fields: \[invitedBy\], references: \[id\], onDelete: SetNull\)/);
+      assert.match(fixedText, /createdByUser User\? +@relation\(fields: \[createdBy\], references: \[id\], onDelete: SetNull\)/);
+      assert.deepEqual(findings(missingForeignKey, schema), []);
     });
 
     it('the writer itself declines a relation between fields of different types', () => {

@@ -178,7 +178,9 @@ describe('seed 004: SAMIA TAROT, Supabase migrations', () => {
     const { [fixes]: _script, ...before } = SEED_004_SAMIA_TAROT;
     const findings = await audit(writeFiles(before));
     const columns = findings.filter((f) => f.rule === 'missing-foreign-key' && f.file === init).map((f) => f.message.split(' ')[0]);
-    for (const column of ['user_roles.user_id', 'profiles.user_id', 'wallets.user_id', 'wallet_transactions.wallet_id', 'payments.user_id', 'bookings.user_id', 'reading_sessions.user_id', 'chat_sessions.user_id', 'chat_messages.session_id', 'notifications.user_id']) {
+    for (const column of ['user_roles.user_id', 'profiles.user_id', 'wallets.user_id', 'wallet_transactions.wallet_id', 'payments.user_id', 'bookings.user_id', 'reading_sessions.user_id', 'chat_sessions.user_id', 'chat_messages.session_id', 'notifications.user_id',
+      // No readers table: a reader is a user in that role.
+      'services.reader_id', 'bookings.reader_id', 'reading_sessions.reader_id', 'tarot_decks.reader_id', 'tarot_spreads.reader_id', 'chat_sessions.reader_id']) {
       assert.ok(columns.includes(column), column);
     }
   });

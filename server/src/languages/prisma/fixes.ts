@@ -555,11 +555,13 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const optional = colFields.every((f) => f?.type?.optional);
   const self = block === target.block || (file.path === target.file.path && block.name === target.block.name);
 
-  // Relation field name: `authorId` → `author`, else the model name.
+  // Relation field name: `authorId` → `author`; `createdBy` → `createdByUser` (`created_by` → `created_by_user`); else
+  // the model name.
   const first = columns[0];
   const stem = columns.length === 1 && /(.+?)(_id|Id|ID)$/.exec(first)?.[1];
+  const byWhom = columns.length === 1 && !stem && /(By|_by)$/.test(first) ? (first.includes('_') ? `${first}_${lowerFirst(refTable.name)}` : `${first}${upperFirst(refTable.name)}`) : undefined;
   const taken = (b: Block) => (n: string) => b.fields.some((f) => f.name === n);
-  const relName = freeName(stem || lowerFirst(refTable.name), taken(block), [upperFirst(refTable.name), 'Rel']);
+  const relName = freeName(stem || byWhom || lowerFirst(refTable.name), taken(block), [upperFirst(refTable.name), 'Rel']);
 
   // One-to-one when the FK columns are exactly a unique constraint / the primary key of the table.
   const oneToOne = [table.primaryKey, ...table.indexes].some(
