@@ -270,8 +270,9 @@ function lspTargets(results) {
     check('edit-off-d0', 'ours (validation off, debounce 0: engine only) edit→diagnostics ≤ 1/5 of Prisma', r['ours-off-d0']?.edit, 0.2, floor);
     check('edit-on', 'ours (validation on, debounce as shipped) edit→diagnostics ≤ Prisma', r['ours-on']?.edit, 1);
     check('edit-on-d0', 'ours (validation on, debounce 0: engine only) edit→diagnostics ≤ Prisma', r['ours-on-d0']?.edit, 1);
-    check('open-on', 'ours (validation on) open→first diagnostics ≤ 1/2 of Prisma', r['ours-on']?.open, 0.5);
-    check('open-off', 'ours (validation off) open→first diagnostics ≤ 1/2 of Prisma', r['ours-off']?.open, 0.5);
+    // At 5,000 models only the debounce 0 rows run (the shipped debounce is 0 too): their opens are the sizes' opens.
+    check('open-on', 'ours (validation on) open→first diagnostics ≤ 1/2 of Prisma', r['ours-on']?.open ?? r['ours-on-d0']?.open, 0.5);
+    check('open-off', 'ours (validation off) open→first diagnostics ≤ 1/2 of Prisma', r['ours-off']?.open ?? r['ours-off-d0']?.open, 0.5);
   }
   return out;
 }
