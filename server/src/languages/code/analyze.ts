@@ -67,6 +67,7 @@ import {
 } from './patterns';
 import { drizzleFilterTerms, prismaFilterTerms, setParentsBelow } from './filters';
 import { importResolver, TsconfigPaths } from './resolve';
+import { mayRespond } from './discover';
 
 /** The nodes besides statements that hold variable declarations (localClients walks only these and statements). */
 const DECLARATION_HOLDERS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.VariableDeclarationList, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.CatchClause]);
@@ -152,6 +153,8 @@ interface FileInfo {
   clientExports: Map<string, Orm>;
   /** Export name → client factory (computed): what `ns.getDb(env)` calls through a namespace import. */
   factoryExports: Map<string, { orm: Orm; driver?: string }>;
+  /** Export name → the clients of a function returning an object of them (computed): `const { db } = ns.createDb()`. */
+  objectFactoryExports: Map<string, Map<string, { orm: Orm; driver?: string }>>;
   /** Export name → driver module, for client exports whose driver is known (computed). */
   exportDrivers: Map<string, string>;
   /** `export * from` targets and `export { a as b } from` entries. */
@@ -258,12 +261,18 @@ export class CodeAnalyzer {
     };
 
     // Which kept entries still hold: same text, and every import resolves to the same file.
+    // Files whose text changed, with what they were: those that may send an HTTP response or forward a module's
+    // exports, before or after the edit, are followed by their importers' wrap fixes (see responseDependents).
+    const edited: [file: string, old: FileEntry][] = [];
     for (const file of files) {
       const text = reader.read(file);
       if (text === undefined) continue;
       const old = this.entries.get(file);
       if (old && old.text === text && (!old.base || trustResolutions || resolutionsHold(old.base, resolve))) next.set(file, old);
-      else next.set(file, { text, definesClient: mayDefineClient(text), suppressions: [] });
+      else {
+        if (old && old.text !== text) edited.push([file, old]);
+        next.set(file, { text, definesClient: mayDefineClient(text), suppressions: [] });
+      }
     }
 
     // Pass 1 (no ASTs kept): modules that may create or re-export a client, so that every import of a
@@ -336,6 +345,13 @@ export class CodeAnalyzer {
     this.entries = next;
     this.lastFiles = [...files];
 
+    // Files whose wrap fixes may read an edited response module: their CodeFiles are new objects, so that the rules'
+    // per-file results (and the fixes written with them) are made again.
+    const responseEdits = edited
+      .filter(([file, old]) => mayRespond(old.text) || mayRespond(next.get(file)!.text) || forwards(old.base) || forwards(next.get(file)!.base))
+      .map(([file]) => file);
+    const renewed = responseEdits.length ? responseDependents(responseEdits, next) : undefined;
+
     // Functions that write (one level deep), then the calls of them and the awaits next to writes.
     const writing = new Map<string, Set<string>>(facts.map((f) => [f.file, f.writeOwners]));
     const codeFiles: CodeFile[] = [];
@@ -373,6 +389,7 @@ export class CodeAnalyzer {
       const enumLiterals = next.get(f.file)?.enumLiterals;
       const unchanged =
         prev !== undefined &&
+        !renewed?.has(f.file) &&
         prev.calls === f.calls &&
         prev.transactions === f.transactions &&
         sameItems(prev.writingCalls, writingCalls) &&
@@ -383,6 +400,48 @@ export class CodeAnalyzer {
     this.lastCodeFiles = new Map(codeFiles.map((c) => [c.file, c]));
     return { codeFiles, diagnostics, suppressions };
   }
+}
+
+/** The module re-exports (`export … from`) or exports a name it imports: a helper may be reached through it. */
+function forwards(info: FileInfo | undefined): boolean {
+  if (!info) return false;
+  if (info.reExports.size || info.starExports.length) return true;
+  for (const local of info.exports.values()) if (info.imports.has(local)) return true;
+  return false;
+}
+
+/** How many imports away a caller may be from the response module its wrap fix reads (fixes.ts follows helpers 4 deep). */
+const RESPONSE_HOPS = 4;
+
+/**
+ * The files that import one of `edited` (directly or through other files, RESPONSE_HOPS imports at most): the
+ * wrap fix of a call there may read an edited module, through an imported response helper, a base controller or an
+ * object of reply helpers (fixes.ts sendsResponse), which the file's own facts do not show.
+ */
+function responseDependents(edited: readonly string[], entries: ReadonlyMap<string, FileEntry>): Set<string> {
+  const importers = new Map<string, string[]>();
+  for (const [file, entry] of entries) {
+    for (const [, target] of entry.base?.resolutions ?? []) {
+      if (target === undefined || target === file) continue;
+      const list = importers.get(target);
+      if (!list) importers.set(target, [file]);
+      else if (list[list.length - 1] !== file) list.push(file);
+    }
+  }
+  const out = new Set<string>();
+  let frontier: readonly string[] = edited;
+  for (let hop = 0; hop < RESPONSE_HOPS && frontier.length; hop++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      for (const importer of importers.get(file) ?? []) {
+        if (out.has(importer)) continue;
+        out.add(importer);
+        next.push(importer);
+      }
+    }
+    frontier = next;
+  }
+  return out;
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -406,6 +465,7 @@ function resolvable(base: FileInfo): FileInfo {
     clientExports: new Map(),
     exportDrivers: new Map(),
     factoryExports: new Map(),
+    objectFactoryExports: new Map(),
     objectFactories: new Map(),
   };
 }
@@ -432,6 +492,7 @@ function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string 
     if (!target) continue;
     for (const [name, orm] of target.clientExports) key += `${name}=${orm}@${target.exportDrivers.get(name) ?? ''};`;
     for (const [name, f] of target.factoryExports) key += `${name}()=${f.orm}@${f.driver ?? ''};`;
+    for (const [name, props] of target.objectFactoryExports) for (const [p, c] of props) key += `${name}().${p}=${c.orm}@${c.driver ?? ''};`;
   }
   return key;
 }
@@ -441,6 +502,8 @@ const WRAPPER_CALLS = [
   /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*(?:async\s*)?\([^)]*\)\s*(?::[^=\n]+)?=>\s*(?:await\s+)?([\w$]+)\s*\(/g,
   /export\s+(?:default\s+)?(?:async\s+)?function\s*[\w$]*\s*\([^)]*\)[^{]*\{\s*return\s+(?:await\s+)?([\w$]+)\s*\(/g,
 ];
+/** Module variables made by a call of a namespace import's member (the member captured), for mayDefineClient. */
+const NAMESPACE_FACTORY_CALLS = /export\s+(?:const|let|var)\s+(?:[\w$]+|\{[^}]*\})\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\.([\w$]+)\s*\(/g;
 /** Names of functions that make a database client (`createDb`, `getPrismaClient`, `makeDatabase`, `connect`). */
 const DB_WORDS = /db|database|prisma|drizzle|client|conn|sql|pool/i;
 
@@ -457,9 +520,10 @@ function mayDefineClient(text: string): boolean {
     /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) || // export type Db = typeof db
     (text.includes('hono') && text.includes('.set(')) ||
     /export\s+(?:const|let|var)\s*\{[^}]*\}\s*=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const { db } = createDb() // c.set('db', getDb(c.env)) in a Hono middleware
+    // export const db = dbm.getDb(env) / export const { db } = dbm.createDb(): a factory of a namespace import, by its name.
     // export const getDb = () => createDb(env.DATABASE_URL) / export async function getDb() { return await createDb(…) }:
     // a wrapper of another factory, whose name says what it makes (not every `() => useQuery(…)` of an app).
-    WRAPPER_CALLS.some((re) => {
+    [NAMESPACE_FACTORY_CALLS, ...WRAPPER_CALLS].some((re) => {
       for (const m of text.matchAll(re)) if (DB_WORDS.test(m[1]!)) return true;
       return false;
     })
@@ -538,6 +602,7 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     clientExports: new Map(),
     exportDrivers: new Map(),
     factoryExports: new Map(),
+    objectFactoryExports: new Map(),
     starExports: [],
     reExports: new Map(),
     functions: new Set(),
@@ -803,7 +868,7 @@ function destructuredCall(init: ts.Expression, info: FileInfo): string | undefin
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (!ts.isCallExpression(e)) return undefined;
   const callee = unwrap(e.expression);
-  return ts.isIdentifier(callee) && (info.imports.has(callee.text) || info.functions.has(callee.text)) ? callee.text : undefined;
+  return ts.isIdentifier(callee) && (info.imports.has(callee.text) || info.functions.has(callee.text)) ? callee.text : namespaceCallee(callee, info);
 }
 
 /** The properties of a returned object literal whose values may be clients (see FileInfo.objectFactorySources). */
@@ -942,8 +1007,18 @@ function importedCallee(expr: ts.Expression, info: FileInfo): string | undefined
   return firstOfValues(expr, (e) => {
     if (!ts.isCallExpression(e)) return undefined;
     const callee = unwrap(e.expression);
-    return ts.isIdentifier(callee) && info.imports.has(callee.text) ? callee.text : undefined;
+    return ts.isIdentifier(callee) && info.imports.has(callee.text) ? callee.text : namespaceCallee(callee, info);
   });
+}
+
+/**
+ * `ns.getDb` of `ns.getDb(…)` with `import * as ns from './db'` or `const ns = require('./db')`: the dotted name
+ * under which the factory it calls is kept (FileInfo.factories, FileInfo.objectFactories) once resolved.
+ */
+function namespaceCallee(callee: ts.Expression, info: FileInfo): string | undefined {
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  const imp = info.imports.get(callee.expression.text);
+  return imp?.imported === '*' && imp.file ? `${callee.expression.text}.${callee.name.text}` : undefined;
 }
 
 function requireSpecifier(e: ts.Expression): string | undefined {
@@ -1295,6 +1370,26 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           changed = true;
         }
       }
+      // Factories called through a namespace import (`const db = ns.getDb()`, `const { db } = ns.createDb()`).
+      for (const [, callee] of [...info.factoryCalls, ...info.destructured.map(([n, c]) => [n, c] as const)]) {
+        const dot = callee.indexOf('.');
+        if (dot < 0 || info.factories.has(callee) || info.objectFactories.has(callee)) continue;
+        const imp = info.imports.get(callee.slice(0, dot));
+        if (imp?.imported !== '*' || !imp.file) continue;
+        const member = callee.slice(dot + 1);
+        const factory = exportFactory(imp.file, member, new Set());
+        if (factory) {
+          info.factories.set(callee, factory.orm);
+          if (factory.driver) info.factoryDrivers.set(callee, factory.driver);
+          changed = true;
+          continue;
+        }
+        const object = exportObjectFactory(imp.file, member, new Set());
+        if (object) {
+          info.objectFactories.set(callee, object);
+          changed = true;
+        }
+      }
       // Wrappers of a factory: `export const getDb = () => createDb(env.DATABASE_URL)`.
       for (const [name, callee] of info.factoryWraps) {
         const orm = info.factories.has(name) ? undefined : info.factories.get(callee);
@@ -1336,10 +1431,14 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
       }
       const factory = exportFactory(info.file, name, new Set());
       if (factory) info.factoryExports.set(name, factory);
+      const object = exportObjectFactory(info.file, name, new Set());
+      if (object) info.objectFactoryExports.set(name, object);
     }
     for (const name of info.reExports.keys()) {
       const factory = exportFactory(info.file, name, new Set());
       if (factory) info.factoryExports.set(name, factory);
+      const object = exportObjectFactory(info.file, name, new Set());
+      if (object) info.objectFactoryExports.set(name, object);
     }
     if (info.defaultClient) {
       info.clientExports.set('default', info.defaultClient);
@@ -1705,6 +1804,15 @@ class FileWalker {
       const orm = this.info.factories.get(name);
       if (orm && !this.shadowed(name)) return { orm, node: e, text: e.getText(this.sf), driver: orm === 'drizzle' ? this.info.factoryDrivers.get(name) : undefined };
     }
+    // `dbm.getDb().insert(orders)` with `import * as dbm from './db'` (or `const dbm = require('./db')`) exporting a
+    // client factory: the client it makes, used at once, like a named import's `getDb().insert(…)`.
+    if (ts.isCallExpression(e)) {
+      const callee = unwrap(e.expression);
+      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && !this.shadowed(callee.expression.text)) {
+        const factory = this.namespaceFactoryCall(e);
+        if (factory) return { orm: factory.orm, node: e, text: e.getText(this.sf), driver: factory.driver };
+      }
+    }
     if (ts.isPropertyAccessExpression(e)) {
       const target = unwrap(e.expression);
       const member = e.name.text;
@@ -1773,7 +1881,7 @@ class FileWalker {
           const init = unwrap(d.initializer);
           const context = ts.isPropertyAccessExpression(init) && init.name.text === 'var' && this.isHonoContext(init.expression, fn);
           const callee = context ? undefined : destructuredCall(init, this.info);
-          const object = callee ? this.info.objectFactories.get(callee) : undefined;
+          const object = callee ? this.info.objectFactories.get(callee) ?? this.namespaceObjectFactory(callee) : undefined;
           // (Other patterns are not followed: a name they bind is left to the module's bindings, as before.)
           if (context || object) for (const el of d.name.elements) {
             if (!ts.isIdentifier(el.name) || found.get(el.name.text)) continue;
@@ -1826,6 +1934,14 @@ class FileWalker {
       if (n.parameters.some((p) => !ts.isIdentifier(p.name) && bindsName(p.name, id.text))) return false;
     }
     return false;
+  }
+
+  /** `dbm.createDb` (see namespaceCallee) of a module exporting a function that returns an object of clients. */
+  private namespaceObjectFactory(callee: string): Map<string, { orm: Orm; driver?: string }> | undefined {
+    const dot = callee.indexOf('.');
+    const imp = dot > 0 ? this.info.imports.get(callee.slice(0, dot)) : undefined;
+    if (imp?.imported !== '*' || !imp.file) return undefined;
+    return this.byFile.get(imp.file)?.objectFactoryExports.get(callee.slice(dot + 1));
   }
 
   /** `dbm.getDb(env)` (also awaited) with `import * as dbm from '@/db'` exporting a client factory: the client it makes. */

@@ -3,7 +3,10 @@
  * files (`ts.preProcessFile`, a lexer pass, no parse) to find files that import a module of the workspace
  * that does. All of them form one unit. Files holding a zod enum (`z.enum(`) join it too, outside the import
  * rounds: string-enum reads a string column's allowed values from their `CodeFile.enumLiterals`. Test files are
- * left out (`isTestFile`).
+ * left out (`isTestFile`). Modules the unit's files import that may send an HTTP response (response helpers:
+ * `sendCreated(res, …)`, a base controller, an object of reply helpers; `mayRespond`), with the modules on the way to
+ * them (an index re-exporting them), join it too: the wrap fix of a caller reads them (fixes.ts sendsResponse), so an
+ * edit of one must reach the caller's analysis (CodeAnalyzer renews the CodeFiles of their importers).
  */
 import * as ts from 'typescript';
 import type { SourceReader, Unit } from '../types';
@@ -41,7 +44,26 @@ interface Scan {
   specifiers?: string[];
   /** A zod schema with an enum (`z.enum(`): joins the unit for its `CodeFile.enumLiterals`, not for the import rounds. */
   zodEnum?: boolean;
+  /** May send an HTTP response (mayRespond): joins the unit when a file of it imports this one. */
+  responds?: boolean;
 }
+
+/** Calls that send an HTTP response, as text (the methods of fixes.ts SENDING_METHODS). */
+const RESPONSE_CALLS = [
+  '.send(', '.json(', '.jsonp(', '.end(', '.redirect(', '.sendStatus(', '.sendFile(', '.download(', '.render(', '.format(',
+  '.write(', '.writeHead(', '.flushHeaders(', '.view(',
+];
+
+/**
+ * Cheap text test: the module may send an HTTP response (a response helper, a base controller). A pre-filter only:
+ * what sends is decided on the syntax, by the fix writer.
+ */
+export function mayRespond(text: string): boolean {
+  return RESPONSE_CALLS.some((c) => text.includes(c));
+}
+
+/** How many imports away from a file of the unit a response module may be (an index re-exporting a helper module: 2). */
+const RESPONSE_DEPTH = 3;
 
 /** The scans of the last call's files; replaced by each call (files gone from the workspace drop out). */
 let lastScans = new Map<string, Scan>();
@@ -57,6 +79,7 @@ function scan(text: string): Scan {
   }
   const result: Scan = { text, keyword: false, client: false };
   if (text.includes('.enum(') && text.includes('zod')) result.zodEnum = true;
+  if (mayRespond(text)) result.responds = true;
   if (text.includes('import') || text.includes('require') || text.includes('from')) {
     try {
       result.specifiers = ts.preProcessFile(text, true, true).importedFiles.map((imp) => imp.fileName);
@@ -105,8 +128,72 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
     for (const f of next) included.add(f);
   }
   if (!included.size) return [];
-  const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum);
+  const helpers = responseModules(included, importsOf, scans, resolve);
+  const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum || helpers.has(f));
   return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints: { clientModules } }];
+}
+
+/**
+ * Modules outside the unit that its files import, directly or through modules outside it (RESPONSE_DEPTH imports
+ * at most), that may send a response (Scan.responds), with the modules on the way (an `index.ts` re-exporting one).
+ * Nothing is lexed again unless some module outside the unit may respond.
+ */
+function responseModules(
+  included: ReadonlySet<string>,
+  importsOf: ReadonlyMap<string, string[]>,
+  scans: ReadonlyMap<string, Scan>,
+  resolve: (fromFile: string, specifier: string) => string | undefined,
+): Set<string> {
+  const found = new Set<string>();
+  let any = false;
+  for (const [file, s] of scans) if (s.responds && !included.has(file)) any = true;
+  if (!any) return found;
+  const targetsOf = (file: string): string[] => {
+    const kept = importsOf.get(file);
+    if (kept) return kept;
+    const s = scans.get(file);
+    if (!s?.keyword) return [];
+    // Files with a keyword were not lexed for the rounds: their imports are read now, once per text.
+    s.specifiers ??= specifiersOf(s.text);
+    const out: string[] = [];
+    for (const spec of s.specifiers) {
+      const t = resolve(file, spec);
+      if (t !== undefined) out.push(t);
+    }
+    return out;
+  };
+  const via = new Map<string, string | undefined>();
+  let frontier: string[] = [];
+  for (const file of included) {
+    for (const t of targetsOf(file)) {
+      if (included.has(t) || via.has(t)) continue;
+      via.set(t, undefined);
+      frontier.push(t);
+    }
+  }
+  for (let depth = 0; depth < RESPONSE_DEPTH && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      if (scans.get(file)?.responds) {
+        for (let f: string | undefined = file; f !== undefined && !found.has(f); f = via.get(f)) found.add(f);
+      }
+      for (const t of targetsOf(file)) {
+        if (included.has(t) || via.has(t)) continue;
+        via.set(t, file);
+        next.push(t);
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+function specifiersOf(text: string): string[] {
+  try {
+    return ts.preProcessFile(text, true, true).importedFiles.map((imp) => imp.fileName);
+  } catch {
+    return [];
+  }
 }
 
 function commonRoot(files: string[]): string {

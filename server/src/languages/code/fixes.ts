@@ -601,15 +601,235 @@ function sendsOn(statements: readonly ts.Node[], responses: Set<string>, depth: 
   return found;
 }
 
-/** The function a call's callee names: `helper(…)` of the file or imported, `ns.helper(…)` of a namespace import. */
+/**
+ * The function a call's callee names: `helper(…)` of the file or imported, `ns.helper(…)` of a namespace import,
+ * `this.helper(…)` a method of the class around the call (or of the class it extends, of the file or imported; a
+ * method of the object literal around it), `obj.helper(…)` a member of an object literal of the file or imported
+ * (`const http = { created(reply, body) { … } }`, `export default { … }`).
+ */
 function helperFunction(sf: ts.SourceFile, callee: ts.Expression, modules: WorkspaceModules | undefined): FunctionNode | undefined {
   if (ts.isIdentifier(callee)) return topLevelFunction(sf, callee.text) ?? (modules && importedFunction(sf, callee.text, modules));
-  if (!modules || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const member = callee.name.text;
+  const target = unwrap(callee.expression);
+  if (target.kind === ts.SyntaxKind.ThisKeyword) return thisMember(callee, member, modules);
+  // `this.responses.created(res, …)`: a method of the class of a member (`constructor(private responses: Responder)`).
+  if (ts.isPropertyAccessExpression(target) && unwrap(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = memberClass(target, target.name.text, modules);
+    return cls && classMember(cls, member, false, modules, 0);
+  }
+  if (!ts.isIdentifier(target) || boundInFunction(callee, target.text)) return undefined;
+  const own = topLevelObjectMember(sf, target.text, member, modules, new Set());
+  if (own.found) return own.fn;
+  if (!modules) return undefined;
   // `http.sendCreated(…)`: `import * as http from …`, `const http = require(…)`, `import http = require(…)`.
-  const imp = importOf(sf, callee.expression.text);
-  if (imp?.imported !== '*') return undefined;
+  const imp = importOf(sf, target.text);
+  if (!imp) return undefined;
   const file = modules.resolve(sf.fileName, imp.specifier);
-  return file ? exportedFunction(file, callee.name.text, modules, new Set()) : undefined;
+  if (!file) return undefined;
+  if (imp.imported === '*') return exportedFunction(file, member, modules, new Set());
+  // `import { http } from '../http/responses'` / `import http from …` of an exported object literal.
+  return exportedFunction(file, imp.imported, modules, new Set(), member);
+}
+
+/** A parameter or variable of a function around `node` binds `name` (it hides a module binding of that name). */
+function boundInFunction(node: ts.Node, name: string): boolean {
+  for (let n: ts.Node | undefined = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (isFunctionNode(n) && n.parameters.some((p) => bindsName(p.name, name))) return true;
+    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && declaresIn(n.statements, name)) return true;
+    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) &&
+      n.initializer.declarations.some((d) => bindsName(d.name, name))) return true;
+    if (ts.isCatchClause(n) && n.variableDeclaration && bindsName(n.variableDeclaration.name, name)) return true;
+  }
+  return false;
+}
+
+function declaresIn(statements: readonly ts.Statement[], name: string): boolean {
+  return statements.some((st) =>
+    (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => bindsName(d.name, name))) ||
+    ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name));
+}
+
+/**
+ * `this.member` at `node`: the method (or function-valued property) of the class whose method, accessor, constructor
+ * or property initializer `this` belongs to (arrow functions keep their `this`; a function expression or
+ * declaration has its own), looked up in the class and then the classes it extends (of the file or imported,
+ * 4 deep); or a method of the object literal whose method holds the call. Static members answer static code only.
+ */
+function thisMember(node: ts.Node, member: string, modules: WorkspaceModules | undefined): FunctionNode | undefined {
+  const owner = thisOwner(node);
+  if (!owner) return undefined;
+  if (ts.isObjectLiteralExpression(owner.of)) return objectMember(owner.of, member, owner.of.getSourceFile(), modules);
+  return classMember(owner.of, member, owner.isStatic, modules, 0);
+}
+
+/** What `this` is at `node`: the class (and whether in static code) or the object literal whose member holds it. */
+function thisOwner(node: ts.Node): { of: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression; isStatic: boolean } | undefined {
+  for (let n: ts.Node | undefined = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isArrowFunction(n)) continue;
+    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return undefined;
+    if (ts.isClassStaticBlockDeclaration(n)) return { of: n.parent, isStatic: true };
+    if (ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isPropertyDeclaration(n)) {
+      if (ts.isObjectLiteralExpression(n.parent)) return { of: n.parent, isStatic: false };
+      if (!ts.isClassLike(n.parent)) return undefined;
+      const isStatic = !ts.isConstructorDeclaration(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      return { of: n.parent, isStatic };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The workspace class of `this.<name>` at `node`: a constructor parameter property (`constructor(private readonly
+ * responses: Responder)`, NestJS injection) or a property (`private responses: Responder`, `responses = new
+ * Responder()`) of the class around, or of a class it extends; the class of the file or imported.
+ */
+function memberClass(node: ts.Node, name: string, modules: WorkspaceModules | undefined): ts.ClassLikeDeclaration | undefined {
+  const owner = thisOwner(node);
+  if (!owner || owner.isStatic || !ts.isClassLike(owner.of)) return undefined;
+  for (let cls: ts.ClassLikeDeclaration | undefined = owner.of, depth = 0; cls && depth < 4; cls = baseClass(cls, modules), depth++) {
+    const sf = cls.getSourceFile();
+    for (const m of cls.members) {
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) {
+          const isProperty = ts.isParameterPropertyDeclaration(p, m);
+          if (isProperty && ts.isIdentifier(p.name) && p.name.text === name) return classOfType(sf, p.type, modules);
+        }
+        continue;
+      }
+      if (!ts.isPropertyDeclaration(m) || !m.name || propertyNameText(m.name) !== name) continue;
+      if ((ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) continue;
+      const init = m.initializer && unwrap(m.initializer);
+      if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression)) return classNamed(sf, init.expression.text, modules);
+      return classOfType(sf, m.type, modules);
+    }
+  }
+  return undefined;
+}
+
+function classOfType(sf: ts.SourceFile, type: ts.TypeNode | undefined, modules: WorkspaceModules | undefined): ts.ClassLikeDeclaration | undefined {
+  return type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classNamed(sf, type.typeName.text, modules) : undefined;
+}
+
+/** A class a module names: declared there or imported. */
+function classNamed(sf: ts.SourceFile, name: string, modules: WorkspaceModules | undefined): ts.ClassDeclaration | undefined {
+  return topLevelClass(sf, name) ?? (modules && importedClass(sf, name, modules));
+}
+
+/** The class a class extends (`extends BaseController`), of its file or imported. */
+function baseClass(cls: ts.ClassLikeDeclaration, modules: WorkspaceModules | undefined): ts.ClassDeclaration | undefined {
+  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  return base && ts.isIdentifier(base) ? classNamed(cls.getSourceFile(), base.text, modules) : undefined;
+}
+
+/** A class's method or function-valued property `member` (see thisMember), else its base class's. */
+function classMember(cls: ts.ClassLikeDeclaration, member: string, isStatic: boolean, modules: WorkspaceModules | undefined, depth: number): FunctionNode | undefined {
+  for (const m of cls.members) {
+    if (!m.name || propertyNameText(m.name) !== member) continue;
+    const staticMember = (ts.canHaveModifiers(m) ? ts.getModifiers(m) ?? [] : []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+    if (staticMember !== isStatic) continue;
+    if (ts.isMethodDeclaration(m)) return m.body ? m : undefined;
+    if (ts.isPropertyDeclaration(m)) {
+      const init = m.initializer && unwrap(m.initializer);
+      return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+    }
+    return undefined; // an accessor or an abstract declaration: not followed
+  }
+  if (depth >= 4) return undefined;
+  const base = baseClass(cls, modules);
+  return base ? classMember(base, member, isStatic, modules, depth + 1) : undefined;
+}
+
+function topLevelClass(sf: ts.SourceFile, name: string): ts.ClassDeclaration | undefined {
+  for (const st of sf.statements) if (ts.isClassDeclaration(st) && st.name?.text === name) return st;
+  return undefined;
+}
+
+/** The class a local name imports (`import { BaseController } from './base'`, a default import, `export class`, through `export { … } from`). */
+function importedClass(sf: ts.SourceFile, local: string, modules: WorkspaceModules): ts.ClassDeclaration | undefined {
+  const imp = importOf(sf, local);
+  if (!imp || imp.imported === '*') return undefined;
+  let file = modules.resolve(sf.fileName, imp.specifier);
+  let name = imp.imported;
+  for (let hops = 0; file && hops < 8; hops++) {
+    const target = modules.source(file);
+    if (!target) return undefined;
+    let next: { file: string | undefined; name: string } | undefined;
+    for (const st of target.statements) {
+      if (ts.isClassDeclaration(st) && (name === 'default' ? isExported(st, true) : isExported(st, false) && st.name?.text === name)) return st;
+      if (name === 'default' && ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression)) return topLevelClass(target, st.expression.text);
+      if (!ts.isExportDeclaration(st) || st.isTypeOnly || !st.exportClause || !ts.isNamedExports(st.exportClause)) continue;
+      const el = st.exportClause.elements.find((e) => e.name.text === name && !e.isTypeOnly);
+      if (!el) continue;
+      const original = (el.propertyName ?? el.name).text;
+      if (!st.moduleSpecifier) return topLevelClass(target, original);
+      if (!ts.isStringLiteral(st.moduleSpecifier)) return undefined;
+      next = { file: modules.resolve(target.fileName, st.moduleSpecifier.text), name: original };
+      break;
+    }
+    if (!next) return undefined;
+    file = next.file;
+    name = next.name;
+  }
+  return undefined;
+}
+
+/**
+ * A member of an object literal that is a function: `created(reply, body) { … }`, `created: (reply, body) => …`,
+ * `created: sendCreated` / shorthand `sendCreated` (a function of the module or imported).
+ */
+function objectMember(obj: ts.ObjectLiteralExpression, member: string, sf: ts.SourceFile, modules: WorkspaceModules | undefined, seen = new Set<string>()): FunctionNode | undefined {
+  // The last property of that name wins, as at run time; a spread after it may replace it (not followed).
+  for (let i = obj.properties.length - 1; i >= 0; i--) {
+    const p = obj.properties[i]!;
+    if (ts.isSpreadAssignment(p)) return undefined;
+    if (!p.name || propertyNameText(p.name) !== member) continue;
+    if (ts.isMethodDeclaration(p)) return p.body ? p : undefined;
+    const local = (l: string) => topLevelFunction(sf, l) ?? (modules && importedFunction(sf, l, modules, seen));
+    if (ts.isShorthandPropertyAssignment(p)) return local(p.name.text);
+    if (!ts.isPropertyAssignment(p)) return undefined;
+    const v = unwrap(p.initializer);
+    if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) return v;
+    return ts.isIdentifier(v) ? local(v.text) : undefined;
+  }
+  return undefined;
+}
+
+/** The object literal a top-level `const name = { … }` of the module holds (through `as const`, `satisfies`, `Object.freeze`). */
+function topLevelObject(sf: ts.SourceFile, name: string): { found: boolean; obj?: ts.ObjectLiteralExpression; instanceOf?: string } {
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== name) continue;
+      const init = d.initializer && unwrap(d.initializer);
+      if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression)) return { found: true, instanceOf: init.expression.text };
+      return { found: true, obj: init && objectLiteralOf(init) };
+    }
+  }
+  return { found: false };
+}
+
+function objectLiteralOf(e: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let v = unwrap(e);
+  // `Object.freeze({ … })`
+  if (ts.isCallExpression(v) && v.arguments.length === 1 && ts.isPropertyAccessExpression(v.expression) &&
+    ts.isIdentifier(v.expression.expression) && v.expression.expression.text === 'Object' && v.expression.name.text === 'freeze') {
+    v = unwrap(v.arguments[0]!);
+  }
+  return ts.isObjectLiteralExpression(v) ? v : undefined;
+}
+
+/** `name.member` of a top-level object literal of the module: `found` when the module declares `name` as one. */
+function topLevelObjectMember(sf: ts.SourceFile, name: string, member: string, modules: WorkspaceModules | undefined, seen: Set<string>): { found: boolean; fn?: FunctionNode } {
+  // Another value (`const http = require('./http')`) is left to the import lookups.
+  const own = topLevelObject(sf, name);
+  if (own.obj) return { found: true, fn: objectMember(own.obj, member, sf, modules, seen) };
+  // An instance of a class (`const responder = new Responder()`): its method.
+  if (own.instanceOf) {
+    const cls = classNamed(sf, own.instanceOf, modules);
+    return { found: true, fn: cls && classMember(cls, member, false, modules, 0) };
+  }
+  return { found: false };
 }
 
 /**
@@ -699,12 +919,15 @@ function importOf(sf: ts.SourceFile, local: string): { specifier: string; import
 }
 
 /** The function a local name of `sf` imports from a workspace module (a named or default export, through re-exports). */
-function importedFunction(sf: ts.SourceFile, local: string, modules: WorkspaceModules, seen = new Set<string>()): FunctionNode | undefined {
+function importedFunction(sf: ts.SourceFile, local: string, modules: WorkspaceModules, seen = new Set<string>(), member?: string): FunctionNode | undefined {
   const imp = importOf(sf, local);
   if (!imp) return undefined;
   const file = modules.resolve(sf.fileName, imp.specifier);
+  if (!file) return undefined;
+  // `ns.x` of an object `x` a namespace import re-exports: the member of `x`.
+  if (member !== undefined && imp.imported === '*') return undefined;
   // The whole module called (`const respond = require('./respond'); respond(res, …)`): its `module.exports` function.
-  return file ? exportedFunction(file, imp.imported === '*' ? MODULE_VALUE : imp.imported, modules, seen) : undefined;
+  return exportedFunction(file, imp.imported === '*' ? MODULE_VALUE : imp.imported, modules, seen, member);
 }
 
 /** The name exportedFunction looks up for the module's own value (`module.exports = function …`, `export = …`). */
@@ -727,21 +950,22 @@ function isModuleExports(e: ts.Expression): boolean {
 /**
  * A CommonJS export `name` of a statement (MODULE_VALUE for the module's value; `default` reads it too):
  * `module.exports = function …`, `module.exports = { name, name: fn }`, `exports.name = fn`,
- * `module.exports = require('./x')`. `found` is false when the statement does not export the name.
+ * `module.exports = require('./x')`. `found` is false when the statement does not export the name. `value` reads
+ * the exported expression (a function, or with a member asked for, an object literal's member).
  */
 function commonJsExport(
   st: ts.Statement,
   name: string,
   local: (l: string) => FunctionNode | undefined,
   reexport: (spec: string, name: string) => FunctionNode | undefined,
+  value: (v: ts.Expression) => FunctionNode | undefined,
+  member: string | undefined,
 ): { found: boolean; fn?: FunctionNode } {
   if (!ts.isExpressionStatement(st)) return { found: false };
   const e = unwrap(st.expression);
   if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return { found: false };
   const left = unwrap(e.left);
   const right = unwrap(e.right);
-  const value = (v: ts.Expression) =>
-    ts.isArrowFunction(v) || ts.isFunctionExpression(v) ? v : ts.isIdentifier(v) ? local(v.text) : undefined;
   const whole = name === MODULE_VALUE || name === 'default';
   if (isModuleExports(left) && !ts.isIdentifier(left)) {
     const spec = requiredSpecifier(right);
@@ -751,7 +975,7 @@ function commonJsExport(
     for (const p of right.properties) {
       if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return { found: true, fn: local(name) };
       if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return { found: true, fn: value(unwrap(p.initializer)) };
-      if (ts.isMethodDeclaration(p) && p.body && propertyNameText(p.name) === name) return { found: true, fn: p };
+      if (ts.isMethodDeclaration(p) && p.body && propertyNameText(p.name) === name) return { found: true, fn: member === undefined ? p : undefined };
     }
     return { found: false };
   }
@@ -770,39 +994,50 @@ function isExported(node: ts.Node, asDefault: boolean): boolean {
  * The function a module exports as `name` (`default` for its default export): `export function name`, `export
  * const name = (…) => …`, `export { local as name }`, `export default function`, `export default local`, `export
  * default (…) => …`; through `export { a as name } from './x'`, `export * from './x'` and a re-exported import.
+ * With `member`, the function-valued member of the object literal exported as `name` (`export const http = {
+ * created(reply, body) { … } }`, `export default { … }`, `module.exports = { … }`, `exports.http = { … }`).
  * At most 8 modules deep, each (module, name) once: a re-export cycle ends. Undefined when it is anything else.
  */
-function exportedFunction(file: string, name: string, modules: WorkspaceModules, seen: Set<string>): FunctionNode | undefined {
-  const key = `${file}\0${name}`;
+function exportedFunction(file: string, name: string, modules: WorkspaceModules, seen: Set<string>, member?: string): FunctionNode | undefined {
+  const key = `${file}\0${name}\0${member ?? ''}`;
   if (seen.has(key) || seen.size >= 8) return undefined;
   seen.add(key);
   const sf = modules.source(file);
   if (!sf) return undefined;
-  const local = (l: string) => topLevelFunction(sf, l) ?? importedFunction(sf, l, modules, seen);
+  const local = (l: string): FunctionNode | undefined => {
+    if (member === undefined) return topLevelFunction(sf, l) ?? importedFunction(sf, l, modules, seen);
+    const own = topLevelObjectMember(sf, l, member, modules, seen);
+    return own.found ? own.fn : importedFunction(sf, l, modules, seen, member);
+  };
+  const value = (v: ts.Expression): FunctionNode | undefined => {
+    const e = unwrap(v);
+    if (ts.isIdentifier(e)) return local(e.text);
+    if (member === undefined) return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
+      const cls = classNamed(sf, e.expression.text, modules);
+      return cls && classMember(cls, member, false, modules, 0);
+    }
+    const obj = objectLiteralOf(e);
+    return obj && objectMember(obj, member, sf, modules, seen);
+  };
   const reexport = (spec: string, n: string) => {
     const target = modules.resolve(sf.fileName, spec);
-    return target ? exportedFunction(target, n, modules, seen) : undefined;
+    return target ? exportedFunction(target, n, modules, seen, member) : undefined;
   };
   const asDefault = name === 'default';
   const stars: string[] = [];
   for (const st of sf.statements) {
-    const cjs = commonJsExport(st, name, local, reexport);
+    const cjs = commonJsExport(st, name, local, reexport, value, member);
     if (cjs.found) return cjs.fn;
-    if (ts.isExportAssignment(st) && st.isExportEquals && (name === MODULE_VALUE || asDefault)) {
-      const e = unwrap(st.expression);
-      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
-      return ts.isIdentifier(e) ? local(e.text) : undefined;
+    if (ts.isExportAssignment(st) && st.isExportEquals && (name === MODULE_VALUE || asDefault)) return value(st.expression);
+    if (ts.isFunctionDeclaration(st) && st.body && isExported(st, asDefault) && (asDefault || st.name?.text === name)) {
+      return member === undefined ? st : undefined;
     }
-    if (ts.isFunctionDeclaration(st) && st.body && isExported(st, asDefault) && (asDefault || st.name?.text === name)) return st;
     if (!asDefault && ts.isVariableStatement(st) && isExported(st, false)) {
       const found = st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
-      if (found) return topLevelFunction(sf, name);
+      if (found) return member === undefined ? topLevelFunction(sf, name) : topLevelObjectMember(sf, name, member, modules, seen).fn;
     }
-    if (asDefault && ts.isExportAssignment(st) && !st.isExportEquals) {
-      const e = unwrap(st.expression);
-      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
-      return ts.isIdentifier(e) ? local(e.text) : undefined;
-    }
+    if (asDefault && ts.isExportAssignment(st) && !st.isExportEquals) return value(st.expression);
     if (!ts.isExportDeclaration(st) || st.isTypeOnly) continue;
     const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
     if (!st.exportClause) {
@@ -814,15 +1049,13 @@ function exportedFunction(file: string, name: string, modules: WorkspaceModules,
       if (el.name.text !== name || el.isTypeOnly) continue;
       const original = (el.propertyName ?? el.name).text;
       if (spec === undefined) return local(original);
-      const target = modules.resolve(sf.fileName, spec);
-      return target ? exportedFunction(target, original, modules, seen) : undefined;
+      return reexport(spec, original);
     }
   }
   // `export *` does not re-export a default.
   if (asDefault) return undefined;
   for (const spec of stars) {
-    const target = modules.resolve(sf.fileName, spec);
-    const found = target && exportedFunction(target, name, modules, seen);
+    const found = reexport(spec, name);
     if (found) return found;
   }
   return undefined;

@@ -43,7 +43,10 @@
  *   is a client type; it carries its ORM and Drizzle driver. A module-level `const db = getDb()` is a client too.
  *   A function returning a call of another factory is one (`export const getDb = () => createDb(env.DATABASE_URL)`,
  *   `createDb` imported). A factory called where its client is used is the client (`getDb().insert(…)`, client text
- *   `getDb()`), unless a variable or parameter of that name hides it. A function returning an object literal gives clients by property: `const { db } =
+ *   `getDb()`), unless a variable or parameter of that name hides it; so is one of a namespace import or a
+ *   CommonJS module object (`db.getDb().insert(…)` with `import * as db from './db'`, `db.getPrisma().order.create(…)`
+ *   with `const db = require('./db')`), client text `db.getDb()`; also assigned or destructured, at module level
+ *   or in a function (`const db = dbm.getDb()`, `const { db } = dbm.createDb()`), and exported from there. A function returning an object literal gives clients by property: `const { db } =
  *   createDb()` / `const { prisma } = await getClients()` (module level or in a function) is a client when the
  *   property's value is one (`return { db, pool }` with `const db = drizzle(pool)`); the object's other names are not.
  *   Hono: `c.var.db`, `c.get('db')` and `const { db } = c.var` in a module importing `hono`/`hono/…`/`@hono/…`, `c`
@@ -71,8 +74,10 @@
  * The wrapper is not written for Drizzle drivers whose `transaction()` runs its callback synchronously
  * (better-sqlite3, bun-sqlite, sql.js, expo-sqlite, op-sqlite, durable-sqlite), around a framework redirect
  * that throws (Next.js `redirect()`/`notFound()`, SvelteKit `redirect()`, a thrown Remix `redirect()`), around an
- * HTTP response sent at the call (`res.json(…)`, or a helper of the file given the response whose body sends it:
- * `sendCreated(res, order)`), around
+ * HTTP response sent at the call (`res.json(…)`, or a helper given the response whose body sends it:
+ * `sendCreated(res, order)` of the file or imported, `this.sendCreated(res, order)` of the class or a class it
+ * extends, `http.created(reply, order)` of an object literal or a class instance of the file or imported,
+ * `this.responses.created(res, order)` of an injected workspace class), around
  * a query in the `catch`/`finally`/`.catch` of a failed query (it would run on an aborted transaction), nor
  * when code before the range calls a function declared in it; a variable declared before the range that it
  * assigns and later code reads with a narrowed type is assigned again from the result (`user = await …`).
@@ -101,7 +106,9 @@ function analyzerFor(unitId: string): CodeAnalyzer {
 
 /**
  * The code front-end. `analyze` keeps per-file results per unit id between calls and re-parses only the
- * files whose text changed and the files whose client bindings depend on them (see `CodeAnalyzer`).
+ * files whose text changed and the files whose client bindings depend on them (see `CodeAnalyzer`). The
+ * importers of an edited module that may send an HTTP response or forward exports get new CodeFile objects (their
+ * wrap fixes read it), and discovery puts such modules in the unit, so that an edit of one reaches them.
  */
 export const codeFrontEnd: LanguageFrontEnd = {
   language: 'code',
