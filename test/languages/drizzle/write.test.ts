@@ -411,6 +411,57 @@ export const t = pgTable("t", { price: real("price").notNull(), rate: real("rate
     assert.deepEqual(db.enums.map((e) => e.values), [['idle', 'running']]);
   });
 
+  it('createEnum keeps the type name within 63 bytes, the name Postgres keeps, and clear of a table or enum of that name', async () => {
+    const src = `import { pgTable, uuid, text } from "drizzle-orm/pg-core";
+
+export const subscriptionPlanFeatureOverrides = pgTable("subscription_plan_feature_overrides", {
+  id: uuid("id").primaryKey(),
+  organizationBillingAccountStatus: text("organization_billing_account_status").notNull(),
+  organizationBillingAccountStatusReason: text("organization_billing_account_status_reason"),
+});
+
+export const user = pgTable("user", {
+  id: uuid("id").primaryKey(),
+  role: text("role").notNull(),
+  plan: text("plan"),
+});
+
+export const userRole = pgTable("user_role", { userId: uuid("user_id").primaryKey() });
+`;
+    const createEnum = (tableName: string, columnName: string, values: string[]) => (db: Database): FixIntent => {
+      const t = table(db, tableName);
+      return { kind: 'createEnum', database: db, table: t, column: t.columns.find((c) => c.name === columnName)!, values };
+    };
+    let { text, db } = fixOne(src, createEnum('subscriptionPlanFeatureOverrides', 'organizationBillingAccountStatus', ['active', 'paused']));
+    // The same 63 bytes for another column of the table: numbered, still within 63 bytes.
+    ({ text, db } = fixOne(text, createEnum('subscriptionPlanFeatureOverrides', 'organizationBillingAccountStatusReason', ['dunning', 'manual'])));
+    ({ text, db } = fixOne(text, createEnum('user', 'role', ['admin', 'member'])));
+    // An enum of that name already: numbered, as the SQL writer numbers it.
+    const withPlanEnum = text.replace('export const userRole =', 'export const planEnum = pgEnum("user_plan", ["free"]);\nexport const userRole =');
+    ({ text, db } = fixOne(withPlanEnum, createEnum('user', 'plan', ['free', 'pro'])));
+    const names = db.enums.map((e) => e.name);
+    assert.deepEqual(names, [
+      // makeObjectName: the longer of table and column loses characters first.
+      'subscription_plan_feature_overr_organization_billing_account_st',
+      'subscription_plan_feature_over_organization_billing_account_s1',
+      'user_role1',
+      'user_plan1',
+      'user_plan',
+    ]);
+    assert.ok(text.includes('organizationBillingAccountStatus: subscriptionPlanFeatureOverridesOrganizationBillingAccountStatusEnum("organization_billing_account_status").notNull()'), text);
+    // What Postgres keeps is what the schema says: drizzle-kit sees no difference at the next push.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = new PGlite();
+    try {
+      await pglite.exec('CREATE TABLE "user_role" (user_id uuid PRIMARY KEY)');
+      for (const e of db.enums) await pglite.exec(`CREATE TYPE "${e.name}" AS ENUM (${e.values.map((v) => `'${v}'`).join(', ')})`);
+      const kept = (await pglite.query<{ typname: string }>("SELECT typname FROM pg_type WHERE typtype = 'e' ORDER BY oid")).rows.map((r) => r.typname);
+      assert.deepEqual(kept, names);
+    } finally {
+      await pglite.close();
+    }
+  });
+
   it('createEnum puts the enum above the comments that belong to the table (an ignore comment keeps its target)', () => {
     const src = `import { pgTable, text } from "drizzle-orm/pg-core";
 

@@ -22,6 +22,7 @@ import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppress
 import * as ast from './ast';
 import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
+import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /**
  * Module-local copies of the syntax helpers the walk calls for every column. Run from source (tsx), these
@@ -107,6 +108,9 @@ interface UnitContext {
   modules: Map<string, FileScan | undefined>;
   /** resolveModule's answers by importing file and specifier: no key string to build and hash per question. */
   imported: Map<FileScan, Map<string, FileScan | undefined>>;
+  /** For an index helper imported through a tsconfig `paths` alias (`@/lib/drizzle`): the unit's reader. */
+  reader?: SourceReader;
+  tsconfig?: TsconfigPaths;
 }
 
 /** Resolves a name used in `scan` to the file and name of its top-level declaration in the unit. */
@@ -261,7 +265,7 @@ function configParamOf(fn: ts.Expression): ConfigParam | undefined {
 
 /** The initializer of `const name = …` declared directly in a block-bodied function, if any. */
 function blockConstant(fn: ts.Node, name: string): ts.Expression | undefined {
-  if (!(T.isArrowFunction(fn) || T.isFunctionExpression(fn)) || !fn.body || !T.isBlock(fn.body)) return undefined;
+  if (!(T.isArrowFunction(fn) || T.isFunctionExpression(fn) || T.isFunctionDeclaration(fn)) || !fn.body || !T.isBlock(fn.body)) return undefined;
   for (const statement of fn.body.statements) {
     if (!T.isVariableStatement(statement)) continue;
     for (const d of statement.declarationList.declarations) {
@@ -487,7 +491,16 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
  * bound to what the call passes; what it declares is located at the call (`site`), which a fix cannot take for
  * the helper other tables may share.
  */
-function addConfigEntries(build: TableBuild, fn: ts.Node, returned: ts.Expression, param: ConfigParam | undefined, site: ts.Node | undefined, depth: number) {
+function addConfigEntries(
+  build: TableBuild,
+  fn: ts.Node,
+  returned: ts.Expression,
+  param: ConfigParam | undefined,
+  site: ts.Node | undefined,
+  depth: number,
+  /** The file `fn` is declared in: the table's, or a helper's module. */
+  scan: FileScan = build.scan,
+) {
   // `(t) => { const byDoc = index(...).on(t.docId); return [byDoc]; }`: an entry named by a local of the block.
   const local = (e: ts.Expression): ts.Expression => {
     const u = unwrapExpression(e);
@@ -497,9 +510,9 @@ function addConfigEntries(build: TableBuild, fn: ts.Node, returned: ts.Expressio
     const u = unwrapExpression(entry);
     const spread = T.isSpreadElement(u) || T.isSpreadAssignment(u);
     const target = spread ? unwrapExpression((u as ts.SpreadElement).expression) : u;
-    const helper = depth < 2 ? helperCall(build.scan, target, param) : undefined;
+    const helper = depth < 2 ? helperCall(build, scan, target, param) : undefined;
     if (helper) {
-      addConfigEntries(build, helper.fn, helper.returned, helper.param, site ?? target, depth + 1);
+      addConfigEntries(build, helper.fn, helper.returned, helper.param, site ?? target, depth + 1, helper.scan);
       return;
     }
     if (spread) return;
@@ -507,13 +520,15 @@ function addConfigEntries(build: TableBuild, fn: ts.Node, returned: ts.Expressio
     const indexes = table.indexes.length;
     const foreignKeys = table.foreignKeys.length;
     const primaryKey = table.primaryKey;
-    addConstraint(build, local(entry), param);
+    addConstraint(build, local(entry), param, scan);
     if (!site) return;
     const loc = nodeLoc(build.scan.sf, build.scan.file, site);
     for (let i = indexes; i < table.indexes.length; i++) table.indexes[i].loc = loc;
     for (let i = foreignKeys; i < table.foreignKeys.length; i++) table.foreignKeys[i].loc = loc;
     if (table.primaryKey && table.primaryKey !== primaryKey) table.primaryKey.loc = loc;
   };
+  // `const idx = index().on(column); return idx;` (or `return entries;`): what the block's constant holds.
+  if (T.isIdentifier(returned)) returned = unwrapExpression(local(returned));
   if (T.isArrayLiteralExpression(returned)) {
     for (const element of returned.elements) add(element);
   } else if (T.isObjectLiteralExpression(returned)) {
@@ -546,15 +561,28 @@ function fileFunction(sf: ts.SourceFile, name: string): ts.FunctionDeclaration |
  * builder): what it returns, and its parameters as a config parameter (the table's, or columns bound by name).
  */
 function helperCall(
+  build: TableBuild,
   scan: FileScan,
   expression: ts.Expression,
   param: ConfigParam | undefined,
-): { fn: ts.Node; returned: ts.Expression; param: ConfigParam } | undefined {
-  if (!T.isCallExpression(expression) || !T.isIdentifier(expression.expression)) return undefined;
-  const name = idText(expression.expression);
-  if (scan.imports.core.has(name)) return undefined;
-  const fn = fileFunction(scan.sf, name);
-  if (!fn) return undefined;
+): { fn: ts.Node; returned: ts.Expression; param: ConfigParam; scan: FileScan } | undefined {
+  if (!T.isCallExpression(expression)) return undefined;
+  const callee = unwrapExpression(expression.expression);
+  let found: { scan: FileScan; fn: HelperFunction } | undefined;
+  if (T.isIdentifier(callee)) {
+    const name = idText(callee);
+    if (scan.imports.core.has(name) || scan.imports.orm.has(name)) return undefined;
+    const own = fileFunction(scan.sf, name);
+    const imported = own ? undefined : scan.imports.other.get(name);
+    if (own) found = { scan, fn: own };
+    else if (imported && imported.imported !== '*') found = importedHelper(build, scan, imported.module, imported.imported);
+  } else if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
+    // `shared.ownerIndexes(t)` through `import * as shared from '../helpers'`.
+    const imported = scan.imports.other.get(idText(callee.expression));
+    if (imported?.imported === '*') found = importedHelper(build, scan, imported.module, idText(callee.name));
+  }
+  if (!found) return undefined;
+  const fn = found.fn;
   let returned: ts.Expression | undefined;
   if (T.isFunctionDeclaration(fn)) {
     for (const s of fn.body?.statements ?? []) if (T.isReturnStatement(s) && s.expression) returned = returned ?? unwrapExpression(s.expression);
@@ -572,7 +600,96 @@ function helperCall(
       if (ref && param && ref.owner === param.name) bound.set(idText(p.name), ref.column);
     }
   });
-  return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound } };
+  return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound }, scan: found.scan };
+}
+
+type HelperFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+/**
+ * A helper imported from another module of the unit (discovery adds the modules the unit's files import that
+ * declare functions, and the index files leading to them): read syntax-only, never run. During discovery the
+ * unit is unknown: the table is marked incomplete, and the analysis reads it again.
+ */
+function importedHelper(build: TableBuild, scan: FileScan, module: string, name: string): { scan: FileScan; fn: HelperFunction } | undefined {
+  const ctx = build.ctx;
+  if (!ctx) {
+    build.incomplete = true;
+    return undefined;
+  }
+  const target = helperModule(ctx, scan, module);
+  return target ? exportedFunction(ctx, target, name, 0) : undefined;
+}
+
+/** The file of the unit a module specifier of `scan` names: relative, or through a tsconfig `paths` alias. */
+function helperModule(ctx: UnitContext, scan: FileScan, module: string): FileScan | undefined {
+  return module.startsWith('.') ? moduleOf(ctx, scan, module) : aliasedModule(ctx, scan, module);
+}
+
+/** A module named through a tsconfig `paths` alias, as a file of the unit (discovery added it when it holds helpers). */
+function aliasedModule(ctx: UnitContext, scan: FileScan, module: string): FileScan | undefined {
+  const reader = ctx.reader;
+  if (!reader) return undefined;
+  const read = (path: string) => {
+    try {
+      return reader.read(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const file = resolveImport(scan.file, module, ctx.byFile, (ctx.tsconfig ??= new TsconfigPaths({ read })));
+  return file === undefined ? undefined : ctx.byFile.get(file);
+}
+
+/** The function `scan` exports as `name` (`default` included), its own or re-exported (`export *`, `export { a as b }`). */
+function exportedFunction(ctx: UnitContext, scan: FileScan, name: string, depth: number): { scan: FileScan; fn: HelperFunction } | undefined {
+  if (depth > 8) return undefined;
+  const sf = scan.sf;
+  if (name === 'default') {
+    for (const statement of sf.statements) {
+      if (T.isFunctionDeclaration(statement) && statement.body && hasDefaultModifier(statement)) return { scan, fn: statement };
+      if (T.isExportAssignment(statement) && !statement.isExportEquals) {
+        const e = unwrapExpression(statement.expression);
+        if (T.isArrowFunction(e) || T.isFunctionExpression(e)) return { scan, fn: e };
+        if (T.isIdentifier(e)) return exportedFunction(ctx, scan, idText(e), depth + 1);
+      }
+    }
+  }
+  const own = name === 'default' ? undefined : fileFunction(sf, name);
+  if (own) return { scan, fn: own };
+  const re = scan.reExports?.get(name) ?? (name === 'default' ? undefined : localExport(scan, name));
+  if (re) {
+    if (re.module === undefined) {
+      const local = fileFunction(sf, re.name);
+      if (local) return { scan, fn: local };
+      const imported = scan.imports.other.get(re.name);
+      if (!imported || imported.imported === '*') return undefined;
+      const target = helperModule(ctx, scan, imported.module);
+      return target ? exportedFunction(ctx, target, imported.imported, depth + 1) : undefined;
+    }
+    const target = helperModule(ctx, scan, re.module);
+    return target ? exportedFunction(ctx, target, re.name, depth + 1) : undefined;
+  }
+  if (name === 'default') return undefined;
+  for (const module of scan.exportStars ?? []) {
+    const target = helperModule(ctx, scan, module);
+    const found = target && target !== scan ? exportedFunction(ctx, target, name, depth + 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `export { ownerIndexes }` of a name this file imports (scan.reExports records only renamed or module re-exports). */
+function localExport(scan: FileScan, name: string): { module?: string; name: string } | undefined {
+  if (!scan.imports.other.has(name)) return undefined;
+  for (const statement of scan.sf.statements) {
+    if (!T.isExportDeclaration(statement) || statement.moduleSpecifier || !statement.exportClause || !T.isNamedExports(statement.exportClause)) continue;
+    for (const el of statement.exportClause.elements) if (!el.propertyName && el.name.text === name) return { name };
+  }
+  return undefined;
+}
+
+function hasDefaultModifier(node: ts.FunctionDeclaration): boolean {
+  return !!node.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword);
 }
 
 /**
@@ -968,8 +1085,8 @@ function findLink(chain: Chain, name: string): ast.ChainLink | undefined {
   return undefined;
 }
 
-function addConstraint(build: TableBuild, expression: ts.Expression, param: ConfigParam | undefined) {
-  const { scan, table } = build;
+function addConstraint(build: TableBuild, expression: ts.Expression, param: ConfigParam | undefined, scan: FileScan = build.scan) {
+  const { table } = build;
   const { sf, file } = scan;
   const chain = decomposeChain(sf, expression);
   if (!T.isCallExpression(chain.root)) return;
@@ -1249,7 +1366,7 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
     const found = suppressionsOf(file, sf, scan.mentionsIgnore);
     if (found.length) suppressions.push(...found);
   }
-  const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])), modules: new Map(), imported: new Map() };
+  const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])), modules: new Map(), imported: new Map(), reader };
   const builds: TableBuild[] = [];
   const enums: EnumType[] = [];
   for (const scan of scans) {

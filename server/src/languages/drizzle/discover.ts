@@ -8,6 +8,7 @@ import type { SourceReader, Unit } from '../types';
 import { T, parseCached, propertyName, stringValue, unwrapExpression } from './ast';
 import { dirname, normalizePath, prepareTables, resolveModule } from './analyze';
 import { scanFile, type FileScan } from './scan';
+import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 export const DRIZZLE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -141,6 +142,7 @@ function escapeRegExp(s: string): string {
 
 export function discoverDrizzle(files: readonly string[], reader: SourceReader): Unit[] {
   const candidates = files.filter(isCandidate);
+  const candidateSet = new Set(candidates);
   const read = (file: string): string | undefined => {
     try {
       return reader.read(file);
@@ -199,27 +201,71 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
       // Its tables now, while the tree just built is in the processor's caches (see prepareTables).
       prepareTables(scan);
     } else if (scan.reExports && configured.some((m) => m(file))) barrels.push(file);
-    else if ((scan.imports.coreDialect !== undefined || scan.imports.coreNamespaces.size > 0) && scan.declarations.some((d) => d.kind === 'object')) {
+    else if (
+      (scan.imports.coreDialect !== undefined || scan.imports.coreNamespaces.size > 0) &&
+      (scan.declaresFunctions || scan.declarations.some((d) => d.kind === 'object'))
+    ) {
+      // Shared columns (`timestamps`), or index helpers (`auditIndexes(t)`) a table's extra config calls.
       columnFiles.set(file, scan);
     }
   }
+  /**
+   * An index file between a schema file and a helper module (`import { auditIndexes } from '../helpers'`, whose
+   * `index.ts` does `export * from './audit'`) mentions no drizzle-orm: read when an import of the unit names it,
+   * and kept (with the modules it re-exports) when it leads to a file of shared columns or helpers.
+   */
+  const barrelScans = new Map<string, FileScan | undefined>();
+  const barrelOf = (file: string, depth: number): FileScan | undefined => {
+    if (barrelScans.has(file)) return barrelScans.get(file);
+    barrelScans.set(file, undefined);
+    const text = read(file);
+    if (text === undefined || !text.includes('export')) return undefined;
+    const scan = scanFile(file, parseCached(file, text));
+    // What it re-exports, and what it imports (`import { a } from './owners'; export { a }`).
+    const modules = [
+      ...(scan.exportStars ?? []),
+      ...[...(scan.reExports?.values() ?? [])].flatMap((r) => (r.module ? [r.module] : [])),
+      ...[...scan.imports.other.values()].map((i) => i.module),
+    ];
+    const leads = depth < 4 && modules.some((m) => moduleFile(file, m, depth + 1) !== undefined);
+    if (leads) barrelScans.set(file, scan);
+    return leads ? scan : undefined;
+  };
+  /** The file of shared columns or helpers (or the index leading to one) a module specifier of `from` names. */
+  let tsconfig: TsconfigPaths | undefined;
+  const moduleFile = (from: string, spec: string, depth: number): string | undefined => {
+    const relative = spec.startsWith('.');
+    const target = relative ? resolveModule({ byFile: columnFiles }, from, spec) : undefined;
+    if (target) return target.file;
+    // A tsconfig `paths` alias (`@/lib/drizzle`), resolved as the code front-end resolves it.
+    const file = relative ? resolveRelative(from, spec, candidateSet) : resolveImport(from, spec, candidateSet, (tsconfig ??= new TsconfigPaths({ read })));
+    if (file !== undefined && columnFiles.has(file)) return file;
+    if (file === undefined || scans.has(file) || columnFiles.has(file)) return undefined;
+    return barrelOf(file, depth) ? file : undefined;
+  };
   /**
    * A table's `...timestamps` is read from the file declaring it: that file belongs to the unit (its columns are the
    * tables' columns, and an edit of it changes them) when a file of the unit imports it.
    */
   const withColumnFiles = (files: string[]): string[] => {
     if (!columnFiles.size) return files;
-    const ctx = { byFile: columnFiles };
     const out = [...files];
     const seen = new Set(files);
     for (let i = 0; i < out.length; i++) {
-      const scan = scans.get(out[i]) ?? columnFiles.get(out[i]);
+      const scan = scans.get(out[i]) ?? columnFiles.get(out[i]) ?? barrelScans.get(out[i]);
       if (!scan) continue;
-      for (const { module } of scan.imports.other.values()) {
-        const target = resolveModule(ctx, out[i], module);
-        if (target && !seen.has(target.file)) {
-          seen.add(target.file);
-          out.push(target.file);
+      const modules = new Set<string>();
+      for (const { module } of scan.imports.other.values()) modules.add(module);
+      if (!scans.has(out[i])) {
+        // A helper module or index file re-exporting another's helpers (`export * from './audit'`).
+        for (const m of scan.exportStars ?? []) modules.add(m);
+        for (const r of scan.reExports?.values() ?? []) if (r.module) modules.add(r.module);
+      }
+      for (const module of modules) {
+        const target = moduleFile(out[i], module, 0);
+        if (target !== undefined && !seen.has(target)) {
+          seen.add(target);
+          out.push(target);
         }
       }
     }
@@ -229,7 +275,6 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
   const units: Unit[] = [];
   const claimed = new Set<string>();
   const schemaSet = new Set(schemaFiles);
-  const candidateSet = new Set(candidates);
   for (const config of configs) {
     const matchers = config.schema.map(schemaMatcher);
     const unitFiles = schemaFiles.filter((f) => matchers.some((m) => m(f)));

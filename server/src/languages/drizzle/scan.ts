@@ -49,6 +49,16 @@ export interface FileScan {
    * `export { user as people }`): exported name → the module (undefined: this file) and the name there.
    */
   reExports: Map<string, { module?: string; name: string }> | undefined;
+  /**
+   * The modules this file re-exports whole (`export * from './owners'`), for a helper imported through an index
+   * file; undefined when none.
+   */
+  exportStars: string[] | undefined;
+  /**
+   * Whether the file declares a function at its top level (`function auditIndexes(t) {…}`, `const f = (t) => …`,
+   * `export default function …`): an index helper a table of another file may call in its extra config.
+   */
+  declaresFunctions: boolean;
   /** Whether the text mentions `schema-review-ignore` (read here, while the text is in the caches, for suppressionsOf). */
   mentionsIgnore: boolean;
   /** Whether discovery read this tree's tables (analyze.ts `prepareTables`), and what it read, until the analysis takes it. */
@@ -143,6 +153,8 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
   const declarations: Declaration[] = [];
   const byName = new Map<string, Declaration>();
   let reExports: FileScan['reExports'];
+  let exportStars: string[] | undefined;
+  let declaresFunctions = false;
   const add = (d: Declaration) => {
     declarations.push(d);
     byName.set(d.name, d);
@@ -153,6 +165,10 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
         if (!T.isIdentifier(decl.name) || !decl.initializer) continue;
         const name = decl.name.text;
         const init = unwrapExpression(decl.initializer);
+        if (T.isArrowFunction(init) || T.isFunctionExpression(init)) {
+          declaresFunctions = true;
+          continue;
+        }
         if (T.isObjectLiteralExpression(init)) {
           add({ kind: 'object', name, object: init });
           continue;
@@ -161,10 +177,16 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
         if (!call) continue;
         addCall(name, call, statement);
       }
+    } else if (T.isFunctionDeclaration(statement)) {
+      if (statement.body) declaresFunctions = true;
     } else if (T.isExportAssignment(statement)) {
       const init = unwrapExpression(statement.expression);
+      if (T.isArrowFunction(init) || T.isFunctionExpression(init)) declaresFunctions = true;
       const call = outerTableCall(init);
       if (call) addCall('default', call, statement);
+    } else if (T.isExportDeclaration(statement) && !statement.exportClause && statement.moduleSpecifier) {
+      const module = stringValue(statement.moduleSpecifier);
+      if (module !== undefined && !statement.isTypeOnly) (exportStars ??= []).push(module);
     } else if (T.isExportDeclaration(statement) && statement.exportClause && T.isNamedExports(statement.exportClause)) {
       const module = statement.moduleSpecifier ? stringValue(statement.moduleSpecifier) : undefined;
       for (const el of statement.exportClause.elements) {
@@ -232,6 +254,8 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
     byName,
     definesSchema,
     reExports,
+    exportStars,
+    declaresFunctions,
     mentionsIgnore: sf.text.includes('schema-review-ignore'),
     // Set later (analyze.ts), present from the start: every scan keeps one shape.
     referenceCalls: undefined,

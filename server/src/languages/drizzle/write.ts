@@ -12,7 +12,7 @@ import * as ast from './ast';
 import type { ImportInfo } from './ast';
 import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
 import { scanFile } from './scan';
-import { chooseName } from '../sql/names';
+import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
 
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
@@ -1112,7 +1112,7 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     }
     edits.push(...plan.edits);
     const at = aboveAttachedComments(doc, statement.statement);
-    const sqlName = `${sqlTableName(table)}_${sqlColumnName(column)}`;
+    const sqlName = enumTypeName(database, sqlTableName(table), sqlColumnName(column));
     edits.push({ start: at, end: at, text: `export const ${variable} = ${plan.local}(${q(doc, sqlName)}, ${list})${semicolon(doc)}\n\n` });
     edits.push({ start: startOf(doc.sf, root), end: root.end, text: `${variable}(${nameArg ?? ''})` });
   } else if (database.dialect === 'mysql') {
@@ -1145,6 +1145,25 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     edits.push({ start, end: typed.call.end, text: '' });
   }
   return [toFileEdit(doc, edits)];
+}
+
+/**
+ * The new enum type's name: `<table>_<column>` within Postgres' 63 bytes (shortened as makeObjectName shortens a
+ * name it makes; a longer name is truncated by Postgres, so drizzle-kit would see another name at every push), and
+ * clear of the types already there: enums, and tables (each has a row type of its name). A taken name is numbered as
+ * the SQL writer numbers it (`user_role1`, `user_role2`, …), shortened to leave room for the number.
+ */
+function enumTypeName(database: Database, tableName: string, columnName: string): string {
+  const taken = new Set(relationNames(database));
+  for (const e of database.enums) taken.add(e.name);
+  const name = makeObjectName(tableName, columnName, undefined);
+  for (let n = 1; taken.has(name) && n < 10_000; n++) {
+    // makeObjectName keeps room for `_<n>`: without the `_`, `<table>_<column><n>` fits as well.
+    const numbered = makeObjectName(tableName, columnName, String(n));
+    const candidate = numbered.slice(0, numbered.length - String(n).length - 1) + String(n);
+    if (!taken.has(candidate)) return candidate;
+  }
+  return name;
 }
 
 /**
