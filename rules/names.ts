@@ -196,3 +196,60 @@ export function quoteList(values: readonly string[]): string {
 export function aRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
   return language === 'prisma' ? article(tableName) : `${article(tableName)} row`;
 }
+
+/** Postgres' identifier limit: names are at most NAMEDATALEN - 1 = 63 bytes (longer ones are truncated). */
+export const NAMEDATALEN = 64;
+
+/** The UTF-8 length of `s` in bytes (no Buffer: the rules are plain TypeScript). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The longest prefix of `s` of at most `bytes` UTF-8 bytes that ends on a character boundary (pg_mbcliplen). */
+export function clipUtf8(s: string, bytes: number): string {
+  if (utf8Length(s) <= bytes) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = utf8Length(ch);
+    if (used + n > bytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+/**
+ * Postgres' makeObjectName(name1, name2, label) (src/backend/commands/indexcmds.c): `name1[_name2][_label]` within
+ * 63 bytes, shortening the longer of the two names first and never splitting a UTF-8 character.
+ */
+export function makeObjectName(name1: string, name2: string | undefined, label: string | undefined): string {
+  let overhead = 0;
+  let name1chars = utf8Length(name1);
+  let name2chars = 0;
+  if (name2 !== undefined) {
+    name2chars = utf8Length(name2);
+    overhead++;
+  }
+  if (label !== undefined) overhead += utf8Length(label) + 1;
+  const available = NAMEDATALEN - 1 - overhead;
+  // Preferentially truncate the longer name (Postgres does it one byte at a time, the same result).
+  while (name1chars + name2chars > available) {
+    if (name1chars > name2chars) name1chars--;
+    else name2chars--;
+  }
+  let name = clipUtf8(name1, name1chars);
+  if (name2 !== undefined) name += '_' + clipUtf8(name2, name2chars);
+  if (label !== undefined) name += '_' + label;
+  return name;
+}

@@ -7,7 +7,7 @@
  */
 import type { Column, Database, ForeignKey, Index, ReferentialAction, Table } from './model';
 import { columnOf } from './types';
-import { pascal, snake, sqlColumnName } from './names';
+import { makeObjectName, pascal, snake, sqlColumnName } from './names';
 
 const SQL_ACTION: Record<ReferentialAction, string> = {
   Cascade: 'CASCADE',
@@ -34,14 +34,23 @@ function sqlColumns(table: Table, columns: readonly string[]): string[] {
   return columns.map((c) => sqlColumnName(columnOf(table, c), c));
 }
 
-/** The name Drizzle fixes give a new index: `<table>_<columns>_idx` in SQL names (`trades_strategy_id_idx`). */
+/**
+ * The name Drizzle fixes give a new index: `<table>_<columns>_idx` in SQL names (`trades_strategy_id_idx`), within
+ * Postgres' 63 bytes as Postgres shortens its own names (the writer numbers it when that name is taken).
+ */
 export function drizzleIndexName(table: Table, columns: readonly string[]): string {
-  return `${sqlTableName(table)}_${sqlColumns(table, columns).join('_')}_idx`;
+  return makeObjectName(sqlTableName(table), sqlColumns(table, columns).join('_'), 'idx');
 }
 
-/** The name an enum created for `table.column` gets: `SignalTradeStatus` (Prisma), `signal_trade_status` (SQL, Drizzle). */
+/**
+ * The name an enum created for `table.column` gets: `SignalTradeStatus` (Prisma), `signal_trade_status` (SQL, Drizzle:
+ * within Postgres' 63 bytes; the writers number it when that name is taken).
+ */
 export function enumTypeName(database: Database, table: Table, column: Column): string {
-  return database.language === 'prisma' ? pascal(table.name, column.name) : snake(sqlTableName(table), sqlColumnName(column, column.name));
+  if (database.language === 'prisma') return pascal(table.name, column.name);
+  // Drizzle: the table's and column's SQL names as written; SQL: their words in snake_case.
+  if (database.language === 'drizzle') return makeObjectName(sqlTableName(table), sqlColumnName(column, column.name), undefined);
+  return makeObjectName(snake(sqlTableName(table)), snake(sqlColumnName(column, column.name)), undefined);
 }
 
 export function setOnDeleteTitle(database: Database, table: Table, fk: ForeignKey, action: ReferentialAction): string {

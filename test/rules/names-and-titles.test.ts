@@ -54,6 +54,20 @@ describe('titles', () => {
     assert.equal(enumTypeName(prismaDb([t]), t, t.columns[1]), 'SignalTradeStatus');
     assert.equal(enumTypeName(sqlDb([t]), t, t.columns[1]), 'signal_trade_status');
   });
+  it('Drizzle index and enum names in titles are the names the writers write: within 63 bytes, as Postgres shortens them', () => {
+    const long = table('subscription_plan_feature_overrides', {
+      columns: [
+        column('subscriptionPlanFeatureId', 'uuid', { dbName: 'subscription_plan_feature_id' }),
+        column('organizationBillingAccountStatus', 'string', { dbName: 'organization_billing_account_status' }),
+      ],
+    });
+    // The same names as test/languages/drizzle/write.test.ts sees the writer give (and PGlite keep).
+    assert.equal(drizzleIndexName(long, ['subscriptionPlanFeatureId']), 'subscription_plan_feature_over_subscription_plan_feature_id_idx');
+    const enumName = enumTypeName(drizzleDb([long]), long, long.columns[2]);
+    assert.ok(Buffer.byteLength(enumName) <= 63, enumName);
+    assert.ok(enumName.startsWith('subscription_plan_feature_') && enumName.includes('_organization_billing_account_'), enumName);
+    assert.ok(addIndexTitle(drizzleDb([long]), long, ['subscriptionPlanFeatureId']).includes('"subscription_plan_feature_over_subscription_plan_feature_id_idx"'));
+  });
 });
 
 describe('article', () => {
