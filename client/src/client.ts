@@ -45,6 +45,9 @@ export const watchedFileGlobs = [
   '**/supabase/config.toml',
   '**/drizzle.config.*',
   '**/package.json',
+  // The versions of Prisma and drizzle-orm a lockfile resolves (the server reads them when nothing is installed);
+  // node_modules/<package>/package.json is watched at the server's request (project/watch.ts), one folder each.
+  '**/{package-lock.json,npm-shrinkwrap.json,pnpm-lock.yaml,yarn.lock,bun.lock}',
 ];
 
 /** The id Prisma's own extension is published under; when present, its validation errors are not repeated. */

@@ -13,6 +13,7 @@ import type { Severity } from '../../rules/types';
 import type { Finding, ResolvedFix } from './engine';
 import { collectFixAll, applyTextEdits } from './fixes';
 import { crLineEnds } from './languages/lines';
+import { setPackagesLog } from './languages/packages';
 import { DiskReader, encodeText, isWithin, listWorkspaceFiles, toPosix } from './project/files';
 import { buildJsonReport, combineReports, TOOL_VERSION, type JsonReport } from './report/model';
 import { formatText } from './report/text';
@@ -357,6 +358,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const log = (m: string) => {
     if (process.env.SCHEMA_REVIEW_DEBUG) io.stderr(`[schema-review] ${m}\n`);
   };
+  // A lockfile too large to read says so (the language server logs the same to its output channel).
+  setPackagesLog(log);
   const reports: JsonReport[] = [];
   /** The files reviewed or reported on (a file too large to read is reported, not reviewed). */
   const reviewedFiles: string[] = [];

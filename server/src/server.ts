@@ -14,6 +14,7 @@ import {
   TextDocumentSyncKind,
   CodeActionKind,
   type CancellationToken,
+  type Disposable,
   type InitializeParams,
   type WorkDoneProgressReporter,
   type InitializeResult,
@@ -32,6 +33,7 @@ import {
   type FixAllWorkspaceParams,
 } from './protocol';
 import { Session } from './session';
+import { watchersFor } from './project/watch';
 import { FramedMessageWriter } from './wire';
 import { callingThreadLintRunner, workerLintRunner } from './languages/prisma/lintRunner';
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
@@ -64,6 +66,7 @@ if (stdio) {
 const documents = new TextDocuments(TextDocument);
 let session: Session | undefined;
 let watchRegistration = false;
+let relativePatternSupport = false;
 
 /**
  * The extension's folder, where the rule docs ship (`rules/<category>/<rule>.md`): the parent of dist/ for the bundle, two levels up
@@ -86,6 +89,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     watchesFiles: params.capabilities.workspace?.didChangeWatchedFiles !== undefined,
   });
   watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  relativePatternSupport = params.capabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
   const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
   if (!folders.length && params.rootUri) {
     const root = uriToPath(params.rootUri);
@@ -131,20 +135,26 @@ function preloadPrisma(folders: string[]): void {
   }
 }
 
+/** The watchers registered (see project/watch.ts), replaced when the workspace folders change. */
+let watchers: Promise<Disposable | undefined> | undefined;
+
+function registerWatchers(folders: readonly string[]): void {
+  if (!watchRegistration) return;
+  const previous = watchers;
+  watchers = (async () => {
+    (await previous)?.dispose();
+    return connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: watchersFor(folders, relativePatternSupport) });
+  })().catch(() => undefined);
+}
+
 connection.onInitialized(() => {
   if (!session) return;
   // The first schema usually opens right now: have its settings on the way already.
   session.prefetchSettings();
 
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
-  if (watchRegistration) {
-    // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.
-    void connection.client
-      .register(DidChangeWatchedFilesNotification.type, {
-        watchers: ['**/*.prisma', '**/*.sql', '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', '**/schema-review.json', '**/supabase/config.toml', '**/migration_lock.toml', '**/_journal.json', '**/package.json', '**/tsconfig.json'].map((globPattern) => ({ globPattern })),
-      })
-      .catch(() => undefined);
-  }
+  // Clients that watch only what servers ask for (neovim, Helix…): the files that change the review.
+  registerWatchers(session.folderList());
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const current = new Set<string>();
     void connection.workspace.getWorkspaceFolders().then((all) => {
@@ -153,6 +163,7 @@ connection.onInitialized(() => {
         if (p) current.add(p);
       }
       session?.setFolders([...current]);
+      if (session) registerWatchers(session.folderList());
       for (const added of e.added) {
         const p = uriToPath(added.uri);
         if (p) session?.schedule(p);

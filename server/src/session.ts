@@ -30,6 +30,7 @@ import { defaultSettings, settingsFromEditor, type Settings } from './settings';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { markWarm } from './boot/codeCache';
 import { initFrontEndsFor } from './languages';
+import { setPackagesLog, versionSourceDir } from './languages/packages';
 import { collectStartupGarbage } from './memory';
 
 /** How long a review runs before the status item says "busy". */
@@ -128,6 +129,7 @@ export class Session {
     private readonly options: SessionOptions,
   ) {
     this.reader = new OverlayReader(documents, (m) => this.log(m));
+    setPackagesLog((m) => this.log(m));
   }
 
   log(message: string): void {
@@ -172,6 +174,11 @@ export class Session {
       if (this.documents.get(uri)) moved.add(this.rootOf(file));
     }
     for (const root of moved) this.schedule(root);
+  }
+
+  /** The workspace folders (`/`-separated). */
+  folderList(): readonly string[] {
+    return this.folders;
   }
 
   /** The workspace folders inside a root (a monorepo's package added as a folder of its own): reviewed apart. */
@@ -311,6 +318,21 @@ export class Session {
       const file = uriToPath(c.uri);
       if (!file) continue;
       this.reader.disk.invalidate(file);
+      // The installed or locked version of a package changed (`npm install`, a pulled lockfile): the units of every
+      // root that may resolve it, below the folder that holds the lockfile or node_modules, are made again (the
+      // Prisma minor, the drizzle-orm version are read when units are made).
+      const versions = versionSourceDir(file);
+      if (versions !== undefined) {
+        for (const s of this.roots.values()) {
+          if (s.root === versions || s.root.startsWith(`${versions}/`) || versions.startsWith(`${s.root}/`)) {
+            s.reviewer.noteChanged([file]);
+            s.reviewer.invalidateFiles();
+            // Drizzle's fixes ask for the version when written, from the analysis kept for unchanged files.
+            s.reviewer.project.forget(['drizzle']);
+            roots.add(s.root);
+          }
+        }
+      }
       const root = this.rootOf(file);
       const s = this.roots.get(root);
       if (!s) continue;

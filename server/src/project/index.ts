@@ -52,6 +52,8 @@ interface CacheEntry {
   dialect?: Dialect;
   /** What this unit's analysis depended on (code units depend on the schemas' table names). */
   dependsOn: string | undefined;
+  /** The unit's discovery hints (the Prisma major and minor, read from package.json, node_modules, lockfiles). */
+  hints: string;
   analysis: Analysis;
 }
 
@@ -153,7 +155,10 @@ export class Project {
   ): Analysis {
     const cached = this.cache.get(unit.id);
     const dependsOn = dependencyKey(databases);
-    const sameInputs = !!cached && cached.validation === options.validation && cached.dialect === options.dialect && cached.dependsOn === dependsOn;
+    // A unit made again with other hints (`npm install` upgraded Prisma) is analyzed again, its files unchanged.
+    const hints = hintsKey(unit);
+    const sameInputs =
+      !!cached && cached.validation === options.validation && cached.dialect === options.dialect && cached.dependsOn === dependsOn && cached.hints === hints;
     // With a change set, the cache's texts of the files not reported changed are the files' texts.
     if (options.changed && cached && sameInputs && !cached.dirty.size && sameFiles(cached.files, unit.files)) return cached.analysis;
     const known = options.changed && cached ? knownTexts(cached) : undefined;
@@ -193,9 +198,18 @@ export class Project {
       validation: options.validation,
       dialect: options.dialect,
       dependsOn,
+      hints,
       analysis,
     });
     return analysis;
+  }
+
+  /**
+   * Forgets the cached analyses of these languages' units, for what they depend on besides their files: the
+   * drizzle-orm version its fixes are written for (read from node_modules and lockfiles) after an install.
+   */
+  forget(languages: readonly Language[]): void {
+    for (const id of [...this.cache.keys()]) if (languages.some((l) => id.startsWith(`${l}:`))) this.cache.delete(id);
   }
 
   /** Asks the front-end that owns the intent's facts to write it; new lines as the file writes them. */
@@ -239,6 +253,14 @@ function sameFiles(a: readonly string[], b: readonly string[]): boolean {
 
 function sameTexts(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function hintsKey(unit: Unit): string {
+  try {
+    return unit.hints ? JSON.stringify(unit.hints) : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Code facts depend on which schemas and tables exist, not on their details: edits inside a model keep code cached. */

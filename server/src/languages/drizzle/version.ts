@@ -2,11 +2,13 @@
  * The drizzle-orm version a project compiles against, for fixes that write newer syntax: the array of constraints
  * a table's extra config returns (0.36), the `mode: "number"` of `numeric` / `decimal` (0.41).
  *
- * From the schema file's folder up: the installed package (`node_modules/drizzle-orm/package.json`) wins, else the
- * range of the nearest package.json that lists drizzle-orm when it pins the minor (`^0.39.1` allows 0.39.x only,
- * `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
+ * From the schema file's folder up: the installed package (`node_modules/drizzle-orm/package.json`) wins, else, for
+ * the nearest package.json that lists drizzle-orm, the version the nearest lockfile resolved for it
+ * (package-lock.json, pnpm-lock.yaml, yarn.lock, bun.lock), else its range when it pins the minor (`^0.39.1` allows
+ * 0.39.x only, `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
+ * See ../packages.ts.
  */
-import { installedVersion, pinnedMinor } from '../packages';
+import { dependencyVersion, installedVersion } from '../packages';
 import type { SourceReader } from '../types';
 
 export type Version = [major: number, minor: number];
@@ -39,7 +41,7 @@ export function drizzleOrmVersion(reader: SourceReader, file: string): Version |
     const pkg = json(safeRead(reader, `${base}/package.json`));
     if (pkg) {
       const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
-      if (deps['drizzle-orm'] !== undefined) return pinnedMinor(deps['drizzle-orm']);
+      if (deps['drizzle-orm'] !== undefined) return dependencyVersion(reader, base, 'drizzle-orm', deps['drizzle-orm']);
     }
     if (dir === '') break;
     dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));

@@ -5,13 +5,15 @@
  *   `package.json#prisma.schema` or by `prisma.config.ts` (`schema:`; read syntax-only, never executed).
  * - Otherwise a `.prisma` file with a datasource or generator is its own unit; other `.prisma` files of
  *   the same folder belong to it when the folder holds exactly one such file (Prisma's multi-file layout).
- * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`); `hints.prismaMinor` too
- *   when the version there pins the minor (`6.1.0`, `~6.1.0`, `6.1.x`), else from the package installed beside it
- *   (`node_modules/prisma/package.json`) when its major is the same; never from a range alone (`^6.1.0`).
+ * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`); `hints.prismaMinor` from
+ *   the package installed for it (`node_modules/prisma/package.json`, from its folder up), else from the nearest
+ *   lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock, bun.lock), else from package.json's version when it pins
+ *   the minor (`6.1.0`, `~6.1.0`, `6.1.x`); only a version of package.json's major counts; never a range alone (`^6.1.0`).
+ *   See ../packages.ts.
  */
 import { posix } from 'node:path';
 import * as ts from 'typescript';
-import { installedVersion, pinnedMinor } from '../packages';
+import { installedFrom, lockedFrom, pinnedMinor, type Version } from '../packages';
 import type { SourceReader, Unit } from '../types';
 import { parseFile } from './analyze';
 
@@ -50,13 +52,15 @@ export function minorOf(version: unknown): number | undefined {
 
 const PRISMA_PACKAGES = ['prisma', '@prisma/client'] as const;
 
-function readPackageJson(text: string): { major?: number; minor?: number; schema?: string } {
+function readPackageJson(text: string): { major?: number; minor?: number; schema?: string; ranges?: Record<string, string> } {
   try {
     const pkg = JSON.parse(text) as Record<string, unknown>;
     const deps = { ...(pkg.devDependencies as object), ...(pkg.dependencies as object) } as Record<string, unknown>;
     let major: number | undefined;
     let minor: number | undefined;
+    const ranges: Record<string, string> = {};
     for (const name of PRISMA_PACKAGES) {
+      if (typeof deps[name] === 'string') ranges[name] = deps[name] as string;
       const m = majorOf(deps[name]);
       if (m === undefined) continue;
       if (major === undefined) major = m;
@@ -65,7 +69,7 @@ function readPackageJson(text: string): { major?: number; minor?: number; schema
     }
     const prisma = pkg.prisma as Record<string, unknown> | undefined;
     const schema = prisma && typeof prisma.schema === 'string' ? prisma.schema : undefined;
-    return { major, minor, schema };
+    return { major, minor, schema, ranges };
   } catch {
     return {};
   }
@@ -183,16 +187,15 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
       }
     }
     const pkg = pkgText !== undefined ? readPackageJson(pkgText) : {};
-    let minor = pkg.minor;
-    if (pkg.major !== undefined && minor === undefined) {
-      // A range (`^6.1.0`): the version installed beside this package.json says which minor runs.
-      for (const name of PRISMA_PACKAGES) {
-        const installed = installedVersion(safeRead(reader, posix.join(d, 'node_modules', name, 'package.json')));
-        if (installed && installed[0] === pkg.major) {
-          minor = installed[1];
-          break;
-        }
-      }
+    let minor: number | undefined;
+    if (pkg.major !== undefined) {
+      // What runs (installed, from here up), else what the lockfile will install, else a pinned range; only of the
+      // major package.json asks for (`prisma` and `@prisma/client` move together).
+      const major = pkg.major;
+      const same = (v: Version | undefined) => (v && v[0] === major ? v[1] : undefined);
+      for (const name of PRISMA_PACKAGES) minor ??= same(installedFrom(reader, d, name, pkg.ranges?.[name]));
+      for (const name of PRISMA_PACKAGES) minor ??= same(lockedFrom(reader, d, name, pkg.ranges?.[name]));
+      minor ??= pkg.minor;
     }
     const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, minor, schema: configSchema ?? pkg.schema };
     folderInfo.set(d, info);
