@@ -16,6 +16,7 @@ import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurre
 import { cli } from '../../helpers/cli';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { splitStatements } from '../../../server/src/languages/sql/lexer';
+import { makeObjectName } from '../../../server/src/languages/sql/names';
 import type { Analysis, SourceReader } from '../../../server/src/languages/types';
 import { writeFiles } from '../../helpers/workspace';
 import { applyEdits, pgliteClones, runAsRunner, statementsOf, table } from './helpers';
@@ -1430,5 +1431,256 @@ describe('bug 31: DROP TYPE … CASCADE drops the columns of that type; DROP TYP
     assert.deepEqual(modelShape(model), await pgShape(db));
     assert.deepEqual(modelShape(model), ['orders: cols=id,note pk=orders_pkey idx=- fk=-']);
     assert.deepEqual(model.enums.map((e) => e.name), []);
+  });
+});
+
+/** Every enum type of public and billing as `name: values` (public's unqualified), from pg_enum in sort order. */
+async function pgEnums(db: PGliteInterface): Promise<string[]> {
+  const r = await db.query<{ x: string }>(`
+    select (case when n.nspname = 'public' then t.typname else n.nspname || '.' || t.typname end) || ': ' ||
+      string_agg(e.enumlabel, ',' order by e.enumsortorder) as x
+    from pg_type t join pg_enum e on e.enumtypid = t.oid join pg_namespace n on n.oid = t.typnamespace
+    where n.nspname in ('public', 'billing') group by n.nspname, t.typname order by 1`);
+  return r.rows.map((x) => x.x);
+}
+
+/** The columns whose type is an enum (not an array of one), as `table.column`. */
+async function pgEnumColumns(db: PGliteInterface): Promise<string[]> {
+  const r = await db.query<{ x: string }>(`
+    select c.oid::regclass::text || '.' || a.attname as x from pg_attribute a join pg_class c on c.oid = a.attrelid
+      join pg_type t on t.oid = a.atttypid
+    where t.typtype = 'e' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+      and c.relnamespace in (select oid from pg_namespace where nspname in ('public', 'billing')) order by 1`);
+  return r.rows.map((x) => x.x.replace(/^public\./, ''));
+}
+
+function modelEnums(db: Database): string[] {
+  return db.enums.map((e) => `${e.name}: ${e.values.join(',')}`).sort();
+}
+
+function modelEnumColumns(db: Database): string[] {
+  return db.tables.flatMap((t) => t.columns.filter((c) => c.type === 'enum').map((c) => `${t.name}.${c.name}`)).sort();
+}
+
+describe('bug 32: ALTER TYPE … RENAME TO / SET SCHEMA / RENAME VALUE / ADD VALUE BEFORE|AFTER are replayed', () => {
+  // The enum kept its old name and values: a column written with the new name was not an enum, RENAME VALUE added
+  // the new value and kept the old one, ADD VALUE … BEFORE went to the end.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create schema billing;\n' +
+      "create type public.order_status as enum ('pending', 'paid', 'shipped');\n" +
+      "create type billing.plan as enum ('free', 'pro');\n" +
+      "create table public.orders (\n  id bigint primary key,\n  status order_status not null default 'pending',\n  previous order_status[]\n);\n" +
+      'create table billing.subscriptions (\n  id bigint primary key,\n  plan billing.plan not null\n);\n',
+    'supabase/migrations/20240201000000_order_states.sql':
+      'alter type public.order_status rename to order_state;\n' +
+      "alter type order_state rename value 'shipped' to 'dispatched';\n" +
+      "alter type order_state add value if not exists 'refunded' after 'paid';\n" +
+      "alter type order_state add value 'draft' before 'pending';\n" +
+      "alter type order_state add value if not exists 'paid';\n" +
+      'alter type billing.plan set schema public;\n' +
+      'alter type public.plan rename to billing_plan;\n',
+    'supabase/migrations/20240301000000_refunds.sql':
+      'create table public.refunds (\n  id bigint primary key,\n  order_id bigint not null references public.orders (id),\n  state order_state not null,\n  plan billing_plan\n);\n',
+  };
+
+  it('the enums\' names and values, and the enum columns, are PGlite\'s', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await runAsRunner(db, f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelEnums(model), await pgEnums(db));
+    assert.deepEqual(modelEnums(model), ['billing_plan: free,pro', 'order_state: draft,pending,paid,refunded,dispatched']);
+    assert.deepEqual(modelEnumColumns(model), await pgEnumColumns(db));
+    assert.deepEqual(modelEnumColumns(model), ['billing.subscriptions.plan', 'orders.status', 'refunds.plan', 'refunds.state']);
+  });
+
+  it('DROP TYPE <new name> CASCADE drops the columns written with the old name (and their copies), as in PGlite', async () => {
+    const dropped = {
+      ...files,
+      'supabase/migrations/20240301500000_copies.sql':
+        'create table public.orders_like (like public.orders including all);\ncreate table public.orders_2024 as select * from public.orders;\n' +
+        'create table public.order_states (order_id, s) as select id, status from public.orders;\n',
+      'supabase/migrations/20240401000000_drop.sql': 'drop type order_state cascade;\ndrop type public.billing_plan cascade;\n',
+    };
+    const db = await fresh();
+    for (const f of Object.values(dropped)) await runAsRunner(db, f);
+    const { db: model } = analyzeFiles(dropped);
+    assert.deepEqual(modelShape(model), await pgShape(db));
+    assert.deepEqual(modelEnums(model), []);
+  });
+
+  it('Prisma\'s enum change (create Role_new, retype, rename both, drop Role_old) leaves Role with the new values', async () => {
+    const prisma = {
+      'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n',
+      'prisma/migrations/20240101000000_init/migration.sql':
+        '-- CreateEnum\nCREATE TYPE "Role" AS ENUM (\'USER\', \'EDITOR\', \'ADMIN\');\n\n' +
+        '-- CreateTable\nCREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "role" "Role" NOT NULL DEFAULT \'USER\',\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n',
+      'prisma/migrations/20240201000000_drop_editor/migration.sql':
+        '-- AlterEnum\nBEGIN;\nCREATE TYPE "Role_new" AS ENUM (\'USER\', \'ADMIN\');\nALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;\n' +
+        'ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");\n' +
+        'ALTER TYPE "Role" RENAME TO "Role_old";\nALTER TYPE "Role_new" RENAME TO "Role";\nDROP TYPE "Role_old";\n' +
+        'ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT \'USER\';\nCOMMIT;\n',
+    };
+    const db = await fresh();
+    for (const [file, text] of Object.entries(prisma)) if (file.endsWith('.sql')) await db.exec(text);
+    const reader = inline(prisma);
+    const units = sqlFrontEnd.discover(Object.keys(prisma).sort(), reader);
+    const model = sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+    assert.deepEqual(modelEnums(model), await pgEnums(db));
+    assert.deepEqual(modelEnums(model), ['Role: USER,ADMIN']);
+    assert.deepEqual(modelEnumColumns(model), ['User.role']);
+  });
+});
+
+describe('bug 33: the string-enum fix never creates a type whose name the schema already has', () => {
+  // `CREATE TYPE public.invoice_status` where invoice_events already uses a type of that name: the new migration (or the
+  // edited schema file) failed with "type invoice_status already exists".
+  const init =
+    "create type public.invoice_status as enum ('open', 'paid', 'void');\n" +
+    "create table public.invoice (\n  id bigint primary key,\n  status text not null default 'open'\n);\n" +
+    'create table public.invoice_events (\n  id bigint primary key,\n  invoice_id bigint not null references public.invoice (id),\n  status invoice_status not null\n);\n';
+
+  /** Applies one createEnum fix and runs every resulting .sql file, in order, in PGlite; returns the files and invoice.status's type. */
+  async function fixAndRun(files: Record<string, string>, values: string[]): Promise<{ texts: Map<string, string>; type: string; enums: string[]; db: PGliteInterface }> {
+    const { db: model, reader } = analyzeFiles(files);
+    const invoice = table(model, 'invoice');
+    const edits = sqlFrontEnd.writeFix({ kind: 'createEnum', database: model, table: invoice, column: invoice.columns.find((c) => c.name === 'status')!, values }, reader);
+    assert.ok(edits);
+    const changed = applyEdits(edits, reader);
+    const texts = new Map(Object.entries(files));
+    for (const [f, t] of changed) texts.set(f, t);
+    const db = await fresh();
+    for (const f of [...texts.keys()].filter((x) => x.endsWith('.sql') && !x.endsWith('.down.sql')).sort()) await runAsRunner(db, texts.get(f)!);
+    const r = await db.query<{ t: string }>(`select atttypid::regtype::text as t from pg_attribute where attrelid = 'public.invoice'::regclass and attname = 'status'`);
+    return { texts, type: r.rows[0].t, enums: await pgEnums(db), db };
+  }
+
+  it('an applied history: the new migration creates invoice_status1, which runs after the history', async () => {
+    const { texts, type, enums } = await fixAndRun({ 'supabase/migrations/20240101000000_init.sql': init }, ['open', 'paid', 'void']);
+    const added = [...texts.entries()].filter(([f]) => !f.endsWith('_init.sql')).map(([, t]) => t).join('\n');
+    assert.match(added, /CREATE TYPE public\.invoice_status1 AS ENUM \('open', 'paid', 'void'\);/);
+    assert.equal(type, 'invoice_status1');
+    assert.deepEqual([...enums].sort(), ['invoice_status1: open,paid,void', 'invoice_status: open,paid,void']);
+  });
+
+  it('golang-migrate: the .down.sql drops the new type, never the one the history made', async () => {
+    const { texts, type, db } = await fixAndRun({ 'db/migrations/000001_init.up.sql': init, 'db/migrations/000001_init.down.sql': 'drop table invoice_events;\ndrop table invoice;\ndrop type invoice_status;\n' }, ['open', 'paid']);
+    assert.equal(type, 'invoice_status1');
+    const down = [...texts.entries()].find(([f]) => f.startsWith('db/migrations/000002_') && f.endsWith('.down.sql'));
+    assert.ok(down, [...texts.keys()].join(', '));
+    assert.match(down[1], /DROP TYPE IF EXISTS public\.invoice_status1;/);
+    await runAsRunner(db, down[1]);
+    assert.deepEqual(await pgEnums(db), ['invoice_status: open,paid,void']);
+  });
+
+  it('a lone schema file edited in place: the CREATE TYPE it adds takes a free name, and the file runs', async () => {
+    const { texts, type } = await fixAndRun({ 'db/schema.sql': init }, ['open', 'paid', 'void']);
+    assert.match(texts.get('db/schema.sql')!, /CREATE TYPE public\.invoice_status1 AS ENUM/);
+    assert.equal(type, 'invoice_status1');
+  });
+
+  it('a long name stays within 63 bytes (shortened as Postgres shortens the names it makes), numbered within them', async () => {
+    const column = `${'x'.repeat(40)}_status`;
+    const first = makeObjectName('customer_invoice_line_items', column, undefined);
+    assert.equal(first.length, 63);
+    const files = {
+      'supabase/migrations/20240101000000_init.sql':
+        `create table public.customer_invoice_line_items (id bigint primary key, ${column} text not null default 'open');\n` +
+        `create type public.${first} as enum ('a');\n`,
+    };
+    const { db: model, reader } = analyzeFiles(files);
+    const t = table(model, 'customer_invoice_line_items');
+    const edits = sqlFrontEnd.writeFix({ kind: 'createEnum', database: model, table: t, column: t.columns[1], values: ['open', 'paid'] }, reader)!;
+    const text = edits.map((e) => e.edits.map((x) => x.newText).join('')).join('');
+    const name = /CREATE TYPE public\.(\w+) AS ENUM/.exec(text)![1];
+    // As the Drizzle writer numbers it: makeObjectName keeps room for `_1`, and the number takes the place of `_1`.
+    assert.equal(name, `${makeObjectName('customer_invoice_line_items', column, '1').slice(0, -2)}1`);
+    assert.ok(Buffer.byteLength(name) <= 63);
+    const db = await fresh();
+    await runAsRunner(db, files['supabase/migrations/20240101000000_init.sql']);
+    await runAsRunner(db, text);
+    assert.deepEqual((await pgEnums(db)).map((e) => e.split(':')[0]).sort(), [first, name].sort());
+  });
+
+  it('a table of that name takes the type name too (its row type)', async () => {
+    const files = { 'supabase/migrations/20240101000000_init.sql': "create table public.invoice (id bigint primary key, status text not null default 'open');\ncreate table public.invoice_status (id bigint primary key);\n" };
+    const { type } = await fixAndRun(files, ['open', 'paid']);
+    assert.equal(type, 'invoice_status1');
+  });
+});
+
+describe('bug 34: an index on a materialized view created in the same migration is not index-not-concurrent', () => {
+  // The view was new in that migration (nobody can read or refresh it before the migration commits), but only tables
+  // counted as created there: "CREATE INDEX on existing table team_stats".
+  const files = {
+    'supabase/migrations/20240101000000_init.sql': 'create table public.tasks (\n  id bigint primary key,\n  team_id bigint not null\n);\n',
+    'supabase/migrations/20240201000000_stats.sql':
+      'create materialized view public.team_stats as\n  select team_id, count(*) as n from public.tasks group by team_id;\n' +
+      'create unique index team_stats_team_id_idx on public.team_stats (team_id);\n',
+    'supabase/migrations/20240301000000_more.sql': 'create index team_stats_n_idx on public.team_stats (n);\ncreate index tasks_team_id_idx on public.tasks (team_id);\n',
+  };
+
+  it('reports the indexes of the later migration, not the one built with the view', () => {
+    const { db } = analyzeFiles(files);
+    const findings: { line: number; file: string }[] = [];
+    indexNotConcurrent.check({ databases: [db], codeFiles: [], databaseFor: () => undefined, report: (f) => findings.push({ line: f.loc.range.start.line, file: f.loc.file }) });
+    assert.deepEqual(findings.map((f) => `${f.file.slice(f.file.lastIndexOf('/') + 1)}:${f.line}`), ['20240301000000_more.sql:0', '20240301000000_more.sql:1']);
+  });
+});
+
+describe('bug 35: dropping a column drops the indexes whose predicate or expressions read it', () => {
+  // Soft delete removed: `drop column deleted_at` drops the partial unique index `… where deleted_at is null` (and an
+  // index on lower(email) goes with email), but the model kept them.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create table public.members (\n  id bigint primary key,\n  account_id bigint not null,\n  email text not null,\n  removed_at timestamptz\n);\n' +
+      'create unique index members_account_live_idx on public.members (account_id) where removed_at is null;\n' +
+      'create index members_email_lower_idx on public.members (lower(email));\n' +
+      'create index members_account_idx on public.members (account_id);\n' +
+      'create index members_id_cover_idx on public.members (id) include (removed_at);\n' +
+      'create table public.members_copy (like public.members including all);\n',
+    'supabase/migrations/20240201000000_rename.sql': 'alter table public.members rename column removed_at to deleted_at;\n',
+    'supabase/migrations/20240301000000_drop.sql':
+      'alter table public.members drop column deleted_at;\nalter table public.members drop column email;\nalter table public.members_copy drop column removed_at, drop column email;\n',
+  };
+
+  it('the indexes left are PGlite\'s', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await runAsRunner(db, f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelShape(model), await pgShape(db));
+    assert.deepEqual(modelShape(model), [
+      'members: cols=id,account_id pk=members_pkey idx=members_account_idx fk=-',
+      'members_copy: cols=id,account_id pk=members_copy_pkey idx=members_copy_account_id_idx1 fk=-',
+    ]);
+  });
+});
+
+describe('bug 36: unnamed expression and INCLUDE indexes, and LIKE copies of unique indexes, have the names Postgres gives them', () => {
+  // Every expression was `expr` (Postgres: the function's name, a cast column's name, `case`, `coalesce`…), INCLUDE
+  // columns were left out of the name, and a copied unique index took `_key`, which only a unique constraint's copy
+  // takes: a later DROP INDEX of the real name missed.
+  const files = {
+    'supabase/migrations/20240101000000_init.sql':
+      'create table public.people (\n  id bigint primary key,\n  email text not null,\n  first_name text,\n  last_name text,\n  born_at timestamptz,\n  constraint people_email_u unique (email)\n);\n' +
+      'create index on public.people (lower(email));\n' +
+      'create index on public.people ((first_name || last_name));\n' +
+      'create index on public.people ((email::varchar));\n' +
+      'create index on public.people (coalesce(first_name, last_name));\n' +
+      "create index on public.people (date_trunc('day', born_at at time zone 'UTC'));\n" +
+      'create index on public.people ((case when last_name is null then 1 end));\n' +
+      'create index on public.people (greatest(first_name, last_name), id);\n' +
+      'create unique index on public.people (id) where last_name is null;\n' +
+      'create index on public.people (born_at) include (first_name, last_name);\n' +
+      'alter table public.people add unique (first_name) include (last_name);\n' +
+      'create table public.people_copy (like public.people including all);\n',
+    'supabase/migrations/20240201000000_drop.sql': 'drop index public.people_lower_idx;\ndrop index public.people_copy_coalesce_idx;\ndrop index public.people_copy_id_idx;\n',
+  };
+
+  it('the index names are PGlite\'s', async () => {
+    const db = await fresh();
+    for (const f of Object.values(files)) await runAsRunner(db, f);
+    const { db: model } = analyzeFiles(files);
+    assert.deepEqual(modelShape(model), await pgShape(db));
   });
 });

@@ -285,3 +285,32 @@ describe('Supabase declarative schemas: drift of columns and indexes', () => {
     assert.deepEqual(remaining.map((f) => `${f.rule} ${where(dir, f)}`), []);
   });
 });
+
+describe('Supabase declarative schemas: enums the migrations renamed', () => {
+  // The migrations created appointment_status and renamed it to the schema's appointment_state: the merged database
+  // had both (the history's under its old name, without the value added after the rename).
+  const files: Record<string, string> = {
+    '/w/supabase/schemas/00_types.sql': "create type public.appointment_state as enum ('requested', 'confirmed', 'done', 'no_show');\n",
+    '/w/supabase/schemas/appointments.sql': "create table public.appointments (\n  id uuid primary key default gen_random_uuid(),\n  state appointment_state not null default 'requested'\n);\n",
+    '/w/supabase/migrations/20250101000000_init.sql':
+      'create type "public"."appointment_status" as enum (\'requested\', \'confirmed\', \'done\');\n\n' +
+      'create table "public"."appointments" (\n    "id" uuid not null default gen_random_uuid(),\n    "state" appointment_status not null default \'requested\'::appointment_status\n);\n\n' +
+      'CREATE UNIQUE INDEX appointments_pkey ON public.appointments USING btree (id);\n\n' +
+      'alter table "public"."appointments" add constraint "appointments_pkey" PRIMARY KEY using index "appointments_pkey";\n',
+    '/w/supabase/migrations/20250201000000_states.sql': 'alter type "public"."appointment_status" rename to "appointment_state";\n\nalter type "public"."appointment_state" add value \'no_show\';\n',
+  };
+
+  it('the database has the schema\'s enum once, with PGlite\'s values after the migrations', async () => {
+    await ready();
+    const reader: SourceReader = { read: (p) => files[p] };
+    const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
+    assert.equal(units.length, 1);
+    const db = sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+    const pgdb = await fresh();
+    for (const f of Object.keys(files).filter((x) => x.includes('/migrations/')).sort()) await runAsRunner(pgdb, files[f]);
+    const r = await pgdb.query<{ x: string }>(`select t.typname || ': ' || string_agg(e.enumlabel, ',' order by e.enumsortorder) as x from pg_type t join pg_enum e on e.enumtypid = t.oid group by t.typname order by 1`);
+    assert.deepEqual(db.enums.map((e) => `${e.name}: ${e.values.join(',')}`), r.rows.map((x) => x.x));
+    assert.deepEqual(db.enums.map((e) => e.name), ['appointment_state']);
+    assert.equal(db.tables.find((t) => t.name === 'appointments')!.columns.find((c) => c.name === 'state')!.type, 'enum');
+  });
+});

@@ -201,6 +201,18 @@ class Builder {
   private txSeq = 0;
   /** The statement that added each foreign key, and the explicit transaction or DO block it ran in. */
   private readonly fkAdded = new WeakMap<ForeignKey, { statement: MigrationStatement; tx: string | undefined }>();
+  /**
+   * A column's type as the replay names types, where an `ALTER TYPE … RENAME TO | SET SCHEMA` renamed it since the
+   * column was written (otherwise the name written, writtenTypeName of its rawType).
+   */
+  private readonly renamedType = new WeakMap<Column, string>();
+  /**
+   * The columns an index's predicate (`WHERE deleted_at IS NULL`) or key expressions (`lower(email)`) read: dropping one
+   * drops the index, as it drops an index on the column itself.
+   */
+  private readonly indexReads = new WeakMap<Index, string[]>();
+  /** Indexes made by CREATE UNIQUE INDEX (not a constraint's): their copies are named `_idx`, a constraint's `_key`. */
+  private readonly uniqueIndexes = new WeakSet<Index>();
 
   constructor(private readonly flavor: SqlFlavor) {}
 
@@ -319,7 +331,7 @@ class Builder {
   private dropColumn(table: Table, column: string): void {
     this.namesInUse = undefined;
     table.columns = table.columns.filter((c) => c.name !== column);
-    table.indexes = table.indexes.filter((i) => !i.columns.includes(column));
+    table.indexes = table.indexes.filter((i) => !i.columns.includes(column) && !this.indexReads.get(i)?.includes(column));
     if (table.primaryKey?.columns.includes(column)) table.primaryKey = undefined;
     table.foreignKeys = table.foreignKeys.filter((f) => !f.columns.includes(column));
     for (const t of this.tables.values()) {
@@ -368,7 +380,12 @@ class Builder {
     const col = table.columns.find((c) => c.name === from);
     if (col) col.name = to;
     const swap = (cols: string[]): string[] => cols.map((c) => (c === from ? to : c));
-    for (const i of table.indexes) i.columns = swap(i.columns);
+    for (const i of table.indexes) {
+      i.columns = swap(i.columns);
+      if (i.include) i.include = swap(i.include);
+      const reads = this.indexReads.get(i);
+      if (reads) this.indexReads.set(i, swap(reads));
+    }
     if (table.primaryKey) table.primaryKey.columns = swap(table.primaryKey.columns);
     for (const f of table.foreignKeys) f.columns = swap(f.columns);
     for (const t of this.tables.values()) for (const f of t.foreignKeys) if (f.references.table === table.name) f.references.columns = swap(f.references.columns);
@@ -506,7 +523,12 @@ class Builder {
         break;
       case 'CreateTableAsStmt':
         if (n.objtype === 'OBJECT_TABLE' && n.into?.rel) this.pgCreateTableAs(ctx, n.into, n.query?.SelectStmt);
-        else this.other(ctx);
+        else {
+          // A materialized view is not in the model, but an index built on it in the migration that creates it locks
+          // nobody out (index-not-concurrent: tableCreatedInSameMigration).
+          if (n.objtype === 'OBJECT_MATVIEW' && n.into?.rel) ctx.createdHere.add(this.pgName(n.into.rel));
+          this.other(ctx);
+        }
         break;
       case 'SelectStmt':
         // `SELECT … INTO new_table FROM …` creates a table as CREATE TABLE … AS does.
@@ -530,6 +552,11 @@ class Builder {
         this.other(ctx);
         if (n.objectType === 'OBJECT_TABLE' && n.relation?.relname && n.newschema) {
           this.renameTable(this.pgName(n.relation), n.newschema === 'public' ? n.relation.relname : `${n.newschema}.${n.relation.relname}`);
+        } else if (n.objectType === 'OBJECT_TYPE' && n.newschema) {
+          // `ALTER TYPE t SET SCHEMA s`: the type moves, the columns of that type with it.
+          const from = this.pgQualified(n.object?.List?.items);
+          const bareName = from.slice(from.lastIndexOf('.') + 1);
+          if (bareName) this.renameType(from, n.newschema === 'public' ? bareName : `${n.newschema}.${bareName}`);
         }
         break;
       case 'CommentStmt':
@@ -546,7 +573,19 @@ class Builder {
       }
       case 'AlterEnumStmt': {
         const e = this.enums.get(this.pgQualified(n.typeName));
-        if (e && n.newVal && !e.values.includes(n.newVal)) e.values.push(n.newVal);
+        const value: unknown = n.newVal;
+        if (e && typeof value === 'string') {
+          if (typeof n.oldVal === 'string') {
+            // `RENAME VALUE 'a' TO 'b'`: in place (Postgres keeps its sort order).
+            const at = e.values.indexOf(n.oldVal);
+            if (at >= 0 && !e.values.includes(value)) e.values[at] = value;
+          } else if (!e.values.includes(value)) {
+            // `ADD VALUE [IF NOT EXISTS] 'x' [BEFORE | AFTER 'y']`: at the end unless placed by a neighbour.
+            const neighbour = typeof n.newValNeighbor === 'string' ? e.values.indexOf(n.newValNeighbor) : -1;
+            if (neighbour < 0) e.values.push(value);
+            else e.values.splice(n.newValIsAfter ? neighbour + 1 : neighbour, 0, value);
+          }
+        }
         this.other(ctx);
         break;
       }
@@ -647,9 +686,11 @@ class Builder {
     }
     const only = from.length === 1 ? [...sources.values()][0] : undefined;
     const names: string[] = (into.colNames ?? []).map((c: AstNode) => c.String?.sval ?? '');
-    const add = (column: Omit<Column, 'loc' | 'typeLoc'>) => {
+    const add = (column: Omit<Column, 'loc' | 'typeLoc'>, from?: Column) => {
       if (!column.name || table.columns.some((c) => c.name === column.name)) return;
-      table.columns.push({ ...column, nullable: true, loc: ctx.stmtLoc, typeLoc: ctx.stmtLoc });
+      const added: Column = { ...column, nullable: true, loc: ctx.stmtLoc, typeLoc: ctx.stmtLoc };
+      table.columns.push(added);
+      if (from) this.sameType(from, added);
     };
     for (const item of select?.targetList ?? []) {
       const target = item.ResTarget;
@@ -657,17 +698,21 @@ class Builder {
       const last = fields[fields.length - 1];
       if (last?.A_Star !== undefined) {
         const owner = fields.length > 1 ? sources.get(fields[fields.length - 2].String?.sval ?? '') : only;
-        for (const c of owner?.columns ?? []) add({ name: c.name, type: c.type, rawType: c.rawType, nullable: true });
+        for (const c of owner?.columns ?? []) add({ name: c.name, type: c.type, rawType: c.rawType, nullable: true }, c);
         continue;
       }
       const column: string | undefined = last?.String?.sval;
       const owner = fields.length > 1 ? sources.get(fields[fields.length - 2].String?.sval ?? '') : only;
       const source = column !== undefined ? owner?.columns.find((c) => c.name === column) : undefined;
       const named = target?.name ?? column;
-      if (named) add({ name: named, type: source?.type ?? 'other', rawType: source?.rawType ?? '', nullable: true });
+      if (named) add({ name: named, type: source?.type ?? 'other', rawType: source?.rawType ?? '', nullable: true }, source);
     }
     names.forEach((n, i) => {
-      if (n && table.columns[i]) table.columns[i] = { ...table.columns[i], name: n };
+      if (n && table.columns[i]) {
+        const renamed = { ...table.columns[i], name: n };
+        this.sameType(table.columns[i], renamed);
+        table.columns[i] = renamed;
+      }
     });
   }
 
@@ -720,12 +765,16 @@ class Builder {
       if (options & LIKE_DEFAULTS && c.default !== undefined) column.default = c.default;
       if (options & LIKE_COMMENTS && c.comment !== undefined) column.comment = c.comment;
       table.columns.push(column);
+      this.sameType(c, column);
     }
     if (!(options & LIKE_INDEXES)) return;
     const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
-      const name = this.pgDefaultName(table.name, i.columns.map((c) => (c.startsWith('(') ? 'expr' : c)), label);
+      const name = this.pgDefaultName(table.name, [...i.columns, ...(i.include ?? [])].map(indexNameColumn), this.uniqueIndexes.has(i) ? 'idx' : label);
       const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
+      if (this.uniqueIndexes.has(i)) this.uniqueIndexes.add(c);
       delete c.concurrently;
+      const reads = this.indexReads.get(i);
+      if (reads) this.indexReads.set(c, reads.slice());
       return c;
     };
     if (source.primaryKey) this.addIndex(table, copy(source.primaryKey, 'pkey'));
@@ -739,11 +788,18 @@ class Builder {
    */
   private detached(ctx: Ctx, parent: Table, child: Table, loc: Loc): void {
     if (child.columns.length > 0) return;
-    for (const c of parent.columns) child.columns.push({ name: c.name, type: c.type, rawType: c.rawType, nullable: c.nullable, ...(c.default !== undefined ? { default: c.default } : {}), loc });
+    for (const c of parent.columns) {
+      const column: Column = { name: c.name, type: c.type, rawType: c.rawType, nullable: c.nullable, ...(c.default !== undefined ? { default: c.default } : {}), loc };
+      child.columns.push(column);
+      this.sameType(c, column);
+    }
     const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
-      const name = this.pgDefaultName(child.name, i.columns.map((c) => (c.startsWith('(') ? 'expr' : c)), label);
+      const name = this.pgDefaultName(child.name, [...i.columns, ...(i.include ?? [])].map(indexNameColumn), this.uniqueIndexes.has(i) ? 'idx' : label);
       const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
+      if (this.uniqueIndexes.has(i)) this.uniqueIndexes.add(c);
       delete c.concurrently;
+      const reads = this.indexReads.get(i);
+      if (reads) this.indexReads.set(c, reads.slice());
       return c;
     };
     if (parent.primaryKey && !child.primaryKey) this.addIndex(child, copy(parent.primaryKey, 'pkey'));
@@ -850,7 +906,7 @@ class Builder {
         this.addIndex(table, { name: c.conname ?? using?.name ?? this.pgDefaultName(table.name, keys, 'pkey'), columns: keys, unique: true, kind: 'primary', ...including, loc, migration: ctx.ref });
         break;
       case 'CONSTR_UNIQUE':
-        this.addIndex(table, { name: c.conname ?? using?.name ?? this.pgDefaultName(table.name, keys, 'key'), columns: keys, unique: true, kind: 'unique', ...including, loc, migration: ctx.ref });
+        this.addIndex(table, { name: c.conname ?? using?.name ?? this.pgDefaultName(table.name, [...keys, ...(including.include ?? [])], 'key'), columns: keys, unique: true, kind: 'unique', ...including, loc, migration: ctx.ref });
         break;
       case 'CONSTR_FOREIGN':
         this.pgForeignKey(ctx, table, c, this.strings(c.fk_attrs), start, end, altering);
@@ -970,6 +1026,7 @@ class Builder {
               const typeEnd = this.clauseTypeEnd(text, typeStart, ctx.stmt.end);
               col.rawType = text.slice(typeStart, typeEnd);
               col.typeLoc = ctx.src.loc(typeStart, typeEnd);
+              this.renamedType.delete(col);
             }
             break;
           }
@@ -1034,7 +1091,7 @@ class Builder {
     const method = typeof n.accessMethod === 'string' ? n.accessMethod.toLowerCase() : undefined;
     const columnOptions = pgKeyOptions(params);
     const include = this.pgIndexElemNames(n.indexIncludingParams);
-    const name: string = n.idxname ?? this.pgDefaultName(tableName, columns.map((c) => (c.startsWith('(') ? 'expr' : c)), 'idx');
+    const name: string = n.idxname ?? this.pgDefaultName(tableName, [...columns, ...include].map(indexNameColumn), 'idx');
     this.other(ctx, 'createIndex', {
       table: tableName,
       columns,
@@ -1046,7 +1103,10 @@ class Builder {
     // The name of a relation of the schema (an index on any table or columns, a table): Postgres errors, or with IF NOT
     // EXISTS does nothing but a NOTICE. No new index either way.
     if (this.relationNamed(schemaOf(tableName), name)) return;
-    this.addIndex(table, {
+    const reads = new Set<string>();
+    columnRefs(n.whereClause, reads);
+    for (const p of params) columnRefs(p.IndexElem?.expr, reads);
+    const index: Index = {
       name,
       columns,
       unique: n.unique === true,
@@ -1058,7 +1118,12 @@ class Builder {
       ...(n.whereClause ? { partial: true } : {}),
       loc: ctx.stmtLoc,
       migration: ctx.ref,
-    });
+    };
+    // INCLUDE columns too: Postgres drops the index with any column it depends on.
+    for (const c of include) reads.add(c);
+    if (reads.size) this.indexReads.set(index, [...reads]);
+    if (index.kind === 'unique') this.uniqueIndexes.add(index);
+    this.addIndex(table, index);
   }
 
   private pgDrop(ctx: Ctx, n: AstNode): void {
@@ -1073,7 +1138,7 @@ class Builder {
         if (!this.enums.delete(name)) continue;
         // CASCADE drops the columns of that type (and arrays of it), with their indexes and foreign keys.
         if (n.behavior === 'DROP_CASCADE') {
-          for (const t of this.tables.values()) for (const c of [...t.columns]) if (writtenTypeName(c.rawType) === name) this.dropColumn(t, c.name);
+          for (const t of this.tables.values()) for (const c of [...t.columns]) if (this.typeNameOf(c) === name) this.dropColumn(t, c.name);
         }
       }
       else if (n.removeType === 'OBJECT_SCHEMA' && n.behavior === 'DROP_CASCADE') {
@@ -1091,6 +1156,13 @@ class Builder {
     this.namesInUse = undefined;
     const name = this.pgName(n.relation);
     switch (n.renameType) {
+      case 'OBJECT_TYPE': {
+        // `ALTER TYPE s.t RENAME TO u`: s.u, in the same schema; the columns of that type follow.
+        const from = this.pgQualified(n.object?.List?.items);
+        const schema = schemaOf(from);
+        if (from && n.newname) this.renameType(from, schema ? `${schema}.${n.newname}` : n.newname);
+        break;
+      }
       case 'OBJECT_TABLE':
         if (n.newname) this.renameTable(name, n.relation?.schemaname && n.relation.schemaname !== 'public' ? `${n.relation.schemaname}.${n.newname}` : n.newname);
         break;
@@ -1127,6 +1199,29 @@ class Builder {
         break;
       }
     }
+  }
+
+  /** A column's type, named as the replay names types (see renamedType). */
+  private typeNameOf(c: Column): string {
+    return this.renamedType.get(c) ?? writtenTypeName(c.rawType);
+  }
+
+  /** A copy of a column (LIKE, CREATE TABLE AS, DETACH) has the type its source has now, renamed or not. */
+  private sameType(from: Column, to: Column): void {
+    const renamed = this.renamedType.get(from);
+    if (renamed !== undefined) this.renamedType.set(to, renamed);
+  }
+
+  /** A type renamed or moved to another schema: the enum (when it is one) and the columns of that type (arrays too) follow. */
+  private renameType(from: string, to: string): void {
+    if (from === to) return;
+    const e = this.enums.get(from);
+    if (e) {
+      this.enums.delete(from);
+      e.name = to;
+      this.enums.set(to, e);
+    }
+    for (const t of this.tables.values()) for (const c of t.columns) if (this.typeNameOf(c) === from) this.renamedType.set(c, to);
   }
 
   private pgComment(ctx: Ctx, n: AstNode): void {
@@ -1516,6 +1611,58 @@ function ibfkNumber(table: string, name: string | undefined): number {
   if (!name || !name.startsWith(prefix)) return 0;
   const n = Number(name.slice(prefix.length));
   return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * The name an index key takes in the index's default name (ChooseIndexColumnNames): the column, or for an expression
+ * (kept as `(<tree JSON>)`) what FigureColname gives it (a function's name, a cast column's name, `case`, …), else `expr`.
+ */
+function indexNameColumn(key: string): string {
+  if (!key.startsWith('(')) return key;
+  try {
+    return figureColname(JSON.parse(key.slice(1, -1))) ?? 'expr';
+  } catch {
+    return 'expr';
+  }
+}
+
+/** Postgres' FigureColnameInternal for the expressions an index key holds; undefined where it names nothing. */
+function figureColname(node: AstNode): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const last = (list: AstNode[] | undefined): string | undefined => {
+    const v = list?.[list.length - 1]?.String?.sval;
+    return typeof v === 'string' ? v : undefined;
+  };
+  if (node.ColumnRef) return last(node.ColumnRef.fields);
+  if (node.FuncCall) return last(node.FuncCall.funcname);
+  if (node.TypeCast) return figureColname(node.TypeCast.arg) ?? last(node.TypeCast.typeName?.names);
+  if (node.CollateClause) return figureColname(node.CollateClause.arg);
+  if (node.CaseExpr) return 'case';
+  if (node.CoalesceExpr) return 'coalesce';
+  if (node.MinMaxExpr) return node.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
+  if (node.A_ArrayExpr) return 'array';
+  if (node.RowExpr) return 'row';
+  if (node.A_Expr?.kind === 'AEXPR_NULLIF') return 'nullif';
+  return undefined;
+}
+
+/** The column names a Postgres expression's ColumnRefs name (`deleted_at`, `m.deleted_at` → `deleted_at`), into `out`. */
+function columnRefs(node: AstNode, out: Set<string>): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) columnRefs(x, out);
+    return;
+  }
+  const fields: AstNode[] | undefined = node.ColumnRef?.fields;
+  if (fields) {
+    const last = fields[fields.length - 1]?.String?.sval;
+    if (typeof last === 'string') out.add(last);
+    return;
+  }
+  for (const k in node) {
+    const v = node[k];
+    if (v && typeof v === 'object') columnRefs(v, out);
+  }
 }
 
 function firstLocation(node: AstNode): number | undefined {

@@ -11,7 +11,7 @@ import { discoverSql, readJournal, type SqlUnitHints } from './discover';
 import { advance, cursor, dbmateSections, matchingParen, skipTrivia, splitStatements, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
-import { chooseName, columnsAddition } from './names';
+import { chooseName, columnsAddition, makeObjectName } from './names';
 import { allStatements, appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
 import { defaultName } from './replay';
 import { sourceTextFor, type SourceText } from './text';
@@ -1136,7 +1136,7 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
     }
     return asMigrations(t, `create_enum_${slug(bare(table.name))}_${slug(column.name)}`, [sql], reader, d, false, [backToType(tq, cq, column, d, '', reader)]);
   }
-  const typeName = `${slug(bare(table.name))}_${slug(column.name)}`;
+  const typeName = enumTypeName(db, table, column);
   // Next to the table, in the schema the file names it with (a pg_dump empties search_path).
   const eq = schemaPrefix(db, table.name, reader) + quoteIdent(typeName, d);
   const create = `CREATE TYPE ${eq} AS ENUM (${values.map(literal).join(', ')});`;
@@ -1166,6 +1166,27 @@ function createEnum(db: Database, t: Target, table: Table, column: Column, value
   parts.push(`ALTER COLUMN ${cq} TYPE ${eq} USING ${cq}::text::${eq}`);
   if (column.default !== undefined) parts.push(`ALTER COLUMN ${cq} SET DEFAULT (${column.default})::text::${eq}`);
   return asMigrations(t, `create_enum_${typeName}`, [`${create}\n${`ALTER TABLE ${tq} ${parts.join(', ')};`}`], reader, d, false, [`${backToType(tq, cq, column, d, '::text', reader)}\nDROP TYPE IF EXISTS ${eq};`]);
+}
+
+/**
+ * The enum type the string-enum fix gives `table`'s column: `<table>_<column>` within Postgres' 63 bytes (shortened as
+ * makeObjectName shortens a name it makes), in the table's schema, clear of the types already there: enums, and tables
+ * (each has a row type of its name). A taken name is numbered (`invoice_status1`, `2`, …), shortened to leave room for
+ * the number, as the Drizzle writer does.
+ */
+function enumTypeName(db: Database, table: Table, column: Column): string {
+  const schema = schemaOf(table.name);
+  const key = (n: string) => (schema ? `${schema}.${n}` : n);
+  const taken = new Set<string>([...db.enums.map((e) => e.name), ...db.tables.map((x) => x.name)]);
+  const t = slug(bare(table.name));
+  const c = slug(column.name);
+  const name = makeObjectName(t, c, undefined);
+  for (let n = 1; taken.has(key(name)) && n < 10_000; n++) {
+    const numbered = makeObjectName(t, c, String(n));
+    const candidate = numbered.slice(0, numbered.length - String(n).length - 1) + String(n);
+    if (!taken.has(key(candidate))) return candidate;
+  }
+  return name;
 }
 
 /**
