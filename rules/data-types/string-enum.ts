@@ -197,6 +197,8 @@ export const stringEnum: Rule = {
       for (const table of database.tables) {
         if (table.isView) continue;
         for (const column of candidatesOf(table)) {
+          // A CHECK constraint already holds the column to its values: the database enforces them (as an enum would).
+          if (column.checkedValues !== undefined) continue;
           const typed = column.typedValues !== undefined && column.typedValues.length >= 2 ? column.typedValues : undefined;
           const values = typed ?? documentedValues(column.comment);
           /** Where the values come from, when not from a comment. */

@@ -68,6 +68,11 @@ export interface Column {
    * `text("status").$type<"draft" | "published">()`), in the order written.
    */
   typedValues?: string[];
+  /**
+   * The strings a CHECK constraint of the database allows in the column (`CHECK (status IN ('draft', 'sent'))`,
+   * `status = ANY (ARRAY[…])`, `status = 'a' OR status = 'b'`): the database does enforce the closed set.
+   */
+  checkedValues?: string[];
   /** The whole field / column definition. */
   loc: Loc;
   /** Just the type token(s), where a type change is written. */

@@ -190,6 +190,8 @@ class Builder {
   private tokensFor: { stmt: ParsedStatement; toks: Token[] } | undefined;
   /** Names of CHECK constraints per table (the model has no checks; their names still take a constraint name). */
   private readonly checkNames = new Map<Table, Set<string>>();
+  /** The column whose values a CHECK constraint of that name holds (Column.checkedValues), per table. */
+  private readonly checkColumns = new Map<Table, Map<string, Column>>();
   /**
    * Names in use per schema (tables, indexes, constraints), built when a default name is chosen and kept up to date as
    * names are added; any drop or rename lets it go (rebuilt on the next need).
@@ -343,6 +345,7 @@ class Builder {
     const dropped = this.tables.get(name);
     if (!dropped || !this.tables.delete(name)) return;
     this.checkNames.delete(dropped);
+    this.checkColumns.delete(dropped);
     this.namesInUse = undefined;
     for (const t of this.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.references.table !== name);
     // A partitioned table's partitions are dropped with it (and theirs with them).
@@ -393,6 +396,11 @@ class Builder {
 
   private dropConstraint(table: Table, name: string): void {
     this.checkNames.get(table)?.delete(name);
+    const checked = this.checkColumns.get(table)?.get(name);
+    if (checked) {
+      delete checked.checkedValues;
+      this.checkColumns.get(table)?.delete(name);
+    }
     this.namesInUse = undefined;
     table.foreignKeys = table.foreignKeys.filter((f) => f.name !== name);
     table.indexes = table.indexes.filter((i) => i.name !== name);
@@ -869,12 +877,29 @@ class Builder {
     }
   }
 
-  /** A CHECK constraint: only its name matters to the model (see checkNames); unnamed on a column: `<table>_<column>_check`. */
+  /**
+   * A CHECK constraint: its name (see checkNames; unnamed on a column, or on one column of the table:
+   * `<table>_<column>_check`), and the closed set of strings it holds a column to (Column.checkedValues).
+   */
   private pgCheck(table: Table, c: AstNode, column: string | undefined): void {
-    if (typeof c.conname === 'string') this.addCheckName(table, c.conname);
-    else if (column !== undefined) {
+    const allowed = checkedValuesOf(c.raw_expr as AstNode | undefined);
+    // Postgres names an unnamed table CHECK after its column only when the expression reads that one column.
+    const target = column ?? (allowed?.whole ? allowed.column : undefined);
+    let name: string | undefined;
+    if (typeof c.conname === 'string') name = c.conname;
+    else if (target !== undefined) {
       const used = this.namesOf(schemaOf(table.name));
-      this.addCheckName(table, chooseName(table.name.slice(table.name.lastIndexOf('.') + 1), column, 'check', (n) => used.has(n)));
+      name = chooseName(table.name.slice(table.name.lastIndexOf('.') + 1), target, 'check', (n) => used.has(n));
+    }
+    if (name !== undefined) this.addCheckName(table, name);
+    if (!allowed || (column !== undefined && allowed.column !== column)) return;
+    const col = table.columns.find((x) => x.name === allowed.column);
+    if (!col) return;
+    col.checkedValues = allowed.values;
+    if (name !== undefined) {
+      let byName = this.checkColumns.get(table);
+      if (!byName) this.checkColumns.set(table, (byName = new Map()));
+      byName.set(name, col);
     }
   }
 
@@ -1714,4 +1739,78 @@ function nspUsing(using: AstNode, options: AstNode): string | undefined {
   const found = using?.type ?? (Array.isArray(options) ? options.find((o: AstNode) => String(o?.keyword ?? '').toLowerCase() === 'using')?.type : undefined);
   const method = typeof found === 'string' ? found.toLowerCase() : undefined;
   return method && method !== 'btree' ? method : undefined;
+}
+
+/** A CHECK expression's one column, when it is a plain reference (through casts: `status::text`). */
+function checkColumnOf(node: AstNode | undefined): string | undefined {
+  let n = node;
+  while (n?.TypeCast) n = (n.TypeCast as AstNode).arg as AstNode | undefined;
+  const fields = (n?.ColumnRef as AstNode | undefined)?.fields as AstNode[] | undefined;
+  const last = fields?.[fields.length - 1]?.String as AstNode | undefined;
+  return typeof last?.sval === 'string' ? last.sval : undefined;
+}
+
+/** A string constant of a CHECK expression (through casts: `'draft'::character varying`). */
+function checkStringOf(node: AstNode | undefined): string | undefined {
+  let n = node;
+  while (n?.TypeCast) n = (n.TypeCast as AstNode).arg as AstNode | undefined;
+  const value = ((n?.A_Const as AstNode | undefined)?.sval as AstNode | undefined)?.sval;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The closed set of strings a CHECK constraint holds one column to: `status IN ('a', 'b')`, `status = ANY (ARRAY['a',
+ * 'b'])` (what pg_dump writes), `status = 'a' OR status = 'b'` (with `OR status IS NULL`), or one of those as a
+ * conjunct of an AND. `whole`: the expression is only that (it reads no other column).
+ */
+export function checkedValuesOf(expr: AstNode | undefined): { column: string; values: string[]; whole: boolean } | undefined {
+  if (!expr) return undefined;
+  const bool = expr.BoolExpr as AstNode | undefined;
+  const args = (bool?.args as AstNode[] | undefined) ?? [];
+  if (bool?.boolop === 'AND_EXPR') {
+    for (const a of args) {
+      const found = checkedValuesOf(a);
+      if (found) return { ...found, whole: false };
+    }
+    return undefined;
+  }
+  if (bool?.boolop === 'OR_EXPR') {
+    let column: string | undefined;
+    const values: string[] = [];
+    for (const a of args) {
+      const test = a.NullTest as AstNode | undefined;
+      if (test) {
+        const c = checkColumnOf(test.arg as AstNode | undefined);
+        if (c === undefined || test.nulltesttype !== 'IS_NULL' || (column !== undefined && c !== column)) return undefined;
+        column = c;
+        continue;
+      }
+      const one = checkedValuesOf(a);
+      if (!one || !one.whole || (column !== undefined && one.column !== column)) return undefined;
+      column = one.column;
+      values.push(...one.values);
+    }
+    return column !== undefined && values.length ? { column, values: [...new Set(values)], whole: true } : undefined;
+  }
+  const e = expr.A_Expr as AstNode | undefined;
+  const op = ((e?.name as AstNode[] | undefined)?.[0]?.String as AstNode | undefined)?.sval;
+  if (!e || op !== '=') return undefined;
+  const column = checkColumnOf(e.lexpr as AstNode | undefined);
+  if (column === undefined) return undefined;
+  let items: AstNode[] | undefined;
+  if (e.kind === 'AEXPR_OP') items = [e.rexpr as AstNode];
+  else if (e.kind === 'AEXPR_IN') items = ((e.rexpr as AstNode | undefined)?.List as AstNode | undefined)?.items as AstNode[] | undefined;
+  else if (e.kind === 'AEXPR_OP_ANY') {
+    let arr = e.rexpr as AstNode | undefined;
+    while (arr?.TypeCast) arr = (arr.TypeCast as AstNode).arg as AstNode | undefined;
+    items = (arr?.A_ArrayExpr as AstNode | undefined)?.elements as AstNode[] | undefined;
+  }
+  if (!items?.length) return undefined;
+  const values: string[] = [];
+  for (const item of items) {
+    const v = checkStringOf(item);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return { column, values, whole: true };
 }
