@@ -25,7 +25,8 @@ function looksLikeJsonDocument(value: string): boolean {
 export function jsonEvidence(column: Column): string | undefined {
   if (column.type !== 'string') return undefined;
   const value = literalDefault(column.default);
-  if (value !== undefined && looksLikeJsonDocument(value)) return `its default is ${value.trim()}`;
+  // Quoted as the JSON it holds, not as the escaped Prisma string literal (`{\"a\":1}`).
+  if (value !== undefined && looksLikeJsonDocument(value)) return `its default is ${value.trim().replace(/\\"/g, '"')}`;
   if (column.comment && /\bjson\b/i.test(column.comment)) return 'its comment says JSON';
   const last = lastWord(column.name);
   if (last !== undefined && JSON_NAMES.has(last) && isTextLike(column)) return `its name and text type say so`;

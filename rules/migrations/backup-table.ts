@@ -55,7 +55,8 @@ export function leftoverOf(database: Database, table: Table, index?: Map<string,
   const all = words(name);
   if (all.length < 2) return undefined;
   // `payments_backup_20240115`: a dated backup is a backup.
-  const dated = trailingDateWords(all);
+  // `orders_backup_2024`, `users_old_2`: a year or a sequence number after a suffix is part of the suffix.
+  const dated = trailingDateWords(all) || (all.length >= 3 && /^\d{1,4}$/.test(all[all.length - 1]) ? 1 : 0);
   const undated = dated > 0 && all.length - dated >= 2 && (STRONG.has(all[all.length - dated - 1]) || WEAK_SUFFIX.has(all[all.length - dated - 1]));
   const ws = undated ? all.slice(0, -dated) : all;
   const last = ws[ws.length - 1];

@@ -6,59 +6,9 @@ import { aRowOf, article, findTableByName, tablesByNameKey, words } from '../nam
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
 import { allowed, firstOnDelete, keepAction } from './missing-on-delete';
+import { referencedName, userReference } from './user-reference';
 
-/** `eventId`, `event_id`, `eventID`, `EventId` → `event`; anything else → undefined. */
-export function referencedName(columnName: string): string | undefined {
-  // Every column is asked: only a name ending in d/D can match (the regex's lazy prefix is not free).
-  const last = columnName.charCodeAt(columnName.length - 1);
-  if (last !== 100 && last !== 68) return undefined;
-  const m = /^(.+?)(?:_id|Id|ID|_ID)$/.exec(columnName);
-  if (!m) return undefined;
-  const stem = m[1].replace(/_+$/, '');
-  return stem.length > 0 ? stem : undefined;
-}
-
-/**
- * Roles people have in an application: a `reader_id` where no `readers` table exists names a user in that role
- * (seed 004: `bookings.reader_id → users.id`). Only nouns that name a person and hardly anything else: not
- * `customer`, `client`, `member`, `vendor` or `subscriber` (often ids of a payment provider or an OAuth client),
- * nor `host`, `driver`, `agent` or `operator` (machines and programs as often as people).
- */
-const PERSON_ROLES = new Set([
-  'reader', 'author', 'owner', 'creator', 'sender', 'recipient', 'receiver', 'assignee', 'assigner', 'reporter',
-  'reviewer', 'approver', 'requester', 'requestor', 'buyer', 'seller', 'editor', 'moderator', 'admin', 'organizer',
-  'organiser', 'inviter', 'invitee', 'referrer', 'referee', 'follower', 'followee', 'teacher', 'student', 'instructor',
-  'tutor', 'mentor', 'mentee', 'coach', 'therapist', 'doctor', 'patient', 'uploader', 'commenter', 'voter', 'attendee',
-  'participant', 'winner', 'publisher', 'submitter',
-]);
-
-/** Words that may stand before a role: `primary_reader_id`, `assignedReviewerId`. */
-const ROLE_QUALIFIERS = new Set(['primary', 'secondary', 'main', 'assigned', 'current', 'original', 'last', 'first', 'previous', 'new', 'default', 'lead', 'co', 'head']);
-
-/** Verbs of `created_by`, `approved_by`: the user who did it. */
-const BY_VERBS = new Set([
-  'created', 'updated', 'deleted', 'modified', 'approved', 'reviewed', 'assigned', 'requested', 'submitted', 'cancelled',
-  'canceled', 'invited', 'verified', 'published', 'archived', 'closed', 'resolved', 'edited', 'uploaded', 'rejected',
-  'referred', 'owned', 'completed', 'confirmed', 'signed',
-]);
-
-/**
- * How a column's name says it holds a user's id when no table is named by it: a person's role (`reader_id`,
- * `assignedReviewerId`) or who did something (`created_by`, `approvedById`). Undefined otherwise.
- */
-export function userReference(columnName: string): { kind: 'role' | 'by'; words: string } | undefined {
-  const stem = referencedName(columnName);
-  const ws = words(stem ?? columnName);
-  if (ws.length === 0) return undefined;
-  const last = ws[ws.length - 1];
-  if (last === 'by') {
-    // `created_by`, `createdBy`, `created_by_id`: exactly a verb and "by".
-    return ws.length === 2 && BY_VERBS.has(ws[0]) ? { kind: 'by', words: `${ws[0]} by` } : undefined;
-  }
-  if (!stem || !PERSON_ROLES.has(last)) return undefined;
-  for (let i = 0; i < ws.length - 1; i++) if (!ROLE_QUALIFIERS.has(ws[i])) return undefined;
-  return { kind: 'role', words: last };
-}
+export { referencedName, userReference };
 
 /** The table of the application's users: `users` (`User`), else Supabase's usual `profiles`. */
 function usersTable(database: Database, index: Map<string, Table[]>): Table | undefined {
@@ -104,6 +54,24 @@ export function foreignKeyTypesMatch(database: Database, column: Column, key: Co
 /** A self-relation gets no fix on SQL Server and under relationMode = "prisma" (see the rule's doc). */
 function selfLimited(database: Database, self: boolean): boolean {
   return self && (database.dialect === 'sqlserver' || database.relationMode === 'prisma');
+}
+
+/**
+ * A type column beside a role or "by" column (`ownerType` + `ownerId`, `created_by_type` + `created_by`): the
+ * column holds the id of a row of whichever table the type names (a polymorphic reference), not a user's id.
+ */
+function hasTypeColumn(table: Table, column: Column): boolean {
+  const own = (name: string) => words(referencedName(name) ?? name).join('_');
+  const bases = [own(column.name), ...(column.dbName ? [own(column.dbName)] : [])];
+  return table.columns.some((c) => {
+    if (c === column) return false;
+    return [c.name, c.dbName].some((name) => {
+      if (!name) return false;
+      const ws = words(name);
+      const last = ws[ws.length - 1];
+      return ws.length >= 2 && (last === 'type' || last === 'kind') && bases.includes(ws.slice(0, -1).join('_'));
+    });
+  });
 }
 
 function inForeignKey(table: Table, column: Column): boolean {
@@ -155,8 +123,11 @@ export const missingForeignKey: Rule = {
           const tree = target === undefined && stem?.toLowerCase() === 'parent';
           if (tree) target = table;
           // `reader_id` where no table is named reader, `created_by`: a user in that role, or who did it.
-          const person = target === undefined && !tree ? (userReference(column.name) ?? (column.dbName ? userReference(column.dbName) : undefined)) : undefined;
-          if (person) target = usersTable(database, names());
+          const role = target === undefined && !tree ? (userReference(column.name) ?? (column.dbName ? userReference(column.dbName) : undefined)) : undefined;
+          // `ownerType` beside `ownerId`: the owner is a user or a project, whichever the type says.
+          const person = role && !hasTypeColumn(table, column) ? role : undefined;
+          // A table of the users in that role (`AdminUser`, `admin_users`) before the application's users table.
+          if (person) target = (person.kind === 'role' ? findTableByName(database, `${person.words}_user`, undefined, names()) : undefined) ?? usersTable(database, names());
           // `Event.eventId` is an outside id (a provider's event id), not a reference to itself; `users.invited_by` is.
           if (!target || (target === table && !tree && !person) || target.isView) continue;
           const key = target.primaryKey?.columns;

@@ -3,6 +3,7 @@ import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
 import { aRowOf, singular, unqualified, words } from '../names';
 import { addForeignKeyTitle, setOnDeleteTitle } from '../titles';
+import { userReference } from './user-reference';
 
 /** Words that mark a table whose rows are records users must keep (cascading deletes would destroy them). */
 const KEEP_RECORDS = new Set([
@@ -367,7 +368,10 @@ export const missingOnDelete: Rule = {
           const canWriteAction = fk.enforced || database.language === 'prisma' || (ormOnly && tableOf(database, fk.references.table) !== undefined);
           const optional = foreignKeyIsOptional(table, fk);
           const parent = tableOf(database, fk.references.table);
-          let order: readonly FixAction[] = keepRecords ? KEEP_ORDER : optional ? OPTIONAL_ORDER : CASCADE_ORDER;
+          // Who created or approved a row (`createdById`, `approved_by`) does not own it: deleting that user should not
+          // delete the row (missing-foreign-key writes such a key the same way).
+          const byWhom = !optional && fk.columns.length === 1 && userReference(fk.columns[0])?.kind === 'by';
+          let order: readonly FixAction[] = keepRecords || byWhom ? KEEP_ORDER : optional ? OPTIONAL_ORDER : CASCADE_ORDER;
           /** Actions withheld because they would cascade in a cycle or along a second path. */
           let refused: string | undefined;
           /** A self-relation whose onUpdate cascades: only the action that keeps deletes refused, on update too. */

@@ -56,6 +56,12 @@ describe('backup-table', () => {
       assert.deepEqual(names(reports), ['payments_backup_20240201', 'orders_old_2024_01_15']);
       assert.match(reports[0].message, /leftover copy of payments:/);
     });
+    it('a year or a number after the suffix (orders_backup_2024, users_old_2, explore-prisma3/shop) is still a backup', () => {
+      const db = sqlDb([table('orders'), table('orders_backup_2024'), table('users'), table('users_old_2')]);
+      assert.deepEqual(names(runRule(backupTable, [db])), ['orders_backup_2024', 'users_old_2']);
+      // A number alone is not a suffix: `report_2024` next to `report` is not reported (not a date).
+      assert.deepEqual(runRule(backupTable, [sqlDb([table('reports'), table('reports_2024')])]), []);
+    });
     it('suffixes and dates with the original present', () => {
       const db = sqlDb([
         table('users'),

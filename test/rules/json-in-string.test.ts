@@ -27,6 +27,10 @@ describe('json-in-string', () => {
   });
 
   describe('invalid', () => {
+    it('a Prisma default with escaped quotes is quoted as the JSON it holds (explore-prisma3/formbricks Project.styling)', () => {
+      const styling = column('styling', 'string', { default: '"{\\"allowStyleOverwrite\\":true}"' });
+      assert.match(single(review(styling)).message, /\(its default is \{"allowStyleOverwrite":true\}\)/);
+    });
     it('seed 001: default "[]" on Prisma/Postgres, unsafe change to Json', () => {
       const tags = column('tags', 'string', { default: '"[]"', comment: 'JSON string array' });
       const t = table('Content', { columns: [tags] });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compatibleTypes, missingForeignKey, referencedName, userReference } from '../../rules/relations/missing-foreign-key';
 import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
-import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
+import { applyPrismaFix, applyPrismaFixes, findings, inlinePrisma } from '../helpers/prisma-inline';
 import { prismaFrontEnd } from '../../server/src/languages/prisma';
 
 describe('missing-foreign-key', () => {
@@ -191,6 +191,33 @@ describe('missing-foreign-key', () => {
       assert.match(reports[1].message, /^invoices\.created_by says who a row was created by: it looks like a reference to users\.id/);
     });
 
+    it('a role or "by" column with a type column beside it is polymorphic, not a user (explore-prisma3/dub RestrictedToken.ownerId)', () => {
+      // `ownerType` "user" | "project" + `ownerId`: the id names a row of the table the type column names.
+      const db = prismaDb([
+        table('User', { columns: [column('id', 'string')] }),
+        table('RestrictedToken', { columns: [column('id', 'string'), column('ownerType', 'string'), column('ownerId', 'string')] }),
+        table('AuditEvent', { columns: [column('id', 'int'), column('created_by_type', 'string'), column('created_by', 'int')] }),
+      ]);
+      assert.deepEqual(runRule(missingForeignKey, [db]), []);
+      // A column named by a table keeps its finding: `accountType` beside `accountId` describes the account.
+      const named = prismaDb([table('Account', { columns: [column('id', 'string')] }), table('Transfer', { columns: [column('accountType', 'string'), column('accountId', 'string')] })]);
+      assert.match(single(runRule(missingForeignKey, [named])).message, /^Transfer\.accountId looks like a reference to Account\.id/);
+      // Another column's type (`ownerType` beside `reviewerId`) does not make the reviewer polymorphic.
+      const other = prismaDb([table('User', { columns: [column('id', 'string')] }), table('Doc', { columns: [column('ownerType', 'string'), column('reviewerId', 'string')] })]);
+      assert.match(single(runRule(missingForeignKey, [other])).message, /^Doc\.reviewerId names a reviewer/);
+    });
+
+    it('a table of users in that role (AdminUser, admin_users) wins over the users table (explore-prisma3/formbricks AuditEvent.adminId)', () => {
+      const db = prismaDb([
+        table('User', { columns: [column('id', 'string')] }),
+        table('AdminUser', { columns: [column('id', 'string')] }),
+        table('AuditEvent', { columns: [column('id', 'string'), column('adminId', 'string', { nullable: true })] }),
+      ]);
+      assert.match(single(runRule(missingForeignKey, [db])).message, /^AuditEvent\.adminId names an admin, and no table is named admin: it looks like a reference to AdminUser\.id/);
+      const sql = sqlDb([table('users'), table('admin_users'), table('refunds', { columns: [column('approver_id', 'int')] }), table('audit', { columns: [column('admin_id', 'int')] })]);
+      assert.deepEqual(runRule(missingForeignKey, [sql]).map((r) => r.fixes![0].intent.kind === 'addForeignKey' && r.fixes![0].intent.references.table), ['users', 'admin_users']);
+    });
+
     it('composite primary key of a join table without foreign keys', () => {
       const db = sqlDb([
         table('users'),
@@ -265,8 +292,48 @@ describe('missing-foreign-key', () => {
         fixedText = fixed.text;
       }
       assert.match(fixedText, /invitedByUser User\? +@relation\("UserInvitedByUser", fields: \[invitedBy\], references: \[id\], onDelete: SetNull\)/);
-      assert.match(fixedText, /createdByUser User\? +@relation\(fields: \[createdBy\], references: \[id\], onDelete: SetNull\)/);
+      // Named for the column even when it is the only relation to User: another fix of the same batch may add a second.
+      assert.match(fixedText, /createdByUser User\? +@relation\("ProductCreatedByUser", fields: \[createdBy\], references: \[id\], onDelete: SetNull\)/);
+      assert.match(fixedText, /invitedUsers User\[\] @relation\("UserInvitedByUser"\)/);
       assert.deepEqual(findings(missingForeignKey, schema), []);
+    });
+
+    it('several roles of one model applied together, as fix-all does (explore-prisma3/crm Task.assigneeId + authorId): named relations, distinct back fields', () => {
+      const text =
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n' +
+        'model Task {\n  id         Int    @id @default(autoincrement())\n  title      String\n  assigneeId Int?\n  authorId   Int\n  createdBy  Int?\n  updatedBy  Int?\n}\n' +
+        'model Note {\n  id       Int @id @default(autoincrement())\n  authorId Int\n}\n';
+      const schema = inlinePrisma(text);
+      const reports = findings(missingForeignKey, schema);
+      assert.equal(reports.length, 5);
+      const fixed = applyPrismaFixes(schema, reports.map((r) => r.fixes![0].intent))!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /assignee +User\? +@relation\("TaskAssignee", fields: \[assigneeId\], references: \[id\], onDelete: SetNull\)/);
+      assert.match(fixed.text, /tasksAsAssignee +Task\[\] +@relation\("TaskAssignee"\)/);
+      assert.match(fixed.text, /tasksAsAuthor +Task\[\] +@relation\("TaskAuthor"\)/);
+      assert.match(fixed.text, /notesAsAuthor +Note\[\] +@relation\("NoteAuthor"\)/);
+      assert.match(fixed.text, /createdTasks +Task\[\] +@relation\("TaskCreatedByUser"\)/);
+      assert.match(fixed.text, /updatedTasks +Task\[\] +@relation\("TaskUpdatedByUser"\)/);
+      assert.deepEqual(findings(missingForeignKey, fixed.fixed), []);
+    });
+
+    it('plural snake_case models (Supabase, introspected): back fields are not pluralized twice and follow the schema\'s case (explore-prisma3/multischema)', () => {
+      const text =
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model users {\n  id    String @id @db.Uuid\n  email String?\n}\n' +
+        'model teams {\n  id       BigInt @id @default(autoincrement())\n  owner_id String @db.Uuid\n}\n' +
+        'model posts {\n  id         BigInt  @id @default(autoincrement())\n  created_by String? @db.Uuid\n}\n' +
+        'model subscriptions {\n  id      String @id\n  user_id String @db.Uuid\n}\n';
+      const schema = inlinePrisma(text);
+      const reports = findings(missingForeignKey, schema);
+      assert.equal(reports.length, 3);
+      const fixed = applyPrismaFixes(schema, reports.map((r) => r.fixes![0].intent))!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /\n  teams_as_owner +teams\[\] +@relation\("TeamsOwner"\)\n/);
+      assert.match(fixed.text, /\n  created_posts +posts\[\] +@relation\("PostsCreatedByUsers"\)\n/);
+      assert.match(fixed.text, /\n  subscriptions +subscriptions\[\]\n/);
+      assert.match(fixed.text, /user +users +@relation\(fields: \[user_id\], references: \[id\], onDelete: Cascade\)/);
     });
 
     it('the writer itself declines a relation between fields of different types', () => {

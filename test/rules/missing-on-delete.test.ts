@@ -149,6 +149,24 @@ describe('missing-on-delete', () => {
       assert.match(required.message, /looks like a record to keep .* prefer Restrict\.$/);
     });
 
+    it('who created or approved a row (createdById, approved_by) does not own it: Restrict before Cascade (explore-prisma3/sqlite5 SignalTrade.createdBy)', () => {
+      const user = table('User');
+      for (const name of ['createdById', 'approved_by', 'createdBy']) {
+        const trade = table('SignalTrade', {
+          columns: [column(name, 'int')],
+          foreignKeys: [fk([name], 'User', ['id'], { relationField: 'creator' })],
+        });
+        const report = single(runRule(missingOnDelete, [prismaDb([user, trade])]));
+        assert.deepEqual(report.fixes!.map((f) => f.intent.kind === 'setOnDelete' && f.intent.action), ['Restrict', 'Cascade'], name);
+      }
+      // An optional one keeps SetNull first, as before; a role (authorId) owns its row: Cascade first, as before.
+      const optional = table('SignalTrade', { columns: [column('createdById', 'int', { nullable: true })], foreignKeys: [fk(['createdById'], 'User', ['id'])] });
+      assert.equal(single(runRule(missingOnDelete, [prismaDb([user, optional])])).fixes![0].intent.kind === 'setOnDelete' && single(runRule(missingOnDelete, [prismaDb([user, optional])])).fixes![0].title.includes('SetNull'), true);
+      const author = table('Post', { columns: [column('authorId', 'int')], foreignKeys: [fk(['authorId'], 'User', ['id'])] });
+      const first = single(runRule(missingOnDelete, [prismaDb([user, author])])).fixes![0].intent;
+      assert.equal(first.kind === 'setOnDelete' && first.action, 'Cascade');
+    });
+
     it('a log named after its parent (EventLog → Event) is no record to keep: Cascade first, as cascade-deletes-records agrees', () => {
       for (const child of ['EventLog', 'EventHistory']) {
         const { event, question } = eventAndQuestion({ child });

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { documentedValues, stringEnum } from '../../rules/data-types/string-enum';
+import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
 import type { CodeEnumLiteral, CodeFile, Column, Database } from '../../rules/model';
 import type { Finding } from '../../server/src/engine';
 import { Reviewer } from '../../server/src/review';
 import { runRules, TableCache } from '../../server/src/engine';
 import { applyFileEdits, diskReader } from '../languages/prisma/helpers';
-import { inlinePrisma } from '../helpers/prisma-inline';
 import { editedWorkspace } from '../helpers/workspace';
 import { column, drizzleDb, loc, prismaDb, sqlDb, table, type DatabaseOptions } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
@@ -133,6 +133,19 @@ describe('string-enum', () => {
   // -------------------------------------------------------------------------------------------
   // Columns named like an enum with a one-word default; values from the code (CodeFile.enumLiterals).
   // -------------------------------------------------------------------------------------------
+
+  it('a snake_case model (Supabase team_members): the enum written is the one the title names (explore-prisma3/multischema)', () => {
+    const schema = inlinePrisma(
+      'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model team_members {\n  id   Int    @id\n  role String @default("member") // \'owner\' | \'admin\' | \'member\'\n}\n',
+    );
+    const report = findings(stringEnum, schema)[0];
+    assert.equal(report.fixes![0].title, 'Create enum TeamMembersRole { owner admin member } for role');
+    const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
+    assert.deepEqual(fixed.errors, []);
+    assert.match(fixed.text, /role TeamMembersRole @default\(member\)/);
+    assert.match(fixed.text, /enum TeamMembersRole \{/);
+  });
 
   describe('look-alikes (seed 003)', () => {
     it('difficulty is reported like priority (same shape, default "medium"); names, titles, codes and phrases are not', () => {

@@ -8,6 +8,7 @@ import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
 import { prismaSqliteTooOld } from '../../../../rules/data-types/literals';
+import { pascal, singular, words } from '../../../../rules/names';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs, settle } from './parser';
@@ -567,13 +568,27 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const oneToOne = [table.primaryKey, ...table.indexes].some(
     (ix) => ix && ix.unique && ix.columns.length === columns.length && columns.every((c) => ix.columns.includes(c)),
   );
-  const backBase = oneToOne ? lowerFirst(table.name) : pluralize(lowerFirst(table.name));
+  const backBase = oneToOne ? lowerFirst(table.name) : pluralize(lowerFirst(table.name), table.name);
+  // A relation named for a role or a deed (`assigneeId`, `createdBy` → User), not for the model it points at: one of
+  // possibly several between the same two models, which fix-all writes independently of each other. Its back field
+  // says the role (`tasksAsAssignee`, `createdTasks`) and the relation is named, so two such fixes applied together
+  // neither define the same back field twice nor leave two unnamed relations between the same models.
+  const lastOf = (name: string) => singular(words(name).at(-1) ?? name);
+  const byVerb = byWhom ? /^(.+?)(?:By|_by)$/.exec(first)?.[1] : undefined;
+  const role = byVerb !== undefined || (stem !== false && stem !== undefined && lastOf(stem) !== lastOf(refTable.name) && lastOf(stem) !== lastOf(target.block.name));
+  // In the schema's case: `created_posts`, `teams_as_owner` where the column is snake_case.
+  const snakeCase = first.includes('_');
+  const roleBack =
+    byVerb !== undefined
+      ? snakeCase ? `${byVerb}_${backBase}` : `${lowerFirst(byVerb)}${upperFirst(backBase)}`
+      : role ? (snakeCase ? `${backBase}_as_${relName}` : `${backBase}As${upperFirst(relName)}`) : backBase;
   const backTaken = (n: string) => taken(target.block)(n) || (self && n === relName);
-  const backName = freeName(backBase, backTaken, [upperFirst(relName), 'Rel']);
+  const backName = freeName(roleBack, backTaken, [upperFirst(relName), 'Rel']);
 
-  // A second relation between the same two models (or a self relation) needs a relation name.
-  const needsName = self || relationTargets(block, target.block.name).length > 0 || relationTargets(target.block, block.name).length > 0;
-  const relationLabel = needsName ? `"${upperFirst(block.name)}${upperFirst(relName)}", ` : '';
+  // A second relation between the same two models (or a self relation, or a role's) needs a relation name.
+  const needsName = self || role || relationTargets(block, target.block.name).length > 0 || relationTargets(target.block, block.name).length > 0;
+  const label = `${upperFirst(block.name)}${pascal(relName)}`;
+  const relationLabel = needsName ? `"${label}", ` : '';
 
   const afterColumns = Math.max(...colFields.map((f) => f!.lineSpan.end));
   if ((block.closeBrace && block.closeBrace.start < afterColumns) || hasOpenArguments(block)) return undefined;
@@ -589,7 +604,7 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
     (forwardIgnored ? ' @ignore' : '');
   const forward = `${eolOf(file)}${alignedField(file, block, indent, relName, `${target.block.name}${optional ? '?' : ''}`, forwardAttr)}`;
   const backType = oneToOne ? `${block.name}?` : `${block.name}[]`;
-  const backAttrs = [needsName ? `@relation("${upperFirst(block.name)}${upperFirst(relName)}")` : '', backIgnored ? '@ignore' : ''];
+  const backAttrs = [needsName ? `@relation("${label}")` : '', backIgnored ? '@ignore' : ''];
   const backAttr = backAttrs.filter((a) => a !== '').join(' ') || undefined;
   const edits: FileEdit[] = [{ file: file.path, edits: [insert(file, afterColumns, forward)] }];
   const targetEnd = lastMemberLineEnd(target.block, target.block.fields);
@@ -641,7 +656,12 @@ function alignedField(file: ParsedFile, block: Block, indent: string, name: stri
   return line;
 }
 
-function pluralize(s: string): string {
+function pluralize(s: string, modelName: string = s): string {
+  // A model named in the plural already, as introspected tables are (`teams`, `team_members`): `teams`, not
+  // `teamses`. A PascalCase model is named in the singular (`Alias`, `Lens`, `Analysis`).
+  const last = words(s).at(-1);
+  const introspected = modelName.includes('_') || /^[a-z]/.test(modelName);
+  if (introspected && last !== undefined && last.length > 3 && singular(last) !== last.toLowerCase()) return s;
   if (/(s|x|z|ch|sh)$/.test(s)) return s + 'es';
   if (/[^aeiou]y$/.test(s)) return s.slice(0, -1) + 'ies';
   return s + 's';
@@ -689,7 +709,8 @@ function createEnum(intent: Extract<FixIntent, { kind: 'createEnum' }>, reader: 
     const f = read(reader, path);
     if (f) for (const n of fileIndexOf(f).names) existing.add(n);
   }
-  const name = freeName(upperFirst(block.name) + upperFirst(field.name), (n) => existing.has(n), ['Kind', 'Type', 'Value']);
+  // The name the fix's title promises (`team_members.role` → `TeamMembersRole`).
+  const name = freeName(pascal(block.name, field.name), (n) => existing.has(n), ['Kind', 'Type', 'Value']);
   const indent = indentOf(file, block);
   const drop = field.attributes.filter((a) => a.name.startsWith('db.'));
   const valueEdits: TextEdit[] = [];
