@@ -91,6 +91,26 @@ describe('filter-in-memory', () => {
     });
   });
 
+  describe('a lookup in the loaded rows: `.find(…)` / `.some(…)` (exploratory test, event-qa)', () => {
+    it('users.find((u) => u.email === …) and questions.some((q) => q.userId === … && q.status === …) are filters too; not a lookup by the column the query already filters (`id: { in: ids }`, then users.find((u) => u.id === …))', () => {
+      const project = analyzeProject('event-qa');
+      const found = findingsIn(rule, project);
+      const users = 'src/lib/users.ts';
+      const team = 'src/routers/team.ts';
+      assert.deepEqual(found.map((f) => f.where), [
+        `${users}:${project.lineOf(users, 'prisma.user.findMany()') + 1}`,
+        `${users}:${project.lineOf(users, 'prisma.question.findMany') + 1}`,
+        `${team}:${project.lineOf(team, 'prisma.team.findMany()') + 1}`,
+      ]);
+      assert.equal(
+        found[0]!.finding.message,
+        `The rows of \`prisma.user.findMany\` are filtered in JavaScript on email (line ${project.lineOf(users, 'users.find') + 1}): every row of User is read and sent over the network only to be thrown away. Filter in the query with \`where: { email: … }\`.`,
+      );
+      assert.equal(found[0]!.finding.related?.[0]?.loc.range.start.line, project.lineOf(users, 'users.find'));
+      assert.match(found[1]!.finding.message, /filtered in JavaScript on userId, status \(line \d+\): the rows the filter drops are read/);
+    });
+  });
+
   it('never throws on half-typed code (app/api/signals/performance/route.ts cut short)', () => {
     for (const project of analyzeCuts('learning', 'app/api/signals/performance/route.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });

@@ -88,6 +88,20 @@ describe('swallowed-db-error', () => {
     });
   });
 
+  describe('`.catch(() => null)` whose result nobody reads (exploratory test, event-qa)', () => {
+    it('reported when the awaited (or voided) chain is a statement of its own; not when the null is checked', () => {
+      const project = analyzeProject('event-qa');
+      const file = 'src/lib/questions.ts';
+      const found = findingsIn(rule, project);
+      // (findingsIn sorts by text: line 16 before line 4.)
+      assert.deepEqual(found.map((f) => f.where), [
+        `${file}:${project.lineOf(file, 'prisma.question.delete') + 1}`,
+        `${file}:${project.lineOf(file, 'views: { increment: 1 }') + 1}`,
+      ]);
+      for (const f of found) assert.match(f.finding.message, /the catch ignores the error/);
+    });
+  });
+
   it('never throws on half-typed code (app/videos/page.ts cut short)', () => {
     for (const project of analyzeCuts('learning', 'app/videos/page.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });

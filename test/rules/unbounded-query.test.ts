@@ -130,6 +130,18 @@ describe('unbounded-query', () => {
     });
   });
 
+  describe('rows looked up in JavaScript afterwards (`.find`, `.some`; exploratory test, event-qa)', () => {
+    it('no cap is offered: a capped users.find((u) => u.email === …) would miss every user after the 100th', () => {
+      const project = analyzeProject('event-qa');
+      const found = findingsIn(rule, project);
+      assert.equal(found.length, 3);
+      for (const f of found) {
+        assert.deepEqual(f.finding.fixes ?? [], [], f.where);
+        assert.match(f.finding.message, /move that filter into the query first/);
+      }
+    });
+  });
+
   describe('aggregates (exploratory test, bug 8)', () => {
     it('blog: count(), sum() and sql`count(*)` selects are one row; a groupBy or a window count are not', () => {
       const project = analyzeProject('blog');

@@ -1,7 +1,8 @@
 /**
  * Code facts: finds Prisma and Drizzle clients in TypeScript/JavaScript (syntax only), the database
  * calls made through them, and the context each call runs in (function, loop, transaction, try/catch,
- * branches). The client is what is bound to `new PrismaClient()` / `drizzle(…)`, imported from a module
+ * branches). The client is what is bound to `new PrismaClient()` / `drizzle(…)` (also a module `let` typed as a
+ * client or assigned one in the module's top-level branches), imported from a module
  * that binds one, a transaction callback's parameter, a class member typed/injected as a client, or a
  * parameter typed as one — never a guess from a variable name.
  */
@@ -180,9 +181,29 @@ interface FileInfo {
    * client when the value creates one (`orm`), else what is resolved with the imports: a factory call (`callee`) or
    * a module client (`ident`); none of them when the value is nothing known.
    */
-  contextSets: { key: string; orm?: Orm; driver?: string; callee?: string; ident?: string; property?: string }[];
+  contextSets: ContextSet[];
+  /** The module imports Fastify (`fastify`, `fastify-plugin`, `@fastify/…`) or augments its types. */
+  fastify?: true;
+  /**
+   * Members the module decorates a Fastify instance with (`fastify.decorate('db', db)`) or declares on
+   * `FastifyInstance` (`declare module 'fastify' { interface FastifyInstance { db: NodePgDatabase<…> } }`), each
+   * known like a Hono context variable's value.
+   */
+  fastifySets: ContextSet[];
+  /** Top-level variables bound to a Fastify instance the module makes (`const app = Fastify({ logger: true })`). */
+  fastifyApps: Set<string>;
   /** Every specifier the module resolved, with its result (to tell whether a kept module still holds). */
   resolutions: [specifier: string, file: string | undefined][];
+}
+
+/** A value a module gives a context key (a Hono variable, a Fastify decoration), as far as its text says. */
+interface ContextSet {
+  key: string;
+  orm?: Orm;
+  driver?: string;
+  callee?: string;
+  ident?: string;
+  property?: string;
 }
 
 interface Candidate {
@@ -299,7 +320,12 @@ export class CodeAnalyzer {
     }
     // Hono context variables that hold a client (`c.set('db', drizzle(c.env.DB))` in a middleware).
     const honoVars = contextClients(byFile.values());
-    const contextKey = [...workspaceOrms].sort().join(',') + [...honoVars].map(([k, c]) => `|${k}=${c.orm}@${c.driver ?? ''}`).sort().join('');
+    // Fastify decorations that hold a client (`fastify.decorate('db', drizzle(…))`, a `FastifyInstance` member typed as one).
+    const fastifyVars = contextClients(byFile.values(), (info) => info.fastifySets);
+    const contextKey =
+      [...workspaceOrms].sort().join(',') +
+      [...honoVars].map(([k, c]) => `|${k}=${c.orm}@${c.driver ?? ''}`).sort().join('') +
+      [...fastifyVars].map(([k, c]) => `|fastify.${k}=${c.orm}@${c.driver ?? ''}`).sort().join('');
 
     // Pass 2: one file at a time, facts only; a file's kept facts hold when its walk inputs are the same.
     const prismaModels = prismaModelAccessors(databases);
@@ -329,7 +355,7 @@ export class CodeAnalyzer {
           sf ??= parseFile(file, entry.text);
           entry.suppressions = entry.text.includes('schema-review-ignore') ? collectSuppressions(sf) : [];
           suppressions.push(...entry.suppressions);
-          entry.facts = new FileWalker(info, sf, byFile, prismaModels, workspaceOrms, honoVars).run();
+          entry.facts = new FileWalker(info, sf, byFile, prismaModels, workspaceOrms, honoVars, fastifyVars).run();
           entry.enumLiterals = enumLiteralFacts(sf);
           entry.factsKey = key;
         } else suppressions.push(...entry.suppressions);
@@ -519,6 +545,7 @@ function mayDefineClient(text: string): boolean {
     /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const db = makeDb(env.DB) (an imported factory)
     /export\s+type\s+[\w$]+\s*=\s*typeof\s/.test(text) || // export type Db = typeof db
     (text.includes('hono') && text.includes('.set(')) ||
+    (text.includes('fastify') && (text.includes('.decorate(') || text.includes('FastifyInstance'))) ||
     /export\s+(?:const|let|var)\s*\{[^}]*\}\s*=\s*(?:await\s+)?[\w$]+\s*\(/.test(text) || // export const { db } = createDb() // c.set('db', getDb(c.env)) in a Hono middleware
     // export const db = dbm.getDb(env) / export const { db } = dbm.createDb(): a factory of a namespace import, by its name.
     // export const getDb = () => createDb(env.DATABASE_URL) / export async function getDb() { return await createDb(…) }:
@@ -611,6 +638,8 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     drizzleImports: new Set(),
     instances: new Map(),
     contextSets: [],
+    fastifySets: [],
+    fastifyApps: new Set(),
     resolutions: [],
   };
   const resolve = (spec: string) => {
@@ -791,6 +820,25 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     }
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && !d.initializer) {
+        // `let prisma: PrismaClient;` / `let db;` assigned in the module's top-level branches (Remix stacks:
+        // `if (production) prisma = new PrismaClient(); else { … prisma = global.__db__ }`, then `export { prisma }`).
+        const assigned = assignedValues(sf, d.name.text);
+        const fromValue = (read: (e: ts.Expression) => string | undefined) => {
+          for (const v of assigned) {
+            const found = read(v);
+            if (found) return found;
+          }
+          return undefined;
+        };
+        const orm = clientTypeOrm(d.type, info) ?? (fromValue((v) => newClientOrm(v, info)) as Orm | undefined);
+        if (orm) {
+          info.clients.set(d.name.text, orm);
+          const driver = typeDriver(d.type, info) ?? fromValue((v) => clientDriver(v, info));
+          if (driver) info.drivers.set(d.name.text, driver);
+        }
+        continue;
+      }
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
       const orm = newClientOrm(d.initializer, info) ?? clientTypeOrm(d.type, info);
       if (orm) {
@@ -841,7 +889,71 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     info.hono = true;
     collectContextSets(sf, info);
   }
+  if ([...info.imports.values()].some((i) => isFastifySpecifier(i.specifier)) || sf.statements.some(isFastifyAugmentation)) {
+    info.fastify = true;
+    collectFastifyDecorations(sf, info);
+  }
   return info;
+}
+
+function isFastifySpecifier(spec: string): boolean {
+  return spec === 'fastify' || spec === 'fastify-plugin' || spec.startsWith('@fastify/');
+}
+
+/** `declare module 'fastify' { … }` */
+function isFastifyAugmentation(st: ts.Statement): st is ts.ModuleDeclaration {
+  return ts.isModuleDeclaration(st) && ts.isStringLiteral(st.name) && st.name.text === 'fastify';
+}
+
+/**
+ * Fastify decorations that may hold a client: members declared on `FastifyInstance` in a `declare module 'fastify'`
+ * block (by their type), `x.decorate('db', value)` calls (by the value, as a Hono `c.set`), and the top-level
+ * instances the module makes with Fastify's default export.
+ */
+function collectFastifyDecorations(sf: ts.SourceFile, info: FileInfo): void {
+  for (const st of sf.statements) {
+    if (isFastifyAugmentation(st) && st.body && ts.isModuleBlock(st.body)) {
+      for (const decl of st.body.statements) {
+        if (!ts.isInterfaceDeclaration(decl) || decl.name.text !== 'FastifyInstance') continue;
+        for (const m of decl.members) {
+          const key = ts.isPropertySignature(m) ? propertyNameText(m.name) : undefined;
+          if (key === undefined || !ts.isPropertySignature(m)) continue;
+          const orm = isTransactionType(m.type, info) ? undefined : clientTypeOrm(m.type, info);
+          const driver = orm === 'drizzle' ? typeDriver(m.type, info) : undefined;
+          info.fastifySets.push(orm ? (driver ? { key, orm, driver } : { key, orm }) : { key });
+        }
+      }
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && unwrap(d.initializer);
+        const callee = init && ts.isCallExpression(init) ? unwrap(init.expression) : undefined;
+        const imp = callee && ts.isIdentifier(callee) ? info.imports.get(callee.text) : undefined;
+        if (ts.isIdentifier(d.name) && imp?.specifier === 'fastify' && (imp.imported === 'default' || imp.imported === 'fastify' || imp.imported === '*')) {
+          info.fastifyApps.add(d.name.text);
+        }
+      }
+    }
+  }
+  let budget = 200_000;
+  const fns: FunctionNode[] = [];
+  const visit = (n: ts.Node): void => {
+    if (--budget < 0) return;
+    if (ts.isCallExpression(n) && n.arguments.length === 2) {
+      const callee = unwrap(n.expression);
+      const key = literalKey(n.arguments[0]);
+      if (key !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'decorate') {
+        info.fastifySets.push(contextSetOf(key, n.arguments[1]!, fns[fns.length - 1], info));
+      }
+    }
+    if (isFunctionNode(n)) {
+      fns.push(n);
+      ts.forEachChild(n, visit);
+      fns.pop();
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
 }
 
 /** `const { db } = createDb(…)` (or `{ client: db }`) in a function body, outside nested functions: the call and property. */
@@ -939,30 +1051,7 @@ function collectContextSets(sf: ts.SourceFile, info: FileInfo): void {
         ts.isIdentifier(first.name) &&
         first.name.text === (unwrap(callee.expression) as ts.Identifier).text
       ) {
-        let value = unwrap(n.arguments[1]!);
-        // `const { db } = createDb(c.env.DATABASE_URL); c.set('db', db)`: a property of what a function returns.
-        const picked = ts.isIdentifier(value) && fn.body && ts.isBlock(fn.body) ? destructuredFrom(fn.body, value.text, info) : undefined;
-        if (picked) {
-          info.contextSets.push({ key, callee: picked.callee, property: picked.property });
-          return;
-        }
-        // `const db = drizzle(c.env.DB); c.set('db', db)`: the function's own variable, read through what it is given.
-        if (ts.isIdentifier(value) && fn.body && ts.isBlock(fn.body)) {
-          const assigned = assignedValues(fn.body, value.text);
-          if (assigned.length > 1) {
-            // Assigned more than once: nothing known.
-            info.contextSets.push({ key });
-            return;
-          }
-          if (assigned.length === 1) value = unwrap(assigned[0]!);
-        }
-        const orm = newClientOrm(value, info);
-        if (orm) info.contextSets.push({ key, orm, driver: clientDriver(value, info) });
-        else {
-          const called = importedCallee(value, info) ?? firstOfValues(value, (e) => (ts.isCallExpression(e) && ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : undefined));
-          const ident = ts.isIdentifier(value) ? value.text : undefined;
-          info.contextSets.push(called ? { key, callee: called } : ident ? { key, ident } : { key });
-        }
+        info.contextSets.push(contextSetOf(key, n.arguments[1]!, fn, info));
       }
     }
     if (isFunctionNode(n)) {
@@ -976,16 +1065,37 @@ function collectContextSets(sf: ts.SourceFile, info: FileInfo): void {
   visit(sf);
 }
 
+/** What `value`, given to a context key in function `fn` (or at the top level), is known to be from the module's text. */
+function contextSetOf(key: string, given: ts.Expression, fn: FunctionNode | undefined, info: FileInfo): ContextSet {
+  let value = unwrap(given);
+  const body = fn?.body && ts.isBlock(fn.body) ? fn.body : undefined;
+  // `const { db } = createDb(c.env.DATABASE_URL); c.set('db', db)`: a property of what a function returns.
+  const picked = ts.isIdentifier(value) && body ? destructuredFrom(body, value.text, info) : undefined;
+  if (picked) return { key, callee: picked.callee, property: picked.property };
+  // `const db = drizzle(c.env.DB); c.set('db', db)`: the function's own variable, read through what it is given.
+  if (ts.isIdentifier(value) && body) {
+    const assigned = assignedValues(body, value.text);
+    // Assigned more than once: nothing known.
+    if (assigned.length > 1) return { key };
+    if (assigned.length === 1) value = unwrap(assigned[0]!);
+  }
+  const orm = newClientOrm(value, info);
+  if (orm) return { key, orm, driver: clientDriver(value, info) };
+  const called = importedCallee(value, info) ?? firstOfValues(value, (e) => (ts.isCallExpression(e) && ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : undefined));
+  const ident = ts.isIdentifier(value) ? value.text : undefined;
+  return called ? { key, callee: called } : ident ? { key, ident } : { key };
+}
+
 type ContextClient = { orm: Orm; driver?: string };
 
 /**
  * The Hono context variables of the workspace that hold a client: a key every module sets to a client of one ORM
  * (a key also set to something else, or to clients of both ORMs, is none).
  */
-export function contextClients(infos: Iterable<FileInfo>): Map<string, ContextClient> {
+export function contextClients(infos: Iterable<FileInfo>, sets: (info: FileInfo) => ContextSet[] = (info) => info.contextSets): Map<string, ContextClient> {
   const out = new Map<string, ContextClient | null>();
   for (const info of infos) {
-    for (const set of info.contextSets) {
+    for (const set of sets(info)) {
       const picked = set.callee && set.property !== undefined ? info.objectFactories.get(set.callee)?.get(set.property) : undefined;
       const orm = set.property !== undefined ? picked?.orm : set.orm ?? (set.callee ? info.factories.get(set.callee) : set.ident ? info.clients.get(set.ident) : undefined);
       const driver =
@@ -1121,7 +1231,7 @@ function returnedValues(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.Funct
 let returnedValuesOf: Map<ts.Node, readonly ts.Expression[]> | undefined;
 
 /** What a function body assigns to `name` (declarations and `=`/`??=`/`||=`), outside nested functions and classes; a bounded walk. */
-function assignedValues(body: ts.Block, name: string): ts.Expression[] {
+function assignedValues(body: ts.Block | ts.SourceFile, name: string): ts.Expression[] {
   const out: ts.Expression[] = [];
   let budget = 2000;
   const visit = (n: ts.Node): void => {
@@ -1704,6 +1814,7 @@ class FileWalker {
     private readonly prismaModels: Set<string> | undefined,
     private readonly workspaceOrms: ReadonlySet<Orm> = new Set(),
     private readonly honoVars: ReadonlyMap<string, ContextClient> = new Map(),
+    private readonly fastifyVars: ReadonlyMap<string, ContextClient> = new Map(),
   ) {}
 
   /** Walks the file once and returns plain facts (no AST nodes survive). */
@@ -1816,6 +1927,11 @@ class FileWalker {
     if (ts.isPropertyAccessExpression(e)) {
       const target = unwrap(e.expression);
       const member = e.name.text;
+      // Fastify: `fastify.db` / `request.server.db`, a client the workspace decorates the instance with.
+      const decorated = this.info.fastify ? this.fastifyVars.get(member) : undefined;
+      if (decorated && this.isFastifyInstance(target)) {
+        return { orm: decorated.orm, node: e, text: `${target.getText(this.sf)}.${member}`, driver: decorated.driver };
+      }
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
         const cls = this.current ? this.classOf(this.current) : undefined;
         const found = cls ? this.clientMembers(cls).get(member) : undefined;
@@ -1843,6 +1959,36 @@ class FileWalker {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A Fastify instance: a parameter typed `FastifyInstance`; the untyped first parameter of a plugin (a function given
+   * to fastify-plugin's `fp(…)` or to `x.register(…)`); `request.server` on a parameter; a top-level `Fastify()` of the
+   * module (not shadowed).
+   */
+  private isFastifyInstance(target: ts.Expression): boolean {
+    if (ts.isPropertyAccessExpression(target)) {
+      const holder = unwrap(target.expression);
+      return target.name.text === 'server' && ts.isIdentifier(holder) && !!this.parameterOwner(holder.text);
+    }
+    if (!ts.isIdentifier(target)) return false;
+    const name = target.text;
+    for (let n: ts.Node | undefined = this.current; n; n = n.parent) {
+      if (!isFunctionNode(n)) continue;
+      if (this.localClients(n).has(name)) return false;
+      const index = n.parameters.findIndex((p) => bindsName(p.name, name));
+      if (index < 0) continue;
+      const p = n.parameters[index]!;
+      if (!ts.isIdentifier(p.name)) return false;
+      if (p.type) return ts.isTypeReferenceNode(p.type) && (ts.isIdentifier(p.type.typeName) ? p.type.typeName.text : p.type.typeName.right.text) === 'FastifyInstance';
+      if (index !== 0) return false;
+      const holder = climbWrappers(n).parent;
+      if (!holder || !ts.isCallExpression(holder) || holder.arguments[0] !== climbWrappers(n)) return false;
+      const callee = unwrap(holder.expression);
+      if (ts.isPropertyAccessExpression(callee)) return callee.name.text === 'register';
+      return ts.isIdentifier(callee) && this.info.imports.get(callee.text)?.specifier === 'fastify-plugin';
+    }
+    return this.info.fastifyApps.has(name);
   }
 
   /** A variable or parameter of a function around the current call declares `name` (it hides the module's binding). */
@@ -2582,17 +2728,20 @@ class FileWalker {
       const method = pa.name.text;
       if (method !== 'then' && method !== 'catch' && method !== 'finally') return undefined;
       const handler = method === 'catch' ? c.arguments[0] : method === 'then' ? c.arguments[1] : undefined;
-      if (handler) return this.handlerClause(handler);
+      if (handler) return this.handlerClause(handler, valueDiscarded(c));
       n = climbWrappers(c);
     }
     return undefined;
   }
 
-  private handlerClause(handler: ts.Expression): CatchClause {
+  /** `discarded`: nothing reads the value the handled chain settles with (see valueDiscarded). */
+  private handlerClause(handler: ts.Expression, discarded = false): CatchClause {
     const loc = nodeLoc(this.sf, handler);
     const h = unwrap(handler);
     if (ts.isArrowFunction(h) || ts.isFunctionExpression(h)) {
       if (ts.isBlock(h.body) && !h.body.statements.length) return { loc, onlyLogs: true, empty: true };
+      // `.catch(() => null)`: a placeholder result for the caller to check; when nothing reads it, the error is ignored.
+      if (discarded && !ts.isBlock(h.body) && isPlaceholderValue(h.body)) return { loc, onlyLogs: true, empty: true };
       return { loc, onlyLogs: ts.isBlock(h.body) ? blockOnlyLogs(h.body) : exprOnlyLogs(h.body) };
     }
     return { loc, onlyLogs: isLoggingFunction(h) };
@@ -2792,14 +2941,17 @@ class FileWalker {
     return !!fn && !isInlineCallback(fn);
   }
 
-  /** `const rows = await q; rows.filter((r) => r.x …)` and `(await q).filter(…)`. */
+  /**
+   * `const rows = await q; rows.filter((r) => r.x …)` and `(await q).filter(…)`; also the lookups that are filters
+   * keeping one row or answering whether one exists (`rows.find(…)`, `findLast`, `some`).
+   */
   private inMemoryFilters(node: ts.Node): { loc: Loc; fields: string[] }[] {
     const out: { loc: Loc; fields: string[] }[] = [];
     let n = climbWrappers(node);
     if (n.parent && ts.isAwaitExpression(n.parent)) n = climbWrappers(n.parent);
     const p = n.parent;
     const filterCall = (pa: ts.Node): ts.CallExpression | undefined => {
-      if (!ts.isPropertyAccessExpression(pa) || pa.name.text !== 'filter') return undefined;
+      if (!ts.isPropertyAccessExpression(pa) || !FILTER_METHODS.has(pa.name.text)) return undefined;
       const c = pa.parent;
       return c && ts.isCallExpression(c) && c.expression === pa ? c : undefined;
     };
@@ -2889,6 +3041,27 @@ class FileWalker {
     return out;
   }
 }
+
+/** `null`, `undefined`, `false`, `void …`: what a `.catch(() => …)` handler gives the caller to check instead of the error. */
+function isPlaceholderValue(body: ts.ConciseBody): boolean {
+  const e = unwrap(body as ts.Expression);
+  return (
+    e.kind === ts.SyntaxKind.NullKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword ||
+    ts.isVoidExpression(e) ||
+    (ts.isIdentifier(e) && e.text === 'undefined')
+  );
+}
+
+/** The value of `call` (a promise chain step) is thrown away: the chain, awaited or voided or not, is a statement of its own. */
+function valueDiscarded(call: ts.CallExpression): boolean {
+  let n: ts.Node = climbWrappers(call);
+  if (n.parent && (ts.isAwaitExpression(n.parent) || ts.isVoidExpression(n.parent))) n = climbWrappers(n.parent);
+  return !!n.parent && ts.isExpressionStatement(n.parent);
+}
+
+/** Array methods that filter rows by a predicate: keeping some (`filter`), one (`find`, `findLast`), or testing (`some`). */
+const FILTER_METHODS = new Set(['filter', 'find', 'findLast', 'some']);
 
 /**
  * A `for (;;)` loop that walks a list: its condition reads a `.length` (or `.size`), or its body indexes something

@@ -266,6 +266,16 @@ function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc
   let first = stmts.findIndex((s) => s.end > lo);
   let last = stmts.findIndex((s) => s.end >= hi);
   if (first < 0 || last < 0 || last < first) return undefined;
+  // An untyped `const results = []` before the range that the range uses (`results.push(await …)`): TypeScript
+  // types it from what is pushed after it, which it cannot follow into the callback (noImplicitAny: "implicitly
+  // has type 'any[]'"). The range starts at its declaration instead, so the list is built in the callback and
+  // returned; statements in between move with it when they await nothing (no slow work enters the transaction).
+  const declaredAt = /\.[mc]?tsx?$/.test(src.sf.fileName) ? evolvingArrayBefore(stmts, first) : undefined;
+  if (declaredAt !== undefined) {
+    const between = stmts.slice(declaredAt, first);
+    if (between.some((st) => containsAwait(st) || containsReturn(st))) return undefined;
+    first = declaredAt;
+  }
 
   const fn = enclosingFunctionNode(stmts[first]);
   if (!isAsync(fn)) return undefined;
@@ -397,6 +407,36 @@ function movable(statements: readonly ts.Statement[]): boolean {
   };
   for (const st of statements) visit(st, 0, 0, new Set());
   return ok;
+}
+
+/**
+ * The index of the first statement before `first` declaring, with `let`/`const`, no type and an empty `[]`, a name the
+ * statements from `first` on read (TypeScript's evolving array type, lost in a callback), else undefined.
+ */
+function evolvingArrayBefore(stmts: readonly ts.Statement[], first: number): number | undefined {
+  const names = new Map<string, number>();
+  for (let i = 0; i < first; i++) {
+    const st = stmts[i];
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let))) continue;
+    for (const d of st.declarationList.declarations) {
+      const init = d.initializer && unwrap(d.initializer);
+      if (ts.isIdentifier(d.name) && !d.type && init && ts.isArrayLiteralExpression(init) && init.elements.length === 0 && d.initializer === init) {
+        names.set(d.name.text, i);
+      }
+    }
+  }
+  if (!names.size) return undefined;
+  const used = new Set<string>();
+  for (let i = first; i < stmts.length; i++) referencedNames(stmts[i], names, used);
+  // A later declaration of the same name in between shadows nothing here (same block): the last one wins in `names`.
+  const at = [...used].map((n) => names.get(n)!);
+  return at.length ? Math.min(...at) : undefined;
+}
+
+function containsAwait(node: ts.Node): boolean {
+  if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) return true;
+  if (isFunctionNode(node) || ts.isClassLike(node)) return false;
+  return !!ts.forEachChild(node, (c) => (containsAwait(c) ? true : undefined));
 }
 
 function containsReturn(node: ts.Node): boolean {

@@ -53,6 +53,13 @@
  *   the first parameter (untyped or `Context`), are the client the workspace's middleware sets under that key
  *   (`c.set('db', drizzle(c.env.DB))`, also a variable or destructured factory result); a key also set to
  *   anything else, or to clients of both ORMs, is no client.
+ *   Fastify: `fastify.db` / `request.server.db` / `app.prisma` in a module importing `fastify`, `fastify-plugin` or
+ *   `@fastify/…` are the client the workspace decorates the instance with (`fastify.decorate('db', db)`, known like a
+ *   Hono value, or a `FastifyInstance` member typed as a client in `declare module 'fastify' { … }`), on a parameter
+ *   typed `FastifyInstance`, the untyped first parameter of a plugin given to fastify-plugin's `fp(…)` or to
+ *   `x.register(…)`, `<param>.server`, or a top-level `const app = Fastify(…)` of the module.
+ *   A module `let` is a client when typed as one or assigned one in the module's top-level code (Remix stacks:
+ *   `let prisma: PrismaClient; if (…) prisma = new PrismaClient(); else { … } export { prisma }`).
  * - `host` is also set for a call in the callback of a retry helper the function awaits or returns
  *   (`await withRetry(() => prisma.payment.update(…))`): a function of the file that calls that parameter,
  *   `p-retry`/`async-retry`/`exponential-backoff`'s `backOff`, or an imported function named like a retry
