@@ -194,7 +194,21 @@ export function quoteList(values: readonly string[]): string {
  * tables are usually plural ("a strategies row").
  */
 export function aRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
-  return language === 'prisma' ? article(tableName) : `${article(tableName)} row`;
+  return language === 'prisma' && !pluralTableName(tableName) ? article(tableName) : `${article(tableName)} row`;
+}
+
+/**
+ * A Prisma model named as a plural table (`users`, `team_members`: introspected or Supabase schemas) reads as a table:
+ * "a users row", as in SQL, not "a users".
+ */
+function pluralTableName(name: string): boolean {
+  const last = lastWord(name);
+  return /^[a-z]/.test(name) && last !== undefined && singular(last) !== last;
+}
+
+/** "a missing Event", "a missing users row": a row of the table, as `aRowOf` names it, after "a missing". */
+export function aMissingRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
+  return language === 'prisma' && !pluralTableName(tableName) ? tableName : `${tableName} row`;
 }
 
 /** Postgres' identifier limit: names are at most NAMEDATALEN - 1 = 63 bytes (longer ones are truncated). */

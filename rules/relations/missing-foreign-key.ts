@@ -2,7 +2,7 @@ import type { Column, ColumnType, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { columnOf } from '../types';
 import type { ReferentialAction } from '../model';
-import { aRowOf, article, findTableByName, tablesByNameKey, words } from '../names';
+import { aMissingRowOf, aRowOf, article, findTableByName, tablesByNameKey, words } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
 import { allowed, firstOnDelete, keepAction } from './missing-on-delete';
@@ -158,7 +158,7 @@ export const missingForeignKey: Rule = {
           context.report({
             message:
               lead +
-              `nothing stops it pointing at a missing ${database.language === 'prisma' ? target.name : `${target.name} row`}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.` +
+              `nothing stops it pointing at a missing ${aMissingRowOf(database.language, target.name)}, and deleting ${aRowOf(database.language, target.name)} cannot cascade or be refused.` +
               typeNote,
             loc: column.loc,
             fixes: writable

@@ -1,7 +1,7 @@
 /** The name and title helpers the schema rules share (rules/names.ts, rules/titles.ts). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aRowOf, findTableByName, nameKey, singular, words } from '../../rules/names';
+import { aMissingRowOf, aRowOf, findTableByName, nameKey, singular, words } from '../../rules/names';
 import { addIndexTitle, drizzleIndexName, enumTypeName, setOnDeleteTitle } from '../../rules/titles';
 import { column, drizzleDb, fk, prismaDb, sqlDb, table } from '../helpers/model';
 
@@ -67,6 +67,19 @@ describe('titles', () => {
     assert.ok(Buffer.byteLength(enumName) <= 63, enumName);
     assert.ok(enumName.startsWith('subscription_plan_feature_') && enumName.includes('_organization_billing_account_'), enumName);
     assert.ok(addIndexTitle(drizzleDb([long]), long, ['subscriptionPlanFeatureId']).includes('"subscription_plan_feature_over_subscription_plan_feature_id_idx"'));
+  });
+});
+
+describe('aRowOf', () => {
+  it('a Prisma model named as a plural table (introspected, Supabase) reads as a table row', () => {
+    assert.equal(aRowOf('prisma', 'Event'), 'an Event');
+    assert.equal(aRowOf('prisma', 'users'), 'a users row');
+    assert.equal(aRowOf('prisma', 'team_members'), 'a team_members row');
+    assert.equal(aRowOf('prisma', 'user'), 'a user');
+    assert.equal(aRowOf('prisma', 'Status'), 'a Status');
+    assert.equal(aRowOf('sql', 'users'), 'a users row');
+    assert.equal(aMissingRowOf('prisma', 'Event'), 'Event');
+    assert.equal(aMissingRowOf('prisma', 'teams'), 'teams row');
   });
 });
 
