@@ -11,6 +11,7 @@ import { frontEndReady, frontEnds, initFrontEnds, initFrontEndsFor } from './lan
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { isWithin, listWorkspaceFiles, toPosix } from './project/files';
+import { discoveryInputChanged, recordingReader, type SeenText } from './project/discoveryInputs';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { defaultSettings, mergeSettings, parseConfigFile, type ConfigFile, type Settings } from './settings';
 
@@ -89,6 +90,12 @@ export class Reviewer {
   private readonly ruleCache: RuleCache = new Map();
   /** Per-table rule results, kept by owners that review again after small changes (the language server). */
   private tableCache: TableCache | undefined;
+  /**
+   * With `trackDiscovery`: the texts the last discovery read, by path, and the paths reported changed since (each
+   * checked by the next review: units are made again only when discovery would read something else from one).
+   */
+  private discoveryInputs: Map<string, SeenText> | undefined;
+  private suspects: Set<string> | undefined;
 
   constructor(
     readonly root: string,
@@ -102,13 +109,28 @@ export class Reviewer {
    * reading their files. Only for owners that see every change (the server: edits and watched files).
    */
   trackChanges(): void {
+    this.trackDiscovery();
     this.changed ??= new Set();
     this.tableCache ??= new TableCache();
   }
 
+  /**
+   * From now on the owner reports the edits it sees (`noteChanged`), and the units are made again when an edit changes
+   * what discovery reads (an import added to a schema file, a file that starts importing the database client), not
+   * only when a file is created or deleted. Also turned on by `trackChanges`.
+   */
+  trackDiscovery(): void {
+    if (this.suspects) return;
+    this.suspects = new Set();
+    this.units = undefined; // units made before recorded nothing to check edits against
+  }
+
   noteChanged(files: Iterable<string>): void {
-    if (!this.changed) return;
-    for (const f of files) this.changed.add(f);
+    if (!this.changed && !this.suspects) return;
+    for (const f of files) {
+      this.changed?.add(f);
+      this.suspects?.add(f);
+    }
   }
 
   private takeChanged(): string[] | undefined {
@@ -193,9 +215,16 @@ export class Reviewer {
   private prepare(options: ReviewOptions): { units: Unit[]; settings: Settings } {
     const settings = options.settings ?? defaultSettings;
     const files = this.files(settings, options.log, options.isCancelled);
+    if (this.units && this.suspects?.size && this.discoveryInputsChanged()) this.units = undefined;
     if (!this.units) {
       initFrontEndsFor(files);
-      this.units = this.project.discover(files, this.reader);
+      if (this.suspects) {
+        // What discovery reads is recorded, so that an edit can be checked against it.
+        const seen = new Map<string, SeenText>();
+        this.units = this.project.discover(files, recordingReader(this.reader, seen));
+        this.discoveryInputs = seen;
+        this.suspects.clear();
+      } else this.units = this.project.discover(files, this.reader);
     }
     let units = this.units;
     if (options.only?.length) {
@@ -204,6 +233,32 @@ export class Reviewer {
       units = units.filter((u) => u.files.some(touches));
     }
     return { units, settings };
+  }
+
+  /**
+   * Whether a file reported changed since the last check now gives discovery something else to read (see
+   * project/discoveryInputs.ts). A file discovery did not read cannot change its result, the file list being the same.
+   */
+  private discoveryInputsChanged(): boolean {
+    const suspects = this.suspects!;
+    const inputs = this.discoveryInputs;
+    let changed = false;
+    for (const file of suspects) {
+      const seen = inputs?.get(file);
+      if (!seen) continue;
+      let text: string | undefined;
+      try {
+        text = this.reader.read(file);
+      } catch {
+        text = undefined;
+      }
+      if (discoveryInputChanged(file, seen, text)) {
+        changed = true;
+        break;
+      }
+    }
+    suspects.clear();
+    return changed;
   }
 
   private projectOptions(options: ReviewOptions, settings: Settings) {

@@ -202,7 +202,9 @@ export class Session {
       // (its folder may be the home or the temp folder).
       const loose = !this.folders.includes(root);
       s = { root, reviewer: new Reviewer(root, this.reader, { shallow: loose }), configProblems: [], sequence: 0 };
-      // The server hears of every edit and, with file watching, every change on disk.
+      // The server hears of every edit and, with file watching, every change on disk. An edit that changes what
+      // discovery reads (an import added) makes the root's units again, watching or not.
+      s.reviewer.trackDiscovery();
       if (this.options.watchesFiles) s.reviewer.trackChanges();
       s.reviewer.excludeFolders(this.nestedIn(root));
       this.roots.set(root, s);

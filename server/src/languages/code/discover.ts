@@ -13,7 +13,8 @@ import type { SourceReader, Unit } from '../types';
 import { dirname, importResolver, TsconfigPaths } from './resolve';
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
-const KEYWORDS = ['@prisma/client', 'PrismaClient', 'drizzle-orm'];
+/** The words that make a file a client module or a caller (exported: the server's rediscovery check looks for them). */
+export const KEYWORDS = ['@prisma/client', 'PrismaClient', 'drizzle-orm'];
 
 export function isCodeFile(path: string): boolean {
   if (path.includes('/node_modules/') || /\.d\.(m|c)?ts$/.test(path)) return false;
