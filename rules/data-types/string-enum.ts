@@ -95,9 +95,26 @@ function longestRun(tokens: Token[], kind: 'word' | 'quoted'): string[] {
 /** Where this language's review reads a column's documented values from, as the user would write it. */
 function howToDocument(database: Database, table: Table, column: Column): string {
   if (database.language === 'sql') {
-    return `in a column comment (COMMENT ON COLUMN ${table.dbName ?? table.name}.${column.dbName ?? column.name} IS 'one of: a, b')`;
+    if (database.dialect === 'mysql') return `in the column's COMMENT ('one of: a, b')`;
+    return `in a column comment (COMMENT ON COLUMN ${pgName(table.dbName ?? table.name)}.${pgName(column.dbName ?? column.name)} IS 'one of: a, b')`;
   }
   return 'in a comment on the column (// "a" | "b")';
+}
+
+/** Postgres words a table or column is often named that must be quoted (`"user"`, `"order"`). */
+const PG_RESERVED = new Set([
+  'user', 'order', 'group', 'table', 'check', 'default', 'column', 'references', 'limit', 'offset', 'window', 'end',
+  'select', 'from', 'where', 'to', 'do', 'only', 'primary', 'foreign', 'unique', 'constraint', 'grant', 'desc', 'asc',
+  'all', 'any', 'analyse', 'analyze', 'both', 'case', 'when', 'then', 'else', 'in', 'is', 'not', 'null', 'on', 'or',
+  'and', 'as', 'current_user', 'session_user', 'placing', 'leading', 'trailing', 'returning', 'fetch', 'union',
+]);
+
+/** A name as Postgres must read it: each part quoted unless a plain lower-case identifier (`"User".role`, `"order"`). */
+function pgName(name: string): string {
+  return name
+    .split('.')
+    .map((p) => (/^[a-z_][a-z0-9_$]*$/.test(p) && !PG_RESERVED.has(p) ? p : `"${p.replace(/"/g, '""')}"`))
+    .join('.');
 }
 
 /** The closed set of values a comment documents (`"active" | "paused"`, `pending, completed, failed`), or []. */
@@ -259,7 +276,9 @@ export const stringEnum: Rule = {
                 `${table.name}.${column.name} looks like an enum kept as free text (default "${fallback}"): the database accepts any string. ` +
                 (prismaSqliteTooOld(database)
                   ? versionNote(database).trimStart()
-                  : `Document the allowed values ${howToDocument(database, table, column)} to get a fix that creates the enum.`),
+                  : database.language === 'sql' && database.dialect === 'sqlite'
+                    ? `SQLite has no enum type: a CHECK (${column.dbName ?? column.name} IN (…)) constraint on the column makes it refuse other values.`
+                    : `Document the allowed values ${howToDocument(database, table, column)} to get a fix that creates the enum.`),
               loc: column.loc,
             });
           }

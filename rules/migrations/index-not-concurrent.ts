@@ -65,9 +65,11 @@ export const indexNotConcurrent: Rule = {
           continue;
         }
         context.report({
-          message:
-            `CREATE INDEX on existing table ${target} without CONCURRENTLY takes a SHARE lock: every insert, update and delete ` +
-            `on ${target} waits until the whole index is built, minutes on a large table.`,
+          message: statement.materializedView
+            ? `CREATE INDEX on existing materialized view ${target} without CONCURRENTLY takes a SHARE lock: reads go on, but ` +
+              `REFRESH MATERIALIZED VIEW ${target} waits until the whole index is built, minutes on a large view.`
+            : `CREATE INDEX on existing table ${target} without CONCURRENTLY takes a SHARE lock: every insert, update and delete ` +
+              `on ${target} waits until the whole index is built, minutes on a large table.`,
           loc: statement.loc,
           fixes: [
             inTransaction

@@ -240,6 +240,8 @@ export interface MigrationStatement {
   columns?: string[];
   /** createIndex: `ON ONLY` (a partitioned table's parent alone, without its partitions). */
   only?: boolean;
+  /** createIndex (Postgres): the index is on a materialized view made by an earlier statement. */
+  materializedView?: boolean;
 }
 
 /** One database: one Prisma schema (file or folder), one Drizzle schema set, one migrations folder or dump. */

@@ -77,6 +77,19 @@ describe('string-enum', () => {
       assert.match(single(review(column('role', 'string', { default: '"guest"' }))).message, /comment on the column \(\/\/ "a" \| "b"\)/);
     });
 
+    it('the COMMENT ON a table named User or order quotes it, as Postgres needs; MySQL and SQLite are told what they have', () => {
+      const status = () => column('status', 'string', { rawType: 'text', default: "'pending'" });
+      const pg = (name: string) => single(runRule(stringEnum, [sqlDb([table(name, { columns: [status()] })])])).message;
+      assert.match(pg('User'), /COMMENT ON COLUMN "User"\.status IS 'one of: a, b'/);
+      assert.match(pg('order'), /COMMENT ON COLUMN "order"\.status IS/);
+      assert.match(pg('billing.invoices'), /COMMENT ON COLUMN billing\.invoices\.status IS/);
+      const mysql = single(runRule(stringEnum, [sqlDb([table('orders', { columns: [status()] })], { dialect: 'mysql' })])).message;
+      assert.match(mysql, /in the column's COMMENT \('one of: a, b'\)/);
+      const sqlite = single(runRule(stringEnum, [sqlDb([table('orders', { columns: [status()] })], { dialect: 'sqlite' })])).message;
+      assert.match(sqlite, /SQLite has no enum type: a CHECK \(status IN \(…\)\) constraint/);
+      assert.doesNotMatch(sqlite, /COMMENT ON/);
+    });
+
     it('Prisma values that are not identifiers: finding, no fix (the schema would not validate)', () => {
       assert.deepEqual(single(review(column('state', 'string', { comment: '"in-progress" | "done"' }))).fixes, []);
     });

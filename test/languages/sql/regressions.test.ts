@@ -1626,6 +1626,14 @@ describe('bug 34: an index on a materialized view created in the same migration 
     indexNotConcurrent.check({ databases: [db], codeFiles: [], databaseFor: () => undefined, report: (f) => findings.push({ line: f.loc.range.start.line, file: f.loc.file }) });
     assert.deepEqual(findings.map((f) => `${f.file.slice(f.file.lastIndexOf('/') + 1)}:${f.line}`), ['20240301000000_more.sql:0', '20240301000000_more.sql:1']);
   });
+
+  it('on a materialized view made earlier, the message speaks of what the lock blocks there: its REFRESH, not writes', () => {
+    const { db } = analyzeFiles(files);
+    const messages: string[] = [];
+    indexNotConcurrent.check({ databases: [db], codeFiles: [], databaseFor: () => undefined, report: (f) => messages.push(f.message) });
+    assert.match(messages[0], /^CREATE INDEX on existing materialized view team_stats without CONCURRENTLY takes a SHARE lock: reads go on, but REFRESH MATERIALIZED VIEW team_stats waits/);
+    assert.match(messages[1], /^CREATE INDEX on existing table tasks without CONCURRENTLY .* every insert, update and delete/);
+  });
 });
 
 describe('bug 35: dropping a column drops the indexes whose predicate or expressions read it', () => {

@@ -192,6 +192,8 @@ class Builder {
   private readonly checkNames = new Map<Table, Set<string>>();
   /** The column whose values a CHECK constraint of that name holds (Column.checkedValues), per table. */
   private readonly checkColumns = new Map<Table, Map<string, Column>>();
+  /** Materialized views (not in the model): an index on one blocks its REFRESH, not writes (index-not-concurrent). */
+  private readonly matviews = new Set<string>();
   /**
    * Names in use per schema (tables, indexes, constraints), built when a default name is chosen and kept up to date as
    * names are added; any drop or rename lets it go (rebuilt on the next need).
@@ -534,7 +536,10 @@ class Builder {
         else {
           // A materialized view is not in the model, but an index built on it in the migration that creates it locks
           // nobody out (index-not-concurrent: tableCreatedInSameMigration).
-          if (n.objtype === 'OBJECT_MATVIEW' && n.into?.rel) ctx.createdHere.add(this.pgName(n.into.rel));
+          if (n.objtype === 'OBJECT_MATVIEW' && n.into?.rel) {
+            ctx.createdHere.add(this.pgName(n.into.rel));
+            this.matviews.add(this.pgName(n.into.rel));
+          }
           this.other(ctx);
         }
         break;
@@ -1123,6 +1128,7 @@ class Builder {
       concurrently: n.concurrent === true,
       tableCreatedInSameMigration: ctx.createdHere.has(tableName),
       ...(n.relation && n.relation.inh !== true ? { only: true } : {}),
+      ...(!table && this.matviews.has(tableName) ? { materializedView: true } : {}),
     });
     if (!table) return;
     // The name of a relation of the schema (an index on any table or columns, a table): Postgres errors, or with IF NOT
@@ -1158,6 +1164,7 @@ class Builder {
       const items: AstNode[] = o.List?.items ?? o.TypeName?.names ?? (o.String ? [o] : []);
       const name = this.pgQualified(items);
       if (n.removeType === 'OBJECT_TABLE') this.dropTable(name);
+      else if (n.removeType === 'OBJECT_MATVIEW') this.matviews.delete(name);
       else if (n.removeType === 'OBJECT_INDEX') this.dropIndexNamed(name, n.behavior === 'DROP_CASCADE');
       else if (n.removeType === 'OBJECT_TYPE') {
         if (!this.enums.delete(name)) continue;
