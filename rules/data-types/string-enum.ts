@@ -1,7 +1,7 @@
 import type { Column, Database, Table } from '../model';
 import type { CodeFile } from '../model';
 import type { Rule } from '../types';
-import { wholeDatabase } from '../types';
+import { readsTable, tableOf, wholeDatabase } from '../types';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
 import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueIndex, type CodeValueSite } from './code-values';
@@ -193,6 +193,41 @@ function indexesOf(databases: readonly Database[], codeFiles: readonly CodeFile[
   return indexes;
 }
 
+/**
+ * Prisma cannot declare a CHECK: teams add one by hand to a migration (`prisma/migrations/<ts>_<name>/migration.sql`),
+ * which the SQL front-end replays as a database of its own. These are the SQL databases of a Prisma schema's
+ * migrations folder: `migrations/` next to one of its schema files (where `prisma migrate` writes them), every file a
+ * `<folder>/migration.sql` of it.
+ */
+const migrationsMemo = new WeakMap<Database, { all: readonly Database[]; sql: Database[] }>();
+
+function migrationDatabasesOf(prisma: Database, all: readonly Database[]): Database[] {
+  const known = migrationsMemo.get(prisma);
+  if (known && known.all === all) return known.sql;
+  const dirs = [...new Set(prisma.files.map((f) => `${f.slice(0, f.lastIndexOf('/'))}/migrations/`))];
+  const sql = all.filter(
+    (d) =>
+      d.language === 'sql' &&
+      d.files.length > 0 &&
+      dirs.some((dir) => d.files.every((f) => f.startsWith(dir) && f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length)),
+  );
+  migrationsMemo.set(prisma, { all, sql });
+  return sql;
+}
+
+/** Whether a CHECK of the Prisma schema's migrations holds this column to a closed set of strings. */
+function checkedByMigrations(migrations: readonly Database[], table: Table, column: Column): boolean {
+  for (const sql of migrations) {
+    const target = tableOf(sql, table.dbName ?? table.name);
+    if (!target) continue;
+    // The verdict depends on that table's columns: judged again when a migration changes it.
+    readsTable(target);
+    const name = column.dbName ?? column.name;
+    if (target.columns.some((c) => c.name === name && c.checkedValues !== undefined)) return true;
+  }
+  return false;
+}
+
 export const stringEnum: Rule = {
   meta: {
     id: 'string-enum',
@@ -211,11 +246,14 @@ export const stringEnum: Rule = {
     for (const database of context.databases) {
       if (!stringEnum.meta.languages.includes(database.language)) continue;
       const index = indexes.get(wholeDatabase(database));
+      const migrations = database.language === 'prisma' ? migrationDatabasesOf(wholeDatabase(database), context.allDatabases ?? context.databases) : [];
       for (const table of database.tables) {
         if (table.isView) continue;
         for (const column of candidatesOf(table)) {
           // A CHECK constraint already holds the column to its values: the database enforces them (as an enum would).
           if (column.checkedValues !== undefined) continue;
+          // Prisma: a CHECK added by hand to a migration holds it all the same.
+          if (migrations.length && checkedByMigrations(migrations, table, column)) continue;
           const typed = column.typedValues !== undefined && column.typedValues.length >= 2 ? column.typedValues : undefined;
           const values = typed ?? documentedValues(column.comment);
           /** Where the values come from, when not from a comment. */

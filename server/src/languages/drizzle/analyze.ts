@@ -22,6 +22,7 @@ import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppress
 import * as ast from './ast';
 import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
+import { applyChecks, type PendingCheck } from './checks';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /**
@@ -393,6 +394,8 @@ interface TableBuild {
   /** The table's name as its call writes it (or its variable's), read with the rest of the call. */
   rawName: string;
   incomplete?: boolean;
+  /** Its `check()` constraints, read once the unit's column names are known (checks.ts `applyChecks`). */
+  checks?: PendingCheck[];
 }
 
 /**
@@ -1161,7 +1164,31 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
       table.foreignKeys.push(fk);
       break;
     }
+    case 'check': {
+      const check = pendingCheck(scan, root.arguments[1], param);
+      if (check) (build.checks ??= []).push(check);
+      break;
+    }
   }
+}
+
+/**
+ * `sql\`${t.status} in ('draft', 'sent')\`` (the second argument of `check()`): its text, each placeholder a column of
+ * the table (the callback's parameter `t.status`, or a column it destructures). Undefined when a placeholder is
+ * anything else (a value, `sql.raw(…)`): the text the database gets is then unknown.
+ */
+function pendingCheck(scan: FileScan, argument: ts.Expression | undefined, param: ConfigParam | undefined): PendingCheck | undefined {
+  const e = argument ? unwrapExpression(argument) : undefined;
+  if (!e || !T.isTaggedTemplateExpression(e) || coreNameOf(scan.imports, e.tag) !== 'sql' || !param) return undefined;
+  const template = e.template;
+  if (T.isNoSubstitutionTemplateLiteral(template)) return { parts: [template.text] };
+  const parts: PendingCheck['parts'] = [template.head.text];
+  for (const span of template.templateSpans) {
+    const ref = columnRef(span.expression, param);
+    if (!ref || ref.owner !== param.name) return undefined;
+    parts.push({ key: ref.column }, span.literal.text);
+  }
+  return { parts };
 }
 
 /** `relations(users, ({ one }) => ({ org: one(orgs, { fields: [users.orgId], references: [orgs.id] }) }))`. */
@@ -1411,5 +1438,6 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
     enums,
     files: [...unit.files],
   };
+  for (const b of builds) if (b.checks) applyChecks(b.table, b.checks, b.dialect ?? database.dialect);
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
 }

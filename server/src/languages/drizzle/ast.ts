@@ -60,11 +60,13 @@ export const T = {
   isSpreadAssignment: ts.isSpreadAssignment,
   isStringLiteral: ts.isStringLiteral,
   isTemplateExpression: ts.isTemplateExpression,
+  isTaggedTemplateExpression: ts.isTaggedTemplateExpression,
   isTypeAssertionExpression: ts.isTypeAssertionExpression,
   isVariableStatement: ts.isVariableStatement,
 };
 import type { Dialect, Loc, Range } from '../../../../rules/model';
 import { lineOfOffset, sourceLineStarts } from '../lines';
+import { noteCheckImport } from './checks';
 
 export const CORE_MODULES: Record<string, Dialect> = {
   'drizzle-orm/pg-core': 'postgresql',
@@ -404,15 +406,21 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
     const bindings = clause.namedBindings;
     if (!bindings) continue;
     if (T.isNamespaceImport(bindings)) {
-      if (dialect) info.coreNamespaces.set(bindings.name.text, dialect);
+      if (dialect) {
+        info.coreNamespaces.set(bindings.name.text, dialect);
+        // `pg.check(…)` may follow: the Postgres parser reads it (checks.ts).
+        noteCheckImport();
+      }
       else if (moduleName !== 'drizzle-orm') info.other.set(bindings.name.text, { module: moduleName, imported: '*' });
       continue;
     }
     for (const element of bindings.elements) {
       const local = element.name.text;
       const imported = element.propertyName ? propertyName(element.propertyName as ts.PropertyName) ?? local : local;
-      if (dialect) info.core.set(local, imported);
-      else if (moduleName === 'drizzle-orm') info.orm.set(local, imported);
+      if (dialect) {
+        info.core.set(local, imported);
+        if (imported === 'check') noteCheckImport();
+      } else if (moduleName === 'drizzle-orm') info.orm.set(local, imported);
       else info.other.set(local, { module: moduleName, imported });
     }
   }

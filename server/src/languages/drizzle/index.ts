@@ -7,9 +7,18 @@ import type { LanguageFrontEnd } from '../types';
 import { analyzeDrizzleUnit } from './analyze';
 import { DRIZZLE_EXTENSIONS, discoverDrizzle } from './discover';
 import { writeDrizzleFix } from './write';
+import { checksMayBeDeclared } from './checks';
+import { loadSqlParser } from '../sql/parse';
 
 export const drizzleFrontEnd: LanguageFrontEnd = {
   language: 'drizzle',
+  /**
+   * The Postgres parser, which reads `check()` constraints (checks.ts), once discovery saw a schema importing `check`:
+   * a project without one (or a Prisma project with TypeScript files) never loads its wasm.
+   */
+  get init() {
+    return checksMayBeDeclared() ? loadSqlParser : undefined;
+  },
   extensions: DRIZZLE_EXTENSIONS,
   discover: (files, reader) => {
     try {
