@@ -404,6 +404,14 @@ export interface DbCall {
   loopKey?: string;
   /** Places where the call's result is filtered in JavaScript (`rows.filter((r) => r.status === …)`), with the fields read. */
   resultFilteredInMemory?: { loc: Loc; fields: string[] }[];
+  /**
+   * Places where the call's rows are aggregated in JavaScript into a number: `rows.reduce(…)` (into a number or an
+   * object of numbers), `rows.length` read as a count (not an emptiness test such as `!rows.length` or
+   * `rows.length === 0`), a sum/mean/count helper (`_.sumBy(rows, …)`), or a `for…of` / `forEach` over the rows that
+   * only adds into numbers. `how`: `reduce`, `length`, the helper's name, `for-of` or `forEach`; `fields`: the row
+   * fields read there, when known. (Added for unbounded-query: a row cap would make the number wrong.)
+   */
+  resultAggregatedInMemory?: { loc: Loc; how: string; fields: string[] }[];
 }
 
 /** One filtered column of a query and how it is compared (see `DbCall.filterTerms`). */

@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import { callLabel } from './support/code';
+import { callLabel, containsLoc } from './support/code';
 
 export const swallowedDbError: Rule = {
   meta: {
@@ -15,6 +15,17 @@ export const swallowedDbError: Rule = {
     for (const file of context.codeFiles) {
       for (const call of file.calls) {
         if (call.kind !== 'write' || !call.catch?.onlyLogs) continue;
+        // `Promise.allSettled(xs.map((x) => write))` whose results nobody inspects: the "catch" is the combinator itself.
+        if (call.loop?.settled && call.catch.empty && containsLoc(call.catch.loc, call.loop.loc)) {
+          context.report({
+            message:
+              `If \`${callLabel(call)}\` fails, \`Promise.allSettled\` keeps the error in a result nobody inspects and the code carries on as if the write succeeded: ` +
+              "the caller and the user are told it worked while the data was never saved. Check the results for `status === 'rejected'`, or use `Promise.all`.",
+            loc: call.loc,
+            related: [{ loc: call.catch.loc, message: 'Its results are never inspected' }],
+          });
+          continue;
+        }
         const swallows = call.catch.empty ? 'ignores the error' : 'only logs it';
         context.report({
           message:
@@ -27,3 +38,4 @@ export const swallowedDbError: Rule = {
     }
   },
 };
+

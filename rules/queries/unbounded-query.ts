@@ -1,4 +1,4 @@
-import type { DbCall } from '../model';
+import type { DbCall, Table } from '../model';
 import type { Rule } from '../types';
 import { callLabel, filtersByUniqueKey, knownColumns, tableForCall } from './support/code';
 
@@ -35,16 +35,22 @@ export const unboundedQuery: Rule = {
         // before that filter keeps the table's first rows, not a page of the result, so totals and rates come out
         // wrong. The filter must move into the query first; no cap is offered.
         const jsFilter = table ? filteredInMemory(call, knownColumns(table, call.filterColumns ?? []), (fields) => knownColumns(table, fields)) : undefined;
+        // Rows folded into a number in JavaScript (a sum, an average, a count): a cap would make the number silently
+        // wrong, and the database computes it in one row. No cap is offered.
+        const aggregated = jsFilter ? undefined : aggregatedInMemory(call);
         const advice = jsFilter
           ? `Its rows are filtered in JavaScript on ${jsFilter.columns.join(', ')} (line${jsFilter.lines.length > 1 ? 's' : ''} ${jsFilter.lines.join(', ')}): ` +
             'move that filter into the query first, since a cap before it would keep only the first rows of the table, not a page of the result.'
-          : `Page it (${keyword} + cursor/offset) or cap it.`;
+          : aggregated
+            ? `Its rows are aggregated in JavaScript (${aggregated}): let the database compute the number, ${databaseAggregate(call, table)}, ` +
+              'which returns one row; a cap would silently leave rows out of the result.'
+            : `Page it (${keyword} + cursor/offset) or cap it.`;
         context.report({
           message:
             `\`${callLabel(call)}\` has no \`${keyword}\`: it loads ${filtered} of ${name} into memory, ` +
             `so its time and memory grow with the table. ${advice}`,
           loc: call.loc,
-          ...(jsFilter
+          ...(jsFilter || aggregated
             ? {}
             : { fixes: [{ title: limitTitle(call), safety: 'unsafe' as const, intent: { kind: 'addLimit' as const, file, call, limit: DEFAULT_LIMIT } }] }),
         });
@@ -88,4 +94,60 @@ function filteredInMemory(
     .filter((site) => site.columns.length > 0);
   if (!sites.length) return undefined;
   return { columns: [...new Set(sites.flatMap((s) => s.columns))], lines: sites.map((s) => s.line) };
+}
+
+/** Where the rows are aggregated in JavaScript, grouped by line: `reduce, .length on line 10, .length on line 11`. */
+function aggregatedInMemory(call: DbCall): string | undefined {
+  const uses = call.resultAggregatedInMemory ?? [];
+  if (!uses.length) return undefined;
+  const byLine = new Map<number, string[]>();
+  for (const use of uses) {
+    const line = use.loc.range.start.line + 1;
+    const what = use.how === 'length' ? '.length' : use.how;
+    const list = byLine.get(line) ?? [];
+    if (!list.includes(what)) list.push(what);
+    byLine.set(line, list);
+  }
+  return [...byLine.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, whats]) => `${whats.join(', ')} on line ${line}`)
+    .join(', ');
+}
+
+/**
+ * The query that computes the number in the database: Prisma `aggregate` / `count`, Drizzle `select({ … })` of an
+ * aggregate function. An average when a mean helper is used or a count sits on the same line as a sum (`sum /
+ * rows.length`), the min/max for those helpers, else a sum; only a count when the rows are only counted.
+ */
+function databaseAggregate(call: DbCall, table: Table | undefined): string {
+  const uses = call.resultAggregatedInMemory ?? [];
+  const folds = uses.filter((u) => u.how !== 'length');
+  const counts = uses.filter((u) => u.how === 'length');
+  // Fields the code adds up, those of the table when its schema is known (not a computed property).
+  const fields = [...new Set(folds.flatMap((u) => u.fields))].filter((f) => !table || knownColumns(table, [f]).length > 0);
+  const model = call.model ?? 'model';
+  const filtered = !!call.filterColumns?.length || !!call.argKeys?.includes('where') || !!call.chain?.includes('where');
+  const average =
+    folds.some((u) => u.how === 'mean' || u.how === 'meanBy') ||
+    folds.some((f) => counts.some((c) => c.loc.range.start.line === f.loc.range.start.line));
+  const extreme = folds.length > 0 && folds.every((u) => /^(max|min)(By)?$/.test(u.how)) ? (folds[0]!.how.startsWith('max') ? 'max' : 'min') : undefined;
+  const kind = average ? 'avg' : extreme ?? 'sum';
+  if (call.orm === 'prisma') {
+    const count = `\`${call.client}.${model}.count(${filtered ? '{ where }' : ''})\``;
+    if (!folds.length) return count;
+    const selection = fields.length ? fields.map((f) => `${f}: true`).join(', ') : '…';
+    const others = ['_sum', '_avg', '_count'].filter((k) => k !== `_${kind}`).slice(0, 2);
+    return (
+      `\`${call.client}.${model}.aggregate({ ${filtered ? 'where, ' : ''}_${kind}: { ${selection} } })\` ` +
+      `(or ${others.map((k) => `\`${k}\``).join(', ')}) or ${count}`
+    );
+  }
+  const where = filtered ? '.where(…)' : '';
+  if (!folds.length) return `\`${call.client}.select({ n: count() }).from(${model})${where}\``;
+  const name = kind === 'avg' ? 'average' : kind === 'sum' ? 'total' : kind;
+  const others = ['sum(…)', 'avg(…)', 'count()'].filter((k) => !k.startsWith(`${kind}(`)).slice(0, 2);
+  return (
+    `\`${call.client}.select({ ${name}: ${kind}(${model}.${fields[0] ?? '…'}) }).from(${model})${where}\` ` +
+    `(or ${others.map((k) => `\`${k}\``).join(', ')})`
+  );
 }

@@ -102,6 +102,53 @@ describe('swallowed-db-error', () => {
     });
   });
 
+  describe('Promise.allSettled(xs.map((x) => write)) whose results nobody inspects', () => {
+    it('storefront logout: reported when the settled results are discarded or only counted; not when a rejection is looked for', () => {
+      const project = analyzeProject('storefront');
+      const file = 'app/api/auth/logout/route.ts';
+      const found = findingsIn(rule, project);
+      const facts = project.codeFile(file).calls;
+      const fnOf = (where: string) => facts.find((c) => `${file}:${c.loc.range.start.line + 1}` === where)?.enclosingFunction;
+      // (findingsIn sorts by text: line 13 before line 6.)
+      assert.deepEqual(found.map((x) => fnOf(x.where)), ['DELETE<callback>', 'POST<callback>']);
+      const post = found[1];
+      assert.equal(post!.where, `${file}:${project.lineOf(file, 'await Promise.allSettled(sessionIds.map((id)') + 1}`);
+      assert.equal(
+        post!.finding.message,
+        'If `prisma.session.delete` fails, `Promise.allSettled` keeps the error in a result nobody inspects and the code carries on as if the write succeeded: ' +
+          'the caller and the user are told it worked while the data was never saved. Check the results for `status === \'rejected\'`, or use `Promise.all`.',
+      );
+      assert.equal(post!.finding.related?.[0]?.message, 'Its results are never inspected');
+      const settledLine = project.lineOf(file, 'await Promise.allSettled(sessionIds.map((id)');
+      assert.equal(post!.finding.related?.[0]?.loc.range.start.line, settledLine);
+    });
+    it('a try around a Promise.allSettled never sees the failures; promises kept first in a const; returned or .then(…) results are inspected', () => {
+      const text = [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function purge(ids: string[]) {',
+        '  try {',
+        '    void Promise.allSettled(ids.map((id) => prisma.session.delete({ where: { id } })));',
+        '  } catch (e) {',
+        '    throw e;',
+        '  }',
+        '  const ps = ids.map((id) => prisma.session.update({ where: { id }, data: { expiresAt: new Date() } }));',
+        '  await Promise.allSettled(ps);',
+        '  const settled = await Promise.allSettled(ids.map((id) => prisma.session.delete({ where: { id } })));',
+        '  await Promise.allSettled(ids.map((id) => prisma.session.delete({ where: { id } }))).then(report);',
+        '  return settled;',
+        '}',
+        'declare function report(results: PromiseSettledResult<unknown>[]): void;',
+        '',
+      ].join('\n');
+      const { file } = analyzeText(text);
+      assert.deepEqual(runRule(rule, { codeFiles: [file] }).map((x) => x.loc.range.start.line), [4, 8]);
+    });
+  });
+
+  it('never throws on half-typed code (storefront logout route cut short)', () => {
+    for (const project of analyzeCuts('storefront', 'app/api/auth/logout/route.ts')) assert.doesNotThrow(() => runRule(rule, project));
+  });
   it('never throws on half-typed code (app/videos/page.ts cut short)', () => {
     for (const project of analyzeCuts('learning', 'app/videos/page.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });

@@ -114,6 +114,79 @@ describe('unbounded-query', () => {
     });
   });
 
+  describe('rows aggregated in JavaScript afterwards (reduce, .length as a count, sum helpers, accumulating loops)', () => {
+    // findingsIn sorts by `file:line` text: the expected lists are sorted the same way.
+    const byText = <T extends [string, number]>(xs: T[]) => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const ratingDb = database('prisma', [table('Rating', ['id', 'productId', 'stars'])]);
+    const at = (line: number) => ({ ...call6(), range: { start: { line, character: 14 }, end: { line, character: 60 } } });
+    it('no cap is offered, the message points to the database aggregate (Prisma)', () => {
+      const call = prisma('rating.findMany', {
+        line: 6,
+        fn: f,
+        argKeys: ['where'],
+        filterColumns: ['productId'],
+        resultAggregatedInMemory: [
+          { loc: at(9), how: 'reduce', fields: ['stars'] },
+          { loc: at(9), how: 'length', fields: [] },
+        ],
+      });
+      const [finding, ...rest] = runRule(rule, { codeFiles: [codeFile([call])], databases: [ratingDb] });
+      assert.equal(rest.length, 0);
+      assert.ok(finding);
+      assert.deepEqual(finding.fixes ?? [], []);
+      assert.equal(
+        finding.message,
+        '`prisma.rating.findMany` has no `take`: it loads every matching row of Rating into memory, so its time and memory grow with the table. ' +
+          'Its rows are aggregated in JavaScript (reduce, .length on line 10): let the database compute the number, ' +
+          '`prisma.rating.aggregate({ where, _avg: { stars: true } })` (or `_sum`, `_count`) or `prisma.rating.count({ where })`, ' +
+          'which returns one row; a cap would silently leave rows out of the result.',
+      );
+    });
+    it('a count only (`rows.length`) points to count() (Drizzle)', () => {
+      const call = drizzle('select', 'trades', { line: 6, fn: f, chain: ['from', 'where'], filterColumns: ['strategyId'], resultAggregatedInMemory: [{ loc: at(7), how: 'length', fields: [] }] });
+      const [finding] = runRule(rule, { codeFiles: [codeFile([call])], databases: [drizzleDb] });
+      assert.deepEqual(finding?.fixes ?? [], []);
+      assert.match(finding!.message, /Its rows are aggregated in JavaScript \(\.length on line 8\): let the database compute the number, `db\.select\(\{ n: count\(\) \}\)\.from\(trades\)\.where\(…\)`, which returns one row/);
+    });
+    it('storefront (Next.js, Prisma): average rating, revenue, customer count and rating sums get no take fix; lists keep it', () => {
+      const project = analyzeProject('storefront');
+      const found = findingsIn(rule, project);
+      const stats = 'app/admin/dashboard/stats.ts';
+      const route = 'app/api/products/[id]/rating/route.ts';
+      const line = (file: string, snippet: string) => `${file}:${project.lineOf(file, snippet) + 1}`;
+      assert.deepEqual(found.map((x) => [x.where, (x.finding.fixes ?? []).length]), byText([
+        [line(stats, 'prisma.order.findMany({ where: { createdAt'), 0],
+        [line(stats, 'prisma.user.findMany'), 0],
+        [line(stats, 'prisma.rating.findMany({ where: { stars'), 0],
+        [line(stats, "orderBy: { createdAt: 'desc' }"), 1],
+        [line(stats, 'prisma.order.findMany({ where: { userId } })'), 1],
+        [line(route, 'prisma.rating.findMany'), 0],
+      ]));
+      const message = (where: string) => found.find((x) => x.where === where)!.finding.message;
+      assert.match(message(line(route, 'prisma.rating.findMany')), /\(reduce, \.length on line 10, \.length on line 11\)/);
+      assert.match(message(line(route, 'prisma.rating.findMany')), /`prisma\.rating\.aggregate\(\{ where, _avg: \{ stars: true \} \}\)`/);
+      assert.match(message(line(stats, 'prisma.order.findMany({ where: { createdAt')), /\(for-of on line 9\).*`prisma\.order\.aggregate\(\{ where, _sum: \{ total: true, refunded: true \} \}\)`/);
+      assert.match(message(line(stats, 'prisma.user.findMany')), /\(\.length on line 18\): let the database compute the number, `prisma\.user\.count\(\{ where \}\)`/);
+      assert.match(message(line(stats, 'prisma.rating.findMany({ where: { stars')), /\(sumBy on line 24\)/);
+      for (const kept of [line(stats, "orderBy: { createdAt: 'desc' }"), line(stats, 'prisma.order.findMany({ where: { userId } })')]) {
+        assert.match(message(kept), /Page it \(take \+ cursor\/offset\) or cap it\.$/);
+      }
+    });
+    it('arcade (Drizzle): a leaderboard total and a player total get no limit fix; a list with an emptiness test keeps it', () => {
+      const project = analyzeProject('arcade');
+      const file = 'src/services/leaderboard.ts';
+      const found = findingsIn(rule, project);
+      assert.deepEqual(found.map((x) => [x.where, (x.finding.fixes ?? []).length]), byText([
+        [`${file}:${project.lineOf(file, 'db.select().from(scores)') + 1}`, 0],
+        [`${file}:${project.lineOf(file, 'db.query.scores.findMany') + 1}`, 0],
+        [`${file}:${project.lineOf(file, 'db.select().from(scores)', 1) + 1}`, 1],
+      ]));
+      const message = (snippet: string) => found.find((x) => x.where === `${file}:${project.lineOf(file, snippet) + 1}`)!.finding.message;
+      assert.match(message('db.select().from(scores)'), /`db\.select\(\{ total: sum\(scores\.points\) \}\)\.from\(scores\)\.where\(…\)` \(or `avg\(…\)`, `count\(\)`\)/);
+      assert.match(message('db.query.scores.findMany'), /\(forEach on line 14\)/);
+    });
+  });
+
   describe('on real code (code front-end)', () => {
     it('learning platform: signalTrade.findMany() only', () => {
       const project = analyzeProject('learning');
@@ -185,6 +258,10 @@ describe('unbounded-query', () => {
     });
   });
 
+  it('never throws on half-typed code (storefront dashboard stats and arcade leaderboard cut short)', () => {
+    for (const project of analyzeCuts('storefront', 'app/admin/dashboard/stats.ts')) assert.doesNotThrow(() => runRule(rule, project));
+    for (const project of analyzeCuts('arcade', 'src/services/leaderboard.ts')) assert.doesNotThrow(() => runRule(rule, project));
+  });
   it('never throws on half-typed code (server/storage.ts cut short)', () => {
     for (const project of analyzeCuts('trading', 'server/storage.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });

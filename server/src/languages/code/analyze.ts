@@ -24,6 +24,7 @@ import type {
 import { parseIgnoreComment } from '../../suppressions';
 import type { CodeEnumLiteral } from '../../../../rules/model';
 import { enumLiteralFacts } from './literals';
+import { inMemoryAggregates } from './aggregates';
 import type { SourceDiagnostic, SourceReader, Suppression } from '../types';
 import {
   callOfCallback,
@@ -1851,6 +1852,8 @@ class FileWalker {
     for (const [call, node] of this.readsToFollow) {
       const filtered = this.inMemoryFilters(node);
       if (filtered.length) call.resultFilteredInMemory = filtered;
+      const aggregated = inMemoryAggregates(this.sf, node, (n) => this.enclosingFunction(n).node?.body ?? this.sf);
+      if (aggregated.length) call.resultAggregatedInMemory = aggregated;
     }
     const pending = this.pendingWritingCalls();
     const writeFunctionKeys = new Set<string>();
@@ -2756,7 +2759,14 @@ class FileWalker {
       if (isFunctionNode(n)) {
         if (this.isTransparent(n)) continue;
         const call = isInlineCallback(n) ? callOfCallback(n) : undefined;
-        if (call && calleeMethodName(call) === 'map') continue; // Promise.all(xs.map(…)) rejects into the try
+        if (call && calleeMethodName(call) === 'map') {
+          // `Promise.allSettled(xs.map(…))` never rejects: each failure is a result, swallowed when nothing inspects them.
+          const combinator = combinatorOfMap(call);
+          if (combinator && calleeMethodName(combinator) === 'allSettled') {
+            return settledResultsIgnored(combinator) ? { loc: nodeLoc(this.sf, combinator), onlyLogs: true, empty: true } : undefined;
+          }
+          continue; // Promise.all(xs.map(…)) rejects into the try
+        }
         return undefined;
       }
       if (ts.isTryStatement(n) && child === n.tryBlock && n.catchClause) {
@@ -3058,6 +3068,36 @@ function valueDiscarded(call: ts.CallExpression): boolean {
   let n: ts.Node = climbWrappers(call);
   if (n.parent && (ts.isAwaitExpression(n.parent) || ts.isVoidExpression(n.parent))) n = climbWrappers(n.parent);
   return !!n.parent && ts.isExpressionStatement(n.parent);
+}
+
+/**
+ * Nothing inspects what `Promise.allSettled(…)` settles with: its value is discarded (a statement of its own, awaited
+ * or voided), or kept in a `const`/`let` that is never read after (a `.length` read counts the attempts, not the
+ * failures). Any other read (`results.filter((r) => r.status === 'rejected')`, a loop, `return results`, passing it on)
+ * inspects them.
+ */
+function settledResultsIgnored(combinator: ts.CallExpression): boolean {
+  if (valueDiscarded(combinator)) return true;
+  let n: ts.Node = climbWrappers(combinator);
+  if (n.parent && ts.isAwaitExpression(n.parent)) n = climbWrappers(n.parent);
+  const decl = n.parent;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== n || !ts.isIdentifier(decl.name)) return false;
+  const name = decl.name.text;
+  const body = findFunction(decl)?.body ?? decl.getSourceFile();
+  // The walk has not reached the statements after this one yet: their parent pointers are set here.
+  setParentsBelow(body);
+  let read = false;
+  const visit = (x: ts.Node): void => {
+    if (read) return;
+    if (ts.isIdentifier(x) && x.text === name && x !== decl.name && x.pos >= decl.end) {
+      const ref = climbWrappers(x);
+      const p = ref.parent;
+      if (!(p && ts.isPropertyAccessExpression(p) && p.expression === ref && p.name.text === 'length')) read = true;
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(body);
+  return !read;
 }
 
 /** Array methods that filter rows by a predicate: keeping some (`filter`), one (`find`, `findLast`), or testing (`some`). */
