@@ -1234,6 +1234,11 @@ let returnedValuesOf: Map<ts.Node, readonly ts.Expression[]> | undefined;
 /** What a function body assigns to `name` (declarations and `=`/`??=`/`||=`), outside nested functions and classes; a bounded walk. */
 function assignedValues(body: ts.Block | ts.SourceFile, name: string): ts.Expression[] {
   const out: ts.Expression[] = [];
+  // Most bodies never assign the name: the text says so without a walk (each function's returned variables are asked).
+  let root: ts.Node | undefined = body;
+  while (root && !ts.isSourceFile(root)) root = root.parent;
+  // A tree without parent pointers (a module read for its syntax only) is walked as before.
+  if (root && !mayAssign((root as ts.SourceFile).text, body.pos, body.end, name)) return out;
   let budget = 2000;
   const visit = (n: ts.Node): void => {
     if (--budget < 0 || isFunctionNode(n) || ts.isClassLike(n)) return;
@@ -1252,6 +1257,27 @@ function assignedValues(body: ts.Block | ts.SourceFile, name: string): ts.Expres
   };
   ts.forEachChild(body, visit);
   return out;
+}
+
+/**
+ * Whether `name` occurs in `text[from, to)` as an identifier followed by what an assignment or a declaration of it
+ * can be followed by (`=`, `??=`, `||=`, a type annotation, a closing parenthesis, `!`, `as`): a superset of
+ * assignedValues' matches, from the text alone.
+ */
+function mayAssign(text: string, from: number, to: number, name: string): boolean {
+  for (let at = text.indexOf(name, from); at >= 0 && at + name.length <= to; at = text.indexOf(name, at + 1)) {
+    if (at > 0 && isIdentifierChar(text.charCodeAt(at - 1))) continue;
+    let i = at + name.length;
+    if (i < text.length && isIdentifierChar(text.charCodeAt(i))) continue;
+    while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)) i++;
+    const c = text[i];
+    if (c === '=' ? text[i + 1] !== '=' && text[i + 1] !== '>' : c === '?' || c === '|' || c === ':' || c === ')' || c === '!' || (c === 'a' && text[i + 1] === 's')) return true;
+  }
+  return false;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code > 127;
 }
 
 /** A function whose returned value is a new client (`const prismaClientSingleton = () => new PrismaClient()`). */

@@ -102,15 +102,21 @@ export function topLevelFunction(sf: ts.SourceFile, name: string): FunctionNode 
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  // One table lookup by kind, not seven calls: every walk of the analysis asks this of each node it meets.
+  return FUNCTION_KINDS[node.kind] === true;
+}
+
+const FUNCTION_KINDS: boolean[] = [];
+for (const kind of [
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+]) {
+  FUNCTION_KINDS[kind] = true;
 }
 
 /** A function expression passed directly as an argument of a call (`xs.map(async (x) => …)`). */

@@ -45,7 +45,7 @@ interface Scan {
   specifiers?: string[];
   /** A zod schema with an enum (`z.enum(`): joins the unit for its `CodeFile.enumLiterals`, not for the import rounds. */
   zodEnum?: boolean;
-  /** May send an HTTP response (mayRespond): joins the unit when a file of it imports this one. */
+  /** May send an HTTP response (mayRespond, worked out when a file of the unit imports this one): then it joins the unit. */
   responds?: boolean;
 }
 
@@ -80,7 +80,6 @@ function scan(text: string): Scan {
   }
   const result: Scan = { text, keyword: false, client: false };
   if (text.includes('.enum(') && text.includes('zod')) result.zodEnum = true;
-  if (mayRespond(text)) result.responds = true;
   if (text.includes('import') || text.includes('require') || text.includes('from')) {
     try {
       result.specifiers = ts.preProcessFile(text, true, true).importedFiles.map((imp) => imp.fileName);
@@ -137,7 +136,7 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
 /**
  * Modules outside the unit that its files import, directly or through modules outside it (RESPONSE_DEPTH imports
  * at most), that may send a response (Scan.responds), with the modules on the way (an `index.ts` re-exporting one).
- * Nothing is lexed again unless some module outside the unit may respond.
+ * Only the modules reached are searched for responses.
  */
 function responseModules(
   included: ReadonlySet<string>,
@@ -146,9 +145,6 @@ function responseModules(
   resolve: (fromFile: string, specifier: string) => string | undefined,
 ): Set<string> {
   const found = new Set<string>();
-  let any = false;
-  for (const [file, s] of scans) if (s.responds && !included.has(file)) any = true;
-  if (!any) return found;
   const targetsOf = (file: string): string[] => {
     const kept = importsOf.get(file);
     if (kept) return kept;
@@ -175,7 +171,9 @@ function responseModules(
   for (let depth = 0; depth < RESPONSE_DEPTH && frontier.length; depth++) {
     const next: string[] = [];
     for (const file of frontier) {
-      if (scans.get(file)?.responds) {
+      // Asked only of the modules the unit imports: most files of a workspace are never searched for responses.
+      const s = scans.get(file);
+      if (s && (s.responds ??= mayRespond(s.text))) {
         for (let f: string | undefined = file; f !== undefined && !found.has(f); f = via.get(f)) found.add(f);
       }
       for (const t of targetsOf(file)) {
