@@ -11,6 +11,7 @@ test('fixtures: one unit per schema, folder schemas as one unit, majors from pac
   assert.deepEqual(
     units.map((u) => [rel(u.id.slice('prisma:'.length)), u.files.map(rel), u.hints?.prismaMajor]).sort(),
     [
+      ['check-migrations/prisma/schema.prisma', ['check-migrations/prisma/schema.prisma'], 6],
       ['event-qa/prisma/schema.prisma', ['event-qa/prisma/schema.prisma'], 6],
       ['learning-platform/prisma/schema.prisma', ['learning-platform/prisma/schema.prisma'], 6],
       ['multi-file/prisma/schema', ['multi-file/prisma/schema/post.prisma', 'multi-file/prisma/schema/schema.prisma', 'multi-file/prisma/schema/user.prisma'], 7],
