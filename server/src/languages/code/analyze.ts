@@ -1231,6 +1231,23 @@ function returnedValues(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.Funct
  */
 let returnedValuesOf: Map<ts.Node, readonly ts.Expression[]> | undefined;
 
+/**
+ * Names made by calling a known factory (`[name, callee]` pairs) get the factory's ORM in `orms` and its driver in
+ * `drivers`, unless they have one already. Whether any did.
+ */
+function adoptFactories(info: FileInfo, pairs: readonly [name: string, callee: string][], orms: Map<string, Orm>, drivers: Map<string, string>): boolean {
+  let changed = false;
+  for (const [name, callee] of pairs) {
+    const orm = orms.has(name) ? undefined : info.factories.get(callee);
+    if (!orm) continue;
+    orms.set(name, orm);
+    const driver = info.factoryDrivers.get(callee);
+    if (driver) drivers.set(name, driver);
+    changed = true;
+  }
+  return changed;
+}
+
 /** What a function body assigns to `name` (declarations and `=`/`??=`/`||=`), outside nested functions and classes; a bounded walk. */
 function assignedValues(body: ts.Block | ts.SourceFile, name: string): ts.Expression[] {
   const out: ts.Expression[] = [];
@@ -1527,24 +1544,10 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           changed = true;
         }
       }
-      // Wrappers of a factory: `export const getDb = () => createDb(env.DATABASE_URL)`.
-      for (const [name, callee] of info.factoryWraps) {
-        const orm = info.factories.has(name) ? undefined : info.factories.get(callee);
-        if (!orm) continue;
-        info.factories.set(name, orm);
-        const driver = info.factoryDrivers.get(callee);
-        if (driver) info.factoryDrivers.set(name, driver);
-        changed = true;
-      }
+      // Wrappers of a factory are factories: `export const getDb = () => createDb(env.DATABASE_URL)`.
+      if (adoptFactories(info, info.factoryWraps, info.factories, info.factoryDrivers)) changed = true;
       // Module clients made by an imported factory: `export const db = makeDb(env.DB)`.
-      for (const [name, callee] of info.factoryCalls) {
-        const orm = info.clients.has(name) ? undefined : info.factories.get(callee);
-        if (!orm) continue;
-        info.clients.set(name, orm);
-        const driver = info.factoryDrivers.get(callee);
-        if (driver) info.drivers.set(name, driver);
-        changed = true;
-      }
+      if (adoptFactories(info, info.factoryCalls, info.clients, info.drivers)) changed = true;
       // Aliases: const db = prisma (globalForDb.db ?? drizzle(…) is handled as a client declaration).
       for (const [name, idents] of info.aliases) {
         if (info.clients.has(name)) continue;

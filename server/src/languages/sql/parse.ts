@@ -327,11 +327,12 @@ function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedS
 }
 
 /**
- * SQLite's `DROP INDEX [IF EXISTS] [schema.]name` (drizzle-kit and Prisma write it), which node-sql-parser's SQLite
- * grammar refuses (it wants MySQL's `… ON table`): the statement the replay reads, from the tokens.
+ * A statement's tokens without comments, read by index: `word(i)` lower-cased, `punct(i, c)`, and `ident(i)` (a word,
+ * or a quoted name unquoted: SQLite's `"…"`, `` `…` `` and `[…]`, MySQL's `` `…` `` only). For the statements the
+ * dialect parsers refuse and the front-end reads from their tokens.
  */
-function sqliteDropIndex(text: string, start: number, end: number): AstNode | undefined {
-  const toks = tokenize(text, 'sqlite', start, end).filter((t) => t.kind !== 'comment');
+function statementTokens(text: string, flavor: 'sqlite' | 'mysql', start: number, end: number) {
+  const toks = tokenize(text, flavor, start, end).filter((t) => t.kind !== 'comment');
   const word = (i: number): string | undefined => (i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : undefined);
   const punct = (i: number, c: string): boolean => i < toks.length && toks[i].kind === 'punct' && text.slice(toks[i].start, toks[i].end) === c;
   const ident = (i: number): string | undefined => {
@@ -339,9 +340,19 @@ function sqliteDropIndex(text: string, start: number, end: number): AstNode | un
     if (!t || (t.kind !== 'word' && t.kind !== 'quoted')) return undefined;
     const raw = text.slice(t.start, t.end);
     if (t.kind === 'word') return raw;
+    if (flavor === 'mysql' && raw[0] !== '`') return undefined;
     const close = raw[0] === '[' ? ']' : raw[0];
     return raw.slice(1, -1).split(close + close).join(close);
   };
+  return { toks, word, punct, ident };
+}
+
+/**
+ * SQLite's `DROP INDEX [IF EXISTS] [schema.]name` (drizzle-kit and Prisma write it), which node-sql-parser's SQLite
+ * grammar refuses (it wants MySQL's `… ON table`): the statement the replay reads, from the tokens.
+ */
+function sqliteDropIndex(text: string, start: number, end: number): AstNode | undefined {
+  const { toks, word, punct, ident } = statementTokens(text, 'sqlite', start, end);
   if (word(0) !== 'drop' || word(1) !== 'index') return undefined;
   let k = 2;
   if (word(k) === 'if' && word(k + 1) === 'exists') k += 2;
@@ -360,17 +371,7 @@ function sqliteDropIndex(text: string, start: number, end: number): AstNode | un
  * node-sql-parser's MySQL grammar refuses: the statement the replay reads, from the tokens (one rename, nothing else).
  */
 function mysqlRenameIndex(text: string, start: number, end: number): AstNode | undefined {
-  const toks = tokenize(text, 'mysql', start, end).filter((t) => t.kind !== 'comment');
-  const word = (i: number): string | undefined => (i < toks.length && toks[i].kind === 'word' ? text.slice(toks[i].start, toks[i].end).toLowerCase() : undefined);
-  const punct = (i: number, c: string): boolean => i < toks.length && toks[i].kind === 'punct' && text.slice(toks[i].start, toks[i].end) === c;
-  const ident = (i: number): string | undefined => {
-    const t = toks[i];
-    if (!t || (t.kind !== 'word' && t.kind !== 'quoted')) return undefined;
-    const raw = text.slice(t.start, t.end);
-    if (t.kind === 'word') return raw;
-    if (raw[0] !== '`') return undefined;
-    return raw.slice(1, -1).split('``').join('`');
-  };
+  const { toks, word, punct, ident } = statementTokens(text, 'mysql', start, end);
   if (word(0) !== 'alter' || word(1) !== 'table') return undefined;
   let k = 2;
   let db: string | null = null;
