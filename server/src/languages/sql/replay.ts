@@ -781,17 +781,22 @@ class Builder {
       this.sameType(c, column);
     }
     if (!(options & LIKE_INDEXES)) return;
-    const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
-      const name = this.pgDefaultName(table.name, [...i.columns, ...(i.include ?? [])].map(indexNameColumn), this.uniqueIndexes.has(i) ? 'idx' : label);
-      const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
-      if (this.uniqueIndexes.has(i)) this.uniqueIndexes.add(c);
-      delete c.concurrently;
-      const reads = this.indexReads.get(i);
-      if (reads) this.indexReads.set(c, reads.slice());
-      return c;
-    };
-    if (source.primaryKey) this.addIndex(table, copy(source.primaryKey, 'pkey'));
-    for (const i of source.indexes) this.addIndex(table, copy(i, i.unique ? 'key' : 'idx'));
+    if (source.primaryKey) this.addIndex(table, this.indexCopy(ctx, table, source.primaryKey, 'pkey', loc));
+    for (const i of source.indexes) this.addIndex(table, this.indexCopy(ctx, table, i, i.unique ? 'key' : 'idx', loc));
+  }
+
+  /**
+   * An index of another table copied to `table` (LIKE … INCLUDING INDEXES, a detached partition): under the name
+   * Postgres gives the copy (a unique index is an index there, `_idx`), with what it reads.
+   */
+  private indexCopy(ctx: Ctx, table: Table, i: Index, label: 'pkey' | 'key' | 'idx', loc: Loc): Index {
+    const name = this.pgDefaultName(table.name, [...i.columns, ...(i.include ?? [])].map(indexNameColumn), this.uniqueIndexes.has(i) ? 'idx' : label);
+    const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
+    if (this.uniqueIndexes.has(i)) this.uniqueIndexes.add(c);
+    delete c.concurrently;
+    const reads = this.indexReads.get(i);
+    if (reads) this.indexReads.set(c, reads.slice());
+    return c;
   }
 
   /**
@@ -806,17 +811,8 @@ class Builder {
       child.columns.push(column);
       this.sameType(c, column);
     }
-    const copy = (i: Index, label: 'pkey' | 'key' | 'idx'): Index => {
-      const name = this.pgDefaultName(child.name, [...i.columns, ...(i.include ?? [])].map(indexNameColumn), this.uniqueIndexes.has(i) ? 'idx' : label);
-      const c: Index = { ...i, columns: i.columns.slice(), name, loc, migration: ctx.ref };
-      if (this.uniqueIndexes.has(i)) this.uniqueIndexes.add(c);
-      delete c.concurrently;
-      const reads = this.indexReads.get(i);
-      if (reads) this.indexReads.set(c, reads.slice());
-      return c;
-    };
-    if (parent.primaryKey && !child.primaryKey) this.addIndex(child, copy(parent.primaryKey, 'pkey'));
-    for (const i of parent.indexes) this.addIndex(child, copy(i, i.unique ? 'key' : 'idx'));
+    if (parent.primaryKey && !child.primaryKey) this.addIndex(child, this.indexCopy(ctx, child, parent.primaryKey, 'pkey', loc));
+    for (const i of parent.indexes) this.addIndex(child, this.indexCopy(ctx, child, i, i.unique ? 'key' : 'idx', loc));
     for (const f of parent.foreignKeys) child.foreignKeys.push({ ...f, columns: f.columns.slice(), references: { ...f.references, columns: f.references.columns.slice() }, loc, migration: ctx.ref });
     this.namesInUse = undefined;
   }
