@@ -43,6 +43,8 @@ export interface SeenText {
   shape?: string;
   /** Whether that text's Drizzle shape is compared on every edit (isShapeWatched), once computed. */
   watched?: boolean;
+  /** Prisma: where that text's first datasource or generator block ends (with `key` 'root'). */
+  rootEnd?: number;
 }
 
 /** A reader that records, for each file, the text discovery read. */
@@ -98,15 +100,27 @@ export function discoveryInputChanged(file: string, seen: SeenText, after: strin
   if (kind === 'whole') return true;
   if (kind === 'prisma') {
     // A Prisma block does not span an edit's neighbouring lines the way an import does: the edited lines alone.
-    const [oldSpan, newSpan] = editedLines(before, after, 0);
+    const { start, oldEnd, newEnd } = editedRange(before, after);
+    const oldSpan = linesAround(before, start, oldEnd, 0);
+    const newSpan = linesAround(after, start, newEnd, 0);
     let key = seen.key;
+    let rootEnd = seen.rootEnd;
     if (PRISMA_WORDS.some((w) => oldSpan.includes(w) || newSpan.includes(w))) {
-      const was = (seen.key ??= prismaKey(before));
-      key = prismaKey(after);
+      if (seen.key === undefined) ({ key: seen.key, rootEnd: seen.rootEnd } = prismaKey(before));
+      const was = seen.key;
+      rootEnd = seen.rootEnd;
+      // Blocks that end before the edited line parse as they did: a datasource there keeps the file a root (no parse
+      // of a big schema at every brace typed in a model below it). A file that names no datasource or generator
+      // anywhere stays a part.
+      const lineStart = before.lastIndexOf('\n', start - 1) + 1;
+      if (was === 'root' && seen.rootEnd !== undefined && seen.rootEnd < lineStart) key = 'root';
+      else if (was === 'part' && !after.includes('datasource') && !after.includes('generator')) key = 'part';
+      else ({ key, rootEnd } = prismaKey(after));
       if (was !== key) return true;
     }
     seen.text = after;
     seen.key = key;
+    seen.rootEnd = rootEnd;
     return false;
   }
   const [oldSpan, newSpan] = editedLines(before, after, 1);
@@ -184,11 +198,12 @@ export function drizzleShape(file: string, text: string): string {
  * parse cache must still hold the previous text when it looks at the edit (Prisma's validation kept across an edit
  * inside a comment).
  */
-function prismaKey(text: string): string {
+function prismaKey(text: string): { key: string; rootEnd?: number } {
   try {
-    return parsePrisma(text).blocks.some((b) => b.kind === 'datasource' || b.kind === 'generator') ? 'root' : 'part';
+    const root = parsePrisma(text).blocks.find((b) => b.kind === 'datasource' || b.kind === 'generator');
+    return root ? { key: 'root', rootEnd: root.end } : { key: 'part' };
   } catch {
-    return '?';
+    return { key: '?' };
   }
 }
 
@@ -197,6 +212,12 @@ function prismaKey(text: string): string {
  * of the two texts are compared a chunk at a time (native string comparison), then a character at a time.
  */
 export function editedLines(before: string, after: string, context: number): [string, string] {
+  const { start, oldEnd, newEnd } = editedRange(before, after);
+  return [linesAround(before, start, oldEnd, context), linesAround(after, start, newEnd, context)];
+}
+
+/** Where the two texts differ: from `start` to `oldEnd` in the old text, to `newEnd` in the new one. */
+function editedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const min = Math.min(before.length, after.length);
   // Chunks that double while equal and halve at a difference: a few dozen comparisons on a 700 KB schema.
   let p = 0;
@@ -218,7 +239,7 @@ export function editedLines(before: string, after: string, context: number): [st
     } else chunk = n >> 1;
   }
   while (s < maxSuffix && before.charCodeAt(before.length - s - 1) === after.charCodeAt(after.length - s - 1)) s++;
-  return [linesAround(before, p, before.length - s, context), linesAround(after, p, after.length - s, context)];
+  return { start: p, oldEnd: before.length - s, newEnd: after.length - s };
 }
 
 function linesAround(text: string, start: number, end: number, context: number): string {

@@ -935,17 +935,26 @@ function collectFastifyDecorations(sf: ts.SourceFile, info: FileInfo): void {
       }
     }
   }
+  forEachCallIn(sf, (n, fn) => {
+    if (n.arguments.length !== 2) return;
+    const callee = unwrap(n.expression);
+    const key = literalKey(n.arguments[0]);
+    if (key !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'decorate') {
+      info.fastifySets.push(contextSetOf(key, n.arguments[1]!, fn, info));
+    }
+  });
+}
+
+/**
+ * Every call of the module, with the innermost function it is made in (undefined at the top level); a bounded walk
+ * (the Hono context sets and the Fastify decorations read it).
+ */
+function forEachCallIn(sf: ts.SourceFile, onCall: (call: ts.CallExpression, fn: FunctionNode | undefined) => void): void {
   let budget = 200_000;
   const fns: FunctionNode[] = [];
   const visit = (n: ts.Node): void => {
     if (--budget < 0) return;
-    if (ts.isCallExpression(n) && n.arguments.length === 2) {
-      const callee = unwrap(n.expression);
-      const key = literalKey(n.arguments[0]);
-      if (key !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'decorate') {
-        info.fastifySets.push(contextSetOf(key, n.arguments[1]!, fns[fns.length - 1], info));
-      }
-    }
+    if (ts.isCallExpression(n)) onCall(n, fns[fns.length - 1]);
     if (isFunctionNode(n)) {
       fns.push(n);
       ts.forEachChild(n, visit);
@@ -1033,37 +1042,23 @@ function literalKey(e: ts.Expression | undefined): string | undefined {
 
 /** `c.set('db', value)` on the first parameter of the function it is made in (a Hono middleware's context). */
 function collectContextSets(sf: ts.SourceFile, info: FileInfo): void {
-  let budget = 200_000;
-  const fns: FunctionNode[] = [];
-  const visit = (n: ts.Node): void => {
-    if (--budget < 0) return;
-    if (ts.isCallExpression(n) && fns.length) {
-      const callee = unwrap(n.expression);
-      const key = literalKey(n.arguments[0]);
-      const fn = fns[fns.length - 1]!;
-      const first = fn.parameters[0];
-      if (
-        key !== undefined &&
-        n.arguments.length === 2 &&
-        ts.isPropertyAccessExpression(callee) &&
-        callee.name.text === 'set' &&
-        ts.isIdentifier(unwrap(callee.expression)) &&
-        first &&
-        ts.isIdentifier(first.name) &&
-        first.name.text === (unwrap(callee.expression) as ts.Identifier).text
-      ) {
-        info.contextSets.push(contextSetOf(key, n.arguments[1]!, fn, info));
-      }
+  forEachCallIn(sf, (n, fn) => {
+    if (!fn || n.arguments.length !== 2) return;
+    const callee = unwrap(n.expression);
+    const key = literalKey(n.arguments[0]);
+    const first = fn.parameters[0];
+    if (
+      key !== undefined &&
+      ts.isPropertyAccessExpression(callee) &&
+      callee.name.text === 'set' &&
+      ts.isIdentifier(unwrap(callee.expression)) &&
+      first &&
+      ts.isIdentifier(first.name) &&
+      first.name.text === (unwrap(callee.expression) as ts.Identifier).text
+    ) {
+      info.contextSets.push(contextSetOf(key, n.arguments[1]!, fn, info));
     }
-    if (isFunctionNode(n)) {
-      fns.push(n);
-      ts.forEachChild(n, visit);
-      fns.pop();
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  });
 }
 
 /** What `value`, given to a context key in function `fn` (or at the top level), is known to be from the module's text. */
