@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   dependencyVersion,
+  installedVersion,
   isLockfile,
   lockedFrom,
   lockedVersionIn,
@@ -579,4 +580,42 @@ test('lockfiles on disk: over the readers\' 4 MB limit still read; over 50 MB sk
     setPackagesLog(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("an installed package's version: the top-level `version`, read without parsing the rest of a big package.json", () => {
+  // drizzle-orm's package.json is 180 KB of `exports`; its version comes first.
+  const exportsMap = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`./sub${i}`, { import: `./sub${i}.js`, types: `./sub${i}.d.ts` }]));
+  assert.deepEqual(installedVersion(JSON.stringify({ name: 'drizzle-orm', version: '0.44.2', exports: exportsMap }, null, 2)), [0, 44]);
+  // After nested values that hold `"version"` keys and strings with escapes and brackets.
+  const later = JSON.stringify({ name: 'x', engines: { version: '9.9.9' }, description: 'a "quoted" [and] {braced} \\ text', files: ['a', ['b']], n: -1.5e3, ok: true, no: null, version: '6.1.0' });
+  assert.deepEqual(installedVersion(later), [6, 1]);
+  // Escapes inside the key or the value are still JSON: the same answer as JSON.parse.
+  assert.deepEqual(installedVersion('{"ver\\u0073ion": "5.22.0"}'), [5, 22]);
+  assert.deepEqual(installedVersion('{"version": "\\u0035.3.1"}'), [5, 3]);
+  // Not a version, not an object, not JSON: nothing.
+  for (const bad of ['', '[]', '"6.1.0"', '{"version": 6}', '{"version": "latest"}', '{"name": "x"', '\u0000\u0001binary', '{"a": [1, 2}, "version": "6.1.0"}'])
+    assert.equal(installedVersion(bad), undefined, bad);
+  // What follows the version is not read: npm validated the file when it installed the package.
+  assert.deepEqual(installedVersion('{"version": "6.2.0", "exports": {'), [6, 2]);
+});
+
+test('the version read from every installed package.json here is the one JSON.parse gives', () => {
+  const root = path.join(__dirname, '..', '..', 'node_modules');
+  let compared = 0;
+  for (const name of fs.readdirSync(root)) {
+    const dirs = name.startsWith('@') ? fs.readdirSync(path.join(root, name)).map((n) => path.join(name, n)) : [name];
+    for (const dir of dirs) {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8');
+      } catch {
+        continue;
+      }
+      const version = (JSON.parse(text) as { version?: unknown }).version;
+      const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
+      assert.deepEqual(installedVersion(text), m ? [Number(m[1]), Number(m[2])] : undefined, dir);
+      compared++;
+    }
+  }
+  assert.ok(compared > 50, `compared ${compared} packages`);
 });

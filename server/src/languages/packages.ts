@@ -19,10 +19,104 @@ export type Version = [major: number, minor: number];
 /** The `major.minor` of an installed package, from its `package.json` text (`node_modules/<name>/package.json`). */
 export function installedVersion(text: string | undefined): Version | undefined {
   if (text === undefined) return undefined;
+  const version = topLevelString(text, 'version');
+  const m = version !== undefined ? /^(\d+)\.(\d+)\./.exec(version) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/**
+ * The string value of the first top-level `key` of a JSON object text, reading no further than that entry: the
+ * entries before it are skipped without being built. An installed package.json can be big (drizzle-orm's is 180 KB
+ * of `exports`, a millisecond of JSON.parse per review) while its version comes second. What follows the entry is
+ * not checked: npm validated the file when it installed it. Undefined when the text is not a JSON object, the key
+ * is missing, or its value is not a string.
+ */
+export function topLevelString(text: string, key: string): string | undefined {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 0x7d /* } */) return undefined;
+  for (;;) {
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0) return undefined;
+    const name = text.slice(i, keyEnd);
+    i = skipSpace(text, keyEnd);
+    if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
+    i = skipSpace(text, i + 1);
+    const valueEnd = valueEndAt(text, i);
+    if (valueEnd < 0) return undefined;
+    if (jsonString(name) === key) {
+      const value = text.charCodeAt(i) === 0x22 ? jsonString(text.slice(i, valueEnd)) : undefined;
+      return value;
+    }
+    i = skipSpace(text, valueEnd);
+    if (text.charCodeAt(i) !== 0x2c /* , */) return undefined;
+    i = skipSpace(text, i + 1);
+  }
+}
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+    else return i;
+  }
+}
+
+/** The end (after the closing quote) of the JSON string starting at `i`, or -1. */
+function stringEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 0x22) return -1;
+  for (let j = i + 1; ; ) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return -1;
+    // An odd run of backslashes before the quote escapes it.
+    let b = q - 1;
+    while (text.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+/** The end of the JSON value starting at `i` (a string, an object or array with what nests in it, a literal), or -1. */
+function valueEndAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 0x22) return stringEnd(text, i);
+  if (c === 0x7b || c === 0x5b) {
+    // Brackets nest; strings inside may hold any bracket.
+    const closers: number[] = [];
+    for (let j = i; j < text.length; ) {
+      const d = text.charCodeAt(j);
+      if (d === 0x22) {
+        j = stringEnd(text, j);
+        if (j < 0) return -1;
+        continue;
+      }
+      if (d === 0x7b) closers.push(0x7d);
+      else if (d === 0x5b) closers.push(0x5d);
+      else if (d === 0x7d || d === 0x5d) {
+        if (closers.pop() !== d) return -1;
+        if (closers.length === 0) return j + 1;
+      }
+      j++;
+    }
+    return -1;
+  }
+  // A number, true, false or null: up to the next delimiter.
+  let j = i;
+  for (;;) {
+    const d = text.charCodeAt(j);
+    if (Number.isNaN(d) || d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    j++;
+  }
+  return j > i ? j : -1;
+}
+
+/** A JSON string literal's value (escapes resolved), or undefined when it is not one. */
+function jsonString(literal: string): string | undefined {
+  if (!literal.includes('\\')) return literal.slice(1, -1);
   try {
-    const version = (JSON.parse(text) as Record<string, unknown> | null)?.version;
-    const m = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
+    const value: unknown = JSON.parse(literal);
+    return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }
