@@ -194,28 +194,32 @@ function indexesOf(databases: readonly Database[], codeFiles: readonly CodeFile[
 }
 
 /**
- * Prisma cannot declare a CHECK: teams add one by hand to a migration (`prisma/migrations/<ts>_<name>/migration.sql`),
- * which the SQL front-end replays as a database of its own. These are the SQL databases of a Prisma schema's
- * migrations folder: `migrations/` next to one of its schema files (where `prisma migrate` writes them), every file a
- * `<folder>/migration.sql` of it.
+ * Prisma cannot declare a CHECK, and a Drizzle schema may not: teams add one by hand to a migration
+ * (`prisma/migrations/<ts>_<name>/migration.sql`, `drizzle-kit generate --custom`), which the SQL front-end replays
+ * as a database of its own. These are the SQL databases of a schema's migrations folders: those its config names
+ * (`Database.migrationsDirs`: prisma.config.ts `migrations.path`, drizzle.config `out`), else for Prisma
+ * `migrations/` next to one of its schema files (where `prisma migrate` writes them). Every file of such a database
+ * is a migration of one of those folders as its tool writes it: `<folder>/migration.sql` (Prisma), `<tag>.sql`
+ * (drizzle-kit).
  */
 const migrationsMemo = new WeakMap<Database, { all: readonly Database[]; sql: Database[] }>();
 
-function migrationDatabasesOf(prisma: Database, all: readonly Database[]): Database[] {
-  const known = migrationsMemo.get(prisma);
+function migrationDatabasesOf(schema: Database, all: readonly Database[]): Database[] {
+  const known = migrationsMemo.get(schema);
   if (known && known.all === all) return known.sql;
-  const dirs = [...new Set(prisma.files.map((f) => `${f.slice(0, f.lastIndexOf('/'))}/migrations/`))];
-  const sql = all.filter(
-    (d) =>
-      d.language === 'sql' &&
-      d.files.length > 0 &&
-      dirs.some((dir) => d.files.every((f) => f.startsWith(dir) && f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length)),
-  );
-  migrationsMemo.set(prisma, { all, sql });
+  const named = schema.migrationsDirs ?? (schema.language === 'prisma' ? schema.files.map((f) => `${f.slice(0, f.lastIndexOf('/'))}/migrations`) : []);
+  const dirs = [...new Set(named.map((d) => (d.endsWith('/') ? d : `${d}/`)))];
+  const prismaFile = (f: string, dir: string) => f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length;
+  const drizzleFile = (f: string, dir: string) => f.indexOf('/', dir.length) < 0;
+  const isMigration = schema.language === 'prisma' ? prismaFile : drizzleFile;
+  const sql = dirs.length
+    ? all.filter((d) => d.language === 'sql' && d.files.length > 0 && dirs.some((dir) => d.files.every((f) => f.startsWith(dir) && isMigration(f, dir))))
+    : [];
+  migrationsMemo.set(schema, { all, sql });
   return sql;
 }
 
-/** Whether a CHECK of the Prisma schema's migrations holds this column to a closed set of strings. */
+/** Whether a CHECK of the schema's migrations holds this column to a closed set of strings (by database names). */
 function checkedByMigrations(migrations: readonly Database[], table: Table, column: Column): boolean {
   for (const sql of migrations) {
     const target = tableOf(sql, table.dbName ?? table.name);
@@ -246,13 +250,14 @@ export const stringEnum: Rule = {
     for (const database of context.databases) {
       if (!stringEnum.meta.languages.includes(database.language)) continue;
       const index = indexes.get(wholeDatabase(database));
-      const migrations = database.language === 'prisma' ? migrationDatabasesOf(wholeDatabase(database), context.allDatabases ?? context.databases) : [];
+      const migrations =
+        database.language === 'prisma' || database.language === 'drizzle' ? migrationDatabasesOf(wholeDatabase(database), context.allDatabases ?? context.databases) : [];
       for (const table of database.tables) {
         if (table.isView) continue;
         for (const column of candidatesOf(table)) {
           // A CHECK constraint already holds the column to its values: the database enforces them (as an enum would).
           if (column.checkedValues !== undefined) continue;
-          // Prisma: a CHECK added by hand to a migration holds it all the same.
+          // Prisma, Drizzle: a CHECK added by hand to a migration holds it all the same.
           if (migrations.length && checkedByMigrations(migrations, table, column)) continue;
           const typed = column.typedValues !== undefined && column.typedValues.length >= 2 ? column.typedValues : undefined;
           const values = typed ?? documentedValues(column.comment);

@@ -265,6 +265,12 @@ export interface Database {
    * (`~6.1.0`, `6.1.x`). Undefined for a range that allows newer minors (`^6.1.0`) or no version.
    */
   prismaMinor?: number;
+  /**
+   * Prisma, Drizzle: the folders (absolute) the project's migrations of this schema are written to, when its config
+   * names them (prisma.config.ts `migrations.path`; drizzle.config `out`, `./drizzle` by default). Undefined for a
+   * Prisma schema without one: its `migrations/` folder, next to the schema.
+   */
+  migrationsDirs?: string[];
   /** The referential actions this provider/relation mode allows (Prisma's `referential_actions`); all when undefined. */
   referentialActions?: ReferentialAction[];
   /** Where the provider/dialect is declared (Prisma datasource block), for database-wide findings. */

@@ -25,7 +25,7 @@ describe('drizzle discover: drizzle.config', () => {
       '/p/drizzle.config.ts',
       `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ schema: "./src/db/schema.ts", dialect: "mysql", out: "./drizzle" });\n`,
     );
-    assert.deepEqual(c, { file: '/p/drizzle.config.ts', schema: ['/p/src/db/schema.ts'], dialect: 'mysql' });
+    assert.deepEqual(c, { file: '/p/drizzle.config.ts', schema: ['/p/src/db/schema.ts'], dialect: 'mysql', out: '/p/drizzle' });
   });
 
   it('reads arrays, globs, satisfies, module.exports and the old driver key', () => {

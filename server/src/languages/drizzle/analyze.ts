@@ -1438,6 +1438,8 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
     enums,
     files: [...unit.files],
   };
+  // drizzle-kit's output folder (discover.ts): a CHECK added there by hand holds the schema's columns too.
+  if (typeof unit.hints?.migrationsDir === 'string') database.migrationsDirs = [unit.hints.migrationsDir];
   for (const b of builds) if (b.checks) applyChecks(b.table, b.checks, b.dialect ?? database.dialect);
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
 }

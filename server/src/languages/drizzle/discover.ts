@@ -1,6 +1,8 @@
 /**
  * Finds Drizzle schema sets: the files named by a `drizzle.config.*` `schema:` entry (read with the
  * TypeScript parser, never run), otherwise every schema file under the same nearest package root.
+ * `hints.migrationsDir`: the config's `out` (drizzle-kit's output folder, `./drizzle` by default), where teams add
+ * hand-written migrations (`drizzle-kit generate --custom`).
  */
 import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
@@ -39,6 +41,8 @@ export interface DrizzleConfig {
   dialect?: Dialect;
   /** `casing`: how drizzle-kit names the columns that give no SQL name of their own. */
   casing?: 'snake_case' | 'camelCase';
+  /** `out`, resolved as the schema entries are: the folder drizzle-kit writes the migrations to. */
+  out?: string;
 }
 
 function basename(p: string): string {
@@ -50,19 +54,21 @@ function isCandidate(file: string): boolean {
   return DRIZZLE_EXTENSIONS.some((ext) => file.endsWith(ext));
 }
 
-/** Reads `schema` and `dialect` (or the old `driver`) from a drizzle config, by syntax only. */
+/** Reads `schema`, `out` and `dialect` (or the old `driver`) from a drizzle config, by syntax only. */
 export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
   const config: DrizzleConfig = { file, schema: [] };
   const base = dirname(file);
-  const addSchema = (value: string) => config.schema.push(value.startsWith('/') ? normalizePath(value) : normalizePath(base + '/' + value));
+  const absolute = (value: string) => (value.startsWith('/') ? normalizePath(value) : normalizePath(base + '/' + value));
+  const addSchema = (value: string) => config.schema.push(absolute(value));
   if (file.endsWith('.json')) {
     try {
-      const json = JSON.parse(text) as { schema?: unknown; dialect?: unknown; driver?: unknown; casing?: unknown };
+      const json = JSON.parse(text) as { schema?: unknown; dialect?: unknown; driver?: unknown; casing?: unknown; out?: unknown };
       const schemas = Array.isArray(json.schema) ? json.schema : [json.schema];
       for (const s of schemas) if (typeof s === 'string') addSchema(s);
       const d = typeof json.dialect === 'string' ? json.dialect : typeof json.driver === 'string' ? json.driver : undefined;
       if (d) config.dialect = DIALECTS[d];
       if (json.casing === 'snake_case' || json.casing === 'camelCase') config.casing = json.casing;
+      if (typeof json.out === 'string') config.out = absolute(json.out);
     } catch {
       // A bad JSON config names no schema; the package-root fallback applies.
     }
@@ -93,6 +99,9 @@ export function readDrizzleConfig(file: string, text: string): DrizzleConfig {
         const s = stringValue(item);
         if (s !== undefined) addSchema(s);
       }
+    } else if (key === 'out') {
+      const out = stringValue(value);
+      if (out !== undefined) config.out = absolute(out);
     } else if (key === 'casing') {
       const c = stringValue(value);
       if (c === 'snake_case' || c === 'camelCase') config.casing = c;
@@ -175,7 +184,10 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     const named = (c: DrizzleConfig) => c.schema.map(schemaMatcher).some((m) => files.some((f) => f !== file && m(f)));
     if (root !== undefined && root !== dirname(file) && !named(config)) {
       const fromRoot = readDrizzleConfig(`${root === '/' ? '' : root}/${name}`, text);
-      if (named(fromRoot)) config.schema = fromRoot.schema;
+      if (named(fromRoot)) {
+        config.schema = fromRoot.schema;
+        config.out = fromRoot.out ?? `${root === '/' ? '' : root}/drizzle`;
+      }
     }
     configs.push(config);
   }
@@ -292,7 +304,13 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
       language: 'drizzle',
       id: `drizzle:${config.file}`,
       files: withColumnFiles(unitFiles),
-      hints: { config: config.file, ...(config.dialect ? { dialect: config.dialect } : {}), ...(config.casing ? { casing: config.casing } : {}) },
+      hints: {
+        config: config.file,
+        ...(config.dialect ? { dialect: config.dialect } : {}),
+        ...(config.casing ? { casing: config.casing } : {}),
+        // Where `drizzle-kit generate` (and `--custom`) writes the migrations: `./drizzle` unless `out` says.
+        migrationsDir: config.out ?? `${dirname(config.file) === '/' ? '' : dirname(config.file)}/drizzle`,
+      },
     });
   }
 
@@ -306,7 +324,7 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     groups.set(root, group);
   }
   for (const [root, group] of groups) {
-    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: withColumnFiles(group), hints: { root } });
+    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: withColumnFiles(group), hints: { root, migrationsDir: `${root === '/' ? '' : root}/drizzle` } });
   }
   return units;
 }

@@ -396,6 +396,8 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   if (prismaMajor !== undefined) database.prismaMajor = prismaMajor;
   const prismaMinor = unit.hints?.prismaMinor;
   if (prismaMajor !== undefined && typeof prismaMinor === 'number') database.prismaMinor = prismaMinor;
+  // prisma.config.ts's `migrations.path`; without it the migrations are the `migrations/` folder next to the schema.
+  if (typeof unit.hints?.migrationsDir === 'string') database.migrationsDirs = [unit.hints.migrationsDir];
   if (providerProp && datasource) database.loc = locOf(datasource.file, providerProp);
   if (provider && dialectOf(provider) !== 'unknown') database.referentialActions = wasm.referentialActions(provider, relationMode, wasm.wasmMajorFor(prismaMajor));
 

@@ -3,6 +3,8 @@
  *
  * - A folder schema is one unit: `prisma/schema/` by convention, or the folder named by
  *   `package.json#prisma.schema` or by `prisma.config.ts` (`schema:`; read syntax-only, never executed).
+ * - `hints.migrationsDir`: the folder `prisma.config.ts` names in `migrations.path` (relative to the config's folder),
+ *   where `prisma migrate` keeps the migrations instead of `migrations/` next to the schema.
  * - Otherwise a `.prisma` file with a datasource or generator is its own unit; other `.prisma` files of
  *   the same folder belong to it when the folder holds exactly one such file (Prisma's multi-file layout).
  * - `hints.prismaMajor` comes from the nearest package.json (`prisma` or `@prisma/client`); `hints.prismaMinor` from
@@ -25,6 +27,8 @@ interface ProjectInfo {
   prismaMinor?: number;
   /** Absolute schema path from package.json / prisma.config. */
   schemaPath?: string;
+  /** Absolute migrations folder from prisma.config (`migrations.path`); package.json#prisma has no such key. */
+  migrationsDir?: string;
 }
 
 function safeRead(reader: SourceReader, path: string): string | undefined {
@@ -89,6 +93,39 @@ export function prismaProjectAt(folder: string, exists: (p: string) => boolean, 
 
 /** `schema: "prisma/schema"` or `schema: path.join("prisma", "schema")` in a prisma.config file. */
 export function schemaFromConfig(text: string, fileName = 'prisma.config.ts'): string | undefined {
+  return pathFromConfig(text, fileName, (node, resolve) => {
+    if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'schema') return resolve(node.initializer);
+    if (ts.isShorthandPropertyAssignment(node) && node.name.text === 'schema') return resolve(node.name);
+    return undefined;
+  });
+}
+
+/**
+ * `migrations: { path: "db/migrations" }` (or `path.join("db", "migrations")`) in a prisma.config file: where
+ * `prisma migrate` keeps the migrations instead of `migrations/` next to the schema. Relative to the config's folder.
+ */
+export function migrationsFromConfig(text: string, fileName = 'prisma.config.ts'): string | undefined {
+  return pathFromConfig(text, fileName, (node, resolve, object) => {
+    const value = ts.isPropertyAssignment(node) && propertyName(node.name) === 'migrations' ? node.initializer : ts.isShorthandPropertyAssignment(node) && node.name.text === 'migrations' ? node.name : undefined;
+    const migrations = value && object(value);
+    if (!migrations) return undefined;
+    for (const p of migrations.properties) {
+      if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'path') return resolve(p.initializer);
+      if (ts.isShorthandPropertyAssignment(p) && p.name.text === 'path') return resolve(p.name);
+    }
+    return undefined;
+  });
+}
+
+/**
+ * The first path `pick` finds in a prisma.config file, read by syntax. `resolve` reads a static path (a string,
+ * `path.join(…)`, or a top-level `const` holding one); `object` an object literal (or a `const` holding one).
+ */
+function pathFromConfig(
+  text: string,
+  fileName: string,
+  pick: (node: ts.Node, resolve: (e: ts.Expression) => string | undefined, object: (e: ts.Expression) => ts.ObjectLiteralExpression | undefined) => string | undefined,
+): string | undefined {
   let found: string | undefined;
   try {
     const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
@@ -105,16 +142,14 @@ export function schemaFromConfig(text: string, fileName = 'prisma.config.ts'): s
       }
       return staticPath(e);
     };
+    const object = (e: ts.Expression): ts.ObjectLiteralExpression | undefined => {
+      const value = ts.isIdentifier(e) ? consts.get(e.text) : e;
+      return value && ts.isObjectLiteralExpression(value) ? value : undefined;
+    };
     const visit = (node: ts.Node): void => {
       if (found !== undefined) return;
-      if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'schema') {
-        found = resolve(node.initializer);
-        if (found !== undefined) return;
-      }
-      if (ts.isShorthandPropertyAssignment(node) && node.name.text === 'schema') {
-        found = resolve(node.name);
-        if (found !== undefined) return;
-      }
+      found = pick(node, resolve, object);
+      if (found !== undefined) return;
       ts.forEachChild(node, visit);
     };
     visit(sf);
@@ -171,18 +206,20 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
   if (prismaFiles.length === 0) return [];
 
   // What each folder says: its package.json (major, prisma.schema) and prisma.config (schema), memoised.
-  const folderInfo = new Map<string, { hasProject: boolean; major?: number; minor?: number; schema?: string }>();
+  const folderInfo = new Map<string, { hasProject: boolean; major?: number; minor?: number; schema?: string; migrations?: string }>();
   const readFolder = (d: string) => {
     const memo = folderInfo.get(d);
     if (memo) return memo;
     const pkgText = safeRead(reader, posix.join(d, 'package.json'));
     let configSchema: string | undefined;
+    let configMigrations: string | undefined;
     let hasConfig = false;
     for (const name of CONFIG_NAMES) {
       const configText = safeRead(reader, posix.join(d, name));
       if (configText !== undefined) {
         hasConfig = true;
         configSchema = schemaFromConfig(configText, name);
+        configMigrations = migrationsFromConfig(configText, name);
         break;
       }
     }
@@ -197,7 +234,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
       for (const name of PRISMA_PACKAGES) minor ??= same(lockedFrom(reader, d, name, pkg.ranges?.[name]));
       minor ??= pkg.minor;
     }
-    const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, minor, schema: configSchema ?? pkg.schema };
+    const info = { hasProject: pkgText !== undefined || hasConfig, major: pkg.major, minor, schema: configSchema ?? pkg.schema, migrations: configMigrations };
     folderInfo.set(d, info);
     return info;
   };
@@ -218,6 +255,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
       const info = readFolder(d);
       if (!project && info.hasProject) {
         project = { dir: d, schemaPath: info.schema ? posix.resolve(d, info.schema) : undefined };
+        if (info.migrations) project.migrationsDir = posix.resolve(d, info.migrations);
       }
       if (major === undefined && info.major !== undefined) {
         major = info.major;
@@ -244,6 +282,7 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     const hints: Record<string, unknown> = { schemaPath: main };
     if (project?.prismaMajor !== undefined) hints.prismaMajor = project.prismaMajor;
     if (project?.prismaMinor !== undefined) hints.prismaMinor = project.prismaMinor;
+    if (project?.migrationsDir !== undefined) hints.migrationsDir = project.migrationsDir;
     units.push({ language: 'prisma', id: `prisma:${main}`, files: fresh, hints });
   };
   const under = (folder: string) => prismaFiles.filter((f) => f.startsWith(folder + '/'));
