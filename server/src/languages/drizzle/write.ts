@@ -14,6 +14,8 @@ import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
 import { scanFile } from './scan';
 import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
+import { helperForm, helperNamed, type ModuleOf } from './helpers';
+import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
 const {
@@ -527,6 +529,70 @@ function preferredForm(doc: Doc): 'array' | 'object' {
 }
 
 /**
+ * How the modules of the table's unit are found for a fix: the analysis' resolution (resolveImport: relative
+ * specifiers, tsconfig `paths`, the `@/` alias) over the database's files (the helper modules discovery added are
+ * among them), each read and scanned as the analysis scans it.
+ */
+function unitModules(reader: SourceReader, database: Database): ModuleOf {
+  const files = new Set(database.files);
+  const read = (path: string) => {
+    try {
+      return reader.read(path);
+    } catch {
+      return undefined;
+    }
+  };
+  let tsconfig: TsconfigPaths | undefined;
+  return (scan, specifier) => {
+    let file: string | undefined;
+    try {
+      file = resolveImport(scan.file, specifier, files, (tsconfig ??= new TsconfigPaths({ read })));
+    } catch {
+      return undefined;
+    }
+    const text = file === undefined ? undefined : read(file);
+    if (file === undefined || text === undefined) return undefined;
+    const sf = parseCached(file, text);
+    return isUnparsable(sf) ? undefined : scanFile(file, sf);
+  };
+}
+
+/**
+ * The index helper `callee` names, and the form of the config it returns when the fix may write it: not an array
+ * before drizzle-orm 0.36 (the extra config is typed as an object there). Undefined when the callee is no helper or
+ * its form is not known: an object spread into an array (or the reverse) does not type-check, so the form is never
+ * guessed.
+ */
+function resolveHelper(doc: Doc, callee: ts.Expression, reader: SourceReader, database: Database) {
+  const modules = unitModules(reader, database);
+  const helper = helperNamed(scanFile(doc.file, doc.sf), callee, modules);
+  const shape = helper && helperForm(helper, modules);
+  if (!shape || (shape.form === 'array' && drizzleOlderThan(reader, doc.file, 0, 36, database))) return undefined;
+  return { helper, shape, modules };
+}
+
+/** A key not among `keys`: `key`, else `key2`, `key3`… */
+function freeKey(key: string, keys: ReadonlySet<string | undefined>): string {
+  let k = key;
+  for (let i = 2; keys.has(k); i++) k = `${key}${i}`;
+  return k;
+}
+
+/**
+ * A new extra-config callback `(param) => [items]` or `(param) => ({ items })`, laid out as the table's columns
+ * are: one item per line under `inner` when the columns object spans lines, else on one line.
+ */
+function callbackText(doc: Doc, call: ts.CallExpression, inner: string, param: string, items: string[], form: 'array' | 'object'): string {
+  const columns = call.arguments[1];
+  if (lineOf(doc, startOf(doc.sf, columns)) !== lineOf(doc, columns.end)) {
+    const unit = indentUnit(doc);
+    const body = items.map((item) => `${inner}${unit}${item},\n`).join('');
+    return form === 'array' ? `(${param}) => [\n${body}${inner}]` : `(${param}) => ({\n${body}${inner}})`;
+  }
+  return form === 'array' ? `(${param}) => [${items.join(', ')}]` : `(${param}) => ({ ${items.join(', ')} })`;
+}
+
+/**
  * Adds one entry to a table's extra config, creating the callback when there is none.
  * `make(param)` writes the entry given the callback's parameter name.
  */
@@ -549,31 +615,18 @@ function addExtraConfigEntry(
     const entry = make((k) => `${param}.${k}`);
     const columns = args[1];
     const multiline = lineOf(doc, startOf(doc.sf, columns)) !== lineOf(doc, columns.end);
-    const unit = indentUnit(doc);
     const base = leadingIndent(text, startOf(doc.sf, call));
-    let fn: string;
-    if (multiline) {
-      const argsOnOwnLines = lineOf(doc, startOf(doc.sf, args[0])) !== lineOf(doc, startOf(doc.sf, call));
-      const inner = argsOnOwnLines ? leadingIndent(text, startOf(doc.sf, columns)) : base;
-      fn =
-        form === 'array'
-          ? `(${param}) => [\n${inner}${unit}${entry},\n${inner}]`
-          : `(${param}) => ({\n${inner}${unit}${key}: ${entry},\n${inner}})`;
-      const comma = commaAfter(text, columns.end);
-      if (comma >= 0 && comma < call.end - 1) {
-        return argsOnOwnLines
-          ? [{ start: comma + 1, end: comma + 1, text: `\n${inner}${fn},` }]
-          : [{ start: comma + 1, end: comma + 1, text: ` ${fn},` }];
-      }
-      return [{ start: columns.end, end: columns.end, text: argsOnOwnLines ? `,\n${inner}${fn}` : `, ${fn}` }];
-    }
-    fn = form === 'array' ? `(${param}) => [${entry}]` : `(${param}) => ({ ${key}: ${entry} })`;
+    const argsOnOwnLines = multiline && lineOf(doc, startOf(doc.sf, args[0])) !== lineOf(doc, startOf(doc.sf, call));
+    const inner = argsOnOwnLines ? leadingIndent(text, startOf(doc.sf, columns)) : base;
+    const fn = callbackText(doc, call, inner, param, [form === 'array' ? entry : `${key}: ${entry}`], form);
     const comma = commaAfter(text, columns.end);
-    if (comma >= 0 && comma < call.end - 1) return [{ start: comma + 1, end: comma + 1, text: ` ${fn},` }];
-    return [{ start: columns.end, end: columns.end, text: `, ${fn}` }];
+    if (comma >= 0 && comma < call.end - 1) {
+      return [{ start: comma + 1, end: comma + 1, text: argsOnOwnLines ? `\n${inner}${fn},` : ` ${fn},` }];
+    }
+    return [{ start: columns.end, end: columns.end, text: argsOnOwnLines ? `,\n${inner}${fn}` : `, ${fn}` }];
   }
   const fn = unwrapExpression(extra);
-  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return undefined;
+  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return wrapHelperReference(doc, call, extra, key, make, reader, database);
   const edits: Edit[] = [];
   let column: ((key: string) => string) | undefined;
   const first = fn.parameters[0];
@@ -589,6 +642,9 @@ function addExtraConfigEntry(
   if (!column) return undefined;
   const returned = returnedExpression(fn);
   if (!returned) return undefined;
+  // `(t) => auditIndexes(t)`: the helper's own form, known before any entry is written.
+  const shape = T.isCallExpression(returned) ? resolveHelper(doc, returned.expression, reader, database)?.shape : undefined;
+  if (T.isCallExpression(returned) && !shape) return undefined;
   let unwritable = false;
   const entry = make((k) => {
     const written = column(k);
@@ -600,13 +656,85 @@ function addExtraConfigEntry(
     edits.push(appendToList(doc, returned, returned.elements, entry, ['[', ']']));
   } else if (T.isObjectLiteralExpression(returned)) {
     const keys = new Set(returned.properties.map((p) => propertyName(p.name as ts.PropertyName)));
-    let k = key;
-    for (let i = 2; keys.has(k); i++) k = `${key}${i}`;
-    edits.push(appendToList(doc, returned, returned.properties, `${k}: ${entry}`, ['{', '}']));
+    // `({ ...common(t), … })`: the new key must not replace one of the helper's entries either.
+    for (const p of returned.properties) {
+      if (!T.isSpreadAssignment(p)) continue;
+      const spread = unwrapExpression(p.expression);
+      const inner = T.isCallExpression(spread) ? resolveHelper(doc, spread.expression, reader, database)?.shape : undefined;
+      if (inner?.form === 'object') for (const k of inner.keys) keys.add(k);
+    }
+    edits.push(appendToList(doc, returned, returned.properties, `${freeKey(key, keys)}: ${entry}`, ['{', '}']));
+  } else if (shape) {
+    // The helper other tables share stays as it is: its call is spread into a literal of its form.
+    const helperCall = text.slice(startOf(doc.sf, returned), returned.end);
+    if (shape.form === 'array') {
+      edits.push({ start: startOf(doc.sf, returned), end: returned.end, text: `[...${helperCall}, ${entry}]` });
+    } else {
+      // An object literal right after `=>` (or before `as`) would read as a block: parenthesised unless a
+      // `return` or the user's parentheses already hold it.
+      const held = holdsObject(fn, returned);
+      const object = `{ ...${helperCall}, ${freeKey(key, shape.keys)}: ${entry} }`;
+      edits.push({ start: startOf(doc.sf, returned), end: returned.end, text: held ? object : `(${object})` });
+    }
   } else {
     return undefined;
   }
   return edits;
+}
+
+/**
+ * Whether an object literal written in place of `returned` (what `fn` returns) reads as one: held directly by a
+ * `return` or by parentheses, not right after `=>` (a block there) nor under an `as` (the trees carry no parents).
+ */
+function holdsObject(fn: ts.ArrowFunction | ts.FunctionExpression, returned: ts.Expression): boolean {
+  let outer: ts.Expression | undefined;
+  if (T.isBlock(fn.body)) {
+    for (const s of fn.body.statements) {
+      if (T.isReturnStatement(s) && s.expression) {
+        outer = s.expression;
+        break;
+      }
+    }
+    if (outer === returned) return true;
+  } else outer = fn.body;
+  return !!outer && T.isParenthesizedExpression(outer) && outer.expression === returned;
+}
+
+/**
+ * `pgTable("orders", {…}, withTimestampsIdx)`: the extra config is a helper other tables may share. It is kept,
+ * called from a new callback that adds the entry: `(table) => [...withTimestampsIdx(table), entry]`, or the object
+ * form when the helper returns an object. No fix when the reference is not a known helper, or is cast (the cast
+ * would be lost). The analysis reads the helper's entries (they are the table's), so an index it declares already
+ * leaves nothing to fix.
+ */
+function wrapHelperReference(
+  doc: Doc,
+  call: ts.CallExpression,
+  extra: ts.Expression,
+  key: string,
+  make: (column: (key: string) => string) => string,
+  reader: SourceReader,
+  database: Database,
+): Edit[] | undefined {
+  let reference = extra;
+  while (T.isParenthesizedExpression(reference)) reference = reference.expression;
+  const named = T.isIdentifier(reference)
+    ? reference
+    : T.isPropertyAccessExpression(reference) && T.isIdentifier(reference.expression)
+      ? reference.expression
+      : undefined;
+  if (!named) return undefined;
+  const resolved = resolveHelper(doc, reference, reader, database);
+  if (!resolved) return undefined;
+  const { shape } = resolved;
+  // The new parameter must not hide the helper's name (or its namespace's).
+  const param = named.text === 'table' ? 't' : 'table';
+  const entry = make((k) => `${param}.${k}`);
+  const start = startOf(doc.sf, reference);
+  const helperCall = `...${doc.text.slice(start, reference.end)}(${param})`;
+  const items = shape.form === 'array' ? [helperCall, entry] : [helperCall, `${freeKey(key, shape.keys)}: ${entry}`];
+  const fn = callbackText(doc, call, leadingIndent(doc.text, start), param, items, shape.form);
+  return [{ start, end: reference.end, text: fn }];
 }
 
 /**
