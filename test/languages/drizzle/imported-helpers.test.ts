@@ -175,6 +175,44 @@ export function byStrategy(strategyId: PgColumn) {
     assert.deepEqual(table(db, 'positions').indexes.map((i) => i.columns), [['userId']]);
   });
 
+  it('a helper passed as the whole extra config (pgTable(…, {…}, ownerIndexes)), of the file or imported', () => {
+    const files = workspace({
+      '/w/bot/src/db/helpers/audit.ts': AUDIT.replace('export default function auditIndexes(t: { actorId: PgColumn; createdAt: PgColumn })', 'export default function auditIndexes({ actorId, createdAt }: { actorId: PgColumn; createdAt: PgColumn })').replace('t.actorId, t.createdAt', 'actorId, createdAt'),
+      '/w/bot/src/db/schema/trades.ts': `import { pgTable, uuid, index } from 'drizzle-orm/pg-core';
+import auditIndexes from '../helpers/audit';
+import * as shared from '../helpers';
+import { users, strategies } from './users';
+
+const byStrategy = (table: { strategyId: unknown }) => [index('trades_strategy_id_idx').on(table.strategyId as never)];
+
+export const trades = pgTable('trades', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  strategyId: uuid('strategy_id').references(() => strategies.id, { onDelete: 'set null' }),
+}, byStrategy);
+
+export const auditLogs = pgTable('audit_logs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  actorId: uuid('actor_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+}, (auditIndexes));
+
+export const positions = pgTable('positions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+}, shared.userIndexes);
+`,
+      '/w/bot/src/db/helpers/owners.ts': `${HELPERS}\nexport const userIndexes = (t: { userId: PgColumn }) => [index().on(t.userId)];\n`,
+    });
+    const reader = memoryReader(files);
+    const units = drizzleFrontEnd.discover(Object.keys(files).sort(), reader);
+    const db = drizzleFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+    const trades = table(db, 'trades');
+    assert.deepEqual(trades.indexes.map((i) => [i.name, i.columns]), [['trades_strategy_id_idx', ['strategyId']]]);
+    // Located at the reference in the table's call: the helper may serve other tables.
+    assert.equal(sliceRange(files['/w/bot/src/db/schema/trades.ts'], trades.indexes[0].loc.range), 'byStrategy');
+    assert.deepEqual(table(db, 'auditLogs').indexes.map((i) => i.columns), [['actorId', 'createdAt']]);
+    assert.deepEqual(table(db, 'positions').indexes.map((i) => i.columns), [['userId']]);
+  });
+
   it('a call that is not an index helper (a missing module, a non-function) adds nothing and does not throw', () => {
     const files = workspace({
       '/w/bot/src/db/helpers/audit.ts': `import { index } from 'drizzle-orm/pg-core';\nexport default [index().on()];\n`,

@@ -23,6 +23,7 @@ import * as ast from './ast';
 import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
 import { applyChecks, type PendingCheck } from './checks';
+import { helperNamed, returnOf, type ModuleOf } from './helpers';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /**
@@ -249,8 +250,8 @@ interface ConfigParam {
 
 const DESTRUCTURED = '{}';
 
-function configParamOf(fn: ts.Expression): ConfigParam | undefined {
-  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn)) return undefined;
+function configParamOf(fn: ts.Node): ConfigParam | undefined {
+  if (!T.isArrowFunction(fn) && !T.isFunctionExpression(fn) && !T.isFunctionDeclaration(fn)) return undefined;
   const first = fn.parameters[0]?.name;
   if (!first) return undefined;
   if (T.isIdentifier(first)) return { name: first.text };
@@ -484,6 +485,13 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
     const fn = unwrapExpression(extra);
     const returned = returnedExpression(fn) ?? (T.isArrayLiteralExpression(fn) ? fn : undefined);
     if (returned) addConfigEntries(build, fn, returned, configParamOf(fn), undefined, 0);
+    else if (fn.kind === IDENTIFIER || fn.kind === ACCESS) {
+      // `pgTable("a", {…}, auditIndexes)`: a helper Drizzle calls with the table, read as its own callback would be.
+      // What it declares is located at the reference: the helper may serve other tables.
+      const helper = helperNamed(scan, fn, modulesOf(build));
+      const helperReturns = helper && returnOf(helper.fn);
+      if (helper && helperReturns) addConfigEntries(build, helper.fn, helperReturns, configParamOf(helper.fn), fn, 1, helper.scan);
+    }
   }
   return build;
 }
@@ -543,22 +551,6 @@ function addConfigEntries(
   } else if (T.isCallExpression(returned)) add(returned);
 }
 
-/** A function declared at the top level of the file: `function f(…) {…}` or `const f = (…) => …`. */
-function fileFunction(sf: ts.SourceFile, name: string): ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined {
-  for (const statement of sf.statements) {
-    if (T.isFunctionDeclaration(statement)) {
-      if (statement.name && idText(statement.name) === name && statement.body) return statement;
-    } else if (T.isVariableStatement(statement)) {
-      for (const d of statement.declarationList.declarations) {
-        if (!T.isIdentifier(d.name) || idText(d.name) !== name || !d.initializer) continue;
-        const init = unwrapExpression(d.initializer);
-        return T.isArrowFunction(init) || T.isFunctionExpression(init) ? init : undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 /**
  * `ownedBy(t.authorId)` / `auditIndexes(t)` in an extra config, `ownedBy` a function of the file (not a Drizzle
  * builder): what it returns, and its parameters as a config parameter (the table's, or columns bound by name).
@@ -570,26 +562,10 @@ function helperCall(
   param: ConfigParam | undefined,
 ): { fn: ts.Node; returned: ts.Expression; param: ConfigParam; scan: FileScan } | undefined {
   if (!T.isCallExpression(expression)) return undefined;
-  const callee = unwrapExpression(expression.expression);
-  let found: { scan: FileScan; fn: HelperFunction } | undefined;
-  if (T.isIdentifier(callee)) {
-    const name = idText(callee);
-    if (scan.imports.core.has(name) || scan.imports.orm.has(name)) return undefined;
-    const own = fileFunction(scan.sf, name);
-    const imported = own ? undefined : scan.imports.other.get(name);
-    if (own) found = { scan, fn: own };
-    else if (imported && imported.imported !== '*') found = importedHelper(build, scan, imported.module, imported.imported);
-  } else if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
-    // `shared.ownerIndexes(t)` through `import * as shared from '../helpers'`.
-    const imported = scan.imports.other.get(idText(callee.expression));
-    if (imported?.imported === '*') found = importedHelper(build, scan, imported.module, idText(callee.name));
-  }
+  const found = helperNamed(scan, expression.expression, modulesOf(build));
   if (!found) return undefined;
   const fn = found.fn;
-  let returned: ts.Expression | undefined;
-  if (T.isFunctionDeclaration(fn)) {
-    for (const s of fn.body?.statements ?? []) if (T.isReturnStatement(s) && s.expression) returned = returned ?? unwrapExpression(s.expression);
-  } else returned = returnedExpression(fn);
+  const returned = returnOf(fn);
   if (!returned) return undefined;
   let tableName: string | undefined;
   const bound = new Map<string, string>();
@@ -606,26 +582,21 @@ function helperCall(
   return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound }, scan: found.scan };
 }
 
-type HelperFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
-
 /**
- * A helper imported from another module of the unit (discovery adds the modules the unit's files import that
- * declare functions, and the index files leading to them): read syntax-only, never run. During discovery the
- * unit is unknown: the table is marked incomplete, and the analysis reads it again.
+ * How the table's helpers name the unit's other modules (helpers.ts): relative, or through a tsconfig `paths`
+ * alias. Discovery reads a table before the unit is known: a helper imported from another module then marks the
+ * table incomplete, and the analysis reads it again (discovery adds the modules the unit's files import that
+ * declare functions, and the index files leading to them; all read syntax-only, never run).
  */
-function importedHelper(build: TableBuild, scan: FileScan, module: string, name: string): { scan: FileScan; fn: HelperFunction } | undefined {
-  const ctx = build.ctx;
-  if (!ctx) {
-    build.incomplete = true;
-    return undefined;
-  }
-  const target = helperModule(ctx, scan, module);
-  return target ? exportedFunction(ctx, target, name, 0) : undefined;
-}
-
-/** The file of the unit a module specifier of `scan` names: relative, or through a tsconfig `paths` alias. */
-function helperModule(ctx: UnitContext, scan: FileScan, module: string): FileScan | undefined {
-  return module.startsWith('.') ? moduleOf(ctx, scan, module) : aliasedModule(ctx, scan, module);
+function modulesOf(build: TableBuild): ModuleOf {
+  return (scan, module) => {
+    const ctx = build.ctx;
+    if (!ctx) {
+      build.incomplete = true;
+      return undefined;
+    }
+    return module.startsWith('.') ? moduleOf(ctx, scan, module) : aliasedModule(ctx, scan, module);
+  };
 }
 
 /** A module named through a tsconfig `paths` alias, as a file of the unit (discovery added it when it holds helpers). */
@@ -641,58 +612,6 @@ function aliasedModule(ctx: UnitContext, scan: FileScan, module: string): FileSc
   };
   const file = resolveImport(scan.file, module, ctx.byFile, (ctx.tsconfig ??= new TsconfigPaths({ read })));
   return file === undefined ? undefined : ctx.byFile.get(file);
-}
-
-/** The function `scan` exports as `name` (`default` included), its own or re-exported (`export *`, `export { a as b }`). */
-function exportedFunction(ctx: UnitContext, scan: FileScan, name: string, depth: number): { scan: FileScan; fn: HelperFunction } | undefined {
-  if (depth > 8) return undefined;
-  const sf = scan.sf;
-  if (name === 'default') {
-    for (const statement of sf.statements) {
-      if (T.isFunctionDeclaration(statement) && statement.body && hasDefaultModifier(statement)) return { scan, fn: statement };
-      if (T.isExportAssignment(statement) && !statement.isExportEquals) {
-        const e = unwrapExpression(statement.expression);
-        if (T.isArrowFunction(e) || T.isFunctionExpression(e)) return { scan, fn: e };
-        if (T.isIdentifier(e)) return exportedFunction(ctx, scan, idText(e), depth + 1);
-      }
-    }
-  }
-  const own = name === 'default' ? undefined : fileFunction(sf, name);
-  if (own) return { scan, fn: own };
-  const re = scan.reExports?.get(name) ?? (name === 'default' ? undefined : localExport(scan, name));
-  if (re) {
-    if (re.module === undefined) {
-      const local = fileFunction(sf, re.name);
-      if (local) return { scan, fn: local };
-      const imported = scan.imports.other.get(re.name);
-      if (!imported || imported.imported === '*') return undefined;
-      const target = helperModule(ctx, scan, imported.module);
-      return target ? exportedFunction(ctx, target, imported.imported, depth + 1) : undefined;
-    }
-    const target = helperModule(ctx, scan, re.module);
-    return target ? exportedFunction(ctx, target, re.name, depth + 1) : undefined;
-  }
-  if (name === 'default') return undefined;
-  for (const module of scan.exportStars ?? []) {
-    const target = helperModule(ctx, scan, module);
-    const found = target && target !== scan ? exportedFunction(ctx, target, name, depth + 1) : undefined;
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** `export { ownerIndexes }` of a name this file imports (scan.reExports records only renamed or module re-exports). */
-function localExport(scan: FileScan, name: string): { module?: string; name: string } | undefined {
-  if (!scan.imports.other.has(name)) return undefined;
-  for (const statement of scan.sf.statements) {
-    if (!T.isExportDeclaration(statement) || statement.moduleSpecifier || !statement.exportClause || !T.isNamedExports(statement.exportClause)) continue;
-    for (const el of statement.exportClause.elements) if (!el.propertyName && el.name.text === name) return { name };
-  }
-  return undefined;
-}
-
-function hasDefaultModifier(node: ts.FunctionDeclaration): boolean {
-  return !!node.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword);
 }
 
 /**
