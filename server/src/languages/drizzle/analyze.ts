@@ -812,22 +812,134 @@ function enumOptionValues(sf: ts.SourceFile, call: ts.CallExpression): string[] 
   return undefined;
 }
 
+/**
+ * Columns, indexes, keys and foreign keys a column helper declares (`uuidPk("id")` → `.primaryKey()` in the helper).
+ * Located at the column that calls the helper, but written in the helper, which other tables share: the writers
+ * make no edit for them in place (write.ts).
+ */
+export const declaredByHelper = new WeakSet<object>();
+
+/** A column helper call, read through the helper: see columnHelper. */
+interface ColumnHelper {
+  /** The file of the builder call: where an enum builder's name is resolved. */
+  scan: FileScan;
+  /** The call of the column builder inside the helper (`uuid(name)`). */
+  call: ts.CallExpression;
+  builder: string;
+  isEnum: boolean;
+  maybeEnum: string | undefined;
+  /** The links, outermost first: the call's own (`orgRef().notNull()`), then the helper's. */
+  links: ts.CallExpression[];
+  /** The file each of `links` is written in. */
+  scans: FileScan[];
+  /** How many of `links` are the call's own: the rest are the helper's. */
+  outer: number;
+  /** The helper call as written in the table (`uuidPk("id")`). */
+  site: ts.CallExpression;
+  /** The string the call passes for one of the helper's parameters (`name` → "id"), if any. */
+  argument(parameter: string): string | undefined;
+}
+
+/**
+ * `id: uuidPk("id")`, `tenantId: u.tenantRef().notNull()`: when the column's root calls a function of the unit (not
+ * a Drizzle builder) that returns a builder chain, that chain is the column's: its builder, then its links, then the
+ * call's own links. A helper may call another (two levels). A helper whose return is not a builder chain (a
+ * conditional, a package's function, `customType`) leaves the column as written.
+ */
+function columnHelper(
+  build: TableBuild,
+  scan: FileScan,
+  site: ts.CallExpression,
+  outerLinks: readonly ts.CallExpression[],
+  outerCount: number,
+  depth = 0,
+  /** For a helper called by a helper: the outer call's argument for a parameter of the calling helper. */
+  outerArgument?: (parameter: string) => string | undefined,
+): ColumnHelper | undefined {
+  const callee = unwrapExpression(site.expression);
+  if (callee.kind !== IDENTIFIER && callee.kind !== ACCESS) return undefined;
+  const found = helperNamed(scan, callee, modulesOf(build));
+  if (!found) return undefined;
+  const returned = returnOf(found.fn);
+  if (!returned) return undefined;
+  const outer = outerLinks.slice(0, outerCount);
+  const innerRoot = chainInto(returned);
+  const inner = columnLinks.slice(0, columnLinkCount);
+  // The links of the column as written stay where addColumn reads them, whatever the answer.
+  for (let i = 0; i < outer.length; i++) columnLinks[i] = outer[i];
+  columnLinkCount = outer.length;
+  if (innerRoot.kind !== CALL) return undefined;
+  const call = innerRoot as ts.CallExpression;
+  const parameters = found.fn.parameters;
+  const argument = (parameter: string): string | undefined => {
+    const i = parameters.findIndex((p) => p.name.kind === IDENTIFIER && idText(p.name as ts.Identifier) === parameter);
+    const arg = i < 0 ? undefined : site.arguments[i];
+    if (!arg) return undefined;
+    const value = stringValue(arg);
+    if (value !== undefined) return value;
+    const a = unwrapExpression(arg);
+    return outerArgument && a.kind === IDENTIFIER ? outerArgument(idText(a as ts.Identifier)) : undefined;
+  };
+  const builder = builderOf(found.scan, call);
+  // Only a Drizzle builder, or an enum of the unit (resolved later, as any column's), makes a column.
+  const known = builder in BUILDER_TYPES || BUILDER_TYPE_MAP.has(builder);
+  const isEnum = builderIsEnum;
+  const local = builderLocal;
+  const maybeEnum = local !== undefined && (found.scan.imports.other.has(builder) || found.scan.byName.has(builder));
+  const own = outer.map(() => scan);
+  if (builder !== '' && (known || isEnum || maybeEnum)) {
+    return {
+      scan: found.scan,
+      call,
+      builder,
+      isEnum,
+      maybeEnum: local,
+      links: outer.concat(inner),
+      scans: own.concat(inner.map(() => found.scan)),
+      outer: outer.length,
+      site,
+      argument,
+    };
+  }
+  // `localPk = () => u.uuidPk("project_id")`: a helper returning another helper's column.
+  if (depth >= 1) return undefined;
+  const deeper = columnHelper(build, found.scan, call, inner, inner.length, depth + 1, argument);
+  for (let i = 0; i < outer.length; i++) columnLinks[i] = outer[i];
+  columnLinkCount = outer.length;
+  if (!deeper) return undefined;
+  return { ...deeper, links: outer.concat(deeper.links), scans: own.concat(deeper.scans), outer: outer.length, site };
+}
+
 function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.PropertyAssignment) {
   const { sf, file } = scan;
   const table = build.table;
   const root = chainInto(property.initializer);
-  const links = columnLinks;
-  const linkCount = columnLinkCount;
-  const call = root.kind === CALL ? (root as ts.CallExpression) : undefined;
-  const builder = builderOf(scan, call);
-  const isEnum = builderIsEnum;
-  const maybeEnum = builderLocal;
+  let links = columnLinks;
+  let linkCount = columnLinkCount;
+  let call = root.kind === CALL ? (root as ts.CallExpression) : undefined;
+  let builder = builderOf(scan, call);
+  let isEnum = builderIsEnum;
+  let maybeEnum = builderLocal;
+  /** `id: uuidPk("id")`: a column helper of the unit, read through what it returns (see columnHelper). */
+  let helper: ColumnHelper | undefined;
+  if (call && !isEnum && !(builder in BUILDER_TYPES) && !BUILDER_TYPE_MAP.has(builder)) {
+    helper = columnHelper(build, scan, call, links, linkCount);
+    if (helper) {
+      links = helper.links;
+      linkCount = helper.links.length;
+      call = helper.call;
+      builder = helper.builder;
+      isEnum = helper.isEnum;
+      maybeEnum = helper.maybeEnum;
+    }
+  }
   let dbName: string | undefined;
   if (call) {
     const first = call.arguments[0];
     if (first) {
       const k = first.kind;
       if (k === STRING || k === TEMPLATE) dbName = (first as ts.StringLiteral).text;
+      else if (helper && k === IDENTIFIER) dbName = helper.argument(idText(first as ts.Identifier));
     }
   }
   let type = columnType(builder, call, isEnum);
@@ -836,31 +948,46 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
   let notNull = SERIALS.has(builder);
   let defaultText: string | undefined;
   let typedValues: string[] | undefined;
-  const rootNode = call ?? root;
+  // A helper's column is typed as its call is written (`uuidPk("id")`).
+  const rootNode = helper ? helper.site : call ?? root;
   const rootEnd = rootNode.end;
   const rootStart = tokenStart(sf, rootNode, rootNode.pos, rootEnd);
+  // What a helper declares is located at the column (its file is shared), and marked so no fix edits it there.
+  const inHelper = (i: number) => helper !== undefined && i >= helper.outer;
+  let siteLoc: Loc | undefined;
+  const helperLoc = () => (siteLoc ??= locOf(sf, file, tokenStart(sf, property, property.pos, property.end), property.end));
   const text = sf.text;
   // From the root outwards, as written.
   for (let i = linkCount - 1; i >= 0; i--) {
     const link = links[i];
     const nameNode = (link.expression as ts.PropertyAccessExpression).name;
     const args = link.arguments;
+    const shared = inHelper(i);
+    // The file the link is written in: the table's, or a helper's.
+    const lscan = shared ? helper!.scans[i] : scan;
+    const lsf = lscan.sf;
     switch (idText(nameNode)) {
       case 'notNull':
         notNull = true;
         break;
       case 'primaryKey':
         notNull = true;
-        if (!table.primaryKey) table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: locOf(sf, file, dotBefore(sf, nameNode), link.end) };
+        if (!table.primaryKey) {
+          table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: shared ? helperLoc() : locOf(sf, file, dotBefore(sf, nameNode), link.end) };
+          if (shared) declaredByHelper.add(table.primaryKey);
+        }
         break;
-      case 'unique':
-        table.indexes.push({ name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: locOf(sf, file, dotBefore(sf, nameNode), link.end) });
+      case 'unique': {
+        const unique: Index = { name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: shared ? helperLoc() : locOf(sf, file, dotBefore(sf, nameNode), link.end) };
+        if (shared) declaredByHelper.add(unique);
+        table.indexes.push(unique);
         break;
+      }
       case 'default':
         if (args.length) {
           const value = args[0];
           const end = value.end;
-          defaultText = text.slice(tokenStart(sf, value, value.pos, end), end);
+          defaultText = lsf.text.slice(tokenStart(lsf, value, value.pos, end), end);
         } else defaultText = undefined;
         break;
       case 'defaultNow':
@@ -871,7 +998,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
         break;
       case '$defaultFn':
       case '$default':
-        defaultText = `${nameNode.text}(${args.map((a) => a.getText(sf)).join(', ')})`;
+        defaultText = `${nameNode.text}(${args.map((a) => a.getText(lsf)).join(', ')})`;
         break;
       case 'generatedAlwaysAsIdentity':
       case 'generatedByDefaultAsIdentity':
@@ -885,6 +1012,15 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
         typedValues = stringLiteralUnion(link.typeArguments?.[0]);
         break;
       case 'references': {
+        if (shared) {
+          // Resolved where the helper is written: the names its callback uses are that file's.
+          const fk = referenceOf(build, lscan, key, link, helperLoc());
+          if (fk) {
+            declaredByHelper.add(fk);
+            table.foreignKeys.push(fk);
+          }
+          break;
+        }
         const dot = dotBefore(sf, nameNode);
         (scan.referenceCalls ??= new Map()).set(dot, link);
         const fk = referenceOf(build, scan, key, link, locOf(sf, file, dot, link.end));
@@ -910,12 +1046,13 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
     rootStart,
     rootEnd,
   );
+  if (helper) declaredByHelper.add(column);
   if (defaultText !== undefined) column.default = defaultText;
   // `text("status", { enum: ["a", "b"] })`: Drizzle types the column with the values; the database does not check them.
   if (typedValues === undefined && call && type === 'string') typedValues = enumOptionValues(sf, call);
   if (typedValues !== undefined && type === 'string') column.typedValues = typedValues;
   // An enum builder makes an enum column, unless `.array()` made it an array (type is 'array' then).
-  if (maybeEnum !== undefined && type !== 'array') build.deferred.push({ kind: 'enum', scan, column, local: maybeEnum });
+  if (maybeEnum !== undefined && type !== 'array') build.deferred.push({ kind: 'enum', scan: helper?.scan ?? scan, column, local: maybeEnum });
   const leading = leadingComment(sf, pos, start);
   const trailing = trailingComment(sf, end);
   const comment = leading && trailing ? `${leading}\n${trailing}` : leading ?? trailing;

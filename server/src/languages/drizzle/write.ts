@@ -10,7 +10,7 @@ import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { writeSchemaFix, type SchemaWriters } from '../writers';
 import * as ast from './ast';
 import type { ImportInfo } from './ast';
-import { ACTION_TEXT, dirname, returnedExpression } from './analyze';
+import { ACTION_TEXT, declaredByHelper, dirname, returnedExpression } from './analyze';
 import { scanFile } from './scan';
 import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
@@ -494,6 +494,8 @@ function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
 }
 
 function findColumnProperty(doc: Doc, column: Column): ts.PropertyAssignment | undefined {
+  // A column a helper makes (`id: uuidPk("id")`): its builder and links are the helper's, which other tables share.
+  if (declaredByHelper.has(column)) return undefined;
   const { start, end } = span(doc, column.loc);
   if (start < 0) return undefined;
   return findNode(doc, start, end, (n): n is ts.PropertyAssignment => T.isPropertyAssignment(n) && startOf(doc.sf, n) === start && n.end === end);
@@ -789,6 +791,8 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
     // A relations()-only link: choosing its action means creating the real foreign key with it.
     return writeForeignKey(intent.database, intent.table, fk.columns, fk.references, reader, intent.action);
   }
+  // Declared inside a column helper other tables share: no edit in place (the helper's own file is the place).
+  if (declaredByHelper.has(fk)) return undefined;
   const doc = open(reader, fk.loc.file);
   if (!doc) return undefined;
   const { start, end } = span(doc, fk.loc);
@@ -899,7 +903,7 @@ function findListItem(doc: Doc, start: number, end: number): { list: ts.NodeArra
 
 function dropIndex(intent: Extract<FixIntent, { kind: 'dropIndex' }>, reader: SourceReader): FileEdit[] | undefined {
   const index = intent.index;
-  if (index.kind === 'primary') return undefined;
+  if (index.kind === 'primary' || declaredByHelper.has(index)) return undefined;
   const doc = open(reader, index.loc.file);
   if (!doc) return undefined;
   const { start, end } = span(doc, index.loc);
