@@ -87,6 +87,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     configurationSupported: params.capabilities.workspace?.configuration === true,
     relatedInformationSupported: params.capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false,
     watchesFiles: params.capabilities.workspace?.didChangeWatchedFiles !== undefined,
+    // A monorepo package's own node_modules, once a review finds its Prisma schema or Drizzle config (watch.ts).
+    onProjectFolders: (found) => {
+      projectFolders = found;
+      if (watchers && relativePatternSupport && session) registerWatchers(session.folderList());
+    },
   });
   watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   relativePatternSupport = params.capabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
@@ -135,15 +140,19 @@ function preloadPrisma(folders: string[]): void {
   }
 }
 
-/** The watchers registered (see project/watch.ts), replaced when the workspace folders change. */
+/**
+ * The watchers registered (see project/watch.ts), replaced when the workspace folders change, or the project folders
+ * the reviews found (`projectFolders`, whose node_modules are watched too).
+ */
 let watchers: Promise<Disposable | undefined> | undefined;
+let projectFolders: readonly string[] = [];
 
 function registerWatchers(folders: readonly string[]): void {
   if (!watchRegistration) return;
   const previous = watchers;
   watchers = (async () => {
     (await previous)?.dispose();
-    return connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: watchersFor(folders, relativePatternSupport) });
+    return connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: watchersFor(folders, relativePatternSupport, projectFolders) });
   })().catch(() => undefined);
 }
 

@@ -18,6 +18,7 @@ import { OverlayReader, pathToUri, uriToPath } from './documents';
 import type { Finding, ResolvedFix } from './engine';
 import type { FileEdit, SourceDiagnostic } from './languages/types';
 import { toPosix } from './project/files';
+import { projectFolderOf } from './project/watch';
 import { StatusNotification, type AuditResult, type FixAllWorkspaceResult, type ServerStatus } from './protocol';
 import { collectFixAll } from './fixes';
 import { toWorkspaceEdit } from './codeActions';
@@ -77,6 +78,11 @@ export interface SessionOptions {
   prepareValidation?: (root: string) => void;
   /** Runs Prisma's validation off the main thread, alongside the review (server.ts's worker). */
   lintAsync?: LintRunner;
+  /**
+   * Called when the project folders the reviews found change (project/watch.ts projectFolderOf: a monorepo package
+   * with a Prisma schema or a Drizzle config), with all of them: server.ts watches their node_modules' packages.
+   */
+  onProjectFolders?: (folders: readonly string[]) => void;
 }
 
 interface RootState {
@@ -517,6 +523,7 @@ export class Session {
     this.whenQuiet();
     if (opts.audit) this.auditedRoots.add(root);
     this.applyResult(s, result);
+    this.noteProjectFolders();
     const filesReviewed = [...this.roots.values()].reduce((n, r) => n + (r.last?.files.length ?? 0), 0);
     this.setStatus({ state: 'ready', filesReviewed, message: undefined });
     if (result.finishValidation) this.finishValidation(s, result, result.finishValidation, started);
@@ -579,6 +586,25 @@ export class Session {
       if (done) this.log(`idle: start-up's garbage collected, ${Math.round(done.freedBytes / 1048576)} MB freed in ${Math.round(done.ms)} ms`);
     }, QUIET_MS);
     this.quietTimer.unref();
+  }
+
+  /** The project folders last reported to `onProjectFolders`, one a line. */
+  private projectFolders = '';
+
+  /** Reports the project folders of the roots' last reviews when they changed (a few units, each looked up once). */
+  private noteProjectFolders(): void {
+    if (!this.options.onProjectFolders) return;
+    const found = new Set<string>();
+    for (const s of this.roots.values()) {
+      for (const unit of s.last?.analysis.units ?? []) {
+        const folder = projectFolderOf(unit, s.root, this.reader);
+        if (folder) found.add(folder);
+      }
+    }
+    const list = [...found].sort();
+    if (list.join('\n') === this.projectFolders) return;
+    this.projectFolders = list.join('\n');
+    this.options.onProjectFolders(list);
   }
 
   private applyResult(s: RootState, result: ReviewResult | undefined): void {

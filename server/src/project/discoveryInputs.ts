@@ -24,9 +24,12 @@
  * migrations journal) count whole: any change makes the units again (they are small and rarely edited). Prisma
  * files count by whether they hold a `datasource` or `generator` block (what Prisma discovery reads of them).
  *
- * Known limit: braces typed inside a multi-line template expression can change how `ts.preProcessFile` lexes a
- * `require(…)` further down without any word of step 1 in the edited lines; discovery then catches up at the next
- * edit that touches an import, or when a file is created or deleted.
+ * A template literal over several lines lexes by its braces: a `{` typed in a `${…}` hole, or after a `$` of its text,
+ * makes a `require(…)` lines below part of the template (or code again) without any word of step 1 in the edited
+ * lines. So an edit whose characters, or the characters either side, can change a template's holes (`{ } $ \ ' " /`)
+ * is compared by key too when it lies inside a template. Where the templates are is found once by a scanner pass
+ * (`templateSpans`, lexing as `ts.preProcessFile` does), kept with the text and moved along by the edits that leave
+ * the lexing as it was; a keystroke that is not one of those characters costs a look at the two characters around it.
  */
 import * as ts from 'typescript';
 import { KEYWORDS, mayRespond } from '../languages/code/discover';
@@ -45,6 +48,8 @@ export interface SeenText {
   watched?: boolean;
   /** Prisma: where that text's first datasource or generator block ends (with `key` 'root'). */
   rootEnd?: number;
+  /** Scripts: the template literals of that text (templateSpans), once computed. */
+  templates?: number[];
 }
 
 /** A reader that records, for each file, the text discovery read. */
@@ -123,7 +128,9 @@ export function discoveryInputChanged(file: string, seen: SeenText, after: strin
     seen.rootEnd = rootEnd;
     return false;
   }
-  const [oldSpan, newSpan] = editedLines(before, after, 1);
+  const edit = editedRange(before, after);
+  const oldSpan = linesAround(before, edit.start, edit.oldEnd, 1);
+  const newSpan = linesAround(after, edit.start, edit.newEnd, 1);
   const spans = (words: readonly string[]) => words.some((w) => oldSpan.includes(w) || newSpan.includes(w));
   // The Drizzle shape: on every edit of a file whose tables may be typed through any name (a core module or
   // `relations` imported), else when an `export` was touched (a barrel's re-exports).
@@ -137,15 +144,102 @@ export function discoveryInputChanged(file: string, seen: SeenText, after: strin
     if (was !== shape) return true;
   }
   let key = seen.key;
-  if (spans(CODE_WORDS) || spans(LEXICAL) || mayRespond(oldSpan) || mayRespond(newSpan)) {
+  const lexical = spans(LEXICAL) || editsTemplate(seen, before, after, edit);
+  if (lexical || spans(CODE_WORDS) || mayRespond(oldSpan) || mayRespond(newSpan)) {
     key = codeKey(after);
     if ((seen.key ??= codeKey(before)) !== key) return true;
   }
+  // The templates are where they were, moved by the edit, unless it may have opened or closed one or a hole.
+  if (lexical) seen.templates = undefined;
+  else if (seen.templates) moveSpans(seen.templates, edit);
   seen.text = after;
   seen.key = key;
   seen.shape = shape;
   seen.watched = watched;
   return false;
+}
+
+/** Characters that, typed or deleted inside a template literal, can open or close one of its holes. */
+function mayChangeHoles(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // { } $ \ ' " /
+    if (c === 0x7b || c === 0x7d || c === 0x24 || c === 0x5c || c === 0x27 || c === 0x22 || c === 0x2f) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an edit that holds no backtick nor comment token may change how a template around it lexes, and with it
+ * the rest of the file: it types or deletes one of mayChangeHoles's characters, or something between a `$` and a `{`,
+ * after a backslash (an escape) or a `/`, inside a template of the old text. An ordinary keystroke is decided by the two
+ * characters around it; the templates are found (a scanner pass) only for an edit of those characters after a
+ * backtick.
+ */
+function editsTemplate(seen: SeenText, before: string, after: string, edit: EditedRange): boolean {
+  const { start, oldEnd, newEnd } = edit;
+  const prev = start > 0 ? before.charCodeAt(start - 1) : 0;
+  const next = oldEnd < before.length ? before.charCodeAt(oldEnd) : 0;
+  if (
+    prev !== 0x24 /* $ */ && prev !== 0x5c /* \ */ && prev !== 0x2f /* / */ && next !== 0x7b /* { */ &&
+    !mayChangeHoles(before, start, oldEnd) && !mayChangeHoles(after, start, newEnd)
+  ) {
+    return false;
+  }
+  if (before.lastIndexOf('`', start - 1) < 0) return false;
+  const spans = (seen.templates ??= templateSpans(before));
+  // The last template that starts before the edit: the edit is inside it when it ends after the edit's start.
+  let lo = 0;
+  let hi = spans.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[2 * mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && spans[2 * lo - 1] > start;
+}
+
+/**
+ * Where the template literals of a script are, as `ts.preProcessFile` lexes them: start (the opening backtick) and
+ * end (after the closing one) of each outermost template, in order, flat. A hole's braces nest as preProcessFile
+ * counts them; a template left open ends with the text.
+ */
+export function templateSpans(text: string): number[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  const spans: number[] = [];
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.NoSubstitutionTemplateLiteral) spans.push(scanner.getTokenStart(), scanner.getTokenEnd());
+    else if (token === ts.SyntaxKind.TemplateHead) {
+      const start = scanner.getTokenStart();
+      const stack: ts.SyntaxKind[] = [token];
+      while (stack.length) {
+        const inner = scanner.scan();
+        if (inner === ts.SyntaxKind.EndOfFileToken) break;
+        if (inner === ts.SyntaxKind.TemplateHead || inner === ts.SyntaxKind.OpenBraceToken) stack.push(inner);
+        else if (inner === ts.SyntaxKind.CloseBraceToken) {
+          if (stack[stack.length - 1] !== ts.SyntaxKind.TemplateHead) stack.pop();
+          else if (scanner.reScanTemplateToken(false) === ts.SyntaxKind.TemplateTail) stack.pop();
+        }
+      }
+      spans.push(start, stack.length ? text.length : scanner.getTokenEnd());
+      if (stack.length) break;
+    }
+  }
+  return spans;
+}
+
+/**
+ * Moves template spans (templateSpans) along an edit that stays inside or outside each of them: what starts at or
+ * after the edited text moves by the length it gained; an end right where an insertion starts stays.
+ */
+function moveSpans(spans: number[], { start, oldEnd, newEnd }: EditedRange): void {
+  const delta = newEnd - oldEnd;
+  if (delta === 0) return;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const p = spans[i];
+    if (p < oldEnd || (i % 2 === 1 && p === start)) break;
+    spans[i] = p + delta;
+  }
 }
 
 /** Drizzle discovery reads the top level of files that mention drizzle-orm, and of barrels (`export … from`). */
@@ -216,8 +310,15 @@ export function editedLines(before: string, after: string, context: number): [st
   return [linesAround(before, start, oldEnd, context), linesAround(after, start, newEnd, context)];
 }
 
-/** Where the two texts differ: from `start` to `oldEnd` in the old text, to `newEnd` in the new one. */
-function editedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+/** Where two texts differ: from `start` to `oldEnd` in the old text, to `newEnd` in the new one. */
+interface EditedRange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Where the two texts differ (see EditedRange). */
+function editedRange(before: string, after: string): EditedRange {
   const min = Math.min(before.length, after.length);
   // Chunks that double while equal and halve at a difference: a few dozen comparisons on a 700 KB schema.
   let p = 0;
