@@ -1,7 +1,7 @@
 /**
  * Finds SQL units: migration folders (replayed in order) and lone files (a dump, a schema).
- * Paths are looked at, never parsed as SQL; the only files read here are the small ones that
- * say what a folder is (Prisma's migration_lock.toml, drizzle-kit's meta/_journal.json).
+ * Paths are looked at, never parsed as SQL; the only files read here are the ones that say what a folder is
+ * (Prisma's migration_lock.toml, drizzle-kit's meta/_journal.json, one snapshot.json of a drizzle-kit 1.0 folder).
  */
 import type { Dialect } from '../../../../rules/model';
 import type { SourceReader, Unit } from '../types';
@@ -21,6 +21,11 @@ export interface SqlUnitHints {
    * CREATE INDEX CONCURRENTLY, which it recognises, outside one).
    */
   runner?: 'golang-migrate' | 'flyway';
+  /**
+   * `drizzle` only. `folders`: drizzle-kit 1.0's layout, `<dir>/<YYYYMMDDHHMMSS>_<name>/migration.sql` (+ snapshot.json),
+   * no journal; otherwise drizzle-kit 0.x's `<dir>/<tag>.sql` ordered by `<dir>/meta/_journal.json`.
+   */
+  layout?: 'folders';
   [key: string]: unknown;
 }
 
@@ -84,7 +89,7 @@ export function dialectFromName(v: string): Dialect | undefined {
   switch (v.toLowerCase()) {
     case 'postgresql': case 'postgres': case 'pg': case 'supabase': case 'neon': case 'pglite':
       return 'postgresql';
-    case 'cockroachdb':
+    case 'cockroachdb': case 'cockroach':
       return 'cockroachdb';
     case 'mysql': case 'mariadb': case 'planetscale': case 'singlestore':
       return 'mysql';
@@ -94,6 +99,21 @@ export function dialectFromName(v: string): Dialect | undefined {
       return 'sqlserver';
     default:
       return undefined;
+  }
+}
+
+/**
+ * A drizzle-kit snapshot.json: `dialect` the one it names (`"dialect": "postgres"` in 1.0), undefined when it names
+ * none we know (the project's dialect then applies); undefined as a whole when the text is not a JSON object.
+ */
+export function readSnapshot(text: string): { dialect?: Dialect } | undefined {
+  try {
+    const s = JSON.parse(text) as { dialect?: unknown };
+    if (!s || typeof s !== 'object') return undefined;
+    const dialect = typeof s.dialect === 'string' ? dialectFromName(s.dialect) : undefined;
+    return dialect ? { dialect } : {};
+  } catch {
+    return undefined;
   }
 }
 
@@ -305,10 +325,42 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     else byDir.set(d, [f]);
   }
 
-  // 1. Prisma: <dir>/migrations/<ts>_<name>/migration.sql (+ migration_lock.toml)
-  const prisma = new Map<string, string[]>();
+  // 1. drizzle-kit 1.0: <dir>/<YYYYMMDDHHMMSS>_<name>/migration.sql, each next to the snapshot.json drizzle-kit generate
+  // writes there (Prisma writes none), no journal. drizzle-orm's migrator applies every <dir>/<folder>/migration.sql
+  // in folder-name order (the timestamps), and refuses a folder that still has meta/_journal.json (not upgraded).
+  const folderHistories = new Map<string, string[]>();
   for (const f of sql) {
     if (basename(f) !== 'migration.sql') continue;
+    const dir = dirname(dirname(f));
+    const list = folderHistories.get(dir);
+    if (list) list.push(f);
+    else folderHistories.set(dir, [f]);
+  }
+  for (const [dir, list] of folderHistories) {
+    if (reader.read(`${dir}/migration_lock.toml`) !== undefined || readJournal(reader, dir)) continue;
+    list.sort((a, b) => compareMigrationNames(basename(dirname(a)), basename(dirname(b))));
+    // The oldest snapshot (the smallest) says what the folder is and its dialect. A hand-made folder may have none;
+    // one that does not parse still marks the folder as drizzle-kit's, and the next one is read for the dialect.
+    let isDrizzle = false;
+    let dialect: Dialect | undefined;
+    for (const f of list) {
+      const text = reader.read(`${dirname(f)}/snapshot.json`);
+      if (text === undefined) continue;
+      isDrizzle = true;
+      const snapshot = readSnapshot(text);
+      if (!snapshot) continue;
+      dialect = snapshot.dialect;
+      break;
+    }
+    if (!isDrizzle) continue;
+    units.push(unit(dir, list, { kind: 'drizzle', dir, layout: 'folders', ...(dialect ? { dialect } : {}) }));
+    for (const f of list) taken.add(f);
+  }
+
+  // 2. Prisma: <dir>/migrations/<ts>_<name>/migration.sql (+ migration_lock.toml)
+  const prisma = new Map<string, string[]>();
+  for (const f of sql) {
+    if (basename(f) !== 'migration.sql' || taken.has(f)) continue;
     const folder = dirname(f);
     const dir = dirname(folder);
     if (!/^\d{4,}/.test(basename(folder))) continue;
@@ -325,7 +377,7 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of list) taken.add(f);
   }
 
-  // 2. drizzle-kit: <dir>/meta/_journal.json orders <dir>/<tag>.sql
+  // 3. drizzle-kit 0.x: <dir>/meta/_journal.json orders <dir>/<tag>.sql
   for (const [dir, list] of byDir) {
     if (list.every((f) => taken.has(f))) continue;
     const journal = readJournal(reader, dir);
@@ -342,7 +394,7 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of list) taken.add(f);
   }
 
-  // 3. Supabase: supabase/migrations/*.sql, and the declarative schema (supabase/schemas/, or config.toml's
+  // 4. Supabase: supabase/migrations/*.sql, and the declarative schema (supabase/schemas/, or config.toml's
   // schema_paths) that `supabase db diff` generates them from: one unit, one database (see declarative.ts).
   const supabaseDirs = new Set<string>();
   for (const f of sql) {
@@ -361,7 +413,7 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of schemas) taken.add(f);
   }
 
-  // 4. Folders of migrations: <dir>/<version>_<name>/up.sql (golang-migrate/diesel style)
+  // 5. Folders of migrations: <dir>/<version>_<name>/up.sql (golang-migrate/diesel style)
   const upFolders = new Map<string, string[]>();
   for (const f of sql) {
     if (taken.has(f) || basename(f).toLowerCase() !== 'up.sql') continue;
@@ -378,7 +430,7 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of list) taken.add(f);
   }
 
-  // 5. Plain folders of numbered or timestamped files (001_x.sql, 20240101_x.sql, V1__x.sql, db/migrate)
+  // 6. Plain folders of numbered or timestamped files (001_x.sql, 20240101_x.sql, V1__x.sql, db/migrate)
   for (const [dir, list] of byDir) {
     const rest = list.filter((f) => !taken.has(f));
     const versioned = rest.filter((f) => versionPrefix(basename(f)).length > 0 && !isDown(basename(f)));
@@ -394,7 +446,7 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     for (const f of rest) if (isDown(basename(f))) taken.add(f);
   }
 
-  // 6. Everything else: one unit per file (a dump, schema.sql, seed.sql).
+  // 7. Everything else: one unit per file (a dump, schema.sql, seed.sql).
   for (const f of sql) {
     if (taken.has(f) || isDown(basename(f))) continue;
     units.push(unit(f, [f], { kind: 'file', dir: f }));

@@ -349,22 +349,33 @@ function newMigrationsLf(t: Target, name: string, bodies: string[], reader: Sour
       return out;
     }
     case 'drizzle': {
+      // One migration per body (VALIDATE apart from its ADD … NOT VALID), each statement a chunk of its own
+      // (breakpointChunks), in either layout.
+      if (hints.layout === 'folders') {
+        // drizzle-kit 1.0: a folder `<YYYYMMDDHHMMSS>_<name>/migration.sql`, applied in folder-name order (the migrator
+        // reads the first 14 characters as the migration's time). No snapshot.json: a copy of the last one would
+        // repeat its id, and the migrator needs none.
+        const lastVersion = last ? digits(basename(dirname(last))) : '';
+        bodies.forEach((body, i) => {
+          const v = nextVersion(lastVersion.length === 14 ? lastVersion : '00000000000000', base + i);
+          const file = `${dir}/${v}_${stepNames?.[i] ?? name}/migration.sql`;
+          out.push({ file, edits: [{ file, create: true, edits: [insertAt0(breakpointChunks(body, d))] }] });
+        });
+        return out;
+      }
       const journalPath = `${dir}/meta/_journal.json`;
       const journalText = reader.read(journalPath);
       const journal = readJournal(reader, dir);
       if (!journal || journalText === undefined || !Array.isArray(journal.entries)) return undefined;
       const entries = journal.entries.slice();
       const lastEntry = entries[entries.length - 1] as Record<string, unknown> | undefined;
-      // One migration per body (VALIDATE apart from its ADD … NOT VALID), each statement a chunk of its own: the
-      // migrator runs a file chunk by chunk, between `--> statement-breakpoint` lines.
       const created: { file: string; text: string }[] = [];
       const when = Date.now();
       bodies.forEach((body, i) => {
         const idx = entries.length;
         const step = stepNames?.[i] ?? name;
         const tag = `${String(idx).padStart(4, '0')}_${step}`;
-        const chunks = splitStatements(body, flavor(d)).map((r) => `${body.slice(r.start, r.end)};`);
-        created.push({ file: `${dir}/${tag}.sql`, text: `${(chunks.length ? chunks : [body]).join('\n--> statement-breakpoint\n')}\n` });
+        created.push({ file: `${dir}/${tag}.sql`, text: breakpointChunks(body, d) });
         entries.push({ ...(lastEntry ?? {}), idx, when: when + i, tag, breakpoints: true } as never);
       });
       const newJournal = JSON.stringify({ ...journal, entries }, null, 2) + (journalText.endsWith('\n') ? '\n' : '');
@@ -381,6 +392,12 @@ function newMigrationsLf(t: Target, name: string, bodies: string[], reader: Sour
     default:
       return undefined;
   }
+}
+
+/** A drizzle-kit migration's text: its migrator runs a file chunk by chunk, between `--> statement-breakpoint` lines. */
+function breakpointChunks(body: string, d: Dialect): string {
+  const chunks = splitStatements(body, flavor(d)).map((r) => `${body.slice(r.start, r.end)};`);
+  return `${(chunks.length ? chunks : [body]).join('\n--> statement-breakpoint\n')}\n`;
 }
 
 /** The down of a step that cannot be undone or needs no undoing (VALIDATE CONSTRAINT): a comment runs as nothing. */
