@@ -175,6 +175,11 @@ export interface Table {
    * the parent's primary key, indexes and foreign keys.
    */
   partitionOf?: string;
+  /**
+   * Drizzle: some of its columns come from code the front-end does not read (`...updatableColumns("inq")` imported
+   * from a package): what they declare, a primary key included, is unknown, so no finding may claim it is missing.
+   */
+  unreadColumns?: boolean;
 }
 
 export interface EnumType {
@@ -301,6 +306,8 @@ export interface TransactionScope {
   callLoc: Loc;
   /** The function the call is made in (the module: `<module>`), whether or not it makes other database calls. */
   host?: { name: string; functionLoc: Loc };
+  /** The `if`/`switch` arms of the host function the call is made in, outermost first (as `DbCall.branchPath`). */
+  branchPath?: BranchStep[];
 }
 
 export interface DbCall {
@@ -338,8 +345,8 @@ export interface DbCall {
    * any, is the one given (it repeats the call).
    * `rounds`: a `for (init; cond; step)` that walks no list (no condition, or one that reads no `.length` with a
    * body that indexes nothing by its counter: `attempt < 3`, `page <= pages`): it retries, pages or polls like a
-   * `while`. `settled`: the `xs.map(…)` callbacks' promises go to `Promise.allSettled`, which hands each failure
-   * to the caller.
+   * `while`. `probe`: see below. `settled`: the `xs.map(…)` callbacks' promises go to `Promise.allSettled`, which
+   * hands each failure to the caller.
    */
   loop?: {
     kind: 'for' | 'for-of' | 'for-in' | 'while' | 'do' | 'forEach' | 'map';
@@ -347,6 +354,12 @@ export interface DbCall {
     variable?: string;
     once?: boolean;
     rounds?: boolean;
+    /**
+     * A `while`/`do` loop whose condition is the call's result (`while (await db.find(…))`, or
+     * `taken = await db.find(…)` with `while (taken)`): it probes until the query answers otherwise (a free key, a
+     * finished job), not once per row of a list.
+     */
+    probe?: boolean;
     settled?: boolean;
     /**
      * `const ps = xs.map(…)` whose promises a later `Promise.all(ps)` (or another combinator) takes, in the same

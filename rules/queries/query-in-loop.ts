@@ -39,6 +39,9 @@ export const queryInLoop: Rule = {
         // The iteration leaves the loop after it (a retry's `return await db…`, a search that updates what it found
         // and breaks): it runs at most once per run of the loop.
         if (loop.once) continue;
+        // The loop runs until the query answers otherwise (`while (taken) taken = await db.find(…)`): it probes for a
+        // free key or polls a state, its keys are not known before the loop, so there is nothing to batch.
+        if (loop.probe) continue;
         if (call.operation.startsWith('$transaction') || call.operation === 'transaction') continue;
         if (pagesThroughTable(call)) continue;
         const per = loop.variable ? `per \`${loop.variable}\`` : 'per iteration';

@@ -179,9 +179,15 @@ function unitsOf(
   for (const scope of writingTransactions.values()) {
     if (hostFunction(scope, allGroups) === group) addTransaction(scope);
   }
-  // A transaction's branch path: the known arms of this function that contain its call, outermost first.
+  // A transaction's branch path: the arms the front-end saw around its call in this function, else the known
+  // arms of this function (from its other calls) that contain the call, outermost first.
   for (const unit of units) {
     if (unit.kind !== 'transaction') continue;
+    const host = unit.scope.host;
+    if (unit.scope.branchPath && host && locKey(host.functionLoc) === locKey(group.functionLoc)) {
+      unit.path = unit.scope.branchPath;
+      continue;
+    }
     const steps = new Map<string, BranchStep>();
     for (const step of ownSteps) if (containsLoc(step.arm, unit.loc)) steps.set(locKey(step.arm), step);
     unit.path = [...steps.values()].sort((a, b) => (containsLoc(a.arm, b.arm) ? -1 : containsLoc(b.arm, a.arm) ? 1 : 0));

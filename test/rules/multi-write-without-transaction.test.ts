@@ -745,3 +745,45 @@ describe('multi-write-without-transaction', () => {
     for (const project of analyzeCuts('learning', 'src/lib/auth-server.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });
 });
+
+describe('multi-write-without-transaction: transactions on paths that exclude each other (real-world audit)', () => {
+  const text = [
+    "import { PrismaClient } from '@prisma/client';",
+    'const prisma = new PrismaClient();',
+    'export async function login(id: string, ok: boolean) {',
+    '  if (!ok) {',
+    '    await prisma.$transaction(async (tx) => {',
+    '      await tx.user.update({ where: { id }, data: { failedLogins: { increment: 1 } } });',
+    '    });',
+    "    throw new Error('Invalid credentials');",
+    '  }',
+    '  await prisma.$transaction(async (tx) => {',
+    '    await tx.user.update({ where: { id }, data: { failedLogins: 0 } });',
+    '  });',
+    '}',
+    'export async function lockOut(id: string, failed: number) {',
+    '  if (failed > 0) {',
+    '    await prisma.$transaction(async (tx) => {',
+    '      await tx.user.update({ where: { id }, data: { failedLogins: failed } });',
+    '    });',
+    '  } else {',
+    '    await prisma.$transaction(async (tx) => {',
+    "      await tx.user.update({ where: { id }, data: { active: 'Locked' } });",
+    '    });',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('a transaction in an arm that throws and one after it never run together', () => {
+    const found = runRule(rule, { codeFiles: [analyzeText(text).file] });
+    assert.deepEqual(found.map((f) => f.message.slice(0, 40)), []);
+  });
+
+  it('still reports two transactions that run one after the other in the same arm', () => {
+    const both = text.replace("    throw new Error('Invalid credentials');\n  }", '  }');
+    const [finding, ...rest] = runRule(rule, { codeFiles: [analyzeText(both).file] });
+    assert.equal(rest.length, 0);
+    assert.ok(finding);
+    assert.match(finding.message, /^2 writes in `login`/);
+  });
+});

@@ -282,3 +282,53 @@ describe('query-in-loop', () => {
     for (const project of analyzeCuts('learning', 'app/api/learning/analytics/route.ts')) assert.doesNotThrow(() => runRule(rule, project));
   });
 });
+
+describe('query-in-loop: a loop that probes until the query answers (real-world audit)', () => {
+  const text = [
+    "import { PrismaClient } from '@prisma/client';",
+    'const prisma = new PrismaClient();',
+    'declare function randomCode(): string;',
+    'export async function uniqueReferralCode() {',
+    '  let code = randomCode();',
+    '  let taken = await prisma.user.findUnique({ where: { referralCode: code } });',
+    '  while (taken) {',
+    '    code = randomCode();',
+    '    taken = await prisma.user.findUnique({ where: { referralCode: code } });',
+    '  }',
+    '  return code;',
+    '}',
+    'export async function uniqueSlug(base: string) {',
+    '  let slug = base;',
+    '  while (await prisma.post.findUnique({ where: { slug } })) slug = `${base}-${randomCode()}`;',
+    '  return slug;',
+    '}',
+    'export async function nextFree() {',
+    '  let n = 0;',
+    '  let found;',
+    '  do {',
+    '    n++;',
+    '    found = await prisma.seat.findFirst({ where: { number: n } });',
+    '  } while (found);',
+    '  return n;',
+    '}',
+  ].join('\n');
+
+  it('is not a query per row: the loop runs until the key is free', () => {
+    assert.deepEqual(runRule(rule, { codeFiles: [analyzeText(text).file] }), []);
+  });
+
+  it('still reports a while loop whose condition does not read the query result', () => {
+    const drain = [
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export async function drain(queue: string[]) {',
+      '  while (queue.length) {',
+      '    const id = queue.pop()!;',
+      '    const found = await prisma.job.findUnique({ where: { id } });',
+      '    if (found) console.log(found);',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.equal(runRule(rule, { codeFiles: [analyzeText(drain).file] }).length, 1);
+  });
+});

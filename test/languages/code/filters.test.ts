@@ -228,3 +228,45 @@ export async function pushed(strategyId: string, symbol?: string, from?: Date) {
     ]);
   });
 });
+
+describe('code front-end: Drizzle relational `where` callbacks (real-world audit)', () => {
+  const text = `${DRIZZLE_HEAD}
+export async function ordersOf(userId: string) {
+  return db.query.orders.findMany({
+    where({ user_id }, { eq }) {
+      return eq(user_id, userId);
+    },
+  });
+}
+export async function listsOf(boardId: string) {
+  return db.query.lists.findMany({
+    where(fields) {
+      return eq(fields.boardId, boardId);
+    },
+  });
+}
+export async function openOf(workspaceId: number) {
+  return db.query.invitations.findMany({
+    where: ({ workspaceId: ws, acceptedAt }, ops) => ops.and(ops.eq(ws, workspaceId), ops.isNull(acceptedAt)),
+  });
+}
+`;
+  const { file } = analyzeText(text);
+
+  it('reads a method-form where with destructured columns and operators', () => {
+    const call = callAt(file!, lineOf(text, 'db.query.orders.findMany'), 'findMany');
+    assert.deepEqual(call.filterColumns, ['user_id']);
+    assert.deepEqual(call.filterTerms?.map((t) => `${t.column}:${t.op}`), ['user_id:eq']);
+  });
+
+  it('reads a method-form where over the fields parameter', () => {
+    const call = callAt(file!, lineOf(text, 'db.query.lists.findMany'), 'findMany');
+    assert.deepEqual(call.filterColumns, ['boardId']);
+  });
+
+  it('reads operators called on the operators parameter, and renamed destructured columns', () => {
+    const call = callAt(file!, lineOf(text, 'db.query.invitations.findMany'), 'findMany');
+    assert.deepEqual(call.filterColumns, ['workspaceId', 'acceptedAt']);
+    assert.deepEqual(call.filterTerms?.map((t) => t.column), ['workspaceId', 'acceptedAt']);
+  });
+});

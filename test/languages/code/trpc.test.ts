@@ -168,3 +168,54 @@ describe('a job processor given to a constructor is named by its queue', () => {
     assert.deepEqual(file.calls.map((c) => c.enclosingFunction), ["new Worker('enrollments')", "new Worker('enrollments')", 'start<callback>']);
   });
 });
+
+describe('tRPC procedures: the client taken out of the context in the body (real-world audit)', () => {
+  const text = [
+    "import { initTRPC } from '@trpc/server';",
+    "import { drizzle } from 'drizzle-orm/postgres-js';",
+    "import { eq } from 'drizzle-orm';",
+    "import { cards, lists } from './schema';",
+    'const database = drizzle(process.env.DATABASE_URL!);',
+    'const t = initTRPC.context<{ db: typeof database; session: { userId: string } }>().create();',
+    'export const router = t.router({',
+    '  create: t.procedure.mutation(async ({ ctx, input }: { ctx: { db: typeof database; session: { userId: string } }; input: string }) => {',
+    '    const { db, session } = ctx;',
+    '    await db.insert(lists).values({ title: input, ownerId: session.userId });',
+    '  }),',
+    '  move: t.procedure.mutation(async (opts: { ctx: { db: typeof database }; input: string }) => {',
+    '    const client = opts.ctx.db;',
+    "    await client.update(cards).set({ position: 0 }).where(eq(cards.id, opts.input));",
+    '  }),',
+    '});',
+    '// Not a resolver: a `ctx` of its own',
+    'export async function other(ctx: { db: { insert(x: unknown): unknown } }) {',
+    '  const { db } = ctx;',
+    '  return db.insert(lists);',
+    '}',
+  ].join('\n');
+
+  it('reads `const { db } = ctx` and `const client = opts.ctx.db` as the context client, only in resolvers', () => {
+    const { file } = analyzeText(text);
+    assert.deepEqual(
+      file.calls.map((c) => `${c.loc.range.start.line + 1}:${c.client}.${c.operation}(${c.model})`),
+      ['10:db.insert(lists)', '14:client.update(cards)'],
+    );
+  });
+
+  it('wraps two writes through the destructured client in db.transaction, and the result parses', () => {
+    const twoWrites = text.replace(
+      "    await db.insert(lists).values({ title: input, ownerId: session.userId });",
+      "    await db.insert(lists).values({ title: input, ownerId: session.userId });\n    await db.update(cards).set({ position: 1 });",
+    );
+    const { file, reader } = analyzeText(twoWrites);
+    const calls = file.calls.filter((c) => c.enclosingFunction === 'create');
+    assert.equal(calls.length, 2);
+    const edits = codeFrontEnd.writeFix({ kind: 'wrapInTransaction', file, calls, transactionClient: 'tx' }, reader);
+    assert.ok(edits);
+    const after = applyEditsTo(twoWrites, edits[0].edits);
+    assert.equal(syntaxErrors(file.file, after), 0);
+    assert.match(after, /await db\.transaction\(async \(tx\) => \{/);
+    assert.match(after, /await tx\.insert\(lists\)/);
+    assert.match(after, /await tx\.update\(cards\)/);
+  });
+});

@@ -51,6 +51,7 @@ import {
   chainCalls,
   drizzleColumns,
   drizzleHasInArray,
+  drizzleQueryOption,
   drizzleLoopKey,
   exprOnlyLogs,
   findFunction,
@@ -2047,8 +2048,15 @@ class FileWalker {
           const orm = d.initializer ? newClientOrm(d.initializer, this.info) : undefined;
           const client = orm
             ? { orm, driver: orm === 'drizzle' ? clientDriver(d.initializer!, this.info) : undefined }
-            : d.initializer && (this.namespaceFactoryCall(d.initializer) ?? this.honoVar(unwrap(d.initializer), fn));
+            : d.initializer && (this.namespaceFactoryCall(d.initializer) ?? this.honoVar(unwrap(d.initializer), fn) ?? this.resolverContextMember(d.initializer, fn));
           found.set(d.name.text, client || null);
+        } else if (ts.isObjectBindingPattern(d.name) && d.initializer && this.isResolverContext(d.initializer, fn)) {
+          // tRPC: `const { db, session } = ctx` (or `= opts.ctx`) in a resolver: the client its context holds.
+          for (const el of d.name.elements) {
+            if (!ts.isIdentifier(el.name) || found.get(el.name.text)) continue;
+            const orm = el.dotDotDotToken ? undefined : this.contextMemberOrm(propertyNameText(el.propertyName) ?? el.name.text);
+            found.set(el.name.text, orm ? { orm } : null);
+          }
         } else if (ts.isObjectBindingPattern(d.name) && d.initializer) {
           // `const { db } = c.var` in a Hono handler; `const { db } = createDb()` of a function returning an object of clients.
           const init = unwrap(d.initializer);
@@ -2154,6 +2162,35 @@ class FileWalker {
       }
     }
     return undefined;
+  }
+
+  /**
+   * `expr` is the context of the tRPC resolver `fn`: `ctx` it destructures from its options (`async ({ ctx }) => …`),
+   * or `opts.ctx` of its options parameter (`async (opts) => …`).
+   */
+  private isResolverContext(expr: ts.Expression, fn: FunctionNode): boolean {
+    if (!isResolverCallback(fn)) return false;
+    const e = unwrap(expr);
+    const first = fn.parameters[0];
+    if (!first) return false;
+    if (ts.isIdentifier(e) && ts.isObjectBindingPattern(first.name)) {
+      return first.name.elements.some(
+        (el) => !el.dotDotDotToken && ts.isIdentifier(el.name) && el.name.text === e.text && (propertyNameText(el.propertyName) ?? e.text) === 'ctx',
+      );
+    }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'ctx' && ts.isIdentifier(first.name)) {
+      const owner = unwrap(e.expression);
+      return ts.isIdentifier(owner) && owner.text === first.name.text;
+    }
+    return false;
+  }
+
+  /** `ctx.db` (or `opts.ctx.db`) of the tRPC resolver `fn`, kept in a variable: the client its context holds. */
+  private resolverContextMember(expr: ts.Expression, fn: FunctionNode): { orm: Orm } | undefined {
+    const e = unwrap(expr);
+    if (!ts.isPropertyAccessExpression(e) || !this.isResolverContext(e.expression, fn)) return undefined;
+    const orm = this.contextMemberOrm(e.name.text);
+    return orm ? { orm } : undefined;
   }
 
   /** The innermost function around the current call with a parameter named `name` (not destructured). */
@@ -2378,6 +2415,9 @@ class FileWalker {
     } else return;
     const host = this.enclosingFunction(outer);
     scope.host = { name: host.name, functionLoc: host.loc };
+    // Two transactions in arms that exclude each other (or one in an arm that returns) never run together.
+    const branches = this.branchesOf(outer);
+    if (branches.length) scope.branchPath = branches;
     this.txCalls.add(call);
     this.transactions.push(scope);
   }
@@ -2554,17 +2594,18 @@ class FileWalker {
         if (!arg) call.argKeys = [];
         else if (ts.isObjectLiteralExpression(arg)) {
           call.argKeys = objectKeys(arg);
-          const where = propertyValue(arg, 'where');
+          // `where: (fields, ops) => …` or the method form `where(fields, ops) { return … }`.
+          const where = drizzleQueryOption(arg, 'where');
           if (where) {
             call.filterColumns = drizzleColumns(where);
             if (drizzleHasInArray(where)) call.filterByList = true;
             this.addFilterTerms(call, outer, () => drizzleFilterTerms(where), true);
-            if (loop?.variable) {
+            if (loop?.variable && !ts.isMethodDeclaration(where)) {
               const key = drizzleLoopKey(ts.isArrowFunction(where) && !ts.isBlock(where.body) ? where.body : where, loop.variable);
               if (key) call.loopKey = key;
             }
           }
-          const orderBy = propertyValue(arg, 'orderBy');
+          const orderBy = drizzleQueryOption(arg, 'orderBy');
           if (orderBy) call.orderColumns = drizzleColumns(orderBy);
         }
       } else {
@@ -2729,6 +2770,7 @@ class FileWalker {
         const fact: NonNullable<DbCall['loop']> = { kind, loc: nodeLoc(this.sf, n) };
         if (variable) fact.variable = variable;
         if (ts.isForStatement(n) && !walksList(n)) fact.rounds = true;
+        if ((ts.isWhileStatement(n) || ts.isDoStatement(n)) && probesLoop(node, n)) fact.probe = true;
         const leaves = leavesLoopAfter(node, n as ts.IterationStatement);
         if (leaves) {
           fact.once = true;
@@ -3149,6 +3191,28 @@ function walksList(loop: ts.ForStatement): boolean {
     return !!ts.forEachChild(n, (c) => (indexes(c) ? true : undefined));
   };
   return indexes(loop.statement);
+}
+
+/**
+ * The `while`/`do` loop's condition is the call's result: the call is in the condition (`while (await db.find(…))`),
+ * or its awaited value is assigned to a variable the condition reads (`taken = await db.find(…)` … `while (taken)`).
+ */
+function probesLoop(node: ts.Node, loop: ts.WhileStatement | ts.DoStatement): boolean {
+  const condition = loop.expression;
+  if (node.pos >= condition.pos && node.end <= condition.end) return true;
+  let value: ts.Node = node;
+  while (
+    value.parent &&
+    (ts.isAwaitExpression(value.parent) || ts.isParenthesizedExpression(value.parent) || ts.isAsExpression(value.parent) || ts.isNonNullExpression(value.parent))
+  ) {
+    value = value.parent;
+  }
+  const assignment = value.parent;
+  if (!assignment || !ts.isBinaryExpression(assignment) || assignment.right !== value) return false;
+  if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isIdentifier(assignment.left)) return false;
+  const name = assignment.left.text;
+  const reads = (n: ts.Node): boolean => (ts.isIdentifier(n) && n.text === name) || !!ts.forEachChild(n, (c) => (reads(c) ? true : undefined));
+  return reads(condition);
 }
 
 /**

@@ -9,6 +9,7 @@
 import ts = require('typescript');
 import type { FilterTerm } from '../../../../rules/model';
 import { isFunctionNode, propertyNameText, unwrap } from './ast';
+import { type CallbackBindings, type DrizzleFilter, callbackBindings, drizzleCallee, drizzleColumnArgument } from './patterns';
 
 const DRIZZLE_OPS: Record<string, FilterTerm['op']> = {
   eq: 'eq', isNull: 'eq', inArray: 'list',
@@ -208,9 +209,11 @@ class Terms {
  * (`eq(t.symbol, s)`), `and(…)` (terms as they are), `or(…)` (each arm conditional), `?:` (each side conditional,
  * except `xs.length ? and(...xs) : undefined`), and local variables followed as described above.
  */
-export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
+export function drizzleFilterTerms(expr: DrizzleFilter): FilterTerm[] {
   const terms = new Terms();
   const following = new Set<string>();
+  // What the relational query's callback being read binds (destructured columns, the operators parameter).
+  let bindings: CallbackBindings | undefined;
   const visit = (node: ts.Node, conditional: boolean, depth: number): void => {
     if (depth > MAX_DEPTH) return;
     const e = ts.isExpression(node) ? unwrap(node) : node;
@@ -225,15 +228,12 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
       if (!isUndefined(e.whenFalse)) visit(e.whenFalse, true, depth + 1);
       return;
     }
-    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
-      const fn = e.expression.text;
+    const fn = ts.isCallExpression(e) ? drizzleCallee(e, bindings) : undefined;
+    if (ts.isCallExpression(e) && fn !== undefined) {
       const op = DRIZZLE_OPS[fn];
       if (op) {
-        const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
-        if (first && ts.isPropertyAccessExpression(first)) {
-          const owner = unwrap(first.expression);
-          terms.add(first.name.text, op, conditional, ts.isIdentifier(owner) ? owner.text : undefined);
-        }
+        const column = drizzleColumnArgument(e.arguments[0], bindings);
+        if (column) terms.add(column.column, op, conditional, column.owner);
         return;
       }
       if (fn === 'and') for (const a of e.arguments) visit(a, conditional, depth + 1);
@@ -243,7 +243,13 @@ export function drizzleFilterTerms(expr: ts.Expression): FilterTerm[] {
       }
       return;
     }
-    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return visit(e.body, conditional, depth + 1);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isMethodDeclaration(e)) {
+      const outer = bindings;
+      bindings = callbackBindings(e, outer);
+      if (e.body) visit(e.body, conditional, depth + 1);
+      bindings = outer;
+      return;
+    }
     if (ts.isBlock(e)) {
       for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, conditional, depth + 1);
       return;

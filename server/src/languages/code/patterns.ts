@@ -155,54 +155,122 @@ export function prismaWhereHasIn(where: ts.ObjectLiteralExpression, depth = 0): 
 }
 
 /** Whether a Drizzle filter matches a list: `inArray(…)` itself or inside `and(…)`. */
-export function drizzleHasInArray(expr: ts.Expression, depth = 0): boolean {
+export function drizzleHasInArray(expr: DrizzleFilter, depth = 0, bindings?: CallbackBindings): boolean {
   if (depth > 8) return false;
+  if (ts.isMethodDeclaration(expr)) {
+    const ret = expr.body?.statements.find(ts.isReturnStatement);
+    return !!ret?.expression && drizzleHasInArray(ret.expression, depth + 1, callbackBindings(expr, bindings));
+  }
   const e = unwrap(expr);
-  if (ts.isArrowFunction(e) && !ts.isBlock(e.body)) return drizzleHasInArray(e.body, depth + 1);
-  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) return false;
-  if (e.expression.text === 'inArray') return true;
-  return e.expression.text === 'and' && e.arguments.some((a) => drizzleHasInArray(a, depth + 1));
+  if (ts.isArrowFunction(e) && !ts.isBlock(e.body)) return drizzleHasInArray(e.body, depth + 1, callbackBindings(e, bindings));
+  const fn = ts.isCallExpression(e) ? drizzleCallee(e, bindings) : undefined;
+  if (!ts.isCallExpression(e) || fn === undefined) return false;
+  if (fn === 'inArray') return true;
+  return fn === 'and' && e.arguments.some((a) => drizzleHasInArray(a, depth + 1, bindings));
 }
 
-export function drizzleColumns(expr: ts.Expression): string[] {
+/** A Drizzle filter: an expression, or a relational query's method-form `where(fields, ops) { return … }`. */
+export type DrizzleFilter = ts.Expression | ts.MethodDeclaration;
+
+/** A relational query's `where` (or `orderBy`): the property's value, or the method of that name (`where(f) { … }`). */
+export function drizzleQueryOption(obj: ts.ObjectLiteralExpression, key: string): DrizzleFilter | undefined {
+  const value = propertyValue(obj, key);
+  if (value) return value;
+  for (const p of obj.properties) if (ts.isMethodDeclaration(p) && p.body && propertyNameText(p.name) === key) return p;
+  return undefined;
+}
+
+/**
+ * What a relational query's callback (`where: (fields, ops) => …`) binds: the columns its first parameter
+ * destructures (`{ userId: uid }`: local name `uid`, column `userId`), and the name of its second parameter, the
+ * operators object (`ops.eq(…)`).
+ */
+export interface CallbackBindings {
+  columns: Map<string, string>;
+  operators?: string;
+}
+
+export function callbackBindings(fn: ts.SignatureDeclaration, outer?: CallbackBindings): CallbackBindings {
+  const columns = new Map(outer?.columns);
+  let operators = outer?.operators;
+  const [first, second] = fn.parameters;
+  if (first && ts.isObjectBindingPattern(first.name)) {
+    for (const el of first.name.elements) {
+      const column = propertyNameText(el.propertyName ?? el.name);
+      if (column && ts.isIdentifier(el.name)) columns.set(el.name.text, column);
+    }
+  }
+  if (second && ts.isIdentifier(second.name)) operators = second.name.text;
+  return { columns, operators };
+}
+
+/** The operator a call applies (`eq(…)`, or `ops.eq(…)` on the callback's operators parameter), else undefined. */
+export function drizzleCallee(call: ts.CallExpression, bindings?: CallbackBindings): string | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee) && bindings?.operators) {
+    const owner = unwrap(callee.expression);
+    if (ts.isIdentifier(owner) && owner.text === bindings.operators) return callee.name.text;
+  }
+  return undefined;
+}
+
+/** The column an operator's first argument names: `table.column`, or a column the callback destructured. */
+export function drizzleColumnArgument(arg: ts.Expression | undefined, bindings?: CallbackBindings): { column: string; owner?: string } | undefined {
+  const first = arg ? unwrap(arg) : undefined;
+  if (!first) return undefined;
+  if (ts.isPropertyAccessExpression(first)) {
+    const owner = unwrap(first.expression);
+    return { column: first.name.text, owner: ts.isIdentifier(owner) ? owner.text : undefined };
+  }
+  if (ts.isIdentifier(first)) {
+    const column = bindings?.columns.get(first.text);
+    if (column) return { column };
+  }
+  return undefined;
+}
+
+export function drizzleColumns(expr: DrizzleFilter): string[] {
   const out: string[] = [];
   const add = (c: string) => {
     if (!out.includes(c)) out.push(c);
   };
-  const visit = (node: ts.Node, depth: number): void => {
+  const visit = (node: ts.Node, depth: number, bindings?: CallbackBindings): void => {
     if (depth > 20) return;
     const e = ts.isExpression(node) ? unwrap(node) : node;
-    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
-      const fn = e.expression.text;
+    const fn = ts.isCallExpression(e) ? drizzleCallee(e, bindings) : undefined;
+    if (ts.isCallExpression(e) && fn !== undefined) {
       if (DRIZZLE_OPERATORS.has(fn)) {
-        const first = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
-        if (first && ts.isPropertyAccessExpression(first)) add(first.name.text);
+        const column = drizzleColumnArgument(e.arguments[0], bindings);
+        if (column) add(column.column);
         return;
       }
       if (fn === 'and' || fn === 'asc' || fn === 'desc') {
-        for (const a of e.arguments) visit(a, depth + 1);
+        for (const a of e.arguments) visit(a, depth + 1, bindings);
         return;
       }
       return;
     }
-    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
-      visit(e.body, depth + 1);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isMethodDeclaration(e)) {
+      if (e.body) visit(e.body, depth + 1, callbackBindings(e, bindings));
       return;
     }
     if (ts.isBlock(e)) {
-      for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, depth + 1);
+      for (const st of e.statements) if (ts.isReturnStatement(st) && st.expression) visit(st.expression, depth + 1, bindings);
       return;
     }
     if (ts.isArrayLiteralExpression(e)) {
-      for (const el of e.elements) visit(el, depth + 1);
+      for (const el of e.elements) visit(el, depth + 1, bindings);
       return;
     }
     if (ts.isPropertyAccessExpression(e) && depth > 0) add(e.name.text);
   };
   visit(expr, 0);
   // A bare column at the top level (`.orderBy(t.createdAt)`).
-  const top = unwrap(expr);
-  if (ts.isPropertyAccessExpression(top)) add(top.name.text);
+  if (!ts.isMethodDeclaration(expr)) {
+    const top = unwrap(expr);
+    if (ts.isPropertyAccessExpression(top)) add(top.name.text);
+  }
   return out;
 }
 
