@@ -675,6 +675,12 @@ class DrizzleColumn implements Column {
     return (this.#loc ??= { file: this.#file, range: rangeIn(this.#lines, this.#start, this.#end) });
   }
 
+  /** Locates the column (and its type) at `loc`: where the table names a column declared elsewhere. */
+  relocate(loc: Loc) {
+    this.#loc = loc;
+    this.#typeLoc = loc;
+  }
+
   get typeLoc(): Loc {
     return (this.#typeLoc ??= { file: this.#file, range: rangeIn(this.#lines, this.#typeStart, this.#typeEnd) });
   }
@@ -700,9 +706,90 @@ function addColumns(build: TableBuild, scan: FileScan, object: ts.ObjectLiteralE
         }
         const target = resolveName(ctx, scan, e.text);
         if (target?.decl.kind === 'object') addColumns(build, target.scan, target.decl.object, depth + 1);
+        else build.table.unreadColumns = true;
+      } else if (e.kind === CALL) {
+        // `...timestamps()`, `...baseColumns("inq")`: a function of the unit returning an object of columns.
+        const found = helperNamed(scan, (e as ts.CallExpression).expression, modulesOf(build));
+        let returned = found && returnOf(found.fn);
+        if (found && returned && T.isIdentifier(returned)) {
+          const constant = blockConstant(found.fn, returned.text);
+          returned = constant && unwrapExpression(constant);
+        }
+        if (found && returned && T.isObjectLiteralExpression(returned)) {
+          const shared = sharedFrom(build);
+          addColumns(build, found.scan, returned, depth + 1);
+          shared(nodeLoc(scan.sf, scan.file, p));
+        } else if (!build.incomplete) build.table.unreadColumns = true;
+      } else build.table.unreadColumns = true;
+    } else if (k === SHORTHAND && depth < 3) {
+      // `createdAt,`: a column builder declared once (`const createdAt = timestamp("created_at")…`) and shared.
+      const name = idText((p as ts.ShorthandPropertyAssignment).name);
+      const found = builderConstant(build, scan, name);
+      if (found) {
+        const shared = sharedFrom(build);
+        addColumn(build, found.scan, name, found.declaration as unknown as ts.PropertyAssignment);
+        shared(nodeLoc(scan.sf, scan.file, p));
       }
     }
   }
+}
+
+/**
+ * What the table gets from here on is shared with the other tables that use the same helper or builder: the
+ * returned function locates it at `site` (the spread or shorthand in the table) and marks it so no fix edits it.
+ */
+function sharedFrom(build: TableBuild): (site: Loc) => void {
+  const table = build.table;
+  const columns = table.columns.length;
+  const indexes = table.indexes.length;
+  const foreignKeys = table.foreignKeys.length;
+  const primaryKey = table.primaryKey;
+  return (site) => {
+    for (let i = columns; i < table.columns.length; i++) {
+      const column = table.columns[i];
+      if (column instanceof DrizzleColumn) column.relocate(site);
+      declaredByHelper.add(column);
+    }
+    for (let i = indexes; i < table.indexes.length; i++) {
+      table.indexes[i].loc = site;
+      declaredByHelper.add(table.indexes[i]);
+    }
+    for (let i = foreignKeys; i < table.foreignKeys.length; i++) {
+      table.foreignKeys[i].loc = site;
+      declaredByHelper.add(table.foreignKeys[i]);
+    }
+    if (table.primaryKey && table.primaryKey !== primaryKey) {
+      table.primaryKey.loc = site;
+      declaredByHelper.add(table.primaryKey);
+    }
+  };
+}
+
+/**
+ * The top-level `const name = <builder chain>` a shorthand column names: in the table's file or, imported by name,
+ * in the module of the unit that declares it. Undefined for anything else (an object, a function, a package's name).
+ */
+function builderConstant(build: TableBuild, scan: FileScan, name: string): { scan: FileScan; declaration: ts.VariableDeclaration } | undefined {
+  const own = topLevelConstant(scan, name);
+  if (own) return { scan, declaration: own };
+  const imported = scan.imports.other.get(name);
+  if (!imported || imported.imported === '*' || imported.imported === 'default') return undefined;
+  const target = modulesOf(build)(scan, imported.module);
+  const declaration = target && topLevelConstant(target, imported.imported);
+  return declaration && target ? { scan: target, declaration } : undefined;
+}
+
+function topLevelConstant(scan: FileScan, name: string): ts.VariableDeclaration | undefined {
+  for (const statement of scan.sf.statements) {
+    if (!T.isVariableStatement(statement)) continue;
+    for (const d of statement.declarationList.declarations) {
+      if (!T.isIdentifier(d.name) || d.name.text !== name || !d.initializer) continue;
+      // A builder chain: its root a call (`timestamp("x")…`), not a function, object or table.
+      const root = chainInto(d.initializer);
+      return root.kind === CALL && !scan.byName.has(name) ? d : undefined;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -931,6 +1018,9 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
       builder = helper.builder;
       isEnum = helper.isEnum;
       maybeEnum = helper.maybeEnum;
+    } else if (!build.incomplete && maybeEnum !== undefined && !(scan.imports.other.get(maybeEnum)?.module.startsWith('.') ?? true)) {
+      // `id: idColumn("id")` imported from a package: what its builder declares (a primary key) is not read.
+      table.unreadColumns = true;
     }
   }
   let dbName: string | undefined;
@@ -1150,7 +1240,13 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
   const chain = decomposeChain(sf, expression);
   if (!T.isCallExpression(chain.root)) return;
   const root = chain.root;
-  const kind = coreNameOf(scan.imports, root.expression);
+  let kind = coreNameOf(scan.imports, root.expression);
+  let name = stringValue(root.arguments[0]);
+  if (kind === undefined) {
+    // `index("post_author").on(t.authorId)` where `index` is the project's own wrapper of Drizzle's (a name prefix).
+    const wrapped = wrappedIndexBuilder(build, scan, root);
+    if (wrapped) ({ kind, name } = wrapped);
+  }
   const loc = nodeLoc(sf, file, expression);
   switch (kind) {
     case 'index':
@@ -1159,7 +1255,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
       const using = findLink(chain, 'using');
       const cols = on ? on.call.arguments : using ? using.call.arguments.slice(1) : [];
       const index: Index = {
-        name: stringValue(root.arguments[0]),
+        name,
         columns: columnList(cols, sf, param),
         unique: kind === 'uniqueIndex',
         kind: kind === 'uniqueIndex' ? 'unique' : 'index',
@@ -1178,7 +1274,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
     case 'unique': {
       const on = findLink(chain, 'on');
       table.indexes.push({
-        name: stringValue(root.arguments[0]),
+        name,
         columns: columnList(on ? on.call.arguments : [], sf, param),
         unique: true,
         kind: 'unique',
@@ -1229,6 +1325,27 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
 }
 
 /**
+ * The Drizzle index builder a function of the unit wraps (`const index = (name?: string) => indexCreator(\`am_${name}\`)`,
+ * `indexCreator` being pg-core's `index`): its kind, and the index's name where it is a literal (the helper's own, or
+ * the call's string passed straight through). Only a helper returning the bare builder call: links added inside it
+ * (`.using(…)`) would be the index's too, and are not read.
+ */
+function wrappedIndexBuilder(build: TableBuild, scan: FileScan, call: ts.CallExpression): { kind: 'index' | 'uniqueIndex' | 'unique'; name: string | undefined } | undefined {
+  const found = helperNamed(scan, call.expression, modulesOf(build));
+  const returned = found && returnOf(found.fn);
+  if (!found || !returned || !T.isCallExpression(returned)) return undefined;
+  const kind = coreNameOf(found.scan.imports, returned.expression);
+  if (kind !== 'index' && kind !== 'uniqueIndex' && kind !== 'unique') return undefined;
+  const first = returned.arguments[0] ? unwrapExpression(returned.arguments[0]) : undefined;
+  let name = first ? stringValue(first) : undefined;
+  if (first && T.isIdentifier(first)) {
+    const i = found.fn.parameters.findIndex((p) => T.isIdentifier(p.name) && p.name.text === first.text);
+    if (i >= 0 && call.arguments[i]) name = stringValue(call.arguments[i]);
+  }
+  return { kind, name };
+}
+
+/**
  * `sql\`${t.status} in ('draft', 'sent')\`` (the second argument of `check()`): its text, each placeholder a column of
  * the table (the callback's parameter `t.status`, or a column it destructures). Undefined when a placeholder is
  * anything else (a value, `sql.raw(…)`): the text the database gets is then unknown.
@@ -1271,6 +1388,11 @@ function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaratio
     const columns = columnList(fields, sf);
     if (table.foreignKeys.some((fk) => fk.enforced && fk.columns.join() === columns.join())) continue;
     const targetResolved = resolveName(ctx, scan, target.owner);
+    const other = targetResolved?.decl.kind === 'table' ? tables.get(targetResolved.decl) : undefined;
+    // `one(employees, { fields: [users.id], references: [employees.userId] })`: the inverse side of the link
+    // employees.userId → users.id. A foreign key can only reference a key: none can go from users.id to
+    // employees.userId, and the link, with or without its constraint, is the other table's to declare.
+    if (other && isKeyOf(table, columns) && !isKeyOf(other, columnList(references, sf))) continue;
     table.foreignKeys.push({
       columns,
       references: {
@@ -1283,6 +1405,13 @@ function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaratio
       enforced: false,
     });
   }
+}
+
+/** Whether `columns` are the table's primary key or one of its (non-partial) unique indexes, in any order. */
+function isKeyOf(table: Table, columns: readonly string[]): boolean {
+  const same = (key: readonly string[]) => key.length === columns.length && key.every((c) => columns.includes(c));
+  if (table.primaryKey && same(table.primaryKey.columns)) return true;
+  return table.indexes.some((i) => i.unique && !i.partial && same(i.columns));
 }
 
 function enumOf(scan: FileScan, decl: Extract<Declaration, { kind: 'enum' }>): EnumType {
