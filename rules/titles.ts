@@ -125,10 +125,11 @@ export function addForeignKeyTitle(
   target: Table,
   targetColumns: readonly string[],
   onDelete?: ReferentialAction,
+  onUpdate?: ReferentialAction,
 ): string {
   switch (database.language) {
     case 'prisma':
-      return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}]${onDelete ? `, onDelete: ${onDelete}` : ''})`;
+      return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}]${onDelete ? `, onDelete: ${onDelete}` : ''}${onUpdate ? `, onUpdate: ${onUpdate}` : ''})`;
     case 'drizzle':
       return `Add .references(() => ${target.name}.${targetColumns[0]}${onDelete ? `, { onDelete: "${DRIZZLE_ACTION[onDelete]}" }` : ''}) to ${columns[0]}`;
     case 'sql':

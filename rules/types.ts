@@ -63,6 +63,11 @@ export type FixIntent =
       references: { table: string; columns: string[] };
       /** The action the new foreign key is written with (missing-on-delete's first choice for it), if any. */
       onDelete?: ReferentialAction;
+      /**
+       * Prisma only: the onUpdate written with it, where Prisma's default (Cascade) would close a cascade cycle that
+       * SQL Server or relationMode = "prisma" refuses.
+       */
+      onUpdate?: ReferentialAction;
     }
   | { kind: 'createEnum'; database: Database; table: Table; column: Column; values: string[] }
   | { kind: 'addConcurrently'; database: Database; statement: MigrationStatement }

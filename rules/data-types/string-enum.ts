@@ -67,7 +67,7 @@ export function tokenizeComment(text: string): Token[] {
 }
 
 /** Words that may introduce a list of values without being part of it ("one of a, b", "either a or b"). */
-const LEAD_INS = new Set(['of', 'either', 'be', 'is', 'are', 'values', 'value', 'eg', 'ie']);
+const LEAD_INS = new Set(['of', 'either', 'be', 'is', 'are', 'values', 'value', 'ie']);
 
 /** The longest run `v (sep v)+` of tokens of `kind`, bounded by non-words on both sides. */
 function longestRun(tokens: Token[], kind: 'word' | 'quoted'): string[] {
@@ -117,10 +117,29 @@ function pgName(name: string): string {
     .join('.');
 }
 
+/**
+ * Whether the comment gives examples rather than the set of values: "e.g.", "eg", "for example", "for instance",
+ * "such as", "including", "etc." (`/// The type of verification, e.g. "email" or "phone"` holds other values too).
+ */
+function givesExamples(tokens: Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind !== 'word') continue;
+    const word = tokens[i].text.toLowerCase();
+    const next = tokens[i + 1]?.kind === 'word' ? tokens[i + 1].text.toLowerCase() : '';
+    if (word === 'eg' || word === 'etc' || word === 'including') return true;
+    // "e.g.": the words e and g around a full stop.
+    if (word === 'e' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.kind === 'word' && tokens[i + 2].text.toLowerCase() === 'g') return true;
+    if (word === 'for' && (next === 'example' || next === 'instance')) return true;
+    if (word === 'such' && next === 'as') return true;
+  }
+  return false;
+}
+
 /** The closed set of values a comment documents (`"active" | "paused"`, `pending, completed, failed`), or []. */
 export function documentedValues(comment: string | undefined): string[] {
   if (!comment) return [];
   const tokens = tokenizeComment(comment);
+  if (givesExamples(tokens)) return [];
   const quoted = longestRun(tokens, 'quoted').map((v) => v.trim());
   const run = quoted.length >= 2 ? quoted : longestRun(tokens, 'word');
   const values = [...new Set(run)];
@@ -200,7 +219,7 @@ function indexesOf(databases: readonly Database[], codeFiles: readonly CodeFile[
  * (`Database.migrationsDirs`: prisma.config.ts `migrations.path`, drizzle.config `out`), else for Prisma
  * `migrations/` next to one of its schema files (where `prisma migrate` writes them). Every file of such a database
  * is a migration of one of those folders as its tool writes it: `<folder>/migration.sql` (Prisma), `<tag>.sql`
- * (drizzle-kit).
+ * (drizzle-kit 0.x) or `<YYYYMMDDHHMMSS>_<name>/migration.sql` (drizzle-kit 1.0, a folder per migration).
  */
 const migrationsMemo = new WeakMap<Database, { all: readonly Database[]; sql: Database[] }>();
 
@@ -209,9 +228,9 @@ function migrationDatabasesOf(schema: Database, all: readonly Database[]): Datab
   if (known && known.all === all) return known.sql;
   const named = schema.migrationsDirs ?? (schema.language === 'prisma' ? schema.files.map((f) => `${f.slice(0, f.lastIndexOf('/'))}/migrations`) : []);
   const dirs = [...new Set(named.map((d) => (d.endsWith('/') ? d : `${d}/`)))];
-  const prismaFile = (f: string, dir: string) => f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length;
-  const drizzleFile = (f: string, dir: string) => f.indexOf('/', dir.length) < 0;
-  const isMigration = schema.language === 'prisma' ? prismaFile : drizzleFile;
+  const folderMigration = (f: string, dir: string) => f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length;
+  const drizzleFile = (f: string, dir: string) => f.indexOf('/', dir.length) < 0 || folderMigration(f, dir);
+  const isMigration = schema.language === 'prisma' ? folderMigration : drizzleFile;
   const sql = dirs.length
     ? all.filter((d) => d.language === 'sql' && d.files.length > 0 && dirs.some((dir) => d.files.every((f) => f.startsWith(dir) && isMigration(f, dir))))
     : [];
@@ -219,10 +238,24 @@ function migrationDatabasesOf(schema: Database, all: readonly Database[]): Datab
   return sql;
 }
 
+/**
+ * The name the SQL front-end gives a schema's table in the migrations: qualified by its schema
+ * (`pgSchema("billing").table("invoices")` is `billing.invoices`), except in the default schema, `public`, which the
+ * replay leaves out (`CREATE TABLE "public"."invoices"` is `invoices`). A table the model gives no schema (a
+ * `pgTable`, a Prisma model without `@@schema`) is public's. The model's `schema` is read only where a front-end
+ * sets one (`'schema' in`): until then every table is public's, as before.
+ */
+function migrationTableName(table: Table): string {
+  const name = table.dbName ?? table.name;
+  const schema = 'schema' in table && typeof table.schema === 'string' ? table.schema : '';
+  return schema === '' || schema === 'public' ? name : `${schema}.${name}`;
+}
+
 /** Whether a CHECK of the schema's migrations holds this column to a closed set of strings (by database names). */
 function checkedByMigrations(migrations: readonly Database[], table: Table, column: Column): boolean {
+  const sqlName = migrationTableName(table);
   for (const sql of migrations) {
-    const target = tableOf(sql, table.dbName ?? table.name);
+    const target = tableOf(sql, sqlName);
     if (!target) continue;
     // The verdict depends on that table's columns: judged again when a migration changes it.
     readsTable(target);

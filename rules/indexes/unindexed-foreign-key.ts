@@ -8,6 +8,22 @@ const METHOD_NAMES: Record<string, string> = { hash: 'Hash', gin: 'GIN', gist: '
 function otherMethodIndex(table: Table, columns: readonly string[]): Index | undefined {
   return indexesOf(table).find((i) => indexMethod(i) !== 'btree' && coversLeading({ ...i, method: undefined }, columns));
 }
+/**
+ * The leading columns of an index that are some of these key columns, when no index covers them all: the longest
+ * such run (`@@index([accountId])` for a key (accountId, userId)). A lookup by the key probes that index and checks
+ * the other columns on the rows it finds: it does not read the whole table.
+ */
+function partlyCovering(table: Table, columns: readonly string[]): string[] | undefined {
+  let best: string[] | undefined;
+  for (const index of indexesOf(table)) {
+    // A Hash index serves the equality on its one column as well as a B-tree does.
+    if (index.partial || !(indexMethod(index) === 'btree' || (indexMethod(index) === 'hash' && index.columns.length === 1))) continue;
+    let k = 0;
+    while (k < index.columns.length && k < columns.length - 1 && columns.includes(index.columns[k]) && !index.columns.slice(0, k).includes(index.columns[k])) k++;
+    if (k > 0 && (!best || k > best.length)) best = index.columns.slice(0, k);
+  }
+  return best;
+}
 import { aRowOf } from '../names';
 import { addIndexTitle } from '../titles';
 
@@ -43,20 +59,33 @@ export const unindexedForeignKey: Rule = {
           const related = tableOf(database, parent);
           // A relation to a view has no foreign key and no deletes to check: only the joins and filters.
           const toView = related?.isView === true;
-          const deletes = fk.enforced
-            ? `every delete of ${aRowOf(database.language, parent)} scans all of ${table.name} to check for referencing rows`
-            : `every delete of ${aRowOf(database.language, parent)} through the ORM scans all of ${table.name} to emulate the referential action`;
           const other = otherMethodIndex(table, fk.columns);
+          // An index on some leading key columns narrows the lookup to the rows sharing them: "reads every row with its
+          // accountId", not "scans all".
+          const prefix = other ? undefined : partlyCovering(table, fk.columns);
+          const scansAll = prefix
+            ? `reads every ${table.name} row with its ${prefix.join(' and ')}`
+            : `scans all of ${table.name}`;
+          const readsAll = prefix ? scansAll : `reads all of ${table.name}`;
+          const rest = fk.columns.filter((c) => !prefix?.includes(c)).join(' and ');
+          const deletes = fk.enforced
+            ? `every delete of ${aRowOf(database.language, parent)} ${scansAll} to check ${prefix ? rest : 'for referencing rows'}`
+            : `every delete of ${aRowOf(database.language, parent)} through the ORM ${scansAll} to emulate the referential action`;
           const method = other ? METHOD_NAMES[indexMethod(other)] ?? indexMethod(other) : '';
           const what = other
             ? `has no index that serves its lookups (the ${method} index${other.name ? ` ${other.name}` : ''} on it cannot: it does not serve equality lookups by ${cols})`
-            : 'has no index';
+            : prefix
+              ? `is indexed on (${prefix.join(', ')}) only`
+              : 'has no index';
           let message: string;
-          if (toView) message = `The relation ${table.name} (${cols}) → ${parent} (a view: no foreign key) ${what}: every join or filter by ${cols} scans all of ${table.name}.`;
+          if (toView)
+            message = prefix
+              ? `The relation ${table.name} (${cols}) → ${parent} (a view: no foreign key) ${what}: every join or filter by ${cols} ${scansAll} to check ${rest}.`
+              : `The relation ${table.name} (${cols}) → ${parent} (a view: no foreign key) ${what}: every join or filter by ${cols} scans all of ${table.name}.`;
           else if (database.dialect === 'mongodb')
-            message = `The relation ${table.name} (${cols}) → ${parent} ${what} (MongoDB indexes only _id by itself): every delete of ${aRowOf(database.language, parent)} through Prisma Client reads all of ${table.name} to emulate the referential action, and so does every include or filter by ${cols}.`;
+            message = `The relation ${table.name} (${cols}) → ${parent} ${what} (MongoDB indexes only _id by itself): every delete of ${aRowOf(database.language, parent)} through Prisma Client ${readsAll} to emulate the referential action, and so does every include or filter by ${cols}.`;
           else if (queriesOnly)
-            message = `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: every relational query that joins it and every filter by ${cols} scans all of ${table.name}.`;
+            message = `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: every relational query that joins it and every filter by ${cols} ${scansAll}.`;
           else message = `Foreign key ${table.name} (${cols}) ${what}: ${deletes}, and so does every join or filter by ${cols}.`;
           context.report({
             message,

@@ -5,7 +5,7 @@ import type { ReferentialAction } from '../model';
 import { aMissingRowOf, aRowOf, article, findTableByName, tablesByNameKey, words } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
-import { allowed, firstOnDelete, keepAction } from './missing-on-delete';
+import { allowed, firstOnDelete, keepAction, newRelationBreaksLimits } from './missing-on-delete';
 import { referencedName, userReference } from './user-reference';
 
 export { referencedName, userReference };
@@ -147,6 +147,12 @@ export const missingForeignKey: Rule = {
           // A self-relation whose actions cascade is refused on SQL Server and under relationMode = "prisma", and the
           // new relation's onUpdate would be Prisma's default, Cascade: no fix there (missing-on-delete's, once added).
           const writable = typesMatch && !selfLimited(database, target === table);
+          // A relation that would cascade into a cycle (Prisma's default onUpdate is Cascade) is refused there too:
+          // written with actions that modify nothing, in Prisma, where the writer can say onUpdate.
+          const limited = database.language === 'prisma' && newRelationBreaksLimits(database, table, target);
+          const keep = limited ? keepAction(database) : undefined;
+          const onDeleteWritten = keep ?? onDelete;
+          const onUpdate = keep;
           const typeNote = typesMatch
             ? ''
             : ` Its type (${column.rawType}) is not ${target.name}.${keyColumn.name}'s (${keyColumn.rawType}), and a foreign key needs matching types: change the column's type first.`;
@@ -164,9 +170,9 @@ export const missingForeignKey: Rule = {
             fixes: writable
               ? [
                   {
-                    title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name], onDelete),
+                    title: addForeignKeyTitle(database, table, [column.name], target, [keyColumn.name], onDeleteWritten, onUpdate),
                     safety: 'unsafe',
-                    intent: { kind: 'addForeignKey', database, table, columns: [column.name], references, onDelete },
+                    intent: { kind: 'addForeignKey', database, table, columns: [column.name], references, onDelete: onDeleteWritten, ...(onUpdate ? { onUpdate } : {}) },
                   },
                 ]
               : [],

@@ -280,6 +280,23 @@ function breaksLimits(
 }
 
 /**
+ * Would a new relation child → parent, written with Prisma's default onUpdate (Cascade), close a cascade cycle (or,
+ * on SQL Server, open a second cascading path) that the database or Prisma refuses? Then it must be written with
+ * actions that modify nothing (missing-foreign-key's fix).
+ */
+export function newRelationBreaksLimits(database: Database, child: Table, parent: Table): boolean {
+  const limits = cascadeLimits(database);
+  if (!limits) return false;
+  const whole = wholeDatabase(database);
+  const from = tableOf(whole, child.name);
+  const to = tableOf(whole, parent.name);
+  if (!from || !to) return false;
+  // A relation not in the graph yet: nothing to skip.
+  const none = { columns: [], references: { table: to.name, columns: [] } } as unknown as ForeignKey;
+  return breaksLimits(limits, cascadeGraph(whole), false, to, from, none);
+}
+
+/**
  * An `onDelete: NoAction` Prisma Client does not emulate: under relationMode = "prisma" before Prisma 4.5 it did
  * nothing (4.5 made it an alias of the emulated Restrict, prisma-engines#3276; PostgreSQL and SQLite refuse it there
  * since). Only where the project's version is known to be older (a 3.x, or a pinned 4.0–4.4): then the written

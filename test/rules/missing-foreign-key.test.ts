@@ -336,6 +336,48 @@ describe('missing-foreign-key', () => {
       assert.match(fixed.text, /user +users +@relation\(fields: \[user_id\], references: \[id\], onDelete: Cascade\)/);
     });
 
+    it('relationMode = "prisma": a new relation that closes a cycle is written with onUpdate too, so Prisma accepts it (rallly Poll.eventId)', () => {
+      // Event.poll already cascades (SetNull, and onUpdate defaults to Cascade): Poll.eventId → Event with the default
+      // onUpdate would close the cycle Poll → Event → Poll, which Prisma refuses under relationMode = "prisma".
+      const text =
+        'datasource db {\n  provider     = "postgresql"\n  url          = env("DATABASE_URL")\n  relationMode = "prisma"\n}\n' +
+        'model Poll {\n  id      String  @id\n  event   Event?\n  eventId String?\n}\n' +
+        'model Event {\n  id     String  @id\n  pollId String? @unique\n  poll   Poll?   @relation(fields: [pollId], references: [id])\n\n  @@index([pollId])\n}\n';
+      const schema = inlinePrisma(text);
+      assert.deepEqual(schema.errors, []);
+      const report = single(findings(missingForeignKey, schema));
+      assert.equal(report.fixes![0].title, 'Add a relation to Event (fields: [eventId], references: [id], onDelete: Restrict, onUpdate: Restrict)');
+      const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, []);
+      assert.match(fixed.text, /@relation\("PollEventEvent", fields: \[eventId\], references: \[id\], onDelete: Restrict, onUpdate: Restrict\)/);
+    });
+
+    it('SQL Server: a new relation that would open a second cascading path is written with onUpdate: NoAction', () => {
+      // User → Post → Comment cascade already; Comment.userId → User with the default onUpdate (Cascade) would be a
+      // second path from User to Comment, which SQL Server (and Prisma's validation for it) refuses.
+      const text =
+        'datasource db {\n  provider = "sqlserver"\n  url      = env("DATABASE_URL")\n}\n' +
+        'model User {\n  id    Int    @id @default(autoincrement())\n  posts Post[]\n}\n' +
+        'model Post {\n  id       Int       @id @default(autoincrement())\n  authorId Int\n  author   User      @relation(fields: [authorId], references: [id], onDelete: Cascade)\n  comments Comment[]\n\n  @@index([authorId])\n}\n' +
+        'model Comment {\n  id     Int  @id @default(autoincrement())\n  postId Int\n  post   Post @relation(fields: [postId], references: [id], onDelete: Cascade)\n  userId Int\n\n  @@index([postId])\n  @@index([userId])\n}\n';
+      const schema = inlinePrisma(text);
+      assert.deepEqual(schema.errors, []);
+      const report = single(findings(missingForeignKey, schema));
+      assert.equal(report.fixes![0].title, 'Add a relation to User (fields: [userId], references: [id], onDelete: NoAction, onUpdate: NoAction)');
+      assert.deepEqual(applyPrismaFix(schema, report.fixes![0].intent)!.errors, []);
+    });
+
+    it('relationMode = "prisma" without a cycle: the default onUpdate is kept (nothing written)', () => {
+      const text =
+        'datasource db {\n  provider     = "postgresql"\n  url          = env("DATABASE_URL")\n  relationMode = "prisma"\n}\n' +
+        'model Option {\n  id String @id\n}\n' +
+        'model Vote {\n  id       String @id\n  optionId String\n\n  @@index([optionId])\n}\n';
+      const schema = inlinePrisma(text);
+      const report = single(findings(missingForeignKey, schema));
+      assert.doesNotMatch(report.fixes![0].title, /onUpdate/);
+      assert.deepEqual(applyPrismaFix(schema, report.fixes![0].intent)!.errors, []);
+    });
+
     it('the writer itself declines a relation between fields of different types', () => {
       const schema = inlinePrisma(schemaText);
       const project = schema.db.tables.find((t) => t.name === 'Project')!;

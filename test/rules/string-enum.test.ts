@@ -29,6 +29,18 @@ describe('string-enum', () => {
     assert.deepEqual(documentedValues('"a"'), []);
   });
 
+  it('examples are not the set of values: "e.g.", "for example", "such as", "etc." (epic-stack Verification.type)', () => {
+    assert.deepEqual(documentedValues('The type of verification, e.g. "email" or "phone"'), []);
+    assert.deepEqual(documentedValues('e.g. create, read, update, delete'), []);
+    assert.deepEqual(documentedValues('eg "draft" | "live"'), []);
+    assert.deepEqual(documentedValues('for example "card" or "bank"'), []);
+    assert.deepEqual(documentedValues('a channel such as "email", "sms"'), []);
+    assert.deepEqual(documentedValues('"email", "sms", etc.'), []);
+    // "i.e." names the set itself.
+    assert.deepEqual(documentedValues('i.e. "email" or "phone"'), ['email', 'phone']);
+    assert.deepEqual(review(column('type', 'string', { comment: 'The type of verification, e.g. "email" or "phone"' })), []);
+  });
+
   describe('valid', () => {
     it('a status without documented values or bare-word default', () => assert.deepEqual(review(column('status', 'string')), []));
     it('documented values on a column not named like an enum', () =>

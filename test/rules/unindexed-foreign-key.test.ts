@@ -91,6 +91,26 @@ describe('unindexed-foreign-key', () => {
       assert.match(report.message, /^Foreign key Question \(eventId\) has no index that serves its lookups \(the BRIN index question_event_brin on it cannot: it does not serve equality lookups by eventId\): every delete/);
     });
 
+    it('a composite key whose leading column alone is indexed: "indexed on (…) only", not "scans all" (ghostfolio AccountBalance)', () => {
+      // AccountBalance (accountId, userId) → Account (id, userId), with @@index([accountId]): the delete of an Account
+      // probes that index by accountId, then checks userId on the rows found. It does not read the whole table.
+      const db = prismaDb([
+        table('Account', { columns: [column('id', 'string'), column('userId', 'string')], primaryKey: ['id', 'userId'] }),
+        table('AccountBalance', {
+          columns: [column('accountId', 'string'), column('userId', 'string'), column('date', 'datetime')],
+          foreignKeys: [fk(['accountId', 'userId'], 'Account', ['id', 'userId'])],
+          indexes: [unique(['accountId', 'date'])],
+        }),
+      ]);
+      const report = single(runRule(unindexedForeignKey, [db]));
+      assert.equal(
+        report.message,
+        'Foreign key AccountBalance (accountId, userId) is indexed on (accountId) only: every delete of an Account reads every AccountBalance row with its accountId to check userId, and so does every join or filter by accountId, userId.',
+      );
+      assert.doesNotMatch(report.message, /scans all/);
+      assert.equal(report.fixes![0].title, 'Add @@index([accountId, userId])');
+    });
+
     it('a partial index does not cover', () => {
       assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { partial: true })])]).length, 1);
     });

@@ -593,7 +593,7 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const afterColumns = Math.max(...colFields.map((f) => f!.lineSpan.end));
   if ((block.closeBrace && block.closeBrace.start < afterColumns) || hasOpenArguments(block)) return undefined;
   const indent = indentOf(file, block);
-  const action = intent.onDelete ? `, onDelete: ${intent.onDelete}` : '';
+  const action = (intent.onDelete ? `, onDelete: ${intent.onDelete}` : '') + (intent.onUpdate ? `, onUpdate: ${intent.onUpdate}` : '');
   // Prisma wants a relation field that points at an `@@ignore` model to be `@ignore` itself (in a model that is
   // not ignored already: there it would say nothing).
   const ignoredModel = (b: Block) => b.attributes.some((a) => a.name === 'ignore');
