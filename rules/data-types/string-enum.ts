@@ -242,12 +242,11 @@ function migrationDatabasesOf(schema: Database, all: readonly Database[]): Datab
  * The name the SQL front-end gives a schema's table in the migrations: qualified by its schema
  * (`pgSchema("billing").table("invoices")` is `billing.invoices`), except in the default schema, `public`, which the
  * replay leaves out (`CREATE TABLE "public"."invoices"` is `invoices`). A table the model gives no schema (a
- * `pgTable`, a Prisma model without `@@schema`) is public's. The model's `schema` is read only where a front-end
- * sets one (`'schema' in`): until then every table is public's, as before.
+ * `pgTable`, a Prisma model) is public's.
  */
 function migrationTableName(table: Table): string {
   const name = table.dbName ?? table.name;
-  const schema = 'schema' in table && typeof table.schema === 'string' ? table.schema : '';
+  const schema = table.schema ?? '';
   return schema === '' || schema === 'public' ? name : `${schema}.${name}`;
 }
 

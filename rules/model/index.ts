@@ -151,6 +151,11 @@ export interface Table {
   name: string;
   /** The database table name when it differs (Prisma `@@map`). */
   dbName?: string;
+  /**
+   * Drizzle: the Postgres schema the table is declared in, when not the default (`pgSchema("billing").table(…)`).
+   * The SQL front-end names such a table `billing.invoices` instead.
+   */
+  schema?: string;
   columns: Column[];
   primaryKey?: Index;
   /** Plain and unique indexes and unique constraints (not the primary key). */

@@ -434,7 +434,12 @@ function completeTable(ctx: UnitContext, build: TableBuild): TableBuild {
     if (creator?.decl.kind === 'creator') dialect = creator.decl.dialect;
   } else if ('schema' in decl.via) {
     const schema = resolveName(ctx, scan, decl.via.schema);
-    if (schema?.decl.kind === 'schema') dialect = schema.decl.dialect;
+    if (schema?.decl.kind === 'schema') {
+      dialect = schema.decl.dialect;
+      // `pgSchema("billing").table(…)`: `billing.invoices` in SQL (the default schema, `public`, goes unnamed).
+      const name = schema.decl.schemaName;
+      if (name !== undefined && name !== 'public') table.schema = name;
+    }
   }
   table.name = name;
   table.dbName = sqlName !== name ? sqlName : undefined;
