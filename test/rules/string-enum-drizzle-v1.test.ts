@@ -8,29 +8,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../server/src/cli';
+import { auditRule } from '../helpers/cli';
 import { copyFixture, editedWorkspace } from '../helpers/workspace';
 
 const FIXTURE = 'test/fixtures/data-types/drizzle-v1-custom-check';
 const CHECK_FOLDER = 'drizzle/20250315140000_orders_status_check';
 const INIT = 'drizzle/20250301090000_init/migration.sql';
 
-interface JsonFinding {
-  rule: string;
-  file: string;
-  message: string;
-}
-
 /** `schema-review audit <paths> --format json` in `root`: the string-enum findings, as `file: Table.column`. */
-async function audit(root: string, paths = ['.']): Promise<string[]> {
-  let out = '';
-  await runCli(['audit', ...paths, '--format', 'json'], { stdout: (t) => void (out += t), stderr: () => undefined, cwd: root, color: false });
-  const findings = (JSON.parse(out) as { findings: JsonFinding[] }).findings;
-  return findings
-    .filter((f) => f.rule === 'string-enum')
-    .map((f) => `${f.file}: ${f.message.split(' ')[0]}`)
-    .sort();
-}
+const audit = (root: string, paths = ['.']): Promise<string[]> => auditRule('string-enum', root, paths);
 
 describe('string-enum: a Drizzle column held by a CHECK of a drizzle-kit 1.0 migration folder', () => {
   it('is not reported; a column without a CHECK still is, in the schema and in the migrations', async () => {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../server/src/cli';
+import { auditRule } from '../helpers/cli';
 import { discoverPrisma, migrationsFromConfig } from '../../server/src/languages/prisma/discover';
 import { discoverDrizzle, readDrizzleConfig } from '../../server/src/languages/drizzle/discover';
 import { copyFixture, editedWorkspace } from '../helpers/workspace';
@@ -19,22 +19,8 @@ const PRISMA_CHECK = 'db/migrations/20250315140000_shipment_status_check/migrati
 const DRIZZLE_FIXTURE = 'test/fixtures/data-types/drizzle-custom-check';
 const DRIZZLE_CHECK = 'db/migrations/0001_orders_status_check.sql';
 
-interface JsonFinding {
-  rule: string;
-  file: string;
-  message: string;
-}
-
 /** `schema-review audit <paths> --format json` in `root`: the string-enum findings, as `file: Table.column`. */
-async function audit(root: string, paths = ['.']): Promise<string[]> {
-  let out = '';
-  await runCli(['audit', ...paths, '--format', 'json'], { stdout: (t) => void (out += t), stderr: () => undefined, cwd: root, color: false });
-  const findings = (JSON.parse(out) as { findings: JsonFinding[] }).findings;
-  return findings
-    .filter((f) => f.rule === 'string-enum')
-    .map((f) => `${f.file}: ${f.message.split(' ')[0]}`)
-    .sort();
-}
+const audit = (root: string, paths = ['.']): Promise<string[]> => auditRule('string-enum', root, paths);
 
 function rewrite(root: string, file: string, change: (text: string) => string): void {
   const full = path.join(root, file);
