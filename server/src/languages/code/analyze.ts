@@ -69,7 +69,7 @@ import {
   tableName,
 } from './patterns';
 import { drizzleFilterTerms, prismaFilterTerms, setParentsBelow } from './filters';
-import { importResolver, TsconfigPaths } from './resolve';
+import { importResolver, TsconfigPaths, type WorkspacePackages } from './resolve';
 import { mayRespond } from './discover';
 
 /** The nodes besides statements that hold variable declarations (localClients walks only these and statements). */
@@ -176,6 +176,14 @@ interface FileInfo {
   drizzleImports: Set<string>;
   /** Top-level `const storage = new DatabaseStorage()`: local name → class name (local or imported). */
   instances: Map<string, string>;
+  /**
+   * Module-level object literals (`export default { client: prisma, pagedQuery }`, `const db = { ...base, client }`):
+   * the object's local name (`#default` for an exported literal), a property and the local name its value is (an
+   * identifier or a shorthand), or `...` and the name of an object spread into it.
+   */
+  objectSources: [object: string, property: string, ident: string][];
+  /** Object → its properties whose value is a client (computed): `prisma.client.user.update(…)`. */
+  objectMembers: Map<string, Map<string, { orm: Orm; driver?: string }>>;
   /** The module imports from Hono (`hono`, `hono/…`, `@hono/…`): a handler's first parameter is its context. */
   hono?: true;
   /**
@@ -216,8 +224,8 @@ interface Candidate {
 }
 
 /** Analyzes a set of code files into facts. Never throws: a file that cannot be analyzed becomes a diagnostic. */
-export function analyzeCode(files: readonly string[], reader: SourceReader, databases: readonly Database[] = []): AnalyzeResult {
-  return new CodeAnalyzer().analyze(files, reader, databases);
+export function analyzeCode(files: readonly string[], reader: SourceReader, databases: readonly Database[] = [], packages?: WorkspacePackages): AnalyzeResult {
+  return new CodeAnalyzer().analyze(files, reader, databases, packages);
 }
 
 /** What one file's analysis produced, with what it depended on. */
@@ -250,26 +258,35 @@ export class CodeAnalyzer {
   private lastCodeFiles = new Map<string, CodeFile>();
   /** The file list of the last run. */
   private lastFiles: readonly string[] = [];
+  /** The workspace packages of the last run (as JSON). */
+  private lastPackages = '';
   /** The tsconfig/jsconfig texts the kept import resolutions read (undefined: the file did not exist). */
   private configReads = new Map<string, string | undefined>();
   /** Files parsed (pass 1 or the walk) by the last `analyze`: for tests and the log. */
   parsedFiles: string[] = [];
 
-  analyze(files: readonly string[], reader: SourceReader, databases: readonly Database[] = []): AnalyzeResult {
+  /** `packages`: the workspace's packages by name (discovery's `hints.packages`), for imports across a monorepo. */
+  analyze(files: readonly string[], reader: SourceReader, databases: readonly Database[] = [], packages?: WorkspacePackages): AnalyzeResult {
     const diagnostics: SourceDiagnostic[] = [];
     const suppressions: Suppression[] = [];
     const fileSet = new Set(files);
     // Kept resolutions hold without re-resolving when the file list and the configs they read are the same.
-    const trustResolutions = sameList(files, this.lastFiles) && [...this.configReads].every(([p, t]) => reader.read(p) === t);
+    const packagesKey = packages ? JSON.stringify(packages) : '';
+    const trustResolutions =
+      sameList(files, this.lastFiles) && packagesKey === this.lastPackages && [...this.configReads].every(([p, t]) => reader.read(p) === t);
+    this.lastPackages = packagesKey;
     if (!trustResolutions) this.configReads = new Map();
     const configReads = this.configReads;
-    const tsconfig = new TsconfigPaths({
-      read: (p) => {
-        const t = reader.read(p);
-        configReads.set(p, t);
-        return t;
+    const tsconfig = new TsconfigPaths(
+      {
+        read: (p) => {
+          const t = reader.read(p);
+          configReads.set(p, t);
+          return t;
+        },
       },
-    });
+      packages,
+    );
     const resolve = importResolver(fileSet, tsconfig);
     const byFile = new Map<string, FileInfo>();
     const next = new Map<string, FileEntry>();
@@ -495,6 +512,7 @@ function resolvable(base: FileInfo): FileInfo {
     factoryExports: new Map(),
     objectFactoryExports: new Map(),
     objectFactories: new Map(),
+    objectMembers: new Map(),
   };
 }
 
@@ -513,6 +531,7 @@ function walkKey(info: FileInfo, byFile: ReadonlyMap<string, FileInfo>): string 
   // Client factories, the module's own and those imported (`const db = getDb(env)` in a handler).
   for (const [name, orm] of info.factories) key += `${name}()=${orm}@${info.factoryDrivers.get(name) ?? ''};`;
   for (const [name, props] of info.objectFactories) for (const [p, c] of props) key += `${name}().${p}=${c.orm}@${c.driver ?? ''};`;
+  for (const [name, props] of info.objectMembers) for (const [p, c] of props) key += `${name}.${p}=${c.orm}@${c.driver ?? ''};`;
   for (const [local, imp] of info.imports) {
     if (imp.imported !== '*' || !imp.file) continue;
     key += `|${local}:`;
@@ -532,6 +551,16 @@ const WRAPPER_CALLS = [
 ];
 /** Module variables made by a call of a namespace import's member (the member captured), for mayDefineClient. */
 const NAMESPACE_FACTORY_CALLS = /export\s+(?:const|let|var)\s+(?:[\w$]+|\{[^}]*\})\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\.([\w$]+)\s*\(/g;
+/**
+ * Classes extending a class named like a client (`class PrismaTxService extends PrismaService`: a client class when
+ * that one extends PrismaClient), and module variables made with `new` of such a class, for mayDefineClient.
+ */
+const CLIENT_CLASS_USES = [
+  /\bclass\s+[\w$]+(?:\s*<[^>{]*>)?\s+extends\s+([\w$]+)/g,
+  /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*new\s+([\w$]+)/g,
+];
+/** Exported object literals, their text up to the first `}` captured (`export default { client: prisma, … }`), for mayDefineClient. */
+const EXPORTED_OBJECTS = /export\s+(?:default|(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=)\s*\{([^}]*)\}/g;
 /** Names of functions that make a database client (`createDb`, `getPrismaClient`, `makeDatabase`, `connect`). */
 const DB_WORDS = /db|database|prisma|drizzle|client|conn|sql|pool/i;
 
@@ -552,7 +581,8 @@ function mayDefineClient(text: string): boolean {
     // export const db = dbm.getDb(env) / export const { db } = dbm.createDb(): a factory of a namespace import, by its name.
     // export const getDb = () => createDb(env.DATABASE_URL) / export async function getDb() { return await createDb(…) }:
     // a wrapper of another factory, whose name says what it makes (not every `() => useQuery(…)` of an app).
-    [NAMESPACE_FACTORY_CALLS, ...WRAPPER_CALLS].some((re) => {
+    // class PrismaTxService extends PrismaService / export const db = new AppDatabase() / export default { ...clientModule, client }
+    [NAMESPACE_FACTORY_CALLS, ...WRAPPER_CALLS, ...CLIENT_CLASS_USES, EXPORTED_OBJECTS].some((re) => {
       for (const m of text.matchAll(re)) if (DB_WORDS.test(m[1]!)) return true;
       return false;
     })
@@ -639,6 +669,8 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     factoryDrivers: new Map(),
     drizzleImports: new Set(),
     instances: new Map(),
+    objectSources: [],
+    objectMembers: new Map(),
     contextSets: [],
     fastifySets: [],
     fastifyApps: new Set(),
@@ -692,7 +724,11 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     } else if (ts.isExportAssignment(st)) {
       const e = unwrap(st.expression);
       if (ts.isIdentifier(e)) info.exports.set('default', e.text);
-      else {
+      else if (ts.isObjectLiteralExpression(e)) {
+        // `export default { client: prisma, pagedQuery }`: an object whose members may be clients.
+        info.exports.set('default', '#default');
+        collectObjectSources('#default', e, info);
+      } else {
         const orm = newClientOrm(e, info);
         if (orm) {
           info.defaultClient = orm;
@@ -731,7 +767,10 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
           if (req !== undefined) info.imports.set(name, { file: resolve(req), specifier: req, imported: '*', cjs: true });
           if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) info.instances.set(name, init.expression.text);
           // An object of functions (`export const storage = { … }`) is its own "class": owners are `storage.method`.
-          if (ts.isObjectLiteralExpression(init)) info.instances.set(name, name);
+          if (ts.isObjectLiteralExpression(init)) {
+            info.instances.set(name, name);
+            collectObjectSources(name, init, info);
+          }
           if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
             info.functions.add(name);
             const orm = factoryOrm(init, info);
@@ -755,8 +794,9 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
       }
     } else if (ts.isTypeAliasDeclaration(st) && hasExport(st)) {
       info.exports.set(st.name.text, st.name.text);
-    } else if (ts.isClassDeclaration(st) && st.name && hasExport(st)) {
-      info.exports.set(hasDefault(st) ? 'default' : st.name.text, st.name.text);
+    } else if (ts.isClassDeclaration(st) && st.name) {
+      if (hasExport(st)) info.exports.set(hasDefault(st) ? 'default' : st.name.text, st.name.text);
+      collectClientClass(st, st.name.text, info);
     } else if (
       ts.isExpressionStatement(st) &&
       ts.isBinaryExpression(st.expression) &&
@@ -896,6 +936,39 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
     collectFastifyDecorations(sf, info);
   }
   return info;
+}
+
+/**
+ * A class that `extends PrismaClient` (NestJS's `PrismaService`, under any name; the name as imported from
+ * `@prisma/client`, a generated client or a `require`) is a client type, kept under its name in `clients` like a
+ * client type alias (types and values do not clash): members and parameters typed with it, and its instances, are
+ * clients. A class extending another class is one when that class is (settled with the imports, as an alias).
+ */
+function collectClientClass(cls: ts.ClassDeclaration, name: string, info: FileInfo): void {
+  const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  if (!heritage) return;
+  const base = unwrap(heritage.expression);
+  if (ts.isIdentifier(base)) {
+    if ((info.imports.get(base.text)?.imported ?? base.text) === 'PrismaClient') info.clients.set(name, 'prisma');
+    else if (base.text !== name) info.aliases.push([name, [base.text]]);
+  } else if (ts.isPropertyAccessExpression(base) && base.name.text === 'PrismaClient') {
+    info.clients.set(name, 'prisma');
+  }
+}
+
+/** The members of a module-level object literal that may hold a client (see FileInfo.objectSources). */
+function collectObjectSources(object: string, literal: ts.ObjectLiteralExpression, info: FileInfo): void {
+  for (const p of literal.properties) {
+    if (ts.isShorthandPropertyAssignment(p)) info.objectSources.push([object, p.name.text, p.name.text]);
+    else if (ts.isPropertyAssignment(p)) {
+      const key = propertyNameText(p.name);
+      const value = unwrap(p.initializer);
+      if (key !== undefined && ts.isIdentifier(value)) info.objectSources.push([object, key, value.text]);
+    } else if (ts.isSpreadAssignment(p)) {
+      const value = unwrap(p.expression);
+      if (ts.isIdentifier(value)) info.objectSources.push([object, '...', value.text]);
+    }
+  }
 }
 
 function isFastifySpecifier(spec: string): boolean {
@@ -1166,7 +1239,9 @@ function newClientOrm(expr: ts.Expression, info: FileInfo, depth = 0): Orm | und
       if (ts.isNewExpression(e)) {
         const callee = unwrap(e.expression);
         const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-        return name === 'PrismaClient' ? 'prisma' : undefined;
+        if (name === 'PrismaClient') return 'prisma';
+        // `new PrismaService()`: a class extending PrismaClient (collectClientClass), local or imported.
+        return ts.isIdentifier(callee) ? info.clients.get(name) : undefined;
       }
       if (!ts.isCallExpression(e)) return undefined;
       const callee = unwrap(e.expression);
@@ -1474,6 +1549,11 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
     const local = info.exports.get(name);
     return local !== undefined ? info.objectFactories.get(local) : undefined;
   });
+  // Objects whose members are clients (`export default { client: prisma }`), through re-exports too.
+  const exportObject = exported((info, name) => {
+    const local = info.exports.get(name);
+    return local !== undefined ? info.objectMembers.get(local) : undefined;
+  });
   for (let round = 0; round < 6; round++) {
     let changed = false;
     for (const info of infos) {
@@ -1553,6 +1633,42 @@ function resolveClients(infos: FileInfo[], byFile: Map<string, FileInfo>): void 
           const driver = info.drivers.get(ident);
           if (driver) info.drivers.set(name, driver);
           changed = true;
+        }
+      }
+      // `const db = new AppDatabase()` of a class extending PrismaClient (see collectClientClass): what is `new`ed
+      // is a class, so a name bound to a client there is a client class.
+      for (const [name, cls] of info.instances) {
+        if (cls === name || info.clients.has(name)) continue;
+        const orm = info.clients.get(cls);
+        if (orm) {
+          info.clients.set(name, orm);
+          changed = true;
+        }
+      }
+      if (info.objectSources.length || info.imports.size) {
+        // Objects imported from a workspace module (`import prisma from './client'` of `export default { client }`).
+        for (const [local, imp] of info.imports) {
+          if (imp.imported === '*' || info.objectMembers.has(local)) continue;
+          const found = exportObject(imp.file, imp.imported, new Set());
+          if (found) {
+            info.objectMembers.set(local, found);
+            changed = true;
+          }
+        }
+        for (const [object, property, ident] of info.objectSources) {
+          const add = (key: string, client: { orm: Orm; driver?: string }) => {
+            let members = info.objectMembers.get(object);
+            if (members?.has(key)) return;
+            if (!members) info.objectMembers.set(object, (members = new Map()));
+            members.set(key, client);
+            changed = true;
+          };
+          if (property === '...') {
+            for (const [key, client] of info.objectMembers.get(ident) ?? []) add(key, client);
+            continue;
+          }
+          const orm = info.clients.get(ident);
+          if (orm) add(property, orm === 'drizzle' && info.drivers.has(ident) ? { orm, driver: info.drivers.get(ident) } : { orm });
         }
       }
     }
@@ -1933,6 +2049,12 @@ class FileWalker {
       const orm = this.info.clients.get(name);
       return orm ? { orm, node: e, text: name, driver: this.info.drivers.get(name) } : undefined;
     }
+    // `this.user.findMany()` in a method of a class extending PrismaClient (collectClientClass).
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = this.current ? this.classOf(this.current) : undefined;
+      const orm = cls && ts.isClassDeclaration(cls) && cls.name && ts.isSourceFile(cls.parent) ? this.info.clients.get(cls.name.text) : undefined;
+      return orm ? { orm, node: e, text: 'this' } : undefined;
+    }
     if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) {
       const context = this.honoVar(e, this.current);
       if (context) return { orm: context.orm, node: e, text: e.getText(this.sf), driver: context.driver };
@@ -1978,6 +2100,9 @@ class FileWalker {
         // tRPC: `ctx.db` / `ctx.prisma` in a `.query`/`.mutation`/`.subscription` resolver is the client its context holds.
         const contextOrm = this.procedureContextOrm(target, member);
         if (contextOrm) return { orm: contextOrm, node: e, text: `${target.text}.${member}` };
+        // `prisma.client` of a module object holding a client (`export default { client: prisma, pagedQuery }`).
+        const held = this.info.objectMembers.get(target.text)?.get(member);
+        if (held && !this.shadowed(target.text)) return { orm: held.orm, node: e, text: `${target.text}.${member}`, driver: held.driver };
         const imp = this.info.imports.get(target.text);
         if (imp?.imported === '*' && imp.file) {
           const module = this.byFile.get(imp.file);

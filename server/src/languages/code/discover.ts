@@ -10,7 +10,7 @@
  */
 import * as ts from 'typescript';
 import type { SourceReader, Unit } from '../types';
-import { dirname, importResolver, TsconfigPaths } from './resolve';
+import { dirname, importResolver, TsconfigPaths, workspacePackages } from './resolve';
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** The words that make a file a client module or a caller (exported: the server's rediscovery check looks for them). */
@@ -98,7 +98,10 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
   const scans = new Map<string, Scan>();
   // Two rounds over the import graph: files importing a database module, then files importing those
   // (helpers, re-exports). Each remaining file is lexed once with ts.preProcessFile (no parse).
-  const resolve = importResolver(all, new TsconfigPaths(reader));
+  // Packages of the same monorepo by name (`import { prisma } from '@acme/database'`), from the listing's package.json
+  // files: the unit carries them (hints.packages) for the analysis to resolve the same imports.
+  const packages = workspacePackages(files, reader);
+  const resolve = importResolver(all, new TsconfigPaths(reader, packages));
   const importsOf = new Map<string, string[]>();
   for (const file of code) {
     const text = reader.read(file);
@@ -130,7 +133,8 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
   if (!included.size) return [];
   const helpers = responseModules(included, importsOf, scans, resolve);
   const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum || helpers.has(f));
-  return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints: { clientModules } }];
+  const hints = Object.keys(packages).length ? { clientModules, packages } : { clientModules };
+  return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints }];
 }
 
 /**

@@ -60,6 +60,15 @@
  *   `x.register(…)`, `<param>.server`, or a top-level `const app = Fastify(…)` of the module.
  *   A module `let` is a client when typed as one or assigned one in the module's top-level code (Remix stacks:
  *   `let prisma: PrismaClient; if (…) prisma = new PrismaClient(); else { … } export { prisma }`).
+ *   A top-level class that `extends PrismaClient` (as imported from `@prisma/client`, a generated client, a require;
+ *   NestJS's `PrismaService` under any name), or extends such a class (of the file or imported), is a client type:
+ *   members, constructor parameter properties and parameters typed with it, its instances (`new AppDatabase()`)
+ *   and `this` in its own methods are clients. A member of a module-level object literal whose value is a client
+ *   (`export default { client: prisma, pagedQuery }`, also spread into another: `{ ...clientModule, client }`) is
+ *   one through the object, imported too (`prisma.client.user.update(…)`, client text `prisma.client`).
+ *   Imports of a package of the same monorepo (`import { prisma } from '@acme/database'`, a folder of the listing
+ *   whose package.json has that name) resolve to its entry file (resolve.ts `packageFile`; discovery's
+ *   `hints.packages`), after the tsconfig's paths.
  * - `host` is also set for a call in the callback of a retry helper the function awaits or returns
  *   (`await withRetry(() => prisma.payment.update(…))`): a function of the file that calls that parameter,
  *   `p-retry`/`async-retry`/`exponential-backoff`'s `backOff`, or an imported function named like a retry
@@ -93,6 +102,7 @@ import type { LanguageFrontEnd } from '../types';
 import { CodeAnalyzer } from './analyze';
 import { CODE_EXTENSIONS, discoverCode } from './discover';
 import { writeCodeFix } from './fixes';
+import type { WorkspacePackages } from './resolve';
 
 export { analyzeCode, CodeAnalyzer } from './analyze';
 export { discoverCode } from './discover';
@@ -129,7 +139,8 @@ export const codeFrontEnd: LanguageFrontEnd = {
   },
   analyze: (unit, reader, options) => {
     try {
-      const result = analyzerFor(unit.id).analyze(unit.files, reader, options.databases ?? []);
+      const packages = unit.hints?.packages as WorkspacePackages | undefined;
+      const result = analyzerFor(unit.id).analyze(unit.files, reader, options.databases ?? [], packages);
       return { databases: [], codeFiles: result.codeFiles, diagnostics: result.diagnostics, suppressions: result.suppressions };
     } catch (error) {
       analyzers.delete(unit.id);

@@ -1,7 +1,8 @@
 /**
  * Rough module resolution for workspace imports: relative specifiers and tsconfig `baseUrl`/`paths`
- * (`@/lib/prisma`), and the `@/` alias that Next.js, Vite and others set up without a tsconfig. Only
- * files of the unit count; packages are never resolved. Never throws.
+ * (`@/lib/prisma`), the `@/` alias that Next.js, Vite and others set up without a tsconfig, and the packages of
+ * the same monorepo (`@acme/database`: a folder of the workspace whose package.json has that name; see
+ * workspacePackages). Only files of the unit count; node_modules is never read. Never throws.
  */
 import * as ts from 'typescript';
 import type { SourceReader } from '../types';
@@ -34,12 +35,131 @@ interface PathsConfig {
   paths: [pattern: string, targets: string[]][];
 }
 
+/** The packages of a workspace by name: package.json `name` → the package's folder. */
+export type WorkspacePackages = Readonly<Record<string, string>>;
+
+/**
+ * The packages of the workspace, from the package.json files of its listing (outside node_modules): what an import
+ * of `@acme/database` in another package of the monorepo names. A name two folders claim is left out (ambiguous).
+ */
+export function workspacePackages(files: readonly string[], reader: SourceReader): Record<string, string> {
+  const out: Record<string, string> = {};
+  const claimed = new Set<string>();
+  for (const file of files) {
+    if (!file.endsWith('/package.json') || file.includes('/node_modules/')) continue;
+    const name = packageName(reader.read(file));
+    if (name === undefined) continue;
+    if (claimed.has(name)) delete out[name];
+    else out[name] = dirname(file);
+    claimed.add(name);
+  }
+  return out;
+}
+
+function packageName(text: string | undefined): string | undefined {
+  const json = parseJson(text);
+  const name = json && (json as { name?: unknown }).name;
+  return typeof name === 'string' && name.length > 0 && !name.startsWith('.') ? name : undefined;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || !text.includes('{')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package name of a bare specifier and the path under it: `@acme/db/client` → `@acme/db`, `/client`. */
+function splitPackageSpecifier(specifier: string): [name: string, subpath: string] | undefined {
+  const parts = specifier.split('/');
+  const count = specifier.startsWith('@') ? 2 : 1;
+  if (parts.length < count || parts.slice(0, count).some((p) => !p)) return undefined;
+  const name = parts.slice(0, count).join('/');
+  return [name, specifier.slice(name.length)];
+}
+
+/** Every string target of a package.json `exports` value (conditions in their written order, nested ones too). */
+function exportTargets(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 4) return out;
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) exportTargets(v, out, depth + 1);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) exportTargets(v, out, depth + 1);
+  return out;
+}
+
+/** The targets `exports` gives a subpath (`''` for the package itself, `/client`), wildcards (`./*`) filled in. */
+function exportsFor(exports: unknown, subpath: string): string[] {
+  if (exports === undefined || exports === null) return [];
+  const isMap = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+  if (!isMap) return subpath === '' ? exportTargets(exports) : [];
+  const map = exports as Record<string, unknown>;
+  const key = `.${subpath}`;
+  if (key in map) return exportTargets(map[key]);
+  for (const [pattern, value] of Object.entries(map)) {
+    const star = pattern.indexOf('*');
+    if (star < 0) continue;
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (key.startsWith(prefix) && key.endsWith(suffix) && key.length >= prefix.length + suffix.length) {
+      const captured = key.slice(prefix.length, key.length - suffix.length);
+      return exportTargets(value).map((t) => t.replace('*', captured));
+    }
+  }
+  return [];
+}
+
 /** Reads tsconfig.json files (JSON with comments) up the directory tree, cached per directory. */
 export class TsconfigPaths {
   private readonly byDir = new Map<string, PathsConfig | undefined>();
   private readonly packageByDir = new Map<string, string | undefined>();
+  private readonly manifests = new Map<string, Record<string, unknown> | undefined>();
 
-  constructor(private readonly reader: SourceReader) {}
+  /** `packages`: the workspace's packages by name (workspacePackages), for imports of one package by another. */
+  constructor(
+    private readonly reader: SourceReader,
+    private readonly packages?: WorkspacePackages,
+  ) {}
+
+  /**
+   * The file a bare specifier names in a package of the workspace: its package.json `exports` for that subpath, or
+   * (the package itself) its `types`/`typings`/`source`/`module`/`main`, else `src/index.*` / `index.*`; a subpath
+   * without `exports` is looked for under `src/` then the folder. A TypeScript source found is preferred over
+   * built JavaScript (`main: ./dist/index.js` beside `types: ./src/index.ts`).
+   */
+  packageFile(specifier: string, files: FileSet): string | undefined {
+    if (!this.packages) return undefined;
+    const split = splitPackageSpecifier(specifier);
+    if (!split) return undefined;
+    const [name, subpath] = split;
+    if (!Object.prototype.hasOwnProperty.call(this.packages, name)) return undefined;
+    const root = this.packages[name]!;
+    let manifest = this.manifests.get(root);
+    if (!this.manifests.has(root)) {
+      const json = parseJson(this.reader.read(`${root}/package.json`));
+      manifest = json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
+      this.manifests.set(root, manifest);
+    }
+    const candidates = exportsFor(manifest?.exports, subpath);
+    if (subpath === '') {
+      for (const field of ['types', 'typings', 'source', 'module', 'main']) {
+        const v = manifest?.[field];
+        if (typeof v === 'string') candidates.push(v);
+      }
+      candidates.push('src/index', 'index');
+    } else if (manifest?.exports === undefined) {
+      candidates.push(`src${subpath}`, subpath.slice(1));
+    }
+    let found: string | undefined;
+    for (const c of candidates) {
+      const file = tryFile(joinPath(root, c), files);
+      if (!file) continue;
+      if (/\.[cm]?tsx?$/.test(file)) return file;
+      found ??= file;
+    }
+    return found;
+  }
 
   /** The folder of the nearest package.json at or above `dir` (outside node_modules), cached per directory. */
   packageRoot(dir: string): string | undefined {
@@ -111,7 +231,7 @@ export function resolveImport(
     return tryFile(joinPath(dirname(fromFile), specifier), files);
   }
   const config = tsconfig?.forDir(dirname(fromFile));
-  if (!config) return tsconfig && defaultAlias(fromFile, specifier, files, tsconfig);
+  if (!config) return tsconfig && (defaultAlias(fromFile, specifier, files, tsconfig) ?? tsconfig.packageFile(specifier, files));
   let matched = false;
   for (const [pattern, targets] of config.paths) {
     const star = pattern.indexOf('*');
@@ -133,7 +253,9 @@ export function resolveImport(
     }
   }
   // baseUrl-relative bare specifiers (`lib/prisma`)
-  return tryFile(joinPath(config.base, specifier), files) ?? (matched ? undefined : defaultAlias(fromFile, specifier, files, tsconfig!));
+  if (matched) return tryFile(joinPath(config.base, specifier), files);
+  // A package of the same monorepo (`@acme/database`) comes after the tsconfig's mapping, as node_modules would.
+  return tryFile(joinPath(config.base, specifier), files) ?? defaultAlias(fromFile, specifier, files, tsconfig!) ?? tsconfig!.packageFile(specifier, files);
 }
 
 /**
