@@ -85,7 +85,10 @@ export const unindexedForeignKey: Rule = {
           else if (database.dialect === 'mongodb')
             message = `The relation ${table.name} (${cols}) → ${parent} ${what} (MongoDB indexes only _id by itself): every delete of ${aRowOf(database.language, parent)} through Prisma Client ${readsAll} to emulate the referential action, and so does every include or filter by ${cols}.`;
           else if (queriesOnly)
-            message = `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: every relational query that joins it and every filter by ${cols} ${scansAll}.`;
+            // The one() side (`with: { author: true }`) looks the parent up by the columns it references, as a rule its
+            // key: what needs this index is the other direction, a parent's rows loaded through a many() or a filter by
+            // the key. The model does not say whether a many() is declared: the message holds either way.
+            message = `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: loading the ${table.name} rows of ${aRowOf(database.language, parent)} (a many() relation or a filter by ${cols}) ${scansAll}.`;
           else message = `Foreign key ${table.name} (${cols}) ${what}: ${deletes}, and so does every join or filter by ${cols}.`;
           context.report({
             message,

@@ -134,6 +134,37 @@ describe('unindexed-foreign-key', () => {
       assert.match(single(runRule(unindexedForeignKey, [sqlDb(tables())])).message, /every delete of a strategies row/);
     });
 
+    it('Drizzle relations() only: the direction that scans is loading a parent\'s rows, not the one() join', () => {
+      // `one(users, { fields: [posts.authorId], references: [users.id] })` looks the user up by its primary key; a
+      // user's posts (a many() back-reference, or a filter by authorId) are what read the whole of posts. The model
+      // does not say whether the many() is declared: the message holds either way.
+      const link = () => [
+        table('users'),
+        table('posts', { columns: [column('authorId', 'int')], foreignKeys: [fk(['authorId'], 'users', ['id'], { enforced: false })] }),
+      ];
+      const report = single(runRule(unindexedForeignKey, [drizzleDb(link())]));
+      assert.equal(
+        report.message,
+        'The relation posts (authorId) → users, declared with relations() (no foreign key), has no index: loading the posts rows of a users row (a many() relation or a filter by authorId) scans all of posts.',
+      );
+      assert.doesNotMatch(report.message, /joins it|delete|emulate/);
+      assert.equal(report.fixes![0].intent.kind, 'addIndex');
+
+      // Indexed on the leading key column only: the rows sharing it are read, not the whole table.
+      const composite = drizzleDb([
+        table('accounts', { columns: [column('id', 'int'), column('userId', 'int')], primaryKey: ['id', 'userId'] }),
+        table('balances', {
+          columns: [column('accountId', 'int'), column('userId', 'int')],
+          foreignKeys: [fk(['accountId', 'userId'], 'accounts', ['id', 'userId'], { enforced: false })],
+          indexes: [index(['accountId'])],
+        }),
+      ]);
+      assert.equal(
+        single(runRule(unindexedForeignKey, [composite])).message,
+        'The relation balances (accountId, userId) → accounts, declared with relations() (no foreign key), is indexed on (accountId) only: loading the balances rows of an accounts row (a many() relation or a filter by accountId, userId) reads every balances row with its accountId.',
+      );
+    });
+
     it('two relations over the same columns: one finding', () => {
       const db = prismaDb([
         table('User'),

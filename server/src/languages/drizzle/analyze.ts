@@ -1586,7 +1586,10 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
   const ctx: UnitContext = { scans, byFile: new Map(scans.map((s) => [s.file, s])), modules: new Map(), imported: new Map(), reader };
   const builds: TableBuild[] = [];
   const enums: EnumType[] = [];
+  // Modules the schema imports for their wrappers only (discover.ts): their own tables are not the schema's.
+  const helpers = Array.isArray(unit.hints?.helperModules) ? new Set(unit.hints.helperModules as string[]) : undefined;
   for (const scan of scans) {
+    if (helpers?.has(scan.file)) continue;
     const declarations = scan.declarations;
     for (let i = 0; i < declarations.length; i++) {
       const decl = declarations[i];
@@ -1600,6 +1603,7 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
   // whose table is the last one a file-and-name key would have kept.
   const byKey = new Map<Declaration, Table>(builds.map((b) => [b.decl, b.table]));
   for (const scan of scans) {
+    if (helpers?.has(scan.file)) continue;
     for (const decl of scan.declarations) if (decl.kind === 'relations') addRelations(ctx, scan, decl, byKey);
   }
   const casing = unit.hints?.casing;

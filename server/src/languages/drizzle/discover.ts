@@ -251,16 +251,20 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     if (target) return target.file;
     // A tsconfig `paths` alias (`@/lib/drizzle`), resolved as the code front-end resolves it.
     const file = relative ? resolveRelative(from, spec, candidateSet) : resolveImport(from, spec, candidateSet, (tsconfig ??= new TsconfigPaths({ read })));
-    if (file !== undefined && columnFiles.has(file)) return file;
-    if (file === undefined || scans.has(file) || columnFiles.has(file)) return undefined;
+    if (file === undefined) return undefined;
+    if (columnFiles.has(file)) return file;
+    const scan = scans.get(file);
+    if (scan) return offersWrappers(scan) ? file : undefined;
     return barrelOf(file, depth) ? file : undefined;
   };
+  /** Whether some schema module holds wrappers another may import (`offersWrappers`): else none can join a unit. */
+  const wrapperModules = schemaFiles.some((f) => offersWrappers(scans.get(f)!));
   /**
    * A table's `...timestamps` is read from the file declaring it: that file belongs to the unit (its columns are the
    * tables' columns, and an edit of it changes them) when a file of the unit imports it.
    */
   const withColumnFiles = (files: string[]): string[] => {
-    if (!columnFiles.size) return files;
+    if (!columnFiles.size && !wrapperModules) return files;
     const out = [...files];
     const seen = new Set(files);
     for (let i = 0; i < out.length; i++) {
@@ -284,6 +288,17 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     return out;
   };
 
+  /**
+   * The schema modules a unit's files import for their wrappers, not among the unit's own schema files
+   * (`hints.helperModules`): the analysis resolves names in them (the creator's prefix, the wrapped index builder) but
+   * builds none of their own tables, enums or relations, which drizzle-kit does not read from a module the schema only
+   * imports from.
+   */
+  const helperModules = (files: readonly string[], own: readonly string[]): string[] => {
+    const mine = new Set(own);
+    return files.filter((f) => scans.has(f) && !mine.has(f));
+  };
+
   const units: Unit[] = [];
   const claimed = new Set<string>();
   const schemaSet = new Set(schemaFiles);
@@ -300,12 +315,18 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     if (!unitFiles.length) continue;
     unitFiles.push(...unitBarrels);
     for (const f of unitFiles) claimed.add(f);
+    const files = withColumnFiles(unitFiles);
+    const helpers = helperModules(files, unitFiles);
+    // A module of wrappers only makes no unit of its own (a database without tables); one that also declares tables
+    // stays in its package's unit, where they are reviewed once.
+    for (const f of helpers) if (!scans.get(f)!.declarations.some((d) => d.kind === 'table' || d.kind === 'enum')) claimed.add(f);
     units.push({
       language: 'drizzle',
       id: `drizzle:${config.file}`,
-      files: withColumnFiles(unitFiles),
+      files,
       hints: {
         config: config.file,
+        ...(helpers.length ? { helperModules: helpers } : {}),
         ...(config.dialect ? { dialect: config.dialect } : {}),
         ...(config.casing ? { casing: config.casing } : {}),
         // Where `drizzle-kit generate` (and `--custom`) writes the migrations: `./drizzle` unless `out` says.
@@ -324,9 +345,26 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     groups.set(root, group);
   }
   for (const [root, group] of groups) {
-    units.push({ language: 'drizzle', id: `drizzle:${root}`, files: withColumnFiles(group), hints: { root, migrationsDir: `${root === '/' ? '' : root}/drizzle` } });
+    const files = withColumnFiles(group);
+    const helpers = helperModules(files, group);
+    units.push({
+      language: 'drizzle',
+      id: `drizzle:${root}`,
+      files,
+      hints: { root, ...(helpers.length ? { helperModules: helpers } : {}), migrationsDir: `${root === '/' ? '' : root}/drizzle` },
+    });
   }
   return units;
+}
+
+/**
+ * Whether a module declaring Drizzle schema objects holds what a table of another module may be built with: a table
+ * creator (`export const pgTable = pgTableCreator((name) => \`am_${name}\`)`), a `pgSchema`, or functions (an index
+ * wrapper, `export const index = (n: string) => indexCreator(\`am_${n}\`)`). drizzle-kit loads it through the schema's
+ * import: a schema file importing from it is read with it, even when the config does not name it.
+ */
+function offersWrappers(scan: FileScan): boolean {
+  return scan.declaresFunctions || scan.declarations.some((d) => d.kind === 'creator' || d.kind === 'schema');
 }
 
 /** The relative module a file names, as a file of the workspace (TypeScript's resolution of a relative specifier). */
