@@ -349,7 +349,7 @@ describe('missing-foreign-key', () => {
       assert.equal(report.fixes![0].title, 'Add a relation to Event (fields: [eventId], references: [id], onDelete: Restrict, onUpdate: Restrict)');
       const fixed = applyPrismaFix(schema, report.fixes![0].intent)!;
       assert.deepEqual(fixed.errors, []);
-      assert.match(fixed.text, /@relation\("PollEventEvent", fields: \[eventId\], references: \[id\], onDelete: Restrict, onUpdate: Restrict\)/);
+      assert.match(fixed.text, /@relation\("PollEventRecord", fields: \[eventId\], references: \[id\], onDelete: Restrict, onUpdate: Restrict\)/);
     });
 
     it('SQL Server: a new relation that would open a second cascading path is written with onUpdate: NoAction', () => {

@@ -562,7 +562,17 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   const stem = columns.length === 1 && /(.+?)(_id|Id|ID)$/.exec(first)?.[1];
   const byWhom = columns.length === 1 && !stem && /(By|_by)$/.test(first) ? (first.includes('_') ? `${first}_${lowerFirst(refTable.name)}` : `${first}${upperFirst(refTable.name)}`) : undefined;
   const taken = (b: Block) => (n: string) => b.fields.some((f) => f.name === n);
-  const relName = freeName(stem || byWhom || lowerFirst(refTable.name), taken(block), [upperFirst(refTable.name), 'Rel']);
+  const lastOf = (name: string) => singular(words(name).at(-1) ?? name);
+  // In the schema's case: `created_posts`, `teams_as_owner`, `event_record` where the column is snake_case.
+  const snakeCase = first.includes('_');
+  // A name already taken (often by the back-relation of another relation between the same models) gets the model's
+  // name added (`owner` → `ownerUser`), unless it already ends with it: `event` for an Event then becomes
+  // `eventRecord` (`event_record`), never `eventEvent`.
+  const base = stem || byWhom || lowerFirst(refTable.name);
+  const saysModel = lastOf(base) === lastOf(refTable.name) || lastOf(base) === lastOf(target.block.name);
+  const modelSuffix = snakeCase ? `_${words(refTable.name).map((w) => w.toLowerCase()).join('_')}` : upperFirst(refTable.name);
+  const recordSuffix = snakeCase ? '_record' : 'Record';
+  const relName = freeName(base, taken(block), saysModel ? [recordSuffix, 'Rel'] : [modelSuffix, recordSuffix, 'Rel']);
 
   // One-to-one when the FK columns are exactly a unique constraint / the primary key of the table.
   const oneToOne = [table.primaryKey, ...table.indexes].some(
@@ -573,11 +583,8 @@ function addForeignKey(intent: Extract<FixIntent, { kind: 'addForeignKey' }>, re
   // possibly several between the same two models, which fix-all writes independently of each other. Its back field
   // says the role (`tasksAsAssignee`, `createdTasks`) and the relation is named, so two such fixes applied together
   // neither define the same back field twice nor leave two unnamed relations between the same models.
-  const lastOf = (name: string) => singular(words(name).at(-1) ?? name);
   const byVerb = byWhom ? /^(.+?)(?:By|_by)$/.exec(first)?.[1] : undefined;
   const role = byVerb !== undefined || (stem !== false && stem !== undefined && lastOf(stem) !== lastOf(refTable.name) && lastOf(stem) !== lastOf(target.block.name));
-  // In the schema's case: `created_posts`, `teams_as_owner` where the column is snake_case.
-  const snakeCase = first.includes('_');
   const roleBack =
     byVerb !== undefined
       ? snakeCase ? `${byVerb}_${backBase}` : `${lowerFirst(byVerb)}${upperFirst(backBase)}`

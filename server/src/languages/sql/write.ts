@@ -473,7 +473,7 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
     case 'makeNullable':
       return makeNullable(db, t, intent.table, intent.column, reader, d);
     case 'addForeignKey':
-      return addForeignKey(db, t, intent.table, intent.columns, intent.references, reader, d, intent.onDelete);
+      return addForeignKey(db, t, intent.table, intent.columns, intent.references, reader, d, intent.onDelete, intent.onUpdate);
     case 'createEnum':
       return createEnum(db, t, intent.table, intent.column, intent.values, reader, d);
     case 'addConcurrently':
@@ -564,8 +564,20 @@ function writtenFkAttributes(fk: ForeignKey, reader: SourceReader, d: Dialect): 
   return out.match || out.deferral ? out : undefined;
 }
 
+/**
+ * The ON UPDATE a foreign key is written again with. `prisma migrate` always states both actions, and compares what
+ * the migrations leave with what the schema implies (onUpdate Cascade unless the schema says otherwise): in a Prisma
+ * migrations folder the constraint keeps the action it has, written out, including Postgres' and MySQL's default (NO
+ * ACTION) where the migration that made it wrote none; dropped from the new clause, it would silently become NO
+ * ACTION and the next `prisma migrate dev` would write a migration to change it back.
+ */
+function keptOnUpdate(t: Target, fk: ForeignKey): ReferentialAction | undefined {
+  return t.hints.kind === 'prisma' ? (fk.onUpdate ?? 'NoAction') : fk.onUpdate;
+}
+
 function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, action: ReferentialAction, reader: SourceReader): FileEdit[] | undefined {
   const d = db.dialect;
+  const onUpdate = keptOnUpdate(t, fk);
   const fkFile = fk.loc.file;
   const inPlace = !isHistory(t) || fk.migration?.applied === false;
   if (inPlace) return editActionInPlace(fk, action, reader, d);
@@ -574,8 +586,8 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
   const nq = quoteIdent(name, d);
   const migrationName = `set_on_delete_${slug(bare(table.name))}_${slug(fk.columns.join('_'))}`;
   if (d === 'mysql') {
-    return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate)};`], reader, d, false, [
-      `ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate)};`,
+    return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, onUpdate)};`], reader, d, false, [
+      `ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, onUpdate)};`,
     ]);
   }
   if (d === 'sqlite') return undefined; // SQLite cannot alter a constraint: the table must be rebuilt.
@@ -585,13 +597,13 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
     t,
     migrationName,
     [
-      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, fk.onUpdate, written)} NOT VALID;`,
+      `ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, onUpdate, written)} NOT VALID;`,
       `ALTER TABLE ${tq} VALIDATE CONSTRAINT ${nq};`,
     ],
     reader,
     d,
     true,
-    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, fk.onUpdate, written)};`, NOTHING_TO_UNDO],
+    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, onUpdate, written)};`, NOTHING_TO_UNDO],
   );
 }
 
@@ -1103,10 +1115,23 @@ function foreignKeyName(db: Database, table: Table, columns: readonly string[]):
   return chooseName(bare(table.name), columnsAddition(columns), 'fkey', (n) => used.has(n));
 }
 
-function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect, onDelete?: ReferentialAction): FileEdit[] | undefined {
+/**
+ * A new foreign key's actions. In a Prisma migrations folder both are written, as `prisma migrate` writes them for the
+ * relation the schema fix adds: the schema's defaults where the intent names none (onDelete SetNull for an optional
+ * relation, else Restrict; onUpdate Cascade), so the migration and the fixed schema agree and `prisma migrate dev`
+ * finds no drift.
+ */
+function newForeignKeyActions(t: Target, table: Table, columns: readonly string[], onDelete?: ReferentialAction, onUpdate?: ReferentialAction): { onDelete?: ReferentialAction; onUpdate?: ReferentialAction } {
+  if (t.hints.kind !== 'prisma') return { onDelete, onUpdate };
+  const optional = columns.every((c) => table.columns.find((x) => x.name === c)?.nullable);
+  return { onDelete: onDelete ?? (optional ? 'SetNull' : 'Restrict'), onUpdate: onUpdate ?? 'Cascade' };
+}
+
+function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): FileEdit[] | undefined {
   const name = quoteIdent(d === 'postgresql' ? foreignKeyName(db, table, columns) : defaultName(table.name, columns, 'fkey'), d);
   const tq = tableSql(db, table.name, reader);
-  const clause = fkClause(db, reader, { columns, references }, d, onDelete);
+  const actions = newForeignKeyActions(t, table, columns, onDelete, onUpdate);
+  const clause = fkClause(db, reader, { columns, references }, d, actions.onDelete, actions.onUpdate);
   if (!isHistory(t) || (table.migration?.applied === false && declaresAll(t, table, columns))) {
     const file = table.migration?.applied === false ? table.loc.file : t.files[0];
     if (d === 'sqlite') return insertTableElement(table, `CONSTRAINT ${name} ${clause}`, reader, d);
