@@ -394,7 +394,9 @@ function mysqlRenameIndex(text: string, start: number, end: number): AstNode | u
  * A MySQL/SQLite statement that is valid but that node-sql-parser does not read, and that holds no schema facts:
  * a trigger, procedure, function or event (`CREATE [OR REPLACE] [DEFINER = u@h] [SQL SECURITY …] [AGGREGATE]
  * TRIGGER|PROCEDURE|FUNCTION|EVENT …`, mysqldump writes their `BEGIN … END` bodies between `DELIMITER ;;` lines),
- * and SQLite's `PRAGMA` (every Prisma SQLite migration that redefines a table has some). Decided on the tokens.
+ * SQLite's `PRAGMA` (every Prisma SQLite migration that redefines a table has some), and SQLite's `CREATE VIRTUAL TABLE
+ * … USING fts5(…)` (a full-text index kept by triggers: no primary key, foreign key or index, SQLite refuses CREATE INDEX
+ * on it). Decided on the tokens.
  */
 function holdsNoSchema(text: string, start: number, end: number, dialect: SqlFlavor): boolean {
   const words: string[] = [];
@@ -408,6 +410,7 @@ function holdsNoSchema(text: string, start: number, end: number, dialect: SqlFla
   let k = 1;
   if (words[k] === 'or' && words[k + 1] === 'replace') k += 2;
   if (dialect === 'sqlite' && (words[k] === 'temp' || words[k] === 'temporary')) k++;
+  if (dialect === 'sqlite' && words[k] === 'virtual' && words[k + 1] === 'table') return true;
   if (words[k] === 'definer' && words[k + 1] === '=') {
     // DEFINER = `user`@`host` | 'user'@'host' | user@host | CURRENT_USER[()]
     k += 3;

@@ -367,9 +367,12 @@ class Builder {
     }
   }
 
-  private renameTable(from: string, to: string): void {
+  private renameTable(ctx: Ctx, from: string, to: string): void {
     const t = this.tables.get(from);
     if (!t) return;
+    // A table this migration created stays new under its new name (or schema): still empty and unseen, its indexes
+    // need no CONCURRENTLY and its foreign keys no NOT VALID.
+    if (ctx.createdHere.delete(from)) ctx.createdHere.add(to);
     this.namesInUse = undefined;
     this.tables.delete(from);
     t.name = to;
@@ -452,6 +455,16 @@ class Builder {
    * Whether `name` is a relation of `schema`: a table, or an index (those of primary keys and unique constraints
    * too). Constraint names (foreign keys, checks) are not relations. The names in use are a superset, checked first.
    */
+  /** Whether the table has a constraint of that name (a key, a foreign key or a check). */
+  private constraintNamed(table: Table, name: string): boolean {
+    return (
+      table.primaryKey?.name === name ||
+      table.indexes.some((i) => i.kind === 'unique' && i.name === name) ||
+      table.foreignKeys.some((f) => f.name === name) ||
+      this.checkNames.get(table)?.has(name) === true
+    );
+  }
+
   private relationNamed(schema: string, name: string): boolean {
     if (!this.namesOf(schema).has(name)) return false;
     if (this.tables.has(schema ? `${schema}.${name}` : name)) return true;
@@ -564,7 +577,7 @@ class Builder {
         // `ALTER TABLE … SET SCHEMA s`: the table, its indexes and constraints move; foreign keys follow it.
         this.other(ctx);
         if (n.objectType === 'OBJECT_TABLE' && n.relation?.relname && n.newschema) {
-          this.renameTable(this.pgName(n.relation), n.newschema === 'public' ? n.relation.relname : `${n.newschema}.${n.relation.relname}`);
+          this.renameTable(ctx, this.pgName(n.relation), n.newschema === 'public' ? n.relation.relname : `${n.newschema}.${n.relation.relname}`);
         } else if (n.objectType === 'OBJECT_TYPE' && n.newschema) {
           // `ALTER TYPE t SET SCHEMA s`: the type moves, the columns of that type with it.
           const from = this.pgQualified(n.object?.List?.items);
@@ -678,7 +691,20 @@ class Builder {
    * the one table it selects from, with its type) and nothing else: no key, no index, no foreign key, no default. The
    * usual way to keep a copy (`payments_backup_2024`), which backup-table then finds.
    */
+  /**
+   * `CREATE TEMP TABLE …` (`… AS`, `SELECT … INTO TEMP`): a backfill's staging table, in the session's pg_temp schema and
+   * gone when the runner's session ends, so not part of the schema. It is new, though: an index or foreign key added to
+   * it in this migration locks nobody out.
+   */
+  private temporaryTable(ctx: Ctx, rel: AstNode | undefined): boolean {
+    if (rel?.relpersistence !== 't') return false;
+    ctx.createdHere.add(this.pgName(rel));
+    this.other(ctx);
+    return true;
+  }
+
   private pgCreateTableAs(ctx: Ctx, into: AstNode, select: AstNode | undefined): void {
+    if (this.temporaryTable(ctx, into.rel)) return;
     const name = this.pgName(into.rel);
     // On an existing table Postgres errors, or does nothing (IF NOT EXISTS): the model keeps the table it has.
     if (!name || this.tables.has(name)) {
@@ -730,6 +756,7 @@ class Builder {
   }
 
   private pgCreateTable(ctx: Ctx, n: AstNode): void {
+    if (this.temporaryTable(ctx, n.relation)) return;
     const name = this.pgName(n.relation);
     if (this.tables.has(name)) {
       // CREATE TABLE IF NOT EXISTS on an existing table is a no-op (without it, Postgres errors).
@@ -994,7 +1021,10 @@ class Builder {
           case 'AT_AddColumn': {
             const cd = cmd.def?.ColumnDef;
             if (!cd) break;
-            if (cmd.missing_ok && table.columns.some((c) => c.name === cd.colname)) break;
+            // ADD COLUMN IF NOT EXISTS of a column the table has does nothing; so does, in a DO block, the guarded
+            // re-statement of one (`IF NOT EXISTS (SELECT … FROM information_schema.columns …) THEN`), whose inline
+            // REFERENCES would otherwise add a second foreign key.
+            if ((cmd.missing_ok || ctx.block) && table.columns.some((c) => c.name === cd.colname)) break;
             const start = this.at(ctx, cd.location);
             this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true, unscanned);
             break;
@@ -1002,6 +1032,10 @@ class Builder {
           case 'AT_AddConstraint': {
             const c = cmd.def?.Constraint;
             if (!c) break;
+            // In a DO block, a constraint the table already has is the guarded re-statement of an earlier one (`IF NOT
+            // EXISTS (SELECT … FROM pg_constraint …) THEN`, `EXCEPTION WHEN duplicate_object`): Postgres skips it (the
+            // condition is false) or swallows the error, so nothing is added, scanned or locked.
+            if (ctx.block && typeof c.conname === 'string' && this.constraintNamed(table, c.conname)) break;
             const start = this.at(ctx, c.location);
             this.pgTableConstraint(ctx, table, c, start, this.clauseEnd(text, start, ctx.stmt.end), true);
             break;
@@ -1118,6 +1152,15 @@ class Builder {
     const columnOptions = pgKeyOptions(params);
     const include = this.pgIndexElemNames(n.indexIncludingParams);
     const name: string = n.idxname ?? this.pgDefaultName(tableName, [...columns, ...include].map(indexNameColumn), 'idx');
+    // The name of a relation of the schema (an index on any table or columns, a table): Postgres errors, or with IF NOT
+    // EXISTS does nothing but a NOTICE. No new index either way.
+    const taken = table !== undefined && this.relationNamed(schemaOf(tableName), name);
+    if (taken && n.if_not_exists === true && n.concurrent !== true) {
+      // Nothing is built, so no writer waits on a build (index-not-concurrent). CONCURRENTLY stays a createIndex:
+      // Postgres refuses it inside a transaction block before it looks at the name.
+      this.other(ctx);
+      return;
+    }
     this.other(ctx, 'createIndex', {
       table: tableName,
       columns,
@@ -1126,10 +1169,7 @@ class Builder {
       ...(n.relation && n.relation.inh !== true ? { only: true } : {}),
       ...(!table && this.matviews.has(tableName) ? { materializedView: true } : {}),
     });
-    if (!table) return;
-    // The name of a relation of the schema (an index on any table or columns, a table): Postgres errors, or with IF NOT
-    // EXISTS does nothing but a NOTICE. No new index either way.
-    if (this.relationNamed(schemaOf(tableName), name)) return;
+    if (!table || taken) return;
     const reads = new Set<string>();
     columnRefs(n.whereClause, reads);
     for (const p of params) columnRefs(p.IndexElem?.expr, reads);
@@ -1192,7 +1232,7 @@ class Builder {
         break;
       }
       case 'OBJECT_TABLE':
-        if (n.newname) this.renameTable(name, n.relation?.schemaname && n.relation.schemaname !== 'public' ? `${n.relation.schemaname}.${n.newname}` : n.newname);
+        if (n.newname) this.renameTable(ctx, name, n.relation?.schemaname && n.relation.schemaname !== 'public' ? `${n.relation.schemaname}.${n.newname}` : n.newname);
         break;
       case 'OBJECT_COLUMN': {
         const t = this.tables.get(name);
@@ -1300,7 +1340,7 @@ class Builder {
       }
     } else if (type === 'rename') {
       this.other(ctx);
-      for (const r of ast.table ?? []) if (Array.isArray(r) && r.length === 2) this.renameTable(r[0]?.table, r[1]?.table);
+      for (const r of ast.table ?? []) if (Array.isArray(r) && r.length === 2) this.renameTable(ctx, r[0]?.table, r[1]?.table);
     } else this.other(ctx);
     return ctx.inTx;
   }
@@ -1593,7 +1633,7 @@ class Builder {
           this.dropConstraint(table, name);
         } else if (action === 'rename' && resource === 'table') {
           const to = typeof e.table === 'string' ? e.table : e.table?.table;
-          if (to) this.renameTable(table.name, to);
+          if (to) this.renameTable(ctx, table.name, to);
         } else if (action === 'rename' && resource === 'column') {
           this.renameColumn(table, this.nspColumnName(e.old_column ?? e.column), this.nspColumnName(e.column));
         } else if (action === 'rename' && resource === 'index' && typeof e.old_index === 'string' && typeof e.index === 'string') {
