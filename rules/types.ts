@@ -196,7 +196,9 @@ export function isCovered(table: Table, columns: readonly string[]): boolean {
 }
 
 export function coversLeading(index: Index, columns: readonly string[]): boolean {
-  if (index.partial) return false;
+  // A partial index serves a lookup by equality on `columns` only when that lookup implies its predicate: one that
+  // only requires some of those columns to be set (`WHERE project_id IS NOT NULL`).
+  if (index.partial && !index.whereNotNull?.every((c) => columns.includes(c))) return false;
   const n = columns.length;
   if (index.columns.length < n) return false;
   if (index.method !== undefined && index.method !== 'btree' && !(index.method === 'hash' && index.columns.length === n)) return false;

@@ -115,8 +115,16 @@ export interface Index {
   written?: string;
   /** SQL only: written with CONCURRENTLY. */
   concurrently?: boolean;
-  /** Partial index (`WHERE …`): it covers only some rows, so it never counts as covering a foreign key. */
+  /**
+   * Partial index (`WHERE …`): it covers only some rows, so it does not count as covering a foreign key, unless its
+   * predicate only requires columns to be set (`whereNotNull`).
+   */
   partial?: boolean;
+  /**
+   * A partial index whose predicate is only `c IS NOT NULL` (AND-ed): those columns. A lookup by equality on them
+   * (`c = $1`, as a foreign key check asks) implies the predicate, so Postgres uses the index for it.
+   */
+  whereNotNull?: string[];
   loc: Loc;
   /** SQL only: the migration that created it (see `Migration`). */
   migration?: MigrationRef;

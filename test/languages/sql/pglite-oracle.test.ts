@@ -87,6 +87,27 @@ async function truth(db: PGliteInterface): Promise<Truth> {
     from pg_index x join pg_class c on c.oid = x.indrelid join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = c.relnamespace
       join pg_am am on am.oid = i.relam
     where n.nspname = 'public' and x.indisvalid and not c.relispartition`);
+  // A foreign key no full index covers may still be served by a partial one whose predicate its check implies
+  // (`WHERE project_id IS NOT NULL`): the planner decides, asked the check's own query as a generic plan (as the RI
+  // trigger plans it) with sequential scans priced out, so it takes any index that can serve it.
+  for (const r of fks.rows) {
+    if (r.covered) continue;
+    const partials = await db.query<{ n: number }>(
+      `select count(*)::int as n from pg_index x where x.indrelid = $1::regclass and x.indpred is not null and x.indisvalid`,
+      [`"${r.nsp}"."${r.rel}"`],
+    );
+    if (partials.rows[0].n === 0) continue;
+    const where = r.cols.map((c, i) => `"${c}" = $${i + 1}`).join(' and ');
+    const types = await db.query<{ t: string }>(
+      `select format_type(a.atttypid, a.atttypmod) as t from unnest($2::text[]) with ordinality u(c, o) join pg_attribute a on a.attrelid = $1::regclass and a.attname = u.c order by u.o`,
+      [`"${r.nsp}"."${r.rel}"`, r.cols],
+    );
+    await db.exec(`set plan_cache_mode = force_generic_plan; set enable_seqscan = off;
+      prepare ri_probe(${types.rows.map((t) => t.t).join(', ')}) as select 1 from only "${r.nsp}"."${r.rel}" x where ${where} for key share of x;`);
+    const plan = (await db.query<{ 'QUERY PLAN': string }>(`explain execute ri_probe(${r.cols.map(() => 'null').join(', ')})`)).rows.map((x) => x['QUERY PLAN']).join('\n');
+    await db.exec('deallocate ri_probe; reset enable_seqscan; reset plan_cache_mode;');
+    r.covered = /Index (Only )?Scan|Bitmap Index Scan/.test(plan);
+  }
   return {
     fks: fks.rows.map((r) => `${qualified(r.nsp, r.rel)}.${r.conname}(${r.cols.join(',')})->${qualified(r.fnsp, r.frel)}(${r.fcols.join(',')}) del=${r.del}`).sort(),
     unindexed: fks.rows.filter((r) => !r.covered).map((r) => `${qualified(r.nsp, r.rel)}(${r.cols.join(',')})`).sort(),

@@ -1186,6 +1186,8 @@ class Builder {
       loc: ctx.stmtLoc,
       migration: ctx.ref,
     };
+    const notNull = n.whereClause ? notNullColumnsOf(n.whereClause as AstNode) : undefined;
+    if (notNull) index.whereNotNull = notNull;
     // INCLUDE columns too: Postgres drops the index with any column it depends on.
     for (const c of include) reads.add(c);
     if (reads.size) this.indexReads.set(index, [...reads]);
@@ -1799,6 +1801,30 @@ function checkStringOf(node: AstNode | undefined): string | undefined {
   while (n?.TypeCast) n = (n.TypeCast as AstNode).arg as AstNode | undefined;
   const value = ((n?.A_Const as AstNode | undefined)?.sval as AstNode | undefined)?.sval;
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The columns a partial index's predicate requires to be set, when that is all it requires: `c IS NOT NULL`, or an
+ * AND of such tests. Undefined for any other predicate (`deleted_at IS NULL`, `status <> 'x'`, an OR).
+ */
+export function notNullColumnsOf(expr: AstNode | undefined): string[] | undefined {
+  if (!expr) return undefined;
+  const bool = expr.BoolExpr as AstNode | undefined;
+  if (bool) {
+    if (bool.boolop !== 'AND_EXPR') return undefined;
+    const out: string[] = [];
+    for (const a of (bool.args as AstNode[] | undefined) ?? []) {
+      const inner = notNullColumnsOf(a);
+      if (!inner) return undefined;
+      out.push(...inner);
+    }
+    return out.length ? [...new Set(out)] : undefined;
+  }
+  const test = expr.NullTest as AstNode | undefined;
+  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = ((test.arg as AstNode | undefined)?.ColumnRef as AstNode | undefined)?.fields as AstNode[] | undefined;
+  const name = fields?.[fields.length - 1]?.String?.sval;
+  return typeof name === 'string' ? [name] : undefined;
 }
 
 /**
