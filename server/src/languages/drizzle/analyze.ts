@@ -22,7 +22,7 @@ import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppress
 import * as ast from './ast';
 import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
-import { applyChecks, type PendingCheck } from './checks';
+import { applyChecks, notNullKeysOfTemplate, type PendingCheck } from './checks';
 import { helperNamed, returnOf, type ModuleOf } from './helpers';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
@@ -397,6 +397,11 @@ interface TableBuild {
   incomplete?: boolean;
   /** Its `check()` constraints, read once the unit's column names are known (checks.ts `applyChecks`). */
   checks?: PendingCheck[];
+  /**
+   * Partial indexes written `.where(sql`…`)`: their predicate, read by the analysis (the Postgres parser may load
+   * only after discovery, which reads tables first).
+   */
+  wheres?: { index: Index; parts: PendingCheck['parts'] }[];
 }
 
 /**
@@ -1271,7 +1276,19 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
       if (method && method !== 'btree') index.method = method;
       const options = keyColumnOptions(cols);
       if (options) index.columnOptions = options;
-      if (findLink(chain, 'where')) index.partial = true;
+      const where = findLink(chain, 'where');
+      if (where) {
+        index.partial = true;
+        // `.where(isNotNull(t.projectId))`: a lookup by the key implies the predicate, so the index covers it (coversLeading).
+        const argument = where.call.arguments[0] ? unwrapExpression(where.call.arguments[0]) : undefined;
+        if (argument && T.isTaggedTemplateExpression(argument)) {
+          const template = param ? pendingCheck(scan, argument, param) : undefined;
+          if (template) (build.wheres ??= []).push({ index, parts: template.parts });
+        } else {
+          const required = notNullKeysOf(scan, argument, param);
+          if (required) index.whereNotNull = required;
+        }
+      }
       if (findLink(chain, 'concurrently')) index.concurrently = true;
       table.indexes.push(index);
       break;
@@ -1327,6 +1344,36 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
       break;
     }
   }
+}
+
+/**
+ * The column keys an index's `.where(…)` requires to be set, when that is all it requires: `isNotNull(t.a)`
+ * (imported from drizzle-orm, under any name), `and(…)` of such tests, or sql`${t.a} is not null` (checks.ts).
+ * Undefined for any other predicate.
+ */
+function notNullKeysOf(scan: FileScan, argument: ts.Expression | undefined, param: ConfigParam | undefined): string[] | undefined {
+  const e = argument ? unwrapExpression(argument) : undefined;
+  if (!e || !param) return undefined;
+  if (!T.isCallExpression(e) || !T.isIdentifier(e.expression)) return undefined;
+  const fn = scan.imports.orm.get(e.expression.text);
+  if (fn === 'isNotNull' && e.arguments.length === 1) {
+    const column = unwrapExpression(e.arguments[0]);
+    // The column itself, not an expression over it (`sql` wrappers, `.op(…)`).
+    if (T.isCallExpression(column)) return undefined;
+    const ref = columnRef(column, param);
+    return ref && ref.owner === param.name ? [ref.column] : undefined;
+  }
+  if (fn === 'and' && e.arguments.length) {
+    const out: string[] = [];
+    for (const a of e.arguments) {
+      // `and(…)` skips an undefined condition; a spread or a conditional is not read.
+      const inner = notNullKeysOf(scan, a, param);
+      if (!inner) return undefined;
+      out.push(...inner);
+    }
+    return [...new Set(out)];
+  }
+  return undefined;
 }
 
 /**
@@ -1634,6 +1681,12 @@ export function analyzeDrizzleUnit(unit: Unit, reader: SourceReader, options: Pa
   };
   // drizzle-kit's output folder (discover.ts): a CHECK added there by hand holds the schema's columns too.
   if (typeof unit.hints?.migrationsDir === 'string') database.migrationsDirs = [unit.hints.migrationsDir];
-  for (const b of builds) if (b.checks) applyChecks(b.table, b.checks, b.dialect ?? database.dialect);
+  for (const b of builds) {
+    if (b.checks) applyChecks(b.table, b.checks, b.dialect ?? database.dialect);
+    for (const w of b.wheres ?? []) {
+      const required = notNullKeysOfTemplate(w.parts);
+      if (required) w.index.whereNotNull = required;
+    }
+  }
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
 }

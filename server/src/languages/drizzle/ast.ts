@@ -424,6 +424,8 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
       else info.other.set(local, { module: moduleName, imported });
     }
   }
+  // `index(…).on(t.x).where(sql\`${t.x} is not null\`)`: the Postgres parser reads that predicate too (checks.ts).
+  if ([...info.orm.values()].includes('sql') && [...info.core.values()].some((n) => n === 'index' || n === 'uniqueIndex')) noteCheckImport();
   return info;
 }
 

@@ -8,10 +8,12 @@
  * The parser is a wasm loaded asynchronously. The Drizzle front-end asks for it (its `init`) only once a schema file
  * imports `check` from a Drizzle core module (`noteCheckImport`, during discovery), so a project without CHECKs never
  * loads it. When it is not loaded (a synchronous analysis that did not load it), the checks are not read.
+ *
+ * An index's `.where(sql`${t.projectId} is not null`)` is read the same way (`notNullKeysOfTemplate`).
  */
 import type { Column, Dialect, Table } from '../../../../rules/model';
 import { parseSql, sqlParserReady } from '../sql/parse';
-import { checkedValuesOf } from '../sql/replay';
+import { checkedValuesOf, notNullColumnsOf } from '../sql/replay';
 
 /** A `check()` of a table's extra config, its template split into text and column keys (`${t.status}` → `status`). */
 export interface PendingCheck {
@@ -87,5 +89,45 @@ export function applyChecks(table: Table, checks: readonly PendingCheck[], diale
     } catch {
       // A parser failure on odd text: the check is not read.
     }
+  }
+}
+
+/**
+ * The column keys a partial index's `sql` predicate requires to be set, when that is all it requires
+ * (sql`${t.projectId} is not null`, or an AND of such tests): the SQL front-end's `notNullColumnsOf` on the template
+ * parsed as `CREATE INDEX … WHERE <template>`. Each placeholder is put back as a name no column has, mapped to its
+ * key; a name written out in the text (not a placeholder) is not read, so the predicate is then not read either.
+ * Undefined when the parser is not loaded, or for any other predicate.
+ */
+export function notNullKeysOfTemplate(parts: PendingCheck['parts']): string[] | undefined {
+  if (!sqlParserReady()) return undefined;
+  try {
+    const keys: string[] = [];
+    let expression = '';
+    for (const part of parts) {
+      if (typeof part === 'string') expression += part;
+      else {
+        expression += quoteIdent(`__drizzle_placeholder_${keys.length}`);
+        keys.push(part.key);
+      }
+    }
+    if (expression.length > 20_000) return undefined;
+    const parsed = parseSql('drizzle-index-where.sql', `CREATE INDEX "i" ON "t" ("c") WHERE ${expression}`, 'postgresql');
+    if (parsed.fatal || parsed.statements.length !== 1) return undefined;
+    const statement = parsed.statements[0];
+    if (statement.error || statement.kind !== 'IndexStmt') return undefined;
+    const names = notNullColumnsOf(statement.ast?.IndexStmt?.whereClause);
+    if (!names) return undefined;
+    const out: string[] = [];
+    for (const name of names) {
+      const i = /^__drizzle_placeholder_(\d+)$/.exec(name)?.[1];
+      const key = i === undefined ? undefined : keys[Number(i)];
+      if (key === undefined) return undefined;
+      out.push(key);
+    }
+    return [...new Set(out)];
+  } catch {
+    // A parser failure on odd text: the predicate is not read.
+    return undefined;
   }
 }
