@@ -21,6 +21,7 @@ import type {
 import { clauseEnd, skipTrivia, tokenize, trimBack, writtenActionsIn, type SqlFlavor, type Token } from './lexer';
 import { chooseName, columnsAddition, makeObjectName } from './names';
 import { nameEnd, parseDoBlock, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
+import { pgParse, pgParsePlPgSql } from './pgwasm';
 import type { SourceText } from './text';
 
 export interface ReplayFile {
@@ -41,6 +42,18 @@ interface Ctx {
   block?: Loc;
   /** The transaction a statement of a DO block runs in (see txKey). */
   tx?: string;
+  /** What keeps a statement of a DO block from failing on a type that exists (see typeGuardsOf). */
+  typeGuard?: TypeGuard;
+}
+
+/**
+ * The guards around a statement of a DO block that let Postgres skip a `CREATE TYPE` of an existing type: `IF NOT
+ * EXISTS (SELECT … FROM pg_type WHERE typname = 'x' …) THEN` (the types it tests for) and `EXCEPTION WHEN
+ * duplicate_object` (or `OTHERS`) around it.
+ */
+interface TypeGuard {
+  absent: { name: string; schema?: string }[];
+  duplicateSwallowed: boolean;
 }
 
 export function replay(id: string, dialect: Dialect, files: readonly ReplayFile[]): Database {
@@ -593,6 +606,13 @@ class Builder {
         break;
       case 'CreateEnumStmt': {
         const name = this.pgQualified(n.typeName);
+        // The guarded re-statement of an enum the history has (`IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = …)
+        // THEN`, `EXCEPTION WHEN duplicate_object`): Postgres skips it or swallows the error, so the values added
+        // since (`ALTER TYPE … ADD VALUE`) stay. An unread guard replays it as written.
+        if (ctx.typeGuard && this.enums.has(name) && guardsExistingType(ctx.typeGuard, name)) {
+          this.other(ctx);
+          break;
+        }
         this.enums.set(name, { name, values: (n.vals ?? []).map((v: AstNode) => v.String?.sval ?? ''), loc: ctx.stmtLoc });
         this.other(ctx);
         break;
@@ -642,9 +662,18 @@ class Builder {
     if (!text.startsWith(text.slice(quote, tagEnd + 1), end)) return;
     // The block runs as one statement: what it holds is one transaction with the rest of it.
     const block = ctx.stmtLoc;
-    for (const inner of parseDoBlock(ctx.src, ctx.stmt.start, ctx.stmt.end, start, end)) {
+    const inners = parseDoBlock(ctx.src, ctx.stmt.start, ctx.stmt.end, start, end);
+    // Only a CREATE TYPE asks what guards it: read the block's PL/pgSQL again for those.
+    const guards = inners.some((i) => i.kind === 'CreateEnumStmt') ? typeGuardsOf(text.slice(ctx.stmt.start, ctx.stmt.end)) : [];
+    for (const inner of inners) {
       if (!inner.ast) continue;
-      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end), inTx: true, block, tx: this.txKey(ctx) ?? `do:${ctx.stmt.start}` }, inner.ast);
+      let typeGuard: TypeGuard | undefined;
+      if (inner.kind === 'CreateEnumStmt') {
+        const written = text.slice(inner.start, inner.end);
+        const at = guards.findIndex((g) => g.query.includes(written));
+        if (at >= 0) typeGuard = guards.splice(at, 1)[0].guard;
+      }
+      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end), inTx: true, block, tx: this.txKey(ctx) ?? `do:${ctx.stmt.start}`, typeGuard }, inner.ast);
     }
   }
 
@@ -1667,6 +1696,123 @@ const LIKE_DEFAULTS = 1 << 3;
 const LIKE_INDEXES = 1 << 6;
 
 /** Whether a statement is an explicit BEGIN / START TRANSACTION. */
+/**
+ * The static SQL of a DO statement, in order, each with the type guards around it (see TypeGuard): the THEN branch
+ * of an IF whose condition typeAbsenceTested reads, the body of a block with a `duplicate_object` or `OTHERS` handler.
+ */
+function typeGuardsOf(doStatement: string): { query: string; guard: TypeGuard }[] {
+  let tree: AstNode;
+  try {
+    tree = pgParsePlPgSql(doStatement);
+  } catch {
+    return [];
+  }
+  const out: { query: string; guard: TypeGuard }[] = [];
+  const walk = (node: AstNode, guard: TypeGuard): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, guard);
+      return;
+    }
+    if (node.PLpgSQL_stmt_block) {
+      const b = node.PLpgSQL_stmt_block;
+      const handled = (b.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((e: AstNode) =>
+        (e?.PLpgSQL_exception?.conditions ?? []).some((c: AstNode) => ['duplicate_object', 'others'].includes(String(c?.PLpgSQL_condition?.condname ?? '').toLowerCase())),
+      );
+      walk(b.body, handled ? { ...guard, duplicateSwallowed: true } : guard);
+    } else if (node.PLpgSQL_stmt_if) {
+      const i = node.PLpgSQL_stmt_if;
+      const tested = typeAbsenceTested(i.cond?.PLpgSQL_expr?.query);
+      walk(i.then_body, tested ? { ...guard, absent: [...guard.absent, tested] } : guard);
+    } else if (node.PLpgSQL_stmt_execsql) {
+      const query = node.PLpgSQL_stmt_execsql.sqlstmt?.PLpgSQL_expr?.query;
+      if (typeof query === 'string') out.push({ query, guard });
+    }
+  };
+  for (const f of tree?.plpgsql_funcs ?? []) walk(f?.PLpgSQL_function?.action, { absent: [], duplicateSwallowed: false });
+  return out;
+}
+
+/**
+ * The type an IF condition tests the absence of: `NOT EXISTS (SELECT … FROM pg_type [JOIN pg_namespace ON …] WHERE
+ * typname = 'x' [AND nspname = 's' | AND typnamespace = 's'::regnamespace] [AND typtype = 'e'])`. Undefined for any
+ * other condition, or one with a test this does not read.
+ */
+function typeAbsenceTested(cond: unknown): { name: string; schema?: string } | undefined {
+  if (typeof cond !== 'string') return undefined;
+  let select: AstNode;
+  try {
+    const stmts = pgParse(`SELECT ${cond}`);
+    if (stmts.length !== 1) return undefined;
+    select = stmts[0].node()?.SelectStmt;
+  } catch {
+    return undefined;
+  }
+  const targets = select?.targetList ?? [];
+  if (targets.length !== 1 || select.fromClause || select.whereClause) return undefined;
+  const not = targets[0]?.ResTarget?.val?.BoolExpr;
+  if (not?.boolop !== 'NOT_EXPR' || not.args?.length !== 1) return undefined;
+  const sub = not.args[0]?.SubLink;
+  if (sub?.subLinkType !== 'EXISTS_SUBLINK') return undefined;
+  const inner = sub.subselect?.SelectStmt;
+  if (!inner || inner.groupClause || inner.havingClause || inner.withClause || inner.op !== 'SETOP_NONE') return undefined;
+  // The FROM: pg_type, alone or joined to pg_namespace; the join's ON is one more test.
+  const tests: AstNode[] = [];
+  const relations: string[] = [];
+  const from = (item: AstNode): boolean => {
+    if (item?.RangeVar) {
+      const r = item.RangeVar;
+      if (r.schemaname && r.schemaname !== 'pg_catalog') return false;
+      relations.push(r.relname);
+      return true;
+    }
+    const j = item?.JoinExpr;
+    if (!j || j.jointype !== 'JOIN_INNER' || !from(j.larg) || !from(j.rarg)) return false;
+    if (j.quals) tests.push(j.quals);
+    return true;
+  };
+  if (!(inner.fromClause ?? []).every(from) || !relations.includes('pg_type') || !relations.every((r) => r === 'pg_type' || r === 'pg_namespace')) return undefined;
+  if (inner.whereClause) tests.push(inner.whereClause);
+  const conjuncts: AstNode[] = [];
+  const split = (e: AstNode): void => {
+    if (e?.BoolExpr?.boolop === 'AND_EXPR') for (const a of e.BoolExpr.args ?? []) split(a);
+    else conjuncts.push(e);
+  };
+  tests.forEach(split);
+  const column = (e: AstNode): string | undefined => {
+    const fields = e?.ColumnRef?.fields;
+    const last = Array.isArray(fields) ? fields[fields.length - 1]?.String?.sval : undefined;
+    return typeof last === 'string' ? last : undefined;
+  };
+  const constant = (e: AstNode): string | undefined => (typeof e?.A_Const?.sval?.sval === 'string' ? e.A_Const.sval.sval : undefined);
+  let name: string | undefined;
+  let schema: string | undefined;
+  for (const c of conjuncts) {
+    const op = c?.A_Expr;
+    if (op?.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0]?.String?.sval !== '=') return undefined;
+    // Either side may be the column.
+    const [l, r] = column(op.lexpr) !== undefined ? [op.lexpr, op.rexpr] : [op.rexpr, op.lexpr];
+    const col = column(l);
+    if (col === 'typname' && constant(r) !== undefined) name = constant(r);
+    else if (col === 'nspname' && constant(r) !== undefined) schema = constant(r);
+    else if (col === 'typtype' && constant(r) === 'e') continue;
+    else if (col === 'typnamespace' && r?.TypeCast && constant(r.TypeCast.arg) !== undefined && r.TypeCast.typeName?.names?.some((n: AstNode) => n?.String?.sval === 'regnamespace')) {
+      schema = constant(r.TypeCast.arg);
+    } else if ((col === 'typnamespace' && column(r) === 'oid') || (col === 'oid' && column(r) === 'typnamespace')) continue;
+    else return undefined;
+  }
+  return name === undefined ? undefined : { name, ...(schema !== undefined ? { schema } : {}) };
+}
+
+/** Postgres skips (or survives) a `CREATE TYPE name` the guard covers when the type exists. */
+function guardsExistingType(guard: TypeGuard, name: string): boolean {
+  if (guard.duplicateSwallowed) return true;
+  const dot = name.lastIndexOf('.');
+  const bare = name.slice(dot + 1);
+  const schema = dot < 0 ? 'public' : name.slice(0, dot);
+  return guard.absent.some((t) => t.name === bare && (t.schema === undefined || t.schema === schema));
+}
+
 function beginsWithTransaction(stmt: ParsedStatement | undefined): boolean {
   if (!stmt || (stmt.kind !== undefined && stmt.kind !== 'TransactionStmt')) return false;
   const ast = stmt.ast;
