@@ -8,23 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../helpers/cli';
 import { writeFiles } from '../helpers/workspace';
+import { SQLITE_JSON_SCHEMA } from '../helpers/version-schemas';
 
-const SCHEMA = `generator client {
-  provider = "prisma-client-js"
-}
-
-datasource db {
-  provider = "sqlite"
-  url      = "file:./dev.db"
-}
-
-model Note {
-  id        Int      @id @default(autoincrement())
-  title     String
-  metadata  String   @default("{}")
-  createdAt DateTime @default(now())
-}
-`;
+const SCHEMA = SQLITE_JSON_SCHEMA;
 
 const lockfile = (version: string) => `{
   "name": "notes-app",

@@ -16,23 +16,9 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, typ
 import { watchersFor, projectFolderOf } from '../../server/src/project/watch';
 import { uriOf } from '../helpers/lsp';
 import { REPO, writeFiles } from '../helpers/workspace';
+import { SQLITE_JSON_SCHEMA } from '../helpers/version-schemas';
 
-const SCHEMA = `generator client {
-  provider = "prisma-client-js"
-}
-
-datasource db {
-  provider = "sqlite"
-  url      = "file:./dev.db"
-}
-
-model Note {
-  id        Int      @id @default(autoincrement())
-  title     String
-  metadata  String   @default("{}")
-  createdAt DateTime @default(now())
-}
-`;
+const SCHEMA = SQLITE_JSON_SCHEMA;
 
 const DRIZZLE_SCHEMA = `import { pgTable, serial, text, doublePrecision } from 'drizzle-orm/pg-core';
 

@@ -11,23 +11,9 @@ import type { Diagnostic, FileSystemWatcher, RelativePattern } from 'vscode-lang
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { startServer, uriOf, type TestServer } from '../helpers/lsp';
 import { REPO, writeFiles } from '../helpers/workspace';
+import { SQLITE_JSON_SCHEMA } from '../helpers/version-schemas';
 
-const SCHEMA = `generator client {
-  provider = "prisma-client-js"
-}
-
-datasource db {
-  provider = "sqlite"
-  url      = "file:./dev.db"
-}
-
-model Note {
-  id        Int      @id @default(autoincrement())
-  title     String
-  metadata  String   @default("{}")
-  createdAt DateTime @default(now())
-}
-`;
+const SCHEMA = SQLITE_JSON_SCHEMA;
 
 const packageLock = (version: string, workspaces: Record<string, object> = {}) =>
   JSON.stringify(

@@ -509,7 +509,8 @@ export function readLockfile(reader: SourceReader, path: string): LockIndex | un
   }
 }
 
-function safeRead(reader: SourceReader, path: string): string | undefined {
+/** A file's text, or undefined when the reader has none or throws (a reader of the disk may). */
+export function safeRead(reader: SourceReader, path: string): string | undefined {
   try {
     return reader.read(path);
   } catch {

@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import type { Database } from '../../../rules/model';
 import { isCovered, type FixIntent } from '../../../rules/types';
 import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
-import type { Unit } from '../../../server/src/languages/types';
 import {
+  analyzeFiles,
   applyFileEdits,
   applyTextEdits,
   fixture,
@@ -23,14 +23,6 @@ import {
 import { drizzleFacts, importTables, materialize, modelFacts } from './oracle';
 
 const FILE = '/w/src/db/schema.ts';
-
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader = memoryReader(files);
-  const names = Object.keys(files).sort();
-  const units = drizzleFrontEnd.discover(names, reader);
-  const unit: Unit = units[0] ?? { language: 'drizzle', id: 'drizzle:/w', files: names };
-  return drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0];
-}
 
 const addIndex = (tableName: string, columns: string[]) => (db: Database): FixIntent => ({
   kind: 'addIndex',

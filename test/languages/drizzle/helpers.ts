@@ -156,3 +156,12 @@ export function typeCheck(
     .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   return { errors, program };
 }
+
+/** In-memory files (path → text) reviewed as Drizzle: the database of their first unit (all of them, when none). */
+export function analyzeFiles(files: Record<string, string>): Database {
+  const reader = memoryReader(files);
+  const names = Object.keys(files).sort();
+  const units = drizzleFrontEnd.discover(names, reader);
+  const unit: Unit = units[0] ?? { language: 'drizzle', id: 'drizzle:/w', files: names };
+  return drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0];
+}

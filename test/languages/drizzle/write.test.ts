@@ -4,17 +4,9 @@ import type { Database, ReferentialAction } from '../../../rules/model';
 import type { FixIntent } from '../../../rules/types';
 import { drizzleFrontEnd } from '../../../server/src/languages/drizzle';
 import type { Unit } from '../../../server/src/languages/types';
-import { applyTextEdits, memoryReader, syntaxErrors, table } from './helpers';
+import { analyzeFiles, applyTextEdits, memoryReader, syntaxErrors, table } from './helpers';
 
 const FILE = '/w/db/schema.ts';
-
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader = memoryReader(files);
-  const names = Object.keys(files).sort();
-  const units = drizzleFrontEnd.discover(names, reader);
-  const unit: Unit = units[0] ?? { language: 'drizzle', id: 'drizzle:/w', files: names };
-  return drizzleFrontEnd.analyze(unit, reader, { validation: true }).databases[0];
-}
 
 /** Writes the fix, checks it re-parses without new syntax errors, and returns the new texts. */
 function fix(files: Record<string, string>, make: (db: Database) => FixIntent): Record<string, string> {

@@ -24,6 +24,7 @@ import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
 import { applyChecks, notNullKeysOfTemplate, type PendingCheck } from './checks';
 import { helperNamed, returnOf, type ModuleOf } from './helpers';
+import { safeRead } from '../packages';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /**
@@ -613,14 +614,7 @@ function modulesOf(build: TableBuild): ModuleOf {
 function aliasedModule(ctx: UnitContext, scan: FileScan, module: string): FileScan | undefined {
   const reader = ctx.reader;
   if (!reader) return undefined;
-  const read = (path: string) => {
-    try {
-      return reader.read(path);
-    } catch {
-      return undefined;
-    }
-  };
-  const file = resolveImport(scan.file, module, ctx.byFile, (ctx.tsconfig ??= new TsconfigPaths({ read })));
+  const file = resolveImport(scan.file, module, ctx.byFile, (ctx.tsconfig ??= new TsconfigPaths({ read: (path) => safeRead(reader, path) })));
   return file === undefined ? undefined : ctx.byFile.get(file);
 }
 

@@ -8,18 +8,10 @@
  * 0.39.x only, `~0.40.0`, `0.38.4`). Unknown (`latest`, `workspace:*`, `>=0.30`, `^1.0.0`) means "new enough".
  * See ../packages.ts.
  */
-import { dependencyVersion, installedVersion } from '../packages';
+import { dependencyVersion, installedVersion, safeRead } from '../packages';
 import type { SourceReader } from '../types';
 
 export type Version = [major: number, minor: number];
-
-function safeRead(reader: SourceReader, path: string): string | undefined {
-  try {
-    return reader.read(path);
-  } catch {
-    return undefined;
-  }
-}
 
 function json(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;

@@ -14,6 +14,7 @@ import { ACTION_TEXT, declaredByHelper, dirname, returnedExpression } from './an
 import { scanFile } from './scan';
 import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
+import { safeRead } from '../packages';
 import { helperForm, helperNamed, type ModuleOf } from './helpers';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
@@ -537,13 +538,7 @@ function preferredForm(doc: Doc): 'array' | 'object' {
  */
 function unitModules(reader: SourceReader, database: Database): ModuleOf {
   const files = new Set(database.files);
-  const read = (path: string) => {
-    try {
-      return reader.read(path);
-    } catch {
-      return undefined;
-    }
-  };
+  const read = (path: string) => safeRead(reader, path);
   let tsconfig: TsconfigPaths | undefined;
   return (scan, specifier) => {
     let file: string | undefined;

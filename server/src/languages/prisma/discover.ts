@@ -15,7 +15,7 @@
  */
 import { posix } from 'node:path';
 import * as ts from 'typescript';
-import { installedFrom, lockedFrom, pinnedMinor, type Version } from '../packages';
+import { installedFrom, lockedFrom, pinnedMinor, safeRead, type Version } from '../packages';
 import type { SourceReader, Unit } from '../types';
 import { parseFile } from './analyze';
 
@@ -29,14 +29,6 @@ interface ProjectInfo {
   schemaPath?: string;
   /** Absolute migrations folder from prisma.config (`migrations.path`); package.json#prisma has no such key. */
   migrationsDir?: string;
-}
-
-function safeRead(reader: SourceReader, path: string): string | undefined {
-  try {
-    return reader.read(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** `^5.22.0` → 5; `latest`, `workspace:*` → undefined. */
