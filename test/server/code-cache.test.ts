@@ -13,7 +13,15 @@ import { buildSync } from 'esbuild';
 
 const root = mkdtempSync(join(tmpdir(), 'code-cache-test-'));
 const loader = join(root, 'loader.js');
-buildSync({ entryPoints: [join(__dirname, '../../server/src/boot/codeCache.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: loader, logLevel: 'error' });
+// The loader and the server's own V8 flags (v8Flags.ts), in one bundle as in dist/server.js.
+buildSync({
+  stdin: { contents: `export * from './codeCache'; export * from './v8Flags';`, resolveDir: join(__dirname, '../../server/src/boot'), loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: loader,
+  logLevel: 'error',
+});
 
 /** A bundle-like module: a top level, a function compiled only when called, node's require and its own folder. */
 const bundleSource = (answer: number) => `'use strict';
@@ -29,7 +37,8 @@ writeFileSync(bundle, bundleSource(0));
 const runner = join(root, 'runner.js');
 writeFileSync(
   runner,
-  `const { loadCached } = require(${JSON.stringify(loader)});
+  `const { loadCached, useBaselineCompiler } = require(${JSON.stringify(loader)});
+if (process.env.SERVER_FLAGS) useBaselineCompiler();
 const load = loadCached(${JSON.stringify(bundle)});
 const result = load.exports.run();
 const saved = process.argv[2] === 'save' ? load.save() : false;
@@ -85,6 +94,19 @@ test('the first start writes the cache after its work, later starts take it, a c
   assert.notEqual(rebuilt.file, first.file);
   assert.deepEqual(cacheFiles(dir), [rebuilt.file!.slice(dir.length + 1)]);
   assert.equal(start(env).status, 'accepted');
+});
+
+test('the flags the server sets for itself key the cache: a start with them and one without each keep their own', () => {
+  const dir = join(root, 'cache-flags');
+  const plain = { SCHEMA_REVIEW_CODE_CACHE: dir };
+  const flagged = { ...plain, SERVER_FLAGS: '1' };
+  const a = start(plain);
+  const b = start(flagged);
+  assert.equal(a.status, 'missing');
+  assert.equal(b.status, 'missing', 'a cache made without the flags is not offered to a start with them');
+  assert.notEqual(a.file, b.file);
+  assert.equal(b.result, 55);
+  assert.equal(start(flagged).status, 'accepted', 'V8 takes a cache made under the same flags');
 });
 
 test('a damaged cache is refused by V8: the bundle loads as without one and the cache is written again', () => {

@@ -9,8 +9,9 @@
  * - The cache is written after the process did its main job (the first review, an audit), so it also holds the
  *   functions compiled lazily on the way, not only the bundle's top level.
  * - V8 refuses a cache made by another V8 version or other flags: the bundle then loads as it would without one and
- *   the cache is written again. The file name also carries the Node version, the architecture, the flags and the
- *   bundle file's identity (`codeCacheFile`), so a new build never meets an old cache.
+ *   the cache is written again. The file name also carries the Node version, the architecture, the flags (those of
+ *   the command line and those the process set for itself, v8Flags.ts) and the bundle file's identity
+ *   (`codeCacheFile`), so a new build never meets an old cache.
  * - Where: `SCHEMA_REVIEW_CODE_CACHE` (a folder, or `off`); VS Code's client sets the extension's storage folder.
  *   Otherwise a folder of the user's own in the temporary folder, used only if nobody else can write to it, and not
  *   on CI machines (`CI` set), whose temporary folder goes with the job.
@@ -22,6 +23,7 @@ import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { appliedV8Flags } from './v8Flags';
 
 export type CodeCacheStatus = 'off' | 'missing' | 'accepted' | 'rejected' | 'failed';
 
@@ -76,7 +78,7 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 export function codeCacheFile(dir: string, bundle: string): string {
   const st = fs.statSync(bundle);
   const key = createHash('sha256')
-    .update([process.version, process.arch, process.execArgv.join(' '), bundle, st.size, st.mtimeMs, st.ctimeMs, st.ino].join('\0'))
+    .update([process.version, process.arch, [...process.execArgv, ...appliedV8Flags].join(' '), bundle, st.size, st.mtimeMs, st.ctimeMs, st.ino].join('\0'))
     .digest('hex')
     .slice(0, 16);
   return path.join(dir, `${path.basename(bundle, '.js')}-${key}.v8cache`);

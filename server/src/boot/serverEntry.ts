@@ -4,5 +4,7 @@
  */
 import * as path from 'node:path';
 import { installSaveHook, loadCached } from './codeCache';
+import { useBaselineCompiler } from './v8Flags';
 
+useBaselineCompiler();
 installSaveHook(loadCached(path.join(__dirname, 'server-core.js')));
