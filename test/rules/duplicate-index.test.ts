@@ -164,5 +164,17 @@ describe('duplicate-index', () => {
       assert.match(fixed.text, /  @@index\(\[title\]\)\n\}/);
       assert.deepEqual(findings(duplicateIndex, fixed.fixed), []);
     });
+
+    it('one column written without list brackets, with or without `fields:`, is that column (not an index on nothing)', () => {
+      const schema = inlinePrisma(
+        `${datasource('postgresql')}model Article {\n  id          Int      @id\n  publishedAt DateTime\n  score       Int\n  @@index(publishedAt(sort: Desc))\n  @@index(fields: score(sort: Desc))\n  @@index(score, map: "article_score_plain")\n}\n`,
+      );
+      assert.deepEqual(schema.errors, []);
+      assert.deepEqual(schema.db.tables[0].indexes.map((i) => i.columns), [['publishedAt'], ['score'], ['score']]);
+      // Only the plain (score) index against the descending one: a B-tree serves both orders, the later one is redundant.
+      const report = single(findings(duplicateIndex, schema));
+      assert.match(report.message, /\(score\)/);
+      assert.doesNotMatch(report.message, /\(\)/);
+    });
   });
 });

@@ -213,5 +213,15 @@ describe('unindexed-foreign-key', () => {
       assert.match(fixed.text, /  @@index\(\[authorId\], type: Brin\)\n  @@index\(\[authorId\], map: "Post_authorId_btree_idx"\)\n\}/);
       assert.deepEqual(findings(unindexedForeignKey, fixed.fixed), []);
     });
+
+    it('an index whose one column is written without brackets (`@@index(authorId(sort: Desc))`) covers the key', () => {
+      const schema = inlinePrisma(
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n' +
+          'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)\n  @@index(authorId(sort: Desc))\n}\n',
+      );
+      assert.deepEqual(schema.errors, [], 'Prisma takes a lone column without its list brackets');
+      assert.deepEqual(schema.db.tables.find((t) => t.name === 'Post')!.indexes.map((i) => i.columns), [['authorId']]);
+      assert.deepEqual(findings(unindexedForeignKey, schema), []);
+    });
   });
 });

@@ -979,7 +979,8 @@ export function fieldRefs(expr: Expr | undefined): string[] {
   if (expr.kind === 'array') {
     return expr.items.flatMap((item) => (item.kind === 'ident' ? [item.name] : item.kind === 'call' ? [item.name] : []));
   }
-  if (expr.kind === 'ident') return [expr.name];
+  // Prisma also takes one column without the list's brackets: `@@index(createdAt)`, `@@index(createdAt(sort: Desc))`.
+  if (expr.kind === 'ident' || expr.kind === 'call') return [expr.name];
   return [];
 }
 
