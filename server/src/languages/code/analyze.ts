@@ -553,11 +553,13 @@ const WRAPPER_CALLS = [
 const NAMESPACE_FACTORY_CALLS = /export\s+(?:const|let|var)\s+(?:[\w$]+|\{[^}]*\})\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$]+\.([\w$]+)\s*\(/g;
 /**
  * Classes extending a class named like a client (`class PrismaTxService extends PrismaService`: a client class when
- * that one extends PrismaClient), and module variables made with `new` of such a class, for mayDefineClient.
+ * that one extends PrismaClient; class expressions too), and module variables or default exports made with `new` of
+ * such a class (`export default new PrismaService()`), for mayDefineClient.
  */
 const CLIENT_CLASS_USES = [
-  /\bclass\s+[\w$]+(?:\s*<[^>{]*>)?\s+extends\s+([\w$]+)/g,
+  /\bclass(?:\s+[\w$]+)?(?:\s*<[^>{]*>)?\s+extends\s+([\w$]+)/g,
   /export\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=\s*new\s+([\w$]+)/g,
+  /export\s+default\s+new\s+([\w$]+)/g,
 ];
 /** Exported object literals, their text up to the first `}` captured (`export default { client: prisma, … }`), for mayDefineClient. */
 const EXPORTED_OBJECTS = /export\s+(?:default|(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]+)?=)\s*\{([^}]*)\}/g;
@@ -733,7 +735,7 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
         if (orm) {
           info.defaultClient = orm;
           info.defaultDriver = clientDriver(e, info);
-        }
+        } else defaultInstance(e, info);
       }
     } else if (ts.isVariableStatement(st)) {
       const exported = hasExport(st);
@@ -766,6 +768,8 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
           const req = requireSpecifier(init);
           if (req !== undefined) info.imports.set(name, { file: resolve(req), specifier: req, imported: '*', cjs: true });
           if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) info.instances.set(name, init.expression.text);
+          // `const Db = class extends PrismaClient {}`: a client class like a declared one.
+          if (ts.isClassExpression(init)) collectClientClass(init, name, info);
           // An object of functions (`export const storage = { … }`) is its own "class": owners are `storage.method`.
           if (ts.isObjectLiteralExpression(init)) {
             info.instances.set(name, name);
@@ -816,12 +820,20 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
               if (key) info.exports.set(key, (unwrap(p.initializer) as ts.Identifier).text);
             }
           }
+          // The object is the module's value: what a default import (`import db from './db'`, interop) holds, so
+          // `db.prisma.user.findMany()` reads a member of it, like `export default { prisma }`.
+          info.exports.set('default', '#default');
+          collectObjectSources('#default', right, info);
+          // `module.exports = { prisma: new PrismaClient() }`: a client with no local name, exported by its key too.
+          for (const [, key, local] of info.objectSources) {
+            if (local.startsWith('#default.') && !info.exports.has(key)) info.exports.set(key, local);
+          }
         } else {
           const orm = newClientOrm(right, info);
           if (orm) {
             info.defaultClient = orm;
             info.defaultDriver = clientDriver(right, info);
-          }
+          } else defaultInstance(right, info);
         }
       } else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf))) {
         if (ts.isIdentifier(right)) info.exports.set(left.name.text, right.text);
@@ -944,7 +956,7 @@ function collectModuleFacts(sf: ts.SourceFile, resolveFrom: Resolve): FileInfo {
  * client type alias (types and values do not clash): members and parameters typed with it, and its instances, are
  * clients. A class extending another class is one when that class is (settled with the imports, as an alias).
  */
-function collectClientClass(cls: ts.ClassDeclaration, name: string, info: FileInfo): void {
+function collectClientClass(cls: ts.ClassLikeDeclaration, name: string, info: FileInfo): void {
   const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   if (!heritage) return;
   const base = unwrap(heritage.expression);
@@ -956,14 +968,50 @@ function collectClientClass(cls: ts.ClassDeclaration, name: string, info: FileIn
   }
 }
 
-/** The members of a module-level object literal that may hold a client (see FileInfo.objectSources). */
+/**
+ * `export default new PrismaService()` / `module.exports = new AppDatabase()` of a class not known to be a client
+ * yet (imported, or extending another class): the module's value is an instance, kept under `#default` like a
+ * module variable's (FileInfo.instances), so that it is a client once the class is one (resolveClients).
+ */
+function defaultInstance(e: ts.Expression, info: FileInfo): void {
+  if (!ts.isNewExpression(e) || !ts.isIdentifier(e.expression) || info.exports.has('default')) return;
+  info.instances.set('#default', e.expression.text);
+  info.exports.set('default', '#default');
+}
+
+/**
+ * The name a top-level class goes by in its module: a declaration's, or the variable's a class expression is
+ * assigned to (`const Db = class extends PrismaClient {}`), as collectClientClass keeps it.
+ */
+function topLevelClassName(cls: ts.ClassLikeDeclaration): string | undefined {
+  if (ts.isClassDeclaration(cls)) return cls.name && ts.isSourceFile(cls.parent) ? cls.name.text : undefined;
+  const holder = climbWrappers(cls).parent;
+  return holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && ts.isSourceFile(holder.parent.parent.parent)
+    ? holder.name.text
+    : undefined;
+}
+
+/**
+ * The members of a module-level object literal that may hold a client (see FileInfo.objectSources). A member that
+ * creates one (`{ prisma: new PrismaClient() }`) is a client of the module with no local name: `#object.key`.
+ */
 function collectObjectSources(object: string, literal: ts.ObjectLiteralExpression, info: FileInfo): void {
   for (const p of literal.properties) {
     if (ts.isShorthandPropertyAssignment(p)) info.objectSources.push([object, p.name.text, p.name.text]);
     else if (ts.isPropertyAssignment(p)) {
       const key = propertyNameText(p.name);
       const value = unwrap(p.initializer);
-      if (key !== undefined && ts.isIdentifier(value)) info.objectSources.push([object, key, value.text]);
+      if (key === undefined) continue;
+      if (ts.isIdentifier(value)) info.objectSources.push([object, key, value.text]);
+      else {
+        const orm = newClientOrm(value, info);
+        if (!orm) continue;
+        const local = `${object.startsWith('#') ? object : `#${object}`}.${key}`;
+        info.clients.set(local, orm);
+        const driver = clientDriver(value, info);
+        if (driver) info.drivers.set(local, driver);
+        info.objectSources.push([object, key, local]);
+      }
     } else if (ts.isSpreadAssignment(p)) {
       const value = unwrap(p.expression);
       if (ts.isIdentifier(value)) info.objectSources.push([object, '...', value.text]);
@@ -2052,7 +2100,8 @@ class FileWalker {
     // `this.user.findMany()` in a method of a class extending PrismaClient (collectClientClass).
     if (e.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = this.current ? this.classOf(this.current) : undefined;
-      const orm = cls && ts.isClassDeclaration(cls) && cls.name && ts.isSourceFile(cls.parent) ? this.info.clients.get(cls.name.text) : undefined;
+      const name = cls && topLevelClassName(cls);
+      const orm = name !== undefined ? this.info.clients.get(name) : undefined;
       return orm ? { orm, node: e, text: 'this' } : undefined;
     }
     if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) {

@@ -21,7 +21,7 @@ import {
   unwrap,
   type FunctionNode,
 } from './ast';
-import { importResolver, TsconfigPaths, type FileSet } from './resolve';
+import { importResolver, TsconfigPaths, type FileSet, type WorkspacePackages } from './resolve';
 
 export function writeCodeFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   switch (intent.kind) {
@@ -304,7 +304,7 @@ function planWrap(src: Source, calls: readonly CallFact[], enclose: readonly Loc
   // A redirect that throws to do its work would roll the transaction back on the success path.
   if (range().some((st) => throwsRedirect(src.sf, st))) return undefined;
   // An HTTP response sent inside the callback reaches the client before the commit (see sendsResponse).
-  if (sendsResponse(fn, range(), reader && workspaceModules(reader))) return undefined;
+  if (sendsResponse(fn, range(), reader && workspaceModules(reader, packagesOf(src.file)))) return undefined;
 
   // Declarations that later code reads.
   const declared = new Map<string, 'const' | 'let' | 'var'>();
@@ -875,7 +875,8 @@ function topLevelObjectMember(sf: ts.SourceFile, name: string, member: string, m
 /**
  * Other modules of the workspace, read for their syntax only when a response may be sent through a helper imported
  * from one: the fix writer resolves the import itself, with the analysis' resolution (resolveImport: relative
- * specifiers, tsconfig `paths`/`baseUrl`, the `@/` alias) over what the reader can read.
+ * specifiers, tsconfig `paths`/`baseUrl`, the `@/` alias, the packages of the same monorepo) over what the reader
+ * can read.
  */
 interface WorkspaceModules {
   resolve(fromFile: string, specifier: string): string | undefined;
@@ -887,13 +888,42 @@ const CODE_FILE = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** Helper modules parsed for fixes (few: the response helpers of a project live in one or two files). */
 const parsedModules = new Map<string, Source>();
 
-function workspaceModules(reader: SourceReader): WorkspaceModules {
+/**
+ * The workspace packages of the units analyzed last (discovery's `hints.packages`; see notePackages), by unit id, with
+ * the unit's files: a fix is written from an intent and a reader only, and an import of `@acme/http` in its file must
+ * resolve as it did for the analysis (and for discovery, which put the helper's module in the unit).
+ */
+const packagesByUnit = new Map<string, { list: readonly string[]; files: ReadonlySet<string>; packages: WorkspacePackages }>();
+/**
+ * An audit analyzes every unit before the rules write a fix, so every unit of a big monorepo must still be known then;
+ * the bound only keeps units that disappeared (a folder deleted) from piling up over a long session.
+ */
+const MAX_KEPT_UNITS = 256;
+
+/** Remembers the workspace packages of a unit just analyzed (none: forgets them), for its files' fixes. */
+export function notePackages(unitId: string, files: readonly string[], packages: WorkspacePackages | undefined): void {
+  const kept = packagesByUnit.get(unitId);
+  packagesByUnit.delete(unitId);
+  if (!packages || !Object.keys(packages).length) return;
+  // (A review analyzes the same unit again and again: its file list is kept when it is the same array.)
+  packagesByUnit.set(unitId, kept && kept.list === files ? { ...kept, packages } : { list: files, files: new Set(files), packages });
+  while (packagesByUnit.size > MAX_KEPT_UNITS) packagesByUnit.delete(packagesByUnit.keys().next().value!);
+}
+
+/** The workspace packages of the unit a file was last analyzed in (the most recent one). */
+function packagesOf(file: string): WorkspacePackages | undefined {
+  let found: WorkspacePackages | undefined;
+  for (const unit of packagesByUnit.values()) if (unit.files.has(file)) found = unit.packages;
+  return found;
+}
+
+function workspaceModules(reader: SourceReader, packages?: WorkspacePackages): WorkspaceModules {
   let resolver: ((fromFile: string, specifier: string) => string | undefined) | undefined;
   return {
     resolve(fromFile, specifier) {
       if (!resolver) {
         const files: FileSet = { has: (p) => CODE_FILE.test(p) && !p.includes('/node_modules/') && reader.read(p) !== undefined };
-        resolver = importResolver(files, new TsconfigPaths(reader));
+        resolver = importResolver(files, new TsconfigPaths(reader, packages));
       }
       try {
         return resolver(fromFile, specifier);

@@ -63,9 +63,15 @@
  *   A top-level class that `extends PrismaClient` (as imported from `@prisma/client`, a generated client, a require;
  *   NestJS's `PrismaService` under any name), or extends such a class (of the file or imported), is a client type:
  *   members, constructor parameter properties and parameters typed with it, its instances (`new AppDatabase()`)
- *   and `this` in its own methods are clients. A member of a module-level object literal whose value is a client
- *   (`export default { client: prisma, pagedQuery }`, also spread into another: `{ ...clientModule, client }`) is
- *   one through the object, imported too (`prisma.client.user.update(…)`, client text `prisma.client`).
+ *   and `this` in its own methods are clients; so is a class expression assigned to a top-level variable
+ *   (`const Db = class extends PrismaClient {}; export const db = new Db()`). A module whose value is an instance of
+ *   such a class (`export default new PrismaService()`, `module.exports = new PrismaService()`, the class local or
+ *   imported) is a client to its default import or `require`. A member of a module-level object literal whose value
+ *   is a client (`export default { client: prisma, pagedQuery }`, also spread into another: `{ ...clientModule,
+ *   client }`, or a client it creates: `{ prisma: new PrismaClient() }`) is one through the object, imported too
+ *   (`prisma.client.user.update(…)`, client text `prisma.client`); `module.exports = { prisma }` is such an object to
+ *   a default import (`import db from './db'`, `db.prisma.user.findMany()`), and its members are named exports to
+ *   `require` and namespace imports.
  *   Imports of a package of the same monorepo (`import { prisma } from '@acme/database'`, a folder of the listing
  *   whose package.json has that name) resolve to its entry file (resolve.ts `packageFile`; discovery's
  *   `hints.packages`), after the tsconfig's paths.
@@ -91,7 +97,8 @@
  * (better-sqlite3, bun-sqlite, sql.js, expo-sqlite, op-sqlite, durable-sqlite), around a framework redirect
  * that throws (Next.js `redirect()`/`notFound()`, SvelteKit `redirect()`, a thrown Remix `redirect()`), around an
  * HTTP response sent at the call (`res.json(…)`, or a helper given the response whose body sends it:
- * `sendCreated(res, order)` of the file or imported, `this.sendCreated(res, order)` of the class or a class it
+ * `sendCreated(res, order)` of the file or imported (also from a package of the same monorepo, resolved with the
+ * unit's `hints.packages` as in the analysis), `this.sendCreated(res, order)` of the class or a class it
  * extends, `http.created(reply, order)` of an object literal or a class instance of the file or imported,
  * `this.responses.created(res, order)` of an injected workspace class), around
  * a query in the `catch`/`finally`/`.catch` of a failed query (it would run on an aborted transaction), nor
@@ -101,7 +108,7 @@
 import type { LanguageFrontEnd } from '../types';
 import { CodeAnalyzer } from './analyze';
 import { CODE_EXTENSIONS, discoverCode } from './discover';
-import { writeCodeFix } from './fixes';
+import { notePackages, writeCodeFix } from './fixes';
 import type { WorkspacePackages } from './resolve';
 
 export { analyzeCode, CodeAnalyzer } from './analyze';
@@ -141,6 +148,8 @@ export const codeFrontEnd: LanguageFrontEnd = {
     try {
       const packages = unit.hints?.packages as WorkspacePackages | undefined;
       const result = analyzerFor(unit.id).analyze(unit.files, reader, options.databases ?? [], packages);
+      // The fixes of the unit's files resolve imports of its monorepo packages as the analysis did (response helpers).
+      notePackages(unit.id, unit.files, packages);
       return { databases: [], codeFiles: result.codeFiles, diagnostics: result.diagnostics, suppressions: result.suppressions };
     } catch (error) {
       analyzers.delete(unit.id);
