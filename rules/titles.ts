@@ -53,14 +53,24 @@ export function enumTypeName(database: Database, table: Table, column: Column): 
   return makeObjectName(snake(sqlTableName(table)), snake(sqlColumnName(column, column.name)), undefined);
 }
 
-export function setOnDeleteTitle(database: Database, table: Table, fk: ForeignKey, action: ReferentialAction): string {
+/**
+ * `onUpdate`: the onUpdate the fix writes with it (Prisma, where the default, Cascade, would close a cascade cycle).
+ * SQL writes the constraint again with the ON UPDATE it has unless told another.
+ */
+export function setOnDeleteTitle(database: Database, table: Table, fk: ForeignKey, action: ReferentialAction, onUpdate?: ReferentialAction): string {
   switch (database.language) {
     case 'prisma':
-      return `Set onDelete: ${action}${fk.relationField ? ` on ${fk.relationField}` : ''}`;
+      return `Set onDelete: ${action}${onUpdate ? `, onUpdate: ${onUpdate}` : ''}${fk.relationField ? ` on ${fk.relationField}` : ''}`;
     case 'drizzle':
       return `Set { onDelete: "${DRIZZLE_ACTION[action]}" }`;
-    case 'sql':
-      return `Recreate the foreign key ${sqlTableName(table)} (${sqlColumns(table, fk.columns).join(', ')}) with ON DELETE ${SQL_ACTION[action]}`;
+    case 'sql': {
+      // The constraint is written again with the ON UPDATE it has (a Prisma migration's CASCADE above all: `prisma
+      // migrate` states it for every relation), as the Prisma fix names the onUpdate it writes. SQL's default, NO
+      // ACTION, goes unsaid.
+      const written = onUpdate ?? fk.onUpdate;
+      const update = written && written !== 'NoAction' ? ` ON UPDATE ${SQL_ACTION[written]}` : '';
+      return `Recreate the foreign key ${sqlTableName(table)} (${sqlColumns(table, fk.columns).join(', ')}) with ON DELETE ${SQL_ACTION[action]}${update}`;
+    }
   }
 }
 

@@ -427,7 +427,7 @@ export const missingOnDelete: Rule = {
                 .filter((action) => !ignored || action !== 'NoAction')
                 .map((action) => ({
                   title: onUpdate
-                    ? `Set onDelete: ${action}, onUpdate: ${onUpdate}${fk.relationField ? ` on ${fk.relationField}` : ''}`
+                    ? setOnDeleteTitle(database, table, fk, action, onUpdate)
                     : ormOnly
                       ? addForeignKeyTitle(database, table, fk.columns, parent!, fk.references.columns, action)
                       : setOnDeleteTitle(database, table, fk, action) +

@@ -20,6 +20,8 @@ import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppress
 import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
 import type { Attribute, Block, Comment, Expr, Field, PrismaAst, Span, TextChange } from './parser';
 import * as wasm from './wasm';
+import { loadSqlParser, parseSql, sqlParserReady } from '../sql/parse';
+import { notNullColumnsOf } from '../sql/replay';
 
 export interface ParsedFile {
   path: string;
@@ -260,7 +262,9 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     writtenMode === 'prisma' || (writtenMode === undefined && dialect === 'mongodb') ? 'prisma' : 'foreignKeys';
   const prismaMajor = typeof unit.hints?.prismaMajor === 'number' ? unit.hints.prismaMajor : undefined;
 
-  const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(','), [...viewNames].join(',')].join('\u0001'));
+  // A partial index's predicate is read once the Postgres parser is loaded: its tables are made again then.
+  const predicates = partialIndexesSeen && sqlParserReady() ? 'where' : '';
+  const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(','), [...viewNames].join(','), predicates].join('\u0001'));
   const tables: Table[] = [];
   const enums: EnumType[] = [];
   for (const { file, block } of blocks) {
@@ -346,7 +350,14 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
       if (method) index.method = method;
       const options = keyOptions(fieldsArg?.value);
       if (options) index.columnOptions = options;
-      if (attributeArg(a, 'where')) index.partial = true;
+      const where = attributeArg(a, 'where');
+      if (where) {
+        index.partial = true;
+        // `where: raw("\"userId\" IS NOT NULL")` (preview feature partialIndexes, Prisma 7): a lookup by the key implies
+        // the predicate, so the index covers it (coversLeading).
+        const required = notNullFieldsOf(where.value, table.columns, dialect);
+        if (required) index.whereNotNull = required;
+      }
       if (a.name === 'id') table.primaryKey = index;
       else table.indexes.push(index);
     }
@@ -416,6 +427,72 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
 /** The attribute as written, on one line (for fix titles that must say which index they mean). */
 function writtenText(file: ParsedFile, a: Attribute): string {
   return file.text.slice(a.start, a.end).replace(/\s+/g, ' ');
+}
+
+/**
+ * The fields a partial index's `where: raw("…")` requires to be set, when that is all it requires (`"userId" IS NOT
+ * NULL`, or an AND of such tests): the SQL front-end's `notNullColumnsOf` on the predicate parsed by the Postgres
+ * parser as `CREATE INDEX … WHERE <predicate>`, its names the database's (`@map`) mapped back to fields. Undefined for
+ * any other predicate, for the object form (`where: { userId: { not: null } }`, which the Prisma parser here does not
+ * read), on SQL Server (its `[brackets]` are not Postgres'), and while the Postgres parser is not loaded: the first
+ * such predicate starts loading it (the front-end's `init` loads it first once discovery saw the preview feature).
+ */
+function notNullFieldsOf(expr: Expr | undefined, columns: readonly Column[], dialect: Dialect): string[] | undefined {
+  if (expr?.kind !== 'call' || expr.name !== 'raw') return undefined;
+  const predicate = stringValue(expr.args.args[0]?.value);
+  if (predicate === undefined || predicate.length > 20_000) return undefined;
+  if (dialect !== 'postgresql' && dialect !== 'cockroachdb' && dialect !== 'sqlite') return undefined;
+  if (!sqlParserReady()) {
+    notePartialIndexes();
+    return undefined;
+  }
+  try {
+    const parsed = parseSql('prisma-index-where.sql', `CREATE INDEX "i" ON "t" ("c") WHERE ${predicate}`, 'postgresql');
+    if (parsed.fatal || parsed.statements.length !== 1) return undefined;
+    const statement = parsed.statements[0];
+    if (statement.error || statement.kind !== 'IndexStmt') return undefined;
+    const names = notNullColumnsOf(statement.ast?.IndexStmt?.whereClause);
+    if (!names) return undefined;
+    const out: string[] = [];
+    for (const name of names) {
+      // Postgres folds unquoted names to lower case (the parser did), and compares quoted ones exactly; SQLite
+      // compares names ignoring case.
+      const column = columns.find((c) => (dialect === 'sqlite' ? (c.dbName ?? c.name).toLowerCase() === name.toLowerCase() : (c.dbName ?? c.name) === name));
+      if (!column) return undefined;
+      out.push(column.name);
+    }
+    return [...new Set(out)];
+  } catch {
+    // A parser failure on odd text: the predicate is not read.
+    return undefined;
+  }
+}
+
+let partialIndexesSeen = false;
+
+/**
+ * A schema of this process may write a partial index's predicate (`previewFeatures = ["partialIndexes"]` seen in
+ * discovery, or a `where: raw(…)` read before the Postgres parser was loaded): the front-end's `init` then loads it.
+ */
+export function notePartialIndexes(): void {
+  if (partialIndexesSeen) return;
+  partialIndexesSeen = true;
+  // Read on the next analysis (a review after an edit); a CLI run loads it first, through `init`.
+  loadSqlParser().catch(() => undefined);
+}
+
+export function partialIndexesMayBeWritten(): boolean {
+  return partialIndexesSeen;
+}
+
+/** Whether a parsed schema file's generator enables the `partialIndexes` preview feature. */
+export function enablesPartialIndexes(ast: PrismaAst): boolean {
+  for (const block of ast.blocks) {
+    if (block.kind !== 'generator') continue;
+    const features = settle(block).properties.find((p) => p.key === 'previewFeatures')?.value;
+    if (features?.kind === 'array' && features.items.some((i) => i.kind === 'string' && i.value === 'partialIndexes')) return true;
+  }
+  return false;
 }
 
 /** `type: Gin` → `gin`; `BTree` (the default) and nothing → undefined. */

@@ -17,7 +17,8 @@ import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { installedFrom, lockedFrom, pinnedMinor, safeRead, type Version } from '../packages';
 import type { SourceReader, Unit } from '../types';
-import { parseFile } from './analyze';
+import { enablesPartialIndexes, notePartialIndexes, parseFile } from './analyze';
+import { settle } from './parser';
 
 const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
 
@@ -314,7 +315,9 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     const strays: string[] = [];
     for (const f of folderFiles) {
       const text = safeRead(reader, f);
-      const isRoot = text !== undefined && parseFile(f, text).ast.blocks.some((b) => b.kind === 'datasource' || b.kind === 'generator');
+      const ast = text !== undefined ? parseFile(f, text).ast : undefined;
+      const isRoot = ast !== undefined && ast.blocks.some((b) => b.kind === 'datasource' || b.kind === 'generator');
+      if (isRoot && enablesPartialIndexes(ast)) notePartialIndexes();
       (isRoot ? roots : strays).push(f);
     }
     const project = findProject(dir);
@@ -332,4 +335,21 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
     }
   }
   return units;
+}
+
+/**
+ * Whether the Prisma schema whose migrations a folder holds emulates relations (`relationMode = "prisma"`, or its
+ * old name `referentialIntegrity`): then `prisma migrate` writes no foreign keys, and a migration that adds one
+ * contradicts the schema (the next `prisma migrate dev` drops it again). Read from the schema's conventional place,
+ * `schema.prisma` beside the `migrations` folder; undefined when no schema is there (a schema elsewhere, named
+ * otherwise, or whose `prisma.config.ts` names the folder, is not looked for).
+ */
+export function schemaBesideMigrationsEmulatesRelations(migrationsDir: string, reader: SourceReader): boolean | undefined {
+  const path = posix.join(posix.dirname(migrationsDir), 'schema.prisma');
+  const text = safeRead(reader, path);
+  if (text === undefined) return undefined;
+  const datasource = parseFile(path, text).ast.blocks.find((b) => b.kind === 'datasource');
+  if (!datasource) return undefined;
+  const mode = settle(datasource).properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity')?.value;
+  return mode?.kind === 'string' && mode.value === 'prisma';
 }

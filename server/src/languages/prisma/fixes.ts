@@ -234,11 +234,12 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
   if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
   // An index on the same fields: a B-tree one already serves (nothing to add); one of another type (`type: Gin`,
-  // `Brin`) does not, but without a `map:` it holds the default name (`Model_col_idx`) the new one would clash with.
+  // `Brin`) or a partial one (`where:`, whose predicate the rule found the lookup does not imply) does not, but
+  // without a `map:` it holds the default name (`Model_col_idx`) the new one would clash with.
   const same = block.attributes.filter(
     (a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === columns.join(','),
   );
-  if (same.some((a) => isBtree(a))) return undefined;
+  if (same.some((a) => isBtree(a) && !attributeArg(a, 'where'))) return undefined;
   // Or an index `map:`ped to that default name (a column renamed, its old index name kept), here or on another table.
   const taken = indexNamesOf(intent.database);
   const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name')) || taken.has(defaultIndexName(intent.table, intent.columns));

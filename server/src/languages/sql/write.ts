@@ -14,6 +14,7 @@ import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition, makeObjectName } from './names';
 import { allStatements, appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
 import { defaultName } from './replay';
+import { schemaBesideMigrationsEmulatesRelations } from '../prisma/discover';
 import { sourceTextFor, type SourceText } from './text';
 
 const ACTION_SQL: Record<ReferentialAction, string> = {
@@ -138,6 +139,11 @@ interface Target {
   versions?: Map<string, number>;
   /** dbmate: `-- migrate:up` / `-- migrate:down` sections in each file (seen in the folder's last migration). */
   dbmate?: boolean;
+  /**
+   * A Prisma migrations folder whose schema says `relationMode = "prisma"`: Prisma Client emulates the relations, and
+   * the schema's fixes say their actions there; a foreign key added here would contradict the schema.
+   */
+  emulatedRelations?: boolean;
 }
 
 /**
@@ -199,6 +205,7 @@ function discoverTarget(database: Database, reader: SourceReader): Target {
   const hints = (u?.hints ?? { kind: 'file', dir: database.files[0] }) as SqlUnitHints;
   const files = u?.files ?? database.files.slice();
   const target: Target = { hints, files };
+  if (hints.kind === 'prisma' && schemaBesideMigrationsEmulatesRelations(hints.dir, reader)) target.emulatedRelations = true;
   if (hints.kind === 'numbered' || hints.kind === 'timestamped') {
     const lastText = files.length ? reader.read(files[files.length - 1]) : undefined;
     if (lastText !== undefined && dbmateSections(lastText, flavor(database.dialect))) target.dbmate = true;
@@ -463,7 +470,7 @@ export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[]
   const t = targetOf(db, reader);
   switch (intent.kind) {
     case 'setOnDelete':
-      return setOnDelete(db, t, intent.table, intent.foreignKey, intent.action, reader);
+      return setOnDelete(db, t, intent.table, intent.foreignKey, intent.action, reader, intent.onUpdate);
     case 'addIndex':
       return addIndex(db, t, intent.table, intent.columns, reader, d);
     case 'dropIndex':
@@ -575,19 +582,22 @@ function keptOnUpdate(t: Target, fk: ForeignKey): ReferentialAction | undefined 
   return t.hints.kind === 'prisma' ? (fk.onUpdate ?? 'NoAction') : fk.onUpdate;
 }
 
-function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, action: ReferentialAction, reader: SourceReader): FileEdit[] | undefined {
+function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, action: ReferentialAction, reader: SourceReader, newOnUpdate?: ReferentialAction): FileEdit[] | undefined {
   const d = db.dialect;
-  const onUpdate = keptOnUpdate(t, fk);
+  // The ON UPDATE the intent names (its title says it), else the one the constraint has; undone, the one it has.
+  const kept = keptOnUpdate(t, fk);
+  const onUpdate = newOnUpdate ?? kept;
   const fkFile = fk.loc.file;
   const inPlace = !isHistory(t) || fk.migration?.applied === false;
-  if (inPlace) return editActionInPlace(fk, action, reader, d);
+  // In place only ON DELETE is edited: another ON UPDATE is not written there.
+  if (inPlace) return newOnUpdate && newOnUpdate !== (fk.onUpdate ?? 'NoAction') ? undefined : editActionInPlace(fk, action, reader, d);
   const name = fkName(table, fk);
   const tq = tableSql(db, table.name, reader);
   const nq = quoteIdent(name, d);
   const migrationName = `set_on_delete_${slug(bare(table.name))}_${slug(fk.columns.join('_'))}`;
   if (d === 'mysql') {
     return asMigrations(t, migrationName, [`ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, action, onUpdate)};`], reader, d, false, [
-      `ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, onUpdate)};`,
+      `ALTER TABLE ${tq} DROP FOREIGN KEY ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, kept)};`,
     ]);
   }
   if (d === 'sqlite') return undefined; // SQLite cannot alter a constraint: the table must be rebuilt.
@@ -603,7 +613,7 @@ function setOnDelete(db: Database, t: Target, table: Table, fk: ForeignKey, acti
     reader,
     d,
     true,
-    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, onUpdate, written)};`, NOTHING_TO_UNDO],
+    [`ALTER TABLE ${tq} DROP CONSTRAINT ${nq}, ADD CONSTRAINT ${nq} ${fkClause(db, reader, fk, d, fk.onDelete, kept, written)};`, NOTHING_TO_UNDO],
   );
 }
 
@@ -1128,6 +1138,10 @@ function newForeignKeyActions(t: Target, table: Table, columns: readonly string[
 }
 
 function addForeignKey(db: Database, t: Target, table: Table, columns: string[], references: { table: string; columns: string[] }, reader: SourceReader, d: Dialect, onDelete?: ReferentialAction, onUpdate?: ReferentialAction): FileEdit[] | undefined {
+  // Under relationMode = "prisma" the schema's relation is the reference (its fix says onDelete and onUpdate there),
+  // and `prisma migrate` makes no constraint for it: one written here would disagree with the schema's actions, and
+  // the next `prisma migrate dev` would drop it as drift.
+  if (t.emulatedRelations) return undefined;
   const name = quoteIdent(d === 'postgresql' ? foreignKeyName(db, table, columns) : defaultName(table.name, columns, 'fkey'), d);
   const tq = tableSql(db, table.name, reader);
   const actions = newForeignKeyActions(t, table, columns, onDelete, onUpdate);
