@@ -23,7 +23,7 @@ import * as ast from './ast';
 import type { Chain } from './ast';
 import { scanFile, type Declaration, type FileScan } from './scan';
 import { applyChecks, notNullKeysOfTemplate, type PendingCheck } from './checks';
-import { helperNamed, returnOf, type ModuleOf } from './helpers';
+import { callScope, constantString, helperNamed, indexWrapper, returnOf, type ModuleOf, type StringScope } from './helpers';
 import { safeRead } from '../packages';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
@@ -247,6 +247,8 @@ function columnRef(expression: ts.Expression | undefined, param?: ConfigParam): 
 interface ConfigParam {
   name: string;
   bound?: Map<string, string>;
+  /** In a helper the config calls (`...ownedBy(t, "posts")`): the strings its parameters hold, for index names. */
+  strings?: StringScope;
 }
 
 const DESTRUCTURED = '{}';
@@ -590,7 +592,8 @@ function helperCall(
       if (ref && param && ref.owner === param.name) bound.set(idText(p.name), ref.column);
     }
   });
-  return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound }, scan: found.scan };
+  const strings = callScope(fn, found.scan.sf, expression, scan.sf, param?.strings);
+  return { fn, returned, param: { name: tableName ?? DESTRUCTURED, bound, strings }, scan: found.scan };
 }
 
 /**
@@ -709,8 +712,13 @@ function addColumns(build: TableBuild, scan: FileScan, object: ts.ObjectLiteralE
           return;
         }
         const target = resolveName(ctx, scan, e.text);
-        if (target?.decl.kind === 'object') addColumns(build, target.scan, target.decl.object, depth + 1);
-        else build.table.unreadColumns = true;
+        if (target?.decl.kind === 'object') {
+          // The object is every spreading table's: what it declares is shared, as a helper's is (no fix edits it),
+          // and stays located where it is written, where a finding (or its ignore comment) is about all of them.
+          const shared = sharedFrom(build);
+          addColumns(build, target.scan, target.decl.object, depth + 1);
+          shared();
+        } else build.table.unreadColumns = true;
       } else if (e.kind === CALL) {
         // `...timestamps()`, `...baseColumns("inq")`: a function of the unit returning an object of columns.
         const found = helperNamed(scan, (e as ts.CallExpression).expression, modulesOf(build));
@@ -740,9 +748,10 @@ function addColumns(build: TableBuild, scan: FileScan, object: ts.ObjectLiteralE
 
 /**
  * What the table gets from here on is shared with the other tables that use the same helper or builder: the
- * returned function locates it at `site` (the spread or shorthand in the table) and marks it so no fix edits it.
+ * returned function marks it so no fix edits it, and locates it at `site` (the spread or shorthand in the table),
+ * if given.
  */
-function sharedFrom(build: TableBuild): (site: Loc) => void {
+function sharedFrom(build: TableBuild): (site?: Loc) => void {
   const table = build.table;
   const columns = table.columns.length;
   const indexes = table.indexes.length;
@@ -751,19 +760,19 @@ function sharedFrom(build: TableBuild): (site: Loc) => void {
   return (site) => {
     for (let i = columns; i < table.columns.length; i++) {
       const column = table.columns[i];
-      if (column instanceof DrizzleColumn) column.relocate(site);
+      if (site && column instanceof DrizzleColumn) column.relocate(site);
       declaredByHelper.add(column);
     }
     for (let i = indexes; i < table.indexes.length; i++) {
-      table.indexes[i].loc = site;
+      if (site) table.indexes[i].loc = site;
       declaredByHelper.add(table.indexes[i]);
     }
     for (let i = foreignKeys; i < table.foreignKeys.length; i++) {
-      table.foreignKeys[i].loc = site;
+      if (site) table.foreignKeys[i].loc = site;
       declaredByHelper.add(table.foreignKeys[i]);
     }
     if (table.primaryKey && table.primaryKey !== primaryKey) {
-      table.primaryKey.loc = site;
+      if (site) table.primaryKey.loc = site;
       declaredByHelper.add(table.primaryKey);
     }
   };
@@ -904,9 +913,9 @@ function enumOptionValues(sf: ts.SourceFile, call: ts.CallExpression): string[] 
 }
 
 /**
- * Columns, indexes, keys and foreign keys a column helper declares (`uuidPk("id")` → `.primaryKey()` in the helper).
- * Located at the column that calls the helper, but written in the helper, which other tables share: the writers
- * make no edit for them in place (write.ts).
+ * Columns, indexes, keys and foreign keys a column helper declares (`uuidPk("id")` → `.primaryKey()` in the helper),
+ * or a shared object of columns (`...audit`). Located at the column that calls the helper, but written in the helper
+ * (or the object), which other tables share: the writers make no edit for them in place (write.ts).
  */
 export const declaredByHelper = new WeakSet<object>();
 
@@ -1245,10 +1254,18 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
   if (!T.isCallExpression(chain.root)) return;
   const root = chain.root;
   let kind = coreNameOf(scan.imports, root.expression);
-  let name = stringValue(root.arguments[0]);
-  if (kind === undefined) {
-    // `index("post_author").on(t.authorId)` where `index` is the project's own wrapper of Drizzle's (a name prefix).
-    const wrapped = wrappedIndexBuilder(build, scan, root);
+  // A literal, or a template or concatenation of literals and the file's constants (`index(\`${TABLE}_org\`)`).
+  let name = root.arguments.length ? constantString(sf, root.arguments[0], param?.strings) : undefined;
+  // `index("post_author").on(t.authorId)` where `index` is the project's own wrapper of Drizzle's (a name prefix):
+  // imported from a module of the unit, or a function of this file (`const postsIndex = (s) => index(…)`).
+  const callee = unwrapExpression(root.expression);
+  const own =
+    kind === undefined ||
+    (T.isIdentifier(callee)
+      ? !scan.imports.core.has(callee.text) && !scan.imports.orm.has(callee.text)
+      : T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression) && scan.imports.other.get(callee.expression.text)?.imported === '*');
+  if (own) {
+    const wrapped = wrappedIndexBuilder(build, scan, root, param?.strings);
     if (wrapped) ({ kind, name } = wrapped);
   }
   const loc = nodeLoc(sf, file, expression);
@@ -1371,24 +1388,21 @@ function notNullKeysOf(scan: FileScan, argument: ts.Expression | undefined, para
 }
 
 /**
- * The Drizzle index builder a function of the unit wraps (`const index = (name?: string) => indexCreator(\`am_${name}\`)`,
- * `indexCreator` being pg-core's `index`): its kind, and the index's name where it is a literal (the helper's own, or
- * the call's string passed straight through). Only a helper returning the bare builder call: links added inside it
- * (`.using(…)`) would be the index's too, and are not read.
+ * `index("post_author")` where `index` is a function of the unit wrapping a Drizzle index builder (helpers.ts
+ * `indexWrapper`): its kind, and the index's name where it is computable (the wrapper's template over what the call
+ * passes, `indexCreator(\`am_${n}\`)`; see `constantString`).
  */
-function wrappedIndexBuilder(build: TableBuild, scan: FileScan, call: ts.CallExpression): { kind: 'index' | 'uniqueIndex' | 'unique'; name: string | undefined } | undefined {
-  const found = helperNamed(scan, call.expression, modulesOf(build));
-  const returned = found && returnOf(found.fn);
-  if (!found || !returned || !T.isCallExpression(returned)) return undefined;
-  const kind = coreNameOf(found.scan.imports, returned.expression);
-  if (kind !== 'index' && kind !== 'uniqueIndex' && kind !== 'unique') return undefined;
-  const first = returned.arguments[0] ? unwrapExpression(returned.arguments[0]) : undefined;
-  let name = first ? stringValue(first) : undefined;
-  if (first && T.isIdentifier(first)) {
-    const i = found.fn.parameters.findIndex((p) => T.isIdentifier(p.name) && p.name.text === first.text);
-    if (i >= 0 && call.arguments[i]) name = stringValue(call.arguments[i]);
-  }
-  return { kind, name };
+function wrappedIndexBuilder(
+  build: TableBuild,
+  scan: FileScan,
+  call: ts.CallExpression,
+  strings: StringScope | undefined,
+): { kind: 'index' | 'uniqueIndex' | 'unique'; name: string | undefined } | undefined {
+  const wrapper = indexWrapper(scan, call.expression, modulesOf(build));
+  if (!wrapper) return undefined;
+  const { kind, builder } = wrapper;
+  const scope = callScope(wrapper.fn, wrapper.scan.sf, call, scan.sf, strings);
+  return { kind, name: builder.arguments.length ? constantString(wrapper.scan.sf, builder.arguments[0], scope) : undefined };
 }
 
 /**

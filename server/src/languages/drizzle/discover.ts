@@ -254,11 +254,11 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     if (file === undefined) return undefined;
     if (columnFiles.has(file)) return file;
     const scan = scans.get(file);
-    if (scan) return offersWrappers(scan) ? file : undefined;
+    if (scan) return offersWrappers(scan) || declaresOnlyEnums(scan) ? file : undefined;
     return barrelOf(file, depth) ? file : undefined;
   };
   /** Whether some schema module holds wrappers another may import (`offersWrappers`): else none can join a unit. */
-  const wrapperModules = schemaFiles.some((f) => offersWrappers(scans.get(f)!));
+  const wrapperModules = schemaFiles.some((f) => offersWrappers(scans.get(f)!) || declaresOnlyEnums(scans.get(f)!));
   /**
    * A table's `...timestamps` is read from the file declaring it: that file belongs to the unit (its columns are the
    * tables' columns, and an edit of it changes them) when a file of the unit imports it.
@@ -317,9 +317,12 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
     for (const f of unitFiles) claimed.add(f);
     const files = withColumnFiles(unitFiles);
     const helpers = helperModules(files, unitFiles);
-    // A module of wrappers only makes no unit of its own (a database without tables); one that also declares tables
-    // stays in its package's unit, where they are reviewed once.
-    for (const f of helpers) if (!scans.get(f)!.declarations.some((d) => d.kind === 'table' || d.kind === 'enum')) claimed.add(f);
+    // A module of wrappers only, or of enums only, makes no unit of its own (a database without tables); one that also
+    // declares tables stays in its package's unit, where they are reviewed once.
+    for (const f of helpers) {
+      const scan = scans.get(f)!;
+      if (declaresOnlyEnums(scan) || !scan.declarations.some((d) => d.kind === 'table' || d.kind === 'enum')) claimed.add(f);
+    }
     units.push({
       language: 'drizzle',
       id: `drizzle:${config.file}`,
@@ -365,6 +368,15 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
  */
 function offersWrappers(scan: FileScan): boolean {
   return scan.declaresFunctions || scan.declarations.some((d) => d.kind === 'creator' || d.kind === 'schema');
+}
+
+/**
+ * Whether a schema module declares enums and nothing else Drizzle reads (`export const status = pgEnum(…)`): a schema
+ * file importing its enums is read with it, for its columns' types (`hints.helperModules`), even when the config does
+ * not name it. drizzle-kit creates only the enums a schema file exports: the module's own are not the schema's.
+ */
+function declaresOnlyEnums(scan: FileScan): boolean {
+  return scan.declarations.some((d) => d.kind === 'enum') && scan.declarations.every((d) => d.kind === 'enum' || d.kind === 'object');
 }
 
 /** The relative module a file names, as a file of the workspace (TypeScript's resolution of a relative specifier). */

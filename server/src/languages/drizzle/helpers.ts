@@ -178,3 +178,91 @@ export function objectKeys(scan: FileScan, object: ts.ObjectLiteralExpression, m
   }
   return keys;
 }
+
+/**
+ * What a function's parameters hold where it is called: parameter name → the string its argument computes, or
+ * undefined when the argument computes none (the parameter then hides any constant of the same name).
+ */
+export type StringScope = ReadonlyMap<string, string | undefined>;
+
+/**
+ * The string an expression computes from what the file says: a string or template literal, a template or `+`
+ * concatenation of such, a top-level `const` of the file (`const APP = "am"`), or a parameter `scope` binds.
+ * Undefined for anything else (an environment variable, a call, a conditional): its value is not known by syntax.
+ */
+export function constantString(sf: ts.SourceFile, expression: ts.Expression | undefined, scope?: StringScope, depth = 0): string | undefined {
+  if (!expression || depth > 8) return undefined;
+  const e = unwrapExpression(expression);
+  if (T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (T.isTemplateExpression(e)) {
+    let out = e.head.text;
+    for (const span of e.templateSpans) {
+      const part = constantString(sf, span.expression, scope, depth + 1);
+      if (part === undefined) return undefined;
+      out += part + span.literal.text;
+    }
+    return out;
+  }
+  if (T.isBinaryExpression(e) && e.operatorToken.kind === T.SyntaxKind.PlusToken) {
+    const left = constantString(sf, e.left, scope, depth + 1);
+    const right = left === undefined ? undefined : constantString(sf, e.right, scope, depth + 1);
+    return right === undefined ? undefined : left! + right;
+  }
+  if (T.isIdentifier(e)) {
+    const name = idText(e);
+    if (scope?.has(name)) return scope.get(name);
+    const initializer = fileConstant(sf, name);
+    return initializer && constantString(sf, initializer, undefined, depth + 1);
+  }
+  return undefined;
+}
+
+/** The initializer of a top-level `const name = …` of the file. */
+function fileConstant(sf: ts.SourceFile, name: string): ts.Expression | undefined {
+  for (const statement of sf.statements) {
+    if (!T.isVariableStatement(statement) || !(statement.declarationList.flags & T.NodeFlags.Const)) continue;
+    for (const d of statement.declarationList.declarations) {
+      if (T.isIdentifier(d.name) && idText(d.name) === name) return d.initializer;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The scope of a helper's parameters at a call (see StringScope): each argument computed where the call is written
+ * (`callerSf`, within `callerScope`); a parameter the call leaves out, from its default in the helper's file (`fnSf`).
+ */
+export function callScope(
+  fn: HelperFunction,
+  fnSf: ts.SourceFile,
+  call: ts.CallExpression,
+  callerSf: ts.SourceFile,
+  callerScope?: StringScope,
+): Map<string, string | undefined> {
+  const scope = new Map<string, string | undefined>();
+  fn.parameters.forEach((p, i) => {
+    if (!T.isIdentifier(p.name)) return;
+    const arg = call.arguments[i];
+    scope.set(idText(p.name), arg ? constantString(callerSf, arg, callerScope) : constantString(fnSf, p.initializer));
+  });
+  return scope;
+}
+
+/**
+ * A function of the unit wrapping a Drizzle index builder (`export const index = (n: string) =>
+ * indexCreator(\`am_${n}\`)`, `indexCreator` being pg-core's `index`; `const idx = (name) => index(name)`): the
+ * builder call it returns and its kind. Only a wrapper returning the bare builder call: links added inside it
+ * (`.using(…)`) would be the index's too, and are not read.
+ */
+export function indexWrapper(
+  scan: FileScan,
+  callee: ts.Expression,
+  moduleOf: ModuleOf,
+): { scan: FileScan; fn: HelperFunction; builder: ts.CallExpression; kind: 'index' | 'uniqueIndex' | 'unique' } | undefined {
+  const found = helperNamed(scan, callee, moduleOf);
+  const returned = found && returnOf(found.fn);
+  if (!found || !returned || !T.isCallExpression(returned)) return undefined;
+  const kind = ast.coreNameOf(found.scan.imports, returned.expression);
+  if (kind !== 'index' && kind !== 'uniqueIndex' && kind !== 'unique') return undefined;
+  return { ...found, builder: returned, kind };
+}

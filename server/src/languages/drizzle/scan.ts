@@ -6,6 +6,7 @@ import type * as ts from 'typescript';
 import type { Dialect } from '../../../../rules/model';
 import * as ast from './ast';
 import type { ImportInfo } from './ast';
+import { constantString } from './helpers';
 
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
 const {
@@ -106,8 +107,11 @@ function looksLikeTableCall(call: ts.CallExpression): boolean {
   return T.isObjectLiteralExpression(c) || T.isArrowFunction(c) || T.isFunctionExpression(c);
 }
 
-/** `(name) => \`prefix_${name}\`` or `(name) => "prefix_" + name` → a function computing the table name. */
-function creatorPrefix(call: ts.CallExpression): ((n: string) => string) | undefined {
+/**
+ * `(name) => \`prefix_${name}\``, `(name) => "prefix_" + name`, `(name) => \`${APP}_${name}\`` (`APP` a constant of
+ * the file) → a function computing the table name; undefined when the name is not computable by syntax.
+ */
+function creatorPrefix(sf: ts.SourceFile, call: ts.CallExpression): ((n: string) => string) | undefined {
   const fn = call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined;
   if (!fn || !(T.isArrowFunction(fn) || T.isFunctionExpression(fn))) return undefined;
   const param = fn.parameters[0]?.name;
@@ -118,23 +122,14 @@ function creatorPrefix(call: ts.CallExpression): ((n: string) => string) | undef
     if (!ret?.expression) return undefined;
     body = ret.expression;
   }
-  body = unwrapExpression(body as ts.Expression);
-  if (T.isTemplateExpression(body)) {
-    const spans = body.templateSpans;
-    if (spans.length === 1 && T.isIdentifier(spans[0].expression) && spans[0].expression.text === param.text) {
-      const head = body.head.text;
-      const tail = spans[0].literal.text;
-      return (n) => head + n + tail;
-    }
-    return undefined;
-  }
-  if (T.isBinaryExpression(body) && body.operatorToken.kind === T.SyntaxKind.PlusToken) {
-    const left = stringValue(body.left);
-    if (left !== undefined && T.isIdentifier(body.right) && body.right.text === param.text) return (n) => left + n;
-    const right = stringValue(body.right);
-    if (right !== undefined && T.isIdentifier(body.left) && body.left.text === param.text) return (n) => n + right;
-  }
-  return undefined;
+  // Computed with a marker for the name: what comes before and after it is the creator's.
+  const MARK = '\u0000';
+  const named = constantString(sf, body as ts.Expression, new Map([[param.text, MARK]]));
+  const at = named === undefined ? -1 : named.indexOf(MARK);
+  if (at < 0 || named!.indexOf(MARK, at + 1) >= 0) return undefined;
+  const head = named!.slice(0, at);
+  const tail = named!.slice(at + 1);
+  return (n) => head + n + tail;
 }
 
 const scans = new WeakMap<ts.SourceFile, FileScan>();
@@ -229,7 +224,7 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
         break;
       }
       case 'creator':
-        add({ kind: 'creator', name, call, dialect: kind.dialect, prefix: creatorPrefix(call) });
+        add({ kind: 'creator', name, call, dialect: kind.dialect, prefix: creatorPrefix(sf, call) });
         break;
       case 'schema':
         add({ kind: 'schema', name, call, dialect: kind.dialect, schemaName: stringValue(call.arguments[0]) });

@@ -15,7 +15,7 @@ import { scanFile } from './scan';
 import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
 import { safeRead } from '../packages';
-import { helperForm, helperNamed, type ModuleOf } from './helpers';
+import { constantString, helperForm, helperNamed, indexWrapper, type ModuleOf } from './helpers';
 import { TsconfigPaths, resolveImport } from '../code/resolve';
 
 /** Module-local copies of the syntax helpers (see analyze.ts: imported bindings are getters under tsx). */
@@ -857,17 +857,77 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   if (!doc) return undefined;
   const call = findTableCall(doc, table);
   if (!call) return undefined;
-  const plan = ensureImport(doc, 'index', coreModule(database, doc));
   // Postgres' own name for it (`<table>_<columns>_idx`, shortened to 63 bytes the way Postgres shortens, numbered
   // while taken): a longer name is truncated by Postgres (and MySQL refuses one over 64), so drizzle-kit push would
   // see a different name in the database and recreate the index on every push. Index names share the schema's
   // namespace with tables in Postgres: any relation of the database takes a name.
   const taken = relationNames(database);
-  const name = chooseName(sqlTableName(table), cols.map(sqlColumnName).join('_'), 'idx', (n) => taken.has(n));
+  const columnsPart = cols.map(sqlColumnName).join('_');
+  let plan: ImportPlan;
+  let name: string;
+  const own = projectIndexBuilder(doc, reader, database);
+  if (own) {
+    // The file's indexes go through the project's wrapper: the new one too. Given, where it can be, the name that
+    // the wrapper makes Postgres' own (`comment_author_id_idx` for `am_${n}` and a table `am_comment`); else Postgres'
+    // name for the table is what it is given, and the wrapper's prefix comes on top.
+    const { head, tail } = own;
+    const postgres = chooseName(sqlTableName(table), columnsPart, 'idx', (n) => taken.has(n));
+    name =
+      postgres.length > head.length + tail.length && postgres.startsWith(head) && postgres.endsWith(tail)
+        ? postgres.slice(head.length, postgres.length - tail.length)
+        : chooseName(sqlTableName(table), columnsPart, 'idx', (n) => taken.has(head + n + tail));
+    plan = { local: own.local, edits: own.hold };
+  } else {
+    plan = ensureImport(doc, 'index', coreModule(database, doc));
+    name = chooseName(sqlTableName(table), columnsPart, 'idx', (n) => taken.has(n));
+  }
   const key = camel(cols.map((c) => c.name).join('_')) + 'Idx';
   const edits = addExtraConfigEntry(doc, call, key, (column) => `${plan.local}(${q(doc, name)}).on(${cols.map((c) => column(c.name)).join(', ')})`, reader, database);
   if (!edits) return undefined;
   return [toFileEdit(doc, [...plan.edits, ...edits])];
+}
+
+/**
+ * The project's own index builder the file's tables call with a name (`index("post_author_idx")`, `index` being the
+ * project's wrapper of pg-core's that prefixes the name; `idx(name)`; helpers.ts `indexWrapper`): how the file calls
+ * it, an edit holding its import in place (see ensureImport), and what the wrapper puts around the name it is passed
+ * (`am_` and ''; both '' when that is not computable, the name then taken as passed). Undefined when the file calls
+ * none that way: only pg-core's, a wrapper of a unique index, or one that takes no name or ignores it (a fixed name).
+ */
+function projectIndexBuilder(doc: Doc, reader: SourceReader, database: Database): { local: string; hold: Edit[]; head: string; tail: string } | undefined {
+  const scan = scanFile(doc.file, doc.sf);
+  const modules = unitModules(reader, database);
+  let found: { callee: ts.Expression; head: string; tail: string } | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (T.isCallExpression(node) && node.arguments.length === 1 && constantString(doc.sf, node.arguments[0]) !== undefined) {
+      const callee = unwrapExpression(node.expression);
+      const named = T.isIdentifier(callee) || (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression));
+      const wrapper = named ? indexWrapper(scan, callee, modules) : undefined;
+      const first = wrapper?.fn.parameters[0]?.name;
+      if (wrapper?.kind === 'index' && first && T.isIdentifier(first) && wrapper.builder.arguments.length) {
+        // The name the builder gets for a marker passed as the wrapper's first parameter.
+        const MARK = '\u0000';
+        const made = constantString(wrapper.scan.sf, wrapper.builder.arguments[0], new Map([[first.text, MARK]]));
+        const at = made === undefined ? -1 : made.indexOf(MARK);
+        if (made === undefined) found = { callee, head: '', tail: '' };
+        else if (at >= 0 && made.indexOf(MARK, at + 1) < 0) found = { callee, head: made.slice(0, at), tail: made.slice(at + 1) };
+        if (found) return;
+      }
+    }
+    T.forEachChild(node, visit);
+  };
+  for (const d of scan.declarations) {
+    if (d.kind === 'table' && d.call.arguments[2]) visit(d.call.arguments[2]);
+    if (found) break;
+  }
+  if (!found) return undefined;
+  const { callee, head, tail } = found;
+  const local = doc.text.slice(startOf(doc.sf, callee), callee.end);
+  // An imported wrapper's import: held as ensureImport holds pg-core's, for a fix removing it to wait.
+  const specifier = T.isIdentifier(callee) ? findImportSpecifier(doc, callee.text) : undefined;
+  const hold = specifier ? [{ start: startOf(doc.sf, specifier), end: specifier.end, text: doc.text.slice(startOf(doc.sf, specifier), specifier.end) }] : [];
+  return { local, hold, head, tail };
 }
 
 /** Finds the array element or object property whose value spans [start, end]. */
