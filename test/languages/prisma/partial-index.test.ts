@@ -12,6 +12,8 @@ import { loadSqlParser } from '../../../server/src/languages/sql/parse';
 import { prismaFrontEnd } from '../../../server/src/languages/prisma';
 import * as wasm from '../../../server/src/languages/prisma/wasm';
 import { applyPrismaFix, findings, inlinePrisma } from '../../helpers/prisma-inline';
+import { single } from '../../helpers/run-rule';
+import { parsePrisma } from '../../../server/src/languages/prisma/parser';
 import { memoryReader } from './helpers';
 
 const GENERATOR = 'generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["partialIndexes"]\n}\n\n';
@@ -91,6 +93,35 @@ describe('Prisma partial indexes', () => {
       assert.deepEqual(fixed.errors, [], fixed.text);
       assert.deepEqual(findings(unindexedForeignKey, fixed.fixed), []);
     }
+  });
+
+  it('the object form: `{ userId: { not: null } }` covers the key; other conditions do not, and the fix validates', () => {
+    const covering = schema('@@index([userId], where: { userId: { not: null } })');
+    assert.deepEqual(parsePrisma(covering).errors, [], 'read as one expression, not as stray tokens ending the model');
+    assert.deepEqual(postIndex(covering).whereNotNull, ['userId']);
+    assert.deepEqual(findings(unindexedForeignKey, inlinePrisma(covering, 7)), []);
+    for (const condition of ['{ userId: null }', '{ userId: { not: null }, deletedAt: null }', '{ kind: "a" }', '{ userId: { not: 3 } }']) {
+      const text = schema(`@@index([userId], where: ${condition})`);
+      assert.deepEqual(parsePrisma(text).errors, [], condition);
+      const index = postIndex(text);
+      assert.equal(index.partial, true, condition);
+      assert.equal(index.whereNotNull, undefined, condition);
+      const inline = inlinePrisma(text, 7);
+      const report = single(findings(unindexedForeignKey, inline));
+      const fixed = applyPrismaFix(inline, report.fixes![0].intent)!;
+      assert.deepEqual(fixed.errors, [], fixed.text);
+      assert.deepEqual(findings(unindexedForeignKey, fixed.fixed), []);
+    }
+  });
+
+  it('a half-typed object ends with its line: the rest of the model and the next model are read', () => {
+    const text = `${schema('@@index([userId], where: { userId: { not')}`.replace(/\n\}\n$/, '\n  title String\n}\n\nmodel Tag {\n  id Int @id\n}\n');
+    const ast = parsePrisma(text);
+    assert.ok(ast.errors.some((e) => /Unclosed/.test(e.message)));
+    const post = ast.blocks.find((b) => b.name === 'Post')!;
+    assert.equal(post.closed, true);
+    assert.ok(post.fields.some((f) => f.name === 'title'));
+    assert.ok(ast.blocks.some((b) => b.name === 'Tag'));
   });
 
   it('discovery of a generator enabling partialIndexes makes the front-end load the Postgres parser first', () => {

@@ -430,14 +430,15 @@ function writtenText(file: ParsedFile, a: Attribute): string {
 }
 
 /**
- * The fields a partial index's `where: raw("…")` requires to be set, when that is all it requires (`"userId" IS NOT
- * NULL`, or an AND of such tests): the SQL front-end's `notNullColumnsOf` on the predicate parsed by the Postgres
- * parser as `CREATE INDEX … WHERE <predicate>`, its names the database's (`@map`) mapped back to fields. Undefined for
- * any other predicate, for the object form (`where: { userId: { not: null } }`, which the Prisma parser here does not
- * read), on SQL Server (its `[brackets]` are not Postgres'), and while the Postgres parser is not loaded: the first
- * such predicate starts loading it (the front-end's `init` loads it first once discovery saw the preview feature).
+ * The fields a partial index's `where:` requires to be set, when that is all it requires: `{ userId: { not: null } }`
+ * (objectNotNullFields), or `raw("\"userId\" IS NOT NULL")` or an AND of such tests, read by the SQL front-end's
+ * `notNullColumnsOf` from the predicate parsed by the Postgres parser as `CREATE INDEX … WHERE <predicate>`, its names
+ * the database's (`@map`) mapped back to fields. Undefined for any other predicate, for `raw` on SQL Server (its
+ * `[brackets]` are not Postgres'), and while the Postgres parser is not loaded: the first such predicate starts
+ * loading it (the front-end's `init` loads it first once discovery saw the preview feature).
  */
 function notNullFieldsOf(expr: Expr | undefined, columns: readonly Column[], dialect: Dialect): string[] | undefined {
+  if (expr?.kind === 'object') return objectNotNullFields(expr, columns);
   if (expr?.kind !== 'call' || expr.name !== 'raw') return undefined;
   const predicate = stringValue(expr.args.args[0]?.value);
   if (predicate === undefined || predicate.length > 20_000) return undefined;
@@ -466,6 +467,25 @@ function notNullFieldsOf(expr: Expr | undefined, columns: readonly Column[], dia
     // A parser failure on odd text: the predicate is not read.
     return undefined;
   }
+}
+
+/**
+ * The object form, `where: { userId: { not: null } }`: its keys are fields, each entry one condition, all of them
+ * required. The fields when every entry is `{ not: null }` (so that a lookup by those fields implies it); undefined
+ * for any other condition (`deletedAt: null`, `kind: "a"`, `{ not: 3 }`), which rows a lookup by the key may miss.
+ */
+function objectNotNullFields(expr: Extract<Expr, { kind: 'object' }>, columns: readonly Column[]): string[] | undefined {
+  if (!expr.closed || expr.entries.length === 0) return undefined;
+  const out: string[] = [];
+  for (const entry of expr.entries) {
+    const condition = entry.value;
+    if (entry.name === undefined || condition?.kind !== 'object' || condition.entries.length !== 1) return undefined;
+    const [test] = condition.entries;
+    if (test.name !== 'not' || test.value?.kind !== 'ident' || test.value.name !== 'null') return undefined;
+    if (!columns.some((c) => c.name === entry.name)) return undefined;
+    out.push(entry.name);
+  }
+  return [...new Set(out)];
 }
 
 let partialIndexesSeen = false;

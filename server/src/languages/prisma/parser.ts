@@ -44,6 +44,8 @@ export type Expr =
   | (Span & { kind: 'ident'; name: string })
   | (Span & { kind: 'call'; name: string; nameSpan: Span; args: ArgList })
   | (Span & { kind: 'array'; items: Expr[] })
+  /** `{ userId: { not: null } }` (a partial index's `where:`, Prisma 7): one line, identifier keys. */
+  | (Span & { kind: 'object'; entries: Arg[]; closed: boolean })
   | (Span & { kind: 'invalid'; text: string });
 
 export interface Arg extends Span {
@@ -431,6 +433,13 @@ function shiftExpr(e: Expr | undefined, d: number): void {
     shiftSpan(e.nameSpan, d);
     shiftArgs(e.args, d);
   } else if (e.kind === 'array') for (const item of e.items) shiftExpr(item, d);
+  else if (e.kind === 'object') {
+    for (const entry of e.entries) {
+      shiftSpan(entry, d);
+      shiftSpan(entry.nameSpan, d);
+      shiftExpr(entry.value, d);
+    }
+  }
 }
 
 function shiftAttribute(a: Attribute, d: number): void {
@@ -945,7 +954,57 @@ class Parser {
       }
       return { kind: 'array', items, start: t.start, end };
     }
+    if (t.kind === 'punct' && t.text === '{') return this.parseObject();
     return undefined;
+  }
+
+  /**
+   * `{ key: value, … }` as Prisma 7 writes a partial index's condition (`where: { deletedAt: null }`). Prisma takes
+   * it on one line only, with identifier keys: it ends at the line's end, so a half-typed `{` never runs into the
+   * lines after it (the block's own `}` among them).
+   */
+  private parseObject(): Expr {
+    const open = this.tok(this.pos++);
+    const entries: Arg[] = [];
+    let end = open.end;
+    let closed = false;
+    for (;;) {
+      const u = this.peek();
+      if (!u || u.kind === 'newline') break;
+      if (u.kind === 'punct' && u.text === '}') {
+        end = u.end;
+        closed = true;
+        this.pos++;
+        break;
+      }
+      if (u.kind === 'punct' && (u.text === ')' || u.text === ']' || u.text === '@' || u.text === '@@')) break;
+      if (u.kind === 'punct' && u.text === ',') {
+        this.pos++;
+        continue;
+      }
+      const before = this.pos;
+      const entry: Arg = { start: u.start, end: u.end };
+      if (u.kind === 'ident' && this.at('punct', ':', 1)) {
+        entry.name = u.text;
+        entry.nameSpan = span(u);
+        entry.end = this.tok(this.pos + 1).end;
+        this.pos += 2;
+      }
+      const value = this.at('newline') ? undefined : this.parseExpr();
+      if (value) {
+        entry.value = value;
+        entry.end = value.end;
+      }
+      if (this.pos === before) {
+        this.error(u, `Unexpected ${JSON.stringify(u.text)} in an object.`);
+        this.pos++;
+        continue;
+      }
+      entries.push(entry);
+      end = entry.end;
+    }
+    if (!closed) this.error(open, 'Unclosed "{".');
+    return { kind: 'object', entries, closed, start: open.start, end };
   }
 }
 
