@@ -39,6 +39,7 @@ import { callingThreadLintRunner, workerLintRunner } from './languages/prisma/li
 import { preloadPrismaWasm, prismaProjectAt, wasmMajorFor } from './languages/prisma';
 import type { WasmMajor } from './languages/prisma/wasm';
 import { withLfForBareCr } from './languages/lines';
+import { collectAuditGarbage } from './memory';
 
 /**
  * Over stdio (VS Code's client and other editors' start the server with `--stdio`) the messages are written by our
@@ -230,7 +231,11 @@ connection.onRequest(AuditRequest.method, async (params: AuditParams, token: Can
       : await connection.window.createWorkDoneProgress();
   progress.begin('Auditing workspace database', 0, 'finding files…', true);
   try {
-    return await session.audit(params.folders, token, progress);
+    const result = await session.audit(params.folders, token, progress);
+    // What the audit allocated is garbage now (the result is small next to it): give it back once the answer is out
+    // (the answer is written before the next turn of the event loop), so that the user does not wait for it.
+    setImmediate(() => collectAuditGarbage());
+    return result;
   } finally {
     progress.done();
   }

@@ -17,6 +17,7 @@
  *   on CI machines (`CI` set), whose temporary folder goes with the job.
  * - Nothing here may stop the bundle from loading: any problem with the cache means a plain `require`.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -84,6 +85,45 @@ export function codeCacheFile(dir: string, bundle: string): string {
   return path.join(dir, `${path.basename(bundle, '.js')}-${key}.v8cache`);
 }
 
+/**
+ * The bundle's text as V8 will keep it for the life of the process (it holds every script's source, for functions
+ * compiled lazily and for `toString`). Read as UTF-8, one character outside ASCII makes the whole text a two-byte
+ * string: the server's unminified bundle has a few dozen (`…`, `→` in comments esbuild keeps) and cost 32 MB instead
+ * of 16. Each run of non-ASCII bytes is written as `\uXXXX` escapes of its UTF-16 units instead, the form esbuild
+ * itself gives such characters in strings, templates, regular expressions and identifiers (its default ASCII
+ * charset), where the escape means the same character; in comments it changes nothing. A run right after a
+ * backslash (an escape of the character itself, which the written escape would turn into an escaped backslash) keeps
+ * the text as UTF-8. The only difference left is a tagged template's raw text, which esbuild leaves unescaped.
+ */
+export function oneByteSource(bytes: Buffer): string {
+  // A minified bundle is all ASCII: checked natively, as fast as a copy.
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  // Otherwise the few non-ASCII runs are looked for byte by byte only in the chunks that have one.
+  const parts: Buffer[] = [];
+  let copied = 0;
+  for (let chunk = 0; chunk < bytes.length; chunk += ASCII_CHUNK) {
+    const end = Math.min(bytes.length, chunk + ASCII_CHUNK);
+    if (copied >= end || isAscii(bytes.subarray(Math.max(chunk, copied), end))) continue;
+    for (let i = Math.max(chunk, copied); i < end; i++) {
+      if (bytes[i] < 0x80) continue;
+      if (i > 0 && bytes[i - 1] === 0x5c) return bytes.toString('utf8');
+      let j = i + 1;
+      while (j < bytes.length && bytes[j] >= 0x80) j++;
+      // Decoded as a whole-file UTF-8 read decodes it (a broken sequence gives U+FFFD there too).
+      const decoded = bytes.toString('utf8', i, j);
+      let escaped = '';
+      for (let k = 0; k < decoded.length; k++) escaped += `\\u${decoded.charCodeAt(k).toString(16).padStart(4, '0')}`;
+      parts.push(bytes.subarray(copied, i), Buffer.from(escaped, 'latin1'));
+      copied = j;
+      i = j - 1;
+    }
+  }
+  parts.push(bytes.subarray(copied));
+  return Buffer.concat(parts).toString('latin1');
+}
+
+const ASCII_CHUNK = 2048;
+
 export function loadCached(bundle: string, env: NodeJS.ProcessEnv = process.env): CachedLoad {
   const plain = (status: CodeCacheStatus): CachedLoad => ({ exports: require(bundle), status, save: () => false });
   const dir = codeCacheDir(env);
@@ -93,7 +133,7 @@ export function loadCached(bundle: string, env: NodeJS.ProcessEnv = process.env)
   let status: CodeCacheStatus;
   try {
     file = codeCacheFile(dir, bundle);
-    const source = fs.readFileSync(bundle, 'utf8');
+    const source = oneByteSource(fs.readFileSync(bundle));
     let cachedData: Buffer | undefined;
     try {
       cachedData = fs.readFileSync(file);
