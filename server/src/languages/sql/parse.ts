@@ -429,9 +429,10 @@ function holdsNoSchema(text: string, start: number, end: number, dialect: SqlFla
  * parser with its exact range. Replayed: the static SQL statements of the block's body, of nested blocks, and of
  * the THEN branch of an IF: the idempotent migration pattern `IF NOT EXISTS (SELECT … FROM pg_constraint …) THEN
  * ALTER TABLE … END IF` runs its THEN branch on the database the history builds. Not replayed: EXCEPTION handlers
- * (they run only when the body failed), ELSIF/ELSE branches, loops, and dynamic SQL (EXECUTE).
+ * (they run only when the body failed), ELSIF/ELSE branches, loops, and dynamic SQL (EXECUTE). Each statement comes
+ * with the scopes it runs in (see DoScope), which decide whether it takes effect.
  */
-export function parseDoBlock(source: SourceText, doStart: number, doEnd: number, bodyStart: number, bodyEnd: number): ParsedStatement[] {
+export function parseDoBlock(source: SourceText, doStart: number, doEnd: number, bodyStart: number, bodyEnd: number): DoBlockStatement[] {
   const text = source.text;
   let tree: AstNode;
   try {
@@ -439,15 +440,15 @@ export function parseDoBlock(source: SourceText, doStart: number, doEnd: number,
   } catch {
     return []; // not valid PL/pgSQL: Postgres fails it at run time, nothing to replay
   }
-  const queries: { query: string; lineno: number }[] = [];
-  for (const f of tree?.plpgsql_funcs ?? []) collectStaticSql(f?.PLpgSQL_function?.action, queries);
+  const queries: StaticSql[] = [];
+  for (const f of tree?.plpgsql_funcs ?? []) collectStaticSql(f?.PLpgSQL_function?.action, [], queries);
   if (queries.length === 0) return [];
   // PL/pgSQL numbers the body's lines from 1 (the rest of the line of the opening quote).
   const lineStarts = [bodyStart];
   for (let i = text.indexOf('\n', bodyStart); i >= 0 && i < bodyEnd; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const out: ParsedStatement[] = [];
+  const out: DoBlockStatement[] = [];
   let from = bodyStart;
-  for (const { query, lineno } of queries) {
+  for (const { query, lineno, scopes } of queries) {
     // The query is the body's text of the statement, as written: find it from its line on.
     const lineStart = lineStarts[Math.min(Math.max(lineno - 1, 0), lineStarts.length - 1)];
     let at = text.indexOf(query, Math.max(lineStart, from));
@@ -455,7 +456,7 @@ export function parseDoBlock(source: SourceText, doStart: number, doEnd: number,
     if (at < 0 || at + query.length > bodyEnd) continue;
     from = at + query.length;
     try {
-      for (const st of fromPgStmts(source, pgParse(query), at, source.byteAt(at), at + query.length)) if (DO_REPLAYED.has(st.kind ?? '')) out.push(st);
+      for (const st of fromPgStmts(source, pgParse(query), at, source.byteAt(at), at + query.length)) if (DO_REPLAYED.has(st.kind ?? '')) out.push({ statement: st, scopes });
     } catch {
       // PL/pgSQL accepted what the SQL parser does not (a variable where a name goes): not replayable.
     }
@@ -466,19 +467,45 @@ export function parseDoBlock(source: SourceText, doStart: number, doEnd: number,
 /** Statement kinds of a DO block that change the schema the replay models. */
 const DO_REPLAYED = new Set(['CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'CommentStmt', 'CreateEnumStmt', 'AlterEnumStmt']);
 
-/** The static SQL (`PLpgSQL_stmt_execsql`) of a PL/pgSQL statement tree, in order (see parseDoBlock). */
-function collectStaticSql(node: AstNode, out: { query: string; lineno: number }[]): void {
+/**
+ * What a statement of a DO block runs in, outermost first: a block with an EXCEPTION clause (its handlers' condition
+ * names or SQLSTATEs, lower case: `duplicate_object`, `others`, `42710`), which runs as a subtransaction that an error
+ * it catches rolls back whole; or the THEN branch of an IF (its condition as written). One object per scope: the
+ * statements of one block share it.
+ */
+export type DoScope = { kind: 'handled'; conditions: readonly string[] } | { kind: 'then'; condition: string };
+
+export interface DoBlockStatement {
+  statement: ParsedStatement;
+  scopes: readonly DoScope[];
+}
+
+interface StaticSql {
+  query: string;
+  lineno: number;
+  scopes: readonly DoScope[];
+}
+
+/** The static SQL (`PLpgSQL_stmt_execsql`) of a PL/pgSQL statement tree, in order, with its scopes (see parseDoBlock). */
+function collectStaticSql(node: AstNode, scopes: readonly DoScope[], out: StaticSql[]): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (const n of node) collectStaticSql(n, out);
+    for (const n of node) collectStaticSql(n, scopes, out);
     return;
   }
-  if (node.PLpgSQL_stmt_block) collectStaticSql(node.PLpgSQL_stmt_block.body, out);
-  else if (node.PLpgSQL_stmt_if) collectStaticSql(node.PLpgSQL_stmt_if.then_body, out);
-  else if (node.PLpgSQL_stmt_execsql) {
+  if (node.PLpgSQL_stmt_block) {
+    const b = node.PLpgSQL_stmt_block;
+    const handlers: AstNode[] = b.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
+    const conditions = handlers.flatMap((e: AstNode) => (e?.PLpgSQL_exception?.conditions ?? []).map((c: AstNode) => String(c?.PLpgSQL_condition?.condname ?? '').toLowerCase()));
+    collectStaticSql(b.body, handlers.length > 0 ? [...scopes, { kind: 'handled', conditions }] : scopes, out);
+  } else if (node.PLpgSQL_stmt_if) {
+    const i = node.PLpgSQL_stmt_if;
+    const condition = i.cond?.PLpgSQL_expr?.query;
+    collectStaticSql(i.then_body, [...scopes, { kind: 'then', condition: typeof condition === 'string' ? condition : '' }], out);
+  } else if (node.PLpgSQL_stmt_execsql) {
     const e = node.PLpgSQL_stmt_execsql;
     const query = e.sqlstmt?.PLpgSQL_expr?.query;
-    if (typeof query === 'string' && query.trim() !== '') out.push({ query, lineno: typeof e.lineno === 'number' ? e.lineno : 0 });
+    if (typeof query === 'string' && query.trim() !== '') out.push({ query, lineno: typeof e.lineno === 'number' ? e.lineno : 0, scopes });
   }
 }
 

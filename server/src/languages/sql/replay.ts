@@ -20,8 +20,8 @@ import type {
 } from '../../../../rules/model';
 import { clauseEnd, skipTrivia, tokenize, trimBack, writtenActionsIn, type SqlFlavor, type Token } from './lexer';
 import { chooseName, columnsAddition, makeObjectName } from './names';
-import { nameEnd, parseDoBlock, type AstNode, type ParsedFile, type ParsedStatement } from './parse';
-import { pgParse, pgParsePlPgSql } from './pgwasm';
+import { catchesError, DUPLICATE_COLUMN, DUPLICATE_OBJECT, DUPLICATE_TABLE, readAbsenceGuard, type AbsenceGuard } from './guards';
+import { nameEnd, parseDoBlock, type AstNode, type DoBlockStatement, type DoScope, type ParsedFile, type ParsedStatement } from './parse';
 import type { SourceText } from './text';
 
 export interface ReplayFile {
@@ -42,18 +42,56 @@ interface Ctx {
   block?: Loc;
   /** The transaction a statement of a DO block runs in (see txKey). */
   tx?: string;
-  /** What keeps a statement of a DO block from failing on a type that exists (see typeGuardsOf). */
-  typeGuard?: TypeGuard;
 }
 
 /**
- * The guards around a statement of a DO block that let Postgres skip a `CREATE TYPE` of an existing type: `IF NOT
- * EXISTS (SELECT … FROM pg_type WHERE typname = 'x' …) THEN` (the types it tests for) and `EXCEPTION WHEN
- * duplicate_object` (or `OTHERS`) around it.
+ * What the statements of a DO block create, as a block is checked before it runs (see Builder.firstDuplicate): names in
+ * the model's form (`billing.x`, the public schema's bare).
  */
-interface TypeGuard {
-  absent: { name: string; schema?: string }[];
-  duplicateSwallowed: boolean;
+interface Pending {
+  /** Enums and tables (each table has its row type). */
+  types: Set<string>;
+  /** Tables and indexes. */
+  relations: Set<string>;
+  /** `table\0column`. */
+  columns: Set<string>;
+  /** `table\0constraint`. */
+  constraints: Set<string>;
+  /** `enum\0value`. */
+  values: Set<string>;
+}
+
+function noPending(): Pending {
+  return { types: new Set(), relations: new Set(), columns: new Set(), constraints: new Set(), values: new Set() };
+}
+
+function copyPending(p: Pending): Pending {
+  return { types: new Set(p.types), relations: new Set(p.relations), columns: new Set(p.columns), constraints: new Set(p.constraints), values: new Set(p.values) };
+}
+
+/** The statements of a DO block as its PL/pgSQL nests them: a statement, or a scope (DoScope) and what runs in it. */
+type DoNode = { statement: ParsedStatement } | { scope: DoScope; children: DoNode[] };
+
+/** Nests a DO block's statements by their scopes (each scope object is one block or THEN branch). */
+function nestDoBlock(items: readonly DoBlockStatement[], depth = 0): DoNode[] {
+  const out: DoNode[] = [];
+  for (let i = 0; i < items.length; ) {
+    const scope = items[i].scopes[depth];
+    if (!scope) {
+      out.push({ statement: items[i].statement });
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < items.length && items[j].scopes[depth] === scope) j++;
+    out.push({ scope, children: nestDoBlock(items.slice(i, j), depth + 1) });
+    i = j;
+  }
+  return out;
+}
+
+function doStatements(nodes: readonly DoNode[]): ParsedStatement[] {
+  return nodes.flatMap((n) => ('statement' in n ? [n.statement] : doStatements(n.children)));
 }
 
 export function replay(id: string, dialect: Dialect, files: readonly ReplayFile[]): Database {
@@ -606,13 +644,6 @@ class Builder {
         break;
       case 'CreateEnumStmt': {
         const name = this.pgQualified(n.typeName);
-        // The guarded re-statement of an enum the history has (`IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = …)
-        // THEN`, `EXCEPTION WHEN duplicate_object`): Postgres skips it or swallows the error, so the values added
-        // since (`ALTER TYPE … ADD VALUE`) stay. An unread guard replays it as written.
-        if (ctx.typeGuard && this.enums.has(name) && guardsExistingType(ctx.typeGuard, name)) {
-          this.other(ctx);
-          break;
-        }
         this.enums.set(name, { name, values: (n.vals ?? []).map((v: AstNode) => v.String?.sval ?? ''), loc: ctx.stmtLoc });
         this.other(ctx);
         break;
@@ -641,7 +672,10 @@ class Builder {
     return ctx.inTx;
   }
 
-  /** `DO $$ BEGIN <schema statements> EXCEPTION … END $$`, `DO $$ BEGIN IF NOT EXISTS (…) THEN ALTER TABLE … END IF; END $$`: replay the statements inside (see parseDoBlock). */
+  /**
+   * `DO $$ BEGIN <schema statements> EXCEPTION … END $$`, `DO $$ BEGIN IF NOT EXISTS (…) THEN ALTER TABLE … END IF; END $$`:
+   * replay the statements inside (see parseDoBlock) as PL/pgSQL runs them (see pgDoNodes).
+   */
   private pgDo(ctx: Ctx, n: AstNode): void {
     this.other(ctx);
     let body: AstNode;
@@ -662,18 +696,226 @@ class Builder {
     if (!text.startsWith(text.slice(quote, tagEnd + 1), end)) return;
     // The block runs as one statement: what it holds is one transaction with the rest of it.
     const block = ctx.stmtLoc;
-    const inners = parseDoBlock(ctx.src, ctx.stmt.start, ctx.stmt.end, start, end);
-    // Only a CREATE TYPE asks what guards it: read the block's PL/pgSQL again for those.
-    const guards = inners.some((i) => i.kind === 'CreateEnumStmt') ? typeGuardsOf(text.slice(ctx.stmt.start, ctx.stmt.end)) : [];
-    for (const inner of inners) {
-      if (!inner.ast) continue;
-      let typeGuard: TypeGuard | undefined;
-      if (inner.kind === 'CreateEnumStmt') {
-        const written = text.slice(inner.start, inner.end);
-        const at = guards.findIndex((g) => g.query.includes(written));
-        if (at >= 0) typeGuard = guards.splice(at, 1)[0].guard;
+    const tx = this.txKey(ctx) ?? `do:${ctx.stmt.start}`;
+    const inner = (stmt: ParsedStatement): Ctx => ({ ...ctx, stmt, stmtLoc: ctx.src.loc(stmt.start, stmt.end), inTx: true, block, tx });
+    this.pgDoNodes(
+      nestDoBlock(parseDoBlock(ctx.src, ctx.stmt.start, ctx.stmt.end, start, end)),
+      (stmt) => {
+        if (stmt.ast) this.pgStatement(inner(stmt), stmt.ast);
+      },
+      // A statement Postgres rolls back or never runs is still a statement of the file, which changes nothing.
+      (stmt) => this.other(inner(stmt)),
+    );
+  }
+
+  /**
+   * Replays the statements of a DO block in order, as PL/pgSQL runs them:
+   * - the THEN branch of an IF whose condition tests that an object is absent (readAbsenceGuard) runs only when the
+   *   model has no such object; an IF this does not read runs its branch (the guarded re-statement of a column or
+   *   constraint the table has adds nothing: pgAlterTable);
+   * - a block with an EXCEPTION handler runs as a subtransaction: when one of its statements raises an error the
+   *   handler catches (it creates an object that exists at that point, firstDuplicate), Postgres rolls back every
+   *   statement the block ran and skips the rest: none takes effect; otherwise all do. When the block holds a
+   *   statement the check cannot follow (a drop, a rename), it runs statement by statement and stops at the first one
+   *   that raises (`stopOn`, the handler's conditions).
+   * Returns true when a statement raised what `stopOn` catches: the rest is skipped.
+   */
+  private pgDoNodes(nodes: readonly DoNode[], replay: (s: ParsedStatement) => void, skip: (s: ParsedStatement) => void, stopOn?: readonly string[]): boolean {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if ('statement' in node) {
+        const raised = stopOn && node.statement.ast ? this.duplicateRaised(node.statement.ast, noPending()) : undefined;
+        if (stopOn && raised !== undefined && raised !== 'unknown' && catchesError(stopOn, raised)) {
+          doStatements(nodes.slice(i)).forEach(skip);
+          return true;
+        }
+        replay(node.statement);
+      } else if (node.scope.kind === 'then') {
+        const guard = readAbsenceGuard(node.scope.condition);
+        if (guard && this.guardedExists(guard, noPending())) doStatements(node.children).forEach(skip);
+        else if (this.pgDoNodes(node.children, replay, skip, stopOn)) {
+          doStatements(nodes.slice(i + 1)).forEach(skip);
+          return true;
+        }
+      } else {
+        const raised = this.firstDuplicate(node.children, noPending());
+        if (raised !== undefined && raised !== 'unknown' && catchesError(node.scope.conditions, raised)) doStatements(node.children).forEach(skip);
+        else if (stopOn && raised !== undefined && raised !== 'unknown' && catchesError(stopOn, raised)) {
+          // The error passes this block's handler on to the one being replayed statement by statement: it stops there.
+          doStatements(nodes.slice(i)).forEach(skip);
+          return true;
+        } else this.pgDoNodes(node.children, replay, skip, raised === 'unknown' ? node.scope.conditions : undefined);
       }
-      this.pgStatement({ ...ctx, stmt: inner, stmtLoc: ctx.src.loc(inner.start, inner.end), inTx: true, block, tx: this.txKey(ctx) ?? `do:${ctx.stmt.start}`, typeGuard }, inner.ast);
+    }
+    return false;
+  }
+
+  /**
+   * The SQLSTATE of the first error that running these statements of a DO block on the model raises because an object
+   * they create exists (at that point: `pending` holds what the statements before it created), undefined when none
+   * does, 'unknown' when a statement the check cannot follow (a drop, a rename) comes first. A nested block whose
+   * handler catches its error adds nothing; one whose handler does not passes the error on.
+   */
+  private firstDuplicate(nodes: readonly DoNode[], pending: Pending): string | undefined {
+    for (const node of nodes) {
+      if ('statement' in node) {
+        const raised = node.statement.ast ? this.duplicateRaised(node.statement.ast, pending) : undefined;
+        if (raised !== undefined) return raised;
+      } else if (node.scope.kind === 'then') {
+        const guard = readAbsenceGuard(node.scope.condition);
+        if (guard && this.guardedExists(guard, pending)) continue;
+        const raised = this.firstDuplicate(node.children, pending);
+        if (raised !== undefined) return raised;
+      } else {
+        const inner = copyPending(pending);
+        const raised = this.firstDuplicate(node.children, inner);
+        if (raised === undefined) Object.assign(pending, inner);
+        else if (raised === 'unknown' || !catchesError(node.scope.conditions, raised)) return raised;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The SQLSTATE a statement of a DO block raises because what it creates exists in the model or in `pending`
+   * (duplicate_object: a type, a constraint of the table, an enum value; duplicate_table: a relation; duplicate_column),
+   * undefined when it raises none (what it creates is added to `pending`), 'unknown' for a statement that drops or
+   * renames (what exists after it is not followed).
+   */
+  private duplicateRaised(node: AstNode, pending: Pending): string | 'unknown' | undefined {
+    let kind = '';
+    for (const k in node) {
+      kind = k;
+      break;
+    }
+    const n = node[kind];
+    switch (kind) {
+      case 'CreateEnumStmt': {
+        const name = this.pgQualified(n.typeName);
+        if (this.typeExists(name, pending)) return DUPLICATE_OBJECT;
+        pending.types.add(name);
+        for (const v of n.vals ?? []) pending.values.add(`${name}\0${v?.String?.sval ?? ''}`);
+        return undefined;
+      }
+      case 'CreateStmt': {
+        // A temporary table lives in a schema of its own.
+        if (n.relation?.relpersistence === 't') return undefined;
+        const name = this.pgName(n.relation);
+        if (this.relationExists(name, pending)) return n.if_not_exists ? undefined : DUPLICATE_TABLE;
+        if (this.typeExists(name, pending)) return DUPLICATE_OBJECT;
+        pending.relations.add(name);
+        pending.types.add(name);
+        for (const el of n.tableElts ?? []) {
+          const cd = el?.ColumnDef;
+          if (typeof cd?.colname === 'string') pending.columns.add(`${name}\0${cd.colname}`);
+          for (const c of [el?.Constraint, ...(cd?.constraints ?? []).map((x: AstNode) => x?.Constraint)]) {
+            if (typeof c?.conname === 'string') pending.constraints.add(`${name}\0${c.conname}`);
+          }
+        }
+        return undefined;
+      }
+      case 'IndexStmt': {
+        if (typeof n.idxname !== 'string') return undefined;
+        const schema = schemaOf(this.pgName(n.relation));
+        const name = schema ? `${schema}.${n.idxname}` : n.idxname;
+        if (this.relationExists(name, pending)) return n.if_not_exists ? undefined : DUPLICATE_TABLE;
+        pending.relations.add(name);
+        return undefined;
+      }
+      case 'AlterTableStmt': {
+        if (n.objtype !== undefined && n.objtype !== 'OBJECT_TABLE') return undefined;
+        const name = this.pgName(n.relation);
+        const table = this.tables.get(name);
+        if (!table && !pending.relations.has(name)) return undefined;
+        for (const wrapped of n.cmds ?? []) {
+          const cmd = wrapped?.AlterTableCmd;
+          if (cmd?.subtype === 'AT_DropColumn' || cmd?.subtype === 'AT_DropConstraint') return 'unknown';
+          if (cmd?.subtype === 'AT_AddColumn') {
+            const column = cmd.def?.ColumnDef?.colname;
+            if (typeof column !== 'string') continue;
+            const key = `${name}\0${column}`;
+            if (table?.columns.some((c) => c.name === column) || pending.columns.has(key)) {
+              if (cmd.missing_ok) continue;
+              return DUPLICATE_COLUMN;
+            }
+            pending.columns.add(key);
+          } else if (cmd?.subtype === 'AT_AddConstraint') {
+            const c = cmd.def?.Constraint;
+            if (typeof c?.conname !== 'string') continue;
+            const key = `${name}\0${c.conname}`;
+            if ((table && this.constraintNamed(table, c.conname)) || pending.constraints.has(key)) return DUPLICATE_OBJECT;
+            // A key's index takes the constraint's name among the schema's relations.
+            const keyIndex = (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && typeof c.indexname !== 'string';
+            const schema = schemaOf(name);
+            const index = schema ? `${schema}.${c.conname}` : c.conname;
+            if (keyIndex && this.relationExists(index, pending)) return DUPLICATE_TABLE;
+            pending.constraints.add(key);
+            if (keyIndex) pending.relations.add(index);
+          }
+        }
+        return undefined;
+      }
+      case 'AlterEnumStmt': {
+        if (typeof n.oldVal === 'string') return 'unknown';
+        const name = this.pgQualified(n.typeName);
+        const value: unknown = n.newVal;
+        if (typeof value !== 'string') return undefined;
+        if (this.enums.get(name)?.values.includes(value) || pending.values.has(`${name}\0${value}`)) return n.skipIfNewValExists ? undefined : DUPLICATE_OBJECT;
+        pending.values.add(`${name}\0${value}`);
+        return undefined;
+      }
+      case 'CommentStmt':
+        return undefined;
+      default:
+        return 'unknown';
+    }
+  }
+
+  /** A type of that name (model form) exists: an enum or a table's row type. */
+  private typeExists(name: string, pending: Pending): boolean {
+    return this.enums.has(name) || this.tables.has(name) || pending.types.has(name);
+  }
+
+  /** A relation of that name (model form) exists: a table, an index (a key's too), a materialized view. */
+  private relationExists(name: string, pending: Pending): boolean {
+    const dot = name.lastIndexOf('.');
+    return this.tables.has(name) || this.matviews.has(name) || pending.relations.has(name) || this.relationNamed(dot < 0 ? '' : name.slice(0, dot), name.slice(dot + 1));
+  }
+
+  /** The object an IF condition tests the absence of exists in the model (or in `pending`). */
+  private guardedExists(guard: AbsenceGuard, pending: Pending): boolean {
+    const named = (n: string, schema: string) => (schema === 'public' ? n : `${schema}.${n}`);
+    const bare = (n: string) => n.slice(n.lastIndexOf('.') + 1);
+    // The tables the guard names (`table` in `schema`, in any schema without one), or all.
+    const tables = (): Table[] =>
+      [...this.tables.values()].filter((t) => (guard.table === undefined || bare(t.name) === guard.table) && (guard.schema === undefined || schemaOf(t.name) === (guard.schema === 'public' ? '' : guard.schema)));
+    // Keys of `pending` (`table\0name`) for those tables.
+    const pendingOf = (set: Set<string>): boolean => {
+      for (const key of set) {
+        const [t, n] = key.split('\0');
+        if (n === guard.name && (guard.table === undefined || bare(t) === guard.table) && (guard.schema === undefined || schemaOf(t) === (guard.schema === 'public' ? '' : guard.schema))) return true;
+      }
+      return false;
+    };
+    switch (guard.kind) {
+      case 'column':
+        return tables().some((t) => t.columns.some((c) => c.name === guard.name)) || pendingOf(pending.columns);
+      case 'constraint':
+        return tables().some((t) => this.constraintNamed(t, guard.name)) || pendingOf(pending.constraints);
+      case 'relation':
+        if (guard.table !== undefined) {
+          // An index of that table (pg_indexes).
+          return tables().some((t) => t.primaryKey?.name === guard.name || t.indexes.some((i) => i.name === guard.name)) || [...pending.relations].some((r) => bare(r) === guard.name);
+        }
+        if (guard.schema !== undefined) return this.relationExists(named(guard.name, guard.schema), pending);
+        for (const t of this.tables.values()) if (bare(t.name) === guard.name || t.primaryKey?.name === guard.name || t.indexes.some((i) => i.name === guard.name)) return true;
+        return [...this.matviews, ...pending.relations].some((r) => bare(r) === guard.name);
+      case 'type': {
+        if (guard.schema !== undefined) return this.typeExists(named(guard.name, guard.schema), pending);
+        // `pg_type WHERE typname = 'x'`: a type of that name in any schema.
+        for (const names of [this.enums.keys(), this.tables.keys(), pending.types.values()]) for (const n of names) if (bare(n) === guard.name) return true;
+        return false;
+      }
     }
   }
 
@@ -1051,8 +1293,8 @@ class Builder {
             const cd = cmd.def?.ColumnDef;
             if (!cd) break;
             // ADD COLUMN IF NOT EXISTS of a column the table has does nothing; so does, in a DO block, the guarded
-            // re-statement of one (`IF NOT EXISTS (SELECT … FROM information_schema.columns …) THEN`), whose inline
-            // REFERENCES would otherwise add a second foreign key.
+            // re-statement of one under a guard pgDoNodes does not read, whose inline REFERENCES would otherwise add
+            // a second foreign key.
             if ((cmd.missing_ok || ctx.block) && table.columns.some((c) => c.name === cd.colname)) break;
             const start = this.at(ctx, cd.location);
             this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true, unscanned);
@@ -1061,8 +1303,8 @@ class Builder {
           case 'AT_AddConstraint': {
             const c = cmd.def?.Constraint;
             if (!c) break;
-            // In a DO block, a constraint the table already has is the guarded re-statement of an earlier one (`IF NOT
-            // EXISTS (SELECT … FROM pg_constraint …) THEN`, `EXCEPTION WHEN duplicate_object`): Postgres skips it (the
+            // In a DO block, a constraint the table already has is the guarded re-statement of an earlier one under a
+            // guard pgDoNodes does not read (a read one skips the whole branch or block): Postgres skips it (the
             // condition is false) or swallows the error, so nothing is added, scanned or locked.
             if (ctx.block && typeof c.conname === 'string' && this.constraintNamed(table, c.conname)) break;
             const start = this.at(ctx, c.location);
@@ -1696,123 +1938,6 @@ const LIKE_DEFAULTS = 1 << 3;
 const LIKE_INDEXES = 1 << 6;
 
 /** Whether a statement is an explicit BEGIN / START TRANSACTION. */
-/**
- * The static SQL of a DO statement, in order, each with the type guards around it (see TypeGuard): the THEN branch
- * of an IF whose condition typeAbsenceTested reads, the body of a block with a `duplicate_object` or `OTHERS` handler.
- */
-function typeGuardsOf(doStatement: string): { query: string; guard: TypeGuard }[] {
-  let tree: AstNode;
-  try {
-    tree = pgParsePlPgSql(doStatement);
-  } catch {
-    return [];
-  }
-  const out: { query: string; guard: TypeGuard }[] = [];
-  const walk = (node: AstNode, guard: TypeGuard): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const n of node) walk(n, guard);
-      return;
-    }
-    if (node.PLpgSQL_stmt_block) {
-      const b = node.PLpgSQL_stmt_block;
-      const handled = (b.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((e: AstNode) =>
-        (e?.PLpgSQL_exception?.conditions ?? []).some((c: AstNode) => ['duplicate_object', 'others'].includes(String(c?.PLpgSQL_condition?.condname ?? '').toLowerCase())),
-      );
-      walk(b.body, handled ? { ...guard, duplicateSwallowed: true } : guard);
-    } else if (node.PLpgSQL_stmt_if) {
-      const i = node.PLpgSQL_stmt_if;
-      const tested = typeAbsenceTested(i.cond?.PLpgSQL_expr?.query);
-      walk(i.then_body, tested ? { ...guard, absent: [...guard.absent, tested] } : guard);
-    } else if (node.PLpgSQL_stmt_execsql) {
-      const query = node.PLpgSQL_stmt_execsql.sqlstmt?.PLpgSQL_expr?.query;
-      if (typeof query === 'string') out.push({ query, guard });
-    }
-  };
-  for (const f of tree?.plpgsql_funcs ?? []) walk(f?.PLpgSQL_function?.action, { absent: [], duplicateSwallowed: false });
-  return out;
-}
-
-/**
- * The type an IF condition tests the absence of: `NOT EXISTS (SELECT … FROM pg_type [JOIN pg_namespace ON …] WHERE
- * typname = 'x' [AND nspname = 's' | AND typnamespace = 's'::regnamespace] [AND typtype = 'e'])`. Undefined for any
- * other condition, or one with a test this does not read.
- */
-function typeAbsenceTested(cond: unknown): { name: string; schema?: string } | undefined {
-  if (typeof cond !== 'string') return undefined;
-  let select: AstNode;
-  try {
-    const stmts = pgParse(`SELECT ${cond}`);
-    if (stmts.length !== 1) return undefined;
-    select = stmts[0].node()?.SelectStmt;
-  } catch {
-    return undefined;
-  }
-  const targets = select?.targetList ?? [];
-  if (targets.length !== 1 || select.fromClause || select.whereClause) return undefined;
-  const not = targets[0]?.ResTarget?.val?.BoolExpr;
-  if (not?.boolop !== 'NOT_EXPR' || not.args?.length !== 1) return undefined;
-  const sub = not.args[0]?.SubLink;
-  if (sub?.subLinkType !== 'EXISTS_SUBLINK') return undefined;
-  const inner = sub.subselect?.SelectStmt;
-  if (!inner || inner.groupClause || inner.havingClause || inner.withClause || inner.op !== 'SETOP_NONE') return undefined;
-  // The FROM: pg_type, alone or joined to pg_namespace; the join's ON is one more test.
-  const tests: AstNode[] = [];
-  const relations: string[] = [];
-  const from = (item: AstNode): boolean => {
-    if (item?.RangeVar) {
-      const r = item.RangeVar;
-      if (r.schemaname && r.schemaname !== 'pg_catalog') return false;
-      relations.push(r.relname);
-      return true;
-    }
-    const j = item?.JoinExpr;
-    if (!j || j.jointype !== 'JOIN_INNER' || !from(j.larg) || !from(j.rarg)) return false;
-    if (j.quals) tests.push(j.quals);
-    return true;
-  };
-  if (!(inner.fromClause ?? []).every(from) || !relations.includes('pg_type') || !relations.every((r) => r === 'pg_type' || r === 'pg_namespace')) return undefined;
-  if (inner.whereClause) tests.push(inner.whereClause);
-  const conjuncts: AstNode[] = [];
-  const split = (e: AstNode): void => {
-    if (e?.BoolExpr?.boolop === 'AND_EXPR') for (const a of e.BoolExpr.args ?? []) split(a);
-    else conjuncts.push(e);
-  };
-  tests.forEach(split);
-  const column = (e: AstNode): string | undefined => {
-    const fields = e?.ColumnRef?.fields;
-    const last = Array.isArray(fields) ? fields[fields.length - 1]?.String?.sval : undefined;
-    return typeof last === 'string' ? last : undefined;
-  };
-  const constant = (e: AstNode): string | undefined => (typeof e?.A_Const?.sval?.sval === 'string' ? e.A_Const.sval.sval : undefined);
-  let name: string | undefined;
-  let schema: string | undefined;
-  for (const c of conjuncts) {
-    const op = c?.A_Expr;
-    if (op?.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0]?.String?.sval !== '=') return undefined;
-    // Either side may be the column.
-    const [l, r] = column(op.lexpr) !== undefined ? [op.lexpr, op.rexpr] : [op.rexpr, op.lexpr];
-    const col = column(l);
-    if (col === 'typname' && constant(r) !== undefined) name = constant(r);
-    else if (col === 'nspname' && constant(r) !== undefined) schema = constant(r);
-    else if (col === 'typtype' && constant(r) === 'e') continue;
-    else if (col === 'typnamespace' && r?.TypeCast && constant(r.TypeCast.arg) !== undefined && r.TypeCast.typeName?.names?.some((n: AstNode) => n?.String?.sval === 'regnamespace')) {
-      schema = constant(r.TypeCast.arg);
-    } else if ((col === 'typnamespace' && column(r) === 'oid') || (col === 'oid' && column(r) === 'typnamespace')) continue;
-    else return undefined;
-  }
-  return name === undefined ? undefined : { name, ...(schema !== undefined ? { schema } : {}) };
-}
-
-/** Postgres skips (or survives) a `CREATE TYPE name` the guard covers when the type exists. */
-function guardsExistingType(guard: TypeGuard, name: string): boolean {
-  if (guard.duplicateSwallowed) return true;
-  const dot = name.lastIndexOf('.');
-  const bare = name.slice(dot + 1);
-  const schema = dot < 0 ? 'public' : name.slice(0, dot);
-  return guard.absent.some((t) => t.name === bare && (t.schema === undefined || t.schema === schema));
-}
-
 function beginsWithTransaction(stmt: ParsedStatement | undefined): boolean {
   if (!stmt || (stmt.kind !== undefined && stmt.kind !== 'TransactionStmt')) return false;
   const ast = stmt.ast;
