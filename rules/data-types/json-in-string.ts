@@ -24,6 +24,9 @@ function looksLikeJsonDocument(value: string): boolean {
 /** Why this string column holds JSON, or undefined. */
 export function jsonEvidence(column: Column): string | undefined {
   if (column.type !== 'string') return undefined;
+  // A CHECK reading the column validates what it holds (a function accepting JSON and other forms, say): it is not
+  // unvalidated text, and a JSON type could refuse its other values and break the check written for text.
+  if (column.checked) return undefined;
   const value = literalDefault(column.default);
   // Quoted as the JSON it holds, not as the escaped Prisma string literal (`{\"a\":1}`).
   if (value !== undefined && looksLikeJsonDocument(value)) return `its default is ${value.trim().replace(/\\"/g, '"')}`;

@@ -73,6 +73,11 @@ export interface Column {
    * `status = ANY (ARRAY[…])`, `status = 'a' OR status = 'b'`): the database does enforce the closed set.
    */
   checkedValues?: string[];
+  /**
+   * A CHECK constraint of the database reads this column and no other (`CHECK (public.valid_location(spot))`,
+   * `CHECK (length(code) = 2)`): the database validates its values, whatever the test is.
+   */
+  checked?: boolean;
   /** The whole field / column definition. */
   loc: Loc;
   /** Just the type token(s), where a type change is written. */

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../../rules/model';
 import { stringEnum } from '../../../rules/data-types/string-enum';
+import { jsonInString } from '../../../rules/data-types/json-in-string';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { runRule } from '../../helpers/run-rule';
 import { pgliteClones, runAsRunner, table } from './helpers';
@@ -79,5 +80,49 @@ describe('CHECK constraints that hold a column to values', () => {
       names.rows.map((r) => r.conname),
       ['invoices_kind_check', 'invoices_phase_check', 'invoices_stage_values', 'invoices_status_check'],
     );
+  });
+});
+
+describe('a CHECK reading one column validates it (Column.checked): json-in-string leaves it alone', () => {
+  const SHOT = 'supabase/migrations/20240101000000_shot.sql';
+  const CONTRACT = 'supabase/migrations/20240201000000_spot_contract.sql';
+  const DROP = 'supabase/migrations/20240301000000_drop_contract.sql';
+  const shot = `create table public.shot (
+  id bigint primary key,
+  spot text,
+  notes text
+);
+comment on column public.shot.spot is 'Zone code or v2 JSON';
+`;
+  // A checker that takes a short zone code or a JSON object: the column can never be jsonb.
+  const contract = `create or replace function public.spot_ok(s text) returns boolean language plpgsql immutable as $$
+begin
+  if s is null or s ~ '^[A-Z][0-9]$' then return true; end if;
+  return jsonb_typeof(s::jsonb) = 'object';
+exception when others then return false;
+end $$;
+alter table public.shot add constraint shot_spot_ok check (public.spot_ok(spot));
+alter table public.shot add constraint shot_notes_vs_id check (notes is null or id > 0);
+`;
+  const findings = (db: Database) => runRule(jsonInString, [db]).map((r) => r.message.split(' ')[0]);
+
+  it('is marked on a CHECK of that column alone, whatever it tests, and not on one reading two columns', () => {
+    const db = analyze({ [SHOT]: shot, [CONTRACT]: contract });
+    const columns = db.tables[0].columns;
+    assert.equal(columns.find((c) => c.name === 'spot')!.checked, true);
+    assert.equal(columns.find((c) => c.name === 'notes')!.checked, undefined);
+    assert.deepEqual(findings(db), []);
+  });
+
+  it('without the CHECK, or once it is dropped, the comment saying JSON is a finding again', () => {
+    assert.deepEqual(findings(analyze({ [SHOT]: shot })), ['shot.spot']);
+    assert.deepEqual(findings(analyze({ [SHOT]: shot, [CONTRACT]: contract, [DROP]: 'alter table public.shot drop constraint shot_spot_ok;\n' })), ['shot.spot']);
+  });
+
+  it('Postgres holds the column to the check: a value the checker refuses is refused', async () => {
+    const pg = await fresh();
+    for (const text of [shot, contract]) await runAsRunner(pg, text);
+    await pg.query(`insert into public.shot (id, spot) values (1, 'A1'), (2, '{"x": 1}')`);
+    await assert.rejects(pg.query(`insert into public.shot (id, spot) values (3, 'not json')`), /shot_spot_ok/);
   });
 });

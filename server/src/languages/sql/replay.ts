@@ -455,6 +455,7 @@ class Builder {
     const checked = this.checkColumns.get(table)?.get(name);
     if (checked) {
       delete checked.checkedValues;
+      delete checked.checked;
       this.checkColumns.get(table)?.delete(name);
     }
     this.namesInUse = undefined;
@@ -1191,15 +1192,28 @@ class Builder {
       name = chooseName(table.name.slice(table.name.lastIndexOf('.') + 1), target, 'check', (n) => used.has(n));
     }
     if (name !== undefined) this.addCheckName(table, name);
+    const remember = (col: Column) => {
+      if (name === undefined) return;
+      let byName = this.checkColumns.get(table);
+      if (!byName) this.checkColumns.set(table, (byName = new Map()));
+      byName.set(name, col);
+    };
+    // Whatever it tests, a CHECK reading one column validates that column's values (Column.checked).
+    const reads = new Set<string>();
+    if (c.raw_expr) columnRefs(c.raw_expr as AstNode, reads);
+    if (reads.size === 1) {
+      const only = [...reads][0];
+      const read = table.columns.find((x) => x.name === only);
+      if (read && (column === undefined || column === only)) {
+        read.checked = true;
+        remember(read);
+      }
+    }
     if (!allowed || (column !== undefined && allowed.column !== column)) return;
     const col = table.columns.find((x) => x.name === allowed.column);
     if (!col) return;
     col.checkedValues = allowed.values;
-    if (name !== undefined) {
-      let byName = this.checkColumns.get(table);
-      if (!byName) this.checkColumns.set(table, (byName = new Map()));
-      byName.set(name, col);
-    }
+    remember(col);
   }
 
   /**
