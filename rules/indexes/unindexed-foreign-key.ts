@@ -24,6 +24,20 @@ function partlyCovering(table: Table, columns: readonly string[]): string[] | un
   }
   return best;
 }
+/**
+ * Whether a lookup by these leading key columns (partlyCovering) already finds only the rows referencing the deleted
+ * row: when they are unique in the referencing table (a key of it among them: at most one row), or when the parent
+ * columns they reference hold a unique key of the parent (`itemId` → `item.id`, unique by itself: every row with that
+ * itemId references that one item, whatever its other key columns). The index then serves the key's lookups exactly.
+ */
+function prefixPinsRows(table: Table, parent: Table | undefined, fk: { columns: readonly string[]; references: { columns: readonly string[] } }, prefix: readonly string[]): boolean {
+  const keys = (t: Table) => [t.primaryKey, ...t.indexes.filter((i) => i.unique)].filter((i): i is Index => i !== undefined && !i.partial && i.columns.length > 0);
+  const within = (key: Index, columns: readonly string[]) => key.columns.every((c) => columns.includes(c));
+  if (keys(table).some((k) => within(k, prefix))) return true;
+  if (!parent) return false;
+  const referenced = prefix.map((c) => fk.references.columns[fk.columns.indexOf(c)]).filter((c): c is string => c !== undefined);
+  return keys(parent).some((k) => within(k, referenced));
+}
 import { aRowOf } from '../names';
 import { addIndexTitle } from '../titles';
 
@@ -63,6 +77,7 @@ export const unindexedForeignKey: Rule = {
           // An index on some leading key columns narrows the lookup to the rows sharing them: "reads every row with its
           // accountId", not "scans all".
           const prefix = other ? undefined : partlyCovering(table, fk.columns);
+          if (prefix && !queriesOnly && prefixPinsRows(table, related, fk, prefix)) continue;
           const scansAll = prefix
             ? `reads every ${table.name} row with its ${prefix.join(' and ')}`
             : `scans all of ${table.name}`;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { unindexedForeignKey } from '../../rules/indexes/unindexed-foreign-key';
+import type { Index } from '../../rules/model';
 import { column, drizzleDb, fk, index, prismaDb, sqlDb, table, unique } from '../helpers/model';
 import { fixSummary, runRule, single } from '../helpers/run-rule';
 import { applyPrismaFix, findings, inlinePrisma } from '../helpers/prisma-inline';
@@ -109,6 +110,36 @@ describe('unindexed-foreign-key', () => {
       );
       assert.doesNotMatch(report.message, /scans all/);
       assert.equal(report.fixes![0].title, 'Add @@index([accountId, userId])');
+    });
+
+    it('an index on part of a composite key that already pins the referencing rows covers it (a Drizzle project, PGlite: 0 scans)', () => {
+      // item_note (shopId, itemId, listId) → item (shopId, id, listId), indexed on (shopId, itemId): item.id is unique on
+      // its own, so the rows with that shopId and itemId are exactly those referencing the deleted item.
+      const item = table('item', { columns: [column('shopId', 'int'), column('listId', 'int')], indexes: [unique(['shopId', 'id', 'listId'])] });
+      const note = (indexes: Index[]) =>
+        table('item_note', {
+          columns: [column('shopId', 'int'), column('itemId', 'int'), column('listId', 'int')],
+          foreignKeys: [fk(['shopId', 'itemId', 'listId'], 'item', ['shopId', 'id', 'listId'])],
+          indexes,
+        });
+      assert.deepEqual(runRule(unindexedForeignKey, [sqlDb([item, note([index(['shopId', 'itemId'])])])]), []);
+      assert.deepEqual(runRule(unindexedForeignKey, [sqlDb([item, note([index(['itemId'])])])]), []);
+      // By the shop alone the lookup still reads every note of the shop: reported.
+      assert.match(single(runRule(unindexedForeignKey, [sqlDb([item, note([index(['shopId'])])])])).message, /is indexed on \(shopId\) only/);
+      // A unique key of the parent that is partial, or on other columns, pins nothing.
+      const partialKey = table('item', { columns: [column('shopId', 'int'), column('listId', 'int')], primaryKey: null, indexes: [unique(['id'], { partial: true }), unique(['shopId', 'id', 'listId'])] });
+      assert.equal(runRule(unindexedForeignKey, [sqlDb([partialKey, note([index(['itemId'])])])]).length, 1);
+    });
+
+    it('an index on part of a composite key that is unique in the referencing table covers it (at most one row per lookup)', () => {
+      // list_cover (shopId, listId) is its own primary key; its key (shopId, listId, coverId) → cover.
+      const cover = table('cover', { columns: [column('shopId', 'int'), column('listId', 'int')], indexes: [unique(['shopId', 'listId', 'id'])] });
+      const listCover = table('list_cover', {
+        columns: [column('shopId', 'int'), column('listId', 'int'), column('coverId', 'int')],
+        primaryKey: ['shopId', 'listId'],
+        foreignKeys: [fk(['shopId', 'listId', 'coverId'], 'cover', ['shopId', 'listId', 'id'])],
+      });
+      assert.deepEqual(runRule(unindexedForeignKey, [sqlDb([cover, listCover])]), []);
     });
 
     it('a partial index does not cover', () => {
