@@ -8,7 +8,7 @@ import { userReference } from './user-reference';
 /** Words that mark a table whose rows are records users must keep (cascading deletes would destroy them). */
 const KEEP_RECORDS = new Set([
   'audit', 'payment', 'history', 'ledger', 'log', 'invoice', 'transaction', 'receipt', 'refund', 'journal',
-  'payout', 'charge', 'billing',
+  'payout', 'charge', 'billing', 'order', 'purchase',
 ]);
 
 export function looksLikeRecordTable(table: Table): boolean {
@@ -34,7 +34,7 @@ export function recordWord(table: Pick<Table, 'name' | 'dbName'>): string | unde
  */
 const CONFIGURATION_HEADS = new Set([
   'method', 'address', 'setting', 'preference', 'config', 'configuration', 'template', 'type', 'category', 'provider',
-  'option', 'plan', 'message', 'notification', 'reminder', 'comment', 'note', 'tag', 'label', 'draft',
+  'option', 'plan', 'message', 'notification', 'reminder', 'comment', 'note', 'tag', 'label', 'draft', 'status',
 ]);
 
 function namesRecords(name: string): string | undefined {

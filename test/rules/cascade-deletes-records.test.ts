@@ -85,6 +85,20 @@ describe('cascade-deletes-records', () => {
       assert.match(single(run(sqlDb([t.parent, t.child]))).message, /^Deleting a payment_methods row deletes its payments rows/);
     });
 
+    it('orders and purchases are records: deleting a product, a dining table or a wallet must not delete them (audited Drizzle projects)', () => {
+      for (const [parent, child] of [['products', 'order_items'], ['dining_tables', 'orders'], ['wallets', 'purchases'], ['qr_codes', 'Order']]) {
+        const t = cascadeInto(child, { parent });
+        assert.equal(run(sqlDb([t.parent, t.child])).length, 1, `${parent} → ${child}`);
+      }
+      // An order's own lines live and die with it; a lookup of statuses is no record (deleting a status must be judged).
+      for (const [parent, child] of [['orders', 'order_items'], ['orders', 'order_lines']]) {
+        const t = cascadeInto(child, { parent });
+        assert.deepEqual(run(sqlDb([t.parent, t.child])), [], `${parent} → ${child}`);
+      }
+      const t = cascadeInto('orders', { parent: 'order_statuses' });
+      assert.equal(run(sqlDb([t.parent, t.child])).length, 1, 'order_statuses → orders');
+    });
+
     it('an action other than Cascade into payments: SetNull, Restrict, NoAction, and no action at all (missing-on-delete)', () => {
       for (const onDelete of ['SetNull', 'Restrict', 'NoAction', 'SetDefault'] as const) {
         const t = cascadeInto('payments', { nullable: true, onDelete });
