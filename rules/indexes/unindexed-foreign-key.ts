@@ -87,11 +87,16 @@ export const unindexedForeignKey: Rule = {
             ? `every delete of ${aRowOf(database.language, parent)} ${scansAll} to check ${prefix ? rest : 'for referencing rows'}`
             : `every delete of ${aRowOf(database.language, parent)} through the ORM ${scansAll} to emulate the referential action`;
           const method = other ? METHOD_NAMES[indexMethod(other)] ?? indexMethod(other) : '';
+          // A partial index on the key (`WHERE deleted_at IS NULL`, soft deletes): queries repeating its condition use
+          // it, the check a delete runs (every row with the key) cannot.
+          const partialOnKey = other || prefix ? undefined : indexesOf(table).find((i) => i.partial && coversLeading({ ...i, partial: false, whereNotNull: undefined }, fk.columns));
           const what = other
             ? `has no index that serves its lookups (the ${method} index${other.name ? ` ${other.name}` : ''} on it cannot: it does not serve equality lookups by ${cols})`
             : prefix
               ? `is indexed on (${prefix.join(', ')}) only`
-              : 'has no index';
+              : partialOnKey
+                ? `has no index the delete check can use (the partial index${partialOnKey.name ? ` ${partialOnKey.name}` : ''} on it holds only the rows its WHERE condition keeps)`
+                : 'has no index';
           let message: string;
           if (toView)
             message = prefix
@@ -104,6 +109,8 @@ export const unindexedForeignKey: Rule = {
             // key: what needs this index is the other direction, a parent's rows loaded through a many() or a filter by
             // the key. The model does not say whether a many() is declared: the message holds either way.
             message = `The relation ${table.name} (${cols}) → ${parent}, declared with relations() (no foreign key), ${what}: loading the ${table.name} rows of ${aRowOf(database.language, parent)} (a many() relation or a filter by ${cols}) ${scansAll}.`;
+          else if (partialOnKey)
+            message = `Foreign key ${table.name} (${cols}) ${what}: ${deletes}; joins and filters by ${cols} use that index only when they repeat its condition.`;
           else message = `Foreign key ${table.name} (${cols}) ${what}: ${deletes}, and so does every join or filter by ${cols}.`;
           context.report({
             message,

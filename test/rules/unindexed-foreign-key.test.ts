@@ -142,6 +142,13 @@ describe('unindexed-foreign-key', () => {
       assert.deepEqual(runRule(unindexedForeignKey, [sqlDb([cover, listCover])]), []);
     });
 
+    it('a partial index on the key (soft deletes) is named: the delete check cannot use it, queries repeating its condition can', () => {
+      const report = single(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { partial: true, name: 'question_event_live_idx' })])]));
+      assert.match(report.message, /has no index the delete check can use \(the partial index question_event_live_idx on it holds only the rows its WHERE condition keeps\): every delete/);
+      assert.match(report.message, /joins and filters by eventId use that index only when they repeat its condition\.$/);
+      assert.doesNotMatch(report.message, /every join or filter/);
+    });
+
     it('a partial index does not cover', () => {
       assert.equal(runRule(unindexedForeignKey, [withIndexes([index(['eventId'], { partial: true })])]).length, 1);
     });

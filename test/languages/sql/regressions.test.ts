@@ -890,17 +890,17 @@ describe('bug 15 (MySQL): ALTER TABLE … DROP FOREIGN KEY removes the constrain
   const files = {
     'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
     'prisma/migrations/20240101000000_init/migration.sql':
-      '-- CreateTable\nCREATE TABLE `Order` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
-      '-- CreateTable\nCREATE TABLE `Payment` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `orderId` INTEGER NOT NULL,\n\n    INDEX `Payment_orderId_idx`(`orderId`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
-      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_orderId_fkey` FOREIGN KEY (`orderId`) REFERENCES `Order`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;\n',
+      '-- CreateTable\nCREATE TABLE `Customer` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
+      '-- CreateTable\nCREATE TABLE `Payment` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `customerId` INTEGER NOT NULL,\n\n    INDEX `Payment_customerId_idx`(`customerId`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n\n' +
+      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_customerId_fkey` FOREIGN KEY (`customerId`) REFERENCES `Customer`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;\n',
     'prisma/migrations/20240201000000_restrict/migration.sql':
-      '-- DropForeignKey\nALTER TABLE `Payment` DROP FOREIGN KEY `Payment_orderId_fkey`;\n\n' +
-      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_orderId_fkey` FOREIGN KEY (`orderId`) REFERENCES `Order`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;\n',
+      '-- DropForeignKey\nALTER TABLE `Payment` DROP FOREIGN KEY `Payment_customerId_fkey`;\n\n' +
+      '-- AddForeignKey\nALTER TABLE `Payment` ADD CONSTRAINT `Payment_customerId_fkey` FOREIGN KEY (`customerId`) REFERENCES `Customer`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;\n',
   };
 
   it("Prisma's DropForeignKey then AddForeignKey leaves one foreign key, the new one", () => {
     const { db } = analyzeFiles(Object.fromEntries(Object.entries(files).map(([k, v]) => ['/w/' + k, v])));
-    assert.deepEqual(table(db, 'Payment').foreignKeys.map((f) => `${f.name} ${f.onDelete}`), ['Payment_orderId_fkey Restrict']);
+    assert.deepEqual(table(db, 'Payment').foreignKeys.map((f) => `${f.name} ${f.onDelete}`), ['Payment_customerId_fkey Restrict']);
   });
 
   it('the fix for a cascade into Payment (DROP FOREIGN KEY, ADD CONSTRAINT) removes the finding', async () => {
