@@ -74,6 +74,23 @@ function hasTypeColumn(table: Table, column: Column): boolean {
   });
 }
 
+/**
+ * A secret beside the id under the same prefix (`clientId` + `clientSecret`, `app_id` + `app_secret_hash`): the pair is a
+ * credential issued by another system (an OAuth identity provider, an app store), and the id is that system's, not a
+ * key of the local table the prefix happens to name (peppermint's SSO `clientId` beside a CRM `Client` model).
+ */
+function hasSecretColumn(table: Table, column: Column, stem: string): boolean {
+  const prefix = words(stem);
+  return table.columns.some((c) => {
+    if (c === column) return false;
+    return [c.name, c.dbName].some((name) => {
+      if (!name) return false;
+      const ws = words(name);
+      return ws.length > prefix.length && ws[prefix.length] === 'secret' && prefix.every((w, i) => ws[i] === w);
+    });
+  });
+}
+
 function inForeignKey(table: Table, column: Column): boolean {
   return table.foreignKeys.some((fk) => fk.columns.some((c) => c === column.name || c === column.dbName));
 }
@@ -118,6 +135,8 @@ export const missingForeignKey: Rule = {
         for (const column of table.columns) {
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
+          // `clientId` beside `clientSecret`: an outside credential's id, whatever table its prefix names.
+          if (stem !== undefined && hasSecretColumn(table, column, stem)) continue;
           let target = stem === undefined ? undefined : findTableByName(database, stem, undefined, names()) ?? withOwnPrefix(database, table, stem, names());
           // `parentId` where no table is named parent: a tree, each row pointing at its parent row in the same table.
           const tree = target === undefined && stem?.toLowerCase() === 'parent';

@@ -179,7 +179,8 @@ export async function fixAll(
     };
     /** Files this pass could not write: their partners must not keep their part of the fix. */
     const unwritten: string[] = [];
-    const written: { file: string; before: string | undefined; errors: number }[] = [];
+    /** `madeDir`: the first folder made for a new file (a new migration's), removed with the file if it is put back. */
+    const written: { file: string; before: string | undefined; errors: number; madeDir?: string }[] = [];
     for (const fe of edits) {
       if (leftAlone.has(fe.file)) continue;
       if (!fe.create && reader.encodingOf(fe.file) === 'lossy') {
@@ -192,16 +193,18 @@ export async function fixAll(
       if (!fe.create && before === undefined) continue;
       const crOnly = !fe.create && reader.endsLinesWithCr(fe.file);
       const textEdits = crOnly ? fe.edits.map((e) => ({ range: e.range, newText: crLineEnds(e.newText) })) : fe.edits;
+      let madeDir: string | undefined;
       try {
-        fs.mkdirSync(path.dirname(fe.file), { recursive: true });
+        madeDir = fs.mkdirSync(path.dirname(fe.file), { recursive: true });
         writeBack(fe.file, applyTextEdits(before ?? '', textEdits));
       } catch (error) {
         // A read-only file, a full disk: say so and go on with the other files (nothing was written to this one).
+        if (madeDir !== undefined) removeEmptyFolders(path.dirname(fe.file), madeDir);
         leftAlone.set(fe.file, `it cannot be written (${(error as Error).message})`);
         unwritten.push(fe.file);
         continue;
       }
-      written.push({ file: fe.file, before, errors: errorsIn(result, fe.file) });
+      written.push({ file: fe.file, before, errors: errorsIn(result, fe.file), ...(madeDir !== undefined ? { madeDir } : {}) });
       reader.invalidate(fe.file);
     }
     if (written.length === 0) break;
@@ -214,8 +217,12 @@ export async function fixAll(
     if (broken.length === 0) continue;
     for (const w of broken) {
       try {
-        if (w.before === undefined) fs.rmSync(w.file, { force: true });
-        else writeBack(w.file, w.before);
+        if (w.before === undefined) {
+          fs.rmSync(w.file, { force: true });
+          // A new migration's folder without its file is worse than none (`prisma migrate`: "could not find the
+          // migration file"), and the next run would make another.
+          if (w.madeDir !== undefined) removeEmptyFolders(path.dirname(w.file), w.madeDir);
+        } else writeBack(w.file, w.before);
         const partner = worse.includes(w.file) ? undefined : [...worse, ...unwritten].find((f) => withPartners([f]).has(w.file));
         leftAlone.set(
           w.file,
@@ -299,6 +306,18 @@ function commonFolder(folders: readonly string[]): string {
     }
   }
   return common;
+}
+
+/** Removes `folder` and its parents up to `top` (the first folder mkdir made), each only while it is empty. */
+function removeEmptyFolders(folder: string, top: string): void {
+  const last = toPosix(path.resolve(top));
+  for (let dir = path.resolve(folder); isWithin(toPosix(dir), last); dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir); // refuses a folder that is not empty: another file written there stays
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Syntax and validation errors the review reports in a file (not rule findings). */
@@ -416,7 +435,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       text = formatMarkdown(report, { title: `Database audit — ${inline(path.basename(report.root) || report.root)}` });
       break;
     default:
-      text = formatText(report, { color: io.color && !args.output });
+      text = formatText(report, { color: io.color && !args.output, ...(args.fix !== 'none' ? { fixed: args.fix } : {}) });
   }
   if (args.output) {
     try {

@@ -54,6 +54,34 @@ describe('missing-foreign-key', () => {
       const db = sqlDb([table('profiles'), table('payments'), table('payments_backup', { primaryKey: null, noId: true, columns: [column('profile_id', 'int')] })]);
       assert.equal(runRule(missingForeignKey, [db]).length, 0);
     });
+    it('an OAuth client id beside its secret (repro-2: an id issued by an identity provider, not a Client row)', () => {
+      const schema = inlinePrisma(`datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model SsoConnection {
+  id           String  @id @default(uuid())
+  issuer       String
+  clientId     String
+  clientSecret String
+  enabled      Boolean @default(false)
+}
+
+model Client {
+  id    String @id @default(uuid())
+  name  String
+  email String @unique
+}
+`);
+      assert.equal(findings(missingForeignKey, schema).length, 0);
+      // snake_case, and a secret kept encrypted or hashed (`app_secret_hash`): the same credential pair.
+      const apps = () => table('apps', { columns: [column('id', 'string')] });
+      assert.equal(runRule(missingForeignKey, [sqlDb([apps(), table('integrations', { columns: [column('app_id', 'string'), column('app_secret_hash', 'string')] })])]).length, 0);
+      // A secret of another prefix says nothing about this column: `webhookSecret` beside `clientId` is still reported.
+      const clients = () => table('Client', { columns: [column('id', 'string')] });
+      assert.equal(runRule(missingForeignKey, [prismaDb([clients(), table('Order', { columns: [column('clientId', 'string'), column('webhookSecret', 'string')] })])]).length, 1);
+    });
     it('target without a single-column primary key', () => {
       const db = sqlDb([table('events', { primaryKey: null }), table('questions', { columns: [column('event_id', 'int')] })]);
       assert.equal(runRule(missingForeignKey, [db]).length, 0);

@@ -3,6 +3,11 @@ import type { JsonReport } from './model';
 
 export interface TextOptions {
   color: boolean;
+  /**
+   * The report follows a `--fix` (`safe`) or `--fix=unsafe` run: a fix still offered is one that run could not apply
+   * (a file it left with errors, put back; a fix that did not remove its finding), not one the next run would.
+   */
+  fixed?: 'safe' | 'unsafe';
 }
 
 export function formatText(report: JsonReport, options: TextOptions = { color: false }): string {
@@ -35,8 +40,15 @@ export function formatText(report: JsonReport, options: TextOptions = { color: f
     const safe = report.findings.filter((f) => f.fixes.some((x) => x.safety === 'safe')).length;
     // Display-only fixes (advice for the lightbulb) are never applied by --fix, whatever its mode.
     const unsafe = report.findings.filter((f) => f.fixes.some((x) => x.safety === 'unsafe') && !f.fixes.some((x) => x.safety === 'safe')).length;
-    if (safe) out.push(`  ${safe} fixable with --fix`);
-    if (unsafe) out.push(`  ${unsafe} more fixable with --fix=unsafe (may change behaviour: review the diff)`);
+    // Whether a fix applies shows only once it is applied (a name clash fails validation): after a run, what is left
+    // is what that run could not apply, and it said why on stderr.
+    const notApplied = (n: number, flag: string) => `  ${n} with a fix ${flag} could not apply (see "did not fix" above)`;
+    if (options.fixed === 'unsafe') {
+      if (safe + unsafe) out.push(notApplied(safe + unsafe, '--fix=unsafe'));
+    } else {
+      if (safe) out.push(options.fixed === 'safe' ? notApplied(safe, '--fix') : `  ${safe} fixable with --fix`);
+      if (unsafe) out.push(`  ${unsafe} more fixable with --fix=unsafe (may change behaviour: review the diff)`);
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -353,3 +353,18 @@ export function schemaBesideMigrationsEmulatesRelations(migrationsDir: string, r
   const mode = settle(datasource).properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity')?.value;
   return mode?.kind === 'string' && mode.value === 'prisma';
 }
+
+/**
+ * The datasource `provider` of the Prisma schema whose migrations a folder holds (`"sqlite"`): what
+ * migration_lock.toml says, for a folder without one (a lock file not committed). Read from `schema.prisma` beside
+ * the `migrations` folder, as schemaBesideMigrationsEmulatesRelations reads it; undefined when no schema is there.
+ */
+export function schemaBesideMigrationsProvider(migrationsDir: string, reader: SourceReader): string | undefined {
+  const path = posix.join(posix.dirname(migrationsDir), 'schema.prisma');
+  const text = safeRead(reader, path);
+  if (text === undefined) return undefined;
+  const datasource = parseFile(path, text).ast.blocks.find((b) => b.kind === 'datasource');
+  if (!datasource) return undefined;
+  const provider = settle(datasource).properties.find((p) => p.key === 'provider')?.value;
+  return provider?.kind === 'string' ? provider.value : undefined;
+}

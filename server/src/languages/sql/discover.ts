@@ -1,10 +1,12 @@
 /**
  * Finds SQL units: migration folders (replayed in order) and lone files (a dump, a schema).
  * Paths are looked at, never parsed as SQL; the only files read here are the ones that say what a folder is
- * (Prisma's migration_lock.toml, drizzle-kit's meta/_journal.json, one snapshot.json of a drizzle-kit 1.0 folder).
+ * (Prisma's migration_lock.toml, else the schema.prisma beside the folder, drizzle-kit's meta/_journal.json, one
+ * snapshot.json of a drizzle-kit 1.0 folder).
  */
 import type { Dialect } from '../../../../rules/model';
 import type { SourceReader, Unit } from '../types';
+import { schemaBesideMigrationsProvider } from '../prisma/discover';
 
 /** How the runner of a folder names and wraps migrations. */
 export type FolderKind = 'prisma' | 'supabase' | 'drizzle' | 'numbered' | 'timestamped' | 'folders' | 'file';
@@ -372,7 +374,12 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
     const lock = reader.read(`${dir}/migration_lock.toml`);
     if (lock === undefined && basename(dir) !== 'migrations') continue;
     list.sort((a, b) => compareMigrationNames(basename(dirname(a)), basename(dirname(b))));
-    const dialect = lock !== undefined ? providerFromLock(lock) : undefined;
+    // Without a lock file (not committed), the schema beside the folder says it: its SQL is not sniffed as Postgres.
+    const fromSchema = () => {
+      const provider = schemaBesideMigrationsProvider(dir, reader);
+      return provider === undefined ? undefined : dialectFromName(provider);
+    };
+    const dialect = (lock !== undefined ? providerFromLock(lock) : undefined) ?? fromSchema();
     units.push(unit(dir, list, { kind: 'prisma', dir, ...(dialect ? { dialect } : {}) }));
     for (const f of list) taken.add(f);
   }

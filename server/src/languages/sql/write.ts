@@ -9,6 +9,7 @@ import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
 import { advance, cursor, dbmateSections, matchingParen, skipTrivia, splitStatements, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
+import { Parser as SqlParser } from 'node-sql-parser';
 import { sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition, makeObjectName } from './names';
@@ -70,9 +71,32 @@ export function quoteIdent(name: string, dialect: Dialect): string {
 
 const quoted: Partial<Record<Dialect, Map<string, string>>> = {};
 
+/**
+ * Whether the parser the review reads MySQL and SQLite migrations with (node-sql-parser) takes `name` bare as an
+ * index, table and column name. Its SQLite grammar refuses words SQLite itself accepts (`session`: hemmelig's
+ * better-auth table), and a migration the review cannot read is dropped by --fix: such a name is quoted.
+ */
+function readsBare(name: string, dialect: 'mysql' | 'sqlite'): boolean {
+  const known = bareWords[dialect].get(name);
+  if (known !== undefined) return known;
+  let answer: boolean;
+  try {
+    (bareParser ??= new SqlParser()).astify(`CREATE INDEX ${name} ON ${name} (${name});`, { database: dialect });
+    answer = true;
+  } catch {
+    answer = false;
+  }
+  if (bareWords[dialect].size >= 10_000) bareWords[dialect].clear();
+  bareWords[dialect].set(name, answer);
+  return answer;
+}
+
+let bareParser: SqlParser | undefined;
+const bareWords = { mysql: new Map<string, boolean>(), sqlite: new Map<string, boolean>() };
+
 function quotePart(p: string, dialect: Dialect): string {
   const plain = dialect === 'mysql' ? /^[A-Za-z_][A-Za-z0-9_$]*$/.test(p) : /^[a-z_][a-z0-9_$]*$/.test(p);
-  if (plain && !isKeyword(p)) return p;
+  if (plain && !isKeyword(p) && (dialect === 'mysql' || dialect === 'sqlite' ? readsBare(p, dialect) : true)) return p;
   return dialect === 'mysql' ? '`' + p.replace(/`/g, '``') + '`' : '"' + p.replace(/"/g, '""') + '"';
 }
 
@@ -940,6 +964,10 @@ function createdByStatement(db: Database, loc: { file: string; range: { start: {
 
 function dropIndex(db: Database, t: Target, table: Table, index: Table['indexes'][number], reader: SourceReader, inPlace: boolean): FileEdit[] | undefined {
   const d = db.dialect;
+  // A Prisma migrations folder is generated from the schema, which declares the index: a migration dropping it alone
+  // is drift (`migrate dev` creates it again), and editing the migration that made it changes an applied migration's
+  // checksum. The schema's own duplicate-index finding is where it goes.
+  if (t.hints.kind === 'prisma') return undefined;
   const stmt = createdByStatement(db, index.loc, 'createIndex');
   // `inPlace`: out of the newest migration of its folder, whose title says "only if it has not been deployed yet".
   if (inPlace && !(isHistory(t) && index.migration?.applied && index.migration.latest)) return undefined;
