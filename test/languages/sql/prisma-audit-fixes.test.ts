@@ -146,3 +146,30 @@ describe('a SQLite table named session (repro-5, hemmelig)', () => {
     assert.doesNotMatch(second.stdout, /fixable/);
   });
 });
+
+describe('a SQL Server Prisma project: its T-SQL migrations are left out, not reported statement by statement', () => {
+  const schema =
+    'datasource db {\n  provider = "sqlserver"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  posts Post[]\n}\n\n' +
+    'model Post {\n  id       Int  @id @default(autoincrement())\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)\n  @@index([authorId])\n}\n';
+  // What `prisma migrate dev` writes for SQL Server.
+  const migration =
+    'BEGIN TRY\n\nBEGIN TRAN;\n\n-- CreateTable\nCREATE TABLE [dbo].[User] (\n    [id] INT NOT NULL IDENTITY(1,1),\n    CONSTRAINT [User_pkey] PRIMARY KEY CLUSTERED ([id])\n);\n\n' +
+    '-- CreateTable\nCREATE TABLE [dbo].[Post] (\n    [id] INT NOT NULL IDENTITY(1,1),\n    [authorId] INT NOT NULL,\n    CONSTRAINT [Post_pkey] PRIMARY KEY CLUSTERED ([id])\n);\n\n' +
+    '-- CreateIndex\nCREATE NONCLUSTERED INDEX [Post_authorId_idx] ON [dbo].[Post]([authorId]);\n\n' +
+    '-- AddForeignKey\nALTER TABLE [dbo].[Post] ADD CONSTRAINT [Post_authorId_fkey] FOREIGN KEY ([authorId]) REFERENCES [dbo].[User]([id]) ON DELETE CASCADE ON UPDATE CASCADE;\n\n' +
+    'COMMIT TRAN;\n\nEND TRY\nBEGIN CATCH\n\nIF @@TRANCOUNT > 0\nBEGIN\n    ROLLBACK TRAN;\nEND;\nTHROW\n\nEND CATCH\n';
+  for (const [how, lock] of [['with migration_lock.toml', true], ['without it (the schema says SQL Server)', false]] as const) {
+    it(how, async () => {
+      const { result } = await review({
+        'package.json': '{"devDependencies":{"prisma":"^6.5.0"}}',
+        'prisma/schema.prisma': schema,
+        ...(lock ? { 'prisma/migrations/migration_lock.toml': LOCK('sqlserver') } : {}),
+        'prisma/migrations/20240101000000_init/migration.sql': migration,
+      });
+      assert.deepEqual(
+        [...result.findings, ...result.diagnostics].filter((f) => f.file.endsWith('.sql')).map((f) => ('rule' in f ? f.rule : f.message)),
+        [],
+      );
+    });
+  }
+});

@@ -380,8 +380,11 @@ export function discoverSql(files: readonly string[], reader: SourceReader): Uni
       return provider === undefined ? undefined : dialectFromName(provider);
     };
     const dialect = (lock !== undefined ? providerFromLock(lock) : undefined) ?? fromSchema();
-    units.push(unit(dir, list, { kind: 'prisma', dir, ...(dialect ? { dialect } : {}) }));
     for (const f of list) taken.add(f);
+    // Prisma writes T-SQL for SQL Server (`BEGIN TRY`, `[dbo].[User]`), which neither parser here reads: its
+    // migrations are left out (the schema is reviewed), rather than every statement being an error.
+    if (dialect === 'sqlserver') continue;
+    units.push(unit(dir, list, { kind: 'prisma', dir, ...(dialect ? { dialect } : {}) }));
   }
 
   // 3. drizzle-kit 0.x: <dir>/meta/_journal.json orders <dir>/<tag>.sql
