@@ -149,6 +149,37 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Whether a drizzle config of the project names `dir` as its `out` (drizzle-kit's output folder, `<config's
+ * folder>/drizzle` by default) and names a schema: the migrations there are generated from that schema by `drizzle-kit
+ * generate`, against the snapshot it keeps in `meta/`. Looked for in `dir`'s parent and the folders above it, up to the
+ * nearest package root (a package.json). The config is read by syntax only, as discovery reads it.
+ */
+export function drizzleSchemaGenerates(dir: string, reader: SourceReader): boolean {
+  const target = normalizePath(dir);
+  for (let folder = dirname(target); ; folder = dirname(folder)) {
+    const prefix = folder === '/' ? '' : folder;
+    for (const name of CONFIG_NAMES) {
+      let text: string | undefined;
+      try {
+        text = reader.read(`${prefix}/${name}`);
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) continue;
+      const config = readDrizzleConfig(`${prefix}/${name}`, text);
+      if (config.schema.length > 0 && (config.out ?? `${prefix}/drizzle`) === target) return true;
+    }
+    let root: string | undefined;
+    try {
+      root = reader.read(`${prefix}/package.json`);
+    } catch {
+      root = undefined;
+    }
+    if (root !== undefined || folder === '/' || folder === '') return false;
+  }
+}
+
 export function discoverDrizzle(files: readonly string[], reader: SourceReader): Unit[] {
   const candidates = files.filter(isCandidate);
   const candidateSet = new Set(candidates);

@@ -16,6 +16,7 @@ import { chooseName, columnsAddition, makeObjectName } from './names';
 import { allStatements, appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
 import { defaultName } from './replay';
 import { schemaBesideMigrationsEmulatesRelations } from '../prisma/discover';
+import { drizzleSchemaGenerates } from '../drizzle/discover';
 import { sourceTextFor, type SourceText } from './text';
 
 const ACTION_SQL: Record<ReferentialAction, string> = {
@@ -168,6 +169,13 @@ interface Target {
    * the schema's fixes say their actions there; a foreign key added here would contradict the schema.
    */
   emulatedRelations?: boolean;
+  /**
+   * A drizzle-kit folder a Drizzle schema of the project generates (its config's `out`): a change of the schema is
+   * written in the schema, and `drizzle-kit generate` writes its migration. One written here instead would be missing
+   * from drizzle-kit's snapshot (`meta/`), and the next `generate` would write the same change again, which then fails
+   * (the index already exists).
+   */
+  generatedFromSchema?: boolean;
 }
 
 /**
@@ -230,6 +238,7 @@ function discoverTarget(database: Database, reader: SourceReader): Target {
   const files = u?.files ?? database.files.slice();
   const target: Target = { hints, files };
   if (hints.kind === 'prisma' && schemaBesideMigrationsEmulatesRelations(hints.dir, reader)) target.emulatedRelations = true;
+  if (hints.kind === 'drizzle' && drizzleSchemaGenerates(hints.dir, reader)) target.generatedFromSchema = true;
   if (hints.kind === 'numbered' || hints.kind === 'timestamped') {
     const lastText = files.length ? reader.read(files[files.length - 1]) : undefined;
     if (lastText !== undefined && dbmateSections(lastText, flavor(database.dialect))) target.dbmate = true;
@@ -487,11 +496,17 @@ function asMigrations(t: Target, name: string, steps: string[], reader: SourceRe
 // Intents
 // ---------------------------------------------------------------------------------------------
 
+/** Fixes that change what the schema declares (tables, keys, indexes, types), not how a migration runs. */
+const SCHEMA_CHANGES = new Set<FixIntent['kind']>(['setOnDelete', 'addIndex', 'dropIndex', 'changeColumnType', 'makeNullable', 'addForeignKey', 'createEnum']);
+
 export function writeSqlFix(intent: FixIntent, reader: SourceReader): FileEdit[] | undefined {
   if (!('database' in intent) || intent.database.language !== 'sql') return undefined;
   const db = intent.database;
   const d = db.dialect;
   const t = targetOf(db, reader);
+  // What the schema declares is fixed there (generatedFromSchema); how a migration runs (CONCURRENTLY, NOT VALID, a
+  // migration of its own) is still fixed here.
+  if (t.generatedFromSchema && SCHEMA_CHANGES.has(intent.kind)) return undefined;
   switch (intent.kind) {
     case 'setOnDelete':
       return setOnDelete(db, t, intent.table, intent.foreignKey, intent.action, reader, intent.onUpdate);
