@@ -242,7 +242,10 @@ export interface MigrationStatement {
   table?: string;
   /** createIndex: written with CONCURRENTLY. */
   concurrently?: boolean;
-  /** createIndex / addForeignKey: the table was created earlier in the same migration file. */
+  /**
+   * createIndex / addForeignKey: the table was created earlier in the same migration file, or is empty there (an
+   * earlier `ADD COLUMN … NOT NULL` without a default succeeded on it): nothing waits on a lock or a scan of it.
+   */
   tableCreatedInSameMigration?: boolean;
   /** addForeignKey: written with NOT VALID. */
   notValid?: boolean;

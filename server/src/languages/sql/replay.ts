@@ -37,6 +37,11 @@ interface Ctx {
   ref: MigrationRef;
   inTx: boolean;
   createdHere: Set<string>;
+  /**
+   * Tables an earlier statement of this migration proved empty: `ADD COLUMN … NOT NULL` without a default fails on a
+   * table with a row, so whatever runs after it in the migration runs on an empty table (addedNotNullWithoutDefault).
+   */
+  emptyHere: Set<string>;
   stmtLoc: Loc;
   /** The `DO` block the statement runs in. */
   block?: Loc;
@@ -151,6 +156,31 @@ function addedColumnsUnscanned(cmds: readonly AstNode[]): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether an added column is NOT NULL with nothing to fill the existing rows with (no DEFAULT, no identity, no
+ * GENERATED expression, not a serial): Postgres then refuses the ALTER on a table holding a row ("column … contains
+ * null values"), so the statements of the migration after it run on an empty table. Prisma writes this for a new
+ * required field (and warns that it fails on a table with rows).
+ */
+function addedNotNullWithoutDefault(cd: AstNode): boolean {
+  if (cd.raw_default !== undefined || cd.identity || cd.generated) return false;
+  const names = (cd.typeName?.names ?? []) as AstNode[];
+  const base = (names[names.length - 1]?.String?.sval ?? '') as string;
+  if (base.includes('serial')) return false;
+  let notNull = cd.is_not_null === true;
+  for (const c of cd.constraints ?? []) {
+    const t = c?.Constraint?.contype;
+    if (t === 'CONSTR_DEFAULT' || t === 'CONSTR_GENERATED' || t === 'CONSTR_IDENTITY') return false;
+    if (t === 'CONSTR_NOTNULL') notNull = true;
+  }
+  return notNull;
+}
+
+/** A table created earlier in the statement's migration, or proved empty there (Ctx.emptyHere): new or empty. */
+function newOrEmpty(ctx: Ctx, table: string): boolean {
+  return ctx.createdHere.has(table) || ctx.emptyHere.has(table);
 }
 
 function normAction(text: string | undefined): ReferentialAction | undefined {
@@ -274,6 +304,7 @@ class Builder {
   file(f: ReplayFile): void {
     const src = f.parsed.source;
     const createdHere = new Set<string>();
+    const emptyHere = new Set<string>();
     let inTx = false;
     const pgFlavor = this.flavor === 'postgresql';
     // The runner runs the whole file as one transaction (not merely a file that opens with its own BEGIN … COMMIT).
@@ -281,12 +312,12 @@ class Builder {
     for (const stmt of f.parsed.statements) {
       // A Postgres statement of a type the model does not read is only recorded: its tree is never built.
       if (pgFlavor && stmt.kind !== undefined && !PG_MODELLED.has(stmt.kind)) {
-        this.other({ src, stmt, ref: f.ref, inTx, createdHere, stmtLoc: src.loc(stmt.start, stmt.end) });
+        this.other({ src, stmt, ref: f.ref, inTx, createdHere, emptyHere, stmtLoc: src.loc(stmt.start, stmt.end) });
         if (f.releaseAst) stmt.ast = undefined;
         continue;
       }
       if (!stmt.ast) continue;
-      const ctx: Ctx = { src, stmt, ref: f.ref, inTx, createdHere, stmtLoc: src.loc(stmt.start, stmt.end) };
+      const ctx: Ctx = { src, stmt, ref: f.ref, inTx, createdHere, emptyHere, stmtLoc: src.loc(stmt.start, stmt.end) };
       try {
         if (this.flavor === 'postgresql') inTx = this.pgStatement(ctx, stmt.ast);
         else inTx = this.otherStatement(ctx, stmt.ast);
@@ -424,6 +455,7 @@ class Builder {
     // A table this migration created stays new under its new name (or schema): still empty and unseen, its indexes
     // need no CONCURRENTLY and its foreign keys no NOT VALID.
     if (ctx.createdHere.delete(from)) ctx.createdHere.add(to);
+    if (ctx.emptyHere.delete(from)) ctx.emptyHere.add(to);
     this.namesInUse = undefined;
     this.tables.delete(from);
     t.name = to;
@@ -1285,7 +1317,7 @@ class Builder {
         table: table.name,
         columns,
         notValid,
-        tableCreatedInSameMigration: ctx.createdHere.has(table.name),
+        tableCreatedInSameMigration: newOrEmpty(ctx, table.name),
       });
       this.fkAdded.set(fk, { statement: this.statements[this.statements.length - 1], tx: this.txKey(ctx) });
     }
@@ -1312,6 +1344,8 @@ class Builder {
             if ((cmd.missing_ok || ctx.block) && table.columns.some((c) => c.name === cd.colname)) break;
             const start = this.at(ctx, cd.location);
             this.pgColumn(ctx, table, cd, start, this.clauseEnd(text, start, ctx.stmt.end), true, unscanned);
+            // Outside a DO block (whose handler could swallow the error), the migration goes on only if the table is empty.
+            if (!ctx.block && addedNotNullWithoutDefault(cd)) ctx.emptyHere.add(table.name);
             break;
           }
           case 'AT_AddConstraint': {
@@ -1450,7 +1484,7 @@ class Builder {
       table: tableName,
       columns,
       concurrently: n.concurrent === true,
-      tableCreatedInSameMigration: ctx.createdHere.has(tableName),
+      tableCreatedInSameMigration: newOrEmpty(ctx, tableName),
       ...(n.relation && n.relation.inh !== true ? { only: true } : {}),
       ...(!table && this.matviews.has(tableName) ? { materializedView: true } : {}),
     });
@@ -1874,7 +1908,7 @@ class Builder {
     if (d) fk.onDelete = d;
     if (u) fk.onUpdate = u;
     table.foreignKeys.push(fk);
-    if (altering) this.other(ctx, 'addForeignKey', { table: table.name, columns, tableCreatedInSameMigration: ctx.createdHere.has(table.name) });
+    if (altering) this.other(ctx, 'addForeignKey', { table: table.name, columns, tableCreatedInSameMigration: newOrEmpty(ctx, table.name) });
   }
 
   private nspCreateIndex(ctx: Ctx, ast: AstNode): void {
@@ -1882,7 +1916,7 @@ class Builder {
     const keys = (ast.index_columns ?? []).map((c: AstNode) => this.nspIndexKey(c));
     const columns: string[] = keys.map((k: { column: string }) => k.column);
     const name: string | undefined = typeof ast.index === 'string' ? ast.index : ast.index?.name;
-    this.other(ctx, 'createIndex', { table: tableName, columns, tableCreatedInSameMigration: ctx.createdHere.has(tableName) });
+    this.other(ctx, 'createIndex', { table: tableName, columns, tableCreatedInSameMigration: newOrEmpty(ctx, tableName) });
     const table = this.tables.get(tableName);
     if (!table) return;
     // MySQL names an index within its table; SQLite within the database.
