@@ -140,9 +140,9 @@ function firstService(dir) {
 const AUDIT_SETTLE_MS = 1000;
 
 async function serverAudit(dir, repeats, budgetMs, log) {
-  const { command, args } = ourServerCommand();
+  const { command, args, env } = ourServerCommand();
   // The server's code cache as in the LSP bench (written there, or by this process after its first review).
-  const client = new LspClient({ command, args, env: { SCHEMA_REVIEW_CODE_CACHE: process.env.BENCH_SERVER_CODE_CACHE ?? join(OUT_DIR, 'code-cache') }, settings: { schemaReview: { prisma: { validation: 'auto' } } } });
+  const client = new LspClient({ command, args, env: { ...env, SCHEMA_REVIEW_CODE_CACHE: process.env.BENCH_SERVER_CODE_CACHE ?? join(OUT_DIR, 'code-cache') }, settings: { schemaReview: { prisma: { validation: 'auto' } } } });
   const out = { audits: [] };
   let restore = () => undefined;
   try {

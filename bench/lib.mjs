@@ -330,7 +330,8 @@ export function prismaServerCommand() {
 
 export function ourServerCommand() {
   // BENCH_SERVER_JS: another build of the server (an A/B run against an older commit's dist/server.js).
-  return { command: process.execPath, args: [process.env.BENCH_SERVER_JS ?? join(bundleDir, 'server.js'), '--stdio'] };
+  // The environment VS Code's client starts it with (client/src/client.ts): glibc's malloc arenas limited to 2.
+  return { command: process.execPath, args: [process.env.BENCH_SERVER_JS ?? join(bundleDir, 'server.js'), '--stdio'], env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } };
 }
 
 /** `--name value` from a command line, or undefined. */

@@ -66,6 +66,7 @@ function serverOptions(name) {
   return {
     ...cmd,
     env: {
+      ...cmd.env,
       ...(s.debounce !== undefined ? { SCHEMA_REVIEW_DEBOUNCE_MS: String(s.debounce) } : {}),
       SCHEMA_REVIEW_CODE_CACHE: s.codeCache === false ? 'off' : CODE_CACHE_DIR,
     },

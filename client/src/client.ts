@@ -61,6 +61,9 @@ export interface InitializationOptions {
  * `fileWatchers` are owned by the caller: the client only listens to them, so they are created once and
  * shared by every client a restart creates.
  */
+/** The server's `MALLOC_ARENA_MAX` (see createLanguageClient); the bench starts the server with it too. */
+export const SERVER_MALLOC_ARENA_MAX = '2';
+
 export function createLanguageClient(
   context: vscode.ExtensionContext,
   outputChannel: vscode.LogOutputChannel,
@@ -69,7 +72,13 @@ export function createLanguageClient(
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   // The server's V8 code cache (server/src/boot/codeCache.ts) goes to the extension's own storage, unless the
   // environment names a folder (or `off`).
-  const env = { SCHEMA_REVIEW_CODE_CACHE: process.env.SCHEMA_REVIEW_CODE_CACHE ?? vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath };
+  const env = {
+    SCHEMA_REVIEW_CODE_CACHE: process.env.SCHEMA_REVIEW_CODE_CACHE ?? vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath,
+    // glibc gives each thread that allocates its own malloc arena (Node's thread pool, V8's helpers, the Prisma
+    // validation worker), each keeping freed memory: two arenas kept the server about 50 MB smaller after a workspace
+    // audit, at no measurable cost in speed. Other platforms ignore it; a value the user set wins.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? SERVER_MALLOC_ARENA_MAX,
+  };
   const serverOptions: ServerOptions = {
     // stdio, as other editors run it: the server's stream writer serializes each published diagnostic once.
     run: { module, transport: TransportKind.stdio, options: { env } },
