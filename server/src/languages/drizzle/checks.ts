@@ -13,7 +13,7 @@
  */
 import type { Column, Dialect, Table } from '../../../../rules/model';
 import { parseSql, sqlParserReady } from '../sql/parse';
-import { checkedValuesOf, notNullColumnsOf } from '../sql/replay';
+import { checkedValuesOf, notNullColumnsOfPredicate } from '../sql/replay';
 
 /** A `check()` of a table's extra config, its template split into text and column keys (`${t.status}` → `status`). */
 export interface PendingCheck {
@@ -112,11 +112,7 @@ export function notNullKeysOfTemplate(parts: PendingCheck['parts']): string[] | 
       }
     }
     if (expression.length > 20_000) return undefined;
-    const parsed = parseSql('drizzle-index-where.sql', `CREATE INDEX "i" ON "t" ("c") WHERE ${expression}`, 'postgresql');
-    if (parsed.fatal || parsed.statements.length !== 1) return undefined;
-    const statement = parsed.statements[0];
-    if (statement.error || statement.kind !== 'IndexStmt') return undefined;
-    const names = notNullColumnsOf(statement.ast?.IndexStmt?.whereClause);
+    const names = notNullColumnsOfPredicate('drizzle-index-where.sql', expression);
     if (!names) return undefined;
     const out: string[] = [];
     for (const name of names) {

@@ -20,8 +20,8 @@ import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppress
 import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
 import type { Attribute, Block, Comment, Expr, Field, PrismaAst, Span, TextChange } from './parser';
 import * as wasm from './wasm';
-import { loadSqlParser, parseSql, sqlParserReady } from '../sql/parse';
-import { notNullColumnsOf } from '../sql/replay';
+import { loadSqlParser, sqlParserReady } from '../sql/parse';
+import { notNullColumnsOfPredicate } from '../sql/replay';
 
 export interface ParsedFile {
   path: string;
@@ -448,11 +448,7 @@ function notNullFieldsOf(expr: Expr | undefined, columns: readonly Column[], dia
     return undefined;
   }
   try {
-    const parsed = parseSql('prisma-index-where.sql', `CREATE INDEX "i" ON "t" ("c") WHERE ${predicate}`, 'postgresql');
-    if (parsed.fatal || parsed.statements.length !== 1) return undefined;
-    const statement = parsed.statements[0];
-    if (statement.error || statement.kind !== 'IndexStmt') return undefined;
-    const names = notNullColumnsOf(statement.ast?.IndexStmt?.whereClause);
+    const names = notNullColumnsOfPredicate('prisma-index-where.sql', predicate);
     if (!names) return undefined;
     const out: string[] = [];
     for (const name of names) {

@@ -21,7 +21,7 @@ import type {
 import { clauseEnd, skipTrivia, tokenize, trimBack, writtenActionsIn, type SqlFlavor, type Token } from './lexer';
 import { chooseName, columnsAddition, makeObjectName } from './names';
 import { catchesError, DUPLICATE_COLUMN, DUPLICATE_OBJECT, DUPLICATE_TABLE, readAbsenceGuard, type AbsenceGuard } from './guards';
-import { nameEnd, parseDoBlock, type AstNode, type DoBlockStatement, type DoScope, type ParsedFile, type ParsedStatement } from './parse';
+import { nameEnd, parseDoBlock, parseSql, type AstNode, type DoBlockStatement, type DoScope, type ParsedFile, type ParsedStatement } from './parse';
 import type { SourceText } from './text';
 
 export interface ReplayFile {
@@ -176,6 +176,12 @@ function addedNotNullWithoutDefault(cd: AstNode): boolean {
     if (t === 'CONSTR_NOTNULL') notNull = true;
   }
   return notNull;
+}
+
+/** The kind of a libpg-query node (`{ CreateStmt: {…} }` → `CreateStmt`): its one key. */
+function nodeKind(node: AstNode): string {
+  for (const k in node) return k;
+  return '';
 }
 
 /** A table created earlier in the statement's migration, or proved empty there (Ctx.emptyHere): new or empty. */
@@ -608,11 +614,7 @@ class Builder {
 
   /** Returns whether an explicit transaction is open after the statement. */
   private pgStatement(ctx: Ctx, node: AstNode): boolean {
-    let kind = '';
-    for (const k in node) {
-      kind = k;
-      break;
-    }
+    const kind = nodeKind(node);
     const n = node[kind];
     switch (kind) {
       case 'TransactionStmt': {
@@ -816,11 +818,7 @@ class Builder {
    * renames (what exists after it is not followed).
    */
   private duplicateRaised(node: AstNode, pending: Pending): string | 'unknown' | undefined {
-    let kind = '';
-    for (const k in node) {
-      kind = k;
-      break;
-    }
+    const kind = nodeKind(node);
     const n = node[kind];
     switch (kind) {
       case 'CreateEnumStmt': {
@@ -2120,6 +2118,19 @@ function checkStringOf(node: AstNode | undefined): string | undefined {
   while (n?.TypeCast) n = (n.TypeCast as AstNode).arg as AstNode | undefined;
   const value = ((n?.A_Const as AstNode | undefined)?.sval as AstNode | undefined)?.sval;
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `notNullColumnsOf` of a predicate written as text (a Prisma `where: raw(…)`, a Drizzle `sql` template), parsed by the
+ * Postgres parser as `CREATE INDEX … WHERE <predicate>`. Undefined when it does not parse as one such statement (the
+ * parser must be loaded), or for any other predicate.
+ */
+export function notNullColumnsOfPredicate(file: string, predicate: string): string[] | undefined {
+  const parsed = parseSql(file, `CREATE INDEX "i" ON "t" ("c") WHERE ${predicate}`, 'postgresql');
+  if (parsed.fatal || parsed.statements.length !== 1) return undefined;
+  const statement = parsed.statements[0];
+  if (statement.error || statement.kind !== 'IndexStmt') return undefined;
+  return notNullColumnsOf(statement.ast?.IndexStmt?.whereClause);
 }
 
 /**
