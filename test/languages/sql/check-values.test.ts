@@ -8,18 +8,12 @@ import assert from 'node:assert/strict';
 import type { Database } from '../../../rules/model';
 import { stringEnum } from '../../../rules/data-types/string-enum';
 import { jsonInString } from '../../../rules/data-types/json-in-string';
-import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { runRule } from '../../helpers/run-rule';
-import { pgliteClones, runAsRunner, table } from './helpers';
+import { pgliteClones, runAsRunner, table, analyzeSqlFiles } from './helpers';
 
 const fresh = pgliteClones();
 
-function analyze(files: Record<string, string>): Database {
-  const reader = { read: (p: string) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  assert.equal(units.length, 1);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyze = analyzeSqlFiles;
 
 const INIT = 'supabase/migrations/20240101000000_init.sql';
 const LATER = 'supabase/migrations/20240301000000_statuses.sql';

@@ -13,10 +13,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import type { Database } from '../../../rules/model';
-import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { readAbsenceGuard } from '../../../server/src/languages/sql/guards';
-import type { SourceReader } from '../../../server/src/languages/types';
-import { pgliteClones, runAsRunner } from './helpers';
+import { pgliteClones, runAsRunner, analyzeSqlFiles } from './helpers';
 
 const fresh = pgliteClones();
 
@@ -38,12 +36,7 @@ function migrations(...bodies: string[]): Record<string, string> {
   return files;
 }
 
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader: SourceReader = { read: (p) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyzeFiles = analyzeSqlFiles;
 
 interface Schema {
   columns: string[];

@@ -9,18 +9,12 @@ import assert from 'node:assert/strict';
 import type { Database } from '../../../rules/model';
 import { indexNotConcurrent } from '../../../rules/migrations/index-not-concurrent';
 import { foreignKeyNotValid } from '../../../rules/migrations/foreign-key-not-valid';
-import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import { runRule } from '../../helpers/run-rule';
-import { pgliteClones, runAsRunner } from './helpers';
+import { pgliteClones, runAsRunner, analyzeSqlFiles } from './helpers';
 
 const fresh = pgliteClones();
 
-function analyze(files: Record<string, string>): Database {
-  const reader = { read: (p: string) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  assert.equal(units.length, 1);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyze = analyzeSqlFiles;
 
 const LOCK = 'prisma/migrations/migration_lock.toml';
 const INIT = 'prisma/migrations/20240101000000_init/migration.sql';

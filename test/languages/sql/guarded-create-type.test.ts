@@ -6,9 +6,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../../rules/model';
-import { sqlFrontEnd } from '../../../server/src/languages/sql';
-import type { SourceReader } from '../../../server/src/languages/types';
-import { ready } from './helpers';
+import { ready, analyzeSqlFiles } from './helpers';
 
 const INIT = "CREATE TYPE order_status AS ENUM ('pending', 'paid');\n";
 const ADD = "ALTER TYPE order_status ADD VALUE 'refunded';\n";
@@ -36,12 +34,7 @@ function migrations(...bodies: string[]): Record<string, string> {
   return files;
 }
 
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader: SourceReader = { read: (p) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyzeFiles = analyzeSqlFiles;
 
 function modelValues(files: Record<string, string>): string[] | undefined {
   return analyzeFiles(files).enums.find((e) => e.name === 'order_status')?.values;

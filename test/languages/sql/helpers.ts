@@ -52,6 +52,14 @@ export function analyzeFixture(fixture: string, reader = memoryReader()): { unit
   return { unit: units[0], analysis, db: analysis.databases[0] };
 }
 
+/** The database of in-memory files (path → text) that form one SQL unit, analyzed as the server does. */
+export function analyzeSqlFiles(files: Record<string, string>): Database {
+  const reader: SourceReader = { read: (p) => files[p] };
+  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
+  if (units.length !== 1) throw new Error(`expected one unit, got ${units.map((u) => u.id).join(', ')}`);
+  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+}
+
 /** Applies FileEdits to texts (edits in one file must not overlap). */
 export function applyEdits(edits: FileEdit[], reader: SourceReader): Map<string, string> {
   const out = new Map<string, string>();

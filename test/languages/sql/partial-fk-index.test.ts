@@ -8,18 +8,12 @@ import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../../../rules/model';
 import { unindexedForeignKey } from '../../../rules/indexes/unindexed-foreign-key';
-import { sqlFrontEnd } from '../../../server/src/languages/sql';
-import type { SourceReader } from '../../../server/src/languages/types';
 import { runRule } from '../../helpers/run-rule';
-import { ready } from './helpers';
+import { ready, analyzeSqlFiles } from './helpers';
 
 before(ready);
 
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader: SourceReader = { read: (p) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyzeFiles = analyzeSqlFiles;
 
 const INIT = `create table projects (id uuid primary key, name text not null);
 create table audit_logs (

@@ -10,16 +10,11 @@ import { foreignKeyNotValid } from '../../../rules/migrations/foreign-key-not-va
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import type { SourceReader } from '../../../server/src/languages/types';
 import { runRule } from '../../helpers/run-rule';
-import { ready } from './helpers';
+import { ready, analyzeSqlFiles } from './helpers';
 
 before(ready);
 
-function analyzeFiles(files: Record<string, string>): Database {
-  const reader: SourceReader = { read: (p) => files[p] };
-  const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
-  assert.equal(units.length, 1, `one unit: ${units.map((u) => u.id).join(', ')}`);
-  return sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
-}
+const analyzeFiles = analyzeSqlFiles;
 
 function lines(rule: Parameters<typeof runRule>[0], db: Database): string[] {
   return runRule(rule, [db]).map((f) => `${f.loc.file.slice(f.loc.file.lastIndexOf('/') + 1)}:${f.loc.range.start.line + 1}`);
