@@ -142,8 +142,12 @@ export function addForeignKeyTitle(
       return `Add a relation to ${target.name} (fields: [${columns.join(', ')}], references: [${targetColumns.join(', ')}]${onDelete ? `, onDelete: ${onDelete}` : ''}${onUpdate ? `, onUpdate: ${onUpdate}` : ''})`;
     case 'drizzle':
       return `Add .references(() => ${target.name}.${targetColumns[0]}${onDelete ? `, { onDelete: "${DRIZZLE_ACTION[onDelete]}" }` : ''}) to ${columns[0]}`;
-    case 'sql':
-      return `Add foreign key ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')}) → ${sqlTableName(target)} (${sqlColumns(target, targetColumns).join(', ')})${onDelete ? ` ON DELETE ${SQL_ACTION[onDelete]}` : ''}${database.dialect === 'postgresql' ? ' NOT VALID' : ''}`;
+    case 'sql': {
+      // In a Prisma migrations folder the constraint is written as `prisma migrate` writes it: ON UPDATE CASCADE unless
+      // told another (sql/write.ts newForeignKeyActions); SQL's default, NO ACTION, goes unsaid.
+      const update = onUpdate ?? (database.migrationTool === 'prisma' ? 'Cascade' : undefined);
+      return `Add foreign key ${sqlTableName(table)} (${sqlColumns(table, columns).join(', ')}) → ${sqlTableName(target)} (${sqlColumns(target, targetColumns).join(', ')})${onDelete ? ` ON DELETE ${SQL_ACTION[onDelete]}` : ''}${update && update !== 'NoAction' ? ` ON UPDATE ${SQL_ACTION[update]}` : ''}${database.dialect === 'postgresql' ? ' NOT VALID' : ''}`;
+    }
   }
 }
 

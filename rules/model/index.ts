@@ -297,6 +297,11 @@ export interface Database {
    * Prisma schema without one: its `migrations/` folder, next to the schema.
    */
   migrationsDirs?: string[];
+  /**
+   * SQL: the tool whose migrations folder this is, where it decides how new SQL is written: `prisma` (`prisma migrate`
+   * states ON UPDATE CASCADE on every foreign key, and Prisma's default ON DELETE).
+   */
+  migrationTool?: 'prisma';
   /** The referential actions this provider/relation mode allows (Prisma's `referential_actions`); all when undefined. */
   referentialActions?: ReferentialAction[];
   /** Where the provider/dialect is declared (Prisma datasource block), for database-wide findings. */

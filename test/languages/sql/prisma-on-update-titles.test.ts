@@ -13,6 +13,7 @@ import type { FixProposal, Rule } from '../../../rules/types';
 import { cascadeDeletesRecords } from '../../../rules/relations/cascade-deletes-records';
 import { missingOnDelete } from '../../../rules/relations/missing-on-delete';
 import { setNullOnNotNull } from '../../../rules/relations/set-null-on-not-null';
+import { missingForeignKey } from '../../../rules/relations/missing-foreign-key';
 import { setOnDeleteTitle } from '../../../rules/titles';
 import { sqlFrontEnd } from '../../../server/src/languages/sql';
 import type { SourceReader } from '../../../server/src/languages/types';
@@ -153,5 +154,34 @@ describe('SQL fix titles in a Prisma migrations folder name the ON UPDATE they w
     assert.deepEqual(writtenActions(fix, reader), { onDelete: 'Cascade', onUpdate: 'Restrict' });
     // A NO ACTION named goes unsaid, as the default.
     assert.equal(setOnDeleteTitle(db, sessions, fk, 'Cascade', 'NoAction'), 'Recreate the foreign key sessions (userId) with ON DELETE CASCADE');
+  });
+});
+
+describe('missing-foreign-key in a Prisma migrations folder: the title names the ON UPDATE CASCADE the new constraint states', () => {
+  before(ready);
+
+  it('as prisma migrate writes it; outside a Prisma folder nothing is added to the title or the SQL', () => {
+    const migration =
+      '-- CreateTable\nCREATE TABLE "users" (\n    "id" TEXT NOT NULL,\n    CONSTRAINT "users_pkey" PRIMARY KEY ("id")\n);\n\n' +
+      '-- CreateTable\nCREATE TABLE "notes" (\n    "id" TEXT NOT NULL,\n    "userId" TEXT NOT NULL,\n    CONSTRAINT "notes_pkey" PRIMARY KEY ("id")\n);\n\n' +
+      '-- CreateIndex\nCREATE INDEX "notes_userId_idx" ON "notes"("userId");\n';
+    const run = (files: Record<string, string>, main: string) => {
+      const reader: SourceReader = { read: (p) => files[p] };
+      const units = sqlFrontEnd.discover(Object.keys(files).sort(), reader);
+      const db = sqlFrontEnd.analyze(units[0], reader, { validation: true }).databases[0];
+      const report = runRule(missingForeignKey, [db]).find((r) => r.loc.file === main)!;
+      assert.ok(report, 'notes.userId is reported');
+      const fix = report.fixes![0];
+      const edits = sqlFrontEnd.writeFix(fix.intent, reader)!;
+      const written = [...applyEdits(edits, reader)].filter(([f]) => f !== main).map(([, t]) => t).join('\n');
+      return { title: fix.title, written };
+    };
+    const prisma = run({ [LOCK]: 'provider = "postgresql"\n', [INIT]: migration }, INIT);
+    assert.match(prisma.title, /ON DELETE CASCADE ON UPDATE CASCADE NOT VALID$/);
+    assert.match(prisma.written, /ON DELETE CASCADE ON UPDATE CASCADE/);
+    const supabase = '/p/supabase/migrations/20240101000000_init.sql';
+    const plain = run({ [supabase]: migration }, supabase);
+    assert.doesNotMatch(plain.title, /ON UPDATE/);
+    assert.doesNotMatch(plain.written, /ON UPDATE/);
   });
 });

@@ -121,6 +121,7 @@ export function analyzeSql(unit: Unit, reader: SourceReader, options: AnalyzeOpt
     replayer.file({ parsed, ref, releaseAst: true });
   });
   const database = schemaReplayer ? mergeDeclarative(unit.id, schemaReplayer.database(), replayer.database()) : replayer.database();
+  if (kind === 'prisma') database.migrationTool = 'prisma';
   return { databases: [database], codeFiles: [], diagnostics, suppressions };
 
   /** Parses a file, noting its syntax errors and ignore comments. */
