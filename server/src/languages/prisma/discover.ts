@@ -345,13 +345,8 @@ export function discoverPrisma(files: readonly string[], reader: SourceReader): 
  * otherwise, or whose `prisma.config.ts` names the folder, is not looked for).
  */
 export function schemaBesideMigrationsEmulatesRelations(migrationsDir: string, reader: SourceReader): boolean | undefined {
-  const path = posix.join(posix.dirname(migrationsDir), 'schema.prisma');
-  const text = safeRead(reader, path);
-  if (text === undefined) return undefined;
-  const datasource = parseFile(path, text).ast.blocks.find((b) => b.kind === 'datasource');
-  if (!datasource) return undefined;
-  const mode = settle(datasource).properties.find((p) => p.key === 'relationMode' || p.key === 'referentialIntegrity')?.value;
-  return mode?.kind === 'string' && mode.value === 'prisma';
+  const mode = datasourceBesideMigrations(migrationsDir, reader, ['relationMode', 'referentialIntegrity']);
+  return mode === undefined ? undefined : mode === 'prisma';
 }
 
 /**
@@ -360,11 +355,20 @@ export function schemaBesideMigrationsEmulatesRelations(migrationsDir: string, r
  * the `migrations` folder, as schemaBesideMigrationsEmulatesRelations reads it; undefined when no schema is there.
  */
 export function schemaBesideMigrationsProvider(migrationsDir: string, reader: SourceReader): string | undefined {
+  return datasourceBesideMigrations(migrationsDir, reader, ['provider']) || undefined;
+}
+
+/**
+ * A string property of the datasource of `schema.prisma` beside a `migrations` folder, the first one named by `keys`:
+ * '' when the schema's datasource has none of them (or not as a string), undefined when no schema or datasource is
+ * there.
+ */
+function datasourceBesideMigrations(migrationsDir: string, reader: SourceReader, keys: readonly string[]): string | undefined {
   const path = posix.join(posix.dirname(migrationsDir), 'schema.prisma');
   const text = safeRead(reader, path);
   if (text === undefined) return undefined;
   const datasource = parseFile(path, text).ast.blocks.find((b) => b.kind === 'datasource');
   if (!datasource) return undefined;
-  const provider = settle(datasource).properties.find((p) => p.key === 'provider')?.value;
-  return provider?.kind === 'string' ? provider.value : undefined;
+  const value = settle(datasource).properties.find((p) => keys.includes(p.key))?.value;
+  return value?.kind === 'string' ? value.value : '';
 }

@@ -304,15 +304,20 @@ function errorMessage(e: unknown): string {
 
 let sqlParser: SqlParser | undefined;
 
+/** The one node-sql-parser (MySQL and SQLite), made on first use: the review's, and the fix writer's checks. */
+export function nodeSqlParser(): SqlParser {
+  return (sqlParser ??= new SqlParser());
+}
+
 function parseWithNodeSqlParser(source: SourceText, dialect: SqlFlavor): ParsedStatement[] {
-  sqlParser ??= new SqlParser();
+  const parser = nodeSqlParser();
   const text = source.text;
   const out: ParsedStatement[] = [];
   const database = dialect === 'mysql' ? 'mysql' : 'sqlite';
   for (const raw of splitStatements(text, dialect)) {
     const chunk = text.slice(raw.start, raw.end);
     try {
-      const ast = sqlParser.astify(chunk, { database, parseOptions: { includeLocations: true } } as never);
+      const ast = parser.astify(chunk, { database, parseOptions: { includeLocations: true } } as never);
       const node = Array.isArray(ast) ? ast[0] : ast;
       out.push({ start: raw.start, end: raw.end, ast: node, byteBase: 0 });
     } catch (e) {

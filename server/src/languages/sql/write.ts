@@ -9,8 +9,7 @@ import type { FixIntent } from '../../../../rules/types';
 import type { FileEdit, SourceReader, TextEdit } from '../types';
 import { discoverSql, readJournal, type SqlUnitHints } from './discover';
 import { advance, cursor, dbmateSections, matchingParen, skipTrivia, splitStatements, tokenize, trimBack, wordIs, type SqlFlavor, type Token } from './lexer';
-import { Parser as SqlParser } from 'node-sql-parser';
-import { sqlParserReady } from './parse';
+import { nodeSqlParser, sqlParserReady } from './parse';
 import { pgScan } from './pgwasm';
 import { chooseName, columnsAddition, makeObjectName } from './names';
 import { allStatements, appendOffset, insertStatements, lineBreakOf, pointAfterAll, pointAfterForeignKey, statementHolding, tableNamed, writtenTableName } from './place';
@@ -82,7 +81,7 @@ function readsBare(name: string, dialect: 'mysql' | 'sqlite'): boolean {
   if (known !== undefined) return known;
   let answer: boolean;
   try {
-    (bareParser ??= new SqlParser()).astify(`CREATE INDEX ${name} ON ${name} (${name});`, { database: dialect });
+    nodeSqlParser().astify(`CREATE INDEX ${name} ON ${name} (${name});`, { database: dialect });
     answer = true;
   } catch {
     answer = false;
@@ -92,7 +91,6 @@ function readsBare(name: string, dialect: 'mysql' | 'sqlite'): boolean {
   return answer;
 }
 
-let bareParser: SqlParser | undefined;
 const bareWords = { mysql: new Map<string, boolean>(), sqlite: new Map<string, boolean>() };
 
 function quotePart(p: string, dialect: Dialect): string {
