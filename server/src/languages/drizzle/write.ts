@@ -876,7 +876,7 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
       postgres.length > head.length + tail.length && postgres.startsWith(head) && postgres.endsWith(tail)
         ? postgres.slice(head.length, postgres.length - tail.length)
         : chooseName(sqlTableName(table), columnsPart, 'idx', (n) => taken.has(head + n + tail));
-    plan = { local: own.local, edits: own.hold };
+    plan = { local: own.local, edits: [...own.hold] };
   } else {
     plan = ensureImport(doc, 'index', coreModule(database, doc));
     name = chooseName(sqlTableName(table), columnsPart, 'idx', (n) => taken.has(n));
@@ -894,7 +894,26 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
  * (`am_` and ''; both '' when that is not computable, the name then taken as passed). Undefined when the file calls
  * none that way: only pg-core's, a wrapper of a unique index, or one that takes no name or ignores it (a fixed name).
  */
-function projectIndexBuilder(doc: Doc, reader: SourceReader, database: Database): { local: string; hold: Edit[]; head: string; tail: string } | undefined {
+function projectIndexBuilder(doc: Doc, reader: SourceReader, database: Database): IndexBuilder | undefined {
+  // One walk of the file's tables per review: every index fix of the file asks, and the answer depends only on the
+  // file's text (the Doc) and the unit's modules (the database).
+  const known = indexBuilders.get(doc);
+  if (known?.database === database) return known.builder;
+  const builder = findProjectIndexBuilder(doc, reader, database);
+  indexBuilders.set(doc, { database, builder });
+  return builder;
+}
+
+interface IndexBuilder {
+  local: string;
+  hold: readonly Edit[];
+  head: string;
+  tail: string;
+}
+
+const indexBuilders = new WeakMap<Doc, { database: Database; builder: IndexBuilder | undefined }>();
+
+function findProjectIndexBuilder(doc: Doc, reader: SourceReader, database: Database): IndexBuilder | undefined {
   const scan = scanFile(doc.file, doc.sf);
   const modules = unitModules(reader, database);
   let found: { callee: ts.Expression; head: string; tail: string } | undefined;
