@@ -2,6 +2,7 @@ import type { Column, Database, Table } from '../model';
 import type { CodeFile } from '../model';
 import type { Rule } from '../types';
 import { readsTable, tableOf, wholeDatabase } from '../types';
+import { migrationDatabasesOf, migrationTableName } from '../schema-migrations';
 import { lastWord, quoteList } from '../names';
 import { createEnumTitle } from '../titles';
 import { codeValueIndexes, codeValuesFor, describeSite, type CodeValueIndex, type CodeValueSite } from './code-values';
@@ -210,44 +211,6 @@ function indexesOf(databases: readonly Database[], codeFiles: readonly CodeFile[
   const indexes = codeValueIndexes(databases, codeFiles);
   indexMemo.set(codeFiles, { databases, indexes });
   return indexes;
-}
-
-/**
- * Prisma cannot declare a CHECK, and a Drizzle schema may not: teams add one by hand to a migration
- * (`prisma/migrations/<ts>_<name>/migration.sql`, `drizzle-kit generate --custom`), which the SQL front-end replays
- * as a database of its own. These are the SQL databases of a schema's migrations folders: those its config names
- * (`Database.migrationsDirs`: prisma.config.ts `migrations.path`, drizzle.config `out`), else for Prisma
- * `migrations/` next to one of its schema files (where `prisma migrate` writes them). Every file of such a database
- * is a migration of one of those folders as its tool writes it: `<folder>/migration.sql` (Prisma), `<tag>.sql`
- * (drizzle-kit 0.x) or `<YYYYMMDDHHMMSS>_<name>/migration.sql` (drizzle-kit 1.0, a folder per migration).
- */
-const migrationsMemo = new WeakMap<Database, { all: readonly Database[]; sql: Database[] }>();
-
-function migrationDatabasesOf(schema: Database, all: readonly Database[]): Database[] {
-  const known = migrationsMemo.get(schema);
-  if (known && known.all === all) return known.sql;
-  const named = schema.migrationsDirs ?? (schema.language === 'prisma' ? schema.files.map((f) => `${f.slice(0, f.lastIndexOf('/'))}/migrations`) : []);
-  const dirs = [...new Set(named.map((d) => (d.endsWith('/') ? d : `${d}/`)))];
-  const folderMigration = (f: string, dir: string) => f.endsWith('/migration.sql') && f.indexOf('/', dir.length) === f.length - '/migration.sql'.length;
-  const drizzleFile = (f: string, dir: string) => f.indexOf('/', dir.length) < 0 || folderMigration(f, dir);
-  const isMigration = schema.language === 'prisma' ? folderMigration : drizzleFile;
-  const sql = dirs.length
-    ? all.filter((d) => d.language === 'sql' && d.files.length > 0 && dirs.some((dir) => d.files.every((f) => f.startsWith(dir) && isMigration(f, dir))))
-    : [];
-  migrationsMemo.set(schema, { all, sql });
-  return sql;
-}
-
-/**
- * The name the SQL front-end gives a schema's table in the migrations: qualified by its schema
- * (`pgSchema("billing").table("invoices")` is `billing.invoices`), except in the default schema, `public`, which the
- * replay leaves out (`CREATE TABLE "public"."invoices"` is `invoices`). A table the model gives no schema (a
- * `pgTable`, a Prisma model) is public's.
- */
-function migrationTableName(table: Table): string {
-  const name = table.dbName ?? table.name;
-  const schema = table.schema ?? '';
-  return schema === '' || schema === 'public' ? name : `${schema}.${name}`;
 }
 
 /** Whether a CHECK of the schema's migrations holds this column to a closed set of strings (by database names). */

@@ -7,6 +7,7 @@ import type { CodeFile, Database, Loc, Range, Table } from '../../rules/model';
 import { collectTableReads, columnOf, compareLocs, locKey, tableView, wholeDatabase } from '../../rules/types';
 import type { Category, FixIntent, FixSafety, ReportInput, Rule, RuleContext, Severity } from '../../rules/types';
 import type { FileEdit, SourceDiagnostic, Suppression } from './languages/types';
+import { migrationEchoes } from './echoes';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -268,16 +269,20 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       options.onError?.(`rule ${rule.meta.id} failed; its findings are skipped`, error);
       return [];
     }
-    return reports.map((report) => ({
-      rule: rule.meta.id,
-      category: rule.meta.category,
-      severity: severity as Severity,
-      file: report.loc.file,
-      range: report.loc.range,
-      message: report.message,
-      fixes: resolveFixes(rule, report, options),
-      related: report.related ?? [],
-    }));
+    return reports.map((report) => {
+      const finding: Finding = {
+        rule: rule.meta.id,
+        category: rule.meta.category,
+        severity: severity as Severity,
+        file: report.loc.file,
+        range: report.loc.range,
+        message: report.message,
+        fixes: resolveFixes(rule, report, options),
+        related: report.related ?? [],
+      };
+      reportedAt.set(finding, report.loc);
+      return finding;
+    });
   };
   /** Runs a rule, or reuses its cached findings when the same input objects were judged at the same severity. */
   const cached = (key: string, inputs: readonly unknown[], severity: SeveritySetting, run: () => Finding[]): Finding[] => {
@@ -450,9 +455,16 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   }
   const off = new Set(options.rules.filter((r) => severityOf(r, options.severities) === 'off').map((r) => r.meta.id));
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)), off);
-  kept.sort(compareFindings);
-  return { findings: kept, diagnostics };
+  // After the suppressions: an ignore comment on a migration's copy of a schema finding is still in use, and a schema
+  // finding ignored in the schema does not come back from its migration.
+  const echoes = migrationEchoes(findings, input.databases, (f) => reportedAt.get(f));
+  const shown = echoes.size ? kept.filter((f) => !echoes.has(f)) : kept;
+  shown.sort(compareFindings);
+  return { findings: shown, diagnostics };
 }
+
+/** The model location each finding was reported at (its model object: a key's, a column's), for migrationEchoes. */
+const reportedAt = new WeakMap<Finding, Loc>();
 
 function resolveFixes(rule: Rule, report: ReportInput, options: EngineOptions): ResolvedFix[] {
   const fixes: ResolvedFix[] = [];

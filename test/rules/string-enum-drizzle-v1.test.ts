@@ -19,9 +19,9 @@ const INIT = 'drizzle/20250301090000_init/migration.sql';
 const audit = (root: string, paths = ['.']): Promise<string[]> => auditRule('string-enum', root, paths);
 
 describe('string-enum: a Drizzle column held by a CHECK of a drizzle-kit 1.0 migration folder', () => {
-  it('is not reported; a column without a CHECK still is, in the schema and in the migrations', async () => {
+  it('is not reported; a column without a CHECK still is, in the schema (its migrations only repeat it)', async () => {
     const root = copyFixture(FIXTURE);
-    assert.deepEqual(await audit(root), [`${INIT}: orders.priority`, 'src/db/schema.ts: orders.priority']);
+    assert.deepEqual(await audit(root), ['src/db/schema.ts: orders.priority']);
   });
 
   it('also when the schema alone is audited', async () => {
@@ -32,7 +32,7 @@ describe('string-enum: a Drizzle column held by a CHECK of a drizzle-kit 1.0 mig
   it('is reported again when the custom migration folder is gone', async () => {
     const root = copyFixture(FIXTURE);
     fs.rmSync(path.join(root, CHECK_FOLDER), { recursive: true });
-    assert.deepEqual(await audit(root), [`${INIT}: orders.priority`, `${INIT}: orders.status`, 'src/db/schema.ts: orders.priority', 'src/db/schema.ts: orders.status']);
+    assert.deepEqual(await audit(root), ['src/db/schema.ts: orders.priority', 'src/db/schema.ts: orders.status']);
   });
 
   it('only for the output folder: a 1.0 folder elsewhere is another database', async () => {

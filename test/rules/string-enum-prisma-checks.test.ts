@@ -34,16 +34,14 @@ async function audit(root: string): Promise<string[]> {
 describe('string-enum: a Prisma column held by a CHECK of its migrations', () => {
   it('is not reported (by model and field names, or @@map / @map ones); a column without a CHECK still is', async () => {
     const root = copyFixture(FIXTURE);
-    assert.deepEqual(await audit(root), ['prisma/migrations/20240110093000_init/migration.sql: Order.priority', 'prisma/schema.prisma: Order.priority']);
+    // (The migrations' copy of the schema's finding is left out: see migration-echoes.test.ts.)
+    assert.deepEqual(await audit(root), ['prisma/schema.prisma: Order.priority']);
   });
 
   it('is reported again when the migration adding the CHECK is gone', async () => {
     const root = copyFixture(FIXTURE);
     fs.rmSync(path.join(root, path.dirname(CHECK_MIGRATION)), { recursive: true });
     assert.deepEqual(await audit(root), [
-      'prisma/migrations/20240110093000_init/migration.sql: Order.priority',
-      'prisma/migrations/20240110093000_init/migration.sql: Order.status',
-      'prisma/migrations/20240110093000_init/migration.sql: payments.payment_state',
       'prisma/schema.prisma: Order.priority',
       'prisma/schema.prisma: Order.status',
       'prisma/schema.prisma: Payment.state',

@@ -257,10 +257,9 @@ ALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId"
       'prisma/migrations/20240101000000_init/migration.sql': init,
     });
     const before = JSON.parse((await cli(['audit', '.', '--format', 'json'], dir)).stdout) as { findings: { rule: string; file: string }[] };
-    assert.deepEqual(before.findings.map((f) => [f.rule, f.file]).sort(), [
-      ['missing-foreign-key', 'prisma/migrations/20240101000000_init/migration.sql'],
-      ['missing-foreign-key', 'prisma/schema.prisma'],
-    ]);
+    // The migrations' copy of the schema's finding is left out (migration-echoes.test.ts). Fix-all's first pass adds the
+    // relation to the schema; the migrations then lack a key the schema has, and its next pass writes their migration.
+    assert.deepEqual(before.findings.map((f) => [f.rule, f.file]).sort(), [['missing-foreign-key', 'prisma/schema.prisma']]);
     const after = JSON.parse((await cli(['audit', '.', '--format', 'json', '--fix=unsafe'], dir)).stdout) as { findings: unknown[] };
     assert.deepEqual(after.findings, []);
 
