@@ -22,11 +22,12 @@ export function migrationEchoes<F extends { rule: string; file: string }>(findin
   // monorepo may both have a table `users`).
   const schemaPair = new Map<string, number>();
   const migrationPair = new Map<string, number>();
+  let pairs = 0;
   for (const d of databases) {
     if (d.language !== 'prisma' && d.language !== 'drizzle') continue;
     const migrations = migrationDatabasesOf(d, databases);
     if (!migrations.length) continue;
-    const pair = schemaPair.size + migrationPair.size;
+    const pair = pairs++;
     for (const f of d.files) schemaPair.set(f, pair);
     for (const sql of migrations) {
       noteSubjects(sql, (t) => t.name);
