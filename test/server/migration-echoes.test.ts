@@ -6,7 +6,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { cli } from '../helpers/cli';
+import { startServer, uriOf } from '../helpers/lsp';
 import { writeFiles } from '../helpers/workspace';
 
 interface Report {
@@ -172,5 +176,27 @@ END $$;
     const { findings } = await audit(dir);
     assert.ok(findings.includes('src/db/schema.ts unindexed-foreign-key') && findings.includes('src/db/schema.ts float-for-money'), findings.join('\n'));
     assert.ok(!findings.some((f) => f.startsWith('drizzle/')), findings.join('\n'));
+  });
+
+  it('in the editor: the migration shows a finding once the schema no longer says it (fixed in the schema, not migrated yet)', async () => {
+    const dir = prismaProject();
+    const server = await startServer({ folder: dir });
+    try {
+      const schemaFile = path.join(dir, 'prisma/schema.prisma');
+      const migrationFile = path.join(dir, INIT);
+      const codes = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'schema-review').map((d) => String(d.code)).sort();
+      for (const [file, languageId] of [[schemaFile, 'prisma'], [migrationFile, 'sql']] as const) {
+        await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId, version: 1, text: fs.readFileSync(file, 'utf8') } });
+      }
+      await server.waitForDiagnostics(uriOf(schemaFile), (d) => codes(d).includes('unindexed-foreign-key'));
+      assert.deepEqual(codes(await server.waitForDiagnostics(uriOf(migrationFile))), []);
+      // The index typed into the schema, unsaved: the migrations still lack it, and now say so.
+      const indexed = PRISMA_SCHEMA.replace('  author   User   @relation(fields: [authorId], references: [id])\n', '  author   User   @relation(fields: [authorId], references: [id])\n\n  @@index([authorId])\n');
+      await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(schemaFile), version: 2 }, contentChanges: [{ text: indexed }] });
+      await server.waitForDiagnostics(uriOf(migrationFile), (d) => codes(d).includes('unindexed-foreign-key'), 10_000);
+      await server.waitForDiagnostics(uriOf(schemaFile), (d) => !codes(d).includes('unindexed-foreign-key'), 10_000);
+    } finally {
+      await server.stop();
+    }
   });
 });
