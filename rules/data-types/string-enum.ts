@@ -245,6 +245,8 @@ export const stringEnum: Rule = {
     for (const database of context.databases) {
       if (!stringEnum.meta.languages.includes(database.language)) continue;
       const index = indexes.get(wholeDatabase(database));
+      // Prisma cannot declare a CHECK, and a Drizzle schema may not: teams add one by hand to a migration
+      // (`drizzle-kit generate --custom`), which holds the schema's column to its values as well.
       const migrations =
         database.language === 'prisma' || database.language === 'drizzle' ? migrationDatabasesOf(wholeDatabase(database), context.allDatabases ?? context.databases) : [];
       for (const table of database.tables) {

@@ -3,7 +3,7 @@
  *
  * When a tool writes a project's migrations from its schema (`prisma migrate`, `drizzle-kit generate`), the review
  * sees every table, key and index twice: once in the schema, and once in the database the SQL front-end replays from
- * the migrations folder. A foreign key without ON DELETE is then found both in `schema.prisma` and in the
+ * the migrations folder. A foreign key without an index is then found both in `schema.prisma` and in the
  * `migration.sql` that created it, and the audit counts one problem twice. The user acts in the schema and lets the
  * tool write the migration (DESIGN.md: a finding's range is where the user must act), so the migration's copy of a
  * schema finding is left out: the same rule about the same table, column, key or index.
