@@ -457,8 +457,18 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
   const { kept, diagnostics } = applySuppressions(findings, input.suppressions, new Set(options.rules.map((r) => r.meta.id)), off);
   // After the suppressions: an ignore comment on a migration's copy of a schema finding is still in use, and a schema
   // finding ignored in the schema does not come back from its migration.
-  const echoes = migrationEchoes(findings, input.databases, (f) => reportedAt.get(f));
-  const shown = echoes.size ? kept.filter((f) => !echoes.has(f)) : kept;
+  const { echoes, behind } = migrationEchoes(findings, input.databases, (f) => reportedAt.get(f));
+  let shown = echoes.size ? kept.filter((f) => !echoes.has(f)) : kept;
+  // A migration's finding about what the schema has without the problem says where: the migrations lag behind it. A
+  // copy of the finding carries it (the finding itself may be reused by the next review).
+  if (behind.size) {
+    shown = shown.map((f) => {
+      const lag = behind.get(f);
+      if (!lag) return f;
+      const next = lag.tool === 'prisma' ? '`prisma migrate dev`' : '`drizzle-kit generate`';
+      return { ...f, related: [...f.related, { loc: lag.loc, message: `The schema has this without the problem: the migrations lag behind it until ${next} writes the next one.` }] };
+    });
+  }
   shown.sort(compareFindings);
   return { findings: shown, diagnostics };
 }

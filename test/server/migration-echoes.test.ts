@@ -12,6 +12,9 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { cli } from '../helpers/cli';
 import { startServer, uriOf } from '../helpers/lsp';
 import { writeFiles } from '../helpers/workspace';
+import { Reviewer } from '../../server/src/review';
+import { DiskReader } from '../../server/src/project/files';
+import { initFrontEnds } from '../../server/src/languages';
 
 interface Report {
   findings: { rule: string; file: string; message: string }[];
@@ -112,6 +115,23 @@ describe('a schema finding its migrations repeat', () => {
     assert.ok(findings.includes(`${INIT} unindexed-foreign-key`), findings.join('\n'));
     assert.ok(!findings.includes('prisma/schema.prisma unindexed-foreign-key'), findings.join('\n'));
     assert.ok(!findings.includes(`${INIT} float-for-money`), 'the float is in both: reported in the schema only');
+  });
+
+  it('Prisma: the migration\'s finding the schema no longer has points at the schema, where the migrations lag behind', async () => {
+    const dir = prismaProject({
+      'prisma/schema.prisma': PRISMA_SCHEMA.replace('  author   User   @relation(fields: [authorId], references: [id])\n', '  author   User   @relation(fields: [authorId], references: [id])\n\n  @@index([authorId])\n'),
+    });
+    await initFrontEnds();
+    const { findings } = await new Reviewer(dir, new DiskReader()).reviewAsync({ validation: false });
+    const lagging = findings.find((f) => f.rule === 'unindexed-foreign-key');
+    assert.ok(lagging && lagging.file.endsWith(INIT), JSON.stringify(findings.map((f) => [f.rule, f.file])));
+    const pointer = lagging.related.find((r) => r.loc.file.endsWith('prisma/schema.prisma'));
+    assert.ok(pointer, JSON.stringify(lagging.related));
+    assert.match(pointer.message, /the migrations lag behind it until `prisma migrate dev` writes the next one/);
+    // At the relation whose key it is, not elsewhere in the schema.
+    assert.equal(pointer.loc.range.start.line, PRISMA_SCHEMA.split('\n').findIndex((l) => l.startsWith('  author   User')));
+    // Findings of other kinds say nothing of the kind (the schema's own, a rule weighing names).
+    for (const f of findings) if (f !== lagging) assert.ok(!f.related.some((r) => /lag behind/.test(r.message)), f.rule);
   });
 
   it('Prisma: an ignore comment on the migration copy is still in use; one in the schema keeps the copy out too', async () => {
