@@ -20,8 +20,8 @@ export interface MigrationVerdict<F> {
   echoes: Set<F>;
   /**
    * Findings about something the schema has without that problem (its key now indexed, an action now stated): the
-   * migrations lag behind the schema until its tool writes the next one (STRUCTURE_RULES only). By the schema's place for it (its table's
-   * when the schema no longer has the thing itself, a duplicate index dropped) and the tool.
+   * migrations lag behind the schema until its tool writes the next one (STRUCTURE_RULES only). By the schema's place
+   * for it (its table's when the schema no longer has the thing itself, a duplicate index dropped) and the tool.
    */
   behind: Map<F, { loc: Loc; tool: 'prisma' | 'drizzle' }>;
 }
@@ -62,10 +62,12 @@ export function migrationEchoes<F extends { rule: string; file: string }>(findin
     const loc = locOf(f);
     return (loc && subjectsAt.get(loc)) || [];
   };
+  /** A rule's verdict on a subject within a pair: the same key on the schema's side and the migrations'. */
+  const keyOf = (pair: number, f: F, subject: string) => `${pair}\0${f.rule}\0${subject}`;
   const said = new Set<string>();
   for (const f of findings) {
     const pair = schemaPair.get(f.file);
-    if (pair !== undefined) for (const s of subjectsOf(f)) said.add(`${pair}\0${f.rule}\0${s}`);
+    if (pair !== undefined) for (const s of subjectsOf(f)) said.add(keyOf(pair, f, s));
   }
   /** Per pair, on demand: the schema's place of each subject. */
   const places = new Map<number, Map<string, Loc>>();
@@ -83,7 +85,7 @@ export function migrationEchoes<F extends { rule: string; file: string }>(findin
     if (pair === undefined) continue;
     const subjects = subjectsOf(f);
     if (!subjects.length) continue;
-    if (subjects.some((s) => said.has(`${pair}\0${f.rule}\0${s}`))) {
+    if (subjects.some((s) => said.has(keyOf(pair, f, s)))) {
       verdict.echoes.add(f);
       continue;
     }
@@ -97,8 +99,8 @@ export function migrationEchoes<F extends { rule: string; file: string }>(findin
 
 /**
  * What each model location is about, as names a schema and its migrations share (the SQL names): the table `users`,
- * the key of `posts` on `author_id`. Noted once per table object (and shape): a review after a keystroke keeps the tables it did
- * not change.
+ * the key of `posts` on `author_id`. Noted once per table object and shape: a review after a keystroke keeps the
+ * tables it did not change.
  */
 const subjectsAt = new WeakMap<Loc, string[]>();
 const noted = new WeakMap<Table, string>();
