@@ -70,6 +70,30 @@ export class OverlayReader implements SourceReader {
   }
 
   /**
+   * An open document's stamp is its text's record for its version (an object: never equal to a file's stamp, a
+   * string), a closed file's the disk's.
+   */
+  stamp(file: string): unknown {
+    const doc = this.documents.get(pathToUri(file));
+    if (!doc) return this.disk.stamp(file);
+    this.lfText(doc);
+    return this.lfTexts.get(doc);
+  }
+
+  /**
+   * The text at a file's stamp: the disk's while it is unchanged, the document open in the editor since or not (an
+   * open document's older versions are gone).
+   */
+  textAt(file: string, stamp: unknown): string | undefined {
+    return typeof stamp === 'string' ? this.disk.textAt(file, stamp) : undefined;
+  }
+
+  /** An open document's text stays (the editor holds it); a closed file's the disk reader may let go. */
+  release(file: string): boolean {
+    return !this.documents.get(pathToUri(file)) && this.disk.release(file);
+  }
+
+  /**
    * Lines that end in a bare `\r` end in `\n` for the parsers, as in a file read from disk (same offsets). Once per
    * document version: finding no bare `\r` in a CRLF text reads every `\r` of it.
    */

@@ -11,7 +11,7 @@ import { frontEndReady, frontEnds, initFrontEnds, initFrontEndsFor } from './lan
 import type { SourceDiagnostic, SourceReader, Unit } from './languages/types';
 import { Project, type ProjectAnalysis } from './project';
 import { isWithin, listWorkspaceFiles, toPosix } from './project/files';
-import { discoveryInputChanged, recordingReader, type SeenText } from './project/discoveryInputs';
+import { discoveryInputChanged, isDiscoveryScript, recordingReader, type SeenText } from './project/discoveryInputs';
 import type { LintRunner } from './languages/prisma/lintRunner';
 import { defaultSettings, mergeSettings, parseConfigFile, type ConfigFile, type Settings } from './settings';
 
@@ -225,6 +225,7 @@ export class Reviewer {
         this.discoveryInputs = seen;
         this.suspects.clear();
       } else this.units = this.project.discover(files, this.reader);
+      this.releaseTexts(files, this.units);
     }
     let units = this.units;
     if (options.only?.length) {
@@ -233,6 +234,27 @@ export class Reviewer {
       units = units.filter((u) => u.files.some(touches));
     }
     return { units, settings };
+  }
+
+  /**
+   * Lets the reader forget the scripts discovery read and put in no unit: most of a big workspace's code (a Prisma
+   * client's callers are a few hundred of thousands of files). What discovery learnt of them is kept by their stamps
+   * (code/discover.ts, drizzle/discover.ts, SeenText.away), so the next discovery need not read them while they are
+   * unchanged, and an edit of one reads its old text from the disk once (discoveryInputsChanged).
+   */
+  private releaseTexts(files: readonly string[], units: readonly Unit[]): void {
+    if (!this.reader.release) return;
+    const used = new Set<string>();
+    for (const unit of units) for (const f of unit.files) used.add(f);
+    const seen = this.suspects ? this.discoveryInputs : undefined;
+    for (const file of files) {
+      if (used.has(file) || !isDiscoveryScript(file) || !this.reader.release(file)) continue;
+      const s = seen?.get(file);
+      if (s && s.stamp !== undefined) {
+        s.text = undefined;
+        s.away = true;
+      }
+    }
   }
 
   /**
@@ -246,6 +268,22 @@ export class Reviewer {
     for (const file of suspects) {
       const seen = inputs?.get(file);
       if (!seen) continue;
+      if (seen.away) {
+        // Known by its stamp: unchanged while the stamp is, else compared from its old text, if the disk still has it.
+        let before: string | undefined;
+        try {
+          if (seen.stamp !== undefined && this.reader.stamp?.(file) === seen.stamp) continue;
+          before = this.reader.textAt?.(file, seen.stamp);
+        } catch {
+          before = undefined;
+        }
+        if (before === undefined) {
+          changed = true;
+          break;
+        }
+        seen.text = before;
+        seen.away = undefined;
+      }
       let text: string | undefined;
       try {
         text = this.reader.read(file);

@@ -12,6 +12,19 @@ export interface SourceReader {
   read(path: string): string | undefined;
   /** The files read so far that exist but gave no text (too large, binary, unreadable), with the reason. */
   skippedFiles?(): ReadonlyMap<string, string>;
+  /**
+   * A value that stays the same (`===`) while the file's text does, got without reading it (a file on disk: its
+   * modification time and size); undefined when the reader cannot tell (then read the file). Discovery keeps what it
+   * learnt of a file under its stamp, so an unchanged file need not be read again, nor its text kept.
+   */
+  stamp?(path: string): unknown;
+  /** The file's text as it was when `stamp(path)` gave `stamp`, if the reader can still tell it; else undefined. */
+  textAt?(path: string, stamp: unknown): string | undefined;
+  /**
+   * Nothing needs the file's text for now: a reader that keeps texts may let it go (`read` gives it again, from
+   * disk). Whether the text is now only on disk (`textAt` gives it back while the file is unchanged).
+   */
+  release?(path: string): boolean;
 }
 
 export interface TextEdit {

@@ -40,7 +40,15 @@ import type { SourceReader } from '../languages/types';
 
 /** What discovery saw of one file: its text, and the discovery key of that text once computed. */
 export interface SeenText {
+  /** The text discovery read (undefined: no file, or `away`). */
   text: string | undefined;
+  /** The reader's stamp of the file, taken before discovery read it (`SourceReader.stamp`). */
+  stamp?: unknown;
+  /**
+   * No text is kept: discovery knew the file by its stamp without reading it, or the reader let its text go after
+   * (Reviewer's releaseTexts). The text is the file's at `stamp`, to be read again (`SourceReader.textAt`).
+   */
+  away?: boolean;
   key?: string;
   /** The Drizzle shape of that text (drizzleShape), once computed. */
   shape?: string;
@@ -52,17 +60,36 @@ export interface SeenText {
   templates?: number[];
 }
 
-/** A reader that records, for each file, the text discovery read. */
+/** A reader that records, for each file, the text discovery read, or the stamp it knew the file by. */
 export function recordingReader(reader: SourceReader, seen: Map<string, SeenText>): SourceReader {
   const recording: SourceReader = {
     read(file: string): string | undefined {
+      const entry = seen.get(file);
+      if (entry && !entry.away) return reader.read(file);
+      // The stamp before the text (see code/discover.ts): a file changed in between counts as changed.
+      const stamp = entry ? entry.stamp : reader.stamp?.(file);
       const text = reader.read(file);
-      if (!seen.has(file)) seen.set(file, { text });
+      if (entry) {
+        entry.text = text;
+        entry.away = undefined;
+      } else seen.set(file, stamp === undefined ? { text } : { text, stamp });
       return text;
     },
   };
   if (reader.skippedFiles) recording.skippedFiles = () => reader.skippedFiles!();
+  if (reader.stamp) {
+    recording.stamp = (file: string): unknown => {
+      const stamp = reader.stamp!(file);
+      if (!seen.has(file)) seen.set(file, { text: undefined, stamp, away: true });
+      return stamp;
+    };
+  }
   return recording;
+}
+
+/** Whether a file is one of the scripts discovery tests by their words (not a config it reads whole). */
+export function isDiscoveryScript(file: string): boolean {
+  return kindOf(file) === 'code';
 }
 
 const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];

@@ -220,6 +220,31 @@ export class DiskReader implements SourceReader {
     return raw !== undefined && endsLinesWithCr(raw);
   }
 
+  /** The file's modification time and size (`SourceReader.stamp`), or undefined when it is no readable file. */
+  stamp(file: string): string | undefined {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(file, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    return st?.isFile() ? stampOf(st) : undefined;
+  }
+
+  textAt(file: string, stamp: unknown): string | undefined {
+    return stamp !== undefined && this.stamp(file) === stamp ? this.read(file) : undefined;
+  }
+
+  /**
+   * Lets the file's text go (`SourceReader.release`): the next read reads the file again. The files discovery reads
+   * only to learn that they are no part of any unit are most of a big workspace's code; their texts need not stay.
+   */
+  release(file: string): boolean {
+    // A file that gave no text (binary, too large) keeps its entry: nothing to free, and it is not read again.
+    if (this.cache.get(file)?.text === undefined) return false;
+    return this.cache.delete(file);
+  }
+
   private entry(file: string) {
     let st: fs.Stats | undefined;
     try {
@@ -266,6 +291,11 @@ export class DiskReader implements SourceReader {
       this.skips.clear();
     }
   }
+}
+
+/** A file's stamp: what DiskReader's cache trusts to tell a changed file (its modification time and size). */
+function stampOf(st: fs.Stats): string {
+  return `${st.mtimeMs}:${st.size}`;
 }
 
 function sizeText(bytes: number): string {

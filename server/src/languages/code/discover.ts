@@ -34,9 +34,14 @@ export function isTestFile(path: string): boolean {
   return /\.(test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/.test(name);
 }
 
-/** What discovery learnt from one file's text (kept between calls: a file is lexed again only when its text changed). */
+/**
+ * What discovery learnt from one file's text, kept between calls under the reader's stamp of the file (or its text,
+ * when the reader gives no stamps): a file is read and lexed again only when it changed.
+ */
 interface Scan {
-  text: string;
+  stamp: unknown;
+  /** The text, during the call that scanned it (the lazy facts below are worked out from it); dropped after. */
+  text?: string;
   /** Mentions a database package or client. */
   keyword: boolean;
   /** May create a client (`new PrismaClient`, `drizzle(`). */
@@ -74,11 +79,11 @@ export function forgetDiscoveryScans(): void {
   lastScans = new Map();
 }
 
-function scan(text: string): Scan {
+function scan(text: string, stamp: unknown): Scan {
   if (KEYWORDS.some((k) => text.includes(k))) {
-    return { text, keyword: true, client: text.includes('new PrismaClient') || text.includes('drizzle(') };
+    return { stamp, text, keyword: true, client: text.includes('new PrismaClient') || text.includes('drizzle(') };
   }
-  const result: Scan = { text, keyword: false, client: false };
+  const result: Scan = { stamp, text, keyword: false, client: false };
   if (text.includes('.enum(') && text.includes('zod')) result.zodEnum = true;
   if (text.includes('import') || text.includes('require') || text.includes('from')) {
     try {
@@ -104,10 +109,16 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
   const resolve = importResolver(all, new TsconfigPaths(reader, packages));
   const importsOf = new Map<string, string[]>();
   for (const file of code) {
-    const text = reader.read(file);
-    if (text === undefined) continue;
+    // The stamp before the text: a file changed in between is scanned again next time.
+    const stamp = reader.stamp?.(file);
     const kept = lastScans.get(file);
-    const s = kept && kept.text === text ? kept : scan(text);
+    let s: Scan;
+    if (kept && stamp !== undefined && kept.stamp === stamp) s = kept;
+    else {
+      const text = reader.read(file);
+      if (text === undefined) continue;
+      s = kept && stamp === undefined && kept.stamp === text ? kept : scan(text, stamp ?? text);
+    }
     scans.set(file, s);
     if (s.keyword) {
       included.add(file);
@@ -122,19 +133,24 @@ export function discoverCode(files: readonly string[], reader: SourceReader): Un
     }
   }
   lastScans = scans;
-  for (let round = 0; round < 2; round++) {
-    const next: string[] = [];
-    for (const [file, targets] of importsOf) {
-      if (!included.has(file) && targets.some((t) => included.has(t))) next.push(file);
+  try {
+    for (let round = 0; round < 2; round++) {
+      const next: string[] = [];
+      for (const [file, targets] of importsOf) {
+        if (!included.has(file) && targets.some((t) => included.has(t))) next.push(file);
+      }
+      if (!next.length) break;
+      for (const f of next) included.add(f);
     }
-    if (!next.length) break;
-    for (const f of next) included.add(f);
+    if (!included.size) return [];
+    const helpers = responseModules(included, importsOf, scans, resolve, reader);
+    const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum || helpers.has(f));
+    const hints = Object.keys(packages).length ? { clientModules, packages } : { clientModules };
+    return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints }];
+  } finally {
+    // The texts go with the call: a scan kept for the next one is known by its stamp.
+    for (const s of scans.values()) if (s.stamp !== s.text) s.text = undefined;
   }
-  if (!included.size) return [];
-  const helpers = responseModules(included, importsOf, scans, resolve);
-  const unitFiles = code.filter((f) => included.has(f) || scans.get(f)?.zodEnum || helpers.has(f));
-  const hints = Object.keys(packages).length ? { clientModules, packages } : { clientModules };
-  return [{ language: 'code', id: `code:${commonRoot(unitFiles)}`, files: unitFiles, hints }];
 }
 
 /**
@@ -147,15 +163,18 @@ function responseModules(
   importsOf: ReadonlyMap<string, string[]>,
   scans: ReadonlyMap<string, Scan>,
   resolve: (fromFile: string, specifier: string) => string | undefined,
+  reader: SourceReader,
 ): Set<string> {
   const found = new Set<string>();
+  // A scan kept from an earlier call holds no text: its file is read again, once, for what is worked out lazily.
+  const textOf = (file: string, s: Scan): string => (s.text ??= reader.read(file) ?? '');
   const targetsOf = (file: string): string[] => {
     const kept = importsOf.get(file);
     if (kept) return kept;
     const s = scans.get(file);
     if (!s?.keyword) return [];
     // Files with a keyword were not lexed for the rounds: their imports are read now, once per text.
-    s.specifiers ??= specifiersOf(s.text);
+    s.specifiers ??= specifiersOf(textOf(file, s));
     const out: string[] = [];
     for (const spec of s.specifiers) {
       const t = resolve(file, spec);
@@ -177,7 +196,7 @@ function responseModules(
     for (const file of frontier) {
       // Asked only of the modules the unit imports: most files of a workspace are never searched for responses.
       const s = scans.get(file);
-      if (s && (s.responds ??= mayRespond(s.text))) {
+      if (s && (s.responds ??= mayRespond(textOf(file, s)))) {
         for (let f: string | undefined = file; f !== undefined && !found.has(f); f = via.get(f)) found.add(f);
       }
       for (const t of targetsOf(file)) {

@@ -180,6 +180,16 @@ export function drizzleSchemaGenerates(dir: string, reader: SourceReader): boole
   }
 }
 
+/** What discoverDrizzle's text pre-filter found in a file, under the reader's stamp of it (`SourceReader.stamp`). */
+interface Mentions {
+  stamp: unknown;
+  drizzle: boolean;
+  exports: boolean;
+}
+
+/** The pre-filter's findings of the last call, by file; replaced by each call (files gone drop out). */
+let lastMentions = new Map<string, Mentions>();
+
 export function discoverDrizzle(files: readonly string[], reader: SourceReader): Unit[] {
   const candidates = files.filter(isCandidate);
   const candidateSet = new Set(candidates);
@@ -229,14 +239,32 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
   /** The scans of the schema files, and of the files that define no table but shared columns (`timestamps`). */
   const scans = new Map<string, FileScan>();
   const columnFiles = new Map<string, FileScan>();
+  const mentions = new Map<string, Mentions>();
   for (const file of candidates) {
     if (CONFIG_NAMES.has(basename(file))) continue;
-    const text = read(file);
-    if (text === undefined) continue;
     // Fast pre-filter on the text, then the syntax tree decides. drizzle-kit loads every file a config's schema
-    // names, so those are read even without an import of drizzle-orm (a barrel re-exporting tables).
-    const inConfigured = !text.includes('drizzle-orm') && text.includes('export') && configured.some((m) => m(file));
-    if (!inConfigured && !text.includes('drizzle-orm')) continue;
+    // names, so those are read even without an import of drizzle-orm (a barrel re-exporting tables). What the
+    // filter found is kept by the file's stamp: a file unchanged since the last call is not read to be left out.
+    let stamp: unknown;
+    try {
+      stamp = reader.stamp?.(file);
+    } catch {
+      stamp = undefined;
+    }
+    const kept = lastMentions.get(file);
+    let text: string | undefined;
+    let m: Mentions;
+    if (kept && stamp !== undefined && kept.stamp === stamp) m = kept;
+    else {
+      text = read(file);
+      if (text === undefined) continue;
+      m = { stamp, drizzle: text.includes('drizzle-orm'), exports: text.includes('export') };
+    }
+    if (stamp !== undefined) mentions.set(file, m);
+    const inConfigured = !m.drizzle && m.exports && configured.some((match) => match(file));
+    if (!inConfigured && !m.drizzle) continue;
+    text ??= read(file);
+    if (text === undefined) continue;
     const scan = scanFile(file, parseCached(file, text));
     if (scan.definesSchema) {
       scans.set(file, scan);
@@ -252,6 +280,7 @@ export function discoverDrizzle(files: readonly string[], reader: SourceReader):
       columnFiles.set(file, scan);
     }
   }
+  lastMentions = mentions;
   /**
    * An index file between a schema file and a helper module (`import { auditIndexes } from '../helpers'`, whose
    * `index.ts` does `export * from './audit'`) mentions no drizzle-orm: read when an import of the unit names it,
