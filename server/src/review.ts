@@ -237,8 +237,8 @@ export class Reviewer {
   }
 
   /**
-   * Lets the reader forget the scripts discovery read and put in no unit: most of a big workspace's code (a Prisma
-   * client's callers are a few hundred of thousands of files). What discovery learnt of them is kept by their stamps
+   * Lets the reader forget the scripts discovery read and put in no unit: most of a big workspace's code (the callers
+   * of a Prisma client are a few hundred files out of thousands). What discovery learnt of them is kept by their stamps
    * (code/discover.ts, drizzle/discover.ts, SeenText.away), so the next discovery need not read them while they are
    * unchanged, and an edit of one reads its old text from the disk once (discoveryInputsChanged).
    */

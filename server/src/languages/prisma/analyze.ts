@@ -17,8 +17,8 @@ import type {
 import { compareLocs } from '../../../../rules/types';
 import { parseIgnoreComment } from '../../suppressions';
 import type { Analysis, AnalyzeOptions, SourceDiagnostic, SourceReader, Suppression, Unit } from '../types';
-import { attributeArg, fieldRefs, LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
-import type { Attribute, Block, Comment, Expr, Field, PrismaAst, Span, TextChange } from './parser';
+import { LineIndex, parsePrisma, reparsePrisma, settle, stringValue, textChange } from './parser';
+import type { Arg, Attribute, Block, Comment, Expr, Field, PrismaAst, Span, TextChange } from './parser';
 import * as wasm from './wasm';
 import { loadSqlParser, sqlParserReady } from '../sql/parse';
 import { notNullColumnsOfPredicate } from '../sql/replay';
@@ -154,6 +154,34 @@ const SCALARS: Record<string, ColumnType> = {
   Unsupported: 'other',
 };
 
+const SCALAR_NAMES = Object.keys(SCALARS);
+
+/**
+ * SCALARS' own entry for a type name, found by comparing the name with those of its length (the same entries): a
+ * type name is a new string cut from the text, and a lookup by it in a set or an object works out its hash first,
+ * a call into the runtime for each field of a big schema. Undefined for any other name.
+ */
+function scalarOf(name: string): ColumnType | undefined {
+  switch (name.length) {
+    case 3:
+      return name === 'Int' ? 'int' : undefined;
+    case 4:
+      return name === 'Json' ? 'json' : undefined;
+    case 5:
+      return name === 'Float' ? 'float' : name === 'Bytes' ? 'bytes' : undefined;
+    case 6:
+      return name === 'String' ? 'string' : name === 'BigInt' ? 'bigint' : undefined;
+    case 7:
+      return name === 'Decimal' ? 'decimal' : name === 'Boolean' ? 'boolean' : undefined;
+    case 8:
+      return name === 'DateTime' ? 'datetime' : undefined;
+    case 11:
+      return name === 'Unsupported' ? 'other' : undefined;
+    default:
+      return undefined;
+  }
+}
+
 const ACTIONS = new Set<ReferentialAction>(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
 
 export function dialectOf(provider: string | undefined): Dialect {
@@ -176,22 +204,61 @@ export function dialectOf(provider: string | undefined): Dialect {
   }
 }
 
+/** A line and UTF-16 character, as `LineIndex.position` gives them. */
+type Position = Loc['range']['start'];
+
 function locOf(file: ParsedFile, s: Span): Loc {
   return { file: file.path, range: file.lines.range(s) };
 }
 
-function exprText(file: ParsedFile, e: Expr | undefined): string | undefined {
-  return e ? file.text.slice(e.start, e.end) : undefined;
+/**
+ * Positions in one file, asked for mostly in text order (the blocks, and in each its members): each answer starts
+ * from the line of the one before and steps over the line starts between (from the file's LineIndex), where
+ * `LineIndex.position` would search all the lines. An offset before that line is searched for, and the walk goes on
+ * from there. The answers are `position`'s.
+ */
+class LineWalker {
+  private line = 0;
+  /** Where `line` starts, and where the next line starts (Infinity after the last). */
+  private start = 0;
+  private next: number;
+
+  constructor(private readonly file: ParsedFile) {
+    this.next = file.lines.lineCount > 1 ? file.lines.lineStart(1) : Infinity;
+  }
+
+  position(offset: number): Position {
+    // Within the text, as `position` takes an offset.
+    const o = Math.max(0, Math.min(offset, this.file.text.length));
+    if (o < this.start) {
+      const found = this.file.lines.position(o);
+      this.line = found.line;
+      this.start = o - found.character;
+      this.next = this.lineStartAfter(found.line);
+      return found;
+    }
+    while (o >= this.next) {
+      this.line++;
+      this.start = this.next;
+      this.next = this.lineStartAfter(this.line);
+    }
+    return { line: this.line, character: o - this.start };
+  }
+
+  loc(s: Span): Loc {
+    return { file: this.file.path, range: { start: this.position(s.start), end: this.position(s.end) } };
+  }
+
+  private lineStartAfter(line: number): number {
+    const lines = this.file.lines;
+    return line + 1 < lines.lineCount ? lines.lineStart(line + 1) : Infinity;
+  }
 }
 
-function attr(field: Field, name: string): Attribute | undefined {
-  return field.attributes.find((a) => a.name === name);
-}
-
-function columnTypeOf(typeName: string, dbAttr: string | undefined, isEnum: boolean, list: boolean): ColumnType {
+/** `base`: the type name's SCALARS entry, or `other`. */
+function columnTypeOf(base: ColumnType, dbAttr: string | undefined, isEnum: boolean, list: boolean): ColumnType {
   if (list) return 'array';
   if (isEnum) return 'enum';
-  const base = SCALARS[typeName] ?? 'other';
   if (base === 'string' && dbAttr === 'db.Uuid') return 'uuid';
   if (base === 'datetime' && dbAttr === 'db.Date') return 'date';
   if (base === 'datetime' && (dbAttr === 'db.Time' || dbAttr === 'db.Timetz')) return 'time';
@@ -202,11 +269,6 @@ function columnTypeOf(typeName: string, dbAttr: string | undefined, isEnum: bool
 function commentBody(text: string): string {
   if (text.startsWith('/*')) return text.slice(2, text.endsWith('*/') && text.length >= 4 ? -2 : undefined).trim();
   return text.replace(/^\/\/\/?\s?/, '').trim();
-}
-
-/** Field end for `loc`: the field's tokens without the trailing comment. */
-function fieldSpan(field: Field): Span {
-  return { start: field.start, end: field.end };
 }
 
 /** Tables built from a block, with what they were built in (see buildModel). */
@@ -237,10 +299,10 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   const typeNames = new Set<string>();
   const viewNames = new Set<string>();
   let datasource: { file: ParsedFile; block: Block } | undefined;
-  const blocks: { file: ParsedFile; block: Block }[] = [];
   for (const file of files) {
-    for (const block of file.ast.blocks) {
-      blocks.push({ file, block });
+    const fileBlocks = file.ast.blocks;
+    for (let b = 0; b < fileBlocks.length; b++) {
+      const block = fileBlocks[b];
       if (block.kind === 'model' || block.kind === 'view') {
         modelNames.add(block.name);
         if (block.kind === 'view') viewNames.add(block.name);
@@ -265,134 +327,42 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
   // A partial index's predicate is read once the Postgres parser is loaded: its tables are made again then.
   const predicates = partialIndexesSeen && sqlParserReady() ? 'where' : '';
   const context = contextToken(unit.id, [dialect, relationMode, [...modelNames].join(','), [...enumNames].join(','), [...typeNames].join(','), [...viewNames].join(','), predicates].join('\u0001'));
+  const scalarNamesTaken = SCALAR_NAMES.some((n) => enumNames.has(n) || typeNames.has(n));
+  const inheritedNamesTaken = Object.getOwnPropertyNames(Object.getPrototypeOf(SCALARS)).some((n) => modelNames.has(n));
+  const names: ModelNames = {
+    models: modelNames,
+    enums: enumNames,
+    types: typeNames,
+    views: viewNames,
+    scalarNamesTaken,
+    inheritedNamesTaken,
+    dialect,
+    relationMode,
+  };
   const tables: Table[] = [];
   const enums: EnumType[] = [];
-  for (const { file, block } of blocks) {
-    if (block.kind === 'enum') {
-      enums.push({ name: block.name, values: block.fields.map((f) => f.name), loc: locOf(file, block) });
-      continue;
-    }
-    if (block.kind !== 'model' && block.kind !== 'view') continue;
-    // The same block (unchanged text, kept by the incremental parse) at the same place, in the same context,
-    // makes the same table: keep the object, so rules can reuse what they found in it.
-    const at = file.lines.position(block.start);
-    const kept = tableMemo.get(block);
-    if (kept && kept.context === context && kept.file === file.path && kept.line === at.line && kept.character === at.character) {
-      tables.push(kept.table);
-      continue;
-    }
-    settle(block);
-    const table: Table = {
-      name: block.name,
-      columns: [],
-      indexes: [],
-      foreignKeys: [],
-      loc: locOf(file, block),
-      nameLoc: locOf(file, block.nameSpan),
-    };
-    if (block.kind === 'view') table.isView = true;
-    if (block.doc) table.comment = block.doc;
-    const mapAttr = block.attributes.find((a) => a.name === 'map');
-    const dbName = stringValue(mapAttr && attributeArg(mapAttr, 'name', 0)?.value);
-    if (dbName) table.dbName = dbName;
-
-    const fieldsByName = new Map<string, Field>();
-    for (const field of block.fields) {
-      fieldsByName.set(field.name, field);
-      const type = field.type;
-      if (!type) continue;
-      if (modelNames.has(type.name) && !SCALARS[type.name]) continue; // relation field, handled below
-      const isEnum = enumNames.has(type.name);
-      const dbAttr = field.attributes.find((a) => a.name.startsWith('db.'));
-      const rawParts = [file.text.slice(type.nameSpan.start, type.args ? type.args.end : type.nameSpan.end) + (type.list ? '[]' : '')];
-      if (dbAttr) rawParts.push(file.text.slice(dbAttr.start, dbAttr.end));
-      const column: Column = {
-        name: field.name,
-        type: typeNames.has(type.name) ? 'other' : columnTypeOf(type.name, dbAttr?.name, isEnum, type.list),
-        rawType: rawParts.join(' '),
-        nullable: type.optional,
-        loc: locOf(file, fieldSpan(field)),
-        typeLoc: locOf(file, type.nameSpan),
-      };
-      const map = attr(field, 'map');
-      const colDbName = stringValue(map && attributeArg(map, 'name', 0)?.value);
-      if (colDbName) column.dbName = colDbName;
-      const def = attr(field, 'default');
-      const defValue = def && attributeArg(def, 'value', 0)?.value;
-      if (defValue) column.default = exprText(file, defValue);
-      const comment = field.doc ?? (field.trailingComment && commentBody(field.trailingComment.text));
-      if (comment) column.comment = comment;
-      table.columns.push(column);
-
-      const id = attr(field, 'id');
-      if (id) {
-        table.primaryKey = { columns: [field.name], unique: true, kind: 'primary', loc: locOf(file, id), ...named(id), ...fieldKeyFacts(file, id) };
+  for (const file of files) {
+    const walker = new LineWalker(file);
+    const fileBlocks = file.ast.blocks;
+    for (let b = 0; b < fileBlocks.length; b++) {
+      const block = fileBlocks[b];
+      if (block.kind === 'enum') {
+        enums.push({ name: block.name, values: block.fields.map((f) => f.name), loc: walker.loc(block) });
+        continue;
       }
-      const unique = attr(field, 'unique');
-      if (unique) {
-        table.indexes.push({ columns: [field.name], unique: true, kind: 'unique', loc: locOf(file, unique), ...named(unique), ...fieldKeyFacts(file, unique) });
+      if (block.kind !== 'model' && block.kind !== 'view') continue;
+      // The same block (unchanged text, kept by the incremental parse) at the same place, in the same context,
+      // makes the same table: keep the object, so rules can reuse what they found in it.
+      const at = walker.position(block.start);
+      const kept = tableMemo.get(block);
+      if (kept && kept.context === context && kept.file === file.path && kept.line === at.line && kept.character === at.character) {
+        tables.push(kept.table);
+        continue;
       }
+      const table = buildTable(file, walker, settle(block), at, names);
+      tables.push(table);
+      tableMemo.set(block, { context, file: file.path, line: at.line, character: at.character, table });
     }
-
-    for (const a of block.attributes) {
-      if (a.name !== 'id' && a.name !== 'unique' && a.name !== 'index') continue;
-      const fieldsArg = attributeArg(a, 'fields', 0);
-      const columns = fieldRefs(fieldsArg?.value);
-      const index: Index = {
-        columns,
-        unique: a.name !== 'index',
-        kind: a.name === 'id' ? 'primary' : a.name === 'unique' ? 'unique' : 'index',
-        loc: locOf(file, a),
-        ...named(a),
-        written: writtenText(file, a),
-      };
-      const method = methodOf(attributeArg(a, 'type')?.value);
-      if (method) index.method = method;
-      const options = keyOptions(fieldsArg?.value);
-      if (options) index.columnOptions = options;
-      const where = attributeArg(a, 'where');
-      if (where) {
-        index.partial = true;
-        // `where: raw("\"userId\" IS NOT NULL")` (preview feature partialIndexes, Prisma 7): a lookup by the key implies
-        // the predicate, so the index covers it (coversLeading).
-        const required = notNullFieldsOf(where.value, table.columns, dialect);
-        if (required) index.whereNotNull = required;
-      }
-      if (a.name === 'id') table.primaryKey = index;
-      else table.indexes.push(index);
-    }
-
-    for (const field of block.fields) {
-      const type = field.type;
-      if (!type || !modelNames.has(type.name) || SCALARS[type.name]) continue;
-      const relation = attr(field, 'relation');
-      if (!relation) continue;
-      const fkFields = fieldRefs(attributeArg(relation, 'fields')?.value);
-      if (fkFields.length === 0) continue; // the back-relation side
-      // MongoDB's many-to-many keeps a list of ids on each side (`tags Tag[] @relation(fields: [tagIds], …)`): no
-      // foreign key, and Prisma refuses referential actions on it.
-      if (type.list) continue;
-      const references = fieldRefs(attributeArg(relation, 'references')?.value);
-      const optional = fkFields.every((name) => fieldsByName.get(name)?.type?.optional ?? false);
-      const fk: ForeignKey = {
-        columns: fkFields,
-        references: { table: type.name, columns: references },
-        defaultOnDelete: optional ? 'SetNull' : dialect === 'sqlserver' ? 'NoAction' : 'Restrict',
-        loc: locOf(file, fieldSpan(field)),
-        relationField: field.name,
-        // Prisma Migrate creates no foreign key to a view: the relation exists in Prisma Client only.
-        enforced: relationMode !== 'prisma' && !viewNames.has(type.name),
-      };
-      const onDelete = actionOf(attributeArg(relation, 'onDelete')?.value);
-      if (onDelete) fk.onDelete = onDelete;
-      const onUpdate = actionOf(attributeArg(relation, 'onUpdate')?.value);
-      if (onUpdate) fk.onUpdate = onUpdate;
-      const map = stringValue(attributeArg(relation, 'map')?.value);
-      if (map) fk.name = map;
-      table.foreignKeys.push(fk);
-    }
-    tables.push(table);
-    tableMemo.set(block, { context, file: file.path, line: at.line, character: at.character, table });
   }
 
   const database: Database = {
@@ -414,7 +384,9 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
 
   const suppressions: Suppression[] = [];
   for (const file of files) {
-    for (const comment of file.ast.comments) {
+    const comments = file.ast.comments;
+    for (let c = 0; c < comments.length; c++) {
+      const comment = comments[c];
       // Most comments are not directives: skip them before working out where they are.
       if (!comment.text.includes('schema-review-ignore')) continue;
       const s = parseIgnoreComment(comment.text, locOf(file, comment), comment.trailing);
@@ -422,6 +394,239 @@ export function buildModel(unit: Unit, files: ParsedFile[], options?: Pick<Analy
     }
   }
   return { files, database, suppressions };
+}
+
+/** What a table's meaning depends on beyond its own block (the names in `contextToken`'s key). */
+interface ModelNames {
+  models: ReadonlySet<string>;
+  enums: ReadonlySet<string>;
+  types: ReadonlySet<string>;
+  views: ReadonlySet<string>;
+  /** Whether an enum or a type is named like a Prisma scalar (`enum Json {…}`): then every field's type is looked up. */
+  scalarNamesTaken: boolean;
+  /**
+   * Whether a model is named like a property every object inherits (`model constructor {…}`), which SCALARS[name]
+   * finds too: then a model's name is looked up in SCALARS before its fields are taken for relations.
+   */
+  inheritedNamesTaken: boolean;
+  dialect: Dialect;
+  relationMode: 'foreignKeys' | 'prisma';
+}
+
+/**
+ * The table of a (settled) model or view block, `at` the position of its start. A big schema makes thousands of
+ * columns here on its first review, in a process that has run little yet: each field's attributes are read in one
+ * pass, without a closure or an array per lookup.
+ */
+function buildTable(file: ParsedFile, walker: LineWalker, block: Block, at: Position, names: ModelNames): Table {
+  const text = file.text;
+  const table: Table = {
+    name: block.name,
+    columns: [],
+    indexes: [],
+    foreignKeys: [],
+    // The block's end is searched for: the walk goes on from its start, over its members.
+    loc: { file: file.path, range: { start: at, end: file.lines.position(block.end) } },
+    nameLoc: walker.loc(block.nameSpan),
+  };
+  if (block.kind === 'view') table.isView = true;
+  if (block.doc) table.comment = block.doc;
+  const mapAttr = firstNamed(block.attributes, 'map');
+  const dbName = stringValue(mapAttr && argOf(mapAttr, 'name', 0)?.value);
+  if (dbName) table.dbName = dbName;
+
+  /** The relation fields (of a model's type), read after the keys. */
+  let relations: Field[] | undefined;
+  // Indexed loops: a `for…of` not yet optimized makes an iterator result per element.
+  const fields = block.fields;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f];
+    const type = field.type;
+    if (!type) continue;
+    const typeName = type.name;
+    // A Prisma scalar is no relation; when no enum or type takes its name either, its column type needs no lookup
+    // by name. Any other model's name makes a relation field (SCALARS has nothing more to say of it unless a model
+    // is named like an inherited property).
+    const scalar = scalarOf(typeName);
+    if (scalar === undefined && names.models.has(typeName) && (!names.inheritedNamesTaken || !SCALARS[typeName])) {
+      (relations ??= []).push(field); // relation field, handled below
+      continue;
+    }
+    // The first attribute of each name read here (the first `@db.…` one for the native type).
+    let dbAttr: Attribute | undefined;
+    let map: Attribute | undefined;
+    let def: Attribute | undefined;
+    let id: Attribute | undefined;
+    let unique: Attribute | undefined;
+    const attributes = field.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
+      const name = a.name;
+      if (name === 'map') map ??= a;
+      else if (name === 'default') def ??= a;
+      else if (name === 'id') id ??= a;
+      else if (name === 'unique') unique ??= a;
+      else if (!dbAttr && name.startsWith('db.')) dbAttr = a;
+    }
+    let rawType = text.slice(type.nameSpan.start, type.args ? type.args.end : type.nameSpan.end);
+    if (type.list) rawType += '[]';
+    if (dbAttr) rawType += ' ' + text.slice(dbAttr.start, dbAttr.end);
+    const column: Column = {
+      name: field.name,
+      type:
+        scalar !== undefined && !names.scalarNamesTaken
+          ? columnTypeOf(scalar, dbAttr?.name, false, type.list)
+          : namedColumnType(typeName, dbAttr?.name, type.list, names),
+      rawType,
+      nullable: type.optional,
+      // The field's tokens, without the trailing comment.
+      loc: walker.loc(field),
+      typeLoc: walker.loc(type.nameSpan),
+    };
+    const colDbName = stringValue(map && argOf(map, 'name', 0)?.value);
+    if (colDbName) column.dbName = colDbName;
+    const defValue = def && argOf(def, 'value', 0)?.value;
+    if (defValue) column.default = text.slice(defValue.start, defValue.end);
+    const comment = field.doc ?? (field.trailingComment && commentBody(field.trailingComment.text));
+    if (comment) column.comment = comment;
+    table.columns.push(column);
+
+    if (id) table.primaryKey = fieldKey(file, walker, field.name, 'primary', id);
+    if (unique) table.indexes.push(fieldKey(file, walker, field.name, 'unique', unique));
+  }
+
+  const blockAttributes = block.attributes;
+  for (let i = 0; i < blockAttributes.length; i++) {
+    const a = blockAttributes[i];
+    if (a.name !== 'id' && a.name !== 'unique' && a.name !== 'index') continue;
+    const fieldsArg = argOf(a, 'fields', 0);
+    const index: Index = {
+      columns: refsOf(fieldsArg?.value),
+      unique: a.name !== 'index',
+      kind: a.name === 'id' ? 'primary' : a.name === 'unique' ? 'unique' : 'index',
+      loc: walker.loc(a),
+    };
+    const name = keyName(a);
+    if (name) index.name = name;
+    index.written = writtenText(file, a);
+    const method = methodOf(argOf(a, 'type')?.value);
+    if (method) index.method = method;
+    const options = keyOptions(fieldsArg?.value);
+    if (options) index.columnOptions = options;
+    const where = argOf(a, 'where');
+    if (where) {
+      index.partial = true;
+      // `where: raw("\"userId\" IS NOT NULL")` (preview feature partialIndexes, Prisma 7): a lookup by the key implies
+      // the predicate, so the index covers it (coversLeading).
+      const required = notNullFieldsOf(where.value, table.columns, names.dialect);
+      if (required) index.whereNotNull = required;
+    }
+    if (a.name === 'id') table.primaryKey = index;
+    else table.indexes.push(index);
+  }
+
+  if (relations) {
+    for (const field of relations) {
+      const type = field.type!;
+      const relation = firstNamed(field.attributes, 'relation');
+      if (!relation) continue;
+      const fkFields = refsOf(argOf(relation, 'fields')?.value);
+      if (fkFields.length === 0) continue; // the back-relation side
+      // MongoDB's many-to-many keeps a list of ids on each side (`tags Tag[] @relation(fields: [tagIds], …)`): no
+      // foreign key, and Prisma refuses referential actions on it.
+      if (type.list) continue;
+      const references = refsOf(argOf(relation, 'references')?.value);
+      let optional = true;
+      for (const name of fkFields) {
+        if (!(lastFieldNamed(block.fields, name)?.type?.optional ?? false)) {
+          optional = false;
+          break;
+        }
+      }
+      const fk: ForeignKey = {
+        columns: fkFields,
+        references: { table: type.name, columns: references },
+        defaultOnDelete: optional ? 'SetNull' : names.dialect === 'sqlserver' ? 'NoAction' : 'Restrict',
+        loc: walker.loc(field),
+        relationField: field.name,
+        // Prisma Migrate creates no foreign key to a view: the relation exists in Prisma Client only.
+        enforced: names.relationMode !== 'prisma' && !names.views.has(type.name),
+      };
+      const onDelete = actionOf(argOf(relation, 'onDelete')?.value);
+      if (onDelete) fk.onDelete = onDelete;
+      const onUpdate = actionOf(argOf(relation, 'onUpdate')?.value);
+      if (onUpdate) fk.onUpdate = onUpdate;
+      const map = stringValue(argOf(relation, 'map')?.value);
+      if (map) fk.name = map;
+      table.foreignKeys.push(fk);
+    }
+  }
+  return table;
+}
+
+/** The column type of a field whose type is looked up by name: a composite type's, a list, an enum's, or SCALARS'. */
+function namedColumnType(typeName: string, dbAttr: string | undefined, list: boolean, names: ModelNames): ColumnType {
+  if (names.types.has(typeName)) return 'other';
+  if (list) return 'array';
+  if (names.enums.has(typeName)) return 'enum';
+  return columnTypeOf(SCALARS[typeName] ?? 'other', dbAttr, false, false);
+}
+
+/** A field's own `@id` / `@unique` as a key of that one column. */
+function fieldKey(file: ParsedFile, walker: LineWalker, column: string, kind: 'primary' | 'unique', a: Attribute): Index {
+  const key: Index = { columns: [column], unique: true, kind, loc: walker.loc(a) };
+  const name = keyName(a);
+  if (name) key.name = name;
+  // Its sort and length, and its text.
+  const options = a.args ? columnOptionsOf(a.args.args) : undefined;
+  if (options) key.columnOptions = [options];
+  key.written = writtenText(file, a);
+  return key;
+}
+
+/** The first attribute of that name (as `find` would). */
+function firstNamed<A extends Attribute>(attributes: readonly A[], name: string): A | undefined {
+  for (let i = 0; i < attributes.length; i++) if (attributes[i].name === name) return attributes[i];
+  return undefined;
+}
+
+/** The last field of that name (a later duplicate wins, as in a map by name). */
+function lastFieldNamed(fields: readonly Field[], name: string): Field | undefined {
+  for (let i = fields.length - 1; i >= 0; i--) if (fields[i].name === name) return fields[i];
+  return undefined;
+}
+
+/**
+ * The parser's `attributeArg`, without its closure and array: the named argument, else the `positional`-th unnamed
+ * one (when asked for).
+ */
+function argOf(a: Attribute, name: string, positional = -1): Arg | undefined {
+  const args = a.args?.args;
+  if (!args) return undefined;
+  let unnamed: Arg | undefined;
+  let k = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.name === name) return arg;
+    if (arg.name === undefined && k++ === positional) unnamed = arg;
+  }
+  return unnamed;
+}
+
+/** The parser's `fieldRefs` (field names of a `[a, b(sort: Desc)]` list, or of one bare name), without a `flatMap`. */
+function refsOf(expr: Expr | undefined): string[] {
+  if (!expr) return [];
+  if (expr.kind === 'array') {
+    const out: string[] = [];
+    const items = expr.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind === 'ident' || item.kind === 'call') out.push(item.name);
+    }
+    return out;
+  }
+  if (expr.kind === 'ident' || expr.kind === 'call') return [expr.name];
+  return [];
 }
 
 /** The attribute as written, on one line (for fix titles that must say which index they mean). */
@@ -551,20 +756,13 @@ function keyOptions(expr: Expr | undefined): (IndexColumnOptions | undefined)[] 
   return any ? out : undefined;
 }
 
-/** A field-level `@id(...)` / `@unique(...)`: its sort and length, and its text. */
-function fieldKeyFacts(file: ParsedFile, a: Attribute): Pick<Index, 'columnOptions' | 'written'> {
-  const options = a.args ? columnOptionsOf(a.args.args) : undefined;
-  return options ? { columnOptions: [options], written: writtenText(file, a) } : { written: writtenText(file, a) };
-}
-
 /**
  * The database name of a key or index: `map:`. On `@@index`, `name:` is its older spelling; on `@@id` and `@@unique`,
  * `name:` names the client's compound field (`where: { user_team: … }`), not anything in the database.
  */
-function named(a: Attribute): { name?: string } {
-  const legacy = a.block && a.name === 'index' ? stringValue(attributeArg(a, 'name')?.value) : undefined;
-  const n = stringValue(attributeArg(a, 'map')?.value) ?? legacy;
-  return n ? { name: n } : {};
+function keyName(a: Attribute): string | undefined {
+  const legacy = a.block && a.name === 'index' ? stringValue(argOf(a, 'name')?.value) : undefined;
+  return stringValue(argOf(a, 'map')?.value) ?? legacy;
 }
 
 function actionOf(e: Expr | undefined): ReferentialAction | undefined {

@@ -12,7 +12,7 @@ import { pascal, singular, words } from '../../../../rules/names';
 import { parseFile } from './analyze';
 import type { ParsedFile } from './analyze';
 import { attributeArg, fieldRefs, settle } from './parser';
-import type { Attribute, Block, Comment, Field, Span } from './parser';
+import type { Arg, Attribute, Block, Comment, Expr, Field, Span } from './parser';
 
 interface Located {
   file: ParsedFile;
@@ -47,6 +47,18 @@ interface FileIndex {
    * unclosed block as more lines of it, and where that block's members end is a guess: no fix edits from there on.
    */
   firstUnclosed: number;
+  /**
+   * What `modelIn` found for each model name asked about (null: the model is there, but no edit in it is safe): each
+   * model is asked for by every fix in it, and by the fixes that point at it.
+   */
+  located: Map<string, Located | null>;
+  /** Each block's comments on lines of their own (ownLineComments), for the blocks asked about. */
+  blockComments: Map<Block, Comment[]>;
+  /**
+   * Whether the file's comments are in text order, their starts and their ends (as the parser lists them): then a
+   * block's are a run of them found by a binary search. Worked out on the first question.
+   */
+  commentsInOrder?: boolean;
 }
 
 const indexes = new WeakMap<ParsedFile, FileIndex>();
@@ -62,7 +74,7 @@ function fileIndexOf(file: ParsedFile): FileIndex {
     if (!b.closed && b.start < firstUnclosed) firstUnclosed = b.start;
     if ((b.kind === 'model' || b.kind === 'view') && !models.has(b.name)) models.set(b.name, b);
   }
-  index = { models, names, eol: file.text.includes('\r\n') ? '\r\n' : '\n', firstUnclosed };
+  index = { models, names, eol: file.text.includes('\r\n') ? '\r\n' : '\n', firstUnclosed, located: new Map(), blockComments: new Map() };
   indexes.set(file, index);
   return index;
 }
@@ -77,10 +89,25 @@ function bracesOnTheirOwnLines(file: ParsedFile, block: Block): boolean {
   if (known !== undefined) return known;
   let ok = false;
   if (block.openBrace && block.closeBrace) {
-    const open = file.lines.position(block.openBrace.start).line;
-    const close = file.lines.position(block.closeBrace.start).line;
-    const members: Span[] = [...block.fields, ...block.attributes, ...block.properties];
-    ok = members.every((m) => file.lines.position(m.start).line > open && file.lines.position(m.end).line < close);
+    const { lines } = file;
+    const open = lines.position(block.openBrace.start).line;
+    const close = lines.position(block.closeBrace.start).line;
+    // A member's line is after the `{` line when it starts at or after the start of the next line, and before the
+    // `}` line when it ends before that line starts: the members' first start and last end are compared with those
+    // two offsets (taken within the text, as `position` takes them), not each member's lines looked up.
+    let first = Infinity;
+    let last = -Infinity;
+    for (const members of [block.fields, block.attributes, block.properties] as readonly Span[][]) {
+      for (let i = 0; i < members.length; i++) {
+        if (members[i].start < first) first = members[i].start;
+        if (members[i].end > last) last = members[i].end;
+      }
+    }
+    const length = file.text.length;
+    ok =
+      first === Infinity ||
+      ((open + 1 < lines.lineCount && Math.max(0, Math.min(first, length)) >= lines.lineStart(open + 1)) &&
+        Math.max(0, Math.min(last, length)) < lines.lineStart(close));
   }
   braceLines.set(block, ok);
   return ok;
@@ -88,18 +115,32 @@ function bracesOnTheirOwnLines(file: ParsedFile, block: Block): boolean {
 
 const braceLines = new WeakMap<Block, boolean>();
 
+/**
+ * The model of that name in one file: undefined when the file has none, null when it has one no edit is safe in.
+ * Worked out once per parsed text and name (see FileIndex).
+ */
+function modelIn(file: ParsedFile, name: string): Located | null | undefined {
+  const index = fileIndexOf(file);
+  let found = index.located.get(name);
+  if (found !== undefined) return found;
+  const block = index.models.get(name);
+  if (!block) return undefined;
+  // A model left unclosed, or after one (half-typed): Prisma does not see it as written, so no edit is safe.
+  if (block.start >= index.firstUnclosed) found = null;
+  else {
+    // Writers read the spans inside the block: have them at their place after an incremental parse.
+    const settled = settle(block);
+    found = bracesOnTheirOwnLines(file, settled) ? { file, block: settled } : null;
+  }
+  index.located.set(name, found);
+  return found;
+}
+
 function findModel(reader: SourceReader, paths: readonly string[], name: string): Located | undefined {
   for (const path of paths) {
     const file = read(reader, path);
-    if (!file) continue;
-    const index = fileIndexOf(file);
-    const block = index.models.get(name);
-    if (!block) continue;
-    // A model left unclosed, or after one (half-typed): Prisma does not see it as written, so no edit is safe.
-    if (block.start >= index.firstUnclosed) return undefined;
-    // Writers read the spans inside the block: have them at their place after an incremental parse.
-    const settled = settle(block);
-    return bracesOnTheirOwnLines(file, settled) ? { file, block: settled } : undefined;
+    const found = file && modelIn(file, name);
+    if (found !== undefined) return found ?? undefined;
   }
   return undefined;
 }
@@ -120,13 +161,38 @@ function tableNamed(database: Database, name: string): Table | undefined {
   return byName.get(name);
 }
 
+/** The table's model: looked for in the table's own file first, then in the unit's other files in their order. */
 function locateTable(reader: SourceReader, database: Database, table: Table): Located | undefined {
-  const paths = [table.loc.file, ...database.files.filter((f) => f !== table.loc.file)];
-  return findModel(reader, paths, table.name);
+  const own = table.loc.file;
+  const file = read(reader, own);
+  const found = file && modelIn(file, table.name);
+  if (found !== undefined) return found ?? undefined;
+  for (const path of database.files) {
+    if (path === own) continue;
+    const other = read(reader, path);
+    const there = other && modelIn(other, table.name);
+    if (there !== undefined) return there ?? undefined;
+  }
+  return undefined;
 }
 
 function edit(file: ParsedFile, s: Span, newText: string): TextEdit {
-  return { range: file.lines.range(s), newText };
+  return { range: rangeOf(file, s), newText };
+}
+
+/**
+ * `file.lines.range(s)`. Most edits (an insertion, a value replaced) do not leave the line they start on: the end is
+ * then worked out from the start's line, not searched for again.
+ */
+function rangeOf(file: ParsedFile, s: Span): TextEdit['range'] {
+  const { lines } = file;
+  const start = lines.position(s.start);
+  // Offsets within the text, as `position` takes them.
+  const length = file.text.length;
+  const end = Math.max(0, Math.min(s.end, length));
+  const lineStart = Math.max(0, Math.min(s.start, length)) - start.character;
+  const sameLine = end >= lineStart && (start.line + 1 >= lines.lineCount || end < lines.lineStart(start.line + 1));
+  return { start, end: sameLine ? { line: start.line, character: end - lineStart } : lines.position(s.end) };
 }
 
 /** The file's own line break, so inserted lines match (CRLF files stay CRLF). */
@@ -155,26 +221,40 @@ function wholeLines(file: ParsedFile, s: Span): Span {
 }
 
 function indentOf(file: ParsedFile, block: Block): string {
-  const member = [...block.fields, ...block.attributes].sort((a, b) => a.start - b.start)[0];
+  const member = firstMember(firstMember(undefined, block.fields), block.attributes);
   if (!member) return '  ';
   const lineStart = file.lines.lineStart(file.lines.position(member.start).line);
   const ws = file.text.slice(lineStart, member.start);
   return /^[ \t]*$/.test(ws) ? ws : '  ';
 }
 
+/** The member that starts first: `first`, or one of `members` that starts before it (the earliest of them listed). */
+function firstMember<M extends Span>(first: Span | undefined, members: readonly M[]): M | Span | undefined {
+  for (const m of members) if (!first || m.start < first.start) first = m;
+  return first;
+}
+
 function fieldOf(block: Block, column: { name: string }): Field | undefined {
-  return block.fields.find((f) => f.name === column.name);
+  return fieldNamed(block, column.name);
+}
+
+/** The block's first field of that name (asked by most fixes: an indexed loop, which makes no iterator results). */
+function fieldNamed(block: Block, name: string): Field | undefined {
+  const fields = block.fields;
+  for (let i = 0; i < fields.length; i++) if (fields[i].name === name) return fields[i];
+  return undefined;
 }
 
 function fieldNameFor(table: Table, column: string): string {
-  const c = table.columns.find((col) => col.name === column || col.dbName === column);
-  return c ? c.name : column;
+  for (const col of table.columns) if (col.name === column || col.dbName === column) return col.name;
+  return column;
 }
 
 /** Where a new member line can go: the end of the last line of a member (after any trailing comment). */
 function lastMemberLineEnd(block: Block, members: Array<{ lineSpan: Span }>): number | undefined {
   if (members.length === 0 || hasOpenArguments(block)) return undefined;
-  const end = Math.max(...members.map((m) => m.lineSpan.end));
+  let end = -Infinity;
+  for (const m of members) if (m.lineSpan.end > end) end = m.lineSpan.end;
   // A one-line block (`model A { id Int @id }`) has no line to append after.
   if (block.closeBrace && block.closeBrace.start < end) return undefined;
   return end;
@@ -185,9 +265,23 @@ function lastMemberLineEnd(block: Block, members: Array<{ lineSpan: Span }>): nu
  * lines, so a line added there would land inside them.
  */
 function hasOpenArguments(block: Block): boolean {
-  const open = (a: Attribute) => a.args !== undefined && !a.args.closed;
-  return block.attributes.some(open) || block.fields.some((f) => f.attributes.some(open) || (f.type?.args !== undefined && !f.type.args.closed));
+  // What is open stays so while the block object lives (an edit inside it makes a new block): asked once per block.
+  let open = openArguments.get(block);
+  if (open !== undefined) return open;
+  open = block.attributes.some(argumentsOpen) || block.fields.some(fieldArgumentsOpen);
+  openArguments.set(block, open);
+  return open;
 }
+
+function argumentsOpen(a: Attribute): boolean {
+  return a.args !== undefined && !a.args.closed;
+}
+
+function fieldArgumentsOpen(f: Field): boolean {
+  return f.attributes.some(argumentsOpen) || (f.type?.args !== undefined && !f.type.args.closed);
+}
+
+const openArguments = new WeakMap<Block, boolean>();
 
 function sameFile(edits: FileEdit[]): FileEdit[] {
   const byFile = new Map<string, TextEdit[]>();
@@ -200,8 +294,8 @@ function sameFile(edits: FileEdit[]): FileEdit[] {
 function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader: SourceReader): FileEdit[] | undefined {
   const found = locateTable(reader, intent.database, intent.table);
   if (!found || !intent.foreignKey.relationField) return undefined;
-  const field = found.block.fields.find((f) => f.name === intent.foreignKey.relationField);
-  const relation = field?.attributes.find((a) => a.name === 'relation');
+  const field = fieldNamed(found.block, intent.foreignKey.relationField);
+  const relation = field && attributeNamed(field.attributes, 'relation');
   if (!relation?.args || !relation.args.closed) return undefined;
   const { file } = found;
   const args = relation.args.args;
@@ -210,7 +304,7 @@ function setOnDelete(intent: Extract<FixIntent, { kind: 'setOnDelete' }>, reader
   const replaced: { span: Span; text: string }[] = [];
   const added: string[] = [];
   const set = (name: 'onDelete' | 'onUpdate', action: ReferentialAction) => {
-    const existing = attributeArg(relation, name);
+    const existing = namedArg(args, name);
     if (existing?.value) replaced.push({ span: existing.value, text: action });
     else added.push(`${name}: ${action}`);
   };
@@ -232,20 +326,19 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
   // "Views cannot have indexes" (Prisma): index the tables the view reads instead.
   if (block.kind === 'view') return undefined;
   const columns = intent.columns.map((c) => fieldNameFor(intent.table, c));
-  if (!columns.every((c) => block.fields.some((f) => f.name === c))) return undefined;
+  for (const c of columns) if (!fieldNamed(block, c)) return undefined;
   // An index on the same fields: a B-tree one already serves (nothing to add); one of another type (`type: Gin`,
   // `Brin`) or a partial one (`where:`, whose predicate the rule found the lookup does not imply) does not, but
   // without a `map:` it holds the default name (`Model_col_idx`) the new one would clash with.
-  const same = block.attributes.filter(
-    (a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === columns.join(','),
-  );
+  const written = columns.join(',');
+  const same = block.attributes.filter((a) => a.name === 'index' && fieldRefs(attributeArg(a, 'fields', 0)?.value).join(',') === written);
   if (same.some((a) => isBtree(a) && !attributeArg(a, 'where'))) return undefined;
   // Or an index `map:`ped to that default name (a column renamed, its old index name kept), here or on another table.
   const taken = indexNamesOf(intent.database);
   const clash = same.some((a) => !attributeArg(a, 'map') && !attributeArg(a, 'name')) || taken.has(defaultIndexName(intent.table, intent.columns));
   const keys: string[] = [];
   for (const c of columns) {
-    const key = indexKey(intent.database.dialect, block.fields.find((f) => f.name === c)!);
+    const key = indexKey(intent.database.dialect, fieldNamed(block, c)!);
     if (key === undefined) return undefined;
     keys.push(key);
   }
@@ -269,10 +362,37 @@ function addIndex(intent: Extract<FixIntent, { kind: 'addIndex' }>, reader: Sour
 
 const KEY_ATTRIBUTES = new Set(['index', 'unique', 'id', 'fulltext']);
 
-/** Comments on lines of their own inside the block, in order. */
+/**
+ * Comments on lines of their own inside the block, in order. Asked for by every index added to the block: worked out
+ * once per parsed text and block (see FileIndex), by a binary search in the file's comments, not a pass over them.
+ */
 function ownLineComments(file: ParsedFile, block: Block): Comment[] {
+  const index = fileIndexOf(file);
+  let own = index.blockComments.get(block);
+  if (own) return own;
   const end = block.closeBrace?.start ?? block.end;
-  return file.ast.comments.filter((c) => !c.trailing && c.start > block.start && c.end <= end);
+  const comments = file.ast.comments;
+  index.commentsInOrder ??= inOrder(comments);
+  if (index.commentsInOrder) {
+    // The comments that start after the block's start are those from `lo` on; of them, those that end by `end` come first.
+    let lo = 0;
+    let hi = comments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (comments[mid].start > block.start) hi = mid;
+      else lo = mid + 1;
+    }
+    own = [];
+    for (let i = lo; i < comments.length && comments[i].end <= end; i++) if (!comments[i].trailing) own.push(comments[i]);
+  } else own = comments.filter((c) => !c.trailing && c.start > block.start && c.end <= end);
+  index.blockComments.set(block, own);
+  return own;
+}
+
+/** Whether the comments' starts and their ends both never decrease along the list. */
+function inOrder(comments: readonly Comment[]): boolean {
+  for (let i = 1; i < comments.length; i++) if (comments[i].start < comments[i - 1].start || comments[i].end < comments[i - 1].end) return false;
+  return true;
 }
 
 /**
@@ -280,7 +400,7 @@ function ownLineComments(file: ParsedFile, block: Block): Comment[] {
  * that attribute does not start its line.
  */
 function lineBeforeAttributes(file: ParsedFile, block: Block): number | undefined {
-  const first = [...block.attributes].sort((a, b) => a.start - b.start)[0];
+  const first = firstMember(undefined, block.attributes)!;
   let line = file.lines.position(first.start).line;
   let start = file.lines.lineStart(line);
   if (file.text.slice(start, first.start).trim() !== '') return undefined;
@@ -347,9 +467,14 @@ function indexNamesOf(database: Database): Set<string> {
   let names = indexNames.get(database);
   if (names) return names;
   names = new Set<string>();
-  for (const t of database.tables) {
-    if (t.primaryKey?.name) names.add(t.primaryKey.name);
-    for (const i of t.indexes) if (i.name) names.add(i.name);
+  const tables = database.tables;
+  for (let t = 0; t < tables.length; t++) {
+    const { primaryKey, indexes } = tables[t];
+    if (primaryKey?.name) names.add(primaryKey.name);
+    for (let i = 0; i < indexes.length; i++) {
+      const name = indexes[i].name;
+      if (name) names.add(name);
+    }
   }
   indexNames.set(database, names);
   return names;
@@ -478,21 +603,45 @@ function isJson(s: string): boolean {
 
 /** Used as a key: `@id`/`@unique` on the field, in any `@@id/@@unique/@@index`, or in a relation's `fields`. */
 function isKeyField(block: Block, field: Field): boolean {
-  if (field.attributes.some((a) => a.name === 'id' || a.name === 'unique')) return true;
-  const inBlockAttr = block.attributes.some(
-    (a) => (a.name === 'id' || a.name === 'unique' || a.name === 'index') && fieldRefs(attributeArg(a, 'fields', 0)?.value).includes(field.name),
-  );
-  return inBlockAttr || isRelationScalar(block, field);
+  for (const a of field.attributes) if (a.name === 'id' || a.name === 'unique') return true;
+  for (const a of block.attributes) {
+    if ((a.name === 'id' || a.name === 'unique' || a.name === 'index') && refsInclude(attributeArg(a, 'fields', 0)?.value, field.name)) return true;
+  }
+  return isRelationScalar(block, field);
 }
 
 function isRelationScalar(block: Block, field: Field): boolean {
-  return block.fields.some((f) =>
-    f.attributes.some((a) => a.name === 'relation' && fieldRefs(attributeArg(a, 'fields')?.value).includes(field.name)),
-  );
+  for (const f of block.fields) {
+    for (const a of f.attributes) if (a.name === 'relation' && refsInclude(attributeArg(a, 'fields')?.value, field.name)) return true;
+  }
+  return false;
 }
 
 function isInCompositeId(block: Block, name: string): boolean {
-  return block.attributes.some((a) => a.name === 'id' && fieldRefs(attributeArg(a, 'fields', 0)?.value).includes(name));
+  for (const a of block.attributes) if (a.name === 'id' && refsInclude(attributeArg(a, 'fields', 0)?.value, name)) return true;
+  return false;
+}
+
+/** `fieldRefs(expr).includes(name)`, without making the list. */
+function refsInclude(expr: Expr | undefined, name: string): boolean {
+  if (!expr) return false;
+  if (expr.kind === 'array') {
+    for (const item of expr.items) if ((item.kind === 'ident' || item.kind === 'call') && item.name === name) return true;
+    return false;
+  }
+  return (expr.kind === 'ident' || expr.kind === 'call') && expr.name === name;
+}
+
+/** The first argument of that name (`attributeArg` without a positional one, and without a closure). */
+function namedArg(args: readonly Arg[], name: string): Arg | undefined {
+  for (let i = 0; i < args.length; i++) if (args[i].name === name) return args[i];
+  return undefined;
+}
+
+/** The first attribute of that name. */
+function attributeNamed<A extends Attribute>(attributes: readonly A[], name: string): A | undefined {
+  for (let i = 0; i < attributes.length; i++) if (attributes[i].name === name) return attributes[i];
+  return undefined;
 }
 
 function makeNullable(intent: Extract<FixIntent, { kind: 'makeNullable' }>, reader: SourceReader): FileEdit[] | undefined {
