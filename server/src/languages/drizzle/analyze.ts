@@ -52,7 +52,6 @@ const {
   lineAt,
   lineStartsOf,
   locOf,
-  nodeLoc,
   parseCached,
   parseDiagnosticsOf,
   propertyName,
@@ -72,6 +71,9 @@ const ACTIONS: Record<string, ReferentialAction> = {
   'set null': 'SetNull',
   'set default': 'SetDefault',
 };
+
+/** ACTIONS as a Map: `toLowerCase` makes a fresh string, which an object looks up in the string table each time. */
+const ACTION_MAP = new Map(Object.entries(ACTIONS));
 
 export const ACTION_TEXT: Record<ReferentialAction, string> = {
   Cascade: 'cascade',
@@ -114,6 +116,29 @@ interface UnitContext {
   /** For an index helper imported through a tsconfig `paths` alias (`@/lib/drizzle`): the unit's reader. */
   reader?: SourceReader;
   tsconfig?: TsconfigPaths;
+}
+
+/**
+ * The line starts of a file of the unit, kept on its scan: the walk locates a few things per column (the column, its
+ * keys, its foreign key), and the table lookup behind `lineStartsOf` is a hash lookup each time.
+ */
+function linesOf(scan: FileScan): readonly number[] {
+  return (scan.lines ??= lineStartsOf(scan.sf));
+}
+
+/** `locOf` in the file of `scan`. */
+function scanLoc(scan: FileScan, start: number, end: number): Loc {
+  return { file: scan.file, range: rangeIn(linesOf(scan), start, end) };
+}
+
+/** The location of a column's property (`id: uuidPk("id")`) in the file of `scan`. */
+function propertyLoc(scan: FileScan, property: ts.Node): Loc {
+  return scanLoc(scan, tokenStart(scan.sf, property, property.pos, property.end), property.end);
+}
+
+/** `nodeLoc` in the file of `scan`. */
+function scanNodeLoc(scan: FileScan, node: ts.Node): Loc {
+  return scanLoc(scan, startOf(scan.sf, node), node.end);
 }
 
 /** Resolves a name used in `scan` to the file and name of its top-level declaration in the unit. */
@@ -380,7 +405,10 @@ function modeOf(call: ts.CallExpression | undefined): string | undefined {
 
 function action(expression: ts.Expression | undefined): ReferentialAction | undefined {
   const v = stringValue(expression ? unwrapExpression(expression) : undefined);
-  return v === undefined ? undefined : ACTIONS[v.toLowerCase()];
+  if (v === undefined) return undefined;
+  // A Map for the actions written (see BUILDER_TYPE_MAP); anything else asks the object, as before.
+  const key = v.toLowerCase();
+  return ACTION_MAP.get(key) ?? ACTIONS[key];
 }
 
 interface TableBuild {
@@ -466,9 +494,13 @@ function completeTable(ctx: UnitContext, build: TableBuild): TableBuild {
 
 /** The table's columns and extra config, without its name (see `completeTable`); `ctx` is undefined during discovery. */
 function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<Declaration, { kind: 'table' }>): TableBuild {
-  const { sf, file } = scan;
+  const { sf } = scan;
   const call = decl.call;
   const nameNode = call.arguments[0] ?? call.expression;
+  const statement = decl.statement;
+  // Once: after a doc comment, where the tables' comments are, the start is found by TypeScript's trivia scanner.
+  const start = startOf(sf, statement);
+  const nameStart = startOf(sf, nameNode);
   const table: Table = {
     // Both set by completeTable: a table's name may come from a creator declared in another file.
     name: '',
@@ -476,10 +508,12 @@ function readTable(ctx: UnitContext | undefined, scan: FileScan, decl: Extract<D
     columns: [],
     indexes: [],
     foreignKeys: [],
-    comment: leadingComment(sf, decl.statement.pos, startOf(sf, decl.statement)),
-    loc: nodeLoc(sf, file, decl.statement),
-    nameLoc: nodeLoc(sf, file, nameNode),
+    comment: leadingComment(sf, statement.pos, start),
+    loc: scanLoc(scan, start, statement.end),
+    nameLoc: scanLoc(scan, nameStart, nameNode.end),
   };
+  // Where the fixes of the table find its call (write.ts findTableCall).
+  (scan.tableCalls ??= new Map()).set(nameStart, call);
   const build: TableBuild = { table, scan, decl, ctx, deferred: [], rawName: stringValue(call.arguments[0]) ?? decl.name };
 
   // Columns: an object literal, or `(t) => ({ ... })` (builders passed as a parameter).
@@ -546,7 +580,7 @@ function addConfigEntries(
     const primaryKey = table.primaryKey;
     addConstraint(build, local(entry), param, scan);
     if (!site) return;
-    const loc = nodeLoc(build.scan.sf, build.scan.file, site);
+    const loc = scanNodeLoc(build.scan, site);
     for (let i = indexes; i < table.indexes.length; i++) table.indexes[i].loc = loc;
     for (let i = foreignKeys; i < table.foreignKeys.length; i++) table.foreignKeys[i].loc = loc;
     if (table.primaryKey && table.primaryKey !== primaryKey) table.primaryKey.loc = loc;
@@ -730,7 +764,7 @@ function addColumns(build: TableBuild, scan: FileScan, object: ts.ObjectLiteralE
         if (found && returned && T.isObjectLiteralExpression(returned)) {
           const shared = sharedFrom(build);
           addColumns(build, found.scan, returned, depth + 1);
-          shared(nodeLoc(scan.sf, scan.file, p));
+          shared(scanNodeLoc(scan, p));
         } else if (!build.incomplete) build.table.unreadColumns = true;
       } else build.table.unreadColumns = true;
     } else if (k === SHORTHAND && depth < 3) {
@@ -740,7 +774,7 @@ function addColumns(build: TableBuild, scan: FileScan, object: ts.ObjectLiteralE
       if (found) {
         const shared = sharedFrom(build);
         addColumn(build, found.scan, name, found.declaration as unknown as ts.PropertyAssignment);
-        shared(nodeLoc(scan.sf, scan.file, p));
+        shared(scanNodeLoc(scan, p));
       }
     }
   }
@@ -982,7 +1016,7 @@ function columnHelper(
   };
   const builder = builderOf(found.scan, call);
   // Only a Drizzle builder, or an enum of the unit (resolved later, as any column's), makes a column.
-  const known = builder in BUILDER_TYPES || BUILDER_TYPE_MAP.has(builder);
+  const known = BUILDER_TYPE_MAP.has(builder) || builder in BUILDER_TYPES;
   const isEnum = builderIsEnum;
   const local = builderLocal;
   const maybeEnum = local !== undefined && (found.scan.imports.other.has(builder) || found.scan.byName.has(builder));
@@ -1022,7 +1056,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
   let maybeEnum = builderLocal;
   /** `id: uuidPk("id")`: a column helper of the unit, read through what it returns (see columnHelper). */
   let helper: ColumnHelper | undefined;
-  if (call && !isEnum && !(builder in BUILDER_TYPES) && !BUILDER_TYPE_MAP.has(builder)) {
+  if (call && !isEnum && !BUILDER_TYPE_MAP.has(builder) && !(builder in BUILDER_TYPES)) {
     helper = columnHelper(build, scan, call, links, linkCount);
     if (helper) {
       links = helper.links;
@@ -1055,17 +1089,18 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
   const rootNode = helper ? helper.site : call ?? root;
   const rootEnd = rootNode.end;
   const rootStart = tokenStart(sf, rootNode, rootNode.pos, rootEnd);
-  // What a helper declares is located at the column (its file is shared), and marked so no fix edits it there.
-  const inHelper = (i: number) => helper !== undefined && i >= helper.outer;
+  // What a helper declares is located at the column (its file is shared), and marked so no fix edits it there: the
+  // links from `helperFrom` on are the helper's, and `siteLoc` is the column's location, made once it is asked for.
+  // (Plain variables, not closures: a column's reading allocates no function.)
+  const helperFrom = helper === undefined ? linkCount : helper.outer;
   let siteLoc: Loc | undefined;
-  const helperLoc = () => (siteLoc ??= locOf(sf, file, tokenStart(sf, property, property.pos, property.end), property.end));
   const text = sf.text;
   // From the root outwards, as written.
   for (let i = linkCount - 1; i >= 0; i--) {
     const link = links[i];
     const nameNode = (link.expression as ts.PropertyAccessExpression).name;
     const args = link.arguments;
-    const shared = inHelper(i);
+    const shared = i >= helperFrom;
     // The file the link is written in: the table's, or a helper's.
     const lscan = shared ? helper!.scans[i] : scan;
     const lsf = lscan.sf;
@@ -1076,12 +1111,12 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
       case 'primaryKey':
         notNull = true;
         if (!table.primaryKey) {
-          table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: shared ? helperLoc() : locOf(sf, file, dotBefore(sf, nameNode), link.end) };
+          table.primaryKey = { columns: [key], unique: true, kind: 'primary', loc: shared ? (siteLoc ??= propertyLoc(scan, property)) : scanLoc(scan, dotBefore(sf, nameNode), link.end) };
           if (shared) declaredByHelper.add(table.primaryKey);
         }
         break;
       case 'unique': {
-        const unique: Index = { name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: shared ? helperLoc() : locOf(sf, file, dotBefore(sf, nameNode), link.end) };
+        const unique: Index = { name: stringValue(args[0]), columns: [key], unique: true, kind: 'unique', loc: shared ? (siteLoc ??= propertyLoc(scan, property)) : scanLoc(scan, dotBefore(sf, nameNode), link.end) };
         if (shared) declaredByHelper.add(unique);
         table.indexes.push(unique);
         break;
@@ -1117,7 +1152,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
       case 'references': {
         if (shared) {
           // Resolved where the helper is written: the names its callback uses are that file's.
-          const fk = referenceOf(build, lscan, key, link, helperLoc());
+          const fk = referenceOf(build, lscan, key, link, (siteLoc ??= propertyLoc(scan, property)));
           if (fk) {
             declaredByHelper.add(fk);
             table.foreignKeys.push(fk);
@@ -1126,7 +1161,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
         }
         const dot = dotBefore(sf, nameNode);
         (scan.referenceCalls ??= new Map()).set(dot, link);
-        const fk = referenceOf(build, scan, key, link, locOf(sf, file, dot, link.end));
+        const fk = referenceOf(build, scan, key, link, scanLoc(scan, dot, link.end));
         if (fk) table.foreignKeys.push(fk);
         break;
       }
@@ -1143,7 +1178,7 @@ function addColumn(build: TableBuild, scan: FileScan, key: string, property: ts.
     text.slice(rootStart, rootEnd),
     !notNull,
     file,
-    lineStartsOf(sf),
+    linesOf(scan),
     start,
     end,
     rootStart,
@@ -1249,7 +1284,7 @@ function findLink(chain: Chain, name: string): ast.ChainLink | undefined {
 
 function addConstraint(build: TableBuild, expression: ts.Expression, param: ConfigParam | undefined, scan: FileScan = build.scan) {
   const { table } = build;
-  const { sf, file } = scan;
+  const { sf } = scan;
   const chain = decomposeChain(sf, expression);
   if (!T.isCallExpression(chain.root)) return;
   const root = chain.root;
@@ -1268,7 +1303,7 @@ function addConstraint(build: TableBuild, expression: ts.Expression, param: Conf
     const wrapped = wrappedIndexBuilder(build, scan, root, param?.strings);
     if (wrapped) ({ kind, name } = wrapped);
   }
-  const loc = nodeLoc(sf, file, expression);
+  const loc = scanNodeLoc(scan, expression);
   switch (kind) {
     case 'index':
     case 'uniqueIndex': {
@@ -1426,7 +1461,7 @@ function pendingCheck(scan: FileScan, argument: ts.Expression | undefined, param
 
 /** `relations(users, ({ one }) => ({ org: one(orgs, { fields: [users.orgId], references: [orgs.id] }) }))`. */
 function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaration, { kind: 'relations' }>, tables: Map<Declaration, Table>) {
-  const { sf, file } = scan;
+  const { sf } = scan;
   const returned = returnedExpression(decl.call.arguments[1]);
   if (!returned || !T.isObjectLiteralExpression(returned)) return;
   for (const p of returned.properties) {
@@ -1460,7 +1495,7 @@ function addRelations(ctx: UnitContext, scan: FileScan, decl: Extract<Declaratio
         columns: columnList(references, sf),
       },
       defaultOnDelete: 'NoAction',
-      loc: nodeLoc(sf, file, call),
+      loc: scanNodeLoc(scan, call),
       relationField: propertyName(p.name),
       enforced: false,
     });
@@ -1478,7 +1513,7 @@ function enumOf(scan: FileScan, decl: Extract<Declaration, { kind: 'enum' }>): E
   const values = arrayElements(decl.call.arguments[1])
     .map((e) => stringValue(e))
     .filter((v): v is string => v !== undefined);
-  return { name: stringValue(decl.call.arguments[0]) ?? decl.name, values, loc: nodeLoc(scan.sf, scan.file, decl.statement) };
+  return { name: stringValue(decl.call.arguments[0]) ?? decl.name, values, loc: scanNodeLoc(scan, decl.statement) };
 }
 
 /**

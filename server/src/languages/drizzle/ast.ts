@@ -75,6 +75,18 @@ export const CORE_MODULES: Record<string, Dialect> = {
   'drizzle-orm/singlestore-core': 'mysql',
 };
 
+/** CORE_MODULES as a Map (see coreModuleDialect). */
+const CORE_MODULE_DIALECTS = new Map(Object.entries(CORE_MODULES));
+
+/**
+ * `CORE_MODULES[moduleName]` without its cost for the module names of a file's imports: a fresh string used as a key
+ * of an object is looked up in V8's string table at each use (a few hundred ns), where a Map hashes it once. A
+ * relative specifier, most of a schema's imports, is neither a key of the object nor of Object.prototype.
+ */
+function coreModuleDialect(moduleName: string): Dialect | undefined {
+  return CORE_MODULE_DIALECTS.get(moduleName) ?? (moduleName.charCodeAt(0) === 46 /* . */ ? undefined : CORE_MODULES[moduleName]);
+}
+
 export const CORE_MODULE_OF: Partial<Record<Dialect, string>> = {
   postgresql: 'drizzle-orm/pg-core',
   mysql: 'drizzle-orm/mysql-core',
@@ -392,7 +404,7 @@ export function readImports(sf: ts.SourceFile): ImportInfo {
       info.quote = sf.text.charAt(statement.moduleSpecifier.getStart(sf)) === "'" ? "'" : '"';
       quoteSet = true;
     }
-    const dialect = CORE_MODULES[moduleName];
+    const dialect = coreModuleDialect(moduleName);
     if (moduleName.startsWith('drizzle-orm')) info.mentionsDrizzle = true;
     const clause = statement.importClause;
     if (!clause) continue;

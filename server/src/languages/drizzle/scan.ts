@@ -46,6 +46,11 @@ export interface FileScan {
    */
   referenceCalls?: Map<number, ts.CallExpression>;
   /**
+   * The table calls of this tree by where their name argument starts (their table's `nameLoc`), recorded as the
+   * tables are read, for a fix of a table to find its call without a pass over the file.
+   */
+  tableCalls?: Map<number, ts.CallExpression>;
+  /**
    * Names this file exports under another name or from another module (`export { user as people } from './auth'`,
    * `export { user as people }`): exported name → the module (undefined: this file) and the name there.
    */
@@ -62,6 +67,8 @@ export interface FileScan {
   declaresFunctions: boolean;
   /** Whether the text mentions `schema-review-ignore` (read here, while the text is in the caches, for suppressionsOf). */
   mentionsIgnore: boolean;
+  /** The file's line starts, once the analysis asked (analyze.ts `linesOf`). */
+  lines?: readonly number[];
   /** Whether discovery read this tree's tables (analyze.ts `prepareTables`), and what it read, until the analysis takes it. */
   prepared?: boolean;
   preps?: unknown[];
@@ -254,6 +261,8 @@ function scanTopLevel(file: string, sf: ts.SourceFile): FileScan {
     mentionsIgnore: sf.text.includes('schema-review-ignore'),
     // Set later (analyze.ts), present from the start: every scan keeps one shape.
     referenceCalls: undefined,
+    tableCalls: undefined,
+    lines: undefined,
     prepared: false,
     preps: undefined,
   };

@@ -11,7 +11,7 @@ import { writeSchemaFix, type SchemaWriters } from '../writers';
 import * as ast from './ast';
 import type { ImportInfo } from './ast';
 import { ACTION_TEXT, declaredByHelper, dirname, returnedExpression } from './analyze';
-import { scanFile } from './scan';
+import { scanFile, type FileScan } from './scan';
 import { chooseName, makeObjectName } from '../sql/names';
 import { drizzleOlderThan } from './version';
 import { safeRead } from '../packages';
@@ -27,6 +27,7 @@ const {
   OBJECT,
   decomposeChain,
   dotBefore,
+  idText,
   isUnparsable,
   leadingIndent,
   lineAt,
@@ -35,7 +36,7 @@ const {
   parseDiagnosticsOf,
   parseCached,
   propertyName,
-  rangeOf,
+  rangeIn,
   startOf,
   stringLiteralUnion,
   stringValue,
@@ -46,6 +47,8 @@ interface Doc {
   file: string;
   text: string;
   sf: ts.SourceFile;
+  /** The file's line starts (`lineStartsOf(sf)`), read by every fix: kept here, not asked of the cache each time. */
+  lines: readonly number[];
   imports: ImportInfo;
   quote: string;
   /** indentUnit's answer, computed once per text. */
@@ -56,7 +59,9 @@ interface Doc {
   topLevel?: Set<string>;
   /** referenceSpans' answers for this text, by name. */
   referenceSpans?: Map<string, Span[]>;
-  /** Table calls by where their name argument starts (findTableCall). */
+  /** preferredForm's answer for this text. */
+  form?: 'array' | 'object';
+  /** Table calls by where their name argument starts (findTableCall, when the analysis did not record the table's). */
   tableCalls?: Map<number, ts.CallExpression>;
 }
 
@@ -77,14 +82,15 @@ function open(reader: SourceReader, file: string): Doc | undefined {
   // The tree analysis already built for this exact text (parseCached), and the Doc built on it by an
   // earlier fix: a review writes many fixes per file and must not re-parse the file for each.
   const sf = parseCached(file, text);
+  // A Doc is only made for a tree that passed the checks below.
+  const hit = docs.get(sf);
+  if (hit && hit.file === file && hit.text === text) return hit;
   // No fixes in a file with syntax errors (a half-typed line): the tree around them is the parser's guess, and an
   // edit placed by it can land inside the unfinished code and add errors of its own.
   if (isUnparsable(sf) || parseDiagnosticsOf(sf).length > 0) return undefined;
-  const hit = docs.get(sf);
-  if (hit && hit.file === file && hit.text === text) return hit;
   // The imports the scan read (the same readImports), not a second pass over the statements.
   const imports = scanFile(file, sf).imports;
-  const doc: Doc = { file, text, sf, imports, quote: imports.quote };
+  const doc: Doc = { file, text, sf, lines: lineStartsOf(sf), imports, quote: imports.quote };
   docs.set(sf, doc);
   return doc;
 }
@@ -93,13 +99,27 @@ function open(reader: SourceReader, file: string): Doc | undefined {
 const docs = new WeakMap<ts.SourceFile, Doc>();
 
 function toFileEdit(doc: Doc, edits: Edit[]): FileEdit {
-  const sorted = edits.length < 2 ? edits : [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: TextEdit[] = sorted.map((e) => ({ range: rangeOf(doc.sf, e.start, e.end), newText: e.text }));
+  // In text order. Most fixes make one edit or two: two are put in order as the sort would (it is stable, and moves
+  // the second before the first only when it compares lower), without a copy and a sort.
+  const sorted =
+    edits.length < 2
+      ? edits
+      : edits.length === 2
+        ? byPosition(edits[1], edits[0]) < 0
+          ? [edits[1], edits[0]]
+          : edits
+        : [...edits].sort(byPosition);
+  const out: TextEdit[] = sorted.map((e) => ({ range: rangeIn(doc.lines, e.start, e.end), newText: e.text }));
   return { file: doc.file, edits: out };
 }
 
+/** Text order of edits: by start, then by end. */
+function byPosition(a: Edit, b: Edit): number {
+  return a.start - b.start || a.end - b.end;
+}
+
 function offsetOf(doc: Doc, line: number, character: number): number {
-  const starts = lineStartsOf(doc.sf);
+  const starts = doc.lines;
   if (line < 0 || line >= starts.length) return -1;
   return starts[line] + character;
 }
@@ -226,7 +246,7 @@ function commaAfter(text: string, pos: number): number {
 
 function lineOf(doc: Doc, pos: number): number {
   // The line table's binary search without the { line, character } object (positions here are never negative).
-  return lineAt(lineStartsOf(doc.sf), pos);
+  return lineAt(doc.lines, pos);
 }
 
 /** Indentation unit guessed from the file (two spaces unless it uses tabs or four spaces). */
@@ -317,18 +337,22 @@ function countReferences(doc: Doc, name: string): number {
 /**
  * Each occurrence of the name in the text, confirmed by the tree: one path down per occurrence
  * instead of a walk over the whole file. Undefined when there are too many to be cheaper.
+ * The references found are referenceSpans' answer for the name (the same occurrences, the same test): kept for it,
+ * since a fix that counts a builder's references mostly holds the others next (holdOtherUses).
  */
 function countByOccurrences(doc: Doc, name: string): number | undefined {
   const text = doc.text;
-  let count = 0;
+  const spans: Span[] = [];
   let checked = 0;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     // An identifier token never stops before an ASCII identifier character: a longer name, not this one.
     if (isAsciiIdentifierPart(text.charCodeAt(at + name.length))) continue;
     if (++checked > 128) return undefined;
-    if (isReferenceAt(doc.sf, at, name)) count++;
+    if (isReferenceAt(doc.sf, at, name)) spans.push({ start: at, end: at + name.length });
   }
-  return count;
+  const known = (doc.referenceSpans ??= new Map());
+  if (!known.has(name)) known.set(name, spans);
+  return spans.length;
 }
 
 function isAsciiIdentifierPart(c: number): boolean {
@@ -479,6 +503,10 @@ function coreModule(database: Database, doc: Doc): string {
 function findTableCall(doc: Doc, table: Table): ts.CallExpression | undefined {
   const { start } = span(doc, table.nameLoc);
   const scan = scanFile(doc.file, doc.sf);
+  // Recorded by the analysis as it read this tree's tables: a table's name argument starts where no other one does,
+  // so the call found there is the one the pass below finds.
+  const recorded = scan.tableCalls?.get(start);
+  if (recorded) return recorded;
   if (!doc.tableCalls) {
     // Where each table's name starts, first table first: one pass per file, not one per fix.
     doc.tableCalls = new Map();
@@ -521,6 +549,10 @@ function sqlColumnName(column: Column): string {
 
 /** Which extra-config form the file (or the unit) already uses. */
 function preferredForm(doc: Doc): 'array' | 'object' {
+  return (doc.form ??= formOfConfigs(doc));
+}
+
+function formOfConfigs(doc: Doc): 'array' | 'object' {
   const scan = scanFile(doc.file, doc.sf);
   for (const d of scan.declarations) {
     if (d.kind !== 'table' || !d.call.arguments[2]) continue;
@@ -936,8 +968,12 @@ function findProjectIndexBuilder(doc: Doc, reader: SourceReader, database: Datab
     }
     T.forEachChild(node, visit);
   };
+  const callees = helperNames(doc, scan);
+  if (callees.size === 0) return undefined;
   for (const d of scan.declarations) {
-    if (d.kind === 'table' && d.call.arguments[2]) visit(d.call.arguments[2]);
+    const config = d.kind === 'table' ? d.call.arguments[2] : undefined;
+    // A config whose text names none of them calls no wrapper: the walk would find nothing there.
+    if (config && mentionsAny(doc.text, config.pos, config.end, callees)) visit(config);
     if (found) break;
   }
   if (!found) return undefined;
@@ -947,6 +983,52 @@ function findProjectIndexBuilder(doc: Doc, reader: SourceReader, database: Datab
   const specifier = T.isIdentifier(callee) ? findImportSpecifier(doc, callee.text) : undefined;
   const hold = specifier ? [{ start: startOf(doc.sf, specifier), end: specifier.end, text: doc.text.slice(startOf(doc.sf, specifier), specifier.end) }] : [];
   return { local, hold, head, tail };
+}
+
+/**
+ * The names a call's callee must be written with for `helperNamed` to find a function behind it (the identifier, or
+ * the namespace of `ns.fn`): the file's top-level functions and the names it imports from modules other than
+ * Drizzle's. A superset: helperNamed checks the rest.
+ */
+function helperNames(doc: Doc, scan: FileScan): Names {
+  // What fileFunction can find: none when the scan saw no top-level function, and the imports are all.
+  if (!scan.declaresFunctions) return doc.imports.other;
+  const names = new Set(doc.imports.other.keys());
+  for (const statement of doc.sf.statements) {
+    if (T.isFunctionDeclaration(statement)) {
+      if (statement.name && statement.body) names.add(idText(statement.name));
+    } else if (T.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        if (!T.isIdentifier(d.name) || !d.initializer) continue;
+        const init = unwrapExpression(d.initializer);
+        if (T.isArrowFunction(init) || T.isFunctionExpression(init)) names.add(idText(d.name));
+      }
+    }
+  }
+  return names;
+}
+
+/** A set of names, or the keys of a map. */
+type Names = { has(name: string): boolean; readonly size: number };
+
+/**
+ * Whether text[start, end) holds one of `names` as a word (a run of ASCII identifier characters), or may hold it:
+ * an identifier written with a unicode escape or non-ASCII characters is not read here, and answers true. A word
+ * in a string or a comment answers true too: the caller only skips what answers false.
+ */
+function mentionsAny(text: string, start: number, end: number, names: Names): boolean {
+  let word = -1;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isAsciiIdentifierPart(c)) {
+      if (word < 0) word = i;
+      continue;
+    }
+    if (c === 92 /* \ */ || c > 127) return true;
+    if (word >= 0 && names.has(text.slice(word, i))) return true;
+    word = -1;
+  }
+  return word >= 0 && names.has(text.slice(word, end));
 }
 
 /** Finds the array element or object property whose value spans [start, end]. */
