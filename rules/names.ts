@@ -5,9 +5,16 @@
 import type { Column, Database, Table } from './model';
 import { wholeDatabase } from './types';
 
-/** Lower, upper, digit, other. Module-level, not a closure per `words` call (with keepNames each one is also renamed). */
-function kind(code: number): 0 | 1 | 2 | 3 {
-  return code >= 97 && code <= 122 ? 1 : code >= 65 && code <= 90 ? 2 : code >= 48 && code <= 57 ? 3 : 0;
+/** Per ASCII code: lower (1), upper (2), digit (3), other (0). A table, not a test per character: names are split cold. */
+const KINDS = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) KINDS[c] = 1;
+for (let c = 65; c <= 90; c++) KINDS[c] = 2;
+for (let c = 48; c <= 57; c++) KINDS[c] = 3;
+
+/** The kind of the character at `i` (`KINDS`; 0 past the end and beyond ASCII). */
+function kindAt(identifier: string, i: number): number {
+  const code = identifier.charCodeAt(i); // NaN past the end
+  return code < 128 ? KINDS[code] : 0;
 }
 
 /** Where the last word `splitWords` found starts and ends (-1 when there was none). */
@@ -21,8 +28,11 @@ let lastTo = -1;
 function splitWords(identifier: string, out: string[] | undefined): void {
   lastFrom = lastTo = -1;
   let start = -1;
+  // The kinds of the characters before, at and after `i`, each read once.
+  let prev = 0;
+  let k = kindAt(identifier, 0);
   for (let i = 0; i <= identifier.length; i++) {
-    const k = i < identifier.length ? kind(identifier.charCodeAt(i)) : 0;
+    const next = kindAt(identifier, i + 1);
     if (k === 0) {
       if (start >= 0) {
         out?.push(identifier.slice(start, i).toLowerCase());
@@ -30,24 +40,20 @@ function splitWords(identifier: string, out: string[] | undefined): void {
         lastTo = i;
       }
       start = -1;
-      continue;
-    }
-    if (start < 0) {
+    } else if (start < 0) {
       start = i;
-      continue;
-    }
-    const prev = kind(identifier.charCodeAt(i - 1));
-    const next = i + 1 < identifier.length ? kind(identifier.charCodeAt(i + 1)) : 0;
-    const boundary =
+    } else if (
       (k === 2 && (prev === 1 || prev === 3)) || // fooBar, v2Api
       (k === 2 && prev === 2 && next === 1) || // HTTPServer → HTTP|Server
-      (k === 3 && prev !== 3); // backup2024 → backup|2024
-    if (boundary) {
+      (k === 3 && prev !== 3) // backup2024 → backup|2024
+    ) {
       out?.push(identifier.slice(start, i).toLowerCase());
       lastFrom = start;
       lastTo = i;
       start = i;
     }
+    prev = k;
+    k = next;
   }
 }
 
@@ -68,12 +74,34 @@ const wordLists = new Map<string, readonly string[]>();
 
 /** The last of `words(identifier)`, or undefined when there is none (without building the list). */
 export function lastWord(identifier: string): string | undefined {
-  splitWords(identifier, undefined);
-  return lastFrom < 0 ? undefined : identifier.slice(lastFrom, lastTo).toLowerCase();
+  // Asked for every string column by several rules: remembered per name ('' = none).
+  let last = lastWords.get(identifier);
+  if (last === undefined) {
+    splitWords(identifier, undefined);
+    last = lastFrom < 0 ? '' : identifier.slice(lastFrom, lastTo).toLowerCase();
+    if (lastWords.size > 100_000) lastWords.clear();
+    lastWords.set(identifier, last);
+  }
+  return last === '' ? undefined : last;
 }
+
+const lastWords = new Map<string, string>();
 
 /** A crude English singular, good enough for table names (`categories` → `category`, `statuses` → `status`). */
 export function singular(word: string): string {
+  // Asked for every word of every table name by several rules: remembered.
+  let one = singulars.get(word);
+  if (one === undefined) {
+    one = singularOf(word);
+    if (singulars.size > 100_000) singulars.clear();
+    singulars.set(word, one);
+  }
+  return one;
+}
+
+const singulars = new Map<string, string>();
+
+function singularOf(word: string): string {
   const w = word.toLowerCase();
   if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
   if (w.length > 4 && w.endsWith('es') && /(ss|sh|ch|x|z|us)es$/.test(w)) return w.slice(0, -2);
@@ -85,7 +113,7 @@ export function singular(word: string): string {
 export function nameKey(identifier: string): string {
   let key = nameKeys.get(identifier);
   if (key === undefined) {
-    const ws = [...words(identifier)];
+    const ws = words(identifier).slice();
     if (ws.length > 0) ws[ws.length - 1] = singular(ws[ws.length - 1]);
     key = ws.join('');
     // Table and column names repeat from one review to the next (every keystroke): keep their keys.
@@ -113,7 +141,9 @@ export function tablesByNameKey(database: Database): Map<string, Table[]> {
     if (list) list.push(t);
     else byKey.set(key, [t]);
   };
-  for (const t of database.tables) {
+  const tables = database.tables;
+  for (let i = 0; i < tables.length; i++) {
+    const t = tables[i];
     // The name's key, then the database name's when it is another one (no Set per table).
     const key = nameKey(t.name);
     add(key, t);
@@ -149,11 +179,23 @@ export function sqlColumnName(column: Column | undefined, fallback: string): str
 
 /** "a Event" → "an Event". */
 export function article(noun: string): string {
+  // Messages name the same tables again and again: remembered per noun.
+  let phrase = articles.get(noun);
+  if (phrase === undefined) {
+    phrase = `${anBefore(noun) ? 'an' : 'a'} ${noun}`;
+    if (articles.size > 100_000) articles.clear();
+    articles.set(noun, phrase);
+  }
+  return phrase;
+}
+
+const articles = new Map<string, string>();
+
+function anBefore(noun: string): boolean {
   // Sound, not spelling: "a user", "a unique", "an hour". A letter or a short acronym is spelled out: "a U",
   // "an SMS", "an API", "a URL".
-  if (/^[A-Z]{1,3}$/.test(noun)) return /^[AEFHILMNORSX]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-  const an = /^(hour|honest|honou?r|heir)/i.test(noun) || (/^[aeiou]/i.test(noun) && !/^(u[bcdfgklmnprstvz][aeiou]|use|eu|one\b|once)/i.test(noun));
-  return an ? `an ${noun}` : `a ${noun}`;
+  if (/^[A-Z]{1,3}$/.test(noun)) return /^[AEFHILMNORSX]/.test(noun);
+  return /^(hour|honest|honou?r|heir)/i.test(noun) || (/^[aeiou]/i.test(noun) && !/^(u[bcdfgklmnprstvz][aeiou]|use|eu|one\b|once)/i.test(noun));
 }
 
 /** A table's own name without its schema: `billing.invoices` → `invoices`. */
@@ -194,8 +236,19 @@ export function quoteList(values: readonly string[]): string {
  * tables are usually plural ("a strategies row").
  */
 export function aRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
-  return language === 'prisma' && !pluralTableName(tableName) ? article(tableName) : `${article(tableName)} row`;
+  // In a message for every key of a table: remembered per name (a Prisma model's phrase apart).
+  const phrases = language === 'prisma' ? prismaRows : rows;
+  let phrase = phrases.get(tableName);
+  if (phrase === undefined) {
+    phrase = language === 'prisma' && !pluralTableName(tableName) ? article(tableName) : `${article(tableName)} row`;
+    if (phrases.size > 100_000) phrases.clear();
+    phrases.set(tableName, phrase);
+  }
+  return phrase;
 }
+
+const prismaRows = new Map<string, string>();
+const rows = new Map<string, string>();
 
 /**
  * A Prisma model named as a plural table (`users`, `team_members`: introspected or Supabase schemas) reads as a table:

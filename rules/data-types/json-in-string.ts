@@ -50,9 +50,16 @@ export const jsonInString: Rule = {
     for (const database of context.databases) {
       if (!jsonInString.meta.languages.includes(database.language) || database.dialect === 'mongodb') continue;
       const hasJson = dialectHasJson(database);
-      for (const table of database.tables) {
+      // Indexed loops over every table and column (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         if (table.isView) continue;
-        for (const column of table.columns) {
+        const columns = table.columns;
+        for (let c = 0; c < columns.length; c++) {
+          const column = columns[c];
+          // Only a string column can hold JSON as text (checked here first: most columns are not).
+          if (column.type !== 'string') continue;
           const evidence = jsonEvidence(column);
           if (!evidence) continue;
           const tooOld = prismaSqliteTooOld(database);

@@ -7,6 +7,19 @@ import type { Column, Database } from '../model';
 /** The literal value of a default as written (`"[]"`, `'{}'::text`, `'open'::character varying`), or undefined. */
 export function literalDefault(written: string | undefined): string | undefined {
   if (written === undefined) return undefined;
+  // Rules ask for every string column's default, and defaults recur (`""`, `"pending"`): remembered (null = none).
+  let literal = literals.get(written);
+  if (literal === undefined) {
+    literal = literalOf(written) ?? null;
+    if (literals.size > 100_000) literals.clear();
+    literals.set(written, literal);
+  }
+  return literal ?? undefined;
+}
+
+const literals = new Map<string, string | null>();
+
+function literalOf(written: string): string | undefined {
   let text = written.trim();
   // A Postgres cast after the literal.
   text = text.replace(/::[\w\s."]+(\(\d+\))?(\[\])?$/, '').trim();

@@ -82,7 +82,10 @@ function orderDiffers(a: Index, b: Index, n: number): boolean {
 
 /** Every column `index` carries in INCLUDE is a key or included column of `other` (index-only scans stay possible). */
 function includedIn(index: Index, other: Index): boolean {
-  return (index.include ?? []).every((c) => other.columns.includes(c) || (other.include?.includes(c) ?? false));
+  const include = index.include;
+  if (include === undefined) return true;
+  for (let i = 0; i < include.length; i++) if (!other.columns.includes(include[i]) && !(other.include?.includes(include[i]) ?? false)) return false;
+  return true;
 }
 
 /**
@@ -97,7 +100,9 @@ export function coveringIndex(index: Index, all: readonly Index[]): Index | unde
   const position = all.indexOf(index);
   const method = indexMethod(index);
   const n = index.columns.length;
-  for (const other of all) {
+  // Indexed loops (see "Hot loops" in ../types.ts): every index of every table with two or more.
+  for (let j = 0; j < all.length; j++) {
+    const other = all[j];
     if (other === index || other.partial || other.columns.length < n || indexMethod(other) !== method) continue;
     let sameKeys = true;
     for (let i = 0; i < n && sameKeys; i++) sameKeys = sameKey(index, other, i);
@@ -114,11 +119,13 @@ export function coveringIndex(index: Index, all: readonly Index[]): Index | unde
 }
 
 export function redundantIndexes(table: Table): { index: Index; covering: Index }[] {
-  const all = indexesOf(table);
   const found: { index: Index; covering: Index }[] = [];
-  for (const index of all) {
-    const covering = coveringIndex(index, all);
-    if (covering) found.push({ index, covering });
+  // One index (or none) has nothing to be redundant to: most tables stop here, without a list of their indexes.
+  if (table.indexes.length === 0 || (table.indexes.length === 1 && !table.primaryKey)) return found;
+  const all = indexesOf(table);
+  for (let i = 0; i < all.length; i++) {
+    const covering = coveringIndex(all[i], all);
+    if (covering) found.push({ index: all[i], covering });
   }
   return found;
 }
@@ -136,7 +143,9 @@ export const duplicateIndex: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!duplicateIndex.meta.languages.includes(database.language)) continue;
-      for (const table of database.tables) {
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         for (const { index, covering } of redundantIndexes(table)) {
           const identical = sameColumns(index.columns, covering.columns);
           const backwards = orderDiffers(index, covering, index.columns.length)

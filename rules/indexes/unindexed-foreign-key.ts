@@ -5,21 +5,27 @@ import { coversLeading, dialectIndexesForeignKeys, indexesOf, indexMethod, isCov
 const METHOD_NAMES: Record<string, string> = { hash: 'Hash', gin: 'GIN', gist: 'GiST', spgist: 'SP-GiST', brin: 'BRIN', fulltext: 'FULLTEXT', spatial: 'SPATIAL' };
 
 /** An index on these leading columns whose access method cannot serve the key's equality lookups (GIN, BRIN…). */
-function otherMethodIndex(table: Table, columns: readonly string[]): Index | undefined {
-  return indexesOf(table).find((i) => indexMethod(i) !== 'btree' && coversLeading({ ...i, method: undefined }, columns));
+function otherMethodIndex(all: readonly Index[], columns: readonly string[]): Index | undefined {
+  for (let j = 0; j < all.length; j++) {
+    const i = all[j];
+    if (indexMethod(i) !== 'btree' && coversLeading({ ...i, method: undefined }, columns)) return i;
+  }
+  return undefined;
 }
 /**
  * The leading columns of an index that are some of these key columns, when no index covers them all: the longest
  * such run (`@@index([accountId])` for a key (accountId, userId)). A lookup by the key probes that index and checks
  * the other columns on the rows it finds: it does not read the whole table.
  */
-function partlyCovering(table: Table, columns: readonly string[]): string[] | undefined {
+function partlyCovering(all: readonly Index[], columns: readonly string[]): string[] | undefined {
   let best: string[] | undefined;
-  for (const index of indexesOf(table)) {
+  for (let j = 0; j < all.length; j++) {
+    const index = all[j];
     // A Hash index serves the equality on its one column as well as a B-tree does.
     if (index.partial || !(indexMethod(index) === 'btree' || (indexMethod(index) === 'hash' && index.columns.length === 1))) continue;
     let k = 0;
-    while (k < index.columns.length && k < columns.length - 1 && columns.includes(index.columns[k]) && !index.columns.slice(0, k).includes(index.columns[k])) k++;
+    // (`indexOf(…) < k`: not among the first k, without a copy of them.)
+    while (k < index.columns.length && k < columns.length - 1 && columns.includes(index.columns[k]) && index.columns.indexOf(index.columns[k]) >= k) k++;
     if (k > 0 && (!best || k > best.length)) best = index.columns.slice(0, k);
   }
   return best;
@@ -57,15 +63,22 @@ export const unindexedForeignKey: Rule = {
       // MySQL/InnoDB indexes foreign-key columns itself. (MongoDB indexes nothing by itself: Prisma's includes and the
       // referential actions it emulates look the documents up by the key, like joins.)
       if (dialectIndexesForeignKeys(database)) continue;
-      for (const table of database.tables) {
+      // Indexed loops over every table and key (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         if (table.isView) continue;
-        const seen = new Set<string>();
-        for (const fk of table.foreignKeys) {
+        // Made at the first key without an index (most tables have none).
+        let seen: Set<string> | undefined;
+        let all: Index[] | undefined;
+        const fks = table.foreignKeys;
+        for (let k = 0; k < fks.length; k++) {
+          const fk = fks[k];
           if (fk.columns.length === 0 || isCovered(table, fk.columns)) continue;
           // Two relations over the same columns need one index and one finding.
-          const key = fk.columns.length === 1 ? fk.columns[0] : [...fk.columns].sort().join('\u0000');
-          if (seen.has(key)) continue;
-          seen.add(key);
+          const key = fk.columns.length === 1 ? fk.columns[0] : fk.columns.slice().sort().join('\u0000');
+          if (seen?.has(key)) continue;
+          (seen ??= new Set()).add(key);
           const parent = fk.references.table;
           const cols = fk.columns.join(', ');
           // Drizzle's relations() declare a link for relational queries only: no constraint, and nothing runs on delete.
@@ -73,10 +86,12 @@ export const unindexedForeignKey: Rule = {
           const related = tableOf(database, parent);
           // A relation to a view has no foreign key and no deletes to check: only the joins and filters.
           const toView = related?.isView === true;
-          const other = otherMethodIndex(table, fk.columns);
+          // The table's indexes, primary key first: listed once for its keys without an index.
+          all ??= indexesOf(table);
+          const other = otherMethodIndex(all, fk.columns);
           // An index on some leading key columns narrows the lookup to the rows sharing them: "reads every row with its
           // accountId", not "scans all".
-          const prefix = other ? undefined : partlyCovering(table, fk.columns);
+          const prefix = other ? undefined : partlyCovering(all, fk.columns);
           if (prefix && !queriesOnly && prefixPinsRows(table, related, fk, prefix)) continue;
           const scansAll = prefix
             ? `reads every ${table.name} row with its ${prefix.join(' and ')}`
@@ -89,7 +104,7 @@ export const unindexedForeignKey: Rule = {
           const method = other ? METHOD_NAMES[indexMethod(other)] ?? indexMethod(other) : '';
           // A partial index on the key (`WHERE deleted_at IS NULL`, soft deletes): queries repeating its condition use
           // it, the check a delete runs (every row with the key) cannot.
-          const partialOnKey = other || prefix ? undefined : indexesOf(table).find((i) => i.partial && coversLeading({ ...i, partial: false, whereNotNull: undefined }, fk.columns));
+          const partialOnKey = other || prefix ? undefined : all.find((i) => i.partial && coversLeading({ ...i, partial: false, whereNotNull: undefined }, fk.columns));
           const what = other
             ? `has no index that serves its lookups (the ${method} index${other.name ? ` ${other.name}` : ''} on it cannot: it does not serve equality lookups by ${cols})`
             : prefix
@@ -120,7 +135,7 @@ export const unindexedForeignKey: Rule = {
                 title: addIndexTitle(database, table, fk.columns),
                 safety: 'safe',
                 preferred: true,
-                intent: { kind: 'addIndex', database, table, columns: [...fk.columns] },
+                intent: { kind: 'addIndex', database, table, columns: fk.columns.slice() },
               },
             ],
             related: related ? [{ loc: related.nameLoc, message: `Referenced table ${related.name}` }] : undefined,

@@ -35,6 +35,7 @@ function trailingDateWords(ws: readonly string[]): number {
 
 function sharesColumns(copy: Table, original: Table): boolean {
   readsTable(original);
+  readOriginal = original;
   const names = new Set(copy.columns.map((c) => (c.dbName ?? c.name).toLowerCase()));
   // Every table has an `id`: it proves nothing. Ask for a real shape to compare.
   const wanted = original.columns.map((c) => (c.dbName ?? c.name).toLowerCase()).filter((c) => c !== 'id');
@@ -47,13 +48,38 @@ function join(parts: string[]): string {
   return parts.join('_');
 }
 
+/**
+ * Per table, its answer in the (whole) database it was judged in, and the table whose columns it read (`sharesColumns`),
+ * if any: three rules ask for every table. Tables and databases are not changed after analysis; an edit makes a new
+ * database that may hold the same table objects, judged again in it.
+ */
+const leftovers = new WeakMap<Table, { database: Database; leftover: Leftover | undefined; read: Table | undefined }>();
+
+/** The table `sharesColumns` read during the current `leftoverOf`, if any. */
+let readOriginal: Table | undefined;
+
 /** Why `table` looks like a leftover copy, or undefined. */
 export function leftoverOf(database: Database, table: Table, index?: Map<string, Table[]>): Leftover | undefined {
-  // The index of names is built only for a name that looks like a copy.
-  const names = () => (index ??= tablesByNameKey(database));
+  const whole = wholeDatabase(database);
+  const known = leftovers.get(table);
+  if (known && known.database === whole) {
+    // The verdict of whoever asks depends on that table as well.
+    if (known.read) readsTable(known.read);
+    return known.leftover;
+  }
+  readOriginal = undefined;
+  const leftover = judgeLeftover(database, table, index);
+  leftovers.set(table, { database: whole, leftover, read: readOriginal });
+  readOriginal = undefined;
+  return leftover;
+}
+
+function judgeLeftover(database: Database, table: Table, index?: Map<string, Table[]>): Leftover | undefined {
   const name = table.dbName ?? table.name;
   const all = words(name);
   if (all.length < 2) return undefined;
+  // The index of names is built only for a name that looks like a copy.
+  const names = () => (index ??= tablesByNameKey(database));
   // `payments_backup_20240115`: a dated backup is a backup.
   // `orders_backup_2024`, `users_old_2`: a year or a sequence number after a suffix is part of the suffix.
   const dated = trailingDateWords(all) || (all.length >= 3 && /^\d{1,4}$/.test(all[all.length - 1]) ? 1 : 0);
@@ -99,7 +125,11 @@ function referencedTables(database: Database): Set<string> {
   let names = referencedByDatabase.get(whole);
   if (!names) {
     names = new Set();
-    for (const t of whole.tables) for (const fk of t.foreignKeys) if (fk.references.table !== t.name) names.add(fk.references.table);
+    const tables = whole.tables;
+    for (let i = 0; i < tables.length; i++) {
+      const t = tables[i];
+      for (let k = 0; k < t.foreignKeys.length; k++) if (t.foreignKeys[k].references.table !== t.name) names.add(t.foreignKeys[k].references.table);
+    }
     referencedByDatabase.set(whole, names);
   }
   return names;
@@ -117,7 +147,10 @@ export const backupTable: Rule = {
   check(context) {
     for (const database of context.databases) {
       if (!backupTable.meta.languages.includes(database.language)) continue;
-      for (const table of database.tables) {
+      // An indexed loop over every table (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         if (table.isView) continue;
         const leftover = leftoverOf(database, table);
         if (!leftover) continue;

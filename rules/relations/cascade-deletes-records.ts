@@ -63,6 +63,15 @@ function deletes(fk: ForeignKey): boolean {
  */
 function isLinkTable(table: Table): boolean {
   if (table.foreignKeys.length < 2) return false;
+  // Asked again for the tables every cascade reaches: remembered per table (tables are not changed after analysis).
+  let link = linkTables.get(table);
+  if (link === undefined) linkTables.set(table, (link = judgeLinkTable(table)));
+  return link;
+}
+
+const linkTables = new WeakMap<Table, boolean>();
+
+function judgeLinkTable(table: Table): boolean {
   const surrogate = table.primaryKey?.columns.length === 1 ? table.primaryKey.columns[0] : undefined;
   for (const column of table.columns) {
     if (column.name === surrogate || column.dbName === surrogate) continue;
@@ -91,9 +100,14 @@ function deleteGraph(database: Database): DeleteGraph {
   let graph = graphs.get(whole);
   if (graph) return graph;
   graph = { down: new Map() };
-  for (const child of whole.tables) {
+  // Indexed loops over every table and key (see "Hot loops" in ../types.ts).
+  const tables = whole.tables;
+  for (let t = 0; t < tables.length; t++) {
+    const child = tables[t];
     if (child.isView) continue;
-    for (const fk of child.foreignKeys) {
+    const fks = child.foreignKeys;
+    for (let k = 0; k < fks.length; k++) {
+      const fk = fks[k];
       if (!deletes(fk) || !writable(whole, fk)) continue;
       const parent = tableOf(whole, fk.references.table);
       if (!parent) continue;
@@ -206,12 +220,21 @@ export const cascadeDeletesRecords: Rule = {
     for (const database of context.databases) {
       if (!cascadeDeletesRecords.meta.languages.includes(database.language)) continue;
       let keep: ReferentialAction | undefined | null = null;
-      for (const table of database.tables) {
+      // Indexed loops over every table and key (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         if (table.isView) continue;
         let word: string | undefined | null = null;
-        for (const fk of table.foreignKeys) {
+        const fks = table.foreignKeys;
+        for (let k = 0; k < fks.length; k++) {
+          const fk = fks[k];
           if (fk.onDelete !== 'Cascade' || !writable(database, fk)) continue;
-          if (word === null) word = isLinkTable(table) ? undefined : recordWord(table);
+          if (word === null) {
+            // The record word first: most tables have none, and then whether they are link tables does not matter.
+            const found = recordWord(table);
+            word = found === undefined || isLinkTable(table) ? undefined : found;
+          }
           if (word === undefined) break;
           const parent = tableOf(database, fk.references.table);
           if (!cascadeFrom(table, word, parent ?? { name: fk.references.table })) continue;

@@ -81,24 +81,54 @@ function hasTypeColumn(table: Table, column: Column): boolean {
  */
 function hasSecretColumn(table: Table, column: Column, stem: string): boolean {
   const prefix = words(stem);
-  return table.columns.some((c) => {
-    if (c === column) return false;
-    return [c.name, c.dbName].some((name) => {
-      if (!name) return false;
-      const ws = words(name);
-      return ws.length > prefix.length && ws[prefix.length] === 'secret' && prefix.every((w, i) => ws[i] === w);
-    });
-  });
+  // Loops, not closures: asked for every column named like a reference.
+  const columns = table.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    if (c === column) continue;
+    if (c.name && startsWithSecret(words(c.name), prefix)) return true;
+    if (c.dbName && startsWithSecret(words(c.dbName), prefix)) return true;
+  }
+  return false;
+}
+
+/** `ws` is `prefix`, then `secret`, then more or nothing. */
+function startsWithSecret(ws: readonly string[], prefix: readonly string[]): boolean {
+  if (ws.length <= prefix.length || ws[prefix.length] !== 'secret') return false;
+  for (let i = 0; i < prefix.length; i++) if (ws[i] !== prefix[i]) return false;
+  return true;
 }
 
 function inForeignKey(table: Table, column: Column): boolean {
-  return table.foreignKeys.some((fk) => fk.columns.some((c) => c === column.name || c === column.dbName));
+  const fks = table.foreignKeys;
+  for (let i = 0; i < fks.length; i++) {
+    const columns = fks[i].columns;
+    for (let j = 0; j < columns.length; j++) if (columns[j] === column.name || columns[j] === column.dbName) return true;
+  }
+  return false;
 }
 
 function isWholePrimaryKey(table: Table, column: Column): boolean {
-  const key = table.primaryKey?.columns ?? [];
-  return key.length === 1 && (key[0] === column.name || key[0] === column.dbName);
+  const key = table.primaryKey?.columns;
+  return key !== undefined && key.length === 1 && (key[0] === column.name || key[0] === column.dbName);
 }
+
+/**
+ * The name (a column's, or its database name) says what it references: a table (`eventId`) or a user's role or deed
+ * (`reader_id`, `created_by`). Only such a column can be reported. Asked for every column of every table, and names
+ * recur: remembered.
+ */
+function nameReferences(name: string): boolean {
+  let answer = referenceNames.get(name);
+  if (answer === undefined) {
+    answer = referencedName(name) !== undefined || userReference(name) !== undefined;
+    if (referenceNames.size > 100_000) referenceNames.clear();
+    referenceNames.set(name, answer);
+  }
+  return answer;
+}
+
+const referenceNames = new Map<string, boolean>();
 
 /**
  * A table named by the column's stem under the prefix its own table's name carries (`chat_messages.session_id` →
@@ -129,10 +159,17 @@ export const missingForeignKey: Rule = {
       // Built on the first name that looks like a reference (most tables have none outside their foreign keys).
       let index: Map<string, Table[]> | undefined;
       const names = () => (index ??= tablesByNameKey(database));
-      for (const table of database.tables) {
+      // Indexed loops over every table and column (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         // Leftover copies (`payments_backup`) lack constraints on purpose: backup-table reports them.
         if (table.isView || leftoverOf(database, table, index)) continue;
-        for (const column of table.columns) {
+        const columns = table.columns;
+        for (let c = 0; c < columns.length; c++) {
+          const column = columns[c];
+          // Most columns name nothing (checked first: it is remembered per name, and it settles the column).
+          if (!nameReferences(column.name) && !(column.dbName && nameReferences(column.dbName))) continue;
           if (isWholePrimaryKey(table, column) || inForeignKey(table, column)) continue;
           const stem = referencedName(column.name) ?? (column.dbName ? referencedName(column.dbName) : undefined);
           // `clientId` beside `clientSecret`: an outside credential's id, whatever table its prefix names.

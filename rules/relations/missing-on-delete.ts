@@ -42,8 +42,8 @@ function namesRecords(name: string): string | undefined {
   if (answer === undefined) {
     answer = '';
     const all = words(name);
-    for (const w of all) {
-      const one = singular(w);
+    for (let i = 0; i < all.length; i++) {
+      const one = singular(all[i]);
       if (KEEP_RECORDS.has(one)) {
         answer = one;
         break;
@@ -179,14 +179,18 @@ export function referencingTables(database: Database): Map<Table, Set<Table>> {
   let map = referencing.get(whole);
   if (map) return map;
   map = new Map();
-  for (const child of whole.tables) {
+  // Indexed loops over every table and key (see "Hot loops" in ../types.ts).
+  const tables = whole.tables;
+  for (let t = 0; t < tables.length; t++) {
+    const child = tables[t];
     if (child.isView) continue;
-    for (const fk of child.foreignKeys) {
-      const parent = tableOf(whole, fk.references.table);
+    const fks = child.foreignKeys;
+    for (let k = 0; k < fks.length; k++) {
+      const parent = tableOf(whole, fks[k].references.table);
       if (!parent) continue;
       const set = map.get(parent);
       if (set) set.add(child);
-      else map.set(parent, new Set([child]));
+      else map.set(parent, new Set<Table>().add(child));
     }
   }
   referencing.set(whole, map);
@@ -309,14 +313,18 @@ export function emulatedNoActionIgnored(database: Database, fk: ForeignKey): boo
   return major < 4 || (major === 4 && database.prismaMinor !== undefined && database.prismaMinor < 5);
 }
 
+/** `Post.authorId` or `Post.orgId, Post.authorId`: made only by the messages that name the key's columns. */
+function qualifiedColumns(table: Table, fk: ForeignKey): string {
+  return fk.columns.map((c) => `${table.name}.${c}`).join(', ');
+}
+
 function consequence(database: Database, table: Table, fk: ForeignKey): string {
   const parent = fk.references.table;
   const child = fk.references.table === table.name ? `other ${table.name}` : table.name;
-  const cols = fk.columns.map((c) => `${table.name}.${c}`).join(', ');
   if (emulatedNoActionIgnored(database, fk)) {
     const version = `Prisma ${database.prismaMajor}${database.prismaMinor !== undefined ? `.${database.prismaMinor}` : ''}`;
     return (
-      `onDelete: NoAction does nothing under relationMode = "prisma" in ${version}: no foreign key exists for ${cols}, and Prisma Client ` +
+      `onDelete: NoAction does nothing under relationMode = "prisma" in ${version}: no foreign key exists for ${qualifiedColumns(table, fk)}, and Prisma Client ` +
       `emulates no NoAction before 4.5 (it then became Restrict), so deleting ${aRowOf(database.language, parent)}, through Prisma Client or not, ` +
       `leaves its ${child} ${database.dialect === 'mongodb' ? 'documents' : 'rows'} pointing at nothing.`
     );
@@ -324,19 +332,19 @@ function consequence(database: Database, table: Table, fk: ForeignKey): string {
   if (!fk.enforced) {
     if (database.dialect === 'mongodb') {
       return (
-        `MongoDB has no foreign keys, so nothing in the database guards ${cols}: Prisma Client emulates the referential action ` +
+        `MongoDB has no foreign keys, so nothing in the database guards ${qualifiedColumns(table, fk)}: Prisma Client emulates the referential action ` +
         `(here its default, ${fk.defaultOnDelete}) only for the deletes it makes itself; a delete of ${aRowOf(database.language, parent)} by another writer ` +
         `(another service, a script, the shell) leaves ${child} documents with dangling references.`
       );
     }
     if (database.language === 'prisma') {
       return (
-        `No foreign key constraint exists for ${cols} (relationMode = "prisma"): Prisma Client emulates its default ` +
+        `No foreign key constraint exists for ${qualifiedColumns(table, fk)} (relationMode = "prisma"): Prisma Client emulates its default ` +
         `(${fk.defaultOnDelete}) only for its own deletes; a delete of ${aRowOf(database.language, parent)} outside it (raw SQL, another service) leaves ${child} rows pointing at nothing.`
       );
     }
     return (
-      `No foreign key constraint exists for ${cols} (the relation exists only in the ORM): deleting ${aRowOf(database.language, parent)} ` +
+      `No foreign key constraint exists for ${qualifiedColumns(table, fk)} (the relation exists only in the ORM): deleting ${aRowOf(database.language, parent)} ` +
       `leaves its ${child} rows pointing at nothing, and nothing says what should happen to them.`
     );
   }
@@ -345,11 +353,11 @@ function consequence(database: Database, table: Table, fk: ForeignKey): string {
     case 'NoAction':
       return `Deleting ${aRowOf(database.language, parent)} fails while ${child} rows reference it (no onDelete: the database restricts the delete).`;
     case 'SetNull':
-      return `Deleting ${aRowOf(database.language, parent)} sets ${cols} to NULL implicitly (no onDelete: the default for an optional relation is SetNull).`;
+      return `Deleting ${aRowOf(database.language, parent)} sets ${qualifiedColumns(table, fk)} to NULL implicitly (no onDelete: the default for an optional relation is SetNull).`;
     case 'Cascade':
       return `Deleting ${aRowOf(database.language, parent)} silently deletes its ${child} rows (no onDelete: the default here cascades).`;
     case 'SetDefault':
-      return `Deleting ${aRowOf(database.language, parent)} sets ${cols} to its default implicitly (no onDelete written).`;
+      return `Deleting ${aRowOf(database.language, parent)} sets ${qualifiedColumns(table, fk)} to its default implicitly (no onDelete written).`;
   }
 }
 
@@ -368,23 +376,28 @@ export const missingOnDelete: Rule = {
       if (!missingOnDelete.meta.languages.includes(database.language)) continue;
       const limits = cascadeLimits(database);
       const keep = keepAction(database);
-      for (const table of database.tables) {
+      // Indexed loops over every table and key (see "Hot loops" in ../types.ts).
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         if (table.isView) continue;
         const word = recordWord(table);
-        for (const fk of table.foreignKeys) {
+        const fks = table.foreignKeys;
+        for (let k = 0; k < fks.length; k++) {
+          const fk = fks[k];
           // An explicit onDelete is a choice, except a NoAction that this Prisma version does not emulate.
           const ignored = emulatedNoActionIgnored(database, fk);
           if (fk.onDelete !== undefined && !ignored) continue;
+          const parent = tableOf(database, fk.references.table);
           // A relation to a view: no foreign key is made to a view, and its rows are not deleted as such.
-          if (tableOf(database, fk.references.table)?.isView) continue;
+          if (parent?.isView) continue;
           // A log named after its parent (`job_logs` → `jobs`) lives and dies with it (cascade-deletes-records agrees).
-          const keepRecords = word !== undefined && !isOwnLog(table, tableOf(database, fk.references.table) ?? { name: fk.references.table }, word);
+          const keepRecords = word !== undefined && !isOwnLog(table, parent ?? { name: fk.references.table }, word);
           // A Drizzle relations() link without references carries no action: its fix writes the real foreign key,
           // `.references(…)` with the action (missing-foreign-key leaves columns that are in a relation alone).
           const ormOnly = !fk.enforced && database.language === 'drizzle';
-          const canWriteAction = fk.enforced || database.language === 'prisma' || (ormOnly && tableOf(database, fk.references.table) !== undefined);
+          const canWriteAction = fk.enforced || database.language === 'prisma' || (ormOnly && parent !== undefined);
           const optional = foreignKeyIsOptional(table, fk);
-          const parent = tableOf(database, fk.references.table);
           // Who created or approved a row (`createdById`, `approved_by`) does not own it: deleting that user should not
           // delete the row (missing-foreign-key writes such a key the same way).
           const byWhom = !optional && fk.columns.length === 1 && userReference(fk.columns[0])?.kind === 'by';
@@ -417,26 +430,30 @@ export const missingOnDelete: Rule = {
               order = ['Keep', ...order.filter((a) => a !== 'Keep')];
             }
           }
-          const fixes: FixProposal[] = canWriteAction
-            ? order
-                .map((a) => (a === 'Keep' ? keep : a))
-                .filter((action): action is ReferentialAction => action !== undefined)
-                .filter((action) => action !== 'SetNull' || optional)
-                .filter((action) => allowed(database, action))
-                // Rewriting the ignored NoAction as itself would change nothing.
-                .filter((action) => !ignored || action !== 'NoAction')
-                .map((action) => ({
-                  title: onUpdate
-                    ? setOnDeleteTitle(database, table, fk, action, onUpdate)
-                    : ormOnly
-                      ? addForeignKeyTitle(database, table, fk.columns, parent!, fk.references.columns, action)
-                      : setOnDeleteTitle(database, table, fk, action) +
+          // A loop, not a chain of maps and filters: this runs for every foreign key without an action.
+          const fixes: FixProposal[] = [];
+          if (canWriteAction) {
+            for (let i = 0; i < order.length; i++) {
+              const a = order[i];
+              const action = a === 'Keep' ? keep : a;
+              if (action === undefined || (action === 'SetNull' && !optional) || !allowed(database, action)) continue;
+              // Rewriting the ignored NoAction as itself would change nothing.
+              if (ignored && action === 'NoAction') continue;
+              fixes.push({
+                title: onUpdate
+                  ? setOnDeleteTitle(database, table, fk, action, onUpdate)
+                  : ormOnly
+                    ? addForeignKeyTitle(database, table, fk.columns, parent!, fk.references.columns, action)
+                    : setOnDeleteTitle(database, table, fk, action) +
                       (action === 'Cascade' && keepRecords ? ` (deletes ${table.name} records with their ${fk.references.table})` : '') +
                       (!modifies(action) && fk.enforced && !modifies(fk.defaultOnDelete) ? ' (keep today\'s behaviour, explicitly)' : ''),
-                  safety: 'unsafe',
-                  intent: { kind: 'setOnDelete', database, table, foreignKey: fk, action, ...(onUpdate ? { onUpdate } : {}) },
-                }))
-            : [];
+                safety: 'unsafe',
+                intent: onUpdate
+                  ? { kind: 'setOnDelete', database, table, foreignKey: fk, action, onUpdate }
+                  : { kind: 'setOnDelete', database, table, foreignKey: fk, action },
+              });
+            }
+          }
           const keepNote = keepRecords
             ? ` ${table.name} looks like a record to keep (audit, payment, history…): cascading would destroy it, prefer ${keep ?? 'Restrict'}${optional ? ' or SetNull' : ''}.`
             : '';

@@ -3,7 +3,7 @@
  * settings and suppression comments, and turns each fix intent into edits through the language that owns
  * the file ("rules decide, languages write").
  */
-import type { CodeFile, Database, Loc, Range, Table } from '../../rules/model';
+import type { CodeFile, Database, Loc, Position, Range, Table } from '../../rules/model';
 import { collectTableReads, columnOf, compareLocs, locKey, tableView, wholeDatabase } from '../../rules/types';
 import type { Category, FixIntent, FixSafety, ReportInput, Rule, RuleContext, Severity } from '../../rules/types';
 import type { FileEdit, SourceDiagnostic, Suppression } from './languages/types';
@@ -93,8 +93,8 @@ export class TableCache {
     return slot;
   }
   /**
-   * Last shape per database id: the database's key, its tables (the objects whose keys are `keys`), their keys, a
-   * token that stands for the shape, and the places of the tables' names (made when first asked).
+   * Last shape per database id: the database's key, its tables, a token that stands for the shape, and the places of
+   * the tables' names (made when first asked).
    */
   readonly shapes = new Map<string, Shape>();
 }
@@ -109,9 +109,14 @@ interface WholeTable {
 
 interface Shape {
   databaseKey: string;
+  /**
+   * The tables, each of which stands for its key (`shapeKeyOf`, memoized per table object: a key is made only when
+   * the next review compares a new table object with the one that stood at its place).
+   */
   tables: Table[];
-  keys: string[];
   token: object;
+  /** The tables' name places themselves, and (made when another place is asked about) their keys. */
+  nameLocObjects?: Set<Loc>;
   nameLocs?: Set<string>;
 }
 
@@ -135,7 +140,8 @@ function databaseKey(d: Database): string {
 
 /**
  * A database's shape: the previous one while it is equal (`fresh` false), else a new one. A table that is the same
- * object as last time has the same key, so after a keystroke only the tables the edit made are keyed.
+ * object as last time has the same key, so after a keystroke only the tables the edit made are keyed (and the ones
+ * they replace, when those were never keyed: the first review keys none).
  */
 function shapeOf(cache: TableCache, database: Database): { shape: Shape; fresh: boolean } {
   const dbKey = databaseKey(database);
@@ -143,49 +149,84 @@ function shapeOf(cache: TableCache, database: Database): { shape: Shape; fresh: 
   const last = cache.shapes.get(database.id);
   if (last && last.databaseKey === dbKey && last.tables.length === tables.length) {
     let same = true;
-    for (let i = 0; i < tables.length && same; i++) same = tables[i] === last.tables[i] || shapeKeyOf(tables[i]) === last.keys[i];
+    for (let i = 0; i < tables.length && same; i++) same = tables[i] === last.tables[i] || shapeKeyOf(tables[i]) === shapeKeyOf(last.tables[i]);
     if (same) {
       // The new objects stand where the old ones stood, with the same keys.
       for (let i = 0; i < tables.length; i++) last.tables[i] = tables[i];
       return { shape: last, fresh: false };
     }
   }
-  const shape: Shape = { databaseKey: dbKey, tables: tables.slice(), keys: tables.map(shapeKeyOf), token: {} };
+  const shape: Shape = { databaseKey: dbKey, tables: tables.slice(), token: {} };
   cache.shapes.set(database.id, shape);
   return { shape, fresh: true };
 }
 
-/** The places of a shape's table names (part of the shape, so made once per shape). */
-function nameLocsOf(shape: Shape): Set<string> {
-  return (shape.nameLocs ??= new Set(shape.tables.map((t) => locKey(t.nameLoc))));
+/**
+ * The places of a shape's table names (part of the shape, so made once per shape): the objects (rules relate a
+ * name's place itself, `parent.nameLoc`, found so without a key), and their keys, made from the same places when
+ * another place is asked about.
+ */
+function nameLocObjectsOf(shape: Shape): Set<Loc> {
+  return (shape.nameLocObjects ??= new Set(shape.tables.map((t) => t.nameLoc)));
 }
 
-/** Finds the table whose text holds a place: tables of each file by where they start. */
-function tableFinder(tables: readonly Table[]): (loc: Loc) => Table | undefined {
+function nameLocsOf(shape: Shape): Set<string> {
+  if (!shape.nameLocs) {
+    shape.nameLocs = new Set();
+    for (const loc of nameLocObjectsOf(shape)) shape.nameLocs.add(locKey(loc));
+  }
+  return shape.nameLocs;
+}
+
+/** `a` comes before `b`. */
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/**
+ * Finds the table whose text holds a place: tables of each file by where they start. A rule reports table by table,
+ * so the table found last, or the one after it, is tried before a binary search.
+ */
+function tableFinder(tables: readonly Table[]): (file: string, range: Range) => Table | undefined {
   const byFile = new Map<string, Table[]>();
-  for (const t of tables) {
+  for (let i = 0; i < tables.length; i++) {
+    const t = tables[i];
     const list = byFile.get(t.loc.file);
     if (list) list.push(t);
     else byFile.set(t.loc.file, [t]);
   }
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
   for (const list of byFile.values()) list.sort((a, b) => (before(a.loc.range.start, b.loc.range.start) ? -1 : before(b.loc.range.start, a.loc.range.start) ? 1 : 0));
-  return (loc) => {
-    const list = byFile.get(loc.file);
+  let lastList: Table[] | undefined;
+  let last = -1;
+  return (file, range) => {
+    const list = byFile.get(file);
     if (!list) return undefined;
+    const start = range.start;
     // The last table starting at or before the place.
-    let lo = 0;
-    let hi = list.length - 1;
     let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (!before(loc.range.start, list[mid].loc.range.start)) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+    if (list === lastList) {
+      for (let i = last; i <= last + 1 && i < list.length; i++) {
+        if (!before(start, list[i].loc.range.start) && (i + 1 === list.length || before(start, list[i + 1].loc.range.start))) {
+          found = i;
+          break;
+        }
+      }
     }
+    if (found < 0) {
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (!before(start, list[mid].loc.range.start)) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+    }
+    lastList = list;
+    last = Math.max(found, 0);
     const t = found >= 0 ? list[found] : undefined;
-    return t && within(loc.range, t.loc.range) ? t : undefined;
+    return t && within(range, t.loc.range) ? t : undefined;
   };
 }
 
@@ -198,24 +239,56 @@ function within(inner: Range, outer: Range): boolean {
   );
 }
 
-/** Every fix edit and related place of the findings lies inside the table's own text. */
-function staysInTable(findings: readonly Finding[], table: Table, isTableName: (key: string) => boolean): boolean {
+/**
+ * Every fix edit and related place of the findings lies inside the table's own text. (Indexed loops, as the rules'
+ * hot loops: see rules/types.ts. This runs for every finding of the first review, cold.)
+ */
+function staysInTable(findings: readonly Finding[], table: Table, isTableName: (loc: Loc) => boolean): boolean {
   const file = table.loc.file;
   const range = table.loc.range;
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
     if (f.file !== file || !within(f.range, range)) return false;
-    for (const r of f.related) if (r.loc.file !== file || !within(r.loc.range, range)) {
+    for (let j = 0; j < f.related.length; j++) {
+      const r = f.related[j];
       // A related place elsewhere is part of the shape only when it is a table's name.
-      if (!isTableName(locKey(r.loc))) return false;
+      if ((r.loc.file !== file || !within(r.loc.range, range)) && !isTableName(r.loc)) return false;
     }
-    for (const fix of f.fixes) {
-      for (const fe of fix.edits) {
+    for (let j = 0; j < f.fixes.length; j++) {
+      const edits = f.fixes[j].edits;
+      for (let k = 0; k < edits.length; k++) {
+        const fe = edits[k];
         if (fe.create || fe.file !== file) return false;
-        for (const e of fe.edits) if (!within(e.range, range)) return false;
+        for (let e = 0; e < fe.edits.length; e++) if (!within(fe.edits[e].range, range)) return false;
       }
     }
   }
   return true;
+}
+
+/** The findings of a table whose rules found none (shared, never changed). */
+const NO_FINDINGS: Finding[] = [];
+
+/**
+ * Sorts findings in place as `Array.prototype.sort` with `compareFindings` does (both are stable: the same order). A
+ * table's few findings by insertion, without the work lists of the general sort.
+ */
+function sortFindings(findings: Finding[]): void {
+  if (findings.length > 16) {
+    findings.sort(compareFindings);
+    return;
+  }
+  for (let i = 1; i < findings.length; i++) {
+    const f = findings[i];
+    let j = i - 1;
+    for (; j >= 0 && compareFindings(findings[j], f) > 0; j--) findings[j + 1] = findings[j];
+    findings[j + 1] = f;
+  }
+}
+
+/** Appends `from` to `to` (an indexed loop: not a spread, the lists may hold every finding of a big schema). */
+function pushAll<T>(to: T[], from: readonly T[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]);
 }
 
 interface CachedRun {
@@ -293,6 +366,9 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     return result;
   };
 
+  /** Per database of the run: the finder of the table that holds a place, and each table's entries (`byTable`). */
+  const filings = new Map<Database, { tableOfLoc: (file: string, range: Range) => Table | undefined; entryLists: (TableEntry | undefined)[][] }>();
+
   /**
    * Partitioned rules, table by table, reusing the findings of tables that did not change: one lookup per table
    * gives every rule's entry for it.
@@ -322,7 +398,12 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       return ok;
     };
     /** Is this the place of a table's name, in any database of the run? */
-    const isTableName = (key: string) => shapes.some(({ shape }) => nameLocsOf(shape).has(key));
+    const isTableName = (loc: Loc) => {
+      for (let i = 0; i < shapes.length; i++) if (nameLocObjectsOf(shapes[i].shape).has(loc)) return true;
+      const key = locKey(loc);
+      for (let i = 0; i < shapes.length; i++) if (nameLocsOf(shapes[i].shape).has(key)) return true;
+      return false;
+    };
     const out: Finding[] = [];
     for (let d = 0; d < input.databases.length; d++) {
       const database = input.databases[d];
@@ -340,35 +421,70 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
       const holds = (e: TableEntry) => e.shape === shape && e.code === token && (e.reads.length === 0 || readsHold(e.reads));
       /** Every rule's entries of a table: each list of reads is checked once per run, however many tables share it. */
       const wholeHolds = (e: WholeTable) => e.shape === shape && e.code === token && e.reads.every(readsHold);
+      /** The lists of reads of the last table recorded whole, and its entries' lists they were made of. */
+      let lastReads: Table[][] = [];
+      const lastSources: Table[][] = [];
+      let emptyWhole: WholeTable | undefined;
       /** Every rule's entry of a table, together, when all of them may be reused. */
       const recordWhole = (table: Table, entries: (TableEntry | undefined)[]) => {
-        if (!applicable.every((r) => entries[r.index] !== undefined)) {
-          wholeTables.delete(table);
+        let count = 0;
+        for (let j = 0; j < applicable.length; j++) {
+          const e = entries[applicable[j].index];
+          if (e === undefined) {
+            wholeTables.delete(table);
+            return;
+          }
+          count += e.findings.length;
+        }
+        // Most tables have no findings: they share one empty list (never changed).
+        const findings: Finding[] = count === 0 ? NO_FINDINGS : [];
+        // The lists themselves, not their tables: a rule judged over the whole database files one list under every
+        // table, and thousands of tables would each copy it. Such tables have the same lists: made once for them.
+        let sameReads = true;
+        for (let j = 0; j < applicable.length; j++) {
+          const e = entries[applicable[j].index]!;
+          if (e.findings.length) pushAll(findings, e.findings);
+          if (e.reads !== lastSources[j]) {
+            sameReads = false;
+            lastSources[j] = e.reads;
+          }
+        }
+        if (!sameReads) {
+          emptyWhole = undefined;
+          lastReads = [];
+          for (let j = 0; j < applicable.length; j++) {
+            const e = entries[applicable[j].index]!;
+            if (e.reads.length && !lastReads.includes(e.reads)) lastReads.push(e.reads);
+          }
+        }
+        // Most tables: no findings, and the lists of reads of the last one. They share one record (never changed).
+        if (count === 0) {
+          wholeTables.set(table, (emptyWhole ??= { shape, key, findings, reads: lastReads, code: token }));
           return;
         }
-        const kept = applicable.map((r) => entries[r.index]!);
         // In the final order already: the run's findings are then mostly sorted runs, which the final sort merges.
-        const findings = kept.flatMap((e) => e.findings).sort(compareFindings);
-        // The lists themselves, not their tables: a rule judged over the whole database files one list under every
-        // table, and thousands of tables would each copy it.
-        const reads: Table[][] = [];
-        for (const e of kept) if (e.reads.length && !reads.includes(e.reads)) reads.push(e.reads);
-        wholeTables.set(table, { shape, key, findings, reads, code: token });
+        sortFindings(findings);
+        wholeTables.set(table, { shape, key, findings, reads: lastReads, code: token });
       };
       // A new shape (the first review, or keys and names changed), or, for the rules that read code, a code file
       // changed: nothing cached holds. Each rule runs once over the whole database, as without a cache (cheaper than
       // table by table when every table must be judged), and its findings are filed under the tables that hold them.
       // After a code change the table loop below then takes them from there.
       if (fresh || code?.changed) {
-        const tableOfLoc = tableFinder(database.tables);
+        const tables = database.tables;
+        // Made once per run for both groups of rules: where each table's text is, and its entries.
+        let filing = filings.get(database);
+        if (!filing) filings.set(database, (filing = { tableOfLoc: tableFinder(tables), entryLists: tables.map((t) => cache.entriesOf(t)) }));
+        const { tableOfLoc, entryLists } = filing;
         for (const { rule, severity, index } of applicable) {
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, [database]));
           // Filed entries that cannot be kept make the table loop judge that table again: it publishes them then.
-          if (fresh) for (const f of result) out.push(f);
+          if (fresh) pushAll(out, result);
           const filed = new Map<Table, Finding[]>();
           let all = true;
-          for (const f of result) {
-            const t = tableOfLoc({ file: f.file, range: f.range });
+          for (let i = 0; i < result.length; i++) {
+            const f = result[i];
+            const t = tableOfLoc(f.file, f.range);
             if (!t) {
               all = false;
               break;
@@ -377,22 +493,28 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
             if (list) list.push(f);
             else filed.set(t, [f]);
           }
-          for (const table of database.tables) {
-            const findings = filed.get(table) ?? [];
-            // Reads were not told apart by table here: every table depends on all of them.
-            cache.entriesOf(table)[index] = all && staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: token } : undefined;
+          // Reads were not told apart by table here: every table depends on all of them. The tables without findings
+          // share one entry (entries are replaced, never changed); then those with findings get theirs.
+          const none: TableEntry | undefined = all ? { shape, severity, findings: NO_FINDINGS, reads, code: token } : undefined;
+          for (let i = 0; i < tables.length; i++) entryLists[i][index] = none;
+          if (all) {
+            filed.forEach((findings, table) => {
+              cache.entriesOf(table)[index] = staysInTable(findings, table, isTableName) ? { shape, severity, findings, reads, code: token } : undefined;
+            });
           }
         }
         if (fresh) {
-          for (const table of database.tables) recordWhole(table, cache.entriesOf(table));
+          for (let i = 0; i < tables.length; i++) recordWhole(tables[i], entryLists[i]);
           continue;
         }
       }
-      for (const table of database.tables) {
+      const tables = database.tables;
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t];
         // Every rule's findings for an unchanged table at once.
         const whole = wholeTables.get(table);
         if (whole && whole.key === key && wholeHolds(whole)) {
-          for (const f of whole.findings) out.push(f);
+          pushAll(out, whole.findings);
           continue;
         }
         const entries = cache.entriesOf(table);
@@ -401,13 +523,13 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
         for (const { rule, severity, index } of applicable) {
           const hit = entries[index];
           if (hit && hit.severity === severity && holds(hit)) {
-            for (const f of hit.findings) out.push(f);
+            pushAll(out, hit.findings);
             continue;
           }
           view ??= tableView(database, table);
           const views = [view];
           const { result, reads } = collectTableReads(() => check(rule, severity, input.codeFiles, views));
-          for (const f of result) out.push(f);
+          pushAll(out, result);
           entries[index] = staysInTable(result, table, isTableName) ? { shape, severity, findings: result, reads, code: token } : undefined;
         }
         recordWhole(table, entries);
@@ -423,13 +545,13 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     if (rule.meta.partition === 'table' && options.tableCache) {
       partitioned.push({ rule, severity, index: options.tableCache.slot(rule.meta.id) });
     } else if (!options.cache) {
-      findings.push(...check(rule, severity, input.codeFiles));
+      pushAll(findings, check(rule, severity, input.codeFiles));
     } else if (rule.meta.scope === 'file') {
       for (const file of input.codeFiles) {
-        findings.push(...cached(`${rule.meta.id}\0${file.file}`, [...input.databases, file], severity, () => check(rule, severity, [file])));
+        pushAll(findings, cached(`${rule.meta.id}\0${file.file}`, [...input.databases, file], severity, () => check(rule, severity, [file])));
       }
     } else {
-      findings.push(...cached(rule.meta.id, inputsOf(rule, input), severity, () => check(rule, severity, input.codeFiles)));
+      pushAll(findings, cached(rule.meta.id, inputsOf(rule, input), severity, () => check(rule, severity, input.codeFiles)));
     }
   }
 
@@ -446,11 +568,10 @@ export function runRules(input: EngineInput, options: EngineOptions): EngineResu
     }
     // Each database's shape, compared with the last run's once for both groups (the first to ask would see it new).
     const shapes = input.databases.map((d) => shapeOf(tableCache, d));
-    // A loop, not a spread: the list holds every finding of a big schema.
-    if (plain.length) for (const f of cached(keyOf(plain), input.databases, 'warning', () => byTable(plain, tableCache, tableCache.wholeTables, shapes))) findings.push(f);
+    if (plain.length) pushAll(findings, cached(keyOf(plain), input.databases, 'warning', () => byTable(plain, tableCache, tableCache.wholeTables, shapes)));
     if (coded.length) {
       const inputs = [...input.databases, ...input.codeFiles];
-      for (const f of cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes, { token: tableCache.codeToken, changed: codeChanged }))) findings.push(f);
+      pushAll(findings, cached(keyOf(coded), inputs, 'warning', () => byTable(coded, tableCache, tableCache.wholeCodeTables, shapes, { token: tableCache.codeToken, changed: codeChanged })));
     }
   }
   const off = new Set(options.rules.filter((r) => severityOf(r, options.severities) === 'off').map((r) => r.meta.id));
@@ -478,7 +599,10 @@ const reportedAt = new WeakMap<Finding, Loc>();
 
 function resolveFixes(rule: Rule, report: ReportInput, options: EngineOptions): ResolvedFix[] {
   const fixes: ResolvedFix[] = [];
-  for (const proposal of report.fixes ?? []) {
+  const proposals = report.fixes;
+  // Indexed loops: this runs for every finding of the first review, cold (see rules/types.ts).
+  for (let i = 0; proposals !== undefined && i < proposals.length; i++) {
+    const proposal = proposals[i];
     let edits: FileEdit[] | undefined;
     // A rule run on a per-table view states its intents on the view: writers get the whole database.
     if ('database' in proposal.intent) proposal.intent.database = wholeDatabase(proposal.intent.database);
@@ -498,7 +622,8 @@ function resolveFixes(rule: Rule, report: ReportInput, options: EngineOptions): 
   }
   // Only one fix of a finding may be preferred: the first one that asks for it.
   let seenPreferred = false;
-  for (const fix of fixes) {
+  for (let i = 0; i < fixes.length; i++) {
+    const fix = fixes[i];
     if (fix.preferred && seenPreferred) fix.preferred = false;
     seenPreferred ||= fix.preferred;
   }
