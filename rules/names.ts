@@ -57,49 +57,39 @@ function splitWords(identifier: string, out: string[] | undefined): void {
   }
 }
 
-/** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
-export function words(identifier: string): readonly string[] {
-  // Every rule splits the same table and column names: one list per name, shared (hence read-only).
-  let out = wordLists.get(identifier);
-  if (!out) {
-    const list: string[] = [];
-    splitWords(identifier, list);
-    if (wordLists.size > 100_000) wordLists.clear();
-    wordLists.set(identifier, (out = list));
-  }
-  return out;
+/**
+ * `compute`, remembered per name. Rules ask the same things of the same table and column names again and again (for
+ * every table, by several rules, at every keystroke), so each answer is worked out once and shared: answers must be
+ * read-only. A workspace has far fewer names than the bound; past it (generated names) the memo starts over.
+ */
+export function perName<T>(compute: (name: string) => T): (name: string) => T {
+  const known = new Map<string, T>();
+  return (name) => {
+    let answer = known.get(name);
+    if (answer === undefined && !known.has(name)) {
+      answer = compute(name);
+      if (known.size > 100_000) known.clear();
+      known.set(name, answer);
+    }
+    return answer as T;
+  };
 }
 
-const wordLists = new Map<string, readonly string[]>();
+/** `chatMessages_backup2024` → ['chat', 'messages', 'backup', '2024']; `HTTPServer` → ['http', 'server']. Lower-cased. */
+export const words: (identifier: string) => readonly string[] = perName((identifier) => {
+  const list: string[] = [];
+  splitWords(identifier, list);
+  return list;
+});
 
 /** The last of `words(identifier)`, or undefined when there is none (without building the list). */
-export function lastWord(identifier: string): string | undefined {
-  // Asked for every string column by several rules: remembered per name ('' = none).
-  let last = lastWords.get(identifier);
-  if (last === undefined) {
-    splitWords(identifier, undefined);
-    last = lastFrom < 0 ? '' : identifier.slice(lastFrom, lastTo).toLowerCase();
-    if (lastWords.size > 100_000) lastWords.clear();
-    lastWords.set(identifier, last);
-  }
-  return last === '' ? undefined : last;
-}
-
-const lastWords = new Map<string, string>();
+export const lastWord: (identifier: string) => string | undefined = perName((identifier) => {
+  splitWords(identifier, undefined);
+  return lastFrom < 0 ? undefined : identifier.slice(lastFrom, lastTo).toLowerCase();
+});
 
 /** A crude English singular, good enough for table names (`categories` → `category`, `statuses` → `status`). */
-export function singular(word: string): string {
-  // Asked for every word of every table name by several rules: remembered.
-  let one = singulars.get(word);
-  if (one === undefined) {
-    one = singularOf(word);
-    if (singulars.size > 100_000) singulars.clear();
-    singulars.set(word, one);
-  }
-  return one;
-}
-
-const singulars = new Map<string, string>();
+export const singular: (word: string) => string = perName(singularOf);
 
 function singularOf(word: string): string {
   const w = word.toLowerCase();
@@ -110,20 +100,11 @@ function singularOf(word: string): string {
 }
 
 /** Canonical key for comparing names: words joined, last word singular (`chat_messages` ≡ `ChatMessage`). */
-export function nameKey(identifier: string): string {
-  let key = nameKeys.get(identifier);
-  if (key === undefined) {
-    const ws = words(identifier).slice();
-    if (ws.length > 0) ws[ws.length - 1] = singular(ws[ws.length - 1]);
-    key = ws.join('');
-    // Table and column names repeat from one review to the next (every keystroke): keep their keys.
-    if (nameKeys.size > 100_000) nameKeys.clear();
-    nameKeys.set(identifier, key);
-  }
-  return key;
-}
-
-const nameKeys = new Map<string, string>();
+export const nameKey: (identifier: string) => string = perName((identifier) => {
+  const ws = words(identifier).slice();
+  if (ws.length > 0) ws[ws.length - 1] = singular(ws[ws.length - 1]);
+  return ws.join('');
+});
 
 /**
  * Tables by `nameKey` of their name and database name, for repeated lookups. Memoized per database (three
@@ -178,18 +159,7 @@ export function sqlColumnName(column: Column | undefined, fallback: string): str
 }
 
 /** "a Event" → "an Event". */
-export function article(noun: string): string {
-  // Messages name the same tables again and again: remembered per noun.
-  let phrase = articles.get(noun);
-  if (phrase === undefined) {
-    phrase = `${anBefore(noun) ? 'an' : 'a'} ${noun}`;
-    if (articles.size > 100_000) articles.clear();
-    articles.set(noun, phrase);
-  }
-  return phrase;
-}
-
-const articles = new Map<string, string>();
+export const article: (noun: string) => string = perName((noun) => `${anBefore(noun) ? 'an' : 'a'} ${noun}`);
 
 function anBefore(noun: string): boolean {
   // Sound, not spelling: "a user", "a unique", "an hour". A letter or a short acronym is spelled out: "a U",
@@ -237,18 +207,11 @@ export function quoteList(values: readonly string[]): string {
  */
 export function aRowOf(language: 'prisma' | 'drizzle' | 'sql', tableName: string): string {
   // In a message for every key of a table: remembered per name (a Prisma model's phrase apart).
-  const phrases = language === 'prisma' ? prismaRows : rows;
-  let phrase = phrases.get(tableName);
-  if (phrase === undefined) {
-    phrase = language === 'prisma' && !pluralTableName(tableName) ? article(tableName) : `${article(tableName)} row`;
-    if (phrases.size > 100_000) phrases.clear();
-    phrases.set(tableName, phrase);
-  }
-  return phrase;
+  return language === 'prisma' ? prismaRow(tableName) : row(tableName);
 }
 
-const prismaRows = new Map<string, string>();
-const rows = new Map<string, string>();
+const prismaRow = perName((tableName) => (pluralTableName(tableName) ? `${article(tableName)} row` : article(tableName)));
+const row = perName((tableName) => `${article(tableName)} row`);
 
 /**
  * A Prisma model named as a plural table (`users`, `team_members`: introspected or Supabase schemas) reads as a table:

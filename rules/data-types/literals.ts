@@ -3,21 +3,15 @@
  * column from a short varchar, and which dialects have JSON, enums and exact decimals.
  */
 import type { Column, Database } from '../model';
+import { perName } from '../names';
 
 /** The literal value of a default as written (`"[]"`, `'{}'::text`, `'open'::character varying`), or undefined. */
 export function literalDefault(written: string | undefined): string | undefined {
-  if (written === undefined) return undefined;
-  // Rules ask for every string column's default, and defaults recur (`""`, `"pending"`): remembered (null = none).
-  let literal = literals.get(written);
-  if (literal === undefined) {
-    literal = literalOf(written) ?? null;
-    if (literals.size > 100_000) literals.clear();
-    literals.set(written, literal);
-  }
-  return literal ?? undefined;
+  // Rules ask for every string column's default, and defaults recur (`""`, `"pending"`): remembered.
+  return written === undefined ? undefined : literals(written);
 }
 
-const literals = new Map<string, string | null>();
+const literals = perName((written) => literalOf(written));
 
 function literalOf(written: string): string | undefined {
   let text = written.trim();

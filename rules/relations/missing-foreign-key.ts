@@ -2,7 +2,7 @@ import type { Column, ColumnType, Database, Table } from '../model';
 import type { Rule } from '../types';
 import { columnOf } from '../types';
 import type { ReferentialAction } from '../model';
-import { aMissingRowOf, aRowOf, article, findTableByName, tablesByNameKey, words } from '../names';
+import { aMissingRowOf, aRowOf, article, findTableByName, perName, tablesByNameKey, words } from '../names';
 import { leftoverOf } from '../migrations/backup-table';
 import { addForeignKeyTitle } from '../titles';
 import { allowed, firstOnDelete, keepAction, newRelationBreaksLimits } from './missing-on-delete';
@@ -118,17 +118,7 @@ function isWholePrimaryKey(table: Table, column: Column): boolean {
  * (`reader_id`, `created_by`). Only such a column can be reported. Asked for every column of every table, and names
  * recur: remembered.
  */
-function nameReferences(name: string): boolean {
-  let answer = referenceNames.get(name);
-  if (answer === undefined) {
-    answer = referencedName(name) !== undefined || userReference(name) !== undefined;
-    if (referenceNames.size > 100_000) referenceNames.clear();
-    referenceNames.set(name, answer);
-  }
-  return answer;
-}
-
-const referenceNames = new Map<string, boolean>();
+const nameReferences = perName((name) => referencedName(name) !== undefined || userReference(name) !== undefined);
 
 /**
  * A table named by the column's stem under the prefix its own table's name carries (`chat_messages.session_id` →

@@ -1,7 +1,7 @@
 import type { Database, ForeignKey, ReferentialAction, Table } from '../model';
 import type { FixProposal, Rule } from '../types';
 import { foreignKeyIsOptional, readsTable, tableOf, wholeDatabase } from '../types';
-import { aRowOf, singular, unqualified, words } from '../names';
+import { aRowOf, perName, singular, unqualified, words } from '../names';
 import { addForeignKeyTitle, setOnDeleteTitle } from '../titles';
 import { userReference } from './user-reference';
 
@@ -37,24 +37,19 @@ const CONFIGURATION_HEADS = new Set([
   'option', 'plan', 'message', 'notification', 'reminder', 'comment', 'note', 'tag', 'label', 'draft', 'status',
 ]);
 
-function namesRecords(name: string): string | undefined {
-  let answer = recordNames.get(name);
-  if (answer === undefined) {
-    answer = '';
-    const all = words(name);
-    for (let i = 0; i < all.length; i++) {
-      const one = singular(all[i]);
-      if (KEEP_RECORDS.has(one)) {
-        answer = one;
-        break;
-      }
+/** The record word a table name holds, if any (`recordWord`). Asked for every table name by every review: remembered. */
+const namesRecords = perName((name): string | undefined => {
+  const all = words(name);
+  let answer: string | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const one = singular(all[i]);
+    if (KEEP_RECORDS.has(one)) {
+      answer = one;
+      break;
     }
-    if (answer !== '' && CONFIGURATION_HEADS.has(singular(all[all.length - 1]!))) answer = '';
-    if (recordNames.size > 100_000) recordNames.clear();
-    recordNames.set(name, answer);
   }
-  return answer === '' ? undefined : answer;
-}
+  return answer !== undefined && CONFIGURATION_HEADS.has(singular(all[all.length - 1]!)) ? undefined : answer;
+});
 
 /**
  * A log or history of the parent itself, named after it (`job_logs` → `jobs`, `TradeLog` → `Trade`,
@@ -75,9 +70,6 @@ export function isOwnLog(table: Pick<Table, 'name' | 'dbName'>, parent: Pick<Tab
   }
   return false;
 }
-
-/** Asked for every table name by every review: remembered ('' = no record word). */
-const recordNames = new Map<string, string>();
 
 /**
  * The fixes' order: for records to keep, the actions that keep them first. `Keep` is the action that keeps

@@ -1,23 +1,20 @@
 /** How a column's name says what it references: `eventId` → event, `reader_id` → a user in a role, `created_by` → who did it. */
-import { words } from '../names';
+import { perName, words } from '../names';
 
 /** `eventId`, `event_id`, `eventID`, `EventId` → `event`; anything else → undefined. */
 export function referencedName(columnName: string): string | undefined {
   // Every column is asked: only a name ending in d/D can match (the regex's lazy prefix is not free).
   const last = columnName.charCodeAt(columnName.length - 1);
   if (last !== 100 && last !== 68) return undefined;
-  // The same names recur in every table (`userId`): remembered ('' = none).
-  let stem = stems.get(columnName);
-  if (stem === undefined) {
-    const m = /^(.+?)(?:_id|Id|ID|_ID)$/.exec(columnName);
-    stem = m ? m[1].replace(/_+$/, '') : '';
-    if (stems.size > 100_000) stems.clear();
-    stems.set(columnName, stem);
-  }
-  return stem.length > 0 ? stem : undefined;
+  // The same names recur in every table (`userId`): remembered.
+  return stemOf(columnName);
 }
 
-const stems = new Map<string, string>();
+const stemOf = perName((columnName) => {
+  const m = /^(.+?)(?:_id|Id|ID|_ID)$/.exec(columnName);
+  const stem = m ? m[1].replace(/_+$/, '') : '';
+  return stem.length > 0 ? stem : undefined;
+});
 
 /**
  * Roles people have in an application: a `reader_id` where no `readers` table exists names a user in that role
@@ -47,23 +44,13 @@ const BY_VERBS = new Set([
  * How a column's name says it holds a user's id when no table is named by it: a person's role (`reader_id`,
  * `assignedReviewerId`) or who did something (`created_by`, `approvedById`). Undefined otherwise.
  */
-export function userReference(columnName: string): UserReference | undefined {
-  // Asked for most columns of every table, and names recur: remembered (null = none). The answers are shared: read-only.
-  let known = userReferences.get(columnName);
-  if (known === undefined) {
-    known = userReferenceOf(columnName) ?? null;
-    if (userReferences.size > 100_000) userReferences.clear();
-    userReferences.set(columnName, known);
-  }
-  return known ?? undefined;
-}
+// Asked for most columns of every table, and names recur: remembered. The answers are shared: read-only.
+export const userReference: (columnName: string) => UserReference | undefined = perName((columnName) => userReferenceOf(columnName));
 
 export interface UserReference {
   kind: 'role' | 'by';
   words: string;
 }
-
-const userReferences = new Map<string, UserReference | null>();
 
 function userReferenceOf(columnName: string): UserReference | undefined {
   const stem = referencedName(columnName);

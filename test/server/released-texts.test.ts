@@ -91,11 +91,17 @@ function editorReader(root: string) {
   };
 }
 
-function counted(server: Reviewer) {
+/** The workspace reviewed once as the language server reviews it (edits reported), its discoveries counted. */
+function reviewedOnce() {
+  const root = writeFiles(workspace()).replace(/\\/g, '/');
+  const ed = editorReader(root);
+  const server = new Reviewer(root, ed.reader);
+  server.trackChanges();
   const state = { discoveries: 0 };
   const discover = server.project.discover.bind(server.project);
   server.project.discover = (list, r) => (state.discoveries++, discover(list, r));
-  return state;
+  server.review({});
+  return { root, ed, server, state };
 }
 
 const view = (r: ReviewResult) => JSON.stringify({ findings: r.findings.map((f) => [f.rule, f.file, f.range, f.message]), diagnostics: r.diagnostics });
@@ -139,12 +145,7 @@ describe('the scripts discovery puts in no unit are not kept', () => {
   });
 
   it('an edit in the editor of a script let go is compared with its text on disk: a comment changes nothing, an import does', () => {
-    const root = writeFiles(workspace()).replace(/\\/g, '/');
-    const ed = editorReader(root);
-    const server = new Reviewer(root, ed.reader);
-    server.trackChanges();
-    const state = counted(server);
-    server.review({});
+    const { root, ed, server, state } = reviewedOnce();
     const file = `${root}/src/ui/button-5.ts`;
     assert.ok(ed.released.has(file));
     const disk = fs.readFileSync(file, 'utf8');
@@ -170,12 +171,7 @@ describe('the scripts discovery puts in no unit are not kept', () => {
   });
 
   it('a script let go that changed on disk while closed (a watched-file change) is discovered again', () => {
-    const root = writeFiles(workspace()).replace(/\\/g, '/');
-    const ed = editorReader(root);
-    const server = new Reviewer(root, ed.reader);
-    server.trackChanges();
-    const state = counted(server);
-    server.review({});
+    const { root, ed, server, state } = reviewedOnce();
     const file = `${root}/src/ui/button-7.ts`;
     assert.ok(ed.released.has(file));
     // The same length, another time: a harmless change still counts (its old text is gone), and the result is right.
