@@ -4,8 +4,10 @@
  */
 import * as path from 'node:path';
 import { loadCached } from './codeCache';
+import { cliV8Flags, setV8Flags } from './v8Flags';
 import type { CliIO } from '../cli';
 
+setV8Flags(cliV8Flags);
 const load = loadCached(path.join(__dirname, 'cli-core.js'));
 const core = load.exports as { runCli(args: string[], io: CliIO): Promise<number> };
 

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { installSaveHook, loadCached } from './codeCache';
-import { useBaselineCompiler } from './v8Flags';
+import { setV8Flags } from './v8Flags';
 
-useBaselineCompiler();
+setV8Flags();
 installSaveHook(loadCached(path.join(__dirname, 'server-core.js')));
