@@ -37,8 +37,8 @@ writeFileSync(bundle, bundleSource(0));
 const runner = join(root, 'runner.js');
 writeFileSync(
   runner,
-  `const { loadCached, setV8Flags } = require(${JSON.stringify(loader)});
-if (process.env.SERVER_FLAGS) setV8Flags();
+  `const { loadCached, serverV8Flags, setV8Flags } = require(${JSON.stringify(loader)});
+if (process.env.SERVER_FLAGS) setV8Flags(serverV8Flags);
 const load = loadCached(${JSON.stringify(bundle)});
 const result = load.exports.run();
 const saved = process.argv[2] === 'save' ? load.save() : false;

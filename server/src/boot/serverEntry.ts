@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { installSaveHook, loadCached } from './codeCache';
-import { setV8Flags } from './v8Flags';
+import { serverV8Flags, setV8Flags } from './v8Flags';
 
-setV8Flags();
+setV8Flags(serverV8Flags);
 installSaveHook(loadCached(path.join(__dirname, 'server-core.js')));

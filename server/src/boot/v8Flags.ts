@@ -1,5 +1,5 @@
 /**
- * V8 flags the language server sets for itself, before its bundle is compiled.
+ * V8 flags the language server and the CLI set for themselves, before their bundle is compiled.
  *
  * `--always-sparkplug`: V8 first runs a function in its interpreter and compiles it to machine code (Sparkplug, its
  * baseline compiler, then TurboFan) only once the function has run a while. A language server's work comes in short
@@ -31,14 +31,14 @@ const lessInlining = '--max-inlined-bytecode-size-cumulative=120';
 
 export const serverV8Flags = ['--always-sparkplug', lessInlining];
 
-/** The CLI's: one run, no keystrokes to wait for (its start compiles through its code cache anyway). */
+/** The CLI's: not `--always-sparkplug`, which is for a server's short bursts of work after each keystroke. */
 export const cliV8Flags = [lessInlining];
 
 /** The flags this process set for itself (the code cache's key holds them, as it holds the command line's). */
 export const appliedV8Flags: string[] = [];
 
-/** Sets `flags` (the server's by default); never throws (a V8 that does not know a flag ignores it). */
-export function setV8Flags(flags: readonly string[] = serverV8Flags): void {
+/** Sets `flags`; never throws (a V8 that does not know a flag ignores it). */
+export function setV8Flags(flags: readonly string[]): void {
   for (const flag of flags) {
     try {
       setFlagsFromString(flag);
